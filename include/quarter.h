@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * quarter.h -- the public API of quarter, the walking-accessibility engine for
+ * 15-minute convenient living circles (一刻钟便民生活圈).
+ *
+ * Include this one header.  Every function that can fail returns qt_status
+ * and fills a caller-provided qt_error; ownership of every pointer is stated
+ * in the header that declares it.
+ */
+#ifndef QUARTER_H
+#define QUARTER_H
+
+#define QT_VERSION_MAJOR 0
+#define QT_VERSION_MINOR 1
+#define QT_VERSION_PATCH 0
+
+#include "quarter/status.h"
+#include "quarter/graph.h"
+#include "quarter/search.h"
+#include "quarter/snap.h"
+#include "quarter/access.h"
+#include "quarter/route.h"
+#include "quarter/io.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+/** The library version, "MAJOR.MINOR.PATCH". */
+QT_API const char *qt_version(void);
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * quarter/io.h -- reading networks, outlets and points as users hold them.
+ *
+ * Networks: OpenStreetMap (.osm.pbf, .osm) through readosm, road centre-line
+ * layers (GeoPackage, Shapefile, GeoJSON, in any CRS PROJ knows) through
+ * GDAL/OGR, and the neutral interchange nodes.csv + edges.csv.
+ * Points: pois.csv (id,category,lon,lat[,node]) and origin points
+ * (id,lon,lat).  Every reader reports bad input as file:line: column 'x' and
+ * what is wrong, and builds nothing on failure.
+ *
+ * Ownership: every `**out` is the caller's, freed with the matching _free.
+ * Readers are reentrant (no shared state).
+ */
+#ifndef QUARTER_IO_H
+#define QUARTER_IO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "quarter/graph.h"
+#include "quarter/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Outlets read from pois.csv.  Categories are numbered in order of first appearance. */
+typedef struct qt_poi_list {
+    size_t n;
+    char **id;               /* n ids as written */
+    uint32_t *category;      /* n indices into categories */
+    double *lon, *lat;       /* n, WGS-84 */
+    int64_t *node_id;        /* n, when has_node[i] */
+    unsigned char *has_node; /* n */
+    uint32_t ncat;
+    char **categories; /* ncat names */
+    size_t *line;      /* n source line numbers, for messages */
+    char *path;        /* source file */
+} qt_poi_list;
+
+/** Origin points read from a CSV with id,lon,lat. */
+typedef struct qt_point_list {
+    size_t n;
+    char **id;
+    double *lon, *lat;
+    size_t *line;
+    char *path;
+} qt_point_list;
+
+/** Read pois.csv.  OUT *out, free with qt_poi_list_free(). */
+QT_API qt_status qt_pois_read_csv(const char *path, qt_poi_list **out, qt_error *err);
+QT_API void qt_poi_list_free(qt_poi_list *l);
+
+/** Read an origins CSV (id,lon,lat).  OUT *out, free with qt_point_list_free(). */
+QT_API qt_status qt_points_read_csv(const char *path, qt_point_list **out, qt_error *err);
+QT_API void qt_point_list_free(qt_point_list *l);
+
+/** Read nodes.csv (id,lon,lat) and edges.csv (u,v,length_m). OUT *out, free with qt_graph_free(). */
+QT_API qt_status qt_graph_read_interchange(const char *nodes_csv, const char *edges_csv,
+                                           qt_graph **out, qt_error *err);
+
+/** Write g as nodes.csv and edges.csv (lengths are geometric; costs are not kept). */
+QT_API qt_status qt_graph_write_interchange(const qt_graph *g, const char *nodes_csv,
+                                            const char *edges_csv, qt_error *err);
+
+/** Options for building a walking network from OSM or a line layer. */
+typedef struct qt_network_opts {
+    double steps_factor;     /* cost multiplier for highway=steps (default 1.5) */
+    double join_tolerance_m; /* line layers: vertices closer than this are one node (default 0.5) */
+    const char *layer;       /* line layers: layer name, NULL for the first line layer */
+    const char *source_crs;  /* line layers: override the layer's CRS ("EPSG:4547"), or NULL */
+} qt_network_opts;
+
+/** Defaults as documented above. */
+QT_API void qt_network_opts_default(qt_network_opts *o);
+
+/**
+ * Build a walking network from an OSM file (.osm.pbf or .osm) with the
+ * walkable-way rules of docs/formats.md.  OUT *out, free with qt_graph_free().
+ * Statuses: QT_EIO, QT_EPARSE (damaged or truncated file), QT_EINVAL (no
+ * walkable way), QT_ENOMEM.
+ */
+QT_API qt_status qt_graph_read_osm(const char *path, const qt_network_opts *opts, qt_graph **out,
+                                   qt_error *err);
+
+/**
+ * Build a walking network from a line layer read through GDAL/OGR
+ * (GeoPackage, Shapefile, GeoJSON ...), transformed to WGS-84 with PROJ.
+ * Every vertex is a node; vertices within join_tolerance_m are merged, so
+ * lines that share endpoints are joined.  OUT *out, free with qt_graph_free().
+ */
+QT_API qt_status qt_graph_read_ogr(const char *path, const qt_network_opts *opts, qt_graph **out,
+                                   qt_error *err);
+
+/**
+ * Any network file, by its name: *.osm.pbf / *.pbf / *.osm -> OSM; *.qgraph ->
+ * cache; anything else -> OGR.  OUT *out, free with qt_graph_free().
+ */
+QT_API qt_status qt_graph_read_any(const char *path, const qt_network_opts *opts, qt_graph **out,
+                                   qt_error *err);
+
+/**
+ * Whether an OSM way with these tags is walkable, and its cost factor.
+ * keys/values: n tag pairs.  Returns 1 walkable, 0 not.  *factor (may be
+ * NULL) gets 1, or steps_factor for steps.
+ */
+QT_API int qt_osm_way_walkable(const char *const *keys, const char *const *values, size_t n,
+                               double steps_factor, double *factor);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs every Debian package quarter needs to build, test and benchmark.
+# One list, used by README.md and .ci/run. Safe to re-run.
+set -euo pipefail
+
+BUILD_PKGS=(
+  build-essential cmake pkg-config
+  libreadosm-dev zlib1g-dev libexpat1-dev
+  libgdal-dev libproj-dev libgeos-dev
+  libcmocka-dev
+)
+REF_PKGS=(
+  python3 python3-numpy python3-pandas python3-scipy
+  python3-networkx python3-igraph python3-pyosmium
+  postgresql postgresql-15-pgrouting postgresql-15-postgis-3
+)
+
+want=("${BUILD_PKGS[@]}")
+if [ "${QT_WITH_REFS:-1}" = 1 ]; then want+=("${REF_PKGS[@]}"); fi
+
+missing=()
+for p in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#want[@]} packages present"
+  exit 0
+fi
+SUDO=""
+if [ "$(id -u)" != 0 ]; then SUDO=sudo; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+echo "install-deps: installed ${#missing[@]} packages"

@@ -1,0 +1,373 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cmd_access.c -- quarter access: for every origin and category, the walking
+ * distance to the nearest outlet and the number of outlets within R / rings.
+ * The command line is a contract that outside checks use: keep it stable.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/outfile.h"
+#include "cli/cli.h"
+
+static const char help[] =
+    "usage: quarter access NETWORK --pois pois.csv [options]\n"
+    "  NETWORK is one of: --nodes nodes.csv --edges edges.csv | --graph G.qgraph | --network FILE\n\n"
+    "For every origin and every outlet category: the walking distance to the\n"
+    "nearest outlet and the number of outlets within R metres (or within each\n"
+    "ring), for the whole city in one pass on all cores.\n\n"
+    "Output (CSV, one row per origin and category, origins in input order,\n"
+    "categories in order of first appearance in pois.csv):\n"
+    "  node_id,category,nearest_m,count_within_R                  (default)\n"
+    "  node_id,category,nearest_m,nearest_s,count_5min,...        (with --rings)\n"
+    "  nearest_m has 6 decimals and is empty when no outlet lies within --max-dist;\n"
+    "  with --origins the first column is origin_id.\n\n"
+    "Options:\n"
+    "  --pois FILE          outlets: id,category,lon,lat[,node] (required)\n"
+    "  --origins FILE       origins: id,lon,lat (default: every network node)\n"
+    "  --snap edge|node     edge (default): points join the nearest street by a walked\n"
+    "                       access leg; node: the nearest node, no leg (and in node mode\n"
+    "                       the pois.csv 'node' column wins where present)\n"
+    "  --snap-max M         points farther than M metres are reported and left out (default 500)\n"
+    "  --radius R           count radius in metres (default 1000)\n"
+    "  --max-dist D         nearest search cutoff in metres, or 'inf' (default inf)\n"
+    "  --rings LIST         ring minutes, e.g. 5,10,15: adds nearest_s and count_Nmin columns\n"
+    "  --speed-kmh S        walking speed for --rings and nearest_s (default 4.0)\n"
+    "  --threads N          worker threads (default: all cores); output is identical for any N\n"
+    "  --out FILE           output CSV (default standard output); written atomically\n"
+    "  -q, --quiet          no progress output\n";
+
+typedef struct warnlist {
+    size_t n;
+} warnlist;
+
+static void warn_point(const qt_cli *cli, warnlist *w, const char *what, const char *path, size_t line,
+                       const char *id, const qt_error *err)
+{
+    if (w->n < 5)
+        cli_warn(cli, "%s:%zu: %s '%s' left out: %s", path, line, what, id, err->msg);
+    w->n++;
+}
+
+static int write_result(const qt_cli *cli, const char *out, const qt_graph *ag, const qt_access *acc,
+                        const qt_poi_list *pois, const qt_point_list *origins,
+                        const uint32_t *origin_node, size_t norigins, int with_rings, int with_r,
+                        const double *rings, size_t nrings, size_t r_index, const size_t *ring_index,
+                        double speed_mps, double max_dist)
+{
+    qt__outfile o;
+    qt_error err;
+    size_t i, k;
+    uint32_t c;
+    char row[1024];
+    qt_error_clear(&err);
+    if (qt__outfile_open(&o, out, &err) != QT_OK)
+        return cli_fail(cli, &err);
+    qt__outfile_puts(&o, origins ? "origin_id,category,nearest_m" : "node_id,category,nearest_m");
+    if (with_rings)
+        qt__outfile_puts(&o, ",nearest_s");
+    if (with_r)
+        qt__outfile_puts(&o, ",count_within_R");
+    for (k = 0; with_rings && k < nrings; k++)
+        qt__outfile_printf(&o, ",count_%gmin", rings[k]);
+    qt__outfile_puts(&o, "\n");
+    for (i = 0; i < norigins; i++) {
+        uint32_t v = origin_node[i];
+        char idbuf[32];
+        const char *id;
+        size_t idlen;
+        if (origins) {
+            id = origins->id[i];
+            idlen = strlen(id);
+        } else {
+            idlen = qt__fmt_i64(idbuf, qt_graph_node_id(ag, (uint32_t)i));
+            id = idbuf;
+        }
+        for (c = 0; c < pois->ncat; c++) {
+            size_t n = 0, cl = strlen(pois->categories[c]);
+            double d = v == QT_NODE_NONE ? INFINITY : qt_access_nearest_m(acc, c, v);
+            if (idlen + cl + 400 > sizeof row) {
+                /* very long ids or names: write piecewise */
+                qt__outfile_write(&o, id, idlen);
+                qt__outfile_puts(&o, ",");
+                qt__outfile_puts(&o, pois->categories[c]);
+            } else {
+                memcpy(row, id, idlen);
+                n = idlen;
+                row[n++] = ',';
+                memcpy(row + n, pois->categories[c], cl);
+                n += cl;
+            }
+            row[n++] = ',';
+            if (isfinite(d) && d <= max_dist)
+                n += qt__fmt_fixed6(row + n, d);
+            if (with_rings) {
+                row[n++] = ',';
+                if (isfinite(d) && d <= max_dist)
+                    n += qt__fmt_fixed(row + n, d / speed_mps, 1);
+            }
+            if (with_r) {
+                row[n++] = ',';
+                if (v != QT_NODE_NONE)
+                    n += qt__fmt_i64(row + n, qt_access_count(acc, c, r_index, v));
+            }
+            for (k = 0; with_rings && k < nrings; k++) {
+                row[n++] = ',';
+                if (v != QT_NODE_NONE)
+                    n += qt__fmt_i64(row + n, qt_access_count(acc, c, ring_index[k], v));
+            }
+            row[n++] = '\n';
+            qt__outfile_write(&o, row, n);
+        }
+    }
+    if (qt__outfile_commit(&o, &err) != QT_OK)
+        return cli_fail(cli, &err);
+    return 0;
+}
+
+int cmd_access(int argc, char **argv, qt_cli *cli)
+{
+    const char *nodes = NULL, *edges = NULL, *graph = NULL, *network = NULL, *pois_path = NULL,
+               *origins_path = NULL, *snap = NULL, *smax = NULL, *radius = NULL, *maxd = NULL,
+               *rings_s = NULL, *speed = NULL, *threads_s = NULL, *out = NULL, *pos[1];
+    cli_opt opts[] = {{"nodes", 0, 1, &nodes, NULL},       {"edges", 0, 1, &edges, NULL},
+                      {"graph", 0, 1, &graph, NULL},       {"network", 0, 1, &network, NULL},
+                      {"pois", 0, 1, &pois_path, NULL},    {"origins", 0, 1, &origins_path, NULL},
+                      {"snap", 0, 1, &snap, NULL},         {"snap-max", 0, 1, &smax, NULL},
+                      {"radius", 0, 1, &radius, NULL},     {"max-dist", 0, 1, &maxd, NULL},
+                      {"rings", 0, 1, &rings_s, NULL},     {"speed-kmh", 0, 1, &speed, NULL},
+                      {"threads", 0, 1, &threads_s, NULL}, {"out", 'o', 1, &out, NULL},
+                      {NULL, 0, 0, NULL, NULL}};
+    int npos, rc, with_rings, with_r;
+    double snap_max = QT_SNAP_DEFAULT_MAX_M, R = 1000, max_dist = INFINITY, kmh = 4.0, rings[16],
+           radii[17], threads_d = 0;
+    size_t nrings = 0, nradii = 0, r_index = 0, ring_index[16], i, k, norigins, nap = 0;
+    qt_snap_mode mode;
+    qt_graph *g = NULL, *ag = NULL;
+    qt_poi_list *pois = NULL;
+    qt_point_list *origins = NULL;
+    qt_snapper *sn = NULL;
+    qt_access_poi *ap = NULL;
+    uint32_t *origin_node = NULL;
+    qt_access *acc = NULL;
+    qt_access_opts ao;
+    qt_error err;
+    warnlist wp = {0}, wo = {0};
+    /* edge mode with origins: every point becomes a node of a split graph */
+    uint32_t *pt_edge = NULL, *pt_node = NULL;
+    double *pt_t = NULL, *pt_leg = NULL;
+    size_t *poi_pt = NULL, *org_pt = NULL, npt = 0;
+
+    rc = cli_parse(cli, argc, argv, opts, pos, 0, &npos, help);
+    if (rc)
+        return rc < 0 ? 0 : rc;
+    if (!pois_path)
+        return cli_usage(cli, "access", "--pois FILE is required");
+    if ((rc = cli_snap_mode(cli, "access", snap, &mode)) ||
+        (smax && (rc = cli_double(cli, "access", "snap-max", smax, &snap_max))) ||
+        (radius && (rc = cli_double(cli, "access", "radius", radius, &R))) ||
+        (maxd && (rc = cli_double(cli, "access", "max-dist", maxd, &max_dist))) ||
+        (rings_s && (rc = cli_list(cli, "access", "rings", rings_s, rings, 16, &nrings))) ||
+        (speed && (rc = cli_double(cli, "access", "speed-kmh", speed, &kmh))) ||
+        (threads_s && (rc = cli_double(cli, "access", "threads", threads_s, &threads_d))))
+        return rc;
+    if (!(R >= 0) || !isfinite(R))
+        return cli_usage(cli, "access", "--radius must be a finite number >= 0");
+    if (!(max_dist >= 0))
+        return cli_usage(cli, "access", "--max-dist must be >= 0 or 'inf'");
+    if (!(kmh > 0) || !isfinite(kmh))
+        return cli_usage(cli, "access", "--speed-kmh must be positive");
+    if (threads_d < 0 || threads_d > 1024 || threads_d != floor(threads_d))
+        return cli_usage(cli, "access", "--threads must be a whole number from 1 to 1024");
+    with_rings = nrings > 0;
+    with_r = !with_rings || radius != NULL;
+    /* radii: R and the rings in metres, sorted, distinct */
+    if (with_r)
+        radii[nradii++] = R;
+    for (k = 0; k < nrings; k++)
+        radii[nradii++] = rings[k] * 60 * kmh / 3.6;
+    for (i = 1; i < nradii; i++) /* insertion sort; tiny */
+        for (k = i; k > 0 && radii[k] < radii[k - 1]; k--) {
+            double t = radii[k];
+            radii[k] = radii[k - 1];
+            radii[k - 1] = t;
+        }
+    for (i = 0, k = 0; i < nradii; i++)
+        if (!k || radii[i] != radii[k - 1])
+            radii[k++] = radii[i];
+    nradii = k;
+    for (i = 0; i < nradii; i++) {
+        if (with_r && radii[i] == R)
+            r_index = i;
+        for (k = 0; k < nrings; k++)
+            if (radii[i] == rings[k] * 60 * kmh / 3.6)
+                ring_index[k] = i;
+    }
+
+    rc = cli_load_graph(cli, "access", graph, network, nodes, edges, NULL, &g);
+    if (rc)
+        return rc;
+    qt_error_clear(&err);
+    if (qt_pois_read_csv(pois_path, &pois, &err) != QT_OK) {
+        rc = cli_fail(cli, &err);
+        goto done;
+    }
+    if (origins_path && qt_points_read_csv(origins_path, &origins, &err) != QT_OK) {
+        rc = cli_fail(cli, &err);
+        goto done;
+    }
+    {
+        int need_snapper = mode == QT_SNAP_EDGE || origins != NULL;
+        for (i = 0; !need_snapper && i < pois->n; i++)
+            need_snapper = !pois->has_node[i];
+        if (need_snapper && qt_snapper_new(g, &sn, &err) != QT_OK) {
+            rc = cli_fail(cli, &err);
+            goto done;
+        }
+    }
+    norigins = origins ? origins->n : qt_graph_node_count(g);
+    ap = calloc(pois->n ? pois->n : 1, sizeof *ap);
+    origin_node = malloc((norigins ? norigins : 1) * sizeof *origin_node);
+    if (!ap || !origin_node) {
+        rc = QT_EXIT_NOMEM;
+        goto done;
+    }
+    if (mode == QT_SNAP_EDGE && origins) {
+        size_t maxpt = pois->n + origins->n;
+        pt_edge = malloc((maxpt ? maxpt : 1) * sizeof *pt_edge);
+        pt_node = malloc((maxpt ? maxpt : 1) * sizeof *pt_node);
+        pt_t = malloc((maxpt ? maxpt : 1) * sizeof *pt_t);
+        pt_leg = malloc((maxpt ? maxpt : 1) * sizeof *pt_leg);
+        poi_pt = malloc((pois->n ? pois->n : 1) * sizeof *poi_pt);
+        org_pt = malloc((origins->n ? origins->n : 1) * sizeof *org_pt);
+        if (!pt_edge || !pt_node || !pt_t || !pt_leg || !poi_pt || !org_pt) {
+            rc = QT_EXIT_NOMEM;
+            goto done;
+        }
+    }
+    /* outlets to seeds */
+    for (i = 0; i < pois->n; i++) {
+        qt_snap s;
+        qt_error e2;
+        qt_error_clear(&e2);
+        if (mode == QT_SNAP_NODE && pois->has_node[i]) {
+            uint32_t v = qt_graph_find_node(g, pois->node_id[i]);
+            if (v == QT_NODE_NONE) {
+                char where[200];
+                snprintf(where, sizeof where, "%s:%zu: column 'node'", pois_path, pois->line[i]);
+                qt_error_set(&err, QT_ENOTFOUND, where, "node %lld is not in the network",
+                             (long long)pois->node_id[i]);
+                rc = cli_fail(cli, &err);
+                goto done;
+            }
+            ap[nap].category = pois->category[i];
+            ap[nap].nseeds = 1;
+            ap[nap].seeds[0] = (qt_seed){v, 0};
+            nap++;
+            if (poi_pt)
+                poi_pt[i] = SIZE_MAX;
+            continue;
+        }
+        if (qt_snapper_snap(sn, pois->lon[i], pois->lat[i], mode, snap_max, &s, &e2) != QT_OK) {
+            warn_point(cli, &wp, "outlet", pois_path, pois->line[i], pois->id[i], &e2);
+            if (poi_pt)
+                poi_pt[i] = SIZE_MAX;
+            continue;
+        }
+        if (pt_edge) {
+            pt_edge[npt] = s.edge;
+            pt_t[npt] = s.t;
+            pt_leg[npt] = s.leg_m;
+            poi_pt[i] = npt++;
+            continue;
+        }
+        ap[nap].category = pois->category[i];
+        ap[nap].nseeds = (uint32_t)qt_snap_seeds(g, &s, mode, ap[nap].seeds);
+        nap++;
+    }
+    if (wp.n)
+        cli_warn(cli, "%zu of %zu outlets are farther than %.0f m from any street and were left out",
+                 wp.n, pois->n, snap_max);
+    /* origins to nodes */
+    ag = g;
+    if (!origins) {
+        for (i = 0; i < norigins; i++)
+            origin_node[i] = (uint32_t)i;
+    } else {
+        for (i = 0; i < origins->n; i++) {
+            qt_snap s;
+            qt_error e2;
+            qt_error_clear(&e2);
+            origin_node[i] = QT_NODE_NONE;
+            if (org_pt)
+                org_pt[i] = SIZE_MAX;
+            if (qt_snapper_snap(sn, origins->lon[i], origins->lat[i], mode, snap_max, &s, &e2) != QT_OK) {
+                warn_point(cli, &wo, "origin", origins_path, origins->line[i], origins->id[i], &e2);
+                continue;
+            }
+            if (pt_edge) {
+                pt_edge[npt] = s.edge;
+                pt_t[npt] = s.t;
+                pt_leg[npt] = s.leg_m;
+                org_pt[i] = npt++;
+            } else {
+                origin_node[i] = s.node;
+            }
+        }
+        if (wo.n)
+            cli_warn(cli, "%zu of %zu origins are farther than %.0f m from any street: their rows are empty",
+                     wo.n, origins->n, snap_max);
+        if (pt_edge) {
+            if (qt_graph_split(g, npt, pt_edge, pt_t, pt_leg, 1.0, &ag, pt_node, &err) != QT_OK) {
+                ag = NULL;
+                rc = cli_fail(cli, &err);
+                goto done;
+            }
+            for (i = 0; i < pois->n; i++) {
+                if (poi_pt[i] == SIZE_MAX)
+                    continue;
+                ap[nap].category = pois->category[i];
+                ap[nap].nseeds = 1;
+                ap[nap].seeds[0] = (qt_seed){pt_node[poi_pt[i]], 0};
+                nap++;
+            }
+            for (i = 0; i < origins->n; i++)
+                if (org_pt[i] != SIZE_MAX)
+                    origin_node[i] = pt_node[org_pt[i]];
+        }
+    }
+    memset(&ao, 0, sizeof ao);
+    ao.max_dist_m = max_dist;
+    ao.radii_m = radii;
+    ao.nradii = nradii;
+    ao.threads = (unsigned)threads_d;
+    ao.progress = cli_progress;
+    ao.progress_ud = cli;
+    if (qt_access_run(ag, pois->ncat, ap, nap, &ao, &acc, &err) != QT_OK) {
+        cli_progress_done(cli);
+        rc = cli_fail(cli, &err);
+        goto done;
+    }
+    cli_progress_done(cli);
+    rc = write_result(cli, out, ag, acc, pois, origins, origin_node, norigins, with_rings, with_r, rings,
+                      nrings, r_index, ring_index, kmh / 3.6, max_dist);
+done:
+    qt_access_free(acc);
+    if (ag != g)
+        qt_graph_free(ag);
+    qt_graph_free(g);
+    qt_snapper_free(sn);
+    qt_poi_list_free(pois);
+    qt_point_list_free(origins);
+    free(ap);
+    free(origin_node);
+    free(pt_edge);
+    free(pt_node);
+    free(pt_t);
+    free(pt_leg);
+    free(poi_pt);
+    free(org_pt);
+    return rc;
+}

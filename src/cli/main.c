@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: MIT */
+/* main.c -- quarter's command table; the only place that exits. */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+
+static const struct {
+    const char *name;
+    int (*fn)(int argc, char **argv, qt_cli *cli);
+    const char *summary;
+} commands[] = {
+    {"graph", cmd_graph, "build, inspect and export walking networks (.qgraph cache)"},
+    {"access", cmd_access, "nearest outlet and counts per category for every origin, in one pass"},
+    {"route", cmd_route, "shortest walking route between two points, as GeoJSON"},
+    {"isochrone", cmd_isochrone, "areas reachable on foot within 5/10/15 minutes, as GeoJSON"},
+};
+
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+static void usage(FILE *fp)
+{
+    size_t i;
+    fprintf(fp,
+            "usage: quarter [--version] [--help] COMMAND [ARGS]\n\n"
+            "Walking accessibility for 15-minute convenient living circles.\n\n"
+            "Commands:\n");
+    for (i = 0; i < NCOMMANDS; i++)
+        fprintf(fp, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(fp, "\nRun 'quarter COMMAND --help' for a command's options.\n"
+                "Exit codes: 0 ok, 1 bad input data, 2 bad command line, 3 file I/O error,\n"
+                "4 out of memory, 5 internal error.\n");
+}
+
+int main(int argc, char **argv)
+{
+    qt_cli cli;
+    size_t i;
+    int k;
+    cli.prog = "quarter";
+    cli.progress = isatty(2);
+    for (k = 1; k < argc; k++)
+        if (strcmp(argv[k], "--quiet") == 0 || strcmp(argv[k], "-q") == 0)
+            cli.progress = 0;
+    if (argc < 2) {
+        usage(stderr);
+        return QT_EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+        if (argc > 2 && strcmp(argv[1], "help") == 0) {
+            for (i = 0; i < NCOMMANDS; i++)
+                if (strcmp(argv[2], commands[i].name) == 0) {
+                    char *hargv[] = {argv[2], (char *)"--help", NULL};
+                    return commands[i].fn(2, hargv, &cli);
+                }
+        }
+        usage(stdout);
+        return QT_EXIT_OK;
+    }
+    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+        printf("quarter %s\n", qt_version());
+        return QT_EXIT_OK;
+    }
+    for (i = 0; i < NCOMMANDS; i++)
+        if (strcmp(argv[1], commands[i].name) == 0)
+            return commands[i].fn(argc - 1, argv + 1, &cli);
+    fprintf(stderr, "quarter: '%s' is not a command. See 'quarter --help'.\n", argv[1]);
+    return QT_EXIT_USAGE;
+}

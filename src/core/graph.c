@@ -1,0 +1,505 @@
+/* SPDX-License-Identifier: MIT */
+/* graph.c -- CSR graph: builder, accessors, adjacency index, splitting. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/alloc.h"
+#include "base/idmap.h"
+#include "core/graph_internal.h"
+
+struct qt_graph_builder {
+    qt__idmap ids;
+    int64_t *id;
+    double *lon, *lat;
+    size_t n, ncap;
+    uint32_t *eu, *ev;
+    double *elen, *ecost;
+    size_t m, mcap;
+    int finished;
+};
+
+qt_status qt_graph_builder_new(qt_graph_builder **out, qt_error *err)
+{
+    qt_graph_builder *b = qt__calloc(1, sizeof *b);
+    *out = NULL;
+    if (!b || qt__idmap_init(&b->ids, 1024) != 0) {
+        qt__free(b);
+        return qt_error_set(err, QT_ENOMEM, NULL, "no memory for the graph builder");
+    }
+    *out = b;
+    return QT_OK;
+}
+
+void qt_graph_builder_free(qt_graph_builder *b)
+{
+    if (!b)
+        return;
+    qt__idmap_free(&b->ids);
+    qt__free(b->id);
+    qt__free(b->lon);
+    qt__free(b->lat);
+    qt__free(b->eu);
+    qt__free(b->ev);
+    qt__free(b->elen);
+    qt__free(b->ecost);
+    qt__free(b);
+}
+
+qt_status qt_graph_builder_add_node(qt_graph_builder *b, int64_t id, double lon, double lat,
+                                    qt_error *err)
+{
+    size_t cap;
+    int r;
+    if (!isfinite(lon) || !isfinite(lat) || lon < -180 || lon > 180 || lat < -90 || lat > 90)
+        return qt_error_set(err, QT_EINVAL, NULL, "node %lld: coordinate (%g, %g) is not a valid lon/lat",
+                            (long long)id, lon, lat);
+    if (b->n >= UINT32_MAX - 1)
+        return qt_error_set(err, QT_EINVAL, NULL, "more than %u nodes", UINT32_MAX - 1);
+    if (b->n == b->ncap) {
+        cap = b->ncap;
+        if (qt__grow((void **)&b->id, &cap, b->n + 1, sizeof *b->id) != 0)
+            goto nomem;
+        cap = b->ncap;
+        if (qt__grow((void **)&b->lon, &cap, b->n + 1, sizeof *b->lon) != 0)
+            goto nomem;
+        cap = b->ncap;
+        if (qt__grow((void **)&b->lat, &cap, b->n + 1, sizeof *b->lat) != 0)
+            goto nomem;
+        b->ncap = cap;
+    }
+    r = qt__idmap_put(&b->ids, id, (uint32_t)b->n, NULL);
+    if (r < 0)
+        goto nomem;
+    if (r > 0)
+        return qt_error_set(err, QT_ECONFLICT, NULL, "node id %lld appears twice", (long long)id);
+    b->id[b->n] = id;
+    b->lon[b->n] = lon;
+    b->lat[b->n] = lat;
+    b->n++;
+    return QT_OK;
+nomem:
+    return qt_error_set(err, QT_ENOMEM, NULL, "no memory for %zu nodes", b->n + 1);
+}
+
+uint32_t qt_graph_builder_find(const qt_graph_builder *b, int64_t id)
+{
+    return qt__idmap_get(&b->ids, id);
+}
+
+uint32_t qt_graph_builder_node_count(const qt_graph_builder *b)
+{
+    return (uint32_t)b->n;
+}
+
+qt_status qt_graph_builder_add_edge(qt_graph_builder *b, int64_t u, int64_t v, double length_m,
+                                    double factor, qt_error *err)
+{
+    uint32_t iu = qt__idmap_get(&b->ids, u), iv = qt__idmap_get(&b->ids, v);
+    size_t cap;
+    if (iu == QT_IDMAP_NONE)
+        return qt_error_set(err, QT_ENOTFOUND, NULL, "node %lld is not in the node list", (long long)u);
+    if (iv == QT_IDMAP_NONE)
+        return qt_error_set(err, QT_ENOTFOUND, NULL, "node %lld is not in the node list", (long long)v);
+    if (!isfinite(length_m) || length_m < 0)
+        return qt_error_set(err, QT_EINVAL, NULL, "length %g is not a finite non-negative number",
+                            length_m);
+    if (!isfinite(factor) || factor <= 0)
+        return qt_error_set(err, QT_EINVAL, NULL, "cost factor %g is not a positive number", factor);
+    if (iu == iv)
+        return QT_OK;
+    if (b->m >= (UINT32_MAX / 2) - 1)
+        return qt_error_set(err, QT_EINVAL, NULL, "more than %u edges", UINT32_MAX / 2 - 1);
+    if (b->m == b->mcap) {
+        cap = b->mcap;
+        if (qt__grow((void **)&b->eu, &cap, b->m + 1, sizeof *b->eu) != 0)
+            goto nomem;
+        cap = b->mcap;
+        if (qt__grow((void **)&b->ev, &cap, b->m + 1, sizeof *b->ev) != 0)
+            goto nomem;
+        cap = b->mcap;
+        if (qt__grow((void **)&b->elen, &cap, b->m + 1, sizeof *b->elen) != 0)
+            goto nomem;
+        cap = b->mcap;
+        if (qt__grow((void **)&b->ecost, &cap, b->m + 1, sizeof *b->ecost) != 0)
+            goto nomem;
+        b->mcap = cap;
+    }
+    b->eu[b->m] = iu;
+    b->ev[b->m] = iv;
+    b->elen[b->m] = length_m;
+    b->ecost[b->m] = length_m * factor;
+    b->m++;
+    return QT_OK;
+nomem:
+    return qt_error_set(err, QT_ENOMEM, NULL, "no memory for %zu edges", b->m + 1);
+}
+
+qt_status qt__graph_alloc(qt_graph *g, uint32_t n, uint32_t m, qt_error *err)
+{
+    memset(g, 0, sizeof *g);
+    g->n = n;
+    g->m = m;
+    g->id = qt__malloc_array(n, sizeof *g->id);
+    g->lon = qt__malloc_array(n, sizeof *g->lon);
+    g->lat = qt__malloc_array(n, sizeof *g->lat);
+    g->first = qt__malloc_array((size_t)n + 1, sizeof *g->first);
+    g->arc_to = qt__malloc_array((size_t)m * 2, sizeof *g->arc_to);
+    g->arc_cost = qt__malloc_array((size_t)m * 2, sizeof *g->arc_cost);
+    g->arc_edge = qt__malloc_array((size_t)m * 2, sizeof *g->arc_edge);
+    g->eu = qt__malloc_array(m, sizeof *g->eu);
+    g->ev = qt__malloc_array(m, sizeof *g->ev);
+    g->elen = qt__malloc_array(m, sizeof *g->elen);
+    g->ecost = qt__malloc_array(m, sizeof *g->ecost);
+    if (!g->id || !g->lon || !g->lat || !g->first || !g->arc_to || !g->arc_cost || !g->arc_edge || !g->eu ||
+        !g->ev || !g->elen || !g->ecost) {
+        qt__graph_release(g);
+        return qt_error_set(err, QT_ENOMEM, NULL, "no memory for a graph of %u nodes, %u edges", n, m);
+    }
+    return QT_OK;
+}
+
+void qt__graph_release(qt_graph *g)
+{
+    qt__free(g->id);
+    qt__free(g->lon);
+    qt__free(g->lat);
+    qt__free(g->first);
+    qt__free(g->arc_to);
+    qt__free(g->arc_cost);
+    qt__free(g->arc_edge);
+    qt__free(g->eu);
+    qt__free(g->ev);
+    qt__free(g->elen);
+    qt__free(g->ecost);
+    qt__free(g->id_order);
+    memset(g, 0, sizeof *g);
+}
+
+static int cmp_by_id(const void *a, const void *b, void *ctx)
+{
+    const int64_t *id = ctx;
+    int64_t x = id[*(const uint32_t *)a], y = id[*(const uint32_t *)b];
+    return (x > y) - (x < y);
+}
+
+/* qsort_r is glibc/BSD-specific in signature; a small merge sort avoids it. */
+static void sort_idx(uint32_t *a, uint32_t *tmp, size_t n, const int64_t *id)
+{
+    size_t i, j, k, mid;
+    if (n < 2)
+        return;
+    mid = n / 2;
+    sort_idx(a, tmp, mid, id);
+    sort_idx(a + mid, tmp, n - mid, id);
+    for (i = 0, j = mid, k = 0; i < mid || j < n;) {
+        if (j >= n || (i < mid && cmp_by_id(&a[i], &a[j], (void *)id) <= 0))
+            tmp[k++] = a[i++];
+        else
+            tmp[k++] = a[j++];
+    }
+    memcpy(a, tmp, n * sizeof *a);
+}
+
+qt_status qt__graph_index(qt_graph *g, qt_error *err)
+{
+    uint32_t v, e;
+    uint32_t *fill;
+    g->id_sorted = 1;
+    for (v = 1; v < g->n; v++)
+        if (g->id[v] <= g->id[v - 1]) {
+            g->id_sorted = 0;
+            break;
+        }
+    if (!g->id_sorted) {
+        uint32_t *tmp = qt__malloc_array(g->n, sizeof *tmp);
+        g->id_order = qt__malloc_array(g->n, sizeof *g->id_order);
+        if (!tmp || !g->id_order) {
+            qt__free(tmp);
+            return qt_error_set(err, QT_ENOMEM, NULL, "no memory for the node id index");
+        }
+        for (v = 0; v < g->n; v++)
+            g->id_order[v] = v;
+        sort_idx(g->id_order, tmp, g->n, g->id);
+        qt__free(tmp);
+    }
+    memset(g->first, 0, ((size_t)g->n + 1) * sizeof *g->first);
+    for (e = 0; e < g->m; e++) {
+        g->first[g->eu[e] + 1]++;
+        g->first[g->ev[e] + 1]++;
+    }
+    for (v = 0; v < g->n; v++)
+        g->first[v + 1] += g->first[v];
+    fill = qt__malloc_array(g->n ? g->n : 1, sizeof *fill);
+    if (!fill)
+        return qt_error_set(err, QT_ENOMEM, NULL, "no memory for the adjacency index");
+    memcpy(fill, g->first, (size_t)g->n * sizeof *fill);
+    for (e = 0; e < g->m; e++) {
+        uint32_t a = fill[g->eu[e]]++, b = fill[g->ev[e]]++;
+        g->arc_to[a] = g->ev[e];
+        g->arc_cost[a] = g->ecost[e];
+        g->arc_edge[a] = e;
+        g->arc_to[b] = g->eu[e];
+        g->arc_cost[b] = g->ecost[e];
+        g->arc_edge[b] = e;
+    }
+    qt__free(fill);
+    return QT_OK;
+}
+
+qt_status qt_graph_builder_finish(qt_graph_builder *b, qt_graph **out, qt_error *err)
+{
+    qt_graph *g;
+    qt_status st;
+    *out = NULL;
+    if (b->finished)
+        return qt_error_set(err, QT_EINVAL, NULL, "graph builder already finished");
+    g = qt__calloc(1, sizeof *g);
+    if (!g)
+        return qt_error_set(err, QT_ENOMEM, NULL, "no memory for the graph");
+    st = qt__graph_alloc(g, (uint32_t)b->n, (uint32_t)b->m, err);
+    if (st != QT_OK) {
+        qt__free(g);
+        return st;
+    }
+    memcpy(g->id, b->id, b->n * sizeof *g->id);
+    memcpy(g->lon, b->lon, b->n * sizeof *g->lon);
+    memcpy(g->lat, b->lat, b->n * sizeof *g->lat);
+    memcpy(g->eu, b->eu, b->m * sizeof *g->eu);
+    memcpy(g->ev, b->ev, b->m * sizeof *g->ev);
+    memcpy(g->elen, b->elen, b->m * sizeof *g->elen);
+    memcpy(g->ecost, b->ecost, b->m * sizeof *g->ecost);
+    st = qt__graph_index(g, err);
+    if (st != QT_OK) {
+        qt_graph_free(g);
+        return st;
+    }
+    b->finished = 1;
+    *out = g;
+    return QT_OK;
+}
+
+void qt_graph_free(qt_graph *g)
+{
+    if (!g)
+        return;
+    qt__graph_release(g);
+    qt__free(g);
+}
+
+uint32_t qt_graph_node_count(const qt_graph *g)
+{
+    return g->n;
+}
+
+uint32_t qt_graph_edge_count(const qt_graph *g)
+{
+    return g->m;
+}
+
+int64_t qt_graph_node_id(const qt_graph *g, uint32_t node)
+{
+    return g->id[node];
+}
+
+void qt_graph_node_coord(const qt_graph *g, uint32_t node, double *lon, double *lat)
+{
+    *lon = g->lon[node];
+    *lat = g->lat[node];
+}
+
+uint32_t qt_graph_find_node(const qt_graph *g, int64_t id)
+{
+    size_t lo = 0, hi = g->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        uint32_t v = g->id_sorted ? (uint32_t)mid : g->id_order[mid];
+        if (g->id[v] == id)
+            return v;
+        if (g->id[v] < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return QT_NODE_NONE;
+}
+
+void qt_graph_edge(const qt_graph *g, uint32_t e, uint32_t *u, uint32_t *v, double *length_m,
+                   double *cost_m)
+{
+    if (u)
+        *u = g->eu[e];
+    if (v)
+        *v = g->ev[e];
+    if (length_m)
+        *length_m = g->elen[e];
+    if (cost_m)
+        *cost_m = g->ecost[e];
+}
+
+/* ---- splitting edges at points ------------------------------------------ */
+
+typedef struct split_pt {
+    uint32_t edge;
+    double t;
+    size_t idx; /* point index */
+} split_pt;
+
+static int cmp_split(const void *a, const void *b)
+{
+    const split_pt *x = a, *y = b;
+    if (x->edge != y->edge)
+        return x->edge < y->edge ? -1 : 1;
+    if (x->t != y->t)
+        return x->t < y->t ? -1 : 1;
+    return (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+qt_status qt_graph_split(const qt_graph *g, size_t npoints, const uint32_t *edge, const double *t,
+                         const double *leg_m, double leg_factor, qt_graph **out,
+                         uint32_t *node_out, qt_error *err)
+{
+    split_pt *sp = NULL;
+    uint32_t *split_node = NULL; /* per sorted point: node at its split position */
+    qt_graph *ng = NULL;
+    size_t i, j, nsplit = 0, nleg = 0, n2, m2;
+    uint32_t nn, ne, e;
+    int64_t next_id = -1;
+    qt_status st;
+    unsigned char *edge_split = NULL;
+
+    *out = NULL;
+    for (i = 0; i < npoints; i++) {
+        if (edge[i] >= g->m || !(t[i] >= 0 && t[i] <= 1) || !(leg_m[i] >= 0) || !isfinite(leg_m[i]))
+            return qt_error_set(err, QT_EINVAL, NULL, "split point %zu: bad edge, position or leg", i);
+    }
+    sp = qt__malloc_array(npoints ? npoints : 1, sizeof *sp);
+    split_node = qt__malloc_array(npoints ? npoints : 1, sizeof *split_node);
+    edge_split = qt__calloc(g->m ? g->m : 1, 1);
+    ng = qt__calloc(1, sizeof *ng);
+    if (!sp || !split_node || !edge_split || !ng) {
+        st = qt_error_set(err, QT_ENOMEM, NULL, "no memory to split edges");
+        goto fail;
+    }
+    for (i = 0; i < npoints; i++) {
+        sp[i].edge = edge[i];
+        sp[i].t = t[i];
+        sp[i].idx = i;
+    }
+    qsort(sp, npoints, sizeof *sp, cmp_split);
+    /* count distinct interior split positions and legs */
+    for (i = 0; i < npoints; i++) {
+        int interior = sp[i].t > 0 && sp[i].t < 1;
+        int same = i > 0 && sp[i].edge == sp[i - 1].edge && sp[i].t == sp[i - 1].t;
+        if (interior && !same) {
+            nsplit++;
+            edge_split[sp[i].edge] = 1;
+        }
+        if (leg_m[sp[i].idx] > 0)
+            nleg++;
+    }
+    n2 = (size_t)g->n + nsplit + nleg;
+    m2 = (size_t)g->m + nsplit + nleg;
+    if (n2 >= UINT32_MAX || m2 >= UINT32_MAX / 2) {
+        st = qt_error_set(err, QT_EINVAL, NULL, "too many points to split the graph");
+        goto fail;
+    }
+    st = qt__graph_alloc(ng, (uint32_t)n2, (uint32_t)m2, err);
+    if (st != QT_OK)
+        goto fail;
+    memcpy(ng->id, g->id, (size_t)g->n * sizeof *ng->id);
+    memcpy(ng->lon, g->lon, (size_t)g->n * sizeof *ng->lon);
+    memcpy(ng->lat, g->lat, (size_t)g->n * sizeof *ng->lat);
+    nn = g->n;
+    ne = 0;
+    /* unsplit edges first, in their order */
+    for (e = 0; e < g->m; e++) {
+        if (edge_split[e])
+            continue;
+        ng->eu[ne] = g->eu[e];
+        ng->ev[ne] = g->ev[e];
+        ng->elen[ne] = g->elen[e];
+        ng->ecost[ne] = g->ecost[e];
+        ne++;
+    }
+    /* split edges: a chain through their split nodes */
+    for (i = 0; i < npoints;) {
+        uint32_t ed = sp[i].edge;
+        uint32_t prev = g->eu[ed], vend = g->ev[ed];
+        double prev_t = 0, L = g->elen[ed], C = g->ecost[ed];
+        double ulon = g->lon[prev], ulat = g->lat[prev];
+        double vlon = g->lon[vend], vlat = g->lat[vend];
+        for (j = i; j < npoints && sp[j].edge == ed; j++) {
+            double tt = sp[j].t;
+            if (tt <= 0) {
+                split_node[j] = g->eu[ed];
+                continue;
+            }
+            if (tt >= 1) {
+                split_node[j] = g->ev[ed];
+                continue;
+            }
+            if (j > i && sp[j - 1].t == tt) {
+                split_node[j] = split_node[j - 1];
+                continue;
+            }
+            ng->id[nn] = next_id--;
+            ng->lon[nn] = ulon + (vlon - ulon) * tt;
+            ng->lat[nn] = ulat + (vlat - ulat) * tt;
+            ng->eu[ne] = prev;
+            ng->ev[ne] = nn;
+            ng->elen[ne] = L * (tt - prev_t);
+            ng->ecost[ne] = C * (tt - prev_t);
+            ne++;
+            split_node[j] = nn;
+            prev = nn;
+            prev_t = tt;
+            nn++;
+        }
+        if (edge_split[ed]) {
+            ng->eu[ne] = prev;
+            ng->ev[ne] = vend;
+            ng->elen[ne] = L * (1 - prev_t);
+            ng->ecost[ne] = C * (1 - prev_t);
+            ne++;
+        }
+        i = j;
+    }
+    /* access legs: one pendant node per point with a positive leg */
+    for (i = 0; i < npoints; i++) {
+        size_t p = sp[i].idx;
+        if (leg_m[p] > 0) {
+            ng->id[nn] = next_id--;
+            ng->lon[nn] = ng->lon[split_node[i]];
+            ng->lat[nn] = ng->lat[split_node[i]];
+            ng->eu[ne] = split_node[i];
+            ng->ev[ne] = nn;
+            ng->elen[ne] = leg_m[p];
+            ng->ecost[ne] = leg_m[p] * leg_factor;
+            ne++;
+            node_out[p] = nn++;
+        } else {
+            node_out[p] = split_node[i];
+        }
+    }
+    if (nn != n2 || ne != m2) {
+        st = qt_error_set(err, QT_EINTERNAL, NULL, "split count mismatch");
+        goto fail;
+    }
+    /* new ids are negative and descending: the id order is not ascending */
+    st = qt__graph_index(ng, err);
+    if (st != QT_OK)
+        goto fail;
+    qt__free(sp);
+    qt__free(split_node);
+    qt__free(edge_split);
+    *out = ng;
+    return QT_OK;
+fail:
+    qt__free(sp);
+    qt__free(split_node);
+    qt__free(edge_split);
+    if (ng)
+        qt_graph_free(ng);
+    return st;
+}

@@ -1,0 +1,249 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * graph_cache.c -- the binary graph cache (.qgraph).
+ *
+ * Layout (little-endian), see docs/internals/graph-cache.md:
+ *   header, 64 bytes: magic "QTGRAPH\0", u32 version, u32 flags, u32 n, u32 m,
+ *                     u64 payload bytes, u64 checksum of the payload, 24 zero bytes
+ *   payload:          id[n] i64, lon[n] f64, lat[n] f64, first[n+1] u32,
+ *                     arc_to[2m] u32, arc_cost[2m] f64, arc_edge[2m] u32,
+ *                     eu[m] u32, ev[m] u32,
+ *                     elen[m] f64, ecost[m] f64, then id_order[n] u32 when
+ *                     flag 1 (ids not ascending) is set.
+ * The checksum is a 64-bit multiply-xorshift hash over the payload words.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "base/alloc.h"
+#include "core/graph_internal.h"
+
+#define CACHE_MAGIC "QTGRAPH"
+#define CACHE_VERSION 1u
+#define FLAG_ID_ORDER 1u
+#define HEADER_SIZE 64
+
+typedef struct part {
+    void *ptr;
+    size_t bytes;
+} part;
+
+static uint64_t hash_update(uint64_t h, const void *data, size_t n)
+{
+    const unsigned char *p = data;
+    size_t i;
+    for (i = 0; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, p + i, 8);
+        h ^= w;
+        h *= 0x9E3779B97F4A7C15ull;
+        h ^= h >> 32;
+    }
+    for (; i < n; i++) {
+        h ^= p[i];
+        h *= 0x100000001B3ull;
+    }
+    return h;
+}
+
+static size_t parts_of(const qt_graph *g, part *p)
+{
+    size_t k = 0, n = g->n, m2 = (size_t)g->m * 2, m = g->m;
+    p[k++] = (part){g->id, n * 8};
+    p[k++] = (part){g->lon, n * 8};
+    p[k++] = (part){g->lat, n * 8};
+    p[k++] = (part){g->first, (n + 1) * 4};
+    p[k++] = (part){g->arc_to, m2 * 4};
+    p[k++] = (part){g->arc_cost, m2 * 8};
+    p[k++] = (part){g->arc_edge, m2 * 4};
+    p[k++] = (part){g->eu, m * 4};
+    p[k++] = (part){g->ev, m * 4};
+    p[k++] = (part){g->elen, m * 8};
+    p[k++] = (part){g->ecost, m * 8};
+    if (!g->id_sorted)
+        p[k++] = (part){g->id_order, n * 4};
+    return k;
+}
+
+static void put_u32(unsigned char *b, uint32_t v)
+{
+    memcpy(b, &v, 4);
+}
+
+static void put_u64(unsigned char *b, uint64_t v)
+{
+    memcpy(b, &v, 8);
+}
+
+static int is_little_endian(void)
+{
+    uint32_t x = 1;
+    unsigned char c;
+    memcpy(&c, &x, 1);
+    return c == 1;
+}
+
+qt_status qt_graph_save(const qt_graph *g, const char *path, qt_error *err)
+{
+    part p[12];
+    size_t np = parts_of(g, p), i, total = 0;
+    uint64_t h = 0xcbf29ce484222325ull;
+    unsigned char hdr[HEADER_SIZE];
+    char *tmp;
+    FILE *fp;
+    int ok = 1, e = 0;
+
+    if (!is_little_endian())
+        return qt_error_set(err, QT_EUNSUPPORTED, path, "graph cache needs a little-endian machine");
+    for (i = 0; i < np; i++) {
+        h = hash_update(h, p[i].ptr, p[i].bytes);
+        total += p[i].bytes;
+    }
+    memset(hdr, 0, sizeof hdr);
+    memcpy(hdr, CACHE_MAGIC, 8);
+    put_u32(hdr + 8, CACHE_VERSION);
+    put_u32(hdr + 12, g->id_sorted ? 0 : FLAG_ID_ORDER);
+    put_u32(hdr + 16, g->n);
+    put_u32(hdr + 20, g->m);
+    put_u64(hdr + 24, (uint64_t)total);
+    put_u64(hdr + 32, h);
+
+    tmp = qt__malloc(strlen(path) + 5);
+    if (!tmp)
+        return qt_error_set(err, QT_ENOMEM, path, "no memory");
+    memcpy(tmp, path, strlen(path));
+    memcpy(tmp + strlen(path), ".tmp", 5);
+    fp = fopen(tmp, "wb");
+    if (!fp) {
+        e = errno;
+        qt__free(tmp);
+        return qt_error_set(err, QT_EIO, path, "cannot create: %s", strerror(e));
+    }
+    if (fwrite(hdr, 1, sizeof hdr, fp) != sizeof hdr)
+        ok = 0;
+    for (i = 0; ok && i < np; i++)
+        if (p[i].bytes && fwrite(p[i].ptr, 1, p[i].bytes, fp) != p[i].bytes)
+            ok = 0;
+    if (!ok)
+        e = errno;
+    if (fclose(fp) != 0 && ok) {
+        ok = 0;
+        e = errno;
+    }
+    if (ok && rename(tmp, path) != 0) {
+        ok = 0;
+        e = errno;
+    }
+    if (!ok) {
+        remove(tmp);
+        qt__free(tmp);
+        return qt_error_set(err, QT_EIO, path, "cannot write graph cache: %s", strerror(e ? e : EIO));
+    }
+    qt__free(tmp);
+    return QT_OK;
+}
+
+qt_status qt_graph_load(const char *path, qt_graph **out, qt_error *err)
+{
+    unsigned char hdr[HEADER_SIZE];
+    uint32_t version, flags, n, m;
+    uint64_t total, want_h, h = 0xcbf29ce484222325ull, expect = 0;
+    qt_graph *g = NULL;
+    part p[12];
+    size_t np, i, got;
+    FILE *fp;
+    qt_status st;
+
+    *out = NULL;
+    fp = fopen(path, "rb");
+    if (!fp)
+        return qt_error_set(err, QT_EIO, path, "cannot open: %s", strerror(errno));
+    got = fread(hdr, 1, sizeof hdr, fp);
+    if (got < 8 || memcmp(hdr, CACHE_MAGIC, 8) != 0) {
+        fclose(fp);
+        return qt_error_set(err, QT_EUNSUPPORTED, path,
+                            "not a quarter graph cache (bad magic); build one with 'quarter graph build'");
+    }
+    if (got < sizeof hdr) {
+        fclose(fp);
+        return qt_error_set(err, QT_EPARSE, path, "graph cache header is truncated");
+    }
+    memcpy(&version, hdr + 8, 4);
+    memcpy(&flags, hdr + 12, 4);
+    memcpy(&n, hdr + 16, 4);
+    memcpy(&m, hdr + 20, 4);
+    memcpy(&total, hdr + 24, 8);
+    memcpy(&want_h, hdr + 32, 8);
+    if (version != CACHE_VERSION) {
+        fclose(fp);
+        return qt_error_set(err, QT_EUNSUPPORTED, path,
+                            "graph cache format version %u, this quarter reads version %u; rebuild it "
+                            "with 'quarter graph build'",
+                            version, CACHE_VERSION);
+    }
+    if (!is_little_endian()) {
+        fclose(fp);
+        return qt_error_set(err, QT_EUNSUPPORTED, path, "graph cache needs a little-endian machine");
+    }
+    if (n >= UINT32_MAX || m >= UINT32_MAX / 2 || (flags & ~FLAG_ID_ORDER)) {
+        fclose(fp);
+        return qt_error_set(err, QT_EPARSE, path, "graph cache header is damaged");
+    }
+    g = qt__calloc(1, sizeof *g);
+    if (!g) {
+        fclose(fp);
+        return qt_error_set(err, QT_ENOMEM, path, "no memory");
+    }
+    st = qt__graph_alloc(g, n, m, err);
+    if (st != QT_OK) {
+        qt__free(g);
+        fclose(fp);
+        qt_error_prefix(err, "%s", path);
+        return st;
+    }
+    g->id_sorted = !(flags & FLAG_ID_ORDER);
+    if (!g->id_sorted) {
+        g->id_order = qt__malloc_array(n ? n : 1, sizeof *g->id_order);
+        if (!g->id_order) {
+            qt_graph_free(g);
+            fclose(fp);
+            return qt_error_set(err, QT_ENOMEM, path, "no memory");
+        }
+    }
+    np = parts_of(g, p);
+    for (i = 0; i < np; i++)
+        expect += p[i].bytes;
+    if (expect != total) {
+        qt_graph_free(g);
+        fclose(fp);
+        return qt_error_set(err, QT_EPARSE, path, "graph cache sizes disagree with its header");
+    }
+    for (i = 0; i < np; i++) {
+        if (p[i].bytes && fread(p[i].ptr, 1, p[i].bytes, fp) != p[i].bytes) {
+            qt_graph_free(g);
+            fclose(fp);
+            return qt_error_set(err, QT_EPARSE, path,
+                                "graph cache is truncated (expected %llu payload bytes)",
+                                (unsigned long long)total);
+        }
+        h = hash_update(h, p[i].ptr, p[i].bytes);
+    }
+    fclose(fp);
+    if (h != want_h) {
+        qt_graph_free(g);
+        return qt_error_set(err, QT_EPARSE, path, "graph cache checksum mismatch: the file is damaged");
+    }
+    /* structural sanity: a damaged file that hashes right is unlikely, but cheap to check */
+    if (g->first[0] != 0 || g->first[n] != 2 * m) {
+        qt_graph_free(g);
+        return qt_error_set(err, QT_EPARSE, path, "graph cache adjacency index is inconsistent");
+    }
+    for (i = 0; i < (size_t)m * 2; i++)
+        if (g->arc_to[i] >= n || g->arc_edge[i] >= m) {
+            qt_graph_free(g);
+            return qt_error_set(err, QT_EPARSE, path, "graph cache arc points outside the graph");
+        }
+    *out = g;
+    return QT_OK;
+}

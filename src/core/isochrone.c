@@ -1,0 +1,303 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * isochrone.c -- reachable-area polygons from network distances (GEOS).
+ *
+ * One bounded search from the point gives every node's distance.  For a
+ * budget B each edge contributes the pieces reachable from either end
+ * ([0, (B-du)/c] from u, [1-(B-dv)/c, 1] from v, the whole edge when they
+ * meet), plus the stretch of the start edge around the point itself.  The
+ * pieces, on a local metric plane about the point, are buffered by
+ * buffer_m and unioned; holes up to max_hole_m2 (enclosed by reached
+ * streets) are filled; ring k is unioned with ring k-1 so rings nest.
+ * Nothing is added where no street was reached, so unreachable areas across
+ * rivers or rail lines stay out.
+ */
+#include <geos_c.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/alloc.h"
+#include "core/search_internal.h"
+#include "quarter/route.h"
+
+#define DEG2RAD (3.14159265358979323846 / 180.0)
+#define M_PER_DEG (6371008.8 * DEG2RAD)
+
+void qt_isochrone_opts_default(qt_isochrone_opts *o)
+{
+    o->speed_mps = 4.0 / 3.6;
+    o->buffer_m = 40.0;
+    o->max_hole_m2 = 500000.0;
+}
+
+typedef struct plane {
+    double lon0, lat0, kx;
+} plane;
+
+static int to_lonlat(double *x, double *y, void *ud)
+{
+    const plane *p = ud;
+    *x = p->lon0 + *x / p->kx;
+    *y = p->lat0 + *y / M_PER_DEG;
+    return 1;
+}
+
+typedef struct segs {
+    GEOSGeometry **g;
+    size_t n, cap;
+} segs;
+
+static int add_seg(GEOSContextHandle_t h, segs *s, const plane *p, double lon1, double lat1,
+                   double lon2, double lat2)
+{
+    GEOSCoordSequence *cs;
+    GEOSGeometry *ls;
+    if (s->n == s->cap && qt__grow((void **)&s->g, &s->cap, s->n + 1, sizeof *s->g))
+        return -1;
+    cs = GEOSCoordSeq_create_r(h, 2, 2);
+    if (!cs)
+        return -1;
+    GEOSCoordSeq_setXY_r(h, cs, 0, (lon1 - p->lon0) * p->kx, (lat1 - p->lat0) * M_PER_DEG);
+    GEOSCoordSeq_setXY_r(h, cs, 1, (lon2 - p->lon0) * p->kx, (lat2 - p->lat0) * M_PER_DEG);
+    ls = GEOSGeom_createLineString_r(h, cs);
+    if (!ls)
+        return -1;
+    s->g[s->n++] = ls;
+    return 0;
+}
+
+/* piece of edge e between fractions a and b (0 at eu) */
+static int add_piece(GEOSContextHandle_t h, segs *s, const plane *p, const qt_graph *g, uint32_t e,
+                     double a, double b)
+{
+    double ulon = g->lon[g->eu[e]], ulat = g->lat[g->eu[e]];
+    double vlon = g->lon[g->ev[e]], vlat = g->lat[g->ev[e]];
+    if (b < a)
+        return 0;
+    return add_seg(h, s, p, ulon + (vlon - ulon) * a, ulat + (vlat - ulat) * a,
+                   ulon + (vlon - ulon) * b, ulat + (vlat - ulat) * b);
+}
+
+/* polygon(s) of g without holes smaller than max_hole */
+static GEOSGeometry *fill_holes(GEOSContextHandle_t h, const GEOSGeometry *geom, double max_hole)
+{
+    int i, n = GEOSGetNumGeometries_r(h, geom);
+    GEOSGeometry **polys = calloc((size_t)(n > 0 ? n : 1), sizeof *polys);
+    GEOSGeometry *res;
+    int np = 0;
+    if (!polys)
+        return NULL;
+    for (i = 0; i < n; i++) {
+        const GEOSGeometry *poly = GEOSGetGeometryN_r(h, geom, i);
+        int k, nh;
+        GEOSGeometry *shell, **holes;
+        int nkeep = 0;
+        if (GEOSGeomTypeId_r(h, poly) != GEOS_POLYGON)
+            continue;
+        nh = GEOSGetNumInteriorRings_r(h, poly);
+        holes = calloc((size_t)(nh > 0 ? nh : 1), sizeof *holes);
+        shell = GEOSGeom_clone_r(h, GEOSGetExteriorRing_r(h, poly));
+        if (!holes || !shell) {
+            free(holes);
+            continue;
+        }
+        for (k = 0; k < nh; k++) {
+            const GEOSGeometry *ring = GEOSGetInteriorRingN_r(h, poly, k);
+            GEOSGeometry *rc = GEOSGeom_clone_r(h, ring);
+            GEOSGeometry *hp = GEOSGeom_createPolygon_r(h, GEOSGeom_clone_r(h, ring), NULL, 0);
+            double area = 0;
+            if (hp) {
+                GEOSArea_r(h, hp, &area);
+                GEOSGeom_destroy_r(h, hp);
+            }
+            if (area > max_hole)
+                holes[nkeep++] = rc;
+            else
+                GEOSGeom_destroy_r(h, rc);
+        }
+        polys[np++] = GEOSGeom_createPolygon_r(h, shell, holes, (unsigned)nkeep);
+        free(holes);
+    }
+    res = GEOSGeom_createCollection_r(h, GEOS_MULTIPOLYGON, polys, (unsigned)np);
+    free(polys);
+    return res;
+}
+
+typedef struct sbuf {
+    char *s;
+    size_t n, cap;
+    int oom;
+} sbuf;
+
+static void sb_printf(sbuf *b, const char *fmt, ...) QT_PRINTF(2, 3);
+static void sb_printf(sbuf *b, const char *fmt, ...)
+{
+    va_list ap;
+    int k;
+    if (b->oom)
+        return;
+    va_start(ap, fmt);
+    k = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (k < 0 || qt__grow((void **)&b->s, &b->cap, b->n + (size_t)k + 1, 1)) {
+        b->oom = 1;
+        return;
+    }
+    va_start(ap, fmt);
+    vsnprintf(b->s + b->n, (size_t)k + 1, fmt, ap);
+    va_end(ap);
+    b->n += (size_t)k;
+}
+
+static void geos_quiet(const char *fmt, ...)
+{
+    (void)fmt;
+}
+
+qt_status qt_isochrone_geojson(const qt_graph *g, qt_search *ws, const qt_snap *at, qt_snap_mode mode,
+                               const double *minutes, size_t nminutes, const qt_isochrone_opts *opts,
+                               char **geojson, qt_error *err)
+{
+    qt_isochrone_opts def;
+    GEOSContextHandle_t h;
+    GEOSGeoJSONWriter *w = NULL;
+    GEOSGeometry *prev = NULL;
+    qt_seed seeds[2];
+    size_t ns, k, i;
+    plane P;
+    sbuf out = {0};
+    qt_status st = QT_OK;
+    double maxb;
+
+    *geojson = NULL;
+    if (!opts) {
+        qt_isochrone_opts_default(&def);
+        opts = &def;
+    }
+    if (!nminutes)
+        return qt_error_set(err, QT_EINVAL, "minutes", "give at least one budget");
+    for (k = 0; k < nminutes; k++)
+        if (!(minutes[k] > 0) || !isfinite(minutes[k]) || (k && minutes[k] <= minutes[k - 1]))
+            return qt_error_set(err, QT_EINVAL, "minutes", "budgets must be positive and ascending");
+    if (!(opts->speed_mps > 0) || !(opts->buffer_m > 0))
+        return qt_error_set(err, QT_EINVAL, "speed", "speed and buffer must be positive");
+    maxb = minutes[nminutes - 1] * 60 * opts->speed_mps;
+    ns = qt_snap_seeds(g, at, mode, seeds);
+    st = qt_search_run(ws, seeds, ns, maxb, 0, err);
+    if (st != QT_OK)
+        return st;
+    P.lon0 = at->lon;
+    P.lat0 = at->lat;
+    P.kx = M_PER_DEG * cos(at->lat * DEG2RAD);
+
+    h = GEOS_init_r();
+    if (!h)
+        return qt_error_set(err, QT_ENOMEM, NULL, "cannot start GEOS");
+    GEOSContext_setNoticeHandler_r(h, geos_quiet);
+    GEOSContext_setErrorHandler_r(h, geos_quiet);
+    w = GEOSGeoJSONWriter_create_r(h);
+    sb_printf(&out, "{\"type\":\"FeatureCollection\",\"features\":[");
+    for (k = 0; k < nminutes && st == QT_OK; k++) {
+        double B = minutes[k] * 60 * opts->speed_mps, area = 0;
+        segs S = {0};
+        GEOSGeometry *coll = NULL, *buf = NULL, *filled = NULL, *ring = NULL, *ll = NULL;
+        char *gj = NULL;
+        int fail = 0;
+        /* the point itself and its stretch of the start edge */
+        if (add_seg(h, &S, &P, at->lon, at->lat, at->lon, at->lat))
+            fail = 1;
+        if (!fail && mode == QT_SNAP_EDGE && B > at->leg_m && g->ecost[at->edge] > 0) {
+            double r = (B - at->leg_m) / g->ecost[at->edge];
+            fail = add_piece(h, &S, &P, g, at->edge, fmax(0, at->t - r), fmin(1, at->t + r)) != 0;
+        }
+        for (i = 0; !fail && i < ws->nreached; i++) {
+            uint32_t v = ws->reached[i], a;
+            double dv = ws->dist[v];
+            if (dv > B)
+                break; /* reached is in distance order */
+            for (a = g->first[v]; a < g->first[v + 1] && !fail; a++) {
+                uint32_t e = g->arc_edge[a], x = g->arc_to[a];
+                double c = g->ecost[e], dx = qt__search_dist(ws, x), rv, rx;
+                int v_is_u = g->eu[e] == v;
+                if (c <= 0)
+                    continue;
+                rv = fmin(1, (B - dv) / c);
+                rx = dx <= B ? fmin(1, (B - dx) / c) : 0;
+                if (rv + rx >= 1) {
+                    /* whole edge: draw it once, from its lower-index end */
+                    if (x < v && dx <= B)
+                        continue;
+                    fail = add_piece(h, &S, &P, g, e, 0, 1) != 0;
+                } else if (v_is_u) {
+                    fail = add_piece(h, &S, &P, g, e, 0, rv) != 0;
+                } else {
+                    fail = add_piece(h, &S, &P, g, e, 1 - rv, 1) != 0;
+                }
+            }
+        }
+        if (!fail) {
+            coll = GEOSGeom_createCollection_r(h, GEOS_MULTILINESTRING, S.g, (unsigned)S.n);
+            S.n = 0; /* the collection owns them */
+        }
+        for (i = 0; i < S.n; i++)
+            GEOSGeom_destroy_r(h, S.g[i]);
+        free(S.g);
+        if (coll)
+            buf = GEOSBuffer_r(h, coll, opts->buffer_m, 4);
+        if (buf)
+            filled = fill_holes(h, buf, opts->max_hole_m2);
+        if (filled)
+            ring = prev ? GEOSUnion_r(h, filled, prev) : GEOSGeom_clone_r(h, filled);
+        if (ring) {
+            GEOSArea_r(h, ring, &area);
+            ll = GEOSGeom_transformXY_r(h, ring, to_lonlat, &P);
+        }
+        if (ll && w)
+            gj = GEOSGeoJSONWriter_writeGeometry_r(h, w, ll, -1);
+        if (!gj) {
+            st = qt_error_set(err, fail ? QT_ENOMEM : QT_EINTERNAL, NULL,
+                              "could not build the %g-minute isochrone polygon", minutes[k]);
+        } else {
+            sb_printf(&out,
+                      "%s{\"type\":\"Feature\",\"properties\":{\"minutes\":%g,\"cost_m\":%.1f,"
+                      "\"area_m2\":%.0f},\"geometry\":%s}",
+                      k ? "," : "", minutes[k], B, area, gj);
+            GEOSFree_r(h, gj);
+        }
+        if (coll)
+            GEOSGeom_destroy_r(h, coll);
+        if (buf)
+            GEOSGeom_destroy_r(h, buf);
+        if (filled)
+            GEOSGeom_destroy_r(h, filled);
+        if (ll)
+            GEOSGeom_destroy_r(h, ll);
+        if (prev)
+            GEOSGeom_destroy_r(h, prev);
+        prev = ring;
+    }
+    if (prev)
+        GEOSGeom_destroy_r(h, prev);
+    if (w)
+        GEOSGeoJSONWriter_destroy_r(h, w);
+    GEOS_finish_r(h);
+    sb_printf(&out, "]}\n");
+    if (st == QT_OK && out.oom)
+        st = qt_error_set(err, QT_ENOMEM, NULL, "no memory for the isochrone");
+    if (st != QT_OK) {
+        qt__free(out.s);
+        return st;
+    }
+    /* hand out memory the caller frees with free() */
+    *geojson = malloc(out.n + 1);
+    if (!*geojson) {
+        qt__free(out.s);
+        return qt_error_set(err, QT_ENOMEM, NULL, "no memory");
+    }
+    memcpy(*geojson, out.s, out.n + 1);
+    qt__free(out.s);
+    return QT_OK;
+}

@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: MIT */
+/* route.c -- point-to-point walking route between two snapped points. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/alloc.h"
+#include "core/search_internal.h"
+#include "quarter/route.h"
+
+void qt_route_free(qt_route *r)
+{
+    if (!r)
+        return;
+    free(r->lon);
+    free(r->lat);
+    free(r);
+}
+
+static int push_pt(qt_route *r, size_t *cap, double lon, double lat)
+{
+    if (r->npoints && r->lon[r->npoints - 1] == lon && r->lat[r->npoints - 1] == lat)
+        return 0;
+    if (r->npoints == *cap) {
+        size_t nc = *cap ? *cap * 2 : 64;
+        double *a = realloc(r->lon, nc * sizeof *a), *b;
+        if (!a)
+            return -1;
+        r->lon = a;
+        b = realloc(r->lat, nc * sizeof *b);
+        if (!b)
+            return -1;
+        r->lat = b;
+        *cap = nc;
+    }
+    r->lon[r->npoints] = lon;
+    r->lat[r->npoints] = lat;
+    r->npoints++;
+    return 0;
+}
+
+/* cheapest edge joining a and b, its cost and length */
+static uint32_t edge_between(const qt_graph *g, uint32_t a, uint32_t b)
+{
+    uint32_t k, best = QT_NODE_NONE;
+    for (k = g->first[a]; k < g->first[a + 1]; k++)
+        if (g->arc_to[k] == b && (best == QT_NODE_NONE || g->arc_cost[k] < g->ecost[best]))
+            best = g->arc_edge[k];
+    return best;
+}
+
+qt_status qt_route_compute(const qt_graph *g, qt_search *ws, double from_lon, double from_lat,
+                           const qt_snap *from, double to_lon, double to_lat, const qt_snap *to,
+                           qt_snap_mode mode, double speed_mps, qt_route **out, qt_error *err)
+{
+    qt_seed src[2], dst[2];
+    size_t ns, nd, i, cap = 0, plen = 0;
+    double best = INFINITY, direct = INFINITY;
+    uint32_t end = QT_NODE_NONE, *path = NULL;
+    qt_route *r;
+    qt_status st;
+
+    *out = NULL;
+    if (!(speed_mps > 0) || !isfinite(speed_mps))
+        return qt_error_set(err, QT_EINVAL, "speed", "walking speed must be positive");
+    ns = qt_snap_seeds(g, from, mode, src);
+    nd = qt_snap_seeds(g, to, mode, dst);
+    /* both on one edge: walking along it may beat any detour */
+    if (mode == QT_SNAP_EDGE && from->edge == to->edge)
+        direct = from->leg_m + to->leg_m + fabs(from->t - to->t) * g->ecost[from->edge];
+    st = qt_search_run(ws, src, ns, INFINITY, 1, err);
+    if (st != QT_OK)
+        return st;
+    for (i = 0; i < nd; i++) {
+        double d = qt__search_dist(ws, dst[i].node) + dst[i].dist_m;
+        if (d < best) {
+            best = d;
+            end = dst[i].node;
+        }
+    }
+    if (!isfinite(best) && !isfinite(direct))
+        return qt_error_set(err, QT_ENOTFOUND, NULL, "no walking connection between the two points");
+    r = calloc(1, sizeof *r);
+    if (!r)
+        return qt_error_set(err, QT_ENOMEM, NULL, "no memory");
+    if (push_pt(r, &cap, from_lon, from_lat))
+        goto nomem;
+    if (direct <= best) {
+        r->cost_m = direct;
+        r->length_m = from->leg_m + to->leg_m + fabs(from->t - to->t) * g->elen[from->edge];
+        if (push_pt(r, &cap, from->lon, from->lat) || push_pt(r, &cap, to->lon, to->lat))
+            goto nomem;
+    } else {
+        st = qt_search_path(ws, end, &path, &plen, err);
+        if (st != QT_OK) {
+            qt_route_free(r);
+            return st;
+        }
+        r->cost_m = best;
+        /* start: leg and part of the start edge to the first path node */
+        r->length_m = 0;
+        if (mode == QT_SNAP_EDGE) {
+            double frac = path[0] == g->eu[from->edge] ? from->t : 1 - from->t;
+            r->length_m += from->leg_m + frac * g->elen[from->edge];
+            if (push_pt(r, &cap, from->lon, from->lat))
+                goto nomem;
+        }
+        for (i = 0; i < plen; i++) {
+            if (i) {
+                uint32_t e = edge_between(g, path[i - 1], path[i]);
+                if (e != QT_NODE_NONE)
+                    r->length_m += g->elen[e];
+            }
+            if (push_pt(r, &cap, g->lon[path[i]], g->lat[path[i]]))
+                goto nomem;
+        }
+        if (mode == QT_SNAP_EDGE) {
+            double frac = end == g->eu[to->edge] ? to->t : 1 - to->t;
+            r->length_m += to->leg_m + frac * g->elen[to->edge];
+            if (push_pt(r, &cap, to->lon, to->lat))
+                goto nomem;
+        }
+        free(path);
+        path = NULL;
+    }
+    if (push_pt(r, &cap, to_lon, to_lat))
+        goto nomem;
+    if (r->npoints == 1) {
+        /* from == to: repeat the point so the LineString stays valid (cap >= 64) */
+        r->lon[1] = r->lon[0];
+        r->lat[1] = r->lat[0];
+        r->npoints = 2;
+    }
+    r->time_s = r->cost_m / speed_mps;
+    *out = r;
+    return QT_OK;
+nomem:
+    free(path);
+    qt_route_free(r);
+    return qt_error_set(err, QT_ENOMEM, NULL, "no memory for the route");
+}

@@ -1,0 +1,283 @@
+/* SPDX-License-Identifier: MIT */
+/* csv.c -- in-memory CSV splitting with precise error locations. */
+#include "io/csv.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/alloc.h"
+
+qt_status qt__csv_open(qt__csv *c, const char *path, qt_error *err)
+{
+    FILE *fp;
+    long sz;
+    size_t i;
+    int r;
+    memset(c, 0, sizeof *c);
+    c->path = path;
+    fp = fopen(path, "rb");
+    if (!fp)
+        return qt_error_set(err, QT_EIO, path, "cannot open: %s", strerror(errno));
+    if (fseek(fp, 0, SEEK_END) != 0 || (sz = ftell(fp)) < 0 || fseek(fp, 0, SEEK_SET) != 0) {
+        int e = errno;
+        fclose(fp);
+        return qt_error_set(err, QT_EIO, path, "cannot read: %s", strerror(e ? e : EIO));
+    }
+    c->data = qt__malloc((size_t)sz + 1);
+    if (!c->data) {
+        fclose(fp);
+        return qt_error_set(err, QT_ENOMEM, path, "no memory to read %ld bytes", sz);
+    }
+    if (sz && fread(c->data, 1, (size_t)sz, fp) != (size_t)sz) {
+        int e = errno;
+        fclose(fp);
+        qt__csv_close(c);
+        return qt_error_set(err, QT_EIO, path, "cannot read: %s", strerror(e ? e : EIO));
+    }
+    fclose(fp);
+    c->len = (size_t)sz;
+    c->data[c->len] = '\0';
+    if (c->len >= 3 && memcmp(c->data, "\xEF\xBB\xBF", 3) == 0)
+        c->pos = 3;
+    c->next_line = 1;
+    r = qt__csv_next(c, err);
+    if (r < 0) {
+        qt__csv_close(c);
+        return err ? err->code : QT_EPARSE;
+    }
+    if (r == 0) {
+        qt__csv_close(c);
+        return qt_error_set(err, QT_EPARSE, path, "the file is empty: expected a header row");
+    }
+    c->header = qt__calloc(c->nfield, sizeof *c->header);
+    if (!c->header) {
+        qt__csv_close(c);
+        return qt_error_set(err, QT_ENOMEM, path, "no memory");
+    }
+    c->nheader = c->nfield;
+    for (i = 0; i < c->nfield; i++) {
+        /* header names compare trimmed */
+        char *h = c->field[i];
+        size_t n;
+        while (*h == ' ' || *h == '\t')
+            h++;
+        n = strlen(h);
+        while (n && (h[n - 1] == ' ' || h[n - 1] == '\t'))
+            h[--n] = '\0';
+        c->header[i] = qt__strdup(h);
+        if (!c->header[i]) {
+            qt__csv_close(c);
+            return qt_error_set(err, QT_ENOMEM, path, "no memory");
+        }
+    }
+    return QT_OK;
+}
+
+void qt__csv_close(qt__csv *c)
+{
+    size_t i;
+    qt__free(c->data);
+    qt__free(c->field);
+    for (i = 0; i < c->nheader; i++)
+        qt__free(c->header[i]);
+    qt__free(c->header);
+    memset(c, 0, sizeof *c);
+}
+
+static int push_field(qt__csv *c, char *f)
+{
+    if (qt__grow((void **)&c->field, &c->fcap, c->nfield + 1, sizeof *c->field) != 0)
+        return -1;
+    c->field[c->nfield++] = f;
+    return 0;
+}
+
+int qt__csv_next(qt__csv *c, qt_error *err)
+{
+    char *p, *end = c->data + c->len;
+    for (;;) {
+        c->nfield = 0;
+        if (c->pos >= c->len)
+            return 0;
+        p = c->data + c->pos;
+        c->line = c->next_line;
+        /* skip blank lines */
+        if (*p == '\n' || (*p == '\r' && (p + 1 < end && p[1] == '\n'))) {
+            c->pos += (*p == '\r') ? 2 : 1;
+            c->next_line++;
+            continue;
+        }
+        break;
+    }
+    for (;;) {
+        char *start = p, *w;
+        if (*p == '"') {
+            /* quoted field: unescape in place */
+            w = p;
+            p++;
+            for (;;) {
+                if (p >= end) {
+                    char where[200];
+                    snprintf(where, sizeof where, "%s:%zu", c->path, c->line);
+                    qt_error_set(err, QT_EPARSE, where, "unterminated quoted field");
+                    return -1;
+                }
+                if (*p == '"') {
+                    if (p + 1 < end && p[1] == '"') {
+                        *w++ = '"';
+                        p += 2;
+                        continue;
+                    }
+                    p++;
+                    break;
+                }
+                if (*p == '\n')
+                    c->next_line++;
+                *w++ = *p++;
+            }
+            if (p < end && *p != ',' && *p != '\n' && *p != '\r') {
+                char where[200];
+                snprintf(where, sizeof where, "%s:%zu", c->path, c->line);
+                qt_error_set(err, QT_EPARSE, where, "unexpected character after a closing quote");
+                return -1;
+            }
+            if (push_field(c, start) != 0)
+                goto nomem;
+            /* terminate where the unescaped text ends */
+            {
+                char sep = p < end ? *p : '\0';
+                *w = '\0';
+                if (sep == ',') {
+                    p++;
+                    continue;
+                }
+            }
+        } else {
+            while (p < end && *p != ',' && *p != '\n' && *p != '\r')
+                p++;
+            if (push_field(c, start) != 0)
+                goto nomem;
+            if (p < end && *p == ',') {
+                *p++ = '\0';
+                continue;
+            }
+        }
+        /* end of record */
+        if (p < end && *p == '\r') {
+            *p++ = '\0';
+            if (p < end && *p == '\n')
+                p++;
+        } else if (p < end && *p == '\n') {
+            *p++ = '\0';
+        }
+        c->next_line++;
+        c->pos = (size_t)(p - c->data);
+        return 1;
+    }
+nomem:
+    qt_error_set(err, QT_ENOMEM, c->path, "no memory");
+    return -1;
+}
+
+int qt__csv_col(const qt__csv *c, const char *name)
+{
+    size_t i;
+    for (i = 0; i < c->nheader; i++)
+        if (strcmp(c->header[i], name) == 0)
+            return (int)i;
+    return -1;
+}
+
+qt_status qt__csv_require(const qt__csv *c, const char *name, int *idx, qt_error *err)
+{
+    *idx = qt__csv_col(c, name);
+    if (*idx < 0)
+        return qt_error_set(err, QT_EPARSE, c->path, "missing column '%s' in the header (line 1)", name);
+    return QT_OK;
+}
+
+static void where_of(const qt__csv *c, int col, char *buf, size_t n)
+{
+    if (col >= 0 && (size_t)col < c->nheader)
+        snprintf(buf, n, "%s:%zu: column '%s'", c->path, c->line, c->header[col]);
+    else
+        snprintf(buf, n, "%s:%zu", c->path, c->line);
+}
+
+qt_status qt__csv_failv(const qt__csv *c, int col, qt_error *err, qt_status code, const char *fmt, ...)
+{
+    char where[200];
+    va_list ap;
+    where_of(c, col, where, sizeof where);
+    va_start(ap, fmt);
+    qt_error_setv(err, code, where, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+static qt_status need_field(const qt__csv *c, int col, qt_error *err)
+{
+    if (col < 0 || (size_t)col >= c->nfield || c->nfield != c->nheader)
+        return qt__csv_failv(c, -1, err, QT_EPARSE, "expected %zu fields as in the header, found %zu",
+                             c->nheader, c->nfield);
+    return QT_OK;
+}
+
+const char *qt__csv_str(const qt__csv *c, int col)
+{
+    return (col >= 0 && (size_t)col < c->nfield) ? c->field[col] : "";
+}
+
+qt_status qt__csv_double(const qt__csv *c, int col, double *out, qt_error *err)
+{
+    const char *s;
+    char *e;
+    double v;
+    qt_status st = need_field(c, col, err);
+    if (st != QT_OK)
+        return st;
+    s = c->field[col];
+    while (*s == ' ')
+        s++;
+    if (!*s)
+        return qt__csv_failv(c, col, err, QT_EPARSE, "empty value, expected a number");
+    errno = 0;
+    v = strtod(s, &e);
+    while (*e == ' ')
+        e++;
+    if (*e || e == s)
+        return qt__csv_failv(c, col, err, QT_EPARSE, "'%.40s' is not a number", c->field[col]);
+    if (!isfinite(v) || errno == ERANGE)
+        return qt__csv_failv(c, col, err, QT_EINVAL, "'%.40s' is not a finite number", c->field[col]);
+    *out = v;
+    return QT_OK;
+}
+
+qt_status qt__csv_i64(const qt__csv *c, int col, int64_t *out, qt_error *err)
+{
+    const char *s;
+    char *e;
+    long long v;
+    qt_status st = need_field(c, col, err);
+    if (st != QT_OK)
+        return st;
+    s = c->field[col];
+    while (*s == ' ')
+        s++;
+    if (!*s)
+        return qt__csv_failv(c, col, err, QT_EPARSE, "empty value, expected an integer id");
+    errno = 0;
+    v = strtoll(s, &e, 10);
+    while (*e == ' ')
+        e++;
+    if (*e || e == s)
+        return qt__csv_failv(c, col, err, QT_EPARSE, "'%.40s' is not an integer", c->field[col]);
+    if (errno == ERANGE)
+        return qt__csv_failv(c, col, err, QT_EINVAL, "'%.40s' does not fit in 64 bits", c->field[col]);
+    *out = (int64_t)v;
+    return QT_OK;
+}

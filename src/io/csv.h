@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * io/csv.h -- a strict RFC 4180 CSV reader that names file:line:column.
+ *
+ * The whole file is read into memory and split in place: fields are
+ * NUL-terminated views into the reader's buffer (quotes removed, "" unescaped),
+ * valid until the next qt__csv_next call.  A UTF-8 byte-order mark is
+ * skipped.  Every error names the file, the line and, for value errors, the
+ * column.  One reader per thread.
+ */
+#ifndef QUARTER_IO_CSV_H
+#define QUARTER_IO_CSV_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "quarter/status.h"
+
+typedef struct qt__csv {
+    const char *path;
+    char *data;
+    size_t len, pos;
+    size_t line;      /* line number of the current record (1-based) */
+    size_t next_line; /* line where the next record starts */
+    char **field;
+    size_t nfield, fcap;
+    char **header; /* copies of the header names */
+    size_t nheader;
+} qt__csv;
+
+/* Open and read the header row. Statuses: QT_EIO, QT_EPARSE (empty file), QT_ENOMEM. */
+qt_status qt__csv_open(qt__csv *c, const char *path, qt_error *err);
+void qt__csv_close(qt__csv *c);
+/* Next record: 1 read, 0 end of file, -1 error (err set). Blank lines are skipped. */
+int qt__csv_next(qt__csv *c, qt_error *err);
+/* Index of header column `name`, or -1. */
+int qt__csv_col(const qt__csv *c, const char *name);
+/* Index of a required column; QT_EPARSE naming the file and the column when absent. */
+qt_status qt__csv_require(const qt__csv *c, const char *name, int *idx, qt_error *err);
+/* Typed field access; errors name file:line: column 'name'. */
+qt_status qt__csv_double(const qt__csv *c, int col, double *out, qt_error *err);
+qt_status qt__csv_i64(const qt__csv *c, int col, int64_t *out, qt_error *err);
+const char *qt__csv_str(const qt__csv *c, int col);
+/* Set err to code at "file:line: column 'name'" (col < 0: "file:line") with a message. */
+qt_status qt__csv_failv(const qt__csv *c, int col, qt_error *err, qt_status code, const char *fmt,
+                        ...) QT_PRINTF(5, 6);
+
+#endif

@@ -1,0 +1,331 @@
+/* SPDX-License-Identifier: MIT */
+/* interchange.c -- nodes.csv / edges.csv / pois.csv / origin points. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "base/alloc.h"
+#include "base/idmap.h"
+#include "base/outfile.h"
+#include "io/csv.h"
+#include "quarter/io.h"
+
+static qt_status check_lonlat(const qt__csv *c, int clon, int clat, double lon, double lat,
+                              qt_error *err)
+{
+    if (lon < -180 || lon > 180)
+        return qt__csv_failv(c, clon, err, QT_EINVAL, "longitude %g is outside [-180, 180]", lon);
+    if (lat < -90 || lat > 90)
+        return qt__csv_failv(c, clat, err, QT_EINVAL, "latitude %g is outside [-90, 90]", lat);
+    return QT_OK;
+}
+
+qt_status qt_graph_read_interchange(const char *nodes_csv, const char *edges_csv, qt_graph **out,
+                                    qt_error *err)
+{
+    qt__csv c;
+    qt_graph_builder *b = NULL;
+    qt_status st;
+    int cid, clon, clat, cu, cv, clen, r;
+    *out = NULL;
+    st = qt_graph_builder_new(&b, err);
+    if (st != QT_OK)
+        return st;
+    st = qt__csv_open(&c, nodes_csv, err);
+    if (st != QT_OK)
+        goto fail_b;
+    if ((st = qt__csv_require(&c, "id", &cid, err)) || (st = qt__csv_require(&c, "lon", &clon, err)) ||
+        (st = qt__csv_require(&c, "lat", &clat, err)))
+        goto fail_c;
+    while ((r = qt__csv_next(&c, err)) > 0) {
+        int64_t id;
+        double lon, lat;
+        if ((st = qt__csv_i64(&c, cid, &id, err)) || (st = qt__csv_double(&c, clon, &lon, err)) ||
+            (st = qt__csv_double(&c, clat, &lat, err)) ||
+            (st = check_lonlat(&c, clon, clat, lon, lat, err)))
+            goto fail_c;
+        st = qt_graph_builder_add_node(b, id, lon, lat, err);
+        if (st != QT_OK) {
+            char where[200];
+            snprintf(where, sizeof where, "%s:%zu: column 'id'", nodes_csv, c.line);
+            qt_error_prefix(err, "%s", where);
+            goto fail_c;
+        }
+    }
+    if (r < 0) {
+        st = err ? err->code : QT_EPARSE;
+        goto fail_c;
+    }
+    qt__csv_close(&c);
+
+    st = qt__csv_open(&c, edges_csv, err);
+    if (st != QT_OK)
+        goto fail_b;
+    if ((st = qt__csv_require(&c, "u", &cu, err)) || (st = qt__csv_require(&c, "v", &cv, err)) ||
+        (st = qt__csv_require(&c, "length_m", &clen, err)))
+        goto fail_c;
+    while ((r = qt__csv_next(&c, err)) > 0) {
+        int64_t u, v;
+        double len;
+        if ((st = qt__csv_i64(&c, cu, &u, err)) || (st = qt__csv_i64(&c, cv, &v, err)))
+            goto fail_c;
+        st = qt__csv_double(&c, clen, &len, err);
+        if (st == QT_OK && len < 0)
+            st = qt__csv_failv(&c, clen, err, QT_EINVAL, "length %g is negative", len);
+        if (st != QT_OK)
+            goto fail_c;
+        if (qt_graph_builder_find(b, u) == QT_NODE_NONE) {
+            st = qt__csv_failv(&c, cu, err, QT_ENOTFOUND, "node %lld is not in %s", (long long)u,
+                               nodes_csv);
+            goto fail_c;
+        }
+        if (qt_graph_builder_find(b, v) == QT_NODE_NONE) {
+            st = qt__csv_failv(&c, cv, err, QT_ENOTFOUND, "node %lld is not in %s", (long long)v,
+                               nodes_csv);
+            goto fail_c;
+        }
+        st = qt_graph_builder_add_edge(b, u, v, len, 1.0, err);
+        if (st != QT_OK)
+            goto fail_c;
+    }
+    if (r < 0) {
+        st = err ? err->code : QT_EPARSE;
+        goto fail_c;
+    }
+    qt__csv_close(&c);
+    st = qt_graph_builder_finish(b, out, err);
+    qt_graph_builder_free(b);
+    return st;
+fail_c:
+    qt__csv_close(&c);
+fail_b:
+    qt_graph_builder_free(b);
+    return st;
+}
+
+qt_status qt_graph_write_interchange(const qt_graph *g, const char *nodes_csv, const char *edges_csv,
+                                     qt_error *err)
+{
+    qt__outfile o;
+    uint32_t i, n = qt_graph_node_count(g), m = qt_graph_edge_count(g);
+    qt_status st = qt__outfile_open(&o, nodes_csv, err);
+    if (st != QT_OK)
+        return st;
+    qt__outfile_puts(&o, "id,lon,lat\n");
+    for (i = 0; i < n; i++) {
+        double lon, lat;
+        qt_graph_node_coord(g, i, &lon, &lat);
+        qt__outfile_printf(&o, "%lld,%.7f,%.7f\n", (long long)qt_graph_node_id(g, i), lon, lat);
+    }
+    st = qt__outfile_commit(&o, err);
+    if (st != QT_OK)
+        return st;
+    st = qt__outfile_open(&o, edges_csv, err);
+    if (st != QT_OK)
+        return st;
+    qt__outfile_puts(&o, "u,v,length_m\n");
+    for (i = 0; i < m; i++) {
+        uint32_t u, v;
+        double len;
+        qt_graph_edge(g, i, &u, &v, &len, NULL);
+        qt__outfile_i64(&o, qt_graph_node_id(g, u));
+        qt__outfile_puts(&o, ",");
+        qt__outfile_i64(&o, qt_graph_node_id(g, v));
+        qt__outfile_puts(&o, ",");
+        qt__outfile_fixed6(&o, len);
+        qt__outfile_puts(&o, "\n");
+    }
+    return qt__outfile_commit(&o, err);
+}
+
+/* ---- points ------------------------------------------------------------ */
+
+void qt_poi_list_free(qt_poi_list *l)
+{
+    size_t i;
+    if (!l)
+        return;
+    for (i = 0; i < l->n; i++)
+        qt__free(l->id[i]);
+    for (i = 0; i < l->ncat; i++)
+        qt__free(l->categories[i]);
+    qt__free(l->id);
+    qt__free(l->category);
+    qt__free(l->lon);
+    qt__free(l->lat);
+    qt__free(l->node_id);
+    qt__free(l->has_node);
+    qt__free(l->categories);
+    qt__free(l->line);
+    qt__free(l->path);
+    qt__free(l);
+}
+
+void qt_point_list_free(qt_point_list *l)
+{
+    size_t i;
+    if (!l)
+        return;
+    for (i = 0; i < l->n; i++)
+        qt__free(l->id[i]);
+    qt__free(l->id);
+    qt__free(l->lon);
+    qt__free(l->lat);
+    qt__free(l->line);
+    qt__free(l->path);
+    qt__free(l);
+}
+
+/* count data rows (upper bound: newlines) so arrays are allocated once */
+static size_t row_bound(const qt__csv *c)
+{
+    size_t i, n = 1;
+    for (i = c->pos; i < c->len; i++)
+        n += c->data[i] == '\n';
+    return n;
+}
+
+qt_status qt_pois_read_csv(const char *path, qt_poi_list **out, qt_error *err)
+{
+    qt__csv c;
+    qt_poi_list *l;
+    qt_status st;
+    int cid, ccat, clon, clat, cnode, r;
+    size_t cap, catcap = 0;
+    *out = NULL;
+    st = qt__csv_open(&c, path, err);
+    if (st != QT_OK)
+        return st;
+    if ((st = qt__csv_require(&c, "id", &cid, err)) || (st = qt__csv_require(&c, "category", &ccat, err)) ||
+        (st = qt__csv_require(&c, "lon", &clon, err)) || (st = qt__csv_require(&c, "lat", &clat, err))) {
+        qt__csv_close(&c);
+        return st;
+    }
+    cnode = qt__csv_col(&c, "node");
+    l = qt__calloc(1, sizeof *l);
+    cap = row_bound(&c);
+    if (!l)
+        goto nomem;
+    l->id = qt__calloc(cap, sizeof *l->id);
+    l->category = qt__malloc_array(cap, sizeof *l->category);
+    l->lon = qt__malloc_array(cap, sizeof *l->lon);
+    l->lat = qt__malloc_array(cap, sizeof *l->lat);
+    l->node_id = qt__calloc(cap, sizeof *l->node_id);
+    l->has_node = qt__calloc(cap, 1);
+    l->line = qt__malloc_array(cap, sizeof *l->line);
+    l->path = qt__strdup(path);
+    if (!l->id || !l->category || !l->lon || !l->lat || !l->node_id || !l->has_node || !l->line ||
+        !l->path)
+        goto nomem;
+    while ((r = qt__csv_next(&c, err)) > 0) {
+        size_t i = l->n;
+        const char *cat;
+        uint32_t k;
+        if ((st = qt__csv_double(&c, clon, &l->lon[i], err)) ||
+            (st = qt__csv_double(&c, clat, &l->lat[i], err)) ||
+            (st = check_lonlat(&c, clon, clat, l->lon[i], l->lat[i], err)))
+            goto fail;
+        if (!*qt__csv_str(&c, cid)) {
+            st = qt__csv_failv(&c, cid, err, QT_EPARSE, "empty id");
+            goto fail;
+        }
+        cat = qt__csv_str(&c, ccat);
+        if (!*cat) {
+            st = qt__csv_failv(&c, ccat, err, QT_EPARSE, "empty category");
+            goto fail;
+        }
+        if (cnode >= 0 && *qt__csv_str(&c, cnode)) {
+            if ((st = qt__csv_i64(&c, cnode, &l->node_id[i], err)))
+                goto fail;
+            l->has_node[i] = 1;
+        }
+        for (k = 0; k < l->ncat; k++)
+            if (strcmp(l->categories[k], cat) == 0)
+                break;
+        if (k == l->ncat) {
+            if (qt__grow((void **)&l->categories, &catcap, l->ncat + 1, sizeof *l->categories) != 0)
+                goto nomem;
+            l->categories[k] = qt__strdup(cat);
+            if (!l->categories[k])
+                goto nomem;
+            l->ncat++;
+        }
+        l->category[i] = k;
+        l->id[i] = qt__strdup(qt__csv_str(&c, cid));
+        if (!l->id[i])
+            goto nomem;
+        l->line[i] = c.line;
+        l->n++;
+    }
+    if (r < 0) {
+        st = err ? err->code : QT_EPARSE;
+        goto fail;
+    }
+    qt__csv_close(&c);
+    *out = l;
+    return QT_OK;
+nomem:
+    st = qt_error_set(err, QT_ENOMEM, path, "no memory");
+fail:
+    qt__csv_close(&c);
+    qt_poi_list_free(l);
+    return st;
+}
+
+qt_status qt_points_read_csv(const char *path, qt_point_list **out, qt_error *err)
+{
+    qt__csv c;
+    qt_point_list *l;
+    qt_status st;
+    int cid, clon, clat, r;
+    size_t cap;
+    *out = NULL;
+    st = qt__csv_open(&c, path, err);
+    if (st != QT_OK)
+        return st;
+    if ((st = qt__csv_require(&c, "id", &cid, err)) || (st = qt__csv_require(&c, "lon", &clon, err)) ||
+        (st = qt__csv_require(&c, "lat", &clat, err))) {
+        qt__csv_close(&c);
+        return st;
+    }
+    l = qt__calloc(1, sizeof *l);
+    cap = row_bound(&c);
+    if (!l)
+        goto nomem;
+    l->id = qt__calloc(cap, sizeof *l->id);
+    l->lon = qt__malloc_array(cap, sizeof *l->lon);
+    l->lat = qt__malloc_array(cap, sizeof *l->lat);
+    l->line = qt__malloc_array(cap, sizeof *l->line);
+    l->path = qt__strdup(path);
+    if (!l->id || !l->lon || !l->lat || !l->line || !l->path)
+        goto nomem;
+    while ((r = qt__csv_next(&c, err)) > 0) {
+        size_t i = l->n;
+        if ((st = qt__csv_double(&c, clon, &l->lon[i], err)) ||
+            (st = qt__csv_double(&c, clat, &l->lat[i], err)) ||
+            (st = check_lonlat(&c, clon, clat, l->lon[i], l->lat[i], err)))
+            goto fail;
+        if (!*qt__csv_str(&c, cid)) {
+            st = qt__csv_failv(&c, cid, err, QT_EPARSE, "empty id");
+            goto fail;
+        }
+        l->id[i] = qt__strdup(qt__csv_str(&c, cid));
+        if (!l->id[i])
+            goto nomem;
+        l->line[i] = c.line;
+        l->n++;
+    }
+    if (r < 0) {
+        st = err ? err->code : QT_EPARSE;
+        goto fail;
+    }
+    qt__csv_close(&c);
+    *out = l;
+    return QT_OK;
+nomem:
+    st = qt_error_set(err, QT_ENOMEM, path, "no memory");
+fail:
+    qt__csv_close(&c);
+    qt_point_list_free(l);
+    return st;
+}

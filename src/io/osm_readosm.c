@@ -1,0 +1,283 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * osm_readosm.c -- walking network from .osm.pbf / .osm through readosm.
+ *
+ * Two passes over the file: ways first (keep walkable ones, remember the
+ * node ids they use), then nodes (keep coordinates of those ids only), so
+ * memory follows the network, not the extract.  Each consecutive pair of
+ * nodes of a kept way is an edge with its haversine length; a pair seen on
+ * two ways is one edge (the cheaper cost); a way is cut where it references
+ * a node missing from the extract.
+ */
+#include <readosm.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/alloc.h"
+#include "base/idmap.h"
+#include "quarter/io.h"
+#include "quarter/snap.h"
+
+typedef struct osm_ctx {
+    const qt_network_opts *opts;
+    /* kept ways: node refs concatenated, with per-way start offsets and factor */
+    int64_t *refs;
+    size_t nrefs, rcap;
+    size_t *way_start;
+    double *way_factor;
+    size_t nways, wcap;
+    qt__idmap need; /* node id -> slot in coords */
+    double *lon, *lat;
+    unsigned char *seen;
+    size_t nneed;
+    int oom;
+    const char *tagk[256];
+    const char *tagv[256];
+} osm_ctx;
+
+static int on_way(const void *ud, const readosm_way *w)
+{
+    osm_ctx *c = (osm_ctx *)ud;
+    size_t n = (size_t)(w->tag_count < 256 ? w->tag_count : 256), i;
+    double factor;
+    for (i = 0; i < n; i++) {
+        c->tagk[i] = w->tags[i].key;
+        c->tagv[i] = w->tags[i].value;
+    }
+    if (w->node_ref_count < 2 ||
+        !qt_osm_way_walkable(c->tagk, c->tagv, n, c->opts->steps_factor, &factor))
+        return READOSM_OK;
+    if (qt__grow((void **)&c->refs, &c->rcap, c->nrefs + (size_t)w->node_ref_count, sizeof *c->refs)) {
+        c->oom = 1;
+        return READOSM_ABORT;
+    }
+    if (c->nways + 2 > c->wcap) {
+        size_t cap = c->wcap;
+        if (qt__grow((void **)&c->way_start, &cap, c->nways + 2, sizeof *c->way_start)) {
+            c->oom = 1;
+            return READOSM_ABORT;
+        }
+        cap = c->wcap;
+        if (qt__grow((void **)&c->way_factor, &cap, c->nways + 2, sizeof *c->way_factor)) {
+            c->oom = 1;
+            return READOSM_ABORT;
+        }
+        c->wcap = cap;
+    }
+    c->way_start[c->nways] = c->nrefs;
+    c->way_factor[c->nways] = factor;
+    c->nways++;
+    c->way_start[c->nways] = c->nrefs + (size_t)w->node_ref_count;
+    for (i = 0; i < (size_t)w->node_ref_count; i++) {
+        int64_t ref = w->node_refs[i];
+        int r;
+        c->refs[c->nrefs++] = ref;
+        r = qt__idmap_put(&c->need, ref, (uint32_t)c->nneed, NULL);
+        if (r < 0) {
+            c->oom = 1;
+            return READOSM_ABORT;
+        }
+        if (r == 0)
+            c->nneed++;
+    }
+    return READOSM_OK;
+}
+
+static int on_node(const void *ud, const readosm_node *nd)
+{
+    osm_ctx *c = (osm_ctx *)ud;
+    uint32_t slot = qt__idmap_get(&c->need, nd->id);
+    if (slot == QT_IDMAP_NONE)
+        return READOSM_OK;
+    c->lon[slot] = nd->longitude;
+    c->lat[slot] = nd->latitude;
+    c->seen[slot] = 1;
+    return READOSM_OK;
+}
+
+static const char *readosm_msg(int rc)
+{
+    switch (rc) {
+    case READOSM_INVALID_SUFFIX: return "the name must end in .osm or .pbf";
+    case READOSM_FILE_NOT_FOUND: return "cannot open the file";
+    case READOSM_INSUFFICIENT_MEMORY: return "out of memory";
+    case READOSM_READ_ERROR: return "read error (the file may be truncated)";
+    case READOSM_XML_ERROR: return "malformed OSM XML";
+    case READOSM_INVALID_PBF_HEADER: return "malformed PBF (bad block header; truncated or not a PBF)";
+    case READOSM_UNZIP_ERROR: return "malformed PBF (a compressed block does not unpack; truncated?)";
+    default: return "cannot parse the file";
+    }
+}
+
+static qt_status parse_pass(const char *path, osm_ctx *c, int ways, qt_error *err)
+{
+    const void *h = NULL;
+    int rc = readosm_open(path, &h);
+    if (rc != READOSM_OK) {
+        readosm_close(h);
+        return qt_error_set(err, rc == READOSM_FILE_NOT_FOUND ? QT_EIO : QT_EPARSE, path, "%s",
+                            readosm_msg(rc));
+    }
+    rc = readosm_parse(h, c, ways ? NULL : on_node, ways ? on_way : NULL, NULL);
+    readosm_close(h);
+    if (c->oom)
+        return qt_error_set(err, QT_ENOMEM, path, "out of memory reading the network");
+    if (rc != READOSM_OK)
+        return qt_error_set(err, QT_EPARSE, path, "%s", readosm_msg(rc));
+    return QT_OK;
+}
+
+static void ctx_free(osm_ctx *c)
+{
+    qt__free(c->refs);
+    qt__free(c->way_start);
+    qt__free(c->way_factor);
+    qt__idmap_free(&c->need);
+    qt__free(c->lon);
+    qt__free(c->lat);
+    qt__free(c->seen);
+}
+
+/* edges keyed by node pair, keeping the cheaper factor */
+typedef struct pair {
+    uint32_t a, b;
+    double factor;
+} pair;
+
+static int cmp_pair(const void *x, const void *y)
+{
+    const pair *p = x, *q = y;
+    if (p->a != q->a)
+        return p->a < q->a ? -1 : 1;
+    if (p->b != q->b)
+        return p->b < q->b ? -1 : 1;
+    return (p->factor > q->factor) - (p->factor < q->factor);
+}
+
+static int cmp_i64(const void *x, const void *y)
+{
+    int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
+    return (a > b) - (a < b);
+}
+
+qt_status qt_graph_read_osm(const char *path, const qt_network_opts *opts, qt_graph **out,
+                            qt_error *err)
+{
+    osm_ctx c;
+    qt_network_opts def;
+    qt_graph_builder *b = NULL;
+    pair *pairs = NULL;
+    size_t np = 0, pcap = 0, w, i;
+    int64_t *used = NULL;
+    size_t nused = 0;
+    qt_status st;
+
+    *out = NULL;
+    if (!opts) {
+        qt_network_opts_default(&def);
+        opts = &def;
+    }
+    memset(&c, 0, sizeof c);
+    c.opts = opts;
+    if (qt__idmap_init(&c.need, 1 << 16) != 0)
+        return qt_error_set(err, QT_ENOMEM, path, "no memory");
+    st = parse_pass(path, &c, 1, err);
+    if (st != QT_OK)
+        goto done;
+    if (!c.nways) {
+        st = qt_error_set(err, QT_EINVAL, path, "no walkable way in the file");
+        goto done;
+    }
+    c.lon = qt__malloc_array(c.nneed, sizeof *c.lon);
+    c.lat = qt__malloc_array(c.nneed, sizeof *c.lat);
+    c.seen = qt__calloc(c.nneed, 1);
+    if (!c.lon || !c.lat || !c.seen) {
+        st = qt_error_set(err, QT_ENOMEM, path, "no memory");
+        goto done;
+    }
+    st = parse_pass(path, &c, 0, err);
+    if (st != QT_OK)
+        goto done;
+    /* edges between consecutive present nodes; a missing node cuts the way */
+    for (w = 0; w < c.nways; w++) {
+        for (i = c.way_start[w] + 1; i < c.way_start[w + 1]; i++) {
+            uint32_t a = qt__idmap_get(&c.need, c.refs[i - 1]);
+            uint32_t bb = qt__idmap_get(&c.need, c.refs[i]);
+            if (!c.seen[a] || !c.seen[bb] || c.refs[i - 1] == c.refs[i])
+                continue;
+            if (qt__grow((void **)&pairs, &pcap, np + 1, sizeof *pairs)) {
+                st = qt_error_set(err, QT_ENOMEM, path, "no memory");
+                goto done;
+            }
+            pairs[np].a = a < bb ? a : bb;
+            pairs[np].b = a < bb ? bb : a;
+            pairs[np].factor = c.way_factor[w];
+            np++;
+        }
+    }
+    if (!np) {
+        st = qt_error_set(err, QT_EINVAL, path, "walkable ways found, but none has two nodes in the file");
+        goto done;
+    }
+    qsort(pairs, np, sizeof *pairs, cmp_pair);
+    /* nodes: those on an edge, in ascending id order (stable output) */
+    used = qt__malloc_array(np * 2, sizeof *used);
+    if (!used) {
+        st = qt_error_set(err, QT_ENOMEM, path, "no memory");
+        goto done;
+    }
+    {
+        /* slot -> id: invert the map through the refs */
+        int64_t *slot_id = qt__malloc_array(c.nneed, sizeof *slot_id);
+        if (!slot_id) {
+            st = qt_error_set(err, QT_ENOMEM, path, "no memory");
+            goto done;
+        }
+        for (i = 0; i < c.nrefs; i++)
+            slot_id[qt__idmap_get(&c.need, c.refs[i])] = c.refs[i];
+        for (i = 0; i < np; i++) {
+            used[nused++] = slot_id[pairs[i].a];
+            used[nused++] = slot_id[pairs[i].b];
+        }
+        qsort(used, nused, sizeof *used, cmp_i64);
+        {
+            size_t k = 0;
+            for (i = 0; i < nused; i++)
+                if (!k || used[k - 1] != used[i])
+                    used[k++] = used[i];
+            nused = k;
+        }
+        st = qt_graph_builder_new(&b, err);
+        for (i = 0; st == QT_OK && i < nused; i++) {
+            uint32_t s = qt__idmap_get(&c.need, used[i]);
+            st = qt_graph_builder_add_node(b, used[i], c.lon[s], c.lat[s], err);
+        }
+        for (i = 0; st == QT_OK && i < np; i++) {
+            int64_t ia = slot_id[pairs[i].a], ib = slot_id[pairs[i].b];
+            if (i && pairs[i].a == pairs[i - 1].a && pairs[i].b == pairs[i - 1].b)
+                continue; /* the cheaper factor sorted first */
+            st = qt_graph_builder_add_edge(
+                b, ia < ib ? ia : ib, ia < ib ? ib : ia,
+                qt_haversine_m(c.lon[pairs[i].a], c.lat[pairs[i].a], c.lon[pairs[i].b], c.lat[pairs[i].b]),
+                pairs[i].factor, err);
+        }
+        qt__free(slot_id);
+    }
+    if (st == QT_OK)
+        st = qt_graph_builder_finish(b, out, err);
+    if (st != QT_OK)
+        qt_error_prefix(err, "%s", path);
+done:
+    qt_graph_builder_free(b);
+    qt__free(pairs);
+    qt__free(used);
+    ctx_free(&c);
+    return st;
+}
+
+void qt_network_opts_default(qt_network_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->steps_factor = 1.5;
+    o->join_tolerance_m = 0.5;
+}
