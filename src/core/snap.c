@@ -259,8 +259,9 @@ qt_status qt_snapper_snap(const qt_snapper *s, double lon, double lat, qt_snap_m
         double ox = fmax(0, fmax(s->minx - px, px - (s->minx + s->cols * s->cell)));
         double oy = fmax(0, fmax(s->miny - py, py - (s->miny + s->rows * s->cell)));
         if (hypot(ox, oy) > max_m * 1.01 + s->cell)
-            return qt_error_set(err, QT_ENOTFOUND, NULL, "(%.7f, %.7f) is outside the network area",
-                                lon, lat);
+            return qt_error_set(err, QT_ENOTFOUND, NULL,
+                                "(%.7f, %.7f) is outside the network area (more than %.0f m from any street)",
+                                lon, lat, max_m);
     }
     pc = cell_coord(px, s->minx, s->cell, s->cols);
     pr = cell_coord(py, s->miny, s->cell, s->rows);
