@@ -10,7 +10,7 @@ BUILD_PKGS=(
   libcmocka-dev
 )
 REF_PKGS=(
-  python3 python3-numpy python3-pandas python3-scipy
+  bc python3 python3-numpy python3-pandas python3-scipy
   python3-networkx python3-igraph python3-pyosmium
   postgresql postgresql-15-pgrouting postgresql-15-postgis-3
 )

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/outfile.h"
 #include "cli/cli.h"
@@ -37,7 +38,15 @@ static const char help[] =
     "  --speed-kmh S        walking speed for --rings and nearest_s (default 4.0)\n"
     "  --threads N          worker threads (default: all cores); output is identical for any N\n"
     "  --out FILE           output CSV (default standard output); written atomically\n"
+    "  --timings            print read/compute/write seconds to standard error\n"
     "  -q, --quiet          no progress output\n";
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
 
 typedef struct warnlist {
     size_t n;
@@ -132,6 +141,7 @@ int cmd_access(int argc, char **argv, qt_cli *cli)
     const char *nodes = NULL, *edges = NULL, *graph = NULL, *network = NULL, *pois_path = NULL,
                *origins_path = NULL, *snap = NULL, *smax = NULL, *radius = NULL, *maxd = NULL,
                *rings_s = NULL, *speed = NULL, *threads_s = NULL, *out = NULL, *pos[1];
+    int timings = 0;
     cli_opt opts[] = {{"nodes", 0, 1, &nodes, NULL},       {"edges", 0, 1, &edges, NULL},
                       {"graph", 0, 1, &graph, NULL},       {"network", 0, 1, &network, NULL},
                       {"pois", 0, 1, &pois_path, NULL},    {"origins", 0, 1, &origins_path, NULL},
@@ -139,8 +149,9 @@ int cmd_access(int argc, char **argv, qt_cli *cli)
                       {"radius", 0, 1, &radius, NULL},     {"max-dist", 0, 1, &maxd, NULL},
                       {"rings", 0, 1, &rings_s, NULL},     {"speed-kmh", 0, 1, &speed, NULL},
                       {"threads", 0, 1, &threads_s, NULL}, {"out", 'o', 1, &out, NULL},
-                      {NULL, 0, 0, NULL, NULL}};
+                      {"timings", 0, 0, NULL, &timings},   {NULL, 0, 0, NULL, NULL}};
     int npos, rc, with_rings, with_r;
+    double t0 = now_s(), t1, t2;
     double snap_max = QT_SNAP_DEFAULT_MAX_M, R = 1000, max_dist = INFINITY, kmh = 4.0, rings[16],
            radii[17], threads_d = 0;
     size_t nrings = 0, nradii = 0, r_index = 0, ring_index[16], i, k, norigins, nap = 0;
@@ -338,6 +349,7 @@ int cmd_access(int argc, char **argv, qt_cli *cli)
                     origin_node[i] = pt_node[org_pt[i]];
         }
     }
+    t1 = now_s();
     memset(&ao, 0, sizeof ao);
     ao.max_dist_m = max_dist;
     ao.radii_m = radii;
@@ -351,8 +363,12 @@ int cmd_access(int argc, char **argv, qt_cli *cli)
         goto done;
     }
     cli_progress_done(cli);
+    t2 = now_s();
     rc = write_result(cli, out, ag, acc, pois, origins, origin_node, norigins, with_rings, with_r, rings,
                       nrings, r_index, ring_index, kmh / 3.6, max_dist);
+    if (timings)
+        fprintf(stderr, "timings: nodes=%u pois=%zu categories=%u read_s=%.3f compute_s=%.3f write_s=%.3f\n",
+                qt_graph_node_count(ag), nap, pois->ncat, t1 - t0, t2 - t1, now_s() - t2);
 done:
     qt_access_free(acc);
     if (ag != g)
