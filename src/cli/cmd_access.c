@@ -153,7 +153,7 @@ int cmd_access(int argc, char **argv, qt_cli *cli)
     int npos, rc, with_rings, with_r;
     double t0 = now_s(), t1, t2;
     double snap_max = QT_SNAP_DEFAULT_MAX_M, R = 1000, max_dist = INFINITY, kmh = 4.0, rings[16],
-           radii[17], threads_d = 0;
+           ring_m[16], radii[17], threads_d = 0;
     size_t nrings = 0, nradii = 0, r_index = 0, ring_index[16], i, k, norigins, nap = 0;
     qt_snap_mode mode;
     qt_graph *g = NULL, *ag = NULL;
@@ -197,8 +197,10 @@ int cmd_access(int argc, char **argv, qt_cli *cli)
     /* radii: R and the rings in metres, sorted, distinct */
     if (with_r)
         radii[nradii++] = R;
-    for (k = 0; k < nrings; k++)
-        radii[nradii++] = rings[k] * 60 * kmh / 3.6;
+    for (k = 0; k < nrings; k++) {
+        ring_m[k] = rings[k] * 60 * kmh / 3.6;
+        radii[nradii++] = ring_m[k];
+    }
     for (i = 1; i < nradii; i++) /* insertion sort; tiny */
         for (k = i; k > 0 && radii[k] < radii[k - 1]; k--) {
             double t = radii[k];
@@ -213,7 +215,7 @@ int cmd_access(int argc, char **argv, qt_cli *cli)
         if (with_r && radii[i] == R)
             r_index = i;
         for (k = 0; k < nrings; k++)
-            if (radii[i] == rings[k] * 60 * kmh / 3.6)
+            if (radii[i] == ring_m[k])
                 ring_index[k] = i;
     }
 
