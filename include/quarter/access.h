@@ -11,10 +11,14 @@
  * Origins that are not graph nodes (homes, query points) are placed into the
  * graph first with qt_graph_split, so they are nodes too.
  *
- * Work is split into per-category tasks (nearest: one multi-source Dijkstra;
- * counts: one bounded Dijkstra per distinct POI position) run on `threads`
- * threads.  Each task writes only its own category's columns, so results are
- * identical whatever the thread count.
+ * Work is split by category (nearest: one multi-source Dijkstra; counts: one
+ * bounded Dijkstra per distinct POI position) over `threads` threads.
+ * qt_access_stream hands each category's answers to a sink, in category
+ * order, and keeps nothing: its memory is one search workspace and one set of
+ * count columns per thread, so a 2M-node city with 25 categories fits in a
+ * few hundred megabytes.  qt_access_run keeps every column (8 + 4 x nradii
+ * bytes per node and category) for lookups and incremental updates.  Either
+ * way the answers are identical whatever the thread count.
  *
  * Incremental: qt_access_add_poi / qt_access_remove_poi update nearest and
  * counts for one outlet opening or closing, touching only the nodes whose
@@ -45,7 +49,10 @@ typedef struct qt_access_poi {
     qt_seed seeds[2];
 } qt_access_poi;
 
-/** Progress report: stage name, units done of total. Called from the calling thread. */
+/**
+ * Progress report: stage name, units done of total.  Called from one worker
+ * thread at a time (never concurrently), after each category.
+ */
 typedef void (*qt_progress_fn)(void *ud, const char *stage, uint64_t done, uint64_t total);
 
 typedef struct qt_access_opts {
@@ -58,6 +65,34 @@ typedef struct qt_access_opts {
 } qt_access_opts;
 
 typedef struct qt_access qt_access;
+
+/** One category's answers, as qt_access_stream hands them to its sink. */
+typedef struct qt_access_column {
+    uint32_t category;
+    /* nearest: qt_search_dist(nearest, v) is node v's distance to the nearest
+       POI of the category, INFINITY beyond max_dist_m */
+    const qt_search *nearest;
+    /* counts[r * node_count + v]: POIs within radius r of node v */
+    const uint32_t *counts;
+    size_t nradii;
+} qt_access_column;
+
+/**
+ * Receives one category's column.  col and everything it points to are
+ * BORROWED for the call.  Calls come from worker threads, one at a time, in
+ * category order 0 .. ncat-1.  A status other than QT_OK (with err filled)
+ * stops the run, and qt_access_stream returns it.
+ */
+typedef qt_status (*qt_access_sink)(void *ud, const qt_access_column *col, qt_error *err);
+
+/**
+ * Compute nearest distances and counts for every node of g, handing each
+ * category to sink in order and keeping nothing.  g, pois: BORROWED for the
+ * call.  Statuses: those of qt_access_run, and whatever the sink returns.
+ */
+QT_API qt_status qt_access_stream(const qt_graph *g, uint32_t ncat, const qt_access_poi *pois,
+                                  size_t npois, const qt_access_opts *opts, qt_access_sink sink,
+                                  void *ud, qt_error *err);
 
 /**
  * Compute nearest distances and counts for every node of g.

@@ -4,10 +4,12 @@
  *
  * A qt_graph holds nodes (external int64 id, lon/lat in WGS-84) and undirected
  * edges (geometric length and walking cost in metres: cost = length x profile
- * factor, e.g. steps are slower).  Every edge is walkable both ways.  Nodes
- * keep the order in which they were added, so results can be written in input
- * order.  Once built or loaded a graph never changes: any number of threads
- * may read one graph at once without locks.
+ * factor, e.g. steps are slower).  Every edge is walkable both ways.  Node
+ * indices 0..n-1 are assigned by qt_graph_builder_finish in spatial order
+ * (along a Hilbert curve), not in the order nodes were added, so that a
+ * whole-city search stays in cache; find a node by its id with
+ * qt_graph_find_node.  Once built or loaded a graph never changes: any number
+ * of threads may read one graph at once without locks.
  *
  * Build one with a qt_graph_builder (nodes first, then edges by node id), or
  * load the binary cache written by qt_graph_save.  The cache has a magic
@@ -54,6 +56,14 @@ QT_API qt_status qt_graph_builder_add_node(qt_graph_builder *b, int64_t id, doub
  */
 QT_API qt_status qt_graph_builder_add_edge(qt_graph_builder *b, int64_t u, int64_t v,
                                            double length_m, double factor, qt_error *err);
+
+/**
+ * Make room for this many nodes and edges in all, so that adding them does
+ * not grow the arrays again (a hint: adding more still works).
+ * Statuses: QT_ENOMEM, QT_EINVAL (builder finished).
+ */
+QT_API qt_status qt_graph_builder_reserve(qt_graph_builder *b, size_t nodes, size_t edges,
+                                          qt_error *err);
 
 /** Look up a node added to the builder; QT_NODE_NONE if absent. */
 QT_API uint32_t qt_graph_builder_find(const qt_graph_builder *b, int64_t id);

@@ -2,7 +2,7 @@
 /*
  * quarter/search.h -- shortest walking distances over a qt_graph.
  *
- * A qt_search is a per-thread workspace (distance labels, heap, settled list)
+ * A qt_search is a per-thread workspace (distance labels, queue, settled list)
  * for one graph.  qt_search_run performs a multi-source Dijkstra: each seed
  * is a node with a starting distance (0 for a node, or the access leg plus
  * the offset along an edge for a point snapped onto that edge).  The search

@@ -28,7 +28,7 @@ static int alloc_table(qt__idmap *m, size_t cap)
 int qt__idmap_init(qt__idmap *m, size_t expected)
 {
     size_t cap = 64;
-    while (cap < expected * 2 + 1)
+    while (cap * 3 < expected * 4 + 4) /* load at most 3/4 */
         cap *= 2;
     return alloc_table(m, cap);
 }
@@ -44,11 +44,11 @@ void qt__idmap_free(qt__idmap *m)
     m->cap = m->len = 0;
 }
 
-static int rehash(qt__idmap *m)
+static int rehash_to(qt__idmap *m, size_t cap)
 {
     qt__idmap old = *m;
     size_t i;
-    if (alloc_table(m, old.cap * 2) != 0) {
+    if (alloc_table(m, cap) != 0) {
         *m = old;
         return -1;
     }
@@ -59,10 +59,23 @@ static int rehash(qt__idmap *m)
     return 0;
 }
 
+static int rehash(qt__idmap *m)
+{
+    return rehash_to(m, m->cap * 2);
+}
+
+int qt__idmap_reserve(qt__idmap *m, size_t expected)
+{
+    size_t cap = m->cap ? m->cap : 64;
+    while (cap * 3 < expected * 4 + 4)
+        cap *= 2;
+    return cap == m->cap ? 0 : rehash_to(m, cap);
+}
+
 int qt__idmap_put(qt__idmap *m, int64_t key, uint32_t val, uint32_t *old)
 {
     size_t i;
-    if ((m->len + 1) * 2 > m->cap && rehash(m) != 0)
+    if ((m->len + 1) * 4 > m->cap * 3 && rehash(m) != 0)
         return -1;
     for (i = slot_of(key, m->cap);; i = (i + 1) & (m->cap - 1)) {
         if (!m->used[i]) {

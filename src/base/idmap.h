@@ -24,6 +24,8 @@ typedef struct qt__idmap {
 
 int qt__idmap_init(qt__idmap *m, size_t expected);
 void qt__idmap_free(qt__idmap *m);
+/* Grow the table to hold `expected` keys without rehashing. 0 ok, -1 out of memory. */
+int qt__idmap_reserve(qt__idmap *m, size_t expected);
 /* Insert key->val. Returns 0 on insert, 1 if the key was present (value kept,
  * *old set when old != NULL), -1 when out of memory. */
 int qt__idmap_put(qt__idmap *m, int64_t key, uint32_t val, uint32_t *old);

@@ -19,8 +19,9 @@ static const char help[] =
     "For every origin and every outlet category: the walking distance to the\n"
     "nearest outlet and the number of outlets within R metres (or within each\n"
     "ring), for the whole city in one pass on all cores.\n\n"
-    "Output (CSV, one row per origin and category, origins in input order,\n"
-    "categories in order of first appearance in pois.csv):\n"
+    "Output (CSV, one row per origin and category; grouped by category, in order\n"
+    "of first appearance in pois.csv, each written as soon as it is computed;\n"
+    "within a category, nodes in the graph's spatial order, --origins in file order):\n"
     "  node_id,category,nearest_m,count_within_R                  (default)\n"
     "  node_id,category,nearest_m,nearest_s,count_5min,...        (with --rings)\n"
     "  nearest_m has 6 decimals and is empty when no outlet lies within --max-dist;\n"
@@ -60,80 +61,92 @@ static void warn_point(const qt_cli *cli, warnlist *w, const char *what, const c
     w->n++;
 }
 
-static int write_result(const qt_cli *cli, const char *out, const qt_graph *ag, const qt_access *acc,
-                        const qt_poi_list *pois, const qt_point_list *origins,
-                        const uint32_t *origin_node, size_t norigins, int with_rings, int with_r,
-                        const double *rings, size_t nrings, size_t r_index, const size_t *ring_index,
-                        double speed_mps, double max_dist)
-{
+/* What the sink needs to write rows; categories arrive in order, one at a time. */
+typedef struct writer {
     qt__outfile o;
-    qt_error err;
-    size_t i, k;
-    uint32_t c;
+    const qt_graph *ag;
+    const qt_poi_list *pois;
+    const qt_point_list *origins;
+    const uint32_t *origin_node; /* NULL: origin i is node i */
+    size_t norigins;
+    int with_rings, with_r;
+    size_t nrings, r_index;
+    const size_t *ring_index;
+    double speed_mps, max_dist;
+    double write_s; /* time spent in the sink */
+} writer;
+
+static void write_header(writer *w, const double *rings)
+{
+    size_t k;
+    qt__outfile_puts(&w->o, w->origins ? "origin_id,category,nearest_m" : "node_id,category,nearest_m");
+    if (w->with_rings)
+        qt__outfile_puts(&w->o, ",nearest_s");
+    if (w->with_r)
+        qt__outfile_puts(&w->o, ",count_within_R");
+    for (k = 0; w->with_rings && k < w->nrings; k++)
+        qt__outfile_printf(&w->o, ",count_%gmin", rings[k]);
+    qt__outfile_puts(&w->o, "\n");
+}
+
+/* qt_access_sink: the rows of one category, origins in input order */
+static qt_status write_category(void *ud, const qt_access_column *col, qt_error *err)
+{
+    writer *w = ud;
+    double t0 = now_s();
+    uint32_t c = col->category, nn = qt_graph_node_count(w->ag);
+    const char *cname = w->pois->categories[c];
+    size_t i, k, cl = strlen(cname);
     char row[1024];
-    qt_error_clear(&err);
-    if (qt__outfile_open(&o, out, &err) != QT_OK)
-        return cli_fail(cli, &err);
-    qt__outfile_puts(&o, origins ? "origin_id,category,nearest_m" : "node_id,category,nearest_m");
-    if (with_rings)
-        qt__outfile_puts(&o, ",nearest_s");
-    if (with_r)
-        qt__outfile_puts(&o, ",count_within_R");
-    for (k = 0; with_rings && k < nrings; k++)
-        qt__outfile_printf(&o, ",count_%gmin", rings[k]);
-    qt__outfile_puts(&o, "\n");
-    for (i = 0; i < norigins; i++) {
-        uint32_t v = origin_node[i];
+    (void)err;
+    for (i = 0; i < w->norigins; i++) {
+        uint32_t v = w->origin_node ? w->origin_node[i] : (uint32_t)i;
         char idbuf[32];
         const char *id;
-        size_t idlen;
-        if (origins) {
-            id = origins->id[i];
+        size_t idlen, n = 0;
+        double d = v == QT_NODE_NONE ? INFINITY : qt_search_dist(col->nearest, v);
+        if (w->origins) {
+            id = w->origins->id[i];
             idlen = strlen(id);
         } else {
-            idlen = qt__fmt_i64(idbuf, qt_graph_node_id(ag, (uint32_t)i));
+            idlen = qt__fmt_i64(idbuf, qt_graph_node_id(w->ag, (uint32_t)i));
             id = idbuf;
         }
-        for (c = 0; c < pois->ncat; c++) {
-            size_t n = 0, cl = strlen(pois->categories[c]);
-            double d = v == QT_NODE_NONE ? INFINITY : qt_access_nearest_m(acc, c, v);
-            if (idlen + cl + 400 > sizeof row) {
-                /* very long ids or names: write piecewise */
-                qt__outfile_write(&o, id, idlen);
-                qt__outfile_puts(&o, ",");
-                qt__outfile_puts(&o, pois->categories[c]);
-            } else {
-                memcpy(row, id, idlen);
-                n = idlen;
-                row[n++] = ',';
-                memcpy(row + n, pois->categories[c], cl);
-                n += cl;
-            }
+        if (idlen + cl + 400 > sizeof row) {
+            /* very long ids or names: write piecewise */
+            qt__outfile_write(&w->o, id, idlen);
+            qt__outfile_puts(&w->o, ",");
+            qt__outfile_puts(&w->o, cname);
+        } else {
+            memcpy(row, id, idlen);
+            n = idlen;
             row[n++] = ',';
-            if (isfinite(d) && d <= max_dist)
-                n += qt__fmt_fixed6(row + n, d);
-            if (with_rings) {
-                row[n++] = ',';
-                if (isfinite(d) && d <= max_dist)
-                    n += qt__fmt_fixed(row + n, d / speed_mps, 1);
-            }
-            if (with_r) {
-                row[n++] = ',';
-                if (v != QT_NODE_NONE)
-                    n += qt__fmt_i64(row + n, qt_access_count(acc, c, r_index, v));
-            }
-            for (k = 0; with_rings && k < nrings; k++) {
-                row[n++] = ',';
-                if (v != QT_NODE_NONE)
-                    n += qt__fmt_i64(row + n, qt_access_count(acc, c, ring_index[k], v));
-            }
-            row[n++] = '\n';
-            qt__outfile_write(&o, row, n);
+            memcpy(row + n, cname, cl);
+            n += cl;
         }
+        row[n++] = ',';
+        if (isfinite(d) && d <= w->max_dist)
+            n += qt__fmt_fixed6(row + n, d);
+        if (w->with_rings) {
+            row[n++] = ',';
+            if (isfinite(d) && d <= w->max_dist)
+                n += qt__fmt_fixed(row + n, d / w->speed_mps, 1);
+        }
+        if (w->with_r) {
+            row[n++] = ',';
+            if (v != QT_NODE_NONE)
+                n += qt__fmt_i64(row + n, col->counts[w->r_index * nn + v]);
+        }
+        for (k = 0; w->with_rings && k < w->nrings; k++) {
+            row[n++] = ',';
+            if (v != QT_NODE_NONE)
+                n += qt__fmt_i64(row + n, col->counts[w->ring_index[k] * nn + v]);
+        }
+        row[n++] = '\n';
+        qt__outfile_write(&w->o, row, n);
     }
-    if (qt__outfile_commit(&o, &err) != QT_OK)
-        return cli_fail(cli, &err);
-    return 0;
+    w->write_s += now_s() - t0;
+    return QT_OK;
 }
 
 int cmd_access(int argc, char **argv, qt_cli *cli)
@@ -162,8 +175,9 @@ int cmd_access(int argc, char **argv, qt_cli *cli)
     qt_snapper *sn = NULL;
     qt_access_poi *ap = NULL;
     uint32_t *origin_node = NULL;
-    qt_access *acc = NULL;
     qt_access_opts ao;
+    writer w;
+    int opened = 0;
     qt_error err;
     warnlist wp = {0}, wo = {0};
     /* edge mode with origins: every point becomes a node of a split graph */
@@ -242,8 +256,9 @@ int cmd_access(int argc, char **argv, qt_cli *cli)
     }
     norigins = origins ? origins->n : qt_graph_node_count(g);
     ap = calloc(pois->n ? pois->n : 1, sizeof *ap);
-    origin_node = malloc((norigins ? norigins : 1) * sizeof *origin_node);
-    if (!ap || !origin_node) {
+    if (origins)
+        origin_node = malloc((norigins ? norigins : 1) * sizeof *origin_node);
+    if (!ap || (origins && !origin_node)) {
         rc = QT_EXIT_NOMEM;
         goto done;
     }
@@ -305,10 +320,7 @@ int cmd_access(int argc, char **argv, qt_cli *cli)
                  wp.n, pois->n, snap_max);
     /* origins to nodes */
     ag = g;
-    if (!origins) {
-        for (i = 0; i < norigins; i++)
-            origin_node[i] = (uint32_t)i;
-    } else {
+    if (origins) {
         for (i = 0; i < origins->n; i++) {
             qt_snap s;
             qt_error e2;
@@ -359,20 +371,45 @@ int cmd_access(int argc, char **argv, qt_cli *cli)
     ao.threads = (unsigned)threads_d;
     ao.progress = cli_progress;
     ao.progress_ud = cli;
-    if (qt_access_run(ag, pois->ncat, ap, nap, &ao, &acc, &err) != QT_OK) {
+    memset(&w, 0, sizeof w);
+    w.ag = ag;
+    w.pois = pois;
+    w.origins = origins;
+    w.origin_node = origin_node;
+    w.norigins = norigins;
+    w.with_rings = with_rings;
+    w.with_r = with_r;
+    w.nrings = nrings;
+    w.r_index = r_index;
+    w.ring_index = ring_index;
+    w.speed_mps = kmh / 3.6;
+    w.max_dist = max_dist;
+    if (qt__outfile_open(&w.o, out, &err) != QT_OK) {
+        rc = cli_fail(cli, &err);
+        goto done;
+    }
+    opened = 1;
+    write_header(&w, rings);
+    if (qt_access_stream(ag, pois->ncat, ap, nap, &ao, write_category, &w, &err) != QT_OK) {
         cli_progress_done(cli);
         rc = cli_fail(cli, &err);
         goto done;
     }
     cli_progress_done(cli);
     t2 = now_s();
-    rc = write_result(cli, out, ag, acc, pois, origins, origin_node, norigins, with_rings, with_r, rings,
-                      nrings, r_index, ring_index, kmh / 3.6, max_dist);
+    opened = 0;
+    if (qt__outfile_commit(&w.o, &err) != QT_OK) {
+        rc = cli_fail(cli, &err);
+        goto done;
+    }
     if (timings)
-        fprintf(stderr, "timings: nodes=%u pois=%zu categories=%u read_s=%.3f compute_s=%.3f write_s=%.3f\n",
-                qt_graph_node_count(ag), nap, pois->ncat, t1 - t0, t2 - t1, now_s() - t2);
+        fprintf(stderr,
+                "timings: nodes=%u pois=%zu categories=%u read_s=%.3f compute_s=%.3f write_s=%.3f\n",
+                qt_graph_node_count(ag), nap, pois->ncat, t1 - t0, t2 - t1 - w.write_s,
+                w.write_s + now_s() - t2);
 done:
-    qt_access_free(acc);
+    if (opened)
+        qt__outfile_abort(&w.o);
     if (ag != g)
         qt_graph_free(ag);
     qt_graph_free(g);

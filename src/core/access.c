@@ -50,25 +50,34 @@ uint32_t qt_access_count(const qt_access *a, uint32_t cat, size_t r, uint32_t no
     return count_col(a, cat, r)[node];
 }
 
-/* ---- tasks -------------------------------------------------------------- */
-
-typedef struct task {
-    int kind; /* 0 nearest, 1 counts */
-    uint32_t cat;
-    size_t weight;
-} task;
+/* ---- the category pipeline -----------------------------------------------
+ *
+ * Workers take categories in order (an atomic counter).  For its category a
+ * worker runs the count searches into its own count columns, then the
+ * nearest multi-source search, whose labels stay in its workspace.  It then
+ * waits for its turn (turn == category) and hands the column to the sink.
+ * So the sink sees categories in order, one at a time, and memory is one
+ * workspace and one set of count columns per thread, whatever ncat is.
+ */
 
 typedef struct pool {
-    qt_access *a;
+    const qt_graph *g;
+    uint32_t ncat;
+    const qt_access_poi *pois;
     uint32_t *cat_first; /* POIs sorted by category: positions */
     uint32_t *order;     /* POI indices sorted by (category, seeds) */
-    task *tasks;
-    size_t ntasks;
-    atomic_size_t next;
-    atomic_size_t done;
-    atomic_int failed;
-    qt_error err; /* first failure, guarded by err_lock */
-    pthread_mutex_t err_lock;
+    const double *radii;
+    size_t nradii;
+    double max_dist;
+    qt_access_sink sink;
+    void *sink_ud;
+    const qt_access_opts *opts;
+    atomic_uint next;
+    uint32_t turn;      /* next category to hand to the sink; guarded by lock */
+    int failed;         /* guarded by lock */
+    qt_error err;       /* first failure, guarded by lock */
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
 } pool;
 
 static int same_place(const qt_access_poi *x, const qt_access_poi *y)
@@ -122,7 +131,7 @@ static qt_status category_seeds(const pool *P, uint32_t c, qt_seed **seeds, size
     size_t i;
     *n = 0;
     for (i = P->cat_first[c]; i < P->cat_first[c + 1]; i++) {
-        const qt_access_poi *p = &P->a->pois[P->order[i]];
+        const qt_access_poi *p = &P->pois[P->order[i]];
         uint32_t k;
         if (qt__grow((void **)seeds, cap, *n + p->nseeds, sizeof **seeds) != 0)
             return qt_error_set(err, QT_ENOMEM, NULL, "no memory for seeds");
@@ -132,128 +141,120 @@ static qt_status category_seeds(const pool *P, uint32_t c, qt_seed **seeds, size
     return QT_OK;
 }
 
-static qt_status run_nearest(pool *P, qt_search *ws, uint32_t c, qt_seed **seeds, size_t *cap,
-                             qt_error *err)
-{
-    qt_access *a = P->a;
-    double *col = nearest_col(a, c);
-    size_t ns, i;
-    qt_status st = category_seeds(P, c, seeds, cap, &ns, err);
-    if (st != QT_OK)
-        return st;
-    for (i = 0; i < a->g->n; i++)
-        col[i] = INFINITY;
-    if (!ns)
-        return QT_OK;
-    st = qt_search_run(ws, *seeds, ns, a->max_dist, 0, err);
-    if (st != QT_OK)
-        return st;
-    for (i = 0; i < ws->nreached; i++) {
-        uint32_t v = ws->reached[i];
-        col[v] = ws->dist[v];
-    }
-    return QT_OK;
-}
-
-/* add `mult` (may be negative through wraparound) to the counts of every node the last search reached */
-static void add_counts(qt_access *a, const qt_search *ws, uint32_t c, uint32_t mult)
+/*
+ * Add `mult` (may be negative through wraparound) to the counts of every node
+ * the last search reached.  cols: nradii columns of n counts, one after another.
+ */
+static void add_counts(uint32_t *cols, size_t n, const double *radii, size_t nradii,
+                       const qt_search *ws, uint32_t mult)
 {
     size_t i, r;
-    if (a->nradii == 1) {
-        uint32_t *col = count_col(a, c, 0);
-        double R = a->radii[0];
+    if (nradii == 1) {
+        double R = radii[0];
         for (i = 0; i < ws->nreached; i++) {
             uint32_t v = ws->reached[i];
-            if (ws->dist[v] <= R)
-                col[v] += mult;
+            if (ws->lab[v].dist <= R)
+                cols[v] += mult;
         }
         return;
     }
     for (i = 0; i < ws->nreached; i++) {
         uint32_t v = ws->reached[i];
-        double d = ws->dist[v];
-        for (r = 0; r < a->nradii; r++)
-            if (d <= a->radii[r])
-                count_col(a, c, r)[v] += mult;
+        double d = ws->lab[v].dist;
+        for (r = 0; r < nradii; r++)
+            if (d <= radii[r])
+                cols[r * n + v] += mult;
     }
 }
 
-static qt_status run_counts(pool *P, qt_search *ws, uint32_t c, qt_error *err)
+static qt_status run_counts(const pool *P, qt_search *ws, uint32_t c, uint32_t *cols, qt_error *err)
 {
-    qt_access *a = P->a;
     size_t i = P->cat_first[c], end = P->cat_first[c + 1];
-    double R = a->radii[a->nradii - 1];
+    double R = P->radii[P->nradii - 1];
+    memset(cols, 0, P->nradii * P->g->n * sizeof *cols);
     while (i < end) {
-        const qt_access_poi *p = &a->pois[P->order[i]];
+        const qt_access_poi *p = &P->pois[P->order[i]];
         size_t j = i + 1;
         qt_status st;
-        while (j < end && same_place(p, &a->pois[P->order[j]]))
+        while (j < end && same_place(p, &P->pois[P->order[j]]))
             j++;
         st = qt_search_run(ws, p->seeds, p->nseeds, R, 0, err);
         if (st != QT_OK)
             return st;
-        add_counts(a, ws, c, (uint32_t)(j - i));
+        add_counts(cols, P->g->n, P->radii, P->nradii, ws, (uint32_t)(j - i));
         i = j;
     }
     return QT_OK;
 }
 
-typedef struct worker {
-    pool *P;
-    int report; /* this worker reports progress */
-    const qt_access_opts *opts;
-} worker;
+static void pool_fail(pool *P, const qt_error *err)
+{
+    pthread_mutex_lock(&P->lock);
+    if (!P->failed) {
+        P->err = *err;
+        if (P->err.code == QT_OK)
+            P->err.code = QT_EINTERNAL;
+        P->failed = 1;
+    }
+    pthread_cond_broadcast(&P->cond);
+    pthread_mutex_unlock(&P->lock);
+}
 
 static void *work(void *arg)
 {
-    worker *W = arg;
-    pool *P = W->P;
+    pool *P = arg;
     qt_search *ws = NULL;
     qt_seed *seeds = NULL;
+    uint32_t *cols = NULL;
     size_t cap = 0;
     qt_error err;
     qt_error_clear(&err);
-    if (qt_search_new(P->a->g, &ws, &err) != QT_OK)
+    if (qt_search_new(P->g, &ws, &err) != QT_OK)
         goto fail;
+    if (P->nradii && !(cols = qt__malloc_array(P->nradii * P->g->n + 1, sizeof *cols)))
+        goto nomem;
     for (;;) {
-        size_t t = atomic_fetch_add(&P->next, 1);
-        qt_status st;
-        if (t >= P->ntasks || atomic_load(&P->failed))
+        uint32_t c = atomic_fetch_add(&P->next, 1);
+        size_t ns;
+        qt_access_column col;
+        int stop;
+        if (c >= P->ncat)
             break;
-        if (P->tasks[t].kind == 0)
-            st = run_nearest(P, ws, P->tasks[t].cat, &seeds, &cap, &err);
-        else
-            st = run_counts(P, ws, P->tasks[t].cat, &err);
-        if (st != QT_OK)
+        if (P->nradii && run_counts(P, ws, c, cols, &err) != QT_OK)
             goto fail;
-        atomic_fetch_add(&P->done, 1);
-        if (W->report && W->opts->progress)
-            W->opts->progress(W->opts->progress_ud, "accessibility", atomic_load(&P->done),
-                              P->ntasks);
+        if (category_seeds(P, c, &seeds, &cap, &ns, &err) != QT_OK ||
+            qt_search_run(ws, seeds, ns, P->max_dist, 0, &err) != QT_OK)
+            goto fail;
+        pthread_mutex_lock(&P->lock);
+        while (P->turn != c && !P->failed)
+            pthread_cond_wait(&P->cond, &P->lock);
+        stop = P->failed;
+        pthread_mutex_unlock(&P->lock);
+        if (stop)
+            break;
+        col.category = c;
+        col.nearest = ws;
+        col.counts = cols;
+        col.nradii = P->nradii;
+        if (P->sink(P->sink_ud, &col, &err) != QT_OK)
+            goto fail;
+        if (P->opts->progress)
+            P->opts->progress(P->opts->progress_ud, "accessibility", (uint64_t)c + 1, P->ncat);
+        pthread_mutex_lock(&P->lock);
+        P->turn = c + 1;
+        pthread_cond_broadcast(&P->cond);
+        pthread_mutex_unlock(&P->lock);
     }
-    qt_search_free(ws);
-    qt__free(seeds);
-    return NULL;
+    goto out;
+nomem:
+    qt_error_set(&err, QT_ENOMEM, NULL, "no memory for a worker's count columns (%u nodes)", P->g->n);
 fail:
-    pthread_mutex_lock(&P->err_lock);
-    if (!atomic_load(&P->failed)) {
-        P->err = err;
-        atomic_store(&P->failed, 1);
-    }
-    pthread_mutex_unlock(&P->err_lock);
+    pool_fail(P, &err);
+out:
+    qt__free(cols);
     qt_search_free(ws);
     qt__free(seeds);
     return NULL;
-}
-
-static int cmp_task(const void *x, const void *y)
-{
-    const task *a = x, *b = y;
-    if (a->weight != b->weight)
-        return a->weight > b->weight ? -1 : 1;
-    if (a->kind != b->kind)
-        return a->kind - b->kind;
-    return (a->cat > b->cat) - (a->cat < b->cat);
 }
 
 static qt_status validate(const qt_graph *g, uint32_t ncat, const qt_access_poi *pois,
@@ -282,6 +283,81 @@ static qt_status validate(const qt_graph *g, uint32_t ncat, const qt_access_poi 
     return QT_OK;
 }
 
+qt_status qt_access_stream(const qt_graph *g, uint32_t ncat, const qt_access_poi *pois,
+                           size_t npois, const qt_access_opts *opts, qt_access_sink sink, void *ud,
+                           qt_error *err)
+{
+    pool P;
+    pthread_t *th = NULL;
+    unsigned nth, t, started = 0;
+    size_t i;
+    uint32_t *tmp = NULL;
+    qt_status st;
+
+    memset(&P, 0, sizeof P);
+    st = validate(g, ncat, pois, npois, opts, err);
+    if (st != QT_OK)
+        return st;
+    P.g = g;
+    P.ncat = ncat;
+    P.pois = pois;
+    P.radii = opts->radii_m;
+    P.nradii = opts->nradii;
+    P.max_dist = opts->max_dist_m;
+    P.sink = sink;
+    P.sink_ud = ud;
+    P.opts = opts;
+    P.cat_first = qt__calloc((size_t)ncat + 1, sizeof *P.cat_first);
+    P.order = qt__malloc_array(npois ? npois : 1, sizeof *P.order);
+    tmp = qt__malloc_array(npois ? npois : 1, sizeof *tmp);
+    nth = opts->threads;
+    if (!nth) {
+        long c = sysconf(_SC_NPROCESSORS_ONLN);
+        nth = c > 0 ? (unsigned)c : 1;
+    }
+    if (nth > ncat)
+        nth = ncat ? ncat : 1;
+    th = qt__calloc(nth, sizeof *th);
+    if (!P.cat_first || !P.order || !tmp || !th) {
+        st = qt_error_set(err, QT_ENOMEM, NULL, "no memory for %zu POIs", npois);
+        goto done;
+    }
+    for (i = 0; i < npois; i++) {
+        P.order[i] = (uint32_t)i;
+        P.cat_first[pois[i].category + 1]++;
+    }
+    for (i = 0; i < ncat; i++)
+        P.cat_first[i + 1] += P.cat_first[i];
+    sort_order(P.order, tmp, npois, pois);
+    atomic_init(&P.next, 0);
+    qt_error_clear(&P.err);
+    pthread_mutex_init(&P.lock, NULL);
+    pthread_cond_init(&P.cond, NULL);
+    for (t = 1; t < nth; t++) {
+        if (pthread_create(&th[t], NULL, work, &P) != 0)
+            break; /* fewer threads; the answer is the same */
+        started++;
+    }
+    work(&P); /* the calling thread works too */
+    for (t = 1; t <= started; t++)
+        pthread_join(th[t], NULL);
+    pthread_cond_destroy(&P.cond);
+    pthread_mutex_destroy(&P.lock);
+    if (P.failed) {
+        if (err)
+            *err = P.err;
+        st = P.err.code;
+    }
+done:
+    qt__free(th);
+    qt__free(tmp);
+    qt__free(P.cat_first);
+    qt__free(P.order);
+    return st;
+}
+
+/* ---- resident results ------------------------------------------------------ */
+
 void qt_access_free(qt_access *a)
 {
     if (!a)
@@ -295,20 +371,30 @@ void qt_access_free(qt_access *a)
     qt__free(a);
 }
 
+/* the sink of qt_access_run: keep every column */
+static qt_status keep_column(void *ud, const qt_access_column *col, qt_error *err)
+{
+    qt_access *a = ud;
+    const qt_search *ws = col->nearest;
+    double *dst = nearest_col(a, col->category);
+    size_t i;
+    (void)err;
+    for (i = 0; i < a->g->n; i++)
+        dst[i] = INFINITY;
+    for (i = 0; i < ws->nreached; i++)
+        dst[ws->reached[i]] = ws->lab[ws->reached[i]].dist;
+    if (col->nradii)
+        memcpy(count_col(a, col->category, 0), col->counts, col->nradii * a->g->n * sizeof(uint32_t));
+    return QT_OK;
+}
+
 qt_status qt_access_run(const qt_graph *g, uint32_t ncat, const qt_access_poi *pois, size_t npois,
                         const qt_access_opts *opts, qt_access **out, qt_error *err)
 {
     qt_access *a = NULL;
-    pool P;
-    worker *W = NULL;
-    pthread_t *th = NULL;
-    unsigned nth, t, started = 0;
-    size_t i, nt = 0;
-    uint32_t *tmp = NULL;
     qt_status st;
 
     *out = NULL;
-    memset(&P, 0, sizeof P);
     st = validate(g, ncat, pois, npois, opts, err);
     if (st != QT_OK)
         return st;
@@ -328,85 +414,17 @@ qt_status qt_access_run(const qt_graph *g, uint32_t ncat, const qt_access_poi *p
     a->pcap = npois ? npois : 16;
     a->pois = qt__malloc_array(a->pcap, sizeof *a->pois);
     a->removed = qt__calloc(a->pcap, 1);
-    P.cat_first = qt__calloc((size_t)ncat + 1, sizeof *P.cat_first);
-    P.order = qt__malloc_array(npois ? npois : 1, sizeof *P.order);
-    tmp = qt__malloc_array(npois ? npois : 1, sizeof *tmp);
-    P.tasks = qt__malloc_array((size_t)ncat * 2 + 1, sizeof *P.tasks);
-    if (!a->radii || !a->nearest || !a->counts || !a->pois || !a->removed || !P.cat_first ||
-        !P.order || !tmp || !P.tasks) {
-        st = qt_error_set(err, QT_ENOMEM, NULL,
-                          "no memory for results of %u categories x %u nodes", ncat, g->n);
-        goto done;
+    if (!a->radii || !a->nearest || !a->counts || !a->pois || !a->removed) {
+        qt_access_free(a);
+        return qt_error_set(err, QT_ENOMEM, NULL,
+                            "no memory for results of %u categories x %u nodes", ncat, g->n);
     }
     if (opts->nradii)
         memcpy(a->radii, opts->radii_m, opts->nradii * sizeof *a->radii);
     if (npois)
         memcpy(a->pois, pois, npois * sizeof *pois);
     a->npois = npois;
-    for (i = 0; i < npois; i++) {
-        P.order[i] = (uint32_t)i;
-        P.cat_first[pois[i].category + 1]++;
-    }
-    for (i = 0; i < ncat; i++)
-        P.cat_first[i + 1] += P.cat_first[i];
-    sort_order(P.order, tmp, npois, a->pois);
-    P.a = a;
-    for (i = 0; i < ncat; i++) {
-        size_t np = P.cat_first[i + 1] - P.cat_first[i];
-        P.tasks[nt++] = (task){0, (uint32_t)i, g->n / 4 + 1};
-        if (a->nradii && np)
-            P.tasks[nt++] = (task){1, (uint32_t)i, np * 64};
-    }
-    qsort(P.tasks, nt, sizeof *P.tasks, cmp_task);
-    P.ntasks = nt;
-    atomic_init(&P.next, 0);
-    atomic_init(&P.done, 0);
-    atomic_init(&P.failed, 0);
-    qt_error_clear(&P.err);
-    pthread_mutex_init(&P.err_lock, NULL);
-
-    nth = opts->threads;
-    if (!nth) {
-        long c = sysconf(_SC_NPROCESSORS_ONLN);
-        nth = c > 0 ? (unsigned)c : 1;
-    }
-    if (nth > nt)
-        nth = nt ? (unsigned)nt : 1;
-    W = qt__calloc(nth, sizeof *W);
-    th = qt__calloc(nth, sizeof *th);
-    if (!W || !th) {
-        pthread_mutex_destroy(&P.err_lock);
-        st = qt_error_set(err, QT_ENOMEM, NULL, "no memory for threads");
-        goto done;
-    }
-    for (t = 0; t < nth; t++) {
-        W[t].P = &P;
-        W[t].report = t == 0;
-        W[t].opts = opts;
-    }
-    for (t = 1; t < nth; t++) {
-        if (pthread_create(&th[t], NULL, work, &W[t]) != 0)
-            break;
-        started++;
-    }
-    work(&W[0]); /* the calling thread works too, and reports progress */
-    for (t = 1; t <= started; t++)
-        pthread_join(th[t], NULL);
-    pthread_mutex_destroy(&P.err_lock);
-    if (atomic_load(&P.failed)) {
-        if (err && err->code == QT_OK)
-            *err = P.err;
-        st = P.err.code ? P.err.code : QT_EINTERNAL;
-        goto done;
-    }
-    st = QT_OK;
-done:
-    qt__free(W);
-    qt__free(th);
-    qt__free(tmp);
-    qt__free(P.cat_first);
-    qt__free(P.order);
-    qt__free(P.tasks);
+    st = qt_access_stream(g, ncat, a->pois, npois, opts, keep_column, a, err);
     if (st != QT_OK) {
         qt_access_free(a);
         return st;
@@ -452,13 +470,13 @@ qt_status qt_access_add_poi(qt_access *a, qt_search *ws, const qt_access_poi *po
     {
         double *col = nearest_col(a, poi->category);
         for (i = 0; i < ws->nreached; i++)
-            col[ws->reached[i]] = ws->dist[ws->reached[i]];
+            col[ws->reached[i]] = ws->lab[ws->reached[i]].dist;
     }
     if (a->nradii) {
         st = qt_search_run(ws, poi->seeds, poi->nseeds, a->radii[a->nradii - 1], 0, err);
         if (st != QT_OK)
             return st;
-        add_counts(a, ws, poi->category, 1);
+        add_counts(count_col(a, poi->category, 0), a->g->n, a->radii, a->nradii, ws, 1);
     }
     a->pois[a->npois] = *poi;
     a->removed[a->npois] = 0;
@@ -500,7 +518,7 @@ qt_status qt_access_remove_poi(qt_access *a, qt_search *ws, uint32_t handle, qt_
         st = qt_search_run(ws, p.seeds, p.nseeds, a->radii[a->nradii - 1], 0, err);
         if (st != QT_OK)
             return st;
-        add_counts(a, ws, p.category, (uint32_t)-1);
+        add_counts(count_col(a, p.category, 0), a->g->n, a->radii, a->nradii, ws, (uint32_t)-1);
     }
     /* nearest: the nodes whose nearest outlet was this one (ties included) */
     st = qt__search_run_filtered(ws, p.seeds, p.nseeds, a->max_dist, 0, NULL, NULL, col, 1e-12, err);
@@ -524,9 +542,9 @@ qt_status qt_access_remove_poi(qt_access *a, qt_search *ws, uint32_t handle, qt_
         uint32_t v = aff[i], k;
         double best = INFINITY;
         for (k = g->first[v]; k < g->first[v + 1]; k++) {
-            uint32_t w = g->arc_to[k];
+            uint32_t w = g->arc[k].to;
             if (a->mark[w] != a->markgen && isfinite(col[w]))
-                best = fmin(best, col[w] + g->arc_cost[k]);
+                best = fmin(best, col[w] + g->arc[k].cost);
         }
         if (best <= a->max_dist) {
             if (qt__grow((void **)&seeds, &scap, ns + 1, sizeof *seeds) != 0)

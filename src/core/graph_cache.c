@@ -6,7 +6,7 @@
  *   header, 64 bytes: magic "QTGRAPH\0", u32 version, u32 flags, u32 n, u32 m,
  *                     u64 payload bytes, u64 checksum of the payload, 24 zero bytes
  *   payload:          id[n] i64, lon[n] f64, lat[n] f64, first[n+1] u32,
- *                     arc_to[2m] u32, arc_cost[2m] f64, arc_edge[2m] u32,
+ *                     arc[2m] {u32 to, u32 edge, f64 cost},
  *                     eu[m] u32, ev[m] u32,
  *                     elen[m] f64, ecost[m] f64, then id_order[n] u32 when
  *                     flag 1 (ids not ascending) is set.
@@ -20,9 +20,11 @@
 #include "core/graph_internal.h"
 
 #define CACHE_MAGIC "QTGRAPH"
-#define CACHE_VERSION 1u
+#define CACHE_VERSION 2u
 #define FLAG_ID_ORDER 1u
 #define HEADER_SIZE 64
+
+_Static_assert(sizeof(qt__arc) == 16, "the cache stores arcs as 16-byte records");
 
 typedef struct part {
     void *ptr;
@@ -54,9 +56,7 @@ static size_t parts_of(const qt_graph *g, part *p)
     p[k++] = (part){g->lon, n * 8};
     p[k++] = (part){g->lat, n * 8};
     p[k++] = (part){g->first, (n + 1) * 4};
-    p[k++] = (part){g->arc_to, m2 * 4};
-    p[k++] = (part){g->arc_cost, m2 * 8};
-    p[k++] = (part){g->arc_edge, m2 * 4};
+    p[k++] = (part){g->arc, m2 * sizeof *g->arc};
     p[k++] = (part){g->eu, m * 4};
     p[k++] = (part){g->ev, m * 4};
     p[k++] = (part){g->elen, m * 8};
@@ -240,7 +240,7 @@ qt_status qt_graph_load(const char *path, qt_graph **out, qt_error *err)
         return qt_error_set(err, QT_EPARSE, path, "graph cache adjacency index is inconsistent");
     }
     for (i = 0; i < (size_t)m * 2; i++)
-        if (g->arc_to[i] >= n || g->arc_edge[i] >= m) {
+        if (g->arc[i].to >= n || g->arc[i].edge >= m) {
             qt_graph_free(g);
             return qt_error_set(err, QT_EPARSE, path, "graph cache arc points outside the graph");
         }

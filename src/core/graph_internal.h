@@ -2,8 +2,9 @@
 /*
  * core/graph_internal.h -- the CSR layout of qt_graph, for the core layer.
  *
- * Nodes 0..n-1; arcs of node v are first[v] .. first[v+1]-1 in arc_to /
- * arc_cost (each undirected edge appears as two arcs).  The edge list (eu, ev,
+ * Nodes 0..n-1; arcs of node v are arc[first[v]] .. arc[first[v+1]-1] (each
+ * undirected edge appears as two arcs).  An arc is one 16-byte record, so a
+ * search reads a node's arcs from one or two cache lines.  The edge list (eu, ev,
  * elen, ecost) keeps every edge once, for snapping, splitting and drawing.
  * id_sorted: ids ascend with the index, so lookups are a binary search;
  * otherwise id_order holds the indices sorted by id.
@@ -15,15 +16,19 @@
 
 #include "quarter/graph.h"
 
+typedef struct qt__arc {
+    uint32_t to;   /* head node */
+    uint32_t edge; /* the edge the arc belongs to */
+    double cost;   /* metres of walking effort */
+} qt__arc;
+
 struct qt_graph {
     uint32_t n, m;
     int64_t *id;     /* n */
     double *lon;     /* n */
     double *lat;     /* n */
     uint32_t *first; /* n + 1 */
-    uint32_t *arc_to;   /* 2m */
-    double *arc_cost;   /* 2m, metres of walking effort */
-    uint32_t *arc_edge; /* 2m, the edge each arc belongs to */
+    qt__arc *arc;    /* 2m */
     uint32_t *eu, *ev;  /* m */
     double *elen;       /* m, geometric metres */
     double *ecost;      /* m */

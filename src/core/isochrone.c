@@ -215,11 +215,11 @@ qt_status qt_isochrone_geojson(const qt_graph *g, qt_search *ws, const qt_snap *
         }
         for (i = 0; !fail && i < ws->nreached; i++) {
             uint32_t v = ws->reached[i], a;
-            double dv = ws->dist[v];
+            double dv = ws->lab[v].dist;
             if (dv > B)
                 break; /* reached is in distance order */
             for (a = g->first[v]; a < g->first[v + 1] && !fail; a++) {
-                uint32_t e = g->arc_edge[a], x = g->arc_to[a];
+                uint32_t e = g->arc[a].edge, x = g->arc[a].to;
                 double c = g->ecost[e], dx = qt__search_dist(ws, x), rv, rx;
                 int v_is_u = g->eu[e] == v;
                 if (c <= 0)

@@ -44,8 +44,8 @@ static uint32_t edge_between(const qt_graph *g, uint32_t a, uint32_t b)
 {
     uint32_t k, best = QT_NODE_NONE;
     for (k = g->first[a]; k < g->first[a + 1]; k++)
-        if (g->arc_to[k] == b && (best == QT_NODE_NONE || g->arc_cost[k] < g->ecost[best]))
-            best = g->arc_edge[k];
+        if (g->arc[k].to == b && (best == QT_NODE_NONE || g->arc[k].cost < g->ecost[best]))
+            best = g->arc[k].edge;
     return best;
 }
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* search.c -- multi-source Dijkstra with a 4-ary indexed heap. */
+/* search.c -- multi-source Dijkstra with a radix heap. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,10 +15,8 @@ qt_status qt_search_new(const qt_graph *g, qt_search **out, qt_error *err)
     if (!s)
         goto nomem;
     s->g = g;
-    s->dist = qt__malloc_array(n, sizeof *s->dist);
-    s->stamp = qt__calloc(n, sizeof *s->stamp);
-    s->hpos = qt__malloc_array(n, sizeof *s->hpos);
-    if (!s->dist || !s->stamp || !s->hpos)
+    s->lab = qt__calloc(n, sizeof *s->lab);
+    if (!s->lab)
         goto nomem;
     s->gen = 0;
     *out = s;
@@ -32,77 +30,98 @@ void qt_search_free(qt_search *s)
 {
     if (!s)
         return;
-    qt__free(s->dist);
-    qt__free(s->stamp);
-    qt__free(s->hpos);
+    qt__free(s->lab);
     qt__free(s->pred);
-    qt__free(s->heap);
+    {
+        size_t i;
+        for (i = 0; i < QT_NBUCKETS; i++)
+            qt__free(s->bucket[i].e);
+    }
     qt__free(s->reached);
     qt__free(s);
 }
 
-static void sift_up(qt_search *s, size_t i)
+/*
+ * The priority queue is a radix heap (Ahuja, Mehlhorn, Orlin and Tarjan
+ * 1990) over the bit patterns of the distances: for doubles >= +0 the
+ * patterns order like the values, and Dijkstra pops keys in non-decreasing
+ * order, which is all a radix heap needs.  A push appends to a bucket; a pop
+ * refills bucket 0 from the lowest non-empty bucket.  Improved labels are
+ * pushed again and stale entries skipped on pop, so there is no decrease-key
+ * and no scattered writes: on a city-size graph this is what keeps the
+ * search near memory speed.  Distances are the same as with any exact
+ * Dijkstra: a node's label is the least of dist(u) + cost over its settled
+ * neighbours u, whatever the order equal keys come out in.
+ */
+static inline uint64_t key_of(double d)
 {
-    qt__hent e = s->heap[i];
-    while (i > 0) {
-        size_t p = (i - 1) >> 2;
-        if (s->heap[p].key <= e.key)
-            break;
-        s->heap[i] = s->heap[p];
-        s->hpos[s->heap[i].node] = (uint32_t)i;
-        i = p;
-    }
-    s->heap[i] = e;
-    s->hpos[e.node] = (uint32_t)i;
+    uint64_t k;
+    d += 0.0; /* -0 becomes +0 */
+    memcpy(&k, &d, sizeof k);
+    return k;
 }
 
-static void sift_down(qt_search *s, size_t i)
+static inline unsigned bucket_of(uint64_t key, uint64_t last)
 {
-    qt__hent e = s->heap[i];
-    size_t n = s->hlen;
-    for (;;) {
-        size_t c = (i << 2) + 1, best, k, end;
-        if (c >= n)
-            break;
-        best = c;
-        end = c + 4 < n ? c + 4 : n;
-        for (k = c + 1; k < end; k++)
-            if (s->heap[k].key < s->heap[best].key)
-                best = k;
-        if (s->heap[best].key >= e.key)
-            break;
-        s->heap[i] = s->heap[best];
-        s->hpos[s->heap[i].node] = (uint32_t)i;
-        i = best;
+    uint64_t x = key ^ last;
+    return x ? 64u - (unsigned)__builtin_clzll(x) : 0u;
+}
+
+static inline int push(qt_search *s, uint64_t key, uint32_t v)
+{
+    qt__bucket *b = &s->bucket[bucket_of(key, s->last)];
+    if (b->len == b->cap && qt__grow((void **)&b->e, &b->cap, b->len + 1, sizeof *b->e) != 0)
+        return -1;
+    b->e[b->len].key = key;
+    b->e[b->len].node = v;
+    b->len++;
+    s->qlen++;
+    return 0;
+}
+
+/*
+ * Make bucket 0 hold the least keys: find the lowest non-empty bucket, make
+ * its least key the new `last` and move its entries to lower buckets.  The
+ * queue must not be empty.  Returns -1 when out of memory (the search fails).
+ */
+static int refill(qt_search *s)
+{
+    unsigned i = 1;
+    size_t k;
+    qt__bucket *bi;
+    uint64_t least;
+    while (!s->bucket[i].len)
+        i++;
+    bi = &s->bucket[i];
+    least = bi->e[0].key;
+    for (k = 1; k < bi->len; k++)
+        if (bi->e[k].key < least)
+            least = bi->e[k].key;
+    s->last = least;
+    for (k = 0; k < bi->len; k++) {
+        qt__bucket *t = &s->bucket[bucket_of(bi->e[k].key, least)];
+        if (t->len == t->cap && qt__grow((void **)&t->e, &t->cap, t->len + 1, sizeof *t->e) != 0)
+            return -1;
+        t->e[t->len++] = bi->e[k];
     }
-    s->heap[i] = e;
-    s->hpos[e.node] = (uint32_t)i;
+    bi->len = 0;
+    return 0;
 }
 
 /* Offer distance d to v; returns -1 on no memory. */
 static inline int offer(qt_search *s, uint32_t v, double d, uint32_t from)
 {
-    if (s->stamp[v] != s->gen) {
-        s->stamp[v] = s->gen;
-        if (s->hlen == s->hcap &&
-            qt__grow((void **)&s->heap, &s->hcap, s->hlen + 1, sizeof *s->heap) != 0)
-            return -1;
-        s->dist[v] = d;
-        if (s->have_pred)
-            s->pred[v] = from;
-        s->heap[s->hlen].key = d;
-        s->heap[s->hlen].node = v;
-        s->hpos[v] = (uint32_t)s->hlen;
-        s->hlen++;
-        sift_up(s, s->hlen - 1);
-    } else if (s->hpos[v] != QT_HPOS_SETTLED && d < s->dist[v]) {
-        s->dist[v] = d;
-        if (s->have_pred)
-            s->pred[v] = from;
-        s->heap[s->hpos[v]].key = d;
-        sift_up(s, s->hpos[v]);
+    qt__label *l = &s->lab[v];
+    if (l->stamp != s->gen) {
+        l->stamp = s->gen;
+        l->hpos = QT_HPOS_OPEN;
+    } else if (l->hpos == QT_HPOS_SETTLED || !(d < l->dist)) {
+        return 0;
     }
-    return 0;
+    l->dist = d;
+    if (s->have_pred)
+        s->pred[v] = from;
+    return push(s, key_of(d), v);
 }
 
 static inline int within_bound(const double *bound, double tol, uint32_t w, double d)
@@ -114,7 +133,9 @@ static void next_generation(qt_search *s)
 {
     s->gen++;
     if (s->gen == 0) { /* wrapped: forget every old stamp */
-        memset(s->stamp, 0, (size_t)s->g->n * sizeof *s->stamp);
+        uint32_t v;
+        for (v = 0; v < s->g->n; v++)
+            s->lab[v].stamp = 0;
         s->gen = 1;
     }
 }
@@ -137,7 +158,10 @@ qt_status qt__search_run_filtered(qt_search *s, const qt_seed *seeds, size_t nse
     }
     s->have_pred = want_pred != 0;
     next_generation(s);
-    s->hlen = 0;
+    for (i = 0; i < QT_NBUCKETS; i++)
+        s->bucket[i].len = 0;
+    s->qlen = 0;
+    s->last = 0;
     s->nreached = 0;
     for (i = 0; i < nseeds; i++) {
         if (seeds[i].dist_m > limit_m)
@@ -147,36 +171,42 @@ qt_status qt__search_run_filtered(qt_search *s, const qt_seed *seeds, size_t nse
         if (bound && !within_bound(bound, bound_tol, seeds[i].node, seeds[i].dist_m))
             continue;
         if (offer(s, seeds[i].node, seeds[i].dist_m, QT_NODE_NONE) != 0)
-            return qt_error_set(err, QT_ENOMEM, NULL, "no memory for the search heap");
+            return qt_error_set(err, QT_ENOMEM, NULL, "no memory for the search queue");
     }
-    while (s->hlen) {
-        qt__hent top = s->heap[0];
-        uint32_t v = top.node, a, end;
-        double dv = top.key;
-        s->hlen--;
-        if (s->hlen) {
-            s->heap[0] = s->heap[s->hlen];
-            sift_down(s, 0);
-        }
-        s->hpos[v] = QT_HPOS_SETTLED;
+    while (s->qlen) {
+        qt__qent top;
+        uint32_t v, a, end;
+        double dv;
+        if (!s->bucket[0].len && refill(s) != 0)
+            return qt_error_set(err, QT_ENOMEM, NULL, "no memory for the search queue");
+        top = s->bucket[0].e[--s->bucket[0].len];
+        s->qlen--;
+        v = top.node;
+        if (s->lab[v].hpos == QT_HPOS_SETTLED || top.key != key_of(s->lab[v].dist))
+            continue; /* stale: v was settled, or improved after this push */
+        dv = s->lab[v].dist;
+        s->lab[v].hpos = QT_HPOS_SETTLED;
         if (s->nreached == s->rcap &&
             qt__grow((void **)&s->reached, &s->rcap, s->nreached + 1, sizeof *s->reached) != 0)
             return qt_error_set(err, QT_ENOMEM, NULL, "no memory for the search");
         s->reached[s->nreached++] = v;
         end = g->first[v + 1];
         for (a = g->first[v]; a < end; a++) {
-            uint32_t w = g->arc_to[a];
-            double d = dv + g->arc_cost[a];
+            uint32_t w = g->arc[a].to;
+            double d = dv + g->arc[a].cost;
             if (d > limit_m)
                 continue;
-            if (s->stamp[w] == s->gen && (s->hpos[w] == QT_HPOS_SETTLED || d >= s->dist[w]))
-                continue;
+            {
+                const qt__label *l = &s->lab[w];
+                if (l->stamp == s->gen && (l->hpos == QT_HPOS_SETTLED || d >= l->dist))
+                    continue;
+            }
             if (allow && !allow(ctx, w))
                 continue;
             if (bound && !within_bound(bound, bound_tol, w, d))
                 continue;
             if (offer(s, w, d, v) != 0)
-                return qt_error_set(err, QT_ENOMEM, NULL, "no memory for the search heap");
+                return qt_error_set(err, QT_ENOMEM, NULL, "no memory for the search queue");
         }
     }
     return QT_OK;

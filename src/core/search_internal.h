@@ -10,29 +10,48 @@
 #include "quarter/search.h"
 
 #define QT_HPOS_SETTLED UINT32_MAX
+#define QT_HPOS_OPEN 0u
 
-typedef struct qt__hent {
-    double key;
+/* A queue entry: the distance's bit pattern (monotone for doubles >= +0) and the node. */
+typedef struct qt__qent {
+    uint64_t key;
     uint32_t node;
-} qt__hent;
+} qt__qent;
+
+/* One bucket of the radix queue. */
+typedef struct qt__bucket {
+    qt__qent *e;
+    size_t len, cap;
+} qt__bucket;
+
+#define QT_NBUCKETS 65
+
+/* A node's label: one 16-byte record, so relaxing an arc touches one cache line. */
+typedef struct qt__label {
+    double dist;    /* valid when stamp == the workspace's gen */
+    uint32_t stamp;
+    uint32_t hpos;  /* QT_HPOS_OPEN (labelled) or QT_HPOS_SETTLED */
+} qt__label;
 
 struct qt_search {
     const qt_graph *g;
-    double *dist;    /* n: label, valid when stamp[v] == gen */
-    uint32_t *stamp; /* n */
-    uint32_t *hpos;  /* n: heap position, or QT_HPOS_SETTLED */
+    qt__label *lab;  /* n */
     uint32_t *pred;  /* n, allocated on first want_pred run */
     uint32_t gen;
     int have_pred;
-    qt__hent *heap;
-    size_t hlen, hcap;
+    /* radix queue: bucket b > 0 holds keys whose highest bit differing from
+       `last` (the last key popped) is bit b-1; bucket 0 holds keys == last */
+    qt__bucket bucket[QT_NBUCKETS];
+    uint64_t last;
+    size_t qlen;
     uint32_t *reached;
     size_t nreached, rcap;
 };
 
 static inline double qt__search_dist(const qt_search *s, uint32_t v)
 {
-    return (s->stamp[v] == s->gen && s->hpos[v] == QT_HPOS_SETTLED) ? s->dist[v] : (double)INFINITY;
+    const qt__label *l = &s->lab[v];
+    return (l->stamp == s->gen && l->hpos == QT_HPOS_SETTLED) ? l->dist : (double)INFINITY;
 }
 
 /*

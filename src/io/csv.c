@@ -183,6 +183,17 @@ nomem:
     return -1;
 }
 
+size_t qt__csv_rows_left(const qt__csv *c)
+{
+    const char *p = c->data + c->pos, *end = c->data + c->len;
+    size_t n = 0;
+    while (p < end && (p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+        n++;
+        p++;
+    }
+    return n + 1;
+}
+
 int qt__csv_col(const qt__csv *c, const char *name)
 {
     size_t i;

@@ -33,6 +33,8 @@ qt_status qt__csv_open(qt__csv *c, const char *path, qt_error *err);
 void qt__csv_close(qt__csv *c);
 /* Next record: 1 read, 0 end of file, -1 error (err set). Blank lines are skipped. */
 int qt__csv_next(qt__csv *c, qt_error *err);
+/* Records left, at most: the line breaks after the current position (for reserving). */
+size_t qt__csv_rows_left(const qt__csv *c);
 /* Index of header column `name`, or -1. */
 int qt__csv_col(const qt__csv *c, const char *name);
 /* Index of a required column; QT_EPARSE naming the file and the column when absent. */

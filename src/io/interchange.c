@@ -35,7 +35,8 @@ qt_status qt_graph_read_interchange(const char *nodes_csv, const char *edges_csv
     if (st != QT_OK)
         goto fail_b;
     if ((st = qt__csv_require(&c, "id", &cid, err)) || (st = qt__csv_require(&c, "lon", &clon, err)) ||
-        (st = qt__csv_require(&c, "lat", &clat, err)))
+        (st = qt__csv_require(&c, "lat", &clat, err)) ||
+        (st = qt_graph_builder_reserve(b, qt__csv_rows_left(&c), 0, err)))
         goto fail_c;
     while ((r = qt__csv_next(&c, err)) > 0) {
         int64_t id;
@@ -62,7 +63,8 @@ qt_status qt_graph_read_interchange(const char *nodes_csv, const char *edges_csv
     if (st != QT_OK)
         goto fail_b;
     if ((st = qt__csv_require(&c, "u", &cu, err)) || (st = qt__csv_require(&c, "v", &cv, err)) ||
-        (st = qt__csv_require(&c, "length_m", &clen, err)))
+        (st = qt__csv_require(&c, "length_m", &clen, err)) ||
+        (st = qt_graph_builder_reserve(b, 0, qt__csv_rows_left(&c), err)))
         goto fail_c;
     while ((r = qt__csv_next(&c, err)) > 0) {
         int64_t u, v;

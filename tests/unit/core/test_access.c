@@ -343,6 +343,114 @@ static void test_threads_agree(void **state)
     qt_graph_free(g);
 }
 
+/* the sink sees categories in order, once each, with the answers qt_access_run keeps */
+typedef struct sink_check {
+    const qt_access *ref;
+    uint32_t n, calls, fail_at;
+    int ok;
+} sink_check;
+
+static qt_status check_column(void *ud, const qt_access_column *col, qt_error *err)
+{
+    sink_check *k = ud;
+    uint32_t v;
+    if (col->category != k->calls || col->nradii != 1)
+        k->ok = 0;
+    k->calls++;
+    if (k->fail_at && k->calls == k->fail_at)
+        return qt_error_set(err, QT_EIO, "out.csv", "disk full");
+    for (v = 0; v < k->n; v++) {
+        double a = qt_search_dist(col->nearest, v), b = qt_access_nearest_m(k->ref, col->category, v);
+        if (!(a == b || (isinf(a) && isinf(b))) || col->counts[v] != qt_access_count(k->ref, col->category, 0, v))
+            k->ok = 0;
+    }
+    return QT_OK;
+}
+
+static void test_stream_in_order_and_stops_on_sink_error(void **state)
+{
+    qt_graph *g = grid(30, 30, 40, 9);
+    uint32_t n = qt_graph_node_count(g), k;
+    qt_access_poi pois[120];
+    qt_access *ref;
+    qt_access_opts o;
+    double R = 400;
+    sink_check chk;
+    qt_error err;
+    unsigned threads;
+    (void)state;
+    srand(9);
+    for (k = 0; k < 120; k++) {
+        memset(&pois[k], 0, sizeof pois[k]);
+        pois[k].category = (uint32_t)(rand() % 9);
+        pois[k].nseeds = 1;
+        pois[k].seeds[0].node = (uint32_t)(rand() % n);
+    }
+    ref = run(g, 10, pois, 120, R, 1200, 1); /* category 9 has no POI at all */
+    memset(&o, 0, sizeof o);
+    o.max_dist_m = 1200;
+    o.radii_m = &R;
+    o.nradii = 1;
+    for (threads = 1; threads <= 3; threads++) {
+        o.threads = threads;
+        chk = (sink_check){ref, n, 0, 0, 1};
+        qt_error_clear(&err);
+        assert_int_equal(qt_access_stream(g, 10, pois, 120, &o, check_column, &chk, &err), QT_OK);
+        assert_int_equal(chk.calls, 10);
+        assert_true(chk.ok);
+        /* a failing sink stops the run with its own error; no category after it is handed over */
+        chk = (sink_check){ref, n, 0, 4, 1};
+        assert_int_equal(qt_access_stream(g, 10, pois, 120, &o, check_column, &chk, &err), QT_EIO);
+        assert_int_equal(chk.calls, 4);
+        assert_string_equal(err.msg, "disk full");
+    }
+    qt_access_free(ref);
+    qt_graph_free(g);
+}
+
+/* the radix-heap search against Bellman-Ford on irregular lengths, many sources */
+static void test_search_matches_bellman_ford(void **state)
+{
+    qt_graph *g = grid(25, 20, 30, 13);
+    uint32_t n = qt_graph_node_count(g), m = qt_graph_edge_count(g), i, e;
+    double *d = malloc(n * sizeof *d);
+    qt_seed seeds[5];
+    qt_search *ws;
+    qt_error err;
+    int changed;
+    (void)state;
+    qt_error_clear(&err);
+    assert_int_equal(qt_search_new(g, &ws, &err), QT_OK);
+    for (i = 0; i < 5; i++)
+        seeds[i] = (qt_seed){(i * 97) % n, i * 3.25};
+    seeds[4].dist_m = -0.0; /* a negative zero is still zero */
+    assert_int_equal(qt_search_run(ws, seeds, 5, INFINITY, 0, &err), QT_OK);
+    for (i = 0; i < n; i++)
+        d[i] = INFINITY;
+    for (i = 0; i < 5; i++)
+        d[seeds[i].node] = fmin(d[seeds[i].node], seeds[i].dist_m + 0.0);
+    do {
+        changed = 0;
+        for (e = 0; e < m; e++) {
+            uint32_t u, v;
+            double c;
+            qt_graph_edge(g, e, &u, &v, NULL, &c);
+            if (d[u] + c < d[v]) { d[v] = d[u] + c; changed = 1; }
+            if (d[v] + c < d[u]) { d[u] = d[v] + c; changed = 1; }
+        }
+    } while (changed);
+    for (i = 0; i < n; i++) {
+        double a = qt_search_dist(ws, i);
+        if (isinf(d[i]))
+            assert_true(isinf(a));
+        else
+            assert_float_equal(a, d[i], 1e-9);
+    }
+    free(d);
+    qt_search_free(ws);
+    qt_graph_free(g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -356,6 +464,8 @@ int main(void)
         cmocka_unit_test(test_bad_options),
         cmocka_unit_test(test_incremental_equals_full),
         cmocka_unit_test(test_threads_agree),
+        cmocka_unit_test(test_stream_in_order_and_stops_on_sink_error),
+        cmocka_unit_test(test_search_matches_bellman_ford),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
