@@ -21,6 +21,8 @@
 #include "quarter/access.h"
 #include "quarter/route.h"
 #include "quarter/io.h"
+#include "quarter/coords.h"
+#include "quarter/profile.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -64,6 +64,8 @@ int cli_write_text(const qt_cli *cli, const char *path, const char *text);
 int cmd_graph(int argc, char **argv, qt_cli *cli);
 int cmd_access(int argc, char **argv, qt_cli *cli);
 int cmd_route(int argc, char **argv, qt_cli *cli);
+int cmd_coords(int argc, char **argv, qt_cli *cli);
+int cmd_profile(int argc, char **argv, qt_cli *cli);
 int cmd_isochrone(int argc, char **argv, qt_cli *cli);
 
 #endif

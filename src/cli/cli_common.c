@@ -24,6 +24,13 @@ int cli_parse(const qt_cli *cli, int argc, char **argv, const cli_opt *opts, con
         }
         if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0)
             continue; /* handled in main */
+        if (a[0] == '-' && ((a[1] >= '0' && a[1] <= '9') || a[1] == '.')) {
+            /* a negative number is an argument, not an option */
+            if (*npos >= maxpos)
+                return cli_usage(cli, argv[0], "unexpected argument '%s'", a);
+            pos[(*npos)++] = a;
+            continue;
+        }
         if (a[0] == '-' && a[1] == '-' && a[2]) {
             const char *eq = strchr(a + 2, '=');
             size_t len = eq ? (size_t)(eq - (a + 2)) : strlen(a + 2);

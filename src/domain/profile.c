@@ -1,0 +1,568 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * profile.c -- load, validate and apply the 业态 profile (format in
+ * include/quarter/profile.h and docs/profile.md).
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/alloc.h"
+#include "quarter/profile.h"
+
+typedef enum ckind { C_OSM, C_AMAP, C_TYPE, C_NAME } ckind;
+
+typedef struct alt {
+    char *a; /* osm key, code prefix, or text */
+    char *b; /* osm value ("*" for any); NULL otherwise */
+} alt;
+
+typedef struct cond {
+    ckind kind;
+    int negate;
+    alt *alts;
+    size_t nalt;
+} cond;
+
+typedef struct rule {
+    int cat;
+    int line;
+    cond *conds;
+    size_t ncond;
+} rule;
+
+typedef struct cat_entry {
+    qt_category pub;
+    int line;
+    int has_ring;
+} cat_entry;
+
+struct qt_profile {
+    char *name;
+    double speed, speed_elderly, speed_winter, basic_min, quality_min;
+    cat_entry *cats;
+    size_t ncat, catcap;
+    rule *rules;
+    size_t nrule, rulecap;
+    char **strings; /* everything strdup'ed, freed together */
+    size_t nstr, strcap;
+};
+
+static char *keep(qt_profile *p, const char *s, size_t n)
+{
+    char *c;
+    if (qt__grow((void **)&p->strings, &p->strcap, p->nstr + 1, sizeof *p->strings) != 0)
+        return NULL;
+    c = qt__malloc(n + 1);
+    if (!c)
+        return NULL;
+    memcpy(c, s, n);
+    c[n] = '\0';
+    p->strings[p->nstr++] = c;
+    return c;
+}
+
+void qt_profile_free(qt_profile *p)
+{
+    size_t i;
+    if (!p)
+        return;
+    for (i = 0; i < p->nrule; i++) {
+        size_t k;
+        for (k = 0; k < p->rules[i].ncond; k++)
+            qt__free(p->rules[i].conds[k].alts);
+        qt__free(p->rules[i].conds);
+    }
+    for (i = 0; i < p->nstr; i++)
+        qt__free(p->strings[i]);
+    qt__free(p->strings);
+    qt__free(p->rules);
+    qt__free(p->cats);
+    qt__free(p);
+}
+
+/* ---- parsing ------------------------------------------------------------- */
+
+typedef struct parser {
+    const char *path;
+    int line;
+    qt_profile *p;
+    qt_error *err;
+} parser;
+
+static qt_status fail(parser *ps, const char *key, qt_status code, const char *fmt, ...) QT_PRINTF(4, 5);
+
+static qt_status fail(parser *ps, const char *key, qt_status code, const char *fmt, ...)
+{
+    char where[300];
+    va_list ap;
+    if (key)
+        snprintf(where, sizeof where, "%s:%d: key '%s'", ps->path, ps->line, key);
+    else
+        snprintf(where, sizeof where, "%s:%d", ps->path, ps->line);
+    va_start(ap, fmt);
+    qt_error_setv(ps->err, code, where, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+static char *trim(char *s)
+{
+    char *e;
+    while (*s == ' ' || *s == '\t')
+        s++;
+    e = s + strlen(s);
+    while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' || e[-1] == '\n'))
+        *--e = '\0';
+    return s;
+}
+
+static qt_status number(parser *ps, const char *key, const char *v, double lo, double hi, double *out)
+{
+    char *end;
+    errno = 0;
+    *out = strtod(v, &end);
+    if (end == v || *end || errno || !isfinite(*out))
+        return fail(ps, key, QT_EPARSE, "'%s' is not a number", v);
+    if (*out < lo || *out > hi)
+        return fail(ps, key, QT_EINVAL, "%g is outside %g..%g", *out, lo, hi);
+    return QT_OK;
+}
+
+/* "amap:060200" -> "0602": trailing 00 pairs only widen the class */
+static qt_status amap_prefix(parser *ps, const char *s, size_t n, alt *out)
+{
+    size_t i;
+    if (n != 2 && n != 4 && n != 6)
+        goto bad;
+    for (i = 0; i < n; i++)
+        if (!isdigit((unsigned char)s[i]))
+            goto bad;
+    while (n > 2 && s[n - 1] == '0' && s[n - 2] == '0')
+        n -= 2;
+    out->a = keep(ps->p, s, n);
+    out->b = NULL;
+    return out->a ? QT_OK : fail(ps, "match", QT_ENOMEM, "no memory");
+bad:
+    return fail(ps, "match", QT_EINVAL, "amap code '%.*s' is not 2, 4 or 6 digits", (int)n, s);
+}
+
+static qt_status parse_cond(parser *ps, char *tok, cond *c)
+{
+    char *body, *s;
+    memset(c, 0, sizeof *c);
+    if (*tok == '!') {
+        c->negate = 1;
+        tok++;
+    }
+    body = strchr(tok, ':');
+    if (!body)
+        return fail(ps, "match", QT_EPARSE, "condition '%s' has no 'kind:' (osm, amap, type, name)", tok);
+    *body++ = '\0';
+    if (strcmp(tok, "osm") == 0)
+        c->kind = C_OSM;
+    else if (strcmp(tok, "amap") == 0)
+        c->kind = C_AMAP;
+    else if (strcmp(tok, "type") == 0)
+        c->kind = C_TYPE;
+    else if (strcmp(tok, "name") == 0)
+        c->kind = C_NAME;
+    else
+        return fail(ps, "match", QT_EINVAL, "unknown condition kind '%s' (osm, amap, type, name)", tok);
+    if (!*body)
+        return fail(ps, "match", QT_EPARSE, "condition '%s:' is empty", tok);
+    for (s = body;;) {
+        char *bar = strchr(s, '|');
+        size_t n = bar ? (size_t)(bar - s) : strlen(s);
+        size_t cap = c->nalt;
+        alt *a;
+        qt_status st;
+        if (!n)
+            return fail(ps, "match", QT_EPARSE, "empty alternative in '%s:%s'", tok, body);
+        if (qt__grow((void **)&c->alts, &cap, c->nalt + 1, sizeof *c->alts) != 0)
+            return fail(ps, "match", QT_ENOMEM, "no memory");
+        a = &c->alts[c->nalt++];
+        a->a = a->b = NULL;
+        if (c->kind == C_AMAP) {
+            if ((st = amap_prefix(ps, s, n, a)) != QT_OK)
+                return st;
+        } else if (c->kind == C_OSM) {
+            const char *eq = memchr(s, '=', n);
+            if (!eq || eq == s || eq == s + n - 1)
+                return fail(ps, "match", QT_EPARSE, "osm condition '%.*s' is not KEY=VALUE", (int)n, s);
+            a->a = keep(ps->p, s, (size_t)(eq - s));
+            a->b = keep(ps->p, eq + 1, n - (size_t)(eq - s) - 1);
+        } else {
+            a->a = keep(ps->p, s, n);
+        }
+        if (!a->a || (c->kind == C_OSM && !a->b))
+            return fail(ps, "match", QT_ENOMEM, "no memory");
+        if (!bar)
+            break;
+        s = bar + 1;
+    }
+    return QT_OK;
+}
+
+static qt_status parse_rule(parser *ps, int cat, char *v)
+{
+    qt_profile *p = ps->p;
+    rule r;
+    char *tok, *save = NULL;
+    size_t cap = 0;
+    qt_status st = QT_OK;
+    memset(&r, 0, sizeof r);
+    r.cat = cat;
+    r.line = ps->line;
+    for (tok = strtok_r(v, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save)) {
+        if (qt__grow((void **)&r.conds, &cap, r.ncond + 1, sizeof *r.conds) != 0) {
+            st = fail(ps, "match", QT_ENOMEM, "no memory");
+            break;
+        }
+        st = parse_cond(ps, tok, &r.conds[r.ncond]);
+        r.ncond++;
+        if (st != QT_OK)
+            break;
+    }
+    if (st == QT_OK && r.ncond == 0)
+        st = fail(ps, "match", QT_EPARSE, "a rule needs at least one condition");
+    if (st == QT_OK) {
+        size_t k, pos = 0;
+        for (k = 0; k < r.ncond; k++)
+            pos += !r.conds[k].negate;
+        if (!pos)
+            st = fail(ps, "match", QT_EINVAL, "a rule needs a condition that is not negated");
+    }
+    if (st == QT_OK && qt__grow((void **)&p->rules, &p->rulecap, p->nrule + 1, sizeof *p->rules) != 0)
+        st = fail(ps, "match", QT_ENOMEM, "no memory");
+    if (st != QT_OK) {
+        size_t k;
+        for (k = 0; k < r.ncond; k++)
+            qt__free(r.conds[k].alts);
+        qt__free(r.conds);
+        return st;
+    }
+    p->rules[p->nrule++] = r;
+    return QT_OK;
+}
+
+static int valid_code(const char *s)
+{
+    size_t i, n = strlen(s);
+    if (!n || n > 15)
+        return 0;
+    for (i = 0; i < n; i++)
+        if (!isalnum((unsigned char)s[i]) && s[i] != '_' && s[i] != '-')
+            return 0;
+    return 1;
+}
+
+static qt_status section(parser *ps, char *h, int *sec, int *cat)
+{
+    qt_profile *p = ps->p;
+    char *arg;
+    size_t i;
+    h = trim(h);
+    arg = strpbrk(h, " \t");
+    if (arg) {
+        *arg++ = '\0';
+        arg = trim(arg);
+    }
+    if (strcmp(h, "profile") == 0 && !arg) {
+        *sec = 1;
+        return QT_OK;
+    }
+    if (strcmp(h, "category") != 0)
+        return fail(ps, NULL, QT_EPARSE, "unknown section [%s] (profile, category CODE)", h);
+    if (!arg || !valid_code(arg))
+        return fail(ps, NULL, QT_EPARSE, "[category CODE] needs a code of letters, digits, '_' or '-'");
+    for (i = 0; i < p->ncat; i++)
+        if (strcmp(p->cats[i].pub.code, arg) == 0)
+            return fail(ps, NULL, QT_ECONFLICT, "category %s is defined twice (first on line %d)", arg,
+                        p->cats[i].line);
+    if (qt__grow((void **)&p->cats, &p->catcap, p->ncat + 1, sizeof *p->cats) != 0)
+        return fail(ps, NULL, QT_ENOMEM, "no memory");
+    memset(&p->cats[p->ncat], 0, sizeof p->cats[p->ncat]);
+    p->cats[p->ncat].pub.code = keep(p, arg, strlen(arg));
+    p->cats[p->ncat].pub.cls = (qt_cat_class)-1;
+    p->cats[p->ncat].line = ps->line;
+    if (!p->cats[p->ncat].pub.code)
+        return fail(ps, NULL, QT_ENOMEM, "no memory");
+    *cat = (int)p->ncat++;
+    *sec = 2;
+    return QT_OK;
+}
+
+static qt_status keyval(parser *ps, int sec, int cat, char *k, char *v)
+{
+    qt_profile *p = ps->p;
+    if (sec == 0)
+        return fail(ps, k, QT_EPARSE, "comes before any [section]");
+    if (sec == 1) {
+        if (strcmp(k, "name") == 0)
+            return (p->name = keep(p, v, strlen(v))) ? QT_OK : fail(ps, k, QT_ENOMEM, "no memory");
+        if (strcmp(k, "speed_kmh") == 0)
+            return number(ps, k, v, 0.5, 15, &p->speed);
+        if (strcmp(k, "speed_elderly_kmh") == 0)
+            return number(ps, k, v, 0.5, 15, &p->speed_elderly);
+        if (strcmp(k, "speed_winter_kmh") == 0)
+            return number(ps, k, v, 0.5, 15, &p->speed_winter);
+        if (strcmp(k, "basic_minutes") == 0)
+            return number(ps, k, v, 1, 120, &p->basic_min);
+        if (strcmp(k, "quality_minutes") == 0)
+            return number(ps, k, v, 1, 120, &p->quality_min);
+        return fail(ps, k, QT_EINVAL,
+                    "unknown key in [profile] (name, speed_kmh, speed_elderly_kmh, speed_winter_kmh, "
+                    "basic_minutes, quality_minutes)");
+    }
+    {
+        cat_entry *c = &p->cats[cat];
+        if (strcmp(k, "zh") == 0 || strcmp(k, "en") == 0) {
+            const char **dst = k[0] == 'z' ? &c->pub.zh : &c->pub.en;
+            if (*dst)
+                return fail(ps, k, QT_ECONFLICT, "given twice for category %s", c->pub.code);
+            *dst = keep(p, v, strlen(v));
+            return *dst ? QT_OK : fail(ps, k, QT_ENOMEM, "no memory");
+        }
+        if (strcmp(k, "class") == 0) {
+            if (strcmp(v, "basic") == 0)
+                c->pub.cls = QT_CLASS_BASIC;
+            else if (strcmp(v, "quality") == 0)
+                c->pub.cls = QT_CLASS_QUALITY;
+            else
+                return fail(ps, k, QT_EINVAL, "'%s' is not basic or quality", v);
+            return QT_OK;
+        }
+        if (strcmp(k, "ring_min") == 0) {
+            c->has_ring = 1;
+            return number(ps, k, v, 1, 120, &c->pub.ring_min);
+        }
+        if (strcmp(k, "match") == 0)
+            return parse_rule(ps, cat, v);
+        return fail(ps, k, QT_EINVAL, "unknown key in [category] (zh, en, class, ring_min, match)");
+    }
+}
+
+static qt_status finish(parser *ps)
+{
+    qt_profile *p = ps->p;
+    size_t i;
+    if (!p->name)
+        return fail(ps, "name", QT_EINVAL, "the [profile] section needs a name");
+    if (!p->ncat)
+        return fail(ps, NULL, QT_EINVAL, "the profile defines no [category]");
+    for (i = 0; i < p->ncat; i++) {
+        cat_entry *c = &p->cats[i];
+        ps->line = c->line;
+        if (!c->pub.zh)
+            return fail(ps, "zh", QT_EINVAL, "category %s has no Chinese name", c->pub.code);
+        if (!c->pub.en)
+            return fail(ps, "en", QT_EINVAL, "category %s has no English name", c->pub.code);
+        if ((int)c->pub.cls < 0)
+            return fail(ps, "class", QT_EINVAL, "category %s has no class (basic or quality)", c->pub.code);
+        if (!c->has_ring)
+            c->pub.ring_min = c->pub.cls == QT_CLASS_BASIC ? p->basic_min : p->quality_min;
+    }
+    return QT_OK;
+}
+
+qt_status qt_profile_load(const char *path, qt_profile **out, qt_error *err)
+{
+    parser ps;
+    FILE *fp;
+    char buf[4096];
+    int sec = 0, cat = -1;
+    qt_status st = QT_OK;
+    qt_profile *p;
+    *out = NULL;
+    fp = fopen(path, "rb");
+    if (!fp)
+        return qt_error_set(err, QT_EIO, path, "cannot open: %s", strerror(errno));
+    p = qt__calloc(1, sizeof *p);
+    if (!p) {
+        fclose(fp);
+        return qt_error_set(err, QT_ENOMEM, path, "no memory");
+    }
+    p->speed = 4.0;
+    p->basic_min = 10;
+    p->quality_min = 15;
+    ps.path = path;
+    ps.line = 0;
+    ps.p = p;
+    ps.err = err;
+    while (st == QT_OK && fgets(buf, sizeof buf, fp)) {
+        char *s = buf, *eq;
+        ps.line++;
+        if (!strchr(buf, '\n') && !feof(fp)) {
+            st = fail(&ps, NULL, QT_EPARSE, "line longer than %zu bytes", sizeof buf - 2);
+            break;
+        }
+        if (ps.line == 1 && (unsigned char)s[0] == 0xEF && (unsigned char)s[1] == 0xBB &&
+            (unsigned char)s[2] == 0xBF)
+            s += 3; /* UTF-8 byte-order mark */
+        s = trim(s);
+        if (!*s || *s == '#' || *s == ';')
+            continue;
+        if (*s == '[') {
+            char *e = strchr(s, ']');
+            if (!e || e[1])
+                st = fail(&ps, NULL, QT_EPARSE, "a section header is [name] alone on its line");
+            else {
+                *e = '\0';
+                st = section(&ps, s + 1, &sec, &cat);
+            }
+            continue;
+        }
+        eq = strchr(s, '=');
+        if (!eq) {
+            st = fail(&ps, NULL, QT_EPARSE, "expected 'key = value'");
+            continue;
+        }
+        *eq = '\0';
+        {
+            char *k = trim(s), *v = trim(eq + 1);
+            if (!*k)
+                st = fail(&ps, NULL, QT_EPARSE, "missing key before '='");
+            else if (!*v)
+                st = fail(&ps, k, QT_EPARSE, "has no value");
+            else
+                st = keyval(&ps, sec, cat, k, v);
+        }
+    }
+    if (st == QT_OK && ferror(fp))
+        st = qt_error_set(err, QT_EIO, path, "read error");
+    fclose(fp);
+    if (st == QT_OK)
+        st = finish(&ps);
+    if (st != QT_OK) {
+        qt_profile_free(p);
+        return st;
+    }
+    *out = p;
+    return QT_OK;
+}
+
+/* ---- queries ------------------------------------------------------------- */
+
+const char *qt_profile_name(const qt_profile *p)
+{
+    return p->name;
+}
+
+size_t qt_profile_category_count(const qt_profile *p)
+{
+    return p->ncat;
+}
+
+const qt_category *qt_profile_category(const qt_profile *p, size_t i)
+{
+    return i < p->ncat ? &p->cats[i].pub : NULL;
+}
+
+int qt_profile_find(const qt_profile *p, const char *s)
+{
+    size_t i;
+    for (i = 0; s && i < p->ncat; i++)
+        if (strcmp(p->cats[i].pub.code, s) == 0 || strcmp(p->cats[i].pub.zh, s) == 0)
+            return (int)i;
+    return -1;
+}
+
+double qt_profile_speed_kmh(const qt_profile *p, const char *which)
+{
+    if (!which || strcmp(which, "default") == 0)
+        return p->speed;
+    if (strcmp(which, "elderly") == 0)
+        return p->speed_elderly;
+    if (strcmp(which, "winter") == 0)
+        return p->speed_winter;
+    return 0;
+}
+
+/* ---- classification ------------------------------------------------------ */
+
+/* substring, ASCII letters compared without case (brand names: 7-ELEVEn) */
+static int contains(const char *hay, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (; *hay; hay++) {
+        size_t i;
+        for (i = 0; i < n; i++)
+            if (tolower((unsigned char)hay[i]) != tolower((unsigned char)needle[i]))
+                break;
+        if (i == n)
+            return 1;
+    }
+    return 0;
+}
+
+/* weight of the best alternative that holds (0 when none; negated handled by the caller) */
+static int cond_weight(const cond *c, const qt_outlet_facts *f)
+{
+    size_t i, t;
+    int best = 0;
+    for (i = 0; i < c->nalt; i++) {
+        const alt *a = &c->alts[i];
+        switch (c->kind) {
+        case C_OSM:
+            for (t = 0; t < f->ntags; t++)
+                if (strcmp(f->osm_tags[2 * t], a->a) == 0 &&
+                    (strcmp(a->b, "*") == 0 || strcmp(f->osm_tags[2 * t + 1], a->b) == 0))
+                    return 10;
+            break;
+        case C_AMAP:
+            if (f->amap_code) {
+                const char *s = f->amap_code;
+                size_t n = strlen(a->a);
+                while (*s) { /* codes joined by '|' */
+                    if (strncmp(s, a->a, n) == 0 && (int)n > best)
+                        best = (int)n;
+                    s += strcspn(s, "|");
+                    if (*s)
+                        s++;
+                }
+            }
+            break;
+        case C_TYPE:
+            if (f->amap_type && contains(f->amap_type, a->a))
+                return 3;
+            break;
+        case C_NAME:
+            if (f->name && contains(f->name, a->a))
+                return 3;
+            break;
+        }
+    }
+    return best;
+}
+
+int qt_profile_classify(const qt_profile *p, const qt_outlet_facts *f, int *rule_line)
+{
+    size_t r, k;
+    int best = -1, best_w = 0, line = 0;
+    for (r = 0; r < p->nrule; r++) {
+        const rule *ru = &p->rules[r];
+        int w = 0, ok = 1;
+        for (k = 0; ok && k < ru->ncond; k++) {
+            int cw = cond_weight(&ru->conds[k], f);
+            if (ru->conds[k].negate)
+                ok = cw == 0;
+            else if (cw == 0)
+                ok = 0;
+            else
+                w += cw;
+        }
+        if (ok && w > best_w) {
+            best_w = w;
+            best = ru->cat;
+            line = ru->line;
+        }
+    }
+    if (rule_line)
+        *rule_line = line;
+    return best;
+}
