@@ -7,8 +7,8 @@
 #   bench/run_all.sh [GRAPH ...]      graphs: monaco andorra liechtenstein
 #                                     liechtenstein-500 tile200k tile2m (default: all)
 # Environment: DATA_DIR (../shared/data), REFS (../shared/refs), WORK (bench/out),
-#   QUARTER (build/quarter), REFS_ON_2M=1 to run networkx on the 2M graph too
-#   (hours), SKIP_PGROUTING=1, THREADS (quarter threads, default all cores).
+#   QUARTER (build/quarter), REFS_ON_2M=1 to run the references on the 2M graph too
+#   (networkx: 6 min, 12 GB), SKIP_PGROUTING=1, THREADS (quarter threads, default all cores).
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 DATA_DIR=${DATA_DIR:-$top/../shared/data}
@@ -63,7 +63,7 @@ for name in "${graphs[@]}"; do
   best=""
   for ref in networkx igraph pgrouting; do
     if [ $big = 1 ] && [ "${REFS_ON_2M:-0}" != 1 ]; then
-      printf '%-18s %9s %7s | %-10s %9s %9s | skipped on >1M nodes (hours); REFS_ON_2M=1 runs it\n' "" "" "" $ref - -
+      printf '%-18s %9s %7s | %-10s %9s %9s | skipped on >1M nodes; REFS_ON_2M=1 runs it (networkx: 6 min, 12 GB)\n' "" "" "" $ref - -
       continue
     fi
     [ $ref = igraph ] && [ "$nodes" -gt 300000 ] && { printf '%-18s %9s %7s | %-10s %9s %9s | skipped: count has no cutoff in python-igraph 0.10\n' "" "" "" $ref - -; continue; }

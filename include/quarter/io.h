@@ -18,7 +18,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "quarter/coords.h"
 #include "quarter/graph.h"
+#include "quarter/profile.h"
 #include "quarter/status.h"
 
 #ifdef __cplusplus
@@ -26,6 +28,13 @@ extern "C" {
 #endif
 
 /** Outlets read from pois.csv.  Categories are numbered in order of first appearance. */
+/** Text encoding of an input table. */
+typedef enum qt_encoding {
+    QT_ENC_AUTO = 0, /* UTF-8 (with or without BOM) if valid, else GBK */
+    QT_ENC_UTF8 = 1,
+    QT_ENC_GBK = 2   /* read as GB18030, its superset */
+} qt_encoding;
+
 typedef struct qt_poi_list {
     size_t n;
     char **id;               /* n ids as written */
@@ -51,6 +60,37 @@ typedef struct qt_point_list {
 /** Read pois.csv.  OUT *out, free with qt_poi_list_free(). */
 QT_API qt_status qt_pois_read_csv(const char *path, qt_poi_list **out, qt_error *err);
 QT_API void qt_poi_list_free(qt_poi_list *l);
+
+/** How to read an outlet table: which columns hold what (NULL: guess from the header). */
+typedef struct qt_outlet_read_opts {
+    qt_encoding encoding;
+    qt_crs crs;           /* of the coordinates in the file; converted to WGS-84 */
+    const char *id_col, *name_col, *type_col, *code_col, *lon_col, *lat_col, *category_col;
+} qt_outlet_read_opts;
+
+/** Outlets read from a table and classified with a profile. */
+typedef struct qt_outlet_list {
+    size_t n;
+    char **id, **name;   /* name may be "" */
+    double *lon, *lat;   /* WGS-84 */
+    int *category;       /* profile category index, -1: not a 业态 of the profile */
+    int *rule_line;      /* profile line of the deciding rule, 0 when none */
+    size_t *line;        /* line in the input file */
+    qt_encoding encoding; /* what the file turned out to be in */
+    char *cols[7];       /* the columns used: id, name, type, code, lon, lat, category (NULL: none) */
+} qt_outlet_list;
+
+/**
+ * Read an outlet table (CSV in UTF-8 or GBK) and classify every row with the
+ * profile: by its category column when there is one (a code or Chinese name
+ * of the profile), else by the Amap typecode / type path and the name.
+ * Columns are guessed from common headers (名称/name, 类型/typecode,
+ * 类型名/type, 经度/lon/lng, 纬度/lat, poi_id/id) unless named in opts.
+ * Errors name file:line:column.  OUT *out, free with qt_outlet_list_free().
+ */
+QT_API qt_status qt_outlets_read(const char *path, const qt_outlet_read_opts *opts, const qt_profile *p,
+                                 qt_outlet_list **out, qt_error *err);
+QT_API void qt_outlet_list_free(qt_outlet_list *l);
 
 /** Read an origins CSV (id,lon,lat).  OUT *out, free with qt_point_list_free(). */
 QT_API qt_status qt_points_read_csv(const char *path, qt_point_list **out, qt_error *err);

@@ -66,6 +66,7 @@ int cmd_access(int argc, char **argv, qt_cli *cli);
 int cmd_route(int argc, char **argv, qt_cli *cli);
 int cmd_coords(int argc, char **argv, qt_cli *cli);
 int cmd_profile(int argc, char **argv, qt_cli *cli);
+int cmd_outlets(int argc, char **argv, qt_cli *cli);
 int cmd_isochrone(int argc, char **argv, qt_cli *cli);
 
 #endif

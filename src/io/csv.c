@@ -3,6 +3,7 @@
 #include "io/csv.h"
 
 #include <errno.h>
+#include <iconv.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -11,7 +12,72 @@
 
 #include "base/alloc.h"
 
+/* Length of the valid UTF-8 prefix of s (n bytes). */
+static size_t utf8_valid_prefix(const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        unsigned char b = s[i];
+        size_t k, need;
+        if (b < 0x80) {
+            i++;
+            continue;
+        }
+        if (b >= 0xC2 && b <= 0xDF)
+            need = 1;
+        else if (b >= 0xE0 && b <= 0xEF)
+            need = 2;
+        else if (b >= 0xF0 && b <= 0xF4)
+            need = 3;
+        else
+            return i;
+        for (k = 1; k <= need; k++)
+            if (i + k >= n || (s[i + k] & 0xC0) != 0x80)
+                return i;
+        i += need + 1;
+    }
+    return n;
+}
+
+/* Re-encode c->data from GB18030 (a superset of GBK, as Excel saves CSV on Chinese Windows) to UTF-8. */
+static qt_status from_gb18030(qt__csv *c, qt_error *err)
+{
+    iconv_t cd = iconv_open("UTF-8", "GB18030");
+    size_t cap = c->len * 3 / 2 + 16, inleft = c->len, outleft;
+    char *out, *in = c->data, *op;
+    if (cd == (iconv_t)-1)
+        return qt_error_set(err, QT_EUNSUPPORTED, c->path, "this system cannot convert GBK text (iconv)");
+    out = qt__malloc(cap + 1);
+    if (!out) {
+        iconv_close(cd);
+        return qt_error_set(err, QT_ENOMEM, c->path, "no memory to convert from GBK");
+    }
+    op = out;
+    outleft = cap;
+    if (iconv(cd, &in, &inleft, &op, &outleft) == (size_t)-1) {
+        size_t off = (size_t)(in - c->data), line = 1, i;
+        for (i = 0; i < off; i++)
+            line += c->data[i] == '\n';
+        iconv_close(cd);
+        qt__free(out);
+        return qt_error_set(err, QT_EPARSE, c->path,
+                            "line %zu: the file is neither UTF-8 nor GBK (bad byte 0x%02X); save it as "
+                            "UTF-8 or say --encoding", line, (unsigned char)c->data[off]);
+    }
+    iconv_close(cd);
+    qt__free(c->data);
+    c->data = out;
+    c->len = cap - outleft;
+    c->data[c->len] = '\0';
+    return QT_OK;
+}
+
 qt_status qt__csv_open(qt__csv *c, const char *path, qt_error *err)
+{
+    return qt__csv_open_enc(c, path, QT_ENC_AUTO, err);
+}
+
+qt_status qt__csv_open_enc(qt__csv *c, const char *path, qt_encoding enc, qt_error *err)
 {
     FILE *fp;
     long sz;
@@ -41,8 +107,26 @@ qt_status qt__csv_open(qt__csv *c, const char *path, qt_error *err)
     fclose(fp);
     c->len = (size_t)sz;
     c->data[c->len] = '\0';
-    if (c->len >= 3 && memcmp(c->data, "\xEF\xBB\xBF", 3) == 0)
+    c->encoding = QT_ENC_UTF8;
+    if (c->len >= 3 && memcmp(c->data, "\xEF\xBB\xBF", 3) == 0) {
         c->pos = 3;
+    } else if (enc == QT_ENC_GBK ||
+               (enc == QT_ENC_AUTO && utf8_valid_prefix((const unsigned char *)c->data, c->len) < c->len)) {
+        qt_status st = from_gb18030(c, err);
+        if (st != QT_OK) {
+            qt__csv_close(c);
+            return st;
+        }
+        c->encoding = QT_ENC_GBK;
+    } else if (enc == QT_ENC_UTF8) {
+        size_t ok = utf8_valid_prefix((const unsigned char *)c->data, c->len), line = 1, k;
+        if (ok < c->len) {
+            for (k = 0; k < ok; k++)
+                line += c->data[k] == '\n';
+            qt__csv_close(c);
+            return qt_error_set(err, QT_EPARSE, path, "line %zu: not valid UTF-8 (is it GBK?)", line);
+        }
+    }
     c->next_line = 1;
     r = qt__csv_next(c, err);
     if (r < 0) {

@@ -16,7 +16,10 @@
 
 #include "quarter/status.h"
 
+#include "quarter/io.h"
+
 typedef struct qt__csv {
+    qt_encoding encoding; /* what the file was in (its text is UTF-8 now) */
     const char *path;
     char *data;
     size_t len, pos;
@@ -30,6 +33,10 @@ typedef struct qt__csv {
 
 /* Open and read the header row. Statuses: QT_EIO, QT_EPARSE (empty file), QT_ENOMEM. */
 qt_status qt__csv_open(qt__csv *c, const char *path, qt_error *err);
+/* The same, for a file in a given encoding: QT_ENC_AUTO takes valid UTF-8 as
+ * UTF-8 and anything else as GBK (GB18030), which is how Excel saves CSV on
+ * Chinese Windows; text is converted to UTF-8. */
+qt_status qt__csv_open_enc(qt__csv *c, const char *path, qt_encoding enc, qt_error *err);
 void qt__csv_close(qt__csv *c);
 /* Next record: 1 read, 0 end of file, -1 error (err set). Blank lines are skipped. */
 int qt__csv_next(qt__csv *c, qt_error *err);
