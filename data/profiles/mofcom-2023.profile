@@ -44,6 +44,7 @@ match = osm:amenity=marketplace
 match = amap:060703|060705|060706
 match = type:农副产品市场|蔬菜市场|水产海鲜市场
 match = amap:0607 name:菜市场|农贸市场|菜场
+match = type:综合市场 name:菜市场|农贸市场|菜场
 
 [category B04]
 zh = 生鲜超市(菜店)
