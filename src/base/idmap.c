@@ -25,12 +25,17 @@ static int alloc_table(qt__idmap *m, size_t cap)
     return 0;
 }
 
+/* the least power of two, from `cap`, that holds `expected` keys at load <= 3/4 */
+static size_t cap_for(size_t cap, size_t expected)
+{
+    while (cap * 3 < expected * 4 + 4)
+        cap *= 2;
+    return cap;
+}
+
 int qt__idmap_init(qt__idmap *m, size_t expected)
 {
-    size_t cap = 64;
-    while (cap * 3 < expected * 4 + 4) /* load at most 3/4 */
-        cap *= 2;
-    return alloc_table(m, cap);
+    return alloc_table(m, cap_for(64, expected));
 }
 
 void qt__idmap_free(qt__idmap *m)
@@ -66,9 +71,7 @@ static int rehash(qt__idmap *m)
 
 int qt__idmap_reserve(qt__idmap *m, size_t expected)
 {
-    size_t cap = m->cap ? m->cap : 64;
-    while (cap * 3 < expected * 4 + 4)
-        cap *= 2;
+    size_t cap = cap_for(m->cap ? m->cap : 64, expected);
     return cap == m->cap ? 0 : rehash_to(m, cap);
 }
 

@@ -66,9 +66,6 @@ typedef struct pool {
     const qt_access_poi *pois;
     uint32_t *cat_first; /* POIs sorted by category: positions */
     uint32_t *order;     /* POI indices sorted by (category, seeds) */
-    const double *radii;
-    size_t nradii;
-    double max_dist;
     qt_access_sink sink;
     void *sink_ud;
     const qt_access_opts *opts;
@@ -170,8 +167,8 @@ static void add_counts(uint32_t *cols, size_t n, const double *radii, size_t nra
 static qt_status run_counts(const pool *P, qt_search *ws, uint32_t c, uint32_t *cols, qt_error *err)
 {
     size_t i = P->cat_first[c], end = P->cat_first[c + 1];
-    double R = P->radii[P->nradii - 1];
-    memset(cols, 0, P->nradii * P->g->n * sizeof *cols);
+    double R = P->opts->radii_m[P->opts->nradii - 1];
+    memset(cols, 0, P->opts->nradii * P->g->n * sizeof *cols);
     while (i < end) {
         const qt_access_poi *p = &P->pois[P->order[i]];
         size_t j = i + 1;
@@ -181,7 +178,7 @@ static qt_status run_counts(const pool *P, qt_search *ws, uint32_t c, uint32_t *
         st = qt_search_run(ws, p->seeds, p->nseeds, R, 0, err);
         if (st != QT_OK)
             return st;
-        add_counts(cols, P->g->n, P->radii, P->nradii, ws, (uint32_t)(j - i));
+        add_counts(cols, P->g->n, P->opts->radii_m, P->opts->nradii, ws, (uint32_t)(j - i));
         i = j;
     }
     return QT_OK;
@@ -211,7 +208,7 @@ static void *work(void *arg)
     qt_error_clear(&err);
     if (qt_search_new(P->g, &ws, &err) != QT_OK)
         goto fail;
-    if (P->nradii && !(cols = qt__malloc_array(P->nradii * P->g->n + 1, sizeof *cols)))
+    if (P->opts->nradii && !(cols = qt__malloc_array(P->opts->nradii * P->g->n + 1, sizeof *cols)))
         goto nomem;
     for (;;) {
         uint32_t c = atomic_fetch_add(&P->next, 1);
@@ -220,10 +217,10 @@ static void *work(void *arg)
         int stop;
         if (c >= P->ncat)
             break;
-        if (P->nradii && run_counts(P, ws, c, cols, &err) != QT_OK)
+        if (P->opts->nradii && run_counts(P, ws, c, cols, &err) != QT_OK)
             goto fail;
         if (category_seeds(P, c, &seeds, &cap, &ns, &err) != QT_OK ||
-            qt_search_run(ws, seeds, ns, P->max_dist, 0, &err) != QT_OK)
+            qt_search_run(ws, seeds, ns, P->opts->max_dist_m, 0, &err) != QT_OK)
             goto fail;
         pthread_mutex_lock(&P->lock);
         while (P->turn != c && !P->failed)
@@ -235,7 +232,7 @@ static void *work(void *arg)
         col.category = c;
         col.nearest = ws;
         col.counts = cols;
-        col.nradii = P->nradii;
+        col.nradii = P->opts->nradii;
         if (P->sink(P->sink_ud, &col, &err) != QT_OK)
             goto fail;
         if (P->opts->progress)
@@ -301,9 +298,6 @@ qt_status qt_access_stream(const qt_graph *g, uint32_t ncat, const qt_access_poi
     P.g = g;
     P.ncat = ncat;
     P.pois = pois;
-    P.radii = opts->radii_m;
-    P.nradii = opts->nradii;
-    P.max_dist = opts->max_dist_m;
     P.sink = sink;
     P.sink_ud = ud;
     P.opts = opts;

@@ -299,6 +299,16 @@ static uint32_t hilbert_index(uint32_t x, uint32_t y)
     return d;
 }
 
+/* arr (n elements of 8 bytes) in the order of the indices in the low 32 bits of key; tmp: n scratch */
+static void permute8(void *arr, const uint64_t *key, uint64_t *tmp, size_t n)
+{
+    unsigned char *a = arr;
+    size_t i;
+    for (i = 0; i < n; i++)
+        memcpy(&tmp[i], a + (size_t)(uint32_t)key[i] * 8, 8);
+    memcpy(a, tmp, n * 8);
+}
+
 /*
  * Renumber the builder's nodes along a Hilbert curve over their bounding box,
  * ties in input order, and rewrite the edge ends.  Nodes that are close on
@@ -354,15 +364,9 @@ static qt_status spatial_order(qt_graph_builder *b, qt_error *err)
     for (i = 0; i < n; i++)
         newof[(uint32_t)key[i]] = (uint32_t)i;
     /* permute the node arrays through tmp, one array at a time */
-    for (i = 0; i < n; i++)
-        memcpy(&tmp[i], &b->id[(uint32_t)key[i]], 8);
-    memcpy(b->id, tmp, n * 8);
-    for (i = 0; i < n; i++)
-        memcpy(&tmp[i], &b->lon[(uint32_t)key[i]], 8);
-    memcpy(b->lon, tmp, n * 8);
-    for (i = 0; i < n; i++)
-        memcpy(&tmp[i], &b->lat[(uint32_t)key[i]], 8);
-    memcpy(b->lat, tmp, n * 8);
+    permute8(b->id, key, tmp, n);
+    permute8(b->lon, key, tmp, n);
+    permute8(b->lat, key, tmp, n);
     for (i = 0; i < m; i++) {
         b->eu[i] = newof[b->eu[i]];
         b->ev[i] = newof[b->ev[i]];

@@ -39,6 +39,15 @@ static size_t utf8_valid_prefix(const unsigned char *s, size_t n)
     return n;
 }
 
+/* 1-based line number of byte offset off in data */
+static size_t line_at(const char *data, size_t off)
+{
+    size_t line = 1, i;
+    for (i = 0; i < off; i++)
+        line += data[i] == '\n';
+    return line;
+}
+
 /* Re-encode c->data from GB18030 (a superset of GBK, as Excel saves CSV on Chinese Windows) to UTF-8. */
 static qt_status from_gb18030(qt__csv *c, qt_error *err)
 {
@@ -55,9 +64,7 @@ static qt_status from_gb18030(qt__csv *c, qt_error *err)
     op = out;
     outleft = cap;
     if (iconv(cd, &in, &inleft, &op, &outleft) == (size_t)-1) {
-        size_t off = (size_t)(in - c->data), line = 1, i;
-        for (i = 0; i < off; i++)
-            line += c->data[i] == '\n';
+        size_t off = (size_t)(in - c->data), line = line_at(c->data, off);
         iconv_close(cd);
         qt__free(out);
         return qt_error_set(err, QT_EPARSE, c->path,
@@ -119,10 +126,9 @@ qt_status qt__csv_open_enc(qt__csv *c, const char *path, qt_encoding enc, qt_err
         }
         c->encoding = QT_ENC_GBK;
     } else if (enc == QT_ENC_UTF8) {
-        size_t ok = utf8_valid_prefix((const unsigned char *)c->data, c->len), line = 1, k;
+        size_t ok = utf8_valid_prefix((const unsigned char *)c->data, c->len);
         if (ok < c->len) {
-            for (k = 0; k < ok; k++)
-                line += c->data[k] == '\n';
+            size_t line = line_at(c->data, ok);
             qt__csv_close(c);
             return qt_error_set(err, QT_EPARSE, path, "line %zu: not valid UTF-8 (is it GBK?)", line);
         }
