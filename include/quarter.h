@@ -23,6 +23,13 @@
 #include "quarter/io.h"
 #include "quarter/coords.h"
 #include "quarter/profile.h"
+#include "quarter/hours.h"
+#include "quarter/plan.h"
+#include "quarter/place.h"
+#include "quarter/analyze.h"
+#include "quarter/site.h"
+#include "quarter/project.h"
+#include "quarter/report.h"
 
 #ifdef __cplusplus
 extern "C" {

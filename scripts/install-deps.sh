@@ -6,7 +6,7 @@ set -euo pipefail
 BUILD_PKGS=(
   build-essential cmake pkg-config
   libreadosm-dev zlib1g-dev libexpat1-dev
-  libgdal-dev libproj-dev libgeos-dev
+  libgdal-dev libproj-dev libgeos-dev libglpk-dev
   libcmocka-dev
 )
 REF_PKGS=(

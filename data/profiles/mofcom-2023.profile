@@ -16,6 +16,45 @@ speed_winter_kmh = 3.2
 basic_minutes = 10
 quality_minutes = 15
 
+# ---- targets (SPEC §2, DOMAIN §0 and §1.5; the seed plans' figures) ---------
+
+[targets]
+present_share = 50%             # a 业态 is "present" in an area when half its residents reach it in its ring
+residents_all_basic = 100%      # 全覆盖 (Tianshui: 50% by 2023, 100% by 2025)
+community_covered_share = 50%   # a community is covered when half its residents reach every basic 业态
+communities_covered = 100%      # Tianshui: 30% by 2023, 70% by 2024, 100% by 2025
+chain_share = 30%               # 连锁店数量 / 网点总量
+floor_area_share = 10%          # 商业和综合服务设施面积 / 社区总建筑面积
+area_per_100_households = 30    # m² per 100 households
+satisfaction = 90%
+survey_min_samples = 50         # 每个生活圈抽样调查不少于50份
+
+# ---- grading (DOMAIN §1.4; Shanxi-style thresholds scaled to this list) ----
+# A circle gets the highest grade whose every condition holds.
+
+[grade 基础型]
+basic_present = all             # every required basic 业态 within its ring for half the residents
+
+[grade 提升型]
+basic_present = all
+quality_present = 6
+all_basic_share = 80%
+
+[grade 品质型]
+basic_present = all
+quality_present = 10
+all_basic_share = 90%
+chain_share = 30%
+satisfaction = 90%              # and at least survey_min_samples answers
+
+# ---- population from buildings (2020 census: 36.5 m² per urban resident,
+# 2.62 residents per household) ----------------------------------------------
+
+[population]
+m2_per_person = 36.5
+household_size = 2.62
+default_levels = 6
+
 # ---- 基本保障类 (basic): 5-10 minutes, "家门口" ----------------------------
 
 [category B01]
@@ -156,6 +195,7 @@ match = type:生活服务 name:回收|再生资源|废品
 zh = 前置仓
 en = dark store (front warehouse)
 class = basic
+required = no
 match = osm:shop=supermarket name:前置仓
 match = amap:06|07 name:前置仓
 

@@ -65,8 +65,16 @@ QT_API void qt_poi_list_free(qt_poi_list *l);
 typedef struct qt_outlet_read_opts {
     qt_encoding encoding;
     qt_crs crs;           /* of the coordinates in the file; converted to WGS-84 */
+    const char *layer;    /* vector files: layer name (NULL: the first) */
     const char *id_col, *name_col, *type_col, *code_col, *lon_col, *lat_col, *category_col;
 } qt_outlet_read_opts;
+
+/** Columns of an outlet table, in qt_outlet_list.cols order. */
+enum {
+    QT_OCOL_ID, QT_OCOL_NAME, QT_OCOL_TYPE, QT_OCOL_CODE, QT_OCOL_LON, QT_OCOL_LAT, QT_OCOL_CATEGORY,
+    QT_OCOL_BRAND, QT_OCOL_CHAIN, QT_OCOL_AREA, QT_OCOL_STAFF, QT_OCOL_HOURS, QT_OCOL_SERVICES,
+    QT_OCOL_COUNT
+};
 
 /** Outlets read from a table and classified with a profile. */
 typedef struct qt_outlet_list {
@@ -75,18 +83,32 @@ typedef struct qt_outlet_list {
     double *lon, *lat;   /* WGS-84 */
     int *category;       /* profile category index, -1: not a 业态 of the profile */
     int *rule_line;      /* profile line of the deciding rule, 0 when none */
-    size_t *line;        /* line in the input file */
+    size_t *line;        /* line (CSV) or feature number (other formats) in the input */
+    char **brand;        /* brand or chain name, "" when none */
+    unsigned char *chain;/* 1: a chain outlet (a chain column says so, or it has a brand) */
+    double *floor_area;  /* m2, NAN unknown */
+    double *staff;       /* people employed, NAN unknown */
+    char **hours;        /* opening hours (OSM opening_hours syntax), "" unknown */
+    char **services;     /* services offered (代收代缴;打印复印 ...), "" none listed */
     qt_encoding encoding; /* what the file turned out to be in */
-    char *cols[7];       /* the columns used: id, name, type, code, lon, lat, category (NULL: none) */
+    int from_osm;        /* the table was an OpenStreetMap file */
+    char *cols[QT_OCOL_COUNT]; /* the columns used (NULL: none) */
+    size_t skipped;      /* OSM objects that are no outlet at all (no shop/amenity/... tag) */
 } qt_outlet_list;
 
 /**
- * Read an outlet table (CSV in UTF-8 or GBK) and classify every row with the
- * profile: by its category column when there is one (a code or Chinese name
- * of the profile), else by the Amap typecode / type path and the name.
+ * Read an outlet table and classify every row with the profile: by its
+ * category column when there is one (a code or Chinese name of the profile),
+ * else by OSM tags, the Amap typecode / type path and the name.
+ * Formats: CSV in UTF-8 or GBK; XLSX, GeoJSON, GeoPackage, Shapefile
+ * (points, or polygons by their centroid, in the layer's CRS) and
+ * OpenStreetMap .osm.pbf / .osm (nodes and areas with shop, amenity, craft,
+ * leisure, office, healthcare or tourism tags) through GDAL/OGR.
  * Columns are guessed from common headers (名称/name, 类型/typecode,
- * 类型名/type, 经度/lon/lng, 纬度/lat, poi_id/id) unless named in opts.
- * Errors name file:line:column.  OUT *out, free with qt_outlet_list_free().
+ * 类型名/type, 经度/lon/lng, 纬度/lat, poi_id/id, 品牌/brand, 连锁/chain,
+ * 面积/floor_area, 从业人数/staff, 营业时间/opening_hours, 服务/services)
+ * unless named in opts.  Errors name file:line:column (file:feature N for
+ * layers).  OUT *out, free with qt_outlet_list_free().
  */
 QT_API qt_status qt_outlets_read(const char *path, const qt_outlet_read_opts *opts, const qt_profile *p,
                                  qt_outlet_list **out, qt_error *err);

@@ -7,8 +7,11 @@
  * default is data/profiles/mofcom-2023.profile):
  *
  *   [profile]            name, walking speeds, ring minutes
- *   [category B01]       zh, en, class (basic | quality), ring_min, and any
- *                        number of `match =` rules
+ *   [category B01]       zh, en, class (basic | quality), ring_min, required,
+ *                        and any number of `match =` rules
+ *   [targets]            what indicators are measured against
+ *   [grade NAME]         grading rules, lowest grade first
+ *   [population]         estimating residents from building floor area
  *
  * A match rule is a list of conditions that must all hold:
  *   osm:KEY=VALUE (VALUE * for any)     weight 10
@@ -48,7 +51,54 @@ typedef struct qt_category {
     const char *en;   /* convenience store */
     qt_cat_class cls;
     double ring_min;  /* walking minutes within which it should be reached */
+    int required;     /* counts towards "all basic 业态" (default: yes for basic, no for quality) */
 } qt_category;
+
+/**
+ * The targets indicators are shown against ([targets]).  Shares are 0..1;
+ * NAN means "no target".
+ */
+typedef struct qt_targets {
+    double present_share;          /* a 业态 is present in an area when this share of its
+                                      residents reach it within its ring (default 0.5) */
+    double residents_all_basic;    /* share of residents reaching every required basic 业态 (1.0) */
+    double community_covered_share;/* a community is covered when this share of its residents
+                                      reach every required basic 业态 (0.5) */
+    double communities_covered;    /* share of communities covered (1.0) */
+    double category_coverage;      /* per-业态 ring coverage (NAN) */
+    double outlets_per_10k;        /* outlets per 10,000 residents (NAN) */
+    double chain_share;            /* chain outlets / outlets (0.30) */
+    double floor_area_share;       /* outlet floor area / residential floor area (0.10) */
+    double area_per_100_households;/* outlet m2 per 100 households (30) */
+    double satisfaction;           /* satisfied / answers (0.90) */
+    double survey_min_samples;     /* answers a circle needs before satisfaction counts (50) */
+} qt_targets;
+
+/**
+ * One grade ([grade NAME]); grades are listed from the lowest (基础型) to
+ * the highest (品质型) and a circle gets the highest whose every condition
+ * holds.  A condition that is NAN (or -1 for the counts) is not required.
+ */
+typedef struct qt_grade_rule {
+    const char *name;           /* 基础型 */
+    int basic_present;          /* required basic 业态 present: -2 all, -1 no condition, else at least */
+    int quality_present;        /* quality 业态 present: at least; -1 no condition */
+    double all_basic_share;     /* share of residents reaching every required basic 业态 */
+    double communities_covered; /* share of the circle's communities covered */
+    double chain_share;
+    double satisfaction;        /* needs a valid survey (>= survey_min_samples answers) */
+} qt_grade_rule;
+
+/**
+ * Population estimated from buildings ([population]): floor area =
+ * footprint x levels (default_levels when the building has none), residents
+ * = floor area / m2_per_person, households = residents / household_size.
+ */
+typedef struct qt_population_rule {
+    double m2_per_person;  /* residential floor area per resident (default 36) */
+    double household_size; /* residents per household (default 2.62, the 2020 census) */
+    double default_levels; /* storeys when a building says none (default 6) */
+} qt_population_rule;
 
 typedef struct qt_profile qt_profile;
 
@@ -74,6 +124,12 @@ QT_API int qt_profile_find(const qt_profile *p, const char *code_or_zh);
 
 /** Walking speed in km/h: "default", "elderly" or "winter"; 0 if the profile has none. */
 QT_API double qt_profile_speed_kmh(const qt_profile *p, const char *which);
+
+/** The targets, grades and population rule; BORROWED from the profile. */
+QT_API const qt_targets *qt_profile_targets(const qt_profile *p);
+QT_API size_t qt_profile_grade_count(const qt_profile *p);
+QT_API const qt_grade_rule *qt_profile_grade(const qt_profile *p, size_t i);
+QT_API const qt_population_rule *qt_profile_population(const qt_profile *p);
 
 /**
  * Classify one outlet: the category index, or -1 when no rule matches (not

@@ -68,5 +68,27 @@ int cmd_coords(int argc, char **argv, qt_cli *cli);
 int cmd_profile(int argc, char **argv, qt_cli *cli);
 int cmd_outlets(int argc, char **argv, qt_cli *cli);
 int cmd_isochrone(int argc, char **argv, qt_cli *cli);
+int cmd_analyze(int argc, char **argv, qt_cli *cli);
+int cmd_site(int argc, char **argv, qt_cli *cli);
+
+/* A planning project with everything it names loaded (analyze, site). */
+typedef struct cli_project {
+    qt_project *project;
+    qt_profile *profile;
+    qt_graph *graph;
+    qt_outlet_list *outlets;
+    qt_residence_list *residences;
+    qt_circle_list *circles; /* NULL when the project has none */
+    qt_survey *survey;       /* NULL when the project has none */
+    double speed_kmh;
+    const char *speed_label;
+} cli_project;
+/* Load the project at path and all it names; speed (may be NULL) overrides its speed. */
+int cli_project_load(const qt_cli *cli, const char *cmd, const char *path, const char *speed, cli_project *pj);
+void cli_project_free(cli_project *pj);
+/* The analysis input and default options for a loaded project. */
+void cli_project_input(const cli_project *pj, qt_analysis_input *in, qt_analysis_opts *ao);
+/* Coordinate-system warnings of an analysis, as lines; returns how many. */
+size_t cli_crs_warnings(const qt_analysis *a, const cli_project *pj, char lines[][300], size_t max);
 
 #endif

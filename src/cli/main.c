@@ -15,6 +15,8 @@ static const struct {
     {"access", cmd_access, "nearest outlet and counts per category for every origin, in one pass"},
     {"route", cmd_route, "shortest walking route between two points, as GeoJSON"},
     {"isochrone", cmd_isochrone, "areas reachable on foot within 5/10/15 minutes, as GeoJSON"},
+    {"analyze", cmd_analyze, "a planning project: indicators, grades, 需求清单 and 盲区 per community and circle"},
+    {"site", cmd_site, "项目清单: where new outlets of a 业态 serve the most unserved residents"},
     {"outlets", cmd_outlets, "classify an outlet table (CSV, UTF-8/GBK, Amap) into 业态, as pois.csv"},
     {"profile", cmd_profile, "check or list a 业态 profile (categories, rings, OSM/Amap mappings)"},
     {"coords", cmd_coords, "convert points among WGS-84, GCJ-02 (Amap) and BD-09 (Baidu)"},

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,8 +39,10 @@ typedef struct rule {
 typedef struct cat_entry {
     qt_category pub;
     int line;
-    int has_ring;
+    int has_ring, has_required;
 } cat_entry;
+
+enum { SEC_NONE, SEC_PROFILE, SEC_CATEGORY, SEC_TARGETS, SEC_GRADE, SEC_POPULATION };
 
 struct qt_profile {
     char *name;
@@ -48,6 +51,10 @@ struct qt_profile {
     size_t ncat, catcap;
     rule *rules;
     size_t nrule, rulecap;
+    qt_targets targets;
+    qt_grade_rule *grades;
+    size_t ngrade, gradecap;
+    qt_population_rule population;
     char **strings; /* everything strdup'ed, freed together */
     size_t nstr, strcap;
 };
@@ -82,6 +89,7 @@ void qt_profile_free(qt_profile *p)
     qt__free(p->strings);
     qt__free(p->rules);
     qt__free(p->cats);
+    qt__free(p->grades);
     qt__free(p);
 }
 
@@ -130,6 +138,35 @@ static qt_status number(parser *ps, const char *key, const char *v, double lo, d
         return fail(ps, key, QT_EPARSE, "'%s' is not a number", v);
     if (*out < lo || *out > hi)
         return fail(ps, key, QT_EINVAL, "%g is outside %g..%g", *out, lo, hi);
+    return QT_OK;
+}
+
+/* a share: "30%" or "0.3" */
+static qt_status share(parser *ps, const char *key, const char *v, double *out)
+{
+    char buf[64];
+    size_t n = strlen(v);
+    int pct = n > 0 && v[n - 1] == '%';
+    qt_status st;
+    if (n >= sizeof buf)
+        return fail(ps, key, QT_EPARSE, "'%s' is not a share (e.g. 30%% or 0.3)", v);
+    memcpy(buf, v, n + 1);
+    if (pct)
+        buf[n - 1] = '\0';
+    st = number(ps, key, trim(buf), 0, pct ? 100 : 1, out);
+    if (st == QT_OK && pct)
+        *out /= 100;
+    return st;
+}
+
+static qt_status yesno(parser *ps, const char *key, const char *v, int *out)
+{
+    if (strcmp(v, "yes") == 0 || strcmp(v, "true") == 0 || strcmp(v, "1") == 0)
+        *out = 1;
+    else if (strcmp(v, "no") == 0 || strcmp(v, "false") == 0 || strcmp(v, "0") == 0)
+        *out = 0;
+    else
+        return fail(ps, key, QT_EINVAL, "'%s' is not yes or no", v);
     return QT_OK;
 }
 
@@ -272,12 +309,41 @@ static qt_status section(parser *ps, char *h, int *sec, int *cat)
         *arg++ = '\0';
         arg = trim(arg);
     }
-    if (strcmp(h, "profile") == 0 && !arg) {
-        *sec = 1;
+    if (!arg && strcmp(h, "profile") == 0) {
+        *sec = SEC_PROFILE;
+        return QT_OK;
+    }
+    if (!arg && strcmp(h, "targets") == 0) {
+        *sec = SEC_TARGETS;
+        return QT_OK;
+    }
+    if (!arg && strcmp(h, "population") == 0) {
+        *sec = SEC_POPULATION;
+        return QT_OK;
+    }
+    if (strcmp(h, "grade") == 0) {
+        qt_grade_rule *g;
+        if (!arg || !*arg)
+            return fail(ps, NULL, QT_EPARSE, "[grade NAME] needs a name, e.g. [grade 基础型]");
+        for (i = 0; i < p->ngrade; i++)
+            if (strcmp(p->grades[i].name, arg) == 0)
+                return fail(ps, NULL, QT_ECONFLICT, "grade %s is defined twice", arg);
+        if (qt__grow((void **)&p->grades, &p->gradecap, p->ngrade + 1, sizeof *p->grades) != 0)
+            return fail(ps, NULL, QT_ENOMEM, "no memory");
+        g = &p->grades[p->ngrade];
+        g->name = keep(p, arg, strlen(arg));
+        if (!g->name)
+            return fail(ps, NULL, QT_ENOMEM, "no memory");
+        g->basic_present = -1;
+        g->quality_present = -1;
+        g->all_basic_share = g->communities_covered = g->chain_share = g->satisfaction = NAN;
+        *cat = (int)p->ngrade++;
+        *sec = SEC_GRADE;
         return QT_OK;
     }
     if (strcmp(h, "category") != 0)
-        return fail(ps, NULL, QT_EPARSE, "unknown section [%s] (profile, category CODE)", h);
+        return fail(ps, NULL, QT_EPARSE,
+                    "unknown section [%s] (profile, category CODE, targets, grade NAME, population)", h);
     if (!arg || !valid_code(arg))
         return fail(ps, NULL, QT_EPARSE, "[category CODE] needs a code of letters, digits, '_' or '-'");
     for (i = 0; i < p->ncat; i++)
@@ -293,16 +359,114 @@ static qt_status section(parser *ps, char *h, int *sec, int *cat)
     if (!p->cats[p->ncat].pub.code)
         return fail(ps, NULL, QT_ENOMEM, "no memory");
     *cat = (int)p->ncat++;
-    *sec = 2;
+    *sec = SEC_CATEGORY;
     return QT_OK;
+}
+
+/* A target or grade share: "none" clears it. */
+static qt_status opt_share(parser *ps, const char *k, const char *v, double *out)
+{
+    if (strcmp(v, "none") == 0) {
+        *out = NAN;
+        return QT_OK;
+    }
+    return share(ps, k, v, out);
+}
+
+static qt_status target_key(parser *ps, const char *k, const char *v)
+{
+    static const struct {
+        const char *key;
+        size_t off;
+        int is_share;
+    } keys[] = {
+        {"present_share", offsetof(qt_targets, present_share), 1},
+        {"residents_all_basic", offsetof(qt_targets, residents_all_basic), 1},
+        {"community_covered_share", offsetof(qt_targets, community_covered_share), 1},
+        {"communities_covered", offsetof(qt_targets, communities_covered), 1},
+        {"category_coverage", offsetof(qt_targets, category_coverage), 1},
+        {"outlets_per_10k", offsetof(qt_targets, outlets_per_10k), 0},
+        {"chain_share", offsetof(qt_targets, chain_share), 1},
+        {"floor_area_share", offsetof(qt_targets, floor_area_share), 1},
+        {"area_per_100_households", offsetof(qt_targets, area_per_100_households), 0},
+        {"satisfaction", offsetof(qt_targets, satisfaction), 1},
+        {"survey_min_samples", offsetof(qt_targets, survey_min_samples), 0},
+    };
+    size_t i;
+    for (i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        double *dst = (double *)(void *)((char *)&ps->p->targets + keys[i].off);
+        if (strcmp(k, keys[i].key) != 0)
+            continue;
+        if (keys[i].is_share)
+            return opt_share(ps, k, v, dst);
+        if (strcmp(v, "none") == 0) {
+            *dst = NAN;
+            return QT_OK;
+        }
+        return number(ps, k, v, 0, 1e9, dst);
+    }
+    return fail(ps, k, QT_EINVAL,
+                "unknown key in [targets] (present_share, residents_all_basic, community_covered_share, "
+                "communities_covered, category_coverage, outlets_per_10k, chain_share, floor_area_share, "
+                "area_per_100_households, satisfaction, survey_min_samples)");
+}
+
+static qt_status count_key(parser *ps, const char *k, const char *v, int allow_all, int *out)
+{
+    double d;
+    qt_status st;
+    if (allow_all && strcmp(v, "all") == 0) {
+        *out = -2;
+        return QT_OK;
+    }
+    st = number(ps, k, v, 0, 1000, &d);
+    if (st == QT_OK && d != floor(d))
+        st = fail(ps, k, QT_EINVAL, "%g is not a whole number", d);
+    if (st == QT_OK)
+        *out = (int)d;
+    return st;
+}
+
+static qt_status grade_key(parser *ps, qt_grade_rule *g, const char *k, const char *v)
+{
+    if (strcmp(k, "basic_present") == 0)
+        return count_key(ps, k, v, 1, &g->basic_present);
+    if (strcmp(k, "quality_present") == 0)
+        return count_key(ps, k, v, 0, &g->quality_present);
+    if (strcmp(k, "all_basic_share") == 0)
+        return opt_share(ps, k, v, &g->all_basic_share);
+    if (strcmp(k, "communities_covered") == 0)
+        return opt_share(ps, k, v, &g->communities_covered);
+    if (strcmp(k, "chain_share") == 0)
+        return opt_share(ps, k, v, &g->chain_share);
+    if (strcmp(k, "satisfaction") == 0)
+        return opt_share(ps, k, v, &g->satisfaction);
+    return fail(ps, k, QT_EINVAL,
+                "unknown key in [grade] (basic_present, quality_present, all_basic_share, "
+                "communities_covered, chain_share, satisfaction)");
 }
 
 static qt_status keyval(parser *ps, int sec, int cat, char *k, char *v)
 {
     qt_profile *p = ps->p;
-    if (sec == 0)
+    if (sec == SEC_NONE)
         return fail(ps, k, QT_EPARSE, "comes before any [section]");
-    if (sec == 1) {
+    if (sec == SEC_TARGETS)
+        return target_key(ps, k, v);
+    if (sec == SEC_GRADE)
+        return grade_key(ps, &p->grades[cat], k, v);
+    if (sec == SEC_POPULATION) {
+        qt_population_rule *r = &p->population;
+        if (strcmp(k, "m2_per_person") == 0)
+            return number(ps, k, v, 1, 1000, &r->m2_per_person);
+        if (strcmp(k, "household_size") == 0)
+            return number(ps, k, v, 1, 20, &r->household_size);
+        if (strcmp(k, "default_levels") == 0)
+            return number(ps, k, v, 1, 200, &r->default_levels);
+        return fail(ps, k, QT_EINVAL,
+                    "unknown key in [population] (m2_per_person, household_size, default_levels)");
+    }
+    if (sec == SEC_PROFILE) {
         if (strcmp(k, "name") == 0)
             return (p->name = keep(p, v, strlen(v))) ? QT_OK : fail(ps, k, QT_ENOMEM, "no memory");
         if (strcmp(k, "speed_kmh") == 0)
@@ -341,9 +505,13 @@ static qt_status keyval(parser *ps, int sec, int cat, char *k, char *v)
             c->has_ring = 1;
             return number(ps, k, v, 1, 120, &c->pub.ring_min);
         }
+        if (strcmp(k, "required") == 0) {
+            c->has_required = 1;
+            return yesno(ps, k, v, &c->pub.required);
+        }
         if (strcmp(k, "match") == 0)
             return parse_rule(ps, cat, v);
-        return fail(ps, k, QT_EINVAL, "unknown key in [category] (zh, en, class, ring_min, match)");
+        return fail(ps, k, QT_EINVAL, "unknown key in [category] (zh, en, class, ring_min, required, match)");
     }
 }
 
@@ -366,6 +534,8 @@ static qt_status finish(parser *ps)
             return fail(ps, "class", QT_EINVAL, "category %s has no class (basic or quality)", c->pub.code);
         if (!c->has_ring)
             c->pub.ring_min = c->pub.cls == QT_CLASS_BASIC ? p->basic_min : p->quality_min;
+        if (!c->has_required)
+            c->pub.required = c->pub.cls == QT_CLASS_BASIC;
     }
     return QT_OK;
 }
@@ -390,6 +560,20 @@ qt_status qt_profile_load(const char *path, qt_profile **out, qt_error *err)
     p->speed = 4.0;
     p->basic_min = 10;
     p->quality_min = 15;
+    p->targets.present_share = 0.5;
+    p->targets.residents_all_basic = 1.0;
+    p->targets.community_covered_share = 0.5;
+    p->targets.communities_covered = 1.0;
+    p->targets.category_coverage = NAN;
+    p->targets.outlets_per_10k = NAN;
+    p->targets.chain_share = 0.30;
+    p->targets.floor_area_share = 0.10;
+    p->targets.area_per_100_households = 30;
+    p->targets.satisfaction = 0.90;
+    p->targets.survey_min_samples = 50;
+    p->population.m2_per_person = 36;
+    p->population.household_size = 2.62;
+    p->population.default_levels = 6;
     ps.path = path;
     ps.line = 0;
     ps.p = p;
@@ -424,7 +608,14 @@ qt_status qt_profile_load(const char *path, qt_profile **out, qt_error *err)
         }
         *eq = '\0';
         {
-            char *k = trim(s), *v = trim(eq + 1);
+            char *k = trim(s), *v = eq + 1, *c;
+            /* an inline comment: '#' after white space */
+            for (c = v; (c = strchr(c, '#')) != NULL; c++)
+                if (c > v && (c[-1] == ' ' || c[-1] == '\t')) {
+                    *c = '\0';
+                    break;
+                }
+            v = trim(v);
             if (!*k)
                 st = fail(&ps, NULL, QT_EPARSE, "missing key before '='");
             else if (!*v)
@@ -461,6 +652,26 @@ size_t qt_profile_category_count(const qt_profile *p)
 const qt_category *qt_profile_category(const qt_profile *p, size_t i)
 {
     return i < p->ncat ? &p->cats[i].pub : NULL;
+}
+
+const qt_targets *qt_profile_targets(const qt_profile *p)
+{
+    return &p->targets;
+}
+
+size_t qt_profile_grade_count(const qt_profile *p)
+{
+    return p->ngrade;
+}
+
+const qt_grade_rule *qt_profile_grade(const qt_profile *p, size_t i)
+{
+    return i < p->ngrade ? &p->grades[i] : NULL;
+}
+
+const qt_population_rule *qt_profile_population(const qt_profile *p)
+{
+    return &p->population;
 }
 
 int qt_profile_find(const qt_profile *p, const char *s)

@@ -88,8 +88,6 @@ qt_status qt__csv_open_enc(qt__csv *c, const char *path, qt_encoding enc, qt_err
 {
     FILE *fp;
     long sz;
-    size_t i;
-    int r;
     memset(c, 0, sizeof *c);
     c->path = path;
     fp = fopen(path, "rb");
@@ -133,7 +131,15 @@ qt_status qt__csv_open_enc(qt__csv *c, const char *path, qt_encoding enc, qt_err
             return qt_error_set(err, QT_EPARSE, path, "line %zu: not valid UTF-8 (is it GBK?)", line);
         }
     }
-    c->next_line = 1;
+    return qt__csv_start(c, err);
+}
+
+qt_status qt__csv_start(qt__csv *c, qt_error *err)
+{
+    const char *path = c->path;
+    size_t i;
+    int r;
+    c->next_line = c->features ? 0 : 1;
     r = qt__csv_next(c, err);
     if (r < 0) {
         qt__csv_close(c);
@@ -265,6 +271,8 @@ int qt__csv_next(qt__csv *c, qt_error *err)
             *p++ = '\0';
         }
         c->next_line++;
+        if (c->features)
+            c->next_line = c->line + 1; /* one record per feature, whatever its line breaks */
         c->pos = (size_t)(p - c->data);
         return 1;
     }
@@ -297,16 +305,17 @@ qt_status qt__csv_require(const qt__csv *c, const char *name, int *idx, qt_error
 {
     *idx = qt__csv_col(c, name);
     if (*idx < 0)
-        return qt_error_set(err, QT_EPARSE, c->path, "missing column '%s' in the header (line 1)", name);
+        return qt_error_set(err, QT_EPARSE, c->path, c->features ? "missing field '%s'" : "missing column '%s' in the header (line 1)", name);
     return QT_OK;
 }
 
 static void where_of(const qt__csv *c, int col, char *buf, size_t n)
 {
+    const char *unit = c->features ? "feature " : "";
     if (col >= 0 && (size_t)col < c->nheader)
-        snprintf(buf, n, "%s:%zu: column '%s'", c->path, c->line, c->header[col]);
+        snprintf(buf, n, "%s:%s%zu: column '%s'", c->path, unit, c->line, c->header[col]);
     else
-        snprintf(buf, n, "%s:%zu", c->path, c->line);
+        snprintf(buf, n, "%s:%s%zu", c->path, unit, c->line);
 }
 
 qt_status qt__csv_failv(const qt__csv *c, int col, qt_error *err, qt_status code, const char *fmt, ...)
@@ -381,4 +390,31 @@ qt_status qt__csv_i64(const qt__csv *c, int col, int64_t *out, qt_error *err)
         return qt__csv_failv(c, col, err, QT_EINVAL, "'%.40s' does not fit in 64 bits", c->field[col]);
     *out = (int64_t)v;
     return QT_OK;
+}
+
+qt_status qt__csv_pick(const qt__csv *c, const char *named, const char *const *cands, int required,
+                       const char *what, int *idx, qt_error *err)
+{
+    size_t i;
+    if (named)
+        return qt__csv_require(c, named, idx, err);
+    for (i = 0; cands[i]; i++)
+        if ((*idx = qt__csv_col(c, cands[i])) >= 0)
+            return QT_OK;
+    *idx = -1;
+    if (required)
+        return qt_error_set(err, QT_EPARSE, c->path,
+                            "no %s column (looked for '%s', '%s', ...; name it with an option)", what,
+                            cands[0], cands[1] ? cands[1] : cands[0]);
+    return QT_OK;
+}
+
+qt_status qt__csv_opt_double(const qt__csv *c, int col, double *out, qt_error *err)
+{
+    const char *s = col >= 0 ? qt__csv_str(c, col) : NULL;
+    if (!s || !*s) {
+        *out = NAN;
+        return QT_OK;
+    }
+    return qt__csv_double(c, col, out, err);
 }

@@ -29,6 +29,7 @@ typedef struct qt__csv {
     size_t nfield, fcap;
     char **header; /* copies of the header names */
     size_t nheader;
+    int features;  /* a vector layer read through OGR: records are features 1, 2, ... */
 } qt__csv;
 
 /* Open and read the header row. Statuses: QT_EIO, QT_EPARSE (empty file), QT_ENOMEM. */
@@ -38,6 +39,27 @@ qt_status qt__csv_open(qt__csv *c, const char *path, qt_error *err);
  * Chinese Windows; text is converted to UTF-8. */
 qt_status qt__csv_open_enc(qt__csv *c, const char *path, qt_encoding enc, qt_error *err);
 void qt__csv_close(qt__csv *c);
+/* Read the header row of a buffer already in c (data, len, path, features). */
+qt_status qt__csv_start(qt__csv *c, qt_error *err);
+
+/* Columns a vector layer adds for its geometry (WGS-84; a polygon's centroid
+ * and its area in square metres; empty without geometry). */
+#define QT__GEOM_LON "geom_lon"
+#define QT__GEOM_LAT "geom_lat"
+#define QT__GEOM_AREA "geom_area_m2"
+/* OpenStreetMap files: every tag of the object, as key=value lines joined by '\t'. */
+#define QT__OSM_TAGS "osm_tags"
+
+/*
+ * Open a table of any format: CSV (by its .csv / .txt name, or when GDAL
+ * does not know it) with qt__csv_open_enc, anything else (XLSX, GeoJSON,
+ * GeoPackage, Shapefile, .osm.pbf) through GDAL/OGR as if it were a CSV:
+ * the layer's fields, then geom_lon, geom_lat, geom_area_m2 transformed to
+ * WGS-84 when the layer has a coordinate system.  layer: a layer name, or
+ * NULL for the first (OSM: points and multipolygons together, with columns
+ * osm_id, name, osm_tags).  Records are numbered by feature.
+ */
+qt_status qt__table_open(qt__csv *c, const char *path, qt_encoding enc, const char *layer, qt_error *err);
 /* Next record: 1 read, 0 end of file, -1 error (err set). Blank lines are skipped. */
 int qt__csv_next(qt__csv *c, qt_error *err);
 /* Records left, at most: the line breaks after the current position (for reserving). */
@@ -46,6 +68,13 @@ size_t qt__csv_rows_left(const qt__csv *c);
 int qt__csv_col(const qt__csv *c, const char *name);
 /* Index of a required column; QT_EPARSE naming the file and the column when absent. */
 qt_status qt__csv_require(const qt__csv *c, const char *name, int *idx, qt_error *err);
+/* The column the user named (which must exist), else the first header among
+ * cands (NULL-terminated).  *idx = -1 when none and not required; required
+ * and absent: QT_EPARSE "no WHAT column (looked for ...)". */
+qt_status qt__csv_pick(const qt__csv *c, const char *named, const char *const *cands, int required,
+                       const char *what, int *idx, qt_error *err);
+/* A number in an optional column: NAN when col < 0 or the field is empty. */
+qt_status qt__csv_opt_double(const qt__csv *c, int col, double *out, qt_error *err);
 /* Typed field access; errors name file:line: column 'name'. */
 qt_status qt__csv_double(const qt__csv *c, int col, double *out, qt_error *err);
 qt_status qt__csv_i64(const qt__csv *c, int col, int64_t *out, qt_error *err);

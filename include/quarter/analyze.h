@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * quarter/analyze.h -- the planning analysis: for every residence the
+ * walking time to the nearest outlet of each 业态; for every community,
+ * circle and the city the indicators of SPEC §2 against the profile's
+ * targets; each circle's grade with its reasons; what is missing where
+ * (需求清单); and the what-if of outlets that do not exist yet.
+ *
+ * Indicators of one area (a community, a circle = its communities, the city
+ * = every residence):
+ *   population P = Σ residents;  coverage(c) = Σ pop [t(c) <= ring(c)] / P;
+ *   all_basic = Σ pop [every required basic within its ring] / P;
+ *   a 业态 is present when coverage(c) >= present_share;
+ *   a community is covered when its all_basic >= community_covered_share;
+ *   outlets (of the profile's 业态) belong to the community of the nearest
+ *   residence within 500 m (straight line); per 10k = outlets / P x 10^4;
+ *   chain share = chain outlets / outlets; floor area share = outlet floor
+ *   area / residential floor area; m2 per 100 households = outlet floor
+ *   area / households x 100 (both over the outlets and residences whose
+ *   figures are known); satisfaction = satisfied / answers, valid when
+ *   answers >= survey_min_samples.
+ * Ownership: qt_analyze gives the caller a qt_analysis to release with
+ * qt_analysis_free; it borrows nothing.
+ */
+#ifndef QUARTER_ANALYZE_H
+#define QUARTER_ANALYZE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "quarter/access.h"
+#include "quarter/graph.h"
+#include "quarter/io.h"
+#include "quarter/plan.h"
+#include "quarter/profile.h"
+#include "quarter/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct qt_analysis_input {
+    const qt_graph *graph;               /* the walking network */
+    const qt_profile *profile;
+    const qt_outlet_list *outlets;
+    const qt_residence_list *residences;
+    const qt_circle_list *circles;       /* NULL: communities only */
+    const qt_survey *survey;             /* NULL: no answers */
+    const qt_outlet_list *what_if;       /* NULL, or outlets to add to the baseline */
+} qt_analysis_input;
+
+typedef struct qt_analysis_opts {
+    double speed_kmh;      /* 0: the profile's default speed */
+    double max_minutes;    /* times beyond are not searched (0: 30) */
+    double snap_max_m;     /* points farther from a street are left out (0: 500) */
+    int at_weekday;        /* --at: 0 Mo .. 6 Su (-1: Mo) */
+    int at_minute;         /* --at: minute of the day; -1: every outlet, whatever its hours */
+    double community_grid_m; /* > 0: residences without a community get one of a grid this size */
+    double circle_grid_m;    /* > 0 and no circles: circles are grid cells of this size */
+    unsigned threads;        /* 0: all cores */
+    qt_progress_fn progress; /* may be NULL */
+    void *progress_ud;
+} qt_analysis_opts;
+
+/** The indicators of one area. */
+typedef struct qt_area_stats {
+    double population, households;
+    uint32_t residences;
+    double *coverage;            /* per category, 0..1 (NAN when population is 0) */
+    double *unserved;            /* per category: residents beyond the ring */
+    double all_basic;            /* 0..1 */
+    int basic_present, quality_present, basic_required, quality_total;
+    uint32_t communities, communities_covered;
+    uint32_t outlets, chain_outlets, outlets_with_area, outlets_with_staff;
+    double outlet_area, staff;
+    double residential_area;     /* known residential floor area */
+    double households_with_area; /* unused when 0 */
+    double investment;           /* 万元, NAN unknown */
+    uint32_t survey_answers, survey_satisfied;
+    int grade;                   /* index of the profile grade, -1 below every grade */
+    char *reasons;               /* why this grade (circles and the city) */
+} qt_area_stats;
+
+typedef struct qt_analysis {
+    size_t ncat, nres;
+    double speed_mps, max_minutes;
+    float *minutes;           /* nres x ncat: minutes to the nearest outlet; INFINITY beyond max_minutes */
+    uint32_t *res_community;  /* per residence, UINT32_MAX: none */
+    unsigned char *res_placed;/* 0: too far from a street (left out of every figure) */
+    size_t ncommunities;
+    char **community;         /* names */
+    qt_area_stats *communities_stats;
+    size_t ncircles;
+    char **circle;            /* names */
+    size_t *circle_start;     /* ncircles + 1, into circle_member */
+    uint32_t *circle_member;  /* community indices */
+    qt_area_stats *circles_stats;
+    qt_area_stats city;
+    /* what went in */
+    size_t outlets_used, outlets_closed, outlets_hours_unknown, outlets_unplaced, outlets_unclassified;
+    size_t residences_unplaced;
+    double outlets_far_share, outlets_far_share_gcj; /* share > 200 m from a street: as given, as if GCJ-02 */
+    double residences_far_share, residences_far_share_gcj;
+    int chain_known, area_known, staff_known;
+    struct qt_analysis *before; /* what-if: the baseline without the added outlets; NULL otherwise */
+} qt_analysis;
+
+/** Run the analysis.  OUT *out, free with qt_analysis_free().  Statuses: QT_EINVAL, QT_ENOMEM. */
+QT_API qt_status qt_analyze(const qt_analysis_input *in, const qt_analysis_opts *opts, qt_analysis **out,
+                            qt_error *err);
+QT_API void qt_analysis_free(qt_analysis *a);
+
+/** Whether an indicator value meets its target (NAN target: -1 no target; NAN value: -1). */
+QT_API int qt_target_met(double value, double target);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

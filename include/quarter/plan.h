@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * quarter/plan.h -- the planning inputs besides outlets: residences (who
+ * lives where, how many), communities and circles (生活圈: a name and its
+ * communities), and satisfaction survey answers.  Readers take the tables
+ * as cities hold them (CSV in UTF-8 or GBK, XLSX, GeoJSON, GeoPackage,
+ * Shapefile, OpenStreetMap buildings) and name file:line: column on error.
+ * Ownership: every `**out` is the caller's, freed with the matching _free.
+ */
+#ifndef QUARTER_PLAN_H
+#define QUARTER_PLAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "quarter/coords.h"
+#include "quarter/io.h"
+#include "quarter/profile.h"
+#include "quarter/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Where a residence's population figure comes from. */
+typedef enum qt_pop_source {
+    QT_POP_GIVEN = 0,      /* a population column */
+    QT_POP_HOUSEHOLDS = 1, /* households x household_size (an estimate) */
+    QT_POP_FLOOR_AREA = 2  /* floor area / m2_per_person (an estimate) */
+} qt_pop_source;
+
+typedef struct qt_residence_read_opts {
+    qt_encoding encoding;
+    qt_crs crs;        /* of the coordinates in the file */
+    const char *layer; /* vector files: layer name (NULL: the first) */
+    int estimate;      /* 1: rows with neither population nor households get an
+                          estimate from floor area (OSM files always do) */
+    const char *id_col, *lon_col, *lat_col, *population_col, *households_col, *community_col;
+} qt_residence_read_opts;
+
+/** Residences: points, or polygons by their centroid. */
+typedef struct qt_residence_list {
+    size_t n;
+    char **id;
+    char **community;         /* community name, "" when the table has none */
+    double *lon, *lat;        /* WGS-84 */
+    double *population;       /* residents (> 0) */
+    double *households;
+    double *floor_area;       /* residential floor area m2, NAN unknown */
+    unsigned char *source;    /* qt_pop_source */
+    size_t *line;             /* line (CSV) or feature number in the input */
+    size_t skipped;           /* OSM objects that are no residential building */
+    size_t nestimated;        /* rows whose population is an estimate */
+} qt_residence_list;
+
+/**
+ * Read residences.  Columns are guessed (id/编号/小区, lon/经度, lat/纬度,
+ * population/人口/常住人口, households/户数, community/社区/所属社区,
+ * levels/层数/building:levels, floor_area/建筑面积); a polygon layer gives
+ * its centroid and footprint.  Population: the population column; else
+ * households x household_size; else (opts->estimate or OSM) floor area /
+ * m2_per_person with floor area = the floor_area column, or footprint x
+ * levels (the profile's default_levels when none).  OSM files give the
+ * buildings tagged residential, apartments, house, detached, dormitory,
+ * terrace or semidetached_house.  A row with no way to a population is an
+ * error naming it (a polygon without households).  OUT *out, free with
+ * qt_residence_list_free().
+ */
+QT_API qt_status qt_residences_read(const char *path, const qt_residence_read_opts *opts,
+                                    const qt_population_rule *pop, qt_residence_list **out, qt_error *err);
+QT_API void qt_residence_list_free(qt_residence_list *l);
+
+/** Circles (生活圈) and the communities in them. */
+typedef struct qt_circle_list {
+    size_t ncircles;
+    char **circle;           /* names */
+    double *investment;      /* per circle, 万元; NAN unknown */
+    size_t *member_start;    /* ncircles + 1: members of circle i are
+                                member[member_start[i] .. member_start[i+1]) */
+    uint32_t *member;        /* community indices */
+    size_t ncommunities;
+    char **community;        /* names, in order of first appearance */
+    size_t *line;            /* per circle: line in the file */
+} qt_circle_list;
+
+/**
+ * Read a circles table: one row per circle with its communities in one
+ * field, separated by 、 ， , ; ； or spaces (the layout of Tianshui's 附件2:
+ * 序号 | 便民生活圈名称 | 包含社区 | 建设年限), or one row per circle and
+ * community.  A community in parentheses in the circle's name
+ * (大城一刻钟便民生活圈(光明社区)) is a member too.  Optional column
+ * investment/投资额 (万元).  OUT *out, free with qt_circle_list_free().
+ */
+QT_API qt_status qt_circles_read(const char *path, qt_encoding enc, qt_circle_list **out, qt_error *err);
+QT_API void qt_circle_list_free(qt_circle_list *l);
+/** Index of a community by name, or -1. */
+QT_API int qt_circles_find_community(const qt_circle_list *l, const char *name);
+
+/** Satisfaction survey answers, counted per circle. */
+typedef struct qt_survey {
+    size_t ncircles;      /* as the circle list */
+    uint32_t *answers;    /* per circle */
+    uint32_t *satisfied;  /* per circle */
+} qt_survey;
+
+/**
+ * Read survey answers: a circle column (生活圈/circle) naming a circle of
+ * circles, and satisfied (是/否, yes/no, 1/0; 满意/基本满意 count as
+ * satisfied) or score (1-5; 4 and 5 are satisfied).  An unknown circle is an
+ * error naming the line.  OUT *out, free with qt_survey_free().
+ */
+QT_API qt_status qt_survey_read(const char *path, qt_encoding enc, const qt_circle_list *circles,
+                                qt_survey **out, qt_error *err);
+QT_API void qt_survey_free(qt_survey *s);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

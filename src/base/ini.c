@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ini.c -- reader for the `[section] key = value` format of base/ini.h.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "base/ini.h"
+
+static char *trim(char *s)
+{
+    char *e;
+    while (*s == ' ' || *s == '\t')
+        s++;
+    e = s + strlen(s);
+    while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' || e[-1] == '\n'))
+        *--e = '\0';
+    return s;
+}
+
+qt_status qt__ini_read(const char *path, qt__ini_fn fn, void *ud, qt_error *err)
+{
+    FILE *fp = fopen(path, "rb");
+    char buf[4096], section[256] = "", argbuf[256], where[300];
+    char *arg = NULL;
+    int line = 0;
+    qt_status st = QT_OK;
+    if (!fp)
+        return qt_error_set(err, QT_EIO, path, "cannot open: %s", strerror(errno));
+    while (st == QT_OK && fgets(buf, sizeof buf, fp)) {
+        char *s = buf, *eq, *c;
+        line++;
+        snprintf(where, sizeof where, "%s:%d", path, line);
+        if (!strchr(buf, '\n') && !feof(fp)) {
+            st = qt_error_set(err, QT_EPARSE, where, "line longer than %zu bytes", sizeof buf - 2);
+            break;
+        }
+        if (line == 1 && (unsigned char)s[0] == 0xEF && (unsigned char)s[1] == 0xBB && (unsigned char)s[2] == 0xBF)
+            s += 3;
+        s = trim(s);
+        if (!*s || *s == '#' || *s == ';')
+            continue;
+        if (*s == '[') {
+            char *e = strchr(s, ']');
+            if (!e || e[1]) {
+                st = qt_error_set(err, QT_EPARSE, where, "a section header is [name] alone on its line");
+                continue;
+            }
+            *e = '\0';
+            s = trim(s + 1);
+            arg = strpbrk(s, " \t");
+            if (arg) {
+                *arg++ = '\0';
+                arg = trim(arg);
+            }
+            snprintf(section, sizeof section, "%s", s);
+            if (arg) { /* keep the argument for the keys that follow */
+                snprintf(argbuf, sizeof argbuf, "%s", arg);
+                arg = argbuf;
+            }
+            st = fn(ud, line, section, arg, NULL, NULL, err);
+            continue;
+        }
+        eq = strchr(s, '=');
+        if (!eq) {
+            st = qt_error_set(err, QT_EPARSE, where, "expected 'key = value'");
+            continue;
+        }
+        *eq = '\0';
+        for (c = eq + 1; (c = strchr(c, '#')) != NULL; c++)
+            if (c[-1] == ' ' || c[-1] == '\t') {
+                *c = '\0';
+                break;
+            }
+        {
+            char *k = trim(s), *v = trim(eq + 1);
+            if (!*k)
+                st = qt_error_set(err, QT_EPARSE, where, "missing key before '='");
+            else if (!*v) {
+                snprintf(where, sizeof where, "%s:%d: key '%s'", path, line, k);
+                st = qt_error_set(err, QT_EPARSE, where, "has no value");
+            } else if (!section[0]) {
+                snprintf(where, sizeof where, "%s:%d: key '%s'", path, line, k);
+                st = qt_error_set(err, QT_EPARSE, where, "comes before any [section]");
+            } else
+                st = fn(ud, line, section, arg, k, v, err);
+        }
+    }
+    if (st == QT_OK && ferror(fp))
+        st = qt_error_set(err, QT_EIO, path, "read error");
+    fclose(fp);
+    return st;
+}

@@ -1,0 +1,263 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cmd_analyze.c -- quarter analyze: a planning project in, the folder a
+ * bureau reads out (indicators, grades, 需求清单, 盲区, per-residence times).
+ * Also the project loading that quarter site shares (cli_project_*).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/cli.h"
+
+static const char help[] =
+    "usage: quarter analyze PROJECT -o OUT_DIR [options]\n\n"
+    "Read the project file (network, outlets, residences, circles, survey,\n"
+    "profile; format in docs/project.md), compute for every residence the walking\n"
+    "time to the nearest outlet of each 业态, then for every community, circle and\n"
+    "the city the indicators against the profile's targets, grade each circle\n"
+    "(基础型 / 提升型 / 品质型, with reasons), and write OUT_DIR:\n"
+    "  summary.md, indicators.csv, grades.csv, demand.csv (需求清单),\n"
+    "  residences.csv, blindspots.geojson (盲区), what-if.csv (with --what-if)\n"
+    "The folder appears whole or not at all; an earlier analysis there is replaced.\n\n"
+    "Options:\n"
+    "  -o, --out DIR        output folder (required)\n"
+    "  --at [DAY ]HH:MM     count only outlets open then (OSM opening_hours subset,\n"
+    "                       docs/formats.md): --at 07:00 breakfast, --at 'Sa 22:30';\n"
+    "                       DAY is Mo..Su (default Mo); unknown hours count as open\n"
+    "  --what-if FILE       hypothetical outlets (id,category,lon,lat in WGS-84, e.g.\n"
+    "                       the sites.csv of quarter site) added to the baseline by the\n"
+    "                       engine's incremental update; what-if.csv compares\n"
+    "  --speed S            default | elderly | winter (the profile's) or km/h\n"
+    "  --threads N          worker threads (default: all cores)\n"
+    "  --timings            print read/compute/write seconds to standard error\n"
+    "  -q, --quiet          no progress output\n";
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+void cli_project_free(cli_project *pj)
+{
+    qt_graph_free(pj->graph);
+    qt_outlet_list_free(pj->outlets);
+    qt_residence_list_free(pj->residences);
+    qt_circle_list_free(pj->circles);
+    qt_survey_free(pj->survey);
+    qt_profile_free(pj->profile);
+    qt_project_free(pj->project);
+    memset(pj, 0, sizeof *pj);
+}
+
+int cli_project_load(const qt_cli *cli, const char *cmd, const char *path, const char *speed, cli_project *pj)
+{
+    qt_error err;
+    qt_outlet_read_opts oo;
+    qt_residence_read_opts ro;
+    int rc;
+    const char *sp;
+    memset(pj, 0, sizeof *pj);
+    qt_error_clear(&err);
+    if (qt_project_load(path, &pj->project, &err) != QT_OK)
+        return cli_fail(cli, &err);
+    if (qt_profile_load(pj->project->profile, &pj->profile, &err) != QT_OK)
+        goto fail;
+    sp = speed ? speed : pj->project->speed;
+    pj->speed_kmh = qt_profile_speed_kmh(pj->profile, sp);
+    if (!(pj->speed_kmh > 0)) {
+        char *e;
+        pj->speed_kmh = strtod(sp, &e);
+        if (e == sp || *e || !(pj->speed_kmh >= 0.5) || pj->speed_kmh > 15) {
+            cli_project_free(pj);
+            return cli_usage(cli, cmd, "--speed must be default, elderly, winter or km/h from 0.5 to 15 (the profile "
+                                       "may lack that speed)");
+        }
+    }
+    pj->speed_label = sp;
+    if ((rc = cli_load_graph(cli, cmd, NULL, pj->project->network, NULL, NULL, NULL, &pj->graph)) != 0) {
+        cli_project_free(pj);
+        return rc;
+    }
+    memset(&oo, 0, sizeof oo);
+    oo.encoding = pj->project->outlets.encoding;
+    oo.crs = pj->project->outlets.crs;
+    oo.layer = pj->project->outlets.layer;
+    if (qt_outlets_read(pj->project->outlets.file, &oo, pj->profile, &pj->outlets, &err) != QT_OK)
+        goto fail;
+    memset(&ro, 0, sizeof ro);
+    ro.encoding = pj->project->residences.encoding;
+    ro.crs = pj->project->residences.crs;
+    ro.layer = pj->project->residences.layer;
+    ro.estimate = pj->project->residences.estimate;
+    if (qt_residences_read(pj->project->residences.file, &ro, qt_profile_population(pj->profile), &pj->residences,
+                           &err) != QT_OK)
+        goto fail;
+    if (pj->project->circles.file &&
+        qt_circles_read(pj->project->circles.file, pj->project->circles.encoding, &pj->circles, &err) != QT_OK)
+        goto fail;
+    if (pj->project->survey.file) {
+        if (!pj->circles) {
+            cli_project_free(pj);
+            qt_error_set(&err, QT_EINVAL, path, "a survey needs a circles file to name the circles");
+            return cli_fail(cli, &err);
+        }
+        if (qt_survey_read(pj->project->survey.file, pj->project->survey.encoding, pj->circles, &pj->survey, &err) !=
+            QT_OK)
+            goto fail;
+    }
+    return 0;
+fail:
+    cli_project_free(pj);
+    return cli_fail(cli, &err);
+}
+
+void cli_project_input(const cli_project *pj, qt_analysis_input *in, qt_analysis_opts *ao)
+{
+    memset(in, 0, sizeof *in);
+    in->graph = pj->graph;
+    in->profile = pj->profile;
+    in->outlets = pj->outlets;
+    in->residences = pj->residences;
+    in->circles = pj->circles;
+    in->survey = pj->survey;
+    memset(ao, 0, sizeof *ao);
+    ao->speed_kmh = pj->speed_kmh;
+    ao->max_minutes = pj->project->max_minutes;
+    ao->snap_max_m = pj->project->snap_max_m;
+    ao->at_weekday = -1;
+    ao->at_minute = -1;
+    ao->community_grid_m = pj->project->community_grid_m;
+    ao->circle_grid_m = pj->project->circle_grid_m;
+}
+
+/* "83% of outlets lie more than 200 m from any street; were they GCJ-02?" */
+size_t cli_crs_warnings(const qt_analysis *a, const cli_project *pj, char lines[][300], size_t max)
+{
+    size_t n = 0;
+    const struct {
+        const char *what;
+        double share, as_gcj;
+        qt_crs crs;
+    } w[2] = {{"outlets", a->outlets_far_share, a->outlets_far_share_gcj, pj->project->outlets.crs},
+              {"residences", a->residences_far_share, a->residences_far_share_gcj, pj->project->residences.crs}};
+    int i;
+    for (i = 0; i < 2 && n < max; i++) {
+        if (!(w[i].share > 0.3))
+            continue;
+        if (w[i].crs == QT_CRS_WGS84 && isfinite(w[i].as_gcj) && w[i].as_gcj < w[i].share / 2)
+            snprintf(lines[n++], 300,
+                     "%.0f%% of %s lie more than 200 m from any street; were they GCJ-02? Read as GCJ-02, %.0f%% "
+                     "would (set crs = gcj02 in the project if so)",
+                     100 * w[i].share, w[i].what, 100 * w[i].as_gcj);
+        else
+            snprintf(lines[n++], 300,
+                     "%.0f%% of %s lie more than 200 m from any street: check their coordinate system (crs = %s) "
+                     "and that the network covers them",
+                     100 * w[i].share, w[i].what, qt_crs_name(w[i].crs));
+    }
+    return n;
+}
+
+int cmd_analyze(int argc, char **argv, qt_cli *cli)
+{
+    const char *out = NULL, *at = NULL, *what_if = NULL, *speed = NULL, *threads_s = NULL, *pos[1];
+    int timings = 0, quiet = 0;
+    cli_opt opts[] = {{"out", 'o', 1, &out, NULL},         {"at", 0, 1, &at, NULL},
+                      {"what-if", 0, 1, &what_if, NULL},   {"speed", 0, 1, &speed, NULL},
+                      {"threads", 0, 1, &threads_s, NULL}, {"timings", 0, 0, NULL, &timings},
+                      {"quiet", 'q', 0, NULL, &quiet},     {NULL, 0, 0, NULL, NULL}};
+    int npos, rc;
+    cli_project pj;
+    qt_analysis_input in;
+    qt_analysis_opts ao;
+    qt_analysis *a = NULL;
+    qt_outlet_list *wl = NULL;
+    qt_report_meta meta;
+    qt_error err;
+    char warn[4][300];
+    const char *wp[4];
+    size_t nw, i;
+    double threads_d = 0, t0 = now_s(), t1, t2;
+    int weekday = -1, minute = -1;
+
+    rc = cli_parse(cli, argc, argv, opts, pos, 1, &npos, help);
+    if (rc)
+        return rc < 0 ? 0 : rc;
+    if (quiet)
+        cli->progress = 0;
+    if (npos != 1)
+        return cli_usage(cli, "analyze", "give one project file");
+    if (!out)
+        return cli_usage(cli, "analyze", "-o OUT_DIR is required");
+    qt_error_clear(&err);
+    if (at && qt_hours_parse_at(at, &weekday, &minute, &err) != QT_OK)
+        return cli_usage(cli, "analyze", "%s", err.msg);
+    if (threads_s && (rc = cli_double(cli, "analyze", "threads", threads_s, &threads_d)))
+        return rc;
+    if (threads_d < 0 || threads_d > 1024 || threads_d != floor(threads_d))
+        return cli_usage(cli, "analyze", "--threads must be a whole number from 1 to 1024");
+    if ((rc = cli_project_load(cli, "analyze", pos[0], speed, &pj)) != 0)
+        return rc;
+    if (what_if) {
+        qt_outlet_read_opts oo;
+        memset(&oo, 0, sizeof oo);
+        oo.crs = QT_CRS_WGS84;
+        if (qt_outlets_read(what_if, &oo, pj.profile, &wl, &err) != QT_OK) {
+            rc = cli_fail(cli, &err);
+            goto done;
+        }
+    }
+    cli_project_input(&pj, &in, &ao);
+    in.what_if = wl;
+    ao.at_weekday = weekday;
+    ao.at_minute = minute;
+    ao.threads = (unsigned)threads_d;
+    ao.progress = cli_progress;
+    ao.progress_ud = cli;
+    t1 = now_s();
+    if (qt_analyze(&in, &ao, &a, &err) != QT_OK) {
+        cli_progress_done(cli);
+        rc = cli_fail(cli, &err);
+        goto done;
+    }
+    cli_progress_done(cli);
+    t2 = now_s();
+    nw = cli_crs_warnings(a, &pj, warn, 4);
+    for (i = 0; i < nw; i++) {
+        cli_warn(cli, "%s", warn[i]);
+        wp[i] = warn[i];
+    }
+    memset(&meta, 0, sizeof meta);
+    meta.project = pj.project->name;
+    meta.at = at;
+    meta.speed = pj.speed_label;
+    meta.warnings = wp;
+    meta.nwarnings = nw;
+    if (qt_report_write(a, &in, &meta, out, &err) != QT_OK) {
+        rc = cli_fail(cli, &err);
+        goto done;
+    }
+    {
+        const qt_area_stats *s = &a->city;
+        fprintf(stderr,
+                "%s: %zu residences (population %.0f%s), %zu outlets counted, %zu circles, %zu communities\n"
+                "  every basic 业态 in reach for %.1f%% of residents; city grade %s\n"
+                "  results in %s/ (summary.md first)\n",
+                pj.project->name, pj.residences->n, s->population, pj.residences->nestimated ? ", partly estimated" : "",
+                a->outlets_used, a->ncircles, a->ncommunities, 100 * s->all_basic,
+                s->grade >= 0 ? qt_profile_grade(pj.profile, (size_t)s->grade)->name : "未达标", out);
+    }
+    if (timings)
+        fprintf(stderr, "timings: residences=%zu outlets=%zu read_s=%.3f compute_s=%.3f write_s=%.3f\n",
+                pj.residences->n, a->outlets_used, t1 - t0, t2 - t1, now_s() - t2);
+done:
+    qt_analysis_free(a);
+    qt_outlet_list_free(wl);
+    cli_project_free(&pj);
+    return rc;
+}

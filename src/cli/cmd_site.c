@@ -1,0 +1,231 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cmd_site.c -- quarter site: the 项目清单 of one 业态, ranked sites for k
+ * new outlets by the unserved residents they serve (greedy, and GLPK's
+ * optimum where it finishes).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/outfile.h"
+#include "cli/cli.h"
+
+static const char help[] =
+    "usage: quarter site PROJECT --category CODE -k N [options]\n\n"
+    "Where should N new outlets of a 业态 go so that the most residents now beyond\n"
+    "its ring are served?  Existing outlets stay; candidates are the sites a bureau\n"
+    "lists (--candidates FILE) or network nodes near the unserved (one per\n"
+    "--spacing metres).  Greedy with lazy evaluation picks them one by one (at least\n"
+    "63%% of the optimum by theory); GLPK solves the exact model when the instance\n"
+    "is small enough and says how close greedy came.\n\n"
+    "Output (CSV, the greedy sites ranked; it can be given to quarter analyze --what-if):\n"
+    "  id,category,lon,lat,rank,newly_served,cumulative_served,share_of_unserved,\n"
+    "  in_optimum,optimum_served,greedy_of_optimum\n"
+    "  (the last three when GLPK ran: whether the site is in its optimal set, the\n"
+    "  residents the optimal k sites serve, and greedy's total as a share of that)\n"
+    "A summary goes to standard error; --optimal FILE writes GLPK's own sites.\n\n"
+    "Options:\n"
+    "  --category CODE      the 业态 (a code or Chinese name of the profile) (required)\n"
+    "  -k N                 number of new outlets (required)\n"
+    "  --candidates FILE    candidate sites: id,lon,lat (default: network nodes)\n"
+    "  --candidates-crs SYS coordinate system of the candidates (default wgs84)\n"
+    "  --spacing M          network-node candidates: at most one per M metres (default 100)\n"
+    "  --exact auto|yes|no  run GLPK: when small (default), always, never\n"
+    "  --time-limit S       GLPK time limit in seconds (default 30)\n"
+    "  --optimal FILE       also write GLPK's sites (id,category,lon,lat)\n"
+    "  --speed S            default | elderly | winter or km/h\n"
+    "  --threads N          worker threads (default: all cores)\n"
+    "  -o, --out FILE       output CSV (default standard output); written atomically\n"
+    "  -q, --quiet          no progress output\n";
+
+/* a candidate's id: its own, or "site-N" for a network node */
+static const char *site_id(const qt_point_list *cl, size_t j, char buf[32])
+{
+    if (cl && strpbrk(cl->id[j], ",\"\n") == NULL)
+        return cl->id[j];
+    snprintf(buf, 32, "site-%zu", j + 1);
+    return buf;
+}
+
+int cmd_site(int argc, char **argv, qt_cli *cli)
+{
+    const char *cat_s = NULL, *k_s = NULL, *cand = NULL, *cand_crs = NULL, *spacing_s = NULL, *exact_s = NULL,
+               *tl_s = NULL, *speed = NULL, *threads_s = NULL, *out = NULL, *optimal = NULL, *pos[1];
+    int quiet = 0;
+    cli_opt opts[] = {{"category", 0, 1, &cat_s, NULL},      {"k", 'k', 1, &k_s, NULL},
+                      {"candidates", 0, 1, &cand, NULL},     {"candidates-crs", 0, 1, &cand_crs, NULL},
+                      {"spacing", 0, 1, &spacing_s, NULL},   {"exact", 0, 1, &exact_s, NULL},
+                      {"time-limit", 0, 1, &tl_s, NULL},     {"speed", 0, 1, &speed, NULL},
+                      {"threads", 0, 1, &threads_s, NULL},   {"out", 'o', 1, &out, NULL},
+                      {"optimal", 0, 1, &optimal, NULL},     {"quiet", 'q', 0, NULL, &quiet},       {NULL, 0, 0, NULL, NULL}};
+    int npos, rc, cat;
+    double k = 0, spacing = 100, tl = 30, threads_d = 0;
+    qt_crs ccrs = QT_CRS_WGS84;
+    cli_project pj;
+    qt_analysis_input in;
+    qt_analysis_opts ao;
+    qt_analysis *a = NULL;
+    qt_point_list *cl = NULL;
+    qt_site_input si;
+    qt_site_result *r = NULL;
+    qt_error err;
+    qt__outfile o;
+    int exact = -1;
+    size_t i;
+
+    rc = cli_parse(cli, argc, argv, opts, pos, 1, &npos, help);
+    if (rc)
+        return rc < 0 ? 0 : rc;
+    if (quiet)
+        cli->progress = 0;
+    if (npos != 1)
+        return cli_usage(cli, "site", "give one project file");
+    if (!cat_s || !k_s)
+        return cli_usage(cli, "site", "--category and -k are required");
+    if ((rc = cli_double(cli, "site", "k", k_s, &k)) ||
+        (spacing_s && (rc = cli_double(cli, "site", "spacing", spacing_s, &spacing))) ||
+        (tl_s && (rc = cli_double(cli, "site", "time-limit", tl_s, &tl))) ||
+        (threads_s && (rc = cli_double(cli, "site", "threads", threads_s, &threads_d))))
+        return rc;
+    if (!(k >= 1) || k > 100000 || k != floor(k))
+        return cli_usage(cli, "site", "-k must be a whole number from 1");
+    if (!(spacing >= 1) || !isfinite(spacing))
+        return cli_usage(cli, "site", "--spacing must be at least 1 metre");
+    if (!(tl > 0) || !isfinite(tl))
+        return cli_usage(cli, "site", "--time-limit must be positive");
+    if (threads_d < 0 || threads_d > 1024 || threads_d != floor(threads_d))
+        return cli_usage(cli, "site", "--threads must be a whole number from 1 to 1024");
+    if (exact_s) {
+        if (strcmp(exact_s, "auto") == 0)
+            exact = -1;
+        else if (strcmp(exact_s, "yes") == 0)
+            exact = 1;
+        else if (strcmp(exact_s, "no") == 0)
+            exact = 0;
+        else
+            return cli_usage(cli, "site", "--exact must be auto, yes or no");
+    }
+    qt_error_clear(&err);
+    if (cand_crs && qt_crs_parse(cand_crs, &ccrs, &err) != QT_OK)
+        return cli_usage(cli, "site", "%s", err.msg);
+    if ((rc = cli_project_load(cli, "site", pos[0], speed, &pj)) != 0)
+        return rc;
+    cat = qt_profile_find(pj.profile, cat_s);
+    if (cat < 0) {
+        rc = cli_usage(cli, "site", "'%s' is not a category code or name of profile %s", cat_s,
+                       qt_profile_name(pj.profile));
+        goto done;
+    }
+    if (cand) {
+        if (qt_points_read_csv(cand, &cl, &err) != QT_OK) {
+            rc = cli_fail(cli, &err);
+            goto done;
+        }
+        for (i = 0; i < cl->n; i++)
+            if (qt_coords_convert(ccrs, QT_CRS_WGS84, cl->lon[i], cl->lat[i], &cl->lon[i], &cl->lat[i], NULL) !=
+                QT_OK) {
+                char where[300];
+                snprintf(where, sizeof where, "%s:%zu", cand, cl->line[i]);
+                qt_error_set(&err, QT_EINVAL, where, "(%g, %g) is not a valid longitude, latitude", cl->lon[i],
+                             cl->lat[i]);
+                rc = cli_fail(cli, &err);
+                goto done;
+            }
+    }
+    cli_project_input(&pj, &in, &ao);
+    ao.threads = (unsigned)threads_d;
+    ao.progress = cli_progress;
+    ao.progress_ud = cli;
+    if (qt_analyze(&in, &ao, &a, &err) != QT_OK) {
+        cli_progress_done(cli);
+        rc = cli_fail(cli, &err);
+        goto done;
+    }
+    cli_progress_done(cli);
+    memset(&si, 0, sizeof si);
+    si.graph = pj.graph;
+    si.profile = pj.profile;
+    si.residences = pj.residences;
+    si.analysis = a;
+    si.category = (uint32_t)cat;
+    si.ncand = cl ? cl->n : 0;
+    si.cand_lon = cl ? cl->lon : NULL;
+    si.cand_lat = cl ? cl->lat : NULL;
+    si.k = (size_t)k;
+    si.snap_max_m = pj.project->snap_max_m;
+    si.node_spacing_m = spacing;
+    si.exact = exact;
+    si.time_limit_s = tl;
+    si.threads = (unsigned)threads_d;
+    if (qt_site(&si, &r, &err) != QT_OK) {
+        rc = cli_fail(cli, &err);
+        goto done;
+    }
+    if (qt__outfile_open(&o, out, &err) != QT_OK) {
+        rc = cli_fail(cli, &err);
+        goto done;
+    }
+    {
+        const qt_category *c = qt_profile_category(pj.profile, (size_t)cat);
+        double cum = 0;
+        char idbuf[32];
+        qt__outfile_puts(&o, "id,category,lon,lat,rank,newly_served,cumulative_served,share_of_unserved,"
+                             "in_optimum,optimum_served,greedy_of_optimum\n");
+        for (i = 0; i < r->nchosen; i++) {
+            size_t j = r->chosen[i], m;
+            int in_opt = 0;
+            for (m = 0; m < r->nexact; m++)
+                in_opt |= r->exact_chosen[m] == j;
+            cum += r->gain[i];
+            qt__outfile_printf(&o, "%s,%s,%.7f,%.7f,%zu,%.1f,%.1f,%.4f,", site_id(cl, j, idbuf), c->code,
+                               r->cand_lon[j], r->cand_lat[j], i + 1, r->gain[i], cum,
+                               r->unserved_total > 0 ? cum / r->unserved_total : 0);
+            if (r->exact_status > 0)
+                qt__outfile_printf(&o, "%s,%.1f,%.4f\n", in_opt ? "yes" : "no", r->exact_total,
+                                   r->exact_total > 0 ? r->greedy_total / r->exact_total : 1.0);
+            else
+                qt__outfile_puts(&o, ",,\n");
+        }
+        if (qt__outfile_commit(&o, &err) != QT_OK) {
+            rc = cli_fail(cli, &err);
+            goto done;
+        }
+        if (optimal && r->exact_status > 0) {
+            qt__outfile o2;
+            if (qt__outfile_open(&o2, optimal, &err) != QT_OK) {
+                rc = cli_fail(cli, &err);
+                goto done;
+            }
+            qt__outfile_puts(&o2, "id,category,lon,lat\n");
+            for (i = 0; i < r->nexact; i++)
+                qt__outfile_printf(&o2, "%s,%s,%.7f,%.7f\n", site_id(cl, r->exact_chosen[i], idbuf), c->code,
+                                   r->cand_lon[r->exact_chosen[i]], r->cand_lat[r->exact_chosen[i]]);
+            if (qt__outfile_commit(&o2, &err) != QT_OK) {
+                rc = cli_fail(cli, &err);
+                goto done;
+            }
+        }
+        fprintf(stderr,
+                "%s %s: %.0f residents in %zu residences beyond %.0f min; %zu candidates; %.0f of them reachable "
+                "from some candidate\n  greedy: %zu sites serve %.0f (%.1f%% of the unserved)\n",
+                c->code, c->zh, r->unserved_total, r->ndemand, c->ring_min, r->ncand, r->reachable_total, r->nchosen,
+                r->greedy_total, r->unserved_total > 0 ? 100 * r->greedy_total / r->unserved_total : 0);
+        if (r->exact_status == 1 || r->exact_status == 2)
+            fprintf(stderr, "  GLPK %s: %.0f in %.2f s; greedy reaches %.1f%% of it\n",
+                    r->exact_status == 1 ? "optimum" : "best found at the time limit (not proven optimal)",
+                    r->exact_total, r->exact_seconds, r->exact_total > 0 ? 100 * r->greedy_total / r->exact_total : 100);
+        else if (r->exact_status == -1)
+            fprintf(stderr, "  GLPK found no solution in %.0f s\n", tl);
+        else
+            fprintf(stderr, "  GLPK not run (instance too large for --exact auto)\n");
+    }
+done:
+    qt_site_result_free(r);
+    qt_analysis_free(a);
+    qt_point_list_free(cl);
+    cli_project_free(&pj);
+    return rc;
+}

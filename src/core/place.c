@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * place.c -- snap many points and split the graph at them (quarter/place.h).
+ */
+#include <math.h>
+
+#include "base/alloc.h"
+#include "quarter/place.h"
+
+#define PROBE_M 2000.0 /* how far to look for a street to report the distance */
+
+void qt_placement_free(qt_placement *p)
+{
+    if (!p)
+        return;
+    qt_graph_free(p->graph);
+    qt__free(p->node);
+    qt__free(p->leg_m);
+    qt__free(p);
+}
+
+qt_status qt_place(const qt_graph *g, const qt_snapper *sn, size_t n, const double *lon, const double *lat,
+                   double max_m, qt_placement **out, qt_error *err)
+{
+    qt_placement *p;
+    uint32_t *edge = NULL, *snode = NULL;
+    double *t = NULL, *leg = NULL;
+    size_t *pt = NULL, i, k = 0, m = n ? n : 1;
+    qt_status st = QT_OK;
+    *out = NULL;
+    p = qt__calloc(1, sizeof *p);
+    if (!p)
+        return qt_error_set(err, QT_ENOMEM, "place", "no memory");
+    p->n = n;
+    p->node = qt__malloc(m * sizeof *p->node);
+    p->leg_m = qt__malloc(m * sizeof *p->leg_m);
+    edge = qt__malloc(m * sizeof *edge);
+    snode = qt__malloc(m * sizeof *snode);
+    t = qt__malloc(m * sizeof *t);
+    leg = qt__malloc(m * sizeof *leg);
+    pt = qt__malloc(m * sizeof *pt);
+    if (!p->node || !p->leg_m || !edge || !snode || !t || !leg || !pt) {
+        st = qt_error_set(err, QT_ENOMEM, "place", "no memory for %zu points", n);
+        goto done;
+    }
+    for (i = 0; i < n; i++) {
+        qt_snap s;
+        qt_error e2;
+        qt_error_clear(&e2);
+        p->node[i] = QT_NODE_NONE;
+        pt[i] = SIZE_MAX;
+        if (qt_snapper_snap(sn, lon[i], lat[i], QT_SNAP_EDGE, max_m > PROBE_M ? max_m : PROBE_M, &s, &e2) !=
+            QT_OK) {
+            p->leg_m[i] = INFINITY;
+            continue;
+        }
+        p->leg_m[i] = s.leg_m;
+        if (s.leg_m > max_m)
+            continue;
+        edge[k] = s.edge;
+        t[k] = s.t;
+        leg[k] = s.leg_m;
+        pt[i] = k++;
+    }
+    st = qt_graph_split(g, k, edge, t, leg, 1.0, &p->graph, snode, err);
+    if (st != QT_OK)
+        goto done;
+    for (i = 0; i < n; i++)
+        if (pt[i] != SIZE_MAX)
+            p->node[i] = snode[pt[i]];
+    p->nplaced = k;
+done:
+    qt__free(edge);
+    qt__free(snode);
+    qt__free(t);
+    qt__free(leg);
+    qt__free(pt);
+    if (st != QT_OK) {
+        qt_placement_free(p);
+        return st;
+    }
+    *out = p;
+    return QT_OK;
+}
+
+double qt_placement_far_share(const qt_placement *p, size_t from, size_t to, double m)
+{
+    size_t i, far = 0;
+    if (to > p->n)
+        to = p->n;
+    if (to <= from)
+        return 0;
+    for (i = from; i < to; i++)
+        far += !(p->leg_m[i] <= m);
+    return (double)far / (double)(to - from);
+}

@@ -1,0 +1,583 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * site.c -- maximal covering location for one 业态 (quarter/site.h): the
+ * coverage of each candidate by bounded searches on all cores, lazy greedy,
+ * and the exact model through GLPK.
+ */
+#include <glpk.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/alloc.h"
+#include "quarter/place.h"
+#include "quarter/search.h"
+#include "quarter/site.h"
+#include "quarter/snap.h"
+
+#define DEG2RAD (3.14159265358979323846 / 180.0)
+#define M_PER_DEG (6371008.8 * DEG2RAD)
+
+void qt_site_result_free(qt_site_result *r)
+{
+    if (!r)
+        return;
+    qt__free(r->cand_lon);
+    qt__free(r->cand_lat);
+    qt__free(r->chosen);
+    qt__free(r->gain);
+    qt__free(r->exact_chosen);
+    qt__free(r);
+}
+
+/* coverage lists: cover[start[j] .. start[j+1]) are the demand indices candidate j serves */
+typedef struct cover {
+    uint32_t **list;
+    uint32_t *len;
+} cover;
+
+typedef struct work {
+    const qt_graph *g;
+    const uint32_t *cand_node; /* per candidate, QT_NODE_NONE when not placed */
+    const uint32_t *demand_of; /* per node of g, demand index or UINT32_MAX */
+    size_t ncand;
+    double limit_m;
+    cover *cv;
+    atomic_size_t next;
+    atomic_int failed;
+} work;
+
+static void *worker(void *arg)
+{
+    work *w = arg;
+    qt_search *s = NULL;
+    qt_error err;
+    uint32_t *buf = NULL;
+    size_t cap = 0;
+    qt_error_clear(&err);
+    if (qt_search_new(w->g, &s, &err) != QT_OK) {
+        atomic_store(&w->failed, 1);
+        return NULL;
+    }
+    for (;;) {
+        size_t j = atomic_fetch_add(&w->next, 1), n = 0, i, nr;
+        const uint32_t *reached;
+        qt_seed seed;
+        if (j >= w->ncand || atomic_load(&w->failed))
+            break;
+        if (w->cand_node[j] == QT_NODE_NONE)
+            continue;
+        seed.node = w->cand_node[j];
+        seed.dist_m = 0;
+        if (qt_search_run(s, &seed, 1, w->limit_m, 0, &err) != QT_OK) {
+            atomic_store(&w->failed, 1);
+            break;
+        }
+        nr = qt_search_reached(s, &reached);
+        for (i = 0; i < nr; i++) {
+            uint32_t d = w->demand_of[reached[i]];
+            if (d == UINT32_MAX || !(qt_search_dist(s, reached[i]) <= w->limit_m))
+                continue;
+            if (n == cap) {
+                size_t c2 = cap;
+                if (qt__grow((void **)&buf, &c2, n + 1, sizeof *buf) != 0) {
+                    atomic_store(&w->failed, 1);
+                    break;
+                }
+                cap = c2;
+            }
+            buf[n++] = d;
+        }
+        if (atomic_load(&w->failed))
+            break;
+        if (n) {
+            w->cv->list[j] = qt__malloc(n * sizeof *buf);
+            if (!w->cv->list[j]) {
+                atomic_store(&w->failed, 1);
+                break;
+            }
+            memcpy(w->cv->list[j], buf, n * sizeof *buf);
+        }
+        w->cv->len[j] = (uint32_t)n;
+    }
+    qt__free(buf);
+    qt_search_free(s);
+    return NULL;
+}
+
+/* ---- lazy greedy --------------------------------------------------------------- */
+
+typedef struct hent {
+    double gain;
+    uint32_t cand;
+    uint32_t round; /* the round its gain was computed in */
+} hent;
+
+static int hless(const hent *a, const hent *b)
+{
+    return a->gain < b->gain || (a->gain == b->gain && a->cand > b->cand);
+}
+
+static void sift_down(hent *h, size_t n, size_t i)
+{
+    for (;;) {
+        size_t l = 2 * i + 1, r = l + 1, m = i;
+        if (l < n && hless(&h[m], &h[l]))
+            m = l;
+        if (r < n && hless(&h[m], &h[r]))
+            m = r;
+        if (m == i)
+            return;
+        {
+            hent t = h[i];
+            h[i] = h[m];
+            h[m] = t;
+        }
+        i = m;
+    }
+}
+
+static double gain_of(const cover *cv, uint32_t j, const unsigned char *covered, const double *w)
+{
+    double g = 0;
+    uint32_t k;
+    for (k = 0; k < cv->len[j]; k++)
+        if (!covered[cv->list[j][k]])
+            g += w[cv->list[j][k]];
+    return g;
+}
+
+static qt_status greedy(const cover *cv, size_t ncand, const double *w, size_t nd, size_t k, qt_site_result *r)
+{
+    hent *h = qt__malloc((ncand + 1) * sizeof *h);
+    unsigned char *covered = qt__calloc(nd + 1, 1);
+    size_t n = 0, j;
+    uint32_t round = 0;
+    if (!h || !covered) {
+        qt__free(h);
+        qt__free(covered);
+        return QT_ENOMEM;
+    }
+    for (j = 0; j < ncand; j++)
+        if (cv->len[j]) {
+            h[n].gain = gain_of(cv, (uint32_t)j, covered, w);
+            h[n].cand = (uint32_t)j;
+            h[n].round = 0;
+            n++;
+        }
+    for (j = n / 2; j-- > 0;)
+        sift_down(h, n, j);
+    while (r->nchosen < k && n) {
+        hent top = h[0];
+        if (top.round != round) {
+            /* stale: recompute and put back (gains only fall: submodular) */
+            h[0].gain = gain_of(cv, top.cand, covered, w);
+            h[0].round = round;
+            sift_down(h, n, 0);
+            continue;
+        }
+        if (!(top.gain > 0))
+            break;
+        r->chosen[r->nchosen] = top.cand;
+        r->gain[r->nchosen] = top.gain;
+        r->nchosen++;
+        r->greedy_total += top.gain;
+        for (j = 0; j < cv->len[top.cand]; j++)
+            covered[cv->list[top.cand][j]] = 1;
+        h[0] = h[--n];
+        sift_down(h, n, 0);
+        round++;
+    }
+    qt__free(h);
+    qt__free(covered);
+    return QT_OK;
+}
+
+/* ---- exact model ------------------------------------------------------------------ */
+
+static int glpk_quiet(void *info, const char *s)
+{
+    (void)info;
+    (void)s;
+    return 1;
+}
+
+static qt_status exact(const cover *cv, size_t ncand, const double *w, size_t nd, size_t k, double tl,
+                       qt_site_result *r)
+{
+    glp_prob *lp;
+    glp_iocp parm;
+    size_t j, nnz = 0, e;
+    int *ia, *ja, ret, *col_of = qt__malloc((ncand + 1) * sizeof *col_of), ncols = 0, st;
+    double *ar;
+    struct timespec t0, t1;
+    if (!col_of)
+        return QT_ENOMEM;
+    for (j = 0; j < ncand; j++)
+        nnz += cv->len[j] + 1;
+    ia = qt__malloc((nnz + nd + 2) * sizeof *ia);
+    ja = qt__malloc((nnz + nd + 2) * sizeof *ja);
+    ar = qt__malloc((nnz + nd + 2) * sizeof *ar);
+    if (!ia || !ja || !ar) {
+        qt__free(ia);
+        qt__free(ja);
+        qt__free(ar);
+        qt__free(col_of);
+        return QT_ENOMEM;
+    }
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    glp_term_hook(glpk_quiet, NULL);
+    lp = glp_create_prob();
+    glp_set_obj_dir(lp, GLP_MAX);
+    /* rows 1..nd: y_i - Σ x_j <= 0; row nd+1: Σ x_j <= k */
+    glp_add_rows(lp, (int)nd + 1);
+    for (j = 0; j < nd; j++)
+        glp_set_row_bnds(lp, (int)j + 1, GLP_UP, 0, 0);
+    glp_set_row_bnds(lp, (int)nd + 1, GLP_UP, 0, (double)k);
+    /* columns: y_1..y_nd continuous in [0,1], then one binary x per useful candidate */
+    glp_add_cols(lp, (int)nd);
+    e = 0;
+    for (j = 0; j < nd; j++) {
+        glp_set_col_bnds(lp, (int)j + 1, GLP_DB, 0, 1);
+        glp_set_obj_coef(lp, (int)j + 1, w[j]);
+        e++;
+        ia[e] = (int)j + 1;
+        ja[e] = (int)j + 1;
+        ar[e] = 1;
+    }
+    for (j = 0; j < ncand; j++) {
+        uint32_t m;
+        col_of[j] = 0;
+        if (!cv->len[j])
+            continue;
+        ncols++;
+        col_of[j] = glp_add_cols(lp, 1);
+        glp_set_col_kind(lp, col_of[j], GLP_BV);
+        for (m = 0; m < cv->len[j]; m++) {
+            e++;
+            ia[e] = (int)cv->list[j][m] + 1;
+            ja[e] = col_of[j];
+            ar[e] = -1;
+        }
+        e++;
+        ia[e] = (int)nd + 1;
+        ja[e] = col_of[j];
+        ar[e] = 1;
+    }
+    glp_load_matrix(lp, (int)e, ia, ja, ar);
+    glp_init_iocp(&parm);
+    parm.presolve = GLP_ON;
+    parm.msg_lev = GLP_MSG_OFF;
+    parm.tm_lim = (int)(tl * 1000);
+    ret = glp_intopt(lp, &parm);
+    st = glp_mip_status(lp);
+    if ((ret == 0 || ret == GLP_ETMLIM) && (st == GLP_OPT || st == GLP_FEAS)) {
+        r->exact_status = st == GLP_OPT && ret == 0 ? 1 : 2;
+        r->exact_total = glp_mip_obj_val(lp);
+        for (j = 0; j < ncand; j++)
+            if (col_of[j] && glp_mip_col_val(lp, col_of[j]) > 0.5)
+                r->exact_chosen[r->nexact++] = j;
+    } else {
+        r->exact_status = -1;
+    }
+    (void)ncols;
+    glp_delete_prob(lp);
+    glp_term_hook(NULL, NULL);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    r->exact_seconds = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+    qt__free(ia);
+    qt__free(ja);
+    qt__free(ar);
+    qt__free(col_of);
+    return QT_OK;
+}
+
+/* ---- candidates from the network ---------------------------------------------------- */
+
+/* nodes of g within limit_m of some demand node, thinned to one per spacing cell */
+static qt_status node_candidates(const qt_graph *g, const uint32_t *dnode, size_t nd, double limit_m, double spacing,
+                                 qt_site_result *r, qt_error *err)
+{
+    qt_search *s = NULL;
+    qt_seed *seeds = qt__malloc((nd + 1) * sizeof *seeds);
+    const uint32_t *reached;
+    size_t i, n, nr, cap = 0;
+    int64_t *seen = NULL;
+    size_t nseen = 0, scap = 0;
+    qt_status st;
+    uint32_t norig = qt_graph_node_count(g);
+    double lat0 = 0;
+    if (!seeds)
+        return qt_error_set(err, QT_ENOMEM, "site", "no memory");
+    for (i = n = 0; i < nd; i++)
+        if (dnode[i] != QT_NODE_NONE) {
+            seeds[n].node = dnode[i];
+            seeds[n].dist_m = 0;
+            n++;
+        }
+    if ((st = qt_search_new(g, &s, err)) != QT_OK || (st = qt_search_run(s, seeds, n, limit_m, 0, err)) != QT_OK) {
+        qt__free(seeds);
+        qt_search_free(s);
+        return st;
+    }
+    qt__free(seeds);
+    nr = qt_search_reached(s, &reached);
+    for (i = 0; i < nr; i++) {
+        double lon, lat;
+        qt_graph_node_coord(g, reached[i], &lon, &lat);
+        lat0 += lat;
+    }
+    lat0 = nr ? lat0 / (double)nr : 0;
+    for (i = 0; i < nr; i++) {
+        double lon, lat;
+        int64_t key;
+        if (reached[i] >= norig || qt_graph_node_id(g, reached[i]) < 0)
+            continue; /* split points are homes, not sites */
+        qt_graph_node_coord(g, reached[i], &lon, &lat);
+        key = (int64_t)floor(lat * M_PER_DEG / spacing) * 100000000LL +
+              (int64_t)floor(lon * M_PER_DEG * cos(lat0 * DEG2RAD) / spacing);
+        if (qt__grow((void **)&seen, &scap, nseen + 1, sizeof *seen) != 0)
+            goto nomem;
+        seen[nseen++] = key;
+        {
+            size_t c2 = cap;
+            if (qt__grow((void **)&r->cand_lon, &c2, r->ncand + 1, sizeof *r->cand_lon) != 0)
+                goto nomem;
+            c2 = cap;
+            if (qt__grow((void **)&r->cand_lat, &c2, r->ncand + 1, sizeof *r->cand_lat) != 0)
+                goto nomem;
+            cap = c2;
+        }
+        r->cand_lon[r->ncand] = lon;
+        r->cand_lat[r->ncand] = lat;
+        r->ncand++;
+    }
+    /* thin: keep the first candidate of each cell (a hash of the cells seen) */
+    {
+        size_t m = 0;
+        unsigned char *keep = qt__calloc(r->ncand + 1, 1);
+        if (!keep)
+            goto nomem;
+        {
+            size_t hn = 1;
+            int64_t *hk;
+            while (hn < 2 * r->ncand + 2)
+                hn <<= 1;
+            hk = qt__malloc(hn * sizeof *hk);
+            if (!hk) {
+                qt__free(keep);
+                goto nomem;
+            }
+            for (i = 0; i < hn; i++)
+                hk[i] = INT64_MIN;
+            for (i = 0; i < r->ncand; i++) {
+                size_t h = (size_t)((uint64_t)seen[i] * 0x9E3779B97F4A7C15ULL >> 20) & (hn - 1);
+                while (hk[h] != INT64_MIN && hk[h] != seen[i])
+                    h = (h + 1) & (hn - 1);
+                if (hk[h] == INT64_MIN) {
+                    hk[h] = seen[i];
+                    keep[i] = 1;
+                }
+            }
+            qt__free(hk);
+        }
+        for (i = 0; i < r->ncand; i++)
+            if (keep[i]) {
+                r->cand_lon[m] = r->cand_lon[i];
+                r->cand_lat[m] = r->cand_lat[i];
+                m++;
+            }
+        r->ncand = m;
+        qt__free(keep);
+    }
+    qt__free(seen);
+    qt_search_free(s);
+    return QT_OK;
+nomem:
+    qt__free(seen);
+    qt_search_free(s);
+    return qt_error_set(err, QT_ENOMEM, "site", "no memory");
+}
+
+/* ---- the whole ---------------------------------------------------------------------------- */
+
+qt_status qt_site(const qt_site_input *in, qt_site_result **out, qt_error *err)
+{
+    const qt_analysis *a = in->analysis;
+    const qt_residence_list *res = in->residences;
+    const qt_category *cat;
+    qt_site_result *r;
+    qt_snapper *sn = NULL;
+    qt_placement *pl = NULL, *pd = NULL;
+    size_t i, nd = 0, npts;
+    uint32_t *didx = NULL, *demand_of = NULL, *cand_node = NULL;
+    double *w = NULL, *lon = NULL, *lat = NULL, limit_m, snap_max = in->snap_max_m > 0 ? in->snap_max_m : 500;
+    cover cv = {NULL, NULL};
+    qt_status st = QT_OK;
+    unsigned nth = in->threads ? in->threads : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
+    *out = NULL;
+    if (in->category >= a->ncat)
+        return qt_error_set(err, QT_EINVAL, "site", "category %u is not in the profile", in->category);
+    if (res->n != a->nres)
+        return qt_error_set(err, QT_EINVAL, "site", "the analysis is of other residences");
+    cat = qt_profile_category(in->profile, in->category);
+    limit_m = cat->ring_min * 60 * a->speed_mps;
+    r = qt__calloc(1, sizeof *r);
+    if (!r)
+        return qt_error_set(err, QT_ENOMEM, "site", "no memory");
+    /* demand: placed residences beyond the ring */
+    didx = qt__malloc((res->n + 1) * sizeof *didx);
+    w = qt__malloc((res->n + 1) * sizeof *w);
+    if (!didx || !w)
+        goto nomem;
+    for (i = 0; i < res->n; i++)
+        if (a->res_placed[i] && !(a->minutes[i * a->ncat + in->category] <= cat->ring_min)) {
+            didx[nd] = (uint32_t)i;
+            w[nd] = res->population[i];
+            r->unserved_total += w[nd];
+            nd++;
+        }
+    r->ndemand = nd;
+    if ((st = qt_snapper_new(in->graph, &sn, err)) != QT_OK)
+        goto done;
+    /* candidates */
+    if (in->ncand) {
+        r->ncand = in->ncand;
+        r->cand_lon = qt__malloc(in->ncand * sizeof *r->cand_lon);
+        r->cand_lat = qt__malloc(in->ncand * sizeof *r->cand_lat);
+        if (!r->cand_lon || !r->cand_lat)
+            goto nomem;
+        memcpy(r->cand_lon, in->cand_lon, in->ncand * sizeof *r->cand_lon);
+        memcpy(r->cand_lat, in->cand_lat, in->ncand * sizeof *r->cand_lat);
+    } else if (nd) {
+        /* network nodes near the demand: place the demand alone first */
+        uint32_t *dn;
+        lon = qt__malloc((nd + 1) * sizeof *lon);
+        lat = qt__malloc((nd + 1) * sizeof *lat);
+        if (!lon || !lat)
+            goto nomem;
+        for (i = 0; i < nd; i++) {
+            lon[i] = res->lon[didx[i]];
+            lat[i] = res->lat[didx[i]];
+        }
+        if ((st = qt_place(in->graph, sn, nd, lon, lat, snap_max, &pd, err)) != QT_OK)
+            goto done;
+        dn = pd->node;
+        if ((st = node_candidates(pd->graph, dn, nd, limit_m, in->node_spacing_m > 0 ? in->node_spacing_m : 100, r,
+                                  err)) != QT_OK)
+            goto done;
+        qt_placement_free(pd);
+        pd = NULL;
+        qt__free(lon);
+        qt__free(lat);
+        lon = lat = NULL;
+    }
+    /* place candidates and demand together */
+    npts = r->ncand + nd;
+    lon = qt__malloc((npts + 1) * sizeof *lon);
+    lat = qt__malloc((npts + 1) * sizeof *lat);
+    if (!lon || !lat)
+        goto nomem;
+    for (i = 0; i < r->ncand; i++) {
+        lon[i] = r->cand_lon[i];
+        lat[i] = r->cand_lat[i];
+    }
+    for (i = 0; i < nd; i++) {
+        lon[r->ncand + i] = res->lon[didx[i]];
+        lat[r->ncand + i] = res->lat[didx[i]];
+    }
+    if ((st = qt_place(in->graph, sn, npts, lon, lat, snap_max, &pl, err)) != QT_OK)
+        goto done;
+    demand_of = qt__malloc(((size_t)qt_graph_node_count(pl->graph) + 1) * sizeof *demand_of);
+    cand_node = qt__malloc((r->ncand + 1) * sizeof *cand_node);
+    cv.list = qt__calloc(r->ncand + 1, sizeof *cv.list);
+    cv.len = qt__calloc(r->ncand + 1, sizeof *cv.len);
+    r->chosen = qt__malloc((in->k + 1) * sizeof *r->chosen);
+    r->gain = qt__malloc((in->k + 1) * sizeof *r->gain);
+    r->exact_chosen = qt__malloc((r->ncand + 1) * sizeof *r->exact_chosen);
+    if (!demand_of || !cand_node || !cv.list || !cv.len || !r->chosen || !r->gain || !r->exact_chosen)
+        goto nomem;
+    for (i = 0; i < qt_graph_node_count(pl->graph); i++)
+        demand_of[i] = UINT32_MAX;
+    for (i = 0; i < nd; i++)
+        if (pl->node[r->ncand + i] != QT_NODE_NONE)
+            demand_of[pl->node[r->ncand + i]] = (uint32_t)i;
+    memcpy(cand_node, pl->node, r->ncand * sizeof *cand_node);
+    /* coverage of every candidate, on all cores */
+    {
+        work wk;
+        pthread_t th[64];
+        unsigned t, started = 0;
+        memset(&wk, 0, sizeof wk);
+        wk.g = pl->graph;
+        wk.cand_node = cand_node;
+        wk.demand_of = demand_of;
+        wk.ncand = r->ncand;
+        wk.limit_m = limit_m;
+        wk.cv = &cv;
+        atomic_init(&wk.next, 0);
+        atomic_init(&wk.failed, 0);
+        if (nth > 64)
+            nth = 64;
+        if (nth < 1)
+            nth = 1;
+        for (t = 1; t < nth; t++)
+            if (pthread_create(&th[t], NULL, worker, &wk) == 0)
+                started++;
+        worker(&wk);
+        for (t = 1; t <= started; t++)
+            pthread_join(th[t], NULL);
+        if (atomic_load(&wk.failed))
+            goto nomem;
+    }
+    {
+        unsigned char *seen = qt__calloc(nd + 1, 1);
+        size_t j, m;
+        if (!seen)
+            goto nomem;
+        for (j = 0; j < r->ncand; j++)
+            for (m = 0; m < cv.len[j]; m++)
+                seen[cv.list[j][m]] = 1;
+        for (i = 0; i < nd; i++)
+            if (seen[i])
+                r->reachable_total += w[i];
+        qt__free(seen);
+    }
+    if (greedy(&cv, r->ncand, w, nd, in->k, r) != QT_OK)
+        goto nomem;
+    {
+        size_t nnz = 0, j;
+        for (j = 0; j < r->ncand; j++)
+            nnz += cv.len[j];
+        if (in->exact == 1 || (in->exact < 0 && nnz <= 200000))
+            if (exact(&cv, r->ncand, w, nd, in->k, in->time_limit_s > 0 ? in->time_limit_s : 30, r) != QT_OK)
+                goto nomem;
+    }
+    goto done;
+nomem:
+    st = qt_error_set(err, QT_ENOMEM, "site", "no memory");
+done:
+    if (cv.list)
+        for (i = 0; i < r->ncand; i++)
+            qt__free(cv.list[i]);
+    qt__free(cv.list);
+    qt__free(cv.len);
+    qt__free(didx);
+    qt__free(w);
+    qt__free(lon);
+    qt__free(lat);
+    qt__free(demand_of);
+    qt__free(cand_node);
+    qt_placement_free(pl);
+    qt_placement_free(pd);
+    qt_snapper_free(sn);
+    if (st != QT_OK) {
+        qt_site_result_free(r);
+        return st;
+    }
+    *out = r;
+    return QT_OK;
+}

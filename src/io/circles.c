@@ -1,0 +1,331 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * circles.c -- circles (生活圈) and their communities, and the
+ * satisfaction survey answers counted per circle.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "base/alloc.h"
+#include "io/csv.h"
+#include "quarter/plan.h"
+
+void qt_circle_list_free(qt_circle_list *l)
+{
+    size_t i;
+    if (!l)
+        return;
+    for (i = 0; i < l->ncircles; i++)
+        qt__free(l->circle[i]);
+    for (i = 0; i < l->ncommunities; i++)
+        qt__free(l->community[i]);
+    qt__free(l->circle);
+    qt__free(l->investment);
+    qt__free(l->member_start);
+    qt__free(l->member);
+    qt__free(l->community);
+    qt__free(l->line);
+    qt__free(l);
+}
+
+int qt_circles_find_community(const qt_circle_list *l, const char *name)
+{
+    size_t i;
+    for (i = 0; i < l->ncommunities; i++)
+        if (strcmp(l->community[i], name) == 0)
+            return (int)i;
+    return -1;
+}
+
+static int find_circle(const qt_circle_list *l, const char *name)
+{
+    size_t i;
+    for (i = 0; i < l->ncircles; i++)
+        if (strcmp(l->circle[i], name) == 0)
+            return (int)i;
+    return -1;
+}
+
+typedef struct builder {
+    qt_circle_list *l;
+    size_t ccap, mcap, comcap;
+    /* rows of one circle may be spread out: members are collected as (circle, community) pairs */
+    uint32_t *pc, *pm;
+    size_t np, pcap;
+} builder;
+
+static int add_member(builder *b, uint32_t circle, const char *name, size_t len)
+{
+    qt_circle_list *l = b->l;
+    char buf[512];
+    int k;
+    size_t i;
+    if (!len)
+        return 0;
+    if (len >= sizeof buf)
+        len = sizeof buf - 1;
+    memcpy(buf, name, len);
+    buf[len] = '\0';
+    k = qt_circles_find_community(l, buf);
+    if (k < 0) {
+        if (qt__grow((void **)&l->community, &b->comcap, l->ncommunities + 1, sizeof *l->community) != 0 ||
+            !(l->community[l->ncommunities] = qt__strdup(buf)))
+            return -1;
+        k = (int)l->ncommunities++;
+    }
+    for (i = 0; i < b->np; i++)
+        if (b->pc[i] == circle && b->pm[i] == (uint32_t)k)
+            return 0;
+    {
+        size_t c1 = b->pcap;
+        if (qt__grow((void **)&b->pc, &c1, b->np + 1, sizeof *b->pc) != 0)
+            return -1;
+        c1 = b->pcap;
+        if (qt__grow((void **)&b->pm, &c1, b->np + 1, sizeof *b->pm) != 0)
+            return -1;
+        b->pcap = c1;
+    }
+    b->pc[b->np] = circle;
+    b->pm[b->np] = (uint32_t)k;
+    b->np++;
+    return 0;
+}
+
+/* split a list of communities at 、 ， , ; ； and white space (the ideographic space too) */
+static int add_members(builder *b, uint32_t circle, const char *s)
+{
+    static const char *const seps[] = {"、", "，", "；", "　", ",", ";", " ", "\t", "/", "|", NULL};
+    while (*s) {
+        size_t best = strlen(s), sl = 0, k;
+        for (k = 0; seps[k]; k++) {
+            const char *q = strstr(s, seps[k]);
+            if (q && (size_t)(q - s) < best) {
+                best = (size_t)(q - s);
+                sl = strlen(seps[k]);
+            }
+        }
+        if (add_member(b, circle, s, best) != 0)
+            return -1;
+        s += best + sl;
+    }
+    return 0;
+}
+
+qt_status qt_circles_read(const char *path, qt_encoding enc, qt_circle_list **out, qt_error *err)
+{
+    static const char *const c_name[] = {"circle", "name", "便民生活圈名称", "生活圈名称", "生活圈", "名称", NULL};
+    static const char *const c_com[] = {"communities", "community", "包含社区", "社区", "社区名称", NULL};
+    static const char *const c_inv[] = {"investment", "投资额", "建设改造投资额", "投资额(万元)", NULL};
+    qt__csv c;
+    builder b;
+    qt_circle_list *l;
+    int cn, cc, ci, r;
+    size_t i;
+    qt_status st;
+    *out = NULL;
+    memset(&b, 0, sizeof b);
+    st = qt__table_open(&c, path, enc, NULL, err);
+    if (st != QT_OK)
+        return st;
+    if ((st = qt__csv_pick(&c, NULL, c_name, 1, "circle name", &cn, err)) ||
+        (st = qt__csv_pick(&c, NULL, c_com, 1, "communities", &cc, err)) ||
+        (st = qt__csv_pick(&c, NULL, c_inv, 0, "investment", &ci, err))) {
+        qt__csv_close(&c);
+        return st;
+    }
+    l = b.l = qt__calloc(1, sizeof *l);
+    if (!l) {
+        qt__csv_close(&c);
+        return qt_error_set(err, QT_ENOMEM, path, "no memory");
+    }
+    while ((r = qt__csv_next(&c, err)) > 0) {
+        const char *name = qt__csv_str(&c, cn), *open, *close;
+        int k;
+        double inv;
+        if (!*name) {
+            st = qt__csv_failv(&c, cn, err, QT_EINVAL, "a circle needs a name");
+            goto fail;
+        }
+        if ((st = qt__csv_opt_double(&c, ci, &inv, err)) != QT_OK)
+            goto fail;
+        k = find_circle(l, name);
+        if (k < 0) {
+            size_t c1 = b.ccap;
+            if (qt__grow((void **)&l->circle, &c1, l->ncircles + 1, sizeof *l->circle) != 0)
+                goto nomem;
+            c1 = b.ccap;
+            if (qt__grow((void **)&l->investment, &c1, l->ncircles + 1, sizeof *l->investment) != 0)
+                goto nomem;
+            c1 = b.ccap;
+            if (qt__grow((void **)&l->line, &c1, l->ncircles + 1, sizeof *l->line) != 0)
+                goto nomem;
+            b.ccap = c1;
+            if (!(l->circle[l->ncircles] = qt__strdup(name)))
+                goto nomem;
+            l->investment[l->ncircles] = NAN;
+            l->line[l->ncircles] = c.line;
+            k = (int)l->ncircles++;
+        }
+        if (isfinite(inv))
+            l->investment[k] = isfinite(l->investment[k]) ? l->investment[k] + inv : inv;
+        /* the host community in parentheses: 大城一刻钟便民生活圈(光明社区) */
+        open = strstr(name, "(");
+        if (!open)
+            open = strstr(name, "（");
+        if (open) {
+            const char *inner = open + (*open == '(' ? 1 : strlen("（"));
+            close = strstr(inner, ")");
+            if (!close)
+                close = strstr(inner, "）");
+            if (close && close > inner && add_member(&b, (uint32_t)k, inner, (size_t)(close - inner)) != 0)
+                goto nomem;
+        }
+        if (!qt__csv_str(&c, cc)[0] && !open) {
+            st = qt__csv_failv(&c, cc, err, QT_EINVAL, "circle '%s' lists no community", name);
+            goto fail;
+        }
+        if (add_members(&b, (uint32_t)k, qt__csv_str(&c, cc)) != 0)
+            goto nomem;
+    }
+    if (r < 0) {
+        st = err ? err->code : QT_EPARSE;
+        goto fail;
+    }
+    if (!l->ncircles) {
+        st = qt_error_set(err, QT_EINVAL, path, "no circle in the file");
+        goto fail;
+    }
+    /* group members by circle, in order */
+    l->member_start = qt__calloc(l->ncircles + 1, sizeof *l->member_start);
+    l->member = qt__malloc((b.np ? b.np : 1) * sizeof *l->member);
+    if (!l->member_start || !l->member)
+        goto nomem;
+    for (i = 0; i < b.np; i++)
+        l->member_start[b.pc[i] + 1]++;
+    for (i = 0; i < l->ncircles; i++)
+        l->member_start[i + 1] += l->member_start[i];
+    {
+        size_t *fill = qt__malloc((l->ncircles ? l->ncircles : 1) * sizeof *fill);
+        if (!fill)
+            goto nomem;
+        memcpy(fill, l->member_start, l->ncircles * sizeof *fill);
+        for (i = 0; i < b.np; i++)
+            l->member[fill[b.pc[i]]++] = b.pm[i];
+        qt__free(fill);
+    }
+    qt__free(b.pc);
+    qt__free(b.pm);
+    qt__csv_close(&c);
+    *out = l;
+    return QT_OK;
+nomem:
+    st = qt_error_set(err, QT_ENOMEM, path, "no memory");
+fail:
+    qt__free(b.pc);
+    qt__free(b.pm);
+    qt__csv_close(&c);
+    qt_circle_list_free(l);
+    return st;
+}
+
+void qt_survey_free(qt_survey *s)
+{
+    if (!s)
+        return;
+    qt__free(s->answers);
+    qt__free(s->satisfied);
+    qt__free(s);
+}
+
+/* 1 satisfied, 0 not, -1 not an answer */
+static int answer(const char *s)
+{
+    static const char *const yes[] = {"1", "是", "满意", "非常满意", "基本满意", "比较满意", "yes", "y", "true", NULL};
+    static const char *const no[] = {"0", "否", "不满意", "非常不满意", "一般", "no", "n", "false", NULL};
+    size_t i;
+    for (i = 0; yes[i]; i++)
+        if (strcasecmp(s, yes[i]) == 0)
+            return 1;
+    for (i = 0; no[i]; i++)
+        if (strcasecmp(s, no[i]) == 0)
+            return 0;
+    return -1;
+}
+
+qt_status qt_survey_read(const char *path, qt_encoding enc, const qt_circle_list *circles, qt_survey **out,
+                         qt_error *err)
+{
+    static const char *const c_circle[] = {"circle", "生活圈", "便民生活圈名称", "生活圈名称", NULL};
+    static const char *const c_sat[] = {"satisfied", "满意", "是否满意", "满意度", NULL};
+    static const char *const c_score[] = {"score", "评分", "得分", NULL};
+    qt__csv c;
+    qt_survey *s;
+    int cc, cs, cg, r;
+    qt_status st;
+    *out = NULL;
+    st = qt__table_open(&c, path, enc, NULL, err);
+    if (st != QT_OK)
+        return st;
+    if ((st = qt__csv_pick(&c, NULL, c_circle, 1, "circle", &cc, err)) ||
+        (st = qt__csv_pick(&c, NULL, c_sat, 0, "satisfied", &cs, err)) ||
+        (st = qt__csv_pick(&c, NULL, c_score, 0, "score", &cg, err))) {
+        qt__csv_close(&c);
+        return st;
+    }
+    if (cs < 0 && cg < 0) {
+        qt__csv_close(&c);
+        return qt_error_set(err, QT_EPARSE, path, "no satisfied or score column");
+    }
+    s = qt__calloc(1, sizeof *s);
+    if (s) {
+        s->ncircles = circles->ncircles;
+        s->answers = qt__calloc(circles->ncircles + 1, sizeof *s->answers);
+        s->satisfied = qt__calloc(circles->ncircles + 1, sizeof *s->satisfied);
+    }
+    if (!s || !s->answers || !s->satisfied) {
+        qt__csv_close(&c);
+        qt_survey_free(s);
+        return qt_error_set(err, QT_ENOMEM, path, "no memory");
+    }
+    while ((r = qt__csv_next(&c, err)) > 0) {
+        int k = find_circle(circles, qt__csv_str(&c, cc)), a;
+        if (k < 0) {
+            st = qt__csv_failv(&c, cc, err, QT_EINVAL, "'%s' is not a circle of the circles file",
+                               qt__csv_str(&c, cc));
+            goto fail;
+        }
+        if (cs >= 0 && c.field[cs][0]) {
+            a = answer(c.field[cs]);
+            if (a < 0) {
+                st = qt__csv_failv(&c, cs, err, QT_EINVAL, "'%s' is not an answer (是/否, yes/no, 1/0, 满意/不满意)",
+                                   c.field[cs]);
+                goto fail;
+            }
+        } else {
+            double v;
+            if ((st = qt__csv_double(&c, cg, &v, err)) != QT_OK)
+                goto fail;
+            if (v < 1 || v > 5) {
+                st = qt__csv_failv(&c, cg, err, QT_EINVAL, "a score is 1 to 5, not %g", v);
+                goto fail;
+            }
+            a = v >= 4;
+        }
+        s->answers[k]++;
+        s->satisfied[k] += (uint32_t)a;
+    }
+    if (r < 0) {
+        st = err ? err->code : QT_EPARSE;
+        goto fail;
+    }
+    qt__csv_close(&c);
+    *out = s;
+    return QT_OK;
+fail:
+    qt__csv_close(&c);
+    qt_survey_free(s);
+    return st;
+}

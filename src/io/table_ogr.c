@@ -1,0 +1,313 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * table_ogr.c -- any attribute table or vector layer as a CSV: XLSX,
+ * GeoJSON, GeoPackage, Shapefile and OpenStreetMap files are read through
+ * GDAL/OGR and written, quoted, into the CSV reader's buffer, so one set of
+ * column guessing, typed access and error messages serves every format.
+ * Geometries are transformed to WGS-84 lon/lat (traditional GIS order);
+ * a polygon stands as its centroid, with its area in square metres.
+ */
+#include <gdal.h>
+#include <math.h>
+#include <ogr_api.h>
+#include <ogr_srs_api.h>
+#include <string.h>
+#include <strings.h>
+
+#include "base/alloc.h"
+#include "io/csv.h"
+
+#define DEG2RAD (3.14159265358979323846 / 180.0)
+#define EARTH_R 6371008.8
+
+typedef struct sbuf {
+    char *p;
+    size_t n, cap;
+} sbuf;
+
+static int put(sbuf *b, const char *s, size_t n)
+{
+    if (b->n + n + 1 > b->cap) {
+        size_t cap = b->cap;
+        if (qt__grow((void **)&b->p, &cap, b->n + n + 1, 1) != 0)
+            return -1;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->n, s, n);
+    b->n += n;
+    b->p[b->n] = '\0';
+    return 0;
+}
+
+/* one quoted CSV field; sep before it unless first */
+static int field(sbuf *b, const char *s, int first)
+{
+    if (!first && put(b, ",", 1))
+        return -1;
+    if (put(b, "\"", 1))
+        return -1;
+    while (*s) {
+        const char *q = strchr(s, '"');
+        size_t n = q ? (size_t)(q - s) : strlen(s);
+        if (put(b, s, n))
+            return -1;
+        if (!q)
+            break;
+        if (put(b, "\"\"", 2))
+            return -1;
+        s = q + 1;
+    }
+    return put(b, "\"", 1);
+}
+
+static int is_csv_name(const char *path)
+{
+    const char *dot = strrchr(path, '.');
+    return dot && (strcasecmp(dot, ".csv") == 0 || strcasecmp(dot, ".txt") == 0 ||
+                   strcasecmp(dot, ".tsv") == 0);
+}
+
+/* WGS-84 centroid and area (m2, polygons only) of g, already in lon/lat */
+static void geom_point(OGRGeometryH g, double *lon, double *lat, double *area)
+{
+    OGRwkbGeometryType t = wkbFlatten(OGR_G_GetGeometryType(g));
+    *lon = *lat = *area = NAN;
+    if (t == wkbPoint) {
+        *lon = OGR_G_GetX(g, 0);
+        *lat = OGR_G_GetY(g, 0);
+        return;
+    }
+    {
+        OGRGeometryH c = OGR_G_CreateGeometry(wkbPoint);
+        if (!c)
+            return;
+        if (OGR_G_Centroid(g, c) == OGRERR_NONE && !OGR_G_IsEmpty(c)) {
+            *lon = OGR_G_GetX(c, 0);
+            *lat = OGR_G_GetY(c, 0);
+        }
+        OGR_G_DestroyGeometry(c);
+    }
+    if ((t == wkbPolygon || t == wkbMultiPolygon) && isfinite(*lat)) {
+        /* degrees squared to m2 on the local plane at the centroid */
+        double k = EARTH_R * DEG2RAD;
+        *area = OGR_G_Area(g) * k * k * cos(*lat * DEG2RAD);
+    }
+}
+
+static int put_number(sbuf *b, double v, int first)
+{
+    char num[64];
+    if (!isfinite(v))
+        return field(b, "", first);
+    snprintf(num, sizeof num, "%.9g", v);
+    return field(b, num, first);
+}
+
+/* OSM: "k=v\tk=v" of every tag: the driver's own fields plus other_tags (hstore) */
+static int osm_tags(sbuf *t, OGRFeatureH f, OGRFeatureDefnH d)
+{
+    int i, nf = OGR_FD_GetFieldCount(d);
+    t->n = 0;
+    if (put(t, "", 0))
+        return -1;
+    for (i = 0; i < nf; i++) {
+        const char *name = OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(d, i));
+        const char *v;
+        if (!OGR_F_IsFieldSetAndNotNull(f, i) || strcmp(name, "osm_id") == 0 ||
+            strcmp(name, "osm_way_id") == 0)
+            continue;
+        v = OGR_F_GetFieldAsString(f, i);
+        if (strcmp(name, "other_tags") == 0) {
+            /* "k"=>"v","k2"=>"v2" with \" and \\ escapes */
+            const char *s = v;
+            while (*s == '"') {
+                int part;
+                for (part = 0; part < 2; part++) {
+                    s++; /* opening quote */
+                    while (*s && *s != '"') {
+                        if (*s == '\\' && s[1])
+                            s++;
+                        if (*s == '\t' || *s == '\n')
+                            put(t, " ", 1);
+                        else if (put(t, s, 1))
+                            return -1;
+                        s++;
+                    }
+                    if (*s == '"')
+                        s++;
+                    if (part == 0) {
+                        if (strncmp(s, "=>", 2) != 0)
+                            return 0;
+                        s += 2;
+                        if (put(t, "=", 1))
+                            return -1;
+                    }
+                }
+                if (put(t, "\t", 1))
+                    return -1;
+                if (*s == ',')
+                    s++;
+            }
+            continue;
+        }
+        if (put(t, name, strlen(name)) || put(t, "=", 1) || put(t, v, strlen(v)) || put(t, "\t", 1))
+            return -1;
+    }
+    if (t->n && t->p[t->n - 1] == '\t')
+        t->p[--t->n] = '\0';
+    return 0;
+}
+
+static OGRCoordinateTransformationH to_wgs84(OGRLayerH l)
+{
+    OGRSpatialReferenceH src = OGR_L_GetSpatialRef(l), dst;
+    OGRCoordinateTransformationH ct;
+    if (!src)
+        return NULL;
+    dst = OSRNewSpatialReference(NULL);
+    if (!dst)
+        return NULL;
+    OSRImportFromEPSG(dst, 4326);
+    OSRSetAxisMappingStrategy(dst, OAMS_TRADITIONAL_GIS_ORDER);
+    if (OSRIsSame(src, dst)) {
+        OSRDestroySpatialReference(dst);
+        return NULL;
+    }
+    {
+        OGRSpatialReferenceH s2 = OSRClone(src);
+        OSRSetAxisMappingStrategy(s2, OAMS_TRADITIONAL_GIS_ORDER);
+        ct = OCTNewCoordinateTransformation(s2, dst);
+        OSRDestroySpatialReference(s2);
+    }
+    OSRDestroySpatialReference(dst);
+    return ct;
+}
+
+qt_status qt__table_open(qt__csv *c, const char *path, qt_encoding enc, const char *layer, qt_error *err)
+{
+    GDALDatasetH ds;
+    GDALDriverH drv;
+    int osm, i, nf = 0, with_geom = 0;
+    sbuf b = {0}, tags = {0};
+    OGRLayerH want = NULL, fl;
+    OGRFeatureH f;
+    OGRCoordinateTransformationH ct = NULL;
+    qt_status st;
+
+    if (is_csv_name(path))
+        return qt__csv_open_enc(c, path, enc, err);
+    GDALAllRegister();
+    CPLPushErrorHandler(CPLQuietErrorHandler);
+    ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+    CPLPopErrorHandler();
+    if (!ds) /* not a format GDAL knows: a CSV under another name */
+        return qt__csv_open_enc(c, path, enc, err);
+    drv = GDALGetDatasetDriver(ds);
+    osm = drv && strcmp(GDALGetDriverShortName(drv), "OSM") == 0;
+    memset(c, 0, sizeof *c);
+    c->path = path;
+    c->features = 1;
+    c->encoding = QT_ENC_UTF8;
+    if (osm) {
+        if (field(&b, "osm_id", 1) || field(&b, "name", 0) || field(&b, QT__OSM_TAGS, 0))
+            goto nomem;
+        with_geom = 1;
+    } else {
+        want = layer ? GDALDatasetGetLayerByName(ds, layer) : GDALDatasetGetLayer(ds, 0);
+        if (!want) {
+            GDALClose(ds);
+            if (layer)
+                return qt_error_set(err, QT_ENOTFOUND, path, "no layer '%s'", layer);
+            return qt_error_set(err, QT_EPARSE, path, "no layer to read");
+        }
+        {
+            OGRFeatureDefnH d = OGR_L_GetLayerDefn(want);
+            nf = OGR_FD_GetFieldCount(d);
+            for (i = 0; i < nf; i++)
+                if (field(&b, OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(d, i)), i == 0))
+                    goto nomem;
+            with_geom = OGR_L_GetGeomType(want) != wkbNone;
+        }
+        ct = to_wgs84(want);
+    }
+    if (with_geom &&
+        (field(&b, QT__GEOM_LON, nf == 0 && !osm) || field(&b, QT__GEOM_LAT, 0) || field(&b, QT__GEOM_AREA, 0)))
+        goto nomem;
+    if (put(&b, "\n", 1))
+        goto nomem;
+    if (!osm)
+        OGR_L_ResetReading(want);
+    for (;;) {
+        OGRGeometryH g;
+        double lon = NAN, lat = NAN, area = NAN;
+        if (osm) {
+            f = GDALDatasetGetNextFeature(ds, &fl, NULL, NULL, NULL);
+            if (!f)
+                break;
+            if (strcmp(OGR_L_GetName(fl), "points") != 0 && strcmp(OGR_L_GetName(fl), "multipolygons") != 0) {
+                OGR_F_Destroy(f);
+                continue;
+            }
+        } else {
+            f = OGR_L_GetNextFeature(want);
+            if (!f)
+                break;
+        }
+        if (osm) {
+            OGRFeatureDefnH d = OGR_F_GetDefnRef(f);
+            int iid = OGR_FD_GetFieldIndex(d, "osm_id"), iway = OGR_FD_GetFieldIndex(d, "osm_way_id");
+            int iname = OGR_FD_GetFieldIndex(d, "name");
+            char idbuf[64] = "";
+            if (iid >= 0 && OGR_F_IsFieldSetAndNotNull(f, iid))
+                snprintf(idbuf, sizeof idbuf, "n%s", OGR_F_GetFieldAsString(f, iid));
+            else if (iway >= 0 && OGR_F_IsFieldSetAndNotNull(f, iway))
+                snprintf(idbuf, sizeof idbuf, "w%s", OGR_F_GetFieldAsString(f, iway));
+            if (strcmp(OGR_L_GetName(fl), "multipolygons") == 0 && idbuf[0] == 'n')
+                idbuf[0] = 'r'; /* multipolygons: osm_id is a relation */
+            if (osm_tags(&tags, f, d) || field(&b, idbuf, 1) ||
+                field(&b, iname >= 0 && OGR_F_IsFieldSetAndNotNull(f, iname) ? OGR_F_GetFieldAsString(f, iname) : "", 0) ||
+                field(&b, tags.p, 0)) {
+                OGR_F_Destroy(f);
+                goto nomem;
+            }
+        } else {
+            for (i = 0; i < nf; i++)
+                if (field(&b, OGR_F_IsFieldSetAndNotNull(f, i) ? OGR_F_GetFieldAsString(f, i) : "", i == 0)) {
+                    OGR_F_Destroy(f);
+                    goto nomem;
+                }
+        }
+        if (with_geom) {
+            g = OGR_F_GetGeometryRef(f);
+            if (g && ct && OGR_G_Transform(g, ct) != OGRERR_NONE)
+                g = NULL;
+            if (g && !OGR_G_IsEmpty(g))
+                geom_point(g, &lon, &lat, &area);
+            if (put_number(&b, lon, nf == 0 && !osm) || put_number(&b, lat, 0) || put_number(&b, area, 0)) {
+                OGR_F_Destroy(f);
+                goto nomem;
+            }
+        }
+        OGR_F_Destroy(f);
+        if (put(&b, "\n", 1))
+            goto nomem;
+    }
+    if (ct)
+        OCTDestroyCoordinateTransformation(ct);
+    GDALClose(ds);
+    qt__free(tags.p);
+    c->data = b.p;
+    c->len = b.n;
+    st = qt__csv_start(c, err);
+    if (st != QT_OK)
+        qt__csv_close(c);
+    return st;
+nomem:
+    if (ct)
+        OCTDestroyCoordinateTransformation(ct);
+    GDALClose(ds);
+    qt__free(b.p);
+    qt__free(tags.p);
+    memset(c, 0, sizeof *c);
+    return qt_error_set(err, QT_ENOMEM, path, "no memory");
+}

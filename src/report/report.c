@@ -1,0 +1,747 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * report.c -- an analysis as a folder of CSV, GeoJSON and Markdown files
+ * (quarter/report.h; columns in docs/analyze.md).
+ */
+#include <errno.h>
+#include <geos_c.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/alloc.h"
+#include "base/outfile.h"
+#include "quarter/report.h"
+
+#define DEG2RAD (3.14159265358979323846 / 180.0)
+#define M_PER_DEG (6371008.8 * DEG2RAD)
+
+static const char *const files[] = {"summary.md", "indicators.csv", "grades.csv", "demand.csv",
+                                    "residences.csv", "blindspots.geojson", "what-if.csv", NULL};
+
+/* ---- small writers ----------------------------------------------------------- */
+
+static void csv_field(qt__outfile *o, const char *s)
+{
+    if (strpbrk(s, ",\"\r\n")) {
+        qt__outfile_puts(o, "\"");
+        for (; *s; s++) {
+            if (*s == '"')
+                qt__outfile_puts(o, "\"");
+            qt__outfile_write(o, s, 1);
+        }
+        qt__outfile_puts(o, "\"");
+    } else {
+        qt__outfile_puts(o, s);
+    }
+}
+
+static void json_str(qt__outfile *o, const char *s)
+{
+    qt__outfile_puts(o, "\"");
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\')
+            qt__outfile_printf(o, "\\%c", *s);
+        else if ((unsigned char)*s < 0x20)
+            qt__outfile_printf(o, "\\u%04x", (unsigned char)*s);
+        else
+            qt__outfile_write(o, s, 1);
+    }
+    qt__outfile_puts(o, "\"");
+}
+
+/* a number or empty */
+static void num(qt__outfile *o, double v, int dec)
+{
+    if (isfinite(v))
+        qt__outfile_double(o, v, dec);
+}
+
+static const char *met_str(int met)
+{
+    return met < 0 ? "" : met ? "yes" : "no";
+}
+
+/* ---- indicators ----------------------------------------------------------------- */
+
+typedef struct row {
+    const char *indicator;
+    double value;
+    double target;
+    int dec;
+    char note[160];
+    int na; /* value not available: met is "n/a" */
+} row;
+
+/* the indicator rows of one area; returns the number written to rows[] */
+static size_t area_rows(const qt_analysis *a, const qt_profile *p, const qt_area_stats *s, int level, row *rows,
+                        char (*names)[48])
+{
+    const qt_targets *t = qt_profile_targets(p);
+    size_t n = 0, c;
+#define ROW(name, v, tgt, d)                                                                       \
+    do {                                                                                           \
+        memset(&rows[n], 0, sizeof rows[n]);                                                       \
+        rows[n].indicator = (name);                                                                \
+        rows[n].value = (v);                                                                       \
+        rows[n].target = (tgt);                                                                    \
+        rows[n].dec = (d);                                                                         \
+        n++;                                                                                       \
+    } while (0)
+    ROW("population", s->population, NAN, 0);
+    ROW("households", s->households, NAN, 0);
+    ROW("residences", s->residences, NAN, 0);
+    ROW("residents_all_basic", s->all_basic, t->residents_all_basic, 4);
+    snprintf(rows[n - 1].note, sizeof rows[n - 1].note, "every required basic 业态 within its ring");
+    for (c = 0; c < a->ncat; c++) {
+        const qt_category *k = qt_profile_category(p, c);
+        snprintf(names[c], sizeof names[c], "coverage_%s", k->code);
+        ROW(names[c], s->coverage[c], t->category_coverage, 4);
+        snprintf(rows[n - 1].note, sizeof rows[n - 1].note, "%s within %.0f min; %.0f residents beyond", k->zh,
+                 k->ring_min, s->unserved[c]);
+    }
+    ROW("basic_present", s->basic_present, s->basic_required, 0);
+    snprintf(rows[n - 1].note, sizeof rows[n - 1].note, "of %d required basic 业态, each reaching %.0f%% of residents",
+             s->basic_required, 100 * t->present_share);
+    ROW("quality_present", s->quality_present, NAN, 0);
+    snprintf(rows[n - 1].note, sizeof rows[n - 1].note, "of %d quality 业态", s->quality_total);
+    if (level > 0) {
+        ROW("communities_covered", s->communities ? (double)s->communities_covered / s->communities : NAN,
+            t->communities_covered, 4);
+        snprintf(rows[n - 1].note, sizeof rows[n - 1].note, "%u of %u communities", s->communities_covered,
+                 s->communities);
+    }
+    ROW("outlets", s->outlets, NAN, 0);
+    ROW("outlets_per_10k", s->population > 0 ? s->outlets / s->population * 1e4 : NAN, t->outlets_per_10k, 2);
+    ROW("chain_share", s->outlets ? (double)s->chain_outlets / s->outlets : NAN, t->chain_share, 4);
+    if (!a->chain_known) {
+        rows[n - 1].na = 1;
+        snprintf(rows[n - 1].note, sizeof rows[n - 1].note, "no brand or chain column in the outlets");
+    } else {
+        snprintf(rows[n - 1].note, sizeof rows[n - 1].note, "%u of %u outlets", s->chain_outlets, s->outlets);
+    }
+    ROW("floor_area_share", s->residential_area > 0 && s->outlets_with_area ? s->outlet_area / s->residential_area : NAN,
+        t->floor_area_share, 4);
+    if (!a->area_known) {
+        rows[n - 1].na = 1;
+        snprintf(rows[n - 1].note, sizeof rows[n - 1].note, "no floor area column in the outlets");
+    } else {
+        snprintf(rows[n - 1].note, sizeof rows[n - 1].note, "%.0f m2 of %u outlets / %.0f m2 residential",
+                 s->outlet_area, s->outlets_with_area, s->residential_area);
+    }
+    ROW("area_per_100_households", s->households > 0 && s->outlets_with_area ? s->outlet_area / s->households * 100 : NAN,
+        t->area_per_100_households, 1);
+    if (!a->area_known) {
+        rows[n - 1].na = 1;
+        snprintf(rows[n - 1].note, sizeof rows[n - 1].note, "no floor area column in the outlets");
+    }
+    if (level > 0) {
+        double v = s->survey_answers ? (double)s->survey_satisfied / s->survey_answers : NAN;
+        ROW("satisfaction", v, t->satisfaction, 4);
+        if (s->survey_answers < t->survey_min_samples) {
+            rows[n - 1].na = 1;
+            snprintf(rows[n - 1].note, sizeof rows[n - 1].note, "n = %u < %.0f, not yet valid", s->survey_answers,
+                     t->survey_min_samples);
+        } else {
+            snprintf(rows[n - 1].note, sizeof rows[n - 1].note, "n = %u", s->survey_answers);
+        }
+    }
+    ROW("staff", a->staff_known ? s->staff : NAN, NAN, 0);
+    if (!a->staff_known)
+        rows[n - 1].na = 1;
+    else
+        snprintf(rows[n - 1].note, sizeof rows[n - 1].note, "of %u outlets that say", s->outlets_with_staff);
+    if (level > 0) {
+        ROW("investment", s->investment, NAN, 1);
+        snprintf(rows[n - 1].note, sizeof rows[n - 1].note, "万元");
+    }
+#undef ROW
+    return n;
+}
+
+#define MAX_ROWS(ncat) (24 + (ncat))
+
+static void write_area(qt__outfile *o, const qt_analysis *a, const qt_profile *p, const char *level, int lv,
+                       const char *name, const qt_area_stats *s, row *rows, char (*names)[48])
+{
+    size_t n = area_rows(a, p, s, lv, rows, names), i;
+    for (i = 0; i < n; i++) {
+        const row *r = &rows[i];
+        qt__outfile_printf(o, "%s,", level);
+        csv_field(o, name);
+        qt__outfile_printf(o, ",%s,", r->indicator);
+        num(o, r->value, r->dec);
+        qt__outfile_puts(o, ",");
+        num(o, r->target, r->dec);
+        qt__outfile_printf(o, ",%s,", r->na ? "n/a" : met_str(qt_target_met(r->value, r->target)));
+        csv_field(o, r->note);
+        qt__outfile_puts(o, "\n");
+    }
+}
+
+static qt_status write_indicators(const qt_analysis *a, const qt_profile *p, const char *path, qt_error *err)
+{
+    qt__outfile o;
+    size_t i;
+    row *rows = qt__malloc(MAX_ROWS(a->ncat) * sizeof *rows);
+    char(*names)[48] = qt__malloc((a->ncat + 1) * sizeof *names);
+    qt_status st;
+    if (!rows || !names) {
+        qt__free(rows);
+        qt__free(names);
+        return qt_error_set(err, QT_ENOMEM, path, "no memory");
+    }
+    if ((st = qt__outfile_open(&o, path, err)) != QT_OK) {
+        qt__free(rows);
+        qt__free(names);
+        return st;
+    }
+    qt__outfile_puts(&o, "level,area,indicator,value,target,met,note\n");
+    write_area(&o, a, p, "city", 2, "全市", &a->city, rows, names);
+    for (i = 0; i < a->ncircles; i++)
+        write_area(&o, a, p, "circle", 1, a->circle[i], &a->circles_stats[i], rows, names);
+    for (i = 0; i < a->ncommunities; i++)
+        write_area(&o, a, p, "community", 0, a->community[i], &a->communities_stats[i], rows, names);
+    qt__free(rows);
+    qt__free(names);
+    return qt__outfile_commit(&o, err);
+}
+
+static qt_status write_whatif(const qt_analysis *a, const qt_profile *p, const char *path, qt_error *err)
+{
+    const qt_analysis *b = a->before;
+    qt__outfile o;
+    size_t i, k, n1, n2;
+    row *r1 = qt__malloc(MAX_ROWS(a->ncat) * sizeof *r1), *r2 = qt__malloc(MAX_ROWS(a->ncat) * sizeof *r2);
+    char(*names)[48] = qt__malloc((a->ncat + 1) * sizeof *names);
+    qt_status st = QT_OK;
+    if (!r1 || !r2 || !names) {
+        st = qt_error_set(err, QT_ENOMEM, path, "no memory");
+        goto done;
+    }
+    if ((st = qt__outfile_open(&o, path, err)) != QT_OK)
+        goto done;
+    qt__outfile_puts(&o, "level,area,indicator,before,after,change,target,met_before,met_after\n");
+    for (i = 0; i < 1 + a->ncircles + a->ncommunities; i++) {
+        const char *level = i == 0 ? "city" : i <= a->ncircles ? "circle" : "community";
+        int lv = i == 0 ? 2 : i <= a->ncircles ? 1 : 0;
+        const char *name = i == 0 ? "全市" : i <= a->ncircles ? a->circle[i - 1] : a->community[i - 1 - a->ncircles];
+        const qt_area_stats *sa = i == 0 ? &a->city : i <= a->ncircles ? &a->circles_stats[i - 1]
+                                                                        : &a->communities_stats[i - 1 - a->ncircles];
+        const qt_area_stats *sb = i == 0 ? &b->city : i <= a->ncircles ? &b->circles_stats[i - 1]
+                                                                        : &b->communities_stats[i - 1 - a->ncircles];
+        n1 = area_rows(b, p, sb, lv, r1, names);
+        n2 = area_rows(a, p, sa, lv, r2, names);
+        for (k = 0; k < n1 && k < n2; k++) {
+            double d = r2[k].value - r1[k].value;
+            if (!(fabs(d) > 1e-12))
+                continue; /* only what changes */
+            qt__outfile_printf(&o, "%s,", level);
+            csv_field(&o, name);
+            qt__outfile_printf(&o, ",%s,", r2[k].indicator);
+            num(&o, r1[k].value, r2[k].dec);
+            qt__outfile_puts(&o, ",");
+            num(&o, r2[k].value, r2[k].dec);
+            qt__outfile_puts(&o, ",");
+            if (d > 0)
+                qt__outfile_puts(&o, "+");
+            num(&o, d, r2[k].dec);
+            qt__outfile_puts(&o, ",");
+            num(&o, r2[k].target, r2[k].dec);
+            qt__outfile_printf(&o, ",%s,%s\n", r1[k].na ? "n/a" : met_str(qt_target_met(r1[k].value, r1[k].target)),
+                               r2[k].na ? "n/a" : met_str(qt_target_met(r2[k].value, r2[k].target)));
+        }
+    }
+    st = qt__outfile_commit(&o, err);
+done:
+    qt__free(r1);
+    qt__free(r2);
+    qt__free(names);
+    return st;
+}
+
+/* ---- grades and the 需求清单 -------------------------------------------------------- */
+
+static const char *grade_name(const qt_profile *p, int g)
+{
+    return g >= 0 ? qt_profile_grade(p, (size_t)g)->name : "未达标";
+}
+
+static qt_status write_grades(const qt_analysis *a, const qt_profile *p, const char *path, qt_error *err)
+{
+    qt__outfile o;
+    size_t i;
+    qt_status st = qt__outfile_open(&o, path, err);
+    if (st != QT_OK)
+        return st;
+    qt__outfile_puts(&o, "circle,grade,population,residents_all_basic,basic_present,quality_present,reasons\n");
+    for (i = 0; i <= a->ncircles; i++) {
+        const qt_area_stats *s = i < a->ncircles ? &a->circles_stats[i] : &a->city;
+        csv_field(&o, i < a->ncircles ? a->circle[i] : "全市");
+        qt__outfile_puts(&o, ",");
+        csv_field(&o, grade_name(p, s->grade));
+        qt__outfile_puts(&o, ",");
+        num(&o, s->population, 0);
+        qt__outfile_puts(&o, ",");
+        num(&o, s->all_basic, 4);
+        qt__outfile_printf(&o, ",%d,%d,", s->basic_present, s->quality_present);
+        csv_field(&o, s->reasons ? s->reasons : "");
+        qt__outfile_puts(&o, "\n");
+    }
+    return qt__outfile_commit(&o, err);
+}
+
+typedef struct need {
+    size_t cat;
+    double unserved, coverage;
+} need;
+
+static int by_unserved(const void *x, const void *y)
+{
+    const need *a = x, *b = y;
+    if (a->unserved != b->unserved)
+        return a->unserved < b->unserved ? 1 : -1;
+    return a->cat < b->cat ? -1 : a->cat > b->cat;
+}
+
+/* the 业态 an area lacks, most unserved residents first; returns how many */
+static size_t needs_of(const qt_analysis *a, const qt_profile *p, const qt_area_stats *s, need *out)
+{
+    size_t c, n = 0;
+    (void)p;
+    for (c = 0; c < a->ncat; c++)
+        if (s->unserved[c] > 0) {
+            out[n].cat = c;
+            out[n].unserved = s->unserved[c];
+            out[n].coverage = s->coverage[c];
+            n++;
+        }
+    qsort(out, n, sizeof *out, by_unserved);
+    return n;
+}
+
+static qt_status write_demand(const qt_analysis *a, const qt_profile *p, const char *path, qt_error *err)
+{
+    const qt_targets *t = qt_profile_targets(p);
+    qt__outfile o;
+    size_t i, k, n;
+    need *nd = qt__malloc((a->ncat + 1) * sizeof *nd);
+    qt_status st;
+    if (!nd)
+        return qt_error_set(err, QT_ENOMEM, path, "no memory");
+    if ((st = qt__outfile_open(&o, path, err)) != QT_OK) {
+        qt__free(nd);
+        return st;
+    }
+    qt__outfile_puts(&o, "circle,rank,category,zh,class,ring_min,status,coverage,unserved_population\n");
+    for (i = 0; i < (a->ncircles ? a->ncircles : 1); i++) {
+        const qt_area_stats *s = a->ncircles ? &a->circles_stats[i] : &a->city;
+        n = needs_of(a, p, s, nd);
+        for (k = 0; k < n; k++) {
+            const qt_category *c = qt_profile_category(p, nd[k].cat);
+            csv_field(&o, a->ncircles ? a->circle[i] : "全市");
+            qt__outfile_printf(&o, ",%zu,%s,%s,%s,%.0f,%s,", k + 1, c->code, c->zh,
+                               c->cls == QT_CLASS_BASIC ? "basic" : "quality", c->ring_min,
+                               nd[k].coverage >= t->present_share ? "partial" : "missing");
+            num(&o, nd[k].coverage, 4);
+            qt__outfile_puts(&o, ",");
+            num(&o, nd[k].unserved, 0);
+            qt__outfile_puts(&o, "\n");
+        }
+    }
+    qt__free(nd);
+    return qt__outfile_commit(&o, err);
+}
+
+/* ---- residences -------------------------------------------------------------------- */
+
+static uint32_t *residence_circles(const qt_analysis *a)
+{
+    uint32_t *of = qt__malloc((a->ncommunities + 1) * sizeof *of), *rc;
+    size_t i, k;
+    if (!of)
+        return NULL;
+    for (k = 0; k < a->ncommunities; k++)
+        of[k] = UINT32_MAX;
+    for (i = a->ncircles; i-- > 0;) /* the first circle that names a community wins */
+        for (k = a->circle_start[i]; k < a->circle_start[i + 1]; k++)
+            of[a->circle_member[k]] = (uint32_t)i;
+    rc = qt__malloc((a->nres + 1) * sizeof *rc);
+    if (rc)
+        for (i = 0; i < a->nres; i++)
+            rc[i] = a->res_community[i] == UINT32_MAX ? UINT32_MAX : of[a->res_community[i]];
+    qt__free(of);
+    return rc;
+}
+
+static qt_status write_residences(const qt_analysis *a, const qt_analysis_input *in, const uint32_t *rc,
+                                  const char *path, qt_error *err)
+{
+    static const char *const src[] = {"given", "households (estimate)", "floor area (estimate)"};
+    const qt_residence_list *r = in->residences;
+    const qt_profile *p = in->profile;
+    qt__outfile o;
+    size_t i, c;
+    qt_status st = qt__outfile_open(&o, path, err);
+    if (st != QT_OK)
+        return st;
+    qt__outfile_puts(&o, "id,community,circle,lon,lat,population,households,population_source,placed");
+    for (c = 0; c < a->ncat; c++)
+        qt__outfile_printf(&o, ",%s_min", qt_profile_category(p, c)->code);
+    qt__outfile_puts(&o, ",all_basic\n");
+    for (i = 0; i < r->n; i++) {
+        int all = 1;
+        csv_field(&o, r->id[i]);
+        qt__outfile_puts(&o, ",");
+        csv_field(&o, a->res_community[i] == UINT32_MAX ? "" : a->community[a->res_community[i]]);
+        qt__outfile_puts(&o, ",");
+        csv_field(&o, rc[i] == UINT32_MAX ? "" : a->circle[rc[i]]);
+        qt__outfile_printf(&o, ",%.7f,%.7f,", r->lon[i], r->lat[i]);
+        qt__outfile_double(&o, r->population[i], 1);
+        qt__outfile_puts(&o, ",");
+        qt__outfile_double(&o, r->households[i], 1);
+        qt__outfile_printf(&o, ",%s,%d", src[r->source[i] < 3 ? r->source[i] : 0], a->res_placed[i]);
+        for (c = 0; c < a->ncat; c++) {
+            const qt_category *k = qt_profile_category(p, c);
+            float m = a->minutes[i * a->ncat + c];
+            qt__outfile_puts(&o, ",");
+            if (isfinite(m))
+                qt__outfile_double(&o, m, 1);
+            if (k->cls == QT_CLASS_BASIC && k->required && !(m <= k->ring_min))
+                all = 0;
+        }
+        qt__outfile_printf(&o, ",%s\n", a->res_placed[i] && all ? "yes" : "no");
+    }
+    return qt__outfile_commit(&o, err);
+}
+
+/* ---- 盲区 ------------------------------------------------------------------------------ */
+
+static int cmp_i64(const void *x, const void *y)
+{
+    int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
+    return a < b ? -1 : a > b;
+}
+
+static void geos_quiet(const char *fmt, ...)
+{
+    (void)fmt;
+}
+
+static qt_status write_blindspots(const qt_analysis *a, const qt_analysis_input *in, const uint32_t *rc,
+                                  double cell_m, const char *path, qt_error *err)
+{
+    const qt_residence_list *r = in->residences;
+    const qt_profile *p = in->profile;
+    size_t ngroups = a->ncircles ? a->ncircles : 1, g, i, c, nf = 0;
+    size_t *start = qt__calloc(ngroups + 2, sizeof *start), *idx = qt__malloc((r->n + 1) * sizeof *idx);
+    int64_t *cells = qt__malloc((r->n + 1) * sizeof *cells);
+    double lat0 = 0, lon0 = 180, latmin = 90, dlon, dlat;
+    GEOSContextHandle_t h = NULL;
+    GEOSGeoJSONWriter *w = NULL;
+    qt__outfile o;
+    int opened = 0;
+    qt_status st = QT_OK;
+    if (!start || !idx || !cells)
+        goto nomem;
+    for (i = 0; i < r->n; i++) {
+        lat0 += r->lat[i];
+        if (r->lon[i] < lon0)
+            lon0 = r->lon[i];
+        if (r->lat[i] < latmin)
+            latmin = r->lat[i];
+    }
+    lat0 = r->n ? lat0 / (double)r->n : 0;
+    dlat = cell_m / M_PER_DEG;
+    dlon = cell_m / (M_PER_DEG * cos(lat0 * DEG2RAD));
+    lon0 = floor(lon0 / dlon) * dlon;
+    latmin = floor(latmin / dlat) * dlat;
+    /* residences grouped by circle (all in one group without circles) */
+    for (i = 0; i < r->n; i++) {
+        size_t gi = a->ncircles ? rc[i] : 0;
+        if (gi != UINT32_MAX && a->res_placed[i])
+            start[gi + 1]++;
+    }
+    for (g = 0; g < ngroups; g++)
+        start[g + 1] += start[g];
+    {
+        size_t *fill = qt__malloc((ngroups + 1) * sizeof *fill);
+        if (!fill)
+            goto nomem;
+        memcpy(fill, start, ngroups * sizeof *fill);
+        for (i = 0; i < r->n; i++) {
+            size_t gi = a->ncircles ? rc[i] : 0;
+            if (gi != UINT32_MAX && a->res_placed[i])
+                idx[fill[gi]++] = i;
+        }
+        qt__free(fill);
+    }
+    h = GEOS_init_r();
+    if (!h)
+        goto nomem;
+    GEOSContext_setNoticeHandler_r(h, geos_quiet);
+    GEOSContext_setErrorHandler_r(h, geos_quiet);
+    w = GEOSGeoJSONWriter_create_r(h);
+    if (!w)
+        goto nomem;
+    if ((st = qt__outfile_open(&o, path, err)) != QT_OK)
+        goto done;
+    opened = 1;
+    qt__outfile_printf(&o, "{\"type\":\"FeatureCollection\",\"name\":\"blindspots\",\"cell_m\":%.0f,\"features\":[",
+                       cell_m);
+    for (g = 0; g < ngroups; g++) {
+        for (c = 0; c < a->ncat; c++) {
+            const qt_category *k = qt_profile_category(p, c);
+            size_t n = 0, m, j;
+            double pop = 0;
+            GEOSGeometry **polys, *coll, *u;
+            char *gj;
+            for (j = start[g]; j < start[g + 1]; j++) {
+                size_t ri = idx[j];
+                if (a->minutes[ri * a->ncat + c] <= k->ring_min)
+                    continue;
+                pop += r->population[ri];
+                cells[n++] = (int64_t)floor((r->lat[ri] - latmin) / dlat) * 1000000 +
+                             (int64_t)floor((r->lon[ri] - lon0) / dlon);
+            }
+            if (!n)
+                continue;
+            qsort(cells, n, sizeof *cells, cmp_i64);
+            for (i = 1, m = 1; i < n; i++)
+                if (cells[i] != cells[m - 1])
+                    cells[m++] = cells[i];
+            polys = qt__malloc(m * sizeof *polys);
+            if (!polys)
+                goto nomem;
+            for (i = 0; i < m; i++) {
+                int64_t cy = cells[i] / 1000000, cx = cells[i] % 1000000;
+                double x0 = lon0 + (double)cx * dlon, y0 = latmin + (double)cy * dlat;
+                polys[i] = GEOSGeom_createRectangle_r(h, x0, y0, x0 + dlon, y0 + dlat);
+                if (!polys[i]) {
+                    while (i-- > 0)
+                        GEOSGeom_destroy_r(h, polys[i]);
+                    qt__free(polys);
+                    goto nomem;
+                }
+            }
+            coll = GEOSGeom_createCollection_r(h, GEOS_MULTIPOLYGON, polys, (unsigned)m);
+            qt__free(polys);
+            if (!coll)
+                goto nomem;
+            u = GEOSCoverageUnion_r(h, coll);
+            GEOSGeom_destroy_r(h, coll);
+            if (!u)
+                goto nomem;
+            gj = GEOSGeoJSONWriter_writeGeometry_r(h, w, u, -1);
+            GEOSGeom_destroy_r(h, u);
+            if (!gj)
+                goto nomem;
+            qt__outfile_printf(&o, "%s\n{\"type\":\"Feature\",\"properties\":{\"circle\":", nf++ ? "," : "");
+            json_str(&o, a->ncircles ? a->circle[g] : "全市");
+            qt__outfile_printf(&o, ",\"category\":\"%s\",\"zh\":", k->code);
+            json_str(&o, k->zh);
+            qt__outfile_printf(&o, ",\"class\":\"%s\",\"ring_min\":%.0f,\"unserved_population\":%.0f,\"cells\":%zu},"
+                                   "\"geometry\":%s}",
+                               k->cls == QT_CLASS_BASIC ? "basic" : "quality", k->ring_min, pop, m, gj);
+            GEOSFree_r(h, gj);
+        }
+    }
+    qt__outfile_puts(&o, "\n]}\n");
+    opened = 0;
+    st = qt__outfile_commit(&o, err);
+    goto done;
+nomem:
+    st = qt_error_set(err, QT_ENOMEM, path, "no memory");
+done:
+    if (opened)
+        qt__outfile_abort(&o);
+    if (w)
+        GEOSGeoJSONWriter_destroy_r(h, w);
+    if (h)
+        GEOS_finish_r(h);
+    qt__free(start);
+    qt__free(idx);
+    qt__free(cells);
+    return st;
+}
+
+/* ---- summary.md ------------------------------------------------------------------------ */
+
+static qt_status write_summary(const qt_analysis *a, const qt_analysis_input *in, const qt_report_meta *m,
+                               const char *path, qt_error *err)
+{
+    const qt_profile *p = in->profile;
+    const qt_targets *t = qt_profile_targets(p);
+    const qt_area_stats *s = &a->city;
+    qt__outfile o;
+    size_t i, k, n;
+    need *nd = qt__malloc((a->ncat + 1) * sizeof *nd);
+    qt_status st;
+    if (!nd)
+        return qt_error_set(err, QT_ENOMEM, path, "no memory");
+    if ((st = qt__outfile_open(&o, path, err)) != QT_OK) {
+        qt__free(nd);
+        return st;
+    }
+    qt__outfile_printf(&o, "# 一刻钟便民生活圈 analysis: %s\n\n", m->project ? m->project : "");
+    qt__outfile_printf(&o, "Profile %s; walking %.1f km/h (%s)%s%s.\n\n", qt_profile_name(p), a->speed_mps * 3.6,
+                       m->speed ? m->speed : "default", m->at ? "; outlets open at " : "", m->at ? m->at : "");
+    qt__outfile_printf(&o, "- Residences: %zu (%zu too far from a street, left out); population %.0f",
+                       in->residences->n, a->residences_unplaced, s->population);
+    if (in->residences->nestimated)
+        qt__outfile_printf(&o, " (**an estimate** for %zu residences: from households or floor area, "
+                               "see residences.csv population_source)",
+                           in->residences->nestimated);
+    qt__outfile_printf(&o, ".\n- Outlets counted: %zu of %zu (%zu not a 业态 of the profile, %zu too far from a street",
+                       a->outlets_used, in->outlets->n, a->outlets_unclassified, a->outlets_unplaced);
+    if (m->at)
+        qt__outfile_printf(&o, ", %zu closed at %s, %zu with unknown hours counted as open", a->outlets_closed, m->at,
+                           a->outlets_hours_unknown);
+    qt__outfile_puts(&o, ").\n");
+    if (a->before)
+        qt__outfile_printf(&o, "- What-if: %zu hypothetical outlets added; what-if.csv compares every indicator.\n",
+                           a->outlets_used - a->before->outlets_used);
+    for (i = 0; i < m->nwarnings; i++)
+        qt__outfile_printf(&o, "- **Warning:** %s\n", m->warnings[i]);
+    qt__outfile_printf(&o, "\n## City: %s\n\n%s\n\n", grade_name(p, s->grade), s->reasons ? s->reasons : "");
+    qt__outfile_printf(&o, "- Residents with every basic 业态 in reach: %.1f%% (target %.0f%%)\n", 100 * s->all_basic,
+                       100 * t->residents_all_basic);
+    qt__outfile_printf(&o, "- Communities covered: %u of %u (target %.0f%%)\n", s->communities_covered, s->communities,
+                       100 * t->communities_covered);
+    if (a->chain_known && s->outlets)
+        qt__outfile_printf(&o, "- Chain share: %.1f%% (target %.0f%%)\n", 100.0 * s->chain_outlets / s->outlets,
+                           100 * t->chain_share);
+    n = needs_of(a, p, s, nd);
+    qt__outfile_puts(&o, "\n| 业态 | ring | coverage | residents beyond |\n|---|---|---|---|\n");
+    for (k = 0; k < a->ncat; k++) {
+        const qt_category *c = qt_profile_category(p, k);
+        qt__outfile_printf(&o, "| %s %s | %.0f min | %.1f%% | %.0f |\n", c->code, c->zh, c->ring_min,
+                           100 * s->coverage[k], s->unserved[k]);
+    }
+    if (a->ncircles) {
+        qt__outfile_puts(&o, "\n## Circles\n\n| circle | grade | population | all basic | basic | quality | reasons |\n"
+                             "|---|---|---|---|---|---|---|\n");
+        for (i = 0; i < a->ncircles; i++) {
+            const qt_area_stats *cs = &a->circles_stats[i];
+            qt__outfile_printf(&o, "| %s | %s | %.0f | %.1f%% | %d/%d | %d/%d | %s |\n", a->circle[i],
+                               grade_name(p, cs->grade), cs->population, 100 * cs->all_basic, cs->basic_present,
+                               cs->basic_required, cs->quality_present, cs->quality_total,
+                               cs->reasons ? cs->reasons : "");
+        }
+    }
+    (void)n;
+    qt__outfile_puts(&o, "\n## Files\n\n- indicators.csv: every indicator of the city, each circle and community, "
+                         "with its target and whether it is met\n- grades.csv: each circle's grade and why\n"
+                         "- demand.csv: 需求清单, the 业态 each circle lacks, most unserved residents first\n"
+                         "- residences.csv: minutes from each residence to the nearest outlet of each 业态\n"
+                         "- blindspots.geojson: 盲区, where the unserved residents live, per circle and 业态\n");
+    if (a->before)
+        qt__outfile_puts(&o, "- what-if.csv: indicators before and after the hypothetical outlets\n");
+    qt__free(nd);
+    return qt__outfile_commit(&o, err);
+}
+
+/* ---- the folder -------------------------------------------------------------------------- */
+
+static char *join(const char *dir, const char *name)
+{
+    size_t n = strlen(dir) + strlen(name) + 2;
+    char *s = qt__malloc(n);
+    if (s)
+        snprintf(s, n, "%s/%s", dir, name);
+    return s;
+}
+
+static void remove_folder(const char *dir)
+{
+    size_t i;
+    for (i = 0; files[i]; i++) {
+        char *f = join(dir, files[i]);
+        if (f)
+            unlink(f);
+        qt__free(f);
+    }
+    rmdir(dir);
+}
+
+qt_status qt_report_write(const qt_analysis *a, const qt_analysis_input *in, const qt_report_meta *meta,
+                          const char *dir, qt_error *err)
+{
+    struct stat sb;
+    char *tmp = NULL, *old = NULL, *f = NULL;
+    uint32_t *rc = NULL;
+    qt_status st = QT_OK;
+    int exists = stat(dir, &sb) == 0;
+    size_t n = strlen(dir) + 16;
+    if (exists) {
+        char *sm = join(dir, "summary.md");
+        struct stat s2;
+        int ours = sm && stat(sm, &s2) == 0;
+        qt__free(sm);
+        if (!S_ISDIR(sb.st_mode) || !ours)
+            return qt_error_set(err, QT_ECONFLICT, dir,
+                                "exists and is not an analysis folder (no summary.md): choose another --out");
+    }
+    tmp = qt__malloc(n);
+    old = qt__malloc(n);
+    rc = residence_circles(a);
+    if (!tmp || !old || !rc) {
+        st = qt_error_set(err, QT_ENOMEM, dir, "no memory");
+        goto done;
+    }
+    snprintf(tmp, n, "%s.partial", dir);
+    snprintf(old, n, "%s.old", dir);
+    remove_folder(tmp); /* a leftover of a run that was killed */
+    if (mkdir(tmp, 0777) != 0) {
+        st = qt_error_set(err, QT_EIO, tmp, "cannot create: %s", strerror(errno));
+        goto done;
+    }
+#define WRITE(name, call)                                                                          \
+    do {                                                                                           \
+        qt__free(f);                                                                               \
+        if (!(f = join(tmp, name))) {                                                              \
+            st = qt_error_set(err, QT_ENOMEM, dir, "no memory");                                   \
+            goto fail;                                                                             \
+        }                                                                                          \
+        if ((st = (call)) != QT_OK)                                                                \
+            goto fail;                                                                             \
+    } while (0)
+    WRITE("indicators.csv", write_indicators(a, in->profile, f, err));
+    WRITE("grades.csv", write_grades(a, in->profile, f, err));
+    WRITE("demand.csv", write_demand(a, in->profile, f, err));
+    WRITE("residences.csv", write_residences(a, in, rc, f, err));
+    WRITE("blindspots.geojson",
+          write_blindspots(a, in, rc, meta->blind_cell_m > 0 ? meta->blind_cell_m : 100, f, err));
+    if (a->before)
+        WRITE("what-if.csv", write_whatif(a, in->profile, f, err));
+    WRITE("summary.md", write_summary(a, in, meta, f, err));
+#undef WRITE
+    if (exists) {
+        remove_folder(old);
+        if (rename(dir, old) != 0) {
+            st = qt_error_set(err, QT_EIO, dir, "cannot move the previous analysis aside: %s", strerror(errno));
+            goto fail;
+        }
+    }
+    if (rename(tmp, dir) != 0) {
+        st = qt_error_set(err, QT_EIO, dir, "cannot rename %s into place: %s", tmp, strerror(errno));
+        if (exists)
+            rename(old, dir);
+        goto fail;
+    }
+    if (exists)
+        remove_folder(old);
+    goto done;
+fail:
+    remove_folder(tmp);
+done:
+    qt__free(f);
+    qt__free(tmp);
+    qt__free(old);
+    qt__free(rc);
+    return st;
+}
