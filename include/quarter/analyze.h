@@ -99,8 +99,11 @@ typedef struct qt_analysis {
     /* what went in */
     size_t outlets_used, outlets_closed, outlets_hours_unknown, outlets_unplaced, outlets_unclassified;
     size_t residences_unplaced;
-    double outlets_far_share, outlets_far_share_gcj; /* share > 200 m from a street: as given, as if GCJ-02 */
-    double residences_far_share, residences_far_share_gcj;
+    /* coordinate-system checks: the share of points more than 200 m from a
+       street, and the median distance to a street, as given and as if the
+       coordinates were GCJ-02 (NAN when not measured) */
+    double outlets_far_share, outlets_far_share_gcj, outlets_median_m, outlets_median_m_gcj;
+    double residences_far_share, residences_far_share_gcj, residences_median_m, residences_median_m_gcj;
     int chain_known, area_known, staff_known;
     struct qt_analysis *before; /* what-if: the baseline without the added outlets; NULL otherwise */
 } qt_analysis;

@@ -40,9 +40,6 @@ QT_API qt_status qt_place(const qt_graph *g, const qt_snapper *sn, size_t n, con
                           const double *lat, double max_m, qt_placement **out, qt_error *err);
 QT_API void qt_placement_free(qt_placement *p);
 
-/** Share of points 0..n-1 of p whose leg is longer than m (0 when n is 0). */
-QT_API double qt_placement_far_share(const qt_placement *p, size_t from, size_t to, double m);
-
 #ifdef __cplusplus
 }
 #endif

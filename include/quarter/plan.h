@@ -81,6 +81,7 @@ typedef struct qt_circle_list {
     size_t ncommunities;
     char **community;        /* names, in order of first appearance */
     size_t *line;            /* per circle: line in the file */
+    char *path;              /* the file */
 } qt_circle_list;
 
 /**

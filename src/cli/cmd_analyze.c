@@ -141,20 +141,23 @@ size_t cli_crs_warnings(const qt_analysis *a, const cli_project *pj, char lines[
     size_t n = 0;
     const struct {
         const char *what;
-        double share, as_gcj;
+        double share, share_gcj, median, median_gcj;
         qt_crs crs;
-    } w[2] = {{"outlets", a->outlets_far_share, a->outlets_far_share_gcj, pj->project->outlets.crs},
-              {"residences", a->residences_far_share, a->residences_far_share_gcj, pj->project->residences.crs}};
+    } w[2] = {{"outlets", a->outlets_far_share, a->outlets_far_share_gcj, a->outlets_median_m,
+               a->outlets_median_m_gcj, pj->project->outlets.crs},
+              {"residences", a->residences_far_share, a->residences_far_share_gcj, a->residences_median_m,
+               a->residences_median_m_gcj, pj->project->residences.crs}};
     int i;
     for (i = 0; i < 2 && n < max; i++) {
-        if (!(w[i].share > 0.3))
-            continue;
-        if (w[i].crs == QT_CRS_WGS84 && isfinite(w[i].as_gcj) && w[i].as_gcj < w[i].share / 2)
+        /* declared WGS-84, but they sit much closer to the streets when read as GCJ-02 */
+        int gcj = w[i].crs == QT_CRS_WGS84 && isfinite(w[i].median_gcj) && w[i].median > 15 &&
+                  w[i].median_gcj < 0.75 * w[i].median;
+        if (gcj)
             snprintf(lines[n++], 300,
-                     "%.0f%% of %s lie more than 200 m from any street; were they GCJ-02? Read as GCJ-02, %.0f%% "
-                     "would (set crs = gcj02 in the project if so)",
-                     100 * w[i].share, w[i].what, 100 * w[i].as_gcj);
-        else
+                     "%s lie a median %.0f m from the nearest street (%.0f%% more than 200 m); read as GCJ-02 "
+                     "they would lie %.0f m: were they GCJ-02? (crs = gcj02 in the project)",
+                     w[i].what, w[i].median, 100 * w[i].share, w[i].median_gcj);
+        else if (w[i].share > 0.3)
             snprintf(lines[n++], 300,
                      "%.0f%% of %s lie more than 200 m from any street: check their coordinate system (crs = %s) "
                      "and that the network covers them",

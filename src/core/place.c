@@ -82,15 +82,3 @@ done:
     *out = p;
     return QT_OK;
 }
-
-double qt_placement_far_share(const qt_placement *p, size_t from, size_t to, double m)
-{
-    size_t i, far = 0;
-    if (to > p->n)
-        to = p->n;
-    if (to <= from)
-        return 0;
-    for (i = from; i < to; i++)
-        far += !(p->leg_m[i] <= m);
-    return (double)far / (double)(to - from);
-}

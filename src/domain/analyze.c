@@ -216,7 +216,7 @@ static qt_status build_areas(const qt_analysis_input *in, const qt_analysis_opts
             for (k = cl->member_start[i]; k < cl->member_start[i + 1]; k++)
                 if (!count[cl->member[k]]) {
                     char where[300];
-                    snprintf(where, sizeof where, "circles:%zu", cl->line[i]);
+                    snprintf(where, sizeof where, "%s:%zu", cl->path ? cl->path : "circles", cl->line[i]);
                     qt_error_set(err, QT_EINVAL, where,
                                  "circle '%s' names community '%s', which no residence belongs to "
                                  "(a typo, or a community missing from the residences?)",
@@ -742,21 +742,37 @@ nomem:
     return qt_error_set(err, QT_ENOMEM, "analyze", "no memory for the indicators");
 }
 
-/* share of points farther than FAR_M from a street if their coordinates were GCJ-02 */
-static double far_share_as_gcj(const qt_snapper *sn, const double *lon, const double *lat, size_t n)
+static int cmp_double(const void *x, const void *y)
 {
-    size_t i, far = 0, step = n > 2000 ? n / 2000 : 1, seen = 0;
-    for (i = 0; i < n; i += step) {
-        double x, y;
+    double a = *(const double *)x, b = *(const double *)y;
+    return a < b ? -1 : a > b;
+}
+
+/* On up to 1000 points (every step-th): the share farther than FAR_M from a
+   street and the median distance to one, as given (as_gcj = 0) or read as
+   GCJ-02 and converted to WGS-84 (as_gcj = 1). */
+static void street_distance(const qt_snapper *sn, const double *lon, const double *lat, size_t n, int as_gcj,
+                            double *far_share, double *median)
+{
+    size_t i, step = n > 1000 ? n / 1000 : 1, m = 0, far = 0;
+    double d[1001];
+    *far_share = *median = NAN;
+    for (i = 0; i < n && m < 1000; i += step) {
+        double x = lon[i], y = lat[i];
         qt_snap s;
         qt_error e;
         qt_error_clear(&e);
-        seen++;
-        if (qt_coords_convert(QT_CRS_GCJ02, QT_CRS_WGS84, lon[i], lat[i], &x, &y, NULL) != QT_OK ||
-            qt_snapper_snap(sn, x, y, QT_SNAP_EDGE, FAR_M, &s, &e) != QT_OK)
-            far++;
+        if (as_gcj && qt_coords_convert(QT_CRS_GCJ02, QT_CRS_WGS84, lon[i], lat[i], &x, &y, NULL) != QT_OK)
+            continue;
+        d[m] = qt_snapper_snap(sn, x, y, QT_SNAP_EDGE, 2000, &s, &e) == QT_OK ? s.leg_m : INFINITY;
+        far += !(d[m] <= FAR_M);
+        m++;
     }
-    return seen ? (double)far / (double)seen : 0;
+    if (!m)
+        return;
+    qsort(d, m, sizeof *d, cmp_double);
+    *far_share = (double)far / (double)m;
+    *median = d[m / 2];
 }
 
 qt_status qt_analyze(const qt_analysis_input *in, const qt_analysis_opts *o, qt_analysis **out, qt_error *err)
@@ -839,11 +855,11 @@ qt_status qt_analyze(const qt_analysis_input *in, const qt_analysis_opts *o, qt_
         goto done;
     if ((st = qt_place(in->graph, sn, npts, lon, lat, snap_max, &pl, err)) != QT_OK)
         goto done;
-    a->outlets_far_share = qt_placement_far_share(pl, 0, no - nw, FAR_M);
-    a->residences_far_share = qt_placement_far_share(pl, no, npts, FAR_M);
-    a->outlets_far_share_gcj = a->outlets_far_share > 0.3 ? far_share_as_gcj(sn, lon, lat, no - nw) : NAN;
-    a->residences_far_share_gcj =
-        a->residences_far_share > 0.3 ? far_share_as_gcj(sn, lon + no, lat + no, r->n) : NAN;
+    /* outlets first in lon/lat: the baseline ones are those from ol (what-if ones come after them) */
+    street_distance(sn, lon, lat, no - nw, 0, &a->outlets_far_share, &a->outlets_median_m);
+    street_distance(sn, lon, lat, no - nw, 1, &a->outlets_far_share_gcj, &a->outlets_median_m_gcj);
+    street_distance(sn, lon + no, lat + no, r->n, 0, &a->residences_far_share, &a->residences_median_m);
+    street_distance(sn, lon + no, lat + no, r->n, 1, &a->residences_far_share_gcj, &a->residences_median_m_gcj);
     a->res_placed = qt__malloc(r->n + 1);
     a->minutes = qt__malloc((r->n * ncat + 1) * sizeof *a->minutes);
     ap = qt__calloc(no + 1, sizeof *ap);

@@ -28,6 +28,7 @@ void qt_circle_list_free(qt_circle_list *l)
     qt__free(l->member);
     qt__free(l->community);
     qt__free(l->line);
+    qt__free(l->path);
     qt__free(l);
 }
 
@@ -137,6 +138,10 @@ qt_status qt_circles_read(const char *path, qt_encoding enc, qt_circle_list **ou
         return st;
     }
     l = b.l = qt__calloc(1, sizeof *l);
+    if (l && !(l->path = qt__strdup(path))) {
+        qt__free(l);
+        l = NULL;
+    }
     if (!l) {
         qt__csv_close(&c);
         return qt_error_set(err, QT_ENOMEM, path, "no memory");

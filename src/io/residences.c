@@ -164,8 +164,8 @@ qt_status qt_residences_read(const char *path, const qt_residence_read_opts *o, 
                 st = qt__csv_failv(&c, -1, err, QT_EINVAL,
                                    "%s has no population or households%s", cf >= 0 && isfinite(foot) ? "polygon" : "row",
                                    estimate ? " and no floor area to estimate from"
-                                            : " (add the column, or estimate from floor area: "
-                                              "estimate = yes in the project, --estimate on the command line)");
+                                            : " (add the column, or set estimate = yes under [residences] "
+                                              "in the project to estimate it from floor area)");
                 goto fail;
             }
         }

@@ -7,6 +7,7 @@
  * Geometries are transformed to WGS-84 lon/lat (traditional GIS order);
  * a polygon stands as its centroid, with its area in square metres.
  */
+#include <cpl_conv.h>
 #include <gdal.h>
 #include <math.h>
 #include <ogr_api.h>
@@ -99,7 +100,7 @@ static int put_number(sbuf *b, double v, int first)
     char num[64];
     if (!isfinite(v))
         return field(b, "", first);
-    snprintf(num, sizeof num, "%.9g", v);
+    snprintf(num, sizeof num, "%.17g", v);
     return field(b, num, first);
 }
 
@@ -183,6 +184,14 @@ static OGRCoordinateTransformationH to_wgs84(OGRLayerH l)
     return ct;
 }
 
+/* spreadsheets: the first row is the header even when every cell is text
+   (a thread-local setting, so concurrent readers do not see it) */
+static void sheet_headers(int on)
+{
+    CPLSetThreadLocalConfigOption("OGR_XLSX_HEADERS", on ? "FORCE" : NULL);
+    CPLSetThreadLocalConfigOption("OGR_ODS_HEADERS", on ? "FORCE" : NULL);
+}
+
 qt_status qt__table_open(qt__csv *c, const char *path, qt_encoding enc, const char *layer, qt_error *err)
 {
     GDALDatasetH ds;
@@ -198,10 +207,13 @@ qt_status qt__table_open(qt__csv *c, const char *path, qt_encoding enc, const ch
         return qt__csv_open_enc(c, path, enc, err);
     GDALAllRegister();
     CPLPushErrorHandler(CPLQuietErrorHandler);
+    sheet_headers(1);
     ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
     CPLPopErrorHandler();
-    if (!ds) /* not a format GDAL knows: a CSV under another name */
+    if (!ds) { /* not a format GDAL knows: a CSV under another name */
+        sheet_headers(0);
         return qt__csv_open_enc(c, path, enc, err);
+    }
     drv = GDALGetDatasetDriver(ds);
     osm = drv && strcmp(GDALGetDriverShortName(drv), "OSM") == 0;
     memset(c, 0, sizeof *c);
@@ -216,6 +228,7 @@ qt_status qt__table_open(qt__csv *c, const char *path, qt_encoding enc, const ch
         want = layer ? GDALDatasetGetLayerByName(ds, layer) : GDALDatasetGetLayer(ds, 0);
         if (!want) {
             GDALClose(ds);
+            sheet_headers(0);
             if (layer)
                 return qt_error_set(err, QT_ENOTFOUND, path, "no layer '%s'", layer);
             return qt_error_set(err, QT_EPARSE, path, "no layer to read");
@@ -295,6 +308,7 @@ qt_status qt__table_open(qt__csv *c, const char *path, qt_encoding enc, const ch
     if (ct)
         OCTDestroyCoordinateTransformation(ct);
     GDALClose(ds);
+    sheet_headers(0);
     qt__free(tags.p);
     c->data = b.p;
     c->len = b.n;
@@ -306,6 +320,7 @@ nomem:
     if (ct)
         OCTDestroyCoordinateTransformation(ct);
     GDALClose(ds);
+    sheet_headers(0);
     qt__free(b.p);
     qt__free(tags.p);
     memset(c, 0, sizeof *c);

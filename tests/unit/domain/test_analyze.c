@@ -364,7 +364,7 @@ static void test_circle_names_unknown_community(void **state)
     assert_int_equal(qt_analyze(&in, &ao, &a, &err), QT_EINVAL);
     assert_null(a);
     assert_non_null(strstr(err.msg, "community 'C9', which no residence belongs to"));
-    assert_non_null(strstr(err.where, "circles:2"));
+    assert_non_null(strstr(err.where, "circles-bad.csv:2"));
     qt_circle_list_free(bad);
     free_fixture(&f);
 }
