@@ -4,7 +4,6 @@
  * (quarter/report.h; columns in docs/analyze.md).
  */
 #include <errno.h>
-#include <geos_c.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,6 +15,7 @@
 #include "base/alloc.h"
 #include "base/outfile.h"
 #include "quarter/report.h"
+#include "report/cells.h"
 
 #define DEG2RAD (3.14159265358979323846 / 180.0)
 #define M_PER_DEG (6371008.8 * DEG2RAD)
@@ -427,11 +427,6 @@ static int cmp_i64(const void *x, const void *y)
     return a < b ? -1 : a > b;
 }
 
-static void geos_quiet(const char *fmt, ...)
-{
-    (void)fmt;
-}
-
 static qt_status write_blindspots(const qt_analysis *a, const qt_analysis_input *in, const uint32_t *rc,
                                   double cell_m, const char *path, qt_error *err)
 {
@@ -441,8 +436,6 @@ static qt_status write_blindspots(const qt_analysis *a, const qt_analysis_input 
     size_t *start = qt__calloc(ngroups + 2, sizeof *start), *idx = qt__malloc((r->n + 1) * sizeof *idx);
     int64_t *cells = qt__malloc((r->n + 1) * sizeof *cells);
     double lat0 = 0, lon0 = 180, latmin = 90, dlon, dlat;
-    GEOSContextHandle_t h = NULL;
-    GEOSGeoJSONWriter *w = NULL;
     qt__outfile o;
     int opened = 0;
     qt_status st = QT_OK;
@@ -480,14 +473,6 @@ static qt_status write_blindspots(const qt_analysis *a, const qt_analysis_input 
         }
         qt__free(fill);
     }
-    h = GEOS_init_r();
-    if (!h)
-        goto nomem;
-    GEOSContext_setNoticeHandler_r(h, geos_quiet);
-    GEOSContext_setErrorHandler_r(h, geos_quiet);
-    w = GEOSGeoJSONWriter_create_r(h);
-    if (!w)
-        goto nomem;
     if ((st = qt__outfile_open(&o, path, err)) != QT_OK)
         goto done;
     opened = 1;
@@ -498,14 +483,12 @@ static qt_status write_blindspots(const qt_analysis *a, const qt_analysis_input 
             const qt_category *k = qt_profile_category(p, c);
             size_t n = 0, m, j;
             double pop = 0;
-            GEOSGeometry **polys, *coll, *u;
-            char *gj;
             for (j = start[g]; j < start[g + 1]; j++) {
                 size_t ri = idx[j];
                 if (a->minutes[ri * a->ncat + c] <= k->ring_min)
                     continue;
                 pop += r->population[ri];
-                cells[n++] = (int64_t)floor((r->lat[ri] - latmin) / dlat) * 1000000 +
+                cells[n++] = (int64_t)floor((r->lat[ri] - latmin) / dlat) * QT__CELL_STRIDE +
                              (int64_t)floor((r->lon[ri] - lon0) / dlon);
             }
             if (!n)
@@ -514,40 +497,16 @@ static qt_status write_blindspots(const qt_analysis *a, const qt_analysis_input 
             for (i = 1, m = 1; i < n; i++)
                 if (cells[i] != cells[m - 1])
                     cells[m++] = cells[i];
-            polys = qt__malloc(m * sizeof *polys);
-            if (!polys)
-                goto nomem;
-            for (i = 0; i < m; i++) {
-                int64_t cy = cells[i] / 1000000, cx = cells[i] % 1000000;
-                double x0 = lon0 + (double)cx * dlon, y0 = latmin + (double)cy * dlat;
-                polys[i] = GEOSGeom_createRectangle_r(h, x0, y0, x0 + dlon, y0 + dlat);
-                if (!polys[i]) {
-                    while (i-- > 0)
-                        GEOSGeom_destroy_r(h, polys[i]);
-                    qt__free(polys);
-                    goto nomem;
-                }
-            }
-            coll = GEOSGeom_createCollection_r(h, GEOS_MULTIPOLYGON, polys, (unsigned)m);
-            qt__free(polys);
-            if (!coll)
-                goto nomem;
-            u = GEOSCoverageUnion_r(h, coll);
-            GEOSGeom_destroy_r(h, coll);
-            if (!u)
-                goto nomem;
-            gj = GEOSGeoJSONWriter_writeGeometry_r(h, w, u, -1);
-            GEOSGeom_destroy_r(h, u);
-            if (!gj)
-                goto nomem;
             qt__outfile_printf(&o, "%s\n{\"type\":\"Feature\",\"properties\":{\"circle\":", nf++ ? "," : "");
             json_str(&o, a->ncircles ? a->circle[g] : "全市");
             qt__outfile_printf(&o, ",\"category\":\"%s\",\"zh\":", k->code);
             json_str(&o, k->zh);
             qt__outfile_printf(&o, ",\"class\":\"%s\",\"ring_min\":%.0f,\"unserved_population\":%.0f,\"cells\":%zu},"
-                                   "\"geometry\":%s}",
-                               k->cls == QT_CLASS_BASIC ? "basic" : "quality", k->ring_min, pop, m, gj);
-            GEOSFree_r(h, gj);
+                                   "\"geometry\":",
+                               k->cls == QT_CLASS_BASIC ? "basic" : "quality", k->ring_min, pop, m);
+            if (qt__cells_geojson(&o, cells, m, lon0, latmin, dlon, dlat) != 0)
+                goto nomem;
+            qt__outfile_puts(&o, "}");
         }
     }
     qt__outfile_puts(&o, "\n]}\n");
@@ -559,10 +518,6 @@ nomem:
 done:
     if (opened)
         qt__outfile_abort(&o);
-    if (w)
-        GEOSGeoJSONWriter_destroy_r(h, w);
-    if (h)
-        GEOS_finish_r(h);
     qt__free(start);
     qt__free(idx);
     qt__free(cells);

@@ -1,0 +1,244 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cells.c -- tracing the outline of a set of grid cells (report/cells.h).
+ *
+ * Every cell side with no cell beyond it is a boundary edge, directed so the
+ * cell lies on its left (counter-clockwise around the cell).  Chained end to
+ * start, the edges form the rings of the union: outer rings counter-
+ * clockwise, holes clockwise.  Where two cells meet only at a corner a
+ * vertex has two ways on; taking the left turn keeps each ring tight around
+ * its own cells, so rings never cross.  A hole belongs to the smallest outer
+ * ring around a point just inside it.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/alloc.h"
+#include "report/cells.h"
+
+#define VSTRIDE ((int64_t)QT__CELL_STRIDE + 1) /* vertices run one further than cells */
+
+typedef struct edge {
+    int64_t from; /* vertex key: y * VSTRIDE + x */
+    unsigned char dir; /* 0 +x, 1 +y, 2 -x, 3 -y */
+    unsigned char used;
+} edge;
+
+static const int DX[4] = {1, 0, -1, 0}, DY[4] = {0, 1, 0, -1};
+
+static int cmp_edge(const void *a, const void *b)
+{
+    const edge *x = a, *y = b;
+    if (x->from != y->from)
+        return x->from < y->from ? -1 : 1;
+    return (int)x->dir - (int)y->dir;
+}
+
+static int has(const int64_t *cells, size_t n, int64_t k)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (cells[mid] < k)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && cells[lo] == k;
+}
+
+/* first edge index leaving vertex v */
+static size_t first_from(const edge *e, size_t ne, int64_t v)
+{
+    size_t lo = 0, hi = ne;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (e[mid].from < v)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+typedef struct ring {
+    size_t start, len; /* corner vertices in the shared vertex list */
+    double area2;      /* twice the signed area, in cells */
+    int64_t minx, miny, maxx, maxy;
+    double px, py;     /* holes: a point just inside */
+    long owner;        /* holes: the outer ring they belong to */
+} ring;
+
+static int point_in(const int64_t *vx, const int64_t *vy, const ring *r, double px, double py)
+{
+    size_t i, j;
+    int in = 0;
+    for (i = 0, j = r->len - 1; i < r->len; j = i++) {
+        double xi = (double)vx[r->start + i], yi = (double)vy[r->start + i];
+        double xj = (double)vx[r->start + j], yj = (double)vy[r->start + j];
+        if ((yi > py) != (yj > py) && px < (xj - xi) * (py - yi) / (yj - yi) + xi)
+            in = !in;
+    }
+    return in;
+}
+
+static void put_coord(qt__outfile *o, double v)
+{
+    char num[48];
+    qt__outfile_write(o, num, qt__fmt_fixed(num, v, 6));
+}
+
+static void put_ring(qt__outfile *o, const int64_t *vx, const int64_t *vy, const ring *r, double x0, double y0,
+                     double dx, double dy)
+{
+    size_t i;
+    qt__outfile_puts(o, "[");
+    for (i = 0; i <= r->len; i++) { /* closed: the first corner again */
+        size_t k = r->start + (i == r->len ? 0 : i);
+        qt__outfile_puts(o, i ? ",[" : "[");
+        put_coord(o, x0 + (double)vx[k] * dx);
+        qt__outfile_puts(o, ",");
+        put_coord(o, y0 + (double)vy[k] * dy);
+        qt__outfile_puts(o, "]");
+    }
+    qt__outfile_puts(o, "]");
+}
+
+int qt__cells_geojson(qt__outfile *o, const int64_t *cells, size_t n, double x0, double y0, double dx, double dy)
+{
+    edge *e = qt__malloc((4 * n + 1) * sizeof *e);
+    int64_t *vx = qt__malloc((4 * n + 1) * sizeof *vx), *vy = qt__malloc((4 * n + 1) * sizeof *vy);
+    ring *rings = NULL;
+    size_t ne = 0, nv = 0, nr = 0, rcap = 0, i, k;
+    int first = 1;
+    if (!e || !vx || !vy)
+        goto nomem;
+    /* boundary edges, the cell on their left */
+    for (i = 0; i < n; i++) {
+        int64_t cy = cells[i] / QT__CELL_STRIDE, cx = cells[i] % QT__CELL_STRIDE;
+        static const int nx[4] = {0, 1, 0, -1}, ny[4] = {-1, 0, 1, 0}; /* the neighbour beyond each side */
+        static const int sx[4] = {0, 1, 1, 0}, sy[4] = {0, 0, 1, 1};   /* where each side starts */
+        int d;
+        for (d = 0; d < 4; d++) {
+            int64_t ax = cx + nx[d], ay = cy + ny[d];
+            if (ax >= 0 && ay >= 0 && has(cells, n, ay * QT__CELL_STRIDE + ax))
+                continue;
+            e[ne].from = (cy + sy[d]) * VSTRIDE + (cx + sx[d]);
+            e[ne].dir = (unsigned char)d;
+            e[ne].used = 0;
+            ne++;
+        }
+    }
+    qsort(e, ne, sizeof *e, cmp_edge);
+    /* chain them into rings, keeping only the corners */
+    for (i = 0; i < ne; i++) {
+        size_t cur = i, start = nv;
+        ring *r;
+        double a2 = 0;
+        if (e[i].used)
+            continue;
+        for (;;) {
+            int64_t x = e[cur].from % VSTRIDE, y = e[cur].from / VSTRIDE, v;
+            int d = e[cur].dir, turn;
+            size_t j, next = (size_t)-1;
+            e[cur].used = 1;
+            vx[nv] = x;
+            vy[nv] = y;
+            nv++;
+            v = (y + DY[d]) * VSTRIDE + (x + DX[d]);
+            /* left turn first, then straight on, then right */
+            for (turn = 0; turn < 3 && next == (size_t)-1; turn++) {
+                int want = turn == 0 ? (d + 1) % 4 : turn == 1 ? d : (d + 3) % 4;
+                for (j = first_from(e, ne, v); j < ne && e[j].from == v; j++)
+                    if (e[j].dir == want) {
+                        next = j;
+                        break;
+                    }
+            }
+            if (next == (size_t)-1 || next == i || e[next].used)
+                break; /* back at the start (the successor rule is one-to-one, so always) */
+            cur = next;
+        }
+        /* drop the vertices where the direction does not change */
+        {
+            size_t len = nv - start, m = 0, c;
+            for (c = 0; c < len; c++) {
+                size_t p = start + (c + len - 1) % len, q = start + (c + 1) % len, s = start + c;
+                int64_t ax = vx[s] - vx[p], ay = vy[s] - vy[p], bx = vx[q] - vx[s], by = vy[q] - vy[s];
+                if (ax * by - ay * bx != 0) { /* a corner */
+                    vx[start + m] = vx[s];
+                    vy[start + m] = vy[s];
+                    m++;
+                }
+            }
+            nv = start + m;
+        }
+        if (qt__grow((void **)&rings, &rcap, nr + 1, sizeof *rings) != 0)
+            goto nomem;
+        r = &rings[nr++];
+        r->start = start;
+        r->len = nv - start;
+        r->minx = r->maxx = vx[start];
+        r->miny = r->maxy = vy[start];
+        for (k = 0; k < r->len; k++) {
+            size_t a = start + k, b = start + (k + 1) % r->len;
+            a2 += (double)vx[a] * (double)vy[b] - (double)vx[b] * (double)vy[a];
+            if (vx[a] < r->minx) r->minx = vx[a];
+            if (vx[a] > r->maxx) r->maxx = vx[a];
+            if (vy[a] < r->miny) r->miny = vy[a];
+            if (vy[a] > r->maxy) r->maxy = vy[a];
+        }
+        r->area2 = a2;
+        r->owner = -1;
+        /* a hole (clockwise): the empty cell to the right of its first edge, at its centre */
+        {
+            int d = e[i].dir;
+            double mx = (double)(e[i].from % VSTRIDE) + DX[d] * 0.5, my = (double)(e[i].from / VSTRIDE) + DY[d] * 0.5;
+            /* right of direction d is direction (d + 3) % 4 */
+            r->px = mx + DX[(d + 3) % 4] * 0.5;
+            r->py = my + DY[(d + 3) % 4] * 0.5;
+        }
+    }
+    /* each hole to the smallest outer ring around it */
+    for (i = 0; i < nr; i++) {
+        double best = 0;
+        if (rings[i].area2 >= 0)
+            continue;
+        for (k = 0; k < nr; k++) {
+            const ring *r = &rings[k];
+            if (r->area2 <= 0 || rings[i].px < (double)r->minx || rings[i].px > (double)r->maxx ||
+                rings[i].py < (double)r->miny || rings[i].py > (double)r->maxy)
+                continue;
+            if ((rings[i].owner < 0 || r->area2 < best) && point_in(vx, vy, r, rings[i].px, rings[i].py)) {
+                rings[i].owner = (long)k;
+                best = r->area2;
+            }
+        }
+    }
+    qt__outfile_puts(o, "{\"type\":\"MultiPolygon\",\"coordinates\":[");
+    for (i = 0; i < nr; i++) {
+        if (rings[i].area2 <= 0)
+            continue;
+        qt__outfile_puts(o, first ? "[" : ",[");
+        first = 0;
+        put_ring(o, vx, vy, &rings[i], x0, y0, dx, dy);
+        for (k = 0; k < nr; k++)
+            if (rings[k].area2 < 0 && rings[k].owner == (long)i) {
+                qt__outfile_puts(o, ",");
+                put_ring(o, vx, vy, &rings[k], x0, y0, dx, dy);
+            }
+        qt__outfile_puts(o, "]");
+    }
+    qt__outfile_puts(o, "]}");
+    qt__free(e);
+    qt__free(vx);
+    qt__free(vy);
+    qt__free(rings);
+    return 0;
+nomem:
+    qt__free(e);
+    qt__free(vx);
+    qt__free(vy);
+    qt__free(rings);
+    return -1;
+}
