@@ -1,17 +1,23 @@
 #!/usr/bin/env bash
 # Install dependencies, build quarter (release) and run the main job on the
-# bundled sample: Nanjing Xuanwu (OSM, ODbL) -> walking graph -> accessibility
-# of every node to the outlets mapped from its OSM tags (data/nanjing-xuanwu/).
+# bundled sample city, Nanjing Xuanwu from OpenStreetMap (ODbL, data/SOURCE.md):
+# the planning analysis of data/nanjing-xuanwu/xuanwu.project -- indicators per
+# community, circle and city, grades, 需求清单, 盲区 -- then the 项目清单 for the
+# missing 菜市场 and what the city would look like with those sites.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 QT_WITH_REFS=0 bash scripts/install-deps.sh
 cmake -S . -B build -DQT_BUILD_TESTS=OFF -DCMAKE_BUILD_TYPE=Release
 cmake --build build -j2
 mkdir -p out
-./build/quarter graph build data/nanjing-xuanwu/nanjing_xuanwu.osm.pbf -o out/xuanwu.qgraph
-./build/quarter access --graph out/xuanwu.qgraph --pois data/nanjing-xuanwu/outlets.csv \
-  --rings 5,10,15 --speed-kmh 4 --out out/xuanwu-access.csv
-./build/quarter isochrone --graph out/xuanwu.qgraph --at 118.7800,32.0450 --minutes 5,10,15 \
-  -o out/xuanwu-isochrone.geojson
-echo "results: out/xuanwu-access.csv (per node and category: nearest_m, nearest_s, count in 5/10/15 min)"
-echo "         out/xuanwu-isochrone.geojson (5/10/15-minute walking areas around (118.7800, 32.0450))"
+./build/quarter analyze data/nanjing-xuanwu/xuanwu.project -o out/xuanwu
+./build/quarter site data/nanjing-xuanwu/xuanwu.project --category B03 -k 3 -o out/xuanwu-sites.csv
+./build/quarter analyze data/nanjing-xuanwu/xuanwu.project --what-if out/xuanwu-sites.csv -o out/xuanwu-what-if -q
+echo
+echo "results: out/xuanwu/summary.md     the city and every circle: grade and why, coverage per 业态"
+echo "         out/xuanwu/indicators.csv every indicator per community, circle and city, with its target"
+echo "         out/xuanwu/demand.csv     需求清单: what each circle lacks, most unserved residents first"
+echo "         out/xuanwu/blindspots.geojson  盲区: where the unserved live, per circle and 业态"
+echo "         out/xuanwu/residences.csv minutes from every residence to each 业态"
+echo "         out/xuanwu-sites.csv      项目清单: 3 sites for new 菜市场, ranked (greedy vs GLPK optimum)"
+echo "         out/xuanwu-what-if/what-if.csv  every indicator before and after those sites"

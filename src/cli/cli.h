@@ -58,6 +58,8 @@ int cli_snap_mode(const qt_cli *cli, const char *cmd, const char *s, qt_snap_mod
 int cli_load_graph(const qt_cli *cli, const char *cmd, const char *graph, const char *network,
                    const char *nodes, const char *edges, const qt_network_opts *nopts,
                    qt_graph **out);
+/* Monotonic seconds, for --timings. */
+double cli_now_s(void);
 /* Write text to path (atomically) or stdout. */
 int cli_write_text(const qt_cli *cli, const char *path, const char *text);
 

@@ -42,13 +42,6 @@ static const char help[] =
     "  --timings            print read/compute/write seconds to standard error\n"
     "  -q, --quiet          no progress output\n";
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 typedef struct warnlist {
     size_t n;
 } warnlist;
@@ -93,7 +86,7 @@ static void write_header(writer *w, const double *rings)
 static qt_status write_category(void *ud, const qt_access_column *col, qt_error *err)
 {
     writer *w = ud;
-    double t0 = now_s();
+    double t0 = cli_now_s();
     uint32_t c = col->category, nn = qt_graph_node_count(w->ag);
     const char *cname = w->pois->categories[c];
     size_t i, k, cl = strlen(cname);
@@ -145,7 +138,7 @@ static qt_status write_category(void *ud, const qt_access_column *col, qt_error 
         row[n++] = '\n';
         qt__outfile_write(&w->o, row, n);
     }
-    w->write_s += now_s() - t0;
+    w->write_s += cli_now_s() - t0;
     return QT_OK;
 }
 
@@ -164,7 +157,7 @@ int cmd_access(int argc, char **argv, qt_cli *cli)
                       {"threads", 0, 1, &threads_s, NULL}, {"out", 'o', 1, &out, NULL},
                       {"timings", 0, 0, NULL, &timings},   {NULL, 0, 0, NULL, NULL}};
     int npos, rc, with_rings, with_r;
-    double t0 = now_s(), t1, t2;
+    double t0 = cli_now_s(), t1, t2;
     double snap_max = QT_SNAP_DEFAULT_MAX_M, R = 1000, max_dist = INFINITY, kmh = 4.0, rings[16],
            ring_m[16], radii[17], threads_d = 0;
     size_t nrings = 0, nradii = 0, r_index = 0, ring_index[16], i, k, norigins, nap = 0;
@@ -363,7 +356,7 @@ int cmd_access(int argc, char **argv, qt_cli *cli)
                     origin_node[i] = pt_node[org_pt[i]];
         }
     }
-    t1 = now_s();
+    t1 = cli_now_s();
     memset(&ao, 0, sizeof ao);
     ao.max_dist_m = max_dist;
     ao.radii_m = radii;
@@ -396,7 +389,7 @@ int cmd_access(int argc, char **argv, qt_cli *cli)
         goto done;
     }
     cli_progress_done(cli);
-    t2 = now_s();
+    t2 = cli_now_s();
     opened = 0;
     if (qt__outfile_commit(&w.o, &err) != QT_OK) {
         rc = cli_fail(cli, &err);
@@ -406,7 +399,7 @@ int cmd_access(int argc, char **argv, qt_cli *cli)
         fprintf(stderr,
                 "timings: nodes=%u pois=%zu categories=%u read_s=%.3f compute_s=%.3f write_s=%.3f\n",
                 qt_graph_node_count(ag), nap, pois->ncat, t1 - t0, t2 - t1 - w.write_s,
-                w.write_s + now_s() - t2);
+                w.write_s + cli_now_s() - t2);
 done:
     if (opened)
         qt__outfile_abort(&w.o);

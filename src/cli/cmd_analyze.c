@@ -35,13 +35,6 @@ static const char help[] =
     "  --timings            print read/compute/write seconds to standard error\n"
     "  -q, --quiet          no progress output\n";
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 void cli_project_free(cli_project *pj)
 {
     qt_graph_free(pj->graph);
@@ -185,7 +178,7 @@ int cmd_analyze(int argc, char **argv, qt_cli *cli)
     char warn[4][300];
     const char *wp[4];
     size_t nw, i;
-    double threads_d = 0, t0 = now_s(), t1, t2;
+    double threads_d = 0, t0 = cli_now_s(), t1, t2;
     int weekday = -1, minute = -1;
 
     rc = cli_parse(cli, argc, argv, opts, pos, 1, &npos, help);
@@ -222,14 +215,14 @@ int cmd_analyze(int argc, char **argv, qt_cli *cli)
     ao.threads = (unsigned)threads_d;
     ao.progress = cli_progress;
     ao.progress_ud = cli;
-    t1 = now_s();
+    t1 = cli_now_s();
     if (qt_analyze(&in, &ao, &a, &err) != QT_OK) {
         cli_progress_done(cli);
         rc = cli_fail(cli, &err);
         goto done;
     }
     cli_progress_done(cli);
-    t2 = now_s();
+    t2 = cli_now_s();
     nw = cli_crs_warnings(a, &pj, warn, 4);
     for (i = 0; i < nw; i++) {
         cli_warn(cli, "%s", warn[i]);
@@ -257,7 +250,7 @@ int cmd_analyze(int argc, char **argv, qt_cli *cli)
     }
     if (timings)
         fprintf(stderr, "timings: residences=%zu outlets=%zu read_s=%.3f compute_s=%.3f write_s=%.3f\n",
-                pj.residences->n, a->outlets_used, t1 - t0, t2 - t1, now_s() - t2);
+                pj.residences->n, a->outlets_used, t1 - t0, t2 - t1, cli_now_s() - t2);
 done:
     qt_analysis_free(a);
     qt_outlet_list_free(wl);

@@ -35,8 +35,12 @@ int cmd_profile(int argc, char **argv, qt_cli *cli)
     for (i = 0; i < n; i++)
         nb += qt_profile_category(p, i)->cls == QT_CLASS_BASIC;
     if (strcmp(pos[0], "check") == 0) {
-        printf("%s: %zu categories (%zu basic, %zu quality), walking %.1f km/h\n", qt_profile_name(p), n, nb,
-               n - nb, qt_profile_speed_kmh(p, "default"));
+        size_t g, ng = qt_profile_grade_count(p);
+        printf("%s: %zu categories (%zu basic, %zu quality), walking %.1f km/h, %zu grades", qt_profile_name(p), n, nb,
+               n - nb, qt_profile_speed_kmh(p, "default"), ng);
+        for (g = 0; g < ng; g++)
+            printf("%s%s", g ? " < " : " (", qt_profile_grade(p, g)->name);
+        printf("%s\n", ng ? ")" : "");
     } else {
         puts("code,zh,en,class,ring_min");
         for (i = 0; i < n; i++) {

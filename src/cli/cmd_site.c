@@ -39,6 +39,7 @@ static const char help[] =
     "  --speed S            default | elderly | winter or km/h\n"
     "  --threads N          worker threads (default: all cores)\n"
     "  -o, --out FILE       output CSV (default standard output); written atomically\n"
+    "  --timings            print read/analyze/site seconds to standard error\n"
     "  -q, --quiet          no progress output\n";
 
 /* a candidate's id: its own, or "site-N" for a network node */
@@ -54,8 +55,8 @@ int cmd_site(int argc, char **argv, qt_cli *cli)
 {
     const char *cat_s = NULL, *k_s = NULL, *cand = NULL, *cand_crs = NULL, *spacing_s = NULL, *exact_s = NULL,
                *tl_s = NULL, *speed = NULL, *threads_s = NULL, *out = NULL, *optimal = NULL, *pos[1];
-    int quiet = 0;
-    cli_opt opts[] = {{"category", 0, 1, &cat_s, NULL},      {"k", 'k', 1, &k_s, NULL},
+    int quiet = 0, timings = 0;
+    cli_opt opts[] = {{"timings", 0, 0, NULL, &timings},{"category", 0, 1, &cat_s, NULL},      {"k", 'k', 1, &k_s, NULL},
                       {"candidates", 0, 1, &cand, NULL},     {"candidates-crs", 0, 1, &cand_crs, NULL},
                       {"spacing", 0, 1, &spacing_s, NULL},   {"exact", 0, 1, &exact_s, NULL},
                       {"time-limit", 0, 1, &tl_s, NULL},     {"speed", 0, 1, &speed, NULL},
@@ -75,6 +76,7 @@ int cmd_site(int argc, char **argv, qt_cli *cli)
     qt__outfile o;
     int exact = -1;
     size_t i;
+    double t0, t1, t2, t3;
 
     rc = cli_parse(cli, argc, argv, opts, pos, 1, &npos, help);
     if (rc)
@@ -111,6 +113,7 @@ int cmd_site(int argc, char **argv, qt_cli *cli)
     qt_error_clear(&err);
     if (cand_crs && qt_crs_parse(cand_crs, &ccrs, &err) != QT_OK)
         return cli_usage(cli, "site", "%s", err.msg);
+    t0 = cli_now_s();
     if ((rc = cli_project_load(cli, "site", pos[0], speed, &pj)) != 0)
         return rc;
     cat = qt_profile_find(pj.profile, cat_s);
@@ -136,6 +139,7 @@ int cmd_site(int argc, char **argv, qt_cli *cli)
             }
     }
     cli_project_input(&pj, &in, &ao);
+    t1 = cli_now_s();
     ao.threads = (unsigned)threads_d;
     ao.progress = cli_progress;
     ao.progress_ud = cli;
@@ -145,6 +149,7 @@ int cmd_site(int argc, char **argv, qt_cli *cli)
         goto done;
     }
     cli_progress_done(cli);
+    t2 = cli_now_s();
     memset(&si, 0, sizeof si);
     si.graph = pj.graph;
     si.profile = pj.profile;
@@ -164,6 +169,7 @@ int cmd_site(int argc, char **argv, qt_cli *cli)
         rc = cli_fail(cli, &err);
         goto done;
     }
+    t3 = cli_now_s();
     if (qt__outfile_open(&o, out, &err) != QT_OK) {
         rc = cli_fail(cli, &err);
         goto done;
@@ -219,8 +225,13 @@ int cmd_site(int argc, char **argv, qt_cli *cli)
                     r->exact_total, r->exact_seconds, r->exact_total > 0 ? 100 * r->greedy_total / r->exact_total : 100);
         else if (r->exact_status == -1)
             fprintf(stderr, "  GLPK found no solution in %.0f s\n", tl);
+        else if (exact == 0)
+            fprintf(stderr, "  GLPK not run (--exact no)\n");
         else
-            fprintf(stderr, "  GLPK not run (instance too large for --exact auto)\n");
+            fprintf(stderr, "  GLPK not run (more than 200,000 candidate-residence pairs; --exact yes forces it)\n");
+        if (timings)
+            fprintf(stderr, "timings: read_s=%.3f analyze_s=%.3f site_s=%.3f (coverage and greedy %.3f, GLPK %.3f)\n",
+                    t1 - t0, t2 - t1, t3 - t2, t3 - t2 - r->exact_seconds, r->exact_seconds);
     }
 done:
     qt_site_result_free(r);

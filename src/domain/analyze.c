@@ -92,10 +92,13 @@ static int names_add(names *t, const char *s)
         return -1;
     if (!(t->name[t->n] = qt__strdup(s)))
         return -1;
-    t->n++;
-    if (names_rehash(t, t->nslot) != 0)
-        return -1;
-    return (int)t->n - 1;
+    {
+        size_t k2 = (size_t)hash_str(s) & (t->nslot - 1);
+        while (t->slot[k2])
+            k2 = (k2 + 1) & (t->nslot - 1);
+        t->slot[k2] = (uint32_t)t->n + 1;
+    }
+    return (int)t->n++;
 }
 
 static void names_free_slots(names *t)

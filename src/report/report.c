@@ -61,6 +61,17 @@ static void num(qt__outfile *o, double v, int dec)
         qt__outfile_double(o, v, dec);
 }
 
+/* v with dec decimals through the fast formatter (printf above 6 decimals) */
+static void fixed(qt__outfile *o, double v, int dec)
+{
+    char buf[48];
+    if (dec > 6) {
+        qt__outfile_double(o, v, dec);
+        return;
+    }
+    qt__outfile_write(o, buf, qt__fmt_fixed(buf, v, dec));
+}
+
 static const char *met_str(int met)
 {
     return met < 0 ? "" : met ? "yes" : "no";
@@ -400,17 +411,23 @@ static qt_status write_residences(const qt_analysis *a, const qt_analysis_input 
         csv_field(&o, a->res_community[i] == UINT32_MAX ? "" : a->community[a->res_community[i]]);
         qt__outfile_puts(&o, ",");
         csv_field(&o, rc[i] == UINT32_MAX ? "" : a->circle[rc[i]]);
-        qt__outfile_printf(&o, ",%.7f,%.7f,", r->lon[i], r->lat[i]);
-        qt__outfile_double(&o, r->population[i], 1);
         qt__outfile_puts(&o, ",");
-        qt__outfile_double(&o, r->households[i], 1);
-        qt__outfile_printf(&o, ",%s,%d", src[r->source[i] < 3 ? r->source[i] : 0], a->res_placed[i]);
+        fixed(&o, r->lon[i], 7);
+        qt__outfile_puts(&o, ",");
+        fixed(&o, r->lat[i], 7);
+        qt__outfile_puts(&o, ",");
+        fixed(&o, r->population[i], 1);
+        qt__outfile_puts(&o, ",");
+        fixed(&o, r->households[i], 1);
+        qt__outfile_puts(&o, ",");
+        qt__outfile_puts(&o, src[r->source[i] < 3 ? r->source[i] : 0]);
+        qt__outfile_puts(&o, a->res_placed[i] ? ",1" : ",0");
         for (c = 0; c < a->ncat; c++) {
             const qt_category *k = qt_profile_category(p, c);
             float m = a->minutes[i * a->ncat + c];
             qt__outfile_puts(&o, ",");
             if (isfinite(m))
-                qt__outfile_double(&o, m, 1);
+                fixed(&o, m, 1);
             if (k->cls == QT_CLASS_BASIC && k->required && !(m <= k->ring_min))
                 all = 0;
         }
