@@ -70,6 +70,17 @@ QT_API qt_status qt_residences_read(const char *path, const qt_residence_read_op
                                     const qt_population_rule *pop, qt_residence_list **out, qt_error *err);
 QT_API void qt_residence_list_free(qt_residence_list *l);
 
+/**
+ * Give residences the community whose polygon contains them (a community
+ * boundary layer: GeoJSON, GeoPackage, Shapefile ... with a name field,
+ * name_field or guessed from name/社区/社区名称/community).  Residences that
+ * already name a community keep it unless override is set; residences in no
+ * polygon keep "".  *assigned (may be NULL) gets how many were set.
+ * Statuses: QT_EIO, QT_EPARSE (no polygon layer, no name field), QT_ENOMEM.
+ */
+QT_API qt_status qt_communities_assign(const char *path, const char *layer, const char *name_field,
+                                       int override, qt_residence_list *res, size_t *assigned, qt_error *err);
+
 /** Circles (生活圈) and the communities in them. */
 typedef struct qt_circle_list {
     size_t ncircles;

@@ -9,6 +9,7 @@
  *   [network]   file
  *   [outlets]   file, crs, encoding, layer
  *   [residences] file, crs, encoding, layer, estimate, community_grid_m
+ *   [communities] file, layer, name_field   (community boundaries)
  *   [circles]   file, encoding, grid_m
  *   [survey]    file, encoding
  *
@@ -41,7 +42,8 @@ typedef struct qt_project {
     char *network;   /* resolved path */
     char *speed;     /* "default", "elderly", "winter" or a number in km/h */
     double max_minutes, snap_max_m, community_grid_m, circle_grid_m;
-    qt_project_table outlets, residences, circles, survey;
+    qt_project_table outlets, residences, circles, survey, communities;
+    char *community_field; /* [communities] name_field, NULL: guessed */
 } qt_project;
 
 /** Load and check a project file.  Statuses: QT_EIO, QT_EPARSE, QT_EINVAL, QT_ENOMEM. */

@@ -90,6 +90,10 @@ int cli_project_load(const qt_cli *cli, const char *cmd, const char *path, const
     if (qt_residences_read(pj->project->residences.file, &ro, qt_profile_population(pj->profile), &pj->residences,
                            &err) != QT_OK)
         goto fail;
+    if (pj->project->communities.file &&
+        qt_communities_assign(pj->project->communities.file, pj->project->communities.layer,
+                              pj->project->community_field, 0, pj->residences, NULL, &err) != QT_OK)
+        goto fail;
     if (pj->project->circles.file &&
         qt_circles_read(pj->project->circles.file, pj->project->circles.encoding, &pj->circles, &err) != QT_OK)
         goto fail;

@@ -32,6 +32,8 @@ void qt_project_free(qt_project *p)
     table_free(&p->residences);
     table_free(&p->circles);
     table_free(&p->survey);
+    table_free(&p->communities);
+    qt__free(p->community_field);
     qt__free(p);
 }
 
@@ -43,7 +45,7 @@ typedef struct loader {
     qt_error *err;
 } loader;
 
-enum { S_PROJECT = 1, S_NETWORK, S_OUTLETS, S_RESIDENCES, S_CIRCLES, S_SURVEY };
+enum { S_PROJECT = 1, S_NETWORK, S_OUTLETS, S_RESIDENCES, S_CIRCLES, S_SURVEY, S_COMMUNITIES };
 
 static qt_status bad(const loader *ld, int line, const char *key, qt_status code, const char *fmt, ...)
     QT_PRINTF(5, 6);
@@ -146,7 +148,8 @@ static qt_status on_line(void *ud, int line, const char *sec, const char *arg, c
     qt_project *p = ld->p;
     (void)err;
     if (!k) {
-        static const char *const names[] = {"project", "network", "outlets", "residences", "circles", "survey", NULL};
+        static const char *const names[] = {"project", "network",     "outlets", "residences",
+                                            "circles", "survey", "communities", NULL};
         int i;
         for (i = 0; names[i]; i++)
             if (strcmp(sec, names[i]) == 0 && !arg) {
@@ -154,7 +157,8 @@ static qt_status on_line(void *ud, int line, const char *sec, const char *arg, c
                 return QT_OK;
             }
         return bad(ld, line, NULL, QT_EPARSE,
-                   "unknown section [%s%s%s] (project, network, outlets, residences, circles, survey)", sec,
+                   "unknown section [%s%s%s] (project, network, outlets, residences, communities, circles, "
+                   "survey)", sec,
                    arg ? " " : "", arg ? arg : "");
     }
     switch (ld->sec) {
@@ -191,6 +195,14 @@ static qt_status on_line(void *ud, int line, const char *sec, const char *arg, c
         return bad(ld, line, k, QT_EINVAL, "unknown key in [circles] (file, encoding, grid_m)");
     case S_SURVEY:
         return table_key(ld, &p->survey, line, k, v, 0, 0);
+    case S_COMMUNITIES:
+        if (strcmp(k, "file") == 0)
+            return set_str(&p->communities.file, resolve(ld, v), ld, line, k);
+        if (strcmp(k, "layer") == 0)
+            return set_str(&p->communities.layer, qt__strdup(v), ld, line, k);
+        if (strcmp(k, "name_field") == 0)
+            return set_str(&p->community_field, qt__strdup(v), ld, line, k);
+        return bad(ld, line, k, QT_EINVAL, "unknown key in [communities] (file, layer, name_field)");
     }
     return bad(ld, line, k, QT_EPARSE, "comes before any section");
 }

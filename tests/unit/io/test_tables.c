@@ -247,6 +247,56 @@ static void test_osm_buildings_and_pois(void **state)
     qt_profile_free(p);
 }
 
+static void test_community_polygons(void **state)
+{
+    /* two communities side by side (GeoPackage in CGCS2000 GK CM 117E), a third residence outside both */
+    static const char *const fields[] = {"社区名称"};
+    static const char *const rows[] = {"东社区", "西社区"};
+    static const char *const wkt[] = {"POLYGON ((667000 3549000, 668000 3549000, 668000 3550000, 667000 3550000, 667000 3549000))",
+                                      "POLYGON ((666000 3549000, 667000 3549000, 667000 3550000, 666000 3550000, 666000 3549000))"};
+    char *path = qt_test_tmpfile("communities.gpkg"), *rp;
+    qt_profile *p = profile();
+    qt_residence_list *l = NULL;
+    qt_residence_read_opts o;
+    qt_error err;
+    size_t n = 0;
+    OGRSpatialReferenceH s = OSRNewSpatialReference(NULL), t = OSRNewSpatialReference(NULL);
+    OGRCoordinateTransformationH ct;
+    double x[4] = {667500, 666500, 667500, 669500}, y[4] = {3549500, 3549500, 3549500, 3549500};
+    char buf[512];
+    (void)state;
+    write_layer("GPKG", path, 4548, wkbPolygon, fields, 1, rows, wkt, 2);
+    OSRImportFromEPSG(s, 4548);
+    OSRImportFromEPSG(t, 4326);
+    OSRSetAxisMappingStrategy(s, OAMS_TRADITIONAL_GIS_ORDER);
+    OSRSetAxisMappingStrategy(t, OAMS_TRADITIONAL_GIS_ORDER);
+    ct = OCTNewCoordinateTransformation(s, t);
+    assert_true(OCTTransform(ct, 4, x, y, NULL));
+    /* r3 names its own community: kept */
+    snprintf(buf, sizeof buf, "id,lon,lat,population,community\nr1,%.9f,%.9f,10,\nr2,%.9f,%.9f,10,\nr3,%.9f,%.9f,10,自报\n"
+             "r4,%.9f,%.9f,10,\n", x[0], y[0], x[1], y[1], x[2], y[2], x[3], y[3]);
+    rp = qt_test_write_file("res.csv", buf);
+    memset(&o, 0, sizeof o);
+    qt_error_clear(&err);
+    assert_int_equal(qt_residences_read(rp, &o, qt_profile_population(p), &l, &err), QT_OK);
+    assert_int_equal(qt_communities_assign(path, NULL, NULL, 0, l, &n, &err), QT_OK);
+    assert_int_equal(n, 2);
+    assert_string_equal(l->community[0], "东社区");
+    assert_string_equal(l->community[1], "西社区");
+    assert_string_equal(l->community[2], "自报");
+    assert_string_equal(l->community[3], "");
+    /* a field that is not there */
+    assert_int_equal(qt_communities_assign(path, NULL, "街道", 0, l, &n, &err), QT_EPARSE);
+    assert_non_null(strstr(err.msg, "no community name field"));
+    OCTDestroyCoordinateTransformation(ct);
+    OSRDestroySpatialReference(s);
+    OSRDestroySpatialReference(t);
+    qt_residence_list_free(l);
+    qt_profile_free(p);
+    free(path);
+    free(rp);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -255,6 +305,7 @@ int main(void)
         cmocka_unit_test(test_residences_gpkg_projected),
         cmocka_unit_test(test_residences_shapefile_polygons),
         cmocka_unit_test(test_osm_buildings_and_pois),
+        cmocka_unit_test(test_community_polygons),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,191 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * communities.c -- community membership from community boundaries: each
+ * residence goes to the polygon that contains it, found through a grid of
+ * the polygons' envelopes and OGR's (GEOS) containment test.
+ */
+#include <gdal.h>
+#include <math.h>
+#include <ogr_api.h>
+#include <ogr_srs_api.h>
+#include <string.h>
+
+#include "base/alloc.h"
+#include "quarter/plan.h"
+
+#define GRID 256 /* cells per side of the envelope grid */
+
+typedef struct poly {
+    OGRGeometryH g;
+    char *name;
+    OGREnvelope env;
+} poly;
+
+static void free_polys(poly *p, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        OGR_G_DestroyGeometry(p[i].g);
+        qt__free(p[i].name);
+    }
+    qt__free(p);
+}
+
+qt_status qt_communities_assign(const char *path, const char *layer, const char *name_field, int override,
+                                qt_residence_list *res, size_t *assigned, qt_error *err)
+{
+    static const char *const guess[] = {"name", "社区", "社区名称", "community", "NAME", "名称", NULL};
+    GDALDatasetH ds;
+    OGRLayerH l;
+    OGRFeatureH f;
+    OGRCoordinateTransformationH ct = NULL;
+    OGRSpatialReferenceH src, dst;
+    poly *p = NULL;
+    size_t np = 0, cap = 0, i, k, nset = 0, *start = NULL, *idx = NULL, nidx = 0, icap = 0;
+    int fi = -1;
+    double minx = INFINITY, miny = INFINITY, maxx = -INFINITY, maxy = -INFINITY, cw, ch;
+    qt_status st = QT_OK;
+    if (assigned)
+        *assigned = 0;
+    GDALAllRegister();
+    CPLPushErrorHandler(CPLQuietErrorHandler);
+    ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+    CPLPopErrorHandler();
+    if (!ds)
+        return qt_error_set(err, QT_EIO, path, "cannot open as a vector layer");
+    l = layer ? GDALDatasetGetLayerByName(ds, layer) : GDALDatasetGetLayer(ds, 0);
+    if (!l) {
+        GDALClose(ds);
+        return qt_error_set(err, QT_EPARSE, path, layer ? "no layer '%s'" : "no layer%s", layer ? layer : "");
+    }
+    {
+        OGRFeatureDefnH d = OGR_L_GetLayerDefn(l);
+        if (name_field)
+            fi = OGR_FD_GetFieldIndex(d, name_field);
+        for (i = 0; !name_field && fi < 0 && guess[i]; i++)
+            fi = OGR_FD_GetFieldIndex(d, guess[i]);
+        if (fi < 0) {
+            GDALClose(ds);
+            return qt_error_set(err, QT_EPARSE, path, "no community name field (%s)",
+                                name_field ? name_field : "looked for name, 社区, 社区名称, community");
+        }
+    }
+    src = OGR_L_GetSpatialRef(l);
+    if (src) {
+        OGRSpatialReferenceH s2 = OSRClone(src);
+        dst = OSRNewSpatialReference(NULL);
+        OSRImportFromEPSG(dst, 4326);
+        OSRSetAxisMappingStrategy(dst, OAMS_TRADITIONAL_GIS_ORDER);
+        OSRSetAxisMappingStrategy(s2, OAMS_TRADITIONAL_GIS_ORDER);
+        if (!OSRIsSame(s2, dst))
+            ct = OCTNewCoordinateTransformation(s2, dst);
+        OSRDestroySpatialReference(s2);
+        OSRDestroySpatialReference(dst);
+    }
+    OGR_L_ResetReading(l);
+    while ((f = OGR_L_GetNextFeature(l)) != NULL) {
+        OGRGeometryH g = OGR_F_StealGeometry(f);
+        OGRwkbGeometryType t = g ? wkbFlatten(OGR_G_GetGeometryType(g)) : wkbNone;
+        if (!g || (t != wkbPolygon && t != wkbMultiPolygon) || (ct && OGR_G_Transform(g, ct) != OGRERR_NONE)) {
+            if (g)
+                OGR_G_DestroyGeometry(g);
+            OGR_F_Destroy(f);
+            continue;
+        }
+        if (qt__grow((void **)&p, &cap, np + 1, sizeof *p) != 0) {
+            OGR_G_DestroyGeometry(g);
+            OGR_F_Destroy(f);
+            goto nomem;
+        }
+        p[np].g = g;
+        p[np].name = qt__strdup(OGR_F_GetFieldAsString(f, fi));
+        OGR_F_Destroy(f);
+        if (!p[np].name) {
+            OGR_G_DestroyGeometry(g);
+            goto nomem;
+        }
+        OGR_G_GetEnvelope(g, &p[np].env);
+        if (p[np].env.MinX < minx) minx = p[np].env.MinX;
+        if (p[np].env.MinY < miny) miny = p[np].env.MinY;
+        if (p[np].env.MaxX > maxx) maxx = p[np].env.MaxX;
+        if (p[np].env.MaxY > maxy) maxy = p[np].env.MaxY;
+        np++;
+    }
+    if (!np) {
+        st = qt_error_set(err, QT_EPARSE, path, "no polygon in the layer");
+        goto done;
+    }
+    /* a grid over the envelopes: each cell lists the polygons whose envelope meets it */
+    cw = (maxx - minx) / GRID + 1e-12;
+    ch = (maxy - miny) / GRID + 1e-12;
+    start = qt__calloc(GRID * GRID + 1, sizeof *start);
+    if (!start)
+        goto nomem;
+    for (k = 0; k < 2; k++) { /* count, then fill */
+        size_t *fill = NULL;
+        if (k == 1) {
+            for (i = 0; i < GRID * GRID; i++)
+                start[i + 1] += start[i];
+            nidx = start[GRID * GRID];
+            if (qt__grow((void **)&idx, &icap, nidx + 1, sizeof *idx) != 0 ||
+                !(fill = qt__malloc((GRID * GRID + 1) * sizeof *fill)))
+                goto nomem;
+            memcpy(fill, start, GRID * GRID * sizeof *fill);
+        }
+        for (i = 0; i < np; i++) {
+            long x0 = (long)((p[i].env.MinX - minx) / cw), x1 = (long)((p[i].env.MaxX - minx) / cw);
+            long y0 = (long)((p[i].env.MinY - miny) / ch), y1 = (long)((p[i].env.MaxY - miny) / ch), x, y;
+            for (y = y0; y <= y1 && y < GRID; y++)
+                for (x = x0; x <= x1 && x < GRID; x++) {
+                    if (k == 0)
+                        start[y * GRID + x + 1]++;
+                    else
+                        idx[fill[y * GRID + x]++] = i;
+                }
+        }
+        qt__free(fill);
+    }
+    {
+        OGRGeometryH pt = OGR_G_CreateGeometry(wkbPoint);
+        if (!pt)
+            goto nomem;
+        for (i = 0; i < res->n; i++) {
+            long x = (long)((res->lon[i] - minx) / cw), y = (long)((res->lat[i] - miny) / ch);
+            size_t j;
+            if ((res->community[i][0] && !override) || x < 0 || y < 0 || x >= GRID || y >= GRID)
+                continue;
+            OGR_G_SetPoint_2D(pt, 0, res->lon[i], res->lat[i]);
+            for (j = start[y * GRID + x]; j < start[y * GRID + x + 1]; j++) {
+                const poly *q = &p[idx[j]];
+                if (res->lon[i] < q->env.MinX || res->lon[i] > q->env.MaxX || res->lat[i] < q->env.MinY ||
+                    res->lat[i] > q->env.MaxY || !OGR_G_Contains(q->g, pt))
+                    continue;
+                {
+                    char *c = qt__strdup(q->name);
+                    if (!c) {
+                        OGR_G_DestroyGeometry(pt);
+                        goto nomem;
+                    }
+                    qt__free(res->community[i]);
+                    res->community[i] = c;
+                    nset++;
+                }
+                break;
+            }
+        }
+        OGR_G_DestroyGeometry(pt);
+    }
+    if (assigned)
+        *assigned = nset;
+    goto done;
+nomem:
+    st = qt_error_set(err, QT_ENOMEM, path, "no memory");
+done:
+    free_polys(p, np);
+    qt__free(start);
+    qt__free(idx);
+    if (ct)
+        OCTDestroyCoordinateTransformation(ct);
+    GDALClose(ds);
+    return st;
+}
