@@ -8,7 +8,7 @@
 
 #include "base/ini.h"
 
-static char *trim(char *s)
+char *qt__ini_trim(char *s)
 {
     char *e;
     while (*s == ' ' || *s == '\t')
@@ -38,7 +38,7 @@ qt_status qt__ini_read(const char *path, qt__ini_fn fn, void *ud, qt_error *err)
         }
         if (line == 1 && (unsigned char)s[0] == 0xEF && (unsigned char)s[1] == 0xBB && (unsigned char)s[2] == 0xBF)
             s += 3;
-        s = trim(s);
+        s = qt__ini_trim(s);
         if (!*s || *s == '#' || *s == ';')
             continue;
         if (*s == '[') {
@@ -48,11 +48,11 @@ qt_status qt__ini_read(const char *path, qt__ini_fn fn, void *ud, qt_error *err)
                 continue;
             }
             *e = '\0';
-            s = trim(s + 1);
+            s = qt__ini_trim(s + 1);
             arg = strpbrk(s, " \t");
             if (arg) {
                 *arg++ = '\0';
-                arg = trim(arg);
+                arg = qt__ini_trim(arg);
             }
             snprintf(section, sizeof section, "%s", s);
             if (arg) { /* keep the argument for the keys that follow */
@@ -74,7 +74,7 @@ qt_status qt__ini_read(const char *path, qt__ini_fn fn, void *ud, qt_error *err)
                 break;
             }
         {
-            char *k = trim(s), *v = trim(eq + 1);
+            char *k = qt__ini_trim(s), *v = qt__ini_trim(eq + 1);
             if (!*k)
                 st = qt_error_set(err, QT_EPARSE, where, "missing key before '='");
             else if (!*v) {

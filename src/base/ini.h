@@ -17,4 +17,7 @@ typedef qt_status (*qt__ini_fn)(void *ud, int line, const char *section, const c
 
 qt_status qt__ini_read(const char *path, qt__ini_fn fn, void *ud, qt_error *err);
 
+/* s without leading and trailing blanks (spaces, tabs, CR, LF), in place */
+char *qt__ini_trim(char *s);
+
 #endif

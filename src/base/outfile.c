@@ -209,3 +209,18 @@ void qt__outfile_abort(qt__outfile *o)
         unlink(o->tmppath);
     release(o);
 }
+
+void qt__outfile_csv(qt__outfile *o, const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n")) {
+        qt__outfile_puts(o, s);
+        return;
+    }
+    qt__outfile_puts(o, "\"");
+    for (; *s; s++) {
+        if (*s == '"')
+            qt__outfile_puts(o, "\"");
+        qt__outfile_write(o, s, 1);
+    }
+    qt__outfile_puts(o, "\"");
+}

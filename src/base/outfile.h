@@ -30,6 +30,8 @@ typedef struct qt__outfile {
 qt_status qt__outfile_open(qt__outfile *o, const char *path, qt_error *err);
 void qt__outfile_write(qt__outfile *o, const char *s, size_t n);
 void qt__outfile_puts(qt__outfile *o, const char *s);
+/* s as one CSV field: quoted ("" for ") when it holds a comma, quote or line break */
+void qt__outfile_csv(qt__outfile *o, const char *s);
 void qt__outfile_printf(qt__outfile *o, const char *fmt, ...) QT_PRINTF(2, 3);
 void qt__outfile_i64(qt__outfile *o, int64_t v);
 /* v with exactly 6 decimals, the same digits as printf("%.6f") */

@@ -58,6 +58,8 @@ int cli_snap_mode(const qt_cli *cli, const char *cmd, const char *s, qt_snap_mod
 int cli_load_graph(const qt_cli *cli, const char *cmd, const char *graph, const char *network,
                    const char *nodes, const char *edges, const qt_network_opts *nopts,
                    qt_graph **out);
+/* --threads N: a whole number from 1 to 1024 (NULL: 0, all cores). */
+int cli_threads(const qt_cli *cli, const char *cmd, const char *s, unsigned *out);
 /* Monotonic seconds, for --timings. */
 double cli_now_s(void);
 /* Write text to path (atomically) or stdout. */

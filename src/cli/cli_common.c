@@ -260,3 +260,18 @@ double cli_now_s(void)
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
+
+int cli_threads(const qt_cli *cli, const char *cmd, const char *s, unsigned *out)
+{
+    double d = 0;
+    int rc;
+    *out = 0;
+    if (!s)
+        return 0;
+    if ((rc = cli_double(cli, cmd, "threads", s, &d)) != 0)
+        return rc;
+    if (d < 1 || d > 1024 || d != floor(d))
+        return cli_usage(cli, cmd, "--threads must be a whole number from 1 to 1024");
+    *out = (unsigned)d;
+    return 0;
+}

@@ -159,7 +159,8 @@ int cmd_access(int argc, char **argv, qt_cli *cli)
     int npos, rc, with_rings, with_r;
     double t0 = cli_now_s(), t1, t2;
     double snap_max = QT_SNAP_DEFAULT_MAX_M, R = 1000, max_dist = INFINITY, kmh = 4.0, rings[16],
-           ring_m[16], radii[17], threads_d = 0;
+           ring_m[16], radii[17];
+    unsigned nthreads = 0;
     size_t nrings = 0, nradii = 0, r_index = 0, ring_index[16], i, k, norigins, nap = 0;
     qt_snap_mode mode;
     qt_graph *g = NULL, *ag = NULL;
@@ -189,7 +190,7 @@ int cmd_access(int argc, char **argv, qt_cli *cli)
         (maxd && (rc = cli_double(cli, "access", "max-dist", maxd, &max_dist))) ||
         (rings_s && (rc = cli_list(cli, "access", "rings", rings_s, rings, 16, &nrings))) ||
         (speed && (rc = cli_double(cli, "access", "speed-kmh", speed, &kmh))) ||
-        (threads_s && (rc = cli_double(cli, "access", "threads", threads_s, &threads_d))))
+        (rc = cli_threads(cli, "access", threads_s, &nthreads)))
         return rc;
     if (!(R >= 0) || !isfinite(R))
         return cli_usage(cli, "access", "--radius must be a finite number >= 0");
@@ -197,8 +198,6 @@ int cmd_access(int argc, char **argv, qt_cli *cli)
         return cli_usage(cli, "access", "--max-dist must be >= 0 or 'inf'");
     if (!(kmh > 0) || !isfinite(kmh))
         return cli_usage(cli, "access", "--speed-kmh must be positive");
-    if (threads_d < 0 || threads_d > 1024 || threads_d != floor(threads_d))
-        return cli_usage(cli, "access", "--threads must be a whole number from 1 to 1024");
     with_rings = nrings > 0;
     with_r = !with_rings || radius != NULL;
     /* radii: R and the rings in metres, sorted, distinct */
@@ -361,7 +360,7 @@ int cmd_access(int argc, char **argv, qt_cli *cli)
     ao.max_dist_m = max_dist;
     ao.radii_m = radii;
     ao.nradii = nradii;
-    ao.threads = (unsigned)threads_d;
+    ao.threads = nthreads;
     ao.progress = cli_progress;
     ao.progress_ud = cli;
     memset(&w, 0, sizeof w);

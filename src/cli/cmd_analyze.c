@@ -182,7 +182,8 @@ int cmd_analyze(int argc, char **argv, qt_cli *cli)
     char warn[4][300];
     const char *wp[4];
     size_t nw, i;
-    double threads_d = 0, t0 = cli_now_s(), t1, t2;
+    double t0 = cli_now_s(), t1, t2;
+    unsigned nthreads = 0;
     int weekday = -1, minute = -1;
 
     rc = cli_parse(cli, argc, argv, opts, pos, 1, &npos, help);
@@ -197,10 +198,8 @@ int cmd_analyze(int argc, char **argv, qt_cli *cli)
     qt_error_clear(&err);
     if (at && qt_hours_parse_at(at, &weekday, &minute, &err) != QT_OK)
         return cli_usage(cli, "analyze", "%s", err.msg);
-    if (threads_s && (rc = cli_double(cli, "analyze", "threads", threads_s, &threads_d)))
+    if ((rc = cli_threads(cli, "analyze", threads_s, &nthreads)) != 0)
         return rc;
-    if (threads_d < 0 || threads_d > 1024 || threads_d != floor(threads_d))
-        return cli_usage(cli, "analyze", "--threads must be a whole number from 1 to 1024");
     if ((rc = cli_project_load(cli, "analyze", pos[0], speed, &pj)) != 0)
         return rc;
     if (what_if) {
@@ -216,7 +215,7 @@ int cmd_analyze(int argc, char **argv, qt_cli *cli)
     in.what_if = wl;
     ao.at_weekday = weekday;
     ao.at_minute = minute;
-    ao.threads = (unsigned)threads_d;
+    ao.threads = nthreads;
     ao.progress = cli_progress;
     ao.progress_ud = cli;
     t1 = cli_now_s();

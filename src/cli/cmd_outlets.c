@@ -30,21 +30,6 @@ static const char help[] =
     "  --unmatched FILE     also write the rows no rule matched (for review)\n"
     "  -o, --out FILE       output CSV (default standard output); written atomically\n";
 
-static void put_field(qt__outfile *o, const char *s)
-{
-    if (strpbrk(s, ",\"\r\n")) {
-        qt__outfile_puts(o, "\"");
-        for (; *s; s++) {
-            if (*s == '"')
-                qt__outfile_puts(o, "\"");
-            qt__outfile_write(o, s, 1);
-        }
-        qt__outfile_puts(o, "\"");
-    } else {
-        qt__outfile_puts(o, s);
-    }
-}
-
 static int write_rows(const qt_cli *cli, const char *path, const qt_outlet_list *l, const qt_profile *p,
                       int matched)
 {
@@ -58,15 +43,15 @@ static int write_rows(const qt_cli *cli, const char *path, const qt_outlet_list 
     for (i = 0; i < l->n; i++) {
         if ((l->category[i] >= 0) != matched)
             continue;
-        put_field(&o, l->id[i]);
+        qt__outfile_csv(&o, l->id[i]);
         if (matched) {
             const qt_category *c = qt_profile_category(p, (size_t)l->category[i]);
             qt__outfile_printf(&o, ",%s,%.7f,%.7f,", c->code, l->lon[i], l->lat[i]);
-            put_field(&o, l->name[i]);
+            qt__outfile_csv(&o, l->name[i]);
             qt__outfile_printf(&o, ",%s,%d\n", c->zh, l->rule_line[i]);
         } else {
             qt__outfile_printf(&o, ",%.7f,%.7f,", l->lon[i], l->lat[i]);
-            put_field(&o, l->name[i]);
+            qt__outfile_csv(&o, l->name[i]);
             qt__outfile_printf(&o, ",%zu\n", l->line[i]);
         }
     }

@@ -63,7 +63,8 @@ int cmd_site(int argc, char **argv, qt_cli *cli)
                       {"threads", 0, 1, &threads_s, NULL},   {"out", 'o', 1, &out, NULL},
                       {"optimal", 0, 1, &optimal, NULL},     {"quiet", 'q', 0, NULL, &quiet},       {NULL, 0, 0, NULL, NULL}};
     int npos, rc, cat;
-    double k = 0, spacing = 100, tl = 30, threads_d = 0;
+    double k = 0, spacing = 100, tl = 30;
+    unsigned nthreads = 0;
     qt_crs ccrs = QT_CRS_WGS84;
     cli_project pj;
     qt_analysis_input in;
@@ -90,7 +91,7 @@ int cmd_site(int argc, char **argv, qt_cli *cli)
     if ((rc = cli_double(cli, "site", "k", k_s, &k)) ||
         (spacing_s && (rc = cli_double(cli, "site", "spacing", spacing_s, &spacing))) ||
         (tl_s && (rc = cli_double(cli, "site", "time-limit", tl_s, &tl))) ||
-        (threads_s && (rc = cli_double(cli, "site", "threads", threads_s, &threads_d))))
+        (rc = cli_threads(cli, "site", threads_s, &nthreads)))
         return rc;
     if (!(k >= 1) || k > 100000 || k != floor(k))
         return cli_usage(cli, "site", "-k must be a whole number from 1");
@@ -98,8 +99,6 @@ int cmd_site(int argc, char **argv, qt_cli *cli)
         return cli_usage(cli, "site", "--spacing must be at least 1 metre");
     if (!(tl > 0) || !isfinite(tl))
         return cli_usage(cli, "site", "--time-limit must be positive");
-    if (threads_d < 0 || threads_d > 1024 || threads_d != floor(threads_d))
-        return cli_usage(cli, "site", "--threads must be a whole number from 1 to 1024");
     if (exact_s) {
         if (strcmp(exact_s, "auto") == 0)
             exact = -1;
@@ -140,7 +139,7 @@ int cmd_site(int argc, char **argv, qt_cli *cli)
     }
     cli_project_input(&pj, &in, &ao);
     t1 = cli_now_s();
-    ao.threads = (unsigned)threads_d;
+    ao.threads = nthreads;
     ao.progress = cli_progress;
     ao.progress_ud = cli;
     if (qt_analyze(&in, &ao, &a, &err) != QT_OK) {
@@ -164,7 +163,7 @@ int cmd_site(int argc, char **argv, qt_cli *cli)
     si.node_spacing_m = spacing;
     si.exact = exact;
     si.time_limit_s = tl;
-    si.threads = (unsigned)threads_d;
+    si.threads = nthreads;
     if (qt_site(&si, &r, &err) != QT_OK) {
         rc = cli_fail(cli, &err);
         goto done;

@@ -627,9 +627,10 @@ static qt_status outlet_homes(const qt_analysis *a, const qt_residence_list *r, 
     return QT_OK;
 }
 
-/* indicators of every area from a->minutes; the outlets used are o[0..no) */
-static qt_status indicators(qt_analysis *a, const qt_analysis_input *in, const qt_outlet_list *const *osrc,
-                            const size_t *oidx, size_t no, qt_error *err)
+/* indicators of every area into a, from the times and areas of sh (a itself, or the analysis a
+   what-if baseline belongs to); the outlets used are osrc[i]'s outlet oidx[i], i < no */
+static qt_status indicators(qt_analysis *a, const qt_analysis *sh, const qt_analysis_input *in,
+                            const qt_outlet_list *const *osrc, const size_t *oidx, size_t no, qt_error *err)
 {
     const qt_profile *p = in->profile;
     const qt_targets *t = qt_profile_targets(p);
@@ -656,24 +657,24 @@ static qt_status indicators(qt_analysis *a, const qt_analysis_input *in, const q
     /* residences */
     for (i = 0; i < a->nres; i++) {
         int all = 1;
-        if (!a->res_placed[i])
+        if (!sh->res_placed[i])
             continue;
         for (c = 0; c < ncat; c++) {
             const qt_category *k2 = qt_profile_category(p, c);
-            in_ring[c] = a->minutes[i * ncat + c] <= k2->ring_min;
+            in_ring[c] = sh->minutes[i * ncat + c] <= k2->ring_min;
             if (k2->cls == QT_CLASS_BASIC && k2->required && !in_ring[c])
                 all = 0;
         }
         area_add_residence(&a->city, r, i, in_ring, all, ncat);
-        if (a->res_community[i] != UINT32_MAX)
-            area_add_residence(&a->communities_stats[a->res_community[i]], r, i, in_ring, all, ncat);
+        if (sh->res_community[i] != UINT32_MAX)
+            area_add_residence(&a->communities_stats[sh->res_community[i]], r, i, in_ring, all, ncat);
     }
     /* outlets, each in the community of its nearest residence */
     for (i = 0; i < no; i++) {
         olon[i] = osrc[i]->lon[oidx[i]];
         olat[i] = osrc[i]->lat[oidx[i]];
     }
-    if (outlet_homes(a, r, olon, olat, no, home) != QT_OK)
+    if (outlet_homes(sh, r, olon, olat, no, home) != QT_OK)
         goto nomem;
     for (i = 0; i < no; i++) {
         const qt_outlet_list *l = osrc[i];
@@ -698,9 +699,9 @@ static qt_status indicators(qt_analysis *a, const qt_analysis_input *in, const q
     /* circles: the sums of their communities */
     for (i = 0; i < a->ncircles; i++) {
         qt_area_stats *s = &a->circles_stats[i];
-        for (k = a->circle_start[i]; k < a->circle_start[i + 1]; k++)
-            area_add(s, &a->communities_stats[a->circle_member[k]], ncat);
-        s->communities = (uint32_t)(a->circle_start[i + 1] - a->circle_start[i]);
+        for (k = sh->circle_start[i]; k < sh->circle_start[i + 1]; k++)
+            area_add(s, &a->communities_stats[sh->circle_member[k]], ncat);
+        s->communities = (uint32_t)(sh->circle_start[i + 1] - sh->circle_start[i]);
         if (in->circles && isfinite(in->circles->investment[i]))
             s->investment = in->circles->investment[i];
         if (in->survey && i < in->survey->ncircles) {
@@ -724,8 +725,8 @@ static qt_status indicators(qt_analysis *a, const qt_analysis_input *in, const q
     for (i = 0; i < a->ncircles; i++) {
         qt_area_stats *s = &a->circles_stats[i];
         area_finish(s, p);
-        for (k = a->circle_start[i]; k < a->circle_start[i + 1]; k++)
-            s->communities_covered += a->communities_stats[a->circle_member[k]].communities_covered;
+        for (k = sh->circle_start[i]; k < sh->circle_start[i + 1]; k++)
+            s->communities_covered += a->communities_stats[sh->circle_member[k]].communities_covered;
         if ((st = grade(s, p)) != QT_OK)
             goto nomem;
     }
@@ -929,42 +930,20 @@ qt_status qt_analyze(const qt_analysis_input *in, const qt_analysis_opts *o, qt_
             goto done;
         for (c = 0; c < ncat; c++)
             fill_times(a, pl, no, (uint32_t)c, NULL, acc);
-        /* the baseline's indicators, computed on a copy */
+        /* the baseline's indicators, on the same areas and times */
         b = qt__calloc(1, sizeof *b);
         if (!b)
             goto nomem;
         a->before = b;
-        *b = *a;
-        b->before = NULL;
-        b->communities_stats = b->circles_stats = NULL;
-        b->community = NULL;
-        b->circle = NULL;
-        b->circle_start = NULL;
-        b->circle_member = NULL;
-        b->res_community = NULL;
-        b->res_placed = NULL;
-        b->minutes = NULL;
-        memset(&b->city, 0, sizeof b->city);
-        {
-            /* b borrows a's areas while indicators run, then gives them back */
-            b->community = a->community;
-            b->circle = a->circle;
-            b->circle_start = a->circle_start;
-            b->circle_member = a->circle_member;
-            b->res_community = a->res_community;
-            b->res_placed = a->res_placed;
-            b->minutes = a->minutes;
-            st = indicators(b, in, os2, oi2, mbase, err);
-            b->community = NULL;
-            b->circle = NULL;
-            b->circle_start = NULL;
-            b->circle_member = NULL;
-            b->res_community = NULL;
-            b->res_placed = NULL;
-            b->minutes = NULL;
-            if (st != QT_OK)
-                goto done;
-        }
+        b->ncat = a->ncat;
+        b->nres = a->nres;
+        b->speed_mps = a->speed_mps;
+        b->max_minutes = a->max_minutes;
+        b->ncommunities = a->ncommunities;
+        b->ncircles = a->ncircles;
+        b->outlets_used = nap;
+        if ((st = indicators(b, a, in, os2, oi2, mbase, err)) != QT_OK)
+            goto done;
         if ((st = qt_search_new(pl->graph, &ws, err)) != QT_OK)
             goto done;
         for (i = nap; i < napw; i++)
@@ -974,7 +953,7 @@ qt_status qt_analyze(const qt_analysis_input *in, const qt_analysis_opts *o, qt_
             fill_times(a, pl, no, (uint32_t)c, NULL, acc);
         a->outlets_used = napw;
     }
-    if ((st = indicators(a, in, os2, oi2, m, err)) != QT_OK)
+    if ((st = indicators(a, a, in, os2, oi2, m, err)) != QT_OK)
         goto done;
     a->chain_known = ol->cols[QT_OCOL_BRAND] || ol->cols[QT_OCOL_CHAIN] || ol->from_osm;
     a->area_known = ol->cols[QT_OCOL_AREA] != NULL;

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "base/alloc.h"
+#include "base/ini.h"
 #include "quarter/profile.h"
 
 typedef enum ckind { C_OSM, C_AMAP, C_TYPE, C_NAME } ckind;
@@ -100,6 +101,7 @@ typedef struct parser {
     int line;
     qt_profile *p;
     qt_error *err;
+    int sec, cat; /* the section being read; the category or grade it defines */
 } parser;
 
 static qt_status fail(parser *ps, const char *key, qt_status code, const char *fmt, ...) QT_PRINTF(4, 5);
@@ -116,17 +118,6 @@ static qt_status fail(parser *ps, const char *key, qt_status code, const char *f
     qt_error_setv(ps->err, code, where, fmt, ap);
     va_end(ap);
     return code;
-}
-
-static char *trim(char *s)
-{
-    char *e;
-    while (*s == ' ' || *s == '\t')
-        s++;
-    e = s + strlen(s);
-    while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' || e[-1] == '\n'))
-        *--e = '\0';
-    return s;
 }
 
 static qt_status number(parser *ps, const char *key, const char *v, double lo, double hi, double *out)
@@ -153,7 +144,7 @@ static qt_status share(parser *ps, const char *key, const char *v, double *out)
     memcpy(buf, v, n + 1);
     if (pct)
         buf[n - 1] = '\0';
-    st = number(ps, key, trim(buf), 0, pct ? 100 : 1, out);
+    st = number(ps, key, qt__ini_trim(buf), 0, pct ? 100 : 1, out);
     if (st == QT_OK && pct)
         *out /= 100;
     return st;
@@ -298,17 +289,10 @@ static int valid_code(const char *s)
     return 1;
 }
 
-static qt_status section(parser *ps, char *h, int *sec, int *cat)
+static qt_status section(parser *ps, const char *h, const char *arg, int *sec, int *cat)
 {
     qt_profile *p = ps->p;
-    char *arg;
     size_t i;
-    h = trim(h);
-    arg = strpbrk(h, " \t");
-    if (arg) {
-        *arg++ = '\0';
-        arg = trim(arg);
-    }
     if (!arg && strcmp(h, "profile") == 0) {
         *sec = SEC_PROFILE;
         return QT_OK;
@@ -446,7 +430,7 @@ static qt_status grade_key(parser *ps, qt_grade_rule *g, const char *k, const ch
                 "communities_covered, chain_share, satisfaction)");
 }
 
-static qt_status keyval(parser *ps, int sec, int cat, char *k, char *v)
+static qt_status keyval(parser *ps, int sec, int cat, const char *k, char *v)
 {
     qt_profile *p = ps->p;
     if (sec == SEC_NONE)
@@ -540,23 +524,29 @@ static qt_status finish(parser *ps)
     return QT_OK;
 }
 
+/* one header or key of the file (base/ini.h) */
+static qt_status on_line(void *ud, int line, const char *sec, const char *arg, const char *k, const char *v,
+                         qt_error *err)
+{
+    parser *ps = ud;
+    char buf[4096];
+    (void)err;
+    ps->line = line;
+    if (!k)
+        return section(ps, sec, arg, &ps->sec, &ps->cat);
+    snprintf(buf, sizeof buf, "%s", v); /* the rule parser splits its value in place */
+    return keyval(ps, ps->sec, ps->cat, k, buf);
+}
+
 qt_status qt_profile_load(const char *path, qt_profile **out, qt_error *err)
 {
     parser ps;
-    FILE *fp;
-    char buf[4096];
-    int sec = 0, cat = -1;
-    qt_status st = QT_OK;
+    qt_status st;
     qt_profile *p;
     *out = NULL;
-    fp = fopen(path, "rb");
-    if (!fp)
-        return qt_error_set(err, QT_EIO, path, "cannot open: %s", strerror(errno));
     p = qt__calloc(1, sizeof *p);
-    if (!p) {
-        fclose(fp);
+    if (!p)
         return qt_error_set(err, QT_ENOMEM, path, "no memory");
-    }
     p->speed = 4.0;
     p->basic_min = 10;
     p->quality_min = 15;
@@ -578,55 +568,9 @@ qt_status qt_profile_load(const char *path, qt_profile **out, qt_error *err)
     ps.line = 0;
     ps.p = p;
     ps.err = err;
-    while (st == QT_OK && fgets(buf, sizeof buf, fp)) {
-        char *s = buf, *eq;
-        ps.line++;
-        if (!strchr(buf, '\n') && !feof(fp)) {
-            st = fail(&ps, NULL, QT_EPARSE, "line longer than %zu bytes", sizeof buf - 2);
-            break;
-        }
-        if (ps.line == 1 && (unsigned char)s[0] == 0xEF && (unsigned char)s[1] == 0xBB &&
-            (unsigned char)s[2] == 0xBF)
-            s += 3; /* UTF-8 byte-order mark */
-        s = trim(s);
-        if (!*s || *s == '#' || *s == ';')
-            continue;
-        if (*s == '[') {
-            char *e = strchr(s, ']');
-            if (!e || e[1])
-                st = fail(&ps, NULL, QT_EPARSE, "a section header is [name] alone on its line");
-            else {
-                *e = '\0';
-                st = section(&ps, s + 1, &sec, &cat);
-            }
-            continue;
-        }
-        eq = strchr(s, '=');
-        if (!eq) {
-            st = fail(&ps, NULL, QT_EPARSE, "expected 'key = value'");
-            continue;
-        }
-        *eq = '\0';
-        {
-            char *k = trim(s), *v = eq + 1, *c;
-            /* an inline comment: '#' after white space */
-            for (c = v; (c = strchr(c, '#')) != NULL; c++)
-                if (c > v && (c[-1] == ' ' || c[-1] == '\t')) {
-                    *c = '\0';
-                    break;
-                }
-            v = trim(v);
-            if (!*k)
-                st = fail(&ps, NULL, QT_EPARSE, "missing key before '='");
-            else if (!*v)
-                st = fail(&ps, k, QT_EPARSE, "has no value");
-            else
-                st = keyval(&ps, sec, cat, k, v);
-        }
-    }
-    if (st == QT_OK && ferror(fp))
-        st = qt_error_set(err, QT_EIO, path, "read error");
-    fclose(fp);
+    ps.sec = 0;
+    ps.cat = -1;
+    st = qt__ini_read(path, on_line, &ps, err);
     if (st == QT_OK)
         st = finish(&ps);
     if (st != QT_OK) {

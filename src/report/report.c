@@ -25,21 +25,6 @@ static const char *const files[] = {"summary.md", "indicators.csv", "grades.csv"
 
 /* ---- small writers ----------------------------------------------------------- */
 
-static void csv_field(qt__outfile *o, const char *s)
-{
-    if (strpbrk(s, ",\"\r\n")) {
-        qt__outfile_puts(o, "\"");
-        for (; *s; s++) {
-            if (*s == '"')
-                qt__outfile_puts(o, "\"");
-            qt__outfile_write(o, s, 1);
-        }
-        qt__outfile_puts(o, "\"");
-    } else {
-        qt__outfile_puts(o, s);
-    }
-}
-
 static void json_str(qt__outfile *o, const char *s)
 {
     qt__outfile_puts(o, "\"");
@@ -183,13 +168,13 @@ static void write_area(qt__outfile *o, const qt_analysis *a, const qt_profile *p
     for (i = 0; i < n; i++) {
         const row *r = &rows[i];
         qt__outfile_printf(o, "%s,", level);
-        csv_field(o, name);
+        qt__outfile_csv(o, name);
         qt__outfile_printf(o, ",%s,", r->indicator);
         num(o, r->value, r->dec);
         qt__outfile_puts(o, ",");
         num(o, r->target, r->dec);
         qt__outfile_printf(o, ",%s,", r->na ? "n/a" : met_str(qt_target_met(r->value, r->target)));
-        csv_field(o, r->note);
+        qt__outfile_csv(o, r->note);
         qt__outfile_puts(o, "\n");
     }
 }
@@ -252,7 +237,7 @@ static qt_status write_whatif(const qt_analysis *a, const qt_profile *p, const c
             if (!(fabs(d) > 1e-12))
                 continue; /* only what changes */
             qt__outfile_printf(&o, "%s,", level);
-            csv_field(&o, name);
+            qt__outfile_csv(&o, name);
             qt__outfile_printf(&o, ",%s,", r2[k].indicator);
             num(&o, r1[k].value, r2[k].dec);
             qt__outfile_puts(&o, ",");
@@ -292,15 +277,15 @@ static qt_status write_grades(const qt_analysis *a, const qt_profile *p, const c
     qt__outfile_puts(&o, "circle,grade,population,residents_all_basic,basic_present,quality_present,reasons\n");
     for (i = 0; i <= a->ncircles; i++) {
         const qt_area_stats *s = i < a->ncircles ? &a->circles_stats[i] : &a->city;
-        csv_field(&o, i < a->ncircles ? a->circle[i] : "全市");
+        qt__outfile_csv(&o, i < a->ncircles ? a->circle[i] : "全市");
         qt__outfile_puts(&o, ",");
-        csv_field(&o, grade_name(p, s->grade));
+        qt__outfile_csv(&o, grade_name(p, s->grade));
         qt__outfile_puts(&o, ",");
         num(&o, s->population, 0);
         qt__outfile_puts(&o, ",");
         num(&o, s->all_basic, 4);
         qt__outfile_printf(&o, ",%d,%d,", s->basic_present, s->quality_present);
-        csv_field(&o, s->reasons ? s->reasons : "");
+        qt__outfile_csv(&o, s->reasons ? s->reasons : "");
         qt__outfile_puts(&o, "\n");
     }
     return qt__outfile_commit(&o, err);
@@ -354,7 +339,7 @@ static qt_status write_demand(const qt_analysis *a, const qt_profile *p, const c
         n = needs_of(a, p, s, nd);
         for (k = 0; k < n; k++) {
             const qt_category *c = qt_profile_category(p, nd[k].cat);
-            csv_field(&o, a->ncircles ? a->circle[i] : "全市");
+            qt__outfile_csv(&o, a->ncircles ? a->circle[i] : "全市");
             qt__outfile_printf(&o, ",%zu,%s,%s,%s,%.0f,%s,", k + 1, c->code, c->zh,
                                c->cls == QT_CLASS_BASIC ? "basic" : "quality", c->ring_min,
                                nd[k].coverage >= t->present_share ? "partial" : "missing");
@@ -406,11 +391,11 @@ static qt_status write_residences(const qt_analysis *a, const qt_analysis_input 
     qt__outfile_puts(&o, ",all_basic\n");
     for (i = 0; i < r->n; i++) {
         int all = 1;
-        csv_field(&o, r->id[i]);
+        qt__outfile_csv(&o, r->id[i]);
         qt__outfile_puts(&o, ",");
-        csv_field(&o, a->res_community[i] == UINT32_MAX ? "" : a->community[a->res_community[i]]);
+        qt__outfile_csv(&o, a->res_community[i] == UINT32_MAX ? "" : a->community[a->res_community[i]]);
         qt__outfile_puts(&o, ",");
-        csv_field(&o, rc[i] == UINT32_MAX ? "" : a->circle[rc[i]]);
+        qt__outfile_csv(&o, rc[i] == UINT32_MAX ? "" : a->circle[rc[i]]);
         qt__outfile_puts(&o, ",");
         fixed(&o, r->lon[i], 7);
         qt__outfile_puts(&o, ",");
