@@ -25,21 +25,31 @@ extern "C" {
 typedef enum qt_crs {
     QT_CRS_WGS84 = 0,
     QT_CRS_GCJ02 = 1,
-    QT_CRS_BD09 = 2
+    QT_CRS_BD09 = 2,
+    /* any other system by its EPSG code: QT_CRS_EPSG + code (e.g. CGCS2000 /
+       3-degree Gauss-Kruger, EPSG:4547); table readers convert it through PROJ,
+       qt_coords_convert does not */
+    QT_CRS_EPSG = 0x10000,
+    QT_CRS_EPSG_LAST = 0x7fffffff
 } qt_crs;
 
-/** Parse "wgs84", "gcj02" or "bd09" (case-insensitive; "wgs-84", "gcj-02", "bd-09" too). */
+/**
+ * Parse "wgs84", "gcj02", "bd09" (case-insensitive; "wgs-84", "gcj-02",
+ * "bd-09" too) or "EPSG:n" (EPSG:4326 is wgs84).
+ */
 QT_API qt_status qt_crs_parse(const char *name, qt_crs *out, qt_error *err);
-/** "wgs84", "gcj02" or "bd09". */
+/** "wgs84", "gcj02", "bd09" or "EPSG" (see qt_crs_epsg). */
 QT_API const char *qt_crs_name(qt_crs crs);
+/** The EPSG code of an EPSG system, else 0. */
+QT_API int qt_crs_epsg(qt_crs crs);
 
 /** True when (lon, lat) lies in the box where the GCJ-02 offset applies. */
 QT_API int qt_coords_in_china(double lon, double lat);
 
 /**
- * Convert (lon, lat) in degrees from one system to another, exactly (inverse
- * transforms iterate).  Statuses: QT_EINVAL for a non-finite or out-of-range
- * coordinate.
+ * Convert (lon, lat) in degrees from one system to another among wgs84,
+ * gcj02 and bd09, exactly (inverse transforms iterate).  Statuses: QT_EINVAL
+ * for a non-finite or out-of-range coordinate or an EPSG system.
  */
 QT_API qt_status qt_coords_convert(qt_crs from, qt_crs to, double lon, double lat, double *out_lon,
                                    double *out_lat, qt_error *err);

@@ -112,6 +112,8 @@ int cmd_site(int argc, char **argv, qt_cli *cli)
     qt_error_clear(&err);
     if (cand_crs && qt_crs_parse(cand_crs, &ccrs, &err) != QT_OK)
         return cli_usage(cli, "site", "%s", err.msg);
+    if (qt_crs_epsg(ccrs))
+        return cli_usage(cli, "site", "--candidates-crs is wgs84, gcj02 or bd09 (convert projected candidates first)");
     t0 = cli_now_s();
     if ((rc = cli_project_load(cli, "site", pos[0], speed, &pj)) != 0)
         return rc;

@@ -5,6 +5,7 @@
  * the eviltransform test vectors in tests/unit/domain/test_coords.c).
  */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -30,7 +31,15 @@ qt_status qt_crs_parse(const char *name, qt_crs *out, qt_error *err)
             *out = names[i].crs;
             return QT_OK;
         }
-    return qt_error_set(err, QT_EINVAL, "crs", "'%s' is not a coordinate system (wgs84, gcj02, bd09)",
+    if (name && strncasecmp(name, "epsg:", 5) == 0) {
+        char *end;
+        long code = strtol(name + 5, &end, 10);
+        if (end != name + 5 && !*end && code > 0 && code < 0x10000000L) {
+            *out = (qt_crs)(QT_CRS_EPSG + code);
+            return QT_OK;
+        }
+    }
+    return qt_error_set(err, QT_EINVAL, "crs", "'%s' is not a coordinate system (wgs84, gcj02, bd09, EPSG:n)",
                         name ? name : "");
 }
 
@@ -43,8 +52,15 @@ const char *qt_crs_name(qt_crs crs)
         return "gcj02";
     case QT_CRS_BD09:
         return "bd09";
+    default:
+        break;
     }
-    return "?";
+    return crs >= QT_CRS_EPSG ? "EPSG" : "?";
+}
+
+int qt_crs_epsg(qt_crs crs)
+{
+    return crs > QT_CRS_EPSG ? (int)(crs - QT_CRS_EPSG) : 0;
 }
 
 int qt_coords_in_china(double lon, double lat)

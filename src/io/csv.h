@@ -30,6 +30,7 @@ typedef struct qt__csv {
     char **header; /* copies of the header names */
     size_t nheader;
     int features;  /* a vector layer read through OGR: records are features 1, 2, ... */
+    int geom_wgs84; /* its geom_lon/geom_lat were transformed from the layer's own CRS */
 } qt__csv;
 
 /* Open and read the header row. Statuses: QT_EIO, QT_EPARSE (empty file), QT_ENOMEM. */

@@ -10,6 +10,7 @@
 
 #include "base/alloc.h"
 #include "io/csv.h"
+#include "io/xform.h"
 #include "quarter/io.h"
 
 void qt_outlet_list_free(qt_outlet_list *l)
@@ -125,6 +126,7 @@ qt_status qt_outlets_read(const char *path, const qt_outlet_read_opts *o, const 
     static const char *const c_hours[] = {"opening_hours", "营业时间", "hours", NULL};
     static const char *const c_serv[] = {"services", "服务", "服务项目", "便民服务", NULL};
     qt__csv c;
+    qt__xform xf, none = {QT_CRS_WGS84, NULL}; /* none: a layer already transformed by its own CRS */
     qt_outlet_list *l;
     int col[QT_OCOL_COUNT], tagcol, r, k;
     size_t cap = 0;
@@ -133,6 +135,11 @@ qt_status qt_outlets_read(const char *path, const qt_outlet_read_opts *o, const 
     st = qt__table_open(&c, path, o->encoding, o->layer, err);
     if (st != QT_OK)
         return st;
+    if ((st = qt__xform_init(&xf, o->crs, path, err)) != QT_OK) {
+        qt__csv_close(&c);
+        qt__xform_free(&xf);
+        return st;
+    }
     tagcol = qt__csv_col(&c, QT__OSM_TAGS);
     if ((st = qt__csv_pick(&c, o->id_col, c_id, 0, "id", &col[QT_OCOL_ID], err)) ||
         (st = qt__csv_pick(&c, o->name_col, c_name, 0, "name", &col[QT_OCOL_NAME], err)) ||
@@ -148,17 +155,20 @@ qt_status qt_outlets_read(const char *path, const qt_outlet_read_opts *o, const 
         (st = qt__csv_pick(&c, NULL, c_hours, 0, "opening hours", &col[QT_OCOL_HOURS], err)) ||
         (st = qt__csv_pick(&c, NULL, c_serv, 0, "services", &col[QT_OCOL_SERVICES], err))) {
         qt__csv_close(&c);
+        qt__xform_free(&xf);
         return st;
     }
     if (col[QT_OCOL_CATEGORY] < 0 && col[QT_OCOL_TYPE] < 0 && col[QT_OCOL_CODE] < 0 && col[QT_OCOL_NAME] < 0 &&
         tagcol < 0) {
         qt__csv_close(&c);
+        qt__xform_free(&xf);
         return qt_error_set(err, QT_EPARSE, path,
                             "nothing to classify by: no category, type, typecode or name column");
     }
     l = qt__calloc(1, sizeof *l);
     if (!l) {
         qt__csv_close(&c);
+        qt__xform_free(&xf);
         return qt_error_set(err, QT_ENOMEM, path, "no memory");
     }
     l->encoding = c.encoding;
@@ -167,7 +177,8 @@ qt_status qt_outlets_read(const char *path, const qt_outlet_read_opts *o, const 
         if (col[k] >= 0 && !(l->cols[k] = qt__strdup(c.header[col[k]])))
             goto nomem;
     while ((r = qt__csv_next(&c, err)) > 0) {
-        double lon, lat, area, staff;
+        double lon, lat, area, staff, x0, y0;
+        char cname[32];
         char idbuf[32];
         const char *kv[2 * MAX_TAGS];
         size_t ntags = 0, i = l->n;
@@ -200,9 +211,12 @@ qt_status qt_outlets_read(const char *path, const qt_outlet_read_opts *o, const 
             (st = qt__csv_opt_double(&c, col[QT_OCOL_AREA], &area, err)) ||
             (st = qt__csv_opt_double(&c, col[QT_OCOL_STAFF], &staff, err)))
             goto fail;
-        if (qt_coords_convert(o->crs, QT_CRS_WGS84, lon, lat, &lon, &lat, NULL) != QT_OK) {
+        x0 = lon;
+        y0 = lat;
+        if (qt__xform_apply(strcmp(c.header[col[QT_OCOL_LON]], QT__GEOM_LON) == 0 && c.geom_wgs84 && xf.ct ? &none : &xf,
+                            &lon, &lat) != 0) {
             st = qt__csv_failv(&c, col[QT_OCOL_LON], err, QT_EINVAL,
-                               "(%g, %g) is not a valid longitude, latitude", lon, lat);
+                               "(%g, %g) is not a valid %s coordinate", x0, y0, qt__xform_name(&xf, cname));
             goto fail;
         }
         if ((isfinite(area) && area < 0) || (isfinite(staff) && staff < 0)) {
@@ -256,12 +270,14 @@ qt_status qt_outlets_read(const char *path, const qt_outlet_read_opts *o, const 
         goto fail;
     }
     qt__csv_close(&c);
+    qt__xform_free(&xf);
     *out = l;
     return QT_OK;
 nomem:
     st = qt_error_set(err, QT_ENOMEM, path, "no memory for %zu outlets", l->n + 1);
 fail:
     qt__csv_close(&c);
+    qt__xform_free(&xf);
     qt_outlet_list_free(l);
     return st;
 }

@@ -11,6 +11,7 @@
 
 #include "base/alloc.h"
 #include "io/csv.h"
+#include "io/xform.h"
 #include "quarter/plan.h"
 
 void qt_residence_list_free(qt_residence_list *l)
@@ -92,6 +93,7 @@ qt_status qt_residences_read(const char *path, const qt_residence_read_opts *o, 
     static const char *const c_area[] = {"floor_area", "建筑面积", "住宅建筑面积", NULL};
     static const char *const c_foot[] = {QT__GEOM_AREA, "footprint_m2", "占地面积", NULL};
     qt__csv c;
+    qt__xform xf, none = {QT_CRS_WGS84, NULL}; /* none: a layer already transformed by its own CRS */
     qt_residence_list *l;
     int ci, cx, cy, cp, ch, cc, cl, ca, cf, tagcol, r;
     size_t cap = 0;
@@ -100,6 +102,11 @@ qt_status qt_residences_read(const char *path, const qt_residence_read_opts *o, 
     st = qt__table_open(&c, path, o->encoding, o->layer, err);
     if (st != QT_OK)
         return st;
+    if ((st = qt__xform_init(&xf, o->crs, path, err)) != QT_OK) {
+        qt__csv_close(&c);
+        qt__xform_free(&xf);
+        return st;
+    }
     tagcol = qt__csv_col(&c, QT__OSM_TAGS);
     if ((st = qt__csv_pick(&c, o->id_col, c_id, 0, "id", &ci, err)) ||
         (st = qt__csv_pick(&c, o->lon_col, c_lon, 1, "longitude", &cx, err)) ||
@@ -111,15 +118,18 @@ qt_status qt_residences_read(const char *path, const qt_residence_read_opts *o, 
         (st = qt__csv_pick(&c, NULL, c_area, 0, "floor area", &ca, err)) ||
         (st = qt__csv_pick(&c, NULL, c_foot, 0, "footprint", &cf, err))) {
         qt__csv_close(&c);
+        qt__xform_free(&xf);
         return st;
     }
     l = qt__calloc(1, sizeof *l);
     if (!l) {
         qt__csv_close(&c);
+        qt__xform_free(&xf);
         return qt_error_set(err, QT_ENOMEM, path, "no memory");
     }
     while ((r = qt__csv_next(&c, err)) > 0) {
-        double lon, lat, p = NAN, hh = NAN, area = NAN, foot = NAN, levels = NAN;
+        double x0, y0, lon, lat, p = NAN, hh = NAN, area = NAN, foot = NAN, levels = NAN;
+        char cname[32];
         char idbuf[32], tbuf[64];
         size_t i = l->n;
         int src = QT_POP_GIVEN, estimate = o->estimate;
@@ -142,8 +152,12 @@ qt_status qt_residences_read(const char *path, const qt_residence_read_opts *o, 
             (st = qt__csv_opt_double(&c, ca, &area, err)) || (st = qt__csv_opt_double(&c, cf, &foot, err)) ||
             (tagcol < 0 && (st = qt__csv_opt_double(&c, cl, &levels, err))))
             goto fail;
-        if (qt_coords_convert(o->crs, QT_CRS_WGS84, lon, lat, &lon, &lat, NULL) != QT_OK) {
-            st = qt__csv_failv(&c, cx, err, QT_EINVAL, "(%g, %g) is not a valid longitude, latitude", lon, lat);
+        x0 = lon;
+        y0 = lat;
+        if (qt__xform_apply(strcmp(c.header[cx], QT__GEOM_LON) == 0 && c.geom_wgs84 && xf.ct ? &none : &xf,
+                            &lon, &lat) != 0) {
+            st = qt__csv_failv(&c, cx, err, QT_EINVAL, "(%g, %g) is not a valid %s coordinate", x0, y0,
+                               qt__xform_name(&xf, cname));
             goto fail;
         }
         if ((isfinite(p) && p < 0) || (isfinite(hh) && hh < 0) || (isfinite(area) && area < 0)) {
@@ -195,12 +209,14 @@ qt_status qt_residences_read(const char *path, const qt_residence_read_opts *o, 
         goto fail;
     }
     qt__csv_close(&c);
+    qt__xform_free(&xf);
     *out = l;
     return QT_OK;
 nomem:
     st = qt_error_set(err, QT_ENOMEM, path, "no memory for %zu residences", l->n + 1);
 fail:
     qt__csv_close(&c);
+    qt__xform_free(&xf);
     qt_residence_list_free(l);
     return st;
 }

@@ -196,7 +196,7 @@ qt_status qt__table_open(qt__csv *c, const char *path, qt_encoding enc, const ch
 {
     GDALDatasetH ds;
     GDALDriverH drv;
-    int osm, i, nf = 0, with_geom = 0;
+    int osm, i, nf = 0, with_geom = 0, geom_known = 0;
     sbuf b = {0}, tags = {0};
     OGRLayerH want = NULL, fl;
     OGRFeatureH f;
@@ -242,6 +242,7 @@ qt_status qt__table_open(qt__csv *c, const char *path, qt_encoding enc, const ch
             with_geom = OGR_L_GetGeomType(want) != wkbNone;
         }
         ct = to_wgs84(want);
+        geom_known = OGR_L_GetSpatialRef(want) != NULL;
     }
     if (with_geom &&
         (field(&b, QT__GEOM_LON, nf == 0 && !osm) || field(&b, QT__GEOM_LAT, 0) || field(&b, QT__GEOM_AREA, 0)))
@@ -312,6 +313,7 @@ qt_status qt__table_open(qt__csv *c, const char *path, qt_encoding enc, const ch
     qt__free(tags.p);
     c->data = b.p;
     c->len = b.n;
+    c->geom_wgs84 = osm || geom_known;
     st = qt__csv_start(c, err);
     if (st != QT_OK)
         qt__csv_close(c);

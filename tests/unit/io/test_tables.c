@@ -170,6 +170,42 @@ static void test_residences_gpkg_projected(void **state)
     free(path);
 }
 
+static void test_residences_csv_projected(void **state)
+{
+    /* a bureau's table in CGCS2000 Gauss-Kruger metres, said with crs = EPSG:4548 */
+    char *path = qt_test_write_file("homes-gk.csv", "编号,x,y,人口\nA,667000,3549000,300\nB,1e9,3549000,1\n");
+    char *ok = qt_test_write_file("homes-gk-ok.csv", "编号,x,y,人口\nA,667000,3549000,300\n");
+    qt_profile *p = profile();
+    qt_residence_list *l = NULL;
+    qt_residence_read_opts o;
+    qt_error err;
+    qt_crs crs;
+    (void)state;
+    qt_error_clear(&err);
+    assert_int_equal(qt_crs_parse("EPSG:4548", &crs, &err), QT_OK);
+    assert_int_equal(qt_crs_epsg(crs), 4548);
+    memset(&o, 0, sizeof o);
+    o.crs = crs;
+    /* row B is not a coordinate of that system */
+    assert_int_equal(qt_residences_read(path, &o, qt_profile_population(p), &l, &err), QT_EINVAL);
+    assert_non_null(strstr(err.where, "homes-gk.csv:3"));
+    assert_non_null(strstr(err.msg, "(1e+09, 3.549e+06) is not a valid EPSG:4548 coordinate"));
+    qt_error_clear(&err);
+    assert_int_equal(qt_residences_read(ok, &o, qt_profile_population(p), &l, &err), QT_OK);
+    /* the same point as the GeoPackage test */
+    assert_true(fabs(l->lon[0] - 118.768201581) < 1e-8 && fabs(l->lat[0] - 32.052122923) < 1e-8);
+    qt_residence_list_free(l);
+    qt_error_clear(&err);
+    assert_int_equal(qt_crs_parse("EPSG:999999", &crs, &err), QT_OK);
+    assert_int_equal(qt_residences_read(ok, &(qt_residence_read_opts){.crs = crs}, qt_profile_population(p), &l, &err),
+                     QT_EINVAL);
+    if (!strstr(err.msg, "EPSG:999999"))
+        fail_msg("%s: %s", err.where, err.msg);
+    qt_profile_free(p);
+    free(path);
+    free(ok);
+}
+
 static void test_residences_shapefile_polygons(void **state)
 {
     static const char *const fields[] = {"id", "households", "levels"};
@@ -303,6 +339,7 @@ int main(void)
         cmocka_unit_test(test_outlets_xlsx),
         cmocka_unit_test(test_outlets_geojson_gcj02),
         cmocka_unit_test(test_residences_gpkg_projected),
+        cmocka_unit_test(test_residences_csv_projected),
         cmocka_unit_test(test_residences_shapefile_polygons),
         cmocka_unit_test(test_osm_buildings_and_pois),
         cmocka_unit_test(test_community_polygons),

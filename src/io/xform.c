@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * xform.c -- table coordinates to WGS-84 (io/xform.h).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <cpl_error.h>
+#include <ogr_srs_api.h>
+
+#include "io/xform.h"
+
+qt_status qt__xform_init(qt__xform *x, qt_crs crs, const char *path, qt_error *err)
+{
+    int code = qt_crs_epsg(crs);
+    OGRSpatialReferenceH s, t;
+    x->crs = crs;
+    x->ct = NULL;
+    if (!code)
+        return QT_OK;
+    CPLPushErrorHandler(CPLQuietErrorHandler); /* our own message says what is wrong */
+    s = OSRNewSpatialReference(NULL);
+    t = OSRNewSpatialReference(NULL);
+    if (s && t && OSRImportFromEPSG(s, code) == OGRERR_NONE && OSRImportFromEPSG(t, 4326) == OGRERR_NONE) {
+        OSRSetAxisMappingStrategy(s, OAMS_TRADITIONAL_GIS_ORDER);
+        OSRSetAxisMappingStrategy(t, OAMS_TRADITIONAL_GIS_ORDER);
+        x->ct = OCTNewCoordinateTransformation(s, t);
+    }
+    if (s)
+        OSRDestroySpatialReference(s);
+    if (t)
+        OSRDestroySpatialReference(t);
+    CPLPopErrorHandler();
+    if (!x->ct)
+        return qt_error_set(err, QT_EINVAL, path, "EPSG:%d is not a coordinate system PROJ knows", code);
+    return QT_OK;
+}
+
+int qt__xform_apply(const qt__xform *x, double *lon, double *lat)
+{
+    if (x->ct) {
+        int ok;
+        if (!isfinite(*lon) || !isfinite(*lat))
+            return -1;
+        CPLPushErrorHandler(CPLQuietErrorHandler);
+        ok = OCTTransform((OGRCoordinateTransformationH)x->ct, 1, lon, lat, NULL);
+        CPLPopErrorHandler();
+        if (!ok)
+            return -1;
+        return *lon >= -180 && *lon <= 180 && *lat >= -90 && *lat <= 90 ? 0 : -1;
+    }
+    return qt_coords_convert(x->crs, QT_CRS_WGS84, *lon, *lat, lon, lat, NULL) == QT_OK ? 0 : -1;
+}
+
+void qt__xform_free(qt__xform *x)
+{
+    if (x->ct)
+        OCTDestroyCoordinateTransformation((OGRCoordinateTransformationH)x->ct);
+    x->ct = NULL;
+}
+
+const char *qt__xform_name(const qt__xform *x, char buf[32])
+{
+    if (qt_crs_epsg(x->crs))
+        snprintf(buf, 32, "EPSG:%d", qt_crs_epsg(x->crs));
+    else
+        snprintf(buf, 32, "%s", qt_crs_name(x->crs));
+    return buf;
+}

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * io/xform.h -- coordinates of a table row to WGS-84: GCJ-02 and BD-09 by
+ * the exact formulas (quarter/coords.h), any EPSG system through PROJ (one
+ * transformation per table, traditional lon/lat order).
+ */
+#ifndef QUARTER_IO_XFORM_H
+#define QUARTER_IO_XFORM_H
+
+#include "quarter/coords.h"
+#include "quarter/status.h"
+
+typedef struct qt__xform {
+    qt_crs crs;
+    void *ct; /* OGRCoordinateTransformationH for EPSG systems */
+} qt__xform;
+
+/* Statuses: QT_EINVAL (an EPSG code PROJ does not know), naming path. */
+qt_status qt__xform_init(qt__xform *x, qt_crs crs, const char *path, qt_error *err);
+/* (x, y) in place to WGS-84 lon/lat; -1 when not a valid coordinate */
+int qt__xform_apply(const qt__xform *x, double *lon, double *lat);
+void qt__xform_free(qt__xform *x);
+/* "wgs84", "gcj02", "bd09" or "EPSG:n", in buf */
+const char *qt__xform_name(const qt__xform *x, char buf[32]);
+
+#endif
