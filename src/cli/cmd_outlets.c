@@ -13,7 +13,8 @@
 
 static const char help[] =
     "usage: quarter outlets --profile PROFILE --crs SYS IN.csv [options]\n\n"
-    "Read an outlet table (CSV in UTF-8 or GBK, as Excel saves it), classify each\n"
+    "Read an outlet table (CSV in UTF-8 or GBK as Excel saves it, XLSX, GeoJSON,\n"
+    "GeoPackage, Shapefile, or an OpenStreetMap .osm.pbf), classify each\n"
     "row into a 业态 of the profile (by its category column, else by Amap typecode,\n"
     "type path and name keywords), convert coordinates to WGS-84 and write\n"
     "  id,category,lon,lat,name,zh,rule_line\n"
