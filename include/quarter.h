@@ -30,6 +30,8 @@
 #include "quarter/site.h"
 #include "quarter/project.h"
 #include "quarter/report.h"
+#include "quarter/store.h"
+#include "quarter/server.h"
 
 #ifdef __cplusplus
 extern "C" {

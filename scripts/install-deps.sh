@@ -7,10 +7,11 @@ BUILD_PKGS=(
   build-essential cmake pkg-config
   libreadosm-dev zlib1g-dev libexpat1-dev
   libgdal-dev libproj-dev libgeos-dev libglpk-dev
+  libsqlite3-dev libsodium-dev libmicrohttpd-dev libjansson-dev
   libcmocka-dev
 )
 REF_PKGS=(
-  bc python3 python3-numpy python3-pandas python3-scipy
+  bc wrk python3 python3-numpy python3-pandas python3-scipy
   python3-networkx python3-igraph python3-pyosmium
   postgresql postgresql-15-pgrouting postgresql-15-postgis-3
 )

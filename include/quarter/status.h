@@ -41,7 +41,10 @@ typedef enum qt_status {
     QT_EFORBIDDEN,  /* authenticated but not allowed */
     QT_EDB,         /* store failure */
     QT_EUNSUPPORTED,/* format or feature not supported */
-    QT_EINTERNAL    /* a bug: an invariant did not hold */
+    QT_EINTERNAL,   /* a bug: an invariant did not hold */
+    QT_EGONE,       /* no longer valid (an expired coupon) */
+    QT_ELIMIT,      /* too many requests (rate limit) */
+    QT_ETOOBIG      /* a request or input over its size limit */
 } qt_status;
 
 typedef struct qt_error {

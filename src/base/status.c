@@ -24,6 +24,9 @@ static const struct {
     [QT_EDB] = {"QT_EDB", "store error", 500},
     [QT_EUNSUPPORTED] = {"QT_EUNSUPPORTED", "not supported", 415},
     [QT_EINTERNAL] = {"QT_EINTERNAL", "internal error", 500},
+    [QT_EGONE] = {"QT_EGONE", "gone", 410},
+    [QT_ELIMIT] = {"QT_ELIMIT", "too many requests", 429},
+    [QT_ETOOBIG] = {"QT_ETOOBIG", "too large", 413},
 };
 
 #define STATUS_COUNT (sizeof status_table / sizeof status_table[0])

@@ -74,6 +74,9 @@ int cmd_outlets(int argc, char **argv, qt_cli *cli);
 int cmd_isochrone(int argc, char **argv, qt_cli *cli);
 int cmd_analyze(int argc, char **argv, qt_cli *cli);
 int cmd_site(int argc, char **argv, qt_cli *cli);
+int cmd_serve(int argc, char **argv, qt_cli *cli);
+int cmd_user(int argc, char **argv, qt_cli *cli);
+int cmd_import(int argc, char **argv, qt_cli *cli);
 
 /* A planning project with everything it names loaded (analyze, site). */
 typedef struct cli_project {

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * quarter/server.h -- the service platform's HTTP API v1 (docs/http-api.md)
+ * on libmicrohttpd with a thread pool.  The graph is immutable and shared by
+ * every thread; each thread has its own search workspace (from a pool) and
+ * its own store connection.  Requests have a body size limit and a
+ * connection timeout; every request is written to the access log.
+ * Ownership: qt_server_start borrows the graph (it must outlive the server);
+ * qt_server_stop finishes the requests in flight and frees everything.
+ */
+#ifndef QUARTER_SERVER_H
+#define QUARTER_SERVER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "quarter/graph.h"
+#include "quarter/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct qt_server_opts {
+    const char *db_path;      /* the store */
+    const qt_graph *graph;    /* BORROWED */
+    const char *bind;         /* address to listen on (default 127.0.0.1) */
+    unsigned port;            /* 0: an ephemeral port (qt_server_port tells which) */
+    unsigned threads;         /* 0: one per core */
+    size_t max_body;          /* bytes (default 65536); larger: 413 */
+    unsigned timeout_s;       /* idle connection timeout (default 30) */
+    double speed_kmh;         /* walking speed for times (default 4.0) */
+    int64_t token_ttl_s;      /* bearer tokens live this long (default 7 days) */
+    int login_attempts;       /* failed logins allowed per name and window (default 5) */
+    int64_t login_window_s;   /* (default 300) */
+    FILE *access_log;         /* NULL: none */
+} qt_server_opts;
+
+typedef struct qt_server qt_server;
+
+/** Load the outlets, place them on the graph, listen.  Statuses: QT_EIO (cannot listen, store), QT_ENOMEM. */
+QT_API qt_status qt_server_start(const qt_server_opts *opts, qt_server **out, qt_error *err);
+/** The port it listens on. */
+QT_API unsigned qt_server_port(const qt_server *s);
+/** Stop listening, finish the requests in flight, free. */
+QT_API void qt_server_stop(qt_server *s);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

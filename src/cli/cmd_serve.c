@@ -1,0 +1,243 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cmd_serve.c -- quarter serve, quarter user add, quarter import: the
+ * service platform's server and the commands that fill its store.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+
+static const char serve_help[] =
+    "usage: quarter serve --db FILE --graph FILE.qgraph [--port 8015] [--bind 127.0.0.1] [options]\n\n"
+    "Serve the HTTP API v1 (docs/http-api.md): nearby outlets by walking time, outlet\n"
+    "lookup, accounts, coupons issued online and redeemed in the shop.  Stops cleanly\n"
+    "on SIGTERM or SIGINT.  With --port 0 an ephemeral port is taken; the first line on\n"
+    "standard output says which.\n\n"
+    "Options:\n"
+    "  --db FILE            the store (made by quarter import / quarter user add)\n"
+    "  --graph FILE         the walking network (.qgraph, .osm.pbf ...)\n"
+    "  --port N             TCP port (default 8015)\n"
+    "  --bind ADDR          IPv4 address to listen on (default 127.0.0.1)\n"
+    "  --threads N          worker threads (default: all cores)\n"
+    "  --max-body BYTES     request body limit (default 65536): larger gets 413\n"
+    "  --timeout S          idle connection timeout (default 30)\n"
+    "  --access-log FILE    one line per request (default: none; '-' standard error)\n";
+
+static volatile sig_atomic_t stop_flag;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    stop_flag = 1;
+}
+
+int cmd_serve(int argc, char **argv, qt_cli *cli)
+{
+    const char *db = NULL, *graph = NULL, *port_s = NULL, *bind = NULL, *threads_s = NULL, *body_s = NULL,
+               *timeout_s = NULL, *log = NULL;
+    cli_opt opts[] = {{"db", 0, 1, &db, NULL},           {"graph", 0, 1, &graph, NULL},
+                      {"port", 0, 1, &port_s, NULL},     {"bind", 0, 1, &bind, NULL},
+                      {"threads", 0, 1, &threads_s, NULL}, {"max-body", 0, 1, &body_s, NULL},
+                      {"timeout", 0, 1, &timeout_s, NULL}, {"access-log", 0, 1, &log, NULL},
+                      {NULL, 0, 0, NULL, NULL}};
+    int npos, rc;
+    double port = 8015, body = 65536, timeout = 30;
+    unsigned threads = 0;
+    qt_graph *g = NULL;
+    qt_server_opts so;
+    qt_server *srv = NULL;
+    qt_error err;
+    FILE *logf = NULL;
+    struct sigaction sa;
+
+    rc = cli_parse(cli, argc, argv, opts, NULL, 0, &npos, serve_help);
+    if (rc)
+        return rc < 0 ? 0 : rc;
+    if (!db || !graph)
+        return cli_usage(cli, "serve", "--db and --graph are required");
+    if ((port_s && (rc = cli_double(cli, "serve", "port", port_s, &port))) ||
+        (body_s && (rc = cli_double(cli, "serve", "max-body", body_s, &body))) ||
+        (timeout_s && (rc = cli_double(cli, "serve", "timeout", timeout_s, &timeout))) ||
+        (rc = cli_threads(cli, "serve", threads_s, &threads)))
+        return rc;
+    if (port < 0 || port > 65535 || port != (unsigned)port)
+        return cli_usage(cli, "serve", "--port is 0 to 65535");
+    if (body < 1024 || body > 64e6)
+        return cli_usage(cli, "serve", "--max-body is 1024 to 64000000 bytes");
+    if (timeout < 1 || timeout > 3600)
+        return cli_usage(cli, "serve", "--timeout is 1 to 3600 seconds");
+    if ((rc = cli_load_graph(cli, "serve", NULL, graph, NULL, NULL, NULL, &g)) != 0)
+        return rc;
+    if (log) {
+        logf = strcmp(log, "-") == 0 ? stderr : fopen(log, "a");
+        if (!logf) {
+            qt_error_set(&err, QT_EIO, log, "cannot open: %s", strerror(errno));
+            rc = cli_fail(cli, &err);
+            goto done;
+        }
+    }
+    memset(&so, 0, sizeof so);
+    so.db_path = db;
+    so.graph = g;
+    so.bind = bind;
+    so.port = (unsigned)port;
+    so.threads = threads;
+    so.max_body = (size_t)body;
+    so.timeout_s = (unsigned)timeout;
+    so.access_log = logf;
+    qt_error_clear(&err);
+    if (qt_server_start(&so, &srv, &err) != QT_OK) {
+        rc = cli_fail(cli, &err);
+        goto done;
+    }
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    printf("listening on http://%s:%u/api/v1/\n", bind ? bind : "127.0.0.1", qt_server_port(srv));
+    fflush(stdout);
+    while (!stop_flag)
+        pause();
+    fprintf(stderr, "quarter serve: stopping\n");
+done:
+    qt_server_stop(srv);
+    qt_graph_free(g);
+    if (logf && logf != stderr)
+        fclose(logf);
+    return rc;
+}
+
+static const char user_help[] =
+    "usage: quarter user add --db FILE --name NAME --role admin|operator|merchant|resident --password-file F\n"
+    "       quarter user link --db FILE --user ID --outlet ID\n\n"
+    "add: create an account (the password, read from the first line of F, is hashed\n"
+    "with argon2id); link: give a merchant one of the outlets in the store.\n";
+
+int cmd_user(int argc, char **argv, qt_cli *cli)
+{
+    const char *db = NULL, *name = NULL, *role_s = NULL, *pwfile = NULL, *user_s = NULL, *outlet_s = NULL, *pos[1];
+    cli_opt opts[] = {{"db", 0, 1, &db, NULL},          {"name", 0, 1, &name, NULL},
+                      {"role", 0, 1, &role_s, NULL},    {"password-file", 0, 1, &pwfile, NULL},
+                      {"user", 0, 1, &user_s, NULL},    {"outlet", 0, 1, &outlet_s, NULL},
+                      {NULL, 0, 0, NULL, NULL}};
+    int npos, rc;
+    qt_store *st = NULL;
+    qt_error err;
+    rc = cli_parse(cli, argc, argv, opts, pos, 1, &npos, user_help);
+    if (rc)
+        return rc < 0 ? 0 : rc;
+    if (npos != 1 || (strcmp(pos[0], "add") != 0 && strcmp(pos[0], "link") != 0))
+        return cli_usage(cli, "user", "expected 'add' or 'link'");
+    if (!db)
+        return cli_usage(cli, "user", "--db is required");
+    qt_error_clear(&err);
+    if (strcmp(pos[0], "add") == 0) {
+        char pw[300];
+        FILE *fp;
+        qt_role role = qt_role_parse(role_s);
+        int64_t id;
+        size_t n;
+        if (!name || !role_s || !pwfile)
+            return cli_usage(cli, "user", "add needs --name, --role and --password-file");
+        if (role == QT_ROLE_NONE)
+            return cli_usage(cli, "user", "--role is admin, operator, merchant or resident");
+        fp = fopen(pwfile, "r");
+        if (!fp) {
+            qt_error_set(&err, QT_EIO, pwfile, "cannot open: %s", strerror(errno));
+            return cli_fail(cli, &err);
+        }
+        if (!fgets(pw, sizeof pw, fp))
+            pw[0] = '\0';
+        fclose(fp);
+        n = strlen(pw);
+        while (n && (pw[n - 1] == '\n' || pw[n - 1] == '\r'))
+            pw[--n] = '\0';
+        if (qt_store_open(db, &st, &err) != QT_OK || qt_store_user_add(st, name, role, pw, &id, &err) != QT_OK)
+            rc = cli_fail(cli, &err);
+        else
+            printf("%lld\n", (long long)id);
+        memset(pw, 0, sizeof pw);
+    } else {
+        double u = 0, o = 0;
+        if (!user_s || !outlet_s)
+            return cli_usage(cli, "user", "link needs --user and --outlet");
+        if ((rc = cli_double(cli, "user", "user", user_s, &u)) || (rc = cli_double(cli, "user", "outlet", outlet_s, &o)))
+            return rc;
+        if (qt_store_open(db, &st, &err) != QT_OK || qt_store_merchant_link(st, (int64_t)u, (int64_t)o, &err) != QT_OK)
+            rc = cli_fail(cli, &err);
+    }
+    qt_store_close(st);
+    return rc;
+}
+
+static const char import_help[] =
+    "usage: quarter import --db FILE PROJECT\n\n"
+    "Load a planning project's outlets (every row, with its 业态, brand, hours,\n"
+    "services, floor area and staff) and circles with their communities into the\n"
+    "store, creating it when new.  Outlets are matched by their id: importing again\n"
+    "updates them.\n";
+
+int cmd_import(int argc, char **argv, qt_cli *cli)
+{
+    const char *db = NULL, *pos[1];
+    cli_opt opts[] = {{"db", 0, 1, &db, NULL}, {NULL, 0, 0, NULL, NULL}};
+    int npos, rc;
+    cli_project pj;
+    qt_store *st = NULL;
+    qt_error err;
+    size_t i, k;
+    rc = cli_parse(cli, argc, argv, opts, pos, 1, &npos, import_help);
+    if (rc)
+        return rc < 0 ? 0 : rc;
+    if (npos != 1 || !db)
+        return cli_usage(cli, "import", "give --db FILE and one project file");
+    if ((rc = cli_project_load(cli, "import", pos[0], NULL, &pj)) != 0)
+        return rc;
+    qt_error_clear(&err);
+    if (qt_store_open(db, &st, &err) != QT_OK) {
+        rc = cli_fail(cli, &err);
+        goto done;
+    }
+    for (i = 0; pj.circles && i < pj.circles->ncircles; i++) {
+        const char *names[4096];
+        size_t n = 0;
+        for (k = pj.circles->member_start[i]; k < pj.circles->member_start[i + 1] && n < 4096; k++)
+            names[n++] = pj.circles->community[pj.circles->member[k]];
+        if (qt_store_circle_put(st, pj.circles->circle[i], names, n, pj.circles->investment[i], NULL, &err) != QT_OK) {
+            rc = cli_fail(cli, &err);
+            goto done;
+        }
+    }
+    for (i = 0; i < pj.outlets->n; i++) {
+        const qt_outlet_list *l = pj.outlets;
+        qt_store_outlet o;
+        memset(&o, 0, sizeof o);
+        o.ext_id = l->id[i];
+        o.name = l->name[i];
+        o.category = l->category[i] >= 0 ? qt_profile_category(pj.profile, (size_t)l->category[i])->code : NULL;
+        o.lon = l->lon[i];
+        o.lat = l->lat[i];
+        o.brand = l->brand[i];
+        o.chain = l->chain[i];
+        o.opening_hours = l->hours[i];
+        o.services = l->services[i];
+        o.cash = o.barrier_free = -1;
+        o.staff = l->staff[i];
+        o.floor_area = l->floor_area[i];
+        if (qt_store_outlet_put(st, &o, NULL, &err) != QT_OK) {
+            rc = cli_fail(cli, &err);
+            goto done;
+        }
+    }
+    fprintf(stderr, "%s: %zu outlets, %zu circles into %s\n", pos[0], pj.outlets->n,
+            pj.circles ? pj.circles->ncircles : 0, db);
+done:
+    qt_store_close(st);
+    cli_project_free(&pj);
+    return rc;
+}

@@ -1,0 +1,870 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * server.c -- HTTP API v1 of the service platform (quarter/server.h,
+ * docs/http-api.md): routing, JSON in and out (jansson), authentication by
+ * bearer token, one error shape {code, status, message, field}.
+ */
+#include <arpa/inet.h>
+#include <jansson.h>
+#include <math.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/alloc.h"
+#include "quarter/hours.h"
+#include "quarter/search.h"
+#include "quarter/server.h"
+#include "quarter/snap.h"
+#include "quarter/store.h"
+
+#define MAX_MINUTES 60
+
+/* an outlet as nearby search sees it: placed on an edge */
+typedef struct place {
+    int64_t id;
+    char *name, *category, *services, *hours;
+    double lon, lat;
+    uint32_t edge, u, v;
+    double to_u, to_v; /* leg + offset along the edge to each end */
+    double t;          /* position on the edge */
+} place;
+
+typedef struct workspace {
+    qt_search *search;
+    double *best; /* per outlet, valid where stamp == round */
+    uint32_t *stamp, round;
+    uint32_t *hits;
+    struct workspace *next;
+} workspace;
+
+struct qt_server {
+    qt_server_opts o;
+    struct MHD_Daemon *d;
+    const qt_graph *g;
+    qt_snapper *sn;
+    place *pl;
+    size_t npl;
+    uint32_t *at_start; /* node -> outlets attached: at[at_start[v] .. at_start[v+1]) */
+    uint32_t *at;
+    double speed_mps;
+    pthread_mutex_t lock; /* the workspace pool and the access log */
+    workspace *free_ws;
+    pthread_key_t store_key;
+};
+
+typedef struct request {
+    char *body;
+    size_t len;
+    int too_big;
+    int status;
+    struct timespec t0;
+} request;
+
+/* ---- replies ----------------------------------------------------------------- */
+
+static enum MHD_Result send_json(struct MHD_Connection *c, request *rq, int status, json_t *j)
+{
+    char *text = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(10));
+    struct MHD_Response *r;
+    enum MHD_Result ok;
+    json_decref(j);
+    if (!text)
+        return MHD_NO;
+    r = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
+    if (!r) {
+        free(text);
+        return MHD_NO;
+    }
+    MHD_add_response_header(r, "Content-Type", "application/json; charset=utf-8");
+    rq->status = status;
+    ok = MHD_queue_response(c, (unsigned)status, r);
+    MHD_destroy_response(r);
+    return ok;
+}
+
+static enum MHD_Result send_error(struct MHD_Connection *c, request *rq, int status, const char *code,
+                                  const char *field, const char *fmt, ...) QT_PRINTF(6, 7);
+
+static enum MHD_Result send_error(struct MHD_Connection *c, request *rq, int status, const char *code,
+                                  const char *field, const char *fmt, ...)
+{
+    char msg[300];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return send_json(c, rq, status,
+                     json_pack("{s:s, s:i, s:s, s:s?}", "code", code, "status", status, "message", msg, "field", field));
+}
+
+static enum MHD_Result send_status(struct MHD_Connection *c, request *rq, const qt_error *e)
+{
+    int http = qt_status_http(e->code);
+    const char *field = e->where[0] ? e->where : NULL;
+    return send_error(c, rq, http, qt_status_name(e->code), field, "%s", e->msg);
+}
+
+/* ---- the store of this thread --------------------------------------------------- */
+
+static void close_store(void *p)
+{
+    qt_store_close(p);
+}
+
+static qt_store *thread_store(qt_server *s, qt_error *err)
+{
+    qt_store *st = pthread_getspecific(s->store_key);
+    if (st)
+        return st;
+    if (qt_store_open(s->o.db_path, &st, err) != QT_OK)
+        return NULL;
+    pthread_setspecific(s->store_key, st);
+    return st;
+}
+
+/* ---- workspaces ----------------------------------------------------------------- */
+
+static workspace *take_ws(qt_server *s)
+{
+    workspace *w;
+    qt_error e;
+    pthread_mutex_lock(&s->lock);
+    w = s->free_ws;
+    if (w)
+        s->free_ws = w->next;
+    pthread_mutex_unlock(&s->lock);
+    if (w)
+        return w;
+    w = qt__calloc(1, sizeof *w);
+    if (!w)
+        return NULL;
+    qt_error_clear(&e);
+    w->best = qt__malloc((s->npl + 1) * sizeof *w->best);
+    w->stamp = qt__calloc(s->npl + 1, sizeof *w->stamp);
+    w->hits = qt__malloc((s->npl + 1) * sizeof *w->hits);
+    if (!w->best || !w->stamp || !w->hits || qt_search_new(s->g, &w->search, &e) != QT_OK) {
+        qt__free(w->best);
+        qt__free(w->stamp);
+        qt__free(w->hits);
+        qt__free(w);
+        return NULL;
+    }
+    return w;
+}
+
+static void give_ws(qt_server *s, workspace *w)
+{
+    pthread_mutex_lock(&s->lock);
+    w->next = s->free_ws;
+    s->free_ws = w;
+    pthread_mutex_unlock(&s->lock);
+}
+
+/* ---- helpers ---------------------------------------------------------------------- */
+
+static const char *arg(struct MHD_Connection *c, const char *k)
+{
+    return MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, k);
+}
+
+/* a number argument: 1 ok (set), 0 absent, -1 bad */
+static int num_arg(struct MHD_Connection *c, const char *k, double lo, double hi, double *out)
+{
+    const char *v = arg(c, k);
+    char *e;
+    double d;
+    if (!v)
+        return 0;
+    d = strtod(v, &e);
+    if (e == v || *e || !isfinite(d) || d < lo || d > hi)
+        return -1;
+    *out = d;
+    return 1;
+}
+
+/* the caller, from "Authorization: Bearer TOKEN": 1 known, 0 anonymous, -1 bad token */
+static int who(qt_server *s, struct MHD_Connection *c, qt_store *st, int64_t *uid, qt_role *role)
+{
+    const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
+    qt_error e;
+    *uid = 0;
+    *role = QT_ROLE_NONE;
+    (void)s;
+    if (!h)
+        return 0;
+    if (strncmp(h, "Bearer ", 7) != 0)
+        return -1;
+    qt_error_clear(&e);
+    return qt_store_token_user(st, h + 7, (int64_t)time(NULL), uid, role, &e) == QT_OK ? 1 : -1;
+}
+
+/* ---- endpoints -------------------------------------------------------------------- */
+
+static enum MHD_Result health(qt_server *s, struct MHD_Connection *c, request *rq)
+{
+    return send_json(c, rq, 200,
+                     json_pack("{s:s, s:I, s:I}", "status", "ok", "outlets", (json_int_t)s->npl, "nodes",
+                               (json_int_t)qt_graph_node_count(s->g)));
+}
+
+typedef struct hit {
+    uint32_t i;
+    double d;
+} hit;
+
+static int by_dist(const void *a, const void *b)
+{
+    const hit *x = a, *y = b;
+    if (x->d != y->d)
+        return x->d < y->d ? -1 : 1;
+    return x->i < y->i ? -1 : x->i > y->i;
+}
+
+static int has_id(const int64_t *ids, size_t n, int64_t id)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t m = lo + (hi - lo) / 2;
+        if (ids[m] < id)
+            lo = m + 1;
+        else
+            hi = m;
+    }
+    return lo < n && ids[lo] == id;
+}
+
+static json_t *services_json(const char *s)
+{
+    json_t *a = json_array();
+    while (a && s && *s) {
+        const char *e = strchr(s, ';');
+        size_t n = e ? (size_t)(e - s) : strlen(s);
+        if (n)
+            json_array_append_new(a, json_stringn(s, n));
+        s = e ? e + 1 : NULL;
+    }
+    return a;
+}
+
+static enum MHD_Result nearby(qt_server *s, struct MHD_Connection *c, request *rq, qt_store *st)
+{
+    double lon, lat, minutes = 15, limit_d = 20, budget;
+    const char *cat = arg(c, "category"), *q = arg(c, "q"), *service = arg(c, "service"), *open = arg(c, "open_now");
+    qt_snap sp;
+    qt_seed seeds[2];
+    qt_error e;
+    workspace *w;
+    const uint32_t *reached;
+    size_t nr, i, nh = 0, ns, nids = 0;
+    int64_t *ids = NULL;
+    hit *hits;
+    json_t *arr;
+    int r, weekday = 0, minute = 0, filter_open = open && strcmp(open, "1") == 0;
+    if ((r = num_arg(c, "lon", -180, 180, &lon)) <= 0)
+        return send_error(c, rq, r ? 422 : 400, r ? "QT_EINVAL" : "QT_EPARSE", "lon", "lon is required, -180..180");
+    if ((r = num_arg(c, "lat", -90, 90, &lat)) <= 0)
+        return send_error(c, rq, r ? 422 : 400, r ? "QT_EINVAL" : "QT_EPARSE", "lat", "lat is required, -90..90");
+    if (num_arg(c, "minutes", 1, MAX_MINUTES, &minutes) < 0)
+        return send_error(c, rq, 422, "QT_EINVAL", "minutes", "minutes is 1 to %d", MAX_MINUTES);
+    if (num_arg(c, "limit", 1, 200, &limit_d) < 0 || limit_d != floor(limit_d))
+        return send_error(c, rq, 422, "QT_EINVAL", "limit", "limit is a whole number from 1 to 200");
+    qt_error_clear(&e);
+    if (qt_snapper_snap(s->sn, lon, lat, QT_SNAP_EDGE, QT_SNAP_DEFAULT_MAX_M, &sp, &e) != QT_OK)
+        return send_json(c, rq, 200, json_pack("{s:[], s:s}", "outlets", "note", "no street within 500 m"));
+    if (q && *q && qt_store_outlets_match(st, q, &ids, &nids, &e) != QT_OK)
+        return send_status(c, rq, &e);
+    if (filter_open) {
+        time_t now = time(NULL);
+        struct tm tm;
+        localtime_r(&now, &tm);
+        weekday = (tm.tm_wday + 6) % 7;
+        minute = tm.tm_hour * 60 + tm.tm_min;
+    }
+    w = take_ws(s);
+    if (!w) {
+        qt_store_free_str((char *)ids);
+        return send_error(c, rq, 503, "QT_ENOMEM", NULL, "no memory");
+    }
+    budget = minutes * 60 * s->speed_mps;
+    ns = qt_snap_seeds(s->g, &sp, QT_SNAP_EDGE, seeds);
+    if (qt_search_run(w->search, seeds, ns, budget, 0, &e) != QT_OK) {
+        give_ws(s, w);
+        qt_store_free_str((char *)ids);
+        return send_status(c, rq, &e);
+    }
+    if (++w->round == 0) {
+        memset(w->stamp, 0, s->npl * sizeof *w->stamp);
+        w->round = 1;
+    }
+    nr = qt_search_reached(w->search, &reached);
+    for (i = 0; i < nr; i++) {
+        uint32_t v = reached[i], k;
+        double dv = qt_search_dist(w->search, v);
+        for (k = s->at_start[v]; k < s->at_start[v + 1]; k++) {
+            uint32_t j = s->at[k];
+            double d = dv + (s->pl[j].u == v ? s->pl[j].to_u : s->pl[j].to_v);
+            if (w->stamp[j] != w->round) {
+                w->stamp[j] = w->round;
+                w->best[j] = INFINITY;
+                w->hits[nh++] = j;
+            }
+            if (d < w->best[j])
+                w->best[j] = d;
+        }
+    }
+    /* outlets on the query's own edge: straight along it */
+    for (i = 0; i < s->npl; i++) {
+        double d, len;
+        if (s->pl[i].edge != sp.edge)
+            continue;
+        qt_graph_edge(s->g, sp.edge, NULL, NULL, NULL, &len); /* walking cost, as the search */
+        d = sp.leg_m + fabs(sp.t - s->pl[i].t) * len + (s->pl[i].to_u - s->pl[i].t * len);
+        if (w->stamp[i] != w->round) {
+            w->stamp[i] = w->round;
+            w->best[i] = INFINITY;
+            w->hits[nh++] = (uint32_t)i;
+        }
+        if (d < w->best[i])
+            w->best[i] = d;
+    }
+    hits = qt__malloc((nh + 1) * sizeof *hits);
+    if (!hits) {
+        give_ws(s, w);
+        qt_store_free_str((char *)ids);
+        return send_error(c, rq, 503, "QT_ENOMEM", NULL, "no memory");
+    }
+    for (i = 0, r = 0; i < nh; i++) {
+        const place *p = &s->pl[w->hits[i]];
+        double d = w->best[w->hits[i]];
+        if (!(d <= budget))
+            continue;
+        if (cat && *cat && (!p->category || strcmp(p->category, cat) != 0))
+            continue;
+        if (service && *service && !strstr(p->services, service))
+            continue;
+        if (q && *q && !has_id(ids, nids, p->id))
+            continue;
+        if (filter_open && qt_hours_open_at(p->hours, weekday, minute) == 0)
+            continue;
+        hits[r].i = w->hits[i];
+        hits[r].d = d;
+        r++;
+    }
+    give_ws(s, w);
+    qt_store_free_str((char *)ids);
+    qsort(hits, (size_t)r, sizeof *hits, by_dist);
+    arr = json_array();
+    for (i = 0; arr && i < (size_t)r && i < (size_t)limit_d; i++) {
+        const place *p = &s->pl[hits[i].i];
+        json_array_append_new(arr, json_pack("{s:I, s:s, s:s?, s:f, s:f, s:f, s:f, s:o, s:s}", "id",
+                                             (json_int_t)p->id, "name", p->name, "category", p->category, "lon",
+                                             p->lon, "lat", p->lat, "distance_m", round(hits[i].d * 10) / 10,
+                                             "time_s", round(hits[i].d / s->speed_mps), "services",
+                                             services_json(p->services), "opening_hours", p->hours));
+    }
+    qt__free(hits);
+    return send_json(c, rq, 200, json_pack("{s:o, s:f}", "outlets", arr ? arr : json_array(), "minutes", minutes));
+}
+
+typedef struct outlet_json {
+    json_t *j;
+} outlet_json;
+
+static qt_status outlet_to_json(void *ud, const qt_store_outlet *o, qt_error *err)
+{
+    outlet_json *oj = ud;
+    (void)err;
+    oj->j = json_pack("{s:I, s:s?, s:s, s:s?, s:f, s:f, s:s, s:s, s:b, s:s, s:o}", "id", (json_int_t)o->id, "ext_id",
+                      o->ext_id, "name", o->name ? o->name : "", "category", o->category, "lon", o->lon, "lat", o->lat,
+                      "address", o->address ? o->address : "", "brand", o->brand ? o->brand : "", "chain", o->chain,
+                      "opening_hours", o->opening_hours ? o->opening_hours : "", "services",
+                      services_json(o->services));
+    if (oj->j) {
+        if (o->cash >= 0)
+            json_object_set_new(oj->j, "cash", json_boolean(o->cash));
+        if (o->barrier_free >= 0)
+            json_object_set_new(oj->j, "barrier_free", json_boolean(o->barrier_free));
+        if (o->community)
+            json_object_set_new(oj->j, "community", json_string(o->community));
+        if (o->circle)
+            json_object_set_new(oj->j, "circle", json_string(o->circle));
+    }
+    return QT_OK;
+}
+
+static enum MHD_Result outlet_get(struct MHD_Connection *c, request *rq, qt_store *st, int64_t id)
+{
+    outlet_json oj = {NULL};
+    qt_error e;
+    qt_error_clear(&e);
+    if (qt_store_outlet_get(st, id, outlet_to_json, &oj, &e) != QT_OK)
+        return send_status(c, rq, &e);
+    return send_json(c, rq, 200, oj.j);
+}
+
+/* the JSON body as an object, or an error reply */
+static json_t *body_object(struct MHD_Connection *c, request *rq, enum MHD_Result *res)
+{
+    json_error_t je;
+    json_t *j;
+    if (!rq->len) {
+        *res = send_error(c, rq, 400, "QT_EPARSE", NULL, "a JSON body is required");
+        return NULL;
+    }
+    j = json_loadb(rq->body, rq->len, 0, &je);
+    if (!j || !json_is_object(j)) {
+        json_decref(j);
+        *res = send_error(c, rq, 400, "QT_EPARSE", NULL, "the body is not a JSON object: %s",
+                          j ? "another JSON value" : je.text);
+        return NULL;
+    }
+    return j;
+}
+
+/* a string member; NULL and an error reply when missing or not a string */
+static const char *str_member(struct MHD_Connection *c, request *rq, json_t *j, const char *k, enum MHD_Result *res)
+{
+    json_t *v = json_object_get(j, k);
+    if (!json_is_string(v)) {
+        *res = send_error(c, rq, v ? 422 : 400, v ? "QT_EINVAL" : "QT_EPARSE", k, "%s must be %s", k,
+                          v ? "a string" : "given");
+        return NULL;
+    }
+    return json_string_value(v);
+}
+
+static int int_member(struct MHD_Connection *c, request *rq, json_t *j, const char *k, json_int_t *out,
+                      enum MHD_Result *res)
+{
+    json_t *v = json_object_get(j, k);
+    if (!json_is_integer(v)) {
+        *res = send_error(c, rq, v ? 422 : 400, v ? "QT_EINVAL" : "QT_EPARSE", k, "%s must be %s", k,
+                          v ? "a whole number" : "given");
+        return -1;
+    }
+    *out = json_integer_value(v);
+    return 0;
+}
+
+static enum MHD_Result auth_register(struct MHD_Connection *c, request *rq, qt_store *st)
+{
+    enum MHD_Result res = MHD_NO;
+    json_t *j = body_object(c, rq, &res);
+    const char *name, *pw;
+    int64_t id;
+    qt_error e;
+    if (!j)
+        return res;
+    if (!(name = str_member(c, rq, j, "name", &res)) || !(pw = str_member(c, rq, j, "password", &res))) {
+        json_decref(j);
+        return res;
+    }
+    qt_error_clear(&e);
+    if (qt_store_user_add(st, name, QT_ROLE_RESIDENT, pw, &id, &e) != QT_OK)
+        res = send_status(c, rq, &e);
+    else
+        res = send_json(c, rq, 201, json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "name", name, "role",
+                                              "resident"));
+    json_decref(j);
+    return res;
+}
+
+static enum MHD_Result auth_login(qt_server *s, struct MHD_Connection *c, request *rq, qt_store *st)
+{
+    enum MHD_Result res = MHD_NO;
+    json_t *j = body_object(c, rq, &res);
+    const char *name, *pw;
+    char token[65];
+    int64_t uid;
+    qt_role role;
+    qt_error e;
+    if (!j)
+        return res;
+    if (!(name = str_member(c, rq, j, "name", &res)) || !(pw = str_member(c, rq, j, "password", &res))) {
+        json_decref(j);
+        return res;
+    }
+    qt_error_clear(&e);
+    if (qt_store_login(st, name, pw, (int64_t)time(NULL), s->o.token_ttl_s, s->o.login_attempts, s->o.login_window_s,
+                       token, &uid, &e) != QT_OK) {
+        res = send_status(c, rq, &e);
+    } else {
+        qt_store_token_user(st, token, (int64_t)time(NULL), &uid, &role, &e);
+        res = send_json(c, rq, 200, json_pack("{s:s, s:s, s:I, s:I}", "token", token, "role", qt_role_name(role),
+                                              "user_id", (json_int_t)uid, "expires_in", (json_int_t)s->o.token_ttl_s));
+    }
+    json_decref(j);
+    return res;
+}
+
+static enum MHD_Result coupon_create(struct MHD_Connection *c, request *rq, qt_store *st, int64_t uid)
+{
+    enum MHD_Result res = MHD_NO;
+    json_t *j = body_object(c, rq, &res);
+    qt_coupon_spec cs;
+    json_int_t outlet, qty, lim, from, to;
+    int64_t id;
+    qt_error e;
+    if (!j)
+        return res;
+    memset(&cs, 0, sizeof cs);
+    if (int_member(c, rq, j, "outlet_id", &outlet, &res) || !(cs.title = str_member(c, rq, j, "title", &res)) ||
+        int_member(c, rq, j, "quantity", &qty, &res) || int_member(c, rq, j, "per_user_limit", &lim, &res) ||
+        int_member(c, rq, j, "valid_from", &from, &res) || int_member(c, rq, j, "valid_to", &to, &res)) {
+        json_decref(j);
+        return res;
+    }
+    cs.outlet_id = outlet;
+    cs.quantity = qty;
+    cs.per_user_limit = lim;
+    cs.valid_from = from;
+    cs.valid_to = to;
+    qt_error_clear(&e);
+    if (qt_store_coupon_create(st, uid, &cs, (int64_t)time(NULL), &id, &e) != QT_OK)
+        res = send_status(c, rq, &e);
+    else
+        res = send_json(c, rq, 201, json_pack("{s:I}", "id", (json_int_t)id));
+    json_decref(j);
+    return res;
+}
+
+static enum MHD_Result coupon_claim(struct MHD_Connection *c, request *rq, qt_store *st, int64_t uid, int64_t id)
+{
+    char code[33];
+    qt_error e;
+    qt_error_clear(&e);
+    if (qt_store_coupon_claim(st, id, uid, (int64_t)time(NULL), code, &e) != QT_OK)
+        return send_status(c, rq, &e);
+    return send_json(c, rq, 201, json_pack("{s:s, s:I}", "code", code, "coupon_id", (json_int_t)id));
+}
+
+static enum MHD_Result redeem(struct MHD_Connection *c, request *rq, qt_store *st, int64_t uid)
+{
+    enum MHD_Result res = MHD_NO;
+    json_t *j = body_object(c, rq, &res);
+    const char *code;
+    qt_error e;
+    if (!j)
+        return res;
+    if (!(code = str_member(c, rq, j, "code", &res))) {
+        json_decref(j);
+        return res;
+    }
+    qt_error_clear(&e);
+    if (qt_store_redeem(st, uid, code, (int64_t)time(NULL), &e) != QT_OK)
+        res = send_status(c, rq, &e);
+    else
+        res = send_json(c, rq, 200, json_pack("{s:s, s:s}", "status", "redeemed", "code", code));
+    json_decref(j);
+    return res;
+}
+
+/* ---- routing ------------------------------------------------------------------------ */
+
+/* "/api/v1/coupons/17/claim" with prefix "/api/v1/coupons/" and suffix "/claim": 17 */
+static int path_id(const char *url, const char *prefix, const char *suffix, int64_t *id)
+{
+    size_t pl = strlen(prefix);
+    char *e;
+    long long v;
+    if (strncmp(url, prefix, pl) != 0)
+        return 0;
+    v = strtoll(url + pl, &e, 10);
+    if (e == url + pl || v <= 0 || strcmp(e, suffix) != 0)
+        return 0;
+    *id = v;
+    return 1;
+}
+
+static enum MHD_Result route(qt_server *s, struct MHD_Connection *c, request *rq, const char *url, const char *method)
+{
+    int get = strcmp(method, "GET") == 0, post = strcmp(method, "POST") == 0, known;
+    int64_t id = 0, uid;
+    qt_role role;
+    qt_store *st;
+    qt_error e;
+    if (get && strcmp(url, "/api/v1/health") == 0)
+        return health(s, c, rq);
+    qt_error_clear(&e);
+    st = thread_store(s, &e);
+    if (!st)
+        return send_status(c, rq, &e);
+    known = who(s, c, st, &uid, &role);
+    if (known < 0)
+        return send_error(c, rq, 401, "QT_EAUTH", "Authorization", "unknown or expired token");
+    if (get && strcmp(url, "/api/v1/nearby") == 0)
+        return nearby(s, c, rq, st);
+    if (get && path_id(url, "/api/v1/outlets/", "", &id))
+        return outlet_get(c, rq, st, id);
+    if (post && strcmp(url, "/api/v1/auth/register") == 0)
+        return auth_register(c, rq, st);
+    if (post && strcmp(url, "/api/v1/auth/login") == 0)
+        return auth_login(s, c, rq, st);
+    /* from here on, a role is needed */
+    if (post && (strcmp(url, "/api/v1/coupons") == 0 || strcmp(url, "/api/v1/redemptions") == 0 ||
+                 path_id(url, "/api/v1/coupons/", "/claim", &id))) {
+        int claim = id != 0;
+        qt_role need = claim ? QT_ROLE_RESIDENT : QT_ROLE_MERCHANT;
+        if (!known)
+            return send_error(c, rq, 401, "QT_EAUTH", "Authorization", "log in first (Authorization: Bearer TOKEN)");
+        if (role != need)
+            return send_error(c, rq, 403, "QT_EFORBIDDEN", NULL, "only a %s may do this", qt_role_name(need));
+        if (claim)
+            return coupon_claim(c, rq, st, uid, id);
+        if (strcmp(url, "/api/v1/coupons") == 0)
+            return coupon_create(c, rq, st, uid);
+        return redeem(c, rq, st, uid);
+    }
+    return send_error(c, rq, 404, "QT_ENOTFOUND", NULL, "no %s %s", method, url);
+}
+
+static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+                               const char *version, const char *upload, size_t *upload_size, void **req_cls)
+{
+    qt_server *s = cls;
+    request *rq = *req_cls;
+    (void)version;
+    if (!rq) {
+        rq = qt__calloc(1, sizeof *rq);
+        if (!rq)
+            return MHD_NO;
+        clock_gettime(CLOCK_MONOTONIC, &rq->t0);
+        *req_cls = rq;
+        return MHD_YES;
+    }
+    if (*upload_size) {
+        if (!rq->too_big && rq->len + *upload_size <= s->o.max_body) {
+            char *b = qt__realloc(rq->body, rq->len + *upload_size + 1);
+            if (!b)
+                return MHD_NO;
+            memcpy(b + rq->len, upload, *upload_size);
+            rq->body = b;
+            rq->len += *upload_size;
+            rq->body[rq->len] = '\0';
+        } else {
+            rq->too_big = 1;
+        }
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    if (rq->too_big)
+        return send_error(c, rq, 413, "QT_ETOOBIG", NULL, "the body is over %zu bytes", s->o.max_body);
+    return route(s, c, rq, url, method);
+}
+
+static void completed(void *cls, struct MHD_Connection *c, void **req_cls, enum MHD_RequestTerminationCode toe)
+{
+    qt_server *s = cls;
+    request *rq = *req_cls;
+    (void)toe;
+    if (!rq)
+        return;
+    if (s->o.access_log) {
+        struct timespec t1;
+        const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+        char addr[64] = "-";
+        time_t now = time(NULL);
+        struct tm tm;
+        char ts[32];
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET)
+            inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, addr, sizeof addr);
+        gmtime_r(&now, &tm);
+        strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        pthread_mutex_lock(&s->lock);
+        fprintf(s->o.access_log, "%s %s %d %.3f ms\n", ts, addr, rq->status,
+                (double)(t1.tv_sec - rq->t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - rq->t0.tv_nsec) / 1e6);
+        fflush(s->o.access_log);
+        pthread_mutex_unlock(&s->lock);
+    }
+    qt__free(rq->body);
+    qt__free(rq);
+    *req_cls = NULL;
+}
+
+/* ---- start and stop ------------------------------------------------------------------ */
+
+typedef struct loader {
+    qt_server *s;
+    size_t cap;
+} loader;
+
+static qt_status load_outlet(void *ud, const qt_store_outlet *o, qt_error *err)
+{
+    loader *ld = ud;
+    qt_server *s = ld->s;
+    place *p;
+    qt_snap sp;
+    qt_error e;
+    double len;
+    qt_error_clear(&e);
+    if (qt_snapper_snap(s->sn, o->lon, o->lat, QT_SNAP_EDGE, QT_SNAP_DEFAULT_MAX_M, &sp, &e) != QT_OK)
+        return QT_OK; /* too far from any street: not found by walking */
+    if (qt__grow((void **)&s->pl, &ld->cap, s->npl + 1, sizeof *s->pl) != 0)
+        return qt_error_set(err, QT_ENOMEM, "outlets", "no memory");
+    p = &s->pl[s->npl];
+    memset(p, 0, sizeof *p);
+    p->id = o->id;
+    p->lon = o->lon;
+    p->lat = o->lat;
+    p->name = qt__strdup(o->name ? o->name : "");
+    p->category = o->category ? qt__strdup(o->category) : NULL;
+    p->services = qt__strdup(o->services ? o->services : "");
+    p->hours = qt__strdup(o->opening_hours ? o->opening_hours : "");
+    s->npl++;
+    if (!p->name || (o->category && !p->category) || !p->services || !p->hours)
+        return qt_error_set(err, QT_ENOMEM, "outlets", "no memory");
+    p->edge = sp.edge;
+    p->t = sp.t;
+    qt_graph_edge(s->g, sp.edge, &p->u, &p->v, NULL, &len); /* walking cost, as the search */
+    p->to_u = sp.leg_m + sp.t * len;
+    p->to_v = sp.leg_m + (1 - sp.t) * len;
+    return QT_OK;
+}
+
+void qt_server_stop(qt_server *s)
+{
+    size_t i;
+    workspace *w;
+    if (!s)
+        return;
+    if (s->d)
+        MHD_stop_daemon(s->d);
+    while ((w = s->free_ws) != NULL) {
+        s->free_ws = w->next;
+        qt_search_free(w->search);
+        qt__free(w->best);
+        qt__free(w->stamp);
+        qt__free(w->hits);
+        qt__free(w);
+    }
+    for (i = 0; i < s->npl; i++) {
+        qt__free(s->pl[i].name);
+        qt__free(s->pl[i].category);
+        qt__free(s->pl[i].services);
+        qt__free(s->pl[i].hours);
+    }
+    qt__free(s->pl);
+    qt__free(s->at_start);
+    qt__free(s->at);
+    qt_snapper_free(s->sn);
+    {
+        qt_store *st = pthread_getspecific(s->store_key);
+        qt_store_close(st);
+        pthread_setspecific(s->store_key, NULL);
+    }
+    pthread_key_delete(s->store_key);
+    pthread_mutex_destroy(&s->lock);
+    qt__free(s);
+}
+
+qt_status qt_server_start(const qt_server_opts *opts, qt_server **out, qt_error *err)
+{
+    qt_server *s;
+    qt_store *st = NULL;
+    loader ld;
+    struct sockaddr_in sa;
+    size_t i, nn;
+    qt_status rc;
+    unsigned threads;
+    *out = NULL;
+    s = qt__calloc(1, sizeof *s);
+    if (!s)
+        return qt_error_set(err, QT_ENOMEM, "server", "no memory");
+    s->o = *opts;
+    if (!s->o.bind)
+        s->o.bind = "127.0.0.1";
+    if (!s->o.max_body)
+        s->o.max_body = 65536;
+    if (!s->o.timeout_s)
+        s->o.timeout_s = 30;
+    if (!(s->o.speed_kmh > 0))
+        s->o.speed_kmh = 4.0;
+    if (!s->o.token_ttl_s)
+        s->o.token_ttl_s = 7 * 86400;
+    if (!s->o.login_attempts)
+        s->o.login_attempts = 5;
+    if (!s->o.login_window_s)
+        s->o.login_window_s = 300;
+    s->g = opts->graph;
+    s->speed_mps = s->o.speed_kmh / 3.6;
+    pthread_mutex_init(&s->lock, NULL);
+    if (pthread_key_create(&s->store_key, close_store) != 0) {
+        pthread_mutex_destroy(&s->lock);
+        qt__free(s);
+        return qt_error_set(err, QT_ENOMEM, "server", "no thread key");
+    }
+    /* the outlets, placed on the streets; a node -> outlets index */
+    if ((rc = qt_store_open(s->o.db_path, &st, err)) != QT_OK || (rc = qt_snapper_new(s->g, &s->sn, err)) != QT_OK)
+        goto fail;
+    ld.s = s;
+    ld.cap = 0;
+    rc = qt_store_outlets_each(st, load_outlet, &ld, err);
+    qt_store_close(st);
+    st = NULL;
+    if (rc != QT_OK)
+        goto fail;
+    nn = qt_graph_node_count(s->g);
+    s->at_start = qt__calloc(nn + 2, sizeof *s->at_start);
+    s->at = qt__malloc((2 * s->npl + 1) * sizeof *s->at);
+    if (!s->at_start || !s->at) {
+        rc = qt_error_set(err, QT_ENOMEM, "server", "no memory");
+        goto fail;
+    }
+    for (i = 0; i < s->npl; i++) {
+        s->at_start[s->pl[i].u + 1]++;
+        if (s->pl[i].v != s->pl[i].u)
+            s->at_start[s->pl[i].v + 1]++;
+    }
+    for (i = 0; i < nn; i++)
+        s->at_start[i + 1] += s->at_start[i];
+    {
+        uint32_t *fill = qt__malloc((nn + 1) * sizeof *fill);
+        if (!fill) {
+            rc = qt_error_set(err, QT_ENOMEM, "server", "no memory");
+            goto fail;
+        }
+        memcpy(fill, s->at_start, nn * sizeof *fill);
+        for (i = 0; i < s->npl; i++) {
+            s->at[fill[s->pl[i].u]++] = (uint32_t)i;
+            if (s->pl[i].v != s->pl[i].u)
+                s->at[fill[s->pl[i].v]++] = (uint32_t)i;
+        }
+        qt__free(fill);
+    }
+    memset(&sa, 0, sizeof sa);
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons((uint16_t)s->o.port);
+    if (inet_pton(AF_INET, s->o.bind, &sa.sin_addr) != 1) {
+        rc = qt_error_set(err, QT_EINVAL, "--bind", "'%s' is not an IPv4 address", s->o.bind);
+        goto fail;
+    }
+    threads = s->o.threads ? s->o.threads : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
+    s->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL, 0, NULL, NULL, handler, s,
+                            MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE, threads,
+                            MHD_OPTION_CONNECTION_TIMEOUT, s->o.timeout_s, MHD_OPTION_CONNECTION_LIMIT, 4096u,
+                            MHD_OPTION_NOTIFY_COMPLETED, completed, s, MHD_OPTION_END);
+    if (!s->d) {
+        rc = qt_error_set(err, QT_EIO, "server", "cannot listen on %s:%u", s->o.bind, s->o.port);
+        goto fail;
+    }
+    *out = s;
+    return QT_OK;
+fail:
+    qt_store_close(st);
+    qt_server_stop(s);
+    return rc;
+}
+
+unsigned qt_server_port(const qt_server *s)
+{
+    const union MHD_DaemonInfo *i = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
+    return i ? i->port : s->o.port;
+}

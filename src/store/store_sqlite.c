@@ -1,0 +1,763 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * store_sqlite.c -- the SQLite backend of quarter/store.h: every SQL
+ * statement of the store is in this file.  WAL mode, foreign keys, a busy
+ * timeout; migrations from src/store/migrations (embedded at build time)
+ * applied in order inside one transaction each, the version kept in
+ * PRAGMA user_version.
+ */
+#include <math.h>
+#include <sodium.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/alloc.h"
+#include "quarter/store.h"
+
+struct qt__migration {
+    const char *name;
+    const char *sql;
+};
+extern const struct qt__migration qt__migrations[];
+extern const size_t qt__nmigrations;
+
+struct qt_store {
+    sqlite3 *db;
+    char *path;
+};
+
+static const char *const role_names[] = {"", "resident", "merchant", "operator", "admin"};
+
+qt_role qt_role_parse(const char *s)
+{
+    int r;
+    for (r = QT_ROLE_RESIDENT; s && r <= QT_ROLE_ADMIN; r++)
+        if (strcmp(s, role_names[r]) == 0)
+            return (qt_role)r;
+    return QT_ROLE_NONE;
+}
+
+const char *qt_role_name(qt_role r)
+{
+    return (unsigned)r <= QT_ROLE_ADMIN ? role_names[r] : "";
+}
+
+void qt_store_free_str(char *s)
+{
+    qt__free(s);
+}
+
+static qt_status db_fail(qt_store *s, qt_error *err, const char *what)
+{
+    return qt_error_set(err, QT_EDB, s->path, "%s: %s", what, sqlite3_errmsg(s->db));
+}
+
+static qt_status exec(qt_store *s, const char *sql, qt_error *err)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        qt_status st = qt_error_set(err, QT_EDB, s->path, "%s", msg ? msg : sqlite3_errmsg(s->db));
+        sqlite3_free(msg);
+        return st;
+    }
+    return QT_OK;
+}
+
+static qt_status prepare(qt_store *s, const char *sql, sqlite3_stmt **st, qt_error *err)
+{
+    if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK)
+        return db_fail(s, err, "prepare");
+    return QT_OK;
+}
+
+static int64_t one_int(qt_store *s, const char *sql, int64_t dflt)
+{
+    sqlite3_stmt *st;
+    int64_t v = dflt;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return dflt;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+int qt_store_version(qt_store *s)
+{
+    return (int)one_int(s, "PRAGMA user_version", -1);
+}
+
+void qt_store_close(qt_store *s)
+{
+    if (!s)
+        return;
+    sqlite3_close(s->db);
+    qt__free(s->path);
+    qt__free(s);
+}
+
+qt_status qt_store_open(const char *path, qt_store **out, qt_error *err)
+{
+    qt_store *s;
+    int v;
+    size_t i;
+    qt_status st;
+    *out = NULL;
+    if (sodium_init() < 0)
+        return qt_error_set(err, QT_EINTERNAL, path, "libsodium cannot start");
+    s = qt__calloc(1, sizeof *s);
+    if (!s || !(s->path = qt__strdup(path))) {
+        qt__free(s);
+        return qt_error_set(err, QT_ENOMEM, path, "no memory");
+    }
+    if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) !=
+        SQLITE_OK) {
+        st = qt_error_set(err, QT_EIO, path, "cannot open the store: %s", s->db ? sqlite3_errmsg(s->db) : "no memory");
+        qt_store_close(s);
+        return st;
+    }
+    sqlite3_busy_timeout(s->db, 10000);
+    if ((st = exec(s, "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;", err)) !=
+        QT_OK) {
+        qt_store_close(s);
+        return st;
+    }
+    v = qt_store_version(s);
+    if (v < 0 || (size_t)v > qt__nmigrations) {
+        st = qt_error_set(err, QT_EUNSUPPORTED, path,
+                          "the store has schema version %d; this quarter knows %zu (a newer quarter made it?)", v,
+                          qt__nmigrations);
+        qt_store_close(s);
+        return st;
+    }
+    for (i = (size_t)v; i < qt__nmigrations; i++) {
+        char pragma[64];
+        if ((st = exec(s, "BEGIN IMMEDIATE", err)) != QT_OK)
+            break;
+        /* someone else may have migrated meanwhile */
+        if ((size_t)qt_store_version(s) > i) {
+            exec(s, "COMMIT", err);
+            continue;
+        }
+        snprintf(pragma, sizeof pragma, "PRAGMA user_version = %zu", i + 1);
+        if ((st = exec(s, qt__migrations[i].sql, err)) != QT_OK || (st = exec(s, pragma, err)) != QT_OK) {
+            char where[200];
+            snprintf(where, sizeof where, "%s: migration %s", path, qt__migrations[i].name);
+            exec(s, "ROLLBACK", NULL);
+            qt_error_clear(err);
+            st = qt_error_set(err, QT_EDB, where, "%s", sqlite3_errmsg(s->db));
+            break;
+        }
+        if ((st = exec(s, "COMMIT", err)) != QT_OK)
+            break;
+    }
+    if (st != QT_OK) {
+        qt_store_close(s);
+        return st;
+    }
+    *out = s;
+    return QT_OK;
+}
+
+/* ---- outlets ------------------------------------------------------------------ */
+
+/* id of the row with this name in table (communities / circles), created when new */
+static qt_status name_id(qt_store *s, const char *table, const char *name, int64_t *id, qt_error *err)
+{
+    char sql[160];
+    sqlite3_stmt *st;
+    qt_status rc;
+    snprintf(sql, sizeof sql, "INSERT INTO %s(name) VALUES (?1) ON CONFLICT(name) DO UPDATE SET name = name RETURNING id",
+             table);
+    if ((rc = prepare(s, sql, &st, err)) != QT_OK)
+        return rc;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        sqlite3_finalize(st);
+        return db_fail(s, err, table);
+    }
+    *id = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return QT_OK;
+}
+
+static void bind_opt_double(sqlite3_stmt *st, int i, double v)
+{
+    if (isfinite(v))
+        sqlite3_bind_double(st, i, v);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+static void bind_opt_flag(sqlite3_stmt *st, int i, int v)
+{
+    if (v >= 0)
+        sqlite3_bind_int(st, i, v != 0);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+qt_status qt_store_outlet_put(qt_store *s, const qt_store_outlet *o, int64_t *id, qt_error *err)
+{
+    sqlite3_stmt *st;
+    int64_t com = 0, cir = 0;
+    qt_status rc;
+    if ((o->community && *o->community && (rc = name_id(s, "communities", o->community, &com, err)) != QT_OK) ||
+        (o->circle && *o->circle && (rc = name_id(s, "circles", o->circle, &cir, err)) != QT_OK))
+        return rc;
+    rc = prepare(s,
+                 "INSERT INTO outlets(ext_id, name, category, lon, lat, address, brand, chain, opening_hours, services,"
+                 " cash, barrier_free, staff, floor_area, community_id, circle_id, updated_at)"
+                 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, strftime('%s'))"
+                 " ON CONFLICT(ext_id) DO UPDATE SET name = ?2, category = ?3, lon = ?4, lat = ?5, address = ?6,"
+                 " brand = ?7, chain = ?8, opening_hours = ?9, services = ?10, cash = ?11, barrier_free = ?12,"
+                 " staff = ?13, floor_area = ?14, community_id = ?15, circle_id = ?16, updated_at = strftime('%s')"
+                 " RETURNING id",
+                 &st, err);
+    if (rc != QT_OK)
+        return rc;
+    sqlite3_bind_text(st, 1, o->ext_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, o->name ? o->name : "", -1, SQLITE_STATIC);
+    if (o->category && *o->category)
+        sqlite3_bind_text(st, 3, o->category, -1, SQLITE_STATIC);
+    sqlite3_bind_double(st, 4, o->lon);
+    sqlite3_bind_double(st, 5, o->lat);
+    sqlite3_bind_text(st, 6, o->address ? o->address : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 7, o->brand ? o->brand : "", -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 8, o->chain != 0);
+    sqlite3_bind_text(st, 9, o->opening_hours ? o->opening_hours : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 10, o->services ? o->services : "", -1, SQLITE_STATIC);
+    bind_opt_flag(st, 11, o->cash);
+    bind_opt_flag(st, 12, o->barrier_free);
+    bind_opt_double(st, 13, o->staff);
+    bind_opt_double(st, 14, o->floor_area);
+    if (com)
+        sqlite3_bind_int64(st, 15, com);
+    if (cir)
+        sqlite3_bind_int64(st, 16, cir);
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        rc = db_fail(s, err, "outlet");
+        sqlite3_finalize(st);
+        return rc;
+    }
+    if (id)
+        *id = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return QT_OK;
+}
+
+#define OUTLET_COLUMNS                                                                                  \
+    "SELECT o.id, o.ext_id, o.name, o.category, o.lon, o.lat, o.address, o.brand, o.chain, o.opening_hours," \
+    " o.services, o.cash, o.barrier_free, o.staff, o.floor_area, m.name, c.name"                         \
+    " FROM outlets o LEFT JOIN communities m ON m.id = o.community_id LEFT JOIN circles c ON c.id = o.circle_id"
+
+static const char *col_text(sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    return t ? (const char *)t : NULL;
+}
+
+static void row_outlet(sqlite3_stmt *st, qt_store_outlet *o)
+{
+    o->id = sqlite3_column_int64(st, 0);
+    o->ext_id = col_text(st, 1);
+    o->name = col_text(st, 2);
+    o->category = col_text(st, 3);
+    o->lon = sqlite3_column_double(st, 4);
+    o->lat = sqlite3_column_double(st, 5);
+    o->address = col_text(st, 6);
+    o->brand = col_text(st, 7);
+    o->chain = sqlite3_column_int(st, 8);
+    o->opening_hours = col_text(st, 9);
+    o->services = col_text(st, 10);
+    o->cash = sqlite3_column_type(st, 11) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 11);
+    o->barrier_free = sqlite3_column_type(st, 12) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 12);
+    o->staff = sqlite3_column_type(st, 13) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 13);
+    o->floor_area = sqlite3_column_type(st, 14) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 14);
+    o->community = col_text(st, 15);
+    o->circle = col_text(st, 16);
+}
+
+static qt_status walk_outlets(qt_store *s, sqlite3_stmt *st, qt_store_outlet_fn fn, void *ud, int *seen,
+                              qt_error *err)
+{
+    int r;
+    qt_status rc = QT_OK;
+    while (rc == QT_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
+        qt_store_outlet o;
+        row_outlet(st, &o);
+        if (seen)
+            *seen = 1;
+        rc = fn(ud, &o, err);
+    }
+    if (rc == QT_OK && r != SQLITE_DONE)
+        rc = db_fail(s, err, "outlets");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+qt_status qt_store_outlets_each(qt_store *s, qt_store_outlet_fn fn, void *ud, qt_error *err)
+{
+    sqlite3_stmt *st;
+    qt_status rc = prepare(s, OUTLET_COLUMNS " ORDER BY o.id", &st, err);
+    if (rc != QT_OK)
+        return rc;
+    return walk_outlets(s, st, fn, ud, NULL, err);
+}
+
+qt_status qt_store_outlet_get(qt_store *s, int64_t id, qt_store_outlet_fn fn, void *ud, qt_error *err)
+{
+    sqlite3_stmt *st;
+    int seen = 0;
+    qt_status rc = prepare(s, OUTLET_COLUMNS " WHERE o.id = ?1", &st, err);
+    if (rc != QT_OK)
+        return rc;
+    sqlite3_bind_int64(st, 1, id);
+    rc = walk_outlets(s, st, fn, ud, &seen, err);
+    if (rc == QT_OK && !seen)
+        return qt_error_set(err, QT_ENOTFOUND, "outlet", "no outlet %lld", (long long)id);
+    return rc;
+}
+
+qt_status qt_store_outlets_match(qt_store *s, const char *q, int64_t **ids, size_t *n, qt_error *err)
+{
+    sqlite3_stmt *st;
+    size_t cap = 0, len = 0;
+    int64_t *v = NULL;
+    int r;
+    qt_status rc;
+    /* the trigram index needs 3 characters (UTF-8 code points); shorter queries scan */
+    size_t cps = 0;
+    const unsigned char *p;
+    for (p = (const unsigned char *)q; *p; p++)
+        cps += (*p & 0xC0) != 0x80;
+    if (cps >= 3)
+        rc = prepare(s, "SELECT rowid FROM outlets_fts WHERE outlets_fts MATCH ?1 ORDER BY rowid", &st, err);
+    else
+        rc = prepare(s,
+                     "SELECT id FROM outlets WHERE instr(name, ?1) OR instr(address, ?1) OR instr(services, ?1)"
+                     " ORDER BY id",
+                     &st, err);
+    if (rc != QT_OK)
+        return rc;
+    if (cps >= 3) {
+        /* a phrase: quotes doubled */
+        size_t ql = strlen(q), i, k = 0;
+        char *phrase = qt__malloc(2 * ql + 3);
+        if (!phrase) {
+            sqlite3_finalize(st);
+            return qt_error_set(err, QT_ENOMEM, "search", "no memory");
+        }
+        phrase[k++] = '"';
+        for (i = 0; i < ql; i++) {
+            if (q[i] == '"')
+                phrase[k++] = '"';
+            phrase[k++] = q[i];
+        }
+        phrase[k++] = '"';
+        phrase[k] = '\0';
+        sqlite3_bind_text(st, 1, phrase, -1, SQLITE_TRANSIENT);
+        qt__free(phrase);
+    } else {
+        sqlite3_bind_text(st, 1, q, -1, SQLITE_STATIC);
+    }
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        if (qt__grow((void **)&v, &cap, len + 1, sizeof *v) != 0) {
+            sqlite3_finalize(st);
+            qt__free(v);
+            return qt_error_set(err, QT_ENOMEM, "search", "no memory");
+        }
+        v[len++] = sqlite3_column_int64(st, 0);
+    }
+    if (r != SQLITE_DONE) {
+        rc = db_fail(s, err, "search");
+        sqlite3_finalize(st);
+        qt__free(v);
+        return rc;
+    }
+    sqlite3_finalize(st);
+    *ids = v;
+    *n = len;
+    return QT_OK;
+}
+
+qt_status qt_store_circle_put(qt_store *s, const char *circle, const char *const *communities, size_t n,
+                              double investment, int64_t *id, qt_error *err)
+{
+    int64_t cid, mid;
+    size_t i;
+    sqlite3_stmt *st;
+    qt_status rc;
+    if ((rc = exec(s, "BEGIN IMMEDIATE", err)) != QT_OK)
+        return rc;
+    if ((rc = name_id(s, "circles", circle, &cid, err)) != QT_OK)
+        goto fail;
+    if ((rc = prepare(s, "UPDATE circles SET investment = ?2 WHERE id = ?1", &st, err)) != QT_OK)
+        goto fail;
+    sqlite3_bind_int64(st, 1, cid);
+    bind_opt_double(st, 2, investment);
+    if (sqlite3_step(st) != SQLITE_DONE) {
+        rc = db_fail(s, err, "circle");
+        sqlite3_finalize(st);
+        goto fail;
+    }
+    sqlite3_finalize(st);
+    for (i = 0; i < n; i++) {
+        if ((rc = name_id(s, "communities", communities[i], &mid, err)) != QT_OK)
+            goto fail;
+        if ((rc = prepare(s, "INSERT OR IGNORE INTO circle_communities VALUES (?1, ?2)", &st, err)) != QT_OK)
+            goto fail;
+        sqlite3_bind_int64(st, 1, cid);
+        sqlite3_bind_int64(st, 2, mid);
+        if (sqlite3_step(st) != SQLITE_DONE) {
+            rc = db_fail(s, err, "circle");
+            sqlite3_finalize(st);
+            goto fail;
+        }
+        sqlite3_finalize(st);
+    }
+    if ((rc = exec(s, "COMMIT", err)) != QT_OK)
+        goto fail;
+    if (id)
+        *id = cid;
+    return QT_OK;
+fail:
+    exec(s, "ROLLBACK", NULL);
+    return rc;
+}
+
+/* ---- accounts -------------------------------------------------------------------- */
+
+qt_status qt_store_user_add(qt_store *s, const char *name, qt_role role, const char *password, int64_t *id,
+                            qt_error *err)
+{
+    char hash[crypto_pwhash_STRBYTES];
+    sqlite3_stmt *st;
+    qt_status rc;
+    int r;
+    if (!name || !*name || strlen(name) > 64)
+        return qt_error_set(err, QT_EINVAL, "name", "a name is 1 to 64 bytes");
+    if (role == QT_ROLE_NONE)
+        return qt_error_set(err, QT_EINVAL, "role", "the role is admin, operator, merchant or resident");
+    if (!password || strlen(password) < 8 || strlen(password) > 256)
+        return qt_error_set(err, QT_EINVAL, "password", "a password is 8 to 256 bytes");
+    if (crypto_pwhash_str_alg(hash, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                              crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13) != 0)
+        return qt_error_set(err, QT_ENOMEM, "password", "no memory to hash the password");
+    if ((rc = prepare(s, "INSERT INTO users(name, role, pw_hash, created_at) VALUES (?1, ?2, ?3, strftime('%s'))"
+                         " RETURNING id",
+                      &st, err)) != QT_OK)
+        return rc;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, qt_role_name(role), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, hash, -1, SQLITE_STATIC);
+    r = sqlite3_step(st);
+    if (r != SQLITE_ROW) {
+        rc = sqlite3_extended_errcode(s->db) == SQLITE_CONSTRAINT_UNIQUE
+                 ? qt_error_set(err, QT_ECONFLICT, "name", "'%s' is taken", name)
+                 : db_fail(s, err, "user");
+        sqlite3_finalize(st);
+        return rc;
+    }
+    if (id)
+        *id = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return QT_OK;
+}
+
+static void token_hash(const char *token, unsigned char out[32])
+{
+    crypto_generichash(out, 32, (const unsigned char *)token, strlen(token), NULL, 0);
+}
+
+qt_status qt_store_login(qt_store *s, const char *name, const char *password, int64_t now, int64_t ttl_s,
+                         int max_attempts, int64_t window_s, char token[65], int64_t *user_id, qt_error *err)
+{
+    sqlite3_stmt *st;
+    qt_status rc;
+    int64_t uid = 0, failures;
+    char hash[crypto_pwhash_STRBYTES] = "";
+    unsigned char raw[32], th[32];
+    int found = 0;
+    /* rate limit: failed attempts for this name in the window */
+    if ((rc = prepare(s, "SELECT count(*) FROM login_attempts WHERE name = ?1 AND at > ?2", &st, err)) != QT_OK)
+        return rc;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, now - window_s);
+    failures = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_finalize(st);
+    if (failures >= max_attempts)
+        return qt_error_set(err, QT_ELIMIT, "login", "too many failed logins for '%s'; wait and try again", name);
+    if ((rc = prepare(s, "SELECT id, pw_hash FROM users WHERE name = ?1", &st, err)) != QT_OK)
+        return rc;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        uid = sqlite3_column_int64(st, 0);
+        snprintf(hash, sizeof hash, "%s", (const char *)sqlite3_column_text(st, 1));
+        found = 1;
+    }
+    sqlite3_finalize(st);
+    if (!found || crypto_pwhash_str_verify(hash, password, strlen(password)) != 0) {
+        if (prepare(s, "INSERT INTO login_attempts(name, at) VALUES (?1, ?2)", &st, NULL) == QT_OK) {
+            sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+            sqlite3_bind_int64(st, 2, now);
+            sqlite3_step(st);
+            sqlite3_finalize(st);
+        }
+        return qt_error_set(err, QT_EAUTH, "login", "wrong name or password");
+    }
+    randombytes_buf(raw, sizeof raw);
+    sodium_bin2hex(token, 65, raw, sizeof raw);
+    token_hash(token, th);
+    if ((rc = prepare(s, "INSERT INTO tokens(hash, user_id, expires_at) VALUES (?1, ?2, ?3)", &st, err)) != QT_OK)
+        return rc;
+    sqlite3_bind_blob(st, 1, th, sizeof th, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, uid);
+    sqlite3_bind_int64(st, 3, now + ttl_s);
+    if (sqlite3_step(st) != SQLITE_DONE) {
+        rc = db_fail(s, err, "token");
+        sqlite3_finalize(st);
+        return rc;
+    }
+    sqlite3_finalize(st);
+    if (user_id)
+        *user_id = uid;
+    return QT_OK;
+}
+
+qt_status qt_store_token_user(qt_store *s, const char *token, int64_t now, int64_t *user_id, qt_role *role,
+                              qt_error *err)
+{
+    sqlite3_stmt *st;
+    unsigned char th[32];
+    qt_status rc;
+    token_hash(token, th);
+    if ((rc = prepare(s, "SELECT u.id, u.role FROM tokens t JOIN users u ON u.id = t.user_id"
+                         " WHERE t.hash = ?1 AND t.expires_at > ?2",
+                      &st, err)) != QT_OK)
+        return rc;
+    sqlite3_bind_blob(st, 1, th, sizeof th, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, now);
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        sqlite3_finalize(st);
+        return qt_error_set(err, QT_ENOTFOUND, "token", "unknown or expired token");
+    }
+    *user_id = sqlite3_column_int64(st, 0);
+    *role = qt_role_parse((const char *)sqlite3_column_text(st, 1));
+    sqlite3_finalize(st);
+    return QT_OK;
+}
+
+qt_status qt_store_merchant_link(qt_store *s, int64_t user_id, int64_t outlet_id, qt_error *err)
+{
+    sqlite3_stmt *st;
+    qt_status rc;
+    int merchant = 0, outlet = 0;
+    if ((rc = prepare(s, "SELECT (SELECT role FROM users WHERE id = ?1) = 'merchant',"
+                         " EXISTS (SELECT 1 FROM outlets WHERE id = ?2)",
+                      &st, err)) != QT_OK)
+        return rc;
+    sqlite3_bind_int64(st, 1, user_id);
+    sqlite3_bind_int64(st, 2, outlet_id);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        merchant = sqlite3_column_int(st, 0);
+        outlet = sqlite3_column_int(st, 1);
+    }
+    sqlite3_finalize(st);
+    if (!merchant)
+        return qt_error_set(err, QT_EINVAL, "user", "user %lld is not a merchant", (long long)user_id);
+    if (!outlet)
+        return qt_error_set(err, QT_ENOTFOUND, "outlet", "no outlet %lld", (long long)outlet_id);
+    if ((rc = prepare(s, "INSERT OR IGNORE INTO merchant_outlets(user_id, outlet_id) VALUES (?1, ?2)", &st, err)) !=
+        QT_OK)
+        return rc;
+    sqlite3_bind_int64(st, 1, user_id);
+    sqlite3_bind_int64(st, 2, outlet_id);
+    rc = sqlite3_step(st) == SQLITE_DONE ? QT_OK : db_fail(s, err, "link");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* ---- coupons ------------------------------------------------------------------------ */
+
+qt_status qt_store_coupon_create(qt_store *s, int64_t merchant_id, const qt_coupon_spec *c, int64_t now,
+                                 int64_t *id, qt_error *err)
+{
+    sqlite3_stmt *st;
+    qt_status rc;
+    int owns = 0, exists = 0;
+    if (!c->title || !*c->title || strlen(c->title) > 200)
+        return qt_error_set(err, QT_EINVAL, "title", "a title is 1 to 200 bytes");
+    if (c->quantity < 1 || c->quantity > 10000000)
+        return qt_error_set(err, QT_EINVAL, "quantity", "quantity is 1 to 10,000,000");
+    if (c->per_user_limit < 1 || c->per_user_limit > c->quantity)
+        return qt_error_set(err, QT_EINVAL, "per_user_limit", "per_user_limit is 1 to the quantity");
+    if (c->valid_to <= c->valid_from)
+        return qt_error_set(err, QT_EINVAL, "valid_to", "valid_to must be after valid_from");
+    if ((rc = prepare(s, "SELECT EXISTS (SELECT 1 FROM outlets WHERE id = ?2),"
+                         " EXISTS (SELECT 1 FROM merchant_outlets WHERE user_id = ?1 AND outlet_id = ?2)",
+                      &st, err)) != QT_OK)
+        return rc;
+    sqlite3_bind_int64(st, 1, merchant_id);
+    sqlite3_bind_int64(st, 2, c->outlet_id);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        exists = sqlite3_column_int(st, 0);
+        owns = sqlite3_column_int(st, 1);
+    }
+    sqlite3_finalize(st);
+    if (!exists)
+        return qt_error_set(err, QT_ENOTFOUND, "outlet_id", "no outlet %lld", (long long)c->outlet_id);
+    if (!owns)
+        return qt_error_set(err, QT_EFORBIDDEN, "outlet_id", "outlet %lld is not yours", (long long)c->outlet_id);
+    if ((rc = prepare(s, "INSERT INTO coupons(outlet_id, title, quantity, per_user_limit, valid_from, valid_to,"
+                         " created_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id",
+                      &st, err)) != QT_OK)
+        return rc;
+    sqlite3_bind_int64(st, 1, c->outlet_id);
+    sqlite3_bind_text(st, 2, c->title, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, c->quantity);
+    sqlite3_bind_int64(st, 4, c->per_user_limit);
+    sqlite3_bind_int64(st, 5, c->valid_from);
+    sqlite3_bind_int64(st, 6, c->valid_to);
+    sqlite3_bind_int64(st, 7, merchant_id);
+    sqlite3_bind_int64(st, 8, now);
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        rc = db_fail(s, err, "coupon");
+        sqlite3_finalize(st);
+        return rc;
+    }
+    *id = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return QT_OK;
+}
+
+qt_status qt_store_coupon_claim(qt_store *s, int64_t coupon_id, int64_t user_id, int64_t now, char code[33],
+                                qt_error *err)
+{
+    sqlite3_stmt *st;
+    qt_status rc;
+    int64_t qty = 0, claimed = 0, limit = 0, from = 0, to = 0, mine = 0;
+    int found = 0;
+    unsigned char raw[16];
+    /* one IMMEDIATE transaction: the check and the insert cannot interleave with another claim */
+    if ((rc = exec(s, "BEGIN IMMEDIATE", err)) != QT_OK)
+        return rc;
+    if ((rc = prepare(s, "SELECT quantity, claimed, per_user_limit, valid_from, valid_to,"
+                         " (SELECT count(*) FROM claims WHERE coupon_id = ?1 AND user_id = ?2)"
+                         " FROM coupons WHERE id = ?1",
+                      &st, err)) != QT_OK)
+        goto fail;
+    sqlite3_bind_int64(st, 1, coupon_id);
+    sqlite3_bind_int64(st, 2, user_id);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        found = 1;
+        qty = sqlite3_column_int64(st, 0);
+        claimed = sqlite3_column_int64(st, 1);
+        limit = sqlite3_column_int64(st, 2);
+        from = sqlite3_column_int64(st, 3);
+        to = sqlite3_column_int64(st, 4);
+        mine = sqlite3_column_int64(st, 5);
+    }
+    sqlite3_finalize(st);
+    if (!found) {
+        rc = qt_error_set(err, QT_ENOTFOUND, "coupon", "no coupon %lld", (long long)coupon_id);
+        goto fail;
+    }
+    if (now < from || now >= to) {
+        rc = qt_error_set(err, QT_EGONE, "coupon", "coupon %lld is not valid now", (long long)coupon_id);
+        goto fail;
+    }
+    if (claimed >= qty) {
+        rc = qt_error_set(err, QT_ECONFLICT, "coupon", "all %lld coupons are claimed", (long long)qty);
+        goto fail;
+    }
+    if (mine >= limit) {
+        rc = qt_error_set(err, QT_ECONFLICT, "coupon", "you have claimed %lld, the limit per person",
+                          (long long)limit);
+        goto fail;
+    }
+    randombytes_buf(raw, sizeof raw);
+    sodium_bin2hex(code, 33, raw, sizeof raw);
+    if ((rc = prepare(s, "INSERT INTO claims(code, coupon_id, user_id, claimed_at) VALUES (?1, ?2, ?3, ?4)", &st,
+                      err)) != QT_OK)
+        goto fail;
+    sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, coupon_id);
+    sqlite3_bind_int64(st, 3, user_id);
+    sqlite3_bind_int64(st, 4, now);
+    if (sqlite3_step(st) != SQLITE_DONE) {
+        rc = db_fail(s, err, "claim");
+        sqlite3_finalize(st);
+        goto fail;
+    }
+    sqlite3_finalize(st);
+    if ((rc = prepare(s, "UPDATE coupons SET claimed = claimed + 1 WHERE id = ?1", &st, err)) != QT_OK)
+        goto fail;
+    sqlite3_bind_int64(st, 1, coupon_id);
+    if (sqlite3_step(st) != SQLITE_DONE) {
+        rc = db_fail(s, err, "claim");
+        sqlite3_finalize(st);
+        goto fail;
+    }
+    sqlite3_finalize(st);
+    if ((rc = exec(s, "COMMIT", err)) != QT_OK)
+        goto fail;
+    return QT_OK;
+fail:
+    exec(s, "ROLLBACK", NULL);
+    return rc;
+}
+
+qt_status qt_store_redeem(qt_store *s, int64_t merchant_id, const char *code, int64_t now, qt_error *err)
+{
+    sqlite3_stmt *st;
+    qt_status rc;
+    int found = 0, owns = 0, redeemed = 0;
+    int64_t to = 0;
+    if ((rc = exec(s, "BEGIN IMMEDIATE", err)) != QT_OK)
+        return rc;
+    if ((rc = prepare(s, "SELECT c.redeemed_at IS NOT NULL, k.valid_to,"
+                         " EXISTS (SELECT 1 FROM merchant_outlets m WHERE m.user_id = ?2 AND m.outlet_id = k.outlet_id)"
+                         " FROM claims c JOIN coupons k ON k.id = c.coupon_id WHERE c.code = ?1",
+                      &st, err)) != QT_OK)
+        goto fail;
+    sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, merchant_id);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        found = 1;
+        redeemed = sqlite3_column_int(st, 0);
+        to = sqlite3_column_int64(st, 1);
+        owns = sqlite3_column_int(st, 2);
+    }
+    sqlite3_finalize(st);
+    if (!found)
+        rc = qt_error_set(err, QT_ENOTFOUND, "code", "unknown code");
+    else if (!owns)
+        rc = qt_error_set(err, QT_EFORBIDDEN, "code", "this code is for another merchant's coupon");
+    else if (redeemed)
+        rc = qt_error_set(err, QT_ECONFLICT, "code", "this code is redeemed already");
+    else if (now >= to)
+        rc = qt_error_set(err, QT_EGONE, "code", "the coupon has expired");
+    if (rc != QT_OK)
+        goto fail;
+    if ((rc = prepare(s, "UPDATE claims SET redeemed_at = ?2, redeemed_by = ?3 WHERE code = ?1 AND redeemed_at IS NULL",
+                      &st, err)) != QT_OK)
+        goto fail;
+    sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, now);
+    sqlite3_bind_int64(st, 3, merchant_id);
+    if (sqlite3_step(st) != SQLITE_DONE || sqlite3_changes(s->db) != 1) {
+        rc = db_fail(s, err, "redeem");
+        sqlite3_finalize(st);
+        goto fail;
+    }
+    sqlite3_finalize(st);
+    if ((rc = exec(s, "COMMIT", err)) != QT_OK)
+        goto fail;
+    return QT_OK;
+fail:
+    exec(s, "ROLLBACK", NULL);
+    return rc;
+}
