@@ -1,0 +1,234 @@
+#!/usr/bin/python3
+"""The HTTP API against a real `quarter serve` on an ephemeral loopback port.
+
+  test_api.py QUARTER REPO_DIR
+
+- every example of docs/http-api.md (```http blocks) gets its status;
+- the authorization matrix of tests/server/authz.tsv: every endpoint x every
+  role and anonymous -> the expected status;
+- coupon races: 200 concurrent claims on a quantity of 50 give exactly 50 and
+  nobody more than their limit; 30 concurrent claims by one resident never pass
+  the per-user limit; 50 concurrent redemptions of one code give one success;
+- bad JSON, an oversized body, a wrong type get a 4xx and change nothing;
+- SIGTERM stops the server cleanly and the data survive a restart.
+Prints one line per check; exits 1 on any failure.
+"""
+import concurrent.futures
+import http.client
+import json
+import os
+import re
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+
+QUARTER, REPO = sys.argv[1], sys.argv[2]
+PLAN = os.path.join(REPO, "tests/cli/data/plan/base.project")
+PBF = os.path.join(REPO, "data/nanjing-xuanwu/nanjing_xuanwu.osm.pbf")
+failures = 0
+
+
+def check(ok, what):
+    global failures
+    print(("ok   " if ok else "FAIL ") + what)
+    if not ok:
+        failures += 1
+
+
+def run(*args, inp=None):
+    r = subprocess.run([QUARTER, *args], capture_output=True, text=True, input=inp)
+    if r.returncode != 0:
+        sys.exit(f"quarter {' '.join(args)}: {r.stderr}")
+    return r.stdout.strip()
+
+
+class Server:
+    def __init__(self, work):
+        self.work = work
+        self.proc = None
+        self.port = None
+
+    def start(self):
+        self.proc = subprocess.Popen([QUARTER, "serve", "--db", f"{self.work}/s.db", "--graph", f"{self.work}/g.qgraph",
+                                      "--port", "0", "--threads", "4", "--max-body", "4096",
+                                      "--access-log", f"{self.work}/access.log"],
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        line = self.proc.stdout.readline()
+        m = re.search(r":(\d+)/api/v1/", line)
+        if not m:
+            sys.exit("serve did not start: " + line + self.proc.stderr.read())
+        self.port = int(m.group(1))
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            rc = self.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            rc = None
+        return rc
+
+    def call(self, method, path, body=None, token=None, raw=None):
+        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        headers = {"Content-Type": "application/json"}
+        if token:
+            headers["Authorization"] = "Bearer " + token
+        data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
+        c.request(method, urllib.parse.quote(path, safe="/?&=:,"), body=data, headers=headers)
+        r = c.getresponse()
+        text = r.read().decode()
+        c.close()
+        try:
+            doc = json.loads(text)
+        except ValueError:
+            doc = None
+        return r.status, doc
+
+
+def main():
+    work = tempfile.mkdtemp(prefix="qt-api-")
+    run("graph", "build", PBF, "-o", f"{work}/g.qgraph")
+    subprocess.run([QUARTER, "import", "--db", f"{work}/s.db", PLAN], check=True, capture_output=True)
+    pw = f"{work}/pw"
+    with open(pw, "w") as f:
+        f.write("correct-horse-1\n")
+    users = {}
+    for name, role in [("admin", "admin"), ("operator", "operator"), ("merchant", "merchant"),
+                       ("merchant2", "merchant"), ("resident", "resident")]:
+        users[name] = int(run("user", "add", "--db", f"{work}/s.db", "--name", name, "--role", role,
+                              "--password-file", pw))
+    run("user", "link", "--db", f"{work}/s.db", "--user", str(users["merchant"]), "--outlet", "1")
+    run("user", "link", "--db", f"{work}/s.db", "--user", str(users["merchant2"]), "--outlet", "2")
+
+    srv = Server(work)
+    srv.start()
+    tokens = {}
+    for name in users:
+        st, doc = srv.call("POST", "/api/v1/auth/login", {"name": name, "password": "correct-horse-1"})
+        check(st == 200 and len(doc["token"]) == 64, f"login {name}")
+        tokens[name] = doc["token"]
+
+    # ---- the documented examples -------------------------------------------------
+    doc_text = open(os.path.join(REPO, "docs/http-api.md"), encoding="utf-8").read()
+    for block in re.findall(r"```http\n(.*?)```", doc_text, re.S):
+        lines = [l for l in block.strip().split("\n") if l.strip()]
+        m = re.match(r"(GET|POST) (\S+)(?: as (\w+))?$", lines[0])
+        want = int(re.match(r"→ (\d+)", lines[-1]).group(1))
+        body = json.loads("\n".join(lines[1:-1])) if len(lines) > 2 else None
+        st, doc = srv.call(m.group(1), m.group(2), body, tokens.get(m.group(3)) if m.group(3) else None)
+        ok = st == want and isinstance(doc, dict)
+        if st >= 400 and doc is not None:
+            ok = ok and set(doc) == {"code", "status", "message", "field"} and doc["status"] == st
+        check(ok, f"docs: {lines[0]} -> {st} (want {want})")
+
+    # nearby answers are sorted by walking time and carry it
+    st, doc = srv.call("GET", "/api/v1/nearby?lon=118.7785&lat=32.0451&minutes=15&limit=50")
+    times = [o["time_s"] for o in doc["outlets"]]
+    check(st == 200 and times == sorted(times) and all(t <= 900 for t in times) and len(times) > 3,
+          f"nearby: {len(times)} outlets sorted by walking time within 15 min")
+    st, doc = srv.call("GET", "/api/v1/nearby?lon=118.7785&lat=32.0451&minutes=15&category=B12")
+    check(st == 200 and doc["outlets"] and all(o["category"] == "B12" for o in doc["outlets"]), "nearby: category")
+    st, doc = srv.call("GET", "/api/v1/nearby?lon=118.7785&lat=32.0451&minutes=15&q=邮局")
+    check(st == 200 and doc["outlets"] and all("邮局" in o["name"] for o in doc["outlets"]), "nearby: q (FTS5)")
+
+    # ---- authorization matrix -----------------------------------------------------
+    st, doc = srv.call("POST", "/api/v1/coupons", {"outlet_id": 1, "title": "矩阵", "quantity": 1000,
+                                                   "per_user_limit": 1000, "valid_from": 0,
+                                                   "valid_to": 4102444800}, tokens["merchant"])
+    matrix_coupon = doc["id"]
+    roles = ["anonymous", "resident", "merchant", "operator", "admin"]
+    for line in open(os.path.join(REPO, "tests/server/authz.tsv"), encoding="utf-8"):
+        if not line.strip() or line.startswith("#"):
+            continue
+        f = line.rstrip("\n").split("\t")
+        method, path, body = f[0], f[1].replace("{coupon}", str(matrix_coupon)), f[2]
+        for role, want in zip(roles, f[3:8]):
+            st, doc = srv.call(method, path, json.loads(body) if body != "-" else None,
+                               None if role == "anonymous" else tokens[role])
+            check(st == int(want), f"authz: {method} {f[1]} as {role} -> {st} (want {want})")
+
+    # ---- coupon races ---------------------------------------------------------------
+    residents = []
+    for i in range(40):
+        name = f"r{i:02d}"
+        srv.call("POST", "/api/v1/auth/register", {"name": name, "password": "race-password"})
+        st, doc = srv.call("POST", "/api/v1/auth/login", {"name": name, "password": "race-password"})
+        residents.append(doc["token"])
+    st, doc = srv.call("POST", "/api/v1/coupons", {"outlet_id": 1, "title": "抢券", "quantity": 50,
+                                                   "per_user_limit": 5, "valid_from": 0,
+                                                   "valid_to": 4102444800}, tokens["merchant"])
+    race = doc["id"]
+    jobs = [residents[i % 40] for i in range(200)]
+    with concurrent.futures.ThreadPoolExecutor(max_workers=200) as ex:
+        res = list(ex.map(lambda t: (t, srv.call("POST", f"/api/v1/coupons/{race}/claim", token=t)), jobs))
+    won = [(t, d["code"]) for t, (st, d) in res if st == 201]
+    per_user = {}
+    for t, _ in won:
+        per_user[t] = per_user.get(t, 0) + 1
+    others = {st for _, (st, _) in res if st != 201}
+    check(len(won) == 50 and others == {409}, f"200 concurrent claims of 50: {len(won)} won, others {others}")
+    check(max(per_user.values()) <= 5 and len({c for _, c in won}) == 50, "nobody over 5, every code distinct")
+
+    st, doc = srv.call("POST", "/api/v1/coupons", {"outlet_id": 1, "title": "限三张", "quantity": 100,
+                                                   "per_user_limit": 3, "valid_from": 0,
+                                                   "valid_to": 4102444800}, tokens["merchant"])
+    lim = doc["id"]
+    with concurrent.futures.ThreadPoolExecutor(max_workers=30) as ex:
+        res = list(ex.map(lambda _: srv.call("POST", f"/api/v1/coupons/{lim}/claim", token=tokens["resident"]),
+                          range(30)))
+    check(sum(st == 201 for st, _ in res) == 3, f"30 concurrent claims by one resident: "
+          f"{sum(st == 201 for st, _ in res)} won (limit 3)")
+
+    code = won[0][1]
+    with concurrent.futures.ThreadPoolExecutor(max_workers=50) as ex:
+        res = list(ex.map(lambda _: srv.call("POST", "/api/v1/redemptions", {"code": code}, tokens["merchant"]),
+                          range(50)))
+    sts = sorted(st for st, _ in res)
+    check(sts.count(200) == 1 and sts.count(409) == 49, f"50 concurrent redemptions: {sts.count(200)} ok")
+    st, _ = srv.call("POST", "/api/v1/redemptions", {"code": won[1][1]}, tokens["merchant2"])
+    check(st == 403, "another merchant's code: 403")
+
+    # expired coupon
+    st, doc = srv.call("POST", "/api/v1/coupons", {"outlet_id": 1, "title": "过期", "quantity": 5,
+                                                   "per_user_limit": 1, "valid_from": 0, "valid_to": 1000},
+                       tokens["merchant"])
+    st, _ = srv.call("POST", f"/api/v1/coupons/{doc['id']}/claim", token=tokens["resident"])
+    check(st == 410, f"claim of an expired coupon: {st}")
+
+    # ---- bad input changes nothing ----------------------------------------------------
+    db = sqlite3.connect(f"file:{work}/s.db?mode=ro", uri=True)
+    before = db.execute("select count(*) from coupons").fetchone()[0]
+    st1, d1 = srv.call("POST", "/api/v1/coupons", raw=b'{"outlet_id": 1, "title": ', token=tokens["merchant"])
+    st2, d2 = srv.call("POST", "/api/v1/coupons", raw=b'{"title": "' + b"x" * 5000 + b'"}', token=tokens["merchant"])
+    st3, d3 = srv.call("POST", "/api/v1/coupons", {"outlet_id": "1", "title": "t", "quantity": 1, "per_user_limit": 1,
+                                                   "valid_from": 0, "valid_to": 10}, tokens["merchant"])
+    after = db.execute("select count(*) from coupons").fetchone()[0]
+    check((st1, st2, st3) == (400, 413, 422) and before == after, f"bad JSON / oversized / wrong type: "
+          f"{st1} {st2} {st3}, coupons {before} -> {after}")
+    check(d2 and d2["code"] == "QT_ETOOBIG", "413 has the error shape")
+
+    # ---- login rate limit -------------------------------------------------------------
+    sts = [srv.call("POST", "/api/v1/auth/login", {"name": "operator", "password": "nope"})[0] for _ in range(7)]
+    check(sts[:5] == [401] * 5 and sts[5:] == [429, 429], f"failed logins then rate limit: {sts}")
+
+    # ---- restart ------------------------------------------------------------------------
+    rc = srv.stop()
+    check(rc == 0, f"SIGTERM: exit {rc}")
+    srv.start()
+    st, doc = srv.call("POST", f"/api/v1/coupons/{race}/claim", token=residents[39])
+    check(st == 409, f"after restart the coupon is still sold out ({st}) and the old token works")
+    st, _ = srv.call("POST", "/api/v1/redemptions", {"code": code}, tokens["merchant"])
+    check(st == 409, "after restart the code is still redeemed")
+    srv.stop()
+    log = open(f"{work}/access.log").read().splitlines()
+    check(len(log) > 300 and re.match(r"\d{4}-\d\d-\d\dT\S+ 127\.0\.0\.1 \d{3} [\d.]+ ms$", log[0]) is not None,
+          f"access log: {len(log)} lines")
+    print(f"{'FAILED' if failures else 'passed'}: {failures} failures")
+    sys.exit(1 if failures else 0)
+
+
+main()
