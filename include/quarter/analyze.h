@@ -105,6 +105,8 @@ typedef struct qt_analysis {
     double outlets_far_share, outlets_far_share_gcj, outlets_median_m, outlets_median_m_gcj;
     double residences_far_share, residences_far_share_gcj, residences_median_m, residences_median_m_gcj;
     int chain_known, area_known, staff_known;
+    uint32_t *outlet_community; /* per outlet of the input's outlet list: the community of the nearest
+                                   residence within 500 m, UINT32_MAX none */
     struct qt_analysis *before; /* what-if: the baseline without the added outlets; NULL otherwise */
 } qt_analysis;
 

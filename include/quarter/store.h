@@ -96,6 +96,77 @@ QT_API qt_status qt_store_token_user(qt_store *s, const char *token, int64_t now
 /** Link a merchant to an outlet. */
 QT_API qt_status qt_store_merchant_link(qt_store *s, int64_t user_id, int64_t outlet_id, qt_error *err);
 
+/** An operator's circle (0: none). */
+QT_API qt_status qt_store_user_set_circle(qt_store *s, int64_t user_id, int64_t circle_id, qt_error *err);
+
+/** Fields of an outlet to change; NULL (or -2 for the flags) leaves one as it is. */
+typedef struct qt_outlet_patch {
+    const char *name, *category, *address, *brand, *opening_hours, *services;
+    int cash, barrier_free; /* 0, 1, -1 unknown, -2 unchanged */
+} qt_outlet_patch;
+
+/**
+ * Edit an outlet: an admin any, an operator those of its own circle.
+ * Statuses: QT_ENOTFOUND, QT_EFORBIDDEN, QT_EINVAL.  The change is in the
+ * audit log.
+ */
+QT_API qt_status qt_store_outlet_update(qt_store *s, int64_t actor, qt_role role, int64_t outlet_id,
+                                        const qt_outlet_patch *p, qt_error *err);
+
+/**
+ * Merchant credit of an outlet (docs/http-api.md): complaints in the 365 days
+ * before now; score = max(0, 100 - 10 x complaints); grade A >= 90, B >= 70,
+ * C >= 50, D below.
+ */
+QT_API qt_status qt_store_outlet_credit(qt_store *s, int64_t outlet_id, int64_t now, int *complaints, int *score,
+                                        char *grade, qt_error *err);
+
+/* ---- circles ---------------------------------------------------------------- */
+
+/** Record a circle's grade and indicators (JSON text) from an analysis. */
+QT_API qt_status qt_store_circle_set_analysis(qt_store *s, const char *circle, const char *grade,
+                                              const char *indicators_json, qt_error *err);
+/** Set an outlet's circle by name. */
+QT_API qt_status qt_store_outlet_set_circle(qt_store *s, const char *ext_id, const char *circle, qt_error *err);
+
+typedef struct qt_store_circle {
+    int64_t id;
+    const char *name, *grade, *indicators_json; /* grade, indicators: NULL before an analysis */
+    double investment;                          /* NAN unknown */
+    int64_t communities, outlets;
+    int64_t survey_answers, survey_satisfied;   /* in period */
+} qt_store_circle;
+typedef qt_status (*qt_store_circle_fn)(void *ud, const qt_store_circle *c, qt_error *err);
+/** One circle, with its survey answers of period.  QT_ENOTFOUND when none. */
+QT_API qt_status qt_store_circle_get(qt_store *s, int64_t id, const char *period, qt_store_circle_fn fn, void *ud,
+                                     qt_error *err);
+
+/* ---- jobs, surveys, complaints, audit ------------------------------------------ */
+
+typedef struct qt_store_job {
+    int64_t id, outlet_id; /* outlet 0: none */
+    const char *title, *description, *pay;
+    double lon, lat;
+    int64_t created_at;
+} qt_store_job;
+typedef qt_status (*qt_store_job_fn)(void *ud, const qt_store_job *j, qt_error *err);
+
+/** A merchant (for one of its outlets, or none) or an operator posts a job.  QT_EFORBIDDEN: not its outlet. */
+QT_API qt_status qt_store_job_create(qt_store *s, int64_t user_id, qt_role role, const qt_store_job *j, int64_t now,
+                                     int64_t *id, qt_error *err);
+QT_API qt_status qt_store_jobs_each(qt_store *s, qt_store_job_fn fn, void *ud, qt_error *err);
+/** A resident applies.  QT_ENOTFOUND (no job), QT_ECONFLICT (applied already). */
+QT_API qt_status qt_store_job_apply(qt_store *s, int64_t job_id, int64_t user_id, const char *message, int64_t now,
+                                    qt_error *err);
+/** One answer per resident, circle and period.  QT_ENOTFOUND (no circle), QT_ECONFLICT (answered already). */
+QT_API qt_status qt_store_survey_add(qt_store *s, int64_t circle_id, int64_t user_id, const char *period,
+                                     int satisfied, const char *comment, int64_t now, qt_error *err);
+/** A complaint about an outlet.  QT_ENOTFOUND (no outlet), QT_EINVAL (empty kind). */
+QT_API qt_status qt_store_complaint_add(qt_store *s, int64_t outlet_id, int64_t user_id, const char *kind,
+                                        const char *text, int64_t now, int64_t *id, qt_error *err);
+/** Append to the audit log (failures are ignored: the log never blocks the action). */
+QT_API void qt_store_audit(qt_store *s, int64_t user_id, int64_t now, const char *action, const char *detail);
+
 /* ---- coupons -------------------------------------------------------------- */
 
 typedef struct qt_coupon_spec {

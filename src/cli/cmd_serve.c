@@ -4,7 +4,10 @@
  * service platform's server and the commands that fill its store.
  */
 #include <errno.h>
+#include <jansson.h>
+#include <math.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -177,10 +180,10 @@ int cmd_user(int argc, char **argv, qt_cli *cli)
 
 static const char import_help[] =
     "usage: quarter import --db FILE PROJECT\n\n"
-    "Load a planning project's outlets (every row, with its 业态, brand, hours,\n"
-    "services, floor area and staff) and circles with their communities into the\n"
-    "store, creating it when new.  Outlets are matched by their id: importing again\n"
-    "updates them.\n";
+    "Load a planning project into the store (created when new): its circles with\n"
+    "their communities, grades and indicators (the analysis of quarter analyze),\n"
+    "and every outlet with its 业态, brand, hours, services, floor area, staff and\n"
+    "circle.  Outlets are matched by their id: importing again updates them.\n";
 
 int cmd_import(int argc, char **argv, qt_cli *cli)
 {
@@ -190,7 +193,10 @@ int cmd_import(int argc, char **argv, qt_cli *cli)
     cli_project pj;
     qt_store *st = NULL;
     qt_error err;
-    size_t i, k;
+    qt_analysis_input in;
+    qt_analysis_opts ao;
+    qt_analysis *a = NULL;
+    size_t i, k, *circle_of = NULL;
     rc = cli_parse(cli, argc, argv, opts, pos, 1, &npos, import_help);
     if (rc)
         return rc < 0 ? 0 : rc;
@@ -203,19 +209,64 @@ int cmd_import(int argc, char **argv, qt_cli *cli)
         rc = cli_fail(cli, &err);
         goto done;
     }
-    for (i = 0; pj.circles && i < pj.circles->ncircles; i++) {
+    /* the analysis gives each circle its grade and indicators, and each outlet its circle */
+    cli_project_input(&pj, &in, &ao);
+    if (qt_analyze(&in, &ao, &a, &err) != QT_OK) {
+        rc = cli_fail(cli, &err);
+        goto done;
+    }
+    circle_of = malloc((a->ncommunities + 1) * sizeof *circle_of);
+    if (!circle_of) {
+        rc = QT_EXIT_NOMEM;
+        goto done;
+    }
+    for (k = 0; k < a->ncommunities; k++)
+        circle_of[k] = SIZE_MAX;
+    for (i = 0; i < a->ncircles; i++) {
         const char *names[4096];
         size_t n = 0;
-        for (k = pj.circles->member_start[i]; k < pj.circles->member_start[i + 1] && n < 4096; k++)
-            names[n++] = pj.circles->community[pj.circles->member[k]];
-        if (qt_store_circle_put(st, pj.circles->circle[i], names, n, pj.circles->investment[i], NULL, &err) != QT_OK) {
+        const qt_area_stats *cs = &a->circles_stats[i];
+        json_t *j, *cov = json_object();
+        char *text;
+        for (k = a->circle_start[i]; k < a->circle_start[i + 1] && n < 4096; k++) {
+            names[n++] = a->community[a->circle_member[k]];
+            if (circle_of[a->circle_member[k]] == SIZE_MAX)
+                circle_of[a->circle_member[k]] = i;
+        }
+        for (k = 0; cov && k < a->ncat; k++)
+            if (isfinite(cs->coverage[k]))
+                json_object_set_new(cov, qt_profile_category(pj.profile, k)->code, json_real(cs->coverage[k]));
+        j = json_pack("{s:f, s:f, s:i, s:i, s:i, s:i, s:i, s:i, s:o, s:s}", "population", cs->population,
+                      "residents_all_basic", isfinite(cs->all_basic) ? cs->all_basic : 0.0, "basic_present",
+                      cs->basic_present, "basic_required", cs->basic_required, "quality_present", cs->quality_present,
+                      "communities", (int)cs->communities, "communities_covered", (int)cs->communities_covered,
+                      "outlets", (int)cs->outlets, "coverage", cov ? cov : json_object(), "reasons",
+                      cs->reasons ? cs->reasons : "");
+        if (j && cs->outlets)
+            json_object_set_new(j, "chain_share", json_real((double)cs->chain_outlets / cs->outlets));
+        text = j ? json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(6)) : NULL;
+        json_decref(j);
+        if (!text) {
+            rc = QT_EXIT_NOMEM;
+            goto done;
+        }
+        if (qt_store_circle_put(st, a->circle[i], names, n,
+                                pj.circles && i < pj.circles->ncircles ? pj.circles->investment[i] : NAN, NULL,
+                                &err) != QT_OK ||
+            qt_store_circle_set_analysis(st, a->circle[i],
+                                         cs->grade >= 0 ? qt_profile_grade(pj.profile, (size_t)cs->grade)->name
+                                                        : "未达标",
+                                         text, &err) != QT_OK) {
+            free(text);
             rc = cli_fail(cli, &err);
             goto done;
         }
+        free(text);
     }
     for (i = 0; i < pj.outlets->n; i++) {
         const qt_outlet_list *l = pj.outlets;
         qt_store_outlet o;
+        uint32_t com = a->outlet_community[i];
         memset(&o, 0, sizeof o);
         o.ext_id = l->id[i];
         o.name = l->name[i];
@@ -229,14 +280,18 @@ int cmd_import(int argc, char **argv, qt_cli *cli)
         o.cash = o.barrier_free = -1;
         o.staff = l->staff[i];
         o.floor_area = l->floor_area[i];
+        o.community = com != UINT32_MAX ? a->community[com] : NULL;
+        o.circle = com != UINT32_MAX && circle_of[com] != SIZE_MAX ? a->circle[circle_of[com]] : NULL;
         if (qt_store_outlet_put(st, &o, NULL, &err) != QT_OK) {
             rc = cli_fail(cli, &err);
             goto done;
         }
     }
-    fprintf(stderr, "%s: %zu outlets, %zu circles into %s\n", pos[0], pj.outlets->n,
-            pj.circles ? pj.circles->ncircles : 0, db);
+    fprintf(stderr, "%s: %zu outlets, %zu circles (with their grades and indicators) into %s\n", pos[0],
+            pj.outlets->n, a->ncircles, db);
 done:
+    free(circle_of);
+    qt_analysis_free(a);
     qt_store_close(st);
     cli_project_free(&pj);
     return rc;

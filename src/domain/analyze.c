@@ -141,6 +141,7 @@ void qt_analysis_free(qt_analysis *a)
     qt__free(a->minutes);
     qt__free(a->res_community);
     qt__free(a->res_placed);
+    qt__free(a->outlet_community);
     qt__free(a);
 }
 
@@ -955,6 +956,9 @@ qt_status qt_analyze(const qt_analysis_input *in, const qt_analysis_opts *o, qt_
     }
     if ((st = indicators(a, a, in, os2, oi2, m, err)) != QT_OK)
         goto done;
+    a->outlet_community = qt__malloc((ol->n + 1) * sizeof *a->outlet_community);
+    if (!a->outlet_community || outlet_homes(a, r, ol->lon, ol->lat, ol->n, a->outlet_community) != QT_OK)
+        goto nomem;
     a->chain_known = ol->cols[QT_OCOL_BRAND] || ol->cols[QT_OCOL_CHAIN] || ol->from_osm;
     a->area_known = ol->cols[QT_OCOL_AREA] != NULL;
     a->staff_known = ol->cols[QT_OCOL_STAFF] != NULL;

@@ -19,6 +19,7 @@
 
 #include "base/alloc.h"
 #include "quarter/hours.h"
+#include "quarter/route.h"
 #include "quarter/search.h"
 #include "quarter/server.h"
 #include "quarter/snap.h"
@@ -403,9 +404,14 @@ static enum MHD_Result outlet_get(struct MHD_Connection *c, request *rq, qt_stor
 {
     outlet_json oj = {NULL};
     qt_error e;
+    int n, score;
+    char grade[2] = "";
     qt_error_clear(&e);
     if (qt_store_outlet_get(st, id, outlet_to_json, &oj, &e) != QT_OK)
         return send_status(c, rq, &e);
+    if (oj.j && qt_store_outlet_credit(st, id, (int64_t)time(NULL), &n, &score, grade, &e) == QT_OK)
+        json_object_set_new(oj.j, "credit",
+                            json_pack("{s:i, s:s, s:i}", "score", score, "grade", grade, "complaints_365d", n));
     return send_json(c, rq, 200, oj.j);
 }
 
@@ -566,6 +572,478 @@ static enum MHD_Result redeem(struct MHD_Connection *c, request *rq, qt_store *s
     return res;
 }
 
+
+/* ---- circles, navigation ----------------------------------------------------------- */
+
+/* this quarter of the year, "2026-Q4": the default survey period */
+static void this_period(char buf[16])
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    localtime_r(&now, &tm);
+    snprintf(buf, 16, "%04d-Q%d", (tm.tm_year + 1900) % 10000, (tm.tm_mon / 3 + 1) % 10);
+}
+
+typedef struct circle_json {
+    json_t *j;
+    const char *period;
+} circle_json;
+
+static qt_status circle_to_json(void *ud, const qt_store_circle *c, qt_error *err)
+{
+    circle_json *cj = ud;
+    json_t *ind = NULL, *survey;
+    int valid = c->survey_answers >= 50;
+    (void)err;
+    if (c->indicators_json)
+        ind = json_loads(c->indicators_json, 0, NULL);
+    survey = json_pack("{s:s, s:I, s:I, s:b, s:i}", "period", cj->period, "answers", (json_int_t)c->survey_answers,
+                       "satisfied", (json_int_t)c->survey_satisfied, "valid", valid, "min_samples", 50);
+    if (survey)
+        json_object_set_new(survey, "satisfaction",
+                            valid ? json_real((double)c->survey_satisfied / (double)c->survey_answers) : json_null());
+    cj->j = json_pack("{s:I, s:s, s:s?, s:o, s:I, s:I, s:o}", "id", (json_int_t)c->id, "name", c->name, "grade",
+                      c->grade, "indicators", ind ? ind : json_null(), "communities", (json_int_t)c->communities,
+                      "outlets", (json_int_t)c->outlets, "survey", survey ? survey : json_null());
+    if (cj->j && isfinite(c->investment))
+        json_object_set_new(cj->j, "investment", json_real(c->investment));
+    return QT_OK;
+}
+
+static enum MHD_Result circle_get(struct MHD_Connection *c, request *rq, qt_store *st, int64_t id)
+{
+    char period[16];
+    const char *p = arg(c, "period");
+    circle_json cj = {NULL, NULL};
+    qt_error e;
+    this_period(period);
+    cj.period = p && *p ? p : period;
+    qt_error_clear(&e);
+    if (qt_store_circle_get(st, id, cj.period, circle_to_json, &cj, &e) != QT_OK)
+        return send_status(c, rq, &e);
+    return send_json(c, rq, 200, cj.j);
+}
+
+/* "LON,LAT" */
+static int lonlat_arg(struct MHD_Connection *c, const char *k, double *lon, double *lat)
+{
+    const char *v = arg(c, k);
+    char *e;
+    if (!v)
+        return 0;
+    *lon = strtod(v, &e);
+    if (e == v || *e != ',')
+        return -1;
+    v = e + 1;
+    *lat = strtod(v, &e);
+    if (e == v || *e || !(*lon >= -180 && *lon <= 180 && *lat >= -90 && *lat <= 90))
+        return -1;
+    return 1;
+}
+
+static enum MHD_Result send_text_json(struct MHD_Connection *c, request *rq, int status, char *text)
+{
+    struct MHD_Response *r = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
+    enum MHD_Result ok;
+    if (!r) {
+        free(text);
+        return MHD_NO;
+    }
+    MHD_add_response_header(r, "Content-Type", "application/geo+json; charset=utf-8");
+    rq->status = status;
+    ok = MHD_queue_response(c, (unsigned)status, r);
+    MHD_destroy_response(r);
+    return ok;
+}
+
+static enum MHD_Result route_get(qt_server *s, struct MHD_Connection *c, request *rq)
+{
+    double fl, fa, tl, ta;
+    int a = lonlat_arg(c, "from", &fl, &fa), b = lonlat_arg(c, "to", &tl, &ta);
+    qt_snap sf, stt;
+    qt_route *r = NULL;
+    qt_error e;
+    workspace *w;
+    json_t *coords, *j;
+    size_t i;
+    if (a <= 0 || b <= 0)
+        return send_error(c, rq, a == 0 || b == 0 ? 400 : 422, a == 0 || b == 0 ? "QT_EPARSE" : "QT_EINVAL",
+                          a <= 0 ? "from" : "to", "from and to are LON,LAT");
+    qt_error_clear(&e);
+    if (qt_snapper_snap(s->sn, fl, fa, QT_SNAP_EDGE, QT_SNAP_DEFAULT_MAX_M, &sf, &e) != QT_OK ||
+        qt_snapper_snap(s->sn, tl, ta, QT_SNAP_EDGE, QT_SNAP_DEFAULT_MAX_M, &stt, &e) != QT_OK)
+        return send_error(c, rq, 404, "QT_ENOTFOUND", "from", "no street within 500 m of a point");
+    if (!(w = take_ws(s)))
+        return send_error(c, rq, 503, "QT_ENOMEM", NULL, "no memory");
+    if (qt_route_compute(s->g, w->search, fl, fa, &sf, tl, ta, &stt, QT_SNAP_EDGE, s->speed_mps, &r, &e) != QT_OK) {
+        give_ws(s, w);
+        return send_status(c, rq, &e);
+    }
+    give_ws(s, w);
+    coords = json_array();
+    for (i = 0; coords && i < r->npoints; i++)
+        json_array_append_new(coords, json_pack("[f, f]", r->lon[i], r->lat[i]));
+    j = json_pack("{s:s, s:{s:f, s:f}, s:{s:s, s:o}}", "type", "Feature", "properties", "length_m",
+                  round(r->length_m * 10) / 10, "time_s", round(r->time_s), "geometry", "type", "LineString",
+                  "coordinates", coords ? coords : json_array());
+    qt_route_free(r);
+    return send_json(c, rq, 200, j);
+}
+
+static enum MHD_Result isochrone_get(qt_server *s, struct MHD_Connection *c, request *rq)
+{
+    double lon, lat, minutes[8];
+    const char *m = arg(c, "minutes");
+    size_t n = 0;
+    qt_snap sp;
+    qt_isochrone_opts io;
+    char *gj = NULL;
+    workspace *w;
+    qt_error e;
+    if (num_arg(c, "lon", -180, 180, &lon) <= 0 || num_arg(c, "lat", -90, 90, &lat) <= 0)
+        return send_error(c, rq, 400, "QT_EPARSE", "lon", "lon and lat are required");
+    if (!m)
+        m = "5,10,15";
+    while (*m && n < 8) {
+        char *end;
+        minutes[n] = strtod(m, &end);
+        if (end == m || !(minutes[n] > 0 && minutes[n] <= MAX_MINUTES) || (n && minutes[n] <= minutes[n - 1]) ||
+            (*end && *end != ','))
+            return send_error(c, rq, 422, "QT_EINVAL", "minutes", "minutes is an ascending list like 5,10,15 (up to %d)",
+                              MAX_MINUTES);
+        n++;
+        m = *end ? end + 1 : end;
+    }
+    qt_error_clear(&e);
+    if (qt_snapper_snap(s->sn, lon, lat, QT_SNAP_EDGE, QT_SNAP_DEFAULT_MAX_M, &sp, &e) != QT_OK)
+        return send_error(c, rq, 404, "QT_ENOTFOUND", "lon", "no street within 500 m");
+    if (!(w = take_ws(s)))
+        return send_error(c, rq, 503, "QT_ENOMEM", NULL, "no memory");
+    qt_isochrone_opts_default(&io);
+    io.speed_mps = s->speed_mps;
+    if (qt_isochrone_geojson(s->g, w->search, &sp, QT_SNAP_EDGE, minutes, n, &io, &gj, &e) != QT_OK) {
+        give_ws(s, w);
+        return send_status(c, rq, &e);
+    }
+    give_ws(s, w);
+    return send_text_json(c, rq, 200, gj);
+}
+
+/* ---- accounts by the admin, outlet edits ---------------------------------------------------- */
+
+static enum MHD_Result user_create(struct MHD_Connection *c, request *rq, qt_store *st, int64_t actor)
+{
+    enum MHD_Result res = MHD_NO;
+    json_t *j = body_object(c, rq, &res), *circle;
+    const char *name, *pw, *role_s;
+    qt_role role;
+    int64_t id;
+    qt_error e;
+    char detail[128];
+    if (!j)
+        return res;
+    if (!(name = str_member(c, rq, j, "name", &res)) || !(pw = str_member(c, rq, j, "password", &res)) ||
+        !(role_s = str_member(c, rq, j, "role", &res))) {
+        json_decref(j);
+        return res;
+    }
+    role = qt_role_parse(role_s);
+    circle = json_object_get(j, "circle_id");
+    qt_error_clear(&e);
+    if (role == QT_ROLE_NONE)
+        res = send_error(c, rq, 422, "QT_EINVAL", "role", "role is admin, operator, merchant or resident");
+    else if (circle && !json_is_integer(circle))
+        res = send_error(c, rq, 422, "QT_EINVAL", "circle_id", "circle_id must be a whole number");
+    else if (qt_store_user_add(st, name, role, pw, &id, &e) != QT_OK ||
+             (circle && qt_store_user_set_circle(st, id, json_integer_value(circle), &e) != QT_OK))
+        res = send_status(c, rq, &e);
+    else {
+        snprintf(detail, sizeof detail, "user %lld role %s", (long long)id, role_s);
+        qt_store_audit(st, actor, (int64_t)time(NULL), "user.create", detail);
+        res = send_json(c, rq, 201, json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "name", name, "role", role_s));
+    }
+    json_decref(j);
+    return res;
+}
+
+static enum MHD_Result user_link(struct MHD_Connection *c, request *rq, qt_store *st, int64_t uid)
+{
+    enum MHD_Result res = MHD_NO;
+    json_t *j = body_object(c, rq, &res);
+    json_int_t outlet;
+    qt_error e;
+    if (!j)
+        return res;
+    if (int_member(c, rq, j, "outlet_id", &outlet, &res)) {
+        json_decref(j);
+        return res;
+    }
+    qt_error_clear(&e);
+    if (qt_store_merchant_link(st, uid, outlet, &e) != QT_OK)
+        res = send_status(c, rq, &e);
+    else
+        res = send_json(c, rq, 200, json_pack("{s:I, s:I}", "user_id", (json_int_t)uid, "outlet_id", outlet));
+    json_decref(j);
+    return res;
+}
+
+/* an optional string member: 1 set, 0 absent, -1 wrong type (reply sent) */
+static int opt_str(struct MHD_Connection *c, request *rq, json_t *j, const char *k, const char **out,
+                   enum MHD_Result *res)
+{
+    json_t *v = json_object_get(j, k);
+    if (!v)
+        return 0;
+    if (!json_is_string(v)) {
+        *res = send_error(c, rq, 422, "QT_EINVAL", k, "%s must be a string", k);
+        return -1;
+    }
+    *out = json_string_value(v);
+    return 1;
+}
+
+static int opt_flag(struct MHD_Connection *c, request *rq, json_t *j, const char *k, int *out, enum MHD_Result *res)
+{
+    json_t *v = json_object_get(j, k);
+    if (!v)
+        return 0;
+    if (!json_is_boolean(v) && !json_is_null(v)) {
+        *res = send_error(c, rq, 422, "QT_EINVAL", k, "%s must be true, false or null", k);
+        return -1;
+    }
+    *out = json_is_null(v) ? -1 : json_is_true(v);
+    return 1;
+}
+
+static enum MHD_Result outlet_patch(struct MHD_Connection *c, request *rq, qt_store *st, int64_t uid, qt_role role,
+                                    int64_t id)
+{
+    enum MHD_Result res = MHD_NO;
+    json_t *j = body_object(c, rq, &res);
+    qt_outlet_patch p;
+    qt_error e;
+    if (!j)
+        return res;
+    memset(&p, 0, sizeof p);
+    p.cash = p.barrier_free = -2;
+    if (opt_str(c, rq, j, "name", &p.name, &res) < 0 || opt_str(c, rq, j, "category", &p.category, &res) < 0 ||
+        opt_str(c, rq, j, "address", &p.address, &res) < 0 || opt_str(c, rq, j, "brand", &p.brand, &res) < 0 ||
+        opt_str(c, rq, j, "opening_hours", &p.opening_hours, &res) < 0 ||
+        opt_str(c, rq, j, "services", &p.services, &res) < 0 || opt_flag(c, rq, j, "cash", &p.cash, &res) < 0 ||
+        opt_flag(c, rq, j, "barrier_free", &p.barrier_free, &res) < 0) {
+        json_decref(j);
+        return res;
+    }
+    qt_error_clear(&e);
+    if (qt_store_outlet_update(st, uid, role, id, &p, &e) != QT_OK)
+        res = send_status(c, rq, &e);
+    else
+        res = outlet_get(c, rq, st, id);
+    json_decref(j);
+    return res;
+}
+
+/* ---- jobs, surveys, complaints ---------------------------------------------------------------- */
+
+static enum MHD_Result job_create(struct MHD_Connection *c, request *rq, qt_store *st, int64_t uid, qt_role role)
+{
+    enum MHD_Result res = MHD_NO;
+    json_t *j = body_object(c, rq, &res), *lon, *lat, *outlet;
+    qt_store_job job;
+    int64_t id;
+    qt_error e;
+    if (!j)
+        return res;
+    memset(&job, 0, sizeof job);
+    lon = json_object_get(j, "lon");
+    lat = json_object_get(j, "lat");
+    outlet = json_object_get(j, "outlet_id");
+    if (!(job.title = str_member(c, rq, j, "title", &res)) ||
+        opt_str(c, rq, j, "description", &job.description, &res) < 0 || opt_str(c, rq, j, "pay", &job.pay, &res) < 0) {
+        json_decref(j);
+        return res;
+    }
+    if (!json_is_number(lon) || !json_is_number(lat) || (outlet && !json_is_integer(outlet))) {
+        json_decref(j);
+        return send_error(c, rq, lon && lat ? 422 : 400, lon && lat ? "QT_EINVAL" : "QT_EPARSE", "lon",
+                          "lon and lat are numbers; outlet_id, when given, a whole number");
+    }
+    job.lon = json_number_value(lon);
+    job.lat = json_number_value(lat);
+    job.outlet_id = outlet ? json_integer_value(outlet) : 0;
+    qt_error_clear(&e);
+    if (qt_store_job_create(st, uid, role, &job, (int64_t)time(NULL), &id, &e) != QT_OK)
+        res = send_status(c, rq, &e);
+    else
+        res = send_json(c, rq, 201, json_pack("{s:I}", "id", (json_int_t)id));
+    json_decref(j);
+    return res;
+}
+
+typedef struct job_hits {
+    qt_server *s;
+    const qt_search *search;
+    double budget;
+    json_t *arr;
+} job_hits;
+
+static qt_status job_near(void *ud, const qt_store_job *jb, qt_error *err)
+{
+    job_hits *h = ud;
+    qt_snap sp;
+    qt_error e;
+    uint32_t u, v;
+    double cost, du, dv, d;
+    (void)err;
+    qt_error_clear(&e);
+    if (qt_snapper_snap(h->s->sn, jb->lon, jb->lat, QT_SNAP_EDGE, QT_SNAP_DEFAULT_MAX_M, &sp, &e) != QT_OK)
+        return QT_OK;
+    qt_graph_edge(h->s->g, sp.edge, &u, &v, NULL, &cost);
+    du = qt_search_dist(h->search, u) + sp.leg_m + sp.t * cost;
+    dv = qt_search_dist(h->search, v) + sp.leg_m + (1 - sp.t) * cost;
+    d = du < dv ? du : dv;
+    if (!(d <= h->budget))
+        return QT_OK;
+    json_array_append_new(h->arr, json_pack("{s:I, s:s, s:s, s:s, s:f, s:f, s:f, s:f}", "id", (json_int_t)jb->id,
+                                            "title", jb->title, "description", jb->description ? jb->description : "",
+                                            "pay", jb->pay ? jb->pay : "", "lon", jb->lon, "lat", jb->lat,
+                                            "distance_m", round(d * 10) / 10, "time_s", round(d / h->s->speed_mps)));
+    return QT_OK;
+}
+
+static int by_time(const void *a, const void *b)
+{
+    double x = json_real_value(json_object_get(*(json_t *const *)a, "time_s"));
+    double y = json_real_value(json_object_get(*(json_t *const *)b, "time_s"));
+    return x < y ? -1 : x > y;
+}
+
+static enum MHD_Result jobs_get(qt_server *s, struct MHD_Connection *c, request *rq, qt_store *st)
+{
+    double lon, lat, minutes = 15;
+    qt_snap sp;
+    qt_seed seeds[2];
+    size_t ns, i, n;
+    workspace *w;
+    job_hits h;
+    qt_error e;
+    json_t **v, *sorted;
+    if (num_arg(c, "lon", -180, 180, &lon) <= 0 || num_arg(c, "lat", -90, 90, &lat) <= 0)
+        return send_error(c, rq, 400, "QT_EPARSE", "lon", "lon and lat are required");
+    if (num_arg(c, "minutes", 1, MAX_MINUTES, &minutes) < 0)
+        return send_error(c, rq, 422, "QT_EINVAL", "minutes", "minutes is 1 to %d", MAX_MINUTES);
+    qt_error_clear(&e);
+    if (qt_snapper_snap(s->sn, lon, lat, QT_SNAP_EDGE, QT_SNAP_DEFAULT_MAX_M, &sp, &e) != QT_OK)
+        return send_json(c, rq, 200, json_pack("{s:[], s:s}", "jobs", "note", "no street within 500 m"));
+    if (!(w = take_ws(s)))
+        return send_error(c, rq, 503, "QT_ENOMEM", NULL, "no memory");
+    ns = qt_snap_seeds(s->g, &sp, QT_SNAP_EDGE, seeds);
+    h.s = s;
+    h.search = w->search;
+    h.budget = minutes * 60 * s->speed_mps;
+    h.arr = json_array();
+    if (!h.arr || qt_search_run(w->search, seeds, ns, h.budget, 0, &e) != QT_OK ||
+        qt_store_jobs_each(st, job_near, &h, &e) != QT_OK) {
+        give_ws(s, w);
+        json_decref(h.arr);
+        return e.code ? send_status(c, rq, &e) : send_error(c, rq, 503, "QT_ENOMEM", NULL, "no memory");
+    }
+    give_ws(s, w);
+    n = json_array_size(h.arr);
+    v = qt__malloc((n + 1) * sizeof *v);
+    sorted = json_array();
+    if (!v || !sorted) {
+        qt__free(v);
+        json_decref(sorted);
+        json_decref(h.arr);
+        return send_error(c, rq, 503, "QT_ENOMEM", NULL, "no memory");
+    }
+    for (i = 0; i < n; i++)
+        v[i] = json_array_get(h.arr, i);
+    qsort(v, n, sizeof *v, by_time);
+    for (i = 0; i < n; i++)
+        json_array_append(sorted, v[i]);
+    qt__free(v);
+    json_decref(h.arr);
+    return send_json(c, rq, 200, json_pack("{s:o}", "jobs", sorted));
+}
+
+static enum MHD_Result job_apply(struct MHD_Connection *c, request *rq, qt_store *st, int64_t uid, int64_t id)
+{
+    enum MHD_Result res = MHD_NO;
+    json_t *j = rq->len ? body_object(c, rq, &res) : json_object();
+    const char *msg = "";
+    qt_error e;
+    if (!j)
+        return res;
+    if (opt_str(c, rq, j, "message", &msg, &res) < 0) {
+        json_decref(j);
+        return res;
+    }
+    qt_error_clear(&e);
+    if (qt_store_job_apply(st, id, uid, msg, (int64_t)time(NULL), &e) != QT_OK)
+        res = send_status(c, rq, &e);
+    else
+        res = send_json(c, rq, 201, json_pack("{s:I, s:s}", "job_id", (json_int_t)id, "status", "applied"));
+    json_decref(j);
+    return res;
+}
+
+static enum MHD_Result survey_add(struct MHD_Connection *c, request *rq, qt_store *st, int64_t uid, int64_t id)
+{
+    enum MHD_Result res = MHD_NO;
+    json_t *j = body_object(c, rq, &res), *sat;
+    const char *comment = "", *period = NULL;
+    char now_period[16];
+    qt_error e;
+    if (!j)
+        return res;
+    sat = json_object_get(j, "satisfied");
+    if (!json_is_boolean(sat)) {
+        json_decref(j);
+        return send_error(c, rq, sat ? 422 : 400, sat ? "QT_EINVAL" : "QT_EPARSE", "satisfied",
+                          "satisfied must be true or false");
+    }
+    if (opt_str(c, rq, j, "comment", &comment, &res) < 0 || opt_str(c, rq, j, "period", &period, &res) < 0) {
+        json_decref(j);
+        return res;
+    }
+    this_period(now_period);
+    qt_error_clear(&e);
+    if (qt_store_survey_add(st, id, uid, period ? period : now_period, json_is_true(sat), comment,
+                            (int64_t)time(NULL), &e) != QT_OK)
+        res = send_status(c, rq, &e);
+    else
+        res = send_json(c, rq, 201, json_pack("{s:I, s:s}", "circle_id", (json_int_t)id, "period",
+                                              period ? period : now_period));
+    json_decref(j);
+    return res;
+}
+
+static enum MHD_Result complaint_add(struct MHD_Connection *c, request *rq, qt_store *st, int64_t uid)
+{
+    enum MHD_Result res = MHD_NO;
+    json_t *j = body_object(c, rq, &res);
+    json_int_t outlet;
+    const char *kind, *text = "";
+    int64_t id;
+    qt_error e;
+    if (!j)
+        return res;
+    if (int_member(c, rq, j, "outlet_id", &outlet, &res) || !(kind = str_member(c, rq, j, "kind", &res)) ||
+        opt_str(c, rq, j, "text", &text, &res) < 0) {
+        json_decref(j);
+        return res;
+    }
+    qt_error_clear(&e);
+    if (qt_store_complaint_add(st, outlet, uid, kind, text, (int64_t)time(NULL), &id, &e) != QT_OK)
+        res = send_status(c, rq, &e);
+    else
+        res = send_json(c, rq, 201, json_pack("{s:I}", "id", (json_int_t)id));
+    json_decref(j);
+    return res;
+}
+
 /* ---- routing ------------------------------------------------------------------------ */
 
 /* "/api/v1/coupons/17/claim" with prefix "/api/v1/coupons/" and suffix "/claim": 17 */
@@ -607,20 +1085,69 @@ static enum MHD_Result route(qt_server *s, struct MHD_Connection *c, request *rq
         return auth_register(c, rq, st);
     if (post && strcmp(url, "/api/v1/auth/login") == 0)
         return auth_login(s, c, rq, st);
-    /* from here on, a role is needed */
-    if (post && (strcmp(url, "/api/v1/coupons") == 0 || strcmp(url, "/api/v1/redemptions") == 0 ||
-                 path_id(url, "/api/v1/coupons/", "/claim", &id))) {
-        int claim = id != 0;
-        qt_role need = claim ? QT_ROLE_RESIDENT : QT_ROLE_MERCHANT;
-        if (!known)
-            return send_error(c, rq, 401, "QT_EAUTH", "Authorization", "log in first (Authorization: Bearer TOKEN)");
-        if (role != need)
-            return send_error(c, rq, 403, "QT_EFORBIDDEN", NULL, "only a %s may do this", qt_role_name(need));
-        if (claim)
-            return coupon_claim(c, rq, st, uid, id);
-        if (strcmp(url, "/api/v1/coupons") == 0)
-            return coupon_create(c, rq, st, uid);
-        return redeem(c, rq, st, uid);
+    if (get && path_id(url, "/api/v1/circles/", "", &id))
+        return circle_get(c, rq, st, id);
+    if (get && strcmp(url, "/api/v1/route") == 0)
+        return route_get(s, c, rq);
+    if (get && strcmp(url, "/api/v1/isochrone") == 0)
+        return isochrone_get(s, c, rq);
+    if (get && strcmp(url, "/api/v1/jobs") == 0)
+        return jobs_get(s, c, rq, st);
+    /* from here on, a role is needed: need is the set of roles allowed */
+    {
+        unsigned need = 0;
+        int what = 0;
+        int patch = strcmp(method, "PATCH") == 0;
+#define R(x) (1u << (x))
+        if (post && strcmp(url, "/api/v1/coupons") == 0)
+            need = R(QT_ROLE_MERCHANT), what = 1;
+        else if (post && path_id(url, "/api/v1/coupons/", "/claim", &id))
+            need = R(QT_ROLE_RESIDENT), what = 2;
+        else if (post && strcmp(url, "/api/v1/redemptions") == 0)
+            need = R(QT_ROLE_MERCHANT), what = 3;
+        else if (post && strcmp(url, "/api/v1/users") == 0)
+            need = R(QT_ROLE_ADMIN), what = 4;
+        else if (post && path_id(url, "/api/v1/users/", "/outlets", &id))
+            need = R(QT_ROLE_ADMIN), what = 5;
+        else if (patch && path_id(url, "/api/v1/outlets/", "", &id))
+            need = R(QT_ROLE_OPERATOR) | R(QT_ROLE_ADMIN), what = 6;
+        else if (post && strcmp(url, "/api/v1/jobs") == 0)
+            need = R(QT_ROLE_MERCHANT) | R(QT_ROLE_OPERATOR), what = 7;
+        else if (post && path_id(url, "/api/v1/jobs/", "/applications", &id))
+            need = R(QT_ROLE_RESIDENT), what = 8;
+        else if (post && path_id(url, "/api/v1/circles/", "/survey", &id))
+            need = R(QT_ROLE_RESIDENT), what = 9;
+        else if (post && strcmp(url, "/api/v1/complaints") == 0)
+            need = R(QT_ROLE_RESIDENT), what = 10;
+        if (what) {
+            if (!known)
+                return send_error(c, rq, 401, "QT_EAUTH", "Authorization", "log in first (Authorization: Bearer TOKEN)");
+            if (!(need & R(role)))
+                return send_error(c, rq, 403, "QT_EFORBIDDEN", NULL, "a %s may not do this", qt_role_name(role));
+#undef R
+            switch (what) {
+            case 1:
+                return coupon_create(c, rq, st, uid);
+            case 2:
+                return coupon_claim(c, rq, st, uid, id);
+            case 3:
+                return redeem(c, rq, st, uid);
+            case 4:
+                return user_create(c, rq, st, uid);
+            case 5:
+                return user_link(c, rq, st, id);
+            case 6:
+                return outlet_patch(c, rq, st, uid, role, id);
+            case 7:
+                return job_create(c, rq, st, uid, role);
+            case 8:
+                return job_apply(c, rq, st, uid, id);
+            case 9:
+                return survey_add(c, rq, st, uid, id);
+            default:
+                return complaint_add(c, rq, st, uid);
+            }
+        }
     }
     return send_error(c, rq, 404, "QT_ENOTFOUND", NULL, "no %s %s", method, url);
 }

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/alloc.h"
 #include "quarter/store.h"
@@ -630,6 +631,12 @@ qt_status qt_store_coupon_create(qt_store *s, int64_t merchant_id, const qt_coup
     }
     *id = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
+    {
+        char detail[96];
+        snprintf(detail, sizeof detail, "coupon %lld outlet %lld quantity %lld", (long long)*id,
+                 (long long)c->outlet_id, (long long)c->quantity);
+        qt_store_audit(s, merchant_id, now, "coupon.create", detail);
+    }
     return QT_OK;
 }
 
@@ -756,8 +763,341 @@ qt_status qt_store_redeem(qt_store *s, int64_t merchant_id, const char *code, in
     sqlite3_finalize(st);
     if ((rc = exec(s, "COMMIT", err)) != QT_OK)
         goto fail;
+    qt_store_audit(s, merchant_id, now, "coupon.redeem", code);
     return QT_OK;
 fail:
     exec(s, "ROLLBACK", NULL);
     return rc;
+}
+
+/* ---- operators, outlet edits, credit ---------------------------------------------- */
+
+/* run a prepared statement that returns no rows; finalizes it */
+static qt_status step_done(qt_store *s, sqlite3_stmt *st, const char *what, qt_error *err)
+{
+    qt_status rc = sqlite3_step(st) == SQLITE_DONE ? QT_OK : db_fail(s, err, what);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+qt_status qt_store_user_set_circle(qt_store *s, int64_t user_id, int64_t circle_id, qt_error *err)
+{
+    sqlite3_stmt *st;
+    qt_status rc;
+    if ((rc = prepare(s, "UPDATE users SET circle_id = ?2 WHERE id = ?1", &st, err)) != QT_OK)
+        return rc;
+    sqlite3_bind_int64(st, 1, user_id);
+    if (circle_id)
+        sqlite3_bind_int64(st, 2, circle_id);
+    if ((rc = step_done(s, st, "user", err)) != QT_OK)
+        return rc;
+    if (sqlite3_changes(s->db) != 1)
+        return qt_error_set(err, QT_ENOTFOUND, "user", "no user %lld", (long long)user_id);
+    return QT_OK;
+}
+
+void qt_store_audit(qt_store *s, int64_t user_id, int64_t now, const char *action, const char *detail)
+{
+    sqlite3_stmt *st;
+    if (prepare(s, "INSERT INTO audit_log(at, user_id, action, detail) VALUES (?1, ?2, ?3, ?4)", &st, NULL) != QT_OK)
+        return;
+    sqlite3_bind_int64(st, 1, now);
+    if (user_id)
+        sqlite3_bind_int64(st, 2, user_id);
+    sqlite3_bind_text(st, 3, action, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, detail ? detail : "", -1, SQLITE_STATIC);
+    step_done(s, st, "audit", NULL);
+}
+
+qt_status qt_store_outlet_update(qt_store *s, int64_t actor, qt_role role, int64_t outlet_id,
+                                 const qt_outlet_patch *p, qt_error *err)
+{
+    sqlite3_stmt *st;
+    qt_status rc;
+    int64_t ocircle = 0, ucircle = 0;
+    int found = 0;
+    char detail[64];
+    if (p->name && !*p->name)
+        return qt_error_set(err, QT_EINVAL, "name", "a name cannot be empty");
+    if ((rc = prepare(s, "SELECT o.circle_id, (SELECT circle_id FROM users WHERE id = ?2) FROM outlets o WHERE o.id = ?1",
+                      &st, err)) != QT_OK)
+        return rc;
+    sqlite3_bind_int64(st, 1, outlet_id);
+    sqlite3_bind_int64(st, 2, actor);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        found = 1;
+        ocircle = sqlite3_column_int64(st, 0);
+        ucircle = sqlite3_column_int64(st, 1);
+    }
+    sqlite3_finalize(st);
+    if (!found)
+        return qt_error_set(err, QT_ENOTFOUND, "outlet", "no outlet %lld", (long long)outlet_id);
+    if (role != QT_ROLE_ADMIN && !(role == QT_ROLE_OPERATOR && ucircle && ucircle == ocircle))
+        return qt_error_set(err, QT_EFORBIDDEN, "outlet", "outlet %lld is not in your circle", (long long)outlet_id);
+    if ((rc = prepare(s,
+                      "UPDATE outlets SET name = coalesce(?2, name), category = coalesce(?3, category),"
+                      " address = coalesce(?4, address), brand = coalesce(?5, brand),"
+                      " opening_hours = coalesce(?6, opening_hours), services = coalesce(?7, services),"
+                      " cash = CASE ?8 WHEN -2 THEN cash WHEN -1 THEN NULL ELSE ?8 END,"
+                      " barrier_free = CASE ?9 WHEN -2 THEN barrier_free WHEN -1 THEN NULL ELSE ?9 END,"
+                      " updated_at = strftime('%s') WHERE id = ?1",
+                      &st, err)) != QT_OK)
+        return rc;
+    sqlite3_bind_int64(st, 1, outlet_id);
+    if (p->name)
+        sqlite3_bind_text(st, 2, p->name, -1, SQLITE_STATIC);
+    if (p->category)
+        sqlite3_bind_text(st, 3, p->category, -1, SQLITE_STATIC);
+    if (p->address)
+        sqlite3_bind_text(st, 4, p->address, -1, SQLITE_STATIC);
+    if (p->brand)
+        sqlite3_bind_text(st, 5, p->brand, -1, SQLITE_STATIC);
+    if (p->opening_hours)
+        sqlite3_bind_text(st, 6, p->opening_hours, -1, SQLITE_STATIC);
+    if (p->services)
+        sqlite3_bind_text(st, 7, p->services, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 8, p->cash);
+    sqlite3_bind_int(st, 9, p->barrier_free);
+    if ((rc = step_done(s, st, "outlet", err)) != QT_OK)
+        return rc;
+    snprintf(detail, sizeof detail, "outlet %lld", (long long)outlet_id);
+    qt_store_audit(s, actor, (int64_t)time(NULL), "outlet.update", detail);
+    return QT_OK;
+}
+
+qt_status qt_store_outlet_credit(qt_store *s, int64_t outlet_id, int64_t now, int *complaints, int *score,
+                                 char *grade, qt_error *err)
+{
+    sqlite3_stmt *st;
+    qt_status rc;
+    int n = 0;
+    if ((rc = prepare(s, "SELECT count(*) FROM complaints WHERE outlet_id = ?1 AND created_at > ?2", &st, err)) != QT_OK)
+        return rc;
+    sqlite3_bind_int64(st, 1, outlet_id);
+    sqlite3_bind_int64(st, 2, now - 365 * 86400);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    *complaints = n;
+    *score = n >= 10 ? 0 : 100 - 10 * n;
+    *grade = *score >= 90 ? 'A' : *score >= 70 ? 'B' : *score >= 50 ? 'C' : 'D';
+    return QT_OK;
+}
+
+/* ---- circles ------------------------------------------------------------------------- */
+
+qt_status qt_store_circle_set_analysis(qt_store *s, const char *circle, const char *grade, const char *json,
+                                       qt_error *err)
+{
+    sqlite3_stmt *st;
+    qt_status rc;
+    int64_t id;
+    if ((rc = name_id(s, "circles", circle, &id, err)) != QT_OK)
+        return rc;
+    if ((rc = prepare(s, "UPDATE circles SET grade = ?2, indicators = ?3 WHERE id = ?1", &st, err)) != QT_OK)
+        return rc;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_text(st, 2, grade, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, json, -1, SQLITE_STATIC);
+    return step_done(s, st, "circle", err);
+}
+
+qt_status qt_store_outlet_set_circle(qt_store *s, const char *ext_id, const char *circle, qt_error *err)
+{
+    sqlite3_stmt *st;
+    qt_status rc;
+    int64_t id;
+    if ((rc = name_id(s, "circles", circle, &id, err)) != QT_OK)
+        return rc;
+    if ((rc = prepare(s, "UPDATE outlets SET circle_id = ?2 WHERE ext_id = ?1", &st, err)) != QT_OK)
+        return rc;
+    sqlite3_bind_text(st, 1, ext_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, id);
+    return step_done(s, st, "outlet", err);
+}
+
+qt_status qt_store_circle_get(qt_store *s, int64_t id, const char *period, qt_store_circle_fn fn, void *ud,
+                              qt_error *err)
+{
+    sqlite3_stmt *st;
+    qt_status rc;
+    qt_store_circle c;
+    if ((rc = prepare(s, "SELECT c.id, c.name, c.grade, c.indicators, c.investment,"
+                         " (SELECT count(*) FROM circle_communities WHERE circle_id = c.id),"
+                         " (SELECT count(*) FROM outlets WHERE circle_id = c.id),"
+                         " (SELECT count(*) FROM surveys WHERE circle_id = c.id AND period = ?2),"
+                         " (SELECT count(*) FROM surveys WHERE circle_id = c.id AND period = ?2 AND satisfied = 1)"
+                         " FROM circles c WHERE c.id = ?1",
+                      &st, err)) != QT_OK)
+        return rc;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_text(st, 2, period, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        sqlite3_finalize(st);
+        return qt_error_set(err, QT_ENOTFOUND, "circle", "no circle %lld", (long long)id);
+    }
+    c.id = sqlite3_column_int64(st, 0);
+    c.name = col_text(st, 1);
+    c.grade = col_text(st, 2);
+    c.indicators_json = col_text(st, 3);
+    c.investment = sqlite3_column_type(st, 4) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 4);
+    c.communities = sqlite3_column_int64(st, 5);
+    c.outlets = sqlite3_column_int64(st, 6);
+    c.survey_answers = sqlite3_column_int64(st, 7);
+    c.survey_satisfied = sqlite3_column_int64(st, 8);
+    rc = fn(ud, &c, err);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* ---- jobs, surveys, complaints ----------------------------------------------------------- */
+
+qt_status qt_store_job_create(qt_store *s, int64_t user_id, qt_role role, const qt_store_job *j, int64_t now,
+                              int64_t *id, qt_error *err)
+{
+    sqlite3_stmt *st;
+    qt_status rc;
+    if (!j->title || !*j->title || strlen(j->title) > 200)
+        return qt_error_set(err, QT_EINVAL, "title", "a title is 1 to 200 bytes");
+    if (!(j->lon >= -180 && j->lon <= 180 && j->lat >= -90 && j->lat <= 90))
+        return qt_error_set(err, QT_EINVAL, "lon", "(%g, %g) is not a longitude, latitude", j->lon, j->lat);
+    if (j->outlet_id && role == QT_ROLE_MERCHANT) {
+        int owns = 0;
+        if ((rc = prepare(s, "SELECT EXISTS (SELECT 1 FROM merchant_outlets WHERE user_id = ?1 AND outlet_id = ?2)", &st,
+                          err)) != QT_OK)
+            return rc;
+        sqlite3_bind_int64(st, 1, user_id);
+        sqlite3_bind_int64(st, 2, j->outlet_id);
+        if (sqlite3_step(st) == SQLITE_ROW)
+            owns = sqlite3_column_int(st, 0);
+        sqlite3_finalize(st);
+        if (!owns)
+            return qt_error_set(err, QT_EFORBIDDEN, "outlet_id", "outlet %lld is not yours", (long long)j->outlet_id);
+    }
+    if ((rc = prepare(s, "INSERT INTO jobs(outlet_id, title, description, lon, lat, pay, created_by, created_at)"
+                         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id",
+                      &st, err)) != QT_OK)
+        return rc;
+    if (j->outlet_id)
+        sqlite3_bind_int64(st, 1, j->outlet_id);
+    sqlite3_bind_text(st, 2, j->title, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, j->description ? j->description : "", -1, SQLITE_STATIC);
+    sqlite3_bind_double(st, 4, j->lon);
+    sqlite3_bind_double(st, 5, j->lat);
+    sqlite3_bind_text(st, 6, j->pay ? j->pay : "", -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 7, user_id);
+    sqlite3_bind_int64(st, 8, now);
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        rc = sqlite3_extended_errcode(s->db) == SQLITE_CONSTRAINT_FOREIGNKEY
+                 ? qt_error_set(err, QT_ENOTFOUND, "outlet_id", "no outlet %lld", (long long)j->outlet_id)
+                 : db_fail(s, err, "job");
+        sqlite3_finalize(st);
+        return rc;
+    }
+    *id = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return QT_OK;
+}
+
+qt_status qt_store_jobs_each(qt_store *s, qt_store_job_fn fn, void *ud, qt_error *err)
+{
+    sqlite3_stmt *st;
+    qt_status rc;
+    int r;
+    if ((rc = prepare(s, "SELECT id, coalesce(outlet_id, 0), title, description, pay, lon, lat, created_at FROM jobs"
+                         " ORDER BY id",
+                      &st, err)) != QT_OK)
+        return rc;
+    while (rc == QT_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
+        qt_store_job j;
+        j.id = sqlite3_column_int64(st, 0);
+        j.outlet_id = sqlite3_column_int64(st, 1);
+        j.title = col_text(st, 2);
+        j.description = col_text(st, 3);
+        j.pay = col_text(st, 4);
+        j.lon = sqlite3_column_double(st, 5);
+        j.lat = sqlite3_column_double(st, 6);
+        j.created_at = sqlite3_column_int64(st, 7);
+        rc = fn(ud, &j, err);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* an INSERT that may hit a missing parent (404) or a duplicate key (409) */
+static qt_status insert_once(qt_store *s, sqlite3_stmt *st, const char *what, const char *dup, qt_error *err)
+{
+    int r = sqlite3_step(st), ext = sqlite3_extended_errcode(s->db);
+    qt_status rc = QT_OK;
+    if (r != SQLITE_DONE && r != SQLITE_ROW) {
+        if (ext == SQLITE_CONSTRAINT_FOREIGNKEY)
+            rc = qt_error_set(err, QT_ENOTFOUND, what, "no such %s", what);
+        else if (ext == SQLITE_CONSTRAINT_PRIMARYKEY || ext == SQLITE_CONSTRAINT_UNIQUE)
+            rc = qt_error_set(err, QT_ECONFLICT, what, "%s", dup);
+        else
+            rc = db_fail(s, err, what);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+qt_status qt_store_job_apply(qt_store *s, int64_t job_id, int64_t user_id, const char *message, int64_t now,
+                             qt_error *err)
+{
+    sqlite3_stmt *st;
+    qt_status rc;
+    if ((rc = prepare(s, "INSERT INTO applications(job_id, user_id, message, created_at) VALUES (?1, ?2, ?3, ?4)", &st,
+                      err)) != QT_OK)
+        return rc;
+    sqlite3_bind_int64(st, 1, job_id);
+    sqlite3_bind_int64(st, 2, user_id);
+    sqlite3_bind_text(st, 3, message ? message : "", -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, now);
+    return insert_once(s, st, "job", "you have applied already", err);
+}
+
+qt_status qt_store_survey_add(qt_store *s, int64_t circle_id, int64_t user_id, const char *period, int satisfied,
+                              const char *comment, int64_t now, qt_error *err)
+{
+    sqlite3_stmt *st;
+    qt_status rc;
+    if ((rc = prepare(s, "INSERT INTO surveys(circle_id, user_id, period, satisfied, comment, created_at)"
+                         " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                      &st, err)) != QT_OK)
+        return rc;
+    sqlite3_bind_int64(st, 1, circle_id);
+    sqlite3_bind_int64(st, 2, user_id);
+    sqlite3_bind_text(st, 3, period, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 4, satisfied != 0);
+    sqlite3_bind_text(st, 5, comment ? comment : "", -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 6, now);
+    return insert_once(s, st, "circle", "you have answered for this circle and period already", err);
+}
+
+qt_status qt_store_complaint_add(qt_store *s, int64_t outlet_id, int64_t user_id, const char *kind, const char *text,
+                                 int64_t now, int64_t *id, qt_error *err)
+{
+    sqlite3_stmt *st;
+    qt_status rc;
+    if (!kind || !*kind || strlen(kind) > 64)
+        return qt_error_set(err, QT_EINVAL, "kind", "a kind is 1 to 64 bytes (质量, 价格, 服务, 卫生 ...)");
+    if ((rc = prepare(s, "INSERT INTO complaints(outlet_id, user_id, kind, text, created_at) VALUES (?1, ?2, ?3, ?4, ?5)"
+                         " RETURNING id",
+                      &st, err)) != QT_OK)
+        return rc;
+    sqlite3_bind_int64(st, 1, outlet_id);
+    sqlite3_bind_int64(st, 2, user_id);
+    sqlite3_bind_text(st, 3, kind, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, text ? text : "", -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 5, now);
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        rc = sqlite3_extended_errcode(s->db) == SQLITE_CONSTRAINT_FOREIGNKEY
+                 ? qt_error_set(err, QT_ENOTFOUND, "outlet_id", "no outlet %lld", (long long)outlet_id)
+                 : db_fail(s, err, "complaint");
+        sqlite3_finalize(st);
+        return rc;
+    }
+    *id = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return QT_OK;
 }

@@ -116,7 +116,7 @@ def main():
     doc_text = open(os.path.join(REPO, "docs/http-api.md"), encoding="utf-8").read()
     for block in re.findall(r"```http\n(.*?)```", doc_text, re.S):
         lines = [l for l in block.strip().split("\n") if l.strip()]
-        m = re.match(r"(GET|POST) (\S+)(?: as (\w+))?$", lines[0])
+        m = re.match(r"(GET|POST|PATCH) (\S+)(?: as (\w+))?$", lines[0])
         want = int(re.match(r"→ (\d+)", lines[-1]).group(1))
         body = json.loads("\n".join(lines[1:-1])) if len(lines) > 2 else None
         st, doc = srv.call(m.group(1), m.group(2), body, tokens.get(m.group(3)) if m.group(3) else None)
@@ -198,6 +198,56 @@ def main():
                        tokens["merchant"])
     st, _ = srv.call("POST", f"/api/v1/coupons/{doc['id']}/claim", token=tokens["resident"])
     check(st == 410, f"claim of an expired coupon: {st}")
+
+    # ---- operators edit the outlets of their own circle -----------------------------------
+    o3 = next(o for o in (srv.call("GET", f"/api/v1/outlets/{i}")[1] for i in range(1, 61)) if "circle" in o)
+    circles = {}
+    for cid in (1, 2):
+        st, c = srv.call("GET", f"/api/v1/circles/{cid}")
+        circles[c["name"]] = cid
+    own = circles.get(o3.get("circle"))
+    other = [cid for cid in circles.values() if cid != own][0]
+    for name, cid in (("op-own", own), ("op-other", other)):
+        st, _ = srv.call("POST", "/api/v1/users", {"name": name, "password": "operator-pass", "role": "operator",
+                                                   "circle_id": cid}, tokens["admin"])
+        st, doc = srv.call("POST", "/api/v1/auth/login", {"name": name, "password": "operator-pass"})
+        if st != 200:
+            sys.exit(f"login {name}: {st} {doc} (circles {circles}, outlet 3 {o3})")
+        tokens[name] = doc["token"]
+    st1, d1 = srv.call("PATCH", f"/api/v1/outlets/{o3['id']}", {"address": "中山路1号"}, tokens["op-own"])
+    st2, _ = srv.call("PATCH", f"/api/v1/outlets/{o3['id']}", {"address": "elsewhere"}, tokens["op-other"])
+    check(own is not None and st1 == 200 and d1["address"] == "中山路1号" and st2 == 403,
+          f"operator of the outlet's circle edits it ({st1}), another operator may not ({st2})")
+    audit = sqlite3.connect(f"file:{work}/s.db?mode=ro", uri=True).execute(
+        "select count(*) from audit_log where action = 'outlet.update'").fetchone()[0]
+    check(audit >= 2, f"outlet edits in the audit log: {audit}")
+
+    # ---- survey: valid from 50 answers -------------------------------------------------------
+    st, c0 = srv.call("GET", f"/api/v1/circles/{other}")
+    base_n, base_yes = c0["survey"]["answers"], c0["survey"]["satisfied"]  # the documented example's answer
+    voters = list(residents)
+    for i in range(50 - base_n - len(voters)):
+        name = f"v{i:02d}"
+        srv.call("POST", "/api/v1/auth/register", {"name": name, "password": "voter-password"})
+        voters.append(srv.call("POST", "/api/v1/auth/login", {"name": name, "password": "voter-password"})[1]["token"])
+    answers = [srv.call("POST", f"/api/v1/circles/{other}/survey", {"satisfied": i % 10 != 0}, t)[0]
+               for i, t in enumerate(voters[:-1])]
+    st, c49 = srv.call("GET", f"/api/v1/circles/{other}")
+    srv.call("POST", f"/api/v1/circles/{other}/survey", {"satisfied": True}, voters[-1])
+    st, c50 = srv.call("GET", f"/api/v1/circles/{other}")
+    yes = base_yes + sum(i % 10 != 0 for i in range(len(voters) - 1)) + 1
+    check(set(answers) == {201} and c49["survey"]["answers"] == 49 and c49["survey"]["valid"] is False
+          and c49["survey"]["satisfaction"] is None and c50["survey"]["valid"] is True
+          and abs(c50["survey"]["satisfaction"] - yes / 50) < 1e-9,
+          f"survey: 49 answers not valid, 50 valid ({c50['survey']})")
+
+    # ---- complaints lower the merchant credit ---------------------------------------------------
+    st, before = srv.call("GET", "/api/v1/outlets/5")
+    for t in voters[:3]:
+        srv.call("POST", "/api/v1/complaints", {"outlet_id": 5, "kind": "服务"}, t)
+    st, after = srv.call("GET", "/api/v1/outlets/5")
+    check(before["credit"]["score"] == 100 and after["credit"] == {"score": 70, "grade": "B", "complaints_365d": 3},
+          f"3 complaints: credit {before['credit']} -> {after['credit']}")
 
     # ---- bad input changes nothing ----------------------------------------------------
     db = sqlite3.connect(f"file:{work}/s.db?mode=ro", uri=True)
