@@ -49,6 +49,16 @@ QT_API void qt_search_free(qt_search *s);
 QT_API qt_status qt_search_run(qt_search *s, const qt_seed *seeds, size_t nseeds, double limit_m,
                                int want_pred, qt_error *err);
 
+/**
+ * As qt_search_run, calling visit(ctx, node, dist_m) as each node is
+ * settled, in order of distance; a non-zero return stops the search there
+ * (the nodes settled so far keep their distances).  For searches that can
+ * tell when they have enough, e.g. the k nearest outlets.
+ */
+QT_API qt_status qt_search_run_visit(qt_search *s, const qt_seed *seeds, size_t nseeds, double limit_m,
+                                     int (*visit)(void *ctx, uint32_t node, double dist_m), void *ctx,
+                                     qt_error *err);
+
 /** Distance of node after the last run; INFINITY when not reached within the limit. */
 QT_API double qt_search_dist(const qt_search *s, uint32_t node);
 

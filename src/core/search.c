@@ -190,6 +190,8 @@ qt_status qt__search_run_filtered(qt_search *s, const qt_seed *seeds, size_t nse
             qt__grow((void **)&s->reached, &s->rcap, s->nreached + 1, sizeof *s->reached) != 0)
             return qt_error_set(err, QT_ENOMEM, NULL, "no memory for the search");
         s->reached[s->nreached++] = v;
+        if (s->visit && s->visit(s->visit_ctx, v, dv))
+            break; /* the caller has what it needs */
         end = g->first[v + 1];
         for (a = g->first[v]; a < end; a++) {
             uint32_t w = g->arc[a].to;
@@ -253,4 +255,16 @@ qt_status qt_search_path(const qt_search *s, uint32_t node, uint32_t **path, siz
     *path = p;
     *len = k;
     return QT_OK;
+}
+
+qt_status qt_search_run_visit(qt_search *s, const qt_seed *seeds, size_t nseeds, double limit_m,
+                              int (*visit)(void *ctx, uint32_t node, double dist_m), void *ctx, qt_error *err)
+{
+    qt_status st;
+    s->visit = visit;
+    s->visit_ctx = ctx;
+    st = qt__search_run_filtered(s, seeds, nseeds, limit_m, 0, NULL, NULL, NULL, 0, err);
+    s->visit = NULL;
+    s->visit_ctx = NULL;
+    return st;
 }

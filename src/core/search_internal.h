@@ -46,6 +46,9 @@ struct qt_search {
     size_t qlen;
     uint32_t *reached;
     size_t nreached, rcap;
+    /* qt_search_run_visit: called as each node is settled; non-zero stops */
+    int (*visit)(void *ctx, uint32_t node, double dist_m);
+    void *visit_ctx;
 };
 
 static inline double qt__search_dist(const qt_search *s, uint32_t v)

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "base/alloc.h"
+#include "base/outfile.h"
 #include "quarter/hours.h"
 #include "quarter/route.h"
 #include "quarter/search.h"
@@ -37,11 +38,20 @@ typedef struct place {
     double t;          /* position on the edge */
 } place;
 
+typedef struct cand {
+    double d;
+    uint32_t j;
+} cand;
+
 typedef struct workspace {
     qt_search *search;
-    double *best; /* per outlet, valid where stamp == round */
+    double *best;          /* per outlet, valid where stamp == round */
     uint32_t *stamp, round;
-    uint32_t *hits;
+    unsigned char *pass;   /* per outlet: passes the request's filters (valid where stamp == round) */
+    uint32_t *final;       /* per outlet == round: counted among the settled answers */
+    uint32_t *hits;        /* outlets seen this round */
+    cand *heap;            /* pending answers by distance (a min-heap; stale entries skipped) */
+    size_t hcap;
     struct workspace *next;
 } workspace;
 
@@ -112,6 +122,89 @@ static enum MHD_Result send_status(struct MHD_Connection *c, request *rq, const 
     return send_error(c, rq, http, qt_status_name(e->code), field, "%s", e->msg);
 }
 
+/* ---- a JSON text builder for the hot path (nearby): no objects, fast numbers ------------- */
+
+typedef struct jbuf {
+    char *p;
+    size_t n, cap;
+    int oom;
+} jbuf;
+
+static void jb_put(jbuf *b, const char *s, size_t n)
+{
+    if (b->oom)
+        return;
+    if (b->n + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 4096;
+        char *q;
+        while (cap < b->n + n + 1)
+            cap *= 2;
+        q = realloc(b->p, cap); /* freed by libmicrohttpd with free() */
+        if (!q) {
+            b->oom = 1;
+            return;
+        }
+        b->p = q;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->n, s, n);
+    b->n += n;
+    b->p[b->n] = '\0';
+}
+
+static void jb_lit(jbuf *b, const char *s)
+{
+    jb_put(b, s, strlen(s));
+}
+
+/* a JSON string: quotes, backslashes and control characters escaped */
+static void jb_str(jbuf *b, const char *s)
+{
+    const char *run = s;
+    jb_put(b, "\"", 1);
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch == '"' || ch == '\\' || ch < 0x20) {
+            char esc[8];
+            jb_put(b, run, (size_t)(s - run));
+            if (ch == '"' || ch == '\\')
+                snprintf(esc, sizeof esc, "\\%c", ch);
+            else
+                snprintf(esc, sizeof esc, "\\u%04x", ch);
+            jb_lit(b, esc);
+            run = s + 1;
+        }
+    }
+    jb_put(b, run, (size_t)(s - run));
+    jb_put(b, "\"", 1);
+}
+
+static void jb_num(jbuf *b, double v, int dec)
+{
+    char num[48];
+    jb_put(b, num, qt__fmt_fixed(num, v, dec));
+}
+
+static enum MHD_Result send_jbuf(struct MHD_Connection *c, request *rq, int status, jbuf *b)
+{
+    struct MHD_Response *r;
+    enum MHD_Result ok;
+    if (b->oom || !b->p) {
+        free(b->p);
+        return send_error(c, rq, 503, "QT_ENOMEM", NULL, "no memory");
+    }
+    r = MHD_create_response_from_buffer(b->n, b->p, MHD_RESPMEM_MUST_FREE);
+    if (!r) {
+        free(b->p);
+        return MHD_NO;
+    }
+    MHD_add_response_header(r, "Content-Type", "application/json; charset=utf-8");
+    rq->status = status;
+    ok = MHD_queue_response(c, (unsigned)status, r);
+    MHD_destroy_response(r);
+    return ok;
+}
+
 /* ---- the store of this thread --------------------------------------------------- */
 
 static void close_store(void *p)
@@ -132,6 +225,18 @@ static qt_store *thread_store(qt_server *s, qt_error *err)
 
 /* ---- workspaces ----------------------------------------------------------------- */
 
+static void free_ws(workspace *w)
+{
+    qt_search_free(w->search);
+    qt__free(w->best);
+    qt__free(w->stamp);
+    qt__free(w->pass);
+    qt__free(w->final);
+    qt__free(w->hits);
+    qt__free(w->heap);
+    qt__free(w);
+}
+
 static workspace *take_ws(qt_server *s)
 {
     workspace *w;
@@ -149,12 +254,11 @@ static workspace *take_ws(qt_server *s)
     qt_error_clear(&e);
     w->best = qt__malloc((s->npl + 1) * sizeof *w->best);
     w->stamp = qt__calloc(s->npl + 1, sizeof *w->stamp);
+    w->pass = qt__malloc(s->npl + 1);
+    w->final = qt__calloc(s->npl + 1, sizeof *w->final);
     w->hits = qt__malloc((s->npl + 1) * sizeof *w->hits);
-    if (!w->best || !w->stamp || !w->hits || qt_search_new(s->g, &w->search, &e) != QT_OK) {
-        qt__free(w->best);
-        qt__free(w->stamp);
-        qt__free(w->hits);
-        qt__free(w);
+    if (!w->best || !w->stamp || !w->pass || !w->final || !w->hits || qt_search_new(s->g, &w->search, &e) != QT_OK) {
+        free_ws(w);
         return NULL;
     }
     return w;
@@ -254,20 +358,128 @@ static json_t *services_json(const char *s)
     return a;
 }
 
+/* ---- nearby: the k nearest by walking, stopping as soon as they are known ---------------- */
+
+typedef struct nb {
+    qt_server *s;
+    workspace *w;
+    const char *cat, *service;
+    const int64_t *ids; /* q: sorted matches, or NULL for no q */
+    size_t nids, nh, nheap, nfinal, limit;
+    double budget;
+    int open_filter, weekday, minute, oom;
+} nb;
+
+static void heap_push(nb *x, double d, uint32_t j)
+{
+    workspace *w = x->w;
+    size_t i;
+    if (x->nheap == w->hcap && qt__grow((void **)&w->heap, &w->hcap, x->nheap + 1, sizeof *w->heap) != 0) {
+        x->oom = 1;
+        return;
+    }
+    i = x->nheap++;
+    while (i > 0 && w->heap[(i - 1) / 2].d > d) {
+        w->heap[i] = w->heap[(i - 1) / 2];
+        i = (i - 1) / 2;
+    }
+    w->heap[i].d = d;
+    w->heap[i].j = j;
+}
+
+static cand heap_pop(nb *x)
+{
+    workspace *w = x->w;
+    cand top = w->heap[0], last = w->heap[--x->nheap];
+    size_t i = 0;
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= x->nheap)
+            break;
+        if (c + 1 < x->nheap && w->heap[c + 1].d < w->heap[c].d)
+            c++;
+        if (w->heap[c].d >= last.d)
+            break;
+        w->heap[i] = w->heap[c];
+        i = c;
+    }
+    if (x->nheap)
+        w->heap[i] = last;
+    return top;
+}
+
+static int passes(const nb *x, const place *p)
+{
+    if (x->cat && *x->cat && (!p->category || strcmp(p->category, x->cat) != 0))
+        return 0;
+    if (x->service && *x->service && !strstr(p->services, x->service))
+        return 0;
+    if (x->ids && !has_id(x->ids, x->nids, p->id))
+        return 0;
+    if (x->open_filter && qt_hours_open_at(p->hours, x->weekday, x->minute) == 0)
+        return 0;
+    return 1;
+}
+
+/* outlet j is d away: keep the best; answers go to the heap */
+static void offer_outlet(nb *x, uint32_t j, double d)
+{
+    workspace *w = x->w;
+    if (!(d <= x->budget))
+        return;
+    if (w->stamp[j] != w->round) {
+        w->stamp[j] = w->round;
+        w->best[j] = INFINITY;
+        w->pass[j] = (unsigned char)passes(x, &x->s->pl[j]);
+        w->hits[x->nh++] = j;
+    }
+    if (d < w->best[j]) {
+        w->best[j] = d;
+        if (w->pass[j])
+            heap_push(x, d, j);
+    }
+}
+
+/* each settled node: answers no later node can beat are final; stop once limit are */
+static int nb_visit(void *ud, uint32_t v, double dv)
+{
+    nb *x = ud;
+    qt_server *s = x->s;
+    workspace *w = x->w;
+    uint32_t k;
+    while (x->nheap && x->w->heap[0].d <= dv) {
+        cand c = heap_pop(x);
+        if (c.d == w->best[c.j] && w->final[c.j] != w->round) {
+            w->final[c.j] = w->round;
+            x->nfinal++;
+        }
+    }
+    if (x->nfinal >= x->limit || x->oom)
+        return 1;
+    for (k = s->at_start[v]; k < s->at_start[v + 1]; k++) {
+        uint32_t j = s->at[k];
+        offer_outlet(x, j, dv + (s->pl[j].u == v ? s->pl[j].to_u : s->pl[j].to_v));
+    }
+    return 0;
+}
+
 static enum MHD_Result nearby(qt_server *s, struct MHD_Connection *c, request *rq, qt_store *st)
 {
-    double lon, lat, minutes = 15, limit_d = 20, budget;
-    const char *cat = arg(c, "category"), *q = arg(c, "q"), *service = arg(c, "service"), *open = arg(c, "open_now");
+    double lon, lat, minutes = 15, limit_d = 20;
+    const char *q = arg(c, "q"), *open = arg(c, "open_now");
     qt_snap sp;
     qt_seed seeds[2];
     qt_error e;
     workspace *w;
-    const uint32_t *reached;
-    size_t nr, i, nh = 0, ns, nids = 0;
+    size_t i, ns, nout = 0;
     int64_t *ids = NULL;
     hit *hits;
-    json_t *arr;
-    int r, weekday = 0, minute = 0, filter_open = open && strcmp(open, "1") == 0;
+    jbuf jb = {NULL, 0, 0, 0};
+    nb x;
+    int r;
+    memset(&x, 0, sizeof x);
+    x.cat = arg(c, "category");
+    x.service = arg(c, "service");
     if ((r = num_arg(c, "lon", -180, 180, &lon)) <= 0)
         return send_error(c, rq, r ? 422 : 400, r ? "QT_EINVAL" : "QT_EPARSE", "lon", "lon is required, -180..180");
     if ((r = num_arg(c, "lat", -90, 90, &lat)) <= 0)
@@ -279,99 +491,116 @@ static enum MHD_Result nearby(qt_server *s, struct MHD_Connection *c, request *r
     qt_error_clear(&e);
     if (qt_snapper_snap(s->sn, lon, lat, QT_SNAP_EDGE, QT_SNAP_DEFAULT_MAX_M, &sp, &e) != QT_OK)
         return send_json(c, rq, 200, json_pack("{s:[], s:s}", "outlets", "note", "no street within 500 m"));
-    if (q && *q && qt_store_outlets_match(st, q, &ids, &nids, &e) != QT_OK)
-        return send_status(c, rq, &e);
-    if (filter_open) {
+    if (q && *q) {
+        if (qt_store_outlets_match(st, q, &ids, &x.nids, &e) != QT_OK)
+            return send_status(c, rq, &e);
+        static const int64_t no_match = 0;
+        x.ids = ids ? ids : &no_match; /* with nids 0: nothing passes */
+    }
+    if (open && strcmp(open, "1") == 0) {
         time_t now = time(NULL);
         struct tm tm;
         localtime_r(&now, &tm);
-        weekday = (tm.tm_wday + 6) % 7;
-        minute = tm.tm_hour * 60 + tm.tm_min;
+        x.open_filter = 1;
+        x.weekday = (tm.tm_wday + 6) % 7;
+        x.minute = tm.tm_hour * 60 + tm.tm_min;
     }
     w = take_ws(s);
     if (!w) {
         qt_store_free_str((char *)ids);
         return send_error(c, rq, 503, "QT_ENOMEM", NULL, "no memory");
     }
-    budget = minutes * 60 * s->speed_mps;
-    ns = qt_snap_seeds(s->g, &sp, QT_SNAP_EDGE, seeds);
-    if (qt_search_run(w->search, seeds, ns, budget, 0, &e) != QT_OK) {
-        give_ws(s, w);
-        qt_store_free_str((char *)ids);
-        return send_status(c, rq, &e);
-    }
     if (++w->round == 0) {
         memset(w->stamp, 0, s->npl * sizeof *w->stamp);
+        memset(w->final, 0, s->npl * sizeof *w->final);
         w->round = 1;
     }
-    nr = qt_search_reached(w->search, &reached);
-    for (i = 0; i < nr; i++) {
-        uint32_t v = reached[i], k;
-        double dv = qt_search_dist(w->search, v);
-        for (k = s->at_start[v]; k < s->at_start[v + 1]; k++) {
+    x.s = s;
+    x.w = w;
+    x.budget = minutes * 60 * s->speed_mps;
+    x.limit = (size_t)limit_d;
+    /* outlets on the query's own edge: straight along it (they are attached to its first node) */
+    {
+        uint32_t qu, k;
+        double len;
+        qt_graph_edge(s->g, sp.edge, &qu, NULL, NULL, &len); /* walking cost, as the search */
+        for (k = s->at_start[qu]; k < s->at_start[qu + 1]; k++) {
             uint32_t j = s->at[k];
-            double d = dv + (s->pl[j].u == v ? s->pl[j].to_u : s->pl[j].to_v);
-            if (w->stamp[j] != w->round) {
-                w->stamp[j] = w->round;
-                w->best[j] = INFINITY;
-                w->hits[nh++] = j;
-            }
-            if (d < w->best[j])
-                w->best[j] = d;
+            if (s->pl[j].edge == sp.edge)
+                offer_outlet(&x, j, sp.leg_m + fabs(sp.t - s->pl[j].t) * len + (s->pl[j].to_u - s->pl[j].t * len));
         }
     }
-    /* outlets on the query's own edge: straight along it */
-    for (i = 0; i < s->npl; i++) {
-        double d, len;
-        if (s->pl[i].edge != sp.edge)
-            continue;
-        qt_graph_edge(s->g, sp.edge, NULL, NULL, NULL, &len); /* walking cost, as the search */
-        d = sp.leg_m + fabs(sp.t - s->pl[i].t) * len + (s->pl[i].to_u - s->pl[i].t * len);
-        if (w->stamp[i] != w->round) {
-            w->stamp[i] = w->round;
-            w->best[i] = INFINITY;
-            w->hits[nh++] = (uint32_t)i;
-        }
-        if (d < w->best[i])
-            w->best[i] = d;
+    ns = qt_snap_seeds(s->g, &sp, QT_SNAP_EDGE, seeds);
+    if (qt_search_run_visit(w->search, seeds, ns, x.budget, nb_visit, &x, &e) != QT_OK || x.oom) {
+        give_ws(s, w);
+        qt_store_free_str((char *)ids);
+        return x.oom ? send_error(c, rq, 503, "QT_ENOMEM", NULL, "no memory") : send_status(c, rq, &e);
     }
-    hits = qt__malloc((nh + 1) * sizeof *hits);
+    hits = qt__malloc((x.nh + 1) * sizeof *hits);
     if (!hits) {
         give_ws(s, w);
         qt_store_free_str((char *)ids);
         return send_error(c, rq, 503, "QT_ENOMEM", NULL, "no memory");
     }
-    for (i = 0, r = 0; i < nh; i++) {
-        const place *p = &s->pl[w->hits[i]];
-        double d = w->best[w->hits[i]];
-        if (!(d <= budget))
+    for (i = 0; i < x.nh; i++) {
+        uint32_t j = w->hits[i];
+        if (!w->pass[j] || !(w->best[j] <= x.budget))
             continue;
-        if (cat && *cat && (!p->category || strcmp(p->category, cat) != 0))
-            continue;
-        if (service && *service && !strstr(p->services, service))
-            continue;
-        if (q && *q && !has_id(ids, nids, p->id))
-            continue;
-        if (filter_open && qt_hours_open_at(p->hours, weekday, minute) == 0)
-            continue;
-        hits[r].i = w->hits[i];
-        hits[r].d = d;
-        r++;
+        hits[nout].i = j;
+        hits[nout].d = w->best[j];
+        nout++;
     }
     give_ws(s, w);
     qt_store_free_str((char *)ids);
-    qsort(hits, (size_t)r, sizeof *hits, by_dist);
-    arr = json_array();
-    for (i = 0; arr && i < (size_t)r && i < (size_t)limit_d; i++) {
+    qsort(hits, nout, sizeof *hits, by_dist);
+    jb_lit(&jb, "{\"outlets\":[");
+    for (i = 0; i < nout && i < x.limit; i++) {
         const place *p = &s->pl[hits[i].i];
-        json_array_append_new(arr, json_pack("{s:I, s:s, s:s?, s:f, s:f, s:f, s:f, s:o, s:s}", "id",
-                                             (json_int_t)p->id, "name", p->name, "category", p->category, "lon",
-                                             p->lon, "lat", p->lat, "distance_m", round(hits[i].d * 10) / 10,
-                                             "time_s", round(hits[i].d / s->speed_mps), "services",
-                                             services_json(p->services), "opening_hours", p->hours));
+        const char *sv = p->services;
+        int first = 1;
+        jb_lit(&jb, i ? ",{\"id\":" : "{\"id\":");
+        {
+            char num[24];
+            jb_put(&jb, num, qt__fmt_i64(num, p->id));
+        }
+        jb_lit(&jb, ",\"name\":");
+        jb_str(&jb, p->name);
+        jb_lit(&jb, ",\"category\":");
+        if (p->category)
+            jb_str(&jb, p->category);
+        else
+            jb_lit(&jb, "null");
+        jb_lit(&jb, ",\"lon\":");
+        jb_num(&jb, p->lon, 6);
+        jb_lit(&jb, ",\"lat\":");
+        jb_num(&jb, p->lat, 6);
+        jb_lit(&jb, ",\"distance_m\":");
+        jb_num(&jb, hits[i].d, 1);
+        jb_lit(&jb, ",\"time_s\":");
+        jb_num(&jb, hits[i].d / s->speed_mps, 0);
+        jb_lit(&jb, ",\"services\":[");
+        while (sv && *sv) {
+            const char *e2 = strchr(sv, ';');
+            size_t n = e2 ? (size_t)(e2 - sv) : strlen(sv);
+            if (n) {
+                char tmp[256];
+                snprintf(tmp, sizeof tmp, "%.*s", (int)(n < 255 ? n : 255), sv);
+                if (!first)
+                    jb_lit(&jb, ",");
+                jb_str(&jb, tmp);
+                first = 0;
+            }
+            sv = e2 ? e2 + 1 : NULL;
+        }
+        jb_lit(&jb, "],\"opening_hours\":");
+        jb_str(&jb, p->hours);
+        jb_lit(&jb, "}");
     }
+    jb_lit(&jb, "],\"minutes\":");
+    jb_num(&jb, minutes, 1);
+    jb_lit(&jb, "}");
     qt__free(hits);
-    return send_json(c, rq, 200, json_pack("{s:o, s:f}", "outlets", arr ? arr : json_array(), "minutes", minutes));
+    return send_jbuf(c, rq, 200, &jb);
 }
 
 typedef struct outlet_json {
@@ -1266,11 +1495,7 @@ void qt_server_stop(qt_server *s)
         MHD_stop_daemon(s->d);
     while ((w = s->free_ws) != NULL) {
         s->free_ws = w->next;
-        qt_search_free(w->search);
-        qt__free(w->best);
-        qt__free(w->stamp);
-        qt__free(w->hits);
-        qt__free(w);
+        free_ws(w);
     }
     for (i = 0; i < s->npl; i++) {
         qt__free(s->pl[i].name);

@@ -130,6 +130,14 @@ def main():
     times = [o["time_s"] for o in doc["outlets"]]
     check(st == 200 and times == sorted(times) and all(t <= 900 for t in times) and len(times) > 3,
           f"nearby: {len(times)} outlets sorted by walking time within 15 min")
+    # the search stops once the k nearest are known: the same answers as the full list
+    same = True
+    for lon, lat in ((118.7785, 32.0451), (118.7800, 32.0400), (118.7750, 32.0500), (118.7900, 32.0450)):
+        full = srv.call("GET", f"/api/v1/nearby?lon={lon}&lat={lat}&minutes=30&limit=200")[1]["outlets"]
+        for k in (1, 3, 10):
+            part = srv.call("GET", f"/api/v1/nearby?lon={lon}&lat={lat}&minutes=30&limit={k}")[1]["outlets"]
+            same &= [o["time_s"] for o in part] == [o["time_s"] for o in full[:k]]
+    check(same, "nearby: the k nearest equal the first k of the whole list")
     st, doc = srv.call("GET", "/api/v1/nearby?lon=118.7785&lat=32.0451&minutes=15&category=B12")
     check(st == 200 and doc["outlets"] and all(o["category"] == "B12" for o in doc["outlets"]), "nearby: category")
     st, doc = srv.call("GET", "/api/v1/nearby?lon=118.7785&lat=32.0451&minutes=15&q=邮局")
