@@ -66,6 +66,7 @@ struct qt_server {
     uint32_t *at;
     double speed_mps;
     pthread_mutex_t lock; /* the workspace pool and the access log */
+    pthread_rwlock_t plock; /* the outlets' texts: nearby reads, an edit writes */
     workspace *free_ws;
     pthread_key_t store_key;
 };
@@ -408,11 +409,27 @@ static cand heap_pop(nb *x)
     return top;
 }
 
+/* services that mean the same to a resident: bill payment (生活缴费) and its kin */
+static int offers(const char *services, const char *want)
+{
+    static const char *const bills[] = {"代收代缴", "代扣代缴", "生活缴费", "水电缴费", "缴费", NULL};
+    size_t i;
+    int bill = 0;
+    for (i = 0; bills[i] && !bill; i++)
+        bill = strcmp(want, bills[i]) == 0;
+    if (!bill)
+        return strstr(services, want) != NULL;
+    for (i = 0; bills[i]; i++)
+        if (strstr(services, bills[i]))
+            return 1;
+    return 0;
+}
+
 static int passes(const nb *x, const place *p)
 {
     if (x->cat && *x->cat && (!p->category || strcmp(p->category, x->cat) != 0))
         return 0;
-    if (x->service && *x->service && !strstr(p->services, x->service))
+    if (x->service && *x->service && !offers(p->services, x->service))
         return 0;
     if (x->ids && !has_id(x->ids, x->nids, p->id))
         return 0;
@@ -518,6 +535,7 @@ static enum MHD_Result nearby(qt_server *s, struct MHD_Connection *c, request *r
     x.s = s;
     x.w = w;
     x.budget = minutes * 60 * s->speed_mps;
+    pthread_rwlock_rdlock(&s->plock);
     x.limit = (size_t)limit_d;
     /* outlets on the query's own edge: straight along it (they are attached to its first node) */
     {
@@ -532,12 +550,14 @@ static enum MHD_Result nearby(qt_server *s, struct MHD_Connection *c, request *r
     }
     ns = qt_snap_seeds(s->g, &sp, QT_SNAP_EDGE, seeds);
     if (qt_search_run_visit(w->search, seeds, ns, x.budget, nb_visit, &x, &e) != QT_OK || x.oom) {
+        pthread_rwlock_unlock(&s->plock);
         give_ws(s, w);
         qt_store_free_str((char *)ids);
         return x.oom ? send_error(c, rq, 503, "QT_ENOMEM", NULL, "no memory") : send_status(c, rq, &e);
     }
     hits = qt__malloc((x.nh + 1) * sizeof *hits);
     if (!hits) {
+        pthread_rwlock_unlock(&s->plock);
         give_ws(s, w);
         qt_store_free_str((char *)ids);
         return send_error(c, rq, 503, "QT_ENOMEM", NULL, "no memory");
@@ -599,6 +619,7 @@ static enum MHD_Result nearby(qt_server *s, struct MHD_Connection *c, request *r
     jb_lit(&jb, "],\"minutes\":");
     jb_num(&jb, minutes, 1);
     jb_lit(&jb, "}");
+    pthread_rwlock_unlock(&s->plock);
     qt__free(hits);
     return send_jbuf(c, rq, 200, &jb);
 }
@@ -1044,8 +1065,52 @@ static int opt_flag(struct MHD_Connection *c, request *rq, json_t *j, const char
     return 1;
 }
 
-static enum MHD_Result outlet_patch(struct MHD_Connection *c, request *rq, qt_store *st, int64_t uid, qt_role role,
-                                    int64_t id)
+/* an edited outlet's texts into the nearby index (its position stays) */
+static qt_status refresh_one(void *ud, const qt_store_outlet *o, qt_error *err)
+{
+    place *p = ud;
+    char *name = qt__strdup(o->name ? o->name : ""), *cat = o->category ? qt__strdup(o->category) : NULL;
+    char *serv = qt__strdup(o->services ? o->services : ""), *hours = qt__strdup(o->opening_hours ? o->opening_hours : "");
+    (void)err;
+    if (!name || (o->category && !cat) || !serv || !hours) {
+        qt__free(name);
+        qt__free(cat);
+        qt__free(serv);
+        qt__free(hours);
+        return QT_ENOMEM;
+    }
+    qt__free(p->name);
+    qt__free(p->category);
+    qt__free(p->services);
+    qt__free(p->hours);
+    p->name = name;
+    p->category = cat;
+    p->services = serv;
+    p->hours = hours;
+    return QT_OK;
+}
+
+static void refresh_place(qt_server *s, qt_store *st, int64_t id)
+{
+    size_t lo = 0, hi = s->npl;
+    qt_error e;
+    while (lo < hi) { /* places are in id order */
+        size_t m = lo + (hi - lo) / 2;
+        if (s->pl[m].id < id)
+            lo = m + 1;
+        else
+            hi = m;
+    }
+    if (lo == s->npl || s->pl[lo].id != id)
+        return; /* not on the network */
+    qt_error_clear(&e);
+    pthread_rwlock_wrlock(&s->plock);
+    qt_store_outlet_get(st, id, refresh_one, &s->pl[lo], &e);
+    pthread_rwlock_unlock(&s->plock);
+}
+
+static enum MHD_Result outlet_patch(qt_server *s, struct MHD_Connection *c, request *rq, qt_store *st, int64_t uid,
+                                    qt_role role, int64_t id)
 {
     enum MHD_Result res = MHD_NO;
     json_t *j = body_object(c, rq, &res);
@@ -1066,8 +1131,10 @@ static enum MHD_Result outlet_patch(struct MHD_Connection *c, request *rq, qt_st
     qt_error_clear(&e);
     if (qt_store_outlet_update(st, uid, role, id, &p, &e) != QT_OK)
         res = send_status(c, rq, &e);
-    else
+    else {
+        refresh_place(s, st, id);
         res = outlet_get(c, rq, st, id);
+    }
     json_decref(j);
     return res;
 }
@@ -1366,7 +1433,7 @@ static enum MHD_Result route(qt_server *s, struct MHD_Connection *c, request *rq
             case 5:
                 return user_link(c, rq, st, id);
             case 6:
-                return outlet_patch(c, rq, st, uid, role, id);
+                return outlet_patch(s, c, rq, st, uid, role, id);
             case 7:
                 return job_create(c, rq, st, uid, role);
             case 8:
@@ -1514,6 +1581,7 @@ void qt_server_stop(qt_server *s)
     }
     pthread_key_delete(s->store_key);
     pthread_mutex_destroy(&s->lock);
+    pthread_rwlock_destroy(&s->plock);
     qt__free(s);
 }
 
@@ -1548,8 +1616,10 @@ qt_status qt_server_start(const qt_server_opts *opts, qt_server **out, qt_error 
     s->g = opts->graph;
     s->speed_mps = s->o.speed_kmh / 3.6;
     pthread_mutex_init(&s->lock, NULL);
+    pthread_rwlock_init(&s->plock, NULL);
     if (pthread_key_create(&s->store_key, close_store) != 0) {
         pthread_mutex_destroy(&s->lock);
+        pthread_rwlock_destroy(&s->plock);
         qt__free(s);
         return qt_error_set(err, QT_ENOMEM, "server", "no thread key");
     }

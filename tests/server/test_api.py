@@ -125,6 +125,12 @@ def main():
             ok = ok and set(doc) == {"code", "status", "message", "field"} and doc["status"] == st
         check(ok, f"docs: {lines[0]} -> {st} (want {want})")
 
+    # the documented PATCH gave outlet 3 代收代缴: nearby sees the edit, and 生活缴费 finds it (bill payment's kin)
+    o3 = srv.call("GET", "/api/v1/outlets/3")[1]
+    st, doc = srv.call("GET", f"/api/v1/nearby?lon={o3['lon']}&lat={o3['lat']}&minutes=5&service=生活缴费")
+    check(st == 200 and [o["id"] for o in doc["outlets"]] == [3] and "代收代缴" in doc["outlets"][0]["services"],
+          f"nearby: an edited outlet offers 生活缴费 ({[o['id'] for o in doc['outlets']]})")
+
     # nearby answers are sorted by walking time and carry it
     st, doc = srv.call("GET", "/api/v1/nearby?lon=118.7785&lat=32.0451&minutes=15&limit=50")
     times = [o["time_s"] for o in doc["outlets"]]
