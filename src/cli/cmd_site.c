@@ -14,9 +14,9 @@
 #include "cli/cli.h"
 
 static const char help[] =
-    "usage: quarter site PROJECT --category CODE -k N [options]\n\n"
+    "usage: quarter site PROJECT --category CODE[,CODE...]|missing -k N [options]\n\n"
     "Where should N new outlets of a 业态 go so that the most residents now beyond\n"
-    "its ring are served?  Existing outlets stay; candidates are the sites a bureau\n"
+    "its ring are served (for each 业态 given, or each missing in some circle)?  Existing outlets stay; candidates are the sites a bureau\n"
     "lists (--candidates FILE) or network nodes near the unserved (one per\n"
     "--spacing metres).  Greedy with lazy evaluation picks them one by one (at least\n"
     "63%% of the optimum by theory); GLPK solves the exact model when the instance\n"
@@ -28,7 +28,8 @@ static const char help[] =
     "  residents the optimal k sites serve, and greedy's total as a share of that)\n"
     "A summary goes to standard error; --optimal FILE writes GLPK's own sites.\n\n"
     "Options:\n"
-    "  --category CODE      the 业态 (a code or Chinese name of the profile) (required)\n"
+    "  --category LIST      业态 codes or Chinese names, comma-separated, or 'missing':\n"
+    "                       every 业态 below present_share in some circle (required)\n"
     "  -k N                 number of new outlets (required)\n"
     "  --candidates FILE    candidate sites: id,lon,lat (default: network nodes)\n"
     "  --candidates-crs SYS coordinate system of the candidates (default wgs84)\n"
@@ -75,8 +76,9 @@ int cmd_site(int argc, char **argv, qt_cli *cli)
     qt_site_result *r = NULL;
     qt_error err;
     qt__outfile o;
-    int exact = -1;
-    size_t i;
+    int exact = -1, cats[64], opened = 0, opened2 = 0;
+    size_t i, ncat, ic;
+    qt__outfile o2;
     double t0, t1, t2, t3;
 
     rc = cli_parse(cli, argc, argv, opts, pos, 1, &npos, help);
@@ -117,11 +119,28 @@ int cmd_site(int argc, char **argv, qt_cli *cli)
     t0 = cli_now_s();
     if ((rc = cli_project_load(cli, "site", pos[0], speed, &pj)) != 0)
         return rc;
-    cat = qt_profile_find(pj.profile, cat_s);
-    if (cat < 0) {
-        rc = cli_usage(cli, "site", "'%s' is not a category code or name of profile %s", cat_s,
-                       qt_profile_name(pj.profile));
-        goto done;
+    ncat = 0;
+    if (strcmp(cat_s, "missing") != 0) {
+        const char *p = cat_s;
+        while (*p && ncat < 64) {
+            char one[64];
+            size_t n = strcspn(p, ",");
+            snprintf(one, sizeof one, "%.*s", (int)(n < 63 ? n : 63), p);
+            if ((cats[ncat] = qt_profile_find(pj.profile, one)) < 0) {
+                rc = cli_usage(cli, "site", "'%s' is not a category code or name of profile %s", one,
+                               qt_profile_name(pj.profile));
+                goto done;
+            }
+            {
+                size_t q2;
+                int dup = 0;
+                for (q2 = 0; q2 < ncat; q2++)
+                    dup |= cats[q2] == cats[ncat];
+                if (!dup)
+                    ncat++;
+            }
+            p += n + (p[n] == ',');
+        }
     }
     if (cand) {
         if (qt_points_read_csv(cand, &cl, &err) != QT_OK) {
@@ -151,6 +170,39 @@ int cmd_site(int argc, char **argv, qt_cli *cli)
     }
     cli_progress_done(cli);
     t2 = cli_now_s();
+    if (!ncat) { /* every 业态 missing (below present_share) in some circle, or in the city without circles */
+        const qt_targets *tg = qt_profile_targets(pj.profile);
+        size_t c2, ci;
+        for (c2 = 0; c2 < a->ncat && ncat < 64; c2++) {
+            int missing = 0;
+            for (ci = 0; ci < (a->ncircles ? a->ncircles : 1) && !missing; ci++) {
+                const qt_area_stats *as = a->ncircles ? &a->circles_stats[ci] : &a->city;
+                missing = as->population > 0 && as->coverage[c2] < tg->present_share && as->unserved[c2] > 0;
+            }
+            if (missing)
+                cats[ncat++] = (int)c2;
+        }
+        fprintf(stderr, "site: %zu 业态 missing somewhere\n", ncat);
+    }
+    if (qt__outfile_open(&o, out, &err) != QT_OK) {
+        rc = cli_fail(cli, &err);
+        goto done;
+    }
+    opened = 1;
+    if (optimal) {
+        if (qt__outfile_open(&o2, optimal, &err) != QT_OK) {
+            rc = cli_fail(cli, &err);
+            goto done;
+        }
+        opened2 = 1;
+        qt__outfile_puts(&o2, "id,category,lon,lat\n");
+    }
+    qt__outfile_puts(&o, "id,category,lon,lat,rank,newly_served,cumulative_served,share_of_unserved,"
+                         "in_optimum,optimum_served,greedy_of_optimum\n");
+    for (ic = 0; ic < ncat; ic++) {
+    cat = cats[ic];
+    qt_site_result_free(r);
+    r = NULL;
     memset(&si, 0, sizeof si);
     si.graph = pj.graph;
     si.profile = pj.profile;
@@ -171,16 +223,10 @@ int cmd_site(int argc, char **argv, qt_cli *cli)
         goto done;
     }
     t3 = cli_now_s();
-    if (qt__outfile_open(&o, out, &err) != QT_OK) {
-        rc = cli_fail(cli, &err);
-        goto done;
-    }
     {
         const qt_category *c = qt_profile_category(pj.profile, (size_t)cat);
         double cum = 0;
         char idbuf[32];
-        qt__outfile_puts(&o, "id,category,lon,lat,rank,newly_served,cumulative_served,share_of_unserved,"
-                             "in_optimum,optimum_served,greedy_of_optimum\n");
         for (i = 0; i < r->nchosen; i++) {
             size_t j = r->chosen[i], m;
             int in_opt = 0;
@@ -196,25 +242,9 @@ int cmd_site(int argc, char **argv, qt_cli *cli)
             else
                 qt__outfile_puts(&o, ",,\n");
         }
-        if (qt__outfile_commit(&o, &err) != QT_OK) {
-            rc = cli_fail(cli, &err);
-            goto done;
-        }
-        if (optimal && r->exact_status > 0) {
-            qt__outfile o2;
-            if (qt__outfile_open(&o2, optimal, &err) != QT_OK) {
-                rc = cli_fail(cli, &err);
-                goto done;
-            }
-            qt__outfile_puts(&o2, "id,category,lon,lat\n");
-            for (i = 0; i < r->nexact; i++)
-                qt__outfile_printf(&o2, "%s,%s,%.7f,%.7f\n", site_id(cl, r->exact_chosen[i], idbuf), c->code,
-                                   r->cand_lon[r->exact_chosen[i]], r->cand_lat[r->exact_chosen[i]]);
-            if (qt__outfile_commit(&o2, &err) != QT_OK) {
-                rc = cli_fail(cli, &err);
-                goto done;
-            }
-        }
+        for (i = 0; opened2 && r->exact_status > 0 && i < r->nexact; i++)
+            qt__outfile_printf(&o2, "%s,%s,%.7f,%.7f\n", site_id(cl, r->exact_chosen[i], idbuf), c->code,
+                               r->cand_lon[r->exact_chosen[i]], r->cand_lat[r->exact_chosen[i]]);
         fprintf(stderr,
                 "%s %s: %.0f residents in %zu residences beyond %.0f min; %zu candidates; %.0f of them reachable "
                 "from some candidate\n  greedy: %zu sites serve %.0f (%.1f%% of the unserved)\n",
@@ -234,7 +264,24 @@ int cmd_site(int argc, char **argv, qt_cli *cli)
             fprintf(stderr, "timings: read_s=%.3f analyze_s=%.3f site_s=%.3f (coverage and greedy %.3f, GLPK %.3f)\n",
                     t1 - t0, t2 - t1, t3 - t2, t3 - t2 - r->exact_seconds, r->exact_seconds);
     }
+    }
+    opened = 0;
+    if (qt__outfile_commit(&o, &err) != QT_OK) {
+        rc = cli_fail(cli, &err);
+        goto done;
+    }
+    if (opened2) {
+        opened2 = 0;
+        if (qt__outfile_commit(&o2, &err) != QT_OK) {
+            rc = cli_fail(cli, &err);
+            goto done;
+        }
+    }
 done:
+    if (opened)
+        qt__outfile_abort(&o);
+    if (opened2)
+        qt__outfile_abort(&o2);
     qt_site_result_free(r);
     qt_analysis_free(a);
     qt_point_list_free(cl);
