@@ -81,24 +81,30 @@ typedef struct request {
 
 /* ---- replies ----------------------------------------------------------------- */
 
-static enum MHD_Result send_json(struct MHD_Connection *c, request *rq, int status, json_t *j)
+/* queue text (malloc'd; libmicrohttpd frees it) as the reply */
+static enum MHD_Result send_text(struct MHD_Connection *c, request *rq, int status, char *text, size_t len,
+                                 const char *type)
 {
-    char *text = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(10));
-    struct MHD_Response *r;
+    struct MHD_Response *r = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
     enum MHD_Result ok;
-    json_decref(j);
-    if (!text)
-        return MHD_NO;
-    r = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
     if (!r) {
         free(text);
         return MHD_NO;
     }
-    MHD_add_response_header(r, "Content-Type", "application/json; charset=utf-8");
+    MHD_add_response_header(r, "Content-Type", type);
     rq->status = status;
     ok = MHD_queue_response(c, (unsigned)status, r);
     MHD_destroy_response(r);
     return ok;
+}
+
+static enum MHD_Result send_json(struct MHD_Connection *c, request *rq, int status, json_t *j)
+{
+    char *text = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(10));
+    json_decref(j);
+    if (!text)
+        return MHD_NO;
+    return send_text(c, rq, status, text, strlen(text), "application/json; charset=utf-8");
 }
 
 static enum MHD_Result send_error(struct MHD_Connection *c, request *rq, int status, const char *code,
@@ -188,22 +194,11 @@ static void jb_num(jbuf *b, double v, int dec)
 
 static enum MHD_Result send_jbuf(struct MHD_Connection *c, request *rq, int status, jbuf *b)
 {
-    struct MHD_Response *r;
-    enum MHD_Result ok;
     if (b->oom || !b->p) {
         free(b->p);
         return send_error(c, rq, 503, "QT_ENOMEM", NULL, "no memory");
     }
-    r = MHD_create_response_from_buffer(b->n, b->p, MHD_RESPMEM_MUST_FREE);
-    if (!r) {
-        free(b->p);
-        return MHD_NO;
-    }
-    MHD_add_response_header(r, "Content-Type", "application/json; charset=utf-8");
-    rq->status = status;
-    ok = MHD_queue_response(c, (unsigned)status, r);
-    MHD_destroy_response(r);
-    return ok;
+    return send_text(c, rq, status, b->p, b->n, "application/json; charset=utf-8");
 }
 
 /* ---- the store of this thread --------------------------------------------------- */
@@ -891,21 +886,6 @@ static int lonlat_arg(struct MHD_Connection *c, const char *k, double *lon, doub
     return 1;
 }
 
-static enum MHD_Result send_text_json(struct MHD_Connection *c, request *rq, int status, char *text)
-{
-    struct MHD_Response *r = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
-    enum MHD_Result ok;
-    if (!r) {
-        free(text);
-        return MHD_NO;
-    }
-    MHD_add_response_header(r, "Content-Type", "application/geo+json; charset=utf-8");
-    rq->status = status;
-    ok = MHD_queue_response(c, (unsigned)status, r);
-    MHD_destroy_response(r);
-    return ok;
-}
-
 static enum MHD_Result route_get(qt_server *s, struct MHD_Connection *c, request *rq)
 {
     double fl, fa, tl, ta;
@@ -976,7 +956,7 @@ static enum MHD_Result isochrone_get(qt_server *s, struct MHD_Connection *c, req
         return send_status(c, rq, &e);
     }
     give_ws(s, w);
-    return send_text_json(c, rq, 200, gj);
+    return send_text(c, rq, 200, gj, strlen(gj), "application/geo+json; charset=utf-8");
 }
 
 /* ---- accounts by the admin, outlet edits ---------------------------------------------------- */
