@@ -49,6 +49,23 @@ static uint32_t edge_between(const qt_graph *g, uint32_t a, uint32_t b)
     return best;
 }
 
+/* the search stops once no node it has yet to settle can give a shorter route */
+typedef struct goal {
+    const qt_seed *dst;
+    size_t nd;
+    double best; /* the best complete route so far (or the straight walk along a shared edge) */
+} goal;
+
+static int reached_goal(void *ctx, uint32_t v, double dv)
+{
+    goal *g = ctx;
+    size_t i;
+    for (i = 0; i < g->nd; i++)
+        if (g->dst[i].node == v && dv + g->dst[i].dist_m < g->best)
+            g->best = dv + g->dst[i].dist_m;
+    return dv >= g->best;
+}
+
 qt_status qt_route_compute(const qt_graph *g, qt_search *ws, double from_lon, double from_lat,
                            const qt_snap *from, double to_lon, double to_lat, const qt_snap *to,
                            qt_snap_mode mode, double speed_mps, qt_route **out, qt_error *err)
@@ -68,7 +85,17 @@ qt_status qt_route_compute(const qt_graph *g, qt_search *ws, double from_lon, do
     /* both on one edge: walking along it may beat any detour */
     if (mode == QT_SNAP_EDGE && from->edge == to->edge)
         direct = from->leg_m + to->leg_m + fabs(from->t - to->t) * g->ecost[from->edge];
-    st = qt_search_run(ws, src, ns, INFINITY, 1, err);
+    {
+        goal gl;
+        gl.dst = dst;
+        gl.nd = nd;
+        gl.best = direct;
+        ws->visit = reached_goal;
+        ws->visit_ctx = &gl;
+        st = qt__search_run_filtered(ws, src, ns, INFINITY, 1, NULL, NULL, NULL, 0, err);
+        ws->visit = NULL;
+        ws->visit_ctx = NULL;
+    }
     if (st != QT_OK)
         return st;
     for (i = 0; i < nd; i++) {
