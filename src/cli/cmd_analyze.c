@@ -31,6 +31,7 @@ static const char help[] =
     "                       the sites.csv of quarter site) added to the baseline by the\n"
     "                       engine's incremental update; what-if.csv compares\n"
     "  --speed S            default | elderly | winter (the profile's) or km/h\n"
+    "  --blind-cell M       盲区 grid cell in metres (default 100)\n"
     "  --threads N          worker threads (default: all cores)\n"
     "  --timings            print read/compute/write seconds to standard error\n"
     "  -q, --quiet          no progress output\n";
@@ -165,11 +166,12 @@ size_t cli_crs_warnings(const qt_analysis *a, const cli_project *pj, char lines[
 
 int cmd_analyze(int argc, char **argv, qt_cli *cli)
 {
-    const char *out = NULL, *at = NULL, *what_if = NULL, *speed = NULL, *threads_s = NULL, *pos[1];
+    const char *out = NULL, *at = NULL, *what_if = NULL, *speed = NULL, *threads_s = NULL, *cell_s = NULL, *pos[1];
     int timings = 0, quiet = 0;
     cli_opt opts[] = {{"out", 'o', 1, &out, NULL},         {"at", 0, 1, &at, NULL},
                       {"what-if", 0, 1, &what_if, NULL},   {"speed", 0, 1, &speed, NULL},
                       {"threads", 0, 1, &threads_s, NULL}, {"timings", 0, 0, NULL, &timings},
+                      {"blind-cell", 0, 1, &cell_s, NULL},
                       {"quiet", 'q', 0, NULL, &quiet},     {NULL, 0, 0, NULL, NULL}};
     int npos, rc;
     cli_project pj;
@@ -182,7 +184,7 @@ int cmd_analyze(int argc, char **argv, qt_cli *cli)
     char warn[4][300];
     const char *wp[4];
     size_t nw, i;
-    double t0 = cli_now_s(), t1, t2;
+    double t0 = cli_now_s(), t1, t2, cell_m = 100;
     unsigned nthreads = 0;
     int weekday = -1, minute = -1;
 
@@ -198,8 +200,11 @@ int cmd_analyze(int argc, char **argv, qt_cli *cli)
     qt_error_clear(&err);
     if (at && qt_hours_parse_at(at, &weekday, &minute, &err) != QT_OK)
         return cli_usage(cli, "analyze", "%s", err.msg);
-    if ((rc = cli_threads(cli, "analyze", threads_s, &nthreads)) != 0)
+    if ((rc = cli_threads(cli, "analyze", threads_s, &nthreads)) != 0 ||
+        (cell_s && (rc = cli_double(cli, "analyze", "blind-cell", cell_s, &cell_m)) != 0))
         return rc;
+    if (!(cell_m >= 10 && cell_m <= 5000))
+        return cli_usage(cli, "analyze", "--blind-cell is 10 to 5000 metres");
     if ((rc = cli_project_load(cli, "analyze", pos[0], speed, &pj)) != 0)
         return rc;
     if (what_if) {
@@ -237,6 +242,7 @@ int cmd_analyze(int argc, char **argv, qt_cli *cli)
     meta.speed = pj.speed_label;
     meta.warnings = wp;
     meta.nwarnings = nw;
+    meta.blind_cell_m = cell_m;
     if (qt_report_write(a, &in, &meta, out, &err) != QT_OK) {
         rc = cli_fail(cli, &err);
         goto done;
