@@ -43,6 +43,13 @@ typedef struct qt_server qt_server;
 QT_API qt_status qt_server_start(const qt_server_opts *opts, qt_server **out, qt_error *err);
 /** The port it listens on. */
 QT_API unsigned qt_server_port(const qt_server *s);
+/**
+ * Read the outlets from the store again (outlets imported since the start),
+ * between requests: searches in flight finish on the old index.  *noutlets
+ * (may be NULL) gets how many are on the network.
+ */
+QT_API qt_status qt_server_reload(qt_server *s, size_t *noutlets, qt_error *err);
+
 /** Stop listening, finish the requests in flight, free. */
 QT_API void qt_server_stop(qt_server *s);
 

@@ -19,7 +19,7 @@ static const char serve_help[] =
     "usage: quarter serve --db FILE --graph FILE.qgraph [--port 8015] [--bind 127.0.0.1] [options]\n\n"
     "Serve the HTTP API v1 (docs/http-api.md): nearby outlets by walking time, outlet\n"
     "lookup, accounts, coupons issued online and redeemed in the shop.  Stops cleanly\n"
-    "on SIGTERM or SIGINT.  With --port 0 an ephemeral port is taken; the first line on\n"
+    "on SIGTERM or SIGINT; SIGHUP reads the outlets again (after a quarter import).  With --port 0 an ephemeral port is taken; the first line on\n"
     "standard output says which.\n\n"
     "Options:\n"
     "  --db FILE            the store (made by quarter import / quarter user add)\n"
@@ -31,12 +31,14 @@ static const char serve_help[] =
     "  --timeout S          idle connection timeout (default 30)\n"
     "  --access-log FILE    one line per request (default: none; '-' standard error)\n";
 
-static volatile sig_atomic_t stop_flag;
+static volatile sig_atomic_t stop_flag, reload_flag;
 
 static void on_signal(int sig)
 {
-    (void)sig;
-    stop_flag = 1;
+    if (sig == SIGHUP)
+        reload_flag = 1;
+    else
+        stop_flag = 1;
 }
 
 int cmd_serve(int argc, char **argv, qt_cli *cli)
@@ -102,10 +104,21 @@ int cmd_serve(int argc, char **argv, qt_cli *cli)
     sa.sa_handler = on_signal;
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
     printf("listening on http://%s:%u/api/v1/\n", bind ? bind : "127.0.0.1", qt_server_port(srv));
     fflush(stdout);
-    while (!stop_flag)
+    while (!stop_flag) {
         pause();
+        if (reload_flag) {
+            size_t n = 0;
+            reload_flag = 0;
+            qt_error_clear(&err);
+            if (qt_server_reload(srv, &n, &err) != QT_OK)
+                cli_warn(cli, "reload failed, the old outlets stay: %s: %s", err.where, err.msg);
+            else
+                fprintf(stderr, "quarter serve: reloaded %zu outlets\n", n);
+        }
+    }
     fprintf(stderr, "quarter serve: stopping\n");
 done:
     qt_server_stop(srv);

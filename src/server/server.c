@@ -10,6 +10,7 @@
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +53,7 @@ typedef struct workspace {
     uint32_t *hits;        /* outlets seen this round */
     cand *heap;            /* pending answers by distance (a min-heap; stale entries skipped) */
     size_t hcap;
+    unsigned gen;          /* the index generation its arrays are sized for */
     struct workspace *next;
 } workspace;
 
@@ -66,7 +68,8 @@ struct qt_server {
     uint32_t *at;
     double speed_mps;
     pthread_mutex_t lock; /* the workspace pool and the access log */
-    pthread_rwlock_t plock; /* the outlets' texts: nearby reads, an edit writes */
+    pthread_rwlock_t plock; /* the outlet index: nearby reads, an edit or a reload writes */
+    atomic_uint gen;        /* the outlet index's generation (qt_server_reload) */
     workspace *free_ws;
     pthread_key_t store_key;
 };
@@ -237,16 +240,20 @@ static workspace *take_ws(qt_server *s)
 {
     workspace *w;
     qt_error e;
+    unsigned gen = atomic_load(&s->gen);
     pthread_mutex_lock(&s->lock);
     w = s->free_ws;
     if (w)
         s->free_ws = w->next;
     pthread_mutex_unlock(&s->lock);
-    if (w)
+    if (w && w->gen == gen)
         return w;
+    if (w)
+        free_ws(w); /* sized for an index that was reloaded */
     w = qt__calloc(1, sizeof *w);
     if (!w)
         return NULL;
+    w->gen = gen;
     qt_error_clear(&e);
     w->best = qt__malloc((s->npl + 1) * sizeof *w->best);
     w->stamp = qt__calloc(s->npl + 1, sizeof *w->stamp);
@@ -262,6 +269,10 @@ static workspace *take_ws(qt_server *s)
 
 static void give_ws(qt_server *s, workspace *w)
 {
+    if (w->gen != atomic_load(&s->gen)) {
+        free_ws(w);
+        return;
+    }
     pthread_mutex_lock(&s->lock);
     w->next = s->free_ws;
     s->free_ws = w;
@@ -517,8 +528,10 @@ static enum MHD_Result nearby(qt_server *s, struct MHD_Connection *c, request *r
         x.weekday = (tm.tm_wday + 6) % 7;
         x.minute = tm.tm_hour * 60 + tm.tm_min;
     }
+    pthread_rwlock_rdlock(&s->plock); /* the index (and the workspace sized for it) stay as they are */
     w = take_ws(s);
     if (!w) {
+        pthread_rwlock_unlock(&s->plock);
         qt_store_free_str((char *)ids);
         return send_error(c, rq, 503, "QT_ENOMEM", NULL, "no memory");
     }
@@ -530,7 +543,6 @@ static enum MHD_Result nearby(qt_server *s, struct MHD_Connection *c, request *r
     x.s = s;
     x.w = w;
     x.budget = minutes * 60 * s->speed_mps;
-    pthread_rwlock_rdlock(&s->plock);
     x.limit = (size_t)limit_d;
     /* outlets on the query's own edge: straight along it (they are attached to its first node) */
     {
@@ -1494,15 +1506,23 @@ static void completed(void *cls, struct MHD_Connection *c, void **req_cls, enum 
 
 /* ---- start and stop ------------------------------------------------------------------ */
 
+/* the outlets placed on the streets, and the node -> outlets index */
+typedef struct outlet_index {
+    place *pl;
+    size_t npl, cap;
+    uint32_t *at_start, *at;
+} outlet_index;
+
 typedef struct loader {
     qt_server *s;
-    size_t cap;
+    outlet_index *ix;
 } loader;
 
 static qt_status load_outlet(void *ud, const qt_store_outlet *o, qt_error *err)
 {
     loader *ld = ud;
     qt_server *s = ld->s;
+    outlet_index *ix = ld->ix;
     place *p;
     qt_snap sp;
     qt_error e;
@@ -1510,9 +1530,9 @@ static qt_status load_outlet(void *ud, const qt_store_outlet *o, qt_error *err)
     qt_error_clear(&e);
     if (qt_snapper_snap(s->sn, o->lon, o->lat, QT_SNAP_EDGE, QT_SNAP_DEFAULT_MAX_M, &sp, &e) != QT_OK)
         return QT_OK; /* too far from any street: not found by walking */
-    if (qt__grow((void **)&s->pl, &ld->cap, s->npl + 1, sizeof *s->pl) != 0)
+    if (qt__grow((void **)&ix->pl, &ix->cap, ix->npl + 1, sizeof *ix->pl) != 0)
         return qt_error_set(err, QT_ENOMEM, "outlets", "no memory");
-    p = &s->pl[s->npl];
+    p = &ix->pl[ix->npl];
     memset(p, 0, sizeof *p);
     p->id = o->id;
     p->lon = o->lon;
@@ -1521,7 +1541,7 @@ static qt_status load_outlet(void *ud, const qt_store_outlet *o, qt_error *err)
     p->category = o->category ? qt__strdup(o->category) : NULL;
     p->services = qt__strdup(o->services ? o->services : "");
     p->hours = qt__strdup(o->opening_hours ? o->opening_hours : "");
-    s->npl++;
+    ix->npl++;
     if (!p->name || (o->category && !p->category) || !p->services || !p->hours)
         return qt_error_set(err, QT_ENOMEM, "outlets", "no memory");
     p->edge = sp.edge;
@@ -1532,9 +1552,102 @@ static qt_status load_outlet(void *ud, const qt_store_outlet *o, qt_error *err)
     return QT_OK;
 }
 
-void qt_server_stop(qt_server *s)
+static void free_index(outlet_index *ix)
 {
     size_t i;
+    for (i = 0; i < ix->npl; i++) {
+        qt__free(ix->pl[i].name);
+        qt__free(ix->pl[i].category);
+        qt__free(ix->pl[i].services);
+        qt__free(ix->pl[i].hours);
+    }
+    qt__free(ix->pl);
+    qt__free(ix->at_start);
+    qt__free(ix->at);
+    memset(ix, 0, sizeof *ix);
+}
+
+/* read every outlet of the store and index it */
+static qt_status build_index(qt_server *s, outlet_index *ix, qt_error *err)
+{
+    qt_store *st = NULL;
+    loader ld;
+    size_t i, nn = qt_graph_node_count(s->g);
+    uint32_t *fill;
+    qt_status rc;
+    memset(ix, 0, sizeof *ix);
+    if ((rc = qt_store_open(s->o.db_path, &st, err)) != QT_OK)
+        return rc;
+    ld.s = s;
+    ld.ix = ix;
+    rc = qt_store_outlets_each(st, load_outlet, &ld, err);
+    qt_store_close(st);
+    if (rc != QT_OK) {
+        free_index(ix);
+        return rc;
+    }
+    ix->at_start = qt__calloc(nn + 2, sizeof *ix->at_start);
+    ix->at = qt__malloc((2 * ix->npl + 1) * sizeof *ix->at);
+    fill = qt__malloc((nn + 1) * sizeof *fill);
+    if (!ix->at_start || !ix->at || !fill) {
+        qt__free(fill);
+        free_index(ix);
+        return qt_error_set(err, QT_ENOMEM, "server", "no memory");
+    }
+    for (i = 0; i < ix->npl; i++) {
+        ix->at_start[ix->pl[i].u + 1]++;
+        if (ix->pl[i].v != ix->pl[i].u)
+            ix->at_start[ix->pl[i].v + 1]++;
+    }
+    for (i = 0; i < nn; i++)
+        ix->at_start[i + 1] += ix->at_start[i];
+    memcpy(fill, ix->at_start, nn * sizeof *fill);
+    for (i = 0; i < ix->npl; i++) {
+        ix->at[fill[ix->pl[i].u]++] = (uint32_t)i;
+        if (ix->pl[i].v != ix->pl[i].u)
+            ix->at[fill[ix->pl[i].v]++] = (uint32_t)i;
+    }
+    qt__free(fill);
+    return QT_OK;
+}
+
+static void install_index(qt_server *s, outlet_index *ix)
+{
+    s->pl = ix->pl;
+    s->npl = ix->npl;
+    s->at_start = ix->at_start;
+    s->at = ix->at;
+}
+
+qt_status qt_server_reload(qt_server *s, size_t *noutlets, qt_error *err)
+{
+    outlet_index fresh, old;
+    workspace *w;
+    qt_status rc = build_index(s, &fresh, err);
+    if (rc != QT_OK)
+        return rc;
+    pthread_rwlock_wrlock(&s->plock); /* no nearby search is running now */
+    old.pl = s->pl;
+    old.npl = s->npl;
+    old.at_start = s->at_start;
+    old.at = s->at;
+    install_index(s, &fresh);
+    atomic_fetch_add(&s->gen, 1); /* workspaces sized for the old index are dropped */
+    pthread_rwlock_unlock(&s->plock);
+    free_index(&old);
+    pthread_mutex_lock(&s->lock);
+    while ((w = s->free_ws) != NULL) {
+        s->free_ws = w->next;
+        free_ws(w);
+    }
+    pthread_mutex_unlock(&s->lock);
+    if (noutlets)
+        *noutlets = fresh.npl;
+    return QT_OK;
+}
+
+void qt_server_stop(qt_server *s)
+{
     workspace *w;
     if (!s)
         return;
@@ -1544,15 +1657,15 @@ void qt_server_stop(qt_server *s)
         s->free_ws = w->next;
         free_ws(w);
     }
-    for (i = 0; i < s->npl; i++) {
-        qt__free(s->pl[i].name);
-        qt__free(s->pl[i].category);
-        qt__free(s->pl[i].services);
-        qt__free(s->pl[i].hours);
+    {
+        outlet_index ix;
+        memset(&ix, 0, sizeof ix);
+        ix.pl = s->pl;
+        ix.npl = s->npl;
+        ix.at_start = s->at_start;
+        ix.at = s->at;
+        free_index(&ix);
     }
-    qt__free(s->pl);
-    qt__free(s->at_start);
-    qt__free(s->at);
     qt_snapper_free(s->sn);
     {
         qt_store *st = pthread_getspecific(s->store_key);
@@ -1568,10 +1681,7 @@ void qt_server_stop(qt_server *s)
 qt_status qt_server_start(const qt_server_opts *opts, qt_server **out, qt_error *err)
 {
     qt_server *s;
-    qt_store *st = NULL;
-    loader ld;
     struct sockaddr_in sa;
-    size_t i, nn;
     qt_status rc;
     unsigned threads;
     *out = NULL;
@@ -1597,6 +1707,7 @@ qt_status qt_server_start(const qt_server_opts *opts, qt_server **out, qt_error 
     s->speed_mps = s->o.speed_kmh / 3.6;
     pthread_mutex_init(&s->lock, NULL);
     pthread_rwlock_init(&s->plock, NULL);
+    atomic_init(&s->gen, 0u);
     if (pthread_key_create(&s->store_key, close_store) != 0) {
         pthread_mutex_destroy(&s->lock);
         pthread_rwlock_destroy(&s->plock);
@@ -1604,42 +1715,13 @@ qt_status qt_server_start(const qt_server_opts *opts, qt_server **out, qt_error 
         return qt_error_set(err, QT_ENOMEM, "server", "no thread key");
     }
     /* the outlets, placed on the streets; a node -> outlets index */
-    if ((rc = qt_store_open(s->o.db_path, &st, err)) != QT_OK || (rc = qt_snapper_new(s->g, &s->sn, err)) != QT_OK)
+    if ((rc = qt_snapper_new(s->g, &s->sn, err)) != QT_OK)
         goto fail;
-    ld.s = s;
-    ld.cap = 0;
-    rc = qt_store_outlets_each(st, load_outlet, &ld, err);
-    qt_store_close(st);
-    st = NULL;
-    if (rc != QT_OK)
-        goto fail;
-    nn = qt_graph_node_count(s->g);
-    s->at_start = qt__calloc(nn + 2, sizeof *s->at_start);
-    s->at = qt__malloc((2 * s->npl + 1) * sizeof *s->at);
-    if (!s->at_start || !s->at) {
-        rc = qt_error_set(err, QT_ENOMEM, "server", "no memory");
-        goto fail;
-    }
-    for (i = 0; i < s->npl; i++) {
-        s->at_start[s->pl[i].u + 1]++;
-        if (s->pl[i].v != s->pl[i].u)
-            s->at_start[s->pl[i].v + 1]++;
-    }
-    for (i = 0; i < nn; i++)
-        s->at_start[i + 1] += s->at_start[i];
     {
-        uint32_t *fill = qt__malloc((nn + 1) * sizeof *fill);
-        if (!fill) {
-            rc = qt_error_set(err, QT_ENOMEM, "server", "no memory");
+        outlet_index ix;
+        if ((rc = build_index(s, &ix, err)) != QT_OK)
             goto fail;
-        }
-        memcpy(fill, s->at_start, nn * sizeof *fill);
-        for (i = 0; i < s->npl; i++) {
-            s->at[fill[s->pl[i].u]++] = (uint32_t)i;
-            if (s->pl[i].v != s->pl[i].u)
-                s->at[fill[s->pl[i].v]++] = (uint32_t)i;
-        }
-        qt__free(fill);
+        install_index(s, &ix);
     }
     memset(&sa, 0, sizeof sa);
     sa.sin_family = AF_INET;
@@ -1660,7 +1742,6 @@ qt_status qt_server_start(const qt_server_opts *opts, qt_server **out, qt_error 
     *out = s;
     return QT_OK;
 fail:
-    qt_store_close(st);
     qt_server_stop(s);
     return rc;
 }

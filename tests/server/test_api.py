@@ -287,6 +287,22 @@ def main():
     check(st == 409, f"after restart the coupon is still sold out ({st}) and the old token works")
     st, _ = srv.call("POST", "/api/v1/redemptions", {"code": code}, tokens["merchant"])
     check(st == 409, "after restart the code is still redeemed")
+
+    # an outlet added to the store while serving: found after SIGHUP
+    n0 = srv.call("GET", "/api/v1/health")[1]["outlets"]
+    w = sqlite3.connect(f"{work}/s.db")
+    w.execute("insert into outlets(ext_id, name, category, lon, lat, updated_at) values "
+              "('new-1', '新开便利店', 'B01', 118.7786, 32.0452, 0)")
+    w.commit()
+    w.close()
+    srv.proc.send_signal(signal.SIGHUP)
+    for _ in range(50):
+        if srv.call("GET", "/api/v1/health")[1]["outlets"] == n0 + 1:
+            break
+        time.sleep(0.1)
+    st, doc = srv.call("GET", "/api/v1/nearby?lon=118.7786&lat=32.0452&minutes=5&q=新开便利店")
+    check(srv.call("GET", "/api/v1/health")[1]["outlets"] == n0 + 1 and [o["name"] for o in doc["outlets"]] ==
+          ["新开便利店"], f"SIGHUP reloads the outlets: {n0} -> {n0 + 1}, nearby finds the new one")
     srv.stop()
     log = open(f"{work}/access.log").read().splitlines()
     check(len(log) > 300 and re.match(r"\d{4}-\d\d-\d\dT\S+ 127\.0\.0\.1 \d{3} [\d.]+ ms$", log[0]) is not None,
