@@ -739,6 +739,16 @@ static enum MHD_Result auth_register(struct MHD_Connection *c, request *rq, qt_s
     return res;
 }
 
+/* the client's IPv4 address as text, "-" when unknown */
+static const char *client_addr(struct MHD_Connection *c, char buf[64])
+{
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    snprintf(buf, 64, "-");
+    if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, buf, 64);
+    return buf;
+}
+
 static enum MHD_Result auth_login(qt_server *s, struct MHD_Connection *c, request *rq, qt_store *st)
 {
     enum MHD_Result res = MHD_NO;
@@ -755,8 +765,9 @@ static enum MHD_Result auth_login(qt_server *s, struct MHD_Connection *c, reques
         return res;
     }
     qt_error_clear(&e);
-    if (qt_store_login(st, name, pw, (int64_t)time(NULL), s->o.token_ttl_s, s->o.login_attempts, s->o.login_window_s,
-                       token, &uid, &e) != QT_OK) {
+    char addr[64];
+    if (qt_store_login(st, name, pw, client_addr(c, addr), (int64_t)time(NULL), s->o.token_ttl_s,
+                       s->o.login_attempts, s->o.login_window_s, token, &uid, &e) != QT_OK) {
         res = send_status(c, rq, &e);
     } else {
         qt_store_token_user(st, token, (int64_t)time(NULL), &uid, &role, &e);
@@ -1483,14 +1494,12 @@ static void completed(void *cls, struct MHD_Connection *c, void **req_cls, enum 
         return;
     if (s->o.access_log) {
         struct timespec t1;
-        const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-        char addr[64] = "-";
+        char addr[64];
         time_t now = time(NULL);
         struct tm tm;
         char ts[32];
         clock_gettime(CLOCK_MONOTONIC, &t1);
-        if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET)
-            inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, addr, sizeof addr);
+        client_addr(c, addr);
         gmtime_r(&now, &tm);
         strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
         pthread_mutex_lock(&s->lock);

@@ -473,12 +473,13 @@ static void token_hash(const char *token, unsigned char out[32])
     crypto_generichash(out, 32, (const unsigned char *)token, strlen(token), NULL, 0);
 }
 
-qt_status qt_store_login(qt_store *s, const char *name, const char *password, int64_t now, int64_t ttl_s,
-                         int max_attempts, int64_t window_s, char token[65], int64_t *user_id, qt_error *err)
+qt_status qt_store_login(qt_store *s, const char *name, const char *password, const char *addr, int64_t now,
+                         int64_t ttl_s, int max_attempts, int64_t window_s, char token[65], int64_t *user_id,
+                         qt_error *err)
 {
     sqlite3_stmt *st;
     qt_status rc;
-    int64_t uid = 0, failures;
+    int64_t uid = 0, failures, from_addr = 0;
     char hash[crypto_pwhash_STRBYTES] = "";
     unsigned char raw[32], th[32];
     int found = 0;
@@ -489,8 +490,18 @@ qt_status qt_store_login(qt_store *s, const char *name, const char *password, in
     sqlite3_bind_int64(st, 2, now - window_s);
     failures = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
     sqlite3_finalize(st);
+    if (addr && *addr) {
+        if ((rc = prepare(s, "SELECT count(*) FROM login_attempts WHERE addr = ?1 AND at > ?2", &st, err)) != QT_OK)
+            return rc;
+        sqlite3_bind_text(st, 1, addr, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, now - window_s);
+        from_addr = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+        sqlite3_finalize(st);
+    }
     if (failures >= max_attempts)
         return qt_error_set(err, QT_ELIMIT, "login", "too many failed logins for '%s'; wait and try again", name);
+    if (from_addr >= 4 * (int64_t)max_attempts)
+        return qt_error_set(err, QT_ELIMIT, "login", "too many failed logins from this address; wait and try again");
     if ((rc = prepare(s, "SELECT id, pw_hash FROM users WHERE name = ?1", &st, err)) != QT_OK)
         return rc;
     sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
@@ -501,9 +512,10 @@ qt_status qt_store_login(qt_store *s, const char *name, const char *password, in
     }
     sqlite3_finalize(st);
     if (!found || crypto_pwhash_str_verify(hash, password, strlen(password)) != 0) {
-        if (prepare(s, "INSERT INTO login_attempts(name, at) VALUES (?1, ?2)", &st, NULL) == QT_OK) {
+        if (prepare(s, "INSERT INTO login_attempts(name, at, addr) VALUES (?1, ?2, ?3)", &st, NULL) == QT_OK) {
             sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
             sqlite3_bind_int64(st, 2, now);
+            sqlite3_bind_text(st, 3, addr ? addr : "", -1, SQLITE_STATIC);
             sqlite3_step(st);
             sqlite3_finalize(st);
         }

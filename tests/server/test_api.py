@@ -278,6 +278,10 @@ def main():
     # ---- login rate limit -------------------------------------------------------------
     sts = [srv.call("POST", "/api/v1/auth/login", {"name": "operator", "password": "nope"})[0] for _ in range(7)]
     check(sts[:5] == [401] * 5 and sts[5:] == [429, 429], f"failed logins then rate limit: {sts}")
+    # and per address: 20 failures from 127.0.0.1 (whatever the names) lock it for the window
+    more = [srv.call("POST", "/api/v1/auth/login", {"name": f"guess{i}", "password": "nope"})[0] for i in range(20)]
+    st, _ = srv.call("POST", "/api/v1/auth/login", {"name": "admin", "password": "correct-horse-1"})
+    check(429 in more and st == 429, f"per-address limit: {more.count(401)} x 401 then 429; a right password too: {st}")
 
     # ---- restart ------------------------------------------------------------------------
     rc = srv.stop()

@@ -1,0 +1,179 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test_store.c -- the store on its own: migrations (and a newer schema
+ * refused), accounts and tokens with their expiry, the login limits per name
+ * and per address, coupons through their whole life with every status,
+ * including a redemption after the coupon expired (times are parameters).
+ */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "qt_test.h"
+
+static qt_store *fresh(const char *name, char **path)
+{
+    qt_store *s = NULL;
+    qt_error err;
+    *path = qt_test_tmpfile(name);
+    qt_error_clear(&err);
+    if (qt_store_open(*path, &s, &err) != QT_OK)
+        fail_msg("open: %s", err.msg);
+    return s;
+}
+
+static void test_migrations(void **state)
+{
+    char *path;
+    qt_store *s = fresh("migrations.db", &path);
+    sqlite3 *db;
+    qt_error err;
+    (void)state;
+    assert_int_equal(qt_store_version(s), 2);
+    qt_store_close(s);
+    /* reopening applies nothing twice */
+    qt_error_clear(&err);
+    assert_int_equal(qt_store_open(path, &s, &err), QT_OK);
+    assert_int_equal(qt_store_version(s), 2);
+    qt_store_close(s);
+    /* a store from a newer quarter is refused, untouched */
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 99", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    assert_int_equal(qt_store_open(path, &s, &err), QT_EUNSUPPORTED);
+    assert_non_null(strstr(err.msg, "schema version 99"));
+    free(path);
+}
+
+static void test_accounts(void **state)
+{
+    char *path, token[65];
+    qt_store *s = fresh("accounts.db", &path);
+    qt_error err;
+    int64_t id, uid;
+    qt_role role;
+    int i;
+    (void)state;
+    qt_error_clear(&err);
+    assert_int_equal(qt_store_user_add(s, "ming", QT_ROLE_RESIDENT, "long-password", &id, &err), QT_OK);
+    assert_int_equal(qt_store_user_add(s, "ming", QT_ROLE_RESIDENT, "long-password", &id, &err), QT_ECONFLICT);
+    qt_error_clear(&err);
+    assert_int_equal(qt_store_user_add(s, "short", QT_ROLE_RESIDENT, "short", &id, &err), QT_EINVAL);
+    qt_error_clear(&err);
+    /* the hash is argon2id, never the password */
+    {
+        sqlite3 *db;
+        sqlite3_stmt *st;
+        assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+        assert_int_equal(sqlite3_prepare_v2(db, "SELECT pw_hash FROM users WHERE name = 'ming'", -1, &st, NULL),
+                         SQLITE_OK);
+        assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+        assert_true(strncmp((const char *)sqlite3_column_text(st, 0), "$argon2id$", 10) == 0);
+        sqlite3_finalize(st);
+        sqlite3_close(db);
+    }
+    assert_int_equal(qt_store_login(s, "ming", "long-password", "10.0.0.1", 1000, 60, 5, 300, token, &uid, &err), QT_OK);
+    assert_int_equal(strlen(token), 64);
+    assert_int_equal(qt_store_token_user(s, token, 1059, &uid, &role, &err), QT_OK);
+    assert_int_equal(role, QT_ROLE_RESIDENT);
+    /* expired after ttl */
+    assert_int_equal(qt_store_token_user(s, token, 1060, &uid, &role, &err), QT_ENOTFOUND);
+    qt_error_clear(&err);
+    /* 5 failures for a name lock it for the window, whatever the address */
+    for (i = 0; i < 5; i++) {
+        char a[32];
+        snprintf(a, sizeof a, "10.0.1.%d", i);
+        assert_int_equal(qt_store_login(s, "ming", "wrong", a, 2000, 60, 5, 300, token, &uid, &err), QT_EAUTH);
+        qt_error_clear(&err);
+    }
+    assert_int_equal(qt_store_login(s, "ming", "long-password", "10.0.2.1", 2001, 60, 5, 300, token, &uid, &err),
+                     QT_ELIMIT);
+    qt_error_clear(&err);
+    assert_int_equal(qt_store_login(s, "ming", "long-password", "10.0.2.1", 2301, 60, 5, 300, token, &uid, &err),
+                     QT_OK);
+    /* 20 failures from one address lock the address, whatever the names */
+    for (i = 0; i < 20; i++) {
+        char n[32];
+        snprintf(n, sizeof n, "nobody%d", i);
+        assert_int_equal(qt_store_login(s, n, "wrong", "10.9.9.9", 3000, 60, 5, 300, token, &uid, &err), QT_EAUTH);
+        qt_error_clear(&err);
+    }
+    assert_int_equal(qt_store_login(s, "ming", "long-password", "10.9.9.9", 3001, 60, 5, 300, token, &uid, &err),
+                     QT_ELIMIT);
+    qt_error_clear(&err);
+    assert_int_equal(qt_store_login(s, "ming", "long-password", "10.9.9.8", 3001, 60, 5, 300, token, &uid, &err),
+                     QT_OK);
+    qt_store_close(s);
+    free(path);
+}
+
+static void test_coupon_life(void **state)
+{
+    char *path, code[33], code2[33];
+    qt_store *s = fresh("coupons.db", &path);
+    qt_error err;
+    int64_t m1, m2, r1, r2, o1, o2, cid;
+    qt_store_outlet o;
+    qt_coupon_spec cs;
+    (void)state;
+    qt_error_clear(&err);
+    assert_int_equal(qt_store_user_add(s, "m1", QT_ROLE_MERCHANT, "merchant-pass", &m1, &err), QT_OK);
+    assert_int_equal(qt_store_user_add(s, "m2", QT_ROLE_MERCHANT, "merchant-pass", &m2, &err), QT_OK);
+    assert_int_equal(qt_store_user_add(s, "r1", QT_ROLE_RESIDENT, "resident-pass", &r1, &err), QT_OK);
+    assert_int_equal(qt_store_user_add(s, "r2", QT_ROLE_RESIDENT, "resident-pass", &r2, &err), QT_OK);
+    memset(&o, 0, sizeof o);
+    o.ext_id = "a";
+    o.name = "甲店";
+    o.lon = 118.78;
+    o.lat = 32.04;
+    o.cash = o.barrier_free = -1;
+    assert_int_equal(qt_store_outlet_put(s, &o, &o1, &err), QT_OK);
+    o.ext_id = "b";
+    assert_int_equal(qt_store_outlet_put(s, &o, &o2, &err), QT_OK);
+    assert_int_equal(qt_store_merchant_link(s, m1, o1, &err), QT_OK);
+    assert_int_equal(qt_store_merchant_link(s, r1, o1, &err), QT_EINVAL); /* not a merchant */
+    qt_error_clear(&err);
+    memset(&cs, 0, sizeof cs);
+    cs.outlet_id = o2;
+    cs.title = "满30减5";
+    cs.quantity = 2;
+    cs.per_user_limit = 1;
+    cs.valid_from = 100;
+    cs.valid_to = 200;
+    assert_int_equal(qt_store_coupon_create(s, m1, &cs, 50, &cid, &err), QT_EFORBIDDEN); /* not m1's shop */
+    qt_error_clear(&err);
+    cs.outlet_id = o1;
+    assert_int_equal(qt_store_coupon_create(s, m1, &cs, 50, &cid, &err), QT_OK);
+    /* before, during, after validity; quantity and per-user limit */
+    assert_int_equal(qt_store_coupon_claim(s, cid, r1, 99, code, &err), QT_EGONE);
+    qt_error_clear(&err);
+    assert_int_equal(qt_store_coupon_claim(s, cid, r1, 150, code, &err), QT_OK);
+    assert_int_equal(qt_store_coupon_claim(s, cid, r1, 150, code2, &err), QT_ECONFLICT);
+    qt_error_clear(&err);
+    assert_int_equal(qt_store_coupon_claim(s, cid, r2, 150, code2, &err), QT_OK);
+    assert_string_not_equal(code, code2);
+    assert_int_equal(qt_store_coupon_claim(s, cid + 1, r2, 150, code2, &err), QT_ENOTFOUND);
+    qt_error_clear(&err);
+    /* redemption: another merchant, unknown code, once, and after expiry */
+    assert_int_equal(qt_store_redeem(s, m2, code, 160, &err), QT_EFORBIDDEN);
+    qt_error_clear(&err);
+    assert_int_equal(qt_store_redeem(s, m1, "nope", 160, &err), QT_ENOTFOUND);
+    qt_error_clear(&err);
+    assert_int_equal(qt_store_redeem(s, m1, code, 160, &err), QT_OK);
+    assert_int_equal(qt_store_redeem(s, m1, code, 161, &err), QT_ECONFLICT);
+    qt_error_clear(&err);
+    assert_int_equal(qt_store_redeem(s, m1, code2, 200, &err), QT_EGONE);
+    qt_store_close(s);
+    free(path);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_migrations),
+        cmocka_unit_test(test_accounts),
+        cmocka_unit_test(test_coupon_life),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
