@@ -12,8 +12,9 @@
  *   all_basic = Σ pop [every required basic within its ring] / P;
  *   a 业态 is present when coverage(c) >= present_share;
  *   a community is covered when its all_basic >= community_covered_share;
- *   outlets (of the profile's 业态) belong to the community of the nearest
- *   residence within 500 m (straight line); per 10k = outlets / P x 10^4;
+ *   outlets (of the profile's 业态) belong to the community whose boundary
+ *   holds them (when boundaries are given), else to the community of the
+ *   nearest residence within 500 m (straight line); per 10k = outlets / P x 10^4;
  *   chain share = chain outlets / outlets; floor area share = outlet floor
  *   area / residential floor area; m2 per 100 households = outlet floor
  *   area / households x 100 (both over the outlets and residences whose
@@ -47,6 +48,8 @@ typedef struct qt_analysis_input {
     const qt_circle_list *circles;       /* NULL: communities only */
     const qt_survey *survey;             /* NULL: no answers */
     const qt_outlet_list *what_if;       /* NULL, or outlets to add to the baseline */
+    const char *const *outlet_community; /* NULL, or per outlet the community whose boundary holds
+                                            it ("" none: the nearest residence decides) */
 } qt_analysis_input;
 
 typedef struct qt_analysis_opts {

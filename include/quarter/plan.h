@@ -81,6 +81,14 @@ QT_API void qt_residence_list_free(qt_residence_list *l);
 QT_API qt_status qt_communities_assign(const char *path, const char *layer, const char *name_field,
                                        int override, qt_residence_list *res, size_t *assigned, qt_error *err);
 
+/**
+ * The community whose polygon holds each of n points: OUT *names, n strings
+ * ("" where none), free with qt_communities_names_free.
+ */
+QT_API qt_status qt_communities_locate(const char *path, const char *layer, const char *name_field, size_t n,
+                                       const double *lon, const double *lat, char ***names, qt_error *err);
+QT_API void qt_communities_names_free(char **names, size_t n);
+
 /** Circles (生活圈) and the communities in them. */
 typedef struct qt_circle_list {
     size_t ncircles;

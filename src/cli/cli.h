@@ -87,6 +87,7 @@ typedef struct cli_project {
     qt_residence_list *residences;
     qt_circle_list *circles; /* NULL when the project has none */
     qt_survey *survey;       /* NULL when the project has none */
+    char **outlet_community; /* with [communities] boundaries: per outlet, the community holding it */
     double speed_kmh;
     const char *speed_label;
 } cli_project;

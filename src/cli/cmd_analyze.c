@@ -38,6 +38,7 @@ static const char help[] =
 
 void cli_project_free(cli_project *pj)
 {
+    qt_communities_names_free(pj->outlet_community, pj->outlets ? pj->outlets->n : 0);
     qt_graph_free(pj->graph);
     qt_outlet_list_free(pj->outlets);
     qt_residence_list_free(pj->residences);
@@ -92,8 +93,11 @@ int cli_project_load(const qt_cli *cli, const char *cmd, const char *path, const
                            &err) != QT_OK)
         goto fail;
     if (pj->project->communities.file &&
-        qt_communities_assign(pj->project->communities.file, pj->project->communities.layer,
-                              pj->project->community_field, 0, pj->residences, NULL, &err) != QT_OK)
+        (qt_communities_assign(pj->project->communities.file, pj->project->communities.layer,
+                               pj->project->community_field, 0, pj->residences, NULL, &err) != QT_OK ||
+         qt_communities_locate(pj->project->communities.file, pj->project->communities.layer,
+                               pj->project->community_field, pj->outlets->n, pj->outlets->lon, pj->outlets->lat,
+                               &pj->outlet_community, &err) != QT_OK))
         goto fail;
     if (pj->project->circles.file &&
         qt_circles_read(pj->project->circles.file, pj->project->circles.encoding, &pj->circles, &err) != QT_OK)
@@ -123,6 +127,7 @@ void cli_project_input(const cli_project *pj, qt_analysis_input *in, qt_analysis
     in->residences = pj->residences;
     in->circles = pj->circles;
     in->survey = pj->survey;
+    in->outlet_community = (const char *const *)pj->outlet_community;
     memset(ao, 0, sizeof *ao);
     ao->speed_kmh = pj->speed_kmh;
     ao->max_minutes = pj->project->max_minutes;

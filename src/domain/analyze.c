@@ -677,6 +677,9 @@ static qt_status indicators(qt_analysis *a, const qt_analysis *sh, const qt_anal
     }
     if (outlet_homes(sh, r, olon, olat, no, home) != QT_OK)
         goto nomem;
+    for (i = 0; i < no; i++) /* the input's outlets: as the analysis placed them (boundaries first) */
+        if (osrc[i] == in->outlets && sh->outlet_community)
+            home[i] = sh->outlet_community[oidx[i]];
     for (i = 0; i < no; i++) {
         const qt_outlet_list *l = osrc[i];
         size_t j = oidx[i];
@@ -814,6 +817,26 @@ qt_status qt_analyze(const qt_analysis_input *in, const qt_analysis_opts *o, qt_
             a->max_minutes = qt_profile_category(p, i)->ring_min;
     if ((st = build_areas(in, o, a, err)) != QT_OK)
         goto done;
+    /* each outlet's community: the one its boundary names, else the nearest residence's */
+    a->outlet_community = qt__malloc((ol->n + 1) * sizeof *a->outlet_community);
+    if (!a->outlet_community || outlet_homes(a, r, ol->lon, ol->lat, ol->n, a->outlet_community) != QT_OK)
+        goto nomem;
+    if (in->outlet_community) {
+        names idx = {0};
+        size_t nslot = 64;
+        idx.name = a->community; /* borrowed: only the slots are ours */
+        idx.n = a->ncommunities;
+        while (nslot < 2 * idx.n + 2)
+            nslot *= 2;
+        if (names_rehash(&idx, nslot) != 0)
+            goto nomem;
+        for (i = 0; i < ol->n; i++)
+            if (in->outlet_community[i] && in->outlet_community[i][0]) {
+                int k = names_find(&idx, in->outlet_community[i]);
+                a->outlet_community[i] = k >= 0 ? (uint32_t)k : UINT32_MAX;
+            }
+        names_free_slots(&idx);
+    }
 
     /* the outlets that count: classified, and open at --at */
     oidx = qt__malloc((ol->n + (wl ? wl->n : 0) + 1) * sizeof *oidx);
@@ -956,9 +979,6 @@ qt_status qt_analyze(const qt_analysis_input *in, const qt_analysis_opts *o, qt_
     }
     if ((st = indicators(a, a, in, os2, oi2, m, err)) != QT_OK)
         goto done;
-    a->outlet_community = qt__malloc((ol->n + 1) * sizeof *a->outlet_community);
-    if (!a->outlet_community || outlet_homes(a, r, ol->lon, ol->lat, ol->n, a->outlet_community) != QT_OK)
-        goto nomem;
     a->chain_known = ol->cols[QT_OCOL_BRAND] || ol->cols[QT_OCOL_CHAIN] || ol->from_osm;
     a->area_known = ol->cols[QT_OCOL_AREA] != NULL;
     a->staff_known = ol->cols[QT_OCOL_STAFF] != NULL;

@@ -31,8 +31,10 @@ static void free_polys(poly *p, size_t n)
     qt__free(p);
 }
 
-qt_status qt_communities_assign(const char *path, const char *layer, const char *name_field, int override,
-                                qt_residence_list *res, size_t *assigned, qt_error *err)
+/* the community (polygon name) holding each point: names[i] set (strdup) where a polygon holds point i
+   and names[i] is NULL or override; counts them in *nset */
+static qt_status locate(const char *path, const char *layer, const char *name_field, int override, size_t n,
+                        const double *lon, const double *lat, char **names, size_t *nset_out, qt_error *err)
 {
     static const char *const guess[] = {"name", "社区", "社区名称", "community", "NAME", "名称", NULL};
     GDALDatasetH ds;
@@ -45,8 +47,8 @@ qt_status qt_communities_assign(const char *path, const char *layer, const char 
     int fi = -1;
     double minx = INFINITY, miny = INFINITY, maxx = -INFINITY, maxy = -INFINITY, cw, ch;
     qt_status st = QT_OK;
-    if (assigned)
-        *assigned = 0;
+    if (nset_out)
+        *nset_out = 0;
     GDALAllRegister();
     CPLPushErrorHandler(CPLQuietErrorHandler);
     ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
@@ -149,16 +151,16 @@ qt_status qt_communities_assign(const char *path, const char *layer, const char 
         OGRGeometryH pt = OGR_G_CreateGeometry(wkbPoint);
         if (!pt)
             goto nomem;
-        for (i = 0; i < res->n; i++) {
-            long x = (long)((res->lon[i] - minx) / cw), y = (long)((res->lat[i] - miny) / ch);
+        for (i = 0; i < n; i++) {
+            long x = (long)((lon[i] - minx) / cw), y = (long)((lat[i] - miny) / ch);
             size_t j;
-            if ((res->community[i][0] && !override) || x < 0 || y < 0 || x >= GRID || y >= GRID)
+            if ((names[i] && names[i][0] && !override) || x < 0 || y < 0 || x >= GRID || y >= GRID)
                 continue;
-            OGR_G_SetPoint_2D(pt, 0, res->lon[i], res->lat[i]);
+            OGR_G_SetPoint_2D(pt, 0, lon[i], lat[i]);
             for (j = start[y * GRID + x]; j < start[y * GRID + x + 1]; j++) {
                 const poly *q = &p[idx[j]];
-                if (res->lon[i] < q->env.MinX || res->lon[i] > q->env.MaxX || res->lat[i] < q->env.MinY ||
-                    res->lat[i] > q->env.MaxY || !OGR_G_Contains(q->g, pt))
+                if (lon[i] < q->env.MinX || lon[i] > q->env.MaxX || lat[i] < q->env.MinY || lat[i] > q->env.MaxY ||
+                    !OGR_G_Contains(q->g, pt))
                     continue;
                 {
                     char *c = qt__strdup(q->name);
@@ -166,8 +168,8 @@ qt_status qt_communities_assign(const char *path, const char *layer, const char 
                         OGR_G_DestroyGeometry(pt);
                         goto nomem;
                     }
-                    qt__free(res->community[i]);
-                    res->community[i] = c;
+                    qt__free(names[i]);
+                    names[i] = c;
                     nset++;
                 }
                 break;
@@ -175,8 +177,8 @@ qt_status qt_communities_assign(const char *path, const char *layer, const char 
         }
         OGR_G_DestroyGeometry(pt);
     }
-    if (assigned)
-        *assigned = nset;
+    if (nset_out)
+        *nset_out = nset;
     goto done;
 nomem:
     st = qt_error_set(err, QT_ENOMEM, path, "no memory");
@@ -188,4 +190,41 @@ done:
         OCTDestroyCoordinateTransformation(ct);
     GDALClose(ds);
     return st;
+}
+
+qt_status qt_communities_assign(const char *path, const char *layer, const char *name_field, int override,
+                                qt_residence_list *res, size_t *assigned, qt_error *err)
+{
+    return locate(path, layer, name_field, override, res->n, res->lon, res->lat, res->community, assigned, err);
+}
+
+qt_status qt_communities_locate(const char *path, const char *layer, const char *name_field, size_t n,
+                                const double *lon, const double *lat, char ***names, qt_error *err)
+{
+    char **v = qt__calloc(n + 1, sizeof *v);
+    qt_status st;
+    size_t i;
+    *names = NULL;
+    if (!v)
+        return qt_error_set(err, QT_ENOMEM, path, "no memory");
+    st = locate(path, layer, name_field, 1, n, lon, lat, v, NULL, err);
+    if (st != QT_OK) {
+        qt_communities_names_free(v, n);
+        return st;
+    }
+    for (i = 0; i < n; i++)
+        if (!v[i] && !(v[i] = qt__strdup(""))) {
+            qt_communities_names_free(v, n);
+            return qt_error_set(err, QT_ENOMEM, path, "no memory");
+        }
+    *names = v;
+    return QT_OK;
+}
+
+void qt_communities_names_free(char **names, size_t n)
+{
+    size_t i;
+    for (i = 0; names && i < n; i++)
+        qt__free(names[i]);
+    qt__free(names);
 }

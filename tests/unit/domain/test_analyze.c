@@ -227,6 +227,35 @@ static void test_times_and_indicators(void **state)
     free_fixture(&f);
 }
 
+static void test_outlets_by_boundary(void **state)
+{
+    /* with community boundaries, an outlet belongs to the community that holds it, not the nearest home's */
+    fixture f;
+    qt_analysis_input in;
+    qt_analysis_opts ao;
+    qt_analysis *a = NULL;
+    qt_error err;
+    const char *const where[5] = {"C2", "C2", "", "C2", "C2"}; /* Q ("") falls back to its nearest home, r2 */
+    (void)state;
+    setup_fixture(&f);
+    memset(&in, 0, sizeof in);
+    memset(&ao, 0, sizeof ao);
+    in.graph = f.g;
+    in.profile = f.p;
+    in.outlets = f.o;
+    in.residences = f.r;
+    in.circles = f.c;
+    in.outlet_community = where;
+    ao.at_minute = -1;
+    qt_error_clear(&err);
+    assert_int_equal(qt_analyze(&in, &ao, &a, &err), QT_OK);
+    assert_int_equal(a->communities_stats[qt_circles_find_community(f.c, "C2")].outlets, 4);
+    assert_int_equal(a->communities_stats[qt_circles_find_community(f.c, "C1")].outlets, 1);
+    assert_int_equal(a->city.outlets, 5);
+    qt_analysis_free(a);
+    free_fixture(&f);
+}
+
 static void test_grading_and_survey_rule(void **state)
 {
     fixture f;
@@ -550,6 +579,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_times_and_indicators),
+        cmocka_unit_test(test_outlets_by_boundary),
         cmocka_unit_test(test_grading_and_survey_rule),
         cmocka_unit_test(test_time_of_day),
         cmocka_unit_test(test_what_if),
