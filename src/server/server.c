@@ -716,19 +716,27 @@ static int int_member(struct MHD_Connection *c, request *rq, json_t *j, const ch
     return 0;
 }
 
+/* the body {name, password}: the object (caller decrefs), or NULL with the error reply in *res */
+static json_t *credentials(struct MHD_Connection *c, request *rq, const char **name, const char **pw,
+                           enum MHD_Result *res)
+{
+    json_t *j = body_object(c, rq, res);
+    if (j && (!(*name = str_member(c, rq, j, "name", res)) || !(*pw = str_member(c, rq, j, "password", res)))) {
+        json_decref(j);
+        return NULL;
+    }
+    return j;
+}
+
 static enum MHD_Result auth_register(struct MHD_Connection *c, request *rq, qt_store *st)
 {
     enum MHD_Result res = MHD_NO;
-    json_t *j = body_object(c, rq, &res);
-    const char *name, *pw;
+    const char *name = NULL, *pw = NULL;
+    json_t *j = credentials(c, rq, &name, &pw, &res);
     int64_t id;
     qt_error e;
     if (!j)
         return res;
-    if (!(name = str_member(c, rq, j, "name", &res)) || !(pw = str_member(c, rq, j, "password", &res))) {
-        json_decref(j);
-        return res;
-    }
     qt_error_clear(&e);
     if (qt_store_user_add(st, name, QT_ROLE_RESIDENT, pw, &id, &e) != QT_OK)
         res = send_status(c, rq, &e);
@@ -752,20 +760,15 @@ static const char *client_addr(struct MHD_Connection *c, char buf[64])
 static enum MHD_Result auth_login(qt_server *s, struct MHD_Connection *c, request *rq, qt_store *st)
 {
     enum MHD_Result res = MHD_NO;
-    json_t *j = body_object(c, rq, &res);
-    const char *name, *pw;
-    char token[65];
+    const char *name = NULL, *pw = NULL;
+    json_t *j = credentials(c, rq, &name, &pw, &res);
+    char token[65], addr[64];
     int64_t uid;
     qt_role role;
     qt_error e;
     if (!j)
         return res;
-    if (!(name = str_member(c, rq, j, "name", &res)) || !(pw = str_member(c, rq, j, "password", &res))) {
-        json_decref(j);
-        return res;
-    }
     qt_error_clear(&e);
-    char addr[64];
     if (qt_store_login(st, name, pw, client_addr(c, addr), (int64_t)time(NULL), s->o.token_ttl_s,
                        s->o.login_attempts, s->o.login_window_s, token, &uid, &e) != QT_OK) {
         res = send_status(c, rq, &e);
