@@ -84,14 +84,14 @@ QT_API qt_status qt_store_user_add(qt_store *s, const char *name, qt_role role, 
                                    int64_t *id, qt_error *err);
 /**
  * Check a password and issue a bearer token valid for ttl_s seconds.
- * token: 65 bytes (64 hex digits).  addr: the client's address ("" when
- * unknown).  Statuses: QT_EAUTH (wrong name or password: one message for
+ * token: 65 bytes (64 hex digits); *user_id and *role (may be NULL) get
+ * who logged in.  addr: the client's address ("" when unknown).  Statuses: QT_EAUTH (wrong name or password: one message for
  * both), QT_ELIMIT (max_attempts failed logins for this name, or 4 x
  * max_attempts from this address, in the last window_s seconds).
  */
 QT_API qt_status qt_store_login(qt_store *s, const char *name, const char *password, const char *addr, int64_t now,
                                 int64_t ttl_s, int max_attempts, int64_t window_s, char token[65], int64_t *user_id,
-                                qt_error *err);
+                                qt_role *role, qt_error *err);
 /** The user behind a token: QT_ENOTFOUND when unknown or expired. */
 QT_API qt_status qt_store_token_user(qt_store *s, const char *token, int64_t now, int64_t *user_id, qt_role *role,
                                      qt_error *err);

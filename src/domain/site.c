@@ -211,7 +211,7 @@ static qt_status exact(const cover *cv, size_t ncand, const double *w, size_t nd
     glp_prob *lp;
     glp_iocp parm;
     size_t j, nnz = 0, e;
-    int *ia, *ja, ret, *col_of = qt__malloc((ncand + 1) * sizeof *col_of), ncols = 0, st;
+    int *ia, *ja, ret, *col_of = qt__malloc((ncand + 1) * sizeof *col_of), st;
     double *ar;
     struct timespec t0, t1;
     if (!col_of)
@@ -253,7 +253,6 @@ static qt_status exact(const cover *cv, size_t ncand, const double *w, size_t nd
         col_of[j] = 0;
         if (!cv->len[j])
             continue;
-        ncols++;
         col_of[j] = glp_add_cols(lp, 1);
         glp_set_col_kind(lp, col_of[j], GLP_BV);
         for (m = 0; m < cv->len[j]; m++) {
@@ -283,7 +282,6 @@ static qt_status exact(const cover *cv, size_t ncand, const double *w, size_t nd
     } else {
         r->exact_status = -1;
     }
-    (void)ncols;
     glp_delete_prob(lp);
     glp_term_hook(NULL, NULL);
     clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -304,9 +302,8 @@ static qt_status node_candidates(const qt_graph *g, const uint32_t *dnode, size_
     qt_search *s = NULL;
     qt_seed *seeds = qt__malloc((nd + 1) * sizeof *seeds);
     const uint32_t *reached;
-    size_t i, n, nr, cap = 0;
-    int64_t *seen = NULL;
-    size_t nseen = 0, scap = 0;
+    size_t i, n, nr, hn = 1;
+    int64_t *cell = NULL; /* open-addressing set of the cells taken, INT64_MIN empty */
     qt_status st;
     uint32_t norig = qt_graph_node_count(g);
     double lat0 = 0;
@@ -325,81 +322,47 @@ static qt_status node_candidates(const qt_graph *g, const uint32_t *dnode, size_
     }
     qt__free(seeds);
     nr = qt_search_reached(s, &reached);
+    while (hn < 2 * nr + 2)
+        hn <<= 1;
+    cell = qt__malloc(hn * sizeof *cell);
+    r->cand_lon = qt__malloc((nr + 1) * sizeof *r->cand_lon);
+    r->cand_lat = qt__malloc((nr + 1) * sizeof *r->cand_lat);
+    if (!cell || !r->cand_lon || !r->cand_lat) {
+        qt__free(cell);
+        qt_search_free(s);
+        return qt_error_set(err, QT_ENOMEM, "site", "no memory");
+    }
+    for (i = 0; i < hn; i++)
+        cell[i] = INT64_MIN;
     for (i = 0; i < nr; i++) {
         double lon, lat;
         qt_graph_node_coord(g, reached[i], &lon, &lat);
         lat0 += lat;
     }
     lat0 = nr ? lat0 / (double)nr : 0;
+    /* one candidate per spacing cell: the first node reached in it */
     for (i = 0; i < nr; i++) {
         double lon, lat;
         int64_t key;
+        size_t h;
         if (reached[i] >= norig || qt_graph_node_id(g, reached[i]) < 0)
             continue; /* split points are homes, not sites */
         qt_graph_node_coord(g, reached[i], &lon, &lat);
         key = (int64_t)floor(lat * M_PER_DEG / spacing) * 100000000LL +
               (int64_t)floor(lon * M_PER_DEG * cos(lat0 * DEG2RAD) / spacing);
-        if (qt__grow((void **)&seen, &scap, nseen + 1, sizeof *seen) != 0)
-            goto nomem;
-        seen[nseen++] = key;
-        {
-            size_t c2 = cap;
-            if (qt__grow((void **)&r->cand_lon, &c2, r->ncand + 1, sizeof *r->cand_lon) != 0)
-                goto nomem;
-            c2 = cap;
-            if (qt__grow((void **)&r->cand_lat, &c2, r->ncand + 1, sizeof *r->cand_lat) != 0)
-                goto nomem;
-            cap = c2;
-        }
+        h = (size_t)((uint64_t)key * 0x9E3779B97F4A7C15ULL >> 20) & (hn - 1);
+        while (cell[h] != INT64_MIN && cell[h] != key)
+            h = (h + 1) & (hn - 1);
+        if (cell[h] == key)
+            continue;
+        cell[h] = key;
         r->cand_lon[r->ncand] = lon;
         r->cand_lat[r->ncand] = lat;
         r->ncand++;
     }
-    /* thin: keep the first candidate of each cell (a hash of the cells seen) */
-    {
-        size_t m = 0;
-        unsigned char *keep = qt__calloc(r->ncand + 1, 1);
-        if (!keep)
-            goto nomem;
-        {
-            size_t hn = 1;
-            int64_t *hk;
-            while (hn < 2 * r->ncand + 2)
-                hn <<= 1;
-            hk = qt__malloc(hn * sizeof *hk);
-            if (!hk) {
-                qt__free(keep);
-                goto nomem;
-            }
-            for (i = 0; i < hn; i++)
-                hk[i] = INT64_MIN;
-            for (i = 0; i < r->ncand; i++) {
-                size_t h = (size_t)((uint64_t)seen[i] * 0x9E3779B97F4A7C15ULL >> 20) & (hn - 1);
-                while (hk[h] != INT64_MIN && hk[h] != seen[i])
-                    h = (h + 1) & (hn - 1);
-                if (hk[h] == INT64_MIN) {
-                    hk[h] = seen[i];
-                    keep[i] = 1;
-                }
-            }
-            qt__free(hk);
-        }
-        for (i = 0; i < r->ncand; i++)
-            if (keep[i]) {
-                r->cand_lon[m] = r->cand_lon[i];
-                r->cand_lat[m] = r->cand_lat[i];
-                m++;
-            }
-        r->ncand = m;
-        qt__free(keep);
-    }
-    qt__free(seen);
+    qt__free(cell);
     qt_search_free(s);
     return QT_OK;
-nomem:
-    qt__free(seen);
-    qt_search_free(s);
-    return qt_error_set(err, QT_ENOMEM, "site", "no memory");
 }
 
 /* ---- the whole ---------------------------------------------------------------------------- */

@@ -126,7 +126,7 @@ qt_status qt_outlets_read(const char *path, const qt_outlet_read_opts *o, const 
     static const char *const c_hours[] = {"opening_hours", "营业时间", "hours", NULL};
     static const char *const c_serv[] = {"services", "服务", "服务项目", "便民服务", NULL};
     qt__csv c;
-    qt__xform xf, none = {QT_CRS_WGS84, NULL}; /* none: a layer already transformed by its own CRS */
+    qt__xform xf;
     qt_outlet_list *l;
     int col[QT_OCOL_COUNT], tagcol, r, k;
     size_t cap = 0;
@@ -135,11 +135,6 @@ qt_status qt_outlets_read(const char *path, const qt_outlet_read_opts *o, const 
     st = qt__table_open(&c, path, o->encoding, o->layer, err);
     if (st != QT_OK)
         return st;
-    if ((st = qt__xform_init(&xf, o->crs, path, err)) != QT_OK) {
-        qt__csv_close(&c);
-        qt__xform_free(&xf);
-        return st;
-    }
     tagcol = qt__csv_col(&c, QT__OSM_TAGS);
     if ((st = qt__csv_pick(&c, o->id_col, c_id, 0, "id", &col[QT_OCOL_ID], err)) ||
         (st = qt__csv_pick(&c, o->name_col, c_name, 0, "name", &col[QT_OCOL_NAME], err)) ||
@@ -155,15 +150,17 @@ qt_status qt_outlets_read(const char *path, const qt_outlet_read_opts *o, const 
         (st = qt__csv_pick(&c, NULL, c_hours, 0, "opening hours", &col[QT_OCOL_HOURS], err)) ||
         (st = qt__csv_pick(&c, NULL, c_serv, 0, "services", &col[QT_OCOL_SERVICES], err))) {
         qt__csv_close(&c);
-        qt__xform_free(&xf);
         return st;
     }
     if (col[QT_OCOL_CATEGORY] < 0 && col[QT_OCOL_TYPE] < 0 && col[QT_OCOL_CODE] < 0 && col[QT_OCOL_NAME] < 0 &&
         tagcol < 0) {
         qt__csv_close(&c);
-        qt__xform_free(&xf);
         return qt_error_set(err, QT_EPARSE, path,
                             "nothing to classify by: no category, type, typecode or name column");
+    }
+    if ((st = qt__xform_table(&xf, &c, col[QT_OCOL_LON], o->crs, path, err)) != QT_OK) {
+        qt__csv_close(&c);
+        return st;
     }
     l = qt__calloc(1, sizeof *l);
     if (!l) {
@@ -213,8 +210,7 @@ qt_status qt_outlets_read(const char *path, const qt_outlet_read_opts *o, const 
             goto fail;
         x0 = lon;
         y0 = lat;
-        if (qt__xform_apply(strcmp(c.header[col[QT_OCOL_LON]], QT__GEOM_LON) == 0 && c.geom_wgs84 && xf.ct ? &none : &xf,
-                            &lon, &lat) != 0) {
+        if (qt__xform_apply(&xf, &lon, &lat) != 0) {
             st = qt__csv_failv(&c, col[QT_OCOL_LON], err, QT_EINVAL,
                                "(%g, %g) is not a valid %s coordinate", x0, y0, qt__xform_name(&xf, cname));
             goto fail;

@@ -93,7 +93,7 @@ qt_status qt_residences_read(const char *path, const qt_residence_read_opts *o, 
     static const char *const c_area[] = {"floor_area", "建筑面积", "住宅建筑面积", NULL};
     static const char *const c_foot[] = {QT__GEOM_AREA, "footprint_m2", "占地面积", NULL};
     qt__csv c;
-    qt__xform xf, none = {QT_CRS_WGS84, NULL}; /* none: a layer already transformed by its own CRS */
+    qt__xform xf;
     qt_residence_list *l;
     int ci, cx, cy, cp, ch, cc, cl, ca, cf, tagcol, r;
     size_t cap = 0;
@@ -102,11 +102,6 @@ qt_status qt_residences_read(const char *path, const qt_residence_read_opts *o, 
     st = qt__table_open(&c, path, o->encoding, o->layer, err);
     if (st != QT_OK)
         return st;
-    if ((st = qt__xform_init(&xf, o->crs, path, err)) != QT_OK) {
-        qt__csv_close(&c);
-        qt__xform_free(&xf);
-        return st;
-    }
     tagcol = qt__csv_col(&c, QT__OSM_TAGS);
     if ((st = qt__csv_pick(&c, o->id_col, c_id, 0, "id", &ci, err)) ||
         (st = qt__csv_pick(&c, o->lon_col, c_lon, 1, "longitude", &cx, err)) ||
@@ -118,7 +113,10 @@ qt_status qt_residences_read(const char *path, const qt_residence_read_opts *o, 
         (st = qt__csv_pick(&c, NULL, c_area, 0, "floor area", &ca, err)) ||
         (st = qt__csv_pick(&c, NULL, c_foot, 0, "footprint", &cf, err))) {
         qt__csv_close(&c);
-        qt__xform_free(&xf);
+        return st;
+    }
+    if ((st = qt__xform_table(&xf, &c, cx, o->crs, path, err)) != QT_OK) {
+        qt__csv_close(&c);
         return st;
     }
     l = qt__calloc(1, sizeof *l);
@@ -154,8 +152,7 @@ qt_status qt_residences_read(const char *path, const qt_residence_read_opts *o, 
             goto fail;
         x0 = lon;
         y0 = lat;
-        if (qt__xform_apply(strcmp(c.header[cx], QT__GEOM_LON) == 0 && c.geom_wgs84 && xf.ct ? &none : &xf,
-                            &lon, &lat) != 0) {
+        if (qt__xform_apply(&xf, &lon, &lat) != 0) {
             st = qt__csv_failv(&c, cx, err, QT_EINVAL, "(%g, %g) is not a valid %s coordinate", x0, y0,
                                qt__xform_name(&xf, cname));
             goto fail;

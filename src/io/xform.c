@@ -4,6 +4,7 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 #include <cpl_error.h>
 #include <ogr_srs_api.h>
 
@@ -33,6 +34,13 @@ qt_status qt__xform_init(qt__xform *x, qt_crs crs, const char *path, qt_error *e
     if (!x->ct)
         return qt_error_set(err, QT_EINVAL, path, "EPSG:%d is not a coordinate system PROJ knows", code);
     return QT_OK;
+}
+
+qt_status qt__xform_table(qt__xform *x, const qt__csv *c, int lon_col, qt_crs crs, const char *path, qt_error *err)
+{
+    if (qt_crs_epsg(crs) && c->geom_wgs84 && lon_col >= 0 && strcmp(c->header[lon_col], QT__GEOM_LON) == 0)
+        crs = QT_CRS_WGS84;
+    return qt__xform_init(x, crs, path, err);
 }
 
 int qt__xform_apply(const qt__xform *x, double *lon, double *lat)

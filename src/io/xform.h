@@ -7,6 +7,7 @@
 #ifndef QUARTER_IO_XFORM_H
 #define QUARTER_IO_XFORM_H
 
+#include "io/csv.h"
 #include "quarter/coords.h"
 #include "quarter/status.h"
 
@@ -17,6 +18,11 @@ typedef struct qt__xform {
 
 /* Statuses: QT_EINVAL (an EPSG code PROJ does not know), naming path. */
 qt_status qt__xform_init(qt__xform *x, qt_crs crs, const char *path, qt_error *err);
+/* The transform for the rows of table c whose longitude is column lon_col: as
+ * qt__xform_init, except that a layer's geometry already transformed from its
+ * own coordinate system gets no second EPSG transform (GCJ-02 and BD-09 still
+ * apply: they say what the numbers are). */
+qt_status qt__xform_table(qt__xform *x, const qt__csv *c, int lon_col, qt_crs crs, const char *path, qt_error *err);
 /* (x, y) in place to WGS-84 lon/lat; -1 when not a valid coordinate */
 int qt__xform_apply(const qt__xform *x, double *lon, double *lat);
 void qt__xform_free(qt__xform *x);

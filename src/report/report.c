@@ -179,6 +179,19 @@ static void write_area(qt__outfile *o, const qt_analysis *a, const qt_profile *p
     }
 }
 
+/* area i of an analysis: 0 the city, then the circles, then the communities */
+static const qt_area_stats *area_at(const qt_analysis *a, size_t i, const char **level, int *lv, const char **name)
+{
+    int k = i == 0 ? 2 : i <= a->ncircles ? 1 : 0;
+    if (level)
+        *level = k == 2 ? "city" : k == 1 ? "circle" : "community";
+    if (lv)
+        *lv = k;
+    if (name)
+        *name = k == 2 ? "全市" : k == 1 ? a->circle[i - 1] : a->community[i - 1 - a->ncircles];
+    return k == 2 ? &a->city : k == 1 ? &a->circles_stats[i - 1] : &a->communities_stats[i - 1 - a->ncircles];
+}
+
 static qt_status write_indicators(const qt_analysis *a, const qt_profile *p, const char *path, qt_error *err)
 {
     qt__outfile o;
@@ -197,11 +210,12 @@ static qt_status write_indicators(const qt_analysis *a, const qt_profile *p, con
         return st;
     }
     qt__outfile_puts(&o, "level,area,indicator,value,target,met,note\n");
-    write_area(&o, a, p, "city", 2, "全市", &a->city, rows, names);
-    for (i = 0; i < a->ncircles; i++)
-        write_area(&o, a, p, "circle", 1, a->circle[i], &a->circles_stats[i], rows, names);
-    for (i = 0; i < a->ncommunities; i++)
-        write_area(&o, a, p, "community", 0, a->community[i], &a->communities_stats[i], rows, names);
+    for (i = 0; i < 1 + a->ncircles + a->ncommunities; i++) {
+        const char *level, *name;
+        int lv;
+        const qt_area_stats *as = area_at(a, i, &level, &lv, &name);
+        write_area(&o, a, p, level, lv, name, as, rows, names);
+    }
     qt__free(rows);
     qt__free(names);
     return qt__outfile_commit(&o, err);
@@ -223,13 +237,9 @@ static qt_status write_whatif(const qt_analysis *a, const qt_profile *p, const c
         goto done;
     qt__outfile_puts(&o, "level,area,indicator,before,after,change,target,met_before,met_after\n");
     for (i = 0; i < 1 + a->ncircles + a->ncommunities; i++) {
-        const char *level = i == 0 ? "city" : i <= a->ncircles ? "circle" : "community";
-        int lv = i == 0 ? 2 : i <= a->ncircles ? 1 : 0;
-        const char *name = i == 0 ? "全市" : i <= a->ncircles ? a->circle[i - 1] : a->community[i - 1 - a->ncircles];
-        const qt_area_stats *sa = i == 0 ? &a->city : i <= a->ncircles ? &a->circles_stats[i - 1]
-                                                                        : &a->communities_stats[i - 1 - a->ncircles];
-        const qt_area_stats *sb = i == 0 ? &b->city : i <= a->ncircles ? &b->circles_stats[i - 1]
-                                                                        : &b->communities_stats[i - 1 - a->ncircles];
+        const char *level, *name;
+        int lv;
+        const qt_area_stats *sa = area_at(a, i, &level, &lv, &name), *sb = area_at(b, i, NULL, NULL, NULL);
         n1 = area_rows(b, p, sb, lv, r1, names);
         n2 = area_rows(a, p, sa, lv, r2, names);
         for (k = 0; k < n1 && k < n2; k++) {
@@ -305,10 +315,9 @@ static int by_unserved(const void *x, const void *y)
 }
 
 /* the 业态 an area lacks, most unserved residents first; returns how many */
-static size_t needs_of(const qt_analysis *a, const qt_profile *p, const qt_area_stats *s, need *out)
+static size_t needs_of(const qt_analysis *a, const qt_area_stats *s, need *out)
 {
     size_t c, n = 0;
-    (void)p;
     for (c = 0; c < a->ncat; c++)
         if (s->unserved[c] > 0) {
             out[n].cat = c;
@@ -336,7 +345,7 @@ static qt_status write_demand(const qt_analysis *a, const qt_profile *p, const c
     qt__outfile_puts(&o, "circle,rank,category,zh,class,ring_min,status,coverage,unserved_population\n");
     for (i = 0; i < (a->ncircles ? a->ncircles : 1); i++) {
         const qt_area_stats *s = a->ncircles ? &a->circles_stats[i] : &a->city;
-        n = needs_of(a, p, s, nd);
+        n = needs_of(a, s, nd);
         for (k = 0; k < n; k++) {
             const qt_category *c = qt_profile_category(p, nd[k].cat);
             qt__outfile_csv(&o, a->ncircles ? a->circle[i] : "全市");
@@ -535,15 +544,10 @@ static qt_status write_summary(const qt_analysis *a, const qt_analysis_input *in
     const qt_targets *t = qt_profile_targets(p);
     const qt_area_stats *s = &a->city;
     qt__outfile o;
-    size_t i, k, n;
-    need *nd = qt__malloc((a->ncat + 1) * sizeof *nd);
+    size_t i, k;
     qt_status st;
-    if (!nd)
-        return qt_error_set(err, QT_ENOMEM, path, "no memory");
-    if ((st = qt__outfile_open(&o, path, err)) != QT_OK) {
-        qt__free(nd);
+    if ((st = qt__outfile_open(&o, path, err)) != QT_OK)
         return st;
-    }
     qt__outfile_printf(&o, "# 一刻钟便民生活圈 analysis: %s\n\n", m->project ? m->project : "");
     qt__outfile_printf(&o, "Profile %s; walking %.1f km/h (%s)%s%s.\n\n", qt_profile_name(p), a->speed_mps * 3.6,
                        m->speed ? m->speed : "default", m->at ? "; outlets open at " : "", m->at ? m->at : "");
@@ -572,7 +576,6 @@ static qt_status write_summary(const qt_analysis *a, const qt_analysis_input *in
     if (a->chain_known && s->outlets)
         qt__outfile_printf(&o, "- Chain share: %.1f%% (target %.0f%%)\n", 100.0 * s->chain_outlets / s->outlets,
                            100 * t->chain_share);
-    n = needs_of(a, p, s, nd);
     qt__outfile_puts(&o, "\n| 业态 | ring | coverage | residents beyond |\n|---|---|---|---|\n");
     for (k = 0; k < a->ncat; k++) {
         const qt_category *c = qt_profile_category(p, k);
@@ -590,7 +593,6 @@ static qt_status write_summary(const qt_analysis *a, const qt_analysis_input *in
                                cs->reasons ? cs->reasons : "");
         }
     }
-    (void)n;
     qt__outfile_puts(&o, "\n## Files\n\n- indicators.csv: every indicator of the city, each circle and community, "
                          "with its target and whether it is met\n- grades.csv: each circle's grade and why\n"
                          "- demand.csv: 需求清单, the 业态 each circle lacks, most unserved residents first\n"
@@ -598,7 +600,6 @@ static qt_status write_summary(const qt_analysis *a, const qt_analysis_input *in
                          "- blindspots.geojson: 盲区, where the unserved residents live, per circle and 业态\n");
     if (a->before)
         qt__outfile_puts(&o, "- what-if.csv: indicators before and after the hypothetical outlets\n");
-    qt__free(nd);
     return qt__outfile_commit(&o, err);
 }
 

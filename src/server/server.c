@@ -110,26 +110,27 @@ static enum MHD_Result send_json(struct MHD_Connection *c, request *rq, int stat
     return send_text(c, rq, status, text, strlen(text), "application/json; charset=utf-8");
 }
 
-static enum MHD_Result send_error(struct MHD_Connection *c, request *rq, int status, const char *code,
-                                  const char *field, const char *fmt, ...) QT_PRINTF(6, 7);
+/* the one error shape {code, status, message, field}; the HTTP status follows from the code */
+static enum MHD_Result send_error(struct MHD_Connection *c, request *rq, qt_status code, const char *field,
+                                  const char *fmt, ...) QT_PRINTF(5, 6);
 
-static enum MHD_Result send_error(struct MHD_Connection *c, request *rq, int status, const char *code,
-                                  const char *field, const char *fmt, ...)
+static enum MHD_Result send_error(struct MHD_Connection *c, request *rq, qt_status code, const char *field,
+                                  const char *fmt, ...)
 {
     char msg[300];
+    int status = qt_status_http(code);
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     return send_json(c, rq, status,
-                     json_pack("{s:s, s:i, s:s, s:s?}", "code", code, "status", status, "message", msg, "field", field));
+                     json_pack("{s:s, s:i, s:s, s:s?}", "code", qt_status_name(code), "status", status, "message", msg,
+                               "field", field));
 }
 
 static enum MHD_Result send_status(struct MHD_Connection *c, request *rq, const qt_error *e)
 {
-    int http = qt_status_http(e->code);
-    const char *field = e->where[0] ? e->where : NULL;
-    return send_error(c, rq, http, qt_status_name(e->code), field, "%s", e->msg);
+    return send_error(c, rq, e->code, e->where[0] ? e->where : NULL, "%s", e->msg);
 }
 
 /* ---- a JSON text builder for the hot path (nearby): no objects, fast numbers ------------- */
@@ -199,7 +200,7 @@ static enum MHD_Result send_jbuf(struct MHD_Connection *c, request *rq, int stat
 {
     if (b->oom || !b->p) {
         free(b->p);
-        return send_error(c, rq, 503, "QT_ENOMEM", NULL, "no memory");
+        return send_error(c, rq, QT_ENOMEM, NULL, "no memory");
     }
     return send_text(c, rq, status, b->p, b->n, "application/json; charset=utf-8");
 }
@@ -302,13 +303,12 @@ static int num_arg(struct MHD_Connection *c, const char *k, double lo, double hi
 }
 
 /* the caller, from "Authorization: Bearer TOKEN": 1 known, 0 anonymous, -1 bad token */
-static int who(qt_server *s, struct MHD_Connection *c, qt_store *st, int64_t *uid, qt_role *role)
+static int who(struct MHD_Connection *c, qt_store *st, int64_t *uid, qt_role *role)
 {
     const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
     qt_error e;
     *uid = 0;
     *role = QT_ROLE_NONE;
-    (void)s;
     if (!h)
         return 0;
     if (strncmp(h, "Bearer ", 7) != 0)
@@ -504,13 +504,13 @@ static enum MHD_Result nearby(qt_server *s, struct MHD_Connection *c, request *r
     x.cat = arg(c, "category");
     x.service = arg(c, "service");
     if ((r = num_arg(c, "lon", -180, 180, &lon)) <= 0)
-        return send_error(c, rq, r ? 422 : 400, r ? "QT_EINVAL" : "QT_EPARSE", "lon", "lon is required, -180..180");
+        return send_error(c, rq, r ? QT_EINVAL : QT_EPARSE, "lon", "lon is required, -180..180");
     if ((r = num_arg(c, "lat", -90, 90, &lat)) <= 0)
-        return send_error(c, rq, r ? 422 : 400, r ? "QT_EINVAL" : "QT_EPARSE", "lat", "lat is required, -90..90");
+        return send_error(c, rq, r ? QT_EINVAL : QT_EPARSE, "lat", "lat is required, -90..90");
     if (num_arg(c, "minutes", 1, MAX_MINUTES, &minutes) < 0)
-        return send_error(c, rq, 422, "QT_EINVAL", "minutes", "minutes is 1 to %d", MAX_MINUTES);
+        return send_error(c, rq, QT_EINVAL, "minutes", "minutes is 1 to %d", MAX_MINUTES);
     if (num_arg(c, "limit", 1, 200, &limit_d) < 0 || limit_d != floor(limit_d))
-        return send_error(c, rq, 422, "QT_EINVAL", "limit", "limit is a whole number from 1 to 200");
+        return send_error(c, rq, QT_EINVAL, "limit", "limit is a whole number from 1 to 200");
     qt_error_clear(&e);
     if (qt_snapper_snap(s->sn, lon, lat, QT_SNAP_EDGE, QT_SNAP_DEFAULT_MAX_M, &sp, &e) != QT_OK)
         return send_json(c, rq, 200, json_pack("{s:[], s:s}", "outlets", "note", "no street within 500 m"));
@@ -533,7 +533,7 @@ static enum MHD_Result nearby(qt_server *s, struct MHD_Connection *c, request *r
     if (!w) {
         pthread_rwlock_unlock(&s->plock);
         qt_store_free_str((char *)ids);
-        return send_error(c, rq, 503, "QT_ENOMEM", NULL, "no memory");
+        return send_error(c, rq, QT_ENOMEM, NULL, "no memory");
     }
     if (++w->round == 0) {
         memset(w->stamp, 0, s->npl * sizeof *w->stamp);
@@ -560,14 +560,14 @@ static enum MHD_Result nearby(qt_server *s, struct MHD_Connection *c, request *r
         pthread_rwlock_unlock(&s->plock);
         give_ws(s, w);
         qt_store_free_str((char *)ids);
-        return x.oom ? send_error(c, rq, 503, "QT_ENOMEM", NULL, "no memory") : send_status(c, rq, &e);
+        return x.oom ? send_error(c, rq, QT_ENOMEM, NULL, "no memory") : send_status(c, rq, &e);
     }
     hits = qt__malloc((x.nh + 1) * sizeof *hits);
     if (!hits) {
         pthread_rwlock_unlock(&s->plock);
         give_ws(s, w);
         qt_store_free_str((char *)ids);
-        return send_error(c, rq, 503, "QT_ENOMEM", NULL, "no memory");
+        return send_error(c, rq, QT_ENOMEM, NULL, "no memory");
     }
     for (i = 0; i < x.nh; i++) {
         uint32_t j = w->hits[i];
@@ -678,13 +678,13 @@ static json_t *body_object(struct MHD_Connection *c, request *rq, enum MHD_Resul
     json_error_t je;
     json_t *j;
     if (!rq->len) {
-        *res = send_error(c, rq, 400, "QT_EPARSE", NULL, "a JSON body is required");
+        *res = send_error(c, rq, QT_EPARSE, NULL, "a JSON body is required");
         return NULL;
     }
     j = json_loadb(rq->body, rq->len, 0, &je);
     if (!j || !json_is_object(j)) {
         json_decref(j);
-        *res = send_error(c, rq, 400, "QT_EPARSE", NULL, "the body is not a JSON object: %s",
+        *res = send_error(c, rq, QT_EPARSE, NULL, "the body is not a JSON object: %s",
                           j ? "another JSON value" : je.text);
         return NULL;
     }
@@ -696,7 +696,7 @@ static const char *str_member(struct MHD_Connection *c, request *rq, json_t *j, 
 {
     json_t *v = json_object_get(j, k);
     if (!json_is_string(v)) {
-        *res = send_error(c, rq, v ? 422 : 400, v ? "QT_EINVAL" : "QT_EPARSE", k, "%s must be %s", k,
+        *res = send_error(c, rq, v ? QT_EINVAL : QT_EPARSE, k, "%s must be %s", k,
                           v ? "a string" : "given");
         return NULL;
     }
@@ -708,7 +708,7 @@ static int int_member(struct MHD_Connection *c, request *rq, json_t *j, const ch
 {
     json_t *v = json_object_get(j, k);
     if (!json_is_integer(v)) {
-        *res = send_error(c, rq, v ? 422 : 400, v ? "QT_EINVAL" : "QT_EPARSE", k, "%s must be %s", k,
+        *res = send_error(c, rq, v ? QT_EINVAL : QT_EPARSE, k, "%s must be %s", k,
                           v ? "a whole number" : "given");
         return -1;
     }
@@ -770,10 +770,9 @@ static enum MHD_Result auth_login(qt_server *s, struct MHD_Connection *c, reques
         return res;
     qt_error_clear(&e);
     if (qt_store_login(st, name, pw, client_addr(c, addr), (int64_t)time(NULL), s->o.token_ttl_s,
-                       s->o.login_attempts, s->o.login_window_s, token, &uid, &e) != QT_OK) {
+                       s->o.login_attempts, s->o.login_window_s, token, &uid, &role, &e) != QT_OK) {
         res = send_status(c, rq, &e);
     } else {
-        qt_store_token_user(st, token, (int64_t)time(NULL), &uid, &role, &e);
         res = send_json(c, rq, 200, json_pack("{s:s, s:s, s:I, s:I}", "token", token, "role", qt_role_name(role),
                                               "user_id", (json_int_t)uid, "expires_in", (json_int_t)s->o.token_ttl_s));
     }
@@ -923,14 +922,14 @@ static enum MHD_Result route_get(qt_server *s, struct MHD_Connection *c, request
     json_t *coords, *j;
     size_t i;
     if (a <= 0 || b <= 0)
-        return send_error(c, rq, a == 0 || b == 0 ? 400 : 422, a == 0 || b == 0 ? "QT_EPARSE" : "QT_EINVAL",
+        return send_error(c, rq, a == 0 || b == 0 ? QT_EPARSE : QT_EINVAL,
                           a <= 0 ? "from" : "to", "from and to are LON,LAT");
     qt_error_clear(&e);
     if (qt_snapper_snap(s->sn, fl, fa, QT_SNAP_EDGE, QT_SNAP_DEFAULT_MAX_M, &sf, &e) != QT_OK ||
         qt_snapper_snap(s->sn, tl, ta, QT_SNAP_EDGE, QT_SNAP_DEFAULT_MAX_M, &stt, &e) != QT_OK)
-        return send_error(c, rq, 404, "QT_ENOTFOUND", "from", "no street within 500 m of a point");
+        return send_error(c, rq, QT_ENOTFOUND, "from", "no street within 500 m of a point");
     if (!(w = take_ws(s)))
-        return send_error(c, rq, 503, "QT_ENOMEM", NULL, "no memory");
+        return send_error(c, rq, QT_ENOMEM, NULL, "no memory");
     if (qt_route_compute(s->g, w->search, fl, fa, &sf, tl, ta, &stt, QT_SNAP_EDGE, s->speed_mps, &r, &e) != QT_OK) {
         give_ws(s, w);
         return send_status(c, rq, &e);
@@ -957,7 +956,7 @@ static enum MHD_Result isochrone_get(qt_server *s, struct MHD_Connection *c, req
     workspace *w;
     qt_error e;
     if (num_arg(c, "lon", -180, 180, &lon) <= 0 || num_arg(c, "lat", -90, 90, &lat) <= 0)
-        return send_error(c, rq, 400, "QT_EPARSE", "lon", "lon and lat are required");
+        return send_error(c, rq, QT_EPARSE, "lon", "lon and lat are required");
     if (!m)
         m = "5,10,15";
     while (*m && n < 8) {
@@ -965,16 +964,16 @@ static enum MHD_Result isochrone_get(qt_server *s, struct MHD_Connection *c, req
         minutes[n] = strtod(m, &end);
         if (end == m || !(minutes[n] > 0 && minutes[n] <= MAX_MINUTES) || (n && minutes[n] <= minutes[n - 1]) ||
             (*end && *end != ','))
-            return send_error(c, rq, 422, "QT_EINVAL", "minutes", "minutes is an ascending list like 5,10,15 (up to %d)",
+            return send_error(c, rq, QT_EINVAL, "minutes", "minutes is an ascending list like 5,10,15 (up to %d)",
                               MAX_MINUTES);
         n++;
         m = *end ? end + 1 : end;
     }
     qt_error_clear(&e);
     if (qt_snapper_snap(s->sn, lon, lat, QT_SNAP_EDGE, QT_SNAP_DEFAULT_MAX_M, &sp, &e) != QT_OK)
-        return send_error(c, rq, 404, "QT_ENOTFOUND", "lon", "no street within 500 m");
+        return send_error(c, rq, QT_ENOTFOUND, "lon", "no street within 500 m");
     if (!(w = take_ws(s)))
-        return send_error(c, rq, 503, "QT_ENOMEM", NULL, "no memory");
+        return send_error(c, rq, QT_ENOMEM, NULL, "no memory");
     qt_isochrone_opts_default(&io);
     io.speed_mps = s->speed_mps;
     if (qt_isochrone_geojson(s->g, w->search, &sp, QT_SNAP_EDGE, minutes, n, &io, &gj, &e) != QT_OK) {
@@ -1007,9 +1006,9 @@ static enum MHD_Result user_create(struct MHD_Connection *c, request *rq, qt_sto
     circle = json_object_get(j, "circle_id");
     qt_error_clear(&e);
     if (role == QT_ROLE_NONE)
-        res = send_error(c, rq, 422, "QT_EINVAL", "role", "role is admin, operator, merchant or resident");
+        res = send_error(c, rq, QT_EINVAL, "role", "role is admin, operator, merchant or resident");
     else if (circle && !json_is_integer(circle))
-        res = send_error(c, rq, 422, "QT_EINVAL", "circle_id", "circle_id must be a whole number");
+        res = send_error(c, rq, QT_EINVAL, "circle_id", "circle_id must be a whole number");
     else if (qt_store_user_add(st, name, role, pw, &id, &e) != QT_OK ||
              (circle && qt_store_user_set_circle(st, id, json_integer_value(circle), &e) != QT_OK))
         res = send_status(c, rq, &e);
@@ -1051,7 +1050,7 @@ static int opt_str(struct MHD_Connection *c, request *rq, json_t *j, const char 
     if (!v)
         return 0;
     if (!json_is_string(v)) {
-        *res = send_error(c, rq, 422, "QT_EINVAL", k, "%s must be a string", k);
+        *res = send_error(c, rq, QT_EINVAL, k, "%s must be a string", k);
         return -1;
     }
     *out = json_string_value(v);
@@ -1064,7 +1063,7 @@ static int opt_flag(struct MHD_Connection *c, request *rq, json_t *j, const char
     if (!v)
         return 0;
     if (!json_is_boolean(v) && !json_is_null(v)) {
-        *res = send_error(c, rq, 422, "QT_EINVAL", k, "%s must be true, false or null", k);
+        *res = send_error(c, rq, QT_EINVAL, k, "%s must be true, false or null", k);
         return -1;
     }
     *out = json_is_null(v) ? -1 : json_is_true(v);
@@ -1167,7 +1166,7 @@ static enum MHD_Result job_create(struct MHD_Connection *c, request *rq, qt_stor
     }
     if (!json_is_number(lon) || !json_is_number(lat) || (outlet && !json_is_integer(outlet))) {
         json_decref(j);
-        return send_error(c, rq, lon && lat ? 422 : 400, lon && lat ? "QT_EINVAL" : "QT_EPARSE", "lon",
+        return send_error(c, rq, lon && lat ? QT_EINVAL : QT_EPARSE, "lon",
                           "lon and lat are numbers; outlet_id, when given, a whole number");
     }
     job.lon = json_number_value(lon);
@@ -1182,11 +1181,17 @@ static enum MHD_Result job_create(struct MHD_Connection *c, request *rq, qt_stor
     return res;
 }
 
+typedef struct job_hit {
+    double d;
+    json_t *job;
+} job_hit;
+
 typedef struct job_hits {
     qt_server *s;
     const qt_search *search;
     double budget;
-    json_t *arr;
+    job_hit *v;
+    size_t n, cap;
 } job_hits;
 
 static qt_status job_near(void *ud, const qt_store_job *jb, qt_error *err)
@@ -1196,7 +1201,7 @@ static qt_status job_near(void *ud, const qt_store_job *jb, qt_error *err)
     qt_error e;
     uint32_t u, v;
     double cost, du, dv, d;
-    (void)err;
+    json_t *o;
     qt_error_clear(&e);
     if (qt_snapper_snap(h->s->sn, jb->lon, jb->lat, QT_SNAP_EDGE, QT_SNAP_DEFAULT_MAX_M, &sp, &e) != QT_OK)
         return QT_OK;
@@ -1206,18 +1211,23 @@ static qt_status job_near(void *ud, const qt_store_job *jb, qt_error *err)
     d = du < dv ? du : dv;
     if (!(d <= h->budget))
         return QT_OK;
-    json_array_append_new(h->arr, json_pack("{s:I, s:s, s:s, s:s, s:f, s:f, s:f, s:f}", "id", (json_int_t)jb->id,
-                                            "title", jb->title, "description", jb->description ? jb->description : "",
-                                            "pay", jb->pay ? jb->pay : "", "lon", jb->lon, "lat", jb->lat,
-                                            "distance_m", round(d * 10) / 10, "time_s", round(d / h->s->speed_mps)));
+    o = json_pack("{s:I, s:s, s:s, s:s, s:f, s:f, s:f, s:f}", "id", (json_int_t)jb->id, "title", jb->title,
+                  "description", jb->description ? jb->description : "", "pay", jb->pay ? jb->pay : "", "lon",
+                  jb->lon, "lat", jb->lat, "distance_m", round(d * 10) / 10, "time_s", round(d / h->s->speed_mps));
+    if (!o || qt__grow((void **)&h->v, &h->cap, h->n + 1, sizeof *h->v) != 0) {
+        json_decref(o);
+        return qt_error_set(err, QT_ENOMEM, "jobs", "no memory");
+    }
+    h->v[h->n].d = d;
+    h->v[h->n].job = o;
+    h->n++;
     return QT_OK;
 }
 
 static int by_time(const void *a, const void *b)
 {
-    double x = json_real_value(json_object_get(*(json_t *const *)a, "time_s"));
-    double y = json_real_value(json_object_get(*(json_t *const *)b, "time_s"));
-    return x < y ? -1 : x > y;
+    const job_hit *x = a, *y = b;
+    return x->d < y->d ? -1 : x->d > y->d;
 }
 
 static enum MHD_Result jobs_get(qt_server *s, struct MHD_Connection *c, request *rq, qt_store *st)
@@ -1225,49 +1235,44 @@ static enum MHD_Result jobs_get(qt_server *s, struct MHD_Connection *c, request 
     double lon, lat, minutes = 15;
     qt_snap sp;
     qt_seed seeds[2];
-    size_t ns, i, n;
+    size_t ns, i;
     workspace *w;
     job_hits h;
     qt_error e;
-    json_t **v, *sorted;
+    qt_status rc;
+    json_t *arr;
     if (num_arg(c, "lon", -180, 180, &lon) <= 0 || num_arg(c, "lat", -90, 90, &lat) <= 0)
-        return send_error(c, rq, 400, "QT_EPARSE", "lon", "lon and lat are required");
+        return send_error(c, rq, QT_EPARSE, "lon", "lon and lat are required");
     if (num_arg(c, "minutes", 1, MAX_MINUTES, &minutes) < 0)
-        return send_error(c, rq, 422, "QT_EINVAL", "minutes", "minutes is 1 to %d", MAX_MINUTES);
+        return send_error(c, rq, QT_EINVAL, "minutes", "minutes is 1 to %d", MAX_MINUTES);
     qt_error_clear(&e);
     if (qt_snapper_snap(s->sn, lon, lat, QT_SNAP_EDGE, QT_SNAP_DEFAULT_MAX_M, &sp, &e) != QT_OK)
         return send_json(c, rq, 200, json_pack("{s:[], s:s}", "jobs", "note", "no street within 500 m"));
     if (!(w = take_ws(s)))
-        return send_error(c, rq, 503, "QT_ENOMEM", NULL, "no memory");
+        return send_error(c, rq, QT_ENOMEM, NULL, "no memory");
     ns = qt_snap_seeds(s->g, &sp, QT_SNAP_EDGE, seeds);
+    memset(&h, 0, sizeof h);
     h.s = s;
     h.search = w->search;
     h.budget = minutes * 60 * s->speed_mps;
-    h.arr = json_array();
-    if (!h.arr || qt_search_run(w->search, seeds, ns, h.budget, 0, &e) != QT_OK ||
-        qt_store_jobs_each(st, job_near, &h, &e) != QT_OK) {
-        give_ws(s, w);
-        json_decref(h.arr);
-        return e.code ? send_status(c, rq, &e) : send_error(c, rq, 503, "QT_ENOMEM", NULL, "no memory");
-    }
+    rc = qt_search_run(w->search, seeds, ns, h.budget, 0, &e);
+    if (rc == QT_OK)
+        rc = qt_store_jobs_each(st, job_near, &h, &e);
     give_ws(s, w);
-    n = json_array_size(h.arr);
-    v = qt__malloc((n + 1) * sizeof *v);
-    sorted = json_array();
-    if (!v || !sorted) {
-        qt__free(v);
-        json_decref(sorted);
-        json_decref(h.arr);
-        return send_error(c, rq, 503, "QT_ENOMEM", NULL, "no memory");
+    arr = rc == QT_OK ? json_array() : NULL;
+    if (arr) {
+        qsort(h.v, h.n, sizeof *h.v, by_time);
+        for (i = 0; i < h.n; i++)
+            json_array_append(arr, h.v[i].job);
     }
-    for (i = 0; i < n; i++)
-        v[i] = json_array_get(h.arr, i);
-    qsort(v, n, sizeof *v, by_time);
-    for (i = 0; i < n; i++)
-        json_array_append(sorted, v[i]);
-    qt__free(v);
-    json_decref(h.arr);
-    return send_json(c, rq, 200, json_pack("{s:o}", "jobs", sorted));
+    for (i = 0; i < h.n; i++)
+        json_decref(h.v[i].job);
+    qt__free(h.v);
+    if (rc != QT_OK)
+        return send_status(c, rq, &e);
+    if (!arr)
+        return send_error(c, rq, QT_ENOMEM, NULL, "no memory");
+    return send_json(c, rq, 200, json_pack("{s:o}", "jobs", arr));
 }
 
 static enum MHD_Result job_apply(struct MHD_Connection *c, request *rq, qt_store *st, int64_t uid, int64_t id)
@@ -1303,7 +1308,7 @@ static enum MHD_Result survey_add(struct MHD_Connection *c, request *rq, qt_stor
     sat = json_object_get(j, "satisfied");
     if (!json_is_boolean(sat)) {
         json_decref(j);
-        return send_error(c, rq, sat ? 422 : 400, sat ? "QT_EINVAL" : "QT_EPARSE", "satisfied",
+        return send_error(c, rq, sat ? QT_EINVAL : QT_EPARSE, "satisfied",
                           "satisfied must be true or false");
     }
     if (opt_str(c, rq, j, "comment", &comment, &res) < 0 || opt_str(c, rq, j, "period", &period, &res) < 0) {
@@ -1376,9 +1381,9 @@ static enum MHD_Result route(qt_server *s, struct MHD_Connection *c, request *rq
     st = thread_store(s, &e);
     if (!st)
         return send_status(c, rq, &e);
-    known = who(s, c, st, &uid, &role);
+    known = who(c, st, &uid, &role);
     if (known < 0)
-        return send_error(c, rq, 401, "QT_EAUTH", "Authorization", "unknown or expired token");
+        return send_error(c, rq, QT_EAUTH, "Authorization", "unknown or expired token");
     if (get && strcmp(url, "/api/v1/nearby") == 0)
         return nearby(s, c, rq, st);
     if (get && path_id(url, "/api/v1/outlets/", "", &id))
@@ -1423,9 +1428,9 @@ static enum MHD_Result route(qt_server *s, struct MHD_Connection *c, request *rq
             need = R(QT_ROLE_RESIDENT), what = 10;
         if (what) {
             if (!known)
-                return send_error(c, rq, 401, "QT_EAUTH", "Authorization", "log in first (Authorization: Bearer TOKEN)");
+                return send_error(c, rq, QT_EAUTH, "Authorization", "log in first (Authorization: Bearer TOKEN)");
             if (!(need & R(role)))
-                return send_error(c, rq, 403, "QT_EFORBIDDEN", NULL, "a %s may not do this", qt_role_name(role));
+                return send_error(c, rq, QT_EFORBIDDEN, NULL, "a %s may not do this", qt_role_name(role));
 #undef R
             switch (what) {
             case 1:
@@ -1451,7 +1456,7 @@ static enum MHD_Result route(qt_server *s, struct MHD_Connection *c, request *rq
             }
         }
     }
-    return send_error(c, rq, 404, "QT_ENOTFOUND", NULL, "no %s %s", method, url);
+    return send_error(c, rq, QT_ENOTFOUND, NULL, "no %s %s", method, url);
 }
 
 static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *url, const char *method,
@@ -1484,7 +1489,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
         return MHD_YES;
     }
     if (rq->too_big)
-        return send_error(c, rq, 413, "QT_ETOOBIG", NULL, "the body is over %zu bytes", s->o.max_body);
+        return send_error(c, rq, QT_ETOOBIG, NULL, "the body is over %zu bytes", s->o.max_body);
     return route(s, c, rq, url, method);
 }
 

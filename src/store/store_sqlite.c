@@ -73,6 +73,14 @@ static qt_status prepare(qt_store *s, const char *sql, sqlite3_stmt **st, qt_err
     return QT_OK;
 }
 
+/* run a prepared statement that returns no rows; finalizes it */
+static qt_status step_done(qt_store *s, sqlite3_stmt *st, const char *what, qt_error *err)
+{
+    qt_status rc = sqlite3_step(st) == SQLITE_DONE ? QT_OK : db_fail(s, err, what);
+    sqlite3_finalize(st);
+    return rc;
+}
+
 static int64_t one_int(qt_store *s, const char *sql, int64_t dflt)
 {
     sqlite3_stmt *st;
@@ -399,12 +407,8 @@ qt_status qt_store_circle_put(qt_store *s, const char *circle, const char *const
         goto fail;
     sqlite3_bind_int64(st, 1, cid);
     bind_opt_double(st, 2, investment);
-    if (sqlite3_step(st) != SQLITE_DONE) {
-        rc = db_fail(s, err, "circle");
-        sqlite3_finalize(st);
+    if ((rc = step_done(s, st, "circle", err)) != QT_OK)
         goto fail;
-    }
-    sqlite3_finalize(st);
     for (i = 0; i < n; i++) {
         if ((rc = name_id(s, "communities", communities[i], &mid, err)) != QT_OK)
             goto fail;
@@ -412,12 +416,8 @@ qt_status qt_store_circle_put(qt_store *s, const char *circle, const char *const
             goto fail;
         sqlite3_bind_int64(st, 1, cid);
         sqlite3_bind_int64(st, 2, mid);
-        if (sqlite3_step(st) != SQLITE_DONE) {
-            rc = db_fail(s, err, "circle");
-            sqlite3_finalize(st);
+        if ((rc = step_done(s, st, "circle", err)) != QT_OK)
             goto fail;
-        }
-        sqlite3_finalize(st);
     }
     if ((rc = exec(s, "COMMIT", err)) != QT_OK)
         goto fail;
@@ -475,11 +475,12 @@ static void token_hash(const char *token, unsigned char out[32])
 
 qt_status qt_store_login(qt_store *s, const char *name, const char *password, const char *addr, int64_t now,
                          int64_t ttl_s, int max_attempts, int64_t window_s, char token[65], int64_t *user_id,
-                         qt_error *err)
+                         qt_role *role, qt_error *err)
 {
     sqlite3_stmt *st;
     qt_status rc;
     int64_t uid = 0, failures, from_addr = 0;
+    qt_role urole = QT_ROLE_NONE;
     char hash[crypto_pwhash_STRBYTES] = "";
     unsigned char raw[32], th[32];
     int found = 0;
@@ -502,12 +503,13 @@ qt_status qt_store_login(qt_store *s, const char *name, const char *password, co
         return qt_error_set(err, QT_ELIMIT, "login", "too many failed logins for '%s'; wait and try again", name);
     if (from_addr >= 4 * (int64_t)max_attempts)
         return qt_error_set(err, QT_ELIMIT, "login", "too many failed logins from this address; wait and try again");
-    if ((rc = prepare(s, "SELECT id, pw_hash FROM users WHERE name = ?1", &st, err)) != QT_OK)
+    if ((rc = prepare(s, "SELECT id, pw_hash, role FROM users WHERE name = ?1", &st, err)) != QT_OK)
         return rc;
     sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
     if (sqlite3_step(st) == SQLITE_ROW) {
         uid = sqlite3_column_int64(st, 0);
         snprintf(hash, sizeof hash, "%s", (const char *)sqlite3_column_text(st, 1));
+        urole = qt_role_parse((const char *)sqlite3_column_text(st, 2));
         found = 1;
     }
     sqlite3_finalize(st);
@@ -529,14 +531,12 @@ qt_status qt_store_login(qt_store *s, const char *name, const char *password, co
     sqlite3_bind_blob(st, 1, th, sizeof th, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, uid);
     sqlite3_bind_int64(st, 3, now + ttl_s);
-    if (sqlite3_step(st) != SQLITE_DONE) {
-        rc = db_fail(s, err, "token");
-        sqlite3_finalize(st);
+    if ((rc = step_done(s, st, "token", err)) != QT_OK)
         return rc;
-    }
-    sqlite3_finalize(st);
     if (user_id)
         *user_id = uid;
+    if (role)
+        *role = urole;
     return QT_OK;
 }
 
@@ -588,9 +588,7 @@ qt_status qt_store_merchant_link(qt_store *s, int64_t user_id, int64_t outlet_id
         return rc;
     sqlite3_bind_int64(st, 1, user_id);
     sqlite3_bind_int64(st, 2, outlet_id);
-    rc = sqlite3_step(st) == SQLITE_DONE ? QT_OK : db_fail(s, err, "link");
-    sqlite3_finalize(st);
-    return rc;
+    return step_done(s, st, "link", err);
 }
 
 /* ---- coupons ------------------------------------------------------------------------ */
@@ -706,21 +704,13 @@ qt_status qt_store_coupon_claim(qt_store *s, int64_t coupon_id, int64_t user_id,
     sqlite3_bind_int64(st, 2, coupon_id);
     sqlite3_bind_int64(st, 3, user_id);
     sqlite3_bind_int64(st, 4, now);
-    if (sqlite3_step(st) != SQLITE_DONE) {
-        rc = db_fail(s, err, "claim");
-        sqlite3_finalize(st);
+    if ((rc = step_done(s, st, "claim", err)) != QT_OK)
         goto fail;
-    }
-    sqlite3_finalize(st);
     if ((rc = prepare(s, "UPDATE coupons SET claimed = claimed + 1 WHERE id = ?1", &st, err)) != QT_OK)
         goto fail;
     sqlite3_bind_int64(st, 1, coupon_id);
-    if (sqlite3_step(st) != SQLITE_DONE) {
-        rc = db_fail(s, err, "claim");
-        sqlite3_finalize(st);
+    if ((rc = step_done(s, st, "claim", err)) != QT_OK)
         goto fail;
-    }
-    sqlite3_finalize(st);
     if ((rc = exec(s, "COMMIT", err)) != QT_OK)
         goto fail;
     return QT_OK;
@@ -784,13 +774,6 @@ fail:
 
 /* ---- operators, outlet edits, credit ---------------------------------------------- */
 
-/* run a prepared statement that returns no rows; finalizes it */
-static qt_status step_done(qt_store *s, sqlite3_stmt *st, const char *what, qt_error *err)
-{
-    qt_status rc = sqlite3_step(st) == SQLITE_DONE ? QT_OK : db_fail(s, err, what);
-    sqlite3_finalize(st);
-    return rc;
-}
 
 qt_status qt_store_user_set_circle(qt_store *s, int64_t user_id, int64_t circle_id, qt_error *err)
 {

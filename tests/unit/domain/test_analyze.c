@@ -131,19 +131,27 @@ static void free_fixture(fixture *f)
     qt_graph_free(f->g);
 }
 
+/* the fixture as an analysis input, every outlet counted whatever the hour */
+static void input_of(const fixture *f, qt_analysis_input *in, qt_analysis_opts *ao)
+{
+    memset(in, 0, sizeof *in);
+    memset(ao, 0, sizeof *ao);
+    in->graph = f->g;
+    in->profile = f->p;
+    in->outlets = f->o;
+    in->residences = f->r;
+    in->circles = f->c;
+    ao->at_weekday = -1;
+    ao->at_minute = -1;
+}
+
 static qt_analysis *run(fixture *f, const qt_survey *sv, const qt_outlet_list *what_if, int weekday, int minute)
 {
     qt_analysis_input in;
     qt_analysis_opts ao;
     qt_analysis *a = NULL;
     qt_error err;
-    memset(&in, 0, sizeof in);
-    memset(&ao, 0, sizeof ao);
-    in.graph = f->g;
-    in.profile = f->p;
-    in.outlets = f->o;
-    in.residences = f->r;
-    in.circles = f->c;
+    input_of(f, &in, &ao);
     in.survey = sv;
     in.what_if = what_if;
     ao.at_weekday = weekday;
@@ -238,15 +246,8 @@ static void test_outlets_by_boundary(void **state)
     const char *const where[5] = {"C2", "C2", "", "C2", "C2"}; /* Q ("") falls back to its nearest home, r2 */
     (void)state;
     setup_fixture(&f);
-    memset(&in, 0, sizeof in);
-    memset(&ao, 0, sizeof ao);
-    in.graph = f.g;
-    in.profile = f.p;
-    in.outlets = f.o;
-    in.residences = f.r;
-    in.circles = f.c;
+    input_of(&f, &in, &ao);
     in.outlet_community = where;
-    ao.at_minute = -1;
     qt_error_clear(&err);
     assert_int_equal(qt_analyze(&in, &ao, &a, &err), QT_OK);
     assert_int_equal(a->communities_stats[qt_circles_find_community(f.c, "C2")].outlets, 4);
@@ -382,14 +383,8 @@ static void test_circle_names_unknown_community(void **state)
     qt_error_clear(&err);
     assert_int_equal(qt_circles_read(path, QT_ENC_AUTO, &bad, &err), QT_OK);
     free(path);
-    memset(&in, 0, sizeof in);
-    memset(&ao, 0, sizeof ao);
-    in.graph = f.g;
-    in.profile = f.p;
-    in.outlets = f.o;
-    in.residences = f.r;
+    input_of(&f, &in, &ao);
     in.circles = bad;
-    ao.at_minute = -1;
     assert_int_equal(qt_analyze(&in, &ao, &a, &err), QT_EINVAL);
     assert_null(a);
     assert_non_null(strstr(err.msg, "community 'C9', which no residence belongs to"));

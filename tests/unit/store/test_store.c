@@ -73,7 +73,9 @@ static void test_accounts(void **state)
         sqlite3_finalize(st);
         sqlite3_close(db);
     }
-    assert_int_equal(qt_store_login(s, "ming", "long-password", "10.0.0.1", 1000, 60, 5, 300, token, &uid, &err), QT_OK);
+    assert_int_equal(qt_store_login(s, "ming", "long-password", "10.0.0.1", 1000, 60, 5, 300, token, &uid, &role, &err),
+                     QT_OK);
+    assert_int_equal(role, QT_ROLE_RESIDENT);
     assert_int_equal(strlen(token), 64);
     assert_int_equal(qt_store_token_user(s, token, 1059, &uid, &role, &err), QT_OK);
     assert_int_equal(role, QT_ROLE_RESIDENT);
@@ -84,25 +86,25 @@ static void test_accounts(void **state)
     for (i = 0; i < 5; i++) {
         char a[32];
         snprintf(a, sizeof a, "10.0.1.%d", i);
-        assert_int_equal(qt_store_login(s, "ming", "wrong", a, 2000, 60, 5, 300, token, &uid, &err), QT_EAUTH);
+        assert_int_equal(qt_store_login(s, "ming", "wrong", a, 2000, 60, 5, 300, token, &uid, NULL, &err), QT_EAUTH);
         qt_error_clear(&err);
     }
-    assert_int_equal(qt_store_login(s, "ming", "long-password", "10.0.2.1", 2001, 60, 5, 300, token, &uid, &err),
+    assert_int_equal(qt_store_login(s, "ming", "long-password", "10.0.2.1", 2001, 60, 5, 300, token, &uid, NULL, &err),
                      QT_ELIMIT);
     qt_error_clear(&err);
-    assert_int_equal(qt_store_login(s, "ming", "long-password", "10.0.2.1", 2301, 60, 5, 300, token, &uid, &err),
+    assert_int_equal(qt_store_login(s, "ming", "long-password", "10.0.2.1", 2301, 60, 5, 300, token, &uid, NULL, &err),
                      QT_OK);
     /* 20 failures from one address lock the address, whatever the names */
     for (i = 0; i < 20; i++) {
         char n[32];
         snprintf(n, sizeof n, "nobody%d", i);
-        assert_int_equal(qt_store_login(s, n, "wrong", "10.9.9.9", 3000, 60, 5, 300, token, &uid, &err), QT_EAUTH);
+        assert_int_equal(qt_store_login(s, n, "wrong", "10.9.9.9", 3000, 60, 5, 300, token, &uid, NULL, &err), QT_EAUTH);
         qt_error_clear(&err);
     }
-    assert_int_equal(qt_store_login(s, "ming", "long-password", "10.9.9.9", 3001, 60, 5, 300, token, &uid, &err),
+    assert_int_equal(qt_store_login(s, "ming", "long-password", "10.9.9.9", 3001, 60, 5, 300, token, &uid, NULL, &err),
                      QT_ELIMIT);
     qt_error_clear(&err);
-    assert_int_equal(qt_store_login(s, "ming", "long-password", "10.9.9.8", 3001, 60, 5, 300, token, &uid, &err),
+    assert_int_equal(qt_store_login(s, "ming", "long-password", "10.9.9.8", 3001, 60, 5, 300, token, &uid, NULL, &err),
                      QT_OK);
     qt_store_close(s);
     free(path);
