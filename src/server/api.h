@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * server/api.h -- the endpoint handlers, one family per file (the rows of the
+ * table in router.c name them; see server/router.h for the pattern).
+ * Every handler: enum MHD_Result qt__api_<name>(qt__req *r).
+ */
+#ifndef QUARTER_SERVER_API_H
+#define QUARTER_SERVER_API_H
+
+#include <microhttpd.h>
+
+#include "server/request.h"
+
+/* api_admin.c: the service's state, accounts made by the admin */
+enum MHD_Result qt__api_health(qt__req *r);
+enum MHD_Result qt__api_user_create(qt__req *r);
+enum MHD_Result qt__api_user_link(qt__req *r);
+
+/* api_accounts.c: residents register, everybody logs in */
+enum MHD_Result qt__api_register(qt__req *r);
+enum MHD_Result qt__api_login(qt__req *r);
+
+/* api_nearby.c: the k nearest outlets by walking */
+enum MHD_Result qt__api_nearby(qt__req *r);
+
+/* api_outlets.c: one outlet, edits */
+enum MHD_Result qt__api_outlet_get(qt__req *r);
+enum MHD_Result qt__api_outlet_patch(qt__req *r);
+
+/* api_coupons.c */
+enum MHD_Result qt__api_coupon_create(qt__req *r);
+enum MHD_Result qt__api_coupon_claim(qt__req *r);
+enum MHD_Result qt__api_redeem(qt__req *r);
+
+/* api_circles.c */
+enum MHD_Result qt__api_circle_get(qt__req *r);
+
+/* api_navigation.c: route, isochrone */
+enum MHD_Result qt__api_route(qt__req *r);
+enum MHD_Result qt__api_isochrone(qt__req *r);
+
+/* api_jobs.c */
+enum MHD_Result qt__api_jobs_get(qt__req *r);
+enum MHD_Result qt__api_job_create(qt__req *r);
+enum MHD_Result qt__api_job_apply(qt__req *r);
+
+/* api_surveys.c: satisfaction surveys and complaints */
+enum MHD_Result qt__api_survey_add(qt__req *r);
+enum MHD_Result qt__api_complaint_add(qt__req *r);
+
+#endif

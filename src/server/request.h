@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * server/request.h -- the request context every handler receives, and the
+ * readers of its parts: query arguments, the JSON body, the caller.
+ *
+ * A qt__req lives on the stack of the libmicrohttpd callback for one call of
+ * a handler; everything it points to is BORROWED for that call.  Readers that
+ * find bad input send the error reply themselves and tell the handler so
+ * (the enum MHD_Result they store in *res is what the handler returns).
+ */
+#ifndef QUARTER_SERVER_REQUEST_H
+#define QUARTER_SERVER_REQUEST_H
+
+#include <jansson.h>
+#include <microhttpd.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "quarter/store.h"
+#include "server/internal.h"
+
+/* what libmicrohttpd keeps for one request between its calls (server.c) */
+typedef struct qt__conn {
+    char *body; /* NUL-terminated; NULL when there is none */
+    size_t len;
+    int too_big;
+    int status; /* the reply's HTTP status, for the access log */
+    struct timespec t0;
+} qt__conn;
+
+typedef struct qt__req {
+    qt_server *s;              /* BORROWED: the server */
+    struct MHD_Connection *c;  /* BORROWED: the connection */
+    qt__conn *conn;            /* BORROWED: body and reply status */
+    const char *method, *url;  /* BORROWED: url is the path, without the query */
+    qt_store *st;              /* BORROWED: this thread's store (NULL for endpoints without one) */
+    int known;                 /* 1: the caller gave a valid token */
+    int64_t uid;               /* the caller (0: anonymous) */
+    qt_role role;              /* QT_ROLE_NONE: anonymous */
+    int64_t id;                /* the {id} of the path pattern, 0: none */
+} qt__req;
+
+/* ---- query arguments ---- */
+
+/* BORROWED, valid during the request; NULL when absent */
+const char *qt__req_arg(const qt__req *r, const char *k);
+/* a number in lo..hi: 1 set, 0 absent, -1 bad */
+int qt__req_num(const qt__req *r, const char *k, double lo, double hi, double *out);
+/* "LON,LAT": 1 set, 0 absent, -1 bad */
+int qt__req_lonlat(const qt__req *r, const char *k, double *lon, double *lat);
+
+/* ---- the JSON body (a reply is sent into *res on failure) ---- */
+
+/* the body as an object; OUT: caller json_decref()s; NULL: error reply sent */
+json_t *qt__req_body(qt__req *r, enum MHD_Result *res);
+/* a required string member; BORROWED from j; NULL: error reply sent */
+const char *qt__req_str(qt__req *r, json_t *j, const char *k, enum MHD_Result *res);
+/* a required whole number: 0 ok, -1 error reply sent */
+int qt__req_int(qt__req *r, json_t *j, const char *k, json_int_t *out, enum MHD_Result *res);
+/* an optional string (BORROWED from j): 1 set, 0 absent, -1 wrong type (reply sent) */
+int qt__req_opt_str(qt__req *r, json_t *j, const char *k, const char **out, enum MHD_Result *res);
+/* an optional true/false/null (1/0/-1): 1 set, 0 absent, -1 wrong type (reply sent) */
+int qt__req_opt_flag(qt__req *r, json_t *j, const char *k, int *out, enum MHD_Result *res);
+
+/* ---- the caller ---- */
+
+/* this thread's store connection, opened on first use; BORROWED until the thread ends */
+qt_store *qt__req_store(qt_server *s, qt_error *err);
+/* from "Authorization: Bearer TOKEN" into r->uid, r->role: 1 known, 0 anonymous, -1 bad token */
+int qt__req_who(qt__req *r);
+/* the client's IPv4 address as text, "-" when unknown; returns buf */
+const char *qt__client_addr(struct MHD_Connection *c, char buf[64]);
+/* this quarter of the year, "2026-Q4": the default survey period */
+void qt__period_now(char buf[16]);
+
+#endif

@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * router.c -- the endpoint table and the dispatch (server/router.h).
+ */
+#include "server/router.h"
+
+#include <string.h>
+
+#include "server/api.h"
+#include "server/reply.h"
+
+static const qt__endpoint table[] = {
+    {"GET", "/api/v1/health", QT__NOSTORE, qt__api_health},
+    {"GET", "/api/v1/nearby", QT__ANYONE, qt__api_nearby},
+    {"GET", "/api/v1/outlets/{id}", QT__ANYONE, qt__api_outlet_get},
+    {"PATCH", "/api/v1/outlets/{id}", QT__OPERATOR | QT__ADMIN, qt__api_outlet_patch},
+    {"POST", "/api/v1/auth/register", QT__ANYONE, qt__api_register},
+    {"POST", "/api/v1/auth/login", QT__ANYONE, qt__api_login},
+    {"POST", "/api/v1/users", QT__ADMIN, qt__api_user_create},
+    {"POST", "/api/v1/users/{id}/outlets", QT__ADMIN, qt__api_user_link},
+    {"POST", "/api/v1/coupons", QT__MERCHANT, qt__api_coupon_create},
+    {"POST", "/api/v1/coupons/{id}/claim", QT__RESIDENT, qt__api_coupon_claim},
+    {"POST", "/api/v1/redemptions", QT__MERCHANT, qt__api_redeem},
+    {"GET", "/api/v1/circles/{id}", QT__ANYONE, qt__api_circle_get},
+    {"POST", "/api/v1/circles/{id}/survey", QT__RESIDENT, qt__api_survey_add},
+    {"POST", "/api/v1/complaints", QT__RESIDENT, qt__api_complaint_add},
+    {"GET", "/api/v1/route", QT__ANYONE, qt__api_route},
+    {"GET", "/api/v1/isochrone", QT__ANYONE, qt__api_isochrone},
+    {"GET", "/api/v1/jobs", QT__ANYONE, qt__api_jobs_get},
+    {"POST", "/api/v1/jobs", QT__MERCHANT | QT__OPERATOR, qt__api_job_create},
+    {"POST", "/api/v1/jobs/{id}/applications", QT__RESIDENT, qt__api_job_apply},
+};
+
+const qt__endpoint *qt__router_table(size_t *n)
+{
+    *n = sizeof table / sizeof table[0];
+    return table;
+}
+
+/* url against pattern; {id}: one or more digits, a positive number that fits */
+static int match(const char *pat, const char *url, int64_t *id)
+{
+    while (*pat) {
+        if (strncmp(pat, "{id}", 4) == 0) {
+            int64_t v = 0;
+            if (*url < '0' || *url > '9')
+                return 0;
+            for (; *url >= '0' && *url <= '9'; url++) {
+                int d = *url - '0';
+                if (v > (INT64_MAX - d) / 10)
+                    return 0;
+                v = v * 10 + d;
+            }
+            if (v <= 0)
+                return 0;
+            *id = v;
+            pat += 4;
+            continue;
+        }
+        if (*pat != *url)
+            return 0;
+        pat++;
+        url++;
+    }
+    return *url == '\0';
+}
+
+const qt__endpoint *qt__router_match(const char *method, const char *url, int64_t *id)
+{
+    size_t i;
+    for (i = 0; i < sizeof table / sizeof table[0]; i++) {
+        *id = 0;
+        if (strcmp(table[i].method, method) == 0 && match(table[i].pattern, url, id))
+            return &table[i];
+    }
+    *id = 0;
+    return NULL;
+}
+
+enum MHD_Result qt__router_dispatch(qt__req *r)
+{
+    const qt__endpoint *ep = qt__router_match(r->method, r->url, &r->id);
+    qt_error e;
+    if (ep && (ep->roles & QT__NOSTORE))
+        return ep->handler(r);
+    qt_error_clear(&e);
+    r->st = qt__req_store(r->s, &e);
+    if (!r->st)
+        return qt__reply_status(r, &e);
+    r->known = qt__req_who(r);
+    if (r->known < 0)
+        return qt__reply_error(r, QT_EAUTH, "Authorization", "unknown or expired token");
+    if (!ep)
+        return qt__reply_error(r, QT_ENOTFOUND, NULL, "no %s %s", r->method, r->url);
+    if (!(ep->roles & (1u << (r->known ? r->role : QT_ROLE_NONE)))) {
+        if (!r->known)
+            return qt__reply_error(r, QT_EAUTH, "Authorization", "log in first (Authorization: Bearer TOKEN)");
+        return qt__reply_error(r, QT_EFORBIDDEN, NULL, "a %s may not do this", qt_role_name(r->role));
+    }
+    return ep->handler(r);
+}
