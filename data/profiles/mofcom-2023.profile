@@ -3,6 +3,10 @@
 # guide, the 176 号意见 and the seed plans).  A city may edit or replace this file;
 # the format is documented in docs/profile.md.
 #
+# alias: other labels a bureau writes in a 业态 column for the category (the
+# seeds' lists, Tianshui's 调查表, the words district offices use); compared
+# without spaces, with （） as (); a label names one category only.
+#
 # match rules: all conditions of a rule must hold; the matching rule with the
 # greatest weight wins (osm 10, amap = digits of the code prefix, type 3, name 3,
 # negated 0), ties to the rule written first.  OSM tags follow the OpenStreetMap
@@ -60,6 +64,7 @@ default_levels = 6
 [category B01]
 zh = 便利店
 en = convenience store
+alias = 社区便利店|连锁便利店|24小时便利店|便民商店|小商店|杂货店|杂货铺|副食店|小卖部
 class = basic
 match = osm:shop=convenience
 match = amap:060200
@@ -69,6 +74,7 @@ match = amap:06 name:便利店|7-ELEVEn|全家|罗森|美宜佳|好德|可的|�
 [category B02]
 zh = 综合超市
 en = supermarket
+alias = 超市|社区超市|商超|连锁超市
 class = basic
 match = osm:shop=supermarket
 match = amap:060400 !name:屈臣氏|万宁
@@ -78,6 +84,7 @@ match = amap:06 name:超市|大润发|家乐福|沃尔玛|永辉|华润万家|�
 [category B03]
 zh = 菜市场
 en = food market
+alias = 农贸市场|菜场|菜市|集贸市场|农副产品市场|标准化菜市场|菜市场(菜店)
 class = basic
 match = osm:amenity=marketplace
 match = amap:060703|060705|060706
@@ -88,6 +95,7 @@ match = type:综合市场 name:菜市场|农贸市场|菜场
 [category B04]
 zh = 生鲜超市(菜店)
 en = fresh food store
+alias = 生鲜超市|菜店|社区菜店|生鲜店|蔬菜店|果蔬店|水果店|生鲜直供点|社区生鲜直供点
 class = basic
 match = osm:shop=greengrocer
 match = osm:shop=butcher
@@ -99,6 +107,7 @@ match = amap:06 name:生鲜|菜店|蔬菜|钱大妈|叮咚|果蔬
 [category B05]
 zh = 早餐店
 en = breakfast shop
+alias = 早点铺|早点店|早点|早餐铺|早餐点|早餐
 class = basic
 match = osm:amenity=fast_food name:早餐|早点|包子|豆浆|油条|煎饼
 match = osm:cuisine=breakfast
@@ -110,6 +119,7 @@ match = type:快餐厅 name:早餐|早点|包子|豆浆|油条|煎饼|馄饨|粥
 [category B06]
 zh = 维修点
 en = repair shop
+alias = 维修点(小修小补)|小修小补|小修小补点|维修店|维修|修理店|修鞋|配钥匙|修鞋配钥匙|社区工坊|家电维修
 class = basic
 match = osm:shop=repair
 match = osm:craft=shoemaker
@@ -124,6 +134,7 @@ match = amap:07 name:修鞋|配钥匙|开锁|家电维修|手机维修|修补|�
 [category B07]
 zh = 洗染店
 en = laundry and dry cleaner
+alias = 洗衣店|干洗店|洗衣房|洗染
 class = basic
 match = osm:shop=laundry
 match = osm:shop=dry_cleaning
@@ -134,6 +145,7 @@ match = amap:07 name:洗衣|干洗|洗染
 [category B08]
 zh = 美容美发店
 en = hairdresser and beauty salon
+alias = 理发店|理发|美发店|美容店|美容院|美容美发|发廊
 class = basic
 match = osm:shop=hairdresser
 match = osm:shop=beauty
@@ -143,6 +155,7 @@ match = type:美容美发店
 [category B09]
 zh = 照相文印店
 en = photo and copy shop
+alias = 照相馆|文印店|打印店|复印店|图文店|照相文印
 class = basic
 match = osm:shop=copyshop
 match = osm:shop=photo
@@ -154,6 +167,7 @@ match = amap:06|07 name:打印|复印|文印|图文|快印
 [category B10]
 zh = 药店
 en = pharmacy
+alias = 药房|大药房|零售药店|社区药店
 class = basic
 match = osm:amenity=pharmacy
 match = osm:shop=chemist
@@ -165,6 +179,7 @@ match = amap:09 name:大药房|药房
 [category B11]
 zh = 家政服务点
 en = housekeeping service
+alias = 家政服务|家政服务店|家政服务站|家政|家政公司
 class = basic
 match = osm:office=housekeeping
 match = osm:craft=cleaning
@@ -174,6 +189,7 @@ match = type:生活服务 name:家政|保洁|月嫂|保姆
 [category B12]
 zh = 邮政快递综合服务点
 en = post and parcel point
+alias = 邮政快递综合服务点(快件箱组)|快递驿站|驿站|菜鸟驿站|快递点|快递公共取送点|快件箱|快件箱组|智能快件箱|智能信包箱|快递柜|邮局|邮政所|邮政网点
 class = basic
 match = osm:amenity=post_office
 match = osm:amenity=parcel_locker
@@ -185,6 +201,7 @@ match = amap:07 name:驿站|快递|丰巢|邮政|快件|菜鸟
 [category B13]
 zh = 再生资源回收点
 en = recycling point
+alias = 再生资源回收站|回收站|回收点|废品回收|废品回收站
 class = basic
 match = osm:amenity=recycling
 match = osm:shop=second_hand name:回收
@@ -194,6 +211,7 @@ match = type:生活服务 name:回收|再生资源|废品
 [category B14]
 zh = 前置仓
 en = dark store (front warehouse)
+alias = 前置仓库
 class = basic
 required = no
 match = osm:shop=supermarket name:前置仓
@@ -204,6 +222,7 @@ match = amap:06|07 name:前置仓
 [category Q01]
 zh = 特色餐饮
 en = restaurant
+alias = 特色餐饮店|餐饮店|餐厅|饭店|餐馆|小吃店
 class = quality
 match = osm:amenity=restaurant
 match = osm:amenity=food_court
@@ -216,6 +235,7 @@ match = amap:05 name:餐厅|饭店|酒家|菜馆|面馆|火锅
 [category Q02]
 zh = 运动健身
 en = sports and fitness
+alias = 运动健身房|健身房|健身中心|健身
 class = quality
 match = osm:leisure=fitness_centre
 match = osm:leisure=sports_centre
@@ -227,6 +247,7 @@ match = amap:08 name:健身|瑜伽|游泳|羽毛球|乒乓|篮球|体育
 [category Q03]
 zh = 保健养生
 en = health and wellness
+alias = 保健养生店|养生馆|养生|保健理疗店|推拿按摩
 class = quality
 match = osm:shop=massage
 match = osm:amenity=spa
@@ -239,6 +260,7 @@ match = amap:07|09 name:推拿|按摩|足疗|养生|艾灸|理疗
 [category Q04]
 zh = 新式书店
 en = bookshop
+alias = 书店|书房|书屋
 class = quality
 match = osm:shop=books
 match = amap:061205
@@ -248,6 +270,7 @@ match = amap:06 name:书店|书城|书局|书房
 [category Q05]
 zh = 教育培训
 en = education and training
+alias = 培训教育点|培训教育|培训机构|教育培训机构|培训班
 class = quality
 match = osm:amenity=training
 match = osm:office=educational_institution
@@ -261,6 +284,7 @@ match = amap:14 name:培训|教育|辅导|学堂|艺术中心
 [category Q06]
 zh = 休闲娱乐
 en = leisure and entertainment
+alias = 娱乐场所|文化娱乐
 class = quality
 match = osm:amenity=cinema
 match = osm:amenity=theatre
@@ -276,6 +300,7 @@ match = type:娱乐场所|休闲场所|影剧院|电影院|剧场
 [category Q07]
 zh = 老年康护
 en = elderly care
+alias = 养老站点|养老服务|养老服务站|养老服务点|社区养老服务机构|养老服务中心|日间照料中心|老年服务中心|养老机构|养老院|助老服务站
 class = quality
 match = osm:amenity=social_facility osm:social_facility:for=senior
 match = osm:amenity=nursing_home
@@ -286,6 +311,7 @@ match = name:养老院|养老服务中心|日间照料中心
 [category Q08]
 zh = 幼儿托管
 en = childcare
+alias = 托育|托育站点|托育机构|托育服务点|托育中心|幼儿托管点|托管班|托管
 class = quality
 match = osm:amenity=childcare
 match = amap:072000
@@ -296,6 +322,7 @@ match = name:托育中心|托育园|托管中心
 [category Q09]
 zh = 蛋糕烘焙
 en = bakery and cake shop
+alias = 蛋糕烘焙店|蛋糕店|烘焙店|面包店|烘焙
 class = quality
 match = osm:shop=bakery
 match = osm:shop=pastry
@@ -308,6 +335,7 @@ match = amap:05|06 name:烘焙|蛋糕|面包|西饼|甜品
 [category Q10]
 zh = 鲜花礼品
 en = florist and gifts
+alias = 鲜花礼品店|鲜花店|花店
 class = quality
 match = osm:shop=florist
 match = osm:shop=gift
@@ -319,6 +347,7 @@ match = amap:06 name:鲜花|花店|花艺|礼品
 [category Q11]
 zh = 茶艺咖啡
 en = tea house and cafe
+alias = 茶艺咖啡馆|咖啡馆|咖啡店|茶馆|茶室|茶艺
 class = quality
 match = osm:amenity=cafe
 match = osm:shop=tea
@@ -331,6 +360,7 @@ match = amap:05 name:咖啡|茶馆|茶社|茶艺|茶楼|星巴克|瑞幸
 [category Q12]
 zh = 宠物服务
 en = pet services
+alias = 宠物服务站|宠物店|宠物医院|宠物
 class = quality
 match = osm:shop=pet
 match = osm:shop=pet_grooming
@@ -344,6 +374,7 @@ match = amap:06|07|09 name:宠物|动物医院|兽医
 [category Q13]
 zh = 社区食堂
 en = community canteen
+alias = 长者食堂|助餐点|老年助餐点|老年食堂|助餐服务点
 class = quality
 match = osm:amenity=canteen
 match = osm:amenity=social_facility name:食堂|助餐
@@ -353,6 +384,7 @@ match = name:社区食堂|长者食堂|助餐点|老年助餐
 [category Q14]
 zh = 旅游服务
 en = travel agency
+alias = 旅游服务点|旅行社|旅游服务
 class = quality
 match = osm:shop=travel_agency
 match = osm:tourism=information osm:information=office

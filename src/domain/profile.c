@@ -41,6 +41,8 @@ typedef struct cat_entry {
     qt_category pub;
     int line;
     int has_ring, has_required;
+    const char **aliases; /* other labels a bureau writes for it (alias = A|B), normalised */
+    size_t nalias, aliascap;
 } cat_entry;
 
 enum { SEC_NONE, SEC_PROFILE, SEC_CATEGORY, SEC_TARGETS, SEC_GRADE, SEC_POPULATION };
@@ -89,6 +91,8 @@ void qt_profile_free(qt_profile *p)
         qt__free(p->strings[i]);
     qt__free(p->strings);
     qt__free(p->rules);
+    for (i = 0; i < p->ncat; i++)
+        qt__free(p->cats[i].aliases);
     qt__free(p->cats);
     qt__free(p->grades);
     qt__free(p);
@@ -430,6 +434,8 @@ static qt_status grade_key(parser *ps, qt_grade_rule *g, const char *k, const ch
                 "communities_covered, chain_share, satisfaction)");
 }
 
+static qt_status parse_alias(parser *ps, int cat, char *v);
+
 static qt_status keyval(parser *ps, int sec, int cat, const char *k, char *v)
 {
     qt_profile *p = ps->p;
@@ -495,8 +501,88 @@ static qt_status keyval(parser *ps, int sec, int cat, const char *k, char *v)
         }
         if (strcmp(k, "match") == 0)
             return parse_rule(ps, cat, v);
-        return fail(ps, k, QT_EINVAL, "unknown key in [category] (zh, en, class, ring_min, required, match)");
+        if (strcmp(k, "alias") == 0)
+            return parse_alias(ps, cat, v);
+        return fail(ps, k, QT_EINVAL,
+                    "unknown key in [category] (zh, en, class, ring_min, required, alias, match)");
     }
+}
+
+
+/*
+ * A label as a bureau writes it, normalised for comparison: spaces (ASCII
+ * and the full-width U+3000) dropped, full-width brackets （） written as
+ * ASCII (), ASCII letters lower-cased.  out has room for n bytes.
+ */
+static void norm_label(const char *s, char *out, size_t n)
+{
+    size_t o = 0;
+    while (*s && o + 1 < n) {
+        const unsigned char *u = (const unsigned char *)s;
+        if (*s == ' ' || *s == '\t') {
+            s++;
+        } else if (u[0] == 0xE3 && u[1] == 0x80 && u[2] == 0x80) { /* U+3000 */
+            s += 3;
+        } else if (u[0] == 0xEF && u[1] == 0xBC && (u[2] == 0x88 || u[2] == 0x89)) { /* （ ） */
+            out[o++] = u[2] == 0x88 ? '(' : ')';
+            s += 3;
+        } else {
+            out[o++] = (char)tolower(u[0]);
+            s++;
+        }
+    }
+    out[o] = '\0';
+}
+
+static int label_is(const char *have, const char *label_norm)
+{
+    char buf[256];
+    norm_label(have, buf, sizeof buf);
+    return strcmp(buf, label_norm) == 0;
+}
+
+/* the category (other than self) already answering to this normalised label, or -1 */
+static int label_owner(const qt_profile *p, const char *norm, int self)
+{
+    size_t i, k;
+    for (i = 0; i < p->ncat; i++) {
+        const cat_entry *c = &p->cats[i];
+        if ((int)i == self)
+            continue;
+        if (label_is(c->pub.code, norm) || (c->pub.zh && label_is(c->pub.zh, norm)) ||
+            (c->pub.en && label_is(c->pub.en, norm)))
+            return (int)i;
+        for (k = 0; k < c->nalias; k++)
+            if (strcmp(c->aliases[k], norm) == 0)
+                return (int)i;
+    }
+    return -1;
+}
+
+/* alias = A|B|C: more labels for category cat; one label names one category */
+static qt_status parse_alias(parser *ps, int cat, char *v)
+{
+    qt_profile *p = ps->p;
+    cat_entry *c = &p->cats[cat];
+    char *s = v;
+    while (s) {
+        char *bar = strchr(s, '|'), norm[256];
+        int other;
+        if (bar)
+            *bar = '\0';
+        norm_label(s, norm, sizeof norm);
+        if (!norm[0])
+            return fail(ps, "alias", QT_EPARSE, "empty label in the alias list");
+        if ((other = label_owner(p, norm, cat)) >= 0)
+            return fail(ps, "alias", QT_ECONFLICT, "'%s' already names category %s", s,
+                        p->cats[other].pub.code);
+        if (qt__grow((void **)&c->aliases, &c->aliascap, c->nalias + 1, sizeof *c->aliases) != 0 ||
+            !(c->aliases[c->nalias] = keep(p, norm, strlen(norm))))
+            return fail(ps, "alias", QT_ENOMEM, "no memory");
+        c->nalias++;
+        s = bar ? bar + 1 : NULL;
+    }
+    return QT_OK;
 }
 
 static qt_status finish(parser *ps)
@@ -514,6 +600,14 @@ static qt_status finish(parser *ps)
             return fail(ps, "zh", QT_EINVAL, "category %s has no Chinese name", c->pub.code);
         if (!c->pub.en)
             return fail(ps, "en", QT_EINVAL, "category %s has no English name", c->pub.code);
+        {
+            char norm[256];
+            int other;
+            norm_label(c->pub.zh, norm, sizeof norm);
+            if ((other = label_owner(p, norm, (int)i)) >= 0)
+                return fail(ps, "zh", QT_ECONFLICT, "'%s' also names category %s", c->pub.zh,
+                            p->cats[other].pub.code);
+        }
         if ((int)c->pub.cls < 0)
             return fail(ps, "class", QT_EINVAL, "category %s has no class (basic or quality)", c->pub.code);
         if (!c->has_ring)
@@ -621,10 +715,14 @@ const qt_population_rule *qt_profile_population(const qt_profile *p)
 int qt_profile_find(const qt_profile *p, const char *s)
 {
     size_t i;
-    for (i = 0; s && i < p->ncat; i++)
+    char norm[256];
+    if (!s)
+        return -1;
+    for (i = 0; i < p->ncat; i++)
         if (strcmp(p->cats[i].pub.code, s) == 0 || strcmp(p->cats[i].pub.zh, s) == 0)
             return (int)i;
-    return -1;
+    norm_label(s, norm, sizeof norm);
+    return norm[0] ? label_owner(p, norm, -1) : -1;
 }
 
 double qt_profile_speed_kmh(const qt_profile *p, const char *which)

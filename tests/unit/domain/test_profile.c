@@ -99,6 +99,41 @@ static void test_classification_truth_table(void **state)
     qt_profile_free(p);
 }
 
+/* issue 10: every 业态 label a bureau writes (tests/data/category_labels.tsv) finds its category */
+static void test_category_labels(void **state)
+{
+    qt_profile *p = NULL;
+    qt_error err;
+    FILE *fp = fopen(QT_TEST_DATA "/category_labels.tsv", "r");
+    char line[512];
+    int n = 0, bad = 0;
+    (void)state;
+    assert_non_null(fp);
+    assert_int_equal(qt_profile_load(PROFILE, &p, &err), QT_OK);
+    while (fgets(line, sizeof line, fp)) {
+        char *tab;
+        const char *got;
+        int cat;
+        if (line[0] == '#' || line[0] == '\n')
+            continue;
+        line[strcspn(line, "\n")] = '\0';
+        tab = strchr(line, '\t');
+        assert_non_null(tab);
+        *tab = '\0';
+        cat = qt_profile_find(p, line);
+        got = cat < 0 ? "-" : qt_profile_category(p, (size_t)cat)->code;
+        if (strcmp(got, tab + 1) != 0) {
+            print_error("label '%s': expected %s, got %s\n", line, tab + 1, got);
+            bad++;
+        }
+        n++;
+    }
+    fclose(fp);
+    assert_true(n >= 70);
+    assert_int_equal(bad, 0);
+    qt_profile_free(p);
+}
+
 /* each bad profile: its text, and what the error must say */
 static void test_validation_names_line_and_key(void **state)
 {
@@ -123,6 +158,12 @@ static void test_validation_names_line_and_key(void **state)
         {"name = x\n", ":1: key 'name'", "before any [section]"},
         {"[profile]\nname = x\n[shops]\n", ":3", "unknown section"},
         {"[profile]\nname\n", ":2", "key = value"},
+        {"[profile]\nname = x\n[category B01]\nzh = a\nen = b\nclass = basic\n[category B02]\nzh = c\n"
+         "en = d\nclass = basic\nalias = e| A \n",
+         ":11: key 'alias'", "already names category B01"},
+        {"[profile]\nname = x\n[category B01]\nzh = a\nen = b\nclass = basic\nalias = c\n[category B02]\n"
+         "zh = c\nen = d\nclass = basic\n",
+         ":8: key 'zh'", "also names category B01"},
     };
     size_t i;
     (void)state;
@@ -149,6 +190,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_shipped_profile),
         cmocka_unit_test(test_classification_truth_table),
+        cmocka_unit_test(test_category_labels),
         cmocka_unit_test(test_validation_names_line_and_key),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
