@@ -27,7 +27,14 @@
 extern "C" {
 #endif
 
-/** Outlets read from pois.csv.  Categories are numbered in order of first appearance. */
+/**
+ * A problem found in one row of a table (where: file:line: column 'x').
+ * Readers that take one call it for every bad row (up to a cap) and go on,
+ * then fail with the count, so one run shows every bad row.  The error is
+ * BORROWED for the call.
+ */
+typedef void (*qt_problem_fn)(void *ud, const qt_error *problem);
+
 /** Text encoding of an input table. */
 typedef enum qt_encoding {
     QT_ENC_AUTO = 0, /* UTF-8 (with or without BOM) if valid, else GBK */
@@ -65,15 +72,18 @@ QT_API void qt_poi_list_free(qt_poi_list *l);
 typedef struct qt_outlet_read_opts {
     qt_encoding encoding;
     qt_crs crs;           /* of the coordinates in the file; converted to WGS-84 */
-    const char *layer;    /* vector files: layer name (NULL: the first) */
-    const char *id_col, *name_col, *type_col, *code_col, *lon_col, *lat_col, *category_col;
+    const char *layer;    /* vector files: layer name; spreadsheets: sheet name or number "2" (NULL: the first) */
+    int header_row;       /* CSV line / sheet row of the header; 0: the first row that looks like one */
+    const char *id_col, *name_col, *type_col, *code_col, *lon_col, *lat_col, *category_col, *address_col;
+    qt_problem_fn on_problem; /* every bad row (NULL: the first bad row is the error) */
+    void *problem_ud;
 } qt_outlet_read_opts;
 
 /** Columns of an outlet table, in qt_outlet_list.cols order. */
 enum {
     QT_OCOL_ID, QT_OCOL_NAME, QT_OCOL_TYPE, QT_OCOL_CODE, QT_OCOL_LON, QT_OCOL_LAT, QT_OCOL_CATEGORY,
     QT_OCOL_BRAND, QT_OCOL_CHAIN, QT_OCOL_AREA, QT_OCOL_STAFF, QT_OCOL_HOURS, QT_OCOL_SERVICES,
-    QT_OCOL_COUNT
+    QT_OCOL_ADDRESS, QT_OCOL_COUNT
 };
 
 /** Outlets read from a table and classified with a profile. */
@@ -90,10 +100,15 @@ typedef struct qt_outlet_list {
     double *staff;       /* people employed, NAN unknown */
     char **hours;        /* opening hours (OSM opening_hours syntax), "" unknown */
     char **services;     /* services offered (代收代缴;打印复印 ...), "" none listed */
+    char **address;      /* 地址 as written, "" unknown */
+    unsigned char *closed; /* 1: the name marks it closed (暂停营业, 停业, 已关闭, 已搬迁); category is -1 */
     qt_encoding encoding; /* what the file turned out to be in */
     int from_osm;        /* the table was an OpenStreetMap file */
     char *cols[QT_OCOL_COUNT]; /* the columns used (NULL: none) */
     size_t skipped;      /* OSM objects that are no outlet at all (no shop/amenity/... tag) */
+    size_t header_line;  /* line (row) the header was found on */
+    int natural_key;     /* no id column: ids are the natural key (see qt_outlets_read) */
+    char *notes;         /* what the reader chose that the user should know: lines ending in '\n', "" none */
 } qt_outlet_list;
 
 /**
@@ -105,10 +120,27 @@ typedef struct qt_outlet_list {
  * OpenStreetMap .osm.pbf / .osm (nodes and areas with shop, amenity, craft,
  * leisure, office, healthcare or tourism tags) through GDAL/OGR.
  * Columns are guessed from common headers (名称/name, 类型/typecode,
- * 类型名/type, 经度/lon/lng, 纬度/lat, poi_id/id, 品牌/brand, 连锁/chain,
- * 面积/floor_area, 从业人数/staff, 营业时间/opening_hours, 服务/services)
- * unless named in opts.  Errors name file:line:column (file:feature N for
- * layers).  OUT *out, free with qt_outlet_list_free().
+ * 类型名/type, 经度/lon/lng, 纬度/lat, 序号/编号/poi_id/id, 品牌/brand,
+ * 连锁/chain, 面积/floor_area, 从业人数/staff, 营业时间/opening_hours,
+ * 服务/services, 地址/address) unless named in opts; headers compare
+ * without a trailing unit in brackets (营业面积(㎡)).  The header is the
+ * first of the first 10 rows that looks like one (a title row above it is
+ * skipped) unless opts->header_row names it.  Of several coordinate columns
+ * the one whose name says opts->crs wins (io/columns.h).
+ *
+ * Ids: the id column's values (duplicates are bad rows); without one, the
+ * natural key "k" + 12 hex digits of a hash of the name and the WGS-84
+ * position rounded to 1/20000 degree (about 5 m), "-2", "-3" ... for
+ * repeats, so an inserted or deleted row does not change other rows' ids.
+ *
+ * Names carrying a closed marker (暂停营业, 停业, 歇业, 已关闭, 已搬迁) are
+ * kept with closed = 1 and category -1.  A 业态 value 其他/其它 is an outlet
+ * of no 业态; a value with ';' is taken as an Amap type path.
+ *
+ * Every bad row is reported to opts->on_problem (up to 20, then counted)
+ * and the read fails after the last row with the count; without a callback
+ * the first bad row is the error.  Errors name file:line: column 'x'
+ * (file:feature N for layers).  OUT *out, free with qt_outlet_list_free().
  */
 QT_API qt_status qt_outlets_read(const char *path, const qt_outlet_read_opts *opts, const qt_profile *p,
                                  qt_outlet_list **out, qt_error *err);

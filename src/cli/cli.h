@@ -24,6 +24,7 @@ enum {
 typedef struct qt_cli {
     const char *prog;
     int progress; /* stderr is a terminal and --quiet was not given */
+    int quiet;    /* --quiet / -q: errors and warnings only */
 } qt_cli;
 
 typedef struct cli_opt {
@@ -77,6 +78,12 @@ int cmd_site(int argc, char **argv, qt_cli *cli);
 int cmd_serve(int argc, char **argv, qt_cli *cli);
 int cmd_user(int argc, char **argv, qt_cli *cli);
 int cmd_import(int argc, char **argv, qt_cli *cli);
+
+/* qt_problem_fn for the table readers: "quarter: file:line: column 'x': what" (ud: the qt_cli). */
+void cli_table_problem(void *ud, const qt_error *e);
+/* Once per outlet table: the header line when not 1, the column of each
+ * field, the reader's notes (coordinate columns chosen, warnings). */
+void cli_outlets_said(const qt_cli *cli, const char *path, const qt_outlet_list *l);
 
 /* A planning project with everything it names loaded (analyze, site). */
 typedef struct cli_project {

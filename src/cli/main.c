@@ -48,9 +48,10 @@ int main(int argc, char **argv)
     int k;
     cli.prog = "quarter";
     cli.progress = isatty(2);
+    cli.quiet = 0;
     for (k = 1; k < argc; k++)
         if (strcmp(argv[k], "--quiet") == 0 || strcmp(argv[k], "-q") == 0)
-            cli.progress = 0;
+            cli.progress = 0, cli.quiet = 1;
     if (argc < 2) {
         usage(stderr);
         return QT_EXIT_USAGE;

@@ -86,10 +86,16 @@ qt_status qt__csv_open(qt__csv *c, const char *path, qt_error *err)
 
 qt_status qt__csv_open_enc(qt__csv *c, const char *path, qt_encoding enc, qt_error *err)
 {
+    return qt__csv_open_hdr(c, path, enc, 0, err);
+}
+
+qt_status qt__csv_open_hdr(qt__csv *c, const char *path, qt_encoding enc, int header_row, qt_error *err)
+{
     FILE *fp;
     long sz;
     memset(c, 0, sizeof *c);
     c->path = path;
+    c->header_row = header_row;
     fp = fopen(path, "rb");
     if (!fp)
         return qt_error_set(err, QT_EIO, path, "cannot open: %s", strerror(errno));
@@ -134,13 +140,94 @@ qt_status qt__csv_open_enc(qt__csv *c, const char *path, qt_encoding enc, qt_err
     return qt__csv_start(c, err);
 }
 
+/* a field that reads as a number (a data row, not a header) */
+static int numeric(const char *s)
+{
+    char *e;
+    while (*s == ' ')
+        s++;
+    if (!*s)
+        return 0;
+    (void)strtod(s, &e);
+    while (*e == ' ')
+        e++;
+    return *e == '\0';
+}
+
+/*
+ * The line of the header among the next 10 records: the first with at least
+ * two non-empty cells, at least half as many as the widest of them, and
+ * mostly text (a title row above the header of a 台账 has one cell).  The
+ * records are split in a copy, so c is not changed.  0 when nothing fits.
+ */
+static size_t find_header(const qt__csv *c)
+{
+    qt__csv t;
+    size_t n = c->len - c->pos, line[10], k = 0, i, best = 0;
+    int ne[10], num[10], maxne = 0;
+    if (n > 65536)
+        n = 65536;
+    memset(&t, 0, sizeof t);
+    t.data = qt__malloc(n + 1);
+    if (!t.data)
+        return 0;
+    memcpy(t.data, c->data + c->pos, n);
+    t.data[n] = '\0';
+    t.len = n;
+    t.path = c->path;
+    t.features = c->features;
+    t.next_line = c->next_line;
+    while (k < 10 && qt__csv_next(&t, NULL) > 0) {
+        ne[k] = num[k] = 0;
+        for (i = 0; i < t.nfield; i++) {
+            const char *f = t.field[i];
+            while (*f == ' ' || *f == '\t')
+                f++;
+            if (*f) {
+                ne[k]++;
+                num[k] += numeric(f);
+            }
+        }
+        if (ne[k] > maxne)
+            maxne = ne[k];
+        line[k++] = t.line;
+    }
+    qt__free(t.data);
+    qt__free(t.field);
+    for (i = 0; i < k; i++)
+        if (ne[i] >= 2 && 2 * ne[i] >= maxne && 2 * num[i] < ne[i]) {
+            best = line[i];
+            break;
+        }
+    return best;
+}
+
 qt_status qt__csv_start(qt__csv *c, qt_error *err)
 {
     const char *path = c->path;
-    size_t i;
+    size_t i, want;
     int r;
     c->next_line = c->features ? 0 : 1;
-    r = qt__csv_next(c, err);
+    if (c->sheet && qt__csv_next(c, err) < 0) /* the field names GDAL made up (Field1, ...) */
+        return err ? err->code : QT_EPARSE;
+    want = c->header_row > 0 ? (size_t)c->header_row : (!c->features || c->sheet) ? find_header(c) : 0;
+    for (;;) {
+        r = qt__csv_next(c, err);
+        if (r <= 0 || !want || c->line >= want)
+            break;
+    }
+    if (r > 0 && c->header_row > 0 && c->line != want) {
+        char where[200];
+        snprintf(where, sizeof where, "%s:%d", path, c->header_row);
+        qt__csv_close(c);
+        return qt_error_set(err, QT_EINVAL, where, "header_row %d is an empty line", c->header_row);
+    }
+    if (r == 0 && c->header_row > 0) {
+        int h = c->header_row;
+        qt__csv_close(c);
+        return qt_error_set(err, QT_EINVAL, path, "header_row %d: the table has fewer rows", h);
+    }
+    c->header_line = c->line;
     if (r < 0) {
         qt__csv_close(c);
         return err ? err->code : QT_EPARSE;
@@ -292,20 +379,92 @@ size_t qt__csv_rows_left(const qt__csv *c)
     return n + 1;
 }
 
+void qt__header_norm(const char *s, char *out, size_t n)
+{
+    size_t o = 0;
+    while (*s && o + 1 < n) {
+        const unsigned char *u = (const unsigned char *)s;
+        if (*s == ' ' || *s == '\t') {
+            s++;
+        } else if (u[0] == 0xE3 && u[1] == 0x80 && u[2] == 0x80) { /* U+3000 ideographic space */
+            s += 3;
+        } else if (u[0] == 0xEF && u[1] == 0xBC && (u[2] == 0x88 || u[2] == 0x89)) { /* （ ） */
+            out[o++] = u[2] == 0x88 ? '(' : ')';
+            s += 3;
+        } else if (u[0] == 0xE3 && u[1] == 0x80 && (u[2] == 0x90 || u[2] == 0x91)) { /* 【 】 */
+            out[o++] = u[2] == 0x90 ? '(' : ')';
+            s += 3;
+        } else if (*s == '[' || *s == ']') {
+            out[o++] = *s == '[' ? '(' : ')';
+            s++;
+        } else {
+            out[o++] = (char)((*s >= 'A' && *s <= 'Z') ? *s - 'A' + 'a' : *s);
+            s++;
+        }
+    }
+    out[o] = '\0';
+    /* a trailing unit: 营业面积(㎡) */
+    while (o > 0 && out[o - 1] == ')') {
+        char *open = strrchr(out, '(');
+        if (!open || open == out)
+            break;
+        *open = '\0';
+        o = (size_t)(open - out);
+    }
+}
+
 int qt__csv_col(const qt__csv *c, const char *name)
 {
     size_t i;
+    char want[256], have[256];
     for (i = 0; i < c->nheader; i++)
         if (strcmp(c->header[i], name) == 0)
             return (int)i;
+    qt__header_norm(name, want, sizeof want);
+    for (i = 0; i < c->nheader; i++) {
+        qt__header_norm(c->header[i], have, sizeof have);
+        if (strcmp(have, want) == 0)
+            return (int)i;
+    }
     return -1;
+}
+
+void qt__csv_bad(qt__csv *c, const qt_error *e)
+{
+    size_t max = c->max_bad ? c->max_bad : 20;
+    if (c->nbad == 0)
+        c->first_bad = *e;
+    if (c->on_problem && c->nbad < max)
+        c->on_problem(c->problem_ud, e);
+    c->nbad++;
+}
+
+qt_status qt__csv_bad_end(const qt__csv *c, qt_error *err)
+{
+    size_t max = c->max_bad ? c->max_bad : 20;
+    if (c->nbad == 0)
+        return QT_OK;
+    if (c->on_problem) {
+        if (c->nbad > max)
+            return qt_error_set(err, c->first_bad.code, c->path,
+                                "%zu rows are bad (the first %zu are listed above); nothing was read", c->nbad,
+                                max);
+        return qt_error_set(err, c->first_bad.code, c->path, "%zu bad row%s (listed above); nothing was read",
+                            c->nbad, c->nbad == 1 ? "" : "s");
+    }
+    if (c->nbad == 1)
+        return qt_error_set(err, c->first_bad.code, c->first_bad.where, "%s", c->first_bad.msg);
+    return qt_error_set(err, c->first_bad.code, c->first_bad.where, "%s (and %zu more bad rows)",
+                        c->first_bad.msg, c->nbad - 1);
 }
 
 qt_status qt__csv_require(const qt__csv *c, const char *name, int *idx, qt_error *err)
 {
     *idx = qt__csv_col(c, name);
     if (*idx < 0)
-        return qt_error_set(err, QT_EPARSE, c->path, c->features ? "missing field '%s'" : "missing column '%s' in the header (line 1)", name);
+        return qt_error_set(err, QT_EPARSE, c->path,
+                            c->features && !c->sheet ? "missing field '%s'" : "missing column '%s' in the header (line %zu)",
+                            name, c->header_line);
     return QT_OK;
 }
 
@@ -402,10 +561,22 @@ qt_status qt__csv_pick(const qt__csv *c, const char *named, const char *const *c
         if ((*idx = qt__csv_col(c, cands[i])) >= 0)
             return QT_OK;
     *idx = -1;
-    if (required)
+    if (required) {
+        char have[160];
+        size_t o = 0, k;
+        have[0] = '\0';
+        for (k = 0; k < c->nheader && o + 1 < sizeof have; k++) {
+            int w = snprintf(have + o, sizeof have - o, "%s%s", k ? ", " : "", c->header[k]);
+            if (w < 0)
+                break;
+            o += (size_t)w;
+        }
+        if (o >= sizeof have)
+            memcpy(have + sizeof have - 5, "...", 4);
         return qt_error_set(err, QT_EPARSE, c->path,
-                            "no %s column (looked for '%s', '%s', ...; name it with an option)", what,
-                            cands[0], cands[1] ? cands[1] : cands[0]);
+                            "no %s column in the header (line %zu: %s); looked for '%s', '%s', ...; name it "
+                            "with an option", what, c->header_line, have, cands[0], cands[1] ? cands[1] : cands[0]);
+    }
     return QT_OK;
 }
 

@@ -31,14 +31,35 @@ typedef struct qt__csv {
     size_t nheader;
     int features;  /* a vector layer read through OGR: records are features 1, 2, ... */
     int geom_wgs84; /* its geom_lon/geom_lat were transformed from the layer's own CRS */
+    int sheet;      /* a spreadsheet read without headers: its header row is found like a CSV's */
+    int header_row; /* before opening: the line (row) of the header, 0 = find it among the first 10 */
+    size_t header_line; /* where the header was found */
+    /* bad rows (qt__csv_bad): reported to on_problem (up to max_bad), counted */
+    qt_problem_fn on_problem;
+    void *problem_ud;
+    size_t max_bad, nbad;
+    qt_error first_bad;
 } qt__csv;
 
-/* Open and read the header row. Statuses: QT_EIO, QT_EPARSE (empty file), QT_ENOMEM. */
+/* How to open a table (qt__table_open_opts). */
+typedef struct qt__table_opts {
+    qt_encoding encoding;
+    const char *layer;  /* layer or sheet by name, or "N" its number (1-based); NULL: the first */
+    int header_row;     /* 0: find the header among the first 10 rows (CSV, spreadsheets) */
+    qt_problem_fn on_problem; /* bad rows, one call each (NULL: only the first is returned) */
+    void *problem_ud;
+    size_t max_bad;     /* calls at most (0: 20) */
+} qt__table_opts;
+
+/* Open and read the header row (found among the first rows when c->header_row
+ * is 0, see qt__table_opts). Statuses: QT_EIO, QT_EPARSE (empty file), QT_ENOMEM. */
 qt_status qt__csv_open(qt__csv *c, const char *path, qt_error *err);
 /* The same, for a file in a given encoding: QT_ENC_AUTO takes valid UTF-8 as
  * UTF-8 and anything else as GBK (GB18030), which is how Excel saves CSV on
  * Chinese Windows; text is converted to UTF-8. */
 qt_status qt__csv_open_enc(qt__csv *c, const char *path, qt_encoding enc, qt_error *err);
+/* The same with the header on a given line (0: found, see qt__csv_start). */
+qt_status qt__csv_open_hdr(qt__csv *c, const char *path, qt_encoding enc, int header_row, qt_error *err);
 void qt__csv_close(qt__csv *c);
 /* Read the header row of a buffer already in c (data, len, path, features). */
 qt_status qt__csv_start(qt__csv *c, qt_error *err);
@@ -61,6 +82,18 @@ qt_status qt__csv_start(qt__csv *c, qt_error *err);
  * osm_id, name, osm_tags).  Records are numbered by feature.
  */
 qt_status qt__table_open(qt__csv *c, const char *path, qt_encoding enc, const char *layer, qt_error *err);
+qt_status qt__table_open_opts(qt__csv *c, const char *path, const qt__table_opts *o, qt_error *err);
+/* A bad row (e filled by qt__csv_failv): report it through on_problem (up to
+ * max_bad calls) and count it; the reader goes on with the next row. */
+void qt__csv_bad(qt__csv *c, const qt_error *e);
+/* After the last row: QT_OK when no row was bad, else the first bad row's
+ * status with "N rows of the table are bad" (the callback saw them) or the
+ * first row's message and how many more (no callback). */
+qt_status qt__csv_bad_end(const qt__csv *c, qt_error *err);
+/* Header names compare as written, then normalised: spaces dropped, ASCII
+ * lower-cased, full-width brackets as ASCII, a trailing unit in brackets
+ * dropped (营业面积(㎡), 面积（平方米）, 户数[户] are 营业面积, 面积, 户数). */
+void qt__header_norm(const char *s, char *out, size_t n);
 /* Next record: 1 read, 0 end of file, -1 error (err set). Blank lines are skipped. */
 int qt__csv_next(qt__csv *c, qt_error *err);
 /* Records left, at most: the line breaks after the current position (for reserving). */

@@ -9,6 +9,8 @@
 #include <strings.h>
 
 #include "base/alloc.h"
+#include "base/idmap.h"
+#include "io/columns.h"
 #include "io/csv.h"
 #include "io/xform.h"
 #include "quarter/io.h"
@@ -24,7 +26,11 @@ void qt_outlet_list_free(qt_outlet_list *l)
         qt__free(l->brand ? l->brand[i] : NULL);
         qt__free(l->hours ? l->hours[i] : NULL);
         qt__free(l->services ? l->services[i] : NULL);
+        qt__free(l->address ? l->address[i] : NULL);
     }
+    qt__free(l->address);
+    qt__free(l->closed);
+    qt__free(l->notes);
     qt__free(l->id);
     qt__free(l->name);
     qt__free(l->lon);
@@ -51,7 +57,7 @@ static int grow_all(qt_outlet_list *l, size_t *cap)
     if (qt__grow((void **)&l->f, &c, l->n + 1, sizeof *l->f) != 0)                                 \
         return -1;
     G(id) G(name) G(lon) G(lat) G(category) G(rule_line) G(line) G(brand) G(chain) G(floor_area) G(staff)
-    G(hours) G(services)
+    G(hours) G(services) G(address) G(closed)
 #undef G
     *cap = c;
     return 0;
@@ -107,32 +113,87 @@ static int truthy(const char *s)
            strcasecmp(s, "y") == 0 || strcasecmp(s, "true") == 0;
 }
 
+/* the name marks the outlet closed: Amap writes "…(暂停营业)", bureaus 停业 / 已关闭 / 已搬迁 */
+static int closed_marker(const char *name)
+{
+    static const char *const marks[] = {"暂停营业", "停业", "歇业", "已关闭", "已搬迁", "已迁址", "(关闭)", "（关闭）",
+                                        NULL};
+    size_t i;
+    for (i = 0; marks[i]; i++)
+        if (strstr(name, marks[i]))
+            return 1;
+    return 0;
+}
+
+static uint64_t fnv1a(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *s = p;
+    size_t i;
+    for (i = 0; i < n; i++) {
+        h ^= s[i];
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+/* the natural key of an outlet without an id: name + position to ~5 m */
+static uint64_t natural_key(const char *name, double lon, double lat)
+{
+    long long x = llround(lon * 20000.0), y = llround(lat * 20000.0);
+    uint64_t h = fnv1a(14695981039346656037ULL, name, strlen(name));
+    h = fnv1a(h, "|", 1);
+    h = fnv1a(h, &x, sizeof x);
+    return fnv1a(h, &y, sizeof y);
+}
+
+static int add_note(qt_outlet_list *l, const char *s)
+{
+    size_t old = l->notes ? strlen(l->notes) : 0, n = strlen(s);
+    char *p;
+    if (!n)
+        return 0;
+    p = qt__realloc(l->notes, old + n + 2);
+    if (!p)
+        return -1;
+    memcpy(p + old, s, n);
+    p[old + n] = '\n';
+    p[old + n + 1] = '\0';
+    l->notes = p;
+    return 0;
+}
+
 qt_status qt_outlets_read(const char *path, const qt_outlet_read_opts *o, const qt_profile *p,
                           qt_outlet_list **out, qt_error *err)
 {
-    static const char *const c_id[] = {"id", "poi_id", "ID", "编号", "网点编号", "osm_id", NULL};
-    static const char *const c_name[] = {"name", "名称", "网点名称", "店名", "店铺名称", NULL};
+    static const char *const c_id[] = {"id", "poi_id", "编号", "网点编号", "osm_id", "序号", "网点序号", NULL};
+    static const char *const c_name[] = {"name", "名称", "网点名称", "店名", "店铺名称", "商户名称", "门店名称", NULL};
     static const char *const c_type[] = {"type", "类型名", "type_name", "类型名称", "分类", NULL};
     static const char *const c_code[] = {"typecode", "类型", "类型编码", "type_code", NULL};
-    static const char *const c_lon[] = {"lon", "lng", "longitude", "经度", "经度_wgs84", "经度_gcj02", "x",
-                                        QT__GEOM_LON, NULL};
-    static const char *const c_lat[] = {"lat", "latitude", "纬度", "纬度_wgs84", "纬度_gcj02", "y",
-                                        QT__GEOM_LAT, NULL};
-    static const char *const c_cat[] = {"category", "业态", "业态类别", NULL};
-    static const char *const c_brand[] = {"brand", "品牌", "连锁品牌", NULL};
-    static const char *const c_chain[] = {"chain", "连锁", "是否连锁", NULL};
-    static const char *const c_area[] = {"floor_area", "面积", "营业面积", "经营面积", "area_m2", NULL};
-    static const char *const c_staff[] = {"staff", "从业人数", "员工数", "employees", NULL};
+    static const char *const c_cat[] = {"category", "业态", "业态类别", "业态类型", "业态分类", "网点业态", "网点类型", NULL};
+    static const char *const c_brand[] = {"brand", "品牌", "连锁品牌", "品牌名称", NULL};
+    static const char *const c_chain[] = {"chain", "连锁", "是否连锁", "是否品牌连锁", NULL};
+    static const char *const c_area[] = {"floor_area", "面积", "营业面积", "经营面积", "建筑面积", "area_m2", NULL};
+    static const char *const c_staff[] = {"staff", "从业人数", "从业人员", "员工数", "员工人数", "employees", NULL};
     static const char *const c_hours[] = {"opening_hours", "营业时间", "hours", NULL};
     static const char *const c_serv[] = {"services", "服务", "服务项目", "便民服务", NULL};
+    static const char *const c_addr[] = {"address", "地址", "详细地址", "网点地址", "经营地址", "所在地址", "门店地址", NULL};
     qt__csv c;
+    qt__table_opts to;
     qt__xform xf;
+    qt__idmap seen;
     qt_outlet_list *l;
     int col[QT_OCOL_COUNT], tagcol, r, k;
     size_t cap = 0;
+    char note[700];
     qt_status st;
     *out = NULL;
-    st = qt__table_open(&c, path, o->encoding, o->layer, err);
+    memset(&to, 0, sizeof to);
+    to.encoding = o->encoding;
+    to.layer = o->layer;
+    to.header_row = o->header_row;
+    to.on_problem = o->on_problem;
+    to.problem_ud = o->problem_ud;
+    st = qt__table_open_opts(&c, path, &to, err);
     if (st != QT_OK)
         return st;
     tagcol = qt__csv_col(&c, QT__OSM_TAGS);
@@ -140,15 +201,16 @@ qt_status qt_outlets_read(const char *path, const qt_outlet_read_opts *o, const 
         (st = qt__csv_pick(&c, o->name_col, c_name, 0, "name", &col[QT_OCOL_NAME], err)) ||
         (st = qt__csv_pick(&c, o->type_col, c_type, 0, "type", &col[QT_OCOL_TYPE], err)) ||
         (st = qt__csv_pick(&c, o->code_col, c_code, 0, "typecode", &col[QT_OCOL_CODE], err)) ||
-        (st = qt__csv_pick(&c, o->lon_col, c_lon, 1, "longitude", &col[QT_OCOL_LON], err)) ||
-        (st = qt__csv_pick(&c, o->lat_col, c_lat, 1, "latitude", &col[QT_OCOL_LAT], err)) ||
+        (st = qt__pick_coords(&c, o->lon_col, o->lat_col, o->crs, &col[QT_OCOL_LON], &col[QT_OCOL_LAT], note,
+                              sizeof note, err)) ||
         (st = qt__csv_pick(&c, o->category_col, c_cat, 0, "category", &col[QT_OCOL_CATEGORY], err)) ||
         (st = qt__csv_pick(&c, NULL, c_brand, 0, "brand", &col[QT_OCOL_BRAND], err)) ||
         (st = qt__csv_pick(&c, NULL, c_chain, 0, "chain", &col[QT_OCOL_CHAIN], err)) ||
         (st = qt__csv_pick(&c, NULL, c_area, 0, "floor area", &col[QT_OCOL_AREA], err)) ||
         (st = qt__csv_pick(&c, NULL, c_staff, 0, "staff", &col[QT_OCOL_STAFF], err)) ||
         (st = qt__csv_pick(&c, NULL, c_hours, 0, "opening hours", &col[QT_OCOL_HOURS], err)) ||
-        (st = qt__csv_pick(&c, NULL, c_serv, 0, "services", &col[QT_OCOL_SERVICES], err))) {
+        (st = qt__csv_pick(&c, NULL, c_serv, 0, "services", &col[QT_OCOL_SERVICES], err)) ||
+        (st = qt__csv_pick(&c, o->address_col, c_addr, 0, "address", &col[QT_OCOL_ADDRESS], err))) {
         qt__csv_close(&c);
         return st;
     }
@@ -163,27 +225,37 @@ qt_status qt_outlets_read(const char *path, const qt_outlet_read_opts *o, const 
         return st;
     }
     l = qt__calloc(1, sizeof *l);
-    if (!l) {
+    if (!l || qt__idmap_init(&seen, 64) != 0) {
+        qt__free(l);
         qt__csv_close(&c);
         qt__xform_free(&xf);
         return qt_error_set(err, QT_ENOMEM, path, "no memory");
     }
     l->encoding = c.encoding;
     l->from_osm = tagcol >= 0;
+    l->header_line = c.header_line;
+    l->natural_key = col[QT_OCOL_ID] < 0;
     for (k = 0; k < QT_OCOL_COUNT; k++)
         if (col[k] >= 0 && !(l->cols[k] = qt__strdup(c.header[col[k]])))
             goto nomem;
+    if (add_note(l, note) != 0)
+        goto nomem;
     while ((r = qt__csv_next(&c, err)) > 0) {
         double lon, lat, area, staff, x0, y0;
         char cname[32];
-        char idbuf[32];
+        char idbuf[40];
         const char *kv[2 * MAX_TAGS];
         size_t ntags = 0, i = l->n;
         const char *name = qt__csv_str(&c, col[QT_OCOL_NAME]);
         const char *brand = qt__csv_str(&c, col[QT_OCOL_BRAND]);
         const char *hours = qt__csv_str(&c, col[QT_OCOL_HOURS]);
         const char *serv = qt__csv_str(&c, col[QT_OCOL_SERVICES]);
-        int chain;
+        const char *addr = qt__csv_str(&c, col[QT_OCOL_ADDRESS]);
+        const char *idv = qt__csv_str(&c, col[QT_OCOL_ID]);
+        const char *catv = qt__csv_str(&c, col[QT_OCOL_CATEGORY]);
+        int chain, cat = -1, rule = 0, closed;
+        qt_error re;
+        qt_error_clear(&re);
         if (tagcol >= 0) {
             size_t t;
             int outlet = 0;
@@ -203,70 +275,106 @@ qt_status qt_outlets_read(const char *path, const qt_outlet_read_opts *o, const 
             l->skipped++; /* an OSM object without usable geometry */
             continue;
         }
-        if ((st = qt__csv_double(&c, col[QT_OCOL_LON], &lon, err)) ||
-            (st = qt__csv_double(&c, col[QT_OCOL_LAT], &lat, err)) ||
-            (st = qt__csv_opt_double(&c, col[QT_OCOL_AREA], &area, err)) ||
-            (st = qt__csv_opt_double(&c, col[QT_OCOL_STAFF], &staff, err)))
-            goto fail;
+        if ((st = qt__csv_double(&c, col[QT_OCOL_LON], &lon, &re)) ||
+            (st = qt__csv_double(&c, col[QT_OCOL_LAT], &lat, &re)) ||
+            (st = qt__csv_opt_double(&c, col[QT_OCOL_AREA], &area, &re)) ||
+            (st = qt__csv_opt_double(&c, col[QT_OCOL_STAFF], &staff, &re)))
+            goto bad_row;
         x0 = lon;
         y0 = lat;
         if (qt__xform_apply(&xf, &lon, &lat) != 0) {
-            st = qt__csv_failv(&c, col[QT_OCOL_LON], err, QT_EINVAL,
+            st = qt__csv_failv(&c, col[QT_OCOL_LON], &re, QT_EINVAL,
                                "(%g, %g) is not a valid %s coordinate", x0, y0, qt__xform_name(&xf, cname));
-            goto fail;
+            goto bad_row;
         }
         if ((isfinite(area) && area < 0) || (isfinite(staff) && staff < 0)) {
-            st = qt__csv_failv(&c, isfinite(area) && area < 0 ? col[QT_OCOL_AREA] : col[QT_OCOL_STAFF], err,
+            st = qt__csv_failv(&c, isfinite(area) && area < 0 ? col[QT_OCOL_AREA] : col[QT_OCOL_STAFF], &re,
                                QT_EINVAL, "must not be negative");
-            goto fail;
+            goto bad_row;
+        }
+        closed = closed_marker(name);
+        if (catv[0] && strcmp(catv, "其他") != 0 && strcmp(catv, "其它") != 0 && !strchr(catv, ';')) {
+            cat = qt_profile_find(p, catv);
+            if (cat < 0) {
+                st = qt__csv_failv(&c, col[QT_OCOL_CATEGORY], &re, QT_EINVAL,
+                                   "'%s' is not a category code, name or alias of profile %s (quarter profile "
+                                   "list shows them)", catv, qt_profile_name(p));
+                goto bad_row;
+            }
+        } else if (!catv[0] || strchr(catv, ';')) {
+            qt_outlet_facts f;
+            memset(&f, 0, sizeof f);
+            f.name = name;
+            f.amap_type = col[QT_OCOL_TYPE] >= 0 ? c.field[col[QT_OCOL_TYPE]] : catv[0] ? catv : NULL;
+            f.amap_code = col[QT_OCOL_CODE] >= 0 ? c.field[col[QT_OCOL_CODE]] : NULL;
+            f.osm_tags = ntags ? kv : NULL;
+            f.ntags = ntags;
+            cat = qt_profile_classify(p, &f, &rule);
+        }
+        if (col[QT_OCOL_ID] >= 0 && idv[0]) {
+            uint64_t h = fnv1a(14695981039346656037ULL, idv, strlen(idv));
+            uint32_t first = qt__idmap_get(&seen, (int64_t)(h >> 1));
+            if (first != QT_IDMAP_NONE && strcmp(l->id[first], idv) == 0) {
+                st = qt__csv_failv(&c, col[QT_OCOL_ID], &re, QT_ECONFLICT, "id '%s' is also on line %zu", idv,
+                                   l->line[first]);
+                goto bad_row;
+            }
+            idbuf[0] = '\0';
+        } else {
+            uint64_t h = natural_key(name, lon, lat);
+            uint32_t times = qt__idmap_get(&seen, (int64_t)(h >> 1));
+            times = times == QT_IDMAP_NONE ? 1 : times + 1;
+            if (qt__idmap_set(&seen, (int64_t)(h >> 1), times) != 0)
+                goto nomem;
+            if (times == 1)
+                snprintf(idbuf, sizeof idbuf, "k%012llx", (unsigned long long)(h >> 16));
+            else
+                snprintf(idbuf, sizeof idbuf, "k%012llx-%u", (unsigned long long)(h >> 16), (unsigned)times);
         }
         chain = col[QT_OCOL_CHAIN] >= 0 && c.field[col[QT_OCOL_CHAIN]][0]
                     ? truthy(c.field[col[QT_OCOL_CHAIN]])
                     : *brand != '\0';
+        if (c.nbad)
+            continue; /* the table fails anyway: only look for more bad rows */
         if (grow_all(l, &cap) != 0)
             goto nomem;
-        if (col[QT_OCOL_ID] < 0 || !c.field[col[QT_OCOL_ID]][0])
-            snprintf(idbuf, sizeof idbuf, "%zu", c.line);
-        l->id[i] = qt__strdup(col[QT_OCOL_ID] >= 0 && c.field[col[QT_OCOL_ID]][0] ? c.field[col[QT_OCOL_ID]] : idbuf);
+        l->id[i] = qt__strdup(idbuf[0] ? idbuf : idv);
         l->name[i] = qt__strdup(name);
         l->brand[i] = qt__strdup(brand);
         l->hours[i] = qt__strdup(hours);
         l->services[i] = qt__strdup(serv);
+        l->address[i] = qt__strdup(addr);
         l->n++;
-        if (!l->id[i] || !l->name[i] || !l->brand[i] || !l->hours[i] || !l->services[i])
+        if (!l->id[i] || !l->name[i] || !l->brand[i] || !l->hours[i] || !l->services[i] || !l->address[i])
             goto nomem;
         l->lon[i] = lon;
         l->lat[i] = lat;
         l->line[i] = c.line;
-        l->rule_line[i] = 0;
+        l->rule_line[i] = closed ? 0 : rule;
         l->chain[i] = (unsigned char)chain;
         l->floor_area[i] = area;
         l->staff[i] = staff;
-        if (col[QT_OCOL_CATEGORY] >= 0 && c.field[col[QT_OCOL_CATEGORY]][0]) {
-            l->category[i] = qt_profile_find(p, c.field[col[QT_OCOL_CATEGORY]]);
-            if (l->category[i] < 0) {
-                st = qt__csv_failv(&c, col[QT_OCOL_CATEGORY], err, QT_EINVAL,
-                                   "'%s' is not a category code or name of profile %s",
-                                   c.field[col[QT_OCOL_CATEGORY]], qt_profile_name(p));
-                goto fail;
-            }
-        } else {
-            qt_outlet_facts f;
-            memset(&f, 0, sizeof f);
-            f.name = name;
-            f.amap_type = col[QT_OCOL_TYPE] >= 0 ? c.field[col[QT_OCOL_TYPE]] : NULL;
-            f.amap_code = col[QT_OCOL_CODE] >= 0 ? c.field[col[QT_OCOL_CODE]] : NULL;
-            f.osm_tags = ntags ? kv : NULL;
-            f.ntags = ntags;
-            l->category[i] = qt_profile_classify(p, &f, &l->rule_line[i]);
+        l->closed[i] = (unsigned char)closed;
+        l->category[i] = closed ? -1 : cat;
+        if (col[QT_OCOL_ID] >= 0 && idv[0]) {
+            uint64_t h = fnv1a(14695981039346656037ULL, idv, strlen(idv));
+            if (qt__idmap_get(&seen, (int64_t)(h >> 1)) == QT_IDMAP_NONE &&
+                qt__idmap_put(&seen, (int64_t)(h >> 1), (uint32_t)i, NULL) < 0)
+                goto nomem;
         }
+        continue;
+    bad_row:
+        qt__csv_bad(&c, &re);
     }
     if (r < 0) {
         st = err ? err->code : QT_EPARSE;
         goto fail;
     }
+    if ((st = qt__csv_bad_end(&c, err)) != QT_OK)
+        goto fail;
     qt__csv_close(&c);
     qt__xform_free(&xf);
+    qt__idmap_free(&seen);
     *out = l;
     return QT_OK;
 nomem:
@@ -274,6 +382,7 @@ nomem:
 fail:
     qt__csv_close(&c);
     qt__xform_free(&xf);
+    qt__idmap_free(&seen);
     qt_outlet_list_free(l);
     return st;
 }

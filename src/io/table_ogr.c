@@ -184,15 +184,78 @@ static OGRCoordinateTransformationH to_wgs84(OGRLayerH l)
     return ct;
 }
 
-/* spreadsheets: the first row is the header even when every cell is text
-   (a thread-local setting, so concurrent readers do not see it) */
+/* spreadsheets: every row is data, so the header row is found (or named)
+   like a CSV's, below a title row too; every cell as text (a thread-local
+   setting, so concurrent readers do not see it) */
 static void sheet_headers(int on)
 {
-    CPLSetThreadLocalConfigOption("OGR_XLSX_HEADERS", on ? "FORCE" : NULL);
-    CPLSetThreadLocalConfigOption("OGR_ODS_HEADERS", on ? "FORCE" : NULL);
+    CPLSetThreadLocalConfigOption("OGR_XLSX_HEADERS", on ? "DISABLE" : NULL);
+    CPLSetThreadLocalConfigOption("OGR_ODS_HEADERS", on ? "DISABLE" : NULL);
+    CPLSetThreadLocalConfigOption("OGR_XLSX_FIELD_TYPES", on ? "STRING" : NULL);
+    CPLSetThreadLocalConfigOption("OGR_ODS_FIELD_TYPES", on ? "STRING" : NULL);
+}
+
+/* a layer by name or by number ("2": the second sheet) */
+static OGRLayerH pick_layer(GDALDatasetH ds, const char *layer)
+{
+    const char *s = layer;
+    OGRLayerH l;
+    if (!layer)
+        return GDALDatasetGetLayer(ds, 0);
+    if ((l = GDALDatasetGetLayerByName(ds, layer)) != NULL)
+        return l;
+    while (*s >= '0' && *s <= '9')
+        s++;
+    if (*layer && !*s && s - layer < 6) {
+        int n = 0;
+        for (s = layer; *s; s++)
+            n = n * 10 + (*s - '0');
+        if (n >= 1 && n <= GDALDatasetGetLayerCount(ds))
+            return GDALDatasetGetLayer(ds, n - 1);
+    }
+    return NULL;
+}
+
+/* "'Sheet1', '网点'" */
+static void layer_names(GDALDatasetH ds, char *buf, size_t n)
+{
+    int i, k = GDALDatasetGetLayerCount(ds);
+    size_t o = 0;
+    buf[0] = '\0';
+    for (i = 0; i < k && o + 1 < n; i++) {
+        int w = snprintf(buf + o, n - o, "%s%d '%s'", i ? ", " : "", i + 1,
+                         OGR_L_GetName(GDALDatasetGetLayer(ds, i)));
+        if (w < 0)
+            break;
+        o += (size_t)w;
+    }
 }
 
 qt_status qt__table_open(qt__csv *c, const char *path, qt_encoding enc, const char *layer, qt_error *err)
+{
+    qt__table_opts o;
+    memset(&o, 0, sizeof o);
+    o.encoding = enc;
+    o.layer = layer;
+    return qt__table_open_opts(c, path, &o, err);
+}
+
+static qt_status table_open(qt__csv *c, const char *path, qt_encoding enc, const char *layer, int header_row,
+                            qt_error *err);
+
+qt_status qt__table_open_opts(qt__csv *c, const char *path, const qt__table_opts *o, qt_error *err)
+{
+    qt_status st = table_open(c, path, o->encoding, o->layer, o->header_row, err);
+    if (st != QT_OK)
+        return st;
+    c->on_problem = o->on_problem;
+    c->problem_ud = o->problem_ud;
+    c->max_bad = o->max_bad;
+    return QT_OK;
+}
+
+static qt_status table_open(qt__csv *c, const char *path, qt_encoding enc, const char *layer, int header_row,
+                            qt_error *err)
 {
     GDALDatasetH ds;
     GDALDriverH drv;
@@ -203,8 +266,9 @@ qt_status qt__table_open(qt__csv *c, const char *path, qt_encoding enc, const ch
     OGRCoordinateTransformationH ct = NULL;
     qt_status st;
 
+    int sheet;
     if (is_csv_name(path))
-        return qt__csv_open_enc(c, path, enc, err);
+        return qt__csv_open_hdr(c, path, enc, header_row, err);
     GDALAllRegister();
     CPLPushErrorHandler(CPLQuietErrorHandler);
     sheet_headers(1);
@@ -212,25 +276,31 @@ qt_status qt__table_open(qt__csv *c, const char *path, qt_encoding enc, const ch
     CPLPopErrorHandler();
     if (!ds) { /* not a format GDAL knows: a CSV under another name */
         sheet_headers(0);
-        return qt__csv_open_enc(c, path, enc, err);
+        return qt__csv_open_hdr(c, path, enc, header_row, err);
     }
     drv = GDALGetDatasetDriver(ds);
     osm = drv && strcmp(GDALGetDriverShortName(drv), "OSM") == 0;
+    sheet = drv && (strcmp(GDALGetDriverShortName(drv), "XLSX") == 0 || strcmp(GDALGetDriverShortName(drv), "ODS") == 0);
     memset(c, 0, sizeof *c);
     c->path = path;
     c->features = 1;
+    c->sheet = sheet;
+    c->header_row = header_row;
     c->encoding = QT_ENC_UTF8;
     if (osm) {
         if (field(&b, "osm_id", 1) || field(&b, "name", 0) || field(&b, QT__OSM_TAGS, 0))
             goto nomem;
         with_geom = 1;
     } else {
-        want = layer ? GDALDatasetGetLayerByName(ds, layer) : GDALDatasetGetLayer(ds, 0);
+        want = pick_layer(ds, layer);
         if (!want) {
+            char names[160];
+            layer_names(ds, names, sizeof names);
             GDALClose(ds);
             sheet_headers(0);
             if (layer)
-                return qt_error_set(err, QT_ENOTFOUND, path, "no layer '%s'", layer);
+                return qt_error_set(err, QT_ENOTFOUND, path, "no %s '%s' (the file has %s)",
+                                    sheet ? "sheet" : "layer", layer, names[0] ? names : "none");
             return qt_error_set(err, QT_EPARSE, path, "no layer to read");
         }
         {

@@ -54,7 +54,7 @@ def main():
             idcol = "poi_id" if "poi_id" in src[0] else None
             got = {}
             for r in csv.DictReader(open(out, encoding="utf-8")):
-                got[r["id"]] = r["category"]
+                got[r["id"] if idcol else r["line"]] = r["category"]
             for n, lab in rows.items():
                 key = src[n - 2][idcol] if idcol else str(n)
                 pred = got.get(key, "-")
