@@ -35,7 +35,10 @@ typedef struct qt_residence_read_opts {
     const char *layer; /* vector files: layer name (NULL: the first) */
     int estimate;      /* 1: rows with neither population nor households get an
                           estimate from floor area (OSM files always do) */
-    const char *id_col, *lon_col, *lat_col, *population_col, *households_col, *community_col;
+    const char *id_col, *lon_col, *lat_col, *population_col, *households_col, *community_col, *address_col;
+    int header_row;    /* CSV line / sheet row of the header; 0: the first row that looks like one */
+    qt_problem_fn on_problem; /* every bad row (NULL: the first bad row is the error) */
+    void *problem_ud;
 } qt_residence_read_opts;
 
 /** Residences: points, or polygons by their centroid. */
@@ -51,6 +54,10 @@ typedef struct qt_residence_list {
     size_t *line;             /* line (CSV) or feature number in the input */
     size_t skipped;           /* OSM objects that are no residential building */
     size_t nestimated;        /* rows whose population is an estimate */
+    char **address;           /* 地址 as written, "" unknown */
+    size_t header_line;       /* line (row) the header was found on */
+    char *cols_used;          /* "id=小区名称 lon=经度 ..." the column chosen for each field */
+    char *notes;              /* the reader's notes (coordinate columns chosen), lines ending in '\n' */
 } qt_residence_list;
 
 /**
@@ -63,8 +70,11 @@ typedef struct qt_residence_list {
  * levels (the profile's default_levels when none).  OSM files give the
  * buildings tagged residential, apartments, house, detached, dormitory,
  * terrace or semidetached_house.  A row with no way to a population is an
- * error naming it (a polygon without households).  OUT *out, free with
- * qt_residence_list_free().
+ * error naming it (a polygon without households).  Counts are whole
+ * people and households: estimates are rounded (at least 1 resident).
+ * Headers, the header row, coordinate columns and bad rows are handled as
+ * by qt_outlets_read (every bad row to opts->on_problem, then the count).
+ * OUT *out, free with qt_residence_list_free().
  */
 QT_API qt_status qt_residences_read(const char *path, const qt_residence_read_opts *opts,
                                     const qt_population_rule *pop, qt_residence_list **out, qt_error *err);

@@ -3,10 +3,50 @@
  * ini.c -- reader for the `[section] key = value` format of base/ini.h.
  */
 #include <errno.h>
+#include <iconv.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "base/ini.h"
+
+static int valid_utf8(const unsigned char *s)
+{
+    while (*s) {
+        size_t need, k;
+        if (*s < 0x80) {
+            s++;
+            continue;
+        }
+        if (*s >= 0xC2 && *s <= 0xDF)
+            need = 1;
+        else if (*s >= 0xE0 && *s <= 0xEF)
+            need = 2;
+        else if (*s >= 0xF0 && *s <= 0xF4)
+            need = 3;
+        else
+            return 0;
+        for (k = 1; k <= need; k++)
+            if ((s[k] & 0xC0) != 0x80)
+                return 0;
+        s += need + 1;
+    }
+    return 1;
+}
+
+/* a line saved as GBK (Notepad's "ANSI" on Chinese Windows) to UTF-8 in out; -1 when it is not GBK either */
+static int gbk_line(const char *in, char *out, size_t n)
+{
+    iconv_t cd = iconv_open("UTF-8", "GB18030");
+    char *ip = (char *)in, *op = out;
+    size_t il = strlen(in), ol = n - 1;
+    int ok;
+    if (cd == (iconv_t)-1)
+        return -1;
+    ok = iconv(cd, &ip, &il, &op, &ol) != (size_t)-1 && il == 0;
+    iconv_close(cd);
+    *op = '\0';
+    return ok ? 0 : -1;
+}
 
 char *qt__ini_trim(char *s)
 {
@@ -22,7 +62,7 @@ char *qt__ini_trim(char *s)
 qt_status qt__ini_read(const char *path, qt__ini_fn fn, void *ud, qt_error *err)
 {
     FILE *fp = fopen(path, "rb");
-    char buf[4096], section[256] = "", argbuf[256], where[300];
+    char buf[4096], conv[3 * 4096], section[256] = "", argbuf[256], where[300];
     char *arg = NULL;
     int line = 0;
     qt_status st = QT_OK;
@@ -38,6 +78,13 @@ qt_status qt__ini_read(const char *path, qt__ini_fn fn, void *ud, qt_error *err)
         }
         if (line == 1 && (unsigned char)s[0] == 0xEF && (unsigned char)s[1] == 0xBB && (unsigned char)s[2] == 0xBF)
             s += 3;
+        if (!valid_utf8((const unsigned char *)s)) {
+            if (gbk_line(s, conv, sizeof conv) != 0) {
+                st = qt_error_set(err, QT_EPARSE, where, "neither UTF-8 nor GBK text: save the file as UTF-8");
+                break;
+            }
+            s = conv;
+        }
         s = qt__ini_trim(s);
         if (!*s || *s == '#' || *s == ';')
             continue;

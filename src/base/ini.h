@@ -2,7 +2,8 @@
 /*
  * base/ini.h -- the line format of profiles and project files:
  * `[section arg]` headers and `key = value` lines, '#' or ';' comment lines,
- * '#' after white space starts an inline comment, UTF-8 with optional BOM.
+ * '#' after white space starts an inline comment, UTF-8 with optional BOM; a line that is not
+ * UTF-8 is read as GBK (GB18030), as Notepad saves "ANSI" on Chinese Windows.
  * The reader calls back once per header and once per key; the callback's
  * status stops the read.  Syntax errors name file:line.
  */

@@ -84,6 +84,7 @@ void cli_table_problem(void *ud, const qt_error *e);
 /* Once per outlet table: the header line when not 1, the column of each
  * field, the reader's notes (coordinate columns chosen, warnings). */
 void cli_outlets_said(const qt_cli *cli, const char *path, const qt_outlet_list *l);
+void cli_residences_said(const qt_cli *cli, const char *path, const qt_residence_list *l);
 
 /* A planning project with everything it names loaded (analyze, site). */
 typedef struct cli_project {

@@ -15,12 +15,35 @@ void cli_table_problem(void *ud, const qt_error *e)
     fprintf(stderr, "%s: %s: %s\n", cli->prog, e->where, e->msg);
 }
 
+static void notes(const qt_cli *cli, const char *path, const char *s)
+{
+    while (s && *s) {
+        size_t n = strcspn(s, "\n");
+        if (strncmp(s, "warning: ", 9) == 0)
+            cli_warn(cli, "%s: %.*s", path, (int)(n - 9), s + 9);
+        else
+            fprintf(stderr, "%s: %.*s\n", path, (int)n, s);
+        s += n;
+        if (*s)
+            s++;
+    }
+}
+
+void cli_residences_said(const qt_cli *cli, const char *path, const qt_residence_list *l)
+{
+    if (cli->quiet)
+        return;
+    if (l->header_line > 1)
+        fprintf(stderr, "%s: header on line %zu (the lines above it skipped)\n", path, l->header_line);
+    fprintf(stderr, "%s: columns: %s\n", path, l->cols_used ? l->cols_used : "");
+    notes(cli, path, l->notes);
+}
+
 void cli_outlets_said(const qt_cli *cli, const char *path, const qt_outlet_list *l)
 {
     static const char *const field[QT_OCOL_COUNT] = {"id",    "name",  "type",       "typecode", "lon",
                                                      "lat",   "category", "brand",   "chain",    "floor_area",
                                                      "staff", "opening_hours", "services", "address"};
-    const char *s;
     size_t k;
     if (cli->quiet)
         return;
@@ -33,14 +56,5 @@ void cli_outlets_said(const qt_cli *cli, const char *path, const qt_outlet_list 
     if (l->natural_key)
         fprintf(stderr, " id=(natural key: name + position to 5 m)");
     fputc('\n', stderr);
-    for (s = l->notes; s && *s;) {
-        size_t n = strcspn(s, "\n");
-        if (strncmp(s, "warning: ", 9) == 0)
-            cli_warn(cli, "%s: %.*s", path, (int)(n - 9), s + 9);
-        else
-            fprintf(stderr, "%s: %.*s\n", path, (int)n, s);
-        s += n;
-        if (*s)
-            s++;
-    }
+    notes(cli, path, l->notes);
 }

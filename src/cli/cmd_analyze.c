@@ -82,16 +82,39 @@ int cli_project_load(const qt_cli *cli, const char *cmd, const char *path, const
     oo.encoding = pj->project->outlets.encoding;
     oo.crs = pj->project->outlets.crs;
     oo.layer = pj->project->outlets.layer;
+    oo.header_row = pj->project->outlets.header_row;
+    oo.id_col = pj->project->outlets.col[QT_PCOL_ID];
+    oo.name_col = pj->project->outlets.col[QT_PCOL_NAME];
+    oo.type_col = pj->project->outlets.col[QT_PCOL_TYPE];
+    oo.code_col = pj->project->outlets.col[QT_PCOL_CODE];
+    oo.lon_col = pj->project->outlets.col[QT_PCOL_LON];
+    oo.lat_col = pj->project->outlets.col[QT_PCOL_LAT];
+    oo.category_col = pj->project->outlets.col[QT_PCOL_CATEGORY];
+    oo.address_col = pj->project->outlets.col[QT_PCOL_ADDRESS];
+    oo.on_problem = cli_table_problem;
+    oo.problem_ud = (void *)cli;
     if (qt_outlets_read(pj->project->outlets.file, &oo, pj->profile, &pj->outlets, &err) != QT_OK)
         goto fail;
+    cli_outlets_said(cli, pj->project->outlets.file, pj->outlets);
     memset(&ro, 0, sizeof ro);
     ro.encoding = pj->project->residences.encoding;
     ro.crs = pj->project->residences.crs;
     ro.layer = pj->project->residences.layer;
     ro.estimate = pj->project->residences.estimate;
+    ro.header_row = pj->project->residences.header_row;
+    ro.id_col = pj->project->residences.col[QT_PCOL_ID];
+    ro.lon_col = pj->project->residences.col[QT_PCOL_LON];
+    ro.lat_col = pj->project->residences.col[QT_PCOL_LAT];
+    ro.population_col = pj->project->residences.col[QT_PCOL_POPULATION];
+    ro.households_col = pj->project->residences.col[QT_PCOL_HOUSEHOLDS];
+    ro.community_col = pj->project->residences.col[QT_PCOL_COMMUNITY];
+    ro.address_col = pj->project->residences.col[QT_PCOL_ADDRESS];
+    ro.on_problem = cli_table_problem;
+    ro.problem_ud = (void *)cli;
     if (qt_residences_read(pj->project->residences.file, &ro, qt_profile_population(pj->profile), &pj->residences,
                            &err) != QT_OK)
         goto fail;
+    cli_residences_said(cli, pj->project->residences.file, pj->residences);
     if (pj->project->communities.file &&
         (qt_communities_assign(pj->project->communities.file, pj->project->communities.layer,
                                pj->project->community_field, 0, pj->residences, NULL, &err) != QT_OK ||

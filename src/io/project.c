@@ -15,9 +15,16 @@
 
 static void table_free(qt_project_table *t)
 {
+    int i;
     qt__free(t->file);
     qt__free(t->layer);
+    for (i = 0; i < QT_PCOL_COUNT; i++)
+        qt__free(t->col[i]);
 }
+
+static const char *const col_keys[QT_PCOL_COUNT] = {"id_col",       "name_col",     "type_col",   "code_col",
+                                                    "lon_col",      "lat_col",      "category_col", "address_col",
+                                                    "population_col", "households_col", "community_col"};
 
 void qt_project_free(qt_project *p)
 {
@@ -105,8 +112,30 @@ static qt_status table_key(loader *ld, qt_project_table *t, int line, const char
 {
     if (strcmp(k, "file") == 0)
         return set_str(&t->file, resolve(ld, v), ld, line, k);
-    if (strcmp(k, "layer") == 0 && with_crs)
+    if ((strcmp(k, "layer") == 0 || strcmp(k, "sheet") == 0) && with_crs)
         return set_str(&t->layer, qt__strdup(v), ld, line, k);
+    if (strcmp(k, "header_row") == 0 && with_crs) {
+        double h;
+        qt_status st = num(ld, line, k, v, 1, 1000, &h);
+        if (st != QT_OK)
+            return st;
+        if (h != (int)h)
+            return bad(ld, line, k, QT_EINVAL, "'%s' is not a line number", v);
+        t->header_row = (int)h;
+        return QT_OK;
+    }
+    if (with_crs) {
+        int i;
+        for (i = 0; i < QT_PCOL_COUNT; i++)
+            if (strcmp(k, col_keys[i]) == 0) {
+                /* outlets: id..address; residences: id, lon, lat, address, population.. */
+                int outlets_key = i <= QT_PCOL_ADDRESS, res_key = i == QT_PCOL_ID || i == QT_PCOL_LON ||
+                                                                  i == QT_PCOL_LAT || i >= QT_PCOL_ADDRESS;
+                if (with_estimate ? !res_key : !outlets_key)
+                    break;
+                return set_str(&t->col[i], qt__strdup(v), ld, line, k);
+            }
+    }
     if (strcmp(k, "encoding") == 0) {
         if (strcmp(v, "auto") == 0)
             t->encoding = QT_ENC_AUTO;
@@ -136,9 +165,12 @@ static qt_status table_key(loader *ld, qt_project_table *t, int line, const char
     }
     if (strcmp(k, "community_grid_m") == 0 && with_estimate)
         return num(ld, line, k, v, 50, 20000, &ld->p->community_grid_m);
-    return bad(ld, line, k, QT_EINVAL, "unknown key in this section (file%s%s)",
-               with_crs ? ", crs, encoding, layer" : ", encoding",
-               with_estimate ? ", estimate, community_grid_m" : "");
+    return bad(ld, line, k, QT_EINVAL, "unknown key in this section (file%s%s%s)",
+               with_crs ? ", crs, encoding, layer, sheet, header_row" : ", encoding",
+               with_estimate ? ", estimate, community_grid_m, id_col, lon_col, lat_col, population_col, "
+                               "households_col, community_col, address_col"
+               : with_crs ? ", id_col, name_col, type_col, code_col, lon_col, lat_col, category_col, address_col"
+                          : "", "");
 }
 
 static qt_status on_line(void *ud, int line, const char *sec, const char *arg, const char *k, const char *v,

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "base/alloc.h"
+#include "io/columns.h"
 #include "io/csv.h"
 #include "io/xform.h"
 #include "quarter/plan.h"
@@ -22,7 +23,11 @@ void qt_residence_list_free(qt_residence_list *l)
     for (i = 0; i < l->n; i++) {
         qt__free(l->id ? l->id[i] : NULL);
         qt__free(l->community ? l->community[i] : NULL);
+        qt__free(l->address ? l->address[i] : NULL);
     }
+    qt__free(l->address);
+    qt__free(l->cols_used);
+    qt__free(l->notes);
     qt__free(l->id);
     qt__free(l->community);
     qt__free(l->lon);
@@ -42,7 +47,7 @@ static int grow_all(qt_residence_list *l, size_t *cap)
     c = c0;                                                                                        \
     if (qt__grow((void **)&l->f, &c, l->n + 1, sizeof *l->f) != 0)                                 \
         return -1;
-    G(id) G(community) G(lon) G(lat) G(population) G(households) G(floor_area) G(source) G(line)
+    G(id) G(community) G(lon) G(lat) G(population) G(households) G(floor_area) G(source) G(line) G(address)
 #undef G
     *cap = c;
     return 0;
@@ -84,8 +89,7 @@ qt_status qt_residences_read(const char *path, const qt_residence_read_opts *o, 
                              qt_residence_list **out, qt_error *err)
 {
     static const char *const c_id[] = {"id", "编号", "小区编号", "osm_id", "name", "小区", "小区名称", "名称", NULL};
-    static const char *const c_lon[] = {"lon", "lng", "longitude", "经度", "x", QT__GEOM_LON, NULL};
-    static const char *const c_lat[] = {"lat", "latitude", "纬度", "y", QT__GEOM_LAT, NULL};
+    static const char *const c_addr[] = {"address", "地址", "详细地址", "小区地址", "地址/位置", NULL};
     static const char *const c_pop[] = {"population", "人口", "常住人口", "居住人口", "人数", NULL};
     static const char *const c_hh[] = {"households", "户数", "住户数", "总户数", NULL};
     static const char *const c_com[] = {"community", "社区", "所属社区", "社区名称", NULL};
@@ -93,19 +97,27 @@ qt_status qt_residences_read(const char *path, const qt_residence_read_opts *o, 
     static const char *const c_area[] = {"floor_area", "建筑面积", "住宅建筑面积", NULL};
     static const char *const c_foot[] = {QT__GEOM_AREA, "footprint_m2", "占地面积", NULL};
     qt__csv c;
+    qt__table_opts to;
     qt__xform xf;
     qt_residence_list *l;
-    int ci, cx, cy, cp, ch, cc, cl, ca, cf, tagcol, r;
+    int ci, cx, cy, cp, ch, cc, cl, ca, cf, cad, tagcol, r;
     size_t cap = 0;
+    char note[700];
     qt_status st;
     *out = NULL;
-    st = qt__table_open(&c, path, o->encoding, o->layer, err);
+    memset(&to, 0, sizeof to);
+    to.encoding = o->encoding;
+    to.layer = o->layer;
+    to.header_row = o->header_row;
+    to.on_problem = o->on_problem;
+    to.problem_ud = o->problem_ud;
+    st = qt__table_open_opts(&c, path, &to, err);
     if (st != QT_OK)
         return st;
     tagcol = qt__csv_col(&c, QT__OSM_TAGS);
     if ((st = qt__csv_pick(&c, o->id_col, c_id, 0, "id", &ci, err)) ||
-        (st = qt__csv_pick(&c, o->lon_col, c_lon, 1, "longitude", &cx, err)) ||
-        (st = qt__csv_pick(&c, o->lat_col, c_lat, 1, "latitude", &cy, err)) ||
+        (st = qt__pick_coords(&c, o->lon_col, o->lat_col, o->crs, &cx, &cy, note, sizeof note, err)) ||
+        (st = qt__csv_pick(&c, o->address_col, c_addr, 0, "address", &cad, err)) ||
         (st = qt__csv_pick(&c, o->population_col, c_pop, 0, "population", &cp, err)) ||
         (st = qt__csv_pick(&c, o->households_col, c_hh, 0, "households", &ch, err)) ||
         (st = qt__csv_pick(&c, o->community_col, c_com, 0, "community", &cc, err)) ||
@@ -125,12 +137,44 @@ qt_status qt_residences_read(const char *path, const qt_residence_read_opts *o, 
         qt__xform_free(&xf);
         return qt_error_set(err, QT_ENOMEM, path, "no memory");
     }
+    l->header_line = c.header_line;
+    {
+        static const char *const fname[] = {"id", "lon", "lat", "population", "households", "community",
+                                            "levels", "floor_area", "footprint", "address"};
+        const int idx[] = {ci, cx, cy, cp, ch, cc, cl, ca, cf, cad};
+        char buf[1024];
+        size_t o2 = 0, k;
+        buf[0] = '\0';
+        for (k = 0; k < sizeof idx / sizeof idx[0]; k++)
+            if (idx[k] >= 0 && o2 + 1 < sizeof buf) {
+                int w = snprintf(buf + o2, sizeof buf - o2, "%s%s=%s", o2 ? " " : "", fname[k], c.header[idx[k]]);
+                if (w > 0)
+                    o2 += (size_t)w;
+            }
+        if (o2 >= sizeof buf)
+            o2 = sizeof buf - 1;
+        l->cols_used = qt__strdup(buf);
+        if (note[0]) {
+            size_t n = strlen(note);
+            l->notes = qt__malloc(n + 2);
+            if (l->notes) {
+                memcpy(l->notes, note, n);
+                memcpy(l->notes + n, "\n", 2);
+            }
+        } else {
+            l->notes = qt__strdup("");
+        }
+        if (!l->cols_used || !l->notes)
+            goto nomem;
+    }
     while ((r = qt__csv_next(&c, err)) > 0) {
+        qt_error re;
         double x0, y0, lon, lat, p = NAN, hh = NAN, area = NAN, foot = NAN, levels = NAN;
         char cname[32];
         char idbuf[32], tbuf[64];
         size_t i = l->n;
         int src = QT_POP_GIVEN, estimate = o->estimate;
+        qt_error_clear(&re);
         if (tagcol >= 0) {
             const char *t = c.field[tagcol];
             if (!residential_building(osm_tag(t, "building", tbuf, sizeof tbuf)) || !c.field[cx][0]) {
@@ -145,22 +189,28 @@ qt_status qt_residences_read(const char *path, const qt_residence_read_opts *o, 
             }
             estimate = 1;
         }
-        if ((st = qt__csv_double(&c, cx, &lon, err)) || (st = qt__csv_double(&c, cy, &lat, err)) ||
-            (st = qt__csv_opt_double(&c, cp, &p, err)) || (st = qt__csv_opt_double(&c, ch, &hh, err)) ||
-            (st = qt__csv_opt_double(&c, ca, &area, err)) || (st = qt__csv_opt_double(&c, cf, &foot, err)) ||
-            (tagcol < 0 && (st = qt__csv_opt_double(&c, cl, &levels, err))))
-            goto fail;
+        if ((st = qt__csv_double(&c, cx, &lon, &re)) || (st = qt__csv_double(&c, cy, &lat, &re)) ||
+            (st = qt__csv_opt_double(&c, cp, &p, &re)) || (st = qt__csv_opt_double(&c, ch, &hh, &re)) ||
+            (st = qt__csv_opt_double(&c, ca, &area, &re)) || (st = qt__csv_opt_double(&c, cf, &foot, &re)) ||
+            (tagcol < 0 && (st = qt__csv_opt_double(&c, cl, &levels, &re))))
+            goto bad_row;
         x0 = lon;
         y0 = lat;
         if (qt__xform_apply(&xf, &lon, &lat) != 0) {
-            st = qt__csv_failv(&c, cx, err, QT_EINVAL, "(%g, %g) is not a valid %s coordinate", x0, y0,
+            st = qt__csv_failv(&c, cx, &re, QT_EINVAL, "(%g, %g) is not a valid %s coordinate", x0, y0,
                                qt__xform_name(&xf, cname));
-            goto fail;
+            goto bad_row;
         }
         if ((isfinite(p) && p < 0) || (isfinite(hh) && hh < 0) || (isfinite(area) && area < 0)) {
-            st = qt__csv_failv(&c, isfinite(p) && p < 0 ? cp : isfinite(hh) && hh < 0 ? ch : ca, err, QT_EINVAL,
+            st = qt__csv_failv(&c, isfinite(p) && p < 0 ? cp : isfinite(hh) && hh < 0 ? ch : ca, &re, QT_EINVAL,
                                "must not be negative");
-            goto fail;
+            goto bad_row;
+        }
+        if ((isfinite(p) && p != floor(p)) || (isfinite(hh) && hh != floor(hh))) {
+            st = qt__csv_failv(&c, isfinite(p) && p != floor(p) ? cp : ch, &re, QT_EINVAL,
+                               "'%s' is not a whole number of %s", c.field[isfinite(p) && p != floor(p) ? cp : ch],
+                               isfinite(p) && p != floor(p) ? "people" : "households");
+            goto bad_row;
         }
         if (!isfinite(area) && isfinite(foot))
             area = foot * (isfinite(levels) ? levels : pop->default_levels);
@@ -172,24 +222,31 @@ qt_status qt_residences_read(const char *path, const qt_residence_read_opts *o, 
                 p = area / pop->m2_per_person;
                 src = QT_POP_FLOOR_AREA;
             } else {
-                st = qt__csv_failv(&c, -1, err, QT_EINVAL,
+                st = qt__csv_failv(&c, -1, &re, QT_EINVAL,
                                    "%s has no population or households%s", cf >= 0 && isfinite(foot) ? "polygon" : "row",
                                    estimate ? " and no floor area to estimate from"
                                             : " (add the column, or set estimate = yes under [residences] "
                                               "in the project to estimate it from floor area)");
-                goto fail;
+                goto bad_row;
             }
+            p = p < 1 ? 1 : floor(p + 0.5); /* estimates are whole people */
         }
-        if (!isfinite(hh))
-            hh = p / pop->household_size;
+        if (!isfinite(hh)) {
+            hh = floor(p / pop->household_size + 0.5);
+            if (hh < 1 && p > 0)
+                hh = 1;
+        }
+        if (c.nbad)
+            continue; /* the table fails anyway: only look for more bad rows */
         if (grow_all(l, &cap) != 0)
             goto nomem;
         if (ci < 0 || !c.field[ci][0])
             snprintf(idbuf, sizeof idbuf, "%zu", c.line);
         l->id[i] = qt__strdup(ci >= 0 && c.field[ci][0] ? c.field[ci] : idbuf);
         l->community[i] = qt__strdup(qt__csv_str(&c, cc));
+        l->address[i] = qt__strdup(qt__csv_str(&c, cad));
         l->n++;
-        if (!l->id[i] || !l->community[i])
+        if (!l->id[i] || !l->community[i] || !l->address[i])
             goto nomem;
         l->lon[i] = lon;
         l->lat[i] = lat;
@@ -200,11 +257,16 @@ qt_status qt_residences_read(const char *path, const qt_residence_read_opts *o, 
         l->line[i] = c.line;
         if (src != QT_POP_GIVEN)
             l->nestimated++;
+        continue;
+    bad_row:
+        qt__csv_bad(&c, &re);
     }
     if (r < 0) {
         st = err ? err->code : QT_EPARSE;
         goto fail;
     }
+    if ((st = qt__csv_bad_end(&c, err)) != QT_OK)
+        goto fail;
     qt__csv_close(&c);
     qt__xform_free(&xf);
     *out = l;

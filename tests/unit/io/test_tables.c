@@ -233,14 +233,16 @@ static void test_residences_shapefile_polygons(void **state)
     o.estimate = 1;
     assert_int_equal(qt_residences_read(path, &o, pr, &l, &err), QT_OK);
     assert_int_equal(l->n, 2);
-    /* b1: households x household_size */
-    assert_true(fabs(l->population[0] - 40 * pr->household_size) < 1e-9);
+    /* b1: households x household_size, in whole people (issue 10) */
+    assert_true(l->population[0] == floor(40 * pr->household_size + 0.5));
+    assert_true(l->households[0] == 40);
     assert_int_equal(l->source[0], QT_POP_HOUSEHOLDS);
     assert_true(fabs(l->lon[0] - 118.7805) < 1e-9 && fabs(l->lat[0] - 32.0405) < 1e-9);
     /* b2: footprint x 3 levels / m2 per person */
     foot = 0.001 * 0.001 * pow(6371008.8 * M_PI / 180, 2) * cos(32.0405 * M_PI / 180);
     assert_true(fabs(l->floor_area[1] - foot * 3) < 1);
-    assert_true(fabs(l->population[1] - foot * 3 / pr->m2_per_person) < 0.1);
+    assert_true(l->population[1] == floor(foot * 3 / pr->m2_per_person + 0.5));
+    assert_true(l->households[1] == floor(l->population[1] / pr->household_size + 0.5));
     assert_int_equal(l->source[1], QT_POP_FLOOR_AREA);
     assert_int_equal(l->nestimated, 2);
     qt_residence_list_free(l);
