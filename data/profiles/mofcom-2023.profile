@@ -59,6 +59,23 @@ m2_per_person = 36.5
 household_size = 2.62
 default_levels = 6
 
+# ---- not outlets ------------------------------------------------------------
+# [exclude] rules say what is no outlet at all, whatever its name suggests; an
+# excluded row is "not a 业态" unless a category rule weighs more.
+#  - transport stops are named after what is near them: 光明村养老院(公交站) is
+#    a bus stop, not 老年康护 (Amap 15 交通设施服务: 1507 公交车站, 1505 地铁站);
+#  - hospitals, clinics and health centres are public services, not 业态 of
+#    the circle, even when Amap lists 药房 as their first type (a pharmacy of
+#    its own is named 药房/药店 and stays B10).
+
+[exclude]
+match = name:(公交站)|（公交站）|公交站|公交车站|(地铁站)|（地铁站）|地铁站|长途汽车站|停车场
+match = type:交通设施服务 name:站
+match = amap:1507|1505|1504|1509
+match = type:公交车站|地铁站|停车场
+match = name:医院|卫生院|门诊部|社区卫生服务|卫生服务中心|卫生服务站|妇幼保健院|疾病预防控制 !name:宠物|动物|药房|药店|推拿|按摩|养生
+match = amap:0901|0902|0903 name:医院|门诊|卫生 !name:宠物|动物|药房|药店
+
 # ---- 基本保障类 (basic): 5-10 minutes, "家门口" ----------------------------
 
 [category B01]
@@ -111,10 +128,10 @@ alias = 早点铺|早点店|早点|早餐铺|早餐点|早餐
 class = basic
 match = osm:amenity=fast_food name:早餐|早点|包子|豆浆|油条|煎饼
 match = osm:cuisine=breakfast
-match = amap:0503 name:早餐|早点|包子|豆浆|油条|煎饼|馄饨|粥
+match = amap:0503 name:早餐|早点|包子|豆浆|油条|煎饼|馄饨|粥|永和
 match = amap:0501 name:早餐|早点|包子铺|豆浆|油条|煎饼
 match = amap:050304
-match = type:快餐厅 name:早餐|早点|包子|豆浆|油条|煎饼|馄饨|粥
+match = type:快餐厅 name:早餐|早点|包子|豆浆|油条|煎饼|馄饨|粥|永和
 
 [category B06]
 zh = 维修点
@@ -231,6 +248,15 @@ match = amap:0502
 match = amap:0504
 match = type:中餐厅|外国餐厅|休闲餐饮场所
 match = amap:05 name:餐厅|饭店|酒家|菜馆|面馆|火锅
+# Fast food (Amap 050300 快餐厅: 肯德基, 麦当劳, 必胜客, 茶餐厅, 水饺 ...) is a
+# restaurant of the circle, counted here: it is where residents eat, and its
+# chains count towards the chain share.  Breakfast shops among them (早餐,
+# 包子, 豆浆, 永和 ... rules of B05, weight 6-7) stay 早餐店.
+match = amap:0503
+match = type:快餐厅
+match = osm:amenity=fast_food
+# 餐饮相关场所 (Amap's catch-all for eating places) is a restaurant too
+match = type:餐饮相关场所
 
 [category Q02]
 zh = 运动健身
@@ -331,6 +357,11 @@ match = amap:050800
 match = amap:050900
 match = type:糕饼店|甜品店
 match = amap:05|06 name:烘焙|蛋糕|面包|西饼|甜品
+# 牛奶棚/牛朋 are Shanghai's bakery-and-dairy chain; Amap files many of them
+# under 农副产品市场 (a 菜市场) as well as 糕饼店: they are bakeries, not markets
+match = type:糕饼店 name:牛奶棚|牛朋
+match = amap:0508 name:牛奶棚|牛朋
+match = type:农副产品市场 name:牛奶棚|牛朋
 
 [category Q10]
 zh = 鲜花礼品

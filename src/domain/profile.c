@@ -45,7 +45,7 @@ typedef struct cat_entry {
     size_t nalias, aliascap;
 } cat_entry;
 
-enum { SEC_NONE, SEC_PROFILE, SEC_CATEGORY, SEC_TARGETS, SEC_GRADE, SEC_POPULATION };
+enum { SEC_NONE, SEC_PROFILE, SEC_CATEGORY, SEC_TARGETS, SEC_GRADE, SEC_POPULATION, SEC_EXCLUDE };
 
 struct qt_profile {
     char *name;
@@ -309,6 +309,11 @@ static qt_status section(parser *ps, const char *h, const char *arg, int *sec, i
         *sec = SEC_POPULATION;
         return QT_OK;
     }
+    if (!arg && strcmp(h, "exclude") == 0) {
+        *sec = SEC_EXCLUDE;
+        *cat = -1;
+        return QT_OK;
+    }
     if (strcmp(h, "grade") == 0) {
         qt_grade_rule *g;
         if (!arg || !*arg)
@@ -331,7 +336,7 @@ static qt_status section(parser *ps, const char *h, const char *arg, int *sec, i
     }
     if (strcmp(h, "category") != 0)
         return fail(ps, NULL, QT_EPARSE,
-                    "unknown section [%s] (profile, category CODE, targets, grade NAME, population)", h);
+                    "unknown section [%s] (profile, category CODE, exclude, targets, grade NAME, population)", h);
     if (!arg || !valid_code(arg))
         return fail(ps, NULL, QT_EPARSE, "[category CODE] needs a code of letters, digits, '_' or '-'");
     for (i = 0; i < p->ncat; i++)
@@ -443,6 +448,11 @@ static qt_status keyval(parser *ps, int sec, int cat, const char *k, char *v)
         return fail(ps, k, QT_EPARSE, "comes before any [section]");
     if (sec == SEC_TARGETS)
         return target_key(ps, k, v);
+    if (sec == SEC_EXCLUDE) {
+        if (strcmp(k, "match") == 0)
+            return parse_rule(ps, -1, v);
+        return fail(ps, k, QT_EINVAL, "unknown key in [exclude] (match)");
+    }
     if (sec == SEC_GRADE)
         return grade_key(ps, &p->grades[cat], k, v);
     if (sec == SEC_POPULATION) {
@@ -753,6 +763,20 @@ static int contains(const char *hay, const char *needle)
     return 0;
 }
 
+/* contains() within the first n bytes of hay */
+static int contains_n(const char *hay, size_t n, const char *needle)
+{
+    size_t m = strlen(needle), i, k;
+    for (i = 0; i + m <= n; i++) {
+        for (k = 0; k < m; k++)
+            if (tolower((unsigned char)hay[i + k]) != tolower((unsigned char)needle[k]))
+                break;
+        if (k == m)
+            return 1;
+    }
+    return 0;
+}
+
 /* weight of the best alternative that holds (0 when none; negated handled by the caller) */
 static int cond_weight(const cond *c, const qt_outlet_facts *f)
 {
@@ -771,18 +795,26 @@ static int cond_weight(const cond *c, const qt_outlet_facts *f)
             if (f->amap_code) {
                 const char *s = f->amap_code;
                 size_t n = strlen(a->a);
-                while (*s) { /* codes joined by '|' */
-                    if (strncmp(s, a->a, n) == 0 && (int)n > best)
-                        best = (int)n;
+                int later = 0;
+                while (*s) { /* codes joined by '|': the first is Amap's main type, later ones weigh one less */
+                    if (strncmp(s, a->a, n) == 0 && (int)n - later > best)
+                        best = (int)n - later;
                     s += strcspn(s, "|");
                     if (*s)
                         s++;
+                    later = 1;
                 }
             }
             break;
         case C_TYPE:
-            if (f->amap_type && contains(f->amap_type, a->a))
-                return 3;
+            if (f->amap_type) {
+                const char *bar = strchr(f->amap_type, '|');
+                int w = contains_n(f->amap_type, bar ? (size_t)(bar - f->amap_type) : strlen(f->amap_type), a->a)
+                            ? 3
+                            : contains(f->amap_type, a->a) ? 2 : 0; /* a later type path weighs less */
+                if (w > best)
+                    best = w;
+            }
             break;
         case C_NAME:
             if (f->name && contains(f->name, a->a))
@@ -796,7 +828,7 @@ static int cond_weight(const cond *c, const qt_outlet_facts *f)
 int qt_profile_classify(const qt_profile *p, const qt_outlet_facts *f, int *rule_line)
 {
     size_t r, k;
-    int best = -1, best_w = 0, line = 0;
+    int best = -1, best_w = 0, line = 0, ex_w = 0, ex_line = 0;
     for (r = 0; r < p->nrule; r++) {
         const rule *ru = &p->rules[r];
         int w = 0, ok = 1;
@@ -809,11 +841,20 @@ int qt_profile_classify(const qt_profile *p, const qt_outlet_facts *f, int *rule
             else
                 w += cw;
         }
-        if (ok && w > best_w) {
+        if (ok && ru->cat < 0) {
+            if (w > ex_w) {
+                ex_w = w;
+                ex_line = ru->line;
+            }
+        } else if (ok && w > best_w) {
             best_w = w;
             best = ru->cat;
             line = ru->line;
         }
+    }
+    if (ex_w > 0 && ex_w >= best_w) { /* [exclude]: not an outlet, unless a category rule weighs more */
+        best = -1;
+        line = ex_line;
     }
     if (rule_line)
         *rule_line = line;
