@@ -102,6 +102,11 @@ typedef struct qt_analysis {
     /* what went in */
     size_t outlets_used, outlets_closed, outlets_hours_unknown, outlets_unplaced, outlets_unclassified;
     size_t residences_unplaced;
+    /* network coverage: components of the network (with the points placed on
+       it), and the placed residences and outlets on components other than the
+       largest (they reach only what is on their part) */
+    uint32_t network_components;
+    size_t residences_off_main, outlets_off_main;
     /* coordinate-system checks: the share of points more than 200 m from a
        street, and the median distance to a street, as given and as if the
        coordinates were GCJ-02 (NAN when not measured) */

@@ -90,6 +90,22 @@ QT_API uint32_t qt_graph_find_node(const qt_graph *g, int64_t id);
 QT_API void qt_graph_edge(const qt_graph *g, uint32_t e, uint32_t *u, uint32_t *v,
                           double *length_m, double *cost_m);
 
+/** Connected components of a graph: which nodes can reach which. */
+typedef struct qt_components {
+    uint32_t n_nodes; /* of the graph */
+    uint32_t count;   /* components; 0 is the largest, then by size */
+    uint32_t *comp;   /* n_nodes: the component of each node */
+    uint32_t *size;   /* count: nodes in each component, descending */
+} qt_components;
+
+/**
+ * The connected components of g (an isolated node is one).  OUT *out, free
+ * with qt_components_free().  Statuses: QT_ENOMEM.  Reads g only: any
+ * number of threads may call it on one graph.
+ */
+QT_API qt_status qt_graph_components(const qt_graph *g, qt_components **out, qt_error *err);
+QT_API void qt_components_free(qt_components *c);
+
 /**
  * Write the binary cache to path (atomically: path.tmp then rename).
  * Statuses: QT_EIO.

@@ -122,6 +122,19 @@ int cli_project_load(const qt_cli *cli, const char *cmd, const char *path, const
                                pj->project->community_field, pj->outlets->n, pj->outlets->lon, pj->outlets->lat,
                                &pj->outlet_community, &err) != QT_OK))
         goto fail;
+    if (!pj->project->communities.file && pj->project->community_grid_m <= 0) {
+        size_t i, named = 0;
+        for (i = 0; i < pj->residences->n; i++)
+            named += pj->residences->community[i][0] != '\0';
+        if (named == 0 && pj->residences->n > 0) {
+            cli_project_free(pj);
+            qt_error_set(&err, QT_EINVAL, path,
+                         "no residence has a community (the residences have no community column and the project "
+                         "no [communities] boundaries): set community_grid_m = 500 under [residences], or add a "
+                         "community column");
+            return cli_fail(cli, &err);
+        }
+    }
     if (pj->project->circles.file &&
         qt_circles_read(pj->project->circles.file, pj->project->circles.encoding, &pj->circles, &err) != QT_OK)
         goto fail;
@@ -189,6 +202,12 @@ size_t cli_crs_warnings(const qt_analysis *a, const cli_project *pj, char lines[
                      "and that the network covers them",
                      100 * w[i].share, w[i].what, qt_crs_name(w[i].crs));
     }
+    if (n < max && (a->residences_off_main || a->outlets_off_main))
+        snprintf(lines[n++], 300,
+                 "%zu residences and %zu outlets sit on parts of the network that do not reach its largest part "
+                 "(%u parts in all): they reach only what is on their part, so their 业态 may look missing; "
+                 "check that the network is whole there (quarter graph info)",
+                 a->residences_off_main, a->outlets_off_main, a->network_components);
     return n;
 }
 
@@ -209,8 +228,8 @@ int cmd_analyze(int argc, char **argv, qt_cli *cli)
     qt_outlet_list *wl = NULL;
     qt_report_meta meta;
     qt_error err;
-    char warn[4][300];
-    const char *wp[4];
+    char warn[6][300];
+    const char *wp[6];
     size_t nw, i;
     double t0 = cli_now_s(), t1, t2, cell_m = 100;
     unsigned nthreads = 0;
@@ -259,7 +278,17 @@ int cmd_analyze(int argc, char **argv, qt_cli *cli)
     }
     cli_progress_done(cli);
     t2 = cli_now_s();
-    nw = cli_crs_warnings(a, &pj, warn, 4);
+    if (a->nres > 0 && (a->nres - a->residences_unplaced) * 2 < a->nres) {
+        qt_error_set(&err, QT_EINVAL, pos[0],
+                     "only %zu of %zu residences lie within %.0f m of a street of the network (at least half must): "
+                     "check that the network (%s) covers the residences and that their crs (%s) is right",
+                     a->nres - a->residences_unplaced, a->nres,
+                     pj.project->snap_max_m > 0 ? pj.project->snap_max_m : 500.0, pj.project->network,
+                     qt_crs_name(pj.project->residences.crs));
+        rc = cli_fail(cli, &err);
+        goto done;
+    }
+    nw = cli_crs_warnings(a, &pj, warn, 6);
     for (i = 0; i < nw; i++) {
         cli_warn(cli, "%s", warn[i]);
         wp[i] = warn[i];
@@ -275,7 +304,7 @@ int cmd_analyze(int argc, char **argv, qt_cli *cli)
         rc = cli_fail(cli, &err);
         goto done;
     }
-    {
+    if (!quiet && !cli->quiet) {
         const qt_area_stats *s = &a->city;
         fprintf(stderr,
                 "%s: %zu residences (population %.0f%s), %zu outlets counted, %zu circles, %zu communities\n"

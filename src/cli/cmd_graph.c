@@ -22,8 +22,11 @@ static const char build_help[] =
     "  -q, --quiet             no progress output\n";
 
 static const char info_help[] = "usage: quarter graph info GRAPH\n\n"
-                                "Print node and edge counts, total length and the bounding box of a\n"
-                                "network (.qgraph, OSM or line layer).\n";
+                                "Print node and edge counts, total length, the bounding box and the\n"
+                                "connected components of a network (.qgraph, OSM or line layer):\n"
+                                "components, largest_component_nodes/_share, other_components_nodes (the\n"
+                                "ten next largest).  Points on a part that does not reach the largest one\n"
+                                "reach only what is on that part; a warning says how much that is.\n";
 
 static const char export_help[] =
     "usage: quarter graph export GRAPH --nodes-out nodes.csv --edges-out edges.csv\n\n"
@@ -108,6 +111,29 @@ static int graph_info(int argc, char **argv, qt_cli *cli)
     }
     printf("nodes: %u\nedges: %u\nlength_km: %.3f\nbbox: %.7f,%.7f,%.7f,%.7f\n", qt_graph_node_count(g),
            qt_graph_edge_count(g), total / 1000, minlon, minlat, maxlon, maxlat);
+    {
+        qt_components *cc = NULL;
+        qt_error err;
+        uint32_t k, n = qt_graph_node_count(g);
+        qt_error_clear(&err);
+        if (qt_graph_components(g, &cc, &err) != QT_OK) {
+            qt_graph_free(g);
+            return cli_fail(cli, &err);
+        }
+        printf("components: %u\nlargest_component_nodes: %u\nlargest_component_share: %.1f%%\n", cc->count,
+               cc->count ? cc->size[0] : 0, n ? 100.0 * (cc->count ? cc->size[0] : 0) / n : 0.0);
+        if (cc->count > 1) {
+            printf("other_components_nodes:");
+            for (k = 1; k < cc->count && k <= 10; k++)
+                printf(" %u", cc->size[k]);
+            printf("%s\n", cc->count > 11 ? " ..." : "");
+            if (!cli->quiet)
+                cli_warn(cli, "%s: %u parts of the network do not reach the largest one (%u nodes, %.1f%%); "
+                              "points snapped to them reach only what is on them",
+                         pos[0], cc->count - 1, n - cc->size[0], 100.0 * (n - cc->size[0]) / n);
+        }
+        qt_components_free(cc);
+    }
     qt_graph_free(g);
     return 0;
 }

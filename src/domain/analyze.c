@@ -897,6 +897,20 @@ qt_status qt_analyze(const qt_analysis_input *in, const qt_analysis_opts *o, qt_
         a->res_placed[i] = pl->node[no + i] != QT_NODE_NONE;
         a->residences_unplaced += !a->res_placed[i];
     }
+    { /* network coverage: who sits on a part that does not reach the largest */
+        qt_components *cc = NULL;
+        if ((st = qt_graph_components(pl->graph, &cc, err)) != QT_OK)
+            goto done;
+        a->network_components = cc->count;
+        for (i = 0; i < npts; i++)
+            if (pl->node[i] != QT_NODE_NONE && cc->comp[pl->node[i]] != 0) {
+                if (i >= no)
+                    a->residences_off_main++;
+                else if (osrc[i] == ol)
+                    a->outlets_off_main++;
+            }
+        qt_components_free(cc);
+    }
     /* baseline outlets first, the what-if ones after them */
     for (i = 0; i < no; i++) {
         if (pl->node[i] == QT_NODE_NONE) {
