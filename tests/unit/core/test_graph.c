@@ -133,12 +133,42 @@ static void test_builder_rejects_bad_edges(void **state)
     qt_graph_builder_free(b);
 }
 
+/* issue 10: the parts of a network that do not reach each other, largest first */
+static void test_components(void **state)
+{
+    qt_graph *g = qt_test_graph_from_ascii("a---b---c   x---y\n"
+                                           "        |\n"
+                                           "        d       z\n",
+                                           10);
+    qt_components *cc = NULL;
+    qt_error err;
+    uint32_t a, x, z;
+    (void)state;
+    qt_error_clear(&err);
+    assert_int_equal(qt_graph_components(g, &cc, &err), QT_OK);
+    assert_int_equal(cc->count, 3);
+    assert_int_equal(cc->size[0], 4);
+    assert_int_equal(cc->size[1], 2);
+    assert_int_equal(cc->size[2], 1);
+    a = qt_graph_find_node(g, 'a');
+    x = qt_graph_find_node(g, 'x');
+    z = qt_graph_find_node(g, 'z');
+    assert_int_equal(cc->comp[a], 0);
+    assert_int_equal(cc->comp[qt_graph_find_node(g, 'd')], 0);
+    assert_int_equal(cc->comp[x], 1);
+    assert_int_equal(cc->comp[qt_graph_find_node(g, 'y')], 1);
+    assert_int_equal(cc->comp[z], 2);
+    qt_components_free(cc);
+    qt_graph_free(g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cache_round_trip),
         cmocka_unit_test(test_cache_refuses_bad_files),
         cmocka_unit_test(test_builder_rejects_bad_edges),
+        cmocka_unit_test(test_components),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
