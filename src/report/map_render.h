@@ -61,9 +61,11 @@ void qt__map_north_arrow(cairo_t *cr, double x, double y, double size);
 #define QT__RGB_BLIND 0xE0, 0x30, 0x30
 #define QT__RGB_BOUNDARY 0x1F, 0x3A, 0x93
 #define QT__RGB_SITE 0xD0, 0x10, 0x80
-/* the 业态 palette: basic 业态 are discs, quality 业态 squares, coloured by their rank in the class */
+/* the 业态 palettes: basic 业态 are discs coloured from qt__palette, quality 业态
+ * squares from qt__palette_q, by their rank within the class */
 #define QT__PALETTE_N 14
 extern const unsigned char qt__palette[QT__PALETTE_N][3];
+extern const unsigned char qt__palette_q[QT__PALETTE_N][3];
 
 /* Draw text with pango at (x, y) top-left in a box w wide (w <= 0: no wrap).
  * font: a pango font description ("Noto Sans CJK SC 9"); align: 0 left, 1 centre, 2 right.

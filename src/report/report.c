@@ -565,6 +565,18 @@ static qt_status write_outlets(const qt_analysis *a, const qt_analysis_input *in
     return qt__outfile_commit(&o, err);
 }
 
+qt_status qt__write_blindspots(const qt_analysis *a, const qt_analysis_input *in, double cell_m, const char *path,
+                               qt_error *err)
+{
+    uint32_t *rc = qt__residence_circles(a);
+    qt_status st;
+    if (!rc)
+        return qt_error_set(err, QT_ENOMEM, path, "no memory");
+    st = write_blindspots(a, in, rc, cell_m, path, err);
+    qt__free(rc);
+    return st;
+}
+
 /* ---- summary.md ------------------------------------------------------------------------ */
 
 static qt_status write_summary(const qt_analysis *a, const qt_analysis_input *in, const qt_report_meta *m,

@@ -128,6 +128,9 @@ void qt__page_city_map(cairo_t *cr, const qt__report *R);
 /* Excel files (report_xlsx.c) and the GeoPackage (report_gpkg.c), written to path. */
 qt_status qt__write_survey_xlsx(const qt__report *R, const char *path, qt_error *err);
 qt_status qt__write_indicators_xlsx(const qt__report *R, const char *path, qt_error *err);
+/* blindspots.geojson (report.c) */
+qt_status qt__write_blindspots(const qt_analysis *a, const qt_analysis_input *in, double cell_m, const char *path,
+                               qt_error *err);
 qt_status qt__write_gpkg(const qt__report *R, const char *path, qt_error *err);
 
 #endif

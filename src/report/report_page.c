@@ -38,8 +38,8 @@ static void pal(cairo_t *cr, const qt_profile *p, size_t cat)
     size_t i, rank = 0;
     for (i = 0; i < cat; i++)
         rank += qt_profile_category(p, i)->cls == k->cls;
-    rgb(cr, qt__palette[rank % QT__PALETTE_N][0], qt__palette[rank % QT__PALETTE_N][1],
-        qt__palette[rank % QT__PALETTE_N][2]);
+    const unsigned char *c = (k->cls == QT_CLASS_BASIC ? qt__palette : qt__palette_q)[rank % QT__PALETTE_N];
+    rgb(cr, c[0], c[1], c[2]);
 }
 
 /* an outlet symbol: a disc for basic 业态, a square for quality ones */
@@ -695,21 +695,34 @@ void qt__page_circle(cairo_t *cr, qt__report *R, size_t ci)
         cairo_set_source_rgb(cr, 0, 0, 0);
         y += qt__text(cr, F(7.5), "每个业态都在步行时限内覆盖了全部居民。", x2, y, w2, 0) + 4;
     }
-    for (k = 0; k < nn && y < QT__PAGE_H - 190; k++) {
-        const qt_category *kc = qt_profile_category(p, nd[k].cat);
-        snprintf(buf, sizeof buf, "%zu. %s%s (%s, %.0f 分钟): %.0f 人未覆盖, 覆盖 %.0f%%", k + 1, kc->zh,
-                 nd[k].coverage >= t->present_share ? "" : " [缺]", kc->cls == QT_CLASS_BASIC ? "基本保障" : "品质提升",
-                 kc->ring_min, nd[k].unserved, 100 * nd[k].coverage);
-        if (nd[k].coverage < t->present_share)
-            rgb(cr, 0xA0, 0x10, 0x10);
-        else
-            cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
-        y += qt__text(cr, F(7), buf, x2, y, w2, 0) + 0.5;
-    }
-    if (k < nn) {
-        cairo_set_source_rgb(cr, 0.35, 0.35, 0.35);
-        snprintf(buf, sizeof buf, "…… 另有 %zu 项, 见分析结果 demand.csv", nn - k);
-        y += qt__text(cr, F(7), buf, x2, y, w2, 0);
+    {
+        /* every 业态 the circle lacks, most unserved first: missing ones (below present_share), then partial */
+        int pass, cls;
+        for (pass = 0; pass < 2; pass++)
+            for (cls = 0; cls < 2; cls++) {
+                size_t len, cnt = 0;
+                len = (size_t)snprintf(buf, sizeof buf, "%s%s: ", cls == 0 ? "基本保障类" : "品质提升类",
+                                       pass == 0 ? "缺" : "部分缺");
+                for (k = 0; k < nn && len < sizeof buf; k++) {
+                    const qt_category *kc = qt_profile_category(p, nd[k].cat);
+                    if ((int)kc->cls != cls || (nd[k].coverage < t->present_share) != (pass == 0))
+                        continue;
+                    len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%s %.0f 人", cnt++ ? "、" : "", kc->zh,
+                                            nd[k].unserved);
+                }
+                if (!cnt)
+                    continue;
+                if (pass == 0)
+                    rgb(cr, 0xA0, 0x10, 0x10);
+                else
+                    cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
+                y += qt__text(cr, F(7), buf, x2, y, w2, 0) + 3;
+            }
+        if (nn) {
+            cairo_set_source_rgb(cr, 0.35, 0.35, 0.35);
+            y += qt__text(cr, F(6.5), "人数为步行时限内够不到该业态的居民; 缺: 覆盖不足一半; 明细见分析结果 demand.csv。", x2,
+                          y, w2, 0);
+        }
     }
     y += 6;
     y += heading(cr, "项目清单 (推荐选址)", x2, y, w2);
@@ -728,8 +741,8 @@ void qt__page_circle(cairo_t *cr, qt__report *R, size_t ci)
                 snprintf(served, sizeof served, "新增服务 %.0f 人", R->sites->served[sidx]);
             else
                 snprintf(served, sizeof served, "服务人数未给出");
-            snprintf(buf, sizeof buf, "%zu. 新设%s: %s (%.5f, %.5f), %s", num, kc->zh, R->site_near[sidx],
-                     R->sites->lon[sidx], R->sites->lat[sidx], served);
+            snprintf(buf, sizeof buf, "%zu. 新设%s [%s]: %s (%.5f, %.5f), %s", num, kc->zh, R->sites->id[sidx],
+                     R->site_near[sidx], R->sites->lon[sidx], R->sites->lat[sidx], served);
             rgb(cr, QT__RGB_SITE);
             cairo_arc(cr, x2 + 4, y + 6, 3.5, 0, 2 * PI);
             cairo_fill(cr);
