@@ -9,6 +9,8 @@ BUILD_PKGS=(
   libgdal-dev libproj-dev libgeos-dev libglpk-dev
   libsqlite3-dev libsodium-dev libmicrohttpd-dev libjansson-dev
   libcmocka-dev
+  libcairo2-dev libpango1.0-dev fonts-noto-cjk libxlsxwriter-dev
+  poppler-utils gdal-bin python3-openpyxl python3-gdal python3-numpy
 )
 REF_PKGS=(
   bc wrk python3 python3-numpy python3-pandas python3-scipy

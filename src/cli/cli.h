@@ -75,6 +75,7 @@ int cmd_outlets(int argc, char **argv, qt_cli *cli);
 int cmd_isochrone(int argc, char **argv, qt_cli *cli);
 int cmd_analyze(int argc, char **argv, qt_cli *cli);
 int cmd_site(int argc, char **argv, qt_cli *cli);
+int cmd_report(int argc, char **argv, qt_cli *cli);
 int cmd_serve(int argc, char **argv, qt_cli *cli);
 int cmd_user(int argc, char **argv, qt_cli *cli);
 int cmd_import(int argc, char **argv, qt_cli *cli);

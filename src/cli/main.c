@@ -16,6 +16,7 @@ static const struct {
     {"route", cmd_route, "shortest walking route between two points, as GeoJSON"},
     {"isochrone", cmd_isochrone, "areas reachable on foot within 5/10/15 minutes, as GeoJSON"},
     {"analyze", cmd_analyze, "a planning project: indicators, grades, 需求清单 and 盲区 per community and circle"},
+    {"report", cmd_report, "一图一清单 per circle (PDF, PNG), the city report, 调查表 and indicators (XLSX), GeoPackage"},
     {"site", cmd_site, "项目清单: where new outlets of a 业态 serve the most unserved residents"},
     {"import", cmd_import, "load a project's outlets and circles into the service platform's store"},
     {"user", cmd_user, "add accounts to the store, link merchants to their outlets"},

@@ -16,12 +16,13 @@
 #include "base/outfile.h"
 #include "quarter/report.h"
 #include "report/cells.h"
+#include "report/report_internal.h"
 
 #define DEG2RAD (3.14159265358979323846 / 180.0)
 #define M_PER_DEG (6371008.8 * DEG2RAD)
 
 static const char *const files[] = {"summary.md", "indicators.csv", "grades.csv", "demand.csv",
-                                    "residences.csv", "blindspots.geojson", "what-if.csv", NULL};
+                                    "residences.csv", "blindspots.geojson", "what-if.csv", "outlets.csv", NULL};
 
 /* ---- small writers ----------------------------------------------------------- */
 
@@ -192,7 +193,38 @@ static const qt_area_stats *area_at(const qt_analysis *a, size_t i, const char *
     return k == 2 ? &a->city : k == 1 ? &a->circles_stats[i - 1] : &a->communities_stats[i - 1 - a->ncircles];
 }
 
-static qt_status write_indicators(const qt_analysis *a, const qt_profile *p, const char *path, qt_error *err)
+/* outlets_<code>, chain_<code>, staff_<code> of one circle or the city: the counts the 调查表 needs */
+static void write_counts(qt__outfile *o, const qt_analysis *a, const qt_profile *p, const qt__counts *cn, size_t area,
+                         const char *level, const char *name)
+{
+    size_t c;
+    for (c = 0; c < a->ncat; c++) {
+        const qt_category *k = qt_profile_category(p, c);
+        size_t j = area * a->ncat + c;
+        qt__outfile_printf(o, "%s,", level);
+        qt__outfile_csv(o, name);
+        qt__outfile_printf(o, ",outlets_%s,%u,,,%s\n", k->code, cn->n[j], k->zh);
+        qt__outfile_printf(o, "%s,", level);
+        qt__outfile_csv(o, name);
+        qt__outfile_printf(o, ",chain_%s,", k->code);
+        if (a->chain_known)
+            qt__outfile_printf(o, "%u,,,%s: %u of %u outlets\n", cn->chain[j], k->zh, cn->chain[j], cn->n[j]);
+        else
+            qt__outfile_printf(o, ",,n/a,no brand or chain column in the outlets\n");
+        qt__outfile_printf(o, "%s,", level);
+        qt__outfile_csv(o, name);
+        qt__outfile_printf(o, ",staff_%s,", k->code);
+        if (a->staff_known) {
+            num(o, cn->staff[j], 0);
+            qt__outfile_printf(o, ",,,%s: of %u outlets that say\n", k->zh, cn->with_staff[j]);
+        } else {
+            qt__outfile_printf(o, ",,n/a,no staff column in the outlets\n");
+        }
+    }
+}
+
+static qt_status write_indicators(const qt_analysis *a, const qt_profile *p, const qt__counts *cn, const char *path,
+                                  qt_error *err)
 {
     qt__outfile o;
     size_t i;
@@ -209,12 +241,14 @@ static qt_status write_indicators(const qt_analysis *a, const qt_profile *p, con
         qt__free(names);
         return st;
     }
-    qt__outfile_puts(&o, "level,area,indicator,value,target,met,note\n");
+    qt__outfile_puts(&o, QT__UTF8_BOM "level,area,indicator,value,target,met,note\n");
     for (i = 0; i < 1 + a->ncircles + a->ncommunities; i++) {
         const char *level, *name;
         int lv;
         const qt_area_stats *as = area_at(a, i, &level, &lv, &name);
         write_area(&o, a, p, level, lv, name, as, rows, names);
+        if (lv > 0)
+            write_counts(&o, a, p, cn, i == 0 ? a->ncircles : i - 1, level, name);
     }
     qt__free(rows);
     qt__free(names);
@@ -235,7 +269,7 @@ static qt_status write_whatif(const qt_analysis *a, const qt_profile *p, const c
     }
     if ((st = qt__outfile_open(&o, path, err)) != QT_OK)
         goto done;
-    qt__outfile_puts(&o, "level,area,indicator,before,after,change,target,met_before,met_after\n");
+    qt__outfile_puts(&o, QT__UTF8_BOM "level,area,indicator,before,after,change,target,met_before,met_after\n");
     for (i = 0; i < 1 + a->ncircles + a->ncommunities; i++) {
         const char *level, *name;
         int lv;
@@ -272,11 +306,6 @@ done:
 
 /* ---- grades and the 需求清单 -------------------------------------------------------- */
 
-static const char *grade_name(const qt_profile *p, int g)
-{
-    return g >= 0 ? qt_profile_grade(p, (size_t)g)->name : "未达标";
-}
-
 static qt_status write_grades(const qt_analysis *a, const qt_profile *p, const char *path, qt_error *err)
 {
     qt__outfile o;
@@ -284,12 +313,12 @@ static qt_status write_grades(const qt_analysis *a, const qt_profile *p, const c
     qt_status st = qt__outfile_open(&o, path, err);
     if (st != QT_OK)
         return st;
-    qt__outfile_puts(&o, "circle,grade,population,residents_all_basic,basic_present,quality_present,reasons\n");
+    qt__outfile_puts(&o, QT__UTF8_BOM "circle,grade,population,residents_all_basic,basic_present,quality_present,reasons\n");
     for (i = 0; i <= a->ncircles; i++) {
         const qt_area_stats *s = i < a->ncircles ? &a->circles_stats[i] : &a->city;
         qt__outfile_csv(&o, i < a->ncircles ? a->circle[i] : "全市");
         qt__outfile_puts(&o, ",");
-        qt__outfile_csv(&o, grade_name(p, s->grade));
+        qt__outfile_csv(&o, qt__grade_name(p, s->grade));
         qt__outfile_puts(&o, ",");
         num(&o, s->population, 0);
         qt__outfile_puts(&o, ",");
@@ -301,40 +330,12 @@ static qt_status write_grades(const qt_analysis *a, const qt_profile *p, const c
     return qt__outfile_commit(&o, err);
 }
 
-typedef struct need {
-    size_t cat;
-    double unserved, coverage;
-} need;
-
-static int by_unserved(const void *x, const void *y)
-{
-    const need *a = x, *b = y;
-    if (a->unserved != b->unserved)
-        return a->unserved < b->unserved ? 1 : -1;
-    return a->cat < b->cat ? -1 : a->cat > b->cat;
-}
-
-/* the 业态 an area lacks, most unserved residents first; returns how many */
-static size_t needs_of(const qt_analysis *a, const qt_area_stats *s, need *out)
-{
-    size_t c, n = 0;
-    for (c = 0; c < a->ncat; c++)
-        if (s->unserved[c] > 0) {
-            out[n].cat = c;
-            out[n].unserved = s->unserved[c];
-            out[n].coverage = s->coverage[c];
-            n++;
-        }
-    qsort(out, n, sizeof *out, by_unserved);
-    return n;
-}
-
 static qt_status write_demand(const qt_analysis *a, const qt_profile *p, const char *path, qt_error *err)
 {
     const qt_targets *t = qt_profile_targets(p);
     qt__outfile o;
     size_t i, k, n;
-    need *nd = qt__malloc((a->ncat + 1) * sizeof *nd);
+    qt__need *nd = qt__malloc((a->ncat + 1) * sizeof *nd);
     qt_status st;
     if (!nd)
         return qt_error_set(err, QT_ENOMEM, path, "no memory");
@@ -342,10 +343,10 @@ static qt_status write_demand(const qt_analysis *a, const qt_profile *p, const c
         qt__free(nd);
         return st;
     }
-    qt__outfile_puts(&o, "circle,rank,category,zh,class,ring_min,status,coverage,unserved_population\n");
+    qt__outfile_puts(&o, QT__UTF8_BOM "circle,rank,category,zh,class,ring_min,status,coverage,unserved_population\n");
     for (i = 0; i < (a->ncircles ? a->ncircles : 1); i++) {
         const qt_area_stats *s = a->ncircles ? &a->circles_stats[i] : &a->city;
-        n = needs_of(a, s, nd);
+        n = qt__needs_of(a, s, nd);
         for (k = 0; k < n; k++) {
             const qt_category *c = qt_profile_category(p, nd[k].cat);
             qt__outfile_csv(&o, a->ncircles ? a->circle[i] : "全市");
@@ -364,25 +365,6 @@ static qt_status write_demand(const qt_analysis *a, const qt_profile *p, const c
 
 /* ---- residences -------------------------------------------------------------------- */
 
-static uint32_t *residence_circles(const qt_analysis *a)
-{
-    uint32_t *of = qt__malloc((a->ncommunities + 1) * sizeof *of), *rc;
-    size_t i, k;
-    if (!of)
-        return NULL;
-    for (k = 0; k < a->ncommunities; k++)
-        of[k] = UINT32_MAX;
-    for (i = a->ncircles; i-- > 0;) /* the first circle that names a community wins */
-        for (k = a->circle_start[i]; k < a->circle_start[i + 1]; k++)
-            of[a->circle_member[k]] = (uint32_t)i;
-    rc = qt__malloc((a->nres + 1) * sizeof *rc);
-    if (rc)
-        for (i = 0; i < a->nres; i++)
-            rc[i] = a->res_community[i] == UINT32_MAX ? UINT32_MAX : of[a->res_community[i]];
-    qt__free(of);
-    return rc;
-}
-
 static qt_status write_residences(const qt_analysis *a, const qt_analysis_input *in, const uint32_t *rc,
                                   const char *path, qt_error *err)
 {
@@ -394,7 +376,7 @@ static qt_status write_residences(const qt_analysis *a, const qt_analysis_input 
     qt_status st = qt__outfile_open(&o, path, err);
     if (st != QT_OK)
         return st;
-    qt__outfile_puts(&o, "id,community,circle,lon,lat,population,households,population_source,placed");
+    qt__outfile_puts(&o, QT__UTF8_BOM "id,community,circle,lon,lat,population,households,population_source,placed");
     for (c = 0; c < a->ncat; c++)
         qt__outfile_printf(&o, ",%s_min", qt_profile_category(p, c)->code);
     qt__outfile_puts(&o, ",all_basic\n");
@@ -535,6 +517,66 @@ done:
     return st;
 }
 
+/* ---- outlets ------------------------------------------------------------------------ */
+
+static qt_status write_outlets(const qt_analysis *a, const qt_analysis_input *in, const uint32_t *rc, const char *path,
+                               qt_error *err)
+{
+    const qt_outlet_list *l = in->outlets;
+    const qt_profile *p = in->profile;
+    uint32_t *cc = qt__community_circles(a);
+    qt__outfile o;
+    size_t i;
+    qt_status st;
+    (void)rc;
+    if (!cc)
+        return qt_error_set(err, QT_ENOMEM, path, "no memory");
+    if ((st = qt__outfile_open(&o, path, err)) != QT_OK) {
+        qt__free(cc);
+        return st;
+    }
+    qt__outfile_puts(&o, QT__UTF8_BOM "id,name,category,zh,class,brand,chain,staff,floor_area_m2,circle,community,"
+                                      "address,lon,lat\n");
+    for (i = 0; i < l->n; i++) {
+        const qt_category *k = l->category[i] >= 0 ? qt_profile_category(p, (size_t)l->category[i]) : NULL;
+        uint32_t com = a->outlet_community ? a->outlet_community[i] : UINT32_MAX;
+        if (!k)
+            continue; /* not a 业态 of the profile */
+        qt__outfile_csv(&o, l->id[i]);
+        qt__outfile_puts(&o, ",");
+        qt__outfile_csv(&o, l->name[i]);
+        qt__outfile_printf(&o, ",%s,%s,%s,", k->code, k->zh, k->cls == QT_CLASS_BASIC ? "basic" : "quality");
+        qt__outfile_csv(&o, l->brand[i]);
+        qt__outfile_printf(&o, ",%s,", a->chain_known ? (l->chain[i] ? "yes" : "no") : "");
+        num(&o, l->staff[i], 0);
+        qt__outfile_puts(&o, ",");
+        num(&o, l->floor_area[i], 1);
+        qt__outfile_puts(&o, ",");
+        qt__outfile_csv(&o, com < a->ncommunities && cc[com] != UINT32_MAX ? a->circle[cc[com]] : "");
+        qt__outfile_puts(&o, ",");
+        qt__outfile_csv(&o, com < a->ncommunities ? a->community[com] : "");
+        qt__outfile_puts(&o, ",,");
+        fixed(&o, l->lon[i], 7);
+        qt__outfile_puts(&o, ",");
+        fixed(&o, l->lat[i], 7);
+        qt__outfile_puts(&o, "\n");
+    }
+    qt__free(cc);
+    return qt__outfile_commit(&o, err);
+}
+
+qt_status qt__write_blindspots(const qt_analysis *a, const qt_analysis_input *in, double cell_m, const char *path,
+                               qt_error *err)
+{
+    uint32_t *rc = qt__residence_circles(a);
+    qt_status st;
+    if (!rc)
+        return qt_error_set(err, QT_ENOMEM, path, "no memory");
+    st = write_blindspots(a, in, rc, cell_m, path, err);
+    qt__free(rc);
+    return st;
+}
+
 /* ---- summary.md ------------------------------------------------------------------------ */
 
 static qt_status write_summary(const qt_analysis *a, const qt_analysis_input *in, const qt_report_meta *m,
@@ -568,7 +610,7 @@ static qt_status write_summary(const qt_analysis *a, const qt_analysis_input *in
                            a->outlets_used - a->before->outlets_used);
     for (i = 0; i < m->nwarnings; i++)
         qt__outfile_printf(&o, "- **Warning:** %s\n", m->warnings[i]);
-    qt__outfile_printf(&o, "\n## City: %s\n\n%s\n\n", grade_name(p, s->grade), s->reasons ? s->reasons : "");
+    qt__outfile_printf(&o, "\n## City: %s\n\n%s\n\n", qt__grade_name(p, s->grade), s->reasons ? s->reasons : "");
     qt__outfile_printf(&o, "- Residents with every basic 业态 in reach: %.1f%% (target %.0f%%)\n", 100 * s->all_basic,
                        100 * t->residents_all_basic);
     qt__outfile_printf(&o, "- Communities covered: %u of %u (target %.0f%%)\n", s->communities_covered, s->communities,
@@ -588,7 +630,7 @@ static qt_status write_summary(const qt_analysis *a, const qt_analysis_input *in
         for (i = 0; i < a->ncircles; i++) {
             const qt_area_stats *cs = &a->circles_stats[i];
             qt__outfile_printf(&o, "| %s | %s | %.0f | %.1f%% | %d/%d | %d/%d | %s |\n", a->circle[i],
-                               grade_name(p, cs->grade), cs->population, 100 * cs->all_basic, cs->basic_present,
+                               qt__grade_name(p, cs->grade), cs->population, 100 * cs->all_basic, cs->basic_present,
                                cs->basic_required, cs->quality_present, cs->quality_total,
                                cs->reasons ? cs->reasons : "");
         }
@@ -597,7 +639,8 @@ static qt_status write_summary(const qt_analysis *a, const qt_analysis_input *in
                          "with its target and whether it is met\n- grades.csv: each circle's grade and why\n"
                          "- demand.csv: 需求清单, the 业态 each circle lacks, most unserved residents first\n"
                          "- residences.csv: minutes from each residence to the nearest outlet of each 业态\n"
-                         "- blindspots.geojson: 盲区, where the unserved residents live, per circle and 业态\n");
+                         "- blindspots.geojson: 盲区, where the unserved residents live, per circle and 业态\n"
+                         "- outlets.csv: every outlet of a 业态, with its circle and community\n");
     if (a->before)
         qt__outfile_puts(&o, "- what-if.csv: indicators before and after the hypothetical outlets\n");
     return qt__outfile_commit(&o, err);
@@ -605,20 +648,11 @@ static qt_status write_summary(const qt_analysis *a, const qt_analysis_input *in
 
 /* ---- the folder -------------------------------------------------------------------------- */
 
-static char *join(const char *dir, const char *name)
-{
-    size_t n = strlen(dir) + strlen(name) + 2;
-    char *s = qt__malloc(n);
-    if (s)
-        snprintf(s, n, "%s/%s", dir, name);
-    return s;
-}
-
 static void remove_folder(const char *dir)
 {
     size_t i;
     for (i = 0; files[i]; i++) {
-        char *f = join(dir, files[i]);
+        char *f = qt__path_join(dir, files[i]);
         if (f)
             unlink(f);
         qt__free(f);
@@ -632,11 +666,12 @@ qt_status qt_report_write(const qt_analysis *a, const qt_analysis_input *in, con
     struct stat sb;
     char *tmp = NULL, *old = NULL, *f = NULL;
     uint32_t *rc = NULL;
+    qt__counts *cn = NULL;
     qt_status st = QT_OK;
     int exists = stat(dir, &sb) == 0;
     size_t n = strlen(dir) + 16;
     if (exists) {
-        char *sm = join(dir, "summary.md");
+        char *sm = qt__path_join(dir, "summary.md");
         struct stat s2;
         int ours = sm && stat(sm, &s2) == 0;
         qt__free(sm);
@@ -646,7 +681,9 @@ qt_status qt_report_write(const qt_analysis *a, const qt_analysis_input *in, con
     }
     tmp = qt__malloc(n);
     old = qt__malloc(n);
-    rc = residence_circles(a);
+    rc = qt__residence_circles(a);
+    if (tmp && old && rc && (st = qt__counts_new(a, in, &cn, err)) != QT_OK)
+        goto done;
     if (!tmp || !old || !rc) {
         st = qt_error_set(err, QT_ENOMEM, dir, "no memory");
         goto done;
@@ -661,14 +698,15 @@ qt_status qt_report_write(const qt_analysis *a, const qt_analysis_input *in, con
 #define WRITE(name, call)                                                                          \
     do {                                                                                           \
         qt__free(f);                                                                               \
-        if (!(f = join(tmp, name))) {                                                              \
+        if (!(f = qt__path_join(tmp, name))) {                                                              \
             st = qt_error_set(err, QT_ENOMEM, dir, "no memory");                                   \
             goto fail;                                                                             \
         }                                                                                          \
         if ((st = (call)) != QT_OK)                                                                \
             goto fail;                                                                             \
     } while (0)
-    WRITE("indicators.csv", write_indicators(a, in->profile, f, err));
+    WRITE("indicators.csv", write_indicators(a, in->profile, cn, f, err));
+    WRITE("outlets.csv", write_outlets(a, in, rc, f, err));
     WRITE("grades.csv", write_grades(a, in->profile, f, err));
     WRITE("demand.csv", write_demand(a, in->profile, f, err));
     WRITE("residences.csv", write_residences(a, in, rc, f, err));
@@ -701,5 +739,6 @@ done:
     qt__free(tmp);
     qt__free(old);
     qt__free(rc);
+    qt__counts_free(cn);
     return st;
 }

@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * report/report_internal.h -- what the report writers share: the outlets
+ * per area and 业态 (count, chain, staff), each residence's circle, the
+ * rows of the Tianshui 调查表 and which profile 业态 fill them, the
+ * recommended sites of a 项目清单, and the 需求清单 of an area.
+ */
+#ifndef QUARTER_REPORT_REPORT_INTERNAL_H
+#define QUARTER_REPORT_REPORT_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "quarter/report.h"
+#include "quarter/search.h"
+#include "quarter/snap.h"
+
+#include <cairo.h>
+
+/* Outlets per area and 业态.  Areas: 0 .. ncircles-1 the circles, ncircles the
+ * city (without circles: the city only).  Every classified outlet of the
+ * input counts, whatever its opening hours; a circle counts the outlets of
+ * its communities. */
+typedef struct qt__counts {
+    size_t nareas, ncat;
+    uint32_t *n;     /* nareas x ncat */
+    uint32_t *chain; /* nareas x ncat */
+    double *staff;   /* nareas x ncat: people, of the outlets that say */
+    uint32_t *with_staff;
+    double *area_m2; /* nareas x ncat: floor area of the outlets that say */
+} qt__counts;
+
+/* OUT *out, free with qt__counts_free.  Returns QT_ENOMEM or QT_OK. */
+qt_status qt__counts_new(const qt_analysis *a, const qt_analysis_input *in, qt__counts **out, qt_error *err);
+void qt__counts_free(qt__counts *c);
+
+/* Per community, the first circle that names it (UINT32_MAX none).  OUT, free with qt__free. */
+uint32_t *qt__community_circles(const qt_analysis *a);
+/* Per residence, its circle (UINT32_MAX none).  OUT, free with qt__free. */
+uint32_t *qt__residence_circles(const qt_analysis *a);
+
+/* The rows of the 调查表 (Tianshui 附件5) */
+typedef struct qt__survey_row {
+    int cls;          /* QT_CLASS_BASIC / QT_CLASS_QUALITY */
+    const char *name; /* as the table writes it */
+} qt__survey_row;
+/* The table's rows in order (each class ends with 其他); *n gets the count. */
+const qt__survey_row *qt__survey_rows(size_t *n);
+/* The row a profile 业态 is filled under (the class's 其他 when the table has no row for it). */
+size_t qt__survey_row_of(const qt_category *c);
+
+/* One 业态 an area lacks: category, residents beyond its ring, coverage */
+typedef struct qt__need {
+    size_t cat;
+    double unserved, coverage;
+} qt__need;
+/* The 业态 an area lacks, most unserved residents first; out has ncat slots; returns how many. */
+size_t qt__needs_of(const qt_analysis *a, const qt_area_stats *s, qt__need *out);
+
+/* A grade's name ("未达标" below every grade) */
+const char *qt__grade_name(const qt_profile *p, int g);
+
+/* Join dir and name; OUT, free with qt__free (NULL when out of memory). */
+char *qt__path_join(const char *dir, const char *name);
+
+/* A UTF-8 byte-order mark: CSV files meant for people start with it so that
+ * Excel on Chinese Windows reads them as UTF-8. */
+#define QT__UTF8_BOM "\xEF\xBB\xBF"
+
+/* A grid of points (outlets, residences) for box queries. */
+typedef struct qt__pgrid {
+    double lon0, lat0, cell;
+    int32_t nx, ny;
+    uint32_t *start, *idx;
+} qt__pgrid;
+qt_status qt__pgrid_init(qt__pgrid *g, size_t n, const double *lon, const double *lat, double cell, qt_error *err);
+void qt__pgrid_free(qt__pgrid *g);
+/* Call fn(ctx, i) for every point i in the box. */
+void qt__pgrid_visit(const qt__pgrid *g, const double *lon, const double *lat, double lonmin, double latmin,
+                     double lonmax, double latmax, void (*fn)(void *ctx, uint32_t i), void *ctx);
+
+struct qt__street_index;
+
+/* Everything a report's pages and tables read, built once (report_make.c). */
+typedef struct qt__report {
+    const qt_analysis *a;
+    const qt_analysis_input *in;
+    const qt_report_opts *o;
+    const qt_site_list *sites;
+    qt__counts *counts;
+    uint32_t *res_circle;       /* per residence */
+    size_t *circle_res_start;   /* ncircles + 1 (or 2 without circles) */
+    uint32_t *circle_res;       /* placed residences grouped by circle */
+    uint32_t *site_circle;      /* per site: the circle of its nearest residence, UINT32_MAX none */
+    char **site_near;           /* per site: "近 NAME 120 米" (the nearest named outlet) */
+    struct qt__street_index *streets;
+    qt__pgrid outlets;
+    qt_snapper *snapper;
+    qt_search *search;
+    char date[80];              /* 2026年12月2日 */
+    char date_iso[80];          /* 2026-12-02T00:00:00 */
+    long long epoch;            /* seconds, for file metadata */
+    double blind_cell_m;
+} qt__report;
+
+/* Number of areas with pages: the circles, or the city alone without circles. */
+size_t qt__report_ncircles(const qt__report *R);
+const char *qt__report_circle_name(const qt__report *R, size_t i);
+const qt_area_stats *qt__report_circle_stats(const qt__report *R, size_t i);
+
+/* A3 landscape, in points */
+#define QT__PAGE_W 1190.55
+#define QT__PAGE_H 841.89
+/* the map box of a circle's page */
+#define QT__MAP_X 28.0
+#define QT__MAP_Y 78.0
+#define QT__MAP_W 620.0
+#define QT__MAP_H 620.0
+
+/* Pages (report_page.c): a circle's 一图一清单, the city report's cover, its
+ * table of circles (page k of qt__table_pages), its city map. */
+void qt__page_circle(cairo_t *cr, qt__report *R, size_t circle);
+void qt__page_cover(cairo_t *cr, const qt__report *R);
+size_t qt__table_pages(const qt__report *R);
+void qt__page_table(cairo_t *cr, const qt__report *R, size_t k);
+void qt__page_city_map(cairo_t *cr, const qt__report *R);
+
+/* Excel files (report_xlsx.c) and the GeoPackage (report_gpkg.c), written to path. */
+qt_status qt__write_survey_xlsx(const qt__report *R, const char *path, qt_error *err);
+qt_status qt__write_indicators_xlsx(const qt__report *R, const char *path, qt_error *err);
+/* blindspots.geojson (report.c) */
+qt_status qt__write_blindspots(const qt_analysis *a, const qt_analysis_input *in, double cell_m, const char *path,
+                               qt_error *err);
+qt_status qt__write_gpkg(const qt__report *R, const char *path, qt_error *err);
+
+#endif

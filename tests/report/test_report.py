@@ -1,0 +1,257 @@
+#!/usr/bin/python3
+"""quarter report on the small planning project of tests/cli/data/plan:
+the PDF's text and pages, the PNG's pixels, the 调查表 read back cell by cell
+against a circle worked by hand, indicators.xlsx, the GeoPackage's layers, and
+bad input (unknown circle, unwritable folder, a sites file of another
+project, a folder that is no report).
+
+usage: test_report.py QUARTER SOURCE_DIR
+"""
+import csv
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+QUARTER, SRC = sys.argv[1], sys.argv[2]
+PLAN = os.path.join(SRC, "tests", "cli", "data", "plan")
+PROJECT = os.path.join(PLAN, "base.project")
+SITES = os.path.join(PLAN, "sites.csv")
+failures = []
+passed = 0
+
+
+def check(cond, what):
+    global passed
+    if cond:
+        passed += 1
+        print("ok   " + what)
+    else:
+        failures.append(what)
+        print("FAIL " + what)
+
+
+def run(args, env=None):
+    e = dict(os.environ)
+    e.update(env or {})
+    return subprocess.run([QUARTER] + args, capture_output=True, text=True, env=e)
+
+
+for tool in ("pdftotext", "pdfinfo", "ogrinfo"):
+    if not shutil.which(tool):
+        print("skip: %s is missing (scripts/install-deps.sh installs poppler-utils, gdal-bin)" % tool)
+        sys.exit(77)
+try:
+    import numpy as np
+    import openpyxl
+    from osgeo import gdal
+except ImportError as e:
+    print("skip: %s (scripts/install-deps.sh installs python3-openpyxl, python3-gdal, python3-numpy)" % e)
+    sys.exit(77)
+
+tmp = tempfile.mkdtemp(prefix="qt-report-")
+ana = os.path.join(tmp, "analysis")
+out = os.path.join(tmp, "report")
+env = {"SOURCE_DATE_EPOCH": "1700000000"}  # 2023-11-14
+
+r = run(["analyze", PROJECT, "-o", ana, "-q"])
+check(r.returncode == 0, "analyze runs" + ("" if r.returncode == 0 else ": " + r.stderr[-300:]))
+r = run(["report", PROJECT, "-o", out, "--sites", SITES, "-q"], env)
+check(r.returncode == 0, "report runs" + ("" if r.returncode == 0 else ": " + r.stderr[-300:]))
+
+
+def read_csv(path):
+    with open(path, encoding="utf-8-sig") as f:
+        return list(csv.DictReader(f))
+
+
+grades = {g["circle"]: g["grade"] for g in read_csv(os.path.join(ana, "grades.csv"))}
+demand = read_csv(os.path.join(ana, "demand.csv"))
+circles = [c for c in grades if c != "全市"]
+check(circles == ["东圈", "西圈"], "two circles: %s" % circles)
+
+
+def pdf_text(path):
+    t = subprocess.run(["pdftotext", path, "-"], capture_output=True, text=True).stdout
+    return "".join(t.split())  # wrapped lines joined
+
+
+def pdf_pages(path):
+    info = subprocess.run(["pdfinfo", path], capture_output=True, text=True).stdout
+    return int([l for l in info.splitlines() if l.startswith("Pages:")][0].split()[1])
+
+
+# ---- the PDFs --------------------------------------------------------------------------
+for c in circles:
+    t = pdf_text(os.path.join(out, c + ".pdf"))
+    check(c in t, "%s.pdf names its circle" % c)
+    check("等级:" + grades[c] in t, "%s.pdf gives its grade %s" % (c, grades[c]))
+    missing = [d["zh"] for d in demand if d["circle"] == c and d["status"] == "missing"]
+    lost = [m for m in missing if m not in t]
+    check(missing and not lost, "%s.pdf lists every missing 业态 of its 需求清单 (%d; absent: %s)" % (c, len(missing), lost))
+    check(pdf_pages(os.path.join(out, c + ".pdf")) == 1, "%s.pdf is one page" % c)
+    for word in ("图例", "OpenStreetMap", "北", "米", "数据来源", "2023年11月14日", "业态网点清单", "项目清单"):
+        check(word in t, "%s.pdf shows %s" % (c, word))
+east = pdf_text(os.path.join(out, "东圈.pdf"))
+west = pdf_text(os.path.join(out, "西圈.pdf"))
+check("s-east" in east and "新设菜市场" in east, "东圈.pdf lists its recommended site s-east (菜市场)")
+check("s-west" in west and "新设早餐店" in west, "西圈.pdf lists its recommended site s-west (早餐店)")
+city = os.path.join(out, "城市报告.pdf")
+ct = pdf_text(city)
+check(pdf_pages(city) == len(circles) + 3, "城市报告.pdf has %d pages = circles + cover, table, map" % pdf_pages(city))
+check(all(c in ct for c in circles) and "s-east" in ct and "s-west" in ct, "城市报告.pdf holds every circle and site")
+check("生活圈一览" in ct and "全市生活圈分布" in ct, "城市报告.pdf has the table of circles and the city map")
+info = subprocess.run(["pdfinfo", city], capture_output=True, text=True).stdout
+check("2023" in [l for l in info.splitlines() if l.startswith("CreationDate")][0], "PDF date from SOURCE_DATE_EPOCH")
+
+# ---- the PNG ------------------------------------------------------------------------------
+ds = gdal.Open(os.path.join(out, "东圈.png"))
+img = np.dstack([ds.GetRasterBand(b + 1).ReadAsArray() for b in range(3)]).astype(int)
+k = ds.RasterXSize / 1190.55  # pixels per point (96 dpi: 1.333)
+check(abs(ds.RasterXSize - 1588) <= 1 and abs(ds.RasterYSize - 1123) <= 1, "PNG is A3 at 96 dpi")
+
+
+def box(x0, y0, x1, y1):
+    return img[int(y0 * k):int(y1 * k), int(x0 * k):int(x1 * k)]
+
+
+MAP = box(28, 78, 648, 698)      # the circle's map (report_internal.h QT__MAP_*)
+LEGEND = box(28, 704, 648, 830)  # the legend under it
+
+
+def count(region, rgb, tol=0):
+    return int((np.abs(region - np.array(rgb)).max(axis=2) <= tol).sum())
+
+
+g = MAP
+grey = (np.abs(g[:, :, 0] - g[:, :, 1]) < 4) & (np.abs(g[:, :, 1] - g[:, :, 2]) < 4) & (g[:, :, 0] > 0x78) & (g[:, :, 0] < 0xD0)
+check(int(grey.sum()) > 500, "streets drawn in the map (%d grey pixels)" % int(grey.sum()))
+bg = np.array((0xFA, 0xFA, 0xF7))
+blind = 0.55 * np.array((0xE0, 0x30, 0x30)) + 0.45 * bg
+check(count(MAP, blind, 3) > 50, "盲区 colour drawn in the map")
+check(count(MAP, (0x1F, 0x3A, 0x93), 2) > 30, "circle boundary drawn")
+check(count(MAP, (0xD0, 0x10, 0x80), 2) > 20, "recommended site drawn")
+# outlet symbols of each class: basic discs from one palette, quality squares from the other
+PAL_B = [(0x1f, 0x77, 0xb4), (0xff, 0x7f, 0x0e), (0x2c, 0xa0, 0x2c), (0x94, 0x67, 0xbd), (0x8c, 0x56, 0x4b),
+         (0x17, 0xbe, 0xcf), (0xbc, 0xbd, 0x22), (0x00, 0x5f, 0x5f), (0xf5, 0xb7, 0x00), (0x6a, 0x3d, 0x9a),
+         (0x00, 0x99, 0x66), (0xa6, 0x56, 0x28), (0x33, 0x33, 0x99), (0x99, 0x66, 0x00)]
+PAL_Q = [(0x00, 0x3f, 0x7f), (0xb3, 0x4d, 0x00), (0x1b, 0x5e, 0x20), (0x4a, 0x14, 0x8c), (0x5d, 0x40, 0x37),
+         (0x00, 0x83, 0x8f), (0x82, 0x77, 0x17), (0xad, 0x14, 0x57), (0xff, 0x6f, 0x00), (0x28, 0x35, 0x93),
+         (0x2e, 0x7d, 0x32), (0x8d, 0x6e, 0x63), (0x00, 0x60, 0x64), (0x6d, 0x4c, 0x41)]
+basic_drawn = [p for p in PAL_B if count(MAP, p) >= 6]
+quality_drawn = [p for p in PAL_Q if count(MAP, p) >= 6]
+check(len(basic_drawn) >= 2, "basic outlet symbols drawn (%d colours)" % len(basic_drawn))
+check(len(quality_drawn) >= 2, "quality outlet symbols drawn (%d colours)" % len(quality_drawn))
+unlisted = [p for p in basic_drawn + quality_drawn if count(LEGEND, p) < 6]
+check(not unlisted, "the legend shows every outlet colour drawn (missing %s)" % unlisted)
+check(count(box(28, 20, 648, 50), (0, 0, 0), 40) > 300, "the title is inked")
+
+# ---- 调查表.xlsx ----------------------------------------------------------------------------
+wb = openpyxl.load_workbook(os.path.join(out, "调查表.xlsx"))
+check(wb.sheetnames == ["全市汇总", "东圈", "西圈"], "调查表 sheets: %s" % wb.sheetnames)
+ws = wb["东圈"]
+# the rows and headers of Tianshui's 附件5 (seed 002, lines 134-164)
+SEED_BASIC = ["便利店", "综合超市", "菜市场", "生鲜超市(菜店)", "早餐店", "维修点", "洗染店", "美容美发店", "照相文印店",
+              "药店", "家政服务", "邮政快递综合服务点(快件箱组)", "再生资源回收点", "其他"]
+SEED_QUALITY = ["新式书店", "运动健身", "特色餐饮店", "养老站点", "托育站点", "保健养生", "教育培训", "休闲娱乐", "其他"]
+HEAD = ["分类", "主要业态网点", "商业网点(店铺)数量合计(个)", "从业人数(万人)", "其中:品牌连锁店数量(个)", "居民满意度(%)",
+        "问需于民调查时居民反映还“缺什么”(需求清单)"]
+check(ws["A1"].value == "试点便民生活圈建设情况调查表", "title row")
+check([ws.cell(6, c).value for c in range(1, 8)] == HEAD, "column headers as the seed's")
+check([ws.cell(r, 2).value for r in range(8, 8 + 14)] == SEED_BASIC, "basic rows as the seed's")
+check([ws.cell(r, 2).value for r in range(22, 22 + 9)] == SEED_QUALITY, "quality rows as the seed's")
+check(ws["A8"].value == "基本保障类" and ws["A22"].value == "品质提升类" and ws["A7"].value == "合 计", "class cells")
+merged = {str(m) for m in ws.merged_cells.ranges}
+check({"A1:G1", "A8:A21", "A22:A30", "A7:B7"} <= merged, "merged cells like the original")
+check(ws["A3"].value.startswith("运营主体") and ws["D3"].value == "发展形态" and "集聚式为主" in ws["E3"].value,
+      "运营主体 / 发展形态 header block")
+check(ws["A4"].value == "社区商业中心(邻里中心)数量(座)" and ws["D4"].value == "生活圈服务覆盖的居民数量(万人)",
+      "社区商业中心 / 覆盖居民 header block")
+check(ws["A5"].value == "社区商业和综合服务设施面积占社区总建筑面积的比例(%)", "面积占比 row")
+check(ws["A1"].value and ws["B8"].border.left.style == "thin", "cells have borders")
+# 东圈 worked by hand: outlets.csv of the plan, each in the community of its nearest residence
+# within 500 m (社区乙 = 东圈): 便利店 1, 综合超市 3, 药店 2, 特色餐饮 1 -> 特色餐饮店; 1469 residents.
+by_row = {ws.cell(r, 2).value + ("/q" if r >= 22 else ""): ws.cell(r, 3).value for r in range(8, 31)}
+want = dict.fromkeys(by_row, 0)
+want.update({"便利店": 1, "综合超市": 3, "药店": 2, "特色餐饮店/q": 1})
+check(by_row == want, "东圈 网点数量 per row as worked by hand: %s" % {k: v for k, v in by_row.items() if v})
+check(ws["C7"].value == 7, "东圈 合计 7 outlets")
+check(abs(ws["F4"].value - 0.1469) < 1e-9, "东圈 覆盖居民 0.1469 万人")
+check(ws["F4"].number_format == "0.00", "two decimals, as the table asks")
+check(ws["D8"].value is None and ws["E8"].value is None, "no staff or chain column in the input: cells left blank")
+check(ws["F7"].value is None, "satisfaction blank without 50 answers")
+check("缺" in ws["G10"].value and "1469" in ws["G10"].value, "需求清单 of 菜市场: %s" % ws["G10"].value)
+check(ws["G8"].value and "部分缺" in ws["G8"].value, "需求清单 of 便利店 (partial): %s" % ws["G8"].value)
+check("前置仓" in (ws["G21"].value or ""), "a 业态 the table lacks (前置仓) goes under 其他")
+check(wb["全市汇总"]["C7"].value == len(read_csv(os.path.join(ana, "outlets.csv"))),
+      "city summary: every outlet of a 业态 (%s)" % wb["全市汇总"]["C7"].value)
+
+# ---- indicators.xlsx -------------------------------------------------------------------------
+wi = openpyxl.load_workbook(os.path.join(out, "indicators.xlsx"))["指标"]
+check(wi.freeze_panes == "C2", "indicators.xlsx: header frozen (%s)" % wi.freeze_panes)
+hdr = [c.value for c in wi[1]]
+ab = hdr.index("基本保障类业态全覆盖居民占比") + 1
+check(hdr[ab] == "目标", "target beside the value")
+rows = {wi.cell(r, 2).value: r for r in range(2, wi.max_row + 1)}
+check(set(rows) >= {"全市", "东圈", "西圈", "社区甲", "社区乙"}, "one row per area")
+c = wi.cell(rows["东圈"], ab)
+check(isinstance(c.value, (int, float)) and c.number_format == "0.0%", "shares are numbers shown as percentages")
+check(c.fill.fgColor.rgb.endswith("FFC7CE"), "not met is coloured red (%s)" % c.fill.fgColor.rgb)
+cov = hdr.index([h for h in hdr if h and h.startswith("便利店覆盖率")][0]) + 1
+check(isinstance(wi.cell(rows["东圈"], cov).value, float), "per-业态 coverage as numbers")
+
+# ---- analysis.gpkg ----------------------------------------------------------------------------
+gpkg = os.path.join(out, "analysis.gpkg")
+outlets = read_csv(os.path.join(ana, "outlets.csv"))
+blind = subprocess.run(["ogrinfo", "-so", "-al", os.path.join(ana, "blindspots.geojson")], capture_output=True,
+                       text=True).stdout
+nblind = int([l for l in blind.splitlines() if l.startswith("Feature Count")][0].split()[-1])
+for name, geom, n in (("outlets", "Point", len(outlets)), ("residences", "Point", 40), ("communities", "Polygon", 2),
+                      ("circles", "Polygon", 2), ("blindspots", "Multi Polygon", nblind), ("sites", "Point", 2)):
+    o = subprocess.run(["ogrinfo", "-so", gpkg, name], capture_output=True, text=True).stdout
+    check("Geometry: " + geom in o and "Feature Count: %d" % n in o and 'ID["EPSG",4326]' in o,
+          "gpkg layer %s: %s, %d features, EPSG:4326" % (name, geom, n))
+o = subprocess.run(["ogrinfo", "-q", gpkg, "-sql", "SELECT f_table_name FROM layer_styles"], capture_output=True,
+                   text=True).stdout
+check(all("= " + n in o for n in ("outlets", "residences", "communities", "circles", "blindspots", "sites")),
+      "QGIS styles for every layer")
+
+# ---- the same again: reproducible; replaced whole ---------------------------------------------
+r = run(["report", PROJECT, "-o", out, "--sites", SITES, "--format", "xlsx", "-q"], env)
+check(r.returncode == 0 and sorted(os.listdir(out)) == ["indicators.xlsx", "report.txt", "调查表.xlsx"],
+      "an earlier report is replaced whole: %s" % sorted(os.listdir(out)))
+out2 = os.path.join(tmp, "again")
+run(["report", PROJECT, "-o", out2, "--sites", SITES, "--format", "xlsx", "-q"], env)
+same = all(open(os.path.join(out, f), "rb").read() == open(os.path.join(out2, f), "rb").read()
+           for f in ("调查表.xlsx", "indicators.xlsx"))
+check(same, "XLSX byte-identical with SOURCE_DATE_EPOCH")
+r = run(["report", PROJECT, "-o", os.path.join(tmp, "one"), "--circle", "西圈", "--format", "pdf", "-q"], env)
+check(r.returncode == 0 and sorted(os.listdir(os.path.join(tmp, "one"))) == ["report.txt", "城市报告.pdf", "西圈.pdf"],
+      "--circle: only that circle's page")
+check(pdf_pages(os.path.join(tmp, "one", "城市报告.pdf")) == 4, "--circle: city report with one circle page")
+
+# ---- bad input ----------------------------------------------------------------------------------
+bad = os.path.join(tmp, "bad")
+r = run(["report", PROJECT, "-o", bad, "--circle", "北圈", "-q"])
+check(r.returncode == 1 and "北圈" in r.stderr and not os.path.exists(bad) and not os.path.exists(bad + ".partial"),
+      "unknown circle: exit 1, named, nothing written (%s)" % r.stderr.strip())
+r = run(["report", PROJECT, "-o", bad, "--sites", os.path.join(PLAN, "sites-beijing.csv"), "-q"])
+check(r.returncode == 1 and "another project" in r.stderr and "line 2" in r.stderr and not os.path.exists(bad),
+      "sites of another project: exit 1, file:line, nothing written (%s)" % r.stderr.strip())
+afile = os.path.join(tmp, "a-file")
+open(afile, "w").close()
+r = run(["report", PROJECT, "-o", os.path.join(afile, "sub"), "-q"])
+check(r.returncode == 3 and "a-file/sub" in r.stderr and os.path.getsize(afile) == 0,
+      "unwritable folder: exit 3, named (%s)" % r.stderr.strip())
+r = run(["report", PROJECT, "-o", ana, "-q"])
+check(r.returncode != 0 and "not a report folder" in r.stderr and os.path.exists(os.path.join(ana, "summary.md")),
+      "a folder that is no report is left alone (%s)" % r.stderr.strip())
+r = run(["report", PROJECT, "-o", bad, "--format", "pdf,doc"])
+check(r.returncode == 2 and "doc" in r.stderr, "bad --format: exit 2")
+r = run(["report", "--help"])
+check(r.returncode == 0 and "--sites" in r.stdout and "调查表" in r.stdout, "--help")
+
+shutil.rmtree(tmp)
+print("%d passed, %d failed" % (passed, len(failures)))
+sys.exit(1 if failures else 0)
