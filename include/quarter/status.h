@@ -53,6 +53,13 @@ typedef struct qt_error {
     char msg[256];   /* "'31.2x' is not a number" */
 } qt_error;
 
+/**
+ * An error valid from its declaration: `qt_error err = QT_ERROR_INIT;`
+ * (QT_OK, empty texts).  No clearing by hand is needed before the first use;
+ * qt_error_clear() resets one for reuse.
+ */
+#define QT_ERROR_INIT {QT_OK, "", ""}
+
 /** Stable identifier, e.g. "QT_EPARSE" (for logs and JSON). Never NULL. */
 QT_API const char *qt_status_name(qt_status st);
 /** Human phrase, e.g. "parse error". Never NULL. */
@@ -60,7 +67,7 @@ QT_API const char *qt_status_str(qt_status st);
 /** The HTTP status that goes with st (200, 400, 404, 409, 500 ...). */
 QT_API int qt_status_http(qt_status st);
 
-/** Reset err to QT_OK with empty texts. err may be NULL. */
+/** Reset err to QT_OK with empty texts (to reuse it; QT_ERROR_INIT starts one). err may be NULL. */
 QT_API void qt_error_clear(qt_error *err);
 
 /**

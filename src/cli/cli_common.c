@@ -195,10 +195,9 @@ int cli_load_graph(const qt_cli *cli, const char *cmd, const char *graph, const 
                    const char *nodes, const char *edges, const qt_network_opts *nopts,
                    qt_graph **out)
 {
-    qt_error err;
+    qt_error err = QT_ERROR_INIT;
     qt_status st;
     int forms = (graph != NULL) + (network != NULL) + (nodes != NULL || edges != NULL);
-    qt_error_clear(&err);
     *out = NULL;
     if (forms != 1)
         return cli_usage(cli, cmd, "give the network as one of --graph FILE.qgraph, --network FILE, "

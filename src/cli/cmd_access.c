@@ -172,7 +172,7 @@ int cmd_access(int argc, char **argv, qt_cli *cli)
     qt_access_opts ao;
     writer w;
     int opened = 0;
-    qt_error err;
+    qt_error err = QT_ERROR_INIT;
     warnlist wp = {0}, wo = {0};
     /* edge mode with origins: every point becomes a node of a split graph */
     uint32_t *pt_edge = NULL, *pt_node = NULL;
@@ -228,7 +228,6 @@ int cmd_access(int argc, char **argv, qt_cli *cli)
     rc = cli_load_graph(cli, "access", graph, network, nodes, edges, NULL, &g);
     if (rc)
         return rc;
-    qt_error_clear(&err);
     if (qt_pois_read_csv(pois_path, &pois, &err) != QT_OK) {
         rc = cli_fail(cli, &err);
         goto done;
@@ -270,8 +269,7 @@ int cmd_access(int argc, char **argv, qt_cli *cli)
     /* outlets to seeds */
     for (i = 0; i < pois->n; i++) {
         qt_snap s;
-        qt_error e2;
-        qt_error_clear(&e2);
+        qt_error e2 = QT_ERROR_INIT;
         if (mode == QT_SNAP_NODE && pois->has_node[i]) {
             uint32_t v = qt_graph_find_node(g, pois->node_id[i]);
             if (v == QT_NODE_NONE) {
@@ -315,8 +313,7 @@ int cmd_access(int argc, char **argv, qt_cli *cli)
     if (origins) {
         for (i = 0; i < origins->n; i++) {
             qt_snap s;
-            qt_error e2;
-            qt_error_clear(&e2);
+            qt_error e2 = QT_ERROR_INIT;
             origin_node[i] = QT_NODE_NONE;
             if (org_pt)
                 org_pt[i] = SIZE_MAX;

@@ -51,13 +51,12 @@ void cli_project_free(cli_project *pj)
 
 int cli_project_load(const qt_cli *cli, const char *cmd, const char *path, const char *speed, cli_project *pj)
 {
-    qt_error err;
+    qt_error err = QT_ERROR_INIT;
     qt_outlet_read_opts oo;
     qt_residence_read_opts ro;
     int rc;
     const char *sp;
     memset(pj, 0, sizeof *pj);
-    qt_error_clear(&err);
     if (qt_project_load(path, &pj->project, &err) != QT_OK)
         return cli_fail(cli, &err);
     if (qt_profile_load(pj->project->profile, &pj->profile, &err) != QT_OK)
@@ -227,7 +226,7 @@ int cmd_analyze(int argc, char **argv, qt_cli *cli)
     qt_analysis *a = NULL;
     qt_outlet_list *wl = NULL;
     qt_report_meta meta;
-    qt_error err;
+    qt_error err = QT_ERROR_INIT;
     char warn[6][300];
     const char *wp[6];
     size_t nw, i;
@@ -244,7 +243,6 @@ int cmd_analyze(int argc, char **argv, qt_cli *cli)
         return cli_usage(cli, "analyze", "give one project file");
     if (!out)
         return cli_usage(cli, "analyze", "-o OUT_DIR is required");
-    qt_error_clear(&err);
     if (at && qt_hours_parse_at(at, &weekday, &minute, &err) != QT_OK)
         return cli_usage(cli, "analyze", "%s", err.msg);
     if ((rc = cli_threads(cli, "analyze", threads_s, &nthreads)) != 0 ||

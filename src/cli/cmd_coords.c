@@ -34,7 +34,7 @@ static int convert_stream(qt_cli *cli, qt_crs from, qt_crs to)
     while (fgets(line, sizeof line, stdin)) {
         char *p = line, *a, *b, *save = NULL;
         double lon, lat, olon, olat;
-        qt_error err;
+        qt_error err = QT_ERROR_INIT;
         lineno++;
         if (!strchr(line, '\n') && !feof(stdin)) {
             cli_warn(cli, "stdin:%zu: line too long", lineno);
@@ -52,7 +52,6 @@ static int convert_stream(qt_cli *cli, qt_crs from, qt_crs to)
             cli_warn(cli, "stdin:%zu: expected 'LON LAT'", lineno);
             return QT_EXIT_DATA;
         }
-        qt_error_clear(&err);
         if (qt_coords_convert(from, to, lon, lat, &olon, &olat, &err) != QT_OK) {
             char where[64];
             snprintf(where, sizeof where, "stdin:%zu", lineno);
@@ -75,14 +74,13 @@ int cmd_coords(int argc, char **argv, qt_cli *cli)
     int npos, rc;
     qt_crs from, to;
     double lon, lat, olon, olat;
-    qt_error err;
+    qt_error err = QT_ERROR_INIT;
 
     rc = cli_parse(cli, argc, argv, opts, pos, 2, &npos, help);
     if (rc)
         return rc < 0 ? 0 : rc;
     if (!from_s || !to_s)
         return cli_usage(cli, "coords", "--from and --to are required");
-    qt_error_clear(&err);
     if (qt_crs_parse(from_s, &from, &err) != QT_OK || qt_crs_parse(to_s, &to, &err) != QT_OK)
         return cli_usage(cli, "coords", "%s", err.msg);
     if (npos == 0)

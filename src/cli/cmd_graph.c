@@ -45,7 +45,7 @@ static int graph_build(int argc, char **argv, qt_cli *cli)
     int npos, rc;
     qt_network_opts no;
     qt_graph *g = NULL;
-    qt_error err;
+    qt_error err = QT_ERROR_INIT;
     cli_opt opts[] = {{"out", 'o', 1, &out, NULL},          {"nodes", 0, 1, &nodes, NULL},
                       {"edges", 0, 1, &edges, NULL},        {"steps-factor", 0, 1, &steps, NULL},
                       {"join-tolerance", 0, 1, &tol, NULL}, {"layer", 0, 1, &layer, NULL},
@@ -69,7 +69,6 @@ static int graph_build(int argc, char **argv, qt_cli *cli)
     rc = cli_load_graph(cli, "graph build", NULL, npos ? pos[0] : NULL, nodes, edges, &no, &g);
     if (rc)
         return rc;
-    qt_error_clear(&err);
     if (qt_graph_save(g, out, &err) != QT_OK) {
         qt_graph_free(g);
         return cli_fail(cli, &err);
@@ -143,7 +142,7 @@ static int graph_export(int argc, char **argv, qt_cli *cli)
     const char *pos[1], *nodes = NULL, *edges = NULL;
     int npos, rc;
     qt_graph *g = NULL;
-    qt_error err;
+    qt_error err = QT_ERROR_INIT;
     cli_opt opts[] = {{"nodes-out", 0, 1, &nodes, NULL}, {"edges-out", 0, 1, &edges, NULL},
                       {NULL, 0, 0, NULL, NULL}};
     rc = cli_parse(cli, argc, argv, opts, pos, 1, &npos, export_help);
@@ -154,7 +153,6 @@ static int graph_export(int argc, char **argv, qt_cli *cli)
     rc = cli_load_graph(cli, "graph export", NULL, pos[0], NULL, NULL, NULL, &g);
     if (rc)
         return rc;
-    qt_error_clear(&err);
     if (qt_graph_write_interchange(g, nodes, edges, &err) != QT_OK) {
         qt_graph_free(g);
         return cli_fail(cli, &err);

@@ -40,7 +40,7 @@ int cmd_isochrone(int argc, char **argv, qt_cli *cli)
     qt_snapper *sn = NULL;
     qt_search *ws = NULL;
     qt_snap s;
-    qt_error err;
+    qt_error err = QT_ERROR_INIT;
     char *gj = NULL;
 
     rc = cli_parse(cli, argc, argv, opts, pos, 0, &npos, help);
@@ -64,7 +64,6 @@ int cmd_isochrone(int argc, char **argv, qt_cli *cli)
     rc = cli_load_graph(cli, "isochrone", graph, network, NULL, NULL, NULL, &g);
     if (rc)
         return rc;
-    qt_error_clear(&err);
     if (qt_snapper_new(g, &sn, &err) || qt_search_new(g, &ws, &err)) {
         rc = cli_fail(cli, &err);
         goto done;

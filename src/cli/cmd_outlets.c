@@ -46,9 +46,8 @@ static int write_rows(const qt_cli *cli, const char *path, const qt_outlet_list 
                       int matched)
 {
     qt__outfile o;
-    qt_error err;
+    qt_error err = QT_ERROR_INIT;
     size_t i;
-    qt_error_clear(&err);
     if (qt__outfile_open(&o, path, &err) != QT_OK)
         return cli_fail(cli, &err);
     qt__outfile_puts(&o, matched ? "id,category,lon,lat,name,zh,rule_line,line,address\n"
@@ -92,7 +91,7 @@ int cmd_outlets(int argc, char **argv, qt_cli *cli)
     int npos, rc;
     qt_profile *p = NULL;
     qt_outlet_list *l = NULL;
-    qt_error err;
+    qt_error err = QT_ERROR_INIT;
     size_t i, *per = NULL, nmatched = 0, nclosed = 0, ncat;
 
     memset(&ro, 0, sizeof ro);
@@ -103,7 +102,6 @@ int cmd_outlets(int argc, char **argv, qt_cli *cli)
         return cli_usage(cli, "outlets", "give one input table");
     if (!profile || !crs)
         return cli_usage(cli, "outlets", "--profile and --crs are required");
-    qt_error_clear(&err);
     if (qt_crs_parse(crs, &ro.crs, &err) != QT_OK)
         return cli_usage(cli, "outlets", "%s", err.msg);
     if (!enc || strcmp(enc, "auto") == 0)

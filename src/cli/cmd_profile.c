@@ -20,7 +20,7 @@ int cmd_profile(int argc, char **argv, qt_cli *cli)
     cli_opt opts[] = {{NULL, 0, 0, NULL, NULL}};
     int npos, rc;
     qt_profile *p = NULL;
-    qt_error err;
+    qt_error err = QT_ERROR_INIT;
     size_t i, nb = 0, n;
 
     rc = cli_parse(cli, argc, argv, opts, pos, 2, &npos, help);
@@ -28,7 +28,6 @@ int cmd_profile(int argc, char **argv, qt_cli *cli)
         return rc < 0 ? 0 : rc;
     if (npos != 2 || (strcmp(pos[0], "check") != 0 && strcmp(pos[0], "list") != 0))
         return cli_usage(cli, "profile", "expected 'check PROFILE' or 'list PROFILE'");
-    qt_error_clear(&err);
     if (qt_profile_load(pos[1], &p, &err) != QT_OK)
         return cli_fail(cli, &err);
     n = qt_profile_category_count(p);

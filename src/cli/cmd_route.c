@@ -34,7 +34,7 @@ int cmd_route(int argc, char **argv, qt_cli *cli)
     qt_search *ws = NULL;
     qt_snap a, b;
     qt_route *r = NULL;
-    qt_error err;
+    qt_error err = QT_ERROR_INIT;
     char *text = NULL;
     size_t i, cap, len;
 
@@ -54,7 +54,6 @@ int cmd_route(int argc, char **argv, qt_cli *cli)
     rc = cli_load_graph(cli, "route", graph, network, NULL, NULL, NULL, &g);
     if (rc)
         return rc;
-    qt_error_clear(&err);
     if (qt_snapper_new(g, &sn, &err) || qt_search_new(g, &ws, &err)) {
         rc = cli_fail(cli, &err);
         goto done;

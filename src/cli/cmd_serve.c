@@ -56,7 +56,7 @@ int cmd_serve(int argc, char **argv, qt_cli *cli)
     qt_graph *g = NULL;
     qt_server_opts so;
     qt_server *srv = NULL;
-    qt_error err;
+    qt_error err = QT_ERROR_INIT;
     FILE *logf = NULL;
     struct sigaction sa;
 
@@ -95,7 +95,6 @@ int cmd_serve(int argc, char **argv, qt_cli *cli)
     so.max_body = (size_t)body;
     so.timeout_s = (unsigned)timeout;
     so.access_log = logf;
-    qt_error_clear(&err);
     if (qt_server_start(&so, &srv, &err) != QT_OK) {
         rc = cli_fail(cli, &err);
         goto done;
@@ -143,7 +142,7 @@ int cmd_user(int argc, char **argv, qt_cli *cli)
                       {NULL, 0, 0, NULL, NULL}};
     int npos, rc;
     qt_store *st = NULL;
-    qt_error err;
+    qt_error err = QT_ERROR_INIT;
     rc = cli_parse(cli, argc, argv, opts, pos, 1, &npos, user_help);
     if (rc)
         return rc < 0 ? 0 : rc;
@@ -151,7 +150,6 @@ int cmd_user(int argc, char **argv, qt_cli *cli)
         return cli_usage(cli, "user", "expected 'add' or 'link'");
     if (!db)
         return cli_usage(cli, "user", "--db is required");
-    qt_error_clear(&err);
     if (strcmp(pos[0], "add") == 0) {
         char pw[300];
         FILE *fp;
@@ -205,7 +203,7 @@ int cmd_import(int argc, char **argv, qt_cli *cli)
     int npos, rc;
     cli_project pj;
     qt_store *st = NULL;
-    qt_error err;
+    qt_error err = QT_ERROR_INIT;
     qt_analysis_input in;
     qt_analysis_opts ao;
     qt_analysis *a = NULL;
@@ -217,7 +215,6 @@ int cmd_import(int argc, char **argv, qt_cli *cli)
         return cli_usage(cli, "import", "give --db FILE and one project file");
     if ((rc = cli_project_load(cli, "import", pos[0], NULL, &pj)) != 0)
         return rc;
-    qt_error_clear(&err);
     if (qt_store_open(db, &st, &err) != QT_OK) {
         rc = cli_fail(cli, &err);
         goto done;

@@ -74,7 +74,7 @@ int cmd_site(int argc, char **argv, qt_cli *cli)
     qt_point_list *cl = NULL;
     qt_site_input si;
     qt_site_result *r = NULL;
-    qt_error err;
+    qt_error err = QT_ERROR_INIT;
     qt__outfile o;
     int exact = -1, cats[64], opened = 0, opened2 = 0;
     size_t i, ncat, ic;
@@ -111,7 +111,6 @@ int cmd_site(int argc, char **argv, qt_cli *cli)
         else
             return cli_usage(cli, "site", "--exact must be auto, yes or no");
     }
-    qt_error_clear(&err);
     if (cand_crs && qt_crs_parse(cand_crs, &ccrs, &err) != QT_OK)
         return cli_usage(cli, "site", "%s", err.msg);
     if (qt_crs_epsg(ccrs))

@@ -204,8 +204,7 @@ static void *work(void *arg)
     qt_seed *seeds = NULL;
     uint32_t *cols = NULL;
     size_t cap = 0;
-    qt_error err;
-    qt_error_clear(&err);
+    qt_error err = QT_ERROR_INIT;
     if (qt_search_new(P->g, &ws, &err) != QT_OK)
         goto fail;
     if (P->opts->nradii && !(cols = qt__malloc_array(P->opts->nradii * P->g->n + 1, sizeof *cols)))

@@ -45,8 +45,7 @@ qt_status qt_place(const qt_graph *g, const qt_snapper *sn, size_t n, const doub
     }
     for (i = 0; i < n; i++) {
         qt_snap s;
-        qt_error e2;
-        qt_error_clear(&e2);
+        qt_error e2 = QT_ERROR_INIT;
         p->node[i] = QT_NODE_NONE;
         pt[i] = SIZE_MAX;
         if (qt_snapper_snap(sn, lon[i], lat[i], QT_SNAP_EDGE, max_m > PROBE_M ? max_m : PROBE_M, &s, &e2) !=

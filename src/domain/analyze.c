@@ -768,8 +768,7 @@ static void street_distance(const qt_snapper *sn, const double *lon, const doubl
     for (i = 0; i < n && m < 1000; i += step) {
         double x = lon[i], y = lat[i];
         qt_snap s;
-        qt_error e;
-        qt_error_clear(&e);
+        qt_error e = QT_ERROR_INIT;
         if (as_gcj && qt_coords_convert(QT_CRS_GCJ02, QT_CRS_WGS84, lon[i], lat[i], &x, &y, NULL) != QT_OK)
             continue;
         d[m] = qt_snapper_snap(sn, x, y, QT_SNAP_EDGE, 2000, &s, &e) == QT_OK ? s.leg_m : INFINITY;

@@ -54,10 +54,9 @@ static void *worker(void *arg)
 {
     work *w = arg;
     qt_search *s = NULL;
-    qt_error err;
+    qt_error err = QT_ERROR_INIT;
     uint32_t *buf = NULL;
     size_t cap = 0;
-    qt_error_clear(&err);
     if (qt_search_new(w->g, &s, &err) != QT_OK) {
         atomic_store(&w->failed, 1);
         return NULL;

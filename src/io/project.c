@@ -148,8 +148,7 @@ static qt_status table_key(loader *ld, qt_project_table *t, int line, const char
         return QT_OK;
     }
     if (strcmp(k, "crs") == 0 && with_crs) {
-        qt_error e;
-        qt_error_clear(&e);
+        qt_error e = QT_ERROR_INIT;
         if (qt_crs_parse(v, &t->crs, &e) != QT_OK)
             return bad(ld, line, k, QT_EINVAL, "%s", e.msg);
         return QT_OK;

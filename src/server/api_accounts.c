@@ -25,10 +25,9 @@ enum MHD_Result qt__api_register(qt__req *r)
     const char *name = NULL, *pw = NULL;
     json_t *j = credentials(r, &name, &pw, &res);
     int64_t id;
-    qt_error e;
+    qt_error e = QT_ERROR_INIT;
     if (!j)
         return res;
-    qt_error_clear(&e);
     if (qt_store_user_add(r->st, name, QT_ROLE_RESIDENT, pw, &id, &e) != QT_OK)
         res = qt__reply_status(r, &e);
     else
@@ -47,10 +46,9 @@ enum MHD_Result qt__api_login(qt__req *r)
     char token[65], addr[64];
     int64_t uid;
     qt_role role;
-    qt_error e;
+    qt_error e = QT_ERROR_INIT;
     if (!j)
         return res;
-    qt_error_clear(&e);
     if (qt_store_login(r->st, name, pw, qt__client_addr(r->c, addr), (int64_t)time(NULL), o->token_ttl_s,
                        o->login_attempts, o->login_window_s, token, &uid, &role, &e) != QT_OK) {
         res = qt__reply_status(r, &e);

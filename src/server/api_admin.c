@@ -28,7 +28,7 @@ enum MHD_Result qt__api_user_create(qt__req *r)
     const char *name, *pw, *role_s;
     qt_role role;
     int64_t id;
-    qt_error e;
+    qt_error e = QT_ERROR_INIT;
     char detail[128];
     if (!j)
         return res;
@@ -39,7 +39,6 @@ enum MHD_Result qt__api_user_create(qt__req *r)
     }
     role = qt_role_parse(role_s);
     circle = json_object_get(j, "circle_id");
-    qt_error_clear(&e);
     if (role == QT_ROLE_NONE)
         res = qt__reply_error(r, QT_EINVAL, "role", "role is admin, operator, merchant or resident");
     else if (circle && !json_is_integer(circle))
@@ -63,14 +62,13 @@ enum MHD_Result qt__api_user_link(qt__req *r)
     enum MHD_Result res = MHD_NO;
     json_t *j = qt__req_body(r, &res);
     json_int_t outlet;
-    qt_error e;
+    qt_error e = QT_ERROR_INIT;
     if (!j)
         return res;
     if (qt__req_int(r, j, "outlet_id", &outlet, &res)) {
         json_decref(j);
         return res;
     }
-    qt_error_clear(&e);
     if (qt_store_merchant_link(r->st, r->id, outlet, &e) != QT_OK)
         res = qt__reply_status(r, &e);
     else

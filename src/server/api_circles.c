@@ -41,10 +41,9 @@ enum MHD_Result qt__api_circle_get(qt__req *r)
     char period[16];
     const char *p = qt__req_arg(r, "period");
     circle_json cj = {NULL, NULL};
-    qt_error e;
+    qt_error e = QT_ERROR_INIT;
     qt__period_now(period);
     cj.period = p && *p ? p : period;
-    qt_error_clear(&e);
     if (qt_store_circle_get(r->st, r->id, cj.period, circle_to_json, &cj, &e) != QT_OK)
         return qt__reply_status(r, &e);
     return qt__reply_json(r, 200, cj.j);

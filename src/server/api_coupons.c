@@ -17,7 +17,7 @@ enum MHD_Result qt__api_coupon_create(qt__req *r)
     qt_coupon_spec cs;
     json_int_t outlet, qty, lim, from, to;
     int64_t id;
-    qt_error e;
+    qt_error e = QT_ERROR_INIT;
     if (!j)
         return res;
     memset(&cs, 0, sizeof cs);
@@ -32,7 +32,6 @@ enum MHD_Result qt__api_coupon_create(qt__req *r)
     cs.per_user_limit = lim;
     cs.valid_from = from;
     cs.valid_to = to;
-    qt_error_clear(&e);
     if (qt_store_coupon_create(r->st, r->uid, &cs, (int64_t)time(NULL), &id, &e) != QT_OK)
         res = qt__reply_status(r, &e);
     else
@@ -44,8 +43,7 @@ enum MHD_Result qt__api_coupon_create(qt__req *r)
 enum MHD_Result qt__api_coupon_claim(qt__req *r)
 {
     char code[33];
-    qt_error e;
-    qt_error_clear(&e);
+    qt_error e = QT_ERROR_INIT;
     if (qt_store_coupon_claim(r->st, r->id, r->uid, (int64_t)time(NULL), code, &e) != QT_OK)
         return qt__reply_status(r, &e);
     return qt__reply_json(r, 201, json_pack("{s:s, s:I}", "code", code, "coupon_id", (json_int_t)r->id));
@@ -56,14 +54,13 @@ enum MHD_Result qt__api_redeem(qt__req *r)
     enum MHD_Result res = MHD_NO;
     json_t *j = qt__req_body(r, &res);
     const char *code;
-    qt_error e;
+    qt_error e = QT_ERROR_INIT;
     if (!j)
         return res;
     if (!(code = qt__req_str(r, j, "code", &res))) {
         json_decref(j);
         return res;
     }
-    qt_error_clear(&e);
     if (qt_store_redeem(r->st, r->uid, code, (int64_t)time(NULL), &e) != QT_OK)
         res = qt__reply_status(r, &e);
     else

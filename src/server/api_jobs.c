@@ -19,7 +19,7 @@ enum MHD_Result qt__api_job_create(qt__req *r)
     json_t *j = qt__req_body(r, &res), *lon, *lat, *outlet;
     qt_store_job job;
     int64_t id;
-    qt_error e;
+    qt_error e = QT_ERROR_INIT;
     if (!j)
         return res;
     memset(&job, 0, sizeof job);
@@ -40,7 +40,6 @@ enum MHD_Result qt__api_job_create(qt__req *r)
     job.lon = json_number_value(lon);
     job.lat = json_number_value(lat);
     job.outlet_id = outlet ? json_integer_value(outlet) : 0;
-    qt_error_clear(&e);
     if (qt_store_job_create(r->st, r->uid, r->role, &job, (int64_t)time(NULL), &id, &e) != QT_OK)
         res = qt__reply_status(r, &e);
     else
@@ -66,11 +65,10 @@ static qt_status job_near(void *ud, const qt_store_job *jb, qt_error *err)
 {
     job_hits *h = ud;
     qt_snap sp;
-    qt_error e;
+    qt_error e = QT_ERROR_INIT;
     uint32_t u, v;
     double cost, du, dv, d;
     json_t *o;
-    qt_error_clear(&e);
     if (qt_snapper_snap(h->s->sn, jb->lon, jb->lat, QT_SNAP_EDGE, QT_SNAP_DEFAULT_MAX_M, &sp, &e) != QT_OK)
         return QT_OK;
     qt_graph_edge(h->s->g, sp.edge, &u, &v, NULL, &cost);
@@ -107,14 +105,13 @@ enum MHD_Result qt__api_jobs_get(qt__req *r)
     size_t ns, i;
     qt__workspace *w;
     job_hits h;
-    qt_error e;
+    qt_error e = QT_ERROR_INIT;
     qt_status rc;
     json_t *arr;
     if (qt__req_num(r, "lon", -180, 180, &lon) <= 0 || qt__req_num(r, "lat", -90, 90, &lat) <= 0)
         return qt__reply_error(r, QT_EPARSE, "lon", "lon and lat are required");
     if (qt__req_num(r, "minutes", 1, QT__MAX_MINUTES, &minutes) < 0)
         return qt__reply_error(r, QT_EINVAL, "minutes", "minutes is 1 to %d", QT__MAX_MINUTES);
-    qt_error_clear(&e);
     if (qt_snapper_snap(s->sn, lon, lat, QT_SNAP_EDGE, QT_SNAP_DEFAULT_MAX_M, &sp, &e) != QT_OK)
         return qt__reply_json(r, 200, json_pack("{s:[], s:s}", "jobs", "note", "no street within 500 m"));
     pthread_rwlock_rdlock(&s->plock);
@@ -152,14 +149,13 @@ enum MHD_Result qt__api_job_apply(qt__req *r)
     enum MHD_Result res = MHD_NO;
     json_t *j = r->conn->len ? qt__req_body(r, &res) : json_object();
     const char *msg = "";
-    qt_error e;
+    qt_error e = QT_ERROR_INIT;
     if (!j)
         return res;
     if (qt__req_opt_str(r, j, "message", &msg, &res) < 0) {
         json_decref(j);
         return res;
     }
-    qt_error_clear(&e);
     if (qt_store_job_apply(r->st, r->id, r->uid, msg, (int64_t)time(NULL), &e) != QT_OK)
         res = qt__reply_status(r, &e);
     else

@@ -28,14 +28,13 @@ enum MHD_Result qt__api_route(qt__req *r)
     int a = qt__req_lonlat(r, "from", &fl, &fa), b = qt__req_lonlat(r, "to", &tl, &ta);
     qt_snap sf, stt;
     qt_route *rt = NULL;
-    qt_error e;
+    qt_error e = QT_ERROR_INIT;
     qt__workspace *w;
     json_t *coords, *j;
     size_t i;
     if (a <= 0 || b <= 0)
         return qt__reply_error(r, a == 0 || b == 0 ? QT_EPARSE : QT_EINVAL, a <= 0 ? "from" : "to",
                                "from and to are LON,LAT");
-    qt_error_clear(&e);
     if (qt_snapper_snap(s->sn, fl, fa, QT_SNAP_EDGE, QT_SNAP_DEFAULT_MAX_M, &sf, &e) != QT_OK ||
         qt_snapper_snap(s->sn, tl, ta, QT_SNAP_EDGE, QT_SNAP_DEFAULT_MAX_M, &stt, &e) != QT_OK)
         return qt__reply_error(r, QT_ENOTFOUND, "from", "no street within 500 m of a point");
@@ -66,7 +65,7 @@ enum MHD_Result qt__api_isochrone(qt__req *r)
     qt_isochrone_opts io;
     char *gj = NULL;
     qt__workspace *w;
-    qt_error e;
+    qt_error e = QT_ERROR_INIT;
     if (qt__req_num(r, "lon", -180, 180, &lon) <= 0 || qt__req_num(r, "lat", -90, 90, &lat) <= 0)
         return qt__reply_error(r, QT_EPARSE, "lon", "lon and lat are required");
     if (!m)
@@ -81,7 +80,6 @@ enum MHD_Result qt__api_isochrone(qt__req *r)
         n++;
         m = *end ? end + 1 : end;
     }
-    qt_error_clear(&e);
     if (qt_snapper_snap(s->sn, lon, lat, QT_SNAP_EDGE, QT_SNAP_DEFAULT_MAX_M, &sp, &e) != QT_OK)
         return qt__reply_error(r, QT_ENOTFOUND, "lon", "no street within 500 m");
     if (!(w = take_search(s)))

@@ -275,7 +275,7 @@ enum MHD_Result qt__api_nearby(qt__req *r)
     double lon, lat, minutes = 15, limit_d = 20;
     const char *q = qt__req_arg(r, "q"), *open = qt__req_arg(r, "open_now");
     qt_snap sp;
-    qt_error e;
+    qt_error e = QT_ERROR_INIT;
     size_t nout = 0;
     int64_t *ids = NULL;
     hit *hits = NULL;
@@ -294,7 +294,6 @@ enum MHD_Result qt__api_nearby(qt__req *r)
         return qt__reply_error(r, QT_EINVAL, "minutes", "minutes is 1 to %d", QT__MAX_MINUTES);
     if (qt__req_num(r, "limit", 1, 200, &limit_d) < 0 || limit_d != floor(limit_d))
         return qt__reply_error(r, QT_EINVAL, "limit", "limit is a whole number from 1 to 200");
-    qt_error_clear(&e);
     if (qt_snapper_snap(s->sn, lon, lat, QT_SNAP_EDGE, QT_SNAP_DEFAULT_MAX_M, &sp, &e) != QT_OK)
         return qt__reply_json(r, 200, json_pack("{s:[], s:s}", "outlets", "note", "no street within 500 m"));
     if (q && *q) {

@@ -53,10 +53,9 @@ static qt_status outlet_to_json(void *ud, const qt_store_outlet *o, qt_error *er
 static enum MHD_Result reply_outlet(qt__req *r)
 {
     outlet_json oj = {NULL};
-    qt_error e;
+    qt_error e = QT_ERROR_INIT;
     int n, score;
     char grade[2] = "";
-    qt_error_clear(&e);
     if (qt_store_outlet_get(r->st, r->id, outlet_to_json, &oj, &e) != QT_OK)
         return qt__reply_status(r, &e);
     if (oj.j && qt_store_outlet_credit(r->st, r->id, (int64_t)time(NULL), &n, &score, grade, &e) == QT_OK)
@@ -75,7 +74,7 @@ enum MHD_Result qt__api_outlet_patch(qt__req *r)
     enum MHD_Result res = MHD_NO;
     json_t *j = qt__req_body(r, &res);
     qt_outlet_patch p;
-    qt_error e;
+    qt_error e = QT_ERROR_INIT;
     if (!j)
         return res;
     memset(&p, 0, sizeof p);
@@ -89,7 +88,6 @@ enum MHD_Result qt__api_outlet_patch(qt__req *r)
         json_decref(j);
         return res;
     }
-    qt_error_clear(&e);
     if (qt_store_outlet_update(r->st, r->uid, r->role, r->id, &p, &e) != QT_OK)
         res = qt__reply_status(r, &e);
     else {

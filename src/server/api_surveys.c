@@ -15,7 +15,7 @@ enum MHD_Result qt__api_survey_add(qt__req *r)
     json_t *j = qt__req_body(r, &res), *sat;
     const char *comment = "", *period = NULL;
     char now_period[16];
-    qt_error e;
+    qt_error e = QT_ERROR_INIT;
     if (!j)
         return res;
     sat = json_object_get(j, "satisfied");
@@ -28,7 +28,6 @@ enum MHD_Result qt__api_survey_add(qt__req *r)
         return res;
     }
     qt__period_now(now_period);
-    qt_error_clear(&e);
     if (qt_store_survey_add(r->st, r->id, r->uid, period ? period : now_period, json_is_true(sat), comment,
                             (int64_t)time(NULL), &e) != QT_OK)
         res = qt__reply_status(r, &e);
@@ -46,7 +45,7 @@ enum MHD_Result qt__api_complaint_add(qt__req *r)
     json_int_t outlet;
     const char *kind, *text = "";
     int64_t id;
-    qt_error e;
+    qt_error e = QT_ERROR_INIT;
     if (!j)
         return res;
     if (qt__req_int(r, j, "outlet_id", &outlet, &res) || !(kind = qt__req_str(r, j, "kind", &res)) ||
@@ -54,7 +53,6 @@ enum MHD_Result qt__api_complaint_add(qt__req *r)
         json_decref(j);
         return res;
     }
-    qt_error_clear(&e);
     if (qt_store_complaint_add(r->st, outlet, r->uid, kind, text, (int64_t)time(NULL), &id, &e) != QT_OK)
         res = qt__reply_status(r, &e);
     else

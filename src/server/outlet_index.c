@@ -20,9 +20,8 @@ static qt_status load_outlet(void *ud, const qt_store_outlet *o, qt_error *err)
     qt__outlet_index *ix = ld->ix;
     qt__place *p;
     qt_snap sp;
-    qt_error e;
+    qt_error e = QT_ERROR_INIT;
     double len;
-    qt_error_clear(&e);
     if (qt_snapper_snap(s->sn, o->lon, o->lat, QT_SNAP_EDGE, QT_SNAP_DEFAULT_MAX_M, &sp, &e) != QT_OK)
         return QT_OK; /* too far from any street: not found by walking */
     if (qt__grow((void **)&ix->pl, &ix->cap, ix->npl + 1, sizeof *ix->pl) != 0)
@@ -134,8 +133,7 @@ void qt__index_refresh(qt_server *s, qt_store *st, int64_t id)
 {
     const qt__outlet_index *ix = &s->ix;
     size_t lo = 0, hi;
-    qt_error e;
-    qt_error_clear(&e);
+    qt_error e = QT_ERROR_INIT;
     /* the slot is found and written under the same write lock: a reload cannot swap the array in between */
     pthread_rwlock_wrlock(&s->plock);
     hi = ix->npl;

@@ -129,14 +129,13 @@ qt_store *qt__req_store(qt_server *s, qt_error *err)
 int qt__req_who(qt__req *r)
 {
     const char *h = MHD_lookup_connection_value(r->c, MHD_HEADER_KIND, "Authorization");
-    qt_error e;
+    qt_error e = QT_ERROR_INIT;
     r->uid = 0;
     r->role = QT_ROLE_NONE;
     if (!h)
         return 0;
     if (strncmp(h, "Bearer ", 7) != 0)
         return -1;
-    qt_error_clear(&e);
     return qt_store_token_user(r->st, h + 7, (int64_t)time(NULL), &r->uid, &r->role, &e) == QT_OK ? 1 : -1;
 }
 

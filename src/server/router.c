@@ -80,10 +80,9 @@ const qt__endpoint *qt__router_match(const char *method, const char *url, int64_
 enum MHD_Result qt__router_dispatch(qt__req *r)
 {
     const qt__endpoint *ep = qt__router_match(r->method, r->url, &r->id);
-    qt_error e;
+    qt_error e = QT_ERROR_INIT;
     if (ep && (ep->roles & QT__NOSTORE))
         return ep->handler(r);
-    qt_error_clear(&e);
     r->st = qt__req_store(r->s, &e);
     if (!r->st)
         return qt__reply_status(r, &e);

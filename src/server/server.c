@@ -37,7 +37,7 @@ static void free_ws(qt__workspace *w)
 qt__workspace *qt__ws_take(qt_server *s)
 {
     qt__workspace *w;
-    qt_error e;
+    qt_error e = QT_ERROR_INIT;
     unsigned gen = atomic_load(&s->gen);
     size_t npl = s->ix.npl; /* the caller holds plock: gen and npl belong together */
     pthread_mutex_lock(&s->lock);
@@ -54,7 +54,6 @@ qt__workspace *qt__ws_take(qt_server *s)
         return NULL;
     w->gen = gen;
     w->npl = npl;
-    qt_error_clear(&e);
     w->best = qt__malloc((npl + 1) * sizeof *w->best);
     w->stamp = qt__calloc(npl + 1, sizeof *w->stamp);
     w->pass = qt__malloc(npl + 1);
