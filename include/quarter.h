@@ -26,6 +26,8 @@
 #include "quarter/hours.h"
 #include "quarter/plan.h"
 #include "quarter/place.h"
+#include "quarter/spot.h"
+#include "quarter/nearby.h"
 #include "quarter/analyze.h"
 #include "quarter/site.h"
 #include "quarter/project.h"

@@ -69,6 +69,7 @@ int cli_write_text(const qt_cli *cli, const char *path, const char *text);
 int cmd_graph(int argc, char **argv, qt_cli *cli);
 int cmd_access(int argc, char **argv, qt_cli *cli);
 int cmd_route(int argc, char **argv, qt_cli *cli);
+int cmd_nearby(int argc, char **argv, qt_cli *cli);
 int cmd_coords(int argc, char **argv, qt_cli *cli);
 int cmd_profile(int argc, char **argv, qt_cli *cli);
 int cmd_outlets(int argc, char **argv, qt_cli *cli);

@@ -14,6 +14,7 @@ static const struct {
     {"graph", cmd_graph, "build, inspect and export walking networks (.qgraph cache)"},
     {"access", cmd_access, "nearest outlet and counts per category for every origin, in one pass"},
     {"route", cmd_route, "shortest walking route between two points, as GeoJSON"},
+    {"nearby", cmd_nearby, "the nearest outlets of a store by walking, with filters, as CSV"},
     {"isochrone", cmd_isochrone, "areas reachable on foot within 5/10/15 minutes, as GeoJSON"},
     {"analyze", cmd_analyze, "a planning project: indicators, grades, 需求清单 and 盲区 per community and circle"},
     {"report", cmd_report, "一图一清单 per circle (PDF, PNG), the city report, 调查表 and indicators (XLSX), GeoPackage"},

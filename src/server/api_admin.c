@@ -12,10 +12,9 @@
 enum MHD_Result qt__api_health(qt__req *r)
 {
     qt_server *s = r->s;
-    size_t npl;
-    pthread_rwlock_rdlock(&s->plock);
-    npl = s->ix.npl;
-    pthread_rwlock_unlock(&s->plock);
+    qt_nearby_index *ix = qt__index_acquire(s);
+    size_t npl = qt_nearby_index_count(ix);
+    qt_nearby_index_unref(ix);
     return qt__reply_json(r, 200,
                           json_pack("{s:s, s:I, s:I}", "status", "ok", "outlets", (json_int_t)npl, "nodes",
                                     (json_int_t)qt_graph_node_count(s->g)));

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "base/alloc.h"
+#include "quarter/spot.h"
 #include "server/api.h"
 #include "server/reply.h"
 
@@ -56,6 +57,7 @@ typedef struct job_hit {
 typedef struct job_hits {
     qt_server *s;
     const qt_search *search;
+    const qt_snap *from;
     double budget;
     job_hit *v;
     size_t n, cap;
@@ -64,17 +66,14 @@ typedef struct job_hits {
 static qt_status job_near(void *ud, const qt_store_job *jb, qt_error *err)
 {
     job_hits *h = ud;
-    qt_snap sp;
+    qt_spot sp;
     qt_error e = QT_ERROR_INIT;
-    uint32_t u, v;
-    double cost, du, dv, d;
+    double d;
     json_t *o;
-    if (qt_snapper_snap(h->s->sn, jb->lon, jb->lat, QT_SNAP_EDGE, QT_SNAP_DEFAULT_MAX_M, &sp, &e) != QT_OK)
+    /* placed and measured as nearby places and measures outlets */
+    if (qt_spot_place(h->s->g, h->s->sn, jb->lon, jb->lat, QT_SNAP_DEFAULT_MAX_M, &sp, &e) != QT_OK)
         return QT_OK;
-    qt_graph_edge(h->s->g, sp.edge, &u, &v, NULL, &cost);
-    du = qt_search_dist(h->search, u) + sp.leg_m + sp.t * cost;
-    dv = qt_search_dist(h->search, v) + sp.leg_m + (1 - sp.t) * cost;
-    d = du < dv ? du : dv;
+    d = qt_spot_dist_m(h->s->g, h->search, h->from, &sp);
     if (!(d <= h->budget))
         return QT_OK;
     o = json_pack("{s:I, s:s, s:s, s:s, s:f, s:f, s:f, s:f}", "id", (json_int_t)jb->id, "title", jb->title,
@@ -103,7 +102,7 @@ enum MHD_Result qt__api_jobs_get(qt__req *r)
     qt_snap sp;
     qt_seed seeds[2];
     size_t ns, i;
-    qt__workspace *w;
+    qt_nearby_ws *w;
     job_hits h;
     qt_error e = QT_ERROR_INIT;
     qt_status rc;
@@ -114,23 +113,22 @@ enum MHD_Result qt__api_jobs_get(qt__req *r)
         return qt__reply_error(r, QT_EINVAL, "minutes", "minutes is 1 to %d", QT__MAX_MINUTES);
     if (qt_snapper_snap(s->sn, lon, lat, QT_SNAP_EDGE, QT_SNAP_DEFAULT_MAX_M, &sp, &e) != QT_OK)
         return qt__reply_json(r, 200, json_pack("{s:[], s:s}", "jobs", "note", "no street within 500 m"));
-    pthread_rwlock_rdlock(&s->plock);
-    w = qt__ws_take(s);
-    pthread_rwlock_unlock(&s->plock);
-    if (!w)
+    if (!(w = qt__ws_take(s)))
         return qt__reply_error(r, QT_ENOMEM, NULL, "no memory");
     ns = qt_snap_seeds(s->g, &sp, QT_SNAP_EDGE, seeds);
     memset(&h, 0, sizeof h);
     h.s = s;
-    h.search = w->search;
+    h.search = qt_nearby_ws_search(w);
+    h.from = &sp;
     h.budget = minutes * 60 * s->speed_mps;
-    rc = qt_search_run(w->search, seeds, ns, h.budget, 0, &e);
+    rc = qt_search_run(qt_nearby_ws_search(w), seeds, ns, h.budget, 0, &e);
     if (rc == QT_OK)
         rc = qt_store_jobs_each(r->st, job_near, &h, &e);
     qt__ws_give(s, w);
     arr = rc == QT_OK ? json_array() : NULL;
     if (arr) {
-        qsort(h.v, h.n, sizeof *h.v, by_time);
+        if (h.n)
+            qsort(h.v, h.n, sizeof *h.v, by_time);
         for (i = 0; i < h.n; i++)
             json_array_append(arr, h.v[i].job);
     }

@@ -11,16 +11,6 @@
 #include "server/api.h"
 #include "server/reply.h"
 
-/* a workspace for a search that does not read the outlet index */
-static qt__workspace *take_search(qt_server *s)
-{
-    qt__workspace *w;
-    pthread_rwlock_rdlock(&s->plock);
-    w = qt__ws_take(s);
-    pthread_rwlock_unlock(&s->plock);
-    return w;
-}
-
 enum MHD_Result qt__api_route(qt__req *r)
 {
     qt_server *s = r->s;
@@ -29,7 +19,7 @@ enum MHD_Result qt__api_route(qt__req *r)
     qt_snap sf, stt;
     qt_route *rt = NULL;
     qt_error e = QT_ERROR_INIT;
-    qt__workspace *w;
+    qt_nearby_ws *w;
     json_t *coords, *j;
     size_t i;
     if (a <= 0 || b <= 0)
@@ -38,9 +28,9 @@ enum MHD_Result qt__api_route(qt__req *r)
     if (qt_snapper_snap(s->sn, fl, fa, QT_SNAP_EDGE, QT_SNAP_DEFAULT_MAX_M, &sf, &e) != QT_OK ||
         qt_snapper_snap(s->sn, tl, ta, QT_SNAP_EDGE, QT_SNAP_DEFAULT_MAX_M, &stt, &e) != QT_OK)
         return qt__reply_error(r, QT_ENOTFOUND, "from", "no street within 500 m of a point");
-    if (!(w = take_search(s)))
+    if (!(w = qt__ws_take(s)))
         return qt__reply_error(r, QT_ENOMEM, NULL, "no memory");
-    if (qt_route_compute(s->g, w->search, fl, fa, &sf, tl, ta, &stt, QT_SNAP_EDGE, s->speed_mps, &rt, &e) != QT_OK) {
+    if (qt_route_compute(s->g, qt_nearby_ws_search(w), fl, fa, &sf, tl, ta, &stt, QT_SNAP_EDGE, s->speed_mps, &rt, &e) != QT_OK) {
         qt__ws_give(s, w);
         return qt__reply_status(r, &e);
     }
@@ -64,7 +54,7 @@ enum MHD_Result qt__api_isochrone(qt__req *r)
     qt_snap sp;
     qt_isochrone_opts io;
     char *gj = NULL;
-    qt__workspace *w;
+    qt_nearby_ws *w;
     qt_error e = QT_ERROR_INIT;
     if (qt__req_num(r, "lon", -180, 180, &lon) <= 0 || qt__req_num(r, "lat", -90, 90, &lat) <= 0)
         return qt__reply_error(r, QT_EPARSE, "lon", "lon and lat are required");
@@ -82,11 +72,11 @@ enum MHD_Result qt__api_isochrone(qt__req *r)
     }
     if (qt_snapper_snap(s->sn, lon, lat, QT_SNAP_EDGE, QT_SNAP_DEFAULT_MAX_M, &sp, &e) != QT_OK)
         return qt__reply_error(r, QT_ENOTFOUND, "lon", "no street within 500 m");
-    if (!(w = take_search(s)))
+    if (!(w = qt__ws_take(s)))
         return qt__reply_error(r, QT_ENOMEM, NULL, "no memory");
     qt_isochrone_opts_default(&io);
     io.speed_mps = s->speed_mps;
-    if (qt_isochrone_geojson(s->g, w->search, &sp, QT_SNAP_EDGE, minutes, n, &io, &gj, &e) != QT_OK) {
+    if (qt_isochrone_geojson(s->g, qt_nearby_ws_search(w), &sp, QT_SNAP_EDGE, minutes, n, &io, &gj, &e) != QT_OK) {
         qt__ws_give(s, w);
         return qt__reply_status(r, &e);
     }

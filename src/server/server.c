@@ -22,70 +22,40 @@
 
 /* ---- workspaces ----------------------------------------------------------------- */
 
-static void free_ws(qt__workspace *w)
+qt_nearby_ws *qt__ws_take(qt_server *s)
 {
-    qt_search_free(w->search);
-    qt__free(w->best);
-    qt__free(w->stamp);
-    qt__free(w->pass);
-    qt__free(w->final);
-    qt__free(w->hits);
-    qt__free(w->heap);
-    qt__free(w);
-}
-
-qt__workspace *qt__ws_take(qt_server *s)
-{
-    qt__workspace *w;
+    qt_nearby_ws *w = NULL;
     qt_error e = QT_ERROR_INIT;
-    unsigned gen = atomic_load(&s->gen);
-    size_t npl = s->ix.npl; /* the caller holds plock: gen and npl belong together */
     pthread_mutex_lock(&s->lock);
-    w = s->free_ws;
-    if (w)
-        s->free_ws = w->next;
+    if (s->npool)
+        w = s->pool[--s->npool];
     pthread_mutex_unlock(&s->lock);
-    if (w && w->gen == gen)
-        return w;
-    if (w)
-        free_ws(w); /* sized for an index that was reloaded */
-    w = qt__calloc(1, sizeof *w);
-    if (!w)
+    if (!w && qt_nearby_ws_new(s->g, &w, &e) != QT_OK)
         return NULL;
-    w->gen = gen;
-    w->npl = npl;
-    w->best = qt__malloc((npl + 1) * sizeof *w->best);
-    w->stamp = qt__calloc(npl + 1, sizeof *w->stamp);
-    w->pass = qt__malloc(npl + 1);
-    w->final = qt__calloc(npl + 1, sizeof *w->final);
-    w->hits = qt__malloc((npl + 1) * sizeof *w->hits);
-    if (!w->best || !w->stamp || !w->pass || !w->final || !w->hits || qt_search_new(s->g, &w->search, &e) != QT_OK) {
-        free_ws(w);
-        return NULL;
-    }
     return w;
 }
 
-void qt__ws_give(qt_server *s, qt__workspace *w)
+void qt__ws_give(qt_server *s, qt_nearby_ws *w)
 {
-    if (w->gen != atomic_load(&s->gen)) {
-        free_ws(w);
-        return;
-    }
+    int kept = 0;
     pthread_mutex_lock(&s->lock);
-    w->next = s->free_ws;
-    s->free_ws = w;
+    if (qt__grow((void **)&s->pool, &s->poolcap, s->npool + 1, sizeof *s->pool) == 0) {
+        s->pool[s->npool++] = w;
+        kept = 1;
+    }
     pthread_mutex_unlock(&s->lock);
+    if (!kept)
+        qt_nearby_ws_free(w);
 }
 
 static void free_pool(qt_server *s)
 {
-    qt__workspace *w;
     pthread_mutex_lock(&s->lock);
-    while ((w = s->free_ws) != NULL) {
-        s->free_ws = w->next;
-        free_ws(w);
-    }
+    while (s->npool)
+        qt_nearby_ws_free(s->pool[--s->npool]);
+    qt__free(s->pool);
+    s->pool = NULL;
+    s->poolcap = 0;
     pthread_mutex_unlock(&s->lock);
 }
 
@@ -170,22 +140,17 @@ static void completed(void *cls, struct MHD_Connection *c, void **req_cls, enum 
 
 qt_status qt_server_reload(qt_server *s, size_t *noutlets, qt_error *err)
 {
-    qt__outlet_index fresh, old;
-    size_t n;
-    qt_status rc = qt__index_build(s, &fresh, err);
-    if (rc != QT_OK)
-        return rc;
-    n = fresh.npl;
-    pthread_rwlock_wrlock(&s->plock); /* no nearby search is running now */
-    old = s->ix;
-    s->ix = fresh;
-    atomic_fetch_add(&s->gen, 1); /* workspaces sized for the old index are dropped */
-    pthread_rwlock_unlock(&s->plock);
-    qt__index_free(&old);
-    free_pool(s);
-    if (noutlets)
-        *noutlets = n;
-    return QT_OK;
+    qt_nearby_index *fresh = NULL;
+    qt_status rc;
+    pthread_mutex_lock(&s->edit_lock); /* an edit waits: it would otherwise be lost with the old index */
+    rc = qt__index_load(s, &fresh, err);
+    if (rc == QT_OK) {
+        if (noutlets)
+            *noutlets = qt_nearby_index_count(fresh);
+        qt__index_swap(s, fresh); /* searches in flight finish on the old index */
+    }
+    pthread_mutex_unlock(&s->edit_lock);
+    return rc;
 }
 
 void qt_server_stop(qt_server *s)
@@ -195,7 +160,7 @@ void qt_server_stop(qt_server *s)
     if (s->d)
         MHD_stop_daemon(s->d);
     free_pool(s);
-    qt__index_free(&s->ix);
+    qt_nearby_index_unref(s->ix);
     qt_snapper_free(s->sn);
     {
         qt_store *st = pthread_getspecific(s->store_key);
@@ -204,7 +169,8 @@ void qt_server_stop(qt_server *s)
     }
     pthread_key_delete(s->store_key);
     pthread_mutex_destroy(&s->lock);
-    pthread_rwlock_destroy(&s->plock);
+    pthread_mutex_destroy(&s->ixlock);
+    pthread_mutex_destroy(&s->edit_lock);
     qt__free(s);
 }
 
@@ -236,18 +202,19 @@ qt_status qt_server_start(const qt_server_opts *opts, qt_server **out, qt_error 
     s->g = opts->graph;
     s->speed_mps = s->o.speed_kmh / 3.6;
     pthread_mutex_init(&s->lock, NULL);
-    pthread_rwlock_init(&s->plock, NULL);
-    atomic_init(&s->gen, 0u);
+    pthread_mutex_init(&s->ixlock, NULL);
+    pthread_mutex_init(&s->edit_lock, NULL);
     if (pthread_key_create(&s->store_key, close_store) != 0) {
         pthread_mutex_destroy(&s->lock);
-        pthread_rwlock_destroy(&s->plock);
+        pthread_mutex_destroy(&s->ixlock);
+        pthread_mutex_destroy(&s->edit_lock);
         qt__free(s);
         return qt_error_set(err, QT_ENOMEM, "server", "no thread key");
     }
     /* the outlets, placed on the streets; a node -> outlets index */
     if ((rc = qt_snapper_new(s->g, &s->sn, err)) != QT_OK)
         goto fail;
-    if ((rc = qt__index_build(s, &s->ix, err)) != QT_OK)
+    if ((rc = qt__index_load(s, &s->ix, err)) != QT_OK)
         goto fail;
     memset(&sa, 0, sizeof sa);
     sa.sin_family = AF_INET;
