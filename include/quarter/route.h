@@ -47,6 +47,15 @@ QT_API qt_status qt_route_compute(const qt_graph *g, qt_search *ws, double from_
                                   double speed_mps, qt_route **out, qt_error *err);
 QT_API void qt_route_free(qt_route *r);
 
+/**
+ * The route as one line of GeoJSON (and a newline): a Feature with the
+ * LineString (7 decimals) and properties length_m, time_s, cost_m,
+ * speed_kmh, snap -- the one writer of `quarter route` and GET /api/v1/route.
+ * OUT *text, caller frees with free().  Statuses: QT_ENOMEM.
+ */
+QT_API qt_status qt_route_geojson(const qt_route *r, double speed_kmh, qt_snap_mode mode, char **text,
+                                  qt_error *err);
+
 typedef struct qt_isochrone_opts {
     double speed_mps;       /* walking speed */
     double buffer_m;        /* half-width of the area drawn around reached streets (default 40) */

@@ -36,7 +36,6 @@ int cmd_route(int argc, char **argv, qt_cli *cli)
     qt_route *r = NULL;
     qt_error err = QT_ERROR_INIT;
     char *text = NULL;
-    size_t i, cap, len;
 
     rc = cli_parse(cli, argc, argv, opts, pos, 0, &npos, help);
     if (rc)
@@ -72,20 +71,10 @@ int cmd_route(int argc, char **argv, qt_cli *cli)
         rc = cli_fail(cli, &err);
         goto done;
     }
-    cap = 256 + r->npoints * 48;
-    text = malloc(cap);
-    if (!text) {
-        rc = QT_EXIT_NOMEM;
+    if (qt_route_geojson(r, kmh, mode, &text, &err) != QT_OK) {
+        rc = cli_fail(cli, &err);
         goto done;
     }
-    len = (size_t)snprintf(text, cap,
-                           "{\"type\":\"Feature\",\"properties\":{\"length_m\":%.2f,\"time_s\":%.1f,"
-                           "\"cost_m\":%.2f,\"speed_kmh\":%g,\"snap\":\"%s\"},"
-                           "\"geometry\":{\"type\":\"LineString\",\"coordinates\":[",
-                           r->length_m, r->time_s, r->cost_m, kmh, mode == QT_SNAP_EDGE ? "edge" : "node");
-    for (i = 0; i < r->npoints; i++)
-        len += (size_t)snprintf(text + len, cap - len, "%s[%.7f,%.7f]", i ? "," : "", r->lon[i], r->lat[i]);
-    snprintf(text + len, cap - len, "]}}\n");
     rc = cli_write_text(cli, out, text);
 done:
     free(text);

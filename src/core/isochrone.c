@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "base/alloc.h"
+#include "base/strbuf.h"
 #include "core/search_internal.h"
 #include "quarter/route.h"
 
@@ -126,32 +127,6 @@ static GEOSGeometry *fill_holes(GEOSContextHandle_t h, const GEOSGeometry *geom,
     return res;
 }
 
-typedef struct sbuf {
-    char *s;
-    size_t n, cap;
-    int oom;
-} sbuf;
-
-static void sb_printf(sbuf *b, const char *fmt, ...) QT_PRINTF(2, 3);
-static void sb_printf(sbuf *b, const char *fmt, ...)
-{
-    va_list ap;
-    int k;
-    if (b->oom)
-        return;
-    va_start(ap, fmt);
-    k = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (k < 0 || qt__grow((void **)&b->s, &b->cap, b->n + (size_t)k + 1, 1)) {
-        b->oom = 1;
-        return;
-    }
-    va_start(ap, fmt);
-    vsnprintf(b->s + b->n, (size_t)k + 1, fmt, ap);
-    va_end(ap);
-    b->n += (size_t)k;
-}
-
 static void geos_quiet(const char *fmt, ...)
 {
     (void)fmt;
@@ -168,7 +143,7 @@ qt_status qt_isochrone_geojson(const qt_graph *g, qt_search *ws, const qt_snap *
     qt_seed seeds[2];
     size_t ns, k, i;
     plane P;
-    sbuf out = {0};
+    qt__strbuf out = {0};
     qt_status st = QT_OK;
     double maxb;
 
@@ -199,7 +174,7 @@ qt_status qt_isochrone_geojson(const qt_graph *g, qt_search *ws, const qt_snap *
     GEOSContext_setNoticeHandler_r(h, geos_quiet);
     GEOSContext_setErrorHandler_r(h, geos_quiet);
     w = GEOSGeoJSONWriter_create_r(h);
-    sb_printf(&out, "{\"type\":\"FeatureCollection\",\"features\":[");
+    qt__sb_printf(&out, "{\"type\":\"FeatureCollection\",\"features\":[");
     for (k = 0; k < nminutes && st == QT_OK; k++) {
         double B = minutes[k] * 60 * opts->speed_mps, area = 0;
         segs S = {0};
@@ -261,7 +236,7 @@ qt_status qt_isochrone_geojson(const qt_graph *g, qt_search *ws, const qt_snap *
             st = qt_error_set(err, fail ? QT_ENOMEM : QT_EINTERNAL, NULL,
                               "could not build the %g-minute isochrone polygon", minutes[k]);
         } else {
-            sb_printf(&out,
+            qt__sb_printf(&out,
                       "%s{\"type\":\"Feature\",\"properties\":{\"minutes\":%g,\"cost_m\":%.1f,"
                       "\"area_m2\":%.0f},\"geometry\":%s}",
                       k ? "," : "", minutes[k], B, area, gj);
@@ -284,20 +259,14 @@ qt_status qt_isochrone_geojson(const qt_graph *g, qt_search *ws, const qt_snap *
     if (w)
         GEOSGeoJSONWriter_destroy_r(h, w);
     GEOS_finish_r(h);
-    sb_printf(&out, "]}\n");
+    qt__sb_printf(&out, "]}\n");
     if (st == QT_OK && out.oom)
         st = qt_error_set(err, QT_ENOMEM, NULL, "no memory for the isochrone");
     if (st != QT_OK) {
-        qt__free(out.s);
+        qt__sb_free(&out);
         return st;
     }
-    /* hand out memory the caller frees with free() */
-    *geojson = malloc(out.n + 1);
-    if (!*geojson) {
-        qt__free(out.s);
-        return qt_error_set(err, QT_ENOMEM, NULL, "no memory");
-    }
-    memcpy(*geojson, out.s, out.n + 1);
-    qt__free(out.s);
-    return QT_OK;
+    /* memory the caller frees with free() (base/strbuf.h) */
+    *geojson = qt__sb_take(&out);
+    return *geojson ? QT_OK : qt_error_set(err, QT_ENOMEM, NULL, "no memory");
 }

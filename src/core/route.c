@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "base/alloc.h"
+#include "base/strbuf.h"
 #include "core/search_internal.h"
 #include "quarter/route.h"
 
@@ -165,4 +166,21 @@ nomem:
     free(path);
     qt_route_free(r);
     return qt_error_set(err, QT_ENOMEM, NULL, "no memory for the route");
+}
+
+qt_status qt_route_geojson(const qt_route *r, double speed_kmh, qt_snap_mode mode, char **text, qt_error *err)
+{
+    qt__strbuf b = {0};
+    size_t i;
+    qt__sb_reserve(&b, 256 + r->npoints * 32);
+    qt__sb_printf(&b,
+                  "{\"type\":\"Feature\",\"properties\":{\"length_m\":%.2f,\"time_s\":%.1f,"
+                  "\"cost_m\":%.2f,\"speed_kmh\":%g,\"snap\":\"%s\"},"
+                  "\"geometry\":{\"type\":\"LineString\",\"coordinates\":[",
+                  r->length_m, r->time_s, r->cost_m, speed_kmh, mode == QT_SNAP_EDGE ? "edge" : "node");
+    for (i = 0; i < r->npoints; i++)
+        qt__sb_printf(&b, "%s[%.7f,%.7f]", i ? "," : "", r->lon[i], r->lat[i]);
+    qt__sb_puts(&b, "]}}\n");
+    *text = qt__sb_take(&b);
+    return *text ? QT_OK : qt_error_set(err, QT_ENOMEM, "route", "no memory");
 }

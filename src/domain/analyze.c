@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "base/alloc.h"
+#include "base/strbuf.h"
 #include "quarter/analyze.h"
 #include "quarter/coords.h"
 #include "quarter/hours.h"
@@ -411,69 +412,30 @@ static void area_finish(qt_area_stats *s, const qt_profile *p)
 
 /* ---- grading ---------------------------------------------------------------- */
 
-typedef struct sbuf {
-    char *p;
-    size_t n, cap;
-    int failed;
-} sbuf;
-
-static void sb_printf(sbuf *b, const char *fmt, ...) QT_PRINTF(2, 3);
-
-static void sb_printf(sbuf *b, const char *fmt, ...)
-{
-    va_list ap;
-    int n;
-    if (b->failed)
-        return;
-    for (;;) {
-        size_t room = b->cap - b->n;
-        va_start(ap, fmt);
-        n = vsnprintf(b->p ? b->p + b->n : NULL, room, fmt, ap);
-        va_end(ap);
-        if (n < 0) {
-            b->failed = 1;
-            return;
-        }
-        if ((size_t)n < room) {
-            b->n += (size_t)n;
-            return;
-        }
-        {
-            size_t cap = b->cap;
-            if (qt__grow((void **)&b->p, &cap, b->n + (size_t)n + 1, 1) != 0) {
-                b->failed = 1;
-                return;
-            }
-            b->cap = cap;
-        }
-    }
-}
-
-/* the conditions of grade g for area s: 1 all hold; reasons appended to b */
-static int grade_holds(const qt_grade_rule *g, const qt_area_stats *s, const qt_targets *t, sbuf *b)
+static int grade_holds(const qt_grade_rule *g, const qt_area_stats *s, const qt_targets *t, qt__strbuf *b)
 {
     int ok = 1, n = 0;
-#define SEP() sb_printf(b, "%s", n++ ? "; " : "")
+#define SEP() qt__sb_printf(b, "%s", n++ ? "; " : "")
     if (g->basic_present != -1) {
         int need = g->basic_present == -2 ? s->basic_required : g->basic_present;
         int pass = s->basic_present >= need;
         SEP();
-        sb_printf(b, "%d of %d basic present%s", s->basic_present, s->basic_required,
+        qt__sb_printf(b, "%d of %d basic present%s", s->basic_present, s->basic_required,
                   pass ? "" : need == s->basic_required ? " (all needed)" : "");
         if (!pass && need != s->basic_required)
-            sb_printf(b, " (%d needed)", need);
+            qt__sb_printf(b, " (%d needed)", need);
         ok &= pass;
     }
     if (g->quality_present >= 0) {
         int pass = s->quality_present >= g->quality_present;
         SEP();
-        sb_printf(b, "%d quality %s %d", s->quality_present, pass ? ">=" : "<", g->quality_present);
+        qt__sb_printf(b, "%d quality %s %d", s->quality_present, pass ? ">=" : "<", g->quality_present);
         ok &= pass;
     }
     if (isfinite(g->all_basic_share)) {
         int pass = s->all_basic >= g->all_basic_share - 1e-12;
         SEP();
-        sb_printf(b, "all basic in reach for %.0f%% of residents %s %.0f%%", 100 * s->all_basic, pass ? ">=" : "<",
+        qt__sb_printf(b, "all basic in reach for %.0f%% of residents %s %.0f%%", 100 * s->all_basic, pass ? ">=" : "<",
                   100 * g->all_basic_share);
         ok &= pass;
     }
@@ -481,7 +443,7 @@ static int grade_holds(const qt_grade_rule *g, const qt_area_stats *s, const qt_
         double v = s->communities ? (double)s->communities_covered / s->communities : NAN;
         int pass = v >= g->communities_covered - 1e-12;
         SEP();
-        sb_printf(b, "%u of %u communities covered", s->communities_covered, s->communities);
+        qt__sb_printf(b, "%u of %u communities covered", s->communities_covered, s->communities);
         ok &= pass;
     }
     if (isfinite(g->chain_share)) {
@@ -489,21 +451,21 @@ static int grade_holds(const qt_grade_rule *g, const qt_area_stats *s, const qt_
         int pass = v >= g->chain_share - 1e-12;
         SEP();
         if (isfinite(v))
-            sb_printf(b, "chain share %.0f%% %s %.0f%%", 100 * v, pass ? ">=" : "<", 100 * g->chain_share);
+            qt__sb_printf(b, "chain share %.0f%% %s %.0f%%", 100 * v, pass ? ">=" : "<", 100 * g->chain_share);
         else
-            sb_printf(b, "chain share unknown (no outlets)");
+            qt__sb_printf(b, "chain share unknown (no outlets)");
         ok &= pass;
     }
     if (isfinite(g->satisfaction)) {
         double need_n = t->survey_min_samples;
         SEP();
         if (s->survey_answers < need_n) {
-            sb_printf(b, "satisfaction n = %u < %.0f, not yet valid", s->survey_answers, need_n);
+            qt__sb_printf(b, "satisfaction n = %u < %.0f, not yet valid", s->survey_answers, need_n);
             ok = 0;
         } else {
             double v = (double)s->survey_satisfied / s->survey_answers;
             int pass = v >= g->satisfaction - 1e-12;
-            sb_printf(b, "satisfaction %.0f%% (n = %u) %s %.0f%%", 100 * v, s->survey_answers, pass ? ">=" : "<",
+            qt__sb_printf(b, "satisfaction %.0f%% (n = %u) %s %.0f%%", 100 * v, s->survey_answers, pass ? ">=" : "<",
                       100 * g->satisfaction);
             ok &= pass;
         }
@@ -516,13 +478,13 @@ static qt_status grade(qt_area_stats *s, const qt_profile *p)
 {
     size_t g, ng = qt_profile_grade_count(p);
     const qt_targets *t = qt_profile_targets(p);
-    sbuf b = {0};
+    qt__strbuf b = {0};
     int best = -1;
     for (g = 0; g < ng; g++) {
-        sbuf tmp = {0};
+        qt__strbuf tmp = {0};
         int ok = grade_holds(qt_profile_grade(p, g), s, t, &tmp);
         qt__free(tmp.p);
-        if (tmp.failed)
+        if (tmp.oom)
             return QT_ENOMEM;
         if (!ok)
             break;
@@ -531,14 +493,14 @@ static qt_status grade(qt_area_stats *s, const qt_profile *p)
     s->grade = best;
     /* reasons: why the grade reached, and what the next one lacks */
     if (best >= 0) {
-        sb_printf(&b, "%s: ", qt_profile_grade(p, (size_t)best)->name);
+        qt__sb_printf(&b, "%s: ", qt_profile_grade(p, (size_t)best)->name);
         grade_holds(qt_profile_grade(p, (size_t)best), s, t, &b);
     }
     if ((size_t)(best + 1) < ng) {
-        sb_printf(&b, "%snot %s: ", b.n ? " — " : "", qt_profile_grade(p, (size_t)best + 1)->name);
+        qt__sb_printf(&b, "%snot %s: ", b.n ? " — " : "", qt_profile_grade(p, (size_t)best + 1)->name);
         grade_holds(qt_profile_grade(p, (size_t)best + 1), s, t, &b);
     }
-    if (b.failed) {
+    if (b.oom) {
         qt__free(b.p);
         return QT_ENOMEM;
     }

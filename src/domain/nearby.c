@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "base/alloc.h"
+#include "base/heap.h"
 #include "quarter/hours.h"
 #include "quarter/nearby.h"
 #include "quarter/spot.h"
@@ -361,11 +362,6 @@ qt_status qt_nearby_index_edit(const qt_nearby_index *ix, const qt_nearby_outlet
 
 /* ---- the workspace ---- */
 
-typedef struct cand {
-    double d;
-    uint32_t j;
-} cand;
-
 typedef struct slot_hit {
     uint32_t i;
     double d;
@@ -380,8 +376,7 @@ struct qt_nearby_ws {
     unsigned char *pass;   /* per outlet: passes the filters (valid where stamp == round) */
     uint32_t *final;       /* per outlet == round: counted among the settled answers */
     uint32_t *seen;        /* outlets seen this round */
-    cand *heap;            /* pending answers by distance (a min-heap; stale entries skipped) */
-    size_t hcap;
+    qt__heap heap;         /* pending answers by distance (stale entries skipped) */
     slot_hit *sorted;
     size_t scap;
     qt_nearby_hit *out;
@@ -443,7 +438,7 @@ void qt_nearby_ws_free(qt_nearby_ws *w)
         return;
     qt_search_free(w->search);
     free_arrays(w);
-    qt__free(w->heap);
+    qt__heap_free(&w->heap);
     qt__free(w->sorted);
     qt__free(w->out);
     qt__free(w);
@@ -490,7 +485,7 @@ typedef struct nb {
     const qt_nearby_index *ix;
     qt_nearby_ws *w;
     const qt_nearby_query *q;
-    size_t nh, nheap, nfinal;
+    size_t nh, nfinal;
     int oom;
 } nb;
 
@@ -507,44 +502,6 @@ static int passes(const qt_nearby_query *q, const place *p)
     return 1;
 }
 
-static void heap_push(nb *x, double d, uint32_t j)
-{
-    qt_nearby_ws *w = x->w;
-    size_t i;
-    if (x->nheap == w->hcap && qt__grow((void **)&w->heap, &w->hcap, x->nheap + 1, sizeof *w->heap) != 0) {
-        x->oom = 1;
-        return;
-    }
-    i = x->nheap++;
-    while (i > 0 && w->heap[(i - 1) / 2].d > d) {
-        w->heap[i] = w->heap[(i - 1) / 2];
-        i = (i - 1) / 2;
-    }
-    w->heap[i].d = d;
-    w->heap[i].j = j;
-}
-
-static cand heap_pop(nb *x)
-{
-    qt_nearby_ws *w = x->w;
-    cand top = w->heap[0], last = w->heap[--x->nheap];
-    size_t i = 0;
-    for (;;) {
-        size_t c = 2 * i + 1;
-        if (c >= x->nheap)
-            break;
-        if (c + 1 < x->nheap && w->heap[c + 1].d < w->heap[c].d)
-            c++;
-        if (w->heap[c].d >= last.d)
-            break;
-        w->heap[i] = w->heap[c];
-        i = c;
-    }
-    if (x->nheap)
-        w->heap[i] = last;
-    return top;
-}
-
 /* outlet j is d away: keep the best; answers go to the heap */
 static void offer(nb *x, uint32_t j, double d)
 {
@@ -559,8 +516,8 @@ static void offer(nb *x, uint32_t j, double d)
     }
     if (d < w->best[j]) {
         w->best[j] = d;
-        if (w->pass[j])
-            heap_push(x, d, j);
+        if (w->pass[j] && qt__heap_push(&w->heap, d, j) != 0)
+            x->oom = 1;
     }
 }
 
@@ -572,10 +529,10 @@ static int visit(void *ud, uint32_t v, double dv)
     const topology *t = ix->topo;
     qt_nearby_ws *w = x->w;
     uint32_t k;
-    while (x->nheap && w->heap[0].d <= dv) {
-        cand c = heap_pop(x);
-        if (c.d == w->best[c.j] && w->final[c.j] != w->round) {
-            w->final[c.j] = w->round;
+    while (w->heap.n && w->heap.v[0].key <= dv) {
+        qt__heap_item c = qt__heap_pop(&w->heap);
+        if (c.key == w->best[c.id] && w->final[c.id] != w->round) {
+            w->final[c.id] = w->round;
             x->nfinal++;
         }
     }
@@ -616,6 +573,7 @@ qt_status qt_nearby_search(const qt_nearby_index *ix, qt_nearby_ws *w, const qt_
         w->round = 1;
     }
     memset(&x, 0, sizeof x);
+    qt__heap_clear(&w->heap);
     x.ix = ix;
     x.w = w;
     x.q = q;

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "base/alloc.h"
+#include "base/heap.h"
 #include "quarter/place.h"
 #include "quarter/search.h"
 #include "quarter/site.h"
@@ -109,36 +110,6 @@ static void *worker(void *arg)
 
 /* ---- lazy greedy --------------------------------------------------------------- */
 
-typedef struct hent {
-    double gain;
-    uint32_t cand;
-    uint32_t round; /* the round its gain was computed in */
-} hent;
-
-static int hless(const hent *a, const hent *b)
-{
-    return a->gain < b->gain || (a->gain == b->gain && a->cand > b->cand);
-}
-
-static void sift_down(hent *h, size_t n, size_t i)
-{
-    for (;;) {
-        size_t l = 2 * i + 1, r = l + 1, m = i;
-        if (l < n && hless(&h[m], &h[l]))
-            m = l;
-        if (r < n && hless(&h[m], &h[r]))
-            m = r;
-        if (m == i)
-            return;
-        {
-            hent t = h[i];
-            h[i] = h[m];
-            h[m] = t;
-        }
-        i = m;
-    }
-}
-
 static double gain_of(const cover *cv, uint32_t j, const unsigned char *covered, const double *w)
 {
     double g = 0;
@@ -149,48 +120,49 @@ static double gain_of(const cover *cv, uint32_t j, const unsigned char *covered,
     return g;
 }
 
+/* lazy greedy on a heap keyed by -gain (ties: the smaller candidate first);
+ * round_of[j]: the round candidate j's gain was computed in */
 static qt_status greedy(const cover *cv, size_t ncand, const double *w, size_t nd, size_t k, qt_site_result *r)
 {
-    hent *h = qt__malloc((ncand + 1) * sizeof *h);
+    qt__heap h = {0};
+    uint32_t *round_of = qt__calloc(ncand + 1, sizeof *round_of);
     unsigned char *covered = qt__calloc(nd + 1, 1);
-    size_t n = 0, j;
+    size_t j;
     uint32_t round = 0;
-    if (!h || !covered) {
-        qt__free(h);
+    if (!round_of || !covered || qt__heap_reserve(&h, ncand + 1) != 0) {
+        qt__free(round_of);
         qt__free(covered);
+        qt__heap_free(&h);
         return QT_ENOMEM;
     }
     for (j = 0; j < ncand; j++)
         if (cv->len[j]) {
-            h[n].gain = gain_of(cv, (uint32_t)j, covered, w);
-            h[n].cand = (uint32_t)j;
-            h[n].round = 0;
-            n++;
+            h.v[h.n].key = -gain_of(cv, (uint32_t)j, covered, w);
+            h.v[h.n].id = (uint32_t)j;
+            h.n++;
         }
-    for (j = n / 2; j-- > 0;)
-        sift_down(h, n, j);
-    while (r->nchosen < k && n) {
-        hent top = h[0];
-        if (top.round != round) {
+    qt__heap_build(&h);
+    while (r->nchosen < k && h.n) {
+        qt__heap_item top = h.v[0];
+        if (round_of[top.id] != round) {
             /* stale: recompute and put back (gains only fall: submodular) */
-            h[0].gain = gain_of(cv, top.cand, covered, w);
-            h[0].round = round;
-            sift_down(h, n, 0);
+            round_of[top.id] = round;
+            qt__heap_update_top(&h, -gain_of(cv, top.id, covered, w));
             continue;
         }
-        if (!(top.gain > 0))
+        if (!(-top.key > 0))
             break;
-        r->chosen[r->nchosen] = top.cand;
-        r->gain[r->nchosen] = top.gain;
+        r->chosen[r->nchosen] = top.id;
+        r->gain[r->nchosen] = -top.key;
         r->nchosen++;
-        r->greedy_total += top.gain;
-        for (j = 0; j < cv->len[top.cand]; j++)
-            covered[cv->list[top.cand][j]] = 1;
-        h[0] = h[--n];
-        sift_down(h, n, 0);
+        r->greedy_total += -top.key;
+        for (j = 0; j < cv->len[top.id]; j++)
+            covered[cv->list[top.id][j]] = 1;
+        qt__heap_pop(&h);
         round++;
     }
-    qt__free(h);
+    qt__heap_free(&h);
+    qt__free(round_of);
     qt__free(covered);
     return QT_OK;
 }

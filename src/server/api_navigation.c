@@ -20,8 +20,8 @@ enum MHD_Result qt__api_route(qt__req *r)
     qt_route *rt = NULL;
     qt_error e = QT_ERROR_INIT;
     qt_nearby_ws *w;
-    json_t *coords, *j;
-    size_t i;
+    char *text = NULL;
+    qt_status rc;
     if (a <= 0 || b <= 0)
         return qt__reply_error(r, a == 0 || b == 0 ? QT_EPARSE : QT_EINVAL, a <= 0 ? "from" : "to",
                                "from and to are LON,LAT");
@@ -35,14 +35,11 @@ enum MHD_Result qt__api_route(qt__req *r)
         return qt__reply_status(r, &e);
     }
     qt__ws_give(s, w);
-    coords = json_array();
-    for (i = 0; coords && i < rt->npoints; i++)
-        json_array_append_new(coords, json_pack("[f, f]", rt->lon[i], rt->lat[i]));
-    j = json_pack("{s:s, s:{s:f, s:f}, s:{s:s, s:o}}", "type", "Feature", "properties", "length_m",
-                  round(rt->length_m * 10) / 10, "time_s", round(rt->time_s), "geometry", "type", "LineString",
-                  "coordinates", coords ? coords : json_array());
+    rc = qt_route_geojson(rt, s->o.speed_kmh, QT_SNAP_EDGE, &text, &e);
     qt_route_free(rt);
-    return qt__reply_json(r, 200, j);
+    if (rc != QT_OK)
+        return qt__reply_status(r, &e);
+    return qt__reply_text(r, 200, text, strlen(text), "application/json; charset=utf-8");
 }
 
 enum MHD_Result qt__api_isochrone(qt__req *r)

@@ -14,52 +14,51 @@
 #include "server/reply.h"
 
 /* the answers as JSON: {"outlets":[...], "minutes":M} */
-static void write_hits(qt__jbuf *jb, const qt_nearby_hit *hits, size_t n, double minutes, double speed_mps)
+static void write_hits(qt__strbuf *jb, const qt_nearby_hit *hits, size_t n, double minutes, double speed_mps)
 {
     size_t i;
-    qt__jb_lit(jb, "{\"outlets\":[");
+    qt__sb_reserve(jb, 4096);
+    qt__sb_puts(jb, "{\"outlets\":[");
     for (i = 0; i < n; i++) {
         const qt_nearby_hit *p = &hits[i];
         const char *sv = p->services;
         int first = 1;
-        qt__jb_lit(jb, i ? ",{\"id\":" : "{\"id\":");
-        qt__jb_i64(jb, p->id);
-        qt__jb_lit(jb, ",\"name\":");
-        qt__jb_str(jb, p->name);
-        qt__jb_lit(jb, ",\"category\":");
+        qt__sb_puts(jb, i ? ",{\"id\":" : "{\"id\":");
+        qt__sb_json_i64(jb, p->id);
+        qt__sb_puts(jb, ",\"name\":");
+        qt__sb_json_str(jb, p->name);
+        qt__sb_puts(jb, ",\"category\":");
         if (p->category)
-            qt__jb_str(jb, p->category);
+            qt__sb_json_str(jb, p->category);
         else
-            qt__jb_lit(jb, "null");
-        qt__jb_lit(jb, ",\"lon\":");
-        qt__jb_num(jb, p->lon, 6);
-        qt__jb_lit(jb, ",\"lat\":");
-        qt__jb_num(jb, p->lat, 6);
-        qt__jb_lit(jb, ",\"distance_m\":");
-        qt__jb_num(jb, p->dist_m, 1);
-        qt__jb_lit(jb, ",\"time_s\":");
-        qt__jb_num(jb, p->dist_m / speed_mps, 0);
-        qt__jb_lit(jb, ",\"services\":[");
+            qt__sb_puts(jb, "null");
+        qt__sb_puts(jb, ",\"lon\":");
+        qt__sb_json_num(jb, p->lon, 6);
+        qt__sb_puts(jb, ",\"lat\":");
+        qt__sb_json_num(jb, p->lat, 6);
+        qt__sb_puts(jb, ",\"distance_m\":");
+        qt__sb_json_num(jb, p->dist_m, 1);
+        qt__sb_puts(jb, ",\"time_s\":");
+        qt__sb_json_num(jb, p->dist_m / speed_mps, 0);
+        qt__sb_puts(jb, ",\"services\":[");
         while (sv && *sv) {
             const char *e2 = strchr(sv, ';');
             size_t len = e2 ? (size_t)(e2 - sv) : strlen(sv);
             if (len) {
-                char tmp[256];
-                snprintf(tmp, sizeof tmp, "%.*s", (int)(len < 255 ? len : 255), sv);
                 if (!first)
-                    qt__jb_lit(jb, ",");
-                qt__jb_str(jb, tmp);
+                    qt__sb_puts(jb, ",");
+                qt__sb_json_strn(jb, sv, len < 255 ? len : 255);
                 first = 0;
             }
             sv = e2 ? e2 + 1 : NULL;
         }
-        qt__jb_lit(jb, "],\"opening_hours\":");
-        qt__jb_str(jb, p->opening_hours);
-        qt__jb_lit(jb, "}");
+        qt__sb_puts(jb, "],\"opening_hours\":");
+        qt__sb_json_str(jb, p->opening_hours);
+        qt__sb_puts(jb, "}");
     }
-    qt__jb_lit(jb, "],\"minutes\":");
-    qt__jb_num(jb, minutes, 1);
-    qt__jb_lit(jb, "}");
+    qt__sb_puts(jb, "],\"minutes\":");
+    qt__sb_json_num(jb, minutes, 1);
+    qt__sb_puts(jb, "}");
 }
 
 enum MHD_Result qt__api_nearby(qt__req *r)
@@ -72,7 +71,7 @@ enum MHD_Result qt__api_nearby(qt__req *r)
     size_t nout = 0;
     int64_t *ids = NULL;
     const qt_nearby_hit *hits = NULL;
-    qt__jbuf jb = {NULL, 0, 0, 0};
+    qt__strbuf jb = {0};
     qt_nearby_query x;
     qt_nearby_index *ix;
     qt_nearby_ws *w;
@@ -120,5 +119,5 @@ enum MHD_Result qt__api_nearby(qt__req *r)
     qt_nearby_index_unref(ix);
     if (rc != QT_OK)
         return qt__reply_status(r, &e);
-    return qt__reply_jbuf(r, 200, &jb);
+    return qt__reply_sb(r, 200, &jb);
 }

@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/outfile.h"
 
 enum MHD_Result qt__reply_text(qt__req *r, int status, char *text, size_t len, const char *type)
 {
@@ -53,73 +52,11 @@ enum MHD_Result qt__reply_status(qt__req *r, const qt_error *e)
     return qt__reply_error(r, e->code, e->where[0] ? e->where : NULL, "%s", e->msg);
 }
 
-/* ---- the text builder ---- */
-
-void qt__jb_put(qt__jbuf *b, const char *s, size_t n)
+enum MHD_Result qt__reply_sb(qt__req *r, int status, qt__strbuf *b)
 {
-    if (b->oom)
-        return;
-    if (b->n + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 4096;
-        char *q;
-        while (cap < b->n + n + 1)
-            cap *= 2;
-        q = realloc(b->p, cap); /* freed by libmicrohttpd with free() */
-        if (!q) {
-            b->oom = 1;
-            return;
-        }
-        b->p = q;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->n, s, n);
-    b->n += n;
-    b->p[b->n] = '\0';
-}
-
-void qt__jb_lit(qt__jbuf *b, const char *s)
-{
-    qt__jb_put(b, s, strlen(s));
-}
-
-void qt__jb_str(qt__jbuf *b, const char *s)
-{
-    const char *run = s;
-    qt__jb_put(b, "\"", 1);
-    for (; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch == '"' || ch == '\\' || ch < 0x20) {
-            char esc[8];
-            qt__jb_put(b, run, (size_t)(s - run));
-            if (ch == '"' || ch == '\\')
-                snprintf(esc, sizeof esc, "\\%c", ch);
-            else
-                snprintf(esc, sizeof esc, "\\u%04x", ch);
-            qt__jb_lit(b, esc);
-            run = s + 1;
-        }
-    }
-    qt__jb_put(b, run, (size_t)(s - run));
-    qt__jb_put(b, "\"", 1);
-}
-
-void qt__jb_num(qt__jbuf *b, double v, int dec)
-{
-    char num[48];
-    qt__jb_put(b, num, qt__fmt_fixed(num, v, dec));
-}
-
-void qt__jb_i64(qt__jbuf *b, int64_t v)
-{
-    char num[24];
-    qt__jb_put(b, num, qt__fmt_i64(num, v));
-}
-
-enum MHD_Result qt__reply_jbuf(qt__req *r, int status, qt__jbuf *b)
-{
-    if (b->oom || !b->p) {
-        free(b->p);
+    size_t n = b->n;
+    char *text = qt__sb_take(b);
+    if (!text)
         return qt__reply_error(r, QT_ENOMEM, NULL, "no memory");
-    }
-    return qt__reply_text(r, status, b->p, b->n, "application/json; charset=utf-8");
+    return qt__reply_text(r, status, text, n, "application/json; charset=utf-8");
 }

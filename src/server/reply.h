@@ -13,6 +13,7 @@
 #include <microhttpd.h>
 #include <stddef.h>
 
+#include "base/strbuf.h"
 #include "quarter/status.h"
 #include "server/request.h"
 
@@ -25,22 +26,7 @@ enum MHD_Result qt__reply_error(qt__req *r, qt_status code, const char *field, c
 /* the error e as the error reply (e->where is the field) */
 enum MHD_Result qt__reply_status(qt__req *r, const qt_error *e);
 
-/* ---- a JSON text builder for the hot path (nearby): no objects, fast numbers ---- */
-
-typedef struct qt__jbuf {
-    char *p; /* malloc'd; freed by libmicrohttpd after qt__reply_jbuf */
-    size_t n, cap;
-    int oom;
-} qt__jbuf;
-
-void qt__jb_put(qt__jbuf *b, const char *s, size_t n);
-void qt__jb_lit(qt__jbuf *b, const char *s);
-/* a JSON string: quotes, backslashes and control characters escaped */
-void qt__jb_str(qt__jbuf *b, const char *s);
-/* a number with dec decimals */
-void qt__jb_num(qt__jbuf *b, double v, int dec);
-void qt__jb_i64(qt__jbuf *b, int64_t v);
-/* TAKES b's text: the reply, or a QT_ENOMEM error when the builder ran out of memory */
-enum MHD_Result qt__reply_jbuf(qt__req *r, int status, qt__jbuf *b);
+/* TAKES b's text (base/strbuf.h): the reply, or a QT_ENOMEM error when the builder ran out of memory */
+enum MHD_Result qt__reply_sb(qt__req *r, int status, qt__strbuf *b);
 
 #endif
