@@ -12,6 +12,7 @@
 
 #include "base/outfile.h"
 #include "cli/cli.h"
+#include "base/geo.h"
 
 static const char help[] =
     "usage: quarter access NETWORK --pois pois.csv [options]\n"
@@ -371,7 +372,7 @@ int cmd_access(int argc, char **argv, qt_cli *cli)
     w.nrings = nrings;
     w.r_index = r_index;
     w.ring_index = ring_index;
-    w.speed_mps = kmh / 3.6;
+    w.speed_mps = qt__kmh_mps(kmh);
     w.max_dist = max_dist;
     if (qt__outfile_open(&w.o, out, &err) != QT_OK) {
         rc = cli_fail(cli, &err);

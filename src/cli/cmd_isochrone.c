@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "cli/cli.h"
+#include "base/geo.h"
 
 static const char help[] =
     "usage: quarter isochrone (--graph G.qgraph | --network FILE) --at LON,LAT [options]\n\n"
@@ -59,7 +60,7 @@ int cmd_isochrone(int argc, char **argv, qt_cli *cli)
         return rc;
     if (!(kmh > 0) || !isfinite(kmh) || !(io.buffer_m > 0) || !isfinite(io.buffer_m) || !(ha >= 0))
         return cli_usage(cli, "isochrone", "--speed-kmh and --buffer must be positive, --max-hole-ha >= 0");
-    io.speed_mps = kmh / 3.6;
+    io.speed_mps = qt__kmh_mps(kmh);
     io.max_hole_m2 = ha * 10000;
     rc = cli_load_graph(cli, "isochrone", graph, network, NULL, NULL, NULL, &g);
     if (rc)

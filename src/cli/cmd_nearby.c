@@ -7,6 +7,7 @@
 
 #include "base/outfile.h"
 #include "cli/cli.h"
+#include "base/geo.h"
 
 static const char help[] =
     "usage: quarter nearby --graph G.qgraph --db FILE --at LON,LAT [options]\n\n"
@@ -129,7 +130,7 @@ int cmd_nearby(int argc, char **argv, qt_cli *cli)
     if ((rc = cli_load_graph(cli, "nearby", graph, NULL, NULL, NULL, NULL, &g)) != 0)
         return rc;
     memset(&nq, 0, sizeof nq);
-    nq.max_m = minutes * 60 * (kmh / 3.6);
+    nq.max_m = qt__minutes_m(minutes, qt__kmh_mps(kmh));
     nq.limit = (size_t)limit;
     nq.category = category;
     nq.service = service;
@@ -147,7 +148,7 @@ int cmd_nearby(int argc, char **argv, qt_cli *cli)
         goto done;
     }
     if (qt_nearby_search(ix, w, &sp, &nq, &hits, &nhits, &err) != QT_OK ||
-        write_csv(out, hits, nhits, kmh / 3.6, &err) != QT_OK)
+        write_csv(out, hits, nhits, qt__kmh_mps(kmh), &err) != QT_OK)
         rc = cli_fail(cli, &err);
 done:
     qt_store_free_str((char *)ids);

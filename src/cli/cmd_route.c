@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "base/geo.h"
 
 static const char help[] =
     "usage: quarter route (--graph G.qgraph | --network FILE) --from LON,LAT --to LON,LAT [options]\n\n"
@@ -67,7 +68,7 @@ int cmd_route(int argc, char **argv, qt_cli *cli)
         rc = cli_fail(cli, &err);
         goto done;
     }
-    if (qt_route_compute(g, ws, flon, flat, &a, tlon, tlat, &b, mode, kmh / 3.6, &r, &err) != QT_OK) {
+    if (qt_route_compute(g, ws, flon, flat, &a, tlon, tlat, &b, mode, qt__kmh_mps(kmh), &r, &err) != QT_OK) {
         rc = cli_fail(cli, &err);
         goto done;
     }

@@ -20,29 +20,21 @@
 #include <string.h>
 
 #include "base/alloc.h"
+#include "base/geo.h"
 #include "base/strbuf.h"
 #include "core/search_internal.h"
 #include "quarter/route.h"
 
-#define DEG2RAD (3.14159265358979323846 / 180.0)
-#define M_PER_DEG (6371008.8 * DEG2RAD)
-
 void qt_isochrone_opts_default(qt_isochrone_opts *o)
 {
-    o->speed_mps = 4.0 / 3.6;
+    o->speed_mps = qt__kmh_mps(4.0);
     o->buffer_m = 40.0;
     o->max_hole_m2 = 500000.0;
 }
 
-typedef struct plane {
-    double lon0, lat0, kx;
-} plane;
-
 static int to_lonlat(double *x, double *y, void *ud)
 {
-    const plane *p = ud;
-    *x = p->lon0 + *x / p->kx;
-    *y = p->lat0 + *y / M_PER_DEG;
+    qt__proj_inv(ud, *x, *y, x, y);
     return 1;
 }
 
@@ -51,18 +43,21 @@ typedef struct segs {
     size_t n, cap;
 } segs;
 
-static int add_seg(GEOSContextHandle_t h, segs *s, const plane *p, double lon1, double lat1,
+static int add_seg(GEOSContextHandle_t h, segs *s, const qt__proj *p, double lon1, double lat1,
                    double lon2, double lat2)
 {
     GEOSCoordSequence *cs;
     GEOSGeometry *ls;
+    double x1, y1, x2, y2;
     if (s->n == s->cap && qt__grow((void **)&s->g, &s->cap, s->n + 1, sizeof *s->g))
         return -1;
     cs = GEOSCoordSeq_create_r(h, 2, 2);
     if (!cs)
         return -1;
-    GEOSCoordSeq_setXY_r(h, cs, 0, (lon1 - p->lon0) * p->kx, (lat1 - p->lat0) * M_PER_DEG);
-    GEOSCoordSeq_setXY_r(h, cs, 1, (lon2 - p->lon0) * p->kx, (lat2 - p->lat0) * M_PER_DEG);
+    qt__proj_fwd(p, lon1, lat1, &x1, &y1);
+    qt__proj_fwd(p, lon2, lat2, &x2, &y2);
+    GEOSCoordSeq_setXY_r(h, cs, 0, x1, y1);
+    GEOSCoordSeq_setXY_r(h, cs, 1, x2, y2);
     ls = GEOSGeom_createLineString_r(h, cs);
     if (!ls)
         return -1;
@@ -71,7 +66,7 @@ static int add_seg(GEOSContextHandle_t h, segs *s, const plane *p, double lon1, 
 }
 
 /* piece of edge e between fractions a and b (0 at eu) */
-static int add_piece(GEOSContextHandle_t h, segs *s, const plane *p, const qt_graph *g, uint32_t e,
+static int add_piece(GEOSContextHandle_t h, segs *s, const qt__proj *p, const qt_graph *g, uint32_t e,
                      double a, double b)
 {
     double ulon = g->lon[g->eu[e]], ulat = g->lat[g->eu[e]];
@@ -142,7 +137,7 @@ qt_status qt_isochrone_geojson(const qt_graph *g, qt_search *ws, const qt_snap *
     GEOSGeometry *prev = NULL;
     qt_seed seeds[2];
     size_t ns, k, i;
-    plane P;
+    qt__proj P;
     qt__strbuf out = {0};
     qt_status st = QT_OK;
     double maxb;
@@ -159,14 +154,12 @@ qt_status qt_isochrone_geojson(const qt_graph *g, qt_search *ws, const qt_snap *
             return qt_error_set(err, QT_EINVAL, "minutes", "budgets must be positive and ascending");
     if (!(opts->speed_mps > 0) || !(opts->buffer_m > 0))
         return qt_error_set(err, QT_EINVAL, "speed", "speed and buffer must be positive");
-    maxb = minutes[nminutes - 1] * 60 * opts->speed_mps;
+    maxb = qt__minutes_m(minutes[nminutes - 1], opts->speed_mps);
     ns = qt_snap_seeds(g, at, mode, seeds);
     st = qt_search_run(ws, seeds, ns, maxb, 0, err);
     if (st != QT_OK)
         return st;
-    P.lon0 = at->lon;
-    P.lat0 = at->lat;
-    P.kx = M_PER_DEG * cos(at->lat * DEG2RAD);
+    qt__proj_init(&P, at->lon, at->lat);
 
     h = GEOS_init_r();
     if (!h)
@@ -176,7 +169,7 @@ qt_status qt_isochrone_geojson(const qt_graph *g, qt_search *ws, const qt_snap *
     w = GEOSGeoJSONWriter_create_r(h);
     qt__sb_printf(&out, "{\"type\":\"FeatureCollection\",\"features\":[");
     for (k = 0; k < nminutes && st == QT_OK; k++) {
-        double B = minutes[k] * 60 * opts->speed_mps, area = 0;
+        double B = qt__minutes_m(minutes[k], opts->speed_mps), area = 0;
         segs S = {0};
         GEOSGeometry *coll = NULL, *buf = NULL, *filled = NULL, *ring = NULL, *ll = NULL;
         char *gj = NULL;

@@ -16,9 +16,8 @@
 #include "base/alloc.h"
 #include "core/graph_internal.h"
 #include "quarter/snap.h"
+#include "base/geo.h"
 
-#define R_EARTH 6371008.8
-#define DEG2RAD (3.14159265358979323846 / 180.0)
 
 struct qt_snapper {
     const qt_graph *g;
@@ -31,12 +30,12 @@ struct qt_snapper {
 
 double qt_haversine_m(double lon1, double lat1, double lon2, double lat2)
 {
-    double p1 = lat1 * DEG2RAD, p2 = lat2 * DEG2RAD;
-    double dp = p2 - p1, dl = (lon2 - lon1) * DEG2RAD;
+    double p1 = lat1 * QT__DEG2RAD, p2 = lat2 * QT__DEG2RAD;
+    double dp = p2 - p1, dl = (lon2 - lon1) * QT__DEG2RAD;
     double a = sin(dp / 2) * sin(dp / 2) + cos(p1) * cos(p2) * sin(dl / 2) * sin(dl / 2);
     if (a > 1)
         a = 1;
-    return 2 * R_EARTH * asin(sqrt(a));
+    return 2 * QT__EARTH_R_M * asin(sqrt(a));
 }
 
 static void project(const qt_snapper *s, double lon, double lat, double *x, double *y)
@@ -129,8 +128,8 @@ qt_status qt_snapper_new(const qt_graph *g, qt_snapper **out, qt_error *err)
     for (v = 0; v < g->n; v++)
         sumlat += g->lat[v];
     s->lat0 = g->n ? sumlat / g->n : 0;
-    s->ky = R_EARTH * DEG2RAD;
-    s->kx = s->ky * cos(s->lat0 * DEG2RAD);
+    s->ky = QT__M_PER_DEG;
+    s->kx = s->ky * cos(s->lat0 * QT__DEG2RAD);
     s->minx = s->miny = INFINITY;
     for (v = 0; v < g->n; v++) {
         double x, y;
@@ -252,7 +251,7 @@ qt_status qt_snapper_snap(const qt_snapper *s, double lon, double lat, qt_snap_m
         return qt_error_set(err, QT_EINVAL, NULL, "(%g, %g) is not a valid lon/lat", lon, lat);
     if (!g->m)
         return qt_error_set(err, QT_ENOTFOUND, NULL, "the network has no edges");
-    kx = s->ky * cos(lat * DEG2RAD);
+    kx = s->ky * cos(lat * QT__DEG2RAD);
     project(s, lon, lat, &px, &py);
     /* distance from the point to the grid when it lies outside */
     {

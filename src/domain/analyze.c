@@ -13,6 +13,8 @@
 
 #include "base/alloc.h"
 #include "base/strbuf.h"
+#include "base/strmap.h"
+#include "base/geo.h"
 #include "quarter/analyze.h"
 #include "quarter/coords.h"
 #include "quarter/hours.h"
@@ -20,7 +22,6 @@
 #include "quarter/search.h"
 #include "quarter/snap.h"
 
-#define DEG2RAD (3.14159265358979323846 / 180.0)
 #define FAR_M 200.0          /* "more than 200 m from any street" */
 #define OUTLET_HOME_M 500.0  /* an outlet belongs to the community of the nearest residence within this */
 
@@ -31,83 +32,6 @@ int qt_target_met(double value, double target)
     return value >= target - 1e-12;
 }
 
-/* ---- names: a small string-to-index table -------------------------------- */
-
-typedef struct names {
-    char **name;
-    size_t n, cap;
-    uint32_t *slot; /* index + 1, 0 empty */
-    size_t nslot;
-    int owned;      /* names were strdup'ed here */
-} names;
-
-static uint64_t hash_str(const char *s)
-{
-    uint64_t h = 1469598103934665603ULL;
-    while (*s)
-        h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
-    return h;
-}
-
-static int names_rehash(names *t, size_t nslot)
-{
-    uint32_t *s = qt__calloc(nslot, sizeof *s);
-    size_t i;
-    if (!s)
-        return -1;
-    for (i = 0; i < t->n; i++) {
-        size_t k = (size_t)hash_str(t->name[i]) & (nslot - 1);
-        while (s[k])
-            k = (k + 1) & (nslot - 1);
-        s[k] = (uint32_t)i + 1;
-    }
-    qt__free(t->slot);
-    t->slot = s;
-    t->nslot = nslot;
-    return 0;
-}
-
-static int names_find(const names *t, const char *s)
-{
-    size_t k;
-    if (!t->nslot)
-        return -1;
-    k = (size_t)hash_str(s) & (t->nslot - 1);
-    while (t->slot[k]) {
-        if (strcmp(t->name[t->slot[k] - 1], s) == 0)
-            return (int)t->slot[k] - 1;
-        k = (k + 1) & (t->nslot - 1);
-    }
-    return -1;
-}
-
-/* index of s, added (copied) when new; -1 on no memory */
-static int names_add(names *t, const char *s)
-{
-    int k = names_find(t, s);
-    if (k >= 0)
-        return k;
-    if ((t->n + 1) * 2 > t->nslot && names_rehash(t, t->nslot ? t->nslot * 2 : 64) != 0)
-        return -1;
-    if (qt__grow((void **)&t->name, &t->cap, t->n + 1, sizeof *t->name) != 0)
-        return -1;
-    if (!(t->name[t->n] = qt__strdup(s)))
-        return -1;
-    {
-        size_t k2 = (size_t)hash_str(s) & (t->nslot - 1);
-        while (t->slot[k2])
-            k2 = (k2 + 1) & (t->nslot - 1);
-        t->slot[k2] = (uint32_t)t->n + 1;
-    }
-    return (int)t->n++;
-}
-
-static void names_free_slots(names *t)
-{
-    qt__free(t->slot);
-    t->slot = NULL;
-    t->nslot = 0;
-}
 
 /* ---- freeing ------------------------------------------------------------- */
 
@@ -150,8 +74,8 @@ void qt_analysis_free(qt_analysis *a)
 
 static void grid_cell(double lon, double lat, double lon0, double lat0, double m, long *cx, long *cy)
 {
-    const double k = 6371008.8 * DEG2RAD;
-    *cx = (long)floor((lon - lon0) * k * cos(lat0 * DEG2RAD) / m);
+    const double k = QT__M_PER_DEG;
+    *cx = (long)floor((lon - lon0) * k * cos(lat0 * QT__DEG2RAD) / m);
     *cy = (long)floor((lat - lat0) * k / m);
 }
 
@@ -161,7 +85,7 @@ static qt_status build_areas(const qt_analysis_input *in, const qt_analysis_opts
 {
     const qt_residence_list *r = in->residences;
     const qt_circle_list *cl = in->circles;
-    names com = {0}, cir = {0};
+    qt__strmap com = {0}, cir = {0};
     size_t i, k;
     double lon0 = 180, lat0 = 90;
     int any_named = 0;
@@ -174,7 +98,7 @@ static qt_status build_areas(const qt_analysis_input *in, const qt_analysis_opts
     }
     if (cl)
         for (i = 0; i < cl->ncommunities; i++)
-            if (names_add(&com, cl->community[i]) < 0)
+            if (qt__strmap_add(&com, cl->community[i]) < 0)
                 goto nomem;
     a->res_community = qt__malloc((r->n ? r->n : 1) * sizeof *a->res_community);
     if (!a->res_community)
@@ -194,7 +118,7 @@ static qt_status build_areas(const qt_analysis_input *in, const qt_analysis_opts
             continue;
         }
         any_named = 1;
-        idx = names_add(&com, name);
+        idx = qt__strmap_add(&com, name);
         if (idx < 0)
             goto nomem;
         a->res_community[i] = (uint32_t)idx;
@@ -202,7 +126,7 @@ static qt_status build_areas(const qt_analysis_input *in, const qt_analysis_opts
     a->ncommunities = com.n;
     a->community = com.name;
     com.name = NULL;
-    names_free_slots(&com);
+    qt__strmap_free_slots(&com);
     /* every community a circle names must have residents */
     count = qt__calloc(a->ncommunities + 1, sizeof *count);
     if (!count)
@@ -257,7 +181,7 @@ static qt_status build_areas(const qt_analysis_input *in, const qt_analysis_opts
                 continue;
             grid_cell(r->lon[i], r->lat[i], lon0, lat0, o->circle_grid_m, &cx, &cy);
             snprintf(buf, sizeof buf, "生活圈%02ld-%02ld", cy, cx);
-            if ((idx = names_add(&cir, buf)) < 0) {
+            if ((idx = qt__strmap_add(&cir, buf)) < 0) {
                 qt__free(of);
                 goto nomem;
             }
@@ -266,7 +190,7 @@ static qt_status build_areas(const qt_analysis_input *in, const qt_analysis_opts
         a->ncircles = cir.n;
         a->circle = cir.name;
         cir.name = NULL;
-        names_free_slots(&cir);
+        qt__strmap_free_slots(&cir);
         a->circle_start = qt__calloc(a->ncircles + 1, sizeof *a->circle_start);
         a->circle_member = qt__malloc((a->ncommunities + 1) * sizeof *a->circle_member);
         fill = qt__malloc((a->ncircles + 1) * sizeof *fill);
@@ -293,11 +217,11 @@ nomem:
     for (i = 0; com.name && i < com.n; i++)
         qt__free(com.name[i]);
     qt__free(com.name);
-    names_free_slots(&com);
+    qt__strmap_free_slots(&com);
     for (i = 0; cir.name && i < cir.n; i++)
         qt__free(cir.name[i]);
     qt__free(cir.name);
-    names_free_slots(&cir);
+    qt__strmap_free_slots(&cir);
     qt__free(count);
     return qt_error_set(err, QT_ENOMEM, "analyze", "no memory");
 }
@@ -514,7 +438,7 @@ static qt_status grade(qt_area_stats *s, const qt_profile *p)
 static qt_status outlet_homes(const qt_analysis *a, const qt_residence_list *r, const double *olon,
                               const double *olat, size_t no, uint32_t *home)
 {
-    const double k = 6371008.8 * DEG2RAD;
+    const double k = QT__M_PER_DEG;
     double lat0 = 0, coslat;
     size_t i, ncell, *start = NULL, *idx = NULL;
     long minx = 0, miny = 0, maxx = 0, maxy = 0, w, h;
@@ -525,7 +449,7 @@ static qt_status outlet_homes(const qt_analysis *a, const qt_residence_list *r, 
     for (i = 0; i < r->n; i++)
         lat0 += r->lat[i];
     lat0 /= (double)r->n;
-    coslat = cos(lat0 * DEG2RAD);
+    coslat = cos(lat0 * QT__DEG2RAD);
 #define CX(lon) ((long)floor((lon)*k * coslat / OUTLET_HOME_M))
 #define CY(lat) ((long)floor((lat)*k / OUTLET_HOME_M))
     for (i = 0; i < r->n; i++) {
@@ -771,7 +695,7 @@ qt_status qt_analyze(const qt_analysis_input *in, const qt_analysis_opts *o, qt_
         return qt_error_set(err, QT_ENOMEM, "analyze", "no memory");
     a->ncat = ncat;
     a->nres = r->n;
-    a->speed_mps = (o->speed_kmh > 0 ? o->speed_kmh : qt_profile_speed_kmh(p, "default")) / 3.6;
+    a->speed_mps = qt__kmh_mps(o->speed_kmh > 0 ? o->speed_kmh : qt_profile_speed_kmh(p, "default"));
     a->max_minutes = o->max_minutes > 0 ? o->max_minutes : 30;
     for (i = 0; i < ncat; i++)
         if (qt_profile_category(p, i)->ring_min > a->max_minutes)
@@ -783,20 +707,20 @@ qt_status qt_analyze(const qt_analysis_input *in, const qt_analysis_opts *o, qt_
     if (!a->outlet_community || outlet_homes(a, r, ol->lon, ol->lat, ol->n, a->outlet_community) != QT_OK)
         goto nomem;
     if (in->outlet_community) {
-        names idx = {0};
+        qt__strmap idx = {0};
         size_t nslot = 64;
         idx.name = a->community; /* borrowed: only the slots are ours */
         idx.n = a->ncommunities;
         while (nslot < 2 * idx.n + 2)
             nslot *= 2;
-        if (names_rehash(&idx, nslot) != 0)
+        if (qt__strmap_rehash(&idx, nslot) != 0)
             goto nomem;
         for (i = 0; i < ol->n; i++)
             if (in->outlet_community[i] && in->outlet_community[i][0]) {
-                int k = names_find(&idx, in->outlet_community[i]);
+                int k = qt__strmap_find(&idx, in->outlet_community[i]);
                 a->outlet_community[i] = k >= 0 ? (uint32_t)k : UINT32_MAX;
             }
-        names_free_slots(&idx);
+        qt__strmap_free_slots(&idx);
     }
 
     /* the outlets that count: classified, and open at --at */
@@ -912,7 +836,7 @@ qt_status qt_analyze(const qt_analysis_input *in, const qt_analysis_opts *o, qt_
             os2[m++] = osrc[i];
         }
     memset(&ao, 0, sizeof ao);
-    ao.max_dist_m = a->max_minutes * 60 * a->speed_mps;
+    ao.max_dist_m = qt__minutes_m(a->max_minutes, a->speed_mps);
     ao.threads = o->threads;
     ao.progress = o->progress;
     ao.progress_ud = o->progress_ud;

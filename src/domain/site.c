@@ -14,13 +14,12 @@
 
 #include "base/alloc.h"
 #include "base/heap.h"
+#include "base/geo.h"
 #include "quarter/place.h"
 #include "quarter/search.h"
 #include "quarter/site.h"
 #include "quarter/snap.h"
 
-#define DEG2RAD (3.14159265358979323846 / 180.0)
-#define M_PER_DEG (6371008.8 * DEG2RAD)
 
 void qt_site_result_free(qt_site_result *r)
 {
@@ -319,8 +318,8 @@ static qt_status node_candidates(const qt_graph *g, const uint32_t *dnode, size_
         if (reached[i] >= norig || qt_graph_node_id(g, reached[i]) < 0)
             continue; /* split points are homes, not sites */
         qt_graph_node_coord(g, reached[i], &lon, &lat);
-        key = (int64_t)floor(lat * M_PER_DEG / spacing) * 100000000LL +
-              (int64_t)floor(lon * M_PER_DEG * cos(lat0 * DEG2RAD) / spacing);
+        key = (int64_t)floor(lat * QT__M_PER_DEG / spacing) * 100000000LL +
+              (int64_t)floor(lon * QT__M_PER_DEG * cos(lat0 * QT__DEG2RAD) / spacing);
         h = (size_t)((uint64_t)key * 0x9E3779B97F4A7C15ULL >> 20) & (hn - 1);
         while (cell[h] != INT64_MIN && cell[h] != key)
             h = (h + 1) & (hn - 1);
@@ -358,7 +357,7 @@ qt_status qt_site(const qt_site_input *in, qt_site_result **out, qt_error *err)
     if (res->n != a->nres)
         return qt_error_set(err, QT_EINVAL, "site", "the analysis is of other residences");
     cat = qt_profile_category(in->profile, in->category);
-    limit_m = cat->ring_min * 60 * a->speed_mps;
+    limit_m = qt__minutes_m(cat->ring_min, a->speed_mps);
     r = qt__calloc(1, sizeof *r);
     if (!r)
         return qt_error_set(err, QT_ENOMEM, "site", "no memory");

@@ -13,6 +13,7 @@
 #include "quarter/spot.h"
 #include "server/api.h"
 #include "server/reply.h"
+#include "base/geo.h"
 
 enum MHD_Result qt__api_job_create(qt__req *r)
 {
@@ -120,7 +121,7 @@ enum MHD_Result qt__api_jobs_get(qt__req *r)
     h.s = s;
     h.search = qt_nearby_ws_search(w);
     h.from = &sp;
-    h.budget = minutes * 60 * s->speed_mps;
+    h.budget = qt__minutes_m(minutes, s->speed_mps);
     rc = qt_search_run(qt_nearby_ws_search(w), seeds, ns, h.budget, 0, &e);
     if (rc == QT_OK)
         rc = qt_store_jobs_each(r->st, job_near, &h, &e);

@@ -12,6 +12,7 @@
 
 #include "server/api.h"
 #include "server/reply.h"
+#include "base/geo.h"
 
 /* the answers as JSON: {"outlets":[...], "minutes":M} */
 static void write_hits(qt__strbuf *jb, const qt_nearby_hit *hits, size_t n, double minutes, double speed_mps)
@@ -104,7 +105,7 @@ enum MHD_Result qt__api_nearby(qt__req *r)
         x.weekday = (tm.tm_wday + 6) % 7;
         x.minute = tm.tm_hour * 60 + tm.tm_min;
     }
-    x.max_m = minutes * 60 * s->speed_mps;
+    x.max_m = qt__minutes_m(minutes, s->speed_mps);
     x.limit = (size_t)limit_d;
     if (!(w = qt__ws_take(s))) {
         qt_store_free_str((char *)ids);

@@ -19,6 +19,7 @@
 #include "server/reply.h"
 #include "server/request.h"
 #include "server/router.h"
+#include "base/geo.h"
 
 /* ---- workspaces ----------------------------------------------------------------- */
 
@@ -200,7 +201,7 @@ qt_status qt_server_start(const qt_server_opts *opts, qt_server **out, qt_error 
     if (!s->o.login_window_s)
         s->o.login_window_s = 300;
     s->g = opts->graph;
-    s->speed_mps = s->o.speed_kmh / 3.6;
+    s->speed_mps = qt__kmh_mps(s->o.speed_kmh);
     pthread_mutex_init(&s->lock, NULL);
     pthread_mutex_init(&s->ixlock, NULL);
     pthread_mutex_init(&s->edit_lock, NULL);
