@@ -28,6 +28,8 @@
 #define QUARTER_REPORT_H
 
 #include "quarter/analyze.h"
+#include "quarter/io.h"
+#include "quarter/plan.h"
 #include "quarter/status.h"
 
 #ifdef __cplusplus
