@@ -112,9 +112,8 @@ static int graph_info(int argc, char **argv, qt_cli *cli)
            qt_graph_edge_count(g), total / 1000, minlon, minlat, maxlon, maxlat);
     {
         qt_components *cc = NULL;
-        qt_error err;
+        qt_error err = QT_ERROR_INIT;
         uint32_t k, n = qt_graph_node_count(g);
-        qt_error_clear(&err);
         if (qt_graph_components(g, &cc, &err) != QT_OK) {
             qt_graph_free(g);
             return cli_fail(cli, &err);

@@ -97,7 +97,7 @@ int cmd_report(int argc, char **argv, qt_cli *cli)
     qt_analysis *a = NULL;
     qt_site_list *sites = NULL;
     qt_report_opts ro;
-    qt_error err;
+    qt_error err = QT_ERROR_INIT;
     char sources[1024];
 
     memset(&pj, 0, sizeof pj);
@@ -149,7 +149,6 @@ int cmd_report(int argc, char **argv, qt_cli *cli)
         rc = cli_usage(cli, "report", "--blind-cell is 10 to 5000 metres");
         goto done;
     }
-    qt_error_clear(&err);
     if ((rc = cli_project_load(cli, "report", pos[0], speed, &pj)) != 0)
         goto done;
     if (nnames && !pj.circles) {
