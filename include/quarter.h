@@ -10,9 +10,7 @@
 #ifndef QUARTER_H
 #define QUARTER_H
 
-#define QT_VERSION_MAJOR 0
-#define QT_VERSION_MINOR 1
-#define QT_VERSION_PATCH 0
+#include "quarter/version.h" /* QT_VERSION_MAJOR, _MINOR, _PATCH, _STRING (from VERSION) */
 
 #include "quarter/status.h"
 #include "quarter/graph.h"
@@ -35,13 +33,6 @@
 #include "quarter/store.h"
 #include "quarter/server.h"
 
-#ifdef __cplusplus
-extern "C" {
-#endif
-/** The library version, "MAJOR.MINOR.PATCH". */
-QT_API const char *qt_version(void);
-#ifdef __cplusplus
-}
-#endif
+/* qt_version(): quarter/status.h */
 
 #endif

@@ -60,6 +60,9 @@ typedef struct qt_error {
  */
 #define QT_ERROR_INIT {QT_OK, "", ""}
 
+/** The library's version, "MAJOR.MINOR.PATCH" (QT_VERSION_STRING of quarter/version.h when it was built). */
+QT_API const char *qt_version(void);
+
 /** Stable identifier, e.g. "QT_EPARSE" (for logs and JSON). Never NULL. */
 QT_API const char *qt_status_name(qt_status st);
 /** Human phrase, e.g. "parse error". Never NULL. */

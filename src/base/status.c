@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* status.c -- names, phrases and HTTP codes of qt_status; qt_error helpers. */
 #include "quarter/status.h"
+#include "quarter/version.h"
 
-const char *qt_version(void);
 
 #include <stdio.h>
 #include <string.h>
