@@ -40,7 +40,7 @@ extern "C" {
 typedef struct qt_nearby_outlet {
     int64_t id;
     const char *name, *category, *services, *opening_hours; /* services: "a;b;c" */
-    double lon, lat;                                         /* WGS-84 */
+    double lon, lat;                                        /* WGS-84 */
 } qt_nearby_outlet;
 
 typedef struct qt_nearby_builder qt_nearby_builder;
@@ -48,8 +48,7 @@ typedef struct qt_nearby_index qt_nearby_index;
 typedef struct qt_nearby_ws qt_nearby_ws;
 
 /** A builder for g (sn: a snapper of g).  BORROWED g and sn.  OUT *out: qt_nearby_builder_free() or _finish(). */
-QT_API qt_status qt_nearby_builder_new(const qt_graph *g, const qt_snapper *sn, qt_nearby_builder **out,
-                                       qt_error *err);
+QT_API qt_status qt_nearby_builder_new(const qt_graph *g, const qt_snapper *sn, qt_nearby_builder **out, qt_error *err);
 /**
  * Add an outlet; one farther than QT_SNAP_DEFAULT_MAX_M from every street is
  * left out (nobody walks to it), *placed (may be NULL) tells which.
@@ -84,13 +83,13 @@ QT_API void qt_nearby_ws_free(qt_nearby_ws *w);
 QT_API qt_search *qt_nearby_ws_search(qt_nearby_ws *w);
 
 typedef struct qt_nearby_query {
-    double max_m;          /* walking budget in metres (minutes x 60 x speed) */
-    size_t limit;          /* at most this many answers, the nearest (>= 1) */
-    const char *category;  /* NULL or "": any; else this 业态 code */
-    const char *service;   /* NULL or "": any; else a service offered (bill payment's names match each other) */
-    const int64_t *ids;    /* non-NULL: only these ids (sorted ascending; nids 0 matches none) */
+    double max_m;         /* walking budget in metres (minutes x 60 x speed) */
+    size_t limit;         /* at most this many answers, the nearest (>= 1) */
+    const char *category; /* NULL or "": any; else this 业态 code */
+    const char *service;  /* NULL or "": any; else a service offered (bill payment's names match each other) */
+    const int64_t *ids;   /* non-NULL: only these ids (sorted ascending; nids 0 matches none) */
     size_t nids;
-    int open_at;           /* 1: only outlets open at weekday (0 = Monday) and minute of the day */
+    int open_at; /* 1: only outlets open at weekday (0 = Monday) and minute of the day */
     int weekday, minute;
 } qt_nearby_query;
 

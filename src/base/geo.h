@@ -15,8 +15,8 @@
 #include <math.h>
 
 #define QT__EARTH_R_M 6371008.8 /* mean radius (IUGG), the haversine's R */
-#define QT__PI 3.14159265358979323846
-#define QT__DEG2RAD (QT__PI / 180.0)
+#define QT__PI        3.14159265358979323846
+#define QT__DEG2RAD   (QT__PI / 180.0)
 #define QT__M_PER_DEG (QT__EARTH_R_M * QT__DEG2RAD) /* metres per degree of latitude */
 
 typedef struct qt__proj {

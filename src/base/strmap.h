@@ -17,7 +17,7 @@
 #include <stdint.h>
 
 typedef struct qt__strmap {
-    char **name;    /* the names, index order */
+    char **name; /* the names, index order */
     size_t n, cap;
     uint32_t *slot; /* index + 1, 0 empty */
     size_t nslot;   /* a power of two */

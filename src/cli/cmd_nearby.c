@@ -42,8 +42,7 @@ static qt_status add_outlet(void *ud, const qt_store_outlet *o, qt_error *err)
 }
 
 /* the store's outlets in a new index */
-static qt_status load_index(qt_store *st, const qt_graph *g, const qt_snapper *sn, qt_nearby_index **ix,
-                            qt_error *err)
+static qt_status load_index(qt_store *st, const qt_graph *g, const qt_snapper *sn, qt_nearby_index **ix, qt_error *err)
 {
     loader ld = {NULL};
     qt_status rc = qt_nearby_builder_new(g, sn, &ld.b, err);
@@ -84,13 +83,18 @@ static qt_status write_csv(const char *out, const qt_nearby_hit *h, size_t n, do
 
 int cmd_nearby(int argc, char **argv, qt_cli *cli)
 {
-    const char *graph = NULL, *db = NULL, *at = NULL, *minutes_s = NULL, *category = NULL, *q = NULL,
-               *service = NULL, *limit_s = NULL, *speed = NULL, *out = NULL, *pos[1];
-    cli_opt opts[] = {{"graph", 0, 1, &graph, NULL},       {"db", 0, 1, &db, NULL},
-                      {"at", 0, 1, &at, NULL},             {"minutes", 0, 1, &minutes_s, NULL},
-                      {"category", 0, 1, &category, NULL}, {"q", 0, 1, &q, NULL},
-                      {"service", 0, 1, &service, NULL},   {"limit", 0, 1, &limit_s, NULL},
-                      {"speed-kmh", 0, 1, &speed, NULL},   {"out", 'o', 1, &out, NULL},
+    const char *graph = NULL, *db = NULL, *at = NULL, *minutes_s = NULL, *category = NULL, *q = NULL, *service = NULL,
+               *limit_s = NULL, *speed = NULL, *out = NULL, *pos[1];
+    cli_opt opts[] = {{"graph", 0, 1, &graph, NULL},
+                      {"db", 0, 1, &db, NULL},
+                      {"at", 0, 1, &at, NULL},
+                      {"minutes", 0, 1, &minutes_s, NULL},
+                      {"category", 0, 1, &category, NULL},
+                      {"q", 0, 1, &q, NULL},
+                      {"service", 0, 1, &service, NULL},
+                      {"limit", 0, 1, &limit_s, NULL},
+                      {"speed-kmh", 0, 1, &speed, NULL},
+                      {"out", 'o', 1, &out, NULL},
                       {NULL, 0, 0, NULL, NULL}};
     int npos, rc;
     double lon, lat, minutes = 15, limit = 20, kmh = 4.0;

@@ -6,8 +6,8 @@
 
 #include "quarter/spot.h"
 
-qt_status qt_spot_place(const qt_graph *g, const qt_snapper *sn, double lon, double lat, double max_m,
-                        qt_spot *out, qt_error *err)
+qt_status qt_spot_place(const qt_graph *g, const qt_snapper *sn, double lon, double lat, double max_m, qt_spot *out,
+                        qt_error *err)
 {
     qt_snap sp;
     double cost;

@@ -370,13 +370,13 @@ typedef struct slot_hit {
 struct qt_nearby_ws {
     const qt_graph *g;
     qt_search *search;
-    size_t cap;            /* outlets the per-outlet arrays hold */
-    double *best;          /* per outlet, valid where stamp == round */
+    size_t cap;   /* outlets the per-outlet arrays hold */
+    double *best; /* per outlet, valid where stamp == round */
     uint32_t *stamp, round;
-    unsigned char *pass;   /* per outlet: passes the filters (valid where stamp == round) */
-    uint32_t *final;       /* per outlet == round: counted among the settled answers */
-    uint32_t *seen;        /* outlets seen this round */
-    qt__heap heap;         /* pending answers by distance (stale entries skipped) */
+    unsigned char *pass; /* per outlet: passes the filters (valid where stamp == round) */
+    uint32_t *final;     /* per outlet == round: counted among the settled answers */
+    uint32_t *seen;      /* outlets seen this round */
+    qt__heap heap;       /* pending answers by distance (stale entries skipped) */
     slot_hit *sorted;
     size_t scap;
     qt_nearby_hit *out;
@@ -554,8 +554,8 @@ static int by_dist(const void *a, const void *b)
     return x->i < y->i ? -1 : x->i > y->i;
 }
 
-qt_status qt_nearby_search(const qt_nearby_index *ix, qt_nearby_ws *w, const qt_snap *at,
-                           const qt_nearby_query *q, const qt_nearby_hit **hits, size_t *n, qt_error *err)
+qt_status qt_nearby_search(const qt_nearby_index *ix, qt_nearby_ws *w, const qt_snap *at, const qt_nearby_query *q,
+                           const qt_nearby_hit **hits, size_t *n, qt_error *err)
 {
     const topology *t = ix->topo;
     qt_seed seeds[2];

@@ -33,14 +33,14 @@
 #include "server/request.h"
 
 /* who may call an endpoint: a set of these bits */
-#define QT__ANON     (1u << QT_ROLE_NONE)     /* callers without a token */
+#define QT__ANON     (1u << QT_ROLE_NONE) /* callers without a token */
 #define QT__RESIDENT (1u << QT_ROLE_RESIDENT)
 #define QT__MERCHANT (1u << QT_ROLE_MERCHANT)
 #define QT__OPERATOR (1u << QT_ROLE_OPERATOR)
 #define QT__ADMIN    (1u << QT_ROLE_ADMIN)
 #define QT__ANYONE   (QT__ANON | QT__RESIDENT | QT__MERCHANT | QT__OPERATOR | QT__ADMIN)
 /* anyone, answered before the store is opened and without reading the token (health) */
-#define QT__NOSTORE  (1u << 8)
+#define QT__NOSTORE (1u << 8)
 
 typedef enum MHD_Result (*qt__handler)(qt__req *r);
 

@@ -14,11 +14,12 @@
 #include "qt_test.h"
 
 /* a street grid, 20 m cells */
-static const char grid[] = "a-----b-----c-----d\n"
-                           "|     |     |     |\n"
-                           "e-----f-----g-----h\n"
-                           "|     |           |\n"
-                           "i-----j-----k-----l\n";
+static const char grid[] =
+    "a-----b-----c-----d\n"
+    "|     |     |     |\n"
+    "e-----f-----g-----h\n"
+    "|     |           |\n"
+    "i-----j-----k-----l\n";
 
 #define NOUT 30
 
@@ -204,8 +205,8 @@ static void test_filters(void **state)
     unmake(&f);
 }
 
-static void check_names(const qt_nearby_index *ix, qt_nearby_ws *w, const qt_snap *at, const fixture *f,
-                        int64_t edited, const char *name)
+static void check_names(const qt_nearby_index *ix, qt_nearby_ws *w, const qt_snap *at, const fixture *f, int64_t edited,
+                        const char *name)
 {
     qt_nearby_query nq;
     const qt_nearby_hit *h;

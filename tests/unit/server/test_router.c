@@ -29,8 +29,7 @@ static void row_path(const char *raw, char *out, size_t cap)
 
 static void test_matrix_and_table_agree(void **state)
 {
-    static const qt_role roles[5] = {QT_ROLE_NONE, QT_ROLE_RESIDENT, QT_ROLE_MERCHANT, QT_ROLE_OPERATOR,
-                                     QT_ROLE_ADMIN};
+    static const qt_role roles[5] = {QT_ROLE_NONE, QT_ROLE_RESIDENT, QT_ROLE_MERCHANT, QT_ROLE_OPERATOR, QT_ROLE_ADMIN};
     size_t n, i, rows = 0;
     const qt__endpoint *t = qt__router_table(&n);
     int *seen = calloc(n, sizeof *seen);
@@ -69,10 +68,11 @@ static void test_matrix_and_table_agree(void **state)
         }
         seen[ep - t]++;
         for (k = 0; k < 5; k++) {
-            int want = (int)strtol(field[3 + k], NULL, 10), allowed = (ep->roles & QT__NOSTORE) || (ep->roles & (1u << roles[k]));
+            int want = (int)strtol(field[3 + k], NULL, 10),
+                allowed = (ep->roles & QT__NOSTORE) || (ep->roles & (1u << roles[k]));
             if (!allowed && want != (k == 0 ? 401 : 403)) {
-                print_message("authz.tsv: %s %s column %d: %d, but the table refuses this caller\n", field[0],
-                              field[1], k, want);
+                print_message("authz.tsv: %s %s column %d: %d, but the table refuses this caller\n", field[0], field[1],
+                              k, want);
                 bad = 1;
             }
             if (allowed && want == 403) {
