@@ -125,7 +125,8 @@ def main():
         proc.kill()
         rc = None
     err = proc.stderr.read()
-    check(rc == 0 and "ERROR: AddressSanitizer" not in err and "runtime error" not in err,
+    check(rc == 0 and "ERROR: AddressSanitizer" not in err and "runtime error" not in err
+          and "WARNING: ThreadSanitizer" not in err,
           f"clean exit {rc}, no sanitizer report")
     if failures:
         print(err[-3000:])

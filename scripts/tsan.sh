@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# The server tests under ThreadSanitizer: a build in build-tsan with
+# -fsanitize=thread, then ctest -L server (the HTTP API, the coupon races, the
+# authorization matrix, edits racing reloads).  A data race stops the server
+# (halt_on_error), so the test fails; the report is in the test's output.
+#   scripts/tsan.sh [ctest args...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cmake -S . -B build-tsan -DQT_BUILD_TESTS=ON -DCMAKE_BUILD_TYPE=Debug -DQT_SANITIZE=thread > /dev/null
+cmake --build build-tsan -j2 --target quarter
+cd build-tsan
+TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 ${TSAN_OPTIONS:-}" ctest -L server --output-on-failure "$@"
