@@ -175,7 +175,7 @@ static qt_status run_counts(const pool *P, qt_search *ws, uint32_t c, uint32_t *
         qt_status st;
         while (j < end && same_place(p, &P->pois[P->order[j]]))
             j++;
-        st = qt_search_run(ws, p->seeds, p->nseeds, R, 0, err);
+        st = qt__search_run_core(ws, p->seeds, p->nseeds, R, err);
         if (st != QT_OK)
             return st;
         add_counts(cols, P->g->n, P->opts->radii_m, P->opts->nradii, ws, (uint32_t)(j - i));
@@ -219,7 +219,7 @@ static void *work(void *arg)
         if (P->opts->nradii && run_counts(P, ws, c, cols, &err) != QT_OK)
             goto fail;
         if (category_seeds(P, c, &seeds, &cap, &ns, &err) != QT_OK ||
-            qt_search_run(ws, seeds, ns, P->opts->max_dist_m, 0, &err) != QT_OK)
+            qt__search_run_core(ws, seeds, ns, P->opts->max_dist_m, &err) != QT_OK)
             goto fail;
         pthread_mutex_lock(&P->lock);
         while (P->turn != c && !P->failed)
@@ -466,7 +466,7 @@ qt_status qt_access_add_poi(qt_access *a, qt_search *ws, const qt_access_poi *po
             col[ws->reached[i]] = ws->lab[ws->reached[i]].dist;
     }
     if (a->nradii) {
-        st = qt_search_run(ws, poi->seeds, poi->nseeds, a->radii[a->nradii - 1], 0, err);
+        st = qt__search_run_core(ws, poi->seeds, poi->nseeds, a->radii[a->nradii - 1], err);
         if (st != QT_OK)
             return st;
         add_counts(count_col(a, poi->category, 0), a->g->n, a->radii, a->nradii, ws, 1);
@@ -508,7 +508,7 @@ qt_status qt_access_remove_poi(qt_access *a, qt_search *ws, uint32_t handle, qt_
     }
     /* counts: the same bounded search, subtracting */
     if (a->nradii) {
-        st = qt_search_run(ws, p.seeds, p.nseeds, a->radii[a->nradii - 1], 0, err);
+        st = qt__search_run_core(ws, p.seeds, p.nseeds, a->radii[a->nradii - 1], err);
         if (st != QT_OK)
             return st;
         add_counts(count_col(a, p.category, 0), a->g->n, a->radii, a->nradii, ws, (uint32_t)-1);

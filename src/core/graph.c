@@ -207,6 +207,7 @@ void qt__graph_release(qt_graph *g)
     qt__free(g->elen);
     qt__free(g->ecost);
     qt__free(g->id_order);
+    qt__graph_chains_release(g);
     memset(g, 0, sizeof *g);
 }
 
@@ -274,7 +275,7 @@ qt_status qt__graph_index(qt_graph *g, qt_error *err)
         g->arc[b] = (qt__arc){g->eu[e], e, g->ecost[e]};
     }
     qt__free(fill);
-    return QT_OK;
+    return qt__graph_chains(g, err);
 }
 
 /* Position of (x, y), 16 bits each, along a Hilbert curve of order 16. */
