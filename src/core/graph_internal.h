@@ -23,19 +23,26 @@ typedef struct qt__arc {
 } qt__arc;
 
 /*
- * Chain contraction (core/chain.c).  A node with exactly two arcs to two
- * different neighbours is a chain node; every other node is a core node (and
- * in a ring made only of chain nodes, the lowest index becomes core).  A chain
- * runs from core node A through k >= 1 chain nodes to core node B (A == B for
- * a loop); its nodes are node[first[c]] .. node[first[c+1]-1] from A to B and
- * its k + 1 arc costs cost[first[c] + c] .. cost[first[c+1] + c], A's first.
- * arc_chain[a] for an arc of a core node that enters a chain is 2c (leaving A)
- * or 2c + 1 (leaving B), QT_NODE_NONE for every other arc.  node_chain[v] and
- * node_pos[v] (1..k) place a chain node; node_chain is QT_NODE_NONE for core
- * nodes.  Searches over the core walk a chain by adding its costs one by one
- * in order, the same additions as a node-by-node search, so the distances are
- * bit-identical (docs/internals/access.md).
+ * Chain contraction (core/chain.c).  An *attachment* is a node with one arc
+ * whose neighbour has more (a dead end, the access leg of a snapped point).
+ * A *chain node* is any other node with exactly two arcs to non-attachments,
+ * to two different nodes; the rest are *core* nodes (and in a ring made of
+ * chain nodes only, the lowest index becomes core).  A chain runs from core
+ * node A through k >= 1 chain nodes to core node B (A == B for a loop); its
+ * nodes are node[first[c]] .. node[first[c+1]-1] from A to B and its k + 1
+ * arc costs cost[first[c] + c] .. cost[first[c+1] + c], A's first.  The
+ * attachments of its chain nodes are att_node[att_first[c]] ..
+ * att_node[att_first[c+1]-1], by ascending att_pos (the host's position
+ * 1..k), with their arc cost att_cost.  arc_chain[a] for an arc of a core node
+ * is 2c when it enters chain c at A, 2c + 1 at B, QT_CHAIN_ATTACH when it
+ * leads to an attachment and QT_NODE_NONE to another core node.
+ * node_chain[v] is v's chain (node_pos[v] in 1..k), QT_CHAIN_ATTACH for an
+ * attachment, QT_NODE_NONE for a core node.  Searches over the core walk a
+ * chain by adding its costs one by one in order, the same additions as a
+ * node-by-node search, so the distances are bit-identical
+ * (docs/internals/access.md).
  */
+#define QT_CHAIN_ATTACH (UINT32_MAX - 1)
 typedef struct qt__chains {
     uint32_t nchain;
     uint32_t *arc_chain;  /* 2m */
@@ -45,6 +52,9 @@ typedef struct qt__chains {
     uint32_t *node;       /* chain nodes in chain order */
     double *cost;         /* chain nodes + nchain */
     uint32_t *end;        /* 2 nchain: A, B */
+    uint32_t *att_first;  /* nchain + 1 */
+    uint32_t *att_node, *att_pos; /* attachments of chain nodes */
+    double *att_cost;
 } qt__chains;
 
 struct qt_graph {

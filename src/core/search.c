@@ -40,6 +40,7 @@ void qt_search_free(qt_search *s)
     qt__free(s->reached);
     qt__free(s->ch_stamp);
     qt__free(s->touched);
+    qt__free(s->aseed);
     qt__free(s);
 }
 
@@ -286,16 +287,60 @@ static int seed_on_chain(qt_search *s, uint32_t v, double d, double limit_m)
     return 0;
 }
 
+/* Attachment v's distance is d (from its host) unless its own seed is nearer. */
+static int settle_attachment(qt_search *s, uint32_t v, double d, double limit_m)
+{
+    qt__label *l = &s->lab[v];
+    if (l->stamp == s->gen) {
+        if (l->hpos == QT_HPOS_SETTLED)
+            return 0;
+        if (!(d < l->dist))
+            d = l->dist;
+    } else {
+        if (!(d <= limit_m && d < (double)INFINITY))
+            return 0;
+        l->stamp = s->gen;
+    }
+    l->dist = d;
+    l->hpos = QT_HPOS_SETTLED;
+    if (s->nreached == s->rcap &&
+        qt__grow((void **)&s->reached, &s->rcap, s->nreached + 1, sizeof *s->reached) != 0)
+        return -1;
+    s->reached[s->nreached++] = v;
+    return 0;
+}
+
+/* A seed on attachment v: label it and carry it to its host, as a seed there. */
+static int seed_on_attachment(qt_search *s, uint32_t v, double d, double limit_m)
+{
+    const qt_graph *g = s->g;
+    const qt__arc *a = &g->arc[g->first[v]];
+    qt__label *l = &s->lab[v];
+    double x = d + a->cost;
+    if (l->stamp != s->gen || d < l->dist) {
+        l->stamp = s->gen;
+        l->hpos = QT_HPOS_OPEN;
+        l->dist = d;
+    }
+    if (s->naseed == s->acap && qt__grow((void **)&s->aseed, &s->acap, s->naseed + 1, sizeof *s->aseed) != 0)
+        return -1;
+    s->aseed[s->naseed++] = v;
+    if (x > limit_m)
+        return 0;
+    return g->ch.node_chain[a->to] == QT_NODE_NONE ? offer_core(s, a->to, x)
+                                                    : seed_on_chain(s, a->to, x, limit_m);
+}
+
 /* Fill chain c from the settled distances of its ends and the seeds on it. */
 static int fill_chain(qt_search *s, uint32_t c, double limit_m)
 {
     const qt__chains *ch = &s->g->ch;
-    uint32_t k = ch->first[c + 1] - ch->first[c], j;
+    uint32_t k = ch->first[c + 1] - ch->first[c], j, p;
     const uint32_t *node = ch->node + ch->first[c];
     const double *w = ch->cost + ch->first[c] + c;
     double x = qt__search_dist(s, ch->end[2 * c]);
-    if (s->nreached + k > s->rcap &&
-        qt__grow((void **)&s->reached, &s->rcap, s->nreached + k, sizeof *s->reached) != 0)
+    size_t most = s->nreached + k + (ch->att_first[c + 1] - ch->att_first[c]);
+    if (most > s->rcap && qt__grow((void **)&s->reached, &s->rcap, most, sizeof *s->reached) != 0)
         return -1;
     for (j = 1; j <= k; j++) {
         qt__label *l = &s->lab[node[j - 1]];
@@ -309,6 +354,7 @@ static int fill_chain(qt_search *s, uint32_t c, double limit_m)
         l->dist = x;
     }
     x = qt__search_dist(s, ch->end[2 * c + 1]);
+    p = ch->att_first[c + 1];
     for (j = k; j >= 1; j--) {
         qt__label *l = &s->lab[node[j - 1]];
         x += w[j];
@@ -319,6 +365,9 @@ static int fill_chain(qt_search *s, uint32_t c, double limit_m)
             l->hpos = QT_HPOS_SETTLED;
             s->reached[s->nreached++] = node[j - 1];
         }
+        for (; p > ch->att_first[c] && ch->att_pos[p - 1] == j; p--)
+            if (settle_attachment(s, ch->att_node[p - 1], x + ch->att_cost[p - 1], limit_m) != 0)
+                return -1;
     }
     return 0;
 }
@@ -349,14 +398,19 @@ qt_status qt__search_run_core(qt_search *s, const qt_seed *seeds, size_t nseeds,
     s->last = 0;
     s->nreached = 0;
     s->ntouched = 0;
+    s->naseed = 0;
     for (i = 0; i < nseeds; i++) {
         uint32_t v = seeds[i].node;
         double d = seeds[i].dist_m;
         int bad;
         if (d > limit_m)
             continue;
-        bad = ch->node_chain[v] == QT_NODE_NONE ? offer(s, v, d, QT_NODE_NONE)
-                                                : seed_on_chain(s, v, d, limit_m);
+        if (ch->node_chain[v] == QT_NODE_NONE)
+            bad = offer(s, v, d, QT_NODE_NONE);
+        else if (ch->node_chain[v] == QT_CHAIN_ATTACH)
+            bad = seed_on_attachment(s, v, d, limit_m);
+        else
+            bad = seed_on_chain(s, v, d, limit_m);
         if (bad)
             goto nomem;
     }
@@ -385,6 +439,10 @@ qt_status qt__search_run_core(qt_search *s, const qt_seed *seeds, size_t nseeds,
                 continue;
             if (ac == QT_NODE_NONE) {
                 w = g->arc[a].to;
+            } else if (ac == QT_CHAIN_ATTACH) {
+                if (settle_attachment(s, g->arc[a].to, d, limit_m) != 0)
+                    goto nomem;
+                continue;
             } else {
                 uint32_t c = ac >> 1, k = ch->first[c + 1] - ch->first[c], j;
                 const double *cw = ch->cost + ch->first[c] + c;
@@ -411,6 +469,9 @@ qt_status qt__search_run_core(qt_search *s, const qt_seed *seeds, size_t nseeds,
     }
     for (i = 0; i < s->ntouched; i++)
         if (fill_chain(s, s->touched[i], limit_m) != 0)
+            goto nomem;
+    for (i = 0; i < s->naseed; i++)
+        if (settle_attachment(s, s->aseed[i], INFINITY, limit_m) != 0)
             goto nomem;
     return QT_OK;
 nomem:

@@ -53,6 +53,8 @@ struct qt_search {
     uint32_t *ch_stamp; /* g->ch.nchain, allocated on first use */
     uint32_t *touched;
     size_t ntouched, tcap;
+    uint32_t *aseed; /* seeds on attachments, settled at the end if nothing nearer came */
+    size_t naseed, acap;
 };
 
 static inline double qt__search_dist(const qt_search *s, uint32_t v)

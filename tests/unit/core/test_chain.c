@@ -68,15 +68,25 @@ static uint32_t core_nodes(const qt_graph *g)
     return c;
 }
 
-/* a long chain between two dead ends: 2 core nodes, 1 chain of 14 */
+static uint32_t attachments(const qt_graph *g)
+{
+    uint32_t v, c = 0;
+    for (v = 0; v < g->n; v++)
+        c += g->ch.node_chain[v] == QT_CHAIN_ATTACH;
+    return c;
+}
+
+/* a long chain between two dead ends: the dead ends a and p hang on b and o
+   (attachments), one chain of 12 from b to o */
 static void test_long_chain(void **state)
 {
     qt_graph *g = qt_test_graph_from_ascii("a-b-c-d-e-f-g-h-i-j-k-l-m-n-o-p", 1.1);
     (void)state;
     assert_non_null(g);
     assert_int_equal(core_nodes(g), 2);
+    assert_int_equal(attachments(g), 2);
     assert_int_equal(g->ch.nchain, 1);
-    assert_int_equal(g->ch.first[1], 14);
+    assert_int_equal(g->ch.first[1], 12);
     assert_same_from_every_node(g);
     {
         qt_seed s[] = {{qt_test_node(g, 'c'), 0.2}, {qt_test_node(g, 'm'), 0}, {qt_test_node(g, 'h'), 3.3}};
@@ -99,8 +109,10 @@ static void test_chains_with_outlets(void **state)
                                            0.7);
     (void)state;
     assert_non_null(g);
-    /* core: e (degree 4) and the dead ends a, c, h, k; i-j-k hangs off e */
+    /* the dead ends a, c, h, k are attachments of b, d, g, j, which are core
+       (one arc each besides), with e (degree 4); f and i are chain nodes */
     assert_int_equal(core_nodes(g), 5);
+    assert_int_equal(attachments(g), 4);
     assert_true(g->ch.node_chain[qt_test_node(g, 'f')] != QT_NODE_NONE);
     assert_true(g->ch.node_chain[qt_test_node(g, 'e')] == QT_NODE_NONE);
     assert_same_from_every_node(g);
@@ -134,16 +146,18 @@ static void test_ring(void **state)
 /* two chains between the same two core nodes, and a loop from a core node back to itself */
 static void test_parallel_chains_and_loop(void **state)
 {
-    qt_graph *g = qt_test_graph_from_ascii("  b---c   x-y\n"
-                                           "  |   |   | |\n"
-                                           "z-a   d---e-w\n"
-                                           "  |   |\n"
-                                           "  f-g-h\n",
+    qt_graph *g = qt_test_graph_from_ascii("    b---c   x-y\n"
+                                           "    |   |   | |\n"
+                                           "q-z-a   d---e-w\n"
+                                           "    |   |\n"
+                                           "    f-g-h\n",
                                            0.9);
     (void)state;
     assert_non_null(g);
-    /* core: a, d (3 arcs), e (3 arcs), the dead end z */
+    /* core: a, d, e (3 arcs each) and z (one besides its attachment q);
+       chains a-b-c-d and a-f-g-h-d, and e-x-y-w-e */
     assert_int_equal(core_nodes(g), 4);
+    assert_int_equal(g->ch.nchain, 3);
     assert_same_from_every_node(g);
     qt_graph_free(g);
 }
@@ -347,6 +361,46 @@ static void test_access_equals_plain_searches(void **state)
     qt_graph_free(g);
 }
 
+/* residences and outlets split onto edges: their legs are attachments and
+   their split nodes chain nodes, so the core does not grow (except for a
+   point on the last edge of a dead end, not drawn here: its split node
+   becomes core, with the dead end and the leg as attachments) */
+static void test_split_points_do_not_grow_the_core(void **state)
+{
+    qt_graph *g = random_graph(8), *h = NULL;
+    uint32_t e[64], out[64], i, m = qt_graph_edge_count(g);
+    double t[64], leg[64];
+    qt_error err;
+    (void)state;
+    qt_error_clear(&err);
+    for (i = 0; i < 64; i++) {
+        uint32_t u, v;
+        do {
+            e[i] = rnd(m);
+            qt_graph_edge(g, e[i], &u, &v, NULL, NULL);
+        } while (g->ch.node_chain[u] == QT_CHAIN_ATTACH || g->ch.node_chain[v] == QT_CHAIN_ATTACH);
+        t[i] = (1 + rnd(999)) / 1000.0;
+        leg[i] = rnd(4) ? rnd(3000) / 97.0 : 0;
+        if (i % 9 == 8) { /* two points at one place */
+            e[i] = e[i - 1];
+            t[i] = t[i - 1];
+        }
+    }
+    assert_int_equal(qt_graph_split(g, 64, e, t, leg, 1.2, &h, out, &err), QT_OK);
+    assert_int_equal(core_nodes(h), core_nodes(g));
+    for (i = 0; i < 64; i++) /* with no leg the split node stands for the point */
+        assert_true(leg[i] > 0 ? h->ch.node_chain[out[i]] == QT_CHAIN_ATTACH
+                               : h->ch.node_chain[out[i]] < QT_CHAIN_ATTACH);
+    for (i = 0; i < 60; i++) {
+        qt_seed s[3] = {{out[i], 0}, {out[i + 1], rnd(100) / 7.0}, {rnd(h->n), 0}};
+        assert_same(h, s, 1, INFINITY);
+        assert_same(h, s, 3, INFINITY);
+        assert_same(h, s, 3, rnd(300) / 3.0);
+    }
+    qt_graph_free(h);
+    qt_graph_free(g);
+}
+
 /* a cache written and read back has the same chains */
 static void test_cache_keeps_chains(void **state)
 {
@@ -375,6 +429,7 @@ int main(void)
         cmocka_unit_test(test_zero_length_edges),
         cmocka_unit_test(test_random_graphs),
         cmocka_unit_test(test_access_equals_plain_searches),
+        cmocka_unit_test(test_split_points_do_not_grow_the_core),
         cmocka_unit_test(test_cache_keeps_chains),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
