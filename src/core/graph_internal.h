@@ -77,6 +77,8 @@ qt_status qt__graph_alloc(qt_graph *g, uint32_t n, uint32_t m, qt_error *err);
 /* Fill first/arc_* from the edge list and the id index. */
 qt_status qt__graph_index(qt_graph *g, qt_error *err);
 void qt__graph_release(qt_graph *g);
+/* perm: the n points in Hilbert-curve order over their bounding box (graph.c). */
+qt_status qt__hilbert_order(size_t n, const double *lon, const double *lat, uint32_t *perm, qt_error *err);
 /* Build g->ch from the adjacency (after qt__graph_index or a cache load). */
 qt_status qt__graph_chains(qt_graph *g, qt_error *err);
 void qt__graph_chains_release(qt_graph *g);

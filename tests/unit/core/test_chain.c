@@ -401,6 +401,39 @@ static void test_split_points_do_not_grow_the_core(void **state)
     qt_graph_free(g);
 }
 
+/* qt__hilbert_order: a permutation, unplaceable points first, a 4x4 grid quadrant by quadrant */
+static void test_hilbert_order(void **state)
+{
+    double lon[18], lat[18];
+    uint32_t perm[18], seen[18] = {0}, i;
+    qt_error err;
+    (void)state;
+    for (i = 0; i < 16; i++) {
+        lon[i] = 116 + (i % 4) * 0.001;
+        lat[i] = 39 + (i / 4) * 0.001;
+    }
+    lon[16] = NAN;
+    lat[16] = 39;
+    lon[17] = 116.0015;
+    lat[17] = INFINITY;
+    assert_int_equal(qt__hilbert_order(18, lon, lat, perm, &err), QT_OK);
+    for (i = 0; i < 18; i++)
+        seen[perm[i]]++;
+    for (i = 0; i < 18; i++)
+        assert_int_equal(seen[i], 1);
+    assert_int_equal(perm[0], 0); /* a corner ties with the unplaceable points, input order first */
+    assert_int_equal(perm[1], 16);
+    assert_int_equal(perm[2], 17);
+    for (i = 4; i < 18; i++) { /* the curve fills one quadrant before the next */
+        uint32_t a = perm[i - 1], b = perm[i];
+        uint32_t qa = (a % 4 >= 2) + 2 * (a / 4 >= 2), qb = (b % 4 >= 2) + 2 * (b / 4 >= 2);
+        if ((i - 2) % 4 != 0)
+            assert_int_equal(qa, qb);
+        else
+            assert_int_not_equal(qa, qb);
+    }
+}
+
 /* a cache written and read back has the same chains */
 static void test_cache_keeps_chains(void **state)
 {
@@ -430,6 +463,7 @@ int main(void)
         cmocka_unit_test(test_random_graphs),
         cmocka_unit_test(test_access_equals_plain_searches),
         cmocka_unit_test(test_split_points_do_not_grow_the_core),
+        cmocka_unit_test(test_hilbert_order),
         cmocka_unit_test(test_cache_keeps_chains),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
