@@ -14,9 +14,9 @@
  * Work is split by category (nearest: one multi-source Dijkstra; counts: one
  * bounded Dijkstra per distinct POI position) over `threads` threads.
  * qt_access_stream hands each category's answers to a sink, in category
- * order, and keeps nothing: its memory is one search workspace and one set of
- * count columns per thread, so a 2M-node city with 25 categories fits in a
- * few hundred megabytes.  qt_access_run keeps every column (8 + 4 x nradii
+ * order, and keeps nothing: its memory is a search workspace and a set of
+ * count columns for each of threads + 2 column buffers, so a 2M-node city
+ * with 25 categories fits in a few hundred megabytes.  qt_access_run keeps every column (8 + 4 x nradii
  * bytes per node and category) for lookups and incremental updates.  Either
  * way the answers are identical whatever the thread count.
  *
@@ -62,7 +62,18 @@ typedef struct qt_access_opts {
     unsigned threads;      /* 0: one per online CPU */
     qt_progress_fn progress; /* may be NULL */
     void *progress_ud;
+    struct qt_access_stats *stats; /* OUT, filled by qt_access_stream; may be NULL */
 } qt_access_opts;
+
+/**
+ * Where the time of a qt_access_stream went.  search_s: the wall time of the
+ * search phase (the union of the intervals in which some worker is
+ * searching); sink_s: the time spent in the sink (one call at a time, which
+ * on several threads overlaps other workers' searches); wall_s: the whole call.
+ */
+typedef struct qt_access_stats {
+    double search_s, sink_s, wall_s;
+} qt_access_stats;
 
 typedef struct qt_access qt_access;
 
@@ -80,7 +91,8 @@ typedef struct qt_access_column {
 /**
  * Receives one category's column.  col and everything it points to are
  * BORROWED for the call.  Calls come from worker threads, one at a time, in
- * category order 0 .. ncat-1.  A status other than QT_OK (with err filled)
+ * category order 0 .. ncat-1 (a column finished early waits in a buffer
+ * while its worker goes on with the next category).  A status other than QT_OK (with err filled)
  * stops the run, and qt_access_stream returns it.
  */
 typedef qt_status (*qt_access_sink)(void *ud, const qt_access_column *col, qt_error *err);

@@ -9,6 +9,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/alloc.h"
@@ -53,12 +54,21 @@ uint32_t qt_access_count(const qt_access *a, uint32_t cat, size_t r, uint32_t no
 /* ---- the category pipeline -----------------------------------------------
  *
  * Workers take categories in order (an atomic counter).  For its category a
- * worker runs the count searches into its own count columns, then the
- * nearest multi-source search, whose labels stay in its workspace.  It then
- * waits for its turn (turn == category) and hands the column to the sink.
- * So the sink sees categories in order, one at a time, and memory is one
- * workspace and one set of count columns per thread, whatever ncat is.
+ * worker takes a column buffer (a search workspace and count columns), runs
+ * the count searches into it and then the nearest multi-source search, whose
+ * labels stay in the workspace, and puts the buffer in the category's ready
+ * slot.  Whoever fills the slot the sink is waiting for becomes the deliverer:
+ * it hands every ready column to the sink in category order, one at a time,
+ * and returns their buffers.  A worker that finishes early does not wait for
+ * its turn: it leaves its column ready and goes on with the next category in
+ * another buffer.  At most threads + 2 buffers exist, so memory is per thread,
+ * not per category; a worker waits only when all of them hold ready columns.
  */
+
+typedef struct colbuf {
+    qt_search *ws;
+    uint32_t *cols;
+} colbuf;
 
 typedef struct pool {
     const qt_graph *g;
@@ -70,12 +80,28 @@ typedef struct pool {
     void *sink_ud;
     const qt_access_opts *opts;
     atomic_uint next;
-    uint32_t turn;      /* next category to hand to the sink; guarded by lock */
-    int failed;         /* guarded by lock */
-    qt_error err;       /* first failure, guarded by lock */
+    /* guarded by lock: */
+    uint32_t turn;      /* next category to hand to the sink */
+    int sinking;        /* a worker is delivering */
+    colbuf **ready;     /* ncat: finished columns waiting for the sink */
+    colbuf **spare;     /* buffers free for a new category */
+    size_t nspare;
+    colbuf **all;       /* every buffer made, freed at the end */
+    size_t nall, maxbuf;
+    unsigned searching; /* workers inside a search right now */
+    double busy_since, search_s, sink_s;
+    int failed;
+    qt_error err;       /* first failure */
     pthread_mutex_t lock;
     pthread_cond_t cond;
 } pool;
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
 
 static int same_place(const qt_access_poi *x, const qt_access_poi *y)
 {
@@ -175,7 +201,7 @@ static qt_status run_counts(const pool *P, qt_search *ws, uint32_t c, uint32_t *
         qt_status st;
         while (j < end && same_place(p, &P->pois[P->order[j]]))
             j++;
-        st = qt_search_run(ws, p->seeds, p->nseeds, R, 0, err);
+        st = qt__search_run_core(ws, p->seeds, p->nseeds, R, err);
         if (st != QT_OK)
             return st;
         add_counts(cols, P->g->n, P->opts->radii_m, P->opts->nradii, ws, (uint32_t)(j - i));
@@ -184,9 +210,9 @@ static qt_status run_counts(const pool *P, qt_search *ws, uint32_t c, uint32_t *
     return QT_OK;
 }
 
-static void pool_fail(pool *P, const qt_error *err)
+/* Record the first failure and wake everyone; lock held. */
+static void pool_fail_locked(pool *P, const qt_error *err)
 {
-    pthread_mutex_lock(&P->lock);
     if (!P->failed) {
         P->err = *err;
         if (P->err.code == QT_OK)
@@ -194,61 +220,137 @@ static void pool_fail(pool *P, const qt_error *err)
         P->failed = 1;
     }
     pthread_cond_broadcast(&P->cond);
+}
+
+/* A buffer for a new category: a spare one, a new one, or wait.  NULL: the run failed. */
+static colbuf *take_buffer(pool *P, qt_error *err)
+{
+    colbuf *b = NULL;
+    pthread_mutex_lock(&P->lock);
+    while (!P->failed && !P->nspare && P->nall == P->maxbuf)
+        pthread_cond_wait(&P->cond, &P->lock);
+    if (P->failed) {
+        pthread_mutex_unlock(&P->lock);
+        return NULL;
+    }
+    if (P->nspare) {
+        b = P->spare[--P->nspare];
+        pthread_mutex_unlock(&P->lock);
+        return b;
+    }
+    b = qt__calloc(1, sizeof *b);
+    if (b) {
+        P->all[P->nall++] = b;
+        if (qt_search_new(P->g, &b->ws, err) != QT_OK ||
+            (P->opts->nradii && !(b->cols = qt__malloc_array(P->opts->nradii * P->g->n + 1, sizeof *b->cols))))
+            b = NULL;
+    }
+    if (!b) {
+        qt_error_set(err, QT_ENOMEM, NULL, "no memory for a column buffer (%u nodes)", P->g->n);
+        pool_fail_locked(P, err);
+    }
     pthread_mutex_unlock(&P->lock);
+    return b;
+}
+
+/* The union of the intervals in which some worker searches: the wall time of the search phase. */
+static void search_begins(pool *P)
+{
+    pthread_mutex_lock(&P->lock);
+    if (P->searching++ == 0)
+        P->busy_since = now_s();
+    pthread_mutex_unlock(&P->lock);
+}
+
+static void search_ends(pool *P)
+{
+    pthread_mutex_lock(&P->lock);
+    if (--P->searching == 0)
+        P->search_s += now_s() - P->busy_since;
+    pthread_mutex_unlock(&P->lock);
+}
+
+/* Hand every ready column to the sink in order; lock held on entry and exit. */
+static void deliver_locked(pool *P)
+{
+    qt_error err;
+    P->sinking = 1;
+    while (!P->failed && P->turn < P->ncat && P->ready[P->turn]) {
+        uint32_t c = P->turn;
+        colbuf *b = P->ready[c];
+        qt_access_column col;
+        qt_status st;
+        double t0;
+        P->ready[c] = NULL;
+        pthread_mutex_unlock(&P->lock);
+        col.category = c;
+        col.nearest = b->ws;
+        col.counts = b->cols;
+        col.nradii = P->opts->nradii;
+        qt_error_clear(&err);
+        t0 = now_s();
+        st = P->sink(P->sink_ud, &col, &err);
+        if (st == QT_OK && P->opts->progress)
+            P->opts->progress(P->opts->progress_ud, "accessibility", (uint64_t)c + 1, P->ncat);
+        pthread_mutex_lock(&P->lock);
+        P->sink_s += now_s() - t0;
+        P->spare[P->nspare++] = b;
+        if (st != QT_OK) {
+            if (err.code == QT_OK)
+                err.code = st;
+            pool_fail_locked(P, &err);
+            break;
+        }
+        P->turn = c + 1;
+        pthread_cond_broadcast(&P->cond);
+    }
+    P->sinking = 0;
+    pthread_cond_broadcast(&P->cond);
 }
 
 static void *work(void *arg)
 {
     pool *P = arg;
-    qt_search *ws = NULL;
     qt_seed *seeds = NULL;
-    uint32_t *cols = NULL;
     size_t cap = 0;
     qt_error err = QT_ERROR_INIT;
-    if (qt_search_new(P->g, &ws, &err) != QT_OK)
-        goto fail;
-    if (P->opts->nradii && !(cols = qt__malloc_array(P->opts->nradii * P->g->n + 1, sizeof *cols)))
-        goto nomem;
     for (;;) {
-        uint32_t c = atomic_fetch_add(&P->next, 1);
+        uint32_t c;
         size_t ns;
-        qt_access_column col;
-        int stop;
-        if (c >= P->ncat)
+        colbuf *b;
+        qt_status st = QT_OK;
+        /* the buffer first, then the category: the category the sink waits
+           for is always held by a worker that has a buffer */
+        if (!(b = take_buffer(P, &err)))
             break;
-        if (P->opts->nradii && run_counts(P, ws, c, cols, &err) != QT_OK)
-            goto fail;
-        if (category_seeds(P, c, &seeds, &cap, &ns, &err) != QT_OK ||
-            qt_search_run(ws, seeds, ns, P->opts->max_dist_m, 0, &err) != QT_OK)
-            goto fail;
-        pthread_mutex_lock(&P->lock);
-        while (P->turn != c && !P->failed)
-            pthread_cond_wait(&P->cond, &P->lock);
-        stop = P->failed;
-        pthread_mutex_unlock(&P->lock);
-        if (stop)
+        c = atomic_fetch_add(&P->next, 1);
+        if (c >= P->ncat) {
+            pthread_mutex_lock(&P->lock);
+            P->spare[P->nspare++] = b;
+            pthread_cond_broadcast(&P->cond);
+            pthread_mutex_unlock(&P->lock);
             break;
-        col.category = c;
-        col.nearest = ws;
-        col.counts = cols;
-        col.nradii = P->opts->nradii;
-        if (P->sink(P->sink_ud, &col, &err) != QT_OK)
-            goto fail;
-        if (P->opts->progress)
-            P->opts->progress(P->opts->progress_ud, "accessibility", (uint64_t)c + 1, P->ncat);
+        }
+        search_begins(P);
+        if (P->opts->nradii)
+            st = run_counts(P, b->ws, c, b->cols, &err);
+        if (st == QT_OK)
+            st = category_seeds(P, c, &seeds, &cap, &ns, &err);
+        if (st == QT_OK)
+            st = qt__search_run_core(b->ws, seeds, ns, P->opts->max_dist_m, &err);
+        search_ends(P);
         pthread_mutex_lock(&P->lock);
-        P->turn = c + 1;
-        pthread_cond_broadcast(&P->cond);
+        if (st != QT_OK) {
+            P->spare[P->nspare++] = b;
+            pool_fail_locked(P, &err);
+            pthread_mutex_unlock(&P->lock);
+            break;
+        }
+        P->ready[c] = b;
+        if (!P->sinking && P->turn == c)
+            deliver_locked(P);
         pthread_mutex_unlock(&P->lock);
     }
-    goto out;
-nomem:
-    qt_error_set(&err, QT_ENOMEM, NULL, "no memory for a worker's count columns (%u nodes)", P->g->n);
-fail:
-    pool_fail(P, &err);
-out:
-    qt__free(cols);
-    qt_search_free(ws);
     qt__free(seeds);
     return NULL;
 }
@@ -288,6 +390,7 @@ qt_status qt_access_stream(const qt_graph *g, uint32_t ncat, const qt_access_poi
     unsigned nth, t, started = 0;
     size_t i;
     uint32_t *tmp = NULL;
+    double t0;
     qt_status st;
 
     memset(&P, 0, sizeof P);
@@ -311,7 +414,11 @@ qt_status qt_access_stream(const qt_graph *g, uint32_t ncat, const qt_access_poi
     if (nth > ncat)
         nth = ncat ? ncat : 1;
     th = qt__calloc(nth, sizeof *th);
-    if (!P.cat_first || !P.order || !tmp || !th) {
+    P.maxbuf = (size_t)nth + 2;
+    P.ready = qt__calloc((size_t)ncat + 1, sizeof *P.ready);
+    P.spare = qt__calloc(P.maxbuf, sizeof *P.spare);
+    P.all = qt__calloc(P.maxbuf, sizeof *P.all);
+    if (!P.cat_first || !P.order || !tmp || !th || !P.ready || !P.spare || !P.all) {
         st = qt_error_set(err, QT_ENOMEM, NULL, "no memory for %zu POIs", npois);
         goto done;
     }
@@ -326,6 +433,7 @@ qt_status qt_access_stream(const qt_graph *g, uint32_t ncat, const qt_access_poi
     qt_error_clear(&P.err);
     pthread_mutex_init(&P.lock, NULL);
     pthread_cond_init(&P.cond, NULL);
+    t0 = now_s();
     for (t = 1; t < nth; t++) {
         if (pthread_create(&th[t], NULL, work, &P) != 0)
             break; /* fewer threads; the answer is the same */
@@ -334,6 +442,11 @@ qt_status qt_access_stream(const qt_graph *g, uint32_t ncat, const qt_access_poi
     work(&P); /* the calling thread works too */
     for (t = 1; t <= started; t++)
         pthread_join(th[t], NULL);
+    if (opts->stats) {
+        opts->stats->wall_s = now_s() - t0;
+        opts->stats->search_s = P.search_s;
+        opts->stats->sink_s = P.sink_s;
+    }
     pthread_cond_destroy(&P.cond);
     pthread_mutex_destroy(&P.lock);
     if (P.failed) {
@@ -342,6 +455,16 @@ qt_status qt_access_stream(const qt_graph *g, uint32_t ncat, const qt_access_poi
         st = P.err.code;
     }
 done:
+    for (i = 0; i < P.nall; i++) {
+        if (P.all[i]) {
+            qt_search_free(P.all[i]->ws);
+            qt__free(P.all[i]->cols);
+            qt__free(P.all[i]);
+        }
+    }
+    qt__free(P.all);
+    qt__free(P.spare);
+    qt__free(P.ready);
     qt__free(th);
     qt__free(tmp);
     qt__free(P.cat_first);
@@ -432,7 +555,7 @@ qt_status qt_access_add_poi(qt_access *a, qt_search *ws, const qt_access_poi *po
                             qt_error *err)
 {
     qt_status st = validate(a->g, a->ncat, poi, 1, &(qt_access_opts){a->max_dist, a->radii,
-                                                                      a->nradii, 1, NULL, NULL},
+                                                                      a->nradii, 1, NULL, NULL, NULL},
                             err);
     size_t cap;
     uint32_t i;
@@ -466,7 +589,7 @@ qt_status qt_access_add_poi(qt_access *a, qt_search *ws, const qt_access_poi *po
             col[ws->reached[i]] = ws->lab[ws->reached[i]].dist;
     }
     if (a->nradii) {
-        st = qt_search_run(ws, poi->seeds, poi->nseeds, a->radii[a->nradii - 1], 0, err);
+        st = qt__search_run_core(ws, poi->seeds, poi->nseeds, a->radii[a->nradii - 1], err);
         if (st != QT_OK)
             return st;
         add_counts(count_col(a, poi->category, 0), a->g->n, a->radii, a->nradii, ws, 1);
@@ -508,7 +631,7 @@ qt_status qt_access_remove_poi(qt_access *a, qt_search *ws, uint32_t handle, qt_
     }
     /* counts: the same bounded search, subtracting */
     if (a->nradii) {
-        st = qt_search_run(ws, p.seeds, p.nseeds, a->radii[a->nradii - 1], 0, err);
+        st = qt__search_run_core(ws, p.seeds, p.nseeds, a->radii[a->nradii - 1], err);
         if (st != QT_OK)
             return st;
         add_counts(count_col(a, p.category, 0), a->g->n, a->radii, a->nradii, ws, (uint32_t)-1);

@@ -207,6 +207,7 @@ void qt__graph_release(qt_graph *g)
     qt__free(g->elen);
     qt__free(g->ecost);
     qt__free(g->id_order);
+    qt__graph_chains_release(g);
     memset(g, 0, sizeof *g);
 }
 
@@ -274,7 +275,7 @@ qt_status qt__graph_index(qt_graph *g, qt_error *err)
         g->arc[b] = (qt__arc){g->eu[e], e, g->ecost[e]};
     }
     qt__free(fill);
-    return QT_OK;
+    return qt__graph_chains(g, err);
 }
 
 /* Position of (x, y), 16 bits each, along a Hilbert curve of order 16. */
@@ -374,6 +375,67 @@ static qt_status spatial_order(qt_graph_builder *b, qt_error *err)
     qt__free(key);
     qt__free(tmp);
     qt__free(newof);
+    return QT_OK;
+}
+
+/*
+ * perm[0..n-1]: the points (lon[i], lat[i]) in order along a Hilbert curve
+ * over their bounding box, ties in input order; points with a coordinate that
+ * is not finite come first.  For passes over many points (snapping), so that
+ * consecutive points touch the same part of the graph and its indexes.
+ */
+qt_status qt__hilbert_order(size_t n, const double *lon, const double *lat, uint32_t *perm, qt_error *err)
+{
+    uint64_t *key, *tmp;
+    double minx = 180, maxx = -180, miny = 90, maxy = -90, sx, sy;
+    size_t i;
+    unsigned pass;
+    if (n > UINT32_MAX)
+        return qt_error_set(err, QT_EINVAL, NULL, "too many points to order: %zu", n);
+    key = qt__malloc_array(n ? n : 1, sizeof *key);
+    tmp = qt__malloc_array(n ? n : 1, sizeof *tmp);
+    if (!key || !tmp) {
+        qt__free(key);
+        qt__free(tmp);
+        return qt_error_set(err, QT_ENOMEM, NULL, "no memory to order %zu points", n);
+    }
+    for (i = 0; i < n; i++)
+        if (isfinite(lon[i]) && isfinite(lat[i])) {
+            minx = fmin(minx, lon[i]);
+            maxx = fmax(maxx, lon[i]);
+            miny = fmin(miny, lat[i]);
+            maxy = fmax(maxy, lat[i]);
+        }
+    sx = maxx > minx ? 65535.0 / (maxx - minx) : 0;
+    sy = maxy > miny ? 65535.0 / (maxy - miny) : 0;
+    for (i = 0; i < n; i++) {
+        uint32_t h = 0;
+        if (isfinite(lon[i]) && isfinite(lat[i])) {
+            double fx = (lon[i] - minx) * sx, fy = (lat[i] - miny) * sy;
+            uint32_t x = fx > 65535 ? 65535 : fx > 0 ? (uint32_t)fx : 0;
+            uint32_t y = fy > 65535 ? 65535 : fy > 0 ? (uint32_t)fy : 0;
+            h = hilbert_index(x, y);
+        }
+        key[i] = (uint64_t)h << 32 | i;
+    }
+    for (pass = 0; pass < 4; pass++) { /* stable LSD radix sort on the curve position */
+        size_t cnt[257] = {0};
+        unsigned shift = 32 + 8 * pass;
+        uint64_t *t;
+        for (i = 0; i < n; i++)
+            cnt[((key[i] >> shift) & 0xff) + 1]++;
+        for (i = 0; i < 256; i++)
+            cnt[i + 1] += cnt[i];
+        for (i = 0; i < n; i++)
+            tmp[cnt[(key[i] >> shift) & 0xff]++] = key[i];
+        t = key;
+        key = tmp;
+        tmp = t;
+    }
+    for (i = 0; i < n; i++)
+        perm[i] = (uint32_t)key[i];
+    qt__free(key);
+    qt__free(tmp);
     return QT_OK;
 }
 

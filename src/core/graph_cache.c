@@ -244,6 +244,11 @@ qt_status qt_graph_load(const char *path, qt_graph **out, qt_error *err)
             qt_graph_free(g);
             return qt_error_set(err, QT_EPARSE, path, "graph cache arc points outside the graph");
         }
+    st = qt__graph_chains(g, err); /* derived, not stored: the cache format is unchanged */
+    if (st != QT_OK) {
+        qt_graph_free(g);
+        return st;
+    }
     *out = g;
     return QT_OK;
 }

@@ -38,6 +38,9 @@ void qt_search_free(qt_search *s)
             qt__free(s->bucket[i].e);
     }
     qt__free(s->reached);
+    qt__free(s->ch_stamp);
+    qt__free(s->touched);
+    qt__free(s->aseed);
     qt__free(s);
 }
 
@@ -136,6 +139,8 @@ static void next_generation(qt_search *s)
         uint32_t v;
         for (v = 0; v < s->g->n; v++)
             s->lab[v].stamp = 0;
+        if (s->ch_stamp)
+            memset(s->ch_stamp, 0, (size_t)s->g->ch.nchain * sizeof *s->ch_stamp);
         s->gen = 1;
     }
 }
@@ -212,6 +217,265 @@ qt_status qt__search_run_filtered(qt_search *s, const qt_seed *seeds, size_t nse
         }
     }
     return QT_OK;
+}
+
+/* ---- the search over the core of the chain-contracted graph ----------------
+ *
+ * A node-by-node Dijkstra gives node v the least, over the walks from a seed
+ * to v, of the walk's costs added one by one from the seed's distance (each
+ * label is the least of dist(u) + cost over v's neighbours, and adding a cost
+ * >= 0 never makes a double smaller, so the minimum passes through every
+ * addition).  Along a chain the walks that matter come straight in from one
+ * end or from a seed on it, so: the core search adds a chain's costs in order
+ * to go from one end to the other, a seed on a chain is carried to both ends
+ * the same way, and afterwards each touched chain is filled by one pass from
+ * A (keeping the lesser of the carried value and a seed's) and one from B
+ * (keeping the lesser of that and the first pass).  Same additions, same
+ * order, same doubles.
+ */
+
+static inline int touch(qt_search *s, uint32_t c)
+{
+    if (s->ch_stamp[c] == s->gen)
+        return 0;
+    s->ch_stamp[c] = s->gen;
+    if (s->ntouched == s->tcap &&
+        qt__grow((void **)&s->touched, &s->tcap, s->ntouched + 1, sizeof *s->touched) != 0)
+        return -1;
+    s->touched[s->ntouched++] = c;
+    return 0;
+}
+
+/* Offer d to core node w unless it is settled or no better (as the main loop does). */
+static inline int offer_core(qt_search *s, uint32_t w, double d)
+{
+    const qt__label *l = &s->lab[w];
+    if (l->stamp == s->gen && (l->hpos == QT_HPOS_SETTLED || d >= l->dist))
+        return 0;
+    return offer(s, w, d, QT_NODE_NONE);
+}
+
+/* A seed on chain node v: label it and carry it to both ends of its chain. */
+static int seed_on_chain(qt_search *s, uint32_t v, double d, double limit_m)
+{
+    const qt__chains *ch = &s->g->ch;
+    uint32_t c = ch->node_chain[v], j = ch->node_pos[v], k = ch->first[c + 1] - ch->first[c], i;
+    const double *w = ch->cost + ch->first[c] + c;
+    qt__label *l = &s->lab[v];
+    double x;
+    if (touch(s, c) != 0)
+        return -1;
+    if (l->stamp != s->gen || d < l->dist) {
+        l->stamp = s->gen;
+        l->hpos = QT_HPOS_OPEN;
+        l->dist = d;
+    }
+    for (x = d, i = j; i-- > 0;) { /* towards A: costs j-1 .. 0 */
+        x += w[i];
+        if (x > limit_m)
+            break;
+        if (i == 0 && offer_core(s, ch->end[2 * c], x) != 0)
+            return -1;
+    }
+    for (x = d, i = j; i <= k; i++) { /* towards B: costs j .. k */
+        x += w[i];
+        if (x > limit_m)
+            break;
+    }
+    if (i > k && offer_core(s, ch->end[2 * c + 1], x) != 0)
+        return -1;
+    return 0;
+}
+
+/* Attachment v's distance is d (from its host) unless its own seed is nearer. */
+static int settle_attachment(qt_search *s, uint32_t v, double d, double limit_m)
+{
+    qt__label *l = &s->lab[v];
+    if (l->stamp == s->gen) {
+        if (l->hpos == QT_HPOS_SETTLED)
+            return 0;
+        if (!(d < l->dist))
+            d = l->dist;
+    } else {
+        if (!(d <= limit_m && d < (double)INFINITY))
+            return 0;
+        l->stamp = s->gen;
+    }
+    l->dist = d;
+    l->hpos = QT_HPOS_SETTLED;
+    if (s->nreached == s->rcap &&
+        qt__grow((void **)&s->reached, &s->rcap, s->nreached + 1, sizeof *s->reached) != 0)
+        return -1;
+    s->reached[s->nreached++] = v;
+    return 0;
+}
+
+/* A seed on attachment v: label it and carry it to its host, as a seed there. */
+static int seed_on_attachment(qt_search *s, uint32_t v, double d, double limit_m)
+{
+    const qt_graph *g = s->g;
+    const qt__arc *a = &g->arc[g->first[v]];
+    qt__label *l = &s->lab[v];
+    double x = d + a->cost;
+    if (l->stamp != s->gen || d < l->dist) {
+        l->stamp = s->gen;
+        l->hpos = QT_HPOS_OPEN;
+        l->dist = d;
+    }
+    if (s->naseed == s->acap && qt__grow((void **)&s->aseed, &s->acap, s->naseed + 1, sizeof *s->aseed) != 0)
+        return -1;
+    s->aseed[s->naseed++] = v;
+    if (x > limit_m)
+        return 0;
+    return g->ch.node_chain[a->to] == QT_NODE_NONE ? offer_core(s, a->to, x)
+                                                    : seed_on_chain(s, a->to, x, limit_m);
+}
+
+/* Fill chain c from the settled distances of its ends and the seeds on it. */
+static int fill_chain(qt_search *s, uint32_t c, double limit_m)
+{
+    const qt__chains *ch = &s->g->ch;
+    uint32_t k = ch->first[c + 1] - ch->first[c], j, p;
+    const uint32_t *node = ch->node + ch->first[c];
+    const double *w = ch->cost + ch->first[c] + c;
+    double x = qt__search_dist(s, ch->end[2 * c]);
+    size_t most = s->nreached + k + (ch->att_first[c + 1] - ch->att_first[c]);
+    if (most > s->rcap && qt__grow((void **)&s->reached, &s->rcap, most, sizeof *s->reached) != 0)
+        return -1;
+    for (j = 1; j <= k; j++) {
+        qt__label *l = &s->lab[node[j - 1]];
+        x += w[j - 1];
+        if (l->stamp != s->gen) {
+            l->stamp = s->gen;
+            l->hpos = QT_HPOS_OPEN;
+        } else if (!(x < l->dist)) {
+            x = l->dist; /* a seed here is nearer */
+        }
+        l->dist = x;
+    }
+    x = qt__search_dist(s, ch->end[2 * c + 1]);
+    p = ch->att_first[c + 1];
+    for (j = k; j >= 1; j--) {
+        qt__label *l = &s->lab[node[j - 1]];
+        x += w[j];
+        if (!(x < l->dist))
+            x = l->dist;
+        l->dist = x;
+        if (x <= limit_m && x < (double)INFINITY) {
+            l->hpos = QT_HPOS_SETTLED;
+            s->reached[s->nreached++] = node[j - 1];
+        }
+        for (; p > ch->att_first[c] && ch->att_pos[p - 1] == j; p--)
+            if (settle_attachment(s, ch->att_node[p - 1], x + ch->att_cost[p - 1], limit_m) != 0)
+                return -1;
+    }
+    return 0;
+}
+
+qt_status qt__search_run_core(qt_search *s, const qt_seed *seeds, size_t nseeds, double limit_m,
+                              qt_error *err)
+{
+    const qt_graph *g = s->g;
+    const qt__chains *ch = &g->ch;
+    size_t i;
+    if (!ch->node_chain)
+        return qt__search_run_filtered(s, seeds, nseeds, limit_m, 0, NULL, NULL, NULL, 0, err);
+    if (isnan(limit_m))
+        return qt_error_set(err, QT_EINVAL, NULL, "search limit is NaN");
+    for (i = 0; i < nseeds; i++)
+        if (seeds[i].node >= g->n || !(seeds[i].dist_m >= 0))
+            return qt_error_set(err, QT_EINVAL, NULL, "seed %zu: node out of range or bad distance", i);
+    if (!s->ch_stamp && ch->nchain) {
+        s->ch_stamp = qt__calloc(ch->nchain, sizeof *s->ch_stamp);
+        if (!s->ch_stamp)
+            return qt_error_set(err, QT_ENOMEM, NULL, "no memory for the chain marks");
+    }
+    s->have_pred = 0;
+    next_generation(s);
+    for (i = 0; i < QT_NBUCKETS; i++)
+        s->bucket[i].len = 0;
+    s->qlen = 0;
+    s->last = 0;
+    s->nreached = 0;
+    s->ntouched = 0;
+    s->naseed = 0;
+    for (i = 0; i < nseeds; i++) {
+        uint32_t v = seeds[i].node;
+        double d = seeds[i].dist_m;
+        int bad;
+        if (d > limit_m)
+            continue;
+        if (ch->node_chain[v] == QT_NODE_NONE)
+            bad = offer(s, v, d, QT_NODE_NONE);
+        else if (ch->node_chain[v] == QT_CHAIN_ATTACH)
+            bad = seed_on_attachment(s, v, d, limit_m);
+        else
+            bad = seed_on_chain(s, v, d, limit_m);
+        if (bad)
+            goto nomem;
+    }
+    while (s->qlen) {
+        qt__qent top;
+        uint32_t v, a, end;
+        double dv;
+        if (!s->bucket[0].len && refill(s) != 0)
+            goto nomem;
+        top = s->bucket[0].e[--s->bucket[0].len];
+        s->qlen--;
+        v = top.node;
+        if (s->lab[v].hpos == QT_HPOS_SETTLED || top.key != key_of(s->lab[v].dist))
+            continue;
+        dv = s->lab[v].dist;
+        s->lab[v].hpos = QT_HPOS_SETTLED;
+        if (s->nreached == s->rcap &&
+            qt__grow((void **)&s->reached, &s->rcap, s->nreached + 1, sizeof *s->reached) != 0)
+            goto nomem;
+        s->reached[s->nreached++] = v;
+        end = g->first[v + 1];
+        for (a = g->first[v]; a < end; a++) {
+            uint32_t ac = ch->arc_chain[a], w;
+            double d = dv + g->arc[a].cost;
+            if (d > limit_m)
+                continue;
+            if (ac == QT_NODE_NONE) {
+                w = g->arc[a].to;
+            } else if (ac == QT_CHAIN_ATTACH) {
+                if (settle_attachment(s, g->arc[a].to, d, limit_m) != 0)
+                    goto nomem;
+                continue;
+            } else {
+                uint32_t c = ac >> 1, k = ch->first[c + 1] - ch->first[c], j;
+                const double *cw = ch->cost + ch->first[c] + c;
+                const qt__label *l;
+                if (touch(s, c) != 0)
+                    goto nomem;
+                w = ch->end[2 * c + !(ac & 1)];
+                l = &s->lab[w];
+                if (l->stamp == s->gen && l->hpos == QT_HPOS_SETTLED)
+                    continue;
+                if (!(ac & 1)) { /* from A: costs 0 (added above), 1 .. k */
+                    for (j = 1; j <= k && d <= limit_m; j++)
+                        d += cw[j];
+                } else { /* from B: costs k (added above), k-1 .. 0 */
+                    for (j = k; j-- > 0 && d <= limit_m;)
+                        d += cw[j];
+                }
+                if (d > limit_m)
+                    continue;
+            }
+            if (offer_core(s, w, d) != 0)
+                goto nomem;
+        }
+    }
+    for (i = 0; i < s->ntouched; i++)
+        if (fill_chain(s, s->touched[i], limit_m) != 0)
+            goto nomem;
+    for (i = 0; i < s->naseed; i++)
+        if (settle_attachment(s, s->aseed[i], INFINITY, limit_m) != 0)
+            goto nomem;
+    return QT_OK;
+nomem:
+    return qt_error_set(err, QT_ENOMEM, NULL, "no memory for the search queue");
 }
 
 qt_status qt_search_run(qt_search *s, const qt_seed *seeds, size_t nseeds, double limit_m,

@@ -49,6 +49,12 @@ struct qt_search {
     /* qt_search_run_visit: called as each node is settled; non-zero stops */
     int (*visit)(void *ctx, uint32_t node, double dist_m);
     void *visit_ctx;
+    /* qt__search_run_core: chains touched by this run (stamp == gen) */
+    uint32_t *ch_stamp; /* g->ch.nchain, allocated on first use */
+    uint32_t *touched;
+    size_t ntouched, tcap;
+    uint32_t *aseed; /* seeds on attachments, settled at the end if nothing nearer came */
+    size_t naseed, acap;
 };
 
 static inline double qt__search_dist(const qt_search *s, uint32_t v)
@@ -65,5 +71,15 @@ static inline double qt__search_dist(const qt_search *s, uint32_t v)
 qt_status qt__search_run_filtered(qt_search *s, const qt_seed *seeds, size_t nseeds, double limit_m,
                                   int want_pred, int (*allow)(void *ctx, uint32_t v), void *ctx,
                                   const double *bound, double bound_tol, qt_error *err);
+
+/*
+ * The same distances as qt_search_run (bit for bit) computed over the core of
+ * the chain-contracted graph, then filled into every chain the search
+ * touched.  No predecessors and no visit callback; the settled nodes
+ * (qt_search_reached) are the core nodes in order of distance, then the chain
+ * nodes chain by chain.
+ */
+qt_status qt__search_run_core(qt_search *s, const qt_seed *seeds, size_t nseeds, double limit_m,
+                              qt_error *err);
 
 #endif

@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "qt_test.h"
 
@@ -348,6 +349,7 @@ typedef struct sink_check {
     const qt_access *ref;
     uint32_t n, calls, fail_at;
     int ok;
+    int slow_first; /* the first column takes a while: the other workers go on meanwhile */
 } sink_check;
 
 static qt_status check_column(void *ud, const qt_access_column *col, qt_error *err)
@@ -357,6 +359,10 @@ static qt_status check_column(void *ud, const qt_access_column *col, qt_error *e
     if (col->category != k->calls || col->nradii != 1)
         k->ok = 0;
     k->calls++;
+    if (k->slow_first && col->category == 0) {
+        struct timespec ts = {0, 30 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
     if (k->fail_at && k->calls == k->fail_at)
         return qt_error_set(err, QT_EIO, "out.csv", "disk full");
     for (v = 0; v < k->n; v++) {
@@ -393,16 +399,30 @@ static void test_stream_in_order_and_stops_on_sink_error(void **state)
     o.nradii = 1;
     for (threads = 1; threads <= 3; threads++) {
         o.threads = threads;
-        chk = (sink_check){ref, n, 0, 0, 1};
+        chk = (sink_check){ref, n, 0, 0, 1, 0};
         qt_error_clear(&err);
         assert_int_equal(qt_access_stream(g, 10, pois, 120, &o, check_column, &chk, &err), QT_OK);
         assert_int_equal(chk.calls, 10);
         assert_true(chk.ok);
         /* a failing sink stops the run with its own error; no category after it is handed over */
-        chk = (sink_check){ref, n, 0, 4, 1};
+        chk = (sink_check){ref, n, 0, 4, 1, 0};
         assert_int_equal(qt_access_stream(g, 10, pois, 120, &o, check_column, &chk, &err), QT_EIO);
         assert_int_equal(chk.calls, 4);
         assert_string_equal(err.msg, "disk full");
+        /* a slow sink: columns finished meanwhile wait in buffers, still handed over in order */
+        {
+            qt_access_stats st = {-1, -1, -1};
+            o.stats = &st;
+            chk = (sink_check){ref, n, 0, 0, 1, 1};
+            assert_int_equal(qt_access_stream(g, 10, pois, 120, &o, check_column, &chk, &err), QT_OK);
+            assert_int_equal(chk.calls, 10);
+            assert_true(chk.ok);
+            assert_true(st.search_s >= 0 && st.sink_s >= 0 && st.wall_s >= st.search_s);
+            chk = (sink_check){ref, n, 0, 2, 1, 1};
+            assert_int_equal(qt_access_stream(g, 10, pois, 120, &o, check_column, &chk, &err), QT_EIO);
+            assert_int_equal(chk.calls, 2);
+            o.stats = NULL;
+        }
     }
     qt_access_free(ref);
     qt_graph_free(g);
