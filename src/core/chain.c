@@ -74,8 +74,7 @@ static uint32_t arc_of_edge(const qt_graph *g, uint32_t v, uint32_t e)
  * Walk the chain that arc a of core node v enters, as chain number ch->nchain.
  * *pos, *apos: next free slots of ch->node and ch->att_node.
  */
-static void walk(qt_graph *g, const unsigned char *kind, uint32_t v, uint32_t a, uint32_t *pos,
-                 uint32_t *apos)
+static void walk(qt_graph *g, const unsigned char *kind, uint32_t v, uint32_t a, uint32_t *pos, uint32_t *apos)
 {
     qt__chains *ch = &g->ch;
     uint32_t c = ch->nchain++, cur = g->arc[a].to, e = g->arc[a].edge, k = 0, back;
@@ -159,8 +158,8 @@ qt_status qt__graph_chains(qt_graph *g, qt_error *err)
     ch->att_node = qt__malloc_array(natt ? natt : 1, sizeof *ch->att_node);
     ch->att_pos = qt__malloc_array(natt ? natt : 1, sizeof *ch->att_pos);
     ch->att_cost = qt__malloc_array(natt ? natt : 1, sizeof *ch->att_cost);
-    if (!ch->arc_chain || !ch->node_chain || !ch->node_pos || !ch->first || !ch->node || !ch->cost ||
-        !ch->end || !ch->att_first || !ch->att_node || !ch->att_pos || !ch->att_cost)
+    if (!ch->arc_chain || !ch->node_chain || !ch->node_pos || !ch->first || !ch->node || !ch->cost || !ch->end ||
+        !ch->att_first || !ch->att_node || !ch->att_pos || !ch->att_cost)
         goto nomem;
     for (i = 0; i < arcs; i++)
         ch->arc_chain[i] = QT_NODE_NONE;
