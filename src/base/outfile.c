@@ -13,20 +13,55 @@
 
 #define OUT_BUF (1u << 20)
 
+/* "00" "01" ... "99": numbers are written two digits at a time */
+static const char digit_pairs[201] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+                                     "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+                                     "8081828384858687888990919293949596979899";
+
 size_t qt__fmt_i64(char *dst, int64_t v)
 {
-    char tmp[24];
-    size_t n = 0, k = 0;
+    static const uint64_t pow10[20] = {1ull,
+                                       10ull,
+                                       100ull,
+                                       1000ull,
+                                       10000ull,
+                                       100000ull,
+                                       1000000ull,
+                                       10000000ull,
+                                       100000000ull,
+                                       1000000000ull,
+                                       10000000000ull,
+                                       100000000000ull,
+                                       1000000000000ull,
+                                       10000000000000ull,
+                                       100000000000000ull,
+                                       1000000000000000ull,
+                                       10000000000000000ull,
+                                       100000000000000000ull,
+                                       1000000000000000000ull,
+                                       10000000000000000000ull};
     uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-    do {
-        tmp[n++] = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
+    /* digits: floor(log10(u)) + 1 from the bit length (Bit Twiddling Hacks) */
+    unsigned t = ((64u - (unsigned)__builtin_clzll(u | 1)) * 1233u) >> 12;
+    size_t nd = t - ((u | 1) < pow10[t]) + 1, k = 0, end;
     if (v < 0)
         dst[k++] = '-';
-    while (n)
-        dst[k++] = tmp[--n];
-    return k;
+    end = k + nd;
+    /* from the last digit back, two at a time */
+    while (u >= 100) {
+        unsigned r = (unsigned)(u % 100);
+        u /= 100;
+        end -= 2;
+        dst[end] = digit_pairs[2 * r];
+        dst[end + 1] = digit_pairs[2 * r + 1];
+    }
+    if (u >= 10) {
+        dst[end - 2] = digit_pairs[2 * u];
+        dst[end - 1] = digit_pairs[2 * u + 1];
+    } else {
+        dst[end - 1] = (char)('0' + u);
+    }
+    return k + nd;
 }
 
 size_t qt__fmt_fixed(char *dst, double v, int dec)
@@ -50,10 +85,12 @@ size_t qt__fmt_fixed(char *dst, double v, int dec)
         return k;
     dst[k++] = '.';
     q %= iscale[dec];
-    for (i = dec - 1; i >= 0; i--) {
-        dst[k + (size_t)i] = (char)('0' + q % 10);
-        q /= 10;
+    for (i = dec; i >= 2; i -= 2) {
+        memcpy(dst + k + (size_t)i - 2, digit_pairs + 2 * (q % 100), 2);
+        q /= 100;
     }
+    if (i == 1)
+        dst[k] = (char)('0' + q);
     return k + (size_t)dec;
 }
 
