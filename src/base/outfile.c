@@ -68,18 +68,18 @@ size_t qt__fmt_fixed(char *dst, double v, int dec)
 {
     static const double scale[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6};
     static const uint64_t iscale[] = {1, 10, 100, 1000, 10000, 100000, 1000000};
-    double x, r, frac;
+    double x, frac;
     uint64_t q;
     size_t k;
     int i;
     if (dec < 0 || dec > 6 || !isfinite(v) || v < 0 || (v == 0 && signbit(v)) || v >= 9.0e12)
         return (size_t)snprintf(dst, 48, "%.*f", dec < 0 ? 0 : dec, v);
     x = v * scale[dec];
-    r = nearbyint(x);
-    frac = x - floor(x);
+    q = (uint64_t)x;      /* x >= 0 and < 2^63: truncation is floor */
+    frac = x - (double)q; /* exact (Sterbenz) */
     if (fabs(frac - 0.5) < 1e-6) /* near a tie: let printf decide exactly */
         return (size_t)snprintf(dst, 48, "%.*f", dec, v);
-    q = (uint64_t)r;
+    q += frac > 0.5; /* = nearbyint(x), ties excluded above */
     k = qt__fmt_i64(dst, (int64_t)(q / iscale[dec]));
     if (!dec)
         return k;
