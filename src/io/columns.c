@@ -60,18 +60,27 @@ static void list(const qt__csv *c, const int *cand, int nc, char *buf, size_t n)
 /* one axis: the chosen column or -1 with err set */
 static int choose(const qt__csv *c, int lat, qt_crs crs, int prefer_sys, char *why, size_t whyn, qt_error *err)
 {
-    int cand[32], nc = 0, match = -1, nmatch = 0, plain = -1, nplain = 0, geom = -1, i, want;
+    int cand[32], nc = 0, match = -1, nmatch = 0, plain = -1, nplain = 0, geom = -1, xy = -1, i, want;
     char names[200];
     why[0] = '\0';
     for (i = 0; (size_t)i < c->nheader && nc < 32; i++)
         if (candidate(c->header[i], lat)) {
+            char norm[256];
             if (strcmp(c->header[i], lat ? QT__GEOM_LAT : QT__GEOM_LON) == 0) {
                 geom = i;
+                continue;
+            }
+            qt__header_norm(c->header[i], norm, sizeof norm);
+            if (strcmp(norm, lat ? "y" : "x") == 0) { /* x, y: only when nothing says lon/lat */
+                if (xy < 0)
+                    xy = i;
                 continue;
             }
             cand[nc++] = i;
         }
     if (nc == 0) {
+        if (xy >= 0)
+            return xy;
         if (geom >= 0)
             return geom;
         qt_error_set(err, QT_EPARSE, c->path,
