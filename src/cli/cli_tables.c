@@ -15,13 +15,17 @@ void cli_table_problem(void *ud, const qt_error *e)
     fprintf(stderr, "%s: %s: %s\n", cli->prog, e->where, e->msg);
 }
 
+/* the reader's notes: "warning: " lines as warnings, "detail: " lines with --verbose, the rest unless -q */
 static void notes(const qt_cli *cli, const char *path, const char *s)
 {
     while (s && *s) {
         size_t n = strcspn(s, "\n");
-        if (strncmp(s, "warning: ", 9) == 0)
+        if (strncmp(s, "detail: ", 8) == 0) {
+            if (cli->verbose)
+                fprintf(stderr, "%s: %.*s\n", path, (int)(n - 8), s + 8);
+        } else if (strncmp(s, "warning: ", 9) == 0)
             cli_warn(cli, "%s: %.*s", path, (int)(n - 9), s + 9);
-        else
+        else if (!cli->quiet)
             fprintf(stderr, "%s: %.*s\n", path, (int)n, s);
         s += n;
         if (*s)
@@ -31,8 +35,10 @@ static void notes(const qt_cli *cli, const char *path, const char *s)
 
 void cli_residences_said(const qt_cli *cli, const char *path, const qt_residence_list *l)
 {
-    if (cli->quiet)
+    if (cli->quiet) {
+        notes(cli, path, l->notes); /* warnings only */
         return;
+    }
     if (l->header_line > 1)
         fprintf(stderr, "%s: header on line %zu (the lines above it skipped)\n", path, l->header_line);
     fprintf(stderr, "%s: columns: %s\n", path, l->cols_used ? l->cols_used : "");
@@ -45,8 +51,10 @@ void cli_outlets_said(const qt_cli *cli, const char *path, const qt_outlet_list 
                                                      "lat",   "category", "brand",   "chain",    "floor_area",
                                                      "staff", "opening_hours", "services", "address"};
     size_t k;
-    if (cli->quiet)
+    if (cli->quiet) {
+        notes(cli, path, l->notes); /* warnings only */
         return;
+    }
     if (l->header_line > 1)
         fprintf(stderr, "%s: header on line %zu (the lines above it skipped)\n", path, l->header_line);
     fprintf(stderr, "%s: columns:", path);

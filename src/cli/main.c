@@ -38,7 +38,9 @@ static void usage(FILE *fp)
             "Commands:\n");
     for (i = 0; i < NCOMMANDS; i++)
         fprintf(fp, "  %-10s %s\n", commands[i].name, commands[i].summary);
-    fprintf(fp, "\nRun 'quarter COMMAND --help' for a command's options.\n"
+    fprintf(fp, "\nRun 'quarter COMMAND --help' for a command's options.  Every command takes\n"
+                "-q/--quiet (errors and warnings only) and --verbose (also the raw messages\n"
+                "of GDAL, PROJ and GEOS, which are otherwise summarised in one warning).\n"
                 "Exit codes: 0 ok, 1 bad input data, 2 bad command line, 3 file I/O error,\n"
                 "4 out of memory, 5 internal error.\n");
 }
@@ -51,9 +53,13 @@ int main(int argc, char **argv)
     cli.prog = "quarter";
     cli.progress = isatty(2);
     cli.quiet = 0;
-    for (k = 1; k < argc; k++)
+    cli.verbose = 0;
+    for (k = 1; k < argc; k++) {
         if (strcmp(argv[k], "--quiet") == 0 || strcmp(argv[k], "-q") == 0)
             cli.progress = 0, cli.quiet = 1;
+        if (strcmp(argv[k], "--verbose") == 0)
+            cli.verbose = 1;
+    }
     if (argc < 2) {
         usage(stderr);
         return QT_EXIT_USAGE;

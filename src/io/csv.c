@@ -268,6 +268,7 @@ void qt__csv_close(qt__csv *c)
     for (i = 0; i < c->nheader; i++)
         qt__free(c->header[i]);
     qt__free(c->header);
+    qt__free(c->noise);
     memset(c, 0, sizeof *c);
 }
 

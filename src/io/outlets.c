@@ -156,8 +156,9 @@ static int add_note(qt_outlet_list *l, const char *s)
     if (!p)
         return -1;
     memcpy(p + old, s, n);
-    p[old + n] = '\n';
-    p[old + n + 1] = '\0';
+    if (s[n - 1] != '\n')
+        p[old + n++] = '\n';
+    p[old + n] = '\0';
     l->notes = p;
     return 0;
 }
@@ -238,7 +239,7 @@ qt_status qt_outlets_read(const char *path, const qt_outlet_read_opts *o, const 
     for (k = 0; k < QT_OCOL_COUNT; k++)
         if (col[k] >= 0 && !(l->cols[k] = qt__strdup(c.header[col[k]])))
             goto nomem;
-    if (add_note(l, note) != 0)
+    if (add_note(l, note) != 0 || (c.noise && add_note(l, c.noise) != 0))
         goto nomem;
     while ((r = qt__csv_next(&c, err)) > 0) {
         double lon, lat, area, staff, x0, y0;

@@ -154,15 +154,15 @@ qt_status qt_residences_read(const char *path, const qt_residence_read_opts *o, 
         if (o2 >= sizeof buf)
             o2 = sizeof buf - 1;
         l->cols_used = qt__strdup(buf);
-        if (note[0]) {
-            size_t n = strlen(note);
-            l->notes = qt__malloc(n + 2);
+        {
+            size_t n = strlen(note), nn = c.noise ? strlen(c.noise) : 0;
+            l->notes = qt__malloc(n + nn + 2);
             if (l->notes) {
                 memcpy(l->notes, note, n);
-                memcpy(l->notes + n, "\n", 2);
+                if (n)
+                    l->notes[n++] = '\n';
+                memcpy(l->notes + n, c.noise ? c.noise : "", nn + 1);
             }
-        } else {
-            l->notes = qt__strdup("");
         }
         if (!l->cols_used || !l->notes)
             goto nomem;
