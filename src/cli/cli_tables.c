@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/i18n.h"
 #include "cli/cli.h"
 
 void cli_table_problem(void *ud, const qt_error *e)
@@ -40,8 +41,8 @@ void cli_residences_said(const qt_cli *cli, const char *path, const qt_residence
         return;
     }
     if (l->header_line > 1)
-        fprintf(stderr, "%s: header on line %zu (the lines above it skipped)\n", path, l->header_line);
-    fprintf(stderr, "%s: columns: %s\n", path, l->cols_used ? l->cols_used : "");
+        fprintf(stderr, _("%s: header on line %zu (the lines above it skipped)\n"), path, l->header_line);
+    fprintf(stderr, _("%s: columns: %s\n"), path, l->cols_used ? l->cols_used : "");
     notes(cli, path, l->notes);
 }
 
@@ -56,13 +57,13 @@ void cli_outlets_said(const qt_cli *cli, const char *path, const qt_outlet_list 
         return;
     }
     if (l->header_line > 1)
-        fprintf(stderr, "%s: header on line %zu (the lines above it skipped)\n", path, l->header_line);
-    fprintf(stderr, "%s: columns:", path);
+        fprintf(stderr, _("%s: header on line %zu (the lines above it skipped)\n"), path, l->header_line);
+    fprintf(stderr, _("%s: columns:"), path);
     for (k = 0; k < QT_OCOL_COUNT; k++)
         if (l->cols[k])
             fprintf(stderr, " %s=%s", field[k], l->cols[k]);
     if (l->natural_key)
-        fprintf(stderr, " id=(natural key: name + position to 5 m)");
+        fputs(_(" id=(natural key: name + position to 5 m)"), stderr);
     fputc('\n', stderr);
     notes(cli, path, l->notes);
 }

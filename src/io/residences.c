@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/i18n.h"
 #include "base/alloc.h"
 #include "io/columns.h"
 #include "io/csv.h"
@@ -197,19 +198,19 @@ qt_status qt_residences_read(const char *path, const qt_residence_read_opts *o, 
         x0 = lon;
         y0 = lat;
         if (qt__xform_apply(&xf, &lon, &lat) != 0) {
-            st = qt__csv_failv(&c, cx, &re, QT_EINVAL, "(%g, %g) is not a valid %s coordinate", x0, y0,
+            st = qt__csv_failv(&c, cx, &re, QT_EINVAL, _("(%g, %g) is not a valid %s coordinate"), x0, y0,
                                qt__xform_name(&xf, cname));
             goto bad_row;
         }
         if ((isfinite(p) && p < 0) || (isfinite(hh) && hh < 0) || (isfinite(area) && area < 0)) {
             st = qt__csv_failv(&c, isfinite(p) && p < 0 ? cp : isfinite(hh) && hh < 0 ? ch : ca, &re, QT_EINVAL,
-                               "must not be negative");
+                               _("must not be negative"));
             goto bad_row;
         }
         if ((isfinite(p) && p != floor(p)) || (isfinite(hh) && hh != floor(hh))) {
             st = qt__csv_failv(&c, isfinite(p) && p != floor(p) ? cp : ch, &re, QT_EINVAL,
-                               "'%s' is not a whole number of %s", c.field[isfinite(p) && p != floor(p) ? cp : ch],
-                               isfinite(p) && p != floor(p) ? "people" : "households");
+                               _("'%s' is not a whole number of %s"), c.field[isfinite(p) && p != floor(p) ? cp : ch],
+                               isfinite(p) && p != floor(p) ? _("people") : _("households"));
             goto bad_row;
         }
         if (!isfinite(area) && isfinite(foot))
@@ -223,10 +224,11 @@ qt_status qt_residences_read(const char *path, const qt_residence_read_opts *o, 
                 src = QT_POP_FLOOR_AREA;
             } else {
                 st = qt__csv_failv(&c, -1, &re, QT_EINVAL,
-                                   "%s has no population or households%s", cf >= 0 && isfinite(foot) ? "polygon" : "row",
-                                   estimate ? " and no floor area to estimate from"
-                                            : " (add the column, or set estimate = yes under [residences] "
-                                              "in the project to estimate it from floor area)");
+                                   "%s%s", cf >= 0 && isfinite(foot) ? _("polygon has no population or households")
+                                                                     : _("row has no population or households"),
+                                   estimate ? _(" and no floor area to estimate from")
+                                            : _(" (add the column, or set estimate = yes under [residences] "
+                                                "in the project to estimate it from floor area)"));
                 goto bad_row;
             }
             p = p < 1 ? 1 : floor(p + 0.5); /* estimates are whole people */

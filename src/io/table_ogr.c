@@ -15,6 +15,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/i18n.h"
 #include "base/alloc.h"
 #include "io/csv.h"
 
@@ -295,19 +296,20 @@ static char *noise_text(const noise *nz)
     size_t cap = 600 + NOISE_LINES * 210, o = 0, k;
     if (!nz->total || !(out = qt__malloc(cap)))
         return NULL;
-    o += (size_t)snprintf(out + o, cap - o, "warning: GDAL/PROJ/GEOS reported %zu problem%s while reading (",
-                          nz->total, nz->total == 1 ? "" : "s");
+    o += (size_t)snprintf(out + o, cap - o, P_("warning: GDAL/PROJ/GEOS reported %zu problem while reading (",
+                             "warning: GDAL/PROJ/GEOS reported %zu problems while reading (", nz->total),
+                          nz->total);
     for (k = 0; k < NOISE_KINDS && nz->kind[k][0] && o < cap; k++)
         o += (size_t)snprintf(out + o, cap - o, "%s%zu x '%s'", k ? "; " : "", nz->count[k], nz->kind[k]);
     if (nz->other && o < cap)
-        o += (size_t)snprintf(out + o, cap - o, "; %zu other", nz->other);
+        o += (size_t)snprintf(out + o, cap - o, _("; %zu other"), nz->other);
     if (o < cap)
-        o += (size_t)snprintf(out + o, cap - o, "); rows without a usable geometry are left out; --verbose "
-                                                "shows the messages\n");
+        o += (size_t)snprintf(out + o, cap - o, _("); rows without a usable geometry are left out; --verbose "
+                                                  "shows the messages\n"));
     for (k = 0; k < nz->nlines && o < cap; k++)
         o += (size_t)snprintf(out + o, cap - o, "detail: %s\n", nz->lines[k]);
     if (nz->total > nz->nlines && o < cap)
-        snprintf(out + o, cap - o, "detail: ... and %zu more\n", nz->total - nz->nlines);
+        snprintf(out + o, cap - o, _("detail: ... and %zu more\n"), nz->total - nz->nlines);
     return out;
 }
 
@@ -376,8 +378,8 @@ static qt_status table_open(qt__csv *c, const char *path, qt_encoding enc, const
             GDALClose(ds);
             sheet_headers(0);
             if (layer)
-                return qt_error_set(err, QT_ENOTFOUND, path, "no %s '%s' (the file has %s)",
-                                    sheet ? "sheet" : "layer", layer, names[0] ? names : "none");
+                return qt_error_set(err, QT_ENOTFOUND, path, sheet ? _("no sheet '%s' (the file has %s)") : _("no layer '%s' (the file has %s)"),
+                                    layer, names[0] ? names : _("none"));
             return qt_error_set(err, QT_EPARSE, path, "no layer to read");
         }
         {

@@ -48,7 +48,7 @@ def main():
         for f, rows in sorted(labels.items()):
             crs, extra = FILES[f.split("/")[0]]
             out, un = os.path.join(tmp, "m.csv"), os.path.join(tmp, "u.csv")
-            p = subprocess.run([a.quarter, "outlets", "--profile", a.profile, "--crs", crs, *extra,
+            p = subprocess.run([a.quarter, "--lang", "en", "outlets", "--profile", a.profile, "--crs", crs, *extra,
                                 os.path.join(data, f), "-o", out, "--unmatched", un],
                                stderr=subprocess.PIPE, text=True)
             if p.returncode != 0:
