@@ -392,9 +392,9 @@ static qt_status write_residences(const qt_analysis *a, const qt_analysis_input 
         qt__outfile_puts(&o, ",");
         fixed(&o, r->lat[i], 7);
         qt__outfile_puts(&o, ",");
-        fixed(&o, r->population[i], 1);
+        fixed(&o, r->population[i], 0); /* whole people (issue 10) */
         qt__outfile_puts(&o, ",");
-        fixed(&o, r->households[i], 1);
+        fixed(&o, r->households[i], 0);
         qt__outfile_puts(&o, ",");
         qt__outfile_puts(&o, src[r->source[i] < 3 ? r->source[i] : 0]);
         qt__outfile_puts(&o, a->res_placed[i] ? ",1" : ",0");
