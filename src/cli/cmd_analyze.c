@@ -13,7 +13,7 @@
 #include "base/i18n.h"
 #include "cli/cli.h"
 
-static const char help[] =
+static const char help[] = N_(
     "usage: quarter analyze PROJECT -o OUT_DIR [options]\n\n"
     "Read the project file (network, outlets, residences, circles, survey,\n"
     "profile; format in docs/project.md), compute for every residence the walking\n"
@@ -35,7 +35,7 @@ static const char help[] =
     "  --blind-cell M       盲区 grid cell in metres (default 100)\n"
     "  --threads N          worker threads (default: all cores)\n"
     "  --timings            print read/compute/write seconds to standard error\n"
-    "  -q, --quiet          no progress output\n";
+    "  -q, --quiet          no progress output\n");
 
 void cli_project_free(cli_project *pj)
 {
@@ -235,7 +235,7 @@ int cmd_analyze(int argc, char **argv, qt_cli *cli)
     unsigned nthreads = 0;
     int weekday = -1, minute = -1;
 
-    rc = cli_parse(cli, argc, argv, opts, pos, 1, &npos, help);
+    rc = cli_parse(cli, argc, argv, opts, pos, 1, &npos, _(help));
     if (rc)
         return rc < 0 ? 0 : rc;
     if (quiet)

@@ -10,10 +10,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/i18n.h"
 #include "base/outfile.h"
 #include "cli/cli.h"
 
-static const char help[] =
+static const char help[] = N_(
+    /* xgettext:no-c-format (printed with fputs: 63% is no conversion) */
     "usage: quarter site PROJECT --category CODE[,CODE...]|missing -k N [options]\n\n"
     "Where should N new outlets of a 业态 go so that the most residents now beyond\n"
     "its ring are served (for each 业态 given, or each missing in some circle)?  Existing outlets stay; candidates are the sites a bureau\n"
@@ -46,7 +48,7 @@ static const char help[] =
     "  --threads N          worker threads (default: all cores)\n"
     "  -o, --out FILE       output CSV (default standard output); written atomically\n"
     "  --timings            print read/analyze/site seconds to standard error\n"
-    "  -q, --quiet          no progress output\n";
+    "  -q, --quiet          no progress output\n");
 
 /* a candidate's id: its own, or site-LON-LAT (1e-5 degrees) for a network node, the same for every 业态 */
 static const char *site_id(const qt_point_list *cl, size_t j, double lon, double lat, char buf[48])
@@ -106,7 +108,7 @@ int cmd_site(int argc, char **argv, qt_cli *cli)
     qt__outfile o2;
     double t0, t1, t2, t3;
 
-    rc = cli_parse(cli, argc, argv, opts, pos, 1, &npos, help);
+    rc = cli_parse(cli, argc, argv, opts, pos, 1, &npos, _(help));
     if (rc)
         return rc < 0 ? 0 : rc;
     if (quiet)
@@ -201,7 +203,8 @@ int cmd_site(int argc, char **argv, qt_cli *cli)
             if (missing)
                 cats[ncat++] = (int)c2;
         }
-        fprintf(stderr, "site: %zu 业态 missing somewhere\n", ncat);
+        if (!quiet && !cli->quiet)
+            fprintf(stderr, "site: %zu 业态 missing somewhere\n", ncat);
     }
     if (qt__outfile_open(&o, out, &err) != QT_OK) {
         rc = cli_fail(cli, &err);
@@ -268,21 +271,23 @@ int cmd_site(int argc, char **argv, qt_cli *cli)
                                site_id(cl, r->exact_chosen[i], r->cand_lon[r->exact_chosen[i]],
                                        r->cand_lat[r->exact_chosen[i]], idbuf), c->code,
                                r->cand_lon[r->exact_chosen[i]], r->cand_lat[r->exact_chosen[i]]);
-        fprintf(stderr,
-                "%s %s: %.0f residents in %zu residences beyond %.0f min; %zu candidates; %.0f of them reachable "
-                "from some candidate\n  greedy: %zu sites serve %.0f (%.1f%% of the unserved)\n",
-                c->code, c->zh, r->unserved_total, r->ndemand, c->ring_min, r->ncand, r->reachable_total, r->nchosen,
-                r->greedy_total, r->unserved_total > 0 ? 100 * r->greedy_total / r->unserved_total : 0);
-        if (r->exact_status == 1 || r->exact_status == 2)
-            fprintf(stderr, "  GLPK %s: %.0f in %.2f s; greedy reaches %.1f%% of it\n",
-                    r->exact_status == 1 ? "optimum" : "best found at the time limit (not proven optimal)",
-                    r->exact_total, r->exact_seconds, r->exact_total > 0 ? 100 * r->greedy_total / r->exact_total : 100);
-        else if (r->exact_status == -1)
-            fprintf(stderr, "  GLPK found no solution in %.0f s\n", tl);
-        else if (exact == 0)
-            fprintf(stderr, "  GLPK not run (--exact no)\n");
-        else
-            fprintf(stderr, "  GLPK not run (more than 200,000 candidate-residence pairs; --exact yes forces it)\n");
+        if (!quiet && !cli->quiet) {
+            fprintf(stderr,
+                    "%s %s: %.0f residents in %zu residences beyond %.0f min; %zu candidates; %.0f of them reachable "
+                    "from some candidate\n  greedy: %zu sites serve %.0f (%.1f%% of the unserved)\n",
+                    c->code, c->zh, r->unserved_total, r->ndemand, c->ring_min, r->ncand, r->reachable_total, r->nchosen,
+                    r->greedy_total, r->unserved_total > 0 ? 100 * r->greedy_total / r->unserved_total : 0);
+            if (r->exact_status == 1 || r->exact_status == 2)
+                fprintf(stderr, "  GLPK %s: %.0f in %.2f s; greedy reaches %.1f%% of it\n",
+                        r->exact_status == 1 ? "optimum" : "best found at the time limit (not proven optimal)",
+                        r->exact_total, r->exact_seconds, r->exact_total > 0 ? 100 * r->greedy_total / r->exact_total : 100);
+            else if (r->exact_status == -1)
+                fprintf(stderr, "  GLPK found no solution in %.0f s\n", tl);
+            else if (exact == 0)
+                fprintf(stderr, "  GLPK not run (--exact no)\n");
+            else
+                fprintf(stderr, "  GLPK not run (more than 200,000 candidate-residence pairs; --exact yes forces it)\n");
+        }
         if (timings)
             fprintf(stderr, "timings: read_s=%.3f analyze_s=%.3f site_s=%.3f (coverage and greedy %.3f, GLPK %.3f)\n",
                     t1 - t0, t2 - t1, t3 - t2, t3 - t2 - r->exact_seconds, r->exact_seconds);
