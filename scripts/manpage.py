@@ -16,7 +16,8 @@ quarter, version, out = sys.argv[1], sys.argv[2], sys.argv[3]
 
 
 def helptext(*args):
-    r = subprocess.run([quarter, *args, "--help"], capture_output=True, text=True)
+    # the English page (quarter speaks Chinese by default; docs/i18n.md)
+    r = subprocess.run([quarter, "--lang", "en", *args, "--help"], capture_output=True, text=True)
     if r.returncode != 0:
         sys.exit(f"{quarter} {' '.join(args)} --help: exit {r.returncode}: {r.stderr}")
     return r.stdout.rstrip("\n")

@@ -62,6 +62,9 @@ typedef struct qt_point_list {
     double *lon, *lat;
     size_t *line;
     char *path;
+    char **name, **address; /* qt_points_read: "" when the table has none; NULL from qt_points_read_csv */
+    double *x, *y;          /* qt_points_read: the coordinates as the table has them (its crs); else NULL */
+    char *note;             /* qt_points_read: the coordinate columns chosen, "" when there was no choice */
 } qt_point_list;
 
 /** Read pois.csv.  OUT *out, free with qt_poi_list_free(). */
@@ -145,6 +148,26 @@ typedef struct qt_outlet_list {
 QT_API qt_status qt_outlets_read(const char *path, const qt_outlet_read_opts *opts, const qt_profile *p,
                                  qt_outlet_list **out, qt_error *err);
 QT_API void qt_outlet_list_free(qt_outlet_list *l);
+
+/** How to read a table of places (qt_points_read). */
+typedef struct qt_point_read_opts {
+    qt_encoding encoding;
+    qt_crs crs;            /* of the coordinates in the file; converted to WGS-84 */
+    const char *layer;     /* layer or sheet by name or number, NULL: the first */
+    int header_row;        /* 0: found */
+    const char *id_col, *lon_col, *lat_col, *address_col; /* NULL: guessed */
+    qt_problem_fn on_problem;
+    void *problem_ud;
+} qt_point_read_opts;
+
+/**
+ * Read places (candidate sites) from a table as bureaus keep them: any
+ * format of qt_outlets_read, ids from id/编号/序号 (else the line), name,
+ * address, and the coordinate columns, header row and bad rows handled the
+ * same way.  OUT *out, free with qt_point_list_free().
+ */
+QT_API qt_status qt_points_read(const char *path, const qt_point_read_opts *opts, qt_point_list **out,
+                                qt_error *err);
 
 /** Read an origins CSV (id,lon,lat).  OUT *out, free with qt_point_list_free(). */
 QT_API qt_status qt_points_read_csv(const char *path, qt_point_list **out, qt_error *err);

@@ -58,6 +58,22 @@ typedef struct qt_store_outlet {
 /** Insert or update by ext_id (communities and circles by name, created when new); *id gets its id. */
 QT_API qt_status qt_store_outlet_put(qt_store *s, const qt_store_outlet *o, int64_t *id, qt_error *err);
 
+/* Re-importing a city's table (issue 10).  Outlets are matched by ext_id, so
+ * the store id, merchant links, coupons and complaints of an outlet stay with
+ * it; an outlet the table no longer has is marked closed (closed_at), not
+ * deleted, and one that comes back is reopened. */
+enum { QT_OUTLET_NEW = 0, QT_OUTLET_SAME = 1, QT_OUTLET_CHANGED = 2 };
+/** How o compares with the stored outlet of its ext_id: *state QT_OUTLET_NEW (none), _SAME or _CHANGED
+ *  (name, 业态, position, address, brand, chain, hours or services differ). */
+QT_API qt_status qt_store_outlet_compare(qt_store *s, const qt_store_outlet *o, int *state, qt_error *err);
+/**
+ * Mark closed (closed_at = now) every open outlet whose ext_id is not among
+ * open_ids (n, IN: copied), and reopen those among them that were closed;
+ * *closed / *reopened (may be NULL) get the counts.  One transaction.
+ */
+QT_API qt_status qt_store_outlets_sync_closed(qt_store *s, const char *const *open_ids, size_t n, int64_t now,
+                                              size_t *closed, size_t *reopened, qt_error *err);
+
 /**
  * Every outlet, in id order, to a callback (the fields are BORROWED for the
  * call).  A status other than QT_OK from fn stops the walk and is returned.

@@ -25,6 +25,7 @@ typedef struct qt_cli {
     const char *prog;
     int progress; /* stderr is a terminal and --quiet was not given */
     int quiet;    /* --quiet / -q: errors and warnings only */
+    int verbose;  /* --verbose: also the raw messages of GDAL, PROJ and GEOS */
 } qt_cli;
 
 typedef struct cli_opt {

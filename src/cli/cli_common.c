@@ -23,8 +23,13 @@ int cli_parse(const qt_cli *cli, int argc, char **argv, const cli_opt *opts, con
             fputs(help, stdout);
             return -1;
         }
-        if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0)
+        if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0 || strcmp(a, "--verbose") == 0 ||
+            strncmp(a, "--lang=", 7) == 0)
             continue; /* handled in main */
+        if (strcmp(a, "--lang") == 0) {
+            i++; /* and its value */
+            continue;
+        }
         if (a[0] == '-' && ((a[1] >= '0' && a[1] <= '9') || a[1] == '.')) {
             /* a negative number is an argument, not an option */
             if (*npos >= maxpos)

@@ -10,9 +10,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/i18n.h"
 #include "cli/cli.h"
 
-static const char help[] =
+static const char help[] = N_(
     "usage: quarter analyze PROJECT -o OUT_DIR [options]\n\n"
     "Read the project file (network, outlets, residences, circles, survey,\n"
     "profile; format in docs/project.md), compute for every residence the walking\n"
@@ -34,7 +35,7 @@ static const char help[] =
     "  --blind-cell M       盲区 grid cell in metres (default 100)\n"
     "  --threads N          worker threads (default: all cores)\n"
     "  --timings            print read/compute/write seconds to standard error\n"
-    "  -q, --quiet          no progress output\n";
+    "  -q, --quiet          no progress output\n");
 
 void cli_project_free(cli_project *pj)
 {
@@ -128,9 +129,9 @@ int cli_project_load(const qt_cli *cli, const char *cmd, const char *path, const
         if (named == 0 && pj->residences->n > 0) {
             cli_project_free(pj);
             qt_error_set(&err, QT_EINVAL, path,
-                         "no residence has a community (the residences have no community column and the project "
-                         "no [communities] boundaries): set community_grid_m = 500 under [residences], or add a "
-                         "community column");
+                         _("no residence has a community (the residences have no community column and the "
+                           "project no [communities] boundaries): set community_grid_m = 500 under [residences], "
+                           "or add a community column"));
             return cli_fail(cli, &err);
         }
     }
@@ -203,9 +204,9 @@ size_t cli_crs_warnings(const qt_analysis *a, const cli_project *pj, char lines[
     }
     if (n < max && (a->residences_off_main || a->outlets_off_main))
         snprintf(lines[n++], 300,
-                 "%zu residences and %zu outlets sit on parts of the network that do not reach its largest part "
-                 "(%u parts in all): they reach only what is on their part, so their 业态 may look missing; "
-                 "check that the network is whole there (quarter graph info)",
+                 _("%zu residences and %zu outlets sit on parts of the network that do not reach its largest "
+                   "part (%u parts in all): they reach only what is on their part, so their 业态 may look "
+                   "missing; check that the network is whole there (quarter graph info)"),
                  a->residences_off_main, a->outlets_off_main, a->network_components);
     return n;
 }
@@ -234,7 +235,7 @@ int cmd_analyze(int argc, char **argv, qt_cli *cli)
     unsigned nthreads = 0;
     int weekday = -1, minute = -1;
 
-    rc = cli_parse(cli, argc, argv, opts, pos, 1, &npos, help);
+    rc = cli_parse(cli, argc, argv, opts, pos, 1, &npos, _(help));
     if (rc)
         return rc < 0 ? 0 : rc;
     if (quiet)
@@ -278,8 +279,8 @@ int cmd_analyze(int argc, char **argv, qt_cli *cli)
     t2 = cli_now_s();
     if (a->nres > 0 && (a->nres - a->residences_unplaced) * 2 < a->nres) {
         qt_error_set(&err, QT_EINVAL, pos[0],
-                     "only %zu of %zu residences lie within %.0f m of a street of the network (at least half must): "
-                     "check that the network (%s) covers the residences and that their crs (%s) is right",
+                     _("only %zu of %zu residences lie within %.0f m of a street of the network (at least half "
+                       "must): check that the network (%s) covers the residences and that their crs (%s) is right"),
                      a->nres - a->residences_unplaced, a->nres,
                      pj.project->snap_max_m > 0 ? pj.project->snap_max_m : 500.0, pj.project->network,
                      qt_crs_name(pj.project->residences.crs));

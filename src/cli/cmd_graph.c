@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/i18n.h"
 #include "cli/cli.h"
 
 static const char build_help[] =
@@ -21,12 +22,12 @@ static const char build_help[] =
     "  --crs CRS               line layers: the layer's CRS when the file does not say (EPSG:4547)\n"
     "  -q, --quiet             no progress output\n";
 
-static const char info_help[] = "usage: quarter graph info GRAPH\n\n"
+static const char info_help[] = N_("usage: quarter graph info GRAPH\n\n"
                                 "Print node and edge counts, total length, the bounding box and the\n"
                                 "connected components of a network (.qgraph, OSM or line layer):\n"
                                 "components, largest_component_nodes/_share, other_components_nodes (the\n"
                                 "ten next largest).  Points on a part that does not reach the largest one\n"
-                                "reach only what is on that part; a warning says how much that is.\n";
+                                "reach only what is on that part; a warning says how much that is.\n");
 
 static const char export_help[] =
     "usage: quarter graph export GRAPH --nodes-out nodes.csv --edges-out edges.csv\n\n"
@@ -87,7 +88,7 @@ static int graph_info(int argc, char **argv, qt_cli *cli)
     cli_opt opts[] = {{NULL, 0, 0, NULL, NULL}};
     double minlon = 180, maxlon = -180, minlat = 90, maxlat = -90, total = 0;
     uint32_t i;
-    rc = cli_parse(cli, argc, argv, opts, pos, 1, &npos, info_help);
+    rc = cli_parse(cli, argc, argv, opts, pos, 1, &npos, _(info_help));
     if (rc)
         return rc < 0 ? 0 : rc;
     if (!npos)
@@ -126,8 +127,8 @@ static int graph_info(int argc, char **argv, qt_cli *cli)
                 printf(" %u", cc->size[k]);
             printf("%s\n", cc->count > 11 ? " ..." : "");
             if (!cli->quiet)
-                cli_warn(cli, "%s: %u parts of the network do not reach the largest one (%u nodes, %.1f%%); "
-                              "points snapped to them reach only what is on them",
+                cli_warn(cli, _("%s: %u parts of the network do not reach the largest one (%u nodes, %.1f%%); "
+                                "points snapped to them reach only what is on them"),
                          pos[0], cc->count - 1, n - cc->size[0], 100.0 * (n - cc->size[0]) / n);
         }
         qt_components_free(cc);

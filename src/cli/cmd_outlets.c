@@ -8,10 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/i18n.h"
 #include "base/outfile.h"
 #include "cli/cli.h"
 
-static const char help[] =
+static const char help[] = N_(
     "usage: quarter outlets --profile PROFILE --crs SYS IN.csv [options]\n\n"
     "Read an outlet table (CSV in UTF-8 or GBK as Excel saves it, XLSX, GeoJSON,\n"
     "GeoPackage, Shapefile, or an OpenStreetMap .osm.pbf), classify each\n"
@@ -40,7 +41,7 @@ static const char help[] =
     "  --address-col NAME   column names, when the header guesses are wrong (of several\n"
     "                       coordinate columns the one named for --crs is taken)\n"
     "  --unmatched FILE     also write the rows no rule matched (for review)\n"
-    "  -o, --out FILE       output CSV (default standard output); written atomically\n";
+    "  -o, --out FILE       output CSV (default standard output); written atomically\n");
 
 static int write_rows(const qt_cli *cli, const char *path, const qt_outlet_list *l, const qt_profile *p,
                       int matched)
@@ -95,13 +96,13 @@ int cmd_outlets(int argc, char **argv, qt_cli *cli)
     size_t i, *per = NULL, nmatched = 0, nclosed = 0, ncat;
 
     memset(&ro, 0, sizeof ro);
-    rc = cli_parse(cli, argc, argv, opts, pos, 1, &npos, help);
+    rc = cli_parse(cli, argc, argv, opts, pos, 1, &npos, _(help));
     if (rc)
         return rc < 0 ? 0 : rc;
     if (npos != 1)
-        return cli_usage(cli, "outlets", "give one input table");
+        return cli_usage(cli, "outlets", _("give one input table"));
     if (!profile || !crs)
-        return cli_usage(cli, "outlets", "--profile and --crs are required");
+        return cli_usage(cli, "outlets", _("--profile and --crs are required"));
     if (qt_crs_parse(crs, &ro.crs, &err) != QT_OK)
         return cli_usage(cli, "outlets", "%s", err.msg);
     if (!enc || strcmp(enc, "auto") == 0)
@@ -111,14 +112,14 @@ int cmd_outlets(int argc, char **argv, qt_cli *cli)
     else if (strcmp(enc, "gbk") == 0 || strcmp(enc, "gb18030") == 0)
         ro.encoding = QT_ENC_GBK;
     else
-        return cli_usage(cli, "outlets", "--encoding must be auto, utf-8 or gbk");
+        return cli_usage(cli, "outlets", _("--encoding must be auto, utf-8 or gbk"));
     ro.layer = sheet;
     if (header_row) {
         double h;
         if (cli_double(cli, "outlets", "--header-row", header_row, &h) != 0)
             return QT_EXIT_USAGE;
         if (!(h >= 1 && h <= 1000 && h == (int)h))
-            return cli_usage(cli, "outlets", "--header-row must be a line number from 1 to 1000");
+            return cli_usage(cli, "outlets", _("--header-row must be a line number from 1 to 1000"));
         ro.header_row = (int)h;
     }
     ro.on_problem = cli_table_problem;
@@ -145,8 +146,8 @@ int cmd_outlets(int argc, char **argv, qt_cli *cli)
     cli_outlets_said(cli, pos[0], l);
     if (l->n > 0 && nmatched == 0) {
         qt_error_set(&err, QT_EINVAL, pos[0],
-                     "none of the %zu rows is a 业态 of %s: check the columns above (a 业态 column, or "
-                     "name/type/typecode for classifying)", l->n, qt_profile_name(p));
+                     _("none of the %zu rows is a 业态 of %s: check the columns above (a 业态 column, or "
+                       "name/type/typecode for classifying)"), l->n, qt_profile_name(p));
         rc = cli_fail(cli, &err);
         goto done;
     }
@@ -156,11 +157,11 @@ int cmd_outlets(int argc, char **argv, qt_cli *cli)
         goto done;
     if (cli->quiet)
         goto done;
-    fprintf(stderr, "%s: %zu rows (%s, %s -> wgs84), %zu classified, %zu not a 业态 of %s", pos[0], l->n,
+    fprintf(stderr, _("%s: %zu rows (%s, %s -> wgs84), %zu classified, %zu not a 业态 of %s"), pos[0], l->n,
             l->encoding == QT_ENC_GBK ? "GBK" : "UTF-8", qt_crs_name(ro.crs), nmatched,
             l->n - nmatched - nclosed, qt_profile_name(p));
     if (nclosed)
-        fprintf(stderr, ", %zu marked closed (暂停营业/停业/已关闭/已搬迁)", nclosed);
+        fprintf(stderr, _(", %zu marked closed (暂停营业/停业/已关闭/已搬迁)"), nclosed);
     fputc('\n', stderr);
     for (i = 0; i < ncat; i++)
         if (per[i])

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -194,7 +195,11 @@ static const char import_help[] =
     "Load a planning project into the store (created when new): its circles with\n"
     "their communities, grades and indicators (the analysis of quarter analyze),\n"
     "and every outlet with its 业态, brand, hours, services, floor area, staff and\n"
-    "circle.  Outlets are matched by their id: importing again updates them.\n";
+    "circle.  Outlets are matched by their id (the table's id column, else the\n"
+    "natural key of name and position, docs/project.md), so importing again keeps\n"
+    "each outlet's store id, merchant links, coupons and complaints; an outlet the\n"
+    "table no longer has, or whose name marks it closed (暂停营业 ...), is marked\n"
+    "closed, not deleted.  The import says how many were added, changed, closed.\n";
 
 int cmd_import(int argc, char **argv, qt_cli *cli)
 {
@@ -207,7 +212,8 @@ int cmd_import(int argc, char **argv, qt_cli *cli)
     qt_analysis_input in;
     qt_analysis_opts ao;
     qt_analysis *a = NULL;
-    size_t i, k, *circle_of = NULL;
+    size_t i, k, *circle_of = NULL, nadded = 0, nchanged = 0, nclosed = 0, nreopened = 0, nopen = 0;
+    char **open_ids = NULL;
     rc = cli_parse(cli, argc, argv, opts, pos, 1, &npos, import_help);
     if (rc)
         return rc < 0 ? 0 : rc;
@@ -273,13 +279,20 @@ int cmd_import(int argc, char **argv, qt_cli *cli)
         }
         free(text);
     }
+    open_ids = malloc((pj.outlets->n + 1) * sizeof *open_ids);
+    if (!open_ids) {
+        rc = QT_EXIT_NOMEM;
+        goto done;
+    }
     for (i = 0; i < pj.outlets->n; i++) {
         const qt_outlet_list *l = pj.outlets;
         qt_store_outlet o;
         uint32_t com = a->outlet_community[i];
+        int state;
         memset(&o, 0, sizeof o);
         o.ext_id = l->id[i];
         o.name = l->name[i];
+        o.address = l->address[i];
         o.category = l->category[i] >= 0 ? qt_profile_category(pj.profile, (size_t)l->category[i])->code : NULL;
         o.lon = l->lon[i];
         o.lat = l->lat[i];
@@ -292,14 +305,28 @@ int cmd_import(int argc, char **argv, qt_cli *cli)
         o.floor_area = l->floor_area[i];
         o.community = com != UINT32_MAX ? a->community[com] : NULL;
         o.circle = com != UINT32_MAX && circle_of[com] != SIZE_MAX ? a->circle[circle_of[com]] : NULL;
-        if (qt_store_outlet_put(st, &o, NULL, &err) != QT_OK) {
+        if (qt_store_outlet_compare(st, &o, &state, &err) != QT_OK || qt_store_outlet_put(st, &o, NULL, &err) != QT_OK) {
             rc = cli_fail(cli, &err);
             goto done;
         }
+        nadded += state == QT_OUTLET_NEW;
+        nchanged += state == QT_OUTLET_CHANGED;
+        if (!l->closed[i])
+            open_ids[nopen++] = l->id[i];
     }
-    fprintf(stderr, "%s: %zu outlets, %zu circles (with their grades and indicators) into %s\n", pos[0],
-            pj.outlets->n, a->ncircles, db);
+    if (qt_store_outlets_sync_closed(st, (const char *const *)open_ids, nopen, (int64_t)time(NULL), &nclosed,
+                                     &nreopened, &err) != QT_OK) {
+        rc = cli_fail(cli, &err);
+        goto done;
+    }
+    if (!cli->quiet) {
+        fprintf(stderr, "%s: %zu outlets, %zu circles (with their grades and indicators) into %s\n", pos[0],
+                pj.outlets->n, a->ncircles, db);
+        fprintf(stderr, "%s: outlets %zu added, %zu changed, %zu unchanged, %zu closed, %zu reopened\n", pos[0],
+                nadded, nchanged, pj.outlets->n - nadded - nchanged, nclosed, nreopened);
+    }
 done:
+    free(open_ids);
     free(circle_of);
     qt_analysis_free(a);
     qt_store_close(st);

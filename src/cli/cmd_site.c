@@ -10,29 +10,36 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/i18n.h"
 #include "base/outfile.h"
 #include "cli/cli.h"
 
-static const char help[] =
+static const char help[] = N_(
+    /* xgettext:no-c-format (printed with fputs: 63% is no conversion) */
     "usage: quarter site PROJECT --category CODE[,CODE...]|missing -k N [options]\n\n"
     "Where should N new outlets of a 业态 go so that the most residents now beyond\n"
     "its ring are served (for each 业态 given, or each missing in some circle)?  Existing outlets stay; candidates are the sites a bureau\n"
     "lists (--candidates FILE) or network nodes near the unserved (one per\n"
     "--spacing metres).  Greedy with lazy evaluation picks them one by one (at least\n"
-    "63%% of the optimum by theory); GLPK solves the exact model when the instance\n"
+    "63% of the optimum by theory); GLPK solves the exact model when the instance\n"
     "is small enough and says how close greedy came.\n\n"
     "Output (CSV, the greedy sites ranked; it can be given to quarter analyze --what-if):\n"
     "  id,category,lon,lat,rank,newly_served,cumulative_served,share_of_unserved,\n"
-    "  in_optimum,optimum_served,greedy_of_optimum\n"
-    "  (the last three when GLPK ran: whether the site is in its optimal set, the\n"
-    "  residents the optimal k sites serve, and greedy's total as a share of that)\n"
+    "  in_optimum,optimum_served,greedy_of_optimum,name,address,crs,x,y\n"
+    "  (in_optimum.. when GLPK ran: whether the site is in its optimal set, the\n"
+    "  residents the optimal k sites serve, and greedy's total as a share of that;\n"
+    "  lon,lat are WGS-84; name, address as the candidates table has them; x,y the\n"
+    "  site in the candidates' system, crs, so a GCJ-02 list stays GCJ-02.  A\n"
+    "  network node is site-LON-LAT in 1/100000 degrees: the same id for every 业态)\n"
     "A summary goes to standard error; --optimal FILE writes GLPK's own sites.\n\n"
     "Options:\n"
     "  --category LIST      业态 codes or Chinese names, comma-separated, or 'missing':\n"
     "                       every 业态 below present_share in some circle (required)\n"
     "  -k N                 number of new outlets (required)\n"
-    "  --candidates FILE    candidate sites: id,lon,lat (default: network nodes)\n"
-    "  --candidates-crs SYS coordinate system of the candidates (default wgs84)\n"
+    "  --candidates FILE    candidate sites, any table outlets reads: 编号/id, 名称, 地址,\n"
+    "                       经度/lon, 纬度/lat (default: network nodes)\n"
+    "  --candidates-crs SYS coordinate system of the candidates: wgs84 (default) | gcj02 |\n"
+    "                       bd09 | EPSG:n\n"
     "  --spacing M          network-node candidates: at most one per M metres (default 100)\n"
     "  --exact auto|yes|no  run GLPK: when small (default), always, never\n"
     "  --time-limit S       GLPK time limit in seconds (default 30)\n"
@@ -41,15 +48,35 @@ static const char help[] =
     "  --threads N          worker threads (default: all cores)\n"
     "  -o, --out FILE       output CSV (default standard output); written atomically\n"
     "  --timings            print read/analyze/site seconds to standard error\n"
-    "  -q, --quiet          no progress output\n";
+    "  -q, --quiet          no progress output\n");
 
-/* a candidate's id: its own, or "site-N" for a network node */
-static const char *site_id(const qt_point_list *cl, size_t j, char buf[32])
+/* a candidate's id: its own, or site-LON-LAT (1e-5 degrees) for a network node, the same for every 业态 */
+static const char *site_id(const qt_point_list *cl, size_t j, double lon, double lat, char buf[48])
 {
     if (cl && strpbrk(cl->id[j], ",\"\n") == NULL)
         return cl->id[j];
-    snprintf(buf, 32, "site-%zu", j + 1);
+    snprintf(buf, 48, "site-%ld-%ld", lround(lon * 1e5), lround(lat * 1e5));
     return buf;
+}
+
+/* name, address, crs, x, y of a site (x, y in the candidates' system) */
+static void site_tail(qt__outfile *o, const qt_point_list *cl, size_t j, qt_crs ccrs, double lon, double lat)
+{
+    double x = lon, y = lat;
+    char crs[32] = "wgs84";
+    qt__outfile_puts(o, ",");
+    qt__outfile_csv(o, cl && cl->name ? cl->name[j] : "");
+    qt__outfile_puts(o, ",");
+    qt__outfile_csv(o, cl && cl->address ? cl->address[j] : "");
+    if (cl && cl->x && j < cl->n) { /* the table's own numbers */
+        x = cl->x[j];
+        y = cl->y[j];
+        if (qt_crs_epsg(ccrs))
+            snprintf(crs, sizeof crs, "EPSG:%d", qt_crs_epsg(ccrs));
+        else
+            snprintf(crs, sizeof crs, "%s", qt_crs_name(ccrs));
+    }
+    qt__outfile_printf(o, ",%s,%.7f,%.7f\n", crs, x, y);
 }
 
 int cmd_site(int argc, char **argv, qt_cli *cli)
@@ -81,7 +108,7 @@ int cmd_site(int argc, char **argv, qt_cli *cli)
     qt__outfile o2;
     double t0, t1, t2, t3;
 
-    rc = cli_parse(cli, argc, argv, opts, pos, 1, &npos, help);
+    rc = cli_parse(cli, argc, argv, opts, pos, 1, &npos, _(help));
     if (rc)
         return rc < 0 ? 0 : rc;
     if (quiet)
@@ -113,8 +140,6 @@ int cmd_site(int argc, char **argv, qt_cli *cli)
     }
     if (cand_crs && qt_crs_parse(cand_crs, &ccrs, &err) != QT_OK)
         return cli_usage(cli, "site", "%s", err.msg);
-    if (qt_crs_epsg(ccrs))
-        return cli_usage(cli, "site", "--candidates-crs is wgs84, gcj02 or bd09 (convert projected candidates first)");
     t0 = cli_now_s();
     if ((rc = cli_project_load(cli, "site", pos[0], speed, &pj)) != 0)
         return rc;
@@ -142,20 +167,17 @@ int cmd_site(int argc, char **argv, qt_cli *cli)
         }
     }
     if (cand) {
-        if (qt_points_read_csv(cand, &cl, &err) != QT_OK) {
+        qt_point_read_opts po;
+        memset(&po, 0, sizeof po);
+        po.crs = ccrs;
+        po.on_problem = cli_table_problem;
+        po.problem_ud = cli;
+        if (qt_points_read(cand, &po, &cl, &err) != QT_OK) {
             rc = cli_fail(cli, &err);
             goto done;
         }
-        for (i = 0; i < cl->n; i++)
-            if (qt_coords_convert(ccrs, QT_CRS_WGS84, cl->lon[i], cl->lat[i], &cl->lon[i], &cl->lat[i], NULL) !=
-                QT_OK) {
-                char where[300];
-                snprintf(where, sizeof where, "%s:%zu", cand, cl->line[i]);
-                qt_error_set(&err, QT_EINVAL, where, "(%g, %g) is not a valid longitude, latitude", cl->lon[i],
-                             cl->lat[i]);
-                rc = cli_fail(cli, &err);
-                goto done;
-            }
+        if (cl->note[0] && !cli->quiet)
+            fprintf(stderr, "%s: %s\n", cand, cl->note);
     }
     cli_project_input(&pj, &in, &ao);
     t1 = cli_now_s();
@@ -181,7 +203,8 @@ int cmd_site(int argc, char **argv, qt_cli *cli)
             if (missing)
                 cats[ncat++] = (int)c2;
         }
-        fprintf(stderr, "site: %zu 业态 missing somewhere\n", ncat);
+        if (!quiet && !cli->quiet)
+            fprintf(stderr, "site: %zu 业态 missing somewhere\n", ncat);
     }
     if (qt__outfile_open(&o, out, &err) != QT_OK) {
         rc = cli_fail(cli, &err);
@@ -197,7 +220,7 @@ int cmd_site(int argc, char **argv, qt_cli *cli)
         qt__outfile_puts(&o2, "id,category,lon,lat\n");
     }
     qt__outfile_puts(&o, "id,category,lon,lat,rank,newly_served,cumulative_served,share_of_unserved,"
-                         "in_optimum,optimum_served,greedy_of_optimum\n");
+                         "in_optimum,optimum_served,greedy_of_optimum,name,address,crs,x,y\n");
     for (ic = 0; ic < ncat; ic++) {
     cat = cats[ic];
     qt_site_result_free(r);
@@ -225,40 +248,46 @@ int cmd_site(int argc, char **argv, qt_cli *cli)
     {
         const qt_category *c = qt_profile_category(pj.profile, (size_t)cat);
         double cum = 0;
-        char idbuf[32];
+        char idbuf[48];
         for (i = 0; i < r->nchosen; i++) {
             size_t j = r->chosen[i], m;
             int in_opt = 0;
             for (m = 0; m < r->nexact; m++)
                 in_opt |= r->exact_chosen[m] == j;
             cum += r->gain[i];
-            qt__outfile_printf(&o, "%s,%s,%.7f,%.7f,%zu,%.1f,%.1f,%.4f,", site_id(cl, j, idbuf), c->code,
+            qt__outfile_printf(&o, "%s,%s,%.7f,%.7f,%zu,%.1f,%.1f,%.4f,",
+                               site_id(cl, j, r->cand_lon[j], r->cand_lat[j], idbuf), c->code,
                                r->cand_lon[j], r->cand_lat[j], i + 1, r->gain[i], cum,
                                r->unserved_total > 0 ? cum / r->unserved_total : 0);
             if (r->exact_status > 0)
-                qt__outfile_printf(&o, "%s,%.1f,%.4f\n", in_opt ? "yes" : "no", r->exact_total,
+                qt__outfile_printf(&o, "%s,%.1f,%.4f", in_opt ? "yes" : "no", r->exact_total,
                                    r->exact_total > 0 ? r->greedy_total / r->exact_total : 1.0);
             else
-                qt__outfile_puts(&o, ",,\n");
+                qt__outfile_puts(&o, ",,");
+            site_tail(&o, cl, j, ccrs, r->cand_lon[j], r->cand_lat[j]);
         }
         for (i = 0; opened2 && r->exact_status > 0 && i < r->nexact; i++)
-            qt__outfile_printf(&o2, "%s,%s,%.7f,%.7f\n", site_id(cl, r->exact_chosen[i], idbuf), c->code,
+            qt__outfile_printf(&o2, "%s,%s,%.7f,%.7f\n",
+                               site_id(cl, r->exact_chosen[i], r->cand_lon[r->exact_chosen[i]],
+                                       r->cand_lat[r->exact_chosen[i]], idbuf), c->code,
                                r->cand_lon[r->exact_chosen[i]], r->cand_lat[r->exact_chosen[i]]);
-        fprintf(stderr,
-                "%s %s: %.0f residents in %zu residences beyond %.0f min; %zu candidates; %.0f of them reachable "
-                "from some candidate\n  greedy: %zu sites serve %.0f (%.1f%% of the unserved)\n",
-                c->code, c->zh, r->unserved_total, r->ndemand, c->ring_min, r->ncand, r->reachable_total, r->nchosen,
-                r->greedy_total, r->unserved_total > 0 ? 100 * r->greedy_total / r->unserved_total : 0);
-        if (r->exact_status == 1 || r->exact_status == 2)
-            fprintf(stderr, "  GLPK %s: %.0f in %.2f s; greedy reaches %.1f%% of it\n",
-                    r->exact_status == 1 ? "optimum" : "best found at the time limit (not proven optimal)",
-                    r->exact_total, r->exact_seconds, r->exact_total > 0 ? 100 * r->greedy_total / r->exact_total : 100);
-        else if (r->exact_status == -1)
-            fprintf(stderr, "  GLPK found no solution in %.0f s\n", tl);
-        else if (exact == 0)
-            fprintf(stderr, "  GLPK not run (--exact no)\n");
-        else
-            fprintf(stderr, "  GLPK not run (more than 200,000 candidate-residence pairs; --exact yes forces it)\n");
+        if (!quiet && !cli->quiet) {
+            fprintf(stderr,
+                    "%s %s: %.0f residents in %zu residences beyond %.0f min; %zu candidates; %.0f of them reachable "
+                    "from some candidate\n  greedy: %zu sites serve %.0f (%.1f%% of the unserved)\n",
+                    c->code, c->zh, r->unserved_total, r->ndemand, c->ring_min, r->ncand, r->reachable_total, r->nchosen,
+                    r->greedy_total, r->unserved_total > 0 ? 100 * r->greedy_total / r->unserved_total : 0);
+            if (r->exact_status == 1 || r->exact_status == 2)
+                fprintf(stderr, "  GLPK %s: %.0f in %.2f s; greedy reaches %.1f%% of it\n",
+                        r->exact_status == 1 ? "optimum" : "best found at the time limit (not proven optimal)",
+                        r->exact_total, r->exact_seconds, r->exact_total > 0 ? 100 * r->greedy_total / r->exact_total : 100);
+            else if (r->exact_status == -1)
+                fprintf(stderr, "  GLPK found no solution in %.0f s\n", tl);
+            else if (exact == 0)
+                fprintf(stderr, "  GLPK not run (--exact no)\n");
+            else
+                fprintf(stderr, "  GLPK not run (more than 200,000 candidate-residence pairs; --exact yes forces it)\n");
+        }
         if (timings)
             fprintf(stderr, "timings: read_s=%.3f analyze_s=%.3f site_s=%.3f (coverage and greedy %.3f, GLPK %.3f)\n",
                     t1 - t0, t2 - t1, t3 - t2, t3 - t2 - r->exact_seconds, r->exact_seconds);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* columns.c -- choosing the coordinate columns of a table (io/columns.h). */
+#include "base/i18n.h"
 #include "io/columns.h"
 
 #include <stdio.h>
@@ -60,23 +61,32 @@ static void list(const qt__csv *c, const int *cand, int nc, char *buf, size_t n)
 /* one axis: the chosen column or -1 with err set */
 static int choose(const qt__csv *c, int lat, qt_crs crs, int prefer_sys, char *why, size_t whyn, qt_error *err)
 {
-    int cand[32], nc = 0, match = -1, nmatch = 0, plain = -1, nplain = 0, geom = -1, i, want;
+    int cand[32], nc = 0, match = -1, nmatch = 0, plain = -1, nplain = 0, geom = -1, xy = -1, i, want;
     char names[200];
     why[0] = '\0';
     for (i = 0; (size_t)i < c->nheader && nc < 32; i++)
         if (candidate(c->header[i], lat)) {
+            char norm[256];
             if (strcmp(c->header[i], lat ? QT__GEOM_LAT : QT__GEOM_LON) == 0) {
                 geom = i;
+                continue;
+            }
+            qt__header_norm(c->header[i], norm, sizeof norm);
+            if (strcmp(norm, lat ? "y" : "x") == 0) { /* x, y: only when nothing says lon/lat */
+                if (xy < 0)
+                    xy = i;
                 continue;
             }
             cand[nc++] = i;
         }
     if (nc == 0) {
+        if (xy >= 0)
+            return xy;
         if (geom >= 0)
             return geom;
         qt_error_set(err, QT_EPARSE, c->path,
-                     "no %s column in the header (line %zu); looked for %s; name it with an option", 
-                     lat ? "latitude" : "longitude", c->header_line,
+                     _("no %s column in the header (line %zu); looked for %s; name it with an option"), 
+                     lat ? _("latitude") : _("longitude"), c->header_line,
                      lat ? "'纬度', 'lat', 'latitude', 'y'" : "'经度', 'lon', 'lng', 'longitude', 'x'");
         return -1;
     }
@@ -107,9 +117,9 @@ static int choose(const qt__csv *c, int lat, qt_crs crs, int prefer_sys, char *w
         return got;
     }
     qt_error_set(err, QT_EPARSE, c->path,
-                 "several %s columns could hold the coordinates (%s) and none is the one for %s: name it "
-                 "with --%s-col (%s_col = in a project)",
-                 lat ? "latitude" : "longitude", names, qt_crs_name(crs), lat ? "lat" : "lon", lat ? "lat" : "lon");
+                 _("several %s columns could hold the coordinates (%s) and none is the one for %s: name it "
+                   "with --%s-col (%s_col = in a project)"),
+                 lat ? _("latitude") : _("longitude"), names, qt_crs_name(crs), lat ? "lat" : "lon", lat ? "lat" : "lon");
     return -1;
 }
 
@@ -140,20 +150,20 @@ qt_status qt__pick_coords(const qt__csv *c, const char *named_lon, const char *n
     slat = qt__header_crs(c->header[*lat]);
     if (slon >= 0 && slat >= 0 && slon != slat)
         return qt_error_set(err, QT_EPARSE, c->path,
-                            "the longitude column '%s' says %s but the latitude column '%s' says %s: name both "
-                            "with --lon-col and --lat-col", c->header[*lon], qt_crs_name((qt_crs)slon),
+                            _("the longitude column '%s' says %s but the latitude column '%s' says %s: name both "
+                              "with --lon-col and --lat-col"), c->header[*lon], qt_crs_name((qt_crs)slon),
                             c->header[*lat], qt_crs_name((qt_crs)slat));
     if (!note || !n)
         return QT_OK;
     if (wlon[0] || wlat[0])
-        snprintf(note, n, "coordinates from '%s'/'%s' (%s); not used: %s%s%s", c->header[*lon], c->header[*lat],
-                 slon == (int)crs || slat == (int)crs ? "their names say the --crs system"
-                                                      : "their names say no other system",
+        snprintf(note, n, _("coordinates from '%s'/'%s' (%s); not used: %s%s%s"), c->header[*lon], c->header[*lat],
+                 slon == (int)crs || slat == (int)crs ? _("their names say the --crs system")
+                                                      : _("their names say no other system"),
                  wlon, wlon[0] && wlat[0] ? ", " : "", wlat);
     if (qt_crs_epsg(crs) == 0 && ((slon >= 0 && slon != (int)crs) || (slat >= 0 && slat != (int)crs))) {
         size_t o = strlen(note);
-        snprintf(note + o, n - o, "%swarning: column '%s' says %s but the table is read as %s (--crs / crs =); "
-                 "check which is right", o ? "\n" : "", c->header[slon >= 0 ? *lon : *lat],
+        snprintf(note + o, n - o, _("%swarning: column '%s' says %s but the table is read as %s (--crs / crs =); "
+                   "check which is right"), o ? "\n" : "", c->header[slon >= 0 ? *lon : *lat],
                  qt_crs_name((qt_crs)(slon >= 0 ? slon : slat)), qt_crs_name(crs));
     }
     return QT_OK;

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* csv.c -- in-memory CSV splitting with precise error locations. */
+#include "base/i18n.h"
 #include "io/csv.h"
 
 #include <errno.h>
@@ -68,8 +69,8 @@ static qt_status from_gb18030(qt__csv *c, qt_error *err)
         iconv_close(cd);
         qt__free(out);
         return qt_error_set(err, QT_EPARSE, c->path,
-                            "line %zu: the file is neither UTF-8 nor GBK (bad byte 0x%02X); save it as "
-                            "UTF-8 or say --encoding", line, (unsigned char)c->data[off]);
+                            _("line %zu: the file is neither UTF-8 nor GBK (bad byte 0x%02X); save it as "
+                              "UTF-8 or say --encoding"), line, (unsigned char)c->data[off]);
     }
     iconv_close(cd);
     qt__free(c->data);
@@ -220,12 +221,12 @@ qt_status qt__csv_start(qt__csv *c, qt_error *err)
         char where[200];
         snprintf(where, sizeof where, "%s:%d", path, c->header_row);
         qt__csv_close(c);
-        return qt_error_set(err, QT_EINVAL, where, "header_row %d is an empty line", c->header_row);
+        return qt_error_set(err, QT_EINVAL, where, _("header_row %d is an empty line"), c->header_row);
     }
     if (r == 0 && c->header_row > 0) {
         int h = c->header_row;
         qt__csv_close(c);
-        return qt_error_set(err, QT_EINVAL, path, "header_row %d: the table has fewer rows", h);
+        return qt_error_set(err, QT_EINVAL, path, _("header_row %d: the table has fewer rows"), h);
     }
     c->header_line = c->line;
     if (r < 0) {
@@ -234,7 +235,7 @@ qt_status qt__csv_start(qt__csv *c, qt_error *err)
     }
     if (r == 0) {
         qt__csv_close(c);
-        return qt_error_set(err, QT_EPARSE, path, "the file is empty: expected a header row");
+        return qt_error_set(err, QT_EPARSE, path, _("the file is empty: expected a header row"));
     }
     c->header = qt__calloc(c->nfield, sizeof *c->header);
     if (!c->header) {
@@ -268,6 +269,7 @@ void qt__csv_close(qt__csv *c)
     for (i = 0; i < c->nheader; i++)
         qt__free(c->header[i]);
     qt__free(c->header);
+    qt__free(c->noise);
     memset(c, 0, sizeof *c);
 }
 
@@ -447,14 +449,16 @@ qt_status qt__csv_bad_end(const qt__csv *c, qt_error *err)
     if (c->on_problem) {
         if (c->nbad > max)
             return qt_error_set(err, c->first_bad.code, c->path,
-                                "%zu rows are bad (the first %zu are listed above); nothing was read", c->nbad,
+                                _("%zu rows are bad (the first %zu are listed above); nothing was read"), c->nbad,
                                 max);
-        return qt_error_set(err, c->first_bad.code, c->path, "%zu bad row%s (listed above); nothing was read",
-                            c->nbad, c->nbad == 1 ? "" : "s");
+        return qt_error_set(err, c->first_bad.code, c->path,
+                            P_("%zu bad row (listed above); nothing was read",
+                               "%zu bad rows (listed above); nothing was read", c->nbad),
+                            c->nbad);
     }
     if (c->nbad == 1)
         return qt_error_set(err, c->first_bad.code, c->first_bad.where, "%s", c->first_bad.msg);
-    return qt_error_set(err, c->first_bad.code, c->first_bad.where, "%s (and %zu more bad rows)",
+    return qt_error_set(err, c->first_bad.code, c->first_bad.where, _("%s (and %zu more bad rows)"),
                         c->first_bad.msg, c->nbad - 1);
 }
 
@@ -463,7 +467,7 @@ qt_status qt__csv_require(const qt__csv *c, const char *name, int *idx, qt_error
     *idx = qt__csv_col(c, name);
     if (*idx < 0)
         return qt_error_set(err, QT_EPARSE, c->path,
-                            c->features && !c->sheet ? "missing field '%s'" : "missing column '%s' in the header (line %zu)",
+                            c->features && !c->sheet ? _("missing field '%s'") : _("missing column '%s' in the header (line %zu)"),
                             name, c->header_line);
     return QT_OK;
 }
@@ -491,7 +495,7 @@ qt_status qt__csv_failv(const qt__csv *c, int col, qt_error *err, qt_status code
 static qt_status need_field(const qt__csv *c, int col, qt_error *err)
 {
     if (col < 0 || (size_t)col >= c->nfield || c->nfield != c->nheader)
-        return qt__csv_failv(c, -1, err, QT_EPARSE, "expected %zu fields as in the header, found %zu",
+        return qt__csv_failv(c, -1, err, QT_EPARSE, _("expected %zu fields as in the header, found %zu"),
                              c->nheader, c->nfield);
     return QT_OK;
 }
@@ -513,15 +517,15 @@ qt_status qt__csv_double(const qt__csv *c, int col, double *out, qt_error *err)
     while (*s == ' ')
         s++;
     if (!*s)
-        return qt__csv_failv(c, col, err, QT_EPARSE, "empty value, expected a number");
+        return qt__csv_failv(c, col, err, QT_EPARSE, _("empty value, expected a number"));
     errno = 0;
     v = strtod(s, &e);
     while (*e == ' ')
         e++;
     if (*e || e == s)
-        return qt__csv_failv(c, col, err, QT_EPARSE, "'%.40s' is not a number", c->field[col]);
+        return qt__csv_failv(c, col, err, QT_EPARSE, _("'%.40s' is not a number"), c->field[col]);
     if (!isfinite(v) || errno == ERANGE)
-        return qt__csv_failv(c, col, err, QT_EINVAL, "'%.40s' is not a finite number", c->field[col]);
+        return qt__csv_failv(c, col, err, QT_EINVAL, _("'%.40s' is not a finite number"), c->field[col]);
     *out = v;
     return QT_OK;
 }
@@ -574,8 +578,8 @@ qt_status qt__csv_pick(const qt__csv *c, const char *named, const char *const *c
         if (o >= sizeof have)
             memcpy(have + sizeof have - 5, "...", 4);
         return qt_error_set(err, QT_EPARSE, c->path,
-                            "no %s column in the header (line %zu: %s); looked for '%s', '%s', ...; name it "
-                            "with an option", what, c->header_line, have, cands[0], cands[1] ? cands[1] : cands[0]);
+                            _("no %s column in the header (line %zu: %s); looked for '%s', '%s', ...; name it "
+                              "with an option"), what, c->header_line, have, cands[0], cands[1] ? cands[1] : cands[0]);
     }
     return QT_OK;
 }

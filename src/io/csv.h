@@ -39,6 +39,8 @@ typedef struct qt__csv {
     void *problem_ud;
     size_t max_bad, nbad;
     qt_error first_bad;
+    char *noise; /* what GDAL/PROJ/GEOS said while reading (qt__table_open): "warning: ..." then
+                    "detail: ..." lines, NULL when they said nothing */
 } qt__csv;
 
 /* How to open a table (qt__table_open_opts). */

@@ -168,13 +168,21 @@ void qt_point_list_free(qt_point_list *l)
     size_t i;
     if (!l)
         return;
-    for (i = 0; i < l->n; i++)
+    for (i = 0; i < l->n; i++) {
         qt__free(l->id[i]);
+        qt__free(l->name ? l->name[i] : NULL);
+        qt__free(l->address ? l->address[i] : NULL);
+    }
     qt__free(l->id);
     qt__free(l->lon);
     qt__free(l->lat);
     qt__free(l->line);
     qt__free(l->path);
+    qt__free(l->name);
+    qt__free(l->address);
+    qt__free(l->note);
+    qt__free(l->x);
+    qt__free(l->y);
     qt__free(l);
 }
 

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/i18n.h"
 #include "base/alloc.h"
 #include "base/idmap.h"
 #include "io/columns.h"
@@ -156,8 +157,9 @@ static int add_note(qt_outlet_list *l, const char *s)
     if (!p)
         return -1;
     memcpy(p + old, s, n);
-    p[old + n] = '\n';
-    p[old + n + 1] = '\0';
+    if (s[n - 1] != '\n')
+        p[old + n++] = '\n';
+    p[old + n] = '\0';
     l->notes = p;
     return 0;
 }
@@ -218,7 +220,7 @@ qt_status qt_outlets_read(const char *path, const qt_outlet_read_opts *o, const 
         tagcol < 0) {
         qt__csv_close(&c);
         return qt_error_set(err, QT_EPARSE, path,
-                            "nothing to classify by: no category, type, typecode or name column");
+                            _("nothing to classify by: no category, type, typecode or name column"));
     }
     if ((st = qt__xform_table(&xf, &c, col[QT_OCOL_LON], o->crs, path, err)) != QT_OK) {
         qt__csv_close(&c);
@@ -238,7 +240,7 @@ qt_status qt_outlets_read(const char *path, const qt_outlet_read_opts *o, const 
     for (k = 0; k < QT_OCOL_COUNT; k++)
         if (col[k] >= 0 && !(l->cols[k] = qt__strdup(c.header[col[k]])))
             goto nomem;
-    if (add_note(l, note) != 0)
+    if (add_note(l, note) != 0 || (c.noise && add_note(l, c.noise) != 0))
         goto nomem;
     while ((r = qt__csv_next(&c, err)) > 0) {
         double lon, lat, area, staff, x0, y0;
@@ -284,12 +286,12 @@ qt_status qt_outlets_read(const char *path, const qt_outlet_read_opts *o, const 
         y0 = lat;
         if (qt__xform_apply(&xf, &lon, &lat) != 0) {
             st = qt__csv_failv(&c, col[QT_OCOL_LON], &re, QT_EINVAL,
-                               "(%g, %g) is not a valid %s coordinate", x0, y0, qt__xform_name(&xf, cname));
+                               _("(%g, %g) is not a valid %s coordinate"), x0, y0, qt__xform_name(&xf, cname));
             goto bad_row;
         }
         if ((isfinite(area) && area < 0) || (isfinite(staff) && staff < 0)) {
             st = qt__csv_failv(&c, isfinite(area) && area < 0 ? col[QT_OCOL_AREA] : col[QT_OCOL_STAFF], &re,
-                               QT_EINVAL, "must not be negative");
+                               QT_EINVAL, _("must not be negative"));
             goto bad_row;
         }
         closed = closed_marker(name);
@@ -297,8 +299,8 @@ qt_status qt_outlets_read(const char *path, const qt_outlet_read_opts *o, const 
             cat = qt_profile_find(p, catv);
             if (cat < 0) {
                 st = qt__csv_failv(&c, col[QT_OCOL_CATEGORY], &re, QT_EINVAL,
-                                   "'%s' is not a category code, name or alias of profile %s (quarter profile "
-                                   "list shows them)", catv, qt_profile_name(p));
+                                   _("'%s' is not a category code, name or alias of profile %s (quarter profile "
+                                     "list shows them)"), catv, qt_profile_name(p));
                 goto bad_row;
             }
         } else if (!catv[0] || strchr(catv, ';')) {
@@ -315,7 +317,7 @@ qt_status qt_outlets_read(const char *path, const qt_outlet_read_opts *o, const 
             uint64_t h = fnv1a(14695981039346656037ULL, idv, strlen(idv));
             uint32_t first = qt__idmap_get(&seen, (int64_t)(h >> 1));
             if (first != QT_IDMAP_NONE && strcmp(l->id[first], idv) == 0) {
-                st = qt__csv_failv(&c, col[QT_OCOL_ID], &re, QT_ECONFLICT, "id '%s' is also on line %zu", idv,
+                st = qt__csv_failv(&c, col[QT_OCOL_ID], &re, QT_ECONFLICT, _("id '%s' is also on line %zu"), idv,
                                    l->line[first]);
                 goto bad_row;
             }

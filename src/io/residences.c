@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/i18n.h"
 #include "base/alloc.h"
 #include "io/columns.h"
 #include "io/csv.h"
@@ -154,15 +155,15 @@ qt_status qt_residences_read(const char *path, const qt_residence_read_opts *o, 
         if (o2 >= sizeof buf)
             o2 = sizeof buf - 1;
         l->cols_used = qt__strdup(buf);
-        if (note[0]) {
-            size_t n = strlen(note);
-            l->notes = qt__malloc(n + 2);
+        {
+            size_t n = strlen(note), nn = c.noise ? strlen(c.noise) : 0;
+            l->notes = qt__malloc(n + nn + 2);
             if (l->notes) {
                 memcpy(l->notes, note, n);
-                memcpy(l->notes + n, "\n", 2);
+                if (n)
+                    l->notes[n++] = '\n';
+                memcpy(l->notes + n, c.noise ? c.noise : "", nn + 1);
             }
-        } else {
-            l->notes = qt__strdup("");
         }
         if (!l->cols_used || !l->notes)
             goto nomem;
@@ -197,19 +198,19 @@ qt_status qt_residences_read(const char *path, const qt_residence_read_opts *o, 
         x0 = lon;
         y0 = lat;
         if (qt__xform_apply(&xf, &lon, &lat) != 0) {
-            st = qt__csv_failv(&c, cx, &re, QT_EINVAL, "(%g, %g) is not a valid %s coordinate", x0, y0,
+            st = qt__csv_failv(&c, cx, &re, QT_EINVAL, _("(%g, %g) is not a valid %s coordinate"), x0, y0,
                                qt__xform_name(&xf, cname));
             goto bad_row;
         }
         if ((isfinite(p) && p < 0) || (isfinite(hh) && hh < 0) || (isfinite(area) && area < 0)) {
             st = qt__csv_failv(&c, isfinite(p) && p < 0 ? cp : isfinite(hh) && hh < 0 ? ch : ca, &re, QT_EINVAL,
-                               "must not be negative");
+                               _("must not be negative"));
             goto bad_row;
         }
         if ((isfinite(p) && p != floor(p)) || (isfinite(hh) && hh != floor(hh))) {
             st = qt__csv_failv(&c, isfinite(p) && p != floor(p) ? cp : ch, &re, QT_EINVAL,
-                               "'%s' is not a whole number of %s", c.field[isfinite(p) && p != floor(p) ? cp : ch],
-                               isfinite(p) && p != floor(p) ? "people" : "households");
+                               _("'%s' is not a whole number of %s"), c.field[isfinite(p) && p != floor(p) ? cp : ch],
+                               isfinite(p) && p != floor(p) ? _("people") : _("households"));
             goto bad_row;
         }
         if (!isfinite(area) && isfinite(foot))
@@ -223,10 +224,11 @@ qt_status qt_residences_read(const char *path, const qt_residence_read_opts *o, 
                 src = QT_POP_FLOOR_AREA;
             } else {
                 st = qt__csv_failv(&c, -1, &re, QT_EINVAL,
-                                   "%s has no population or households%s", cf >= 0 && isfinite(foot) ? "polygon" : "row",
-                                   estimate ? " and no floor area to estimate from"
-                                            : " (add the column, or set estimate = yes under [residences] "
-                                              "in the project to estimate it from floor area)");
+                                   "%s%s", cf >= 0 && isfinite(foot) ? _("polygon has no population or households")
+                                                                     : _("row has no population or households"),
+                                   estimate ? _(" and no floor area to estimate from")
+                                            : _(" (add the column, or set estimate = yes under [residences] "
+                                                "in the project to estimate it from floor area)"));
                 goto bad_row;
             }
             p = p < 1 ? 1 : floor(p + 0.5); /* estimates are whole people */

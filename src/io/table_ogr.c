@@ -15,6 +15,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/i18n.h"
 #include "base/alloc.h"
 #include "io/csv.h"
 
@@ -243,9 +244,87 @@ qt_status qt__table_open(qt__csv *c, const char *path, qt_encoding enc, const ch
 static qt_status table_open(qt__csv *c, const char *path, qt_encoding enc, const char *layer, int header_row,
                             qt_error *err);
 
+/*
+ * What GDAL, PROJ and GEOS say while a table is read goes to this handler
+ * (pushed on GDAL's thread-local handler stack, so readers in other threads
+ * keep theirs): messages are counted by kind and the first ones kept, and
+ * the reader's caller gets one summarised warning instead of a flood.
+ */
+#define NOISE_KINDS 8
+#define NOISE_LINES 40
+typedef struct noise {
+    char kind[NOISE_KINDS][72];
+    size_t count[NOISE_KINDS], total, other;
+    char lines[NOISE_LINES][200];
+    size_t nlines;
+} noise;
+
+static void CPL_STDCALL on_gdal_message(CPLErr cls, CPLErrorNum num, const char *msg)
+{
+    noise *nz = CPLGetErrorHandlerUserData();
+    char kind[72];
+    size_t n, k;
+    (void)num;
+    if (!nz || cls == CE_Debug || cls == CE_None)
+        return;
+    msg = msg ? msg : "";
+    n = strcspn(msg, ".,;(");
+    if (n >= sizeof kind)
+        n = sizeof kind - 1;
+    memcpy(kind, msg, n);
+    kind[n] = '\0';
+    nz->total++;
+    for (k = 0; k < NOISE_KINDS && nz->kind[k][0]; k++)
+        if (strcmp(nz->kind[k], kind) == 0)
+            break;
+    if (k < NOISE_KINDS) {
+        if (!nz->kind[k][0])
+            memcpy(nz->kind[k], kind, n + 1);
+        nz->count[k]++;
+    } else {
+        nz->other++;
+    }
+    if (nz->nlines < NOISE_LINES)
+        snprintf(nz->lines[nz->nlines++], sizeof nz->lines[0], "%s: %s",
+                 cls == CE_Warning ? "Warning" : "ERROR", msg);
+}
+
+/* the summary of what was said, for qt__csv.noise; NULL when nothing was */
+static char *noise_text(const noise *nz)
+{
+    char *out;
+    size_t cap = 600 + NOISE_LINES * 210, o = 0, k;
+    if (!nz->total || !(out = qt__malloc(cap)))
+        return NULL;
+    o += (size_t)snprintf(out + o, cap - o, P_("warning: GDAL/PROJ/GEOS reported %zu problem while reading (",
+                             "warning: GDAL/PROJ/GEOS reported %zu problems while reading (", nz->total),
+                          nz->total);
+    for (k = 0; k < NOISE_KINDS && nz->kind[k][0] && o < cap; k++)
+        o += (size_t)snprintf(out + o, cap - o, "%s%zu x '%s'", k ? "; " : "", nz->count[k], nz->kind[k]);
+    if (nz->other && o < cap)
+        o += (size_t)snprintf(out + o, cap - o, _("; %zu other"), nz->other);
+    if (o < cap)
+        o += (size_t)snprintf(out + o, cap - o, _("); rows without a usable geometry are left out; --verbose "
+                                                  "shows the messages\n"));
+    for (k = 0; k < nz->nlines && o < cap; k++)
+        o += (size_t)snprintf(out + o, cap - o, "detail: %s\n", nz->lines[k]);
+    if (nz->total > nz->nlines && o < cap)
+        snprintf(out + o, cap - o, _("detail: ... and %zu more\n"), nz->total - nz->nlines);
+    return out;
+}
+
 qt_status qt__table_open_opts(qt__csv *c, const char *path, const qt__table_opts *o, qt_error *err)
 {
-    qt_status st = table_open(c, path, o->encoding, o->layer, o->header_row, err);
+    noise *nz = qt__calloc(1, sizeof *nz);
+    qt_status st;
+    if (!nz)
+        return qt_error_set(err, QT_ENOMEM, path, "no memory");
+    CPLPushErrorHandlerEx(on_gdal_message, nz);
+    st = table_open(c, path, o->encoding, o->layer, o->header_row, err);
+    CPLPopErrorHandler();
+    if (st == QT_OK)
+        c->noise = noise_text(nz);
+    qt__free(nz);
     if (st != QT_OK)
         return st;
     c->on_problem = o->on_problem;
@@ -299,8 +378,8 @@ static qt_status table_open(qt__csv *c, const char *path, qt_encoding enc, const
             GDALClose(ds);
             sheet_headers(0);
             if (layer)
-                return qt_error_set(err, QT_ENOTFOUND, path, "no %s '%s' (the file has %s)",
-                                    sheet ? "sheet" : "layer", layer, names[0] ? names : "none");
+                return qt_error_set(err, QT_ENOTFOUND, path, sheet ? _("no sheet '%s' (the file has %s)") : _("no layer '%s' (the file has %s)"),
+                                    layer, names[0] ? names : _("none"));
             return qt_error_set(err, QT_EPARSE, path, "no layer to read");
         }
         {

@@ -379,7 +379,7 @@ static qt_status write_residences(const qt_analysis *a, const qt_analysis_input 
     qt__outfile_puts(&o, QT__UTF8_BOM "id,community,circle,lon,lat,population,households,population_source,placed");
     for (c = 0; c < a->ncat; c++)
         qt__outfile_printf(&o, ",%s_min", qt_profile_category(p, c)->code);
-    qt__outfile_puts(&o, ",all_basic\n");
+    qt__outfile_puts(&o, ",all_basic,address\n");
     for (i = 0; i < r->n; i++) {
         int all = 1;
         qt__outfile_csv(&o, r->id[i]);
@@ -392,9 +392,9 @@ static qt_status write_residences(const qt_analysis *a, const qt_analysis_input 
         qt__outfile_puts(&o, ",");
         fixed(&o, r->lat[i], 7);
         qt__outfile_puts(&o, ",");
-        fixed(&o, r->population[i], 1);
+        fixed(&o, r->population[i], 0); /* whole people (issue 10) */
         qt__outfile_puts(&o, ",");
-        fixed(&o, r->households[i], 1);
+        fixed(&o, r->households[i], 0);
         qt__outfile_puts(&o, ",");
         qt__outfile_puts(&o, src[r->source[i] < 3 ? r->source[i] : 0]);
         qt__outfile_puts(&o, a->res_placed[i] ? ",1" : ",0");
@@ -407,7 +407,9 @@ static qt_status write_residences(const qt_analysis *a, const qt_analysis_input 
             if (k->cls == QT_CLASS_BASIC && k->required && !(m <= k->ring_min))
                 all = 0;
         }
-        qt__outfile_printf(&o, ",%s\n", a->res_placed[i] && all ? "yes" : "no");
+        qt__outfile_printf(&o, ",%s,", a->res_placed[i] && all ? "yes" : "no");
+        qt__outfile_csv(&o, r->address ? r->address[i] : "");
+        qt__outfile_puts(&o, "\n");
     }
     return qt__outfile_commit(&o, err);
 }
@@ -555,7 +557,9 @@ static qt_status write_outlets(const qt_analysis *a, const qt_analysis_input *in
         qt__outfile_csv(&o, com < a->ncommunities && cc[com] != UINT32_MAX ? a->circle[cc[com]] : "");
         qt__outfile_puts(&o, ",");
         qt__outfile_csv(&o, com < a->ncommunities ? a->community[com] : "");
-        qt__outfile_puts(&o, ",,");
+        qt__outfile_puts(&o, ",");
+        qt__outfile_csv(&o, l->address ? l->address[i] : "");
+        qt__outfile_puts(&o, ",");
         fixed(&o, l->lon[i], 7);
         qt__outfile_puts(&o, ",");
         fixed(&o, l->lat[i], 7);

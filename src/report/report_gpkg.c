@@ -235,6 +235,8 @@ static qt_status write_outlets(gpkg *g, const qt__report *R, const uint32_t *cc)
                 OGR_F_SetFieldString(ft, 9, a->circle[cc[com]]);
             OGR_F_SetFieldString(ft, 10, a->community[com]);
         }
+        if (ol->address && ol->address[i][0])
+            OGR_F_SetFieldString(ft, 11, ol->address[i]);
         if ((st = put(g, l, ft, point(ol->lon[i], ol->lat[i]))) != QT_OK)
             return st;
     }

@@ -1096,3 +1096,96 @@ qt_status qt_store_complaint_add(qt_store *s, int64_t outlet_id, int64_t user_id
     sqlite3_finalize(st);
     return QT_OK;
 }
+
+/* ---- re-import (issue 10): what changed, what closed ----------------------------- */
+
+static int same_text(const unsigned char *a, const char *b)
+{
+    return strcmp(a ? (const char *)a : "", b ? b : "") == 0;
+}
+
+qt_status qt_store_outlet_compare(qt_store *s, const qt_store_outlet *o, int *state, qt_error *err)
+{
+    sqlite3_stmt *st;
+    qt_status rc;
+    int r;
+    *state = QT_OUTLET_NEW;
+    rc = prepare(s,
+                 "SELECT name, category, lon, lat, address, brand, chain, opening_hours, services, closed_at"
+                 " FROM outlets WHERE ext_id = ?1",
+                 &st, err);
+    if (rc != QT_OK)
+        return rc;
+    sqlite3_bind_text(st, 1, o->ext_id, -1, SQLITE_STATIC);
+    r = sqlite3_step(st);
+    if (r == SQLITE_ROW) {
+        int same = same_text(sqlite3_column_text(st, 0), o->name) &&
+                   same_text(sqlite3_column_text(st, 1), o->category) &&
+                   fabs(sqlite3_column_double(st, 2) - o->lon) < 1e-7 &&
+                   fabs(sqlite3_column_double(st, 3) - o->lat) < 1e-7 &&
+                   same_text(sqlite3_column_text(st, 4), o->address) &&
+                   same_text(sqlite3_column_text(st, 5), o->brand) && sqlite3_column_int(st, 6) == (o->chain != 0) &&
+                   same_text(sqlite3_column_text(st, 7), o->opening_hours) &&
+                   same_text(sqlite3_column_text(st, 8), o->services);
+        *state = same ? QT_OUTLET_SAME : QT_OUTLET_CHANGED;
+    } else if (r != SQLITE_DONE) {
+        rc = db_fail(s, err, "outlet");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+qt_status qt_store_outlets_sync_closed(qt_store *s, const char *const *open_ids, size_t n, int64_t now,
+                                       size_t *closed, size_t *reopened, qt_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    qt_status rc;
+    size_t i;
+    if (closed)
+        *closed = 0;
+    if (reopened)
+        *reopened = 0;
+    if ((rc = exec(s, "BEGIN IMMEDIATE; CREATE TEMP TABLE IF NOT EXISTS import_open(ext_id TEXT PRIMARY KEY);"
+                      " DELETE FROM import_open;",
+                   err)) != QT_OK)
+        return rc;
+    if ((rc = prepare(s, "INSERT OR IGNORE INTO import_open(ext_id) VALUES (?1)", &st, err)) != QT_OK)
+        goto fail;
+    for (i = 0; i < n; i++) {
+        sqlite3_reset(st);
+        sqlite3_bind_text(st, 1, open_ids[i], -1, SQLITE_STATIC);
+        if (sqlite3_step(st) != SQLITE_DONE) {
+            rc = db_fail(s, err, "import");
+            goto fail;
+        }
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    if ((rc = prepare(s,
+                      "UPDATE outlets SET closed_at = ?1 WHERE closed_at IS NULL"
+                      " AND ext_id NOT IN (SELECT ext_id FROM import_open)",
+                      &st, err)) != QT_OK)
+        goto fail;
+    sqlite3_bind_int64(st, 1, now);
+    if (sqlite3_step(st) != SQLITE_DONE) {
+        rc = db_fail(s, err, "close outlets");
+        goto fail;
+    }
+    if (closed)
+        *closed = (size_t)sqlite3_changes(s->db);
+    sqlite3_finalize(st);
+    st = NULL;
+    if ((rc = exec(s, "UPDATE outlets SET closed_at = NULL WHERE closed_at IS NOT NULL"
+                      " AND ext_id IN (SELECT ext_id FROM import_open)",
+                   err)) != QT_OK)
+        goto fail;
+    if (reopened)
+        *reopened = (size_t)sqlite3_changes(s->db);
+    if ((rc = exec(s, "DELETE FROM import_open; COMMIT", err)) != QT_OK)
+        goto fail;
+    return QT_OK;
+fail:
+    sqlite3_finalize(st);
+    exec(s, "ROLLBACK", NULL);
+    return rc;
+}

@@ -8,6 +8,10 @@ QUARTER=$1
 CASES=$2
 DATA=$(cd "$CASES/../data" && pwd)
 export QUARTER DATA
+# the cases check English messages unless they set LANG themselves (quarter's
+# default, with no locale or a Chinese one, is Chinese)
+unset LC_ALL LC_MESSAGES LANGUAGE
+export LANG=en_US.UTF-8
 pass=0; fail=0
 for dir in "$CASES"/*/; do
   name=$(basename "$dir")

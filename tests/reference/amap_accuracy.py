@@ -43,13 +43,19 @@ def main():
         return 77
     total = right = 0
     wrong = []
+    per = {}
     with tempfile.TemporaryDirectory() as tmp:
         for f, rows in sorted(labels.items()):
             crs, extra = FILES[f.split("/")[0]]
             out, un = os.path.join(tmp, "m.csv"), os.path.join(tmp, "u.csv")
-            subprocess.run([a.quarter, "outlets", "--profile", a.profile, "--crs", crs, *extra,
-                            os.path.join(data, f), "-o", out, "--unmatched", un],
-                           check=True, stderr=subprocess.DEVNULL)
+            p = subprocess.run([a.quarter, "--lang", "en", "outlets", "--profile", a.profile, "--crs", crs, *extra,
+                                os.path.join(data, f), "-o", out, "--unmatched", un],
+                               stderr=subprocess.PIPE, text=True)
+            if p.returncode != 0:
+                if "none of the" not in p.stderr:  # a file with no 业态 at all (bus stops) is exit 1
+                    sys.stderr.write(p.stderr)
+                    return 2
+                open(out, "w", encoding="utf-8").write("id,category,line\n")
             src = list(csv.DictReader(open(os.path.join(data, f), encoding="utf-8-sig")))
             idcol = "poi_id" if "poi_id" in src[0] else None
             got = {}
@@ -59,12 +65,17 @@ def main():
                 key = src[n - 2][idcol] if idcol else str(n)
                 pred = got.get(key, "-")
                 total += 1
+                pf = per.setdefault(f, [0, 0])
+                pf[1] += 1
                 if pred == lab:
                     right += 1
+                    pf[0] += 1
                 else:
                     wrong.append((f, n, src[n - 2].get("name") or src[n - 2].get("名称"), lab, pred))
     acc = right / total
     print(f"Amap classification: {right}/{total} hand-checked rows right, accuracy {acc:.1%}")
+    for f, (r, t) in sorted(per.items()):
+        print(f"  {f}: {r}/{t} ({r / t:.1%})")
     for f, n, name, lab, pred in wrong:
         print(f"  {f}:{n} {name}: label {lab}, profile says {pred}")
     return 0 if acc >= a.min else 1

@@ -6,6 +6,7 @@
  * including a redemption after the coupon expired (times are parameters).
  */
 #include <sqlite3.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,8 @@ static qt_store *fresh(const char *name, char **path)
     return s;
 }
 
+extern const size_t qt__nmigrations; /* generated from src/store/migrations/ */
+
 static void test_migrations(void **state)
 {
     char *path;
@@ -30,12 +33,14 @@ static void test_migrations(void **state)
     sqlite3 *db;
     qt_error err;
     (void)state;
-    assert_int_equal(qt_store_version(s), 2);
+    /* every migration file, whatever engineers have added (0001, 0002, 0004 outlet closed_at ...) */
+    assert_true(qt__nmigrations >= 3);
+    assert_int_equal(qt_store_version(s), (int)qt__nmigrations);
     qt_store_close(s);
     /* reopening applies nothing twice */
     qt_error_clear(&err);
     assert_int_equal(qt_store_open(path, &s, &err), QT_OK);
-    assert_int_equal(qt_store_version(s), 2);
+    assert_int_equal(qt_store_version(s), (int)qt__nmigrations);
     qt_store_close(s);
     /* a store from a newer quarter is refused, untouched */
     assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
@@ -170,12 +175,63 @@ static void test_coupon_life(void **state)
     free(path);
 }
 
+/* issue 10: re-importing keeps store ids; outlets no longer in the table are closed, not deleted */
+static void test_reimport_closes_not_deletes(void **state)
+{
+    char *path;
+    qt_store *s = fresh("reimport.db", &path);
+    qt_store_outlet o;
+    qt_error err;
+    int64_t id_a, id_b, id_a2;
+    int state_;
+    size_t closed, reopened;
+    const char *open1[] = {"a"}, *open2[] = {"a", "b"};
+    (void)state;
+    qt_error_clear(&err);
+    memset(&o, 0, sizeof o);
+    o.cash = o.barrier_free = -1;
+    o.staff = o.floor_area = NAN;
+    o.ext_id = "a";
+    o.name = "苏果便利";
+    o.address = "珠江路88号";
+    o.lon = 118.78;
+    o.lat = 32.05;
+    assert_int_equal(qt_store_outlet_compare(s, &o, &state_, &err), QT_OK);
+    assert_int_equal(state_, QT_OUTLET_NEW);
+    assert_int_equal(qt_store_outlet_put(s, &o, &id_a, &err), QT_OK);
+    assert_int_equal(qt_store_outlet_compare(s, &o, &state_, &err), QT_OK);
+    assert_int_equal(state_, QT_OUTLET_SAME);
+    o.address = "珠江路90号";
+    assert_int_equal(qt_store_outlet_compare(s, &o, &state_, &err), QT_OK);
+    assert_int_equal(state_, QT_OUTLET_CHANGED);
+    o.ext_id = "b";
+    o.name = "茶香阁";
+    assert_int_equal(qt_store_outlet_put(s, &o, &id_b, &err), QT_OK);
+    /* the second import has only a: b is closed, still there */
+    assert_int_equal(qt_store_outlets_sync_closed(s, open1, 1, 1000, &closed, &reopened, &err), QT_OK);
+    assert_int_equal(closed, 1);
+    assert_int_equal(reopened, 0);
+    assert_int_equal(qt_store_outlets_sync_closed(s, open1, 1, 1001, &closed, &reopened, &err), QT_OK);
+    assert_int_equal(closed, 0); /* already closed */
+    /* b comes back: reopened, same store id */
+    assert_int_equal(qt_store_outlets_sync_closed(s, open2, 2, 1002, &closed, &reopened, &err), QT_OK);
+    assert_int_equal(closed, 0);
+    assert_int_equal(reopened, 1);
+    o.ext_id = "a";
+    o.name = "苏果便利";
+    assert_int_equal(qt_store_outlet_put(s, &o, &id_a2, &err), QT_OK);
+    assert_true(id_a2 == id_a && id_b != id_a);
+    qt_store_close(s);
+    free(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_migrations),
         cmocka_unit_test(test_accounts),
         cmocka_unit_test(test_coupon_life),
+        cmocka_unit_test(test_reimport_closes_not_deletes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
