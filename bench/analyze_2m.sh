@@ -77,6 +77,9 @@ community_grid_m = 500
 grid_m = 1500
 EOF
 
+# PREPARE_ONLY=1: the inputs and the project only (bench/report.sh uses them)
+[ "${PREPARE_ONLY:-0}" = 1 ] && exit 0
+
 nres=$(($(wc -l < "$out/residences.csv") - 1)); nout=$(($(wc -l < "$out/outlets.csv") - 1))
 ncand=$(($(wc -l < "$out/candidates.csv") - 1)); nodes=$(($(wc -l < "$dir/nodes.csv") - 1))
 echo "graph $name: $nodes nodes; $nout outlets; $nres residences; $ncand candidate sites; $(nproc) cores"

@@ -9,7 +9,7 @@ BUILD_PKGS=(
   libgdal-dev libproj-dev libgeos-dev libglpk-dev
   libsqlite3-dev libsodium-dev libmicrohttpd-dev libjansson-dev
   libcmocka-dev clang-format gettext
-  libcairo2-dev libpango1.0-dev fonts-noto-cjk libxlsxwriter-dev
+  libcairo2-dev libpango1.0-dev fonts-noto-cjk libxlsxwriter-dev libpng-dev
   poppler-utils gdal-bin python3-openpyxl python3-gdal python3-numpy
 )
 REF_PKGS=(

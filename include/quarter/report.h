@@ -91,6 +91,7 @@ typedef struct qt_report_opts {
     int osm;                  /* the streets (or outlets) are OpenStreetMap's: credit it */
     double png_dpi;           /* 0: 96 */
     double blind_cell_m;      /* 盲区 cell (0: 100 m) */
+    unsigned threads;         /* pages drawn at once (0: all cores) */
 } qt_report_opts;
 
 /**

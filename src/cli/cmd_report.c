@@ -40,7 +40,8 @@ static const char help[] =
     "  --dpi N              PNG resolution (default 96; the page is A3)\n"
     "  --speed S            default | elderly | winter (the profile's) or km/h\n"
     "  --blind-cell M       盲区 grid cell in metres (default 100)\n"
-    "  --threads N          analysis worker threads (default: all cores)\n"
+    "  --threads N          worker threads for the analysis and the pages (default:\n"
+    "                       all cores)\n"
     "  --timings            print read/analyze/report seconds to standard error\n"
     "  -q, --quiet          no progress output\n";
 
@@ -151,11 +152,6 @@ int cmd_report(int argc, char **argv, qt_cli *cli)
     }
     if ((rc = cli_project_load(cli, "report", pos[0], speed, &pj)) != 0)
         goto done;
-    if (nnames && !pj.circles) {
-        qt_error_set(&err, QT_EINVAL, pos[0], "--circle: the project has no circles file naming circles");
-        rc = cli_fail(cli, &err);
-        goto done;
-    }
     cli_project_input(&pj, &in, &ao);
     ao.threads = nthreads;
     ao.progress = cli_progress;
@@ -206,6 +202,7 @@ int cmd_report(int argc, char **argv, qt_cli *cli)
     ro.osm = strstr(pj.project->network, ".osm") != NULL || pj.outlets->from_osm;
     ro.png_dpi = dpi;
     ro.blind_cell_m = cell_m;
+    ro.threads = nthreads;
     if (qt_report_make(a, &in, &ro, out, &err) != QT_OK) {
         rc = cli_fail(cli, &err);
         goto done;

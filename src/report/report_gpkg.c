@@ -10,11 +10,13 @@
  *   blindspots   MultiPolygon  circle, category, zh, class, ring_min, unserved_population, cells
  *   sites        Point         id, rank, category, zh, circle, newly_served, near      (with --sites)
  */
+#include <cpl_conv.h>
 #include <gdal.h>
 #include <math.h>
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -477,6 +479,11 @@ qt_status qt__write_gpkg(const qt__report *R, const char *path, qt_error *err)
         return qt_error_set(err, QT_EUNSUPPORTED, path, "GDAL has no GeoPackage driver");
     }
     unlink(path);
+    if (getenv("SOURCE_DATE_EPOCH")) { /* reproducible: gpkg_contents.last_change from the epoch */
+        char when[96];
+        snprintf(when, sizeof when, "%s.000Z", R->date_iso);
+        CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", when);
+    }
     g.ds = GDALCreate(drv, path, 0, 0, 0, GDT_Unknown, NULL);
     if (!g.ds) {
         qt__free(cc);
@@ -498,6 +505,7 @@ qt_status qt__write_gpkg(const qt__report *R, const char *path, qt_error *err)
 done:
     OSRDestroySpatialReference(g.srs);
     GDALClose(g.ds);
+    CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", NULL);
     qt__free(cc);
     return st;
 }

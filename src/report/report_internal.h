@@ -95,8 +95,7 @@ typedef struct qt__report {
     char **site_near;           /* per site: "近 NAME 120 米" (the nearest named outlet) */
     struct qt__street_index *streets;
     qt__pgrid outlets;
-    qt_snapper *snapper;
-    qt_search *search;
+    qt_snapper *snapper;   /* thread-safe */
     char date[80];              /* 2026年12月2日 */
     char date_iso[80];          /* 2026-12-02T00:00:00 */
     long long epoch;            /* seconds, for file metadata */
@@ -119,7 +118,8 @@ const qt_area_stats *qt__report_circle_stats(const qt__report *R, size_t i);
 
 /* Pages (report_page.c): a circle's 一图一清单, the city report's cover, its
  * table of circles (page k of qt__table_pages), its city map. */
-void qt__page_circle(cairo_t *cr, qt__report *R, size_t circle);
+/* ws: the calling thread's search workspace (the walking area from the circle's centre) */
+void qt__page_circle(cairo_t *cr, const qt__report *R, qt_search *ws, size_t circle);
 void qt__page_cover(cairo_t *cr, const qt__report *R);
 size_t qt__table_pages(const qt__report *R);
 void qt__page_table(cairo_t *cr, const qt__report *R, size_t k);

@@ -139,7 +139,8 @@ static void hull_path(cairo_t *cr, const pt *h, size_t n)
 
 typedef struct page_ctx {
     cairo_t *cr;
-    qt__report *R;
+    const qt__report *R;
+    qt_search *ws;
     const qt__map_view *v;
     double limit_m;
     uint32_t *drawn;   /* per category: outlets drawn */
@@ -153,8 +154,8 @@ static void walk_edge(void *ctx, uint32_t e)
     uint32_t u, w;
     double du, dw, lon, lat, x, y, lim = c->limit_m * (3 - c->band) / 3.0;
     qt_graph_edge(g, e, &u, &w, NULL, NULL);
-    du = qt_search_dist(c->R->search, u);
-    dw = qt_search_dist(c->R->search, w);
+    du = qt_search_dist(c->ws, u);
+    dw = qt_search_dist(c->ws, w);
     if (!(du <= lim && dw <= lim))
         return;
     qt_graph_node_coord(g, u, &lon, &lat);
@@ -229,7 +230,7 @@ static void footer(cairo_t *cr, const qt__report *R)
     qt__text(cr, F(7.5), buf, 28, QT__PAGE_H - 22, QT__PAGE_W - 56, 0);
 }
 
-static void map_circle(cairo_t *cr, qt__report *R, size_t ci, double *cov_out)
+static void map_circle(cairo_t *cr, const qt__report *R, qt_search *ws, size_t ci)
 {
     const qt_analysis *a = R->a;
     const qt_residence_list *res = R->in->residences;
@@ -245,7 +246,6 @@ static void map_circle(cairo_t *cr, qt__report *R, size_t ci, double *cov_out)
     size_t nh, ndrawn = 0, ncomm;
     double ly;
     int reached = 0;
-    (void)cov_out;
     cairo_save(cr);
     rgb(cr, 0xFA, 0xFA, 0xF7);
     cairo_rectangle(cr, QT__MAP_X, QT__MAP_Y, QT__MAP_W, QT__MAP_H);
@@ -274,13 +274,13 @@ static void map_circle(cairo_t *cr, qt__report *R, size_t ci, double *cov_out)
         size_t ns;
         if (qt_snapper_snap(R->snapper, sx / sp, sy / sp, QT_SNAP_NODE, 1000, &sn, NULL) == QT_OK &&
             (ns = qt_snap_seeds(R->in->graph, &sn, QT_SNAP_NODE, seeds)) > 0 &&
-            qt_search_run(R->search, seeds, ns, limit_m, 0, NULL) == QT_OK) {
+            qt_search_run(ws, seeds, ns, limit_m, 0, NULL) == QT_OK) {
             const uint32_t *nodes;
-            size_t nr = qt_search_reached(R->search, &nodes), k;
+            size_t nr = qt_search_reached(ws, &nodes), k;
             reached = 1;
             for (k = 0; k < nr; k++) {
                 double lon, lat;
-                if (!(qt_search_dist(R->search, nodes[k]) <= limit_m))
+                if (!(qt_search_dist(ws, nodes[k]) <= limit_m))
                     continue;
                 qt_graph_node_coord(R->in->graph, nodes[k], &lon, &lat);
                 lonmin = fmin(lonmin, lon);
@@ -300,6 +300,7 @@ static void map_circle(cairo_t *cr, qt__report *R, size_t ci, double *cov_out)
     memset(&pc, 0, sizeof pc);
     pc.cr = cr;
     pc.R = R;
+    pc.ws = ws;
     pc.v = &v;
     pc.limit_m = limit_m;
     pc.drawn = drawn;
@@ -593,7 +594,7 @@ static double indicators_table(cairo_t *cr, const qt__report *R, const qt_area_s
     return y;
 }
 
-void qt__page_circle(cairo_t *cr, qt__report *R, size_t ci)
+void qt__page_circle(cairo_t *cr, const qt__report *R, qt_search *ws, size_t ci)
 {
     const qt_analysis *a = R->a;
     const qt_profile *p = R->in->profile;
@@ -624,7 +625,7 @@ void qt__page_circle(cairo_t *cr, qt__report *R, size_t ci)
     snprintf(buf, sizeof buf, "等级: %s", qt__grade_name(p, s->grade));
     qt__text(cr, FB(16), buf, QT__PAGE_W - 28 - 150, 29, 150, 1);
 
-    map_circle(cr, R, ci, NULL);
+    map_circle(cr, R, ws, ci);
 
     /* column 1: outlets by 业态 */
     y = QT__MAP_Y;

@@ -328,7 +328,8 @@ qt_status qt__write_indicators_xlsx(const qt__report *R, const char *path, qt_er
     const qt_analysis *a = R->a;
     const qt_profile *p = R->in->profile;
     const qt_targets *t = qt_profile_targets(p);
-    lxw_workbook *wb = workbook_new(path);
+    lxw_workbook_options wo = {.constant_memory = LXW_TRUE, .tmpdir = NULL, .use_zip64 = LXW_FALSE};
+    lxw_workbook *wb = workbook_new_opt(path, &wo); /* rows go out in order: one row in memory at a time */
     lxw_worksheet *ws;
     fmts f;
     vfmts vf;
