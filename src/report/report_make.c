@@ -301,8 +301,10 @@ static char *near_text(const qt__report *R, double lon, double lat)
     }
     if (best == SIZE_MAX)
         snprintf(buf, sizeof buf, "(附近无具名网点)");
+    else if (ol->address && ol->address[best][0])
+        snprintf(buf, sizeof buf, "近「%.100s」(%.120s) %.0f 米", ol->name[best], ol->address[best], bd);
     else
-        snprintf(buf, sizeof buf, "近「%s」%.0f 米", ol->name[best], bd);
+        snprintf(buf, sizeof buf, "近「%.100s」%.0f 米", ol->name[best], bd);
     return qt__strdup(buf);
 }
 
