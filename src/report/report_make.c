@@ -516,7 +516,8 @@ typedef struct pages {
     int want_city;
     pthread_mutex_t mu;
     pthread_cond_t cv;
-    size_t next;
+    size_t next;     /* the next circle to claim */
+    size_t consumed; /* circles the city report has taken, in order */
     cairo_surface_t **slot;
     size_t *slot_k, nslot;
     int failed;
@@ -626,7 +627,9 @@ static void *pages_worker(void *arg)
         if (!rec)
             continue;
         pthread_mutex_lock(&P->mu);
-        while (P->slot_k[k % P->nslot] != SLOT_EMPTY && !P->failed)
+        /* the window: circles consumed .. consumed + nslot - 1 have distinct slots; waiting for a
+           free slot alone would let a later circle take the slot of one not yet placed */
+        while (k >= P->consumed + P->nslot && !P->failed)
             pthread_cond_wait(&P->cv, &P->mu);
         if (P->failed) {
             pthread_mutex_unlock(&P->mu);
@@ -697,6 +700,7 @@ static qt_status circle_pages(const qt__report *R, const char *dir, unsigned fmt
         rec = P.slot[k % P.nslot];
         P.slot[k % P.nslot] = NULL;
         P.slot_k[k % P.nslot] = SLOT_EMPTY;
+        P.consumed = k + 1;
         pthread_cond_broadcast(&P.cv);
         pthread_mutex_unlock(&P.mu);
         replay(city, rec, 1);

@@ -14,7 +14,7 @@ import subprocess
 import sys
 import tempfile
 
-QUARTER, SRC = sys.argv[1], sys.argv[2]
+QUARTER, SRC = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
 PLAN = os.path.join(SRC, "tests", "cli", "data", "plan")
 PROJECT = os.path.join(PLAN, "base.project")
 SITES = os.path.join(PLAN, "sites.csv")
@@ -230,6 +230,28 @@ r = run(["report", PROJECT, "-o", os.path.join(tmp, "one"), "--circle", "西圈"
 check(r.returncode == 0 and sorted(os.listdir(os.path.join(tmp, "one"))) == ["report.txt", "城市报告.pdf", "西圈.pdf"],
       "--circle: only that circle's page")
 check(pdf_pages(os.path.join(tmp, "one", "城市报告.pdf")) == 4, "--circle: city report with one circle page")
+
+# ---- many circles on several threads: every page, in order ----------------------------------
+xw = os.path.join(SRC, "data", "nanjing-xuanwu")
+proj = os.path.join(tmp, "grid.project")
+with open(os.path.join(xw, "xuanwu.project"), encoding="utf-8") as f:
+    text = f.read()
+text = text.replace("../profiles/", os.path.join(SRC, "data", "profiles") + "/")
+text = text.replace("file = nanjing_xuanwu", "file = " + os.path.join(xw, "nanjing_xuanwu"))
+text = text.replace("grid_m = 1500", "grid_m = 350").replace("community_grid_m = 500", "community_grid_m = 200")
+with open(proj, "w", encoding="utf-8") as f:
+    f.write(text)
+many = os.path.join(tmp, "many")
+r = run(["report", proj, "-o", many, "--format", "pdf", "--threads", "3", "-q"], env)
+listed = open(os.path.join(many, "report.txt"), encoding="utf-8").read() if r.returncode == 0 else ""
+ncirc = sum(1 for l in listed.splitlines() if l.endswith(".pdf") and l != "城市报告.pdf")
+check(r.returncode == 0 and ncirc >= 8, "grid circles on 3 threads: %d circle pages%s" % (ncirc, "" if r.returncode == 0 else ": " + r.stderr[-400:]))
+if ncirc:
+    check(pdf_pages(os.path.join(many, "城市报告.pdf")) == ncirc + 3, "city report holds every circle's page")
+    names = [l[:-4] for l in listed.splitlines() if l.endswith(".pdf") and l != "城市报告.pdf"]
+    order = pdf_text(os.path.join(many, "城市报告.pdf"))
+    pos = [order.find(n + "一刻钟便民生活圈·一图一清单") for n in names]
+    check(all(p >= 0 for p in pos) and pos == sorted(pos), "circle pages in the table's order")
 
 # ---- bad input ----------------------------------------------------------------------------------
 bad = os.path.join(tmp, "bad")
