@@ -144,6 +144,64 @@ qt_status qt_graph_save(const qt_graph *g, const char *path, qt_error *err)
     return QT_OK;
 }
 
+/*
+ * Every index, ordering and cost of a loaded graph, checked before anyone
+ * searches it: the checksum only proves the file is what some writer wrote,
+ * not that the writer was ours (issue 11, item 8).
+ */
+static qt_status validate(qt_graph *g, const char *path, qt_error *err)
+{
+    uint32_t n = g->n, m = g->m, v, e;
+    size_t a;
+    unsigned char *seen;
+
+    if (g->first[0] != 0 || g->first[n] != 2 * (uint64_t)m)
+        return qt_error_set(err, QT_EPARSE, path, "graph cache adjacency index is inconsistent");
+    for (v = 0; v < n; v++) {
+        if (g->first[v + 1] < g->first[v])
+            return qt_error_set(err, QT_EPARSE, path,
+                                "graph cache adjacency index decreases at node %u", v);
+        if (!(g->lon[v] >= -180 && g->lon[v] <= 180 && g->lat[v] >= -90 && g->lat[v] <= 90))
+            return qt_error_set(err, QT_EPARSE, path, "graph cache node %u has no valid coordinate", v);
+    }
+    for (e = 0; e < m; e++) {
+        if (g->eu[e] >= n || g->ev[e] >= n)
+            return qt_error_set(err, QT_EPARSE, path, "graph cache edge %u has an endpoint outside the graph", e);
+        if (!(g->elen[e] >= 0 && g->elen[e] < 1e9) || !(g->ecost[e] >= 0 && g->ecost[e] < 1e9))
+            return qt_error_set(err, QT_EPARSE, path, "graph cache edge %u has a negative or non-finite length or cost", e);
+    }
+    for (v = 0; v < n; v++)
+        for (a = g->first[v]; a < g->first[v + 1]; a++) {
+            const qt__arc *r = &g->arc[a];
+            if (r->to >= n || r->edge >= m)
+                return qt_error_set(err, QT_EPARSE, path, "graph cache arc points outside the graph");
+            e = r->edge;
+            if (!((g->eu[e] == v && g->ev[e] == r->to) || (g->ev[e] == v && g->eu[e] == r->to)))
+                return qt_error_set(err, QT_EPARSE, path, "graph cache arc %zu does not follow its edge %u", a, e);
+            if (!(r->cost == g->ecost[e]))
+                return qt_error_set(err, QT_EPARSE, path, "graph cache arc %zu costs other than its edge %u", a, e);
+        }
+    if (g->id_sorted) {
+        for (v = 1; v < n; v++)
+            if (g->id[v] <= g->id[v - 1])
+                return qt_error_set(err, QT_EPARSE, path, "graph cache node ids do not ascend at node %u", v);
+        return QT_OK;
+    }
+    seen = qt__calloc(n ? n : 1, 1);
+    if (!seen)
+        return qt_error_set(err, QT_ENOMEM, path, "no memory");
+    for (v = 0; v < n; v++) {
+        uint32_t k = g->id_order[v];
+        if (k >= n || seen[k] || (v > 0 && g->id[k] < g->id[g->id_order[v - 1]])) {
+            qt__free(seen);
+            return qt_error_set(err, QT_EPARSE, path, "graph cache node id index is not an ordering of the nodes");
+        }
+        seen[k] = 1;
+    }
+    qt__free(seen);
+    return QT_OK;
+}
+
 qt_status qt_graph_load(const char *path, qt_graph **out, qt_error *err)
 {
     unsigned char hdr[HEADER_SIZE];
@@ -153,6 +211,7 @@ qt_status qt_graph_load(const char *path, qt_graph **out, qt_error *err)
     part p[12];
     size_t np, i, got;
     FILE *fp;
+    long file_size;
     qt_status st;
 
     *out = NULL;
@@ -190,6 +249,24 @@ qt_status qt_graph_load(const char *path, qt_graph **out, qt_error *err)
         fclose(fp);
         return qt_error_set(err, QT_EPARSE, path, "graph cache header is damaged");
     }
+    /* the sizes the header promises, checked against the file before any allocation */
+    expect = (uint64_t)n * (8 + 8 + 8) + ((uint64_t)n + 1) * 4 + (uint64_t)m * 2 * sizeof(qt__arc) +
+             (uint64_t)m * (4 + 4 + 8 + 8) + ((flags & FLAG_ID_ORDER) ? (uint64_t)n * 4 : 0);
+    if (expect != total) {
+        fclose(fp);
+        return qt_error_set(err, QT_EPARSE, path, "graph cache sizes disagree with its header");
+    }
+    if (fseek(fp, 0, SEEK_END) != 0 || (file_size = ftell(fp)) < 0 || fseek(fp, HEADER_SIZE, SEEK_SET) != 0) {
+        fclose(fp);
+        return qt_error_set(err, QT_EIO, path, "cannot read: %s", strerror(errno));
+    }
+    if ((uint64_t)file_size != HEADER_SIZE + total) {
+        fclose(fp);
+        return qt_error_set(err, QT_EPARSE, path,
+                            "graph cache is %ld bytes but its header promises %llu; the file is truncated or damaged",
+                            file_size, (unsigned long long)(HEADER_SIZE + total));
+    }
+    expect = 0;
     g = qt__calloc(1, sizeof *g);
     if (!g) {
         fclose(fp);
@@ -234,16 +311,11 @@ qt_status qt_graph_load(const char *path, qt_graph **out, qt_error *err)
         qt_graph_free(g);
         return qt_error_set(err, QT_EPARSE, path, "graph cache checksum mismatch: the file is damaged");
     }
-    /* structural sanity: a damaged file that hashes right is unlikely, but cheap to check */
-    if (g->first[0] != 0 || g->first[n] != 2 * m) {
+    st = validate(g, path, err);
+    if (st != QT_OK) {
         qt_graph_free(g);
-        return qt_error_set(err, QT_EPARSE, path, "graph cache adjacency index is inconsistent");
+        return st;
     }
-    for (i = 0; i < (size_t)m * 2; i++)
-        if (g->arc[i].to >= n || g->arc[i].edge >= m) {
-            qt_graph_free(g);
-            return qt_error_set(err, QT_EPARSE, path, "graph cache arc points outside the graph");
-        }
     st = qt__graph_chains(g, err); /* derived, not stored: the cache format is unchanged */
     if (st != QT_OK) {
         qt_graph_free(g);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/alloc.h"
 #include "qt_test.h"
 
 static void write_bytes(const char *path, const void *p, size_t n)
@@ -114,6 +115,151 @@ static void test_cache_refuses_bad_files(void **state)
     qt_graph_free(g);
 }
 
+/* The loader's checksum, recomputed so a crafted file passes it (the attack of issue 11, item 8). */
+static void rehash(unsigned char *bytes, size_t n)
+{
+    uint64_t h = 0xcbf29ce484222325ull, total;
+    size_t i;
+    memcpy(&total, bytes + 24, 8);
+    assert_int_equal(total, n - 64);
+    /* the writer hashes part by part; every part but the last has a length that is
+       a multiple of 4, so hash part by part as the loader does */
+    {
+        uint32_t nn, mm, fl;
+        size_t len[10], np = 0, off = 64, k;
+        memcpy(&fl, bytes + 12, 4);
+        memcpy(&nn, bytes + 16, 4);
+        memcpy(&mm, bytes + 20, 4);
+        len[np++] = (size_t)nn * 8;
+        len[np++] = (size_t)nn * 8;
+        len[np++] = (size_t)nn * 8;
+        len[np++] = ((size_t)nn + 1) * 4;
+        len[np++] = (size_t)mm * 32;
+        len[np++] = (size_t)mm * 4;
+        len[np++] = (size_t)mm * 4;
+        len[np++] = (size_t)mm * 8;
+        len[np++] = (size_t)mm * 8;
+        if (fl & 1)
+            len[np++] = (size_t)nn * 4;
+        for (k = 0; k < np; k++) {
+            const unsigned char *p = bytes + off;
+            for (i = 0; i + 8 <= len[k]; i += 8) {
+                uint64_t w;
+                memcpy(&w, p + i, 8);
+                h ^= w;
+                h *= 0x9E3779B97F4A7C15ull;
+                h ^= h >> 32;
+            }
+            for (; i < len[k]; i++) {
+                h ^= p[i];
+                h *= 0x100000001B3ull;
+            }
+            off += len[k];
+        }
+        assert_int_equal(off, n);
+    }
+    memcpy(bytes + 32, &h, 8);
+}
+
+static void expect_refused(const char *path, unsigned char *bytes, size_t n, const char *why)
+{
+    qt_graph *h = NULL;
+    qt_error err;
+    write_bytes(path, bytes, n);
+    qt_error_clear(&err);
+    assert_int_equal(qt_graph_load(path, &h, &err), QT_EPARSE);
+    assert_null(h);
+    if (!strstr(err.msg, why))
+        fail_msg("expected '%s' in '%s'", why, err.msg);
+}
+
+/* issue 11, item 8: three crafted files with a valid checksum */
+static void issue_11_crafted_graph_files(void **state)
+{
+    qt_graph *g = qt_test_graph_from_ascii("a---b---c\n"
+                                           "    |\n"
+                                           "    d-e",
+                                           12.5);
+    char *path = qt_test_tmpfile("ok.qgraph"), *p2 = qt_test_tmpfile("crafted.qgraph");
+    unsigned char *bytes, *copy, hdr[291];
+    size_t n;
+    uint32_t nn, mm, bad;
+    uint64_t total;
+    size_t first_off, arc_off, eu_off;
+    qt_error err;
+    (void)state;
+    qt_error_clear(&err);
+    assert_int_equal(qt_graph_save(g, path, &err), QT_OK);
+    n = read_all(path, &bytes);
+    copy = malloc(n);
+    memcpy(&nn, bytes + 16, 4);
+    memcpy(&mm, bytes + 20, 4);
+    first_off = 64 + (size_t)nn * 24;
+    arc_off = first_off + ((size_t)nn + 1) * 4;
+    eu_off = arc_off + (size_t)mm * 32;
+
+    /* the untouched file, rehashed, still loads (the helper is right) */
+    memcpy(copy, bytes, n);
+    rehash(copy, n);
+    {
+        qt_graph *h = NULL;
+        write_bytes(p2, copy, n);
+        assert_int_equal(qt_graph_load(p2, &h, &err), QT_OK);
+        qt_graph_free(h);
+    }
+
+    /* 1. an edge endpoint outside the graph (quarter route segfaulted) */
+    memcpy(copy, bytes, n);
+    bad = nn + 1000;
+    memcpy(copy + eu_off + 4, &bad, 4);
+    rehash(copy, n);
+    expect_refused(p2, copy, n, "endpoint outside");
+
+    /* 1b. an arc whose head disagrees with its edge */
+    memcpy(copy, bytes, n);
+    memcpy(&bad, copy + arc_off, 4);
+    bad = (bad + 1) % nn;
+    memcpy(copy + arc_off, &bad, 4);
+    rehash(copy, n);
+    expect_refused(p2, copy, n, "does not follow its edge");
+
+    /* 1c. a negative cost */
+    memcpy(copy, bytes, n);
+    {
+        double c = -5;
+        memcpy(copy + arc_off + 8, &c, 8);
+    }
+    rehash(copy, n);
+    expect_refused(p2, copy, n, "costs other");
+
+    /* 2. a bad adjacency index (overflowed the heap in the search) */
+    memcpy(copy, bytes, n);
+    bad = 2 * mm + 7;
+    memcpy(copy + first_off + 4 * 2, &bad, 4);
+    rehash(copy, n);
+    expect_refused(p2, copy, n, "adjacency index");
+
+    /* 3. a 291-byte file whose header promises 1.6 GB: refused before allocating */
+    memset(hdr, 0, sizeof hdr);
+    memcpy(hdr, bytes, 64);
+    nn = 20000000;
+    mm = 30000000;
+    total = (uint64_t)nn * 24 + ((uint64_t)nn + 1) * 4 + (uint64_t)mm * 56;
+    memcpy(hdr + 12, "\0\0\0\0", 4);
+    memcpy(hdr + 16, &nn, 4);
+    memcpy(hdr + 20, &mm, 4);
+    memcpy(hdr + 24, &total, 8);
+    qt_test_fail_alloc_after(1);
+    expect_refused(p2, hdr, sizeof hdr, "header promises");
+    qt_test_fail_alloc_after(0);
+
+    free(copy);
+    free(bytes);
+    free(path);
+    free(p2);
+    qt_graph_free(g);
+}
+
 static void test_builder_rejects_bad_edges(void **state)
 {
     qt_graph_builder *b;
@@ -169,6 +315,7 @@ int main(void)
         cmocka_unit_test(test_cache_refuses_bad_files),
         cmocka_unit_test(test_builder_rejects_bad_edges),
         cmocka_unit_test(test_components),
+        cmocka_unit_test(issue_11_crafted_graph_files),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
