@@ -12,6 +12,9 @@ BUILD_PKGS=(
   libcairo2-dev libpango1.0-dev fonts-noto-cjk libxlsxwriter-dev libpng-dev
   poppler-utils gdal-bin python3-openpyxl python3-gdal python3-numpy
 )
+FUZZ_PKGS=(
+  clang libclang-rt-14-dev
+)
 REF_PKGS=(
   bc wrk python3 python3-numpy python3-pandas python3-scipy
   python3-networkx python3-igraph python3-pyosmium
@@ -19,6 +22,7 @@ REF_PKGS=(
 )
 
 want=("${BUILD_PKGS[@]}")
+if [ "${QT_WITH_FUZZ:-1}" = 1 ]; then want+=("${FUZZ_PKGS[@]}"); fi
 if [ "${QT_WITH_REFS:-1}" = 1 ]; then want+=("${REF_PKGS[@]}"); fi
 
 missing=()

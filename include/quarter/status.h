@@ -81,7 +81,7 @@ QT_API void qt_error_clear(qt_error *err);
 QT_API qt_status qt_error_set(qt_error *err, qt_status code, const char *where,
                               const char *fmt, ...) QT_PRINTF(4, 5);
 QT_API qt_status qt_error_setv(qt_error *err, qt_status code, const char *where,
-                               const char *fmt, va_list ap);
+                               const char *fmt, va_list ap) QT_PRINTF(4, 0);
 
 /** Prefix err->where with context ("loading city.qgraph: "). err may be NULL. */
 QT_API void qt_error_prefix(qt_error *err, const char *fmt, ...) QT_PRINTF(2, 3);
