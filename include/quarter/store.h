@@ -132,9 +132,10 @@ QT_API qt_status qt_store_outlet_update(qt_store *s, int64_t actor, qt_role role
                                         const qt_outlet_patch *p, qt_error *err);
 
 /**
- * Merchant credit of an outlet (docs/http-api.md): complaints in the 365 days
- * before now; score = max(0, 100 - 10 x complaints); grade A >= 90, B >= 70,
- * C >= 50, D below.
+ * Merchant credit of an outlet (docs/http-api.md): *complaints counts the
+ * complaints of the 365 days before now that were upheld, or are still open
+ * and unanswered after QT_COMPLAINT_ANSWER_DAYS; score = max(0, 100 - 10 x
+ * complaints); grade A >= 90, B >= 70, C >= 50, D below.
  */
 QT_API qt_status qt_store_outlet_credit(qt_store *s, int64_t outlet_id, int64_t now, int *complaints, int *score,
                                         char *grade, qt_error *err);
@@ -169,7 +170,11 @@ typedef struct qt_store_job {
 } qt_store_job;
 typedef qt_status (*qt_store_job_fn)(void *ud, const qt_store_job *j, qt_error *err);
 
-/** A merchant (for one of its outlets, or none) or an operator posts a job.  QT_EFORBIDDEN: not its outlet. */
+/**
+ * A merchant (for one of its outlets, or none) or an operator (for an outlet
+ * of its circle, or none) posts a job.  QT_EFORBIDDEN: not its outlet or
+ * circle; QT_ENOTFOUND: no such outlet.
+ */
 QT_API qt_status qt_store_job_create(qt_store *s, int64_t user_id, qt_role role, const qt_store_job *j, int64_t now,
                                      int64_t *id, qt_error *err);
 QT_API qt_status qt_store_jobs_each(qt_store *s, qt_store_job_fn fn, void *ud, qt_error *err);
@@ -179,7 +184,11 @@ QT_API qt_status qt_store_job_apply(qt_store *s, int64_t job_id, int64_t user_id
 /** One answer per resident, circle and period.  QT_ENOTFOUND (no circle), QT_ECONFLICT (answered already). */
 QT_API qt_status qt_store_survey_add(qt_store *s, int64_t circle_id, int64_t user_id, const char *period,
                                      int satisfied, const char *comment, int64_t now, qt_error *err);
-/** A complaint about an outlet.  QT_ENOTFOUND (no outlet), QT_EINVAL (empty kind). */
+/**
+ * A complaint about an outlet: at most one per user and shop in
+ * QT_COMPLAINT_REPEAT_DAYS, and never while the user's last one is open.
+ * QT_ENOTFOUND (no outlet), QT_EINVAL (empty kind), QT_ECONFLICT (repeat).
+ */
 QT_API qt_status qt_store_complaint_add(qt_store *s, int64_t outlet_id, int64_t user_id, const char *kind,
                                         const char *text, int64_t now, int64_t *id, qt_error *err);
 /** Append to the audit log (failures are ignored: the log never blocks the action). */
@@ -213,6 +222,240 @@ QT_API qt_status qt_store_coupon_claim(qt_store *s, int64_t coupon_id, int64_t u
  * QT_ECONFLICT (redeemed already).
  */
 QT_API qt_status qt_store_redeem(qt_store *s, int64_t merchant_id, const char *code, int64_t now, qt_error *err);
+
+/* ---- platform (issue 11): transactions, accounts, limits, complaints, surveys,
+ * goods, coupon codes, my coupons ------------------------------------------------ */
+
+/**
+ * One write transaction (BEGIN IMMEDIATE) around many calls, e.g. a whole
+ * import: a crash or kill -9 before qt_store_commit leaves the store as it
+ * was.  Not nested.  qt_store_commit checkpoints the WAL afterwards.
+ */
+QT_API qt_status qt_store_begin(qt_store *s, qt_error *err);
+QT_API qt_status qt_store_commit(qt_store *s, qt_error *err);
+/** Undo the open transaction (no-op without one). */
+QT_API void qt_store_rollback(qt_store *s);
+/** Checkpoint the WAL into the database and truncate it (PRAGMA wal_checkpoint(TRUNCATE)). */
+QT_API qt_status qt_store_checkpoint(qt_store *s, qt_error *err);
+
+/* Fields of an outlet edited through the API; a re-import keeps them. */
+#define QT_EDIT_NAME 0x01u
+#define QT_EDIT_CATEGORY 0x02u
+#define QT_EDIT_ADDRESS 0x04u
+#define QT_EDIT_BRAND 0x08u
+#define QT_EDIT_HOURS 0x10u
+#define QT_EDIT_SERVICES 0x20u
+#define QT_EDIT_CASH 0x40u
+#define QT_EDIT_BARRIER_FREE 0x80u
+/** The field name of one QT_EDIT_ bit ("opening_hours" ...), "" for others. */
+QT_API const char *qt_store_edit_field(unsigned bit);
+
+/**
+ * As qt_store_outlet_put, for an import: fields edited through the API
+ * (qt_store_outlet_update, merchant edits) keep their edited value; *kept
+ * (may be NULL) gets the QT_EDIT_ bits where the imported value differed
+ * and the edit was kept -- the conflicts the import reports.
+ */
+QT_API qt_status qt_store_outlet_import(qt_store *s, const qt_store_outlet *o, int64_t *id, unsigned *kept,
+                                        qt_error *err);
+
+/** argon2id hash of a password (8 to 256 bytes) into out (128 bytes).  Slow on purpose: run it off the request threads. */
+QT_API qt_status qt_store_password_hash(const char *password, char out[128], qt_error *err);
+/** 1 when password matches hash (argon2id; slow), else 0. */
+QT_API int qt_store_password_verify(const char *hash, const char *password);
+
+typedef struct qt_user_spec {
+    const char *name;
+    qt_role role;
+    const char *password; /* hashed here, or NULL when pw_hash is given */
+    const char *pw_hash;  /* from qt_store_password_hash */
+    int64_t circle_id;    /* operators: their circle, 0 none */
+    int64_t home_circle_id; /* residents: the circle of their home, 0 none */
+    double home_lon, home_lat; /* NAN unknown */
+} qt_user_spec;
+
+/**
+ * Add a user, with its circle and home, in one transaction: nothing is
+ * written when any part fails.  Statuses: QT_EINVAL, QT_ECONFLICT (name
+ * taken), QT_ENOTFOUND (no such circle; err->where names the field).
+ */
+QT_API qt_status qt_store_user_create(qt_store *s, const qt_user_spec *u, int64_t now, int64_t *id, qt_error *err);
+/** Set a resident's home circle (0: none) and location.  QT_ENOTFOUND (user or circle). */
+QT_API qt_status qt_store_user_set_home(qt_store *s, int64_t user_id, int64_t circle_id, double lon, double lat,
+                                        qt_error *err);
+/** A user's home circle (0 none) and operator circle (0 none).  QT_ENOTFOUND. */
+QT_API qt_status qt_store_user_circles(qt_store *s, int64_t user_id, int64_t *home_circle, int64_t *op_circle,
+                                       qt_error *err);
+
+typedef struct qt_login_limits {
+    int per_pair;        /* failures for one name from one address in the window (5) */
+    int per_addr;        /* failures from one address, any names (20) */
+    int64_t window_s;    /* 300 */
+    int per_name_free;   /* failures of a name from all addresses before the delay starts (10) */
+    int64_t max_delay_s; /* the delay doubles per further failure up to this (30) */
+} qt_login_limits;
+QT_API void qt_login_limits_default(qt_login_limits *l);
+
+/**
+ * First half of a login: in one IMMEDIATE transaction, check the limits and
+ * record the attempt (as a failure until settled), so concurrent guesses
+ * are counted before any password is verified.  Limits never lock an
+ * account: failures count per name and address together; from all
+ * addresses they only impose a growing delay (at most max_delay_s).
+ * *attempt gets the attempt to settle with qt_store_login_finish; hash
+ * (128 bytes) the user's hash ("" when no such user, *user_id 0).
+ * Statuses: QT_ELIMIT with *retry_after_s (seconds to wait).
+ */
+QT_API qt_status qt_store_login_begin(qt_store *s, const char *name, const char *addr, int64_t now,
+                                      const qt_login_limits *lim, int64_t *attempt, char hash[128],
+                                      int64_t *user_id, qt_role *role, int64_t *retry_after_s, qt_error *err);
+/**
+ * Second half: ok != 0 deletes the attempt and issues a token (65 bytes)
+ * valid ttl_s for user_id; ok == 0 marks it failed.
+ */
+QT_API qt_status qt_store_login_finish(qt_store *s, int64_t attempt, int ok, int64_t user_id, int64_t now,
+                                       int64_t ttl_s, char token[65], qt_error *err);
+
+/**
+ * Rate limit of an action (kind "register", "complaint", "job" ..., key an
+ * address or a user): QT_ELIMIT with *retry_after_s when max events of kind
+ * and key happened in the window_s before now, else the event is recorded.
+ * Atomic (IMMEDIATE transaction).
+ */
+QT_API qt_status qt_store_rate_hit(qt_store *s, const char *kind, const char *key, int64_t now, int max,
+                                   int64_t window_s, int64_t *retry_after_s, qt_error *err);
+
+/** Days a merchant has to answer a complaint before an unanswered one counts in its credit. */
+#define QT_COMPLAINT_ANSWER_DAYS 14
+/** One complaint per resident and shop in this many days (and never two open). */
+#define QT_COMPLAINT_REPEAT_DAYS 30
+
+typedef struct qt_store_complaint {
+    int64_t id, outlet_id, user_id;
+    const char *outlet_name, *kind, *text, *status; /* status: open, upheld, rejected */
+    const char *answer, *resolution;                /* NULL when none */
+    int64_t created_at, answered_at, resolved_at;   /* 0 when not yet */
+} qt_store_complaint;
+typedef qt_status (*qt_store_complaint_fn)(void *ud, const qt_store_complaint *c, qt_error *err);
+
+/**
+ * Complaints the actor may see, newest first, at most limit: a resident its
+ * own, a merchant those about its shops, an operator those about shops of
+ * its circle, an admin all; outlet_id 0 for all of them, else one shop's.
+ */
+QT_API qt_status qt_store_complaints_each(qt_store *s, int64_t actor, qt_role role, int64_t outlet_id, int limit,
+                                          qt_store_complaint_fn fn, void *ud, qt_error *err);
+/** The shop's merchant answers a complaint.  QT_ENOTFOUND, QT_EFORBIDDEN, QT_ECONFLICT (resolved already). */
+QT_API qt_status qt_store_complaint_answer(qt_store *s, int64_t merchant, int64_t id, const char *text, int64_t now,
+                                           qt_error *err);
+/**
+ * The operator of the shop's circle, or an admin, upholds (upheld != 0) or
+ * rejects an open complaint.  QT_ENOTFOUND, QT_EFORBIDDEN, QT_ECONFLICT
+ * (resolved already).  Audited.
+ */
+QT_API qt_status qt_store_complaint_resolve(qt_store *s, int64_t actor, qt_role role, int64_t id, int upheld,
+                                            const char *note, int64_t now, qt_error *err);
+
+/**
+ * Check a survey period: "2026" or "2026-Q1".."2026-Q4", not starting after
+ * now.  QT_EINVAL (the form) or QT_EINVAL (in the future); *start_out (may
+ * be NULL) gets its first second (China time).
+ */
+QT_API qt_status qt_store_period_check(const char *period, int64_t now, int64_t *start_out, qt_error *err);
+/**
+ * A resident answers the survey of its home circle: the period is checked
+ * (qt_store_period_check), the circle must be the user's home circle.
+ * Statuses: QT_EINVAL, QT_ENOTFOUND, QT_EFORBIDDEN (not the home circle, or
+ * no home set), QT_ECONFLICT (answered already).
+ */
+QT_API qt_status qt_store_survey_answer(qt_store *s, int64_t circle_id, int64_t user_id, const char *period,
+                                        int satisfied, const char *comment, int64_t now, qt_error *err);
+
+/* ---- goods ---- */
+
+typedef struct qt_store_good {
+    int64_t id, outlet_id;
+    const char *name, *unit, *barcode; /* barcode NULL when none */
+    double price;                      /* yuan */
+    int in_stock;
+    int64_t updated_at;
+} qt_store_good;
+typedef qt_status (*qt_store_good_fn)(void *ud, const qt_store_good *g, qt_error *err);
+
+/**
+ * A merchant adds (g->id 0) or replaces (g->id set) a good of its shop.
+ * Statuses: QT_EINVAL (field in err->where), QT_EFORBIDDEN (not its shop),
+ * QT_ENOTFOUND.  *id gets the good's id.
+ */
+QT_API qt_status qt_store_good_put(qt_store *s, int64_t merchant, const qt_store_good *g, int64_t now, int64_t *id,
+                                   qt_error *err);
+/** Remove a good of the merchant's shop.  QT_ENOTFOUND, QT_EFORBIDDEN. */
+QT_API qt_status qt_store_good_delete(qt_store *s, int64_t merchant, int64_t id, qt_error *err);
+/** The goods of one shop, by id. */
+QT_API qt_status qt_store_goods_of_outlet(qt_store *s, int64_t outlet_id, qt_store_good_fn fn, void *ud,
+                                          qt_error *err);
+/**
+ * Goods whose name contains q (Chinese substring: trigram index from 3
+ * characters, a scan below), in stock only when in_stock_only, at most limit,
+ * by id.
+ */
+QT_API qt_status qt_store_goods_match(qt_store *s, const char *q, int in_stock_only, int limit, qt_store_good_fn fn,
+                                      void *ud, qt_error *err);
+
+/* ---- coupons: short codes, idempotent claims, listings ---- */
+
+/**
+ * Claim as qt_store_coupon_claim, with a short code (code: 12 bytes, 11
+ * Crockford base32 characters with a check character) and an optional
+ * idempotency key (1 to 64 bytes, NULL for none): a retry with the same key
+ * by the same user returns the first claim's code and sets *replayed
+ * (may be NULL) instead of claiming again.
+ */
+QT_API qt_status qt_store_coupon_claim_key(qt_store *s, int64_t coupon_id, int64_t user_id, const char *idem_key,
+                                           int64_t now, char code[33], int *replayed, qt_error *err);
+/**
+ * The canonical form of a code as typed (case, '-', spaces, O/0 and I/L/1
+ * forgiven; the check character verified) into out (33 bytes); the older
+ * 32-hex codes are accepted in either case.  QT_EINVAL names what is wrong.
+ */
+QT_API qt_status qt_store_code_normalize(const char *typed, char out[33], qt_error *err);
+
+typedef struct qt_store_coupon {
+    int64_t id, outlet_id;
+    const char *title, *outlet_name;
+    double lon, lat; /* the shop's */
+    int64_t quantity, claimed, per_user_limit, valid_from, valid_to;
+} qt_store_coupon;
+typedef qt_status (*qt_store_coupon_fn)(void *ud, const qt_store_coupon *c, qt_error *err);
+/** Coupons valid at now with some left, of one shop (outlet_id) or all (0), by id, at most limit. */
+QT_API qt_status qt_store_coupons_active(qt_store *s, int64_t outlet_id, int64_t now, int limit,
+                                         qt_store_coupon_fn fn, void *ud, qt_error *err);
+
+typedef struct qt_store_claim {
+    const char *code, *title, *outlet_name, *status; /* status: active, redeemed, expired */
+    int64_t coupon_id, outlet_id, claimed_at, redeemed_at, valid_from, valid_to; /* redeemed_at 0: not */
+} qt_store_claim;
+typedef qt_status (*qt_store_claim_fn)(void *ud, const qt_store_claim *c, qt_error *err);
+/** A user's claims ("my coupons"), newest first, at most limit. */
+QT_API qt_status qt_store_claims_of_user(qt_store *s, int64_t user_id, int64_t now, int limit, qt_store_claim_fn fn,
+                                         void *ud, qt_error *err);
+
+/**
+ * A merchant edits its own shop's profile (hours, services, cash,
+ * barrier-free, address; not the name or 业态).  QT_EFORBIDDEN (not its
+ * shop), QT_ENOTFOUND, QT_EINVAL.  Audited; the fields survive re-imports.
+ */
+QT_API qt_status qt_store_outlet_update_by_merchant(qt_store *s, int64_t merchant, int64_t outlet_id,
+                                                    const qt_outlet_patch *p, qt_error *err);
+
+typedef struct qt_store_application {
+    int64_t job_id, user_id, created_at;
+    const char *job_title, *user_name, *message;
+} qt_store_application;
+typedef qt_status (*qt_store_application_fn)(void *ud, const qt_store_application *a, qt_error *err);
+/** Applicants to the jobs a user posted (job_id 0: all of them), newest first, at most limit. */
+QT_API qt_status qt_store_applications_of_poster(qt_store *s, int64_t poster, int64_t job_id, int limit,
+                                                 qt_store_application_fn fn, void *ud, qt_error *err);
 
 #ifdef __cplusplus
 }

@@ -199,7 +199,10 @@ static const char import_help[] =
     "natural key of name and position, docs/project.md), so importing again keeps\n"
     "each outlet's store id, merchant links, coupons and complaints; an outlet the\n"
     "table no longer has, or whose name marks it closed (暂停营业 ...), is marked\n"
-    "closed, not deleted.  The import says how many were added, changed, closed.\n";
+    "closed, not deleted.  The import says how many were added, changed, closed.\n"
+    "Fields edited through the API (hours, services, cash, barrier-free, address\n"
+    "...) are kept and reported on stderr.  The import is one transaction: when it\n"
+    "fails or is killed, the store is as it was before.\n";
 
 int cmd_import(int argc, char **argv, qt_cli *cli)
 {
@@ -212,8 +215,9 @@ int cmd_import(int argc, char **argv, qt_cli *cli)
     qt_analysis_input in;
     qt_analysis_opts ao;
     qt_analysis *a = NULL;
-    size_t i, k, *circle_of = NULL, nadded = 0, nchanged = 0, nclosed = 0, nreopened = 0, nopen = 0;
+    size_t i, k, *circle_of = NULL, nadded = 0, nchanged = 0, nclosed = 0, nreopened = 0, nopen = 0, conflicts = 0;
     char **open_ids = NULL;
+    int in_tx = 0;
     rc = cli_parse(cli, argc, argv, opts, pos, 1, &npos, import_help);
     if (rc)
         return rc < 0 ? 0 : rc;
@@ -236,6 +240,12 @@ int cmd_import(int argc, char **argv, qt_cli *cli)
         rc = QT_EXIT_NOMEM;
         goto done;
     }
+    /* everything in one transaction: a failure or kill -9 leaves the store as it was */
+    if (qt_store_begin(st, &err) != QT_OK) {
+        rc = cli_fail(cli, &err);
+        goto done;
+    }
+    in_tx = 1;
     for (k = 0; k < a->ncommunities; k++)
         circle_of[k] = SIZE_MAX;
     for (i = 0; i < a->ncircles; i++) {
@@ -305,9 +315,19 @@ int cmd_import(int argc, char **argv, qt_cli *cli)
         o.floor_area = l->floor_area[i];
         o.community = com != UINT32_MAX ? a->community[com] : NULL;
         o.circle = com != UINT32_MAX && circle_of[com] != SIZE_MAX ? a->circle[circle_of[com]] : NULL;
-        if (qt_store_outlet_compare(st, &o, &state, &err) != QT_OK || qt_store_outlet_put(st, &o, NULL, &err) != QT_OK) {
-            rc = cli_fail(cli, &err);
-            goto done;
+        {
+            unsigned kept = 0, bit;
+            if (qt_store_outlet_compare(st, &o, &state, &err) != QT_OK ||
+                qt_store_outlet_import(st, &o, NULL, &kept, &err) != QT_OK) {
+                rc = cli_fail(cli, &err);
+                goto done;
+            }
+            for (bit = 1; kept && bit <= QT_EDIT_BARRIER_FREE; bit <<= 1)
+                if (kept & bit) {
+                    if (++conflicts <= 20)
+                        fprintf(stderr, "%s: outlet %s: kept the %s edited through the API (the table has another)\n",
+                                pos[0], o.ext_id, qt_store_edit_field(bit));
+                }
         }
         nadded += state == QT_OUTLET_NEW;
         nchanged += state == QT_OUTLET_CHANGED;
@@ -319,6 +339,13 @@ int cmd_import(int argc, char **argv, qt_cli *cli)
         rc = cli_fail(cli, &err);
         goto done;
     }
+    in_tx = 0;
+    if (qt_store_commit(st, &err) != QT_OK) {
+        rc = cli_fail(cli, &err);
+        goto done;
+    }
+    if (conflicts > 20)
+        fprintf(stderr, "%s: ... %zu fields kept in all\n", pos[0], conflicts);
     if (!cli->quiet) {
         fprintf(stderr, "%s: %zu outlets, %zu circles (with their grades and indicators) into %s\n", pos[0],
                 pj.outlets->n, a->ncircles, db);
@@ -326,6 +353,8 @@ int cmd_import(int argc, char **argv, qt_cli *cli)
                 nadded, nchanged, pj.outlets->n - nadded - nchanged, nclosed, nreopened);
     }
 done:
+    if (in_tx)
+        qt_store_rollback(st);
     free(open_ids);
     free(circle_of);
     qt_analysis_free(a);

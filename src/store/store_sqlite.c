@@ -16,6 +16,7 @@
 
 #include "base/alloc.h"
 #include "quarter/store.h"
+#include "store/sqlite_internal.h"
 
 struct qt__migration {
     const char *name;
@@ -23,11 +24,6 @@ struct qt__migration {
 };
 extern const struct qt__migration qt__migrations[];
 extern const size_t qt__nmigrations;
-
-struct qt_store {
-    sqlite3 *db;
-    char *path;
-};
 
 static const char *const role_names[] = {"", "resident", "merchant", "operator", "admin"};
 
@@ -50,9 +46,19 @@ void qt_store_free_str(char *s)
     qt__free(s);
 }
 
+/* err->where names the operation, not the file: a server logs QT_EDB errors
+ * and never sends them (issue 11, item 12) */
 static qt_status db_fail(qt_store *s, qt_error *err, const char *what)
 {
-    return qt_error_set(err, QT_EDB, s->path, "%s: %s", what, sqlite3_errmsg(s->db));
+    return qt_error_set(err, QT_EDB, what, "database error: %s", sqlite3_errmsg(s->db));
+}
+
+/* a statement with RETURNING whose row was read: step it to DONE, then finalize */
+static void finish_returning(sqlite3_stmt *st)
+{
+    while (sqlite3_step(st) == SQLITE_ROW)
+        ;
+    sqlite3_finalize(st);
 }
 
 static qt_status exec(qt_store *s, const char *sql, qt_error *err)
@@ -128,7 +134,8 @@ qt_status qt_store_open(const char *path, qt_store **out, qt_error *err)
         return st;
     }
     sqlite3_busy_timeout(s->db, 10000);
-    if ((st = exec(s, "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;", err)) !=
+    if ((st = exec(s, "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;"
+                    " PRAGMA journal_size_limit = 67108864;", err)) !=
         QT_OK) {
         qt_store_close(s);
         return st;
@@ -188,7 +195,7 @@ static qt_status name_id(qt_store *s, const char *table, const char *name, int64
         return db_fail(s, err, table);
     }
     *id = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+    finish_returning(st);
     return QT_OK;
 }
 
@@ -220,8 +227,13 @@ qt_status qt_store_outlet_put(qt_store *s, const qt_store_outlet *o, int64_t *id
                  "INSERT INTO outlets(ext_id, name, category, lon, lat, address, brand, chain, opening_hours, services,"
                  " cash, barrier_free, staff, floor_area, community_id, circle_id, updated_at)"
                  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, strftime('%s'))"
-                 " ON CONFLICT(ext_id) DO UPDATE SET name = ?2, category = ?3, lon = ?4, lat = ?5, address = ?6,"
-                 " brand = ?7, chain = ?8, opening_hours = ?9, services = ?10, cash = ?11, barrier_free = ?12,"
+                 /* fields edited through the API (api_edited bits, QT_EDIT_*) keep their value */
+                 " ON CONFLICT(ext_id) DO UPDATE SET name = iif(api_edited & 1, name, ?2),"
+                 " category = iif(api_edited & 2, category, ?3), lon = ?4, lat = ?5,"
+                 " address = iif(api_edited & 4, address, ?6), brand = iif(api_edited & 8, brand, ?7), chain = ?8,"
+                 " opening_hours = iif(api_edited & 16, opening_hours, ?9),"
+                 " services = iif(api_edited & 32, services, ?10), cash = iif(api_edited & 64, cash, ?11),"
+                 " barrier_free = iif(api_edited & 128, barrier_free, ?12),"
                  " staff = ?13, floor_area = ?14, community_id = ?15, circle_id = ?16, updated_at = strftime('%s')"
                  " RETURNING id",
                  &st, err);
@@ -253,7 +265,7 @@ qt_status qt_store_outlet_put(qt_store *s, const qt_store_outlet *o, int64_t *id
     }
     if (id)
         *id = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+    finish_returning(st);
     return QT_OK;
 }
 
@@ -399,7 +411,8 @@ qt_status qt_store_circle_put(qt_store *s, const char *circle, const char *const
     size_t i;
     sqlite3_stmt *st;
     qt_status rc;
-    if ((rc = exec(s, "BEGIN IMMEDIATE", err)) != QT_OK)
+    /* a savepoint: its own transaction, or part of an import's */
+    if ((rc = exec(s, "SAVEPOINT circle_put", err)) != QT_OK)
         return rc;
     if ((rc = name_id(s, "circles", circle, &cid, err)) != QT_OK)
         goto fail;
@@ -419,13 +432,14 @@ qt_status qt_store_circle_put(qt_store *s, const char *circle, const char *const
         if ((rc = step_done(s, st, "circle", err)) != QT_OK)
             goto fail;
     }
-    if ((rc = exec(s, "COMMIT", err)) != QT_OK)
+    if ((rc = exec(s, "RELEASE circle_put", err)) != QT_OK)
         goto fail;
     if (id)
         *id = cid;
     return QT_OK;
 fail:
-    exec(s, "ROLLBACK", NULL);
+    exec(s, "ROLLBACK TO circle_put", NULL);
+    exec(s, "RELEASE circle_put", NULL);
     return rc;
 }
 
@@ -464,7 +478,7 @@ qt_status qt_store_user_add(qt_store *s, const char *name, qt_role role, const c
     }
     if (id)
         *id = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+    finish_returning(st);
     return QT_OK;
 }
 
@@ -640,7 +654,7 @@ qt_status qt_store_coupon_create(qt_store *s, int64_t merchant_id, const qt_coup
         return rc;
     }
     *id = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+    finish_returning(st);
     {
         char detail[96];
         snprintf(detail, sizeof detail, "coupon %lld outlet %lld quantity %lld", (long long)*id,
@@ -835,7 +849,7 @@ qt_status qt_store_outlet_update(qt_store *s, int64_t actor, qt_role role, int64
                       " opening_hours = coalesce(?6, opening_hours), services = coalesce(?7, services),"
                       " cash = CASE ?8 WHEN -2 THEN cash WHEN -1 THEN NULL ELSE ?8 END,"
                       " barrier_free = CASE ?9 WHEN -2 THEN barrier_free WHEN -1 THEN NULL ELSE ?9 END,"
-                      " updated_at = strftime('%s') WHERE id = ?1",
+                      " api_edited = api_edited | ?10, updated_at = strftime('%s') WHERE id = ?1",
                       &st, err)) != QT_OK)
         return rc;
     sqlite3_bind_int64(st, 1, outlet_id);
@@ -853,6 +867,12 @@ qt_status qt_store_outlet_update(qt_store *s, int64_t actor, qt_role role, int64
         sqlite3_bind_text(st, 7, p->services, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 8, p->cash);
     sqlite3_bind_int(st, 9, p->barrier_free);
+    /* what the API edited survives a re-import (qt_store_outlet_import) */
+    sqlite3_bind_int(st, 10, (int)((p->name ? QT_EDIT_NAME : 0) | (p->category ? QT_EDIT_CATEGORY : 0) |
+                                   (p->address ? QT_EDIT_ADDRESS : 0) | (p->brand ? QT_EDIT_BRAND : 0) |
+                                   (p->opening_hours ? QT_EDIT_HOURS : 0) | (p->services ? QT_EDIT_SERVICES : 0) |
+                                   (p->cash != -2 ? QT_EDIT_CASH : 0) |
+                                   (p->barrier_free != -2 ? QT_EDIT_BARRIER_FREE : 0)));
     if ((rc = step_done(s, st, "outlet", err)) != QT_OK)
         return rc;
     snprintf(detail, sizeof detail, "outlet %lld", (long long)outlet_id);
@@ -866,10 +886,15 @@ qt_status qt_store_outlet_credit(qt_store *s, int64_t outlet_id, int64_t now, in
     sqlite3_stmt *st;
     qt_status rc;
     int n = 0;
-    if ((rc = prepare(s, "SELECT count(*) FROM complaints WHERE outlet_id = ?1 AND created_at > ?2", &st, err)) != QT_OK)
+    /* upheld complaints, and open ones the merchant left unanswered for
+     * QT_COMPLAINT_ANSWER_DAYS, made in the 365 days before now */
+    if ((rc = prepare(s, "SELECT count(*) FROM complaints WHERE outlet_id = ?1 AND created_at > ?2"
+                         " AND (status = 'upheld' OR (status = 'open' AND answered_at IS NULL AND created_at <= ?3))",
+                      &st, err)) != QT_OK)
         return rc;
     sqlite3_bind_int64(st, 1, outlet_id);
     sqlite3_bind_int64(st, 2, now - 365 * 86400);
+    sqlite3_bind_int64(st, 3, now - (int64_t)QT_COMPLAINT_ANSWER_DAYS * 86400);
     if (sqlite3_step(st) == SQLITE_ROW)
         n = sqlite3_column_int(st, 0);
     sqlite3_finalize(st);
@@ -969,6 +994,25 @@ qt_status qt_store_job_create(qt_store *s, int64_t user_id, qt_role role, const 
         if (!owns)
             return qt_error_set(err, QT_EFORBIDDEN, "outlet_id", "outlet %lld is not yours", (long long)j->outlet_id);
     }
+    if (j->outlet_id && role == QT_ROLE_OPERATOR) {
+        int exists = 0, mine = 0;
+        if ((rc = prepare(s, "SELECT o.circle_id IS NOT NULL AND o.circle_id = (SELECT circle_id FROM users WHERE id = ?1),"
+                             " 1 FROM outlets o WHERE o.id = ?2",
+                          &st, err)) != QT_OK)
+            return rc;
+        sqlite3_bind_int64(st, 1, user_id);
+        sqlite3_bind_int64(st, 2, j->outlet_id);
+        if (sqlite3_step(st) == SQLITE_ROW) {
+            mine = sqlite3_column_int(st, 0);
+            exists = 1;
+        }
+        sqlite3_finalize(st);
+        if (!exists)
+            return qt_error_set(err, QT_ENOTFOUND, "outlet_id", "no outlet %lld", (long long)j->outlet_id);
+        if (!mine)
+            return qt_error_set(err, QT_EFORBIDDEN, "outlet_id", "outlet %lld is not in your circle",
+                                (long long)j->outlet_id);
+    }
     if ((rc = prepare(s, "INSERT INTO jobs(outlet_id, title, description, lon, lat, pay, created_by, created_at)"
                          " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id",
                       &st, err)) != QT_OK)
@@ -990,7 +1034,7 @@ qt_status qt_store_job_create(qt_store *s, int64_t user_id, qt_role role, const 
         return rc;
     }
     *id = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+    finish_returning(st);
     return QT_OK;
 }
 
@@ -1074,12 +1118,34 @@ qt_status qt_store_complaint_add(qt_store *s, int64_t outlet_id, int64_t user_id
 {
     sqlite3_stmt *st;
     qt_status rc;
+    int64_t recent = 0;
     if (!kind || !*kind || strlen(kind) > 64)
         return qt_error_set(err, QT_EINVAL, "kind", "a kind is 1 to 64 bytes (质量, 价格, 服务, 卫生 ...)");
+    if (text && strlen(text) > 2000)
+        return qt_error_set(err, QT_EINVAL, "text", "a complaint's text is at most 2000 bytes");
+    /* the check and the insert in one IMMEDIATE transaction: concurrent complaints cannot both pass */
+    if ((rc = exec(s, "BEGIN IMMEDIATE", err)) != QT_OK)
+        return rc;
+    if ((rc = prepare(s, "SELECT count(*) FROM complaints WHERE user_id = ?1 AND outlet_id = ?2"
+                         " AND (status = 'open' OR created_at > ?3)",
+                      &st, err)) != QT_OK)
+        goto fail;
+    sqlite3_bind_int64(st, 1, user_id);
+    sqlite3_bind_int64(st, 2, outlet_id);
+    sqlite3_bind_int64(st, 3, now - (int64_t)QT_COMPLAINT_REPEAT_DAYS * 86400);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        recent = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    if (recent) {
+        rc = qt_error_set(err, QT_ECONFLICT, "outlet_id",
+                          "you have complained about this shop in the last %d days or it is still open",
+                          QT_COMPLAINT_REPEAT_DAYS);
+        goto fail;
+    }
     if ((rc = prepare(s, "INSERT INTO complaints(outlet_id, user_id, kind, text, created_at) VALUES (?1, ?2, ?3, ?4, ?5)"
                          " RETURNING id",
                       &st, err)) != QT_OK)
-        return rc;
+        goto fail;
     sqlite3_bind_int64(st, 1, outlet_id);
     sqlite3_bind_int64(st, 2, user_id);
     sqlite3_bind_text(st, 3, kind, -1, SQLITE_STATIC);
@@ -1090,11 +1156,16 @@ qt_status qt_store_complaint_add(qt_store *s, int64_t outlet_id, int64_t user_id
                  ? qt_error_set(err, QT_ENOTFOUND, "outlet_id", "no outlet %lld", (long long)outlet_id)
                  : db_fail(s, err, "complaint");
         sqlite3_finalize(st);
-        return rc;
+        goto fail;
     }
     *id = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+    finish_returning(st);
+    if ((rc = exec(s, "COMMIT", err)) != QT_OK)
+        goto fail;
     return QT_OK;
+fail:
+    exec(s, "ROLLBACK", NULL);
+    return rc;
 }
 
 /* ---- re-import (issue 10): what changed, what closed ----------------------------- */
@@ -1145,7 +1216,8 @@ qt_status qt_store_outlets_sync_closed(qt_store *s, const char *const *open_ids,
         *closed = 0;
     if (reopened)
         *reopened = 0;
-    if ((rc = exec(s, "BEGIN IMMEDIATE; CREATE TEMP TABLE IF NOT EXISTS import_open(ext_id TEXT PRIMARY KEY);"
+    /* a savepoint: its own transaction, or part of an import's (qt_store_begin) */
+    if ((rc = exec(s, "SAVEPOINT sync_closed; CREATE TEMP TABLE IF NOT EXISTS import_open(ext_id TEXT PRIMARY KEY);"
                       " DELETE FROM import_open;",
                    err)) != QT_OK)
         return rc;
@@ -1181,11 +1253,11 @@ qt_status qt_store_outlets_sync_closed(qt_store *s, const char *const *open_ids,
         goto fail;
     if (reopened)
         *reopened = (size_t)sqlite3_changes(s->db);
-    if ((rc = exec(s, "DELETE FROM import_open; COMMIT", err)) != QT_OK)
+    if ((rc = exec(s, "DELETE FROM import_open; RELEASE sync_closed", err)) != QT_OK)
         goto fail;
     return QT_OK;
 fail:
     sqlite3_finalize(st);
-    exec(s, "ROLLBACK", NULL);
+    exec(s, "ROLLBACK TO sync_closed; RELEASE sync_closed", NULL);
     return rc;
 }

@@ -255,13 +255,15 @@ def main():
           and abs(c50["survey"]["satisfaction"] - yes / 50) < 1e-9,
           f"survey: 49 answers not valid, 50 valid ({c50['survey']})")
 
-    # ---- complaints lower the merchant credit ---------------------------------------------------
+    # ---- complaints: open ones do not lower the credit; a repeat is refused (issue 11, item 4) ----
     st, before = srv.call("GET", "/api/v1/outlets/5")
-    for t in voters[:3]:
-        srv.call("POST", "/api/v1/complaints", {"outlet_id": 5, "kind": "服务"}, t)
+    made = [srv.call("POST", "/api/v1/complaints", {"outlet_id": 5, "kind": "服务"}, t)[0] for t in voters[:3]]
+    again = [srv.call("POST", "/api/v1/complaints", {"outlet_id": 5, "kind": "服务"}, voters[0])[0]
+             for _ in range(10)]
     st, after = srv.call("GET", "/api/v1/outlets/5")
-    check(before["credit"]["score"] == 100 and after["credit"] == {"score": 70, "grade": "B", "complaints_365d": 3},
-          f"3 complaints: credit {before['credit']} -> {after['credit']}")
+    check(made == [201] * 3 and set(again) == {409} and before["credit"]["score"] == 100
+          and after["credit"] == {"score": 100, "grade": "A", "complaints_365d": 0},
+          f"3 open complaints and 10 repeats: {made} {set(again)}, credit {before['credit']} -> {after['credit']}")
 
     # ---- bad input changes nothing ----------------------------------------------------
     db = sqlite3.connect(f"file:{work}/s.db?mode=ro", uri=True)
