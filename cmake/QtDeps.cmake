@@ -19,3 +19,6 @@ pkg_check_modules(CAIRO REQUIRED IMPORTED_TARGET cairo)
 pkg_check_modules(PANGOCAIRO REQUIRED IMPORTED_TARGET pangocairo)
 pkg_check_modules(XLSXWRITER REQUIRED IMPORTED_TARGET xlsxwriter)
 pkg_check_modules(PNG REQUIRED IMPORTED_TARGET libpng)
+# Coupon QR codes (libqrencode) and their PNG encoding (zlib).
+pkg_check_modules(QRENCODE REQUIRED IMPORTED_TARGET libqrencode)
+pkg_check_modules(ZLIB REQUIRED IMPORTED_TARGET zlib)

@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${QT_FUZZ_SECONDS:-60}
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(graph_cache csv interchange profile hours)
+[ ${#targets[@]} -gt 0 ] || targets=(graph_cache csv interchange profile hours body)
 CC=clang cmake -S . -B build-fuzz -DQT_BUILD_TESTS=ON -DQT_FUZZ=ON -DCMAKE_BUILD_TYPE=Debug \
   -DQT_SANITIZE=address,undefined >/dev/null
 cmake --build build-fuzz -j2 --target $(printf 'fuzz_%s ' "${targets[@]}")

@@ -8,6 +8,7 @@ BUILD_PKGS=(
   libreadosm-dev zlib1g-dev libexpat1-dev
   libgdal-dev libproj-dev libgeos-dev libglpk-dev
   libsqlite3-dev libsodium-dev libmicrohttpd-dev libjansson-dev
+  libqrencode-dev
   libcmocka-dev clang-format gettext
   libcairo2-dev libpango1.0-dev fonts-noto-cjk libxlsxwriter-dev libpng-dev
   poppler-utils gdal-bin python3-openpyxl python3-gdal python3-numpy

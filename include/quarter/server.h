@@ -16,6 +16,7 @@
 #include <stdio.h>
 
 #include "quarter/graph.h"
+#include "quarter/profile.h"
 #include "quarter/status.h"
 
 #ifdef __cplusplus
@@ -34,7 +35,22 @@ typedef struct qt_server_opts {
     int64_t token_ttl_s;      /* bearer tokens live this long (default 7 days) */
     int login_attempts;       /* failed logins allowed per name and window (default 5) */
     int64_t login_window_s;   /* (default 300) */
-    FILE *access_log;         /* NULL: none */
+    FILE *access_log;         /* NULL: none; one Combined Log Format line per request */
+    FILE *error_log;          /* NULL: standard error; store errors are logged here, never sent */
+    /* ---- limits (issue 11; 0 takes the default) ---- */
+    unsigned per_ip_connections; /* connections at once from one address (default 32) */
+    unsigned request_deadline_s; /* a whole request, first byte to last, at most (default 20); 408 */
+    unsigned max_url;         /* bytes of the path and query (default 4096): 414 */
+    unsigned max_headers;     /* bytes of all request headers (default 16384): 431 */
+    unsigned hash_slots;      /* argon2id hashes at once (default 1): more get 503 + Retry-After */
+    int register_per_hour;    /* accounts registered per address and hour (default 10) */
+    int complaints_per_day;   /* complaints per resident and day (default 5) */
+    int jobs_per_day;         /* job posts per account and day (default 20) */
+    unsigned max_isochrone_cost; /* sum over rings of minutes (default 60): more is 422 */
+    const char *trusted_proxies; /* comma-separated IPv4 addresses whose X-Forwarded-For is believed; NULL none */
+    int utc_offset_min;       /* opening hours and dates: minutes east of UTC (default 480, Asia/Shanghai) */
+    int utc_offset_set;       /* utc_offset_min was given (0 is UTC) */
+    const qt_profile *profile; /* BORROWED: category names and aliases; NULL: codes only */
 } qt_server_opts;
 
 typedef struct qt_server qt_server;

@@ -283,6 +283,12 @@ QT_API qt_status qt_store_user_create(qt_store *s, const qt_user_spec *u, int64_
 /** Set a resident's home circle (0: none) and location.  QT_ENOTFOUND (user or circle). */
 QT_API qt_status qt_store_user_set_home(qt_store *s, int64_t user_id, int64_t circle_id, double lon, double lat,
                                         qt_error *err);
+/**
+ * The circle a home at (lon, lat) belongs to: the circle of the nearest
+ * outlet within max_m metres that has one (*circle_id 0 when none).
+ */
+QT_API qt_status qt_store_circle_near(qt_store *s, double lon, double lat, double max_m, int64_t *circle_id,
+                                      qt_error *err);
 /** A user's home circle (0 none) and operator circle (0 none).  QT_ENOTFOUND. */
 QT_API qt_status qt_store_user_circles(qt_store *s, int64_t user_id, int64_t *home_circle, int64_t *op_circle,
                                        qt_error *err);
@@ -310,8 +316,9 @@ QT_API qt_status qt_store_login_begin(qt_store *s, const char *name, const char 
                                       const qt_login_limits *lim, int64_t *attempt, char hash[128],
                                       int64_t *user_id, qt_role *role, int64_t *retry_after_s, qt_error *err);
 /**
- * Second half: ok != 0 deletes the attempt and issues a token (65 bytes)
- * valid ttl_s for user_id; ok == 0 marks it failed.
+ * Second half: ok > 0 deletes the attempt and issues a token (65 bytes)
+ * valid ttl_s for user_id; ok == 0 marks it failed (QT_EAUTH); ok < 0
+ * forgets it (the password was not checked).
  */
 QT_API qt_status qt_store_login_finish(qt_store *s, int64_t attempt, int ok, int64_t user_id, int64_t now,
                                        int64_t ttl_s, char token[65], qt_error *err);
@@ -379,6 +386,8 @@ typedef struct qt_store_good {
     double price;                      /* yuan */
     int in_stock;
     int64_t updated_at;
+    const char *outlet_name;           /* listings only: the shop's name and place */
+    double lon, lat;
 } qt_store_good;
 typedef qt_status (*qt_store_good_fn)(void *ud, const qt_store_good *g, qt_error *err);
 
@@ -391,6 +400,8 @@ QT_API qt_status qt_store_good_put(qt_store *s, int64_t merchant, const qt_store
                                    qt_error *err);
 /** Remove a good of the merchant's shop.  QT_ENOTFOUND, QT_EFORBIDDEN. */
 QT_API qt_status qt_store_good_delete(qt_store *s, int64_t merchant, int64_t id, qt_error *err);
+/** One good.  QT_ENOTFOUND. */
+QT_API qt_status qt_store_good_get(qt_store *s, int64_t id, qt_store_good_fn fn, void *ud, qt_error *err);
 /** The goods of one shop, by id. */
 QT_API qt_status qt_store_goods_of_outlet(qt_store *s, int64_t outlet_id, qt_store_good_fn fn, void *ud,
                                           qt_error *err);
@@ -453,6 +464,9 @@ typedef struct qt_store_application {
     const char *job_title, *user_name, *message;
 } qt_store_application;
 typedef qt_status (*qt_store_application_fn)(void *ud, const qt_store_application *a, qt_error *err);
+/** Jobs within radius_m (straight line) of (lon, lat), by id, at most limit (the box is read through an index). */
+QT_API qt_status qt_store_jobs_near(qt_store *s, double lon, double lat, double radius_m, int limit,
+                                    qt_store_job_fn fn, void *ud, qt_error *err);
 /** Applicants to the jobs a user posted (job_id 0: all of them), newest first, at most limit. */
 QT_API qt_status qt_store_applications_of_poster(qt_store *s, int64_t poster, int64_t job_id, int limit,
                                                  qt_store_application_fn fn, void *ud, qt_error *err);

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/isotime.h"
 #include "cli/cli.h"
 
 static const char serve_help[] =
@@ -30,7 +31,54 @@ static const char serve_help[] =
     "  --threads N          worker threads (default: all cores)\n"
     "  --max-body BYTES     request body limit (default 65536): larger gets 413\n"
     "  --timeout S          idle connection timeout (default 30)\n"
-    "  --access-log FILE    one line per request (default: none; '-' standard error)\n";
+    "  --access-log FILE    one line per request, Combined Log Format and the time in ms\n"
+    "                       (default: none; '-' standard error); paths only, never queries or tokens\n"
+    "  --profile FILE       the profile whose 业态 names and aliases category= accepts\n"
+    "                       (without it, codes only)\n"
+    "  --tz ZONE            time zone of opening hours and dates: an IANA name or +HH:MM\n"
+    "                       (default Asia/Shanghai)\n"
+    "  --trusted-proxy LIST comma-separated IPv4 addresses of reverse proxies whose\n"
+    "                       X-Forwarded-For names the client (default: none is believed)\n"
+    "  --per-ip N           connections at once from one address (default 64)\n"
+    "  --deadline S         a whole request must arrive within S seconds (default 20)\n"
+    "  --hash-slots N       threads hashing passwords, off the HTTP threads (default 1);\n"
+    "                       over 4 waiting per thread: 503\n"
+    "  --register-per-hour N  accounts registered per address and hour (default 10)\n";
+
+/* --tz: "+08:00" / "-05:30" / "UTC", or an IANA zone of /usr/share/zoneinfo (its offset now) */
+static int parse_tz(const char *tz, int *offset_min)
+{
+    char path[256];
+    FILE *fp;
+    if (strcmp(tz, "UTC") == 0 || strcmp(tz, "Z") == 0) {
+        *offset_min = 0;
+        return 0;
+    }
+    if ((tz[0] == '+' || tz[0] == '-') && strlen(tz) == 6 && tz[3] == ':') {
+        int h = (tz[1] - '0') * 10 + (tz[2] - '0'), m = (tz[4] - '0') * 10 + (tz[5] - '0');
+        if (h < 0 || h > 14 || m < 0 || m > 59)
+            return -1;
+        *offset_min = (tz[0] == '-' ? -1 : 1) * (h * 60 + m);
+        return 0;
+    }
+    if (strstr(tz, "..") || tz[0] == '/')
+        return -1;
+    snprintf(path, sizeof path, "/usr/share/zoneinfo/%s", tz);
+    if (!(fp = fopen(path, "rb")))
+        return -1;
+    fclose(fp);
+    {
+        time_t now = time(NULL);
+        struct tm lt;
+        setenv("TZ", tz, 1); /* the CLI's own process state; the library takes the offset */
+        tzset();
+        localtime_r(&now, &lt);
+        *offset_min = (int)((qt__days_from_civil(lt.tm_year + 1900, (unsigned)lt.tm_mon + 1, (unsigned)lt.tm_mday) * 86400 +
+                             lt.tm_hour * 3600 + lt.tm_min * 60 + lt.tm_sec - (int64_t)now) /
+                            60);
+    }
+    return 0;
+}
 
 static volatile sig_atomic_t stop_flag, reload_flag;
 
@@ -45,12 +93,20 @@ static void on_signal(int sig)
 int cmd_serve(int argc, char **argv, qt_cli *cli)
 {
     const char *db = NULL, *graph = NULL, *port_s = NULL, *bind = NULL, *threads_s = NULL, *body_s = NULL,
-               *timeout_s = NULL, *log = NULL;
+               *timeout_s = NULL, *log = NULL, *profile = NULL, *tz = "Asia/Shanghai", *proxies = NULL,
+               *per_ip_s = NULL, *deadline_s = NULL, *slots_s = NULL, *reg_s = NULL;
     cli_opt opts[] = {{"db", 0, 1, &db, NULL},           {"graph", 0, 1, &graph, NULL},
                       {"port", 0, 1, &port_s, NULL},     {"bind", 0, 1, &bind, NULL},
                       {"threads", 0, 1, &threads_s, NULL}, {"max-body", 0, 1, &body_s, NULL},
                       {"timeout", 0, 1, &timeout_s, NULL}, {"access-log", 0, 1, &log, NULL},
+                      {"profile", 0, 1, &profile, NULL}, {"tz", 0, 1, &tz, NULL},
+                      {"trusted-proxy", 0, 1, &proxies, NULL}, {"per-ip", 0, 1, &per_ip_s, NULL},
+                      {"deadline", 0, 1, &deadline_s, NULL}, {"hash-slots", 0, 1, &slots_s, NULL},
+                      {"register-per-hour", 0, 1, &reg_s, NULL},
                       {NULL, 0, 0, NULL, NULL}};
+    double per_ip = 64, deadline = 20, slots = 1, reg = 10;
+    int tz_min = 480;
+    qt_profile *prof = NULL;
     int npos, rc;
     double port = 8015, body = 65536, timeout = 30;
     unsigned threads = 0;
@@ -77,8 +133,26 @@ int cmd_serve(int argc, char **argv, qt_cli *cli)
         return cli_usage(cli, "serve", "--max-body is 1024 to 64000000 bytes");
     if (timeout < 1 || timeout > 3600)
         return cli_usage(cli, "serve", "--timeout is 1 to 3600 seconds");
-    if ((rc = cli_load_graph(cli, "serve", NULL, graph, NULL, NULL, NULL, &g)) != 0)
+    if ((per_ip_s && (rc = cli_double(cli, "serve", "per-ip", per_ip_s, &per_ip))) ||
+        (deadline_s && (rc = cli_double(cli, "serve", "deadline", deadline_s, &deadline))) ||
+        (slots_s && (rc = cli_double(cli, "serve", "hash-slots", slots_s, &slots))) ||
+        (reg_s && (rc = cli_double(cli, "serve", "register-per-hour", reg_s, &reg))))
         return rc;
+    if (per_ip < 1 || per_ip > 4096 || deadline < 1 || deadline > 3600 || slots < 1 || slots > 64 || reg < 1 ||
+        reg > 1e6)
+        return cli_usage(cli, "serve", "--per-ip is 1 to 4096, --deadline 1 to 3600 s, --hash-slots 1 to 64, "
+                                       "--register-per-hour 1 to 1000000");
+    if (parse_tz(tz, &tz_min) != 0)
+        return cli_usage(cli, "serve", "--tz '%s': give an IANA zone (Asia/Shanghai) or an offset (+08:00)", tz);
+    if (profile) {
+        qt_error_clear(&err);
+        if (qt_profile_load(profile, &prof, &err) != QT_OK)
+            return cli_fail(cli, &err);
+    }
+    if ((rc = cli_load_graph(cli, "serve", NULL, graph, NULL, NULL, NULL, &g)) != 0) {
+        qt_profile_free(prof);
+        return rc;
+    }
     if (log) {
         logf = strcmp(log, "-") == 0 ? stderr : fopen(log, "a");
         if (!logf) {
@@ -96,6 +170,14 @@ int cmd_serve(int argc, char **argv, qt_cli *cli)
     so.max_body = (size_t)body;
     so.timeout_s = (unsigned)timeout;
     so.access_log = logf;
+    so.profile = prof;
+    so.utc_offset_min = tz_min;
+    so.utc_offset_set = 1;
+    so.trusted_proxies = proxies;
+    so.per_ip_connections = (unsigned)per_ip;
+    so.request_deadline_s = (unsigned)deadline;
+    so.hash_slots = (unsigned)slots;
+    so.register_per_hour = (int)reg;
     if (qt_server_start(&so, &srv, &err) != QT_OK) {
         rc = cli_fail(cli, &err);
         goto done;
@@ -123,6 +205,7 @@ int cmd_serve(int argc, char **argv, qt_cli *cli)
 done:
     qt_server_stop(srv);
     qt_graph_free(g);
+    qt_profile_free(prof);
     if (logf && logf != stderr)
         fclose(logf);
     return rc;

@@ -35,6 +35,10 @@ static size_t utf8_valid_prefix(const unsigned char *s, size_t n)
         for (k = 1; k <= need; k++)
             if (i + k >= n || (s[i + k] & 0xC0) != 0x80)
                 return i;
+        /* no overlong forms, no UTF-16 surrogates, nothing above U+10FFFF (what JSON needs) */
+        if ((b == 0xE0 && s[i + 1] < 0xA0) || (b == 0xED && s[i + 1] > 0x9F) || (b == 0xF0 && s[i + 1] < 0x90) ||
+            (b == 0xF4 && s[i + 1] > 0x8F))
+            return i;
         i += need + 1;
     }
     return n;
@@ -121,6 +125,17 @@ qt_status qt__csv_open_hdr(qt__csv *c, const char *path, qt_encoding enc, int he
     c->data[c->len] = '\0';
     c->encoding = QT_ENC_UTF8;
     if (c->len >= 3 && memcmp(c->data, "\xEF\xBB\xBF", 3) == 0) {
+        /* a byte-order mark says UTF-8: the rest must be (issue 11, item 11) */
+        size_t ok = utf8_valid_prefix((const unsigned char *)c->data, c->len);
+        if (ok < c->len) {
+            size_t line = line_at(c->data, ok);
+            unsigned bad = (unsigned char)c->data[ok];
+            qt__csv_close(c);
+            return qt_error_set(err, QT_EPARSE, path,
+                                "line %zu: the file starts with a UTF-8 byte-order mark but is not valid UTF-8 "
+                                "here (bad byte 0x%02X)",
+                                line, bad);
+        }
         c->pos = 3;
     } else if (enc == QT_ENC_GBK ||
                (enc == QT_ENC_AUTO && utf8_valid_prefix((const unsigned char *)c->data, c->len) < c->len)) {

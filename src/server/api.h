@@ -15,6 +15,9 @@
 enum MHD_Result qt__api_health(qt__req *r);
 enum MHD_Result qt__api_user_create(qt__req *r);
 enum MHD_Result qt__api_user_link(qt__req *r);
+enum MHD_Result qt__api_user_home(qt__req *r);
+enum MHD_Result qt__api_index(qt__req *r);
+enum MHD_Result qt__api_openapi(qt__req *r);
 
 /* api_accounts.c: residents register, everybody logs in */
 enum MHD_Result qt__api_register(qt__req *r);
@@ -31,6 +34,17 @@ enum MHD_Result qt__api_outlet_patch(qt__req *r);
 enum MHD_Result qt__api_coupon_create(qt__req *r);
 enum MHD_Result qt__api_coupon_claim(qt__req *r);
 enum MHD_Result qt__api_redeem(qt__req *r);
+enum MHD_Result qt__api_coupons_get(qt__req *r);
+enum MHD_Result qt__api_my_coupons(qt__req *r);
+enum MHD_Result qt__api_my_coupon_qr(qt__req *r);
+
+/* api_goods.c: goods of a shop, search near a point */
+enum MHD_Result qt__api_good_create(qt__req *r);
+enum MHD_Result qt__api_good_put(qt__req *r);
+enum MHD_Result qt__api_good_delete(qt__req *r);
+enum MHD_Result qt__api_goods_of_outlet(qt__req *r);
+enum MHD_Result qt__api_goods_search(qt__req *r);
+enum MHD_Result qt__api_goods_upload(qt__req *r);
 
 /* api_circles.c */
 enum MHD_Result qt__api_circle_get(qt__req *r);
@@ -43,9 +57,13 @@ enum MHD_Result qt__api_isochrone(qt__req *r);
 enum MHD_Result qt__api_jobs_get(qt__req *r);
 enum MHD_Result qt__api_job_create(qt__req *r);
 enum MHD_Result qt__api_job_apply(qt__req *r);
+enum MHD_Result qt__api_applications_get(qt__req *r);
 
 /* api_surveys.c: satisfaction surveys and complaints */
 enum MHD_Result qt__api_survey_add(qt__req *r);
 enum MHD_Result qt__api_complaint_add(qt__req *r);
+enum MHD_Result qt__api_complaints_get(qt__req *r);
+enum MHD_Result qt__api_complaint_answer(qt__req *r);
+enum MHD_Result qt__api_complaint_resolve(qt__req *r);
 
 #endif

@@ -5,6 +5,7 @@
  * (POST /jobs/{id}/applications).
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -14,6 +15,7 @@
 #include "server/api.h"
 #include "server/reply.h"
 #include "base/geo.h"
+#include "server/walk.h"
 
 enum MHD_Result qt__api_job_create(qt__req *r)
 {
@@ -42,6 +44,22 @@ enum MHD_Result qt__api_job_create(qt__req *r)
     job.lon = json_number_value(lon);
     job.lat = json_number_value(lat);
     job.outlet_id = outlet ? json_integer_value(outlet) : 0;
+    {
+        int crs;
+        char key[32];
+        if (qt__req_crs(r, &crs, &res) < 0) {
+            json_decref(j);
+            return res;
+        }
+        if (job.lon >= -180 && job.lon <= 180 && job.lat >= -90 && job.lat <= 90)
+            qt__to_wgs84(crs, &job.lon, &job.lat);
+        snprintf(key, sizeof key, "user %lld", (long long)r->uid);
+        if (qt__rate_limit(r, "job", key, r->s->o.jobs_per_day, 86400, &res) < 0) {
+            json_decref(j);
+            return res;
+        }
+    }
+    qt_error_clear(&e);
     if (qt_store_job_create(r->st, r->uid, r->role, &job, (int64_t)time(NULL), &id, &e) != QT_OK)
         res = qt__reply_status(r, &e);
     else
@@ -56,10 +74,8 @@ typedef struct job_hit {
 } job_hit;
 
 typedef struct job_hits {
-    qt_server *s;
-    const qt_search *search;
-    const qt_snap *from;
-    double budget;
+    qt__walk *walk;
+    int crs;
     job_hit *v;
     size_t n, cap;
 } job_hits;
@@ -67,19 +83,16 @@ typedef struct job_hits {
 static qt_status job_near(void *ud, const qt_store_job *jb, qt_error *err)
 {
     job_hits *h = ud;
-    qt_spot sp;
-    qt_error e = QT_ERROR_INIT;
-    double d;
+    double d = qt__walk_to(h->walk, jb->lon, jb->lat), lon = jb->lon, lat = jb->lat;
     json_t *o;
-    /* placed and measured as nearby places and measures outlets */
-    if (qt_spot_place(h->s->g, h->s->sn, jb->lon, jb->lat, QT_SNAP_DEFAULT_MAX_M, &sp, &e) != QT_OK)
+    if (!(d <= h->walk->budget_m))
         return QT_OK;
-    d = qt_spot_dist_m(h->s->g, h->search, h->from, &sp);
-    if (!(d <= h->budget))
-        return QT_OK;
+    qt__from_wgs84(h->crs, &lon, &lat);
     o = json_pack("{s:I, s:s, s:s, s:s, s:f, s:f, s:f, s:f}", "id", (json_int_t)jb->id, "title", jb->title,
-                  "description", jb->description ? jb->description : "", "pay", jb->pay ? jb->pay : "", "lon",
-                  jb->lon, "lat", jb->lat, "distance_m", round(d * 10) / 10, "time_s", round(d / h->s->speed_mps));
+                  "description", jb->description ? jb->description : "", "pay", jb->pay ? jb->pay : "", "lon", lon,
+                  "lat", lat, "distance_m", round(d * 10) / 10, "time_s", round(d / h->walk->s->speed_mps));
+    if (o && jb->outlet_id)
+        json_object_set_new(o, "outlet_id", json_integer(jb->outlet_id));
     if (!o || qt__grow((void **)&h->v, &h->cap, h->n + 1, sizeof *h->v) != 0) {
         json_decref(o);
         return qt_error_set(err, QT_ENOMEM, "jobs", "no memory");
@@ -96,41 +109,44 @@ static int by_time(const void *a, const void *b)
     return x->d < y->d ? -1 : x->d > y->d;
 }
 
+/* the jobs in the store that are read per request, at most (the nearest by id inside the walking reach's box) */
+#define JOBS_SCAN 2000
+
 enum MHD_Result qt__api_jobs_get(qt__req *r)
 {
     qt_server *s = r->s;
-    double lon, lat, minutes = 15;
-    qt_snap sp;
-    qt_seed seeds[2];
-    size_t ns, i;
-    qt_nearby_ws *w;
+    double lon, lat, minutes = 15, limit = 20;
+    size_t i;
+    qt__walk walk;
     job_hits h;
     qt_error e = QT_ERROR_INIT;
     qt_status rc;
     json_t *arr;
+    enum MHD_Result res;
+    int crs, wr;
+    if (qt__req_crs(r, &crs, &res) < 0)
+        return res;
     if (qt__req_num(r, "lon", -180, 180, &lon) <= 0 || qt__req_num(r, "lat", -90, 90, &lat) <= 0)
         return qt__reply_error(r, QT_EPARSE, "lon", "lon and lat are required");
     if (qt__req_num(r, "minutes", 1, QT__MAX_MINUTES, &minutes) < 0)
         return qt__reply_error(r, QT_EINVAL, "minutes", "minutes is 1 to %d", QT__MAX_MINUTES);
-    if (qt_snapper_snap(s->sn, lon, lat, QT_SNAP_EDGE, QT_SNAP_DEFAULT_MAX_M, &sp, &e) != QT_OK)
+    if (qt__req_num(r, "limit", 1, 100, &limit) < 0 || limit != floor(limit))
+        return qt__reply_error(r, QT_EINVAL, "limit", "limit is a whole number from 1 to 100");
+    qt__to_wgs84(crs, &lon, &lat);
+    if ((wr = qt__walk_from(s, lon, lat, minutes, &walk)) == 0)
         return qt__reply_json(r, 200, json_pack("{s:[], s:s}", "jobs", "note", "no street within 500 m"));
-    if (!(w = qt__ws_take(s)))
+    if (wr < 0)
         return qt__reply_error(r, QT_ENOMEM, NULL, "no memory");
-    ns = qt_snap_seeds(s->g, &sp, QT_SNAP_EDGE, seeds);
     memset(&h, 0, sizeof h);
-    h.s = s;
-    h.search = qt_nearby_ws_search(w);
-    h.from = &sp;
-    h.budget = qt__minutes_m(minutes, s->speed_mps);
-    rc = qt_search_run(qt_nearby_ws_search(w), seeds, ns, h.budget, 0, &e);
-    if (rc == QT_OK)
-        rc = qt_store_jobs_each(r->st, job_near, &h, &e);
-    qt__ws_give(s, w);
+    h.walk = &walk;
+    h.crs = crs;
+    qt_error_clear(&e);
+    rc = qt_store_jobs_near(r->st, lon, lat, walk.budget_m, JOBS_SCAN, job_near, &h, &e);
+    qt__walk_done(&walk);
     arr = rc == QT_OK ? json_array() : NULL;
-    if (arr) {
-        if (h.n)
-            qsort(h.v, h.n, sizeof *h.v, by_time);
-        for (i = 0; i < h.n; i++)
+    if (arr && h.n) {
+        qsort(h.v, h.n, sizeof *h.v, by_time); /* h.v is NULL when nothing is near: no qsort then (item 13) */
+        for (i = 0; i < h.n && i < (size_t)limit; i++)
             json_array_append(arr, h.v[i].job);
     }
     for (i = 0; i < h.n; i++)
@@ -141,6 +157,37 @@ enum MHD_Result qt__api_jobs_get(qt__req *r)
     if (!arr)
         return qt__reply_error(r, QT_ENOMEM, NULL, "no memory");
     return qt__reply_json(r, 200, json_pack("{s:o}", "jobs", arr));
+}
+
+static qt_status application_json(void *ud, const qt_store_application *a, qt_error *err)
+{
+    json_t *o = json_pack("{s:I, s:s, s:I, s:s, s:s, s:I}", "job_id", (json_int_t)a->job_id, "job_title",
+                          a->job_title ? a->job_title : "", "user_id", (json_int_t)a->user_id, "user_name",
+                          a->user_name ? a->user_name : "", "message", a->message ? a->message : "", "created_at",
+                          (json_int_t)a->created_at);
+    if (!o || json_array_append_new(ud, o) != 0)
+        return qt_error_set(err, QT_ENOMEM, "applications", "no memory");
+    return QT_OK;
+}
+
+/* GET /jobs/{id}/applications and GET /me/applications: who applied to the caller's jobs */
+enum MHD_Result qt__api_applications_get(qt__req *r)
+{
+    json_t *arr = json_array();
+    double limit = 100;
+    qt_error e;
+    if (!arr)
+        return qt__reply_error(r, QT_ENOMEM, NULL, "no memory");
+    if (qt__req_num(r, "limit", 1, 500, &limit) < 0) {
+        json_decref(arr);
+        return qt__reply_error(r, QT_EINVAL, "limit", "limit is 1 to 500");
+    }
+    qt_error_clear(&e);
+    if (qt_store_applications_of_poster(r->st, r->uid, r->id, (int)limit, application_json, arr, &e) != QT_OK) {
+        json_decref(arr);
+        return qt__reply_status(r, &e);
+    }
+    return qt__reply_json(r, 200, json_pack("{s:o}", "applications", arr));
 }
 
 enum MHD_Result qt__api_job_apply(qt__req *r)

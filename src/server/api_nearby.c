@@ -13,9 +13,10 @@
 #include "server/api.h"
 #include "server/reply.h"
 #include "base/geo.h"
+#include "base/utf8.h"
 
 /* the answers as JSON: {"outlets":[...], "minutes":M} */
-static void write_hits(qt__strbuf *jb, const qt_nearby_hit *hits, size_t n, double minutes, double speed_mps)
+static void write_hits(qt__strbuf *jb, const qt_nearby_hit *hits, size_t n, double minutes, double speed_mps, int crs)
 {
     size_t i;
     qt__sb_reserve(jb, 4096);
@@ -33,10 +34,14 @@ static void write_hits(qt__strbuf *jb, const qt_nearby_hit *hits, size_t n, doub
             qt__sb_json_str(jb, p->category);
         else
             qt__sb_puts(jb, "null");
-        qt__sb_puts(jb, ",\"lon\":");
-        qt__sb_json_num(jb, p->lon, 6);
-        qt__sb_puts(jb, ",\"lat\":");
-        qt__sb_json_num(jb, p->lat, 6);
+        {
+            double lon = p->lon, lat = p->lat;
+            qt__from_wgs84(crs, &lon, &lat);
+            qt__sb_puts(jb, ",\"lon\":");
+            qt__sb_json_num(jb, lon, 6);
+            qt__sb_puts(jb, ",\"lat\":");
+            qt__sb_json_num(jb, lat, 6);
+        }
         qt__sb_puts(jb, ",\"distance_m\":");
         qt__sb_json_num(jb, p->dist_m, 1);
         qt__sb_puts(jb, ",\"time_s\":");
@@ -48,7 +53,8 @@ static void write_hits(qt__strbuf *jb, const qt_nearby_hit *hits, size_t n, doub
             if (len) {
                 if (!first)
                     qt__sb_puts(jb, ",");
-                qt__sb_json_strn(jb, sv, len < 255 ? len : 255);
+                /* cut on a character boundary: the reply stays UTF-8 (issue 11, item 11) */
+                qt__sb_json_strn(jb, sv, qt__utf8_cut(sv, len, 255));
                 first = 0;
             }
             sv = e2 ? e2 + 1 : NULL;
@@ -76,10 +82,12 @@ enum MHD_Result qt__api_nearby(qt__req *r)
     qt_nearby_query x;
     qt_nearby_index *ix;
     qt_nearby_ws *w;
-    int rn;
+    int rn, crs;
     qt_status rc;
+    enum MHD_Result res;
     memset(&x, 0, sizeof x);
-    x.category = qt__req_arg(r, "category");
+    if (qt__req_crs(r, &crs, &res) < 0 || qt__req_category(r, "category", &x.category, &res) < 0)
+        return res;
     x.service = qt__req_arg(r, "service");
     if ((rn = qt__req_num(r, "lon", -180, 180, &lon)) <= 0)
         return qt__reply_error(r, rn ? QT_EINVAL : QT_EPARSE, "lon", "lon is required, -180..180");
@@ -89,6 +97,10 @@ enum MHD_Result qt__api_nearby(qt__req *r)
         return qt__reply_error(r, QT_EINVAL, "minutes", "minutes is 1 to %d", QT__MAX_MINUTES);
     if (qt__req_num(r, "limit", 1, 200, &limit_d) < 0 || limit_d != floor(limit_d))
         return qt__reply_error(r, QT_EINVAL, "limit", "limit is a whole number from 1 to 200");
+    if (open && strcmp(open, "1") != 0 && strcmp(open, "0") != 0 && strcmp(open, "true") != 0 &&
+        strcmp(open, "false") != 0)
+        return qt__reply_error(r, QT_EINVAL, "open_now", "open_now is 1 or 0");
+    qt__to_wgs84(crs, &lon, &lat);
     if (qt_snapper_snap(s->sn, lon, lat, QT_SNAP_EDGE, QT_SNAP_DEFAULT_MAX_M, &sp, &e) != QT_OK)
         return qt__reply_json(r, 200, json_pack("{s:[], s:s}", "outlets", "note", "no street within 500 m"));
     if (q && *q) {
@@ -97,13 +109,10 @@ enum MHD_Result qt__api_nearby(qt__req *r)
             return qt__reply_status(r, &e);
         x.ids = ids ? ids : &no_match; /* with nids 0: nothing passes */
     }
-    if (open && strcmp(open, "1") == 0) {
-        time_t now = time(NULL);
-        struct tm tm;
-        localtime_r(&now, &tm);
+    if (open && (strcmp(open, "1") == 0 || strcmp(open, "true") == 0)) {
+        /* the server's --tz, not the machine's (a UTC server is 8 hours off China) */
         x.open_at = 1;
-        x.weekday = (tm.tm_wday + 6) % 7;
-        x.minute = tm.tm_hour * 60 + tm.tm_min;
+        qt__local_now(s, &x.weekday, &x.minute);
     }
     x.max_m = qt__minutes_m(minutes, s->speed_mps);
     x.limit = (size_t)limit_d;
@@ -115,7 +124,7 @@ enum MHD_Result qt__api_nearby(qt__req *r)
     rc = qt_nearby_search(ix, w, &sp, &x, &hits, &nout, &e);
     qt_store_free_str((char *)ids);
     if (rc == QT_OK)
-        write_hits(&jb, hits, nout, minutes, s->speed_mps); /* hits borrow from w and ix */
+        write_hits(&jb, hits, nout, minutes, s->speed_mps, crs); /* hits borrow from w and ix */
     qt__ws_give(s, w);
     qt_nearby_index_unref(ix);
     if (rc != QT_OK)

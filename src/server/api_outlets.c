@@ -25,14 +25,17 @@ static json_t *services_json(const char *s)
 
 typedef struct outlet_json {
     json_t *j;
+    int crs;
 } outlet_json;
 
 static qt_status outlet_to_json(void *ud, const qt_store_outlet *o, qt_error *err)
 {
     outlet_json *oj = ud;
+    double lon = o->lon, lat = o->lat;
     (void)err;
+    qt__from_wgs84(oj->crs, &lon, &lat);
     oj->j = json_pack("{s:I, s:s?, s:s, s:s?, s:f, s:f, s:s, s:s, s:b, s:s, s:o}", "id", (json_int_t)o->id, "ext_id",
-                      o->ext_id, "name", o->name ? o->name : "", "category", o->category, "lon", o->lon, "lat", o->lat,
+                      o->ext_id, "name", o->name ? o->name : "", "category", o->category, "lon", lon, "lat", lat,
                       "address", o->address ? o->address : "", "brand", o->brand ? o->brand : "", "chain", o->chain,
                       "opening_hours", o->opening_hours ? o->opening_hours : "", "services",
                       services_json(o->services));
@@ -52,10 +55,14 @@ static qt_status outlet_to_json(void *ud, const qt_store_outlet *o, qt_error *er
 /* the outlet r->id with its credit as the reply */
 static enum MHD_Result reply_outlet(qt__req *r)
 {
-    outlet_json oj = {NULL};
-    qt_error e = QT_ERROR_INIT;
+    outlet_json oj = {NULL, 0};
+    qt_error e;
     int n, score;
     char grade[2] = "";
+    enum MHD_Result res;
+    if (qt__req_crs(r, &oj.crs, &res) < 0)
+        return res;
+    qt_error_clear(&e);
     if (qt_store_outlet_get(r->st, r->id, outlet_to_json, &oj, &e) != QT_OK)
         return qt__reply_status(r, &e);
     if (oj.j && qt_store_outlet_credit(r->st, r->id, (int64_t)time(NULL), &n, &score, grade, &e) == QT_OK)
@@ -88,7 +95,10 @@ enum MHD_Result qt__api_outlet_patch(qt__req *r)
         json_decref(j);
         return res;
     }
-    if (qt_store_outlet_update(r->st, r->uid, r->role, r->id, &p, &e) != QT_OK)
+    qt_error_clear(&e);
+    /* a merchant edits its own shop's profile; operators their circle's outlets; admins any (all audited) */
+    if ((r->role == QT_ROLE_MERCHANT ? qt_store_outlet_update_by_merchant(r->st, r->uid, r->id, &p, &e)
+                                     : qt_store_outlet_update(r->st, r->uid, r->role, r->id, &p, &e)) != QT_OK)
         res = qt__reply_status(r, &e);
     else {
         qt__index_refresh(r->s, r->st, r->id);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/utf8.h"
 
 enum MHD_Result qt__reply_text(qt__req *r, int status, char *text, size_t len, const char *type)
 {
@@ -19,7 +20,13 @@ enum MHD_Result qt__reply_text(qt__req *r, int status, char *text, size_t len, c
         return MHD_NO;
     }
     MHD_add_response_header(resp, "Content-Type", type);
+    if (r->conn->retry_after > 0) {
+        char ra[16];
+        snprintf(ra, sizeof ra, "%d", r->conn->retry_after);
+        MHD_add_response_header(resp, "Retry-After", ra);
+    }
     r->conn->status = status;
+    r->conn->bytes = len;
     ok = MHD_queue_response(r->c, (unsigned)status, resp);
     MHD_destroy_response(resp);
     return ok;
@@ -29,26 +36,52 @@ enum MHD_Result qt__reply_json(qt__req *r, int status, json_t *j)
 {
     char *text = j ? json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(10)) : NULL;
     json_decref(j);
-    if (!text)
-        return MHD_NO;
+    if (!text) {
+        /* jansson refuses text that is not UTF-8, or ran out of memory: still a reply in the error shape */
+        static const char fallback[] = "{\"code\":\"QT_EINTERNAL\",\"status\":500,"
+                                       "\"message\":\"the reply could not be encoded\"}";
+        text = strdup(fallback);
+        if (!text)
+            return MHD_NO;
+        return qt__reply_text(r, 500, text, strlen(text), "application/json; charset=utf-8");
+    }
     return qt__reply_text(r, status, text, strlen(text), "application/json; charset=utf-8");
 }
 
 enum MHD_Result qt__reply_error(qt__req *r, qt_status code, const char *field, const char *fmt, ...)
 {
-    char msg[300];
-    int status = qt_status_http(code);
+    char msg[300], fld[80];
+    int status = r->conn->http_status > 0 ? r->conn->http_status : qt_status_http(code);
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    r->conn->http_status = 0;
+    /* messages quote what the client sent: cut and repaired so the reply is UTF-8 */
+    msg[qt__utf8_cut(msg, strlen(msg), sizeof msg - 1)] = '\0';
+    qt__utf8_repair(msg);
+    if (field) {
+        snprintf(fld, sizeof fld, "%s", field);
+        fld[qt__utf8_cut(fld, strlen(fld), sizeof fld - 1)] = '\0';
+        qt__utf8_repair(fld);
+    }
     return qt__reply_json(r, status,
                           json_pack("{s:s, s:i, s:s, s:s?}", "code", qt_status_name(code), "status", status, "message",
-                                    msg, "field", field));
+                                    msg, "field", field ? fld : NULL));
 }
 
 enum MHD_Result qt__reply_status(qt__req *r, const qt_error *e)
 {
+    if (e->code == QT_EDB || e->code == QT_EIO || e->code == QT_EINTERNAL) {
+        /* the store's and the system's errors go to the log, never to the client (issue 11, item 12) */
+        FILE *log = r->s->o.error_log ? r->s->o.error_log : stderr;
+        pthread_mutex_lock(&r->s->lock);
+        fprintf(log, "quarter serve: %s %s: %s: %s: %s\n", r->method ? r->method : "-", r->url ? r->url : "-",
+                qt_status_name(e->code), e->where, e->msg);
+        fflush(log);
+        pthread_mutex_unlock(&r->s->lock);
+        return qt__reply_error(r, e->code, NULL, "the server could not do this now; the cause is in its log");
+    }
     return qt__reply_error(r, e->code, e->where[0] ? e->where : NULL, "%s", e->msg);
 }
 

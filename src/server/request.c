@@ -11,8 +11,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 
+#include "base/isotime.h"
+#include "quarter/coords.h"
+#include "quarter/profile.h"
 #include "server/reply.h"
 
 const char *qt__req_arg(const qt__req *r, const char *k)
@@ -139,19 +143,215 @@ int qt__req_who(qt__req *r)
     return qt_store_token_user(r->st, h + 7, (int64_t)time(NULL), &r->uid, &r->role, &e) == QT_OK ? 1 : -1;
 }
 
-const char *qt__client_addr(struct MHD_Connection *c, char buf[64])
+static int trusted(const qt_server *s, uint32_t a)
+{
+    size_t i;
+    for (i = 0; i < s->nproxies; i++)
+        if (s->proxies[i] == a)
+            return 1;
+    return 0;
+}
+
+const char *qt__client_addr(const qt_server *s, struct MHD_Connection *c, char buf[64])
 {
     const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    uint32_t peer;
+    const char *xff, *end;
     snprintf(buf, 64, "-");
-    if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET)
-        inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, buf, 64);
+    if (!ci || !ci->client_addr || ci->client_addr->sa_family != AF_INET)
+        return buf;
+    peer = ((const struct sockaddr_in *)ci->client_addr)->sin_addr.s_addr;
+    inet_ntop(AF_INET, &peer, buf, 64);
+    /* X-Forwarded-For only from a trusted proxy: from the right, the first hop that is not one */
+    if (!trusted(s, peer) || !(xff = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Forwarded-For")))
+        return buf;
+    end = xff + strlen(xff);
+    while (end > xff) {
+        const char *p = end;
+        char one[64];
+        struct in_addr a;
+        size_t n;
+        while (p > xff && p[-1] != ',')
+            p--;
+        end = p > xff ? p - 1 : xff; /* the next entry to the left ends before this comma */
+        while (*p == ' ' || *p == '\t')
+            p++;
+        for (n = 0; p[n] && p[n] != ',' && p[n] != ' ' && p[n] != '\t'; n++)
+            ;
+        if (n == 0 || n >= sizeof one)
+            return buf;
+        memcpy(one, p, n);
+        one[n] = '\0';
+        if (inet_pton(AF_INET, one, &a) != 1)
+            return buf; /* garbage: the last hop we could trust stays */
+        snprintf(buf, 64, "%s", one);
+        if (!trusted(s, a.s_addr))
+            return buf;
+    }
     return buf;
 }
 
-void qt__period_now(char buf[16])
+static void local_tm(const qt_server *s, struct tm *tm)
 {
-    time_t now = time(NULL);
+    time_t now = time(NULL) + (time_t)s->o.utc_offset_min * 60;
+    gmtime_r(&now, tm);
+}
+
+void qt__period_now(const qt_server *s, char buf[16])
+{
     struct tm tm;
-    localtime_r(&now, &tm);
+    local_tm(s, &tm);
     snprintf(buf, 16, "%04d-Q%d", (tm.tm_year + 1900) % 10000, (tm.tm_mon / 3 + 1) % 10);
+}
+
+void qt__local_now(const qt_server *s, int *weekday, int *minute)
+{
+    struct tm tm;
+    local_tm(s, &tm);
+    *weekday = (tm.tm_wday + 6) % 7;
+    *minute = tm.tm_hour * 60 + tm.tm_min;
+}
+
+int qt__req_opt_time(qt__req *r, json_t *j, const char *k, int64_t *out, enum MHD_Result *res)
+{
+    json_t *v = json_object_get(j, k);
+    if (!v)
+        return 0;
+    if (json_is_integer(v) && json_integer_value(v) >= 0) {
+        *out = json_integer_value(v);
+        return 1;
+    }
+    if (json_is_string(v) && qt__time_parse(json_string_value(v), r->s->o.utc_offset_min, out) == 0)
+        return 1;
+    *res = qt__reply_error(r, QT_EINVAL, k,
+                           "%s is an ISO 8601 time (2026-12-01T08:00:00+08:00, or a date 2026-12-01) or Unix seconds",
+                           k);
+    return -1;
+}
+
+int qt__req_crs(qt__req *r, int *crs, enum MHD_Result *res)
+{
+    const char *v = qt__req_arg(r, "crs");
+    *crs = QT_CRS_WGS84;
+    if (!v || !*v || strcmp(v, "wgs84") == 0)
+        return 0;
+    if (strcmp(v, "gcj02") == 0) {
+        *crs = QT_CRS_GCJ02;
+        return 0;
+    }
+    if (strcmp(v, "bd09") == 0) {
+        *crs = QT_CRS_BD09;
+        return 0;
+    }
+    *res = qt__reply_error(r, QT_EINVAL, "crs", "crs is wgs84 (the default), gcj02 (Amap, phones in China) or bd09 (Baidu)");
+    return -1;
+}
+
+void qt__to_wgs84(int crs, double *lon, double *lat)
+{
+    if (crs != QT_CRS_WGS84)
+        qt_coords_convert((qt_crs)crs, QT_CRS_WGS84, *lon, *lat, lon, lat, NULL);
+}
+
+void qt__from_wgs84(int crs, double *lon, double *lat)
+{
+    if (crs != QT_CRS_WGS84)
+        qt_coords_convert(QT_CRS_WGS84, (qt_crs)crs, *lon, *lat, lon, lat, NULL);
+}
+
+/* names a person may use for a category: code, zh, en, and the parts of zh
+ * around parentheses and slashes (生鲜超市(菜店) -> 生鲜超市, 菜店) */
+static int category_is(const qt_category *c, const char *v)
+{
+    const char *z = c->zh;
+    size_t n = strlen(v);
+    if (strcmp(c->code, v) == 0 || strcmp(z, v) == 0 || (c->en && strcasecmp(c->en, v) == 0))
+        return 1;
+    while (*z) {
+        const char *e = z;
+        while (*e && *e != '(' && *e != ')' && *e != '/' && strncmp(e, "（", 3) != 0 && strncmp(e, "）", 3) != 0)
+            e++;
+        if ((size_t)(e - z) == n && n && strncmp(z, v, n) == 0)
+            return 1;
+        if (!*e)
+            break;
+        z = e + ((unsigned char)*e >= 0x80 ? 3 : 1);
+    }
+    return 0;
+}
+
+int qt__req_category(qt__req *r, const char *k, const char **code, enum MHD_Result *res)
+{
+    const char *v = qt__req_arg(r, k);
+    const qt_profile *p = r->s->o.profile;
+    size_t i, n;
+    *code = NULL;
+    if (!v || !*v)
+        return 0;
+    if (p) {
+        int found = qt_profile_find(p, v); /* code, Chinese or English name, the profile's aliases */
+        if (found >= 0) {
+            *code = qt_profile_category(p, (size_t)found)->code;
+            return 1;
+        }
+        n = qt_profile_category_count(p);
+        for (i = 0; i < n; i++)
+            if (category_is(qt_profile_category(p, i), v)) {
+                *code = qt_profile_category(p, i)->code;
+                return 1;
+            }
+        *res = qt__reply_error(r, QT_EINVAL, k,
+                               "unknown category '%.60s': give a code (B03), a name (菜市场) or an English name", v);
+        return -1;
+    }
+    /* no profile: a code of the form letter + digits */
+    if (strlen(v) <= 8 && v[0] >= 'A' && v[0] <= 'Z') {
+        for (i = 1; v[i] >= '0' && v[i] <= '9'; i++)
+            ;
+        if (i > 1 && !v[i]) {
+            *code = v;
+            return 1;
+        }
+    }
+    *res = qt__reply_error(r, QT_EINVAL, k, "unknown category '%.60s': give a code such as B03 (the server has no profile for names)", v);
+    return -1;
+}
+
+int qt__hash_slot(qt__req *r, enum MHD_Result *res)
+{
+    unsigned slots = r->s->o.hash_slots ? r->s->o.hash_slots : 1;
+    if (r->conn->hashing)
+        return 1;
+    if (atomic_fetch_add(&r->s->hashing, 1) >= slots) {
+        atomic_fetch_sub(&r->s->hashing, 1);
+        r->conn->retry_after = 1;
+        r->conn->http_status = 503;
+        *res = qt__reply_error(r, QT_ELIMIT, NULL, "the server is busy checking passwords; try again in a second");
+        return 0;
+    }
+    r->conn->hashing = 1;
+    return 1;
+}
+
+void qt__hash_release(qt__req *r)
+{
+    if (r->conn->hashing) {
+        r->conn->hashing = 0;
+        atomic_fetch_sub(&r->s->hashing, 1);
+    }
+}
+
+int qt__rate_limit(qt__req *r, const char *kind, const char *key, int max, int64_t window_s, enum MHD_Result *res)
+{
+    qt_error e;
+    int64_t retry = 0;
+    qt_error_clear(&e);
+    if (max <= 0)
+        return 0;
+    if (qt_store_rate_hit(r->st, kind, key, (int64_t)time(NULL), max, window_s, &retry, &e) == QT_OK)
+        return 0;
+    if (e.code == QT_ELIMIT)
+        r->conn->retry_after = (int)(retry > 0 ? retry : 1);
+    *res = qt__reply_status(r, &e);
+    return -1;
 }

@@ -26,7 +26,16 @@ typedef struct qt__conn {
     size_t len;
     int too_big;
     int status; /* the reply's HTTP status, for the access log */
-    struct timespec t0;
+    struct timespec t0; /* when the request line arrived */
+    size_t url_len;     /* the request target with its query, in bytes */
+    size_t bytes;       /* the reply's body, for the access log */
+    int retry_after;    /* > 0: the next reply says Retry-After: this many seconds */
+    int http_status;    /* > 0: the next error reply takes this HTTP status (408, 414, 431, 503) */
+    int hashing;        /* holds one of the server's hash slots */
+    int started;        /* the handler has seen the headers */
+    struct qt__job *job; /* offloaded work (server/offload.h), freed when the request completes */
+    char method[8], version[12];
+    char path[160];     /* the path (no query: no secrets in the log), cut on a character boundary */
 } qt__conn;
 
 typedef struct qt__req {
@@ -69,9 +78,33 @@ int qt__req_opt_flag(qt__req *r, json_t *j, const char *k, int *out, enum MHD_Re
 qt_store *qt__req_store(qt_server *s, qt_error *err);
 /* from "Authorization: Bearer TOKEN" into r->uid, r->role: 1 known, 0 anonymous, -1 bad token */
 int qt__req_who(qt__req *r);
-/* the client's IPv4 address as text, "-" when unknown; returns buf */
-const char *qt__client_addr(struct MHD_Connection *c, char buf[64]);
-/* this quarter of the year, "2026-Q4": the default survey period */
-void qt__period_now(char buf[16]);
+/* the client's IPv4 address as text, "-" when unknown; returns buf.  Behind a
+ * trusted proxy (qt_server_opts.trusted_proxies), the last address of
+ * X-Forwarded-For that is not a trusted proxy. */
+const char *qt__client_addr(const qt_server *s, struct MHD_Connection *c, char buf[64]);
+/* this quarter of the year, "2026-Q4", in the server's time zone: the default survey period */
+void qt__period_now(const qt_server *s, char buf[16]);
+/* weekday (0 Monday) and minute of the day now, in the server's time zone */
+void qt__local_now(const qt_server *s, int *weekday, int *minute);
+
+/* a time argument (ISO 8601 or Unix seconds) of the body: 1 set, 0 absent, -1 bad (reply sent) */
+int qt__req_opt_time(qt__req *r, json_t *j, const char *k, int64_t *out, enum MHD_Result *res);
+/* the crs argument: 0 ok (wgs84 when absent), -1 bad (reply sent) */
+int qt__req_crs(qt__req *r, int *crs, enum MHD_Result *res);
+/* a point given in crs to WGS-84, and back (no-ops for WGS-84) */
+void qt__to_wgs84(int crs, double *lon, double *lat);
+void qt__from_wgs84(int crs, double *lon, double *lat);
+/* a category argument (code, Chinese or English name, alias) to its code:
+ * 1 set (*code BORROWED, static or the profile's), 0 absent, -1 unknown (422 sent) */
+int qt__req_category(qt__req *r, const char *k, const char **code, enum MHD_Result *res);
+
+/* Take one of the server's argon2id slots: 1 taken (give it back with
+ * qt__hash_release; at the latest when the request completes), 0 all busy
+ * (503 with Retry-After sent into *res). */
+int qt__hash_slot(qt__req *r, enum MHD_Result *res);
+/* Give the slot back as soon as the hash is done (the client may send its next request before this one completes). */
+void qt__hash_release(qt__req *r);
+/* A rate limit of kind for key: 0 ok, -1 over (429 with Retry-After sent). */
+int qt__rate_limit(qt__req *r, const char *kind, const char *key, int max, int64_t window_s, enum MHD_Result *res);
 
 #endif

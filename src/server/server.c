@@ -15,7 +15,9 @@
 #include <unistd.h>
 
 #include "base/alloc.h"
+#include "base/utf8.h"
 #include "server/internal.h"
+#include "server/offload.h"
 #include "server/reply.h"
 #include "server/request.h"
 #include "server/router.h"
@@ -67,22 +69,82 @@ static void close_store(void *p)
     qt_store_close(p);
 }
 
+/* called when the request line has arrived, before the headers: the request's clock starts */
+static void *uri_logged(void *cls, const char *uri, struct MHD_Connection *c)
+{
+    qt__conn *rq = qt__calloc(1, sizeof *rq);
+    size_t n;
+    (void)cls;
+    (void)c;
+    if (!rq)
+        return NULL;
+    clock_gettime(CLOCK_MONOTONIC, &rq->t0);
+    rq->url_len = strlen(uri);
+    n = strcspn(uri, "?");
+    n = qt__utf8_cut(uri, n, sizeof rq->path - 1);
+    memcpy(rq->path, uri, n);
+    rq->path[n] = '\0';
+    return rq;
+}
+
+static double elapsed_s(const qt__conn *rq)
+{
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    return (double)(t1.tv_sec - rq->t0.tv_sec) + (double)(t1.tv_nsec - rq->t0.tv_nsec) / 1e9;
+}
+
+static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    size_t *n = cls;
+    (void)kind;
+    *n += strlen(key) + (value ? strlen(value) : 0) + 4;
+    return MHD_YES;
+}
+
 static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *url, const char *method,
                                const char *version, const char *upload, size_t *upload_size, void **req_cls)
 {
     qt_server *s = cls;
     qt__conn *rq = *req_cls;
     qt__req r;
-    (void)version;
-    if (!rq) {
-        rq = qt__calloc(1, sizeof *rq);
-        if (!rq)
-            return MHD_NO;
-        clock_gettime(CLOCK_MONOTONIC, &rq->t0);
-        *req_cls = rq;
+    if (!rq)
+        return MHD_NO; /* no memory when the request began */
+    if (!rq->started) {
+        /* the first call: the headers are in; the limits libmicrohttpd would answer in HTML are ours, in JSON */
+        size_t hb = 0;
+        memset(&r, 0, sizeof r);
+        r.s = s;
+        r.c = c;
+        r.conn = rq;
+        r.method = method;
+        r.url = url;
+        r.role = QT_ROLE_NONE;
+        rq->started = 1;
+        snprintf(rq->method, sizeof rq->method, "%s", method);
+        snprintf(rq->version, sizeof rq->version, "%s", version);
+        if (!rq->path[0])
+            snprintf(rq->path, sizeof rq->path, "%.*s", (int)qt__utf8_cut(url, strlen(url), sizeof rq->path - 1), url);
+        if (rq->url_len > s->o.max_url) {
+            rq->http_status = 414;
+            return qt__reply_error(&r, QT_ETOOBIG, NULL, "the URL is over %u bytes", s->o.max_url);
+        }
+        MHD_get_connection_values(c, MHD_HEADER_KIND, count_header, &hb);
+        if (hb > s->o.max_headers) {
+            rq->http_status = 431;
+            return qt__reply_error(&r, QT_ETOOBIG, NULL, "the request headers are over %u bytes", s->o.max_headers);
+        }
+        if (elapsed_s(rq) > s->o.request_deadline_s) {
+            rq->http_status = 408;
+            return qt__reply_error(&r, QT_ETOOBIG, NULL, "the request took over %u s to arrive",
+                                   s->o.request_deadline_s);
+        }
         return MHD_YES;
     }
     if (*upload_size) {
+        /* a body trickled in slowly is cut off at the deadline (slowloris, issue 11 item 1) */
+        if (elapsed_s(rq) > s->o.request_deadline_s)
+            return MHD_NO;
         if (!rq->too_big && rq->len + *upload_size <= s->o.max_body) {
             char *b = qt__realloc(rq->body, rq->len + *upload_size + 1);
             if (!b)
@@ -109,6 +171,20 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
     return qt__router_dispatch(&r);
 }
 
+/* a log field: quotes, backslashes and control characters escaped as \xHH (what log tools read) */
+static void log_field(char *out, size_t cap, const char *in)
+{
+    size_t k = 0;
+    for (; *in && k + 5 < cap; in++) {
+        unsigned char ch = (unsigned char)*in;
+        if (ch == '"' || ch == '\\' || ch < 0x20 || ch == 0x7f)
+            k += (size_t)snprintf(out + k, cap - k, "\\x%02X", ch);
+        else
+            out[k++] = (char)ch;
+    }
+    out[k] = '\0';
+}
+
 static void completed(void *cls, struct MHD_Connection *c, void **req_cls, enum MHD_RequestTerminationCode toe)
 {
     qt_server *s = cls;
@@ -116,19 +192,31 @@ static void completed(void *cls, struct MHD_Connection *c, void **req_cls, enum 
     (void)toe;
     if (!rq)
         return;
+    if (rq->hashing)
+        atomic_fetch_sub(&s->hashing, 1);
+    if (rq->job)
+        rq->job->free(rq->job);
     if (s->o.access_log) {
-        struct timespec t1;
-        char addr[64];
-        time_t now = time(NULL);
+        /* Combined Log Format, then the duration in milliseconds:
+         * addr - - [02/Dec/2026:10:00:00 +0800] "GET /api/v1/nearby HTTP/1.1" 200 1234 "-" "ua" 0.512 */
+        char addr[64], ts[40], path[200], ua[200], ref[200];
+        const char *u = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_USER_AGENT);
+        const char *rf = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_REFERER);
+        time_t now = time(NULL) + (time_t)s->o.utc_offset_min * 60;
         struct tm tm;
-        char ts[32];
-        clock_gettime(CLOCK_MONOTONIC, &t1);
-        qt__client_addr(c, addr);
+        int off = s->o.utc_offset_min < 0 ? -s->o.utc_offset_min : s->o.utc_offset_min;
+        size_t tl;
+        qt__client_addr(s, c, addr);
         gmtime_r(&now, &tm);
-        strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        tl = strftime(ts, sizeof ts, "%d/%b/%Y:%H:%M:%S", &tm);
+        snprintf(ts + tl, sizeof ts - tl, " %c%02d%02d", s->o.utc_offset_min < 0 ? '-' : '+', off / 60, off % 60);
+        log_field(path, sizeof path, rq->path);
+        log_field(ua, sizeof ua, u ? u : "-");
+        log_field(ref, sizeof ref, rf ? rf : "-");
         pthread_mutex_lock(&s->lock);
-        fprintf(s->o.access_log, "%s %s %d %.3f ms\n", ts, addr, rq->status,
-                (double)(t1.tv_sec - rq->t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - rq->t0.tv_nsec) / 1e6);
+        fprintf(s->o.access_log, "%s - - [%s] \"%s %s %s\" %d %zu \"%s\" \"%s\" %.3f\n", addr, ts, rq->method[0] ? rq->method : "-",
+                path, rq->version[0] ? rq->version : "HTTP/1.1", rq->status ? rq->status : 499,
+                rq->bytes, ref, ua, elapsed_s(rq) * 1e3);
         fflush(s->o.access_log);
         pthread_mutex_unlock(&s->lock);
     }
@@ -158,6 +246,9 @@ void qt_server_stop(qt_server *s)
 {
     if (!s)
         return;
+    /* the workers run what is queued: every suspended connection is resumed first */
+    qt__offload_stop(s->offload);
+    qt__offload_stop(s->hashpool);
     if (s->d)
         MHD_stop_daemon(s->d);
     free_pool(s);
@@ -200,6 +291,50 @@ qt_status qt_server_start(const qt_server_opts *opts, qt_server **out, qt_error 
         s->o.login_attempts = 5;
     if (!s->o.login_window_s)
         s->o.login_window_s = 300;
+    if (!s->o.per_ip_connections)
+        s->o.per_ip_connections = 64;
+    if (!s->o.request_deadline_s)
+        s->o.request_deadline_s = 20;
+    if (!s->o.max_url)
+        s->o.max_url = 4096;
+    if (!s->o.max_headers)
+        s->o.max_headers = 16384;
+    if (!s->o.hash_slots)
+        s->o.hash_slots = 1;
+    if (!s->o.register_per_hour)
+        s->o.register_per_hour = 10;
+    if (!s->o.complaints_per_day)
+        s->o.complaints_per_day = 5;
+    if (!s->o.jobs_per_day)
+        s->o.jobs_per_day = 20;
+    if (!s->o.max_isochrone_cost)
+        s->o.max_isochrone_cost = 60;
+    if (!s->o.utc_offset_set)
+        s->o.utc_offset_min = 480;
+    if (s->o.trusted_proxies) {
+        const char *p = s->o.trusted_proxies;
+        while (*p) {
+            char one[64];
+            size_t n = strcspn(p, ", ");
+            struct in_addr a;
+            if (n == 0) {
+                p++;
+                continue;
+            }
+            if (n >= sizeof one || s->nproxies == sizeof s->proxies / sizeof s->proxies[0]) {
+                qt__free(s);
+                return qt_error_set(err, QT_EINVAL, "--trusted-proxy", "at most 16 IPv4 addresses");
+            }
+            memcpy(one, p, n);
+            one[n] = '\0';
+            if (inet_pton(AF_INET, one, &a) != 1) {
+                qt__free(s);
+                return qt_error_set(err, QT_EINVAL, "--trusted-proxy", "'%s' is not an IPv4 address", one);
+            }
+            s->proxies[s->nproxies++] = a.s_addr;
+            p += n;
+        }
+    }
     s->g = opts->graph;
     s->speed_mps = qt__kmh_mps(s->o.speed_kmh);
     pthread_mutex_init(&s->lock, NULL);
@@ -225,9 +360,18 @@ qt_status qt_server_start(const qt_server_opts *opts, qt_server **out, qt_error 
         goto fail;
     }
     threads = s->o.threads ? s->o.threads : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
-    s->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL, 0, NULL, NULL, handler, s,
+    /* isochrones on one worker with 2 waiting at most: they never block an HTTP thread (item 2) */
+    if ((rc = qt__offload_start(&s->offload, 1, 3, err)) != QT_OK ||
+        (rc = qt__offload_start(&s->hashpool, s->o.hash_slots, 4 * s->o.hash_slots, err)) != QT_OK)
+        goto fail;
+    s->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME, 0, NULL, NULL,
+                            handler, s,
                             MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE, threads,
                             MHD_OPTION_CONNECTION_TIMEOUT, s->o.timeout_s, MHD_OPTION_CONNECTION_LIMIT, 4096u,
+                            MHD_OPTION_PER_IP_CONNECTION_LIMIT, s->o.per_ip_connections,
+                            /* room for our own URL and header limits (414, 431 in JSON) below libmicrohttpd's */
+                            MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(s->o.max_url + s->o.max_headers) * 2 + 65536,
+                            MHD_OPTION_URI_LOG_CALLBACK, uri_logged, s,
                             MHD_OPTION_NOTIFY_COMPLETED, completed, s, MHD_OPTION_END);
     if (!s->d) {
         rc = qt_error_set(err, QT_EIO, "server", "cannot listen on %s:%u", s->o.bind, s->o.port);

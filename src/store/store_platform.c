@@ -345,6 +345,28 @@ qt_status qt_store_user_set_home(qt_store *s, int64_t user_id, int64_t circle_id
     return QT_OK;
 }
 
+qt_status qt_store_circle_near(qt_store *s, double lon, double lat, double max_m, int64_t *circle_id, qt_error *err)
+{
+    sqlite3_stmt *st;
+    qt_status rc;
+    double kx = 111320.0 * cos(lat * 3.14159265358979323846 / 180.0), ky = 110540.0;
+    *circle_id = 0;
+    if ((rc = prepare(s, "SELECT circle_id, ((lon - ?1) * ?3) * ((lon - ?1) * ?3) + ((lat - ?2) * ?4) * ((lat - ?2) * ?4) AS d2"
+                         " FROM outlets WHERE circle_id IS NOT NULL AND lon BETWEEN ?1 - ?5 / ?3 AND ?1 + ?5 / ?3"
+                         " AND lat BETWEEN ?2 - ?5 / ?4 AND ?2 + ?5 / ?4 ORDER BY d2 LIMIT 1",
+                      &st, err)) != QT_OK)
+        return rc;
+    sqlite3_bind_double(st, 1, lon);
+    sqlite3_bind_double(st, 2, lat);
+    sqlite3_bind_double(st, 3, kx);
+    sqlite3_bind_double(st, 4, ky);
+    sqlite3_bind_double(st, 5, max_m);
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_double(st, 1) <= max_m * max_m)
+        *circle_id = sqlite3_column_int64(st, 0);
+    finish(st);
+    return QT_OK;
+}
+
 qt_status qt_store_user_circles(qt_store *s, int64_t user_id, int64_t *home_circle, int64_t *op_circle,
                                 qt_error *err)
 {
@@ -491,6 +513,12 @@ qt_status qt_store_login_finish(qt_store *s, int64_t attempt, int ok, int64_t us
     sqlite3_stmt *st;
     qt_status rc;
     unsigned char raw[32], th[32];
+    if (ok < 0) { /* not checked after all (the server was busy): forget the attempt */
+        if ((rc = prepare(s, "DELETE FROM login_attempts WHERE rowid = ?1", &st, err)) != QT_OK)
+            return rc;
+        sqlite3_bind_int64(st, 1, attempt);
+        return run(s, st, "login", err);
+    }
     if (!ok || !user_id) {
         if ((rc = prepare(s, "UPDATE login_attempts SET ok = 0 WHERE rowid = ?1", &st, err)) != QT_OK)
             return rc;
@@ -881,7 +909,7 @@ qt_status qt_store_good_delete(qt_store *s, int64_t merchant, int64_t id, qt_err
     return run(s, st, "good", err);
 }
 
-static qt_status walk_goods(qt_store *s, sqlite3_stmt *st, qt_store_good_fn fn, void *ud, qt_error *err)
+static qt_status walk_goods(qt_store *s, sqlite3_stmt *st, qt_store_good_fn fn, void *ud, int *seen, qt_error *err)
 {
     qt_status rc = QT_OK;
     int r;
@@ -895,6 +923,11 @@ static qt_status walk_goods(qt_store *s, sqlite3_stmt *st, qt_store_good_fn fn, 
         g.in_stock = sqlite3_column_int(st, 5);
         g.barcode = col_text(st, 6);
         g.updated_at = sqlite3_column_int64(st, 7);
+        g.outlet_name = col_text(st, 8);
+        g.lon = sqlite3_column_double(st, 9);
+        g.lat = sqlite3_column_double(st, 10);
+        if (seen)
+            *seen = 1;
         rc = fn(ud, &g, err);
     }
     if (rc == QT_OK && r != SQLITE_DONE)
@@ -903,7 +936,23 @@ static qt_status walk_goods(qt_store *s, sqlite3_stmt *st, qt_store_good_fn fn, 
     return rc;
 }
 
-#define GOOD_COLUMNS "SELECT g.id, g.outlet_id, g.name, g.price, g.unit, g.in_stock, g.barcode, g.updated_at FROM goods g"
+#define GOOD_COLUMNS                                                                                        \
+    "SELECT g.id, g.outlet_id, g.name, g.price, g.unit, g.in_stock, g.barcode, g.updated_at, o.name, o.lon, o.lat" \
+    " FROM goods g JOIN outlets o ON o.id = g.outlet_id"
+
+qt_status qt_store_good_get(qt_store *s, int64_t id, qt_store_good_fn fn, void *ud, qt_error *err)
+{
+    sqlite3_stmt *st;
+    qt_status rc;
+    int seen = 0;
+    if ((rc = prepare(s, GOOD_COLUMNS " WHERE g.id = ?1", &st, err)) != QT_OK)
+        return rc;
+    sqlite3_bind_int64(st, 1, id);
+    rc = walk_goods(s, st, fn, ud, &seen, err);
+    if (rc == QT_OK && !seen)
+        return qt_error_set(err, QT_ENOTFOUND, "good", "no good %lld", (long long)id);
+    return rc;
+}
 
 qt_status qt_store_goods_of_outlet(qt_store *s, int64_t outlet_id, qt_store_good_fn fn, void *ud, qt_error *err)
 {
@@ -912,7 +961,7 @@ qt_status qt_store_goods_of_outlet(qt_store *s, int64_t outlet_id, qt_store_good
     if ((rc = prepare(s, GOOD_COLUMNS " WHERE g.outlet_id = ?1 ORDER BY g.id LIMIT 10000", &st, err)) != QT_OK)
         return rc;
     sqlite3_bind_int64(st, 1, outlet_id);
-    return walk_goods(s, st, fn, ud, err);
+    return walk_goods(s, st, fn, ud, NULL, err);
 }
 
 qt_status qt_store_goods_match(qt_store *s, const char *q, int in_stock_only, int limit, qt_store_good_fn fn,
@@ -945,7 +994,7 @@ qt_status qt_store_goods_match(qt_store *s, const char *q, int in_stock_only, in
     }
     sqlite3_bind_int(st, 2, in_stock_only != 0);
     sqlite3_bind_int(st, 3, limit > 0 ? limit : 100);
-    return walk_goods(s, st, fn, ud, err);
+    return walk_goods(s, st, fn, ud, NULL, err);
 }
 
 /* ---- coupons ----------------------------------------------------------------------------- */
@@ -1209,6 +1258,40 @@ qt_status qt_store_applications_of_poster(qt_store *s, int64_t poster, int64_t j
     }
     if (rc == QT_OK && r != SQLITE_DONE)
         rc = db_fail(s, err, "applications");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+qt_status qt_store_jobs_near(qt_store *s, double lon, double lat, double radius_m, int limit, qt_store_job_fn fn,
+                             void *ud, qt_error *err)
+{
+    sqlite3_stmt *st;
+    qt_status rc;
+    int r;
+    double dlon = radius_m / (111320.0 * cos(lat * 3.14159265358979323846 / 180.0) + 1e-9), dlat = radius_m / 110540.0;
+    if ((rc = prepare(s, "SELECT id, coalesce(outlet_id, 0), title, description, pay, lon, lat, created_at FROM jobs"
+                         " WHERE lat BETWEEN ?3 AND ?4 AND lon BETWEEN ?1 AND ?2 ORDER BY id LIMIT ?5",
+                      &st, err)) != QT_OK)
+        return rc;
+    sqlite3_bind_double(st, 1, lon - dlon);
+    sqlite3_bind_double(st, 2, lon + dlon);
+    sqlite3_bind_double(st, 3, lat - dlat);
+    sqlite3_bind_double(st, 4, lat + dlat);
+    sqlite3_bind_int(st, 5, limit > 0 ? limit : 1000);
+    while (rc == QT_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
+        qt_store_job j;
+        j.id = sqlite3_column_int64(st, 0);
+        j.outlet_id = sqlite3_column_int64(st, 1);
+        j.title = col_text(st, 2);
+        j.description = col_text(st, 3);
+        j.pay = col_text(st, 4);
+        j.lon = sqlite3_column_double(st, 5);
+        j.lat = sqlite3_column_double(st, 6);
+        j.created_at = sqlite3_column_int64(st, 7);
+        rc = fn(ud, &j, err);
+    }
+    if (rc == QT_OK && r != SQLITE_DONE)
+        rc = db_fail(s, err, "jobs");
     sqlite3_finalize(st);
     return rc;
 }

@@ -49,6 +49,9 @@ CREATE TRIGGER goods_au AFTER UPDATE OF name ON goods BEGIN
   INSERT INTO goods_fts(rowid, name) VALUES (new.id, new.name);
 END;
 
+-- Jobs near a point are read through a box on this index.
+CREATE INDEX jobs_lat ON jobs(lat, lon);
+
 -- Claims: a client's idempotency key (a retried claim returns the same code).
 ALTER TABLE claims ADD COLUMN idem_key TEXT;
 CREATE UNIQUE INDEX claims_idem ON claims(user_id, idem_key) WHERE idem_key IS NOT NULL;

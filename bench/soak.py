@@ -1,0 +1,208 @@
+#!/usr/bin/python3
+"""Soak: mixed legitimate traffic while an attacker runs slow connections, a
+register flood and expensive isochrones (issue 11).  Prints figures; never
+pass/fail.
+
+  soak.py QUARTER REPO SECONDS [SLOW_CONNECTIONS]
+
+Legitimate clients come from 127.0.0.1 (nearby, outlet lookups, claims with an
+Idempotency-Key, redemptions); the attacker from 127.0.0.2-4.  At the end:
+legitimate latency (p50, p99 per kind), errors and refusals, the server's RSS
+at the start and the end, and whether every acknowledged claim is in the store.
+"""
+import http.client
+import json
+import os
+import random
+import re
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+QUARTER, REPO = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+SECONDS = float(sys.argv[3])
+SLOW = int(sys.argv[4]) if len(sys.argv) > 4 else 2000
+PLAN = os.path.join(REPO, "tests/cli/data/plan/base.project")
+PBF = os.path.join(REPO, "data/nanjing-xuanwu/nanjing_xuanwu.osm.pbf")
+random.seed(11)
+
+
+def run(*a):
+    return subprocess.run([QUARTER, *a], capture_output=True, text=True, check=True).stdout
+
+
+def rss_kb(pid):
+    for line in open(f"/proc/{pid}/status"):
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+work = tempfile.mkdtemp(prefix="qt-soak-")
+run("graph", "build", PBF, "-o", f"{work}/g.qgraph")
+subprocess.run([QUARTER, "import", "--db", f"{work}/s.db", PLAN], check=True, capture_output=True)
+with open(f"{work}/pw", "w") as f:
+    f.write("correct-horse-1\n")
+mid = int(run("user", "add", "--db", f"{work}/s.db", "--name", "m", "--role", "merchant", "--password-file", f"{work}/pw"))
+run("user", "link", "--db", f"{work}/s.db", "--user", str(mid), "--outlet", "1")
+for i in range(20):
+    run("user", "add", "--db", f"{work}/s.db", "--name", f"r{i}", "--role", "resident", "--password-file", f"{work}/pw")
+srv = subprocess.Popen([QUARTER, "serve", "--db", f"{work}/s.db", "--graph", f"{work}/g.qgraph", "--port", "0",
+                        "--profile", os.path.join(REPO, "data/profiles/mofcom-2023.profile")],
+                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+port = int(re.search(r":(\d+)/", srv.stdout.readline()).group(1))
+
+
+def call(method, path, body=None, token=None, headers=None, source="127.0.0.1"):
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=30, source_address=(source, 0))
+    h = {"Content-Type": "application/json"}
+    if token:
+        h["Authorization"] = "Bearer " + token
+    h.update(headers or {})
+    c.request(method, path, body=json.dumps(body).encode() if body is not None else None, headers=h)
+    r = c.getresponse()
+    data = r.read()
+    c.close()
+    return r.status, data
+
+
+def login(name):
+    return json.loads(call("POST", "/api/v1/auth/login", {"name": name, "password": "correct-horse-1"})[1])["token"]
+
+
+mtok = login("m")
+rtoks = [login(f"r{i}") for i in range(20)]
+st, data = call("POST", "/api/v1/coupons", {"outlet_id": 1, "title": "soak", "quantity": 10000000, "per_user_limit": 10000000,
+                                            "valid_from": "2026-01-01", "valid_to": "2031-01-01"}, mtok)
+coupon = json.loads(data)["id"]
+time.sleep(0.5)
+rss0 = rss_kb(srv.pid)
+stop = threading.Event()
+lock = threading.Lock()
+lat = {"nearby": [], "outlet": [], "claim": [], "redeem": []}
+errors = {"legit_error": 0, "legit_refused": 0}
+acked, attack = [], {"slow_held": 0, "register": {}, "isochrone": {}}
+PTS = [(118.7785 + random.uniform(-0.01, 0.01), 32.0451 + random.uniform(-0.008, 0.008)) for _ in range(200)]
+
+
+def legit(k):
+    n = 0
+    while not stop.is_set():
+        n += 1
+        kind = ("nearby", "nearby", "nearby", "outlet", "claim", "redeem")[n % 6]
+        t0 = time.monotonic()
+        try:
+            if kind == "nearby":
+                lon, lat_ = random.choice(PTS)
+                st, _ = call("GET", f"/api/v1/nearby?lon={lon:.6f}&lat={lat_:.6f}&minutes=15&limit=10")
+            elif kind == "outlet":
+                st, _ = call("GET", f"/api/v1/outlets/{random.randint(1, 60)}")
+            elif kind == "claim":
+                key = f"soak-{k}-{n}"
+                st, data = call("POST", f"/api/v1/coupons/{coupon}/claim", token=rtoks[k % 20],
+                                headers={"Idempotency-Key": key})
+                if st in (200, 201):
+                    with lock:
+                        acked.append(json.loads(data)["code"])
+            else:
+                with lock:
+                    code = acked[random.randrange(len(acked))] if acked else None
+                if code is None:
+                    continue
+                st, _ = call("POST", "/api/v1/redemptions", {"code": code}, mtok)
+                st = 200 if st == 409 else st  # redeemed already by another worker: a correct answer
+        except OSError:
+            with lock:
+                errors["legit_refused"] += 1
+            continue
+        d = time.monotonic() - t0
+        with lock:
+            lat[kind].append(d)
+            if st >= 500 or (st >= 400 and kind != "claim"):
+                errors["legit_error"] += 1
+
+
+def slow_conns():
+    socks = []
+    while not stop.is_set() and len(socks) < SLOW:
+        try:
+            s = socket.create_connection(("127.0.0.1", port), timeout=2, source_address=("127.0.0.2", 0))
+            s.sendall(b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\n")
+            socks.append(s)
+        except OSError:
+            time.sleep(0.01)
+    while not stop.wait(5):
+        held = 0
+        for s in socks:
+            try:
+                s.sendall(b"X-a: b\r\n")
+                held += 1
+            except OSError:
+                pass
+        attack["slow_held"] = max(attack["slow_held"], held)
+    for s in socks:
+        s.close()
+
+
+def register_flood():
+    i = 0
+    while not stop.is_set():
+        i += 1
+        try:
+            st, _ = call("POST", "/api/v1/auth/register", {"name": f"flood{i}", "password": "flood-password"},
+                         source="127.0.0.3")
+        except OSError:
+            st = 0
+        attack["register"][st] = attack["register"].get(st, 0) + 1
+
+
+def isochrones():
+    while not stop.is_set():
+        mins = random.choice(["5,10,15,30", "50,52,54,56,58,60", "30,60"])
+        try:
+            st, _ = call("GET", f"/api/v1/isochrone?lon=118.7785&lat=32.0451&minutes={mins}", source="127.0.0.4")
+        except OSError:
+            st = 0
+        attack["isochrone"][st] = attack["isochrone"].get(st, 0) + 1
+
+
+threads = [threading.Thread(target=legit, args=(k,)) for k in range(8)]
+threads += [threading.Thread(target=slow_conns), threading.Thread(target=isochrones)]
+threads += [threading.Thread(target=register_flood) for _ in range(4)]
+t_start = time.monotonic()
+for t in threads:
+    t.start()
+rss_samples = []
+while time.monotonic() - t_start < SECONDS:
+    time.sleep(min(5, SECONDS / 4))
+    rss_samples.append(rss_kb(srv.pid))
+stop.set()
+for t in threads:
+    t.join()
+rss1 = rss_kb(srv.pid)
+srv.send_signal(signal.SIGTERM)
+srv.wait(timeout=30)
+db = sqlite3.connect(f"{work}/s.db")
+stored = {r[0] for r in db.execute("SELECT code FROM claims WHERE coupon_id = ?", (coupon,))}
+missing = [c for c in acked if c not in stored]
+
+
+def pct(v, p):
+    v = sorted(v)
+    return v[min(len(v) - 1, int(p * len(v)))] * 1000 if v else float("nan")
+
+
+total = sum(len(v) for v in lat.values())
+print(f"soak: {SECONDS:.0f} s, {total} legitimate requests ({total / SECONDS:.0f}/s) from 8 clients")
+for k, v in lat.items():
+    print(f"  {k:7s} n={len(v):6d}  p50 {pct(v, .5):7.2f} ms  p99 {pct(v, .99):7.2f} ms  max {pct(v, 1):7.2f} ms")
+print(f"  legitimate errors {errors['legit_error']}, refused connections {errors['legit_refused']}")
+print(f"  attacker: {SLOW} slow connections tried, at most {attack['slow_held']} held; register flood {attack['register']}; "
+      f"isochrones {attack['isochrone']}")
+print(f"  server RSS: {rss0 / 1024:.1f} MB at start, {rss1 / 1024:.1f} MB at end (samples {[round(x / 1024) for x in rss_samples]})")
+print(f"  acknowledged claims {len(acked)}, in the store {len(acked) - len(missing)}, missing {len(missing)}")

@@ -1,0 +1,398 @@
+#!/usr/bin/python3
+"""The platform attacked as a hostile client would (issue 11): one check per
+numbered item, every flood bounded in count and time, on loopback only.
+
+  test_attacks.py QUARTER REPO_DIR
+
+Attackers connect from 127.0.0.2 (any 127/8 address is loopback), the
+legitimate users from 127.0.0.1, so the per-address limits can be seen to
+hold for one and not hurt the other.  Prints one line per check; exits 1 on
+any failure.
+"""
+import concurrent.futures
+import http.client
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+
+QUARTER, REPO = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+PLAN = os.path.join(REPO, "tests/cli/data/plan")
+PBF = os.path.join(REPO, "data/nanjing-xuanwu/nanjing_xuanwu.osm.pbf")
+PROFILE = os.path.join(REPO, "data/profiles/mofcom-2023.profile")
+HOME = (118.7785, 32.0451)
+failures = 0
+
+
+def check(ok, what):
+    global failures
+    print(("ok   " if ok else "FAIL ") + what, flush=True)
+    if not ok:
+        failures += 1
+
+
+def run(*args):
+    r = subprocess.run([QUARTER, *args], capture_output=True, text=True)
+    return r.returncode, r.stdout, r.stderr
+
+
+class Server:
+    def __init__(self, work, *extra):
+        self.work, self.extra = work, list(extra)
+        self.proc = subprocess.Popen([QUARTER, "serve", "--db", f"{work}/s.db", "--graph", f"{work}/g.qgraph",
+                                      "--port", "0", "--threads", "2", "--profile", PROFILE, *self.extra],
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        line = self.proc.stdout.readline()
+        m = re.search(r":(\d+)/api/v1/", line)
+        if not m:
+            sys.exit("serve did not start: " + line + self.proc.stderr.read())
+        self.port = int(m.group(1))
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            return self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            return None
+
+    def call(self, method, path, body=None, token=None, headers=None, source="127.0.0.1", raw=None, timeout=30):
+        try:
+            return self._call(method, path, body, token, headers, source, raw, timeout)
+        except (ConnectionError, http.client.HTTPException):
+            return 0, None, {}  # refused or closed: what a client over a limit may get
+
+    def _call(self, method, path, body, token, headers, source, raw, timeout):
+        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout, source_address=(source, 0))
+        h = {"Content-Type": "application/json"}
+        if token:
+            h["Authorization"] = "Bearer " + token
+        h.update(headers or {})
+        data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
+        c.request(method, urllib.parse.quote(path, safe="/?&=:,."), body=data, headers=h)
+        r = c.getresponse()
+        data = r.read()
+        hdrs = dict(r.getheaders())
+        c.close()
+        try:
+            doc = json.loads(data.decode())
+        except (ValueError, UnicodeDecodeError):
+            doc = data
+        return r.status, doc, hdrs
+
+    def login(self, name, pw, source="127.0.0.1", headers=None):
+        st, doc, _ = self.call("POST", "/api/v1/auth/login", {"name": name, "password": pw}, source=source,
+                               headers=headers)
+        return doc["token"] if st == 200 else None
+
+
+def error_shape(doc, st):
+    return isinstance(doc, dict) and set(doc) == {"code", "status", "message", "field"} and doc["status"] == st
+
+
+def project(work, outlets_csv):
+    with open(f"{work}/p.project", "w", encoding="utf-8") as f:
+        f.write(f"[project]\nname = 攻击\nprofile = {PROFILE}\n[network]\nfile = {PBF}\n"
+                f"[outlets]\nfile = {outlets_csv}\ncrs = wgs84\n[residences]\nfile = {PLAN}/residences.csv\n"
+                f"crs = wgs84\n[circles]\nfile = {PLAN}/circles.csv\n")
+    return f"{work}/p.project"
+
+
+def main():
+    work = tempfile.mkdtemp(prefix="qt-attack-")
+    shutil.copy(f"{PLAN}/outlets.csv", f"{work}/outlets.csv")
+    rc, _, err = run("graph", "build", PBF, "-o", f"{work}/g.qgraph")
+    assert rc == 0, err
+    rc, _, err = run("import", "--db", f"{work}/s.db", project(work, f"{work}/outlets.csv"))
+    assert rc == 0, err
+    pw = f"{work}/pw"
+    with open(pw, "w") as f:
+        f.write("correct-horse-1\n")
+    ids = {}
+    for name, role in [("admin", "admin"), ("merchant", "merchant"), ("victim", "resident")]:
+        rc, out, err = run("user", "add", "--db", f"{work}/s.db", "--name", name, "--role", role, "--password-file", pw)
+        ids[name] = int(out)
+    run("user", "link", "--db", f"{work}/s.db", "--user", str(ids["merchant"]), "--outlet", "1")
+
+    srv = Server(work, "--per-ip", "16", "--timeout", "4", "--deadline", "4", "--trusted-proxy", "127.0.0.1",
+                 "--register-per-hour", "5", "--hash-slots", "1")
+    admin = srv.login("admin", "correct-horse-1")
+    merchant = srv.login("merchant", "correct-horse-1")
+
+    # 1. slowloris: 120 connections from one address trickling headers; the legitimate user is served
+    socks, stop = [], threading.Event()
+    for _ in range(120):
+        try:
+            s = socket.create_connection(("127.0.0.1", srv.port), timeout=2, source_address=("127.0.0.2", 0))
+            s.sendall(b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\n")
+            socks.append(s)
+        except OSError:
+            pass
+
+    def trickle():
+        for _ in range(6):
+            if stop.wait(1.0):
+                return
+            for s in list(socks):
+                try:
+                    s.sendall(b"X-a: b\r\n")
+                except OSError:
+                    pass
+    t = threading.Thread(target=trickle)
+    t.start()
+    worst, oks = 0.0, 0
+    for _ in range(20):
+        t0 = time.monotonic()
+        st, _, _ = srv.call("GET", "/api/v1/health", timeout=10)
+        worst = max(worst, time.monotonic() - t0)
+        oks += st == 200
+        time.sleep(0.2)
+    time.sleep(2.0)
+    alive = 0
+    for s in socks:  # the connections over the per-address cap were closed at once
+        try:
+            s.settimeout(0.2)
+            if s.recv(1) != b"":
+                alive += 1
+        except socket.timeout:
+            alive += 1
+        except OSError:
+            pass
+    stop.set()
+    t.join()
+    for s in socks:
+        s.close()
+    check(oks == 20 and worst < 1.0, f"item 1: 120 slow connections from one address; legitimate /health 20/20 "
+          f"(slowest {worst * 1000:.0f} ms)")
+    check(alive <= 16, f"item 1: at most 16 connections held per address ({alive} of 120 open)")
+
+    # a body trickled slowly is cut off at the deadline
+    s = socket.create_connection(("127.0.0.1", srv.port), source_address=("127.0.0.2", 0))
+    s.sendall(b"POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+              b"Content-Length: 1000\r\n\r\n{")
+    t0, closed = time.monotonic(), False
+    s.settimeout(1.0)
+    while time.monotonic() - t0 < 10 and not closed:
+        try:
+            s.sendall(b" ")
+            if s.recv(1) == b"":
+                closed = True
+        except socket.timeout:
+            pass
+        except OSError:
+            closed = True
+    s.close()
+    check(closed and time.monotonic() - t0 < 8, f"item 1: a trickled body is cut off ({time.monotonic() - t0:.1f} s)")
+
+    # 2. expensive queries are refused with 422; registration and hashing are bounded
+    st, doc, _ = srv.call("GET", f"/api/v1/isochrone?lon={HOME[0]}&lat={HOME[1]}&minutes=50,52,54,56,58,60")
+    st2, doc2, _ = srv.call("GET", f"/api/v1/isochrone?lon={HOME[0]}&lat={HOME[1]}&minutes=30,60")
+    st3, _, _ = srv.call("GET", f"/api/v1/isochrone?lon={HOME[0]}&lat={HOME[1]}&minutes=5,10,15,30")
+    check(st == 422 and st2 == 422 and st3 == 200 and error_shape(doc2, 422),
+          f"item 2: isochrone cost cap: 6 rings {st}, 30+60 min {st2}, 5,10,15,30 {st3}")
+    regs = [srv.call("POST", "/api/v1/auth/register", {"name": f"flood{i}", "password": "flood-password"},
+                     source="127.0.0.2")[0] for i in range(8)]
+    st, doc, hdrs = srv.call("POST", "/api/v1/auth/register", {"name": "flood-x", "password": "flood-password"},
+                             source="127.0.0.2")
+    check(regs[:5] == [201] * 5 and set(regs[5:]) == {429} and st == 429 and int(hdrs.get("Retry-After", 0)) > 0,
+          f"item 2: registrations per address and hour: {regs}, then {st} Retry-After {hdrs.get('Retry-After')}")
+    lat_before = []
+    for _ in range(10):
+        t0 = time.monotonic()
+        srv.call("GET", f"/api/v1/nearby?lon={HOME[0]}&lat={HOME[1]}&minutes=10")
+        lat_before.append(time.monotonic() - t0)
+
+    def flood_login(i):
+        return srv.call("POST", "/api/v1/auth/login", {"name": "admin", "password": "wrong-password"},
+                        source="127.0.0.2", headers={"X-Forwarded-For": f"10.9.{i}.1"})[0]
+    during = []
+    with concurrent.futures.ThreadPoolExecutor(max_workers=12) as ex:
+        fut = [ex.submit(flood_login, i) for i in range(48)]
+        for _ in range(10):
+            t0 = time.monotonic()
+            srv.call("GET", f"/api/v1/nearby?lon={HOME[0]}&lat={HOME[1]}&minutes=10")
+            during.append(time.monotonic() - t0)
+        codes = [f.result() for f in fut]
+    during.sort()
+    check(set(codes) <= {0, 401, 429, 503} and during[len(during) // 2] < 0.25,
+          f"item 2: a 12-way login flood: {sorted(set(codes))}; nearby median {during[len(during) // 2] * 1000:.0f} ms "
+          f"during it (before {sorted(lat_before)[5] * 1000:.0f} ms)")
+
+    # 5. the login race and lockout; X-Forwarded-For believed only from a trusted proxy
+    def guess(_):
+        return srv.call("POST", "/api/v1/auth/login", {"name": "victim", "password": "not-the-password"},
+                        headers={"X-Forwarded-For": "203.0.113.9"})[0]
+    with concurrent.futures.ThreadPoolExecutor(max_workers=12) as ex:
+        codes = list(ex.map(guess, range(60)))
+    check(codes.count(401) <= 5 and set(codes) <= {0, 401, 429, 503},
+          f"item 5: 60 simultaneous wrong logins: {codes.count(401)} passwords checked, {codes.count(429)} refused, "
+          f"{codes.count(503)} busy")
+    tok = srv.login("victim", "correct-horse-1", headers={"X-Forwarded-For": "198.51.100.7"})
+    check(tok is not None, "item 5: the account's owner, from another address behind the proxy, still logs in")
+    spoofed = [srv.call("POST", "/api/v1/auth/login", {"name": "victim", "password": "nope-nope"}, source="127.0.0.2",
+                        headers={"X-Forwarded-For": f"192.0.2.{i}"})[0] for i in range(8)]
+    check(spoofed.count(401) <= 5 and 429 in spoofed,
+          f"item 5: X-Forwarded-For from an untrusted peer is ignored: {spoofed}")
+
+    # 3. an outlet edit racing reloads (the ASan server must survive a reload storm)
+    def edits():
+        return [srv.call("PATCH", f"/api/v1/outlets/{1 + i % 5}", {"services": "代收代缴;" + "打印复印" * (i % 7)},
+                         admin)[0] for i in range(60)]
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as ex:
+        f = ex.submit(edits)
+        for _ in range(30):
+            srv.proc.send_signal(signal.SIGHUP)
+            time.sleep(0.03)
+        codes = f.result()
+    st, _, _ = srv.call("GET", "/api/v1/health")
+    check(set(codes) == {200} and st == 200 and srv.proc.poll() is None,
+          f"item 3: 60 edits during 30 reloads: {sorted(set(codes))}, server alive")
+
+    # 11. UTF-8: a service longer than 255 bytes is cut on a character boundary
+    st, _, _ = srv.call("PATCH", "/api/v1/outlets/2", {"services": "代收代缴" * 30 + ";快递"}, admin)
+    o2 = srv.call("GET", "/api/v1/outlets/2")[1]
+    st, doc, _ = srv.call("GET", f"/api/v1/nearby?lon={o2['lon']}&lat={o2['lat']}&minutes=3&limit=50")
+    svc = next((o["services"] for o in doc.get("outlets", []) if o["id"] == 2), None) if isinstance(doc, dict) else None
+    check(st == 200 and svc is not None and all(len(x.encode()) <= 255 for x in svc),
+          f"item 11: nearby cuts a 360-byte service on a character boundary ({[len(x.encode()) for x in svc or []]})")
+    with open(f"{work}/bom-gbk.csv", "wb") as f:
+        f.write(b"\xef\xbb\xbfid,name,category,lon,lat\nx1," + "东门菜场".encode("gbk") + b",B03,118.78,32.045\n")
+    rc, _, err = run("import", "--db", f"{work}/s.db", project(work, f"{work}/bom-gbk.csv"))
+    check(rc == 1 and "byte-order mark" in err and "line 2" in err, f"item 11: a BOM file that is not UTF-8: {rc} {err.strip()}")
+
+    # 7. re-import keeps the API's edits and reports them
+    st, _, _ = srv.call("PATCH", "/api/v1/outlets/1", {"opening_hours": "06:30-21:00", "cash": True}, merchant)
+    rc, _, err = run("import", "--db", f"{work}/s.db", project(work, f"{work}/outlets.csv"))
+    srv.proc.send_signal(signal.SIGHUP)
+    time.sleep(0.5)
+    o1 = srv.call("GET", "/api/v1/outlets/1")[1]
+    check(st == 200 and rc == 0 and o1["opening_hours"] == "06:30-21:00" and o1.get("cash") is True,
+          f"item 7: the merchant's edit survives a re-import (hours {o1['opening_hours']}, cash {o1.get('cash')})")
+
+    # 12. POST /users is atomic and a store error shows no path or SQL
+    st, doc, _ = srv.call("POST", "/api/v1/users", {"name": "op-x", "password": "operator-pass", "role": "operator",
+                                                    "circle_id": 999}, admin)
+    st2, _, _ = srv.call("POST", "/api/v1/users", {"name": "op-x", "password": "operator-pass", "role": "operator",
+                                                   "circle_id": 1}, admin)
+    check(st == 404 and error_shape(doc, 404) and work not in json.dumps(doc) and st2 == 201,
+          f"item 12: a bad circle_id: {st} and no user left behind (then {st2})")
+
+    # 10, 13, 14. jobs: bounded; nothing reachable is a plain []; operators only for their circle
+    db = sqlite3.connect(f"{work}/s.db", timeout=30)
+    db.executemany("INSERT INTO jobs(title, lon, lat, created_by, created_at) VALUES (?, ?, ?, ?, 0)",
+                   [(f"job {i}", HOME[0] + (i % 50) * 1e-5, HOME[1] + (i // 50) * 1e-5, ids["merchant"])
+                    for i in range(3000)])
+    db.commit()
+    t0 = time.monotonic()
+    st, doc, _ = srv.call("GET", f"/api/v1/jobs?lon={HOME[0]}&lat={HOME[1]}&minutes=15")
+    took = time.monotonic() - t0
+    st2, _, _ = srv.call("GET", f"/api/v1/jobs?lon={HOME[0]}&lat={HOME[1]}&limit=1000")
+    check(st == 200 and len(doc["jobs"]) == 20 and st2 == 422,
+          f"item 10: 3,000 jobs: {len(doc['jobs'])} answered (limit 20) in {took * 1000:.0f} ms; limit=1000 {st2}")
+    st, doc, _ = srv.call("GET", "/api/v1/jobs?lon=118.7000&lat=32.1000&minutes=1")
+    check(st == 200 and doc.get("jobs") == [] and srv.proc.poll() is None, f"item 13: no job reachable: {st} {doc}")
+    circles = {srv.call("GET", f"/api/v1/circles/{c}")[1]["name"]: c for c in (1, 2)}
+    outs = [srv.call("GET", f"/api/v1/outlets/{i}")[1] for i in range(1, 40)]
+    mine = next(o for o in outs if o.get("circle") == "东圈")
+    theirs = next(o for o in outs if o.get("circle") == "西圈")
+    srv.call("POST", "/api/v1/users", {"name": "op-east", "password": "operator-pass", "role": "operator",
+                                       "circle_id": circles["东圈"]}, admin)
+    op = srv.login("op-east", "operator-pass")
+    st, _, _ = srv.call("POST", "/api/v1/jobs", {"title": "理货", "lon": HOME[0], "lat": HOME[1],
+                                                 "outlet_id": theirs["id"]}, op)
+    st2, _, _ = srv.call("POST", "/api/v1/jobs", {"title": "理货", "lon": HOME[0], "lat": HOME[1],
+                                                  "outlet_id": mine["id"]}, op)
+    check(st == 403 and st2 == 201, f"item 14: an operator's job for another circle's outlet {st}, its own {st2}")
+
+    # 15. the HTTP library's own limits answer in the JSON shape
+    st, doc, _ = srv.call("GET", "/api/v1/nearby?q=" + "x" * 5000)
+    st2, doc2, _ = srv.call("GET", "/api/v1/health", headers={f"X-Pad-{i}": "y" * 1000 for i in range(20)})
+    st3, doc3, _ = srv.call("POST", "/api/v1/auth/login", raw=b"{" + b" " * 70000 + b"}")
+    check((st, st2, st3) == (414, 431, 413) and error_shape(doc, 414) and error_shape(doc2, 431)
+          and error_shape(doc3, 413), f"item 15: 414 {st}, 431 {st2}, 413 {st3}, all in the error shape")
+
+    # 16. a claim whose reply is lost: the retry with the same key gets the same code; my coupons; QR
+    st, doc, _ = srv.call("POST", "/api/v1/coupons", {"outlet_id": 1, "title": "重试", "quantity": 10,
+                                                      "per_user_limit": 1, "valid_from": "2026-01-01",
+                                                      "valid_to": "2031-01-01T00:00:00+08:00"}, merchant)
+    cid = doc["id"]
+    me = srv.login("victim", "correct-horse-1", headers={"X-Forwarded-For": "198.51.100.7"})
+    a = srv.call("POST", f"/api/v1/coupons/{cid}/claim", token=me, headers={"Idempotency-Key": "k-123"})
+    b = srv.call("POST", f"/api/v1/coupons/{cid}/claim", token=me, headers={"Idempotency-Key": "k-123"})
+    mine = srv.call("GET", "/api/v1/me/coupons", token=me)[1]["coupons"]
+    code = a[1]["code"]
+    check(a[0] == 201 and b[0] == 200 and b[1]["code"] == code and b[1]["replayed"] is True
+          and [c["code"] for c in mine if c["coupon_id"] == cid] == [code] and mine[0]["status"] == "active",
+          f"item 16: claim {a[0]}, retry {b[0]} with the same code {code}; my coupons lists it")
+    svg = srv.call("GET", f"/api/v1/me/coupons/qr?code={code.lower()}", token=me)
+    png = srv.call("GET", f"/api/v1/me/coupons/qr?code={code}&format=png", token=me)
+    check(svg[0] == 200 and b"<svg" in svg[1] and png[0] == 200 and png[1][:8] == b"\x89PNG\r\n\x1a\n",
+          "item 16: the code's QR as SVG and PNG")
+    typed = code[:4] + "-" + code[4:8].lower() + " " + code[8:]
+    st, _, _ = srv.call("POST", "/api/v1/redemptions", {"code": typed}, merchant)
+    check(st == 200, f"short codes: '{typed}' as typed by a cashier is redeemed ({st})")
+
+    # category by name, an unknown one 422; crs=gcj02 in and out
+    st, doc, _ = srv.call("GET", f"/api/v1/nearby?lon={HOME[0]}&lat={HOME[1]}&minutes=15&category=邮局")
+    st2, doc2, _ = srv.call("GET", f"/api/v1/nearby?lon={HOME[0]}&lat={HOME[1]}&minutes=15&category=XX")
+    check(st == 200 and doc["outlets"] and all(o["category"] == "B12" for o in doc["outlets"]) and st2 == 422,
+          f"category=邮局 -> B12 ({len(doc['outlets'])} outlets), XX -> {st2}")
+    w = srv.call("GET", f"/api/v1/nearby?lon={HOME[0]}&lat={HOME[1]}&minutes=10&limit=5")[1]["outlets"]
+    glon, glat = map(float, run("coords", "--from", "wgs84", "--to", "gcj02", str(HOME[0]), str(HOME[1]))[1].split())
+    g = srv.call("GET", f"/api/v1/nearby?lon={glon}&lat={glat}&minutes=10&limit=5&crs=gcj02")
+    ids_w, ids_g = [o["id"] for o in w], [o["id"] for o in g[1]["outlets"]]
+    shift = g[1]["outlets"][0]["lon"] - w[0]["lon"] if ids_g and ids_w and ids_g[0] == ids_w[0] else 0
+    check(ids_w[:3] == ids_g[:3] and 0.003 < shift < 0.007, f"crs=gcj02: the same outlets, coordinates shifted "
+          f"{shift:.5f} deg east")
+    st, doc, _ = srv.call("GET", "/api/v1/")
+    check(st == 200 and any(e["path"] == "/api/v1/goods" for e in doc["endpoints"]), "GET /api/v1/ lists the endpoints")
+
+    # the coupon race, kept, across a reload storm: 120 claims of 30 while the outlets are reloaded
+    toks = []
+    for i in range(8):
+        srv.call("POST", "/api/v1/users", {"name": f"racer{i}", "password": "racer-password", "role": "resident"}, admin)
+        toks.append(srv.login(f"racer{i}", "racer-password"))
+    st, doc, _ = srv.call("POST", "/api/v1/coupons", {"outlet_id": 1, "title": "抢", "quantity": 30, "per_user_limit": 30,
+                                                      "valid_from": 0, "valid_to": 4102444800}, merchant)
+    race = doc["id"]
+
+    def claim(i):
+        for _ in range(5):  # a refused connection is retried with the same key: it cannot claim twice
+            st, d, _ = srv.call("POST", f"/api/v1/coupons/{race}/claim", token=toks[i % 8],
+                                headers={"Idempotency-Key": f"race-{i}"})
+            if st:
+                return st, (d or {}).get("code")
+            time.sleep(0.05)
+        return 0, None
+    with concurrent.futures.ThreadPoolExecutor(max_workers=10) as ex:
+        fut = [ex.submit(claim, i) for i in range(120)]
+        for _ in range(20):
+            srv.proc.send_signal(signal.SIGHUP)
+            time.sleep(0.05)
+        res = [f.result() for f in fut]
+    won = [c for st, c in res if st == 201]
+    stored = sqlite3.connect(f"{work}/s.db", timeout=30).execute(
+        "SELECT count(*) FROM claims WHERE coupon_id = ?", (race,)).fetchone()[0]
+    check(len(won) == 30 and len(set(won)) == 30 and stored == 30 and {st for st, _ in res} <= {201, 409},
+          f"coupon race across 20 reloads: {len(won)} of 30 won, {stored} in the store, "
+          f"statuses {sorted({st for st, _ in res})}")
+
+    rc = srv.stop()
+    err = srv.proc.stderr.read()
+    check(rc == 0 and "ERROR: AddressSanitizer" not in err and "runtime error" not in err,
+          f"the server stops cleanly, no sanitizer report ({rc})")
+    print(f"{'FAILED' if failures else 'passed'}: {failures} failures")
+    shutil.rmtree(work, ignore_errors=True)
+    sys.exit(1 if failures else 0)
+
+
+main()
