@@ -54,10 +54,10 @@ static int home_of(qt__req *r, json_t *j, int crs, double *lon, double *lat, enu
 typedef struct pw_job {
     qt__job base;
     char password[260];
-    char hash[128];   /* register: the new hash; login: the stored one */
-    int verify;       /* login: check password against hash */
-    int ok;           /* login: it matched */
-    qt_status st;     /* register: the hash's status */
+    char hash[128]; /* register: the new hash; login: the stored one */
+    int verify;     /* login: check password against hash */
+    int ok;         /* login: it matched */
+    qt_status st;   /* register: the hash's status */
     qt_error err;
     /* the request's state across the two calls */
     char name[72];
@@ -130,10 +130,12 @@ enum MHD_Result qt__api_register(qt__req *r)
         if (qt_store_user_create(r->st, &u, (int64_t)time(NULL), &id, &e) != QT_OK)
             return qt__reply_status(r, &e);
         if (job->circle)
-            return qt__reply_json(r, 201, json_pack("{s:I, s:s, s:s, s:I}", "id", (json_int_t)id, "name", job->name,
-                                                    "role", "resident", "home_circle_id", (json_int_t)job->circle));
-        return qt__reply_json(r, 201, json_pack("{s:I, s:s, s:s, s:n}", "id", (json_int_t)id, "name", job->name,
-                                                "role", "resident", "home_circle_id"));
+            return qt__reply_json(r, 201,
+                                  json_pack("{s:I, s:s, s:s, s:I}", "id", (json_int_t)id, "name", job->name, "role",
+                                            "resident", "home_circle_id", (json_int_t)job->circle));
+        return qt__reply_json(r, 201,
+                              json_pack("{s:I, s:s, s:s, s:n}", "id", (json_int_t)id, "name", job->name, "role",
+                                        "resident", "home_circle_id"));
     }
     if (qt__req_crs(r, &crs, &res) < 0)
         return res;

@@ -60,8 +60,9 @@ enum MHD_Result qt__api_coupon_create(qt__req *r)
     if (qt_store_coupon_create(r->st, r->uid, &cs, (int64_t)time(NULL), &id, &e) != QT_OK)
         res = qt__reply_status(r, &e);
     else
-        res = qt__reply_json(r, 201, json_pack("{s:I, s:o, s:o}", "id", (json_int_t)id, "valid_from", iso(r, from),
-                                               "valid_to", iso(r, to)));
+        res = qt__reply_json(
+            r, 201,
+            json_pack("{s:I, s:o, s:o}", "id", (json_int_t)id, "valid_from", iso(r, from), "valid_to", iso(r, to)));
     json_decref(j);
     return res;
 }
@@ -76,9 +77,9 @@ enum MHD_Result qt__api_coupon_claim(qt__req *r)
     if (qt_store_coupon_claim_key(r->st, r->id, r->uid, key, (int64_t)time(NULL), code, &replayed, &e) != QT_OK)
         return qt__reply_status(r, &e);
     /* a retry with the same key answers as the first claim did, with the same code */
-    return qt__reply_json(r, replayed ? 200 : 201,
-                          json_pack("{s:s, s:I, s:b}", "code", code, "coupon_id", (json_int_t)r->id, "replayed",
-                                    replayed));
+    return qt__reply_json(
+        r, replayed ? 200 : 201,
+        json_pack("{s:s, s:I, s:b}", "code", code, "coupon_id", (json_int_t)r->id, "replayed", replayed));
 }
 
 enum MHD_Result qt__api_redeem(qt__req *r)
@@ -96,7 +97,8 @@ enum MHD_Result qt__api_redeem(qt__req *r)
     }
     qt_error_clear(&e);
     /* as the cashier typed it: any case, dashes and spaces, O for 0, I or L for 1; the check character catches a typo */
-    if (qt_store_code_normalize(typed, code, &e) != QT_OK || qt_store_redeem(r->st, r->uid, code, (int64_t)time(NULL), &e) != QT_OK)
+    if (qt_store_code_normalize(typed, code, &e) != QT_OK ||
+        qt_store_redeem(r->st, r->uid, code, (int64_t)time(NULL), &e) != QT_OK)
         res = qt__reply_status(r, &e);
     else
         res = qt__reply_json(r, 200, json_pack("{s:s, s:s}", "status", "redeemed", "code", code));

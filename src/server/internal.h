@@ -41,8 +41,8 @@ struct qt_server {
     qt_nearby_ws **pool;       /* idle workspaces */
     size_t npool, poolcap;
     pthread_key_t store_key;
-    atomic_uint hashing;    /* argon2id hashes running (at most o.hash_slots) */
-    uint32_t proxies[16];   /* trusted proxies, IPv4 in network order */
+    atomic_uint hashing;  /* argon2id hashes running (at most o.hash_slots) */
+    uint32_t proxies[16]; /* trusted proxies, IPv4 in network order */
     size_t nproxies;
     struct qt__offload *offload;  /* the isochrones' worker (server/offload.h) */
     struct qt__offload *hashpool; /* the password hashes' workers (o.hash_slots of them) */

@@ -223,9 +223,8 @@ int qt__req_opt_time(qt__req *r, json_t *j, const char *k, int64_t *out, enum MH
     }
     if (json_is_string(v) && qt__time_parse(json_string_value(v), r->s->o.utc_offset_min, out) == 0)
         return 1;
-    *res = qt__reply_error(r, QT_EINVAL, k,
-                           "%s is an ISO 8601 time (2026-12-01T08:00:00+08:00, or a date 2026-12-01) or Unix seconds",
-                           k);
+    *res = qt__reply_error(
+        r, QT_EINVAL, k, "%s is an ISO 8601 time (2026-12-01T08:00:00+08:00, or a date 2026-12-01) or Unix seconds", k);
     return -1;
 }
 
@@ -243,7 +242,8 @@ int qt__req_crs(qt__req *r, int *crs, enum MHD_Result *res)
         *crs = QT_CRS_BD09;
         return 0;
     }
-    *res = qt__reply_error(r, QT_EINVAL, "crs", "crs is wgs84 (the default), gcj02 (Amap, phones in China) or bd09 (Baidu)");
+    *res = qt__reply_error(r, QT_EINVAL, "crs",
+                           "crs is wgs84 (the default), gcj02 (Amap, phones in China) or bd09 (Baidu)");
     return -1;
 }
 
@@ -313,7 +313,8 @@ int qt__req_category(qt__req *r, const char *k, const char **code, enum MHD_Resu
             return 1;
         }
     }
-    *res = qt__reply_error(r, QT_EINVAL, k, "unknown category '%.60s': give a code such as B03 (the server has no profile for names)", v);
+    *res = qt__reply_error(
+        r, QT_EINVAL, k, "unknown category '%.60s': give a code such as B03 (the server has no profile for names)", v);
     return -1;
 }
 
