@@ -13,9 +13,6 @@
 
 #include "qt_test.h"
 
-/* the migrations embedded in the library (every engineer adds one: compare with the count) */
-extern const size_t qt__nmigrations;
-
 static qt_store *fresh(const char *name, char **path)
 {
     qt_store *s = NULL;
