@@ -75,6 +75,16 @@ match = amap:1507|1505|1504|1509
 match = type:公交车站|地铁站|停车场
 match = name:医院|卫生院|门诊部|社区卫生服务|卫生服务中心|卫生服务站|妇幼保健院|疾病预防控制 !name:宠物|动物|药房|药店|推拿|按摩|养生
 match = amap:0901|0902|0903 name:医院|门诊|卫生 !name:宠物|动物|药房|药店
+#  - a clinic (中医馆, 国医馆, 诊所) is not a pharmacy even when Amap's first
+#    type is 药房: its 诊所 type and clinic name (weight 5) beat type:药房 (3)
+match = type:诊所 name:中医馆|国医馆|中医诊所|诊所|门诊 !name:药房|药店|宠物|动物 !type:动物医疗
+#  - a hotel whose later type is only Amap's catch-all 餐饮相关场所 is not a
+#    restaurant (weight 5 beats the later 餐饮相关, 2); a hotel listing a
+#    中餐厅 (a restaurant of its own, weight 2 + a name) stays 特色餐饮
+match = type:住宿服务 type:餐饮相关场所
+#  - braised- and cooked-meat takeaways (熟食, 卤味: 绝味鸭脖, 周黑鸭, 紫燕百味鸡,
+#    煌上煌, 久久丫) are food shops, no 业态 of the profile: not 特色餐饮
+match = name:鸭脖|卤味|卤菜|熟食|百味鸡|周黑鸭|绝味|煌上煌|久久丫|廖记棒棒鸡 type:餐饮相关场所|餐饮服务|购物服务
 
 # ---- 基本保障类 (basic): 5-10 minutes, "家门口" ----------------------------
 
@@ -131,7 +141,9 @@ match = osm:cuisine=breakfast
 match = amap:0503 name:早餐|早点|包子|豆浆|油条|煎饼|馄饨|粥|永和
 match = amap:0501 name:早餐|早点|包子铺|豆浆|油条|煎饼
 match = amap:050304
-match = type:快餐厅 name:早餐|早点|包子|豆浆|油条|煎饼|馄饨|粥|永和
+match = type:快餐厅 name:早餐|早点|包子|豆浆|油条|煎饼|馄饨|粥|永和|馒头|大包
+# steamed-bun and breakfast chains filed as 中餐厅/快餐厅/餐饮相关 (巴比馒头, 老上海大包)
+match = type:中餐厅|快餐厅|餐饮相关场所 name:馒头|大包|包子铺|早餐|早点|豆浆|油条|煎饼
 
 [category B06]
 zh = 维修点
@@ -257,6 +269,8 @@ match = type:快餐厅
 match = osm:amenity=fast_food
 # 餐饮相关场所 (Amap's catch-all for eating places) is a restaurant too
 match = type:餐饮相关场所
+# a restaurant named so (饭庄, 酒家 ...) whose first type is something else (休闲场所)
+match = type:餐饮服务 name:饭庄|饭店|酒家|菜馆|面馆|餐厅|食府|酒楼|农家乐|农庄
 
 [category Q02]
 zh = 运动健身
@@ -322,6 +336,8 @@ match = amap:0803
 match = amap:0805
 match = amap:0806
 match = type:娱乐场所|休闲场所|影剧院|电影院|剧场
+# a bar Amap files as a restaurant (池畔酒吧 under 西餐厅) is 休闲娱乐
+match = type:餐饮服务 name:酒吧|清吧
 
 [category Q07]
 zh = 老年康护
@@ -344,6 +360,9 @@ match = amap:072000
 match = type:婴儿服务场所
 match = amap:07|14 name:托育|托管|早教|育婴
 match = name:托育中心|托育园|托管中心
+# childcare Amap files under 学校;幼儿园 (亲子园, 幼托, 早教, 托班): the kindergarten
+# itself (幼儿园) is a school, not a 业态; these are childcare
+match = type:幼儿园 name:亲子园|亲子中心|幼托|早教|托育|托班|托管|优托|日托|育婴
 
 [category Q09]
 zh = 蛋糕烘焙
@@ -362,6 +381,8 @@ match = amap:05|06 name:烘焙|蛋糕|面包|西饼|甜品
 match = type:糕饼店 name:牛奶棚|牛朋
 match = amap:0508 name:牛奶棚|牛朋
 match = type:农副产品市场 name:牛奶棚|牛朋
+# cake chains Amap files under 餐饮相关场所 (weight 6 beats Q01's 3)
+match = type:餐饮相关场所|餐饮服务 name:红宝石|克莉丝汀|元祖|好利来|85度C|凯司令|宝珠奶酪|面包房|西点
 
 [category Q10]
 zh = 鲜花礼品
@@ -387,6 +408,10 @@ match = amap:050500
 match = amap:050600
 match = type:咖啡厅|茶艺馆
 match = amap:05 name:咖啡|茶馆|茶社|茶艺|茶楼|星巴克|瑞幸
+# tea-drink and cold-drink shops (Amap 050700 冷饮店: CoCo, 一点点, 喜茶, 奶茶)
+match = amap:050700
+match = type:冷饮店
+match = type:餐饮服务 name:奶茶|茶饮|喜茶|奈雪|一点点|蜜雪冰城|CoCo都可|书亦烧仙草|古茗|沪上阿姨
 
 [category Q12]
 zh = 宠物服务

@@ -136,7 +136,7 @@ typedef struct qt_outlet_list {
  * position rounded to 1/20000 degree (about 5 m), "-2", "-3" ... for
  * repeats, so an inserted or deleted row does not change other rows' ids.
  *
- * Names carrying a closed marker (暂停营业, 停业, 歇业, 已关闭, 已搬迁) are
+ * Names carrying a closed marker (暂停营业, 停业, 歇业, 已关闭, 已搬迁, 装修中) are
  * kept with closed = 1 and category -1.  A 业态 value 其他/其它 is an outlet
  * of no 业态; a value with ';' is taken as an Amap type path.
  *

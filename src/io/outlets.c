@@ -114,11 +114,12 @@ static int truthy(const char *s)
            strcasecmp(s, "y") == 0 || strcasecmp(s, "true") == 0;
 }
 
-/* the name marks the outlet closed: Amap writes "…(暂停营业)", bureaus 停业 / 已关闭 / 已搬迁 */
+/* the name marks the outlet closed: Amap writes "…(暂停营业)", "…(装修中)" (under renovation),
+ * bureaus 停业 / 已关闭 / 已搬迁 */
 static int closed_marker(const char *name)
 {
-    static const char *const marks[] = {"暂停营业", "停业", "歇业", "已关闭", "已搬迁", "已迁址", "(关闭)", "（关闭）",
-                                        NULL};
+    static const char *const marks[] = {"暂停营业", "停业",   "歇业",     "已关闭", "已搬迁", "已迁址",
+                                        "(关闭)",   "（关闭）", "装修中", "即将开业", NULL};
     size_t i;
     for (i = 0; marks[i]; i++)
         if (strstr(name, marks[i]))
