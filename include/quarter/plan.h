@@ -122,6 +122,25 @@ typedef struct qt_circle_list {
  * investment/投资额 (万元).  OUT *out, free with qt_circle_list_free().
  */
 QT_API qt_status qt_circles_read(const char *path, qt_encoding enc, qt_circle_list **out, qt_error *err);
+
+/** How to read a circles or survey table (qt_circles_read_ex, qt_survey_read_ex). */
+typedef struct qt_circles_read_opts {
+    qt_encoding encoding;
+    const char *layer; /* sheet or layer by name, or "N" its number (1-based); NULL: the first */
+    int header_row;    /* CSV line / sheet row of the header; 0: the first row that looks like one */
+    qt_problem_fn on_problem; /* every bad row, file:line: column (at most 20 calls, then a count);
+                                 NULL: the first bad row is the error, "(and N more bad rows)" */
+    void *problem_ud;
+} qt_circles_read_opts;
+
+/**
+ * qt_circles_read with options: every bad row (no name, no community, a bad
+ * or negative investment) is reported through o->on_problem before the read
+ * fails with "N bad rows (listed above); nothing was read".  OUT *out, free
+ * with qt_circle_list_free().
+ */
+QT_API qt_status qt_circles_read_ex(const char *path, const qt_circles_read_opts *o, qt_circle_list **out,
+                                    qt_error *err);
 QT_API void qt_circle_list_free(qt_circle_list *l);
 /** Index of a community by name, or -1. */
 QT_API int qt_circles_find_community(const qt_circle_list *l, const char *name);
@@ -141,6 +160,9 @@ typedef struct qt_survey {
  */
 QT_API qt_status qt_survey_read(const char *path, qt_encoding enc, const qt_circle_list *circles,
                                 qt_survey **out, qt_error *err);
+/** qt_survey_read with options: every bad row reported as for qt_circles_read_ex. */
+QT_API qt_status qt_survey_read_ex(const char *path, const qt_circles_read_opts *o, const qt_circle_list *circles,
+                                   qt_survey **out, qt_error *err);
 QT_API void qt_survey_free(qt_survey *s);
 
 #ifdef __cplusplus

@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "base/alloc.h"
+#include "base/i18n.h"
 #include "io/csv.h"
 #include "quarter/plan.h"
 
@@ -117,10 +118,29 @@ static int add_members(builder *b, uint32_t circle, const char *s)
 
 qt_status qt_circles_read(const char *path, qt_encoding enc, qt_circle_list **out, qt_error *err)
 {
+    qt_circles_read_opts o;
+    memset(&o, 0, sizeof o);
+    o.encoding = enc;
+    return qt_circles_read_ex(path, &o, out, err);
+}
+
+static void table_opts(qt__table_opts *to, const qt_circles_read_opts *o)
+{
+    memset(to, 0, sizeof *to);
+    to->encoding = o->encoding;
+    to->layer = o->layer;
+    to->header_row = o->header_row;
+    to->on_problem = o->on_problem;
+    to->problem_ud = o->problem_ud;
+}
+
+qt_status qt_circles_read_ex(const char *path, const qt_circles_read_opts *o, qt_circle_list **out, qt_error *err)
+{
     static const char *const c_name[] = {"circle", "name", "便民生活圈名称", "生活圈名称", "生活圈", "名称", NULL};
     static const char *const c_com[] = {"communities", "community", "包含社区", "社区", "社区名称", NULL};
     static const char *const c_inv[] = {"investment", "投资额", "建设改造投资额", "投资额(万元)", NULL};
     qt__csv c;
+    qt__table_opts to;
     builder b;
     qt_circle_list *l;
     int cn, cc, ci, r;
@@ -128,7 +148,8 @@ qt_status qt_circles_read(const char *path, qt_encoding enc, qt_circle_list **ou
     qt_status st;
     *out = NULL;
     memset(&b, 0, sizeof b);
-    st = qt__table_open(&c, path, enc, NULL, err);
+    table_opts(&to, o);
+    st = qt__table_open_opts(&c, path, &to, err);
     if (st != QT_OK)
         return st;
     if ((st = qt__csv_pick(&c, NULL, c_name, 1, "circle name", &cn, err)) ||
@@ -148,14 +169,34 @@ qt_status qt_circles_read(const char *path, qt_encoding enc, qt_circle_list **ou
     }
     while ((r = qt__csv_next(&c, err)) > 0) {
         const char *name = qt__csv_str(&c, cn), *open, *close;
+        qt_error re = QT_ERROR_INIT;
         int k;
         double inv;
+        /* a bad row is reported and the next one read: every bad row in one run */
         if (!*name) {
-            st = qt__csv_failv(&c, cn, err, QT_EINVAL, "a circle needs a name");
-            goto fail;
+            qt__csv_failv(&c, cn, &re, QT_EINVAL, _("a circle needs a name"));
+            qt__csv_bad(&c, &re);
+            continue;
         }
-        if ((st = qt__csv_opt_double(&c, ci, &inv, err)) != QT_OK)
-            goto fail;
+        open = strstr(name, "(");
+        if (!open)
+            open = strstr(name, "（");
+        if (!qt__csv_str(&c, cc)[0] && !open) {
+            qt__csv_failv(&c, cc, &re, QT_EINVAL, _("circle '%s' lists no community"), name);
+            qt__csv_bad(&c, &re);
+            continue;
+        }
+        if (qt__csv_opt_double(&c, ci, &inv, &re) != QT_OK) {
+            qt__csv_bad(&c, &re);
+            continue;
+        }
+        if (isfinite(inv) && inv < 0) {
+            qt__csv_failv(&c, ci, &re, QT_EINVAL, _("an investment must not be negative"));
+            qt__csv_bad(&c, &re);
+            continue;
+        }
+        if (c.nbad)
+            continue; /* the table fails anyway: only look for more bad rows */
         k = find_circle(l, name);
         if (k < 0) {
             size_t c1 = b.ccap;
@@ -177,9 +218,6 @@ qt_status qt_circles_read(const char *path, qt_encoding enc, qt_circle_list **ou
         if (isfinite(inv))
             l->investment[k] = isfinite(l->investment[k]) ? l->investment[k] + inv : inv;
         /* the host community in parentheses: 大城一刻钟便民生活圈(光明社区) */
-        open = strstr(name, "(");
-        if (!open)
-            open = strstr(name, "（");
         if (open) {
             const char *inner = open + (*open == '(' ? 1 : strlen("（"));
             close = strstr(inner, ")");
@@ -188,10 +226,6 @@ qt_status qt_circles_read(const char *path, qt_encoding enc, qt_circle_list **ou
             if (close && close > inner && add_member(&b, (uint32_t)k, inner, (size_t)(close - inner)) != 0)
                 goto nomem;
         }
-        if (!qt__csv_str(&c, cc)[0] && !open) {
-            st = qt__csv_failv(&c, cc, err, QT_EINVAL, "circle '%s' lists no community", name);
-            goto fail;
-        }
         if (add_members(&b, (uint32_t)k, qt__csv_str(&c, cc)) != 0)
             goto nomem;
     }
@@ -199,8 +233,10 @@ qt_status qt_circles_read(const char *path, qt_encoding enc, qt_circle_list **ou
         st = err ? err->code : QT_EPARSE;
         goto fail;
     }
+    if ((st = qt__csv_bad_end(&c, err)) != QT_OK)
+        goto fail;
     if (!l->ncircles) {
-        st = qt_error_set(err, QT_EINVAL, path, "no circle in the file");
+        st = qt_error_set(err, QT_EINVAL, path, _("no circle in the file"));
         goto fail;
     }
     /* group members by circle, in order */
@@ -263,15 +299,26 @@ static int answer(const char *s)
 qt_status qt_survey_read(const char *path, qt_encoding enc, const qt_circle_list *circles, qt_survey **out,
                          qt_error *err)
 {
+    qt_circles_read_opts o;
+    memset(&o, 0, sizeof o);
+    o.encoding = enc;
+    return qt_survey_read_ex(path, &o, circles, out, err);
+}
+
+qt_status qt_survey_read_ex(const char *path, const qt_circles_read_opts *o, const qt_circle_list *circles,
+                            qt_survey **out, qt_error *err)
+{
     static const char *const c_circle[] = {"circle", "生活圈", "便民生活圈名称", "生活圈名称", NULL};
     static const char *const c_sat[] = {"satisfied", "满意", "是否满意", "满意度", NULL};
     static const char *const c_score[] = {"score", "评分", "得分", NULL};
     qt__csv c;
+    qt__table_opts to;
     qt_survey *s;
     int cc, cs, cg, r;
     qt_status st;
     *out = NULL;
-    st = qt__table_open(&c, path, enc, NULL, err);
+    table_opts(&to, o);
+    st = qt__table_open_opts(&c, path, &to, err);
     if (st != QT_OK)
         return st;
     if ((st = qt__csv_pick(&c, NULL, c_circle, 1, "circle", &cc, err)) ||
@@ -282,7 +329,7 @@ qt_status qt_survey_read(const char *path, qt_encoding enc, const qt_circle_list
     }
     if (cs < 0 && cg < 0) {
         qt__csv_close(&c);
-        return qt_error_set(err, QT_EPARSE, path, "no satisfied or score column");
+        return qt_error_set(err, QT_EPARSE, path, _("no satisfied or score column"));
     }
     s = qt__calloc(1, sizeof *s);
     if (s) {
@@ -297,35 +344,42 @@ qt_status qt_survey_read(const char *path, qt_encoding enc, const qt_circle_list
     }
     while ((r = qt__csv_next(&c, err)) > 0) {
         int k = find_circle(circles, qt__csv_str(&c, cc)), a;
+        qt_error re = QT_ERROR_INIT;
         if (k < 0) {
-            st = qt__csv_failv(&c, cc, err, QT_EINVAL, "'%s' is not a circle of the circles file",
-                               qt__csv_str(&c, cc));
-            goto fail;
+            qt__csv_failv(&c, cc, &re, QT_EINVAL, _("'%s' is not a circle of the circles file"), qt__csv_str(&c, cc));
+            goto bad_row;
         }
         if (cs >= 0 && c.field[cs][0]) {
             a = answer(c.field[cs]);
             if (a < 0) {
-                st = qt__csv_failv(&c, cs, err, QT_EINVAL, "'%s' is not an answer (是/否, yes/no, 1/0, 满意/不满意)",
-                                   c.field[cs]);
-                goto fail;
+                qt__csv_failv(&c, cs, &re, QT_EINVAL, _("'%s' is not an answer (是/否, yes/no, 1/0, 满意/不满意)"),
+                              c.field[cs]);
+                goto bad_row;
             }
         } else {
             double v;
-            if ((st = qt__csv_double(&c, cg, &v, err)) != QT_OK)
-                goto fail;
+            if (qt__csv_double(&c, cg, &v, &re) != QT_OK)
+                goto bad_row;
             if (v < 1 || v > 5) {
-                st = qt__csv_failv(&c, cg, err, QT_EINVAL, "a score is 1 to 5, not %g", v);
-                goto fail;
+                qt__csv_failv(&c, cg, &re, QT_EINVAL, _("a score is 1 to 5, not %g"), v);
+                goto bad_row;
             }
             a = v >= 4;
         }
+        if (c.nbad)
+            continue; /* the table fails anyway: only look for more bad rows */
         s->answers[k]++;
         s->satisfied[k] += (uint32_t)a;
+        continue;
+    bad_row:
+        qt__csv_bad(&c, &re);
     }
     if (r < 0) {
         st = err ? err->code : QT_EPARSE;
         goto fail;
     }
+    if ((st = qt__csv_bad_end(&c, err)) != QT_OK)
+        goto fail;
     qt__csv_close(&c);
     *out = s;
     return QT_OK;

@@ -335,6 +335,75 @@ static void test_community_polygons(void **state)
     free(rp);
 }
 
+typedef struct problems {
+    size_t n;
+    char where[8][160], msg[8][256];
+} problems;
+
+static void collect(void *ud, const qt_error *e)
+{
+    problems *p = ud;
+    if (p->n < 8) {
+        snprintf(p->where[p->n], sizeof p->where[0], "%s", e->where);
+        snprintf(p->msg[p->n], sizeof p->msg[0], "%s", e->msg);
+    }
+    p->n++;
+}
+
+static void test_circles_every_bad_row(void **state)
+{
+    /* Tianshui's layout with three bad rows: no name, no community, a bad investment */
+    char *path = qt_test_write_file("circles-bad.csv", "序号,便民生活圈名称,包含社区,投资额(万元)\n"
+                                                       "1,东圈,社区甲、社区乙,120\n"
+                                                       "2,,社区丙,\n"
+                                                       "3,西圈,,10\n"
+                                                       "4,南圈,社区丁,12x\n"
+                                                       "5,北圈,社区戊,-3\n");
+    char *sv = qt_test_write_file("survey-bad.csv", "生活圈,满意\n东圈,是\n无圈,是\n东圈,也许\n东圈,否\n");
+    char *ok = qt_test_write_file("circles-ok.csv", "便民生活圈名称,包含社区\n东圈,社区甲、社区乙\n");
+    qt_circles_read_opts o;
+    qt_circle_list *l = NULL;
+    qt_survey *s = NULL;
+    problems pr;
+    qt_error err = QT_ERROR_INIT;
+    (void)state;
+    memset(&o, 0, sizeof o);
+    memset(&pr, 0, sizeof pr);
+    o.on_problem = collect;
+    o.problem_ud = &pr;
+    assert_int_equal(qt_circles_read_ex(path, &o, &l, &err), QT_EINVAL);
+    assert_null(l);
+    assert_int_equal(pr.n, 4);
+    assert_non_null(strstr(pr.where[0], "circles-bad.csv:3: column '便民生活圈名称'"));
+    assert_non_null(strstr(pr.msg[0], "a circle needs a name"));
+    assert_non_null(strstr(pr.where[1], "circles-bad.csv:4: column '包含社区'"));
+    assert_non_null(strstr(pr.msg[1], "circle '西圈' lists no community"));
+    assert_non_null(strstr(pr.where[2], "circles-bad.csv:5: column '投资额(万元)'"));
+    assert_non_null(strstr(pr.where[3], "circles-bad.csv:6: column '投资额(万元)'"));
+    assert_non_null(strstr(pr.msg[3], "must not be negative"));
+    assert_non_null(strstr(err.msg, "4 bad rows (listed above); nothing was read"));
+    /* without a callback the first bad row is the error, with the count of the rest */
+    qt_error_clear(&err);
+    assert_int_equal(qt_circles_read(path, QT_ENC_AUTO, &l, &err), QT_EINVAL);
+    assert_non_null(strstr(err.where, "circles-bad.csv:3"));
+    assert_non_null(strstr(err.msg, "(and 3 more bad rows)"));
+    /* the survey: an unknown circle and a word that is no answer, both reported */
+    qt_error_clear(&err);
+    assert_int_equal(qt_circles_read(ok, QT_ENC_AUTO, &l, &err), QT_OK);
+    memset(&pr, 0, sizeof pr);
+    assert_int_equal(qt_survey_read_ex(sv, &o, l, &s, &err), QT_EINVAL);
+    assert_null(s);
+    assert_int_equal(pr.n, 2);
+    assert_non_null(strstr(pr.where[0], "survey-bad.csv:3: column '生活圈'"));
+    assert_non_null(strstr(pr.msg[0], "'无圈' is not a circle"));
+    assert_non_null(strstr(pr.where[1], "survey-bad.csv:4: column '满意'"));
+    assert_non_null(strstr(err.msg, "2 bad rows (listed above)"));
+    qt_circle_list_free(l);
+    free(path);
+    free(sv);
+    free(ok);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -345,6 +414,7 @@ int main(void)
         cmocka_unit_test(test_residences_shapefile_polygons),
         cmocka_unit_test(test_osm_buildings_and_pois),
         cmocka_unit_test(test_community_polygons),
+        cmocka_unit_test(test_circles_every_bad_row),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
