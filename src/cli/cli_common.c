@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/i18n.h"
 #include "cli/cli.h"
 
 int cli_parse(const qt_cli *cli, int argc, char **argv, const cli_opt *opts, const char **pos,
@@ -85,18 +86,18 @@ int cli_usage(const qt_cli *cli, const char *cmd, const char *fmt, ...)
     va_list ap;
     fprintf(stderr, "%s %s: ", cli->prog, cmd);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vfprintf(stderr, _(fmt), ap); /* the catalogue's text: xgettext takes cli_usage's 3rd argument */
     va_end(ap);
-    fprintf(stderr, "\nSee '%s %s --help'.\n", cli->prog, cmd);
+    fprintf(stderr, _("\nSee '%s %s --help'.\n"), cli->prog, cmd);
     return QT_EXIT_USAGE;
 }
 
 void cli_warn(const qt_cli *cli, const char *fmt, ...)
 {
     va_list ap;
-    fprintf(stderr, "%s: warning: ", cli->prog);
+    fprintf(stderr, "%s: warning: ", cli->prog); /* the prefix stays English: scripts look for it */
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vfprintf(stderr, _(fmt), ap); /* xgettext takes cli_warn's 2nd argument */
     va_end(ap);
     fputc('\n', stderr);
 }
@@ -229,7 +230,7 @@ int cli_write_text(const qt_cli *cli, const char *path, const char *text)
     int ok;
     if (!path || strcmp(path, "-") == 0) {
         if (fwrite(text, 1, n, stdout) != n || fflush(stdout) != 0) {
-            fprintf(stderr, "%s: stdout: write failed\n", cli->prog);
+            fprintf(stderr, _("%s: stdout: write failed\n"), cli->prog);
             return QT_EXIT_IO;
         }
         return 0;
@@ -240,7 +241,7 @@ int cli_write_text(const qt_cli *cli, const char *path, const char *text)
     snprintf(tmp, strlen(path) + 5, "%s.tmp", path);
     fp = fopen(tmp, "wb");
     if (!fp) {
-        fprintf(stderr, "%s: %s: cannot create: %s\n", cli->prog, path, strerror(errno));
+        fprintf(stderr, _("%s: %s: cannot create: %s\n"), cli->prog, path, strerror(errno));
         free(tmp);
         return QT_EXIT_IO;
     }
@@ -249,7 +250,7 @@ int cli_write_text(const qt_cli *cli, const char *path, const char *text)
     if (ok)
         ok = rename(tmp, path) == 0;
     if (!ok) {
-        fprintf(stderr, "%s: %s: write failed: %s\n", cli->prog, path, strerror(errno));
+        fprintf(stderr, _("%s: %s: write failed: %s\n"), cli->prog, path, strerror(errno));
         remove(tmp);
         free(tmp);
         return QT_EXIT_IO;

@@ -5,10 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/i18n.h"
 #include "cli/cli.h"
 
-static const char help[] =
-    "usage: quarter coords --from SYS --to SYS LON LAT\n"
+static const char help[] = N_("usage: quarter coords --from SYS --to SYS LON LAT\n"
     "       quarter coords --from SYS --to SYS < points.txt\n\n"
     "Convert longitude/latitude between wgs84 (GPS, OpenStreetMap), gcj02 (Amap,\n"
     "Tencent) and bd09 (Baidu).  Inverse transforms are exact (iterated to 1e-9\n"
@@ -17,7 +17,7 @@ static const char help[] =
     "standard input ('LON LAT' or 'LON,LAT'; blank lines and # comments kept).\n\n"
     "Options:\n"
     "  --from SYS           wgs84 | gcj02 | bd09 (required)\n"
-    "  --to SYS             wgs84 | gcj02 | bd09 (required)\n";
+    "  --to SYS             wgs84 | gcj02 | bd09 (required)\n");
 
 static int parse_number(const char *s, double *out)
 {
@@ -76,7 +76,7 @@ int cmd_coords(int argc, char **argv, qt_cli *cli)
     double lon, lat, olon, olat;
     qt_error err = QT_ERROR_INIT;
 
-    rc = cli_parse(cli, argc, argv, opts, pos, 2, &npos, help);
+    rc = cli_parse(cli, argc, argv, opts, pos, 2, &npos, _(help));
     if (rc)
         return rc < 0 ? 0 : rc;
     if (!from_s || !to_s)

@@ -6,8 +6,7 @@
 #include "base/i18n.h"
 #include "cli/cli.h"
 
-static const char build_help[] =
-    "usage: quarter graph build INPUT -o OUT.qgraph [options]\n"
+static const char build_help[] = N_("usage: quarter graph build INPUT -o OUT.qgraph [options]\n"
     "       quarter graph build --nodes nodes.csv --edges edges.csv -o OUT.qgraph\n\n"
     "Build the walking network and write it as a binary cache (.qgraph) that loads\n"
     "in well under a second.  INPUT is an OpenStreetMap extract (.osm.pbf, .osm) or a\n"
@@ -20,7 +19,7 @@ static const char build_help[] =
     "  --join-tolerance M      line layers: vertices closer than M metres are joined (default 0.5)\n"
     "  --layer NAME            line layers: which layer (default: the first line layer)\n"
     "  --crs CRS               line layers: the layer's CRS when the file does not say (EPSG:4547)\n"
-    "  -q, --quiet             no progress output\n";
+    "  -q, --quiet             no progress output\n");
 
 static const char info_help[] = N_("usage: quarter graph info GRAPH\n\n"
                                 "Print node and edge counts, total length, the bounding box and the\n"
@@ -29,15 +28,14 @@ static const char info_help[] = N_("usage: quarter graph info GRAPH\n\n"
                                 "ten next largest).  Points on a part that does not reach the largest one\n"
                                 "reach only what is on that part; a warning says how much that is.\n");
 
-static const char export_help[] =
-    "usage: quarter graph export GRAPH --nodes-out nodes.csv --edges-out edges.csv\n\n"
-    "Write a network as the neutral interchange (id,lon,lat / u,v,length_m).\n";
+static const char export_help[] = N_("usage: quarter graph export GRAPH --nodes-out nodes.csv --edges-out edges.csv\n\n"
+    "Write a network as the neutral interchange (id,lon,lat / u,v,length_m).\n");
 
-static const char graph_help[] = "usage: quarter graph build|info|export ...\n\n"
+static const char graph_help[] = N_("usage: quarter graph build|info|export ...\n\n"
                                  "  build    build a network and write the .qgraph cache\n"
                                  "  info     describe a network\n"
                                  "  export   write nodes.csv and edges.csv\n\n"
-                                 "Run 'quarter graph SUBCOMMAND --help' for details.\n";
+                                 "Run 'quarter graph SUBCOMMAND --help' for details.\n");
 
 static int graph_build(int argc, char **argv, qt_cli *cli)
 {
@@ -51,7 +49,7 @@ static int graph_build(int argc, char **argv, qt_cli *cli)
                       {"edges", 0, 1, &edges, NULL},        {"steps-factor", 0, 1, &steps, NULL},
                       {"join-tolerance", 0, 1, &tol, NULL}, {"layer", 0, 1, &layer, NULL},
                       {"crs", 0, 1, &crs, NULL},            {NULL, 0, 0, NULL, NULL}};
-    rc = cli_parse(cli, argc, argv, opts, pos, 1, &npos, build_help);
+    rc = cli_parse(cli, argc, argv, opts, pos, 1, &npos, _(build_help));
     if (rc)
         return rc < 0 ? 0 : rc;
     if (!out)
@@ -74,7 +72,7 @@ static int graph_build(int argc, char **argv, qt_cli *cli)
         qt_graph_free(g);
         return cli_fail(cli, &err);
     }
-    fprintf(stderr, "%s: wrote %s: %u nodes, %u edges\n", cli->prog, out, qt_graph_node_count(g),
+    fprintf(stderr, _("%s: wrote %s: %u nodes, %u edges\n"), cli->prog, out, qt_graph_node_count(g),
             qt_graph_edge_count(g));
     qt_graph_free(g);
     return 0;
@@ -145,7 +143,7 @@ static int graph_export(int argc, char **argv, qt_cli *cli)
     qt_error err = QT_ERROR_INIT;
     cli_opt opts[] = {{"nodes-out", 0, 1, &nodes, NULL}, {"edges-out", 0, 1, &edges, NULL},
                       {NULL, 0, 0, NULL, NULL}};
-    rc = cli_parse(cli, argc, argv, opts, pos, 1, &npos, export_help);
+    rc = cli_parse(cli, argc, argv, opts, pos, 1, &npos, _(export_help));
     if (rc)
         return rc < 0 ? 0 : rc;
     if (!npos || !nodes || !edges)
@@ -164,7 +162,7 @@ static int graph_export(int argc, char **argv, qt_cli *cli)
 int cmd_graph(int argc, char **argv, qt_cli *cli)
 {
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        fputs(graph_help, argc < 2 ? stderr : stdout);
+        fputs(_(graph_help), argc < 2 ? stderr : stdout);
         return argc < 2 ? QT_EXIT_USAGE : 0;
     }
     if (strcmp(argv[1], "build") == 0)

@@ -4,11 +4,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "base/i18n.h"
 #include "cli/cli.h"
 #include "base/geo.h"
 
-static const char help[] =
-    "usage: quarter isochrone (--graph G.qgraph | --network FILE) --at LON,LAT [options]\n\n"
+static const char help[] = N_("usage: quarter isochrone (--graph G.qgraph | --network FILE) --at LON,LAT [options]\n\n"
     "Areas reachable on foot from a point within each time budget, as a GeoJSON\n"
     "FeatureCollection of (Multi)Polygons, smallest first, with properties minutes,\n"
     "cost_m, area_m2.  Rings nest, holes enclosed by reached streets are filled\n"
@@ -20,7 +20,7 @@ static const char help[] =
     "  --max-hole-ha A      fill holes up to A hectares (default 50)\n"
     "  --snap edge|node     attach the point to the nearest street (default) or node\n"
     "  --snap-max M         refuse a point farther than M metres from a street (default 500)\n"
-    "  -o, --out FILE       write here instead of standard output\n";
+    "  -o, --out FILE       write here instead of standard output\n");
 
 int cmd_isochrone(int argc, char **argv, qt_cli *cli)
 {
@@ -44,7 +44,7 @@ int cmd_isochrone(int argc, char **argv, qt_cli *cli)
     qt_error err = QT_ERROR_INIT;
     char *gj = NULL;
 
-    rc = cli_parse(cli, argc, argv, opts, pos, 0, &npos, help);
+    rc = cli_parse(cli, argc, argv, opts, pos, 0, &npos, _(help));
     if (rc)
         return rc < 0 ? 0 : rc;
     if (!at)

@@ -6,10 +6,11 @@
 #include <unistd.h>
 
 #include "base/outfile.h"
+#include "base/i18n.h"
 #include "cli/cli.h"
 #include "base/geo.h"
 
-static const char help[] =
+static const char help[] = N_(
     "usage: quarter nearby --graph G.qgraph --db FILE --at LON,LAT [options]\n\n"
     "The outlets of the store (quarter import) nearest to a point (WGS-84) by\n"
     "walking, nearest first, the same search as GET /api/v1/nearby.  Writes CSV:\n"
@@ -21,7 +22,7 @@ static const char help[] =
     "  --service S          only outlets offering S (生活缴费 finds 代收代缴 and its kin)\n"
     "  --limit K            at most K outlets (default 20, up to 100000)\n"
     "  --speed-kmh S        walking speed (default 4.0)\n"
-    "  -o, --out FILE       write here instead of standard output\n";
+    "  -o, --out FILE       write here instead of standard output\n");
 
 typedef struct loader {
     qt_nearby_builder *b;
@@ -111,7 +112,7 @@ int cmd_nearby(int argc, char **argv, qt_cli *cli)
     qt_snap sp;
     qt_error err = QT_ERROR_INIT;
 
-    rc = cli_parse(cli, argc, argv, opts, pos, 0, &npos, help);
+    rc = cli_parse(cli, argc, argv, opts, pos, 0, &npos, _(help));
     if (rc)
         return rc < 0 ? 0 : rc;
     if (!graph || !db || !at)
@@ -128,7 +129,7 @@ int cmd_nearby(int argc, char **argv, qt_cli *cli)
     if (!(kmh > 0) || !isfinite(kmh))
         return cli_usage(cli, "nearby", "--speed-kmh must be a positive number");
     if (access(db, R_OK) != 0) { /* opening would create an empty store */
-        qt_error_set(&err, QT_EIO, db, "no such store (make one with quarter import)");
+        qt_error_set(&err, QT_EIO, db, _("no such store (make one with quarter import)"));
         return cli_fail(cli, &err);
     }
     if ((rc = cli_load_graph(cli, "nearby", graph, NULL, NULL, NULL, NULL, &g)) != 0)

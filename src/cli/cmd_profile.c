@@ -3,16 +3,17 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/i18n.h"
 #include "cli/cli.h"
 
-static const char help[] =
+static const char help[] = N_(
     "usage: quarter profile check PROFILE\n"
     "       quarter profile list PROFILE\n\n"
     "check: validate a 业态 profile (errors name the line and the key) and print\n"
     "       a one-line summary.\n"
     "list:  print its categories as CSV: code,zh,en,class,ring_min.\n"
     "The shipped profile is data/profiles/mofcom-2023.profile; the format is in\n"
-    "docs/profile.md.\n";
+    "docs/profile.md.\n");
 
 int cmd_profile(int argc, char **argv, qt_cli *cli)
 {
@@ -23,7 +24,7 @@ int cmd_profile(int argc, char **argv, qt_cli *cli)
     qt_error err = QT_ERROR_INIT;
     size_t i, nb = 0, n;
 
-    rc = cli_parse(cli, argc, argv, opts, pos, 2, &npos, help);
+    rc = cli_parse(cli, argc, argv, opts, pos, 2, &npos, _(help));
     if (rc)
         return rc < 0 ? 0 : rc;
     if (npos != 2 || (strcmp(pos[0], "check") != 0 && strcmp(pos[0], "list") != 0))
@@ -35,8 +36,8 @@ int cmd_profile(int argc, char **argv, qt_cli *cli)
         nb += qt_profile_category(p, i)->cls == QT_CLASS_BASIC;
     if (strcmp(pos[0], "check") == 0) {
         size_t g, ng = qt_profile_grade_count(p);
-        printf("%s: %zu categories (%zu basic, %zu quality), walking %.1f km/h, %zu grades", qt_profile_name(p), n, nb,
-               n - nb, qt_profile_speed_kmh(p, "default"), ng);
+        printf(_("%s: %zu categories (%zu basic, %zu quality), walking %.1f km/h, %zu grades"), qt_profile_name(p), n,
+               nb, n - nb, qt_profile_speed_kmh(p, "default"), ng);
         for (g = 0; g < ng; g++)
             printf("%s%s", g ? " < " : " (", qt_profile_grade(p, g)->name);
         printf("%s\n", ng ? ")" : "");

@@ -5,10 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/i18n.h"
 #include "cli/cli.h"
 #include "base/geo.h"
 
-static const char help[] =
+static const char help[] = N_(
     "usage: quarter route (--graph G.qgraph | --network FILE) --from LON,LAT --to LON,LAT [options]\n\n"
     "Shortest walking route between two points (WGS-84), written as a GeoJSON\n"
     "Feature with a LineString and properties length_m, time_s, cost_m.\n\n"
@@ -16,17 +17,16 @@ static const char help[] =
     "  --snap edge|node     attach points to the nearest street (default) or node\n"
     "  --snap-max M         refuse points farther than M metres from a street (default 500)\n"
     "  --speed-kmh S        walking speed (default 4.0)\n"
-    "  -o, --out FILE       write here instead of standard output\n";
+    "  -o, --out FILE       write here instead of standard output\n");
 
 int cmd_route(int argc, char **argv, qt_cli *cli)
 {
-    const char *graph = NULL, *network = NULL, *from = NULL, *to = NULL, *snap = NULL, *smax = NULL,
-               *speed = NULL, *out = NULL, *pos[1];
-    cli_opt opts[] = {{"graph", 0, 1, &graph, NULL},   {"network", 0, 1, &network, NULL},
-                      {"from", 0, 1, &from, NULL},     {"to", 0, 1, &to, NULL},
-                      {"snap", 0, 1, &snap, NULL},     {"snap-max", 0, 1, &smax, NULL},
-                      {"speed-kmh", 0, 1, &speed, NULL}, {"out", 'o', 1, &out, NULL},
-                      {NULL, 0, 0, NULL, NULL}};
+    const char *graph = NULL, *network = NULL, *from = NULL, *to = NULL, *snap = NULL, *smax = NULL, *speed = NULL,
+               *out = NULL, *pos[1];
+    cli_opt opts[] = {
+        {"graph", 0, 1, &graph, NULL},     {"network", 0, 1, &network, NULL}, {"from", 0, 1, &from, NULL},
+        {"to", 0, 1, &to, NULL},           {"snap", 0, 1, &snap, NULL},       {"snap-max", 0, 1, &smax, NULL},
+        {"speed-kmh", 0, 1, &speed, NULL}, {"out", 'o', 1, &out, NULL},       {NULL, 0, 0, NULL, NULL}};
     int npos, rc;
     double flon, flat, tlon, tlat, snap_max = QT_SNAP_DEFAULT_MAX_M, kmh = 4.0;
     qt_snap_mode mode;
@@ -38,14 +38,13 @@ int cmd_route(int argc, char **argv, qt_cli *cli)
     qt_error err = QT_ERROR_INIT;
     char *text = NULL;
 
-    rc = cli_parse(cli, argc, argv, opts, pos, 0, &npos, help);
+    rc = cli_parse(cli, argc, argv, opts, pos, 0, &npos, _(help));
     if (rc)
         return rc < 0 ? 0 : rc;
     if (!from || !to)
         return cli_usage(cli, "route", "--from and --to are required");
     if ((rc = cli_lonlat(cli, "route", "from", from, &flon, &flat)) ||
-        (rc = cli_lonlat(cli, "route", "to", to, &tlon, &tlat)) ||
-        (rc = cli_snap_mode(cli, "route", snap, &mode)) ||
+        (rc = cli_lonlat(cli, "route", "to", to, &tlon, &tlat)) || (rc = cli_snap_mode(cli, "route", snap, &mode)) ||
         (smax && (rc = cli_double(cli, "route", "snap-max", smax, &snap_max))) ||
         (speed && (rc = cli_double(cli, "route", "speed-kmh", speed, &kmh))))
         return rc;
