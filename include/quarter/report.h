@@ -92,6 +92,9 @@ typedef struct qt_report_opts {
     double png_dpi;           /* 0: 96 */
     double blind_cell_m;      /* 盲区 cell (0: 100 m) */
     unsigned threads;         /* pages drawn at once (0: all cores) */
+    const char *boundaries;   /* the communities' polygons ([communities] file: GeoPackage, GeoJSON ...),
+                                 NULL: the maps outline the residences of each community */
+    const char *boundaries_layer, *boundaries_field; /* NULL: the first layer, the guessed name field */
 } qt_report_opts;
 
 /**

@@ -81,6 +81,21 @@ void qt__pgrid_visit(const qt__pgrid *g, const double *lon, const double *lat, d
 
 struct qt__street_index;
 
+/* The communities' boundary polygons ([communities] of the project), by community of the analysis
+ * (bounds.c).  geom[c]: an OGR multipolygon in WGS84, NULL when the layer has none of that name. */
+typedef struct qt__bounds {
+    size_t n;    /* a->ncommunities */
+    void **geom; /* OGRGeometryH, OWNED */
+} qt__bounds;
+/* Read the layer (layer, name_field: NULL guessed as the analysis does); OUT *out, free with
+ * qt__bounds_free.  Statuses: QT_EIO (cannot open), QT_EPARSE (no layer, no name field), QT_ENOMEM. */
+qt_status qt__bounds_read(const char *path, const char *layer, const char *name_field, const qt_analysis *a,
+                          qt__bounds **out, qt_error *err);
+void qt__bounds_free(qt__bounds *b);
+/* The union of circle ci's community polygons: an OGRGeometryH (OUT, OGR_G_DestroyGeometry), NULL when
+ * none of its communities has a polygon (or out of memory).  Thread-safe on a shared b. */
+void *qt__bounds_circle(const qt__bounds *b, const qt_analysis *a, size_t ci);
+
 /* Everything a report's pages and tables read, built once (report_make.c). */
 typedef struct qt__report {
     const qt_analysis *a;
@@ -96,6 +111,7 @@ typedef struct qt__report {
     struct qt__street_index *streets;
     qt__pgrid outlets;
     qt_snapper *snapper;   /* thread-safe */
+    qt__bounds *bounds;    /* community polygons, NULL: outlines of the residences */
     char date[80];              /* 2026年12月2日 */
     char date_iso[80];          /* 2026-12-02T00:00:00 */
     long long epoch;            /* seconds, for file metadata */

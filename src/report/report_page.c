@@ -6,6 +6,7 @@
  * circles and city map.
  */
 #include <math.h>
+#include <ogr_api.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,6 +85,29 @@ static int by_xy(const void *p, const void *q)
     if (a->x != b->x)
         return a->x < b->x ? -1 : 1;
     return a->y < b->y ? -1 : a->y > b->y;
+}
+
+/* the rings of an OGR polygon or multipolygon (WGS84) as closed subpaths in map units */
+static void geom_path(cairo_t *cr, const qt__map_view *v, OGRGeometryH g)
+{
+    OGRwkbGeometryType t = wkbFlatten(OGR_G_GetGeometryType(g));
+    int i, n = OGR_G_GetGeometryCount(g);
+    if (t == wkbLineString || t == wkbLinearRing) {
+        int k, np = OGR_G_GetPointCount(g);
+        for (k = 0; k < np; k++) {
+            double x, y;
+            qt__map_xy(v, OGR_G_GetX(g, k), OGR_G_GetY(g, k), &x, &y);
+            if (k)
+                cairo_line_to(cr, x, y);
+            else
+                cairo_move_to(cr, x, y);
+        }
+        if (np)
+            cairo_close_path(cr);
+        return;
+    }
+    for (i = 0; i < n; i++)
+        geom_path(cr, v, OGR_G_GetGeometryRef(g, i));
 }
 
 static double cross(pt o, pt a, pt b)
@@ -246,6 +270,7 @@ static void map_circle(cairo_t *cr, const qt__report *R, qt_search *ws, size_t c
     size_t nh, ndrawn = 0, ncomm;
     double ly;
     int reached = 0;
+    OGRGeometryH cgeom = R->bounds && a->ncircles ? qt__bounds_circle(R->bounds, a, ci) : NULL;
     cairo_save(cr);
     rgb(cr, 0xFA, 0xFA, 0xF7);
     cairo_rectangle(cr, QT__MAP_X, QT__MAP_Y, QT__MAP_W, QT__MAP_H);
@@ -266,6 +291,14 @@ static void map_circle(cairo_t *cr, const qt__report *R, qt_search *ws, size_t c
         sx += w * res->lon[k];
         sy += w * res->lat[k];
         sp += w;
+    }
+    if (cgeom) { /* the circle's boundary is on the map */
+        OGREnvelope e;
+        OGR_G_GetEnvelope(cgeom, &e);
+        lonmin = fmin(lonmin, e.MinX);
+        lonmax = fmax(lonmax, e.MaxX);
+        latmin = fmin(latmin, e.MinY);
+        latmax = fmax(latmax, e.MaxY);
     }
     /* the walking area from the circle's centre (population-weighted) */
     {
@@ -378,14 +411,29 @@ static void map_circle(cairo_t *cr, const qt__report *R, qt_search *ws, size_t c
                 cy += pts[np].y;
                 np++;
             }
-            if (!np)
-                continue;
-            nh = padded_hull(pts, np, 4, work, h);
-            cairo_set_dash(cr, dash, 2, 0);
-            cairo_set_line_width(cr, 1);
-            rgb(cr, 0x55, 0x55, 0x99);
-            hull_path(cr, h, nh);
-            cairo_stroke(cr);
+            if (R->bounds && com < R->bounds->n && R->bounds->geom[com]) { /* its polygon */
+                OGRGeometryH cg = R->bounds->geom[com];
+                if (!np) { /* the label in the middle of its polygon */
+                    OGREnvelope e;
+                    OGR_G_GetEnvelope(cg, &e);
+                    qt__map_xy(&v, (e.MinX + e.MaxX) / 2, (e.MinY + e.MaxY) / 2, &cx, &cy);
+                    np = 1;
+                }
+                cairo_set_dash(cr, dash, 2, 0);
+                cairo_set_line_width(cr, 1);
+                rgb(cr, 0x55, 0x55, 0x99);
+                geom_path(cr, &v, cg);
+                cairo_stroke(cr);
+            } else {
+                if (!np)
+                    continue;
+                nh = padded_hull(pts, np, 4, work, h);
+                cairo_set_dash(cr, dash, 2, 0);
+                cairo_set_line_width(cr, 1);
+                rgb(cr, 0x55, 0x55, 0x99);
+                hull_path(cr, h, nh);
+                cairo_stroke(cr);
+            }
             cairo_set_dash(cr, NULL, 0, 0);
             if (ncomm <= 16) {
                 const char *nm = a->community[com];
@@ -404,10 +452,14 @@ static void map_circle(cairo_t *cr, const qt__report *R, qt_search *ws, size_t c
             qt__map_xy(&v, res->lon[ri], res->lat[ri], &pts[np].x, &pts[np].y);
             np++;
         }
-        nh = padded_hull(pts, np, 8, work, h);
         rgb(cr, QT__RGB_BOUNDARY);
         cairo_set_line_width(cr, 2.6);
-        hull_path(cr, h, nh);
+        if (cgeom) { /* the union of its communities' polygons */
+            geom_path(cr, &v, cgeom);
+        } else {
+            nh = padded_hull(pts, np, 8, work, h);
+            hull_path(cr, h, nh);
+        }
         cairo_stroke(cr);
     }
     /* outlets */
@@ -523,6 +575,8 @@ frame:
     qt__free(h);
     qt__free(cells);
     qt__free(drawn);
+    if (cgeom)
+        OGR_G_DestroyGeometry(cgeom);
     cairo_restore(cr);
 }
 

@@ -231,6 +231,27 @@ check(r.returncode == 0 and sorted(os.listdir(os.path.join(tmp, "one"))) == ["re
       "--circle: only that circle's page")
 check(pdf_pages(os.path.join(tmp, "one", "城市报告.pdf")) == 4, "--circle: city report with one circle page")
 
+# ---- community boundary polygons ([communities]): the map draws them, not residence outlines ----
+bnd = os.path.join(tmp, "bounds")
+r = run(["report", os.path.join(PLAN, "boundaries.project"), "-o", bnd, "--circle", "东圈", "--format", "png", "-q"], env)
+check(r.returncode == 0, "report with [communities] boundaries" + ("" if r.returncode == 0 else ": " + r.stderr[-300:]))
+if r.returncode == 0:
+    ds = gdal.Open(os.path.join(bnd, "东圈.png"))
+    bimg = np.dstack([ds.GetRasterBand(b + 1).ReadAsArray() for b in range(3)]).astype(int)
+    bmap = bimg[int(78 * k):int(698 * k), int(28 * k):int(648 * k)]
+    edge = np.abs(bmap - np.array((0x1F, 0x3A, 0x93))).max(axis=2) <= 2
+    ys, xs = np.nonzero(edge)
+    # 东圈 is 社区乙 alone: the box 118.785..118.85 x 32.00..32.10 of communities.geojson, a rectangle
+    # 0.065 * cos(32.05 deg) / 0.1 = 0.551 as wide as high, its sides straight lines of boundary colour
+    ok = len(xs) > 0
+    if ok:
+        w, h = xs.max() - xs.min(), ys.max() - ys.min()
+        left = int(edge[ys.min():ys.max() + 1, xs.min():xs.min() + 3].any(axis=1).sum())
+        top = int(edge[ys.min():ys.min() + 3, xs.min():xs.max() + 1].any(axis=0).sum())
+        ok = abs(w / h - 0.551) < 0.02 and left > 0.95 * h and top > 0.95 * w
+    check(ok, "the circle's boundary is its community's polygon (a %s rectangle)" %
+          ("%dx%d px" % (w, h) if len(xs) else "no"))
+
 # ---- many circles on several threads: every page, in order ----------------------------------
 xw = os.path.join(SRC, "data", "nanjing-xuanwu")
 proj = os.path.join(tmp, "grid.project")
