@@ -20,6 +20,8 @@ QUARTER=${QUARTER:-$top/build/quarter}
 what=${1:-both}
 [ -x "$QUARTER" ] || { echo "build quarter first: cmake -S . -B build && cmake --build build -j2" >&2; exit 2; }
 field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p" "$2" | head -1; }
+# user + system CPU seconds of the process: on the shared machine wall times follow the load
+cpu() { sed -n 's/.*cpu_s=\([0-9.]*\)+\([0-9.]*\).*/\1 \2/p' "$1" | awk '{ printf "%.2f", $1 + $2 }'; }
 echo "$(nproc) cores; $QUARTER"
 
 if [ "$what" != all ]; then
@@ -28,9 +30,10 @@ if [ "$what" != all ]; then
   echo "one circle of the sample city (生活圈00-00), PDF + PNG:"
   for i in 1 2 3; do
     rm -rf "$out/r"
-    /usr/bin/time -f 'wall_s=%e rss_kb=%M' -o "$out/time" "$QUARTER" report "$top/data/nanjing-xuanwu/xuanwu.project" \
+    /usr/bin/time -f 'wall_s=%e cpu_s=%U+%S rss_kb=%M' -o "$out/time" "$QUARTER" report "$top/data/nanjing-xuanwu/xuanwu.project" \
       --circle 生活圈00-00 --format pdf,png -o "$out/r" --timings -q 2> "$out/log"
-    echo "  run $i: report_s=$(field report_s "$out/log") wall_s=$(field wall_s "$out/time") peak_MB=$(( $(field rss_kb "$out/time") / 1024 ))"
+    echo "  run $i: report_s=$(field report_s "$out/log") wall_s=$(field wall_s "$out/time") cpu_s=$(cpu "$out/time")" \
+         "peak_MB=$(( $(field rss_kb "$out/time") / 1024 ))"
   done
 fi
 
@@ -43,7 +46,7 @@ if [ "$what" != one ]; then
   fi
   rm -rf "$plan/report"
   echo "every circle of tile2m, every format:"
-  /usr/bin/time -f 'wall_s=%e rss_kb=%M' -o "$plan/report.time" "$QUARTER" report "$plan/bench.project" \
+  /usr/bin/time -f 'wall_s=%e cpu_s=%U+%S rss_kb=%M' -o "$plan/report.time" "$QUARTER" report "$plan/bench.project" \
     -o "$plan/report" ${THREADS:+--threads $THREADS} --timings -q 2> "$plan/report.log"
   rc=$?
   [ $rc = 0 ] || { echo "  quarter report failed ($rc):"; tail -3 "$plan/report.log"; exit 1; }
@@ -51,7 +54,7 @@ if [ "$what" != one ]; then
   rs=$(field report_s "$plan/report.log")
   echo "  circles=$circles residences=$(field residences "$plan/report.log")"
   echo "  read_s=$(field read_s "$plan/report.log") analyze_s=$(field analyze_s "$plan/report.log") report_s=$rs" \
-       "wall_s=$(field wall_s "$plan/report.time") peak_MB=$(( $(field rss_kb "$plan/report.time") / 1024 ))"
+       "wall_s=$(field wall_s "$plan/report.time") cpu_s=$(cpu "$plan/report.time") peak_MB=$(( $(field rss_kb "$plan/report.time") / 1024 ))"
   echo "  per circle (report_s / circles): $(echo "scale=4; $rs / $circles" | bc) s"
   echo "  output: $(du -sh "$plan/report" | cut -f1) in $(ls "$plan/report" | wc -l) files;" \
        "$(sed -n 2p "$plan/report/report.txt")"
