@@ -10,6 +10,8 @@
 #include <time.h>
 
 #include "base/alloc.h"
+#include "quarter/io.h"
+#include "quarter/plan.h"
 #include "server/planner.h"
 
 qt_status qt__planner_new(const qt_analysis_input *in, const qt_analysis_opts *ao, qt__planner **out,

@@ -83,7 +83,7 @@ class Server:
         data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
         c.request(method, urllib.parse.quote(path, safe="/?&=:,"), body=data, headers=headers)
         r = c.getresponse()
-        text = r.read().decode()
+        text = r.read().decode(errors="replace")
         c.close()
         try:
             doc = json.loads(text)
