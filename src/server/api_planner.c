@@ -100,9 +100,9 @@ static json_t *store_circles(qt__req *r, qt_error *e)
 }
 
 /* the analysis' areas, each circle with the store's id and survey */
-static json_t *areas_with_ids(qt__req *r, const qt_analysis *a, qt_error *e)
+static json_t *areas_with_ids(qt__req *r, const qt_analysis *a, const qt_analysis *stats, qt_error *e)
 {
-    json_t *areas = qt__planner_areas(r->s->web->planner, a);
+    json_t *areas = qt__planner_areas(r->s->web->planner, a, stats);
     json_t *stored = store_circles(r, e);
     if (!areas || !stored) {
         json_decref(areas);
@@ -139,7 +139,7 @@ enum MHD_Result qt__api_planner_circles(qt__req *r)
     const qt_analysis *a = analysis_for(r, w, &res);
     if (!a)
         return res;
-    j = areas_with_ids(r, a, &e);
+    j = areas_with_ids(r, a, NULL, &e);
     if (!j)
         return e.code ? qt__reply_status(r, &e) : MHD_NO;
     return qt__reply_json(r, 200, j);
@@ -350,8 +350,8 @@ enum MHD_Result qt__api_planner_whatif(qt__req *r)
     pthread_mutex_unlock(&w->whatif_lock);
     if (st != QT_OK)
         return qt__reply_status(r, &e);
-    json_t *aj = areas_with_ids(r, after, &e);
-    json_t *bj = after->before ? areas_with_ids(r, after->before, &e) : NULL;
+    json_t *aj = areas_with_ids(r, after, NULL, &e);
+    json_t *bj = after->before ? areas_with_ids(r, after, after->before, &e) : NULL;
     qt_analysis_free(owned);
     if (!aj) {
         json_decref(bj);

@@ -201,8 +201,10 @@ static size_t *residence_circles(const qt_analysis *a)
     return rc;
 }
 
-json_t *qt__planner_areas(const qt__planner *p, const qt_analysis *a)
+json_t *qt__planner_areas(const qt__planner *p, const qt_analysis *a, const qt_analysis *stats)
 {
+    if (!stats)
+        stats = a;
     size_t *rc = residence_circles(a);
     double *bb = qt__malloc((a->ncircles + 1) * 4 * sizeof *bb);
     json_t *circles = json_array();
@@ -227,10 +229,10 @@ json_t *qt__planner_areas(const qt__planner *p, const qt_analysis *a)
         bb[4 * c + 3] = fmax(bb[4 * c + 3], r->lat[k]);
     }
     for (size_t i = 0; i < a->ncircles; i++)
-        json_array_append_new(circles, area_json(p, a, &a->circles_stats[i], a->circle[i], bb + 4 * i));
+        json_array_append_new(circles, area_json(p, a, &stats->circles_stats[i], a->circle[i], bb + 4 * i));
     qt__free(rc);
     qt__free(bb);
-    return json_pack("{s:o, s:o}", "city", area_json(p, a, &a->city, "city", NULL), "circles", circles);
+    return json_pack("{s:o, s:o}", "city", area_json(p, a, &stats->city, "city", NULL), "circles", circles);
 }
 
 static json_t *point(double lon, double lat, json_t *props)

@@ -43,10 +43,12 @@ void qt__planner_free(qt__planner *p);
 qt_status qt__planner_run(const qt__planner *p, const qt__whatif_outlet *add, size_t n, int hour,
                           const qt_analysis **a, qt_analysis **owned, qt_error *err);
 
-/* {"city": AREA, "circles": [AREA...]} where AREA = {name, grade, population,
+/* {"city": AREA, "circles": [AREA...]} of analysis a, with the figures of
+ * stats (a itself, or a->before: a what-if's baseline, which has figures
+ * but not a's areas; NULL: a), where AREA = {name, grade, population,
  * indicators: {population, residents_all_basic:{value,target,met},
  * coverage:{CODE:{value,target,met,ring_min}}, reasons, demand:[CODE...]}, bbox} */
-json_t *qt__planner_areas(const qt__planner *p, const qt_analysis *a);
+json_t *qt__planner_areas(const qt__planner *p, const qt_analysis *a, const qt_analysis *stats);
 /* residences with their walking minutes to category cat (points) */
 json_t *qt__planner_residences(const qt__planner *p, const qt_analysis *a, int cat);
 /* 盲区: cells of cell_m metres holding residents beyond the ring of cat (cat < 0: of any
