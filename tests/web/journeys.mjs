@@ -34,6 +34,7 @@ if (!fs.existsSync(CHROMIUM)) {
   process.exit(77);
 }
 fs.mkdirSync(OUT, { recursive: true });
+for (const f of fs.readdirSync(OUT)) if (f.endsWith('.png')) fs.rmSync(path.join(OUT, f));
 
 let passed = 0, failed = 0;
 function check(ok, what) {

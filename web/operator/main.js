@@ -85,6 +85,10 @@ async function render(main) {
     area.replaceChildren(h('p', {}, t('loading')));
     try {
       const c = await api('GET', '/circles/' + encodeURIComponent(idIn.value));
+      // the planner's figures carry each indicator's target (met / not met) when the server has them
+      const pc = await optional('GET', '/planner/circles').catch(() => null);
+      const rich = pc && (pc.circles || []).find((x) => x.id === c.id);
+      if (rich) c.indicators = { ...rich.indicators, reasons: rich.indicators.reasons || (c.indicators || {}).reasons };
       const outlets = h('div', {}, t('loading'));
       const complaints = h('div', {}, t('loading'));
       area.replaceChildren(...circleView(c), section('op.outlets', outlets), section('op.complaints', complaints));

@@ -103,7 +103,7 @@ async function openCircle(c, box) {
   circleDetail(c, box);
   box.querySelector('#circle-title').focus();
   const b = c.bbox || (c.bounds && c.bounds.length === 4 ? c.bounds : null);
-  if (b) state.m.map.fitBounds([state.m.toMap(b[0], b[1]), state.m.toMap(b[2], b[3])]);
+  if (b) state.m.map.fitBounds([state.m.toMap(b[0], b[1]), state.m.toMap(b[2], b[3])], { maxZoom: 16, padding: [40, 40] });
   state.current = c;
 }
 
