@@ -123,7 +123,7 @@ qt_status qt__planner_run(const qt__planner *p, const qt__whatif_outlet *add, si
         in.what_if = &w.l;
     }
     if (hour >= 0) {
-        time_t now = time(NULL);
+        time_t now = time(NULL) + 8 * 3600; /* China Standard Time, where the opening hours are */
         struct tm tm;
         gmtime_r(&now, &tm);
         ao.at_minute = hour * 60;

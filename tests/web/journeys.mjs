@@ -153,9 +153,9 @@ async function login(page, name) {
   await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/login')), page.getByRole('button', { name: '登录', exact: true }).click()]);
 }
 
-async function shot(page, name) {
+async function shot(page, name, fullPage = false) {
   const file = path.join(OUT, name + '.png');
-  await page.screenshot({ path: file });
+  await page.screenshot({ path: file, fullPage });
   return file;
 }
 
@@ -314,6 +314,11 @@ await planner.locator('#circle tr.changed', { hasText: '菜市场' }).waitFor();
 const after = (await planner.locator('#circle tr', { hasText: '菜市场' }).locator('td.after').textContent()).trim();
 check(parseFloat(after) > parseFloat(before), `planner: a what-if 菜市场 raises ${circleName}'s coverage (${before} -> ${after})`);
 await shot(planner, 'journey-planner-whatif-1280');
+// the hour of day: coverage with only the outlets open at 23:00
+const hourResp = planner.waitForResponse((r) => r.url().includes('/api/v1/planner/circles?hour=23'));
+await planner.getByLabel('时段').fill('23');
+check((await hourResp).status() === 200 && (await planner.getByText('时段：23:00').count()) === 1,
+  'planner: the hour slider recomputes the circles at 23:00');
 // the English switch
 await planner.getByRole('button', { name: '切换语言' }).click();
 check((await planner.locator('h1').textContent()) === 'Planner dashboard', 'planner: the English switch changes the texts');
@@ -334,7 +339,7 @@ for (const width of [375, 1280]) {
     await p.goto(base + url);
     await p.locator('h1').waitFor();
     await p.waitForLoadState('networkidle');
-    await shot(p, `${name}-${width}`);
+    await shot(p, `${name}-${width}`, true);
   }
   await p.close();
 }

@@ -130,20 +130,72 @@ async function whatif(lon, lat, box) {
   }
 }
 
+function drawCity(box) {
+  if (!state.city) return;
+  const ind = state.city.indicators || {};
+  const ab = ind.residents_all_basic || {};
+  box.replaceChildren(
+    h('p', { class: 'grade' }, `${t('plan.city')} · ${t('plan.grade')}：`, h('strong', {}, state.city.grade || t('unknown'))),
+    ab.value !== undefined ? h('p', {}, `${t('plan.all_basic')}：${pct(ab.value)} / ${pct(ab.target)} `, h('span', { class: ab.met ? 'met' : 'notmet' }, ab.met ? t('plan.met') : t('plan.not_met'))) : null,
+    ind.demand && ind.demand.length ? h('p', {}, `${t('plan.demand')}：${ind.demand.map((c) => t('cat.' + c)).join('、')}`) : null);
+}
+
+// each circle's grade over the imports (store snapshots), and who moved up
+async function loadTrends(box) {
+  let r;
+  try {
+    r = await optional('GET', '/planner/trends');
+  } catch (e) {
+    return box.replaceChildren(h('p', { class: 'error' }, errorText(e)));
+  }
+  if (!r) return box.replaceChildren(h('p', { class: 'note' }, t('err.missing_api')));
+  const rows = (r.circles || []).map((c) => {
+    const snaps = c.snapshots || [];
+    const cov = snaps.map((sn) => (sn.indicators && sn.indicators.residents_all_basic) ?? null);
+    return h('tr', {},
+      h('th', { scope: 'row' }, c.name),
+      h('td', {}, snaps.map((sn) => `${new Date(sn.at * 1000).toISOString().slice(0, 10)} ${sn.grade || ''}`).join(' → ')),
+      h('td', {}, cov.map((v) => (v === null ? '–' : pct(v))).join(' → ')));
+  });
+  box.replaceChildren(
+    rows.length ? h('table', {}, h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('plan.circle_list')), h('th', { scope: 'col' }, t('plan.grade')), h('th', { scope: 'col' }, t('plan.all_basic')))), h('tbody', {}, rows)) : h('p', {}, t('none')),
+    h('p', {}, `${t('plan.moved_up')}：${(r.moved_up || []).join('、') || t('none')}`));
+}
+
 async function render(main) {
   main.classList.add('wide');
   const mapEl = h('div', { id: 'map', class: 'map big' });
   const detail = h('div', { id: 'circle', 'aria-live': 'polite' });
   const circleList = h('ul', { class: 'circles' });
+  const cityBox = h('div', { class: 'city' });
+  const trendBox = h('div', {}, t('loading'));
   const layerBoxes = ['outlets', 'residences', 'blind', 'sites', 'circles'].map((name) => {
     const key = name === 'residences' ? 'plan.value' : 'plan.' + name;
     const cb = h('input', { type: 'checkbox', name, onchange: (ev) => layer(name, ev.target.checked) });
     return h('label', { class: 'inline' }, cb, name === 'residences' ? `${t('plan.population')} · ${t('res.within')}` : t(key));
   });
-  const hour = h('input', { id: 'plan-hour', type: 'range', min: 0, max: 23, step: 1, value: new Date().getHours() });
+  // the hour in China (the outlets' opening hours are local time)
+  const nowHour = Number(new Intl.DateTimeFormat('en-GB', { hour: 'numeric', hourCycle: 'h23', timeZone: 'Asia/Shanghai' }).format(new Date()));
+  const hour = h('input', { id: 'plan-hour', type: 'range', min: 0, max: 23, step: 1, value: nowHour });
   const hourOut = h('output', { for: 'plan-hour' }, t('plan.hour', { h: hour.value }));
   hour.addEventListener('input', () => (hourOut.textContent = t('plan.hour', { h: hour.value })));
-  hour.addEventListener('change', () => { for (const n of Object.keys(state.layers)) layer(n, true); });
+  hour.addEventListener('change', async () => {
+    for (const n of Object.keys(state.layers)) layer(n, true);
+    // the coverage of each circle counting only the outlets open at that hour
+    try {
+      const r = await api('GET', '/planner/circles' + query({ hour: hour.value }));
+      state.circles = r.circles || state.circles;
+      state.city = r.city || state.city;
+      drawCity(cityBox);
+      const cur = state.current && state.circles.find((c) => c.name === state.current.name);
+      if (cur) {
+        state.current = cur;
+        circleDetail(cur, detail);
+      }
+    } catch (e) {
+      toast(errorText(e), 'error');
+    }
+  });
   const mode = h('select', { id: 'plan-mode' }, h('option', { value: 'iso' }, t('plan.mode_iso')), h('option', { value: 'whatif' }, t('plan.mode_whatif')));
   const side = h('aside', { class: 'side', 'aria-label': t('plan.circle_list') },
     h('section', { class: 'card', 'aria-labelledby': 'h-layers' }, h('h2', { id: 'h-layers' }, t('plan.layers')),
@@ -155,8 +207,13 @@ async function render(main) {
       h('div', { class: 'legend', 'aria-label': t('plan.legend') },
         h('span', { class: 'sw', style: null, dataset: { c: 'basic' } }, t('class.basic')),
         h('span', { class: 'sw', dataset: { c: 'quality' } }, t('class.quality')),
-        h('span', { class: 'sw', dataset: { c: 'blind' } }, t('plan.blind')))),
-    h('section', { class: 'card', 'aria-labelledby': 'h-circles' }, h('h2', { id: 'h-circles' }, t('plan.circle_list')), circleList, detail));
+        h('span', { class: 'sw', dataset: { c: 'blind' } }, t('plan.blind')),
+        h('span', { class: 'sw', dataset: { c: 'm5' } }, t('plan.within', { n: 5 })),
+        h('span', { class: 'sw', dataset: { c: 'm10' } }, t('plan.within', { n: 10 })),
+        h('span', { class: 'sw', dataset: { c: 'm15' } }, t('plan.within', { n: 15 })),
+        h('span', { class: 'sw', dataset: { c: 'mfar' } }, t('plan.beyond', { n: 15 })))),
+    h('section', { class: 'card', 'aria-labelledby': 'h-circles' }, h('h2', { id: 'h-circles' }, t('plan.circle_list')), cityBox, circleList, detail),
+    h('section', { class: 'card', 'aria-labelledby': 'h-trend' }, h('h2', { id: 'h-trend' }, t('plan.trend')), trendBox));
   main.append(h('div', { class: 'planner' }, mapEl, side));
   state.m = await createMap(mapEl);
   state.m.map.on('click', (ev) => {
@@ -165,12 +222,16 @@ async function render(main) {
     else isochrone(lon, lat).catch((e) => toast(errorText(e), 'error'));
   });
   try {
-    state.circles = await loadCircles();
+    const r = await optional('GET', '/planner/circles');
+    state.city = r && r.city;
+    state.circles = r && r.circles ? r.circles : await loadCircles();
   } catch (e) {
     circleList.replaceChildren(h('li', { class: 'error' }, errorText(e)));
     return;
   }
   if (!state.circles.length) return circleList.replaceChildren(h('li', {}, t('plan.no_circles')));
+  drawCity(cityBox);
+  loadTrends(trendBox);
   circleList.replaceChildren(...state.circles.map((c) =>
     h('li', {}, h('button', { type: 'button', class: 'result', onclick: () => openCircle(c, detail) },
       h('span', { class: 'name' }, c.name), h('span', { class: 'grade-tag', dataset: { g: c.grade || '' } }, c.grade || t('unknown'))))));
