@@ -316,6 +316,7 @@ enum MHD_Result qt__api_planner_whatif(qt__req *r)
     if (!body)
         return res;
     json_t *add = json_object_get(body, "add"), *hour_j = json_object_get(body, "hour"), *o;
+    int full = json_is_true(json_object_get(body, "full")); /* a whole new analysis, grades included */
     qt__whatif_outlet wl[MAX_WHATIF];
     size_t n = 0, i;
     int hour = -1;
@@ -343,6 +344,37 @@ enum MHD_Result qt__api_planner_whatif(qt__req *r)
         wl[n++] = (qt__whatif_outlet){json_number_value(lon), json_number_value(lat), k};
     }
     json_decref(body);
+    if (hour < 0 && !full) {
+        /* the quick what-if: one bounded search per added outlet on the baseline */
+        qt__whatif_add qa[MAX_WHATIF];
+        qt__whatif_result *q = NULL;
+        for (i = 0; i < n; i++)
+            qa[i] = (qt__whatif_add){wl[i].lon, wl[i].lat, wl[i].category};
+        pthread_mutex_lock(&w->whatif_lock);
+        qt_status qs = qt__whatif_run(w->planner->quick, qa, n, &q, &e);
+        pthread_mutex_unlock(&w->whatif_lock);
+        if (qs != QT_OK)
+            return qt__reply_status(r, &e);
+        json_t *bj = areas_with_ids(r, w->planner->base, NULL, &e);
+        json_t *aj = bj ? qt__planner_areas_quick(w->planner, w->planner->base, NULL, q) : NULL;
+        if (aj) { /* the store's ids onto the new areas (same order) */
+            size_t k;
+            json_t *c, *id;
+            json_array_foreach(json_object_get(aj, "circles"), k, c)
+                if ((id = json_object_get(json_array_get(json_object_get(bj, "circles"), k), "id")) != NULL)
+                    json_object_set(c, "id", id);
+        }
+        size_t unplaced = q->unplaced;
+        qt__whatif_result_free(q);
+        if (!bj || !aj) {
+            json_decref(bj);
+            json_decref(aj);
+            return e.code ? qt__reply_status(r, &e) : MHD_NO;
+        }
+        return qt__reply_json(r, 200, json_pack("{s:o, s:o, s:O, s:O, s:s, s:I}", "before", bj, "after", aj, "circles",
+                                                json_object_get(aj, "circles"), "city", json_object_get(aj, "city"),
+                                                "method", "quick", "unplaced", (json_int_t)unplaced));
+    }
     const qt_analysis *after;
     qt_analysis *owned = NULL;
     pthread_mutex_lock(&w->whatif_lock);
@@ -357,8 +389,8 @@ enum MHD_Result qt__api_planner_whatif(qt__req *r)
         json_decref(bj);
         return e.code ? qt__reply_status(r, &e) : MHD_NO;
     }
-    json_t *j = json_pack("{s:o, s:o, s:O, s:O}", "before", bj ? bj : json_null(), "after", aj, "circles",
-                          json_object_get(aj, "circles"), "city", json_object_get(aj, "city"));
+    json_t *j = json_pack("{s:o, s:o, s:O, s:O, s:s}", "before", bj ? bj : json_null(), "after", aj, "circles",
+                          json_object_get(aj, "circles"), "city", json_object_get(aj, "city"), "method", "full");
     return qt__reply_json(r, 200, j);
 }
 

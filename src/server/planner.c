@@ -26,7 +26,10 @@ qt_status qt__planner_new(const qt_analysis_input *in, const qt_analysis_opts *a
     p->ao = *ao;
     p->ao.progress = NULL;
     qt_status st = qt_analyze(&p->in, &p->ao, &p->base, err);
+    if (st == QT_OK)
+        st = qt__whatif_new(&p->in, &p->ao, p->base, &p->quick, err);
     if (st != QT_OK) {
+        qt_analysis_free(p->base);
         qt__free(p);
         return st;
     }
@@ -38,6 +41,7 @@ void qt__planner_free(qt__planner *p)
 {
     if (!p)
         return;
+    qt__whatif_free(p->quick);
     qt_analysis_free(p->base);
     qt__free(p);
 }
@@ -149,35 +153,41 @@ static json_t *met_obj(double value, double target)
     return o;
 }
 
-static json_t *area_json(const qt__planner *p, const qt_analysis *a, const qt_area_stats *s, const char *name,
-                         const double *bbox)
+/* the figures of s, or where q is given the quick what-if's recounted coverage and all_basic */
+static json_t *area_json_q(const qt__planner *p, const qt_analysis *a, const qt_area_stats *s, const char *name,
+                           const double *bbox, const qt__whatif_area *q)
 {
     const qt_profile *pf = p->in.profile;
     const qt_targets *tg = qt_profile_targets(pf);
     json_t *cov = json_object(), *demand = json_array();
     for (size_t k = 0; cov && demand && k < a->ncat; k++) {
         const qt_category *c = qt_profile_category(pf, k);
-        json_t *m = met_obj(s->coverage[k], tg->present_share);
+        double cv = q ? q->coverage[k] : s->coverage[k];
+        json_t *m = met_obj(cv, tg->present_share);
         if (m) {
             json_object_set_new(m, "ring_min", json_real(c->ring_min));
             json_object_set_new(m, "class", json_string(c->cls == QT_CLASS_BASIC ? "basic" : "quality"));
         }
         json_object_set_new(cov, c->code, m);
-        if (isfinite(s->coverage[k]) && qt_target_met(s->coverage[k], tg->present_share) == 0 &&
+        if (isfinite(cv) && qt_target_met(cv, tg->present_share) == 0 &&
             (c->cls == QT_CLASS_BASIC || c->required))
             json_array_append_new(demand, json_string(c->code));
     }
     const char *grade = s->grade >= 0 ? qt_profile_grade(pf, (size_t)s->grade)->name : "未达标";
     json_t *ind = json_pack("{s:f, s:o, s:o, s:s, s:o, s:i, s:i, s:i}", "population", s->population,
-                            "residents_all_basic", met_obj(s->all_basic, tg->residents_all_basic), "coverage",
+                            "residents_all_basic", met_obj(q ? q->all_basic : s->all_basic, tg->residents_all_basic),
+                            "coverage",
                             cov ? cov : json_object(), "reasons", s->reasons ? s->reasons : "", "demand",
                             demand ? demand : json_array(), "outlets", (int)s->outlets, "communities",
                             (int)s->communities, "communities_covered", (int)s->communities_covered);
     json_t *j = json_pack("{s:s, s:s, s:o}", "name", name, "grade", grade, "indicators", ind ? ind : json_null());
     if (j && bbox && isfinite(bbox[0]))
         json_object_set_new(j, "bbox", json_pack("[f,f,f,f]", bbox[0], bbox[1], bbox[2], bbox[3]));
+    if (j && q)
+        json_object_set_new(j, "grade_recomputed", json_false());
     return j;
 }
+
 
 /* per residence, its circle (SIZE_MAX: none) */
 static size_t *residence_circles(const qt_analysis *a)
@@ -202,6 +212,12 @@ static size_t *residence_circles(const qt_analysis *a)
 }
 
 json_t *qt__planner_areas(const qt__planner *p, const qt_analysis *a, const qt_analysis *stats)
+{
+    return qt__planner_areas_quick(p, a, stats, NULL);
+}
+
+json_t *qt__planner_areas_quick(const qt__planner *p, const qt_analysis *a, const qt_analysis *stats,
+                                const qt__whatif_result *q)
 {
     if (!stats)
         stats = a;
@@ -229,10 +245,12 @@ json_t *qt__planner_areas(const qt__planner *p, const qt_analysis *a, const qt_a
         bb[4 * c + 3] = fmax(bb[4 * c + 3], r->lat[k]);
     }
     for (size_t i = 0; i < a->ncircles; i++)
-        json_array_append_new(circles, area_json(p, a, &stats->circles_stats[i], a->circle[i], bb + 4 * i));
+        json_array_append_new(circles, area_json_q(p, a, &stats->circles_stats[i], a->circle[i], bb + 4 * i,
+                                                   q ? &q->circles[i] : NULL));
     qt__free(rc);
     qt__free(bb);
-    return json_pack("{s:o, s:o}", "city", area_json(p, a, &stats->city, "city", NULL), "circles", circles);
+    return json_pack("{s:o, s:o}", "city", area_json_q(p, a, &stats->city, "city", NULL, q ? &q->city : NULL),
+                     "circles", circles);
 }
 
 static json_t *point(double lon, double lat, json_t *props)

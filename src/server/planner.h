@@ -17,6 +17,7 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "domain/whatif.h"
 #include "quarter/analyze.h"
 #include "quarter/status.h"
 
@@ -24,6 +25,7 @@ typedef struct qt__planner {
     qt_analysis_input in; /* BORROWED members (the caller's project) */
     qt_analysis_opts ao;
     qt_analysis *base;    /* the baseline */
+    qt__whatif *quick;    /* the quick what-if on the baseline (domain/whatif.h); callers serialise */
 } qt__planner;
 
 /* a hypothetical outlet */
@@ -49,6 +51,10 @@ qt_status qt__planner_run(const qt__planner *p, const qt__whatif_outlet *add, si
  * indicators: {population, residents_all_basic:{value,target,met},
  * coverage:{CODE:{value,target,met,ring_min}}, reasons, demand:[CODE...]}, bbox} */
 json_t *qt__planner_areas(const qt__planner *p, const qt_analysis *a, const qt_analysis *stats);
+/* as qt__planner_areas, with coverage and all_basic from a quick what-if q
+ * (grades stay the baseline's: "grade_recomputed": false) */
+json_t *qt__planner_areas_quick(const qt__planner *p, const qt_analysis *a, const qt_analysis *stats,
+                                const qt__whatif_result *q);
 /* residences with their walking minutes to category cat (points) */
 json_t *qt__planner_residences(const qt__planner *p, const qt_analysis *a, int cat);
 /* 盲区: cells of cell_m metres holding residents beyond the ring of cat (cat < 0: of any

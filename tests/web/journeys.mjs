@@ -89,6 +89,31 @@ for (const n of ['admin', 'merchant', 'resident']) tok[n] = (await call('POST', 
 check((await call('POST', '/users', { name: 'operator', password: 'correct-horse-1', role: 'operator', circle_id: 2 }, tok.admin)).status === 201,
   'setup: the admin creates the operator of circle 2 (西圈, where the resident lives)');
 
+// the quick what-if (one bounded search per outlet) equals a whole new analysis
+{
+  const add = [{ lon: 118.7790, lat: 32.0440, category: 'B03' }, { lon: 118.7870, lat: 32.0400, category: 'B01' }];
+  const quick = await call('POST', '/planner/whatif', { add }, tok.admin);
+  const full = await call('POST', '/planner/whatif', { add, full: true }, tok.admin);
+  let same = quick.status === 200 && full.status === 200 && quick.doc.method === 'quick' && full.doc.method === 'full';
+  const areas = (d) => [d.after.city, ...d.after.circles];
+  let worst = 0;
+  if (same)
+    areas(quick.doc).forEach((qa, i) => {
+      const fa = areas(full.doc)[i];
+      for (const [code, v] of Object.entries(qa.indicators.coverage)) {
+        const fv = fa.indicators.coverage[code].value;
+        if ((v.value === null) !== (fv === null)) same = false;
+        else if (v.value !== null) worst = Math.max(worst, Math.abs(v.value - fv));
+      }
+      worst = Math.max(worst, Math.abs(qa.indicators.residents_all_basic.value - fa.indicators.residents_all_basic.value));
+    });
+  check(same && worst < 1e-3, `what-if: the quick update equals a full analysis (largest difference ${worst})`);
+  const bad = await call('POST', '/planner/whatif', { add: [{ lon: 118.78, lat: 32.04, category: 'XX' }] }, tok.admin);
+  check(bad.status === 422 && bad.doc.field === 'add', 'what-if: an unknown 业态 is 422');
+  const many = await call('POST', '/planner/whatif', { add: Array(21).fill(add[0]) }, tok.admin);
+  check(many.status === 422, 'what-if: more than 20 outlets is 422');
+}
+
 // ---- the browser -------------------------------------------------------------------
 const problems = [];
 const EXPECTED = [[/^\/api\/v1\/redemptions$/, 409]];
