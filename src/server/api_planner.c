@@ -99,28 +99,65 @@ static json_t *store_circles(qt__req *r, qt_error *e)
     return cr.list;
 }
 
-/* the analysis' areas, each circle with the store's id and survey */
-static json_t *areas_with_ids(qt__req *r, const qt_analysis *a, const qt_analysis *stats, qt_error *e)
+/* the store's id of each circle by name (kept; made again when a name is new) */
+static json_t *circle_ids(qt__req *r, const char *need, qt_error *e)
 {
-    json_t *areas = qt__planner_areas(r->s->web->planner, a, stats);
-    json_t *stored = store_circles(r, e);
-    if (!areas || !stored) {
-        json_decref(areas);
+    qt__web *w = r->s->web;
+    json_t *ids;
+    pthread_mutex_lock(&w->hour_lock);
+    if (!w->circle_ids || (need && !json_object_get(w->circle_ids, need))) {
+        json_t *stored = store_circles(r, e), *m = json_object(), *c;
+        size_t k;
+        if (!stored || !m) {
+            json_decref(stored);
+            json_decref(m);
+            pthread_mutex_unlock(&w->hour_lock);
+            return NULL;
+        }
+        json_array_foreach(stored, k, c) {
+            const char *name = json_string_value(json_object_get(c, "name"));
+            if (name)
+                json_object_set(m, name, json_object_get(c, "id"));
+        }
         json_decref(stored);
+        json_decref(w->circle_ids);
+        w->circle_ids = m;
+    }
+    ids = json_incref(w->circle_ids);
+    pthread_mutex_unlock(&w->hour_lock);
+    return ids;
+}
+
+/* the analysis' areas (only: one circle, SIZE_MAX all), each circle with the store's id */
+static json_t *areas_with_ids(qt__req *r, const qt_analysis *a, const qt_analysis *stats,
+                              const qt__whatif_result *q, size_t only, qt_error *e)
+{
+    json_t *areas = qt__planner_areas_quick(r->s->web->planner, a, stats, q, only);
+    json_t *ids = circle_ids(r, NULL, e);
+    if (!areas || !ids) {
+        json_decref(areas);
+        json_decref(ids);
         return NULL;
     }
-    size_t i, k;
-    json_t *c, *sc;
+    size_t i;
+    json_t *c, *id;
     json_array_foreach(json_object_get(areas, "circles"), i, c) {
-        json_array_foreach(stored, k, sc) {
-            if (json_equal(json_object_get(c, "name"), json_object_get(sc, "name"))) {
-                json_object_set(c, "id", json_object_get(sc, "id"));
-                break;
-            }
-        }
+        if ((id = json_object_get(ids, json_string_value(json_object_get(c, "name")))) != NULL)
+            json_object_set(c, "id", id);
     }
-    json_decref(stored);
+    json_decref(ids);
     return areas;
+}
+
+typedef struct circle_name {
+    char name[256];
+} circle_name;
+
+static qt_status name_of(void *ud, const qt_store_circle *c, qt_error *err)
+{
+    (void)err;
+    snprintf(((circle_name *)ud)->name, sizeof ((circle_name *)ud)->name, "%s", c->name);
+    return QT_OK;
 }
 
 enum MHD_Result qt__api_planner_circles(qt__req *r)
@@ -136,10 +173,33 @@ enum MHD_Result qt__api_planner_circles(qt__req *r)
             return qt__reply_status(r, &e);
         return qt__reply_json(r, 200, json_pack("{s:o, s:n}", "circles", j, "city"));
     }
+    /* ?circle_id=ID: that circle only (with the city); ?brief=1: no per-业态 figures (a long list) */
+    double cid = 0;
+    size_t only = SIZE_MAX;
+    int brief = qt__req_arg(r, "brief") && strcmp(qt__req_arg(r, "brief"), "1") == 0;
+    if (qt__req_num(r, "circle_id", 1, 9.2e18, &cid) < 0)
+        return qt__reply_error(r, QT_EINVAL, "circle_id", "circle_id is a circle's number");
+    if (cid > 0) {
+        circle_name cn = {""};
+        char period[16];
+        qt__period_now(period);
+        if (qt_store_circle_get(r->st, (int64_t)cid, period, name_of, &cn, &e) != QT_OK)
+            return qt__reply_status(r, &e);
+        if ((only = qt__planner_circle_index(w->planner, cn.name)) == SIZE_MAX)
+            return qt__reply_error(r, QT_ENOTFOUND, "circle_id", "circle %.0f is not in the planning project", cid);
+    }
     const qt_analysis *a = analysis_for(r, w, &res);
     if (!a)
         return res;
-    j = areas_with_ids(r, a, NULL, &e);
+    j = areas_with_ids(r, a, NULL, NULL, only, &e);
+    if (j && brief) {
+        size_t k;
+        json_t *c;
+        json_array_foreach(json_object_get(j, "circles"), k, c) {
+            json_object_del(json_object_get(c, "indicators"), "coverage");
+            json_object_del(json_object_get(c, "indicators"), "demand");
+        }
+    }
     if (!j)
         return e.code ? qt__reply_status(r, &e) : MHD_NO;
     return qt__reply_json(r, 200, j);
@@ -175,17 +235,6 @@ static qt_status outlet_row(void *ud, const qt_store_outlet *o, qt_error *err)
                                     o->name ? o->name : "", "category", o->category, "lon", o->lon, "lat", o->lat,
                                     "opening_hours", o->opening_hours ? o->opening_hours : "", "services",
                                     sv ? sv : json_array()));
-    return QT_OK;
-}
-
-typedef struct circle_name {
-    char name[256];
-} circle_name;
-
-static qt_status name_of(void *ud, const qt_store_circle *c, qt_error *err)
-{
-    (void)err;
-    snprintf(((circle_name *)ud)->name, sizeof ((circle_name *)ud)->name, "%s", c->name);
     return QT_OK;
 }
 
@@ -317,6 +366,18 @@ enum MHD_Result qt__api_planner_whatif(qt__req *r)
         return res;
     json_t *add = json_object_get(body, "add"), *hour_j = json_object_get(body, "hour"), *o;
     int full = json_is_true(json_object_get(body, "full")); /* a whole new analysis, grades included */
+    json_t *cid = json_object_get(body, "circle_id");
+    size_t only = SIZE_MAX;
+    if (cid && !json_is_null(cid)) {
+        circle_name cn = {""};
+        char period[16];
+        qt__period_now(period);
+        if (!json_is_integer(cid) || qt_store_circle_get(r->st, json_integer_value(cid), period, name_of, &cn, &e) != QT_OK ||
+            (only = qt__planner_circle_index(w->planner, cn.name)) == SIZE_MAX) {
+            json_decref(body);
+            return qt__reply_error(r, QT_ENOTFOUND, "circle_id", "no such circle in the planning project");
+        }
+    }
     qt__whatif_outlet wl[MAX_WHATIF];
     size_t n = 0, i;
     int hour = -1;
@@ -355,15 +416,8 @@ enum MHD_Result qt__api_planner_whatif(qt__req *r)
         pthread_mutex_unlock(&w->whatif_lock);
         if (qs != QT_OK)
             return qt__reply_status(r, &e);
-        json_t *bj = areas_with_ids(r, w->planner->base, NULL, &e);
-        json_t *aj = bj ? qt__planner_areas_quick(w->planner, w->planner->base, NULL, q) : NULL;
-        if (aj) { /* the store's ids onto the new areas (same order) */
-            size_t k;
-            json_t *c, *id;
-            json_array_foreach(json_object_get(aj, "circles"), k, c)
-                if ((id = json_object_get(json_array_get(json_object_get(bj, "circles"), k), "id")) != NULL)
-                    json_object_set(c, "id", id);
-        }
+        json_t *bj = areas_with_ids(r, w->planner->base, NULL, NULL, only, &e);
+        json_t *aj = bj ? areas_with_ids(r, w->planner->base, NULL, q, only, &e) : NULL;
         size_t unplaced = q->unplaced;
         qt__whatif_result_free(q);
         if (!bj || !aj) {
@@ -371,9 +425,8 @@ enum MHD_Result qt__api_planner_whatif(qt__req *r)
             json_decref(aj);
             return e.code ? qt__reply_status(r, &e) : MHD_NO;
         }
-        return qt__reply_json(r, 200, json_pack("{s:o, s:o, s:O, s:O, s:s, s:I}", "before", bj, "after", aj, "circles",
-                                                json_object_get(aj, "circles"), "city", json_object_get(aj, "city"),
-                                                "method", "quick", "unplaced", (json_int_t)unplaced));
+        return qt__reply_json(r, 200, json_pack("{s:o, s:o, s:s, s:I}", "before", bj, "after", aj, "method", "quick",
+                                                "unplaced", (json_int_t)unplaced));
     }
     const qt_analysis *after;
     qt_analysis *owned = NULL;
@@ -382,15 +435,14 @@ enum MHD_Result qt__api_planner_whatif(qt__req *r)
     pthread_mutex_unlock(&w->whatif_lock);
     if (st != QT_OK)
         return qt__reply_status(r, &e);
-    json_t *aj = areas_with_ids(r, after, NULL, &e);
-    json_t *bj = after->before ? areas_with_ids(r, after, after->before, &e) : NULL;
+    json_t *aj = areas_with_ids(r, after, NULL, NULL, only, &e);
+    json_t *bj = after->before ? areas_with_ids(r, after, after->before, NULL, only, &e) : NULL;
     qt_analysis_free(owned);
     if (!aj) {
         json_decref(bj);
         return e.code ? qt__reply_status(r, &e) : MHD_NO;
     }
-    json_t *j = json_pack("{s:o, s:o, s:O, s:O, s:s}", "before", bj ? bj : json_null(), "after", aj, "circles",
-                          json_object_get(aj, "circles"), "city", json_object_get(aj, "city"), "method", "full");
+    json_t *j = json_pack("{s:o, s:o, s:s}", "before", bj ? bj : json_null(), "after", aj, "method", "full");
     return qt__reply_json(r, 200, j);
 }
 

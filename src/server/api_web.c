@@ -90,6 +90,7 @@ void qt__web_stop(qt_server *s)
     qt__assets_free(&w->assets);
     qt_tiles_free(w->tiles);
     json_decref(w->map);
+    json_decref(w->circle_ids);
     qt__planner_free(w->planner);
     for (int h = 0; h < 24; h++)
         qt_analysis_free(w->hour[h]);

@@ -213,11 +213,19 @@ static size_t *residence_circles(const qt_analysis *a)
 
 json_t *qt__planner_areas(const qt__planner *p, const qt_analysis *a, const qt_analysis *stats)
 {
-    return qt__planner_areas_quick(p, a, stats, NULL);
+    return qt__planner_areas_quick(p, a, stats, NULL, SIZE_MAX);
+}
+
+size_t qt__planner_circle_index(const qt__planner *p, const char *name)
+{
+    for (size_t i = 0; name && i < p->base->ncircles; i++)
+        if (strcmp(p->base->circle[i], name) == 0)
+            return i;
+    return SIZE_MAX;
 }
 
 json_t *qt__planner_areas_quick(const qt__planner *p, const qt_analysis *a, const qt_analysis *stats,
-                                const qt__whatif_result *q)
+                                const qt__whatif_result *q, size_t only)
 {
     if (!stats)
         stats = a;
@@ -245,8 +253,9 @@ json_t *qt__planner_areas_quick(const qt__planner *p, const qt_analysis *a, cons
         bb[4 * c + 3] = fmax(bb[4 * c + 3], r->lat[k]);
     }
     for (size_t i = 0; i < a->ncircles; i++)
-        json_array_append_new(circles, area_json_q(p, a, &stats->circles_stats[i], a->circle[i], bb + 4 * i,
-                                                   q ? &q->circles[i] : NULL));
+        if (only == SIZE_MAX || only == i)
+            json_array_append_new(circles, area_json_q(p, a, &stats->circles_stats[i], a->circle[i], bb + 4 * i,
+                                                       q ? &q->circles[i] : NULL));
     qt__free(rc);
     qt__free(bb);
     return json_pack("{s:o, s:o}", "city", area_json_q(p, a, &stats->city, "city", NULL, q ? &q->city : NULL),

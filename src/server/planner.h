@@ -54,7 +54,9 @@ json_t *qt__planner_areas(const qt__planner *p, const qt_analysis *a, const qt_a
 /* as qt__planner_areas, with coverage and all_basic from a quick what-if q
  * (grades stay the baseline's: "grade_recomputed": false) */
 json_t *qt__planner_areas_quick(const qt__planner *p, const qt_analysis *a, const qt_analysis *stats,
-                                const qt__whatif_result *q);
+                                const qt__whatif_result *q, size_t only);
+/* the index of the circle called name in the baseline, SIZE_MAX none; only: that circle (SIZE_MAX: all) */
+size_t qt__planner_circle_index(const qt__planner *p, const char *name);
 /* residences with their walking minutes to category cat (points) */
 json_t *qt__planner_residences(const qt__planner *p, const qt_analysis *a, int cat);
 /* 盲区: cells of cell_m metres holding residents beyond the ring of cat (cat < 0: of any

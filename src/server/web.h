@@ -26,6 +26,7 @@ typedef struct qt__web {
     pthread_mutex_t hour_lock;
     qt_analysis *hour[24];   /* under hour_lock */
     pthread_mutex_t whatif_lock; /* one what-if at a time */
+    json_t *circle_ids;      /* name -> store id, under hour_lock; made on first use, again when a name is new */
 } qt__web;
 
 /* Build s->web from s->o (pages, tiles, map config, planner baseline). On

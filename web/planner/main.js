@@ -100,6 +100,17 @@ function circleDetail(c, box, after) {
 }
 
 async function openCircle(c, box) {
+  if (c.id && c.indicators && !c.indicators.coverage) {
+    // the list is brief: this circle's figures per 业态
+    const hourNow = document.getElementById('plan-hour').value;
+    try {
+      const r = await api('GET', '/planner/circles' + query({ circle_id: c.id, hour: state.hourSet ? hourNow : null }));
+      const full = (r.circles || [])[0];
+      if (full) Object.assign(c, full);
+    } catch (e) {
+      toast(errorText(e), 'error');
+    }
+  }
   circleDetail(c, box);
   box.querySelector('#circle-title').focus();
   const b = c.bbox || (c.bounds && c.bounds.length === 4 ? c.bounds : null);
@@ -123,7 +134,8 @@ async function whatif(lon, lat, box) {
     const r = await optional('POST', '/planner/whatif', { add: state.whatif, circle_id: state.current ? state.current.id : undefined });
     if (!r) return toast(t('err.missing_api'), 'error');
     const c = state.current || state.circles[0];
-    const after = (r.circles || []).find((x) => x.id === (c && c.id)) || r.city;
+    const res = r.after || {};
+    const after = (res.circles || []).find((x) => x.id === (c && c.id)) || res.city;
     if (c) circleDetail(c, box, after && after.indicators);
   } catch (e) {
     toast(errorText(e), 'error');
@@ -183,14 +195,14 @@ async function render(main) {
     for (const n of Object.keys(state.layers)) layer(n, true);
     // the coverage of each circle counting only the outlets open at that hour
     try {
-      const r = await api('GET', '/planner/circles' + query({ hour: hour.value }));
-      state.circles = r.circles || state.circles;
+      state.hourSet = true;
+      const r = await api('GET', '/planner/circles' + query({ hour: hour.value, circle_id: state.current ? state.current.id : null }));
       state.city = r.city || state.city;
       drawCity(cityBox);
-      const cur = state.current && state.circles.find((c) => c.name === state.current.name);
+      const cur = state.current && (r.circles || []).find((c) => c.name === state.current.name);
       if (cur) {
-        state.current = cur;
-        circleDetail(cur, detail);
+        Object.assign(state.current, cur);
+        circleDetail(state.current, detail);
       }
     } catch (e) {
       toast(errorText(e), 'error');
@@ -222,7 +234,7 @@ async function render(main) {
     else isochrone(lon, lat).catch((e) => toast(errorText(e), 'error'));
   });
   try {
-    const r = await optional('GET', '/planner/circles');
+    const r = await optional('GET', '/planner/circles' + query({ brief: 1 }));
     state.city = r && r.city;
     state.circles = r && r.circles ? r.circles : await loadCircles();
   } catch (e) {
