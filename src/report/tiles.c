@@ -268,6 +268,8 @@ qt_status qt_tiles_render(const qt_tiles *t, unsigned z, unsigned x, unsigned y,
         uint32_t qy0 = cell_of(qc, t->y0, t->ch, t->gy), qy1 = cell_of(qd, t->y0, t->ch, t->gy);
         cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
         cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+        if (z <= 14) /* hair-thin lines: the fast rasteriser looks the same and is several times quicker */
+            cairo_set_antialias(cr, CAIRO_ANTIALIAS_FAST);
         if (add_edges(t, cr, qx0, qy0, qx1, qy1, ox, oy, scale, 0)) {
             if (z >= 14) {
                 set_rgb(cr, 0xB9B2A5);
