@@ -12,7 +12,8 @@
 #include "quarter/snap.h"
 
 struct qt__whatif {
-    const qt_analysis_input *in;
+    const qt_profile *profile;
+    qt__whatif_homes homes;
     const qt_analysis *base;
     double snap_max_m;
     qt_placement *pl;      /* residences placed on the network */
@@ -40,21 +41,22 @@ void qt__whatif_free(qt__whatif *w)
     qt__free(w);
 }
 
-qt_status qt__whatif_new(const qt_analysis_input *in, const qt_analysis_opts *o, const qt_analysis *base,
-                         qt__whatif **out, qt_error *err)
+qt_status qt__whatif_new(const qt_graph *g, const qt_profile *p, const qt__whatif_homes *homes,
+                         const qt_analysis_opts *o, const qt_analysis *base, qt__whatif **out, qt_error *err)
 {
-    const qt_residence_list *r = in->residences;
+    size_t nres = base->nres;
     qt_snapper *sn0 = NULL;
     qt_status st;
     *out = NULL;
     qt__whatif *w = qt__calloc(1, sizeof *w);
     if (!w)
         return qt_error_set(err, QT_ENOMEM, "what-if", "out of memory");
-    w->in = in;
+    w->profile = p;
+    w->homes = *homes;
     w->base = base;
     w->snap_max_m = o->snap_max_m > 0 ? o->snap_max_m : QT_SNAP_DEFAULT_MAX_M;
-    if ((st = qt_snapper_new(in->graph, &sn0, err)) != QT_OK ||
-        (st = qt_place(in->graph, sn0, r->n, r->lon, r->lat, w->snap_max_m, &w->pl, err)) != QT_OK ||
+    if ((st = qt_snapper_new(g, &sn0, err)) != QT_OK ||
+        (st = qt_place(g, sn0, nres, homes->lon, homes->lat, w->snap_max_m, &w->pl, err)) != QT_OK ||
         (st = qt_snapper_new(w->pl->graph, &w->sn, err)) != QT_OK ||
         (st = qt_search_new(w->pl->graph, &w->ws, err)) != QT_OK) {
         qt_snapper_free(sn0);
@@ -64,8 +66,8 @@ qt_status qt__whatif_new(const qt_analysis_input *in, const qt_analysis_opts *o,
     qt_snapper_free(sn0);
     uint32_t nn = qt_graph_node_count(w->pl->graph);
     w->node_first = qt__calloc((size_t)nn + 1, sizeof *w->node_first);
-    w->node_res = qt__malloc_array(r->n + 1, sizeof *w->node_res);
-    w->res_circle = qt__malloc_array(r->n + 1, sizeof *w->res_circle);
+    w->node_res = qt__malloc_array(nres + 1, sizeof *w->node_res);
+    w->res_circle = qt__malloc_array(nres + 1, sizeof *w->res_circle);
     w->basic = qt__calloc(base->ncat + 1, 1);
     w->ring_m = qt__malloc_array(base->ncat + 1, sizeof *w->ring_m);
     uint32_t *com_circle = qt__malloc_array(base->ncommunities + 1, sizeof *com_circle);
@@ -74,7 +76,7 @@ qt_status qt__whatif_new(const qt_analysis_input *in, const qt_analysis_opts *o,
         qt__whatif_free(w);
         return qt_error_set(err, QT_ENOMEM, "what-if", "out of memory");
     }
-    for (size_t i = 0; i < r->n; i++)
+    for (size_t i = 0; i < nres; i++)
         if (w->pl->node[i] != QT_NODE_NONE)
             w->node_first[w->pl->node[i] + 1]++;
     for (uint32_t v = 0; v < nn; v++)
@@ -87,7 +89,7 @@ qt_status qt__whatif_new(const qt_analysis_input *in, const qt_analysis_opts *o,
             return qt_error_set(err, QT_ENOMEM, "what-if", "out of memory");
         }
         memcpy(fill, w->node_first, ((size_t)nn + 1) * sizeof *fill);
-        for (size_t i = 0; i < r->n; i++)
+        for (size_t i = 0; i < nres; i++)
             if (w->pl->node[i] != QT_NODE_NONE)
                 w->node_res[fill[w->pl->node[i]]++] = (uint32_t)i;
         qt__free(fill);
@@ -98,11 +100,11 @@ qt_status qt__whatif_new(const qt_analysis_input *in, const qt_analysis_opts *o,
         for (size_t k = base->circle_start[c]; k < base->circle_start[c + 1]; k++)
             if (com_circle[base->circle_member[k]] == UINT32_MAX)
                 com_circle[base->circle_member[k]] = (uint32_t)c;
-    for (size_t i = 0; i < r->n; i++)
+    for (size_t i = 0; i < nres; i++)
         w->res_circle[i] = base->res_community[i] != UINT32_MAX ? com_circle[base->res_community[i]] : UINT32_MAX;
     qt__free(com_circle);
     for (size_t k = 0; k < base->ncat; k++) {
-        const qt_category *c = qt_profile_category(in->profile, k);
+        const qt_category *c = qt_profile_category(p, k);
         w->basic[k] = c->cls == QT_CLASS_BASIC && c->required;
         w->ring_m[k] = c->ring_min * 60.0 * base->speed_mps;
     }
@@ -125,7 +127,6 @@ qt_status qt__whatif_run(qt__whatif *w, const qt__whatif_add *add, size_t n, qt_
                          qt_error *err)
 {
     const qt_analysis *a = w->base;
-    const qt_residence_list *r = w->in->residences;
     size_t ncat = a->ncat, nres = a->nres, nc = a->ncircles;
     qt_status st = QT_OK;
     *out = NULL;
@@ -169,12 +170,12 @@ qt_status qt__whatif_run(qt__whatif *w, const qt__whatif_add *add, size_t n, qt_
     for (size_t i = 0; i < nres; i++) {
         if (!a->res_placed[i])
             continue;
-        double p = r->population[i];
+        double p = w->homes.population[i];
         size_t areas[2] = {nc, w->res_circle[i]};
         int all = 1;
         for (size_t k = 0; k < ncat; k++) {
             float m = a->minutes[i * ncat + k];
-            int served = m <= qt_profile_category(w->in->profile, k)->ring_min || newly[i * ncat + k];
+            int served = m <= qt_profile_category(w->profile, k)->ring_min || newly[i * ncat + k];
             if (w->basic[k] && !served)
                 all = 0;
             for (int t = 0; t < 2; t++)

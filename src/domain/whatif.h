@@ -13,7 +13,7 @@
  * figures, up to float rounding of the minutes.
  *
  * Threads: a qt__whatif holds one search workspace; callers serialise
- * qt__whatif_run.  Ownership: qt__whatif_new borrows in and base (they must
+ * qt__whatif_run.  Ownership: qt__whatif_new borrows its arguments (they must
  * outlive it); results are OUT, caller frees with qt__whatif_result_free.
  */
 #ifndef QUARTER_DOMAIN_WHATIF_H
@@ -43,8 +43,14 @@ typedef struct qt__whatif_result {
     size_t unplaced;          /* added outlets too far from a street (ignored) */
 } qt__whatif_result;
 
-qt_status qt__whatif_new(const qt_analysis_input *in, const qt_analysis_opts *o, const qt_analysis *base,
-                         qt__whatif **out, qt_error *err);
+/* the residences of the analysis (base->nres of them): lon, lat (WGS-84),
+ * population, BORROWED, must outlive the what-if, as must g, p and base */
+typedef struct qt__whatif_homes {
+    const double *lon, *lat, *population;
+} qt__whatif_homes;
+
+qt_status qt__whatif_new(const qt_graph *g, const qt_profile *p, const qt__whatif_homes *homes,
+                         const qt_analysis_opts *o, const qt_analysis *base, qt__whatif **out, qt_error *err);
 void qt__whatif_free(qt__whatif *w);
 qt_status qt__whatif_run(qt__whatif *w, const qt__whatif_add *add, size_t n, qt__whatif_result **out,
                          qt_error *err);

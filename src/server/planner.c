@@ -27,7 +27,10 @@ qt_status qt__planner_new(const qt_analysis_input *in, const qt_analysis_opts *a
     p->ao.progress = NULL;
     qt_status st = qt_analyze(&p->in, &p->ao, &p->base, err);
     if (st == QT_OK)
-        st = qt__whatif_new(&p->in, &p->ao, p->base, &p->quick, err);
+    {
+        qt__whatif_homes homes = {p->in.residences->lon, p->in.residences->lat, p->in.residences->population};
+        st = qt__whatif_new(p->in.graph, p->in.profile, &homes, &p->ao, p->base, &p->quick, err);
+    }
     if (st != QT_OK) {
         qt_analysis_free(p->base);
         qt__free(p);
