@@ -45,8 +45,8 @@ static const char serve_help[] =
     "                       over 4 waiting per thread: 503\n"
     "  --register-per-hour N  accounts registered per address and hour (default 10)\n"
     "  --web DIR            the pages (built web/: /, /merchant, /operator, /planner,\n"
-    "                       /login); default: the web folder next to the quarter\n"
-    "                       binary when there is one; 'none': no pages\n"
+    "                       /login); default: web/ next to the quarter binary, else\n"
+    "                       ../share/quarter/web from it; 'none': no pages\n"
     "  --project FILE       a planning project (quarter analyze's) for the planner\n"
     "                       dashboard: analysed once at start; its layers, what-if,\n"
     "                       hour of day (without it only circles and outlets)\n"
@@ -197,13 +197,17 @@ int cmd_serve(int argc, char **argv, qt_cli *cli)
         exe[n > 0 ? n : 0] = '\0';
         slash = strrchr(exe, '/');
         if (slash) {
+            /* the build tree's build/web, then an installed prefix's share/quarter/web */
+            static const char *const where[] = {"/web", "/../share/quarter/web"};
             *slash = '\0';
-            snprintf(webdir, sizeof webdir, "%s/web", exe);
-            snprintf(idx, sizeof idx, "%s/index.html", webdir);
-            probe = fopen(idx, "r");
-            if (probe) {
-                fclose(probe);
-                web = webdir;
+            for (size_t k = 0; k < 2 && !web; k++) {
+                snprintf(webdir, sizeof webdir, "%s%s", exe, where[k]);
+                snprintf(idx, sizeof idx, "%s/index.html", webdir);
+                probe = fopen(idx, "r");
+                if (probe) {
+                    fclose(probe);
+                    web = webdir;
+                }
             }
         }
     } else if (strcmp(web, "none") == 0) {
