@@ -114,6 +114,16 @@ check((await call('POST', '/users', { name: 'operator', password: 'correct-horse
   check(many.status === 422, 'what-if: more than 20 outlets is 422');
 }
 
+// every planner layer is GeoJSON with features on the sample
+for (const name of ['outlets', 'residences', 'blind', 'sites', 'circles']) {
+  const r = await call('GET', `/planner/layers/${name}${name === 'outlets' ? '' : '?category=B03'}`);
+  check(r.status === 200 && r.doc.type === 'FeatureCollection' && r.doc.features.length > 0,
+    `planner layer ${name}: ${r.status}, ${r.doc && r.doc.features ? r.doc.features.length : 0} features`);
+}
+const trends = await call('GET', '/planner/trends');
+check(trends.status === 200 && trends.doc.circles.length >= 2 && trends.doc.circles.every((c) => c.snapshots.length >= 1),
+  'planner trends: every circle has its import snapshot');
+
 // ---- the browser -------------------------------------------------------------------
 const problems = [];
 const EXPECTED = [[/^\/api\/v1\/redemptions$/, 409]];
