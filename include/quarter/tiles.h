@@ -32,7 +32,7 @@ extern "C" {
 
 typedef struct qt_tiles qt_tiles;
 
-#define QT_TILE_SIZE 256
+#define QT_TILE_SIZE     256
 #define QT_TILE_MAX_ZOOM 19
 
 /** The background colour of a tile, 0xRRGGBB (what a blank tile is filled with). */
@@ -47,8 +47,7 @@ QT_API qt_status qt_tiles_new(const qt_graph *g, qt_tiles **out, qt_error *err);
 QT_API void qt_tiles_free(qt_tiles *t);
 
 /** The network's bounding box in WGS-84 degrees (any OUT may be NULL). */
-QT_API void qt_tiles_bounds(const qt_tiles *t, double *west, double *south, double *east,
-                            double *north);
+QT_API void qt_tiles_bounds(const qt_tiles *t, double *west, double *south, double *east, double *north);
 
 /**
  * Draw tile z/x/y (z <= QT_TILE_MAX_ZOOM, x and y < 2^z) as a PNG.
@@ -56,8 +55,8 @@ QT_API void qt_tiles_bounds(const qt_tiles *t, double *west, double *south, doub
  * Statuses: QT_EINVAL (z, x or y out of range), QT_ENOMEM, QT_EINTERNAL
  * (cairo could not draw or encode).
  */
-QT_API qt_status qt_tiles_render(const qt_tiles *t, unsigned z, unsigned x, unsigned y,
-                                 unsigned char **png, size_t *len, qt_error *err);
+QT_API qt_status qt_tiles_render(const qt_tiles *t, unsigned z, unsigned x, unsigned y, unsigned char **png,
+                                 size_t *len, qt_error *err);
 QT_API void qt_tiles_png_free(unsigned char *png);
 
 /** Web Mercator helpers: tile column/row (fractional) of a WGS-84 point at zoom z. */

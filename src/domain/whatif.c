@@ -16,14 +16,14 @@ struct qt__whatif {
     qt__whatif_homes homes;
     const qt_analysis *base;
     double snap_max_m;
-    qt_placement *pl;      /* residences placed on the network */
-    qt_snapper *sn;        /* of pl->graph */
-    qt_search *ws;         /* on pl->graph */
-    uint32_t *node_first;  /* pl->graph nodes + 1: residences at node v are node_res[node_first[v] ..] */
+    qt_placement *pl;     /* residences placed on the network */
+    qt_snapper *sn;       /* of pl->graph */
+    qt_search *ws;        /* on pl->graph */
+    uint32_t *node_first; /* pl->graph nodes + 1: residences at node v are node_res[node_first[v] ..] */
     uint32_t *node_res;
-    uint32_t *res_circle;  /* per residence: circle index, UINT32_MAX none */
-    unsigned char *basic;  /* per category: counts towards all_basic */
-    double *ring_m;        /* per category: the ring in walking metres */
+    uint32_t *res_circle; /* per residence: circle index, UINT32_MAX none */
+    unsigned char *basic; /* per category: counts towards all_basic */
+    double *ring_m;       /* per category: the ring in walking metres */
 };
 
 void qt__whatif_free(qt__whatif *w)
@@ -123,8 +123,7 @@ void qt__whatif_result_free(qt__whatif_result *r)
     qt__free(r);
 }
 
-qt_status qt__whatif_run(qt__whatif *w, const qt__whatif_add *add, size_t n, qt__whatif_result **out,
-                         qt_error *err)
+qt_status qt__whatif_run(qt__whatif *w, const qt__whatif_add *add, size_t n, qt__whatif_result **out, qt_error *err)
 {
     const qt_analysis *a = w->base;
     size_t ncat = a->ncat, nres = a->nres, nc = a->ncircles;
@@ -133,7 +132,8 @@ qt_status qt__whatif_run(qt__whatif *w, const qt__whatif_add *add, size_t n, qt_
     /* per residence and added category: reached within the ring by a new outlet */
     unsigned char *newly = qt__calloc(nres * ncat + 1, 1);
     qt__whatif_result *res = qt__calloc(1, sizeof *res);
-    double *pop = qt__calloc((nc + 1) * (ncat + 2), sizeof *pop); /* per area: [ncat] served, [ncat] all basic, [ncat+1] P */
+    double *pop = qt__calloc((nc + 1) * (ncat + 2),
+                             sizeof *pop); /* per area: [ncat] served, [ncat] all basic, [ncat+1] P */
     if (!newly || !res || !pop)
         goto oom;
     res->ncat = ncat;

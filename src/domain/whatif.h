@@ -52,8 +52,7 @@ typedef struct qt__whatif_homes {
 qt_status qt__whatif_new(const qt_graph *g, const qt_profile *p, const qt__whatif_homes *homes,
                          const qt_analysis_opts *o, const qt_analysis *base, qt__whatif **out, qt_error *err);
 void qt__whatif_free(qt__whatif *w);
-qt_status qt__whatif_run(qt__whatif *w, const qt__whatif_add *add, size_t n, qt__whatif_result **out,
-                         qt_error *err);
+qt_status qt__whatif_run(qt__whatif *w, const qt__whatif_add *add, size_t n, qt__whatif_result **out, qt_error *err);
 void qt__whatif_result_free(qt__whatif_result *r);
 
 #endif

@@ -25,16 +25,19 @@ struct qt_tiles {
     unsigned char *slow;   /* m: 1 for steps and other ways slower than walking */
     double x0, y0, x1, y1; /* box of the nodes (mercator) */
     double west, south, east, north;
-    uint32_t gx, gy;        /* grid columns and rows */
-    double cw, ch;          /* cell size (mercator) */
-    uint32_t *cell_first;   /* gx * gy + 1 */
-    uint32_t *cell_edge;    /* total entries */
+    uint32_t gx, gy;      /* grid columns and rows */
+    double cw, ch;        /* cell size (mercator) */
+    uint32_t *cell_first; /* gx * gy + 1 */
+    uint32_t *cell_edge;  /* total entries */
 };
 
 #define MERC_LAT_MAX 85.05112878
-#define PI 3.14159265358979323846
+#define PI           3.14159265358979323846
 
-static double merc_x(double lon) { return (lon + 180.0) / 360.0; }
+static double merc_x(double lon)
+{
+    return (lon + 180.0) / 360.0;
+}
 
 static double merc_y(double lat)
 {
@@ -89,8 +92,7 @@ void qt_tiles_bounds(const qt_tiles *t, double *west, double *south, double *eas
         *north = t->north;
 }
 
-static void edge_cells(const qt_tiles *t, uint32_t e, uint32_t *cx0, uint32_t *cy0, uint32_t *cx1,
-                       uint32_t *cy1)
+static void edge_cells(const qt_tiles *t, uint32_t e, uint32_t *cx0, uint32_t *cy0, uint32_t *cx1, uint32_t *cy1)
 {
     uint32_t u, v;
     qt_graph_edge(t->g, e, &u, &v, NULL, NULL);
@@ -218,8 +220,8 @@ static void set_rgb(cairo_t *cr, unsigned rgb)
 }
 
 /* Add the edges under the query range of this class (slow or not) to the path. */
-static size_t add_edges(const qt_tiles *t, cairo_t *cr, uint32_t qx0, uint32_t qy0, uint32_t qx1,
-                        uint32_t qy1, double ox, double oy, double scale, int slow)
+static size_t add_edges(const qt_tiles *t, cairo_t *cr, uint32_t qx0, uint32_t qy0, uint32_t qx1, uint32_t qy1,
+                        double ox, double oy, double scale, int slow)
 {
     size_t drawn = 0;
     for (uint32_t cy = qy0; cy <= qy1; cy++) {
@@ -244,8 +246,8 @@ static size_t add_edges(const qt_tiles *t, cairo_t *cr, uint32_t qx0, uint32_t q
     return drawn;
 }
 
-qt_status qt_tiles_render(const qt_tiles *t, unsigned z, unsigned x, unsigned y, unsigned char **png,
-                          size_t *len, qt_error *err)
+qt_status qt_tiles_render(const qt_tiles *t, unsigned z, unsigned x, unsigned y, unsigned char **png, size_t *len,
+                          qt_error *err)
 {
     *png = NULL;
     *len = 0;
@@ -311,4 +313,7 @@ qt_status qt_tiles_render(const qt_tiles *t, unsigned z, unsigned x, unsigned y,
     return QT_OK;
 }
 
-void qt_tiles_png_free(unsigned char *png) { qt__free(png); }
+void qt_tiles_png_free(unsigned char *png)
+{
+    qt__free(png);
+}

@@ -114,7 +114,8 @@ static json_t *circle_ids(qt__req *r, const char *need, qt_error *e)
             pthread_mutex_unlock(&w->hour_lock);
             return NULL;
         }
-        json_array_foreach(stored, k, c) {
+        json_array_foreach(stored, k, c)
+        {
             const char *name = json_string_value(json_object_get(c, "name"));
             if (name)
                 json_object_set(m, name, json_object_get(c, "id"));
@@ -129,8 +130,8 @@ static json_t *circle_ids(qt__req *r, const char *need, qt_error *e)
 }
 
 /* the analysis' areas (only: one circle, SIZE_MAX all), each circle with the store's id */
-static json_t *areas_with_ids(qt__req *r, const qt_analysis *a, const qt_analysis *stats,
-                              const qt__whatif_result *q, size_t only, qt_error *e)
+static json_t *areas_with_ids(qt__req *r, const qt_analysis *a, const qt_analysis *stats, const qt__whatif_result *q,
+                              size_t only, qt_error *e)
 {
     json_t *areas = qt__planner_areas_quick(r->s->web->planner, a, stats, q, only);
     json_t *ids = circle_ids(r, NULL, e);
@@ -141,7 +142,8 @@ static json_t *areas_with_ids(qt__req *r, const qt_analysis *a, const qt_analysi
     }
     size_t i;
     json_t *c, *id;
-    json_array_foreach(json_object_get(areas, "circles"), i, c) {
+    json_array_foreach(json_object_get(areas, "circles"), i, c)
+    {
         if ((id = json_object_get(ids, json_string_value(json_object_get(c, "name")))) != NULL)
             json_object_set(c, "id", id);
     }
@@ -156,7 +158,7 @@ typedef struct circle_name {
 static qt_status name_of(void *ud, const qt_store_circle *c, qt_error *err)
 {
     (void)err;
-    snprintf(((circle_name *)ud)->name, sizeof ((circle_name *)ud)->name, "%s", c->name);
+    snprintf(((circle_name *)ud)->name, sizeof((circle_name *)ud)->name, "%s", c->name);
     return QT_OK;
 }
 
@@ -195,7 +197,8 @@ enum MHD_Result qt__api_planner_circles(qt__req *r)
     if (j && brief) {
         size_t k;
         json_t *c;
-        json_array_foreach(json_object_get(j, "circles"), k, c) {
+        json_array_foreach(json_object_get(j, "circles"), k, c)
+        {
             json_object_del(json_object_get(c, "indicators"), "coverage");
             json_object_del(json_object_get(c, "indicators"), "demand");
         }
@@ -230,11 +233,10 @@ static qt_status outlet_row(void *ud, const qt_store_outlet *o, qt_error *err)
                 p += strlen("；");
         }
     }
-    json_array_append_new(oo->list,
-                          json_pack("{s:I, s:s, s:s?, s:f, s:f, s:s, s:o}", "id", (json_int_t)o->id, "name",
-                                    o->name ? o->name : "", "category", o->category, "lon", o->lon, "lat", o->lat,
-                                    "opening_hours", o->opening_hours ? o->opening_hours : "", "services",
-                                    sv ? sv : json_array()));
+    json_array_append_new(oo->list, json_pack("{s:I, s:s, s:s?, s:f, s:f, s:s, s:o}", "id", (json_int_t)o->id, "name",
+                                              o->name ? o->name : "", "category", o->category, "lon", o->lon, "lat",
+                                              o->lat, "opening_hours", o->opening_hours ? o->opening_hours : "",
+                                              "services", sv ? sv : json_array()));
     return QT_OK;
 }
 
@@ -255,8 +257,8 @@ enum MHD_Result qt__api_planner_circle_outlets(qt__req *r)
         json_decref(oo.list);
         return qt__reply_status(r, &e);
     }
-    return qt__reply_json(r, 200, json_pack("{s:I, s:s, s:o}", "circle_id", (json_int_t)r->id, "circle", cn.name,
-                                            "outlets", oo.list));
+    return qt__reply_json(
+        r, 200, json_pack("{s:I, s:s, s:o}", "circle_id", (json_int_t)r->id, "circle", cn.name, "outlets", oo.list));
 }
 
 /* the store's outlets as points, when there is no project */
@@ -304,10 +306,10 @@ static json_t *sites_layer(qt__req *r, qt__web *w, int cat, qt_error *e)
     const char *code = qt_profile_category(p->in.profile, in.category)->code;
     for (size_t i = 0; f && i < res->nchosen; i++) {
         size_t c = res->chosen[i];
-        json_array_append_new(f, json_pack("{s:s, s:{s:s, s:[f,f]}, s:{s:s, s:i, s:f}}", "type", "Feature",
-                                           "geometry", "type", "Point", "coordinates", res->cand_lon[c],
-                                           res->cand_lat[c], "properties", "category", code, "rank", (int)i + 1,
-                                           "serves", round(res->gain[i])));
+        json_array_append_new(f, json_pack("{s:s, s:{s:s, s:[f,f]}, s:{s:s, s:i, s:f}}", "type", "Feature", "geometry",
+                                           "type", "Point", "coordinates", res->cand_lon[c], res->cand_lat[c],
+                                           "properties", "category", code, "rank", (int)i + 1, "serves",
+                                           round(res->gain[i])));
     }
     qt_site_result_free(res);
     return json_pack("{s:s, s:o}", "type", "FeatureCollection", "features", f ? f : json_array());
@@ -347,8 +349,8 @@ enum MHD_Result qt__api_planner_layer(qt__req *r)
             return res;
         j = name[0] == 'r' ? qt__planner_residences(w->planner, a, cat) : qt__planner_blind(w->planner, a, cat, 100);
     } else
-        return qt__reply_error(r, QT_ENOTFOUND, NULL,
-                               "no layer '%.40s' (outlets, residences, blind, sites, circles)", name);
+        return qt__reply_error(r, QT_ENOTFOUND, NULL, "no layer '%.40s' (outlets, residences, blind, sites, circles)",
+                               name);
     return qt__reply_json(r, 200, j);
 }
 
@@ -372,7 +374,8 @@ enum MHD_Result qt__api_planner_whatif(qt__req *r)
         circle_name cn = {""};
         char period[16];
         qt__period_now(period);
-        if (!json_is_integer(cid) || qt_store_circle_get(r->st, json_integer_value(cid), period, name_of, &cn, &e) != QT_OK ||
+        if (!json_is_integer(cid) ||
+            qt_store_circle_get(r->st, json_integer_value(cid), period, name_of, &cn, &e) != QT_OK ||
             (only = qt__planner_circle_index(w->planner, cn.name)) == SIZE_MAX) {
             json_decref(body);
             return qt__reply_error(r, QT_ENOTFOUND, "circle_id", "no such circle in the planning project");
@@ -393,14 +396,15 @@ enum MHD_Result qt__api_planner_whatif(qt__req *r)
         }
         hour = (int)json_integer_value(hour_j);
     }
-    json_array_foreach(add, i, o) {
+    json_array_foreach(add, i, o)
+    {
         json_t *lon = json_object_get(o, "lon"), *lat = json_object_get(o, "lat"), *c = json_object_get(o, "category");
         int k = json_is_string(c) ? qt_profile_find(w->planner->in.profile, json_string_value(c)) : -1;
         if (!json_is_number(lon) || !json_is_number(lat) || fabs(json_number_value(lon)) > 180 ||
             fabs(json_number_value(lat)) > 90 || k < 0) {
             json_decref(body);
-            return qt__reply_error(r, QT_EINVAL, "add", "outlet %zu needs lon, lat (WGS-84) and a category of the profile",
-                                   i + 1);
+            return qt__reply_error(r, QT_EINVAL, "add",
+                                   "outlet %zu needs lon, lat (WGS-84) and a category of the profile", i + 1);
         }
         wl[n++] = (qt__whatif_outlet){json_number_value(lon), json_number_value(lat), k};
     }
@@ -425,8 +429,9 @@ enum MHD_Result qt__api_planner_whatif(qt__req *r)
             json_decref(aj);
             return e.code ? qt__reply_status(r, &e) : MHD_NO;
         }
-        return qt__reply_json(r, 200, json_pack("{s:o, s:o, s:s, s:I}", "before", bj, "after", aj, "method", "quick",
-                                                "unplaced", (json_int_t)unplaced));
+        return qt__reply_json(r, 200,
+                              json_pack("{s:o, s:o, s:s, s:I}", "before", bj, "after", aj, "method", "quick",
+                                        "unplaced", (json_int_t)unplaced));
     }
     const qt_analysis *after;
     qt_analysis *owned = NULL;
@@ -465,9 +470,9 @@ static qt_status snap_row(void *ud, const qt_store_snapshot *sn, qt_error *err)
         json_object_set_new(t->circles, key, c);
     }
     json_t *ind = sn->indicators_json ? json_loads(sn->indicators_json, 0, NULL) : NULL;
-    json_array_append_new(json_object_get(c, "snapshots"), json_pack("{s:I, s:s?, s:o}", "at", (json_int_t)sn->at,
-                                                                     "grade", sn->grade, "indicators",
-                                                                     ind ? ind : json_null()));
+    json_array_append_new(json_object_get(c, "snapshots"),
+                          json_pack("{s:I, s:s?, s:o}", "at", (json_int_t)sn->at, "grade", sn->grade, "indicators",
+                                    ind ? ind : json_null()));
     return QT_OK;
 }
 
@@ -496,7 +501,8 @@ enum MHD_Result qt__api_planner_trends(qt__req *r)
     }
     json_t *list = json_array(), *up = json_array(), *c;
     const char *key;
-    json_object_foreach(t.circles, key, c) {
+    json_object_foreach(t.circles, key, c)
+    {
         json_t *snaps = json_object_get(c, "snapshots");
         size_t n = json_array_size(snaps);
         if (n >= 2) {

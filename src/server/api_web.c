@@ -135,7 +135,10 @@ enum MHD_Result qt__api_map(qt__req *r)
     return qt__reply_json(r, 200, json_incref(r->s->web->map));
 }
 
-static void png_free(void *p) { qt_tiles_png_free(p); }
+static void png_free(void *p)
+{
+    qt_tiles_png_free(p);
+}
 
 /* "/api/v1/tiles/Z/X/Y.png" */
 enum MHD_Result qt__api_tile(qt__req *r)

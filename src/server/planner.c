@@ -14,8 +14,7 @@
 #include "quarter/plan.h"
 #include "server/planner.h"
 
-qt_status qt__planner_new(const qt_analysis_input *in, const qt_analysis_opts *ao, qt__planner **out,
-                          qt_error *err)
+qt_status qt__planner_new(const qt_analysis_input *in, const qt_analysis_opts *ao, qt__planner **out, qt_error *err)
 {
     *out = NULL;
     qt__planner *p = qt__calloc(1, sizeof *p);
@@ -26,8 +25,7 @@ qt_status qt__planner_new(const qt_analysis_input *in, const qt_analysis_opts *a
     p->ao = *ao;
     p->ao.progress = NULL;
     qt_status st = qt_analyze(&p->in, &p->ao, &p->base, err);
-    if (st == QT_OK)
-    {
+    if (st == QT_OK) {
         qt__whatif_homes homes = {p->in.residences->lon, p->in.residences->lat, p->in.residences->population};
         st = qt__whatif_new(p->in.graph, p->in.profile, &homes, &p->ao, p->base, &p->quick, err);
     }
@@ -111,8 +109,8 @@ static int wl_fill(wl_buf *w, const qt__whatif_outlet *add, size_t n)
     return 0;
 }
 
-qt_status qt__planner_run(const qt__planner *p, const qt__whatif_outlet *add, size_t n, int hour,
-                          const qt_analysis **a, qt_analysis **owned, qt_error *err)
+qt_status qt__planner_run(const qt__planner *p, const qt__whatif_outlet *add, size_t n, int hour, const qt_analysis **a,
+                          qt_analysis **owned, qt_error *err)
 {
     *owned = NULL;
     *a = p->base;
@@ -172,15 +170,13 @@ static json_t *area_json_q(const qt__planner *p, const qt_analysis *a, const qt_
             json_object_set_new(m, "class", json_string(c->cls == QT_CLASS_BASIC ? "basic" : "quality"));
         }
         json_object_set_new(cov, c->code, m);
-        if (isfinite(cv) && qt_target_met(cv, tg->present_share) == 0 &&
-            (c->cls == QT_CLASS_BASIC || c->required))
+        if (isfinite(cv) && qt_target_met(cv, tg->present_share) == 0 && (c->cls == QT_CLASS_BASIC || c->required))
             json_array_append_new(demand, json_string(c->code));
     }
     const char *grade = s->grade >= 0 ? qt_profile_grade(pf, (size_t)s->grade)->name : "未达标";
     json_t *ind = json_pack("{s:f, s:o, s:o, s:s, s:o, s:i, s:i, s:i}", "population", s->population,
                             "residents_all_basic", met_obj(q ? q->all_basic : s->all_basic, tg->residents_all_basic),
-                            "coverage",
-                            cov ? cov : json_object(), "reasons", s->reasons ? s->reasons : "", "demand",
+                            "coverage", cov ? cov : json_object(), "reasons", s->reasons ? s->reasons : "", "demand",
                             demand ? demand : json_array(), "outlets", (int)s->outlets, "communities",
                             (int)s->communities, "communities_covered", (int)s->communities_covered);
     json_t *j = json_pack("{s:s, s:s, s:o}", "name", name, "grade", grade, "indicators", ind ? ind : json_null());
@@ -190,7 +186,6 @@ static json_t *area_json_q(const qt__planner *p, const qt_analysis *a, const qt_
         json_object_set_new(j, "grade_recomputed", json_false());
     return j;
 }
-
 
 /* per residence, its circle (SIZE_MAX: none) */
 static size_t *residence_circles(const qt_analysis *a)
@@ -267,8 +262,8 @@ json_t *qt__planner_areas_quick(const qt__planner *p, const qt_analysis *a, cons
 
 static json_t *point(double lon, double lat, json_t *props)
 {
-    return json_pack("{s:s, s:{s:s, s:[f,f]}, s:o}", "type", "Feature", "geometry", "type", "Point", "coordinates",
-                     lon, lat, "properties", props ? props : json_object());
+    return json_pack("{s:s, s:{s:s, s:[f,f]}, s:o}", "type", "Feature", "geometry", "type", "Point", "coordinates", lon,
+                     lat, "properties", props ? props : json_object());
 }
 
 static json_t *collection(json_t *features)
@@ -367,8 +362,8 @@ json_t *qt__planner_outlets(const qt__planner *p, int cat)
             continue;
         const qt_category *c = qt_profile_category(pf, (size_t)o->category[i]);
         json_array_append_new(f, point(o->lon[i], o->lat[i],
-                                       json_pack("{s:s, s:s, s:s}", "name", o->name[i], "category", c->code,
-                                                 "class", c->cls == QT_CLASS_BASIC ? "basic" : "quality")));
+                                       json_pack("{s:s, s:s, s:s}", "name", o->name[i], "category", c->code, "class",
+                                                 c->cls == QT_CLASS_BASIC ? "basic" : "quality")));
     }
     return collection(f);
 }
@@ -383,7 +378,10 @@ static int by_xy(const void *a, const void *b)
     return p->x < q->x ? -1 : p->x > q->x ? 1 : p->y < q->y ? -1 : p->y > q->y;
 }
 
-static double cross(pt o, pt a, pt b) { return (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x); }
+static double cross(pt o, pt a, pt b)
+{
+    return (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x);
+}
 
 /* convex hull (Andrew's monotone chain) of pts[0..n) into hull; returns its size */
 static size_t hull(pt *pts, size_t n, pt *h)

@@ -24,8 +24,8 @@
 typedef struct qt__planner {
     qt_analysis_input in; /* BORROWED members (the caller's project) */
     qt_analysis_opts ao;
-    qt_analysis *base;    /* the baseline */
-    qt__whatif *quick;    /* the quick what-if on the baseline (domain/whatif.h); callers serialise */
+    qt_analysis *base; /* the baseline */
+    qt__whatif *quick; /* the quick what-if on the baseline (domain/whatif.h); callers serialise */
 } qt__planner;
 
 /* a hypothetical outlet */
@@ -36,14 +36,13 @@ typedef struct qt__whatif_outlet {
 
 /* Run the baseline.  in, ao: copied (their pointers BORROWED, must outlive p).
  * OUT *out, free with qt__planner_free(). */
-qt_status qt__planner_new(const qt_analysis_input *in, const qt_analysis_opts *ao, qt__planner **out,
-                          qt_error *err);
+qt_status qt__planner_new(const qt_analysis_input *in, const qt_analysis_opts *ao, qt__planner **out, qt_error *err);
 void qt__planner_free(qt__planner *p);
 
 /* An analysis: the baseline (NULL returned in *owned) or, with n > 0 added
  * outlets or hour >= 0, a new one (*owned gets it; free with qt_analysis_free). */
-qt_status qt__planner_run(const qt__planner *p, const qt__whatif_outlet *add, size_t n, int hour,
-                          const qt_analysis **a, qt_analysis **owned, qt_error *err);
+qt_status qt__planner_run(const qt__planner *p, const qt__whatif_outlet *add, size_t n, int hour, const qt_analysis **a,
+                          qt_analysis **owned, qt_error *err);
 
 /* {"city": AREA, "circles": [AREA...]} of analysis a, with the figures of
  * stats (a itself, or a->before: a what-if's baseline, which has figures

@@ -18,15 +18,15 @@
 #include "server/web_assets.h"
 
 typedef struct qt__web {
-    qt__assets assets;       /* the built pages (none without --web) */
-    qt_tiles *tiles;         /* NULL: an external tile URL */
-    json_t *map;             /* GET /api/v1/map */
-    char csp[1024];          /* Content-Security-Policy of the pages */
-    qt__planner *planner;    /* NULL: no --project */
+    qt__assets assets;    /* the built pages (none without --web) */
+    qt_tiles *tiles;      /* NULL: an external tile URL */
+    json_t *map;          /* GET /api/v1/map */
+    char csp[1024];       /* Content-Security-Policy of the pages */
+    qt__planner *planner; /* NULL: no --project */
     pthread_mutex_t hour_lock;
-    qt_analysis *hour[24];   /* under hour_lock */
+    qt_analysis *hour[24];       /* under hour_lock */
     pthread_mutex_t whatif_lock; /* one what-if at a time */
-    json_t *circle_ids;      /* name -> store id, under hour_lock; made on first use, again when a name is new */
+    json_t *circle_ids;          /* name -> store id, under hour_lock; made on first use, again when a name is new */
 } qt__web;
 
 /* Build s->web from s->o (pages, tiles, map config, planner baseline). On

@@ -18,9 +18,14 @@
 static const struct {
     const char *url, *file;
 } PAGES[] = {
-    {"/", "index.html"},           {"/merchant", "merchant.html"}, {"/operator", "operator.html"},
-    {"/planner", "planner.html"},  {"/login", "account.html"},     {"/sw.js", "sw.js"},
-    {"/manifest.webmanifest", "manifest.webmanifest"},             {"/icon.svg", "icon.svg"},
+    {"/", "index.html"},
+    {"/merchant", "merchant.html"},
+    {"/operator", "operator.html"},
+    {"/planner", "planner.html"},
+    {"/login", "account.html"},
+    {"/sw.js", "sw.js"},
+    {"/manifest.webmanifest", "manifest.webmanifest"},
+    {"/icon.svg", "icon.svg"},
 };
 
 static const char *type_of(const char *name)
@@ -49,8 +54,8 @@ static int by_path(const void *x, const void *y)
     return strcmp(((const qt__asset *)x)->path, ((const qt__asset *)y)->path);
 }
 
-static qt_status add(qt__assets *t, size_t *cap, const char *url, const char *file, int immutable,
-                     int optional, qt_error *err)
+static qt_status add(qt__assets *t, size_t *cap, const char *url, const char *file, int immutable, int optional,
+                     qt_error *err)
 {
     FILE *f = fopen(file, "rb");
     if (!f) {

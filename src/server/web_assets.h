@@ -15,11 +15,11 @@
 #include "quarter/status.h"
 
 typedef struct qt__asset {
-    char *path;          /* the URL path: "/", "/planner", "/assets/planner-AB12CD.js" */
+    char *path; /* the URL path: "/", "/planner", "/assets/planner-AB12CD.js" */
     unsigned char *data;
     size_t len;
-    const char *type;    /* Content-Type (static string) */
-    int immutable;       /* 1: hashed name, long cache */
+    const char *type; /* Content-Type (static string) */
+    int immutable;    /* 1: hashed name, long cache */
 } qt__asset;
 
 typedef struct qt__assets {

@@ -55,10 +55,11 @@ static size_t non_background(const unsigned char *png, size_t len, int px, int p
 }
 
 /* a street 40 cells x 20 m = 800 m long, with a side street */
-static const char *STREETS = "a----------------------------------------b\n"
-                             "                    |\n"
-                             "                    |\n"
-                             "                    c\n";
+static const char *STREETS =
+    "a----------------------------------------b\n"
+    "                    |\n"
+    "                    |\n"
+    "                    c\n";
 
 static void street_tile_is_drawn(void **state)
 {
