@@ -184,7 +184,7 @@ enum MHD_Result qt__api_planner_circles(qt__req *r)
     if (cid > 0) {
         circle_name cn = {""};
         char period[16];
-        qt__period_now(period);
+        qt__period_now(r->s, period);
         if (qt_store_circle_get(r->st, (int64_t)cid, period, name_of, &cn, &e) != QT_OK)
             return qt__reply_status(r, &e);
         if ((only = qt__planner_circle_index(w->planner, cn.name)) == SIZE_MAX)
@@ -373,7 +373,7 @@ enum MHD_Result qt__api_planner_whatif(qt__req *r)
     if (cid && !json_is_null(cid)) {
         circle_name cn = {""};
         char period[16];
-        qt__period_now(period);
+        qt__period_now(r->s, period);
         if (!json_is_integer(cid) ||
             qt_store_circle_get(r->st, json_integer_value(cid), period, name_of, &cn, &e) != QT_OK ||
             (only = qt__planner_circle_index(w->planner, cn.name)) == SIZE_MAX) {

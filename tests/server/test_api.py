@@ -343,7 +343,7 @@ def main():
     srv.stop()
     log = open(f"{work}/access.log").read().splitlines()
     clf = re.compile(r'127\.0\.0\.1 - - \[\d\d/\w{3}/\d{4}:\d\d:\d\d:\d\d [+-]\d{4}\] "(GET|POST|PATCH|PUT|DELETE) '
-                     r'/api/v1/\S* HTTP/1\.[01]" \d{3} \d+ "[^"]*" "[^"]*" [\d.]+$')
+                     r'/\S* HTTP/1\.[01]" \d{3} \d+ "[^"]*" "[^"]*" [\d.]+$')
     check(len(log) > 300 and all(clf.match(l) for l in log) and not any("?" in l.split('"')[1] for l in log)
           and not any("Bearer" in l for l in log),
           f"access log: {len(log)} lines in Combined Log Format with the time in ms, no query strings ({log[0]})")

@@ -127,7 +127,7 @@ check(trends.status === 200 && trends.doc.circles.length >= 2 && trends.doc.circ
 // ---- the browser -------------------------------------------------------------------
 const problems = [];
 const EXPECTED = [[/^\/api\/v1\/redemptions$/, 409]];
-const OPTIONAL = [/^\/api\/v1\/me\//, /^\/api\/v1\/goods/, /^\/api\/v1\/outlets\/\d+\/goods/, /^\/api\/v1\/coupons$/,
+const OPTIONAL = [/^\/api\/v1\/me\//, /^\/api\/v1\/coupons\/codes\//, /^\/api\/v1\/goods/, /^\/api\/v1\/outlets\/\d+\/goods/, /^\/api\/v1\/coupons$/,
   /^\/api\/v1\/complaints$/];
 // one browser (playwright gives it a fresh temporary profile), one context per
 // role: each role has its own localStorage, so its own session

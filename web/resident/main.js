@@ -115,7 +115,12 @@ async function search(form, list) {
     let outlets = [];
     if (q) {
       // goods first (the platform's goods search), then names/services
-      const goods = await optional('GET', '/goods' + query({ ...params, q }));
+      let goods = null;
+      try {
+        goods = await optional('GET', '/goods' + query({ q, near: `${state.lon},${state.lat}`, minutes: params.minutes, limit: 30 }));
+      } catch (e) {
+        if (!(e instanceof ApiError)) throw e; // goods search refused this query: names and services still answer
+      }
       if (goods && goods.goods && goods.goods.length)
         outlets = goods.goods.map((g) => ({ ...(g.outlet || {}), id: g.outlet_id ?? g.outlet?.id, time_s: g.time_s, distance_m: g.distance_m, goods: g }));
       else outlets = (await api('GET', '/nearby' + query({ ...params, q }))).outlets;
@@ -248,9 +253,14 @@ async function loadMine() {
           h('span', { class: 'title' }, c.title || ''),
           h('span', {}, `${t('mine.code')}: `, h('code', {}, c.short_code || c.code)),
           h('span', { class: 'meta' }, t('status.' + (c.status || 'claimed'))),
-          c.qr_url || c.code ? h('img', { class: 'qr', alt: `${t('mine.code')} ${c.short_code || c.code}`, src: c.qr_url || `/api/v1/coupons/codes/${encodeURIComponent(c.short_code || c.code)}/qr.png`, width: 96, height: 96, loading: 'lazy' }) : null))),
+          c.code ? h('img', { class: 'qr', alt: `${t('mine.code')} ${c.short_code || c.code}`, width: 96, height: 96, dataset: { code: c.short_code || c.code } }) : null))),
   );
-  for (const img of box.querySelectorAll('img.qr')) img.addEventListener('error', () => img.remove(), { once: true });
+  // the QR image needs the token, so it is fetched (not an <img src>, which would need the token in the URL)
+  for (const img of box.querySelectorAll('img.qr')) {
+    const r = await fetch('/api/v1/me/coupons/qr' + query({ code: img.dataset.code }), { headers: { Authorization: 'Bearer ' + session().token } }).catch(() => null);
+    if (r && r.ok) img.src = URL.createObjectURL(await r.blob());
+    else img.remove();
+  }
 }
 
 async function loadJobs(box) {
