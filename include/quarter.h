@@ -32,6 +32,7 @@
 #include "quarter/report.h"
 #include "quarter/store.h"
 #include "quarter/server.h"
+#include "quarter/tiles.h"
 
 /* qt_version(): quarter/status.h */
 

@@ -16,14 +16,20 @@ BUILD_PKGS=(
 FUZZ_PKGS=(
   clang libclang-rt-14-dev
 )
+# The pages (web/) and their browser tests (tests/web/): Debian's chromium
+# driven by playwright-core from npm (fonts-noto-cjk above shows their Chinese).
+WEB_PKGS=(chromium)
 REF_PKGS=(
   bc wrk python3 python3-numpy python3-pandas python3-scipy
   python3-networkx python3-igraph python3-pyosmium
   postgresql postgresql-15-pgrouting postgresql-15-postgis-3
 )
 
-want=("${BUILD_PKGS[@]}")
+want=("${BUILD_PKGS[@]}" "${WEB_PKGS[@]}")
 if [ "${QT_WITH_FUZZ:-1}" = 1 ]; then want+=("${FUZZ_PKGS[@]}"); fi
+# node and npm build web/ (esbuild) and run tests/web/; any node >= 18 does
+# (Debian's nodejs and npm when the machine has none).
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then want+=(nodejs npm); fi
 if [ "${QT_WITH_REFS:-1}" = 1 ]; then want+=("${REF_PKGS[@]}"); fi
 
 missing=()

@@ -10,6 +10,9 @@ bash scripts/install-deps.sh
 if command -v npm >/dev/null 2>&1; then
   (cd tests/openapi && npm ci --no-audit --no-fund --loglevel=error)
 fi
+# the pages' bundler and the browser tests' driver, from the lockfiles
+(cd web && npm ci --no-audit --no-fund --loglevel=error)
+(cd tests/web && npm ci --no-audit --no-fund --loglevel=error)
 cmake -S . -B build-test -DQT_BUILD_TESTS=ON -DCMAKE_BUILD_TYPE=Debug -DQT_SANITIZE=address,undefined
 cmake --build build-test -j2
 (cd build-test && ctest --output-on-failure -j2)

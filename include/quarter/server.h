@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "quarter/analyze.h"
 #include "quarter/graph.h"
 #include "quarter/profile.h"
 #include "quarter/status.h"
@@ -51,6 +52,14 @@ typedef struct qt_server_opts {
     int utc_offset_min;       /* opening hours and dates: minutes east of UTC (default 480, Asia/Shanghai) */
     int utc_offset_set;       /* utc_offset_min was given (0 is UTC) */
     const qt_profile *profile; /* BORROWED: category names and aliases; NULL: codes only */
+    /* the pages and the map (docs/http-api.md, "Pages and map") */
+    const char *web_dir;      /* the built pages (web/build.mjs); NULL: none (404) */
+    const char *tile_url;     /* external base map, e.g. 天地图 with its key; NULL: tiles drawn from graph */
+    const char *tile_crs;     /* "wgs84" or "gcj02": the system of the external tiles (default wgs84) */
+    const char *tile_attribution; /* shown on the map with an external tile URL */
+    /* the planner dashboard: the planning project's inputs, analysed once at start */
+    const qt_analysis_input *planning;      /* BORROWED, must outlive the server; NULL: no planner layers */
+    const qt_analysis_opts *planning_opts;  /* BORROWED, with planning */
 } qt_server_opts;
 
 typedef struct qt_server qt_server;

@@ -160,6 +160,21 @@ typedef qt_status (*qt_store_circle_fn)(void *ud, const qt_store_circle *c, qt_e
 QT_API qt_status qt_store_circle_get(qt_store *s, int64_t id, const char *period, qt_store_circle_fn fn, void *ud,
                                      qt_error *err);
 
+/** A dated snapshot of a circle's grade and indicators (one per import). */
+typedef struct qt_store_snapshot {
+    int64_t circle_id, at; /* at: Unix seconds */
+    const char *circle, *grade, *indicators_json;
+} qt_store_snapshot;
+typedef qt_status (*qt_store_snapshot_fn)(void *ud, const qt_store_snapshot *sn, qt_error *err);
+/**
+ * Every circle's snapshots, oldest first (circle_id 0: every circle), at most
+ * `limit` per circle (the newest ones).  fn's argument is BORROWED for the call.
+ */
+QT_API qt_status qt_store_snapshots_each(qt_store *s, int64_t circle_id, int limit, qt_store_snapshot_fn fn,
+                                         void *ud, qt_error *err);
+/** Every circle's id, oldest first.  OUT *ids (caller frees with qt_store_free_str((char *)ids)), *n. */
+QT_API qt_status qt_store_circle_ids(qt_store *s, int64_t **ids, size_t *n, qt_error *err);
+
 /* ---- jobs, surveys, complaints, audit ------------------------------------------ */
 
 typedef struct qt_store_job {

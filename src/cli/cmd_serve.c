@@ -43,7 +43,17 @@ static const char serve_help[] =
     "  --deadline S         a whole request must arrive within S seconds (default 20)\n"
     "  --hash-slots N       threads hashing passwords, off the HTTP threads (default 1);\n"
     "                       over 4 waiting per thread: 503\n"
-    "  --register-per-hour N  accounts registered per address and hour (default 10)\n";
+    "  --register-per-hour N  accounts registered per address and hour (default 10)\n"
+    "  --web DIR            the pages (built web/: /, /merchant, /operator, /planner,\n"
+    "                       /login); default: web/ next to the quarter binary, else\n"
+    "                       ../share/quarter/web from it; 'none': no pages\n"
+    "  --project FILE       a planning project (quarter analyze's) for the planner\n"
+    "                       dashboard: analysed once at start; its layers, what-if,\n"
+    "                       hour of day (without it only circles and outlets)\n"
+    "  --tile-url URL       an external base map instead of the tiles drawn from the\n"
+    "                       network, e.g. 天地图 with its key ({z}/{x}/{y} in the URL)\n"
+    "  --tile-crs S         wgs84 (default) or gcj02: the system of those tiles\n"
+    "  --tile-attribution T the text shown on the map with --tile-url\n";
 
 /* --tz: "+08:00" / "-05:30" / "UTC", or an IANA zone of /usr/share/zoneinfo (its offset now) */
 static int parse_tz(const char *tz, int *offset_min)
@@ -94,7 +104,8 @@ int cmd_serve(int argc, char **argv, qt_cli *cli)
 {
     const char *db = NULL, *graph = NULL, *port_s = NULL, *bind = NULL, *threads_s = NULL, *body_s = NULL,
                *timeout_s = NULL, *log = NULL, *profile = NULL, *tz = "Asia/Shanghai", *proxies = NULL,
-               *per_ip_s = NULL, *deadline_s = NULL, *slots_s = NULL, *reg_s = NULL;
+               *per_ip_s = NULL, *deadline_s = NULL, *slots_s = NULL, *reg_s = NULL,
+               *web = NULL, *project = NULL, *tile_url = NULL, *tile_crs = NULL, *tile_attr = NULL;
     cli_opt opts[] = {{"db", 0, 1, &db, NULL},           {"graph", 0, 1, &graph, NULL},
                       {"port", 0, 1, &port_s, NULL},     {"bind", 0, 1, &bind, NULL},
                       {"threads", 0, 1, &threads_s, NULL}, {"max-body", 0, 1, &body_s, NULL},
@@ -103,10 +114,18 @@ int cmd_serve(int argc, char **argv, qt_cli *cli)
                       {"trusted-proxy", 0, 1, &proxies, NULL}, {"per-ip", 0, 1, &per_ip_s, NULL},
                       {"deadline", 0, 1, &deadline_s, NULL}, {"hash-slots", 0, 1, &slots_s, NULL},
                       {"register-per-hour", 0, 1, &reg_s, NULL},
+                      {"web", 0, 1, &web, NULL},         {"project", 0, 1, &project, NULL},
+                      {"tile-url", 0, 1, &tile_url, NULL}, {"tile-crs", 0, 1, &tile_crs, NULL},
+                      {"tile-attribution", 0, 1, &tile_attr, NULL},
                       {NULL, 0, 0, NULL, NULL}};
     double per_ip = 64, deadline = 20, slots = 1, reg = 10;
     int tz_min = 480;
     qt_profile *prof = NULL;
+    cli_project pj;
+    int have_pj = 0;
+    qt_analysis_input pin;
+    qt_analysis_opts pao;
+    char webdir[4096];
     int npos, rc;
     double port = 8015, body = 65536, timeout = 30;
     unsigned threads = 0;
@@ -161,7 +180,52 @@ int cmd_serve(int argc, char **argv, qt_cli *cli)
             goto done;
         }
     }
+    if (tile_crs && strcmp(tile_crs, "wgs84") != 0 && strcmp(tile_crs, "gcj02") != 0) {
+        rc = cli_usage(cli, "serve", "--tile-crs is wgs84 or gcj02");
+        goto done;
+    }
+    if (tile_url && (strncmp(tile_url, "https://", 8) != 0 && strncmp(tile_url, "http://", 7) != 0)) {
+        rc = cli_usage(cli, "serve", "--tile-url is an http:// or https:// URL with {z}, {x} and {y}");
+        goto done;
+    }
+    if (!web) {
+        /* the pages installed next to the binary (the build puts them there) */
+        char exe[2048], idx[4200];
+        ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+        char *slash;
+        FILE *probe;
+        exe[n > 0 ? n : 0] = '\0';
+        slash = strrchr(exe, '/');
+        if (slash) {
+            /* the build tree's build/web, then an installed prefix's share/quarter/web */
+            static const char *const where[] = {"/web", "/../share/quarter/web"};
+            *slash = '\0';
+            for (size_t k = 0; k < 2 && !web; k++) {
+                snprintf(webdir, sizeof webdir, "%s%s", exe, where[k]);
+                snprintf(idx, sizeof idx, "%s/index.html", webdir);
+                probe = fopen(idx, "r");
+                if (probe) {
+                    fclose(probe);
+                    web = webdir;
+                }
+            }
+        }
+    } else if (strcmp(web, "none") == 0) {
+        web = NULL;
+    }
+    if (project) {
+        if ((rc = cli_project_load(cli, "serve", project, NULL, &pj)) != 0)
+            goto done;
+        have_pj = 1;
+        cli_project_input(&pj, &pin, &pao);
+    }
     memset(&so, 0, sizeof so);
+    so.web_dir = web;
+    so.tile_url = tile_url;
+    so.tile_crs = tile_crs;
+    so.tile_attribution = tile_attr;
+    so.planning = have_pj ? &pin : NULL;
+    so.planning_opts = have_pj ? &pao : NULL;
     so.db_path = db;
     so.graph = g;
     so.bind = bind;
@@ -188,6 +252,9 @@ int cmd_serve(int argc, char **argv, qt_cli *cli)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);
     printf("listening on http://%s:%u/api/v1/\n", bind ? bind : "127.0.0.1", qt_server_port(srv));
+    if (web)
+        printf("pages: http://%s:%u/ (resident), /merchant, /operator, /planner, /login\n",
+               bind ? bind : "127.0.0.1", qt_server_port(srv));
     fflush(stdout);
     while (!stop_flag) {
         pause();
@@ -204,6 +271,8 @@ int cmd_serve(int argc, char **argv, qt_cli *cli)
     fprintf(stderr, "quarter serve: stopping\n");
 done:
     qt_server_stop(srv);
+    if (have_pj)
+        cli_project_free(&pj);
     qt_graph_free(g);
     qt_profile_free(prof);
     if (logf && logf != stderr)

@@ -66,4 +66,16 @@ enum MHD_Result qt__api_complaints_get(qt__req *r);
 enum MHD_Result qt__api_complaint_answer(qt__req *r);
 enum MHD_Result qt__api_complaint_resolve(qt__req *r);
 
+/* api_web.c: the pages (from memory, with a CSP), the map's configuration, base-map tiles */
+enum MHD_Result qt__api_web_page(qt__req *r);
+enum MHD_Result qt__api_map(qt__req *r);
+enum MHD_Result qt__api_tile(qt__req *r);
+
+/* api_planner.c: the planner dashboard */
+enum MHD_Result qt__api_planner_circles(qt__req *r);
+enum MHD_Result qt__api_planner_circle_outlets(qt__req *r);
+enum MHD_Result qt__api_planner_layer(qt__req *r);
+enum MHD_Result qt__api_planner_whatif(qt__req *r);
+enum MHD_Result qt__api_planner_trends(qt__req *r);
+
 #endif

@@ -46,6 +46,7 @@ struct qt_server {
     size_t nproxies;
     struct qt__offload *offload;  /* the isochrones' worker (server/offload.h) */
     struct qt__offload *hashpool; /* the password hashes' workers (o.hash_slots of them) */
+    struct qt__web *web;          /* pages, tiles, planner (server/web.h); read-only after start */
 };
 
 /* A workspace from the pool (or a new one).  NULL: no memory.  Give it back with qt__ws_give(). */

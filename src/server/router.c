@@ -46,6 +46,24 @@ static const qt__endpoint table[] = {
     {"POST", "/api/v1/jobs/{id}/applications", QT__RESIDENT, qt__api_job_apply},
     {"GET", "/api/v1/jobs/{id}/applications", QT__MERCHANT | QT__OPERATOR, qt__api_applications_get},
     {"GET", "/api/v1/me/applications", QT__MERCHANT | QT__OPERATOR, qt__api_applications_get},
+    /* the pages (api_web.c): from memory, no store, no token */
+    {"GET", "/", QT__NOSTORE, qt__api_web_page},
+    {"GET", "/merchant", QT__NOSTORE, qt__api_web_page},
+    {"GET", "/operator", QT__NOSTORE, qt__api_web_page},
+    {"GET", "/planner", QT__NOSTORE, qt__api_web_page},
+    {"GET", "/login", QT__NOSTORE, qt__api_web_page},
+    {"GET", "/sw.js", QT__NOSTORE, qt__api_web_page},
+    {"GET", "/manifest.webmanifest", QT__NOSTORE, qt__api_web_page},
+    {"GET", "/icon.svg", QT__NOSTORE, qt__api_web_page},
+    {"GET", "/assets/*", QT__NOSTORE, qt__api_web_page},
+    {"GET", "/api/v1/map", QT__NOSTORE, qt__api_map},
+    {"GET", "/api/v1/tiles/*", QT__NOSTORE, qt__api_tile},
+    /* the planner dashboard (api_planner.c) */
+    {"GET", "/api/v1/planner/circles", QT__ANYONE, qt__api_planner_circles},
+    {"GET", "/api/v1/planner/circles/{id}/outlets", QT__OPERATOR | QT__ADMIN, qt__api_planner_circle_outlets},
+    {"GET", "/api/v1/planner/layers/*", QT__ANYONE, qt__api_planner_layer},
+    {"POST", "/api/v1/planner/whatif", QT__OPERATOR | QT__ADMIN, qt__api_planner_whatif},
+    {"GET", "/api/v1/planner/trends", QT__ANYONE, qt__api_planner_trends},
 };
 
 const qt__endpoint *qt__router_table(size_t *n)
@@ -54,10 +72,13 @@ const qt__endpoint *qt__router_table(size_t *n)
     return table;
 }
 
-/* url against pattern; {id}: one or more digits, a positive number that fits */
+/* url against pattern; {id}: one or more digits, a positive number that fits;
+ * a final '*': the rest of the path, at least one character (the handler reads it) */
 static int match(const char *pat, const char *url, int64_t *id)
 {
     while (*pat) {
+        if (pat[0] == '*' && pat[1] == '\0')
+            return *url != '\0';
         if (strncmp(pat, "{id}", 4) == 0) {
             int64_t v = 0;
             if (*url < '0' || *url > '9')

@@ -22,6 +22,7 @@
 #include "server/request.h"
 #include "server/router.h"
 #include "base/geo.h"
+#include "server/web.h"
 
 /* ---- workspaces ----------------------------------------------------------------- */
 
@@ -254,6 +255,7 @@ void qt_server_stop(qt_server *s)
     free_pool(s);
     qt_nearby_index_unref(s->ix);
     qt_snapper_free(s->sn);
+    qt__web_stop(s);
     {
         qt_store *st = pthread_getspecific(s->store_key);
         qt_store_close(st);
@@ -351,6 +353,9 @@ qt_status qt_server_start(const qt_server_opts *opts, qt_server **out, qt_error 
     if ((rc = qt_snapper_new(s->g, &s->sn, err)) != QT_OK)
         goto fail;
     if ((rc = qt__index_load(s, &s->ix, err)) != QT_OK)
+        goto fail;
+    /* the pages, the base-map tiles, the planner's baseline analysis */
+    if ((rc = qt__web_start(s, err)) != QT_OK)
         goto fail;
     memset(&sa, 0, sizeof sa);
     sa.sin_family = AF_INET;

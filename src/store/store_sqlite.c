@@ -1261,3 +1261,73 @@ fail:
     exec(s, "ROLLBACK TO sync_closed; RELEASE sync_closed", NULL);
     return rc;
 }
+
+/* ---- circle snapshots (migration 0005): the planner's trends ------------------- */
+
+qt_status qt_store_snapshots_each(qt_store *s, int64_t circle_id, int limit, qt_store_snapshot_fn fn, void *ud,
+                                  qt_error *err)
+{
+    sqlite3_stmt *st;
+    qt_status rc;
+    int r;
+    if (limit <= 0 || limit > 1000)
+        limit = 1000;
+    /* the newest `limit` per circle, then oldest first */
+    rc = prepare(s,
+                 "SELECT circle_id, at, name, grade, indicators FROM ("
+                 " SELECT cs.circle_id, cs.at, c.name, cs.grade, cs.indicators, cs.id,"
+                 "  ROW_NUMBER() OVER (PARTITION BY cs.circle_id ORDER BY cs.at DESC, cs.id DESC) AS k"
+                 " FROM circle_snapshots cs JOIN circles c ON c.id = cs.circle_id"
+                 " WHERE ?1 = 0 OR cs.circle_id = ?1)"
+                 " WHERE k <= ?2 ORDER BY circle_id, at, id",
+                 &st, err);
+    if (rc != QT_OK)
+        return rc;
+    sqlite3_bind_int64(st, 1, circle_id);
+    sqlite3_bind_int(st, 2, limit);
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        qt_store_snapshot sn;
+        sn.circle_id = sqlite3_column_int64(st, 0);
+        sn.at = sqlite3_column_int64(st, 1);
+        sn.circle = col_text(st, 2);
+        sn.grade = col_text(st, 3);
+        sn.indicators_json = col_text(st, 4);
+        if ((rc = fn(ud, &sn, err)) != QT_OK) {
+            sqlite3_finalize(st);
+            return rc;
+        }
+    }
+    rc = r == SQLITE_DONE ? QT_OK : db_fail(s, err, "snapshots");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+qt_status qt_store_circle_ids(qt_store *s, int64_t **ids, size_t *n, qt_error *err)
+{
+    sqlite3_stmt *st;
+    qt_status rc;
+    size_t cap = 0;
+    int r;
+    *ids = NULL;
+    *n = 0;
+    if ((rc = prepare(s, "SELECT id FROM circles ORDER BY id", &st, err)) != QT_OK)
+        return rc;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        if (qt__grow((void **)ids, &cap, *n + 1, sizeof **ids) != 0) {
+            sqlite3_finalize(st);
+            qt__free(*ids);
+            *ids = NULL;
+            *n = 0;
+            return qt_error_set(err, QT_ENOMEM, "circles", "out of memory");
+        }
+        (*ids)[(*n)++] = sqlite3_column_int64(st, 0);
+    }
+    rc = r == SQLITE_DONE ? QT_OK : db_fail(s, err, "circles");
+    sqlite3_finalize(st);
+    if (rc != QT_OK) {
+        qt__free(*ids);
+        *ids = NULL;
+        *n = 0;
+    }
+    return rc;
+}

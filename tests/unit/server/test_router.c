@@ -117,6 +117,14 @@ static void test_patterns(void **state)
     assert_non_null(ep);
     assert_int_equal(id, INT64_MAX);
     assert_null(qt__router_match("POST", "/api/v1/coupons/5/claimx", &id));
+    /* a final '*' takes the rest of the path, at least one character */
+    ep = qt__router_match("GET", "/api/v1/tiles/15/1/2.png", &id);
+    assert_non_null(ep);
+    assert_string_equal(ep->pattern, "/api/v1/tiles/*");
+    assert_null(qt__router_match("GET", "/api/v1/tiles/", &id));
+    assert_non_null(qt__router_match("GET", "/assets/resident-AB12.js", &id));
+    assert_null(qt__router_match("GET", "/assets/", &id));
+    assert_null(qt__router_match("GET", "/index.html", &id));
 }
 
 /* one row per method and pattern, each with a handler */

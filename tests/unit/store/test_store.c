@@ -26,6 +26,46 @@ static qt_store *fresh(const char *name, char **path)
 
 extern const size_t qt__nmigrations; /* generated from src/store/migrations/ */
 
+static qt_status count_snap(void *ud, const qt_store_snapshot *sn, qt_error *err)
+{
+    (void)err;
+    int *n = ud;
+    assert_string_equal(sn->circle, "东圈");
+    assert_true(sn->at > 1700000000);
+    assert_string_equal(sn->grade, *n == 0 ? "未达标" : "基础型");
+    (*n)++;
+    return QT_OK;
+}
+
+/* every analysis written to a circle is kept as a dated snapshot (migration 0005) */
+static void test_snapshots(void **state)
+{
+    char *path;
+    qt_store *s = fresh("snapshots.db", &path);
+    qt_error err;
+    const char *coms[] = {"甲社区"};
+    int n = 0;
+    int64_t *ids = NULL;
+    size_t nids = 0;
+    (void)state;
+    qt_error_clear(&err);
+    assert_int_equal(qt_store_circle_put(s, "东圈", coms, 1, NAN, NULL, &err), QT_OK);
+    assert_int_equal(qt_store_snapshots_each(s, 0, 10, count_snap, &n, &err), QT_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(qt_store_circle_set_analysis(s, "东圈", "未达标", "{\"population\": 10}", &err), QT_OK);
+    assert_int_equal(qt_store_circle_set_analysis(s, "东圈", "基础型", "{\"population\": 12}", &err), QT_OK);
+    assert_int_equal(qt_store_snapshots_each(s, 0, 10, count_snap, &n, &err), QT_OK);
+    assert_int_equal(n, 2);
+    n = 1; /* the newest one only */
+    assert_int_equal(qt_store_snapshots_each(s, 0, 1, count_snap, &n, &err), QT_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(qt_store_circle_ids(s, &ids, &nids, &err), QT_OK);
+    assert_int_equal(nids, 1);
+    qt_store_free_str((char *)ids);
+    qt_store_close(s);
+    free(path);
+}
+
 static void test_migrations(void **state)
 {
     char *path;
@@ -229,6 +269,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_migrations),
+        cmocka_unit_test(test_snapshots),
         cmocka_unit_test(test_accounts),
         cmocka_unit_test(test_coupon_life),
         cmocka_unit_test(test_reimport_closes_not_deletes),

@@ -1,0 +1,215 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * domain/whatif.c -- the planner's quick what-if (domain/whatif.h).
+ */
+#include <math.h>
+#include <string.h>
+
+#include "base/alloc.h"
+#include "domain/whatif.h"
+#include "quarter/place.h"
+#include "quarter/search.h"
+#include "quarter/snap.h"
+
+struct qt__whatif {
+    const qt_profile *profile;
+    qt__whatif_homes homes;
+    const qt_analysis *base;
+    double snap_max_m;
+    qt_placement *pl;     /* residences placed on the network */
+    qt_snapper *sn;       /* of pl->graph */
+    qt_search *ws;        /* on pl->graph */
+    uint32_t *node_first; /* pl->graph nodes + 1: residences at node v are node_res[node_first[v] ..] */
+    uint32_t *node_res;
+    uint32_t *res_circle; /* per residence: circle index, UINT32_MAX none */
+    unsigned char *basic; /* per category: counts towards all_basic */
+    double *ring_m;       /* per category: the ring in walking metres */
+};
+
+void qt__whatif_free(qt__whatif *w)
+{
+    if (!w)
+        return;
+    qt_search_free(w->ws);
+    qt_snapper_free(w->sn);
+    qt_placement_free(w->pl);
+    qt__free(w->node_first);
+    qt__free(w->node_res);
+    qt__free(w->res_circle);
+    qt__free(w->basic);
+    qt__free(w->ring_m);
+    qt__free(w);
+}
+
+qt_status qt__whatif_new(const qt_graph *g, const qt_profile *p, const qt__whatif_homes *homes,
+                         const qt_analysis_opts *o, const qt_analysis *base, qt__whatif **out, qt_error *err)
+{
+    size_t nres = base->nres;
+    qt_snapper *sn0 = NULL;
+    qt_status st;
+    *out = NULL;
+    qt__whatif *w = qt__calloc(1, sizeof *w);
+    if (!w)
+        return qt_error_set(err, QT_ENOMEM, "what-if", "out of memory");
+    w->profile = p;
+    w->homes = *homes;
+    w->base = base;
+    w->snap_max_m = o->snap_max_m > 0 ? o->snap_max_m : QT_SNAP_DEFAULT_MAX_M;
+    if ((st = qt_snapper_new(g, &sn0, err)) != QT_OK ||
+        (st = qt_place(g, sn0, nres, homes->lon, homes->lat, w->snap_max_m, &w->pl, err)) != QT_OK ||
+        (st = qt_snapper_new(w->pl->graph, &w->sn, err)) != QT_OK ||
+        (st = qt_search_new(w->pl->graph, &w->ws, err)) != QT_OK) {
+        qt_snapper_free(sn0);
+        qt__whatif_free(w);
+        return st;
+    }
+    qt_snapper_free(sn0);
+    uint32_t nn = qt_graph_node_count(w->pl->graph);
+    w->node_first = qt__calloc((size_t)nn + 1, sizeof *w->node_first);
+    w->node_res = qt__malloc_array(nres + 1, sizeof *w->node_res);
+    w->res_circle = qt__malloc_array(nres + 1, sizeof *w->res_circle);
+    w->basic = qt__calloc(base->ncat + 1, 1);
+    w->ring_m = qt__malloc_array(base->ncat + 1, sizeof *w->ring_m);
+    uint32_t *com_circle = qt__malloc_array(base->ncommunities + 1, sizeof *com_circle);
+    if (!w->node_first || !w->node_res || !w->res_circle || !w->basic || !w->ring_m || !com_circle) {
+        qt__free(com_circle);
+        qt__whatif_free(w);
+        return qt_error_set(err, QT_ENOMEM, "what-if", "out of memory");
+    }
+    for (size_t i = 0; i < nres; i++)
+        if (w->pl->node[i] != QT_NODE_NONE)
+            w->node_first[w->pl->node[i] + 1]++;
+    for (uint32_t v = 0; v < nn; v++)
+        w->node_first[v + 1] += w->node_first[v];
+    {
+        uint32_t *fill = qt__malloc_array((size_t)nn + 1, sizeof *fill);
+        if (!fill) {
+            qt__free(com_circle);
+            qt__whatif_free(w);
+            return qt_error_set(err, QT_ENOMEM, "what-if", "out of memory");
+        }
+        memcpy(fill, w->node_first, ((size_t)nn + 1) * sizeof *fill);
+        for (size_t i = 0; i < nres; i++)
+            if (w->pl->node[i] != QT_NODE_NONE)
+                w->node_res[fill[w->pl->node[i]]++] = (uint32_t)i;
+        qt__free(fill);
+    }
+    for (size_t k = 0; k < base->ncommunities; k++)
+        com_circle[k] = UINT32_MAX;
+    for (size_t c = 0; c < base->ncircles; c++)
+        for (size_t k = base->circle_start[c]; k < base->circle_start[c + 1]; k++)
+            if (com_circle[base->circle_member[k]] == UINT32_MAX)
+                com_circle[base->circle_member[k]] = (uint32_t)c;
+    for (size_t i = 0; i < nres; i++)
+        w->res_circle[i] = base->res_community[i] != UINT32_MAX ? com_circle[base->res_community[i]] : UINT32_MAX;
+    qt__free(com_circle);
+    for (size_t k = 0; k < base->ncat; k++) {
+        const qt_category *c = qt_profile_category(p, k);
+        w->basic[k] = c->cls == QT_CLASS_BASIC && c->required;
+        w->ring_m[k] = c->ring_min * 60.0 * base->speed_mps;
+    }
+    *out = w;
+    return QT_OK;
+}
+
+void qt__whatif_result_free(qt__whatif_result *r)
+{
+    if (!r)
+        return;
+    qt__free(r->city.coverage);
+    for (size_t c = 0; r->circles && c < r->ncircles; c++)
+        qt__free(r->circles[c].coverage);
+    qt__free(r->circles);
+    qt__free(r);
+}
+
+qt_status qt__whatif_run(qt__whatif *w, const qt__whatif_add *add, size_t n, qt__whatif_result **out, qt_error *err)
+{
+    const qt_analysis *a = w->base;
+    size_t ncat = a->ncat, nres = a->nres, nc = a->ncircles;
+    qt_status st = QT_OK;
+    *out = NULL;
+    /* per residence and added category: reached within the ring by a new outlet */
+    unsigned char *newly = qt__calloc(nres * ncat + 1, 1);
+    qt__whatif_result *res = qt__calloc(1, sizeof *res);
+    double *pop = qt__calloc((nc + 1) * (ncat + 2),
+                             sizeof *pop); /* per area: [ncat] served, [ncat] all basic, [ncat+1] P */
+    if (!newly || !res || !pop)
+        goto oom;
+    res->ncat = ncat;
+    res->ncircles = nc;
+    for (size_t i = 0; i < n; i++) {
+        if (add[i].category < 0 || (size_t)add[i].category >= ncat) {
+            st = qt_error_set(err, QT_EINVAL, "category", "what-if outlet %zu has no category of the profile", i + 1);
+            goto fail;
+        }
+        qt_snap sp;
+        qt_seed seeds[2];
+        qt_error e2;
+        qt_error_clear(&e2);
+        if (qt_snapper_snap(w->sn, add[i].lon, add[i].lat, QT_SNAP_EDGE, w->snap_max_m, &sp, &e2) != QT_OK) {
+            res->unplaced++;
+            continue;
+        }
+        size_t ns = qt_snap_seeds(w->pl->graph, &sp, QT_SNAP_EDGE, seeds);
+        size_t k = (size_t)add[i].category;
+        if ((st = qt_search_run(w->ws, seeds, ns, w->ring_m[k], 0, err)) != QT_OK)
+            goto fail;
+        const uint32_t *reached;
+        size_t nr = qt_search_reached(w->ws, &reached);
+        for (size_t j = 0; j < nr; j++) {
+            uint32_t v = reached[j];
+            double d = qt_search_dist(w->ws, v);
+            if (!(d <= w->ring_m[k]))
+                continue;
+            for (uint32_t q = w->node_first[v]; q < w->node_first[v + 1]; q++)
+                newly[(size_t)w->node_res[q] * ncat + k] = 1;
+        }
+    }
+    /* recount: area nc is the city */
+    for (size_t i = 0; i < nres; i++) {
+        if (!a->res_placed[i])
+            continue;
+        double p = w->homes.population[i];
+        size_t areas[2] = {nc, w->res_circle[i]};
+        int all = 1;
+        for (size_t k = 0; k < ncat; k++) {
+            float m = a->minutes[i * ncat + k];
+            int served = m <= qt_profile_category(w->profile, k)->ring_min || newly[i * ncat + k];
+            if (w->basic[k] && !served)
+                all = 0;
+            for (int t = 0; t < 2; t++)
+                if (areas[t] != UINT32_MAX && served)
+                    pop[areas[t] * (ncat + 2) + k] += p;
+        }
+        for (int t = 0; t < 2; t++)
+            if (areas[t] != UINT32_MAX) {
+                pop[areas[t] * (ncat + 2) + ncat] += all ? p : 0;
+                pop[areas[t] * (ncat + 2) + ncat + 1] += p;
+            }
+    }
+    res->circles = qt__calloc(nc + 1, sizeof *res->circles);
+    if (!res->circles)
+        goto oom;
+    for (size_t c = 0; c <= nc; c++) {
+        qt__whatif_area *ar = c == nc ? &res->city : &res->circles[c];
+        double P = pop[c * (ncat + 2) + ncat + 1];
+        ar->coverage = qt__malloc_array(ncat + 1, sizeof *ar->coverage);
+        if (!ar->coverage)
+            goto oom;
+        for (size_t k = 0; k < ncat; k++)
+            ar->coverage[k] = P > 0 ? pop[c * (ncat + 2) + k] / P : NAN;
+        ar->all_basic = P > 0 ? pop[c * (ncat + 2) + ncat] / P : NAN;
+    }
+    qt__free(newly);
+    qt__free(pop);
+    *out = res;
+    return QT_OK;
+oom:
+    st = qt_error_set(err, QT_ENOMEM, "what-if", "out of memory");
+fail:
+    qt__free(newly);
+    qt__free(pop);
+    qt__whatif_result_free(res);
+    return st;
+}

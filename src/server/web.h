@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * server/web.h -- the server's state for the pages, the tiles and the
+ * planner (api_web.c, api_planner.c): built once by qt__web_start, read by
+ * every thread; the hour-of-day analyses are made on first use under
+ * hour_lock and kept (at most 24, so anonymous callers cannot make the
+ * server run more than 24 analyses in all).
+ */
+#ifndef QUARTER_SERVER_WEB_H
+#define QUARTER_SERVER_WEB_H
+
+#include <jansson.h>
+#include <pthread.h>
+
+#include "quarter/tiles.h"
+#include "server/internal.h"
+#include "server/planner.h"
+#include "server/web_assets.h"
+
+typedef struct qt__web {
+    qt__assets assets;    /* the built pages (none without --web) */
+    qt_tiles *tiles;      /* NULL: an external tile URL */
+    json_t *map;          /* GET /api/v1/map */
+    char csp[1024];       /* Content-Security-Policy of the pages */
+    qt__planner *planner; /* NULL: no --project */
+    pthread_mutex_t hour_lock;
+    qt_analysis *hour[24];       /* under hour_lock */
+    pthread_mutex_t whatif_lock; /* one what-if at a time */
+    json_t *circle_ids;          /* name -> store id, under hour_lock; made on first use, again when a name is new */
+} qt__web;
+
+/* Build s->web from s->o (pages, tiles, map config, planner baseline). On
+ * failure s->web may be half-built: qt__web_stop frees it. */
+qt_status qt__web_start(qt_server *s, qt_error *err);
+void qt__web_stop(qt_server *s);
+
+#endif
