@@ -34,15 +34,18 @@ export function query(params) {
 
 // api('GET', '/nearby' + query({...})) -> parsed JSON (or null for 204).
 // Throws ApiError for an HTTP error, TypeError when the network is down.
-export async function api(method, path, body) {
+// A body that is a string is sent as it is with the type given (a CSV list);
+// any other body as JSON.
+export async function api(method, path, body, type) {
   const headers = { Accept: 'application/json' };
   const s = session();
   if (s && s.token) headers.Authorization = 'Bearer ' + s.token;
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const raw = typeof body === 'string' && type;
+  if (body !== undefined) headers['Content-Type'] = raw ? type : 'application/json';
   const r = await fetch('/api/v1' + path, {
     method,
     headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
+    body: body === undefined ? undefined : raw ? body : JSON.stringify(body),
     credentials: 'omit',
     cache: 'no-store',
   });

@@ -13,9 +13,9 @@ function missing() {
   return h('p', { class: 'note' }, t('err.missing_api'));
 }
 
+// The store has no listing of a merchant's linked outlets (no GET
+// /me/outlets), so the page asks for the shop number; null says so.
 async function loadShops() {
-  const r = await optional('GET', '/me/outlets');
-  if (r && r.outlets) return r.outlets;
   return null;
 }
 
@@ -31,7 +31,7 @@ function shopForm(o, box) {
     const fd = new FormData(f);
     const body = { opening_hours: fd.get('opening_hours'), services: fd.get('services'), cash: !!fd.get('cash'), barrier_free: !!fd.get('barrier_free') };
     try {
-      const r = await optional('PATCH', `/me/outlets/${o.id}`, body);
+      const r = await optional('PATCH', `/outlets/${o.id}`, body);
       if (!r) return box.append(missing());
       toast(t('ok.saved'));
     } catch (e) {
@@ -53,12 +53,20 @@ async function goodsSection(o, box) {
     h('li', {}, h('span', { class: 'title' }, g.name), h('span', {}, t('res.price', { price: g.price, unit: g.unit || '' })),
       h('button', { type: 'button', onclick: async () => {
         try {
-          await api('PATCH', `/goods/${g.id}`, { in_stock: !g.in_stock });
+          await api('PUT', `/goods/${g.id}`, { name: g.name, price: g.price, unit: g.unit || undefined, barcode: g.barcode || undefined, in_stock: !g.in_stock });
           goodsSection(o, box);
         } catch (e) {
           toast(errorText(e), 'error');
         }
-      } }, g.in_stock ? t('mer.goods_out') : t('mer.goods_in')))));
+      } }, g.in_stock ? t('mer.goods_out') : t('mer.goods_in')),
+      h('button', { type: 'button', onclick: async () => {
+        try {
+          await api('DELETE', `/goods/${g.id}`);
+          goodsSection(o, box);
+        } catch (e) {
+          toast(errorText(e), 'error');
+        }
+      } }, t('mer.goods_delete')))));
   const add = h('form', { class: 'row' },
     field('mer.goods_name', h('input', { name: 'name', required: true, maxlength: 60 })),
     field('mer.goods_price', h('input', { name: 'price', type: 'number', step: '0.01', min: 0, required: true })),
@@ -79,7 +87,7 @@ async function goodsSection(o, box) {
     const file = upload.files[0];
     if (!file) return;
     try {
-      await api('POST', `/outlets/${o.id}/goods/upload`, { csv: await file.text() });
+      await api('PUT', `/outlets/${o.id}/goods.csv`, await file.text(), 'text/csv; charset=utf-8');
       goodsSection(o, box);
     } catch (e) {
       toast(errorText(e), 'error');
@@ -189,14 +197,37 @@ function jobForm(o, box) {
 
 async function loadJobs(box) {
   try {
-    const r = await optional('GET', '/me/jobs');
+    // GET /me/applications: every application to my jobs, grouped here by job
+    const r = await optional('GET', '/me/applications');
     if (!r) return box.replaceChildren(missing());
-    box.replaceChildren(h('ul', {}, (r.jobs || []).map((j) =>
-      h('li', {}, h('span', { class: 'title' }, j.title), ` · ${t('mer.applicants')}: `, String((j.applications || []).length),
-        h('ul', {}, (j.applications || []).map((a) => h('li', {}, `${a.name || a.user_id}${a.message ? '：' + a.message : ''}`)))))));
+    const jobs = new Map();
+    for (const a of r.applications || []) {
+      if (!jobs.has(a.job_id)) jobs.set(a.job_id, { title: a.job_title, list: [] });
+      jobs.get(a.job_id).list.push(a);
+    }
+    if (!jobs.size) return box.replaceChildren(h('p', {}, t('none')));
+    box.replaceChildren(h('ul', {}, [...jobs.values()].map((j) =>
+      h('li', {}, h('span', { class: 'title' }, j.title), ` · ${t('mer.applicants')}: `, String(j.list.length),
+        h('ul', {}, j.list.map((a) => h('li', {}, `${a.user_name || a.user_id}${a.message ? '：' + a.message : ''}`)))))));
   } catch (e) {
     box.replaceChildren(h('p', { class: 'error' }, errorText(e)));
   }
+}
+
+// POST /complaints/{id}/answer {answer}: the merchant's reply, once
+function answerForm(o, c, box) {
+  const text = h('input', { name: 'answer', required: true, maxlength: 500 });
+  const f = h('form', { class: 'row' }, field('mer.complaint_answer', text), h('button', { type: 'submit' }, t('mer.complaint_send')));
+  f.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    try {
+      await api('POST', `/complaints/${c.id}/answer`, { answer: text.value.trim() });
+      loadComplaints(o, box);
+    } catch (e) {
+      toast(errorText(e), 'error');
+    }
+  });
+  return f;
 }
 
 async function loadComplaints(o, box) {
@@ -204,7 +235,8 @@ async function loadComplaints(o, box) {
     const r = await optional('GET', '/complaints' + query({ outlet_id: o.id }));
     if (!r) return box.replaceChildren(missing());
     const list = r.complaints || [];
-    box.replaceChildren(list.length ? h('ul', {}, list.map((c) => h('li', {}, `${c.kind}：${c.text || ''}`, c.status ? ` （${c.status}）` : ''))) : h('p', {}, t('none')));
+    box.replaceChildren(list.length ? h('ul', {}, list.map((c) => h('li', {}, `${c.kind}：${c.text || ''}`, c.status ? ` （${c.status}）` : '',
+      c.answer ? h('p', { class: 'meta' }, `${t('mer.complaint_answer')}：${c.answer}`) : c.status === 'open' ? answerForm(o, c, box) : null))) : h('p', {}, t('none')));
   } catch (e) {
     box.replaceChildren(h('p', { class: 'error' }, errorText(e)));
   }

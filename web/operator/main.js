@@ -2,7 +2,7 @@
 // the complaints to handle, the survey's progress against the 50-answer rule,
 // the circle's grade and indicators.
 import '../common/style.css';
-import { api, optional, query, session } from '../common/api.js';
+import { api, optional, session } from '../common/api.js';
 import { t } from '../common/i18n.js';
 import { boot, h, field, section, toast, errorText } from '../common/ui.js';
 import { indicatorRows } from '../common/circles.js';
@@ -40,14 +40,14 @@ async function outletsOf(circle, box) {
 }
 
 async function complaintsOf(circle, box) {
-  const r = await optional('GET', '/complaints' + query({ circle_id: circle.id })).catch(() => null);
+  const r = await optional('GET', '/complaints').catch(() => null);
   if (!r) return box.replaceChildren(h('p', { class: 'note' }, t('err.missing_api')));
   const list = r.complaints || [];
   if (!list.length) return box.replaceChildren(h('p', {}, t('none')));
   box.replaceChildren(h('ul', {}, list.map((c) => {
     const act = (decision) => async () => {
       try {
-        await api('PATCH', `/complaints/${c.id}`, { status: decision });
+        await api('POST', `/complaints/${c.id}/resolution`, { decision });
         complaintsOf(circle, box);
       } catch (e) {
         toast(errorText(e), 'error');
