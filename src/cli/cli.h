@@ -89,25 +89,10 @@ void cli_table_problem(void *ud, const qt_error *e);
 void cli_outlets_said(const qt_cli *cli, const char *path, const qt_outlet_list *l);
 void cli_residences_said(const qt_cli *cli, const char *path, const qt_residence_list *l);
 
-/* A planning project with everything it names loaded (analyze, site). */
-typedef struct cli_project {
-    qt_project *project;
-    qt_profile *profile;
-    qt_graph *graph;
-    qt_outlet_list *outlets;
-    qt_residence_list *residences;
-    qt_circle_list *circles; /* NULL when the project has none */
-    qt_survey *survey;       /* NULL when the project has none */
-    char **outlet_community; /* with [communities] boundaries: per outlet, the community holding it */
-    double speed_kmh;
-    const char *speed_label;
-} cli_project;
-/* Load the project at path and all it names; speed (may be NULL) overrides its speed. */
-int cli_project_load(const qt_cli *cli, const char *cmd, const char *path, const char *speed, cli_project *pj);
-void cli_project_free(cli_project *pj);
-/* The analysis input and default options for a loaded project. */
-void cli_project_input(const cli_project *pj, qt_analysis_input *in, qt_analysis_opts *ao);
+/* qt_project_open with the CLI's problem and table reports; prints the error
+ * and returns the exit code (0: *out is the project, close with qt_project_close). */
+int cli_project_open(const qt_cli *cli, const char *cmd, const char *path, const char *speed, qt_project_data **out);
 /* Coordinate-system warnings of an analysis, as lines; returns how many. */
-size_t cli_crs_warnings(const qt_analysis *a, const cli_project *pj, char lines[][300], size_t max);
+size_t cli_crs_warnings(const qt_analysis *a, const qt_project_data *pj, char lines[][300], size_t max);
 
 #endif

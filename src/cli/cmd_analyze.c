@@ -2,7 +2,7 @@
 /*
  * cmd_analyze.c -- quarter analyze: a planning project in, the folder a
  * bureau reads out (indicators, grades, 需求清单, 盲区, per-residence times).
- * Also the project loading that quarter site shares (cli_project_*).
+ * Also the project opening that site, report and import share (cli_project_open).
  */
 #include <math.h>
 #include <stdio.h>
@@ -37,145 +37,36 @@ static const char help[] = N_(
     "  --timings            print read/compute/write seconds to standard error\n"
     "  -q, --quiet          no progress output\n");
 
-void cli_project_free(cli_project *pj)
+static void outlets_said(void *ud, const char *path, const qt_outlet_list *l)
 {
-    qt_communities_names_free(pj->outlet_community, pj->outlets ? pj->outlets->n : 0);
-    qt_graph_free(pj->graph);
-    qt_outlet_list_free(pj->outlets);
-    qt_residence_list_free(pj->residences);
-    qt_circle_list_free(pj->circles);
-    qt_survey_free(pj->survey);
-    qt_profile_free(pj->profile);
-    qt_project_free(pj->project);
-    memset(pj, 0, sizeof *pj);
+    cli_outlets_said(ud, path, l);
 }
 
-int cli_project_load(const qt_cli *cli, const char *cmd, const char *path, const char *speed, cli_project *pj)
+static void residences_said(void *ud, const char *path, const qt_residence_list *l)
+{
+    cli_residences_said(ud, path, l);
+}
+
+int cli_project_open(const qt_cli *cli, const char *cmd, const char *path, const char *speed, qt_project_data **out)
 {
     qt_error err = QT_ERROR_INIT;
-    qt_outlet_read_opts oo;
-    qt_residence_read_opts ro;
-    int rc;
-    const char *sp;
-    memset(pj, 0, sizeof *pj);
-    if (qt_project_load(path, &pj->project, &err) != QT_OK)
-        return cli_fail(cli, &err);
-    if (qt_profile_load(pj->project->profile, &pj->profile, &err) != QT_OK)
-        goto fail;
-    sp = speed ? speed : pj->project->speed;
-    pj->speed_kmh = qt_profile_speed_kmh(pj->profile, sp);
-    if (!(pj->speed_kmh > 0)) {
-        char *e;
-        pj->speed_kmh = strtod(sp, &e);
-        if (e == sp || *e || !(pj->speed_kmh >= 0.5) || pj->speed_kmh > 15) {
-            cli_project_free(pj);
-            return cli_usage(cli, cmd, "--speed must be default, elderly, winter or km/h from 0.5 to 15 (the profile "
-                                       "may lack that speed)");
-        }
-    }
-    pj->speed_label = sp;
-    if ((rc = cli_load_graph(cli, cmd, NULL, pj->project->network, NULL, NULL, NULL, &pj->graph)) != 0) {
-        cli_project_free(pj);
-        return rc;
-    }
-    memset(&oo, 0, sizeof oo);
-    oo.encoding = pj->project->outlets.encoding;
-    oo.crs = pj->project->outlets.crs;
-    oo.layer = pj->project->outlets.layer;
-    oo.header_row = pj->project->outlets.header_row;
-    oo.id_col = pj->project->outlets.col[QT_PCOL_ID];
-    oo.name_col = pj->project->outlets.col[QT_PCOL_NAME];
-    oo.type_col = pj->project->outlets.col[QT_PCOL_TYPE];
-    oo.code_col = pj->project->outlets.col[QT_PCOL_CODE];
-    oo.lon_col = pj->project->outlets.col[QT_PCOL_LON];
-    oo.lat_col = pj->project->outlets.col[QT_PCOL_LAT];
-    oo.category_col = pj->project->outlets.col[QT_PCOL_CATEGORY];
-    oo.address_col = pj->project->outlets.col[QT_PCOL_ADDRESS];
-    oo.on_problem = cli_table_problem;
-    oo.problem_ud = (void *)cli;
-    if (qt_outlets_read(pj->project->outlets.file, &oo, pj->profile, &pj->outlets, &err) != QT_OK)
-        goto fail;
-    cli_outlets_said(cli, pj->project->outlets.file, pj->outlets);
-    memset(&ro, 0, sizeof ro);
-    ro.encoding = pj->project->residences.encoding;
-    ro.crs = pj->project->residences.crs;
-    ro.layer = pj->project->residences.layer;
-    ro.estimate = pj->project->residences.estimate;
-    ro.header_row = pj->project->residences.header_row;
-    ro.id_col = pj->project->residences.col[QT_PCOL_ID];
-    ro.lon_col = pj->project->residences.col[QT_PCOL_LON];
-    ro.lat_col = pj->project->residences.col[QT_PCOL_LAT];
-    ro.population_col = pj->project->residences.col[QT_PCOL_POPULATION];
-    ro.households_col = pj->project->residences.col[QT_PCOL_HOUSEHOLDS];
-    ro.community_col = pj->project->residences.col[QT_PCOL_COMMUNITY];
-    ro.address_col = pj->project->residences.col[QT_PCOL_ADDRESS];
-    ro.on_problem = cli_table_problem;
-    ro.problem_ud = (void *)cli;
-    if (qt_residences_read(pj->project->residences.file, &ro, qt_profile_population(pj->profile), &pj->residences,
-                           &err) != QT_OK)
-        goto fail;
-    cli_residences_said(cli, pj->project->residences.file, pj->residences);
-    if (pj->project->communities.file &&
-        (qt_communities_assign(pj->project->communities.file, pj->project->communities.layer,
-                               pj->project->community_field, 0, pj->residences, NULL, &err) != QT_OK ||
-         qt_communities_locate(pj->project->communities.file, pj->project->communities.layer,
-                               pj->project->community_field, pj->outlets->n, pj->outlets->lon, pj->outlets->lat,
-                               &pj->outlet_community, &err) != QT_OK))
-        goto fail;
-    if (!pj->project->communities.file && pj->project->community_grid_m <= 0) {
-        size_t i, named = 0;
-        for (i = 0; i < pj->residences->n; i++)
-            named += pj->residences->community[i][0] != '\0';
-        if (named == 0 && pj->residences->n > 0) {
-            cli_project_free(pj);
-            qt_error_set(&err, QT_EINVAL, path,
-                         _("no residence has a community (the residences have no community column and the "
-                           "project no [communities] boundaries): set community_grid_m = 500 under [residences], "
-                           "or add a community column"));
-            return cli_fail(cli, &err);
-        }
-    }
-    if (pj->project->circles.file &&
-        qt_circles_read(pj->project->circles.file, pj->project->circles.encoding, &pj->circles, &err) != QT_OK)
-        goto fail;
-    if (pj->project->survey.file) {
-        if (!pj->circles) {
-            cli_project_free(pj);
-            qt_error_set(&err, QT_EINVAL, path, "a survey needs a circles file to name the circles");
-            return cli_fail(cli, &err);
-        }
-        if (qt_survey_read(pj->project->survey.file, pj->project->survey.encoding, pj->circles, &pj->survey, &err) !=
-            QT_OK)
-            goto fail;
-    }
-    return 0;
-fail:
-    cli_project_free(pj);
+    qt_project_open_opts po;
+    memset(&po, 0, sizeof po);
+    po.speed = speed;
+    po.on_problem = cli_table_problem;
+    po.problem_ud = (void *)cli;
+    po.on_outlets = outlets_said;
+    po.on_residences = residences_said;
+    po.said_ud = (void *)cli;
+    if (qt_project_open(path, &po, out, &err) == QT_OK)
+        return 0;
+    if (err.code == QT_EINVAL && strcmp(err.where, "speed") == 0)
+        return cli_usage(cli, cmd, "%s", err.msg);
     return cli_fail(cli, &err);
 }
 
-void cli_project_input(const cli_project *pj, qt_analysis_input *in, qt_analysis_opts *ao)
-{
-    memset(in, 0, sizeof *in);
-    in->graph = pj->graph;
-    in->profile = pj->profile;
-    in->outlets = pj->outlets;
-    in->residences = pj->residences;
-    in->circles = pj->circles;
-    in->survey = pj->survey;
-    in->outlet_community = (const char *const *)pj->outlet_community;
-    memset(ao, 0, sizeof *ao);
-    ao->speed_kmh = pj->speed_kmh;
-    ao->max_minutes = pj->project->max_minutes;
-    ao->snap_max_m = pj->project->snap_max_m;
-    ao->at_weekday = -1;
-    ao->at_minute = -1;
-    ao->community_grid_m = pj->project->community_grid_m;
-    ao->circle_grid_m = pj->project->circle_grid_m;
-}
-
 /* "83% of outlets lie more than 200 m from any street; were they GCJ-02?" */
-size_t cli_crs_warnings(const qt_analysis *a, const cli_project *pj, char lines[][300], size_t max)
+size_t cli_crs_warnings(const qt_analysis *a, const qt_project_data *pj, char lines[][300], size_t max)
 {
     size_t n = 0;
     const struct {
@@ -221,7 +112,7 @@ int cmd_analyze(int argc, char **argv, qt_cli *cli)
                       {"blind-cell", 0, 1, &cell_s, NULL},
                       {"quiet", 'q', 0, NULL, &quiet},     {NULL, 0, 0, NULL, NULL}};
     int npos, rc;
-    cli_project pj;
+    qt_project_data *pj = NULL;
     qt_analysis_input in;
     qt_analysis_opts ao;
     qt_analysis *a = NULL;
@@ -251,18 +142,18 @@ int cmd_analyze(int argc, char **argv, qt_cli *cli)
         return rc;
     if (!(cell_m >= 10 && cell_m <= 5000))
         return cli_usage(cli, "analyze", "--blind-cell is 10 to 5000 metres");
-    if ((rc = cli_project_load(cli, "analyze", pos[0], speed, &pj)) != 0)
+    if ((rc = cli_project_open(cli, "analyze", pos[0], speed, &pj)) != 0)
         return rc;
     if (what_if) {
         qt_outlet_read_opts oo;
         memset(&oo, 0, sizeof oo);
         oo.crs = QT_CRS_WGS84;
-        if (qt_outlets_read(what_if, &oo, pj.profile, &wl, &err) != QT_OK) {
+        if (qt_outlets_read(what_if, &oo, pj->profile, &wl, &err) != QT_OK) {
             rc = cli_fail(cli, &err);
             goto done;
         }
     }
-    cli_project_input(&pj, &in, &ao);
+    qt_project_analysis_input(pj, &in, &ao);
     in.what_if = wl;
     ao.at_weekday = weekday;
     ao.at_minute = minute;
@@ -282,20 +173,20 @@ int cmd_analyze(int argc, char **argv, qt_cli *cli)
                      _("only %zu of %zu residences lie within %.0f m of a street of the network (at least half "
                        "must): check that the network (%s) covers the residences and that their crs (%s) is right"),
                      a->nres - a->residences_unplaced, a->nres,
-                     pj.project->snap_max_m > 0 ? pj.project->snap_max_m : 500.0, pj.project->network,
-                     qt_crs_name(pj.project->residences.crs));
+                     pj->project->snap_max_m > 0 ? pj->project->snap_max_m : 500.0, pj->project->network,
+                     qt_crs_name(pj->project->residences.crs));
         rc = cli_fail(cli, &err);
         goto done;
     }
-    nw = cli_crs_warnings(a, &pj, warn, 6);
+    nw = cli_crs_warnings(a, pj, warn, 6);
     for (i = 0; i < nw; i++) {
         cli_warn(cli, "%s", warn[i]);
         wp[i] = warn[i];
     }
     memset(&meta, 0, sizeof meta);
-    meta.project = pj.project->name;
+    meta.project = pj->project->name;
     meta.at = at;
-    meta.speed = pj.speed_label;
+    meta.speed = pj->speed_label;
     meta.warnings = wp;
     meta.nwarnings = nw;
     meta.blind_cell_m = cell_m;
@@ -309,16 +200,16 @@ int cmd_analyze(int argc, char **argv, qt_cli *cli)
                 "%s: %zu residences (population %.0f%s), %zu outlets counted, %zu circles, %zu communities\n"
                 "  every basic 业态 in reach for %.1f%% of residents; city grade %s\n"
                 "  results in %s/ (summary.md first)\n",
-                pj.project->name, pj.residences->n, s->population, pj.residences->nestimated ? ", partly estimated" : "",
+                pj->project->name, pj->residences->n, s->population, pj->residences->nestimated ? ", partly estimated" : "",
                 a->outlets_used, a->ncircles, a->ncommunities, 100 * s->all_basic,
-                s->grade >= 0 ? qt_profile_grade(pj.profile, (size_t)s->grade)->name : "未达标", out);
+                s->grade >= 0 ? qt_profile_grade(pj->profile, (size_t)s->grade)->name : "未达标", out);
     }
     if (timings)
         fprintf(stderr, "timings: residences=%zu outlets=%zu read_s=%.3f compute_s=%.3f write_s=%.3f\n",
-                pj.residences->n, a->outlets_used, t1 - t0, t2 - t1, cli_now_s() - t2);
+                pj->residences->n, a->outlets_used, t1 - t0, t2 - t1, cli_now_s() - t2);
 done:
     qt_analysis_free(a);
     qt_outlet_list_free(wl);
-    cli_project_free(&pj);
+    qt_project_close(pj);
     return rc;
 }

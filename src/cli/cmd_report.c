@@ -92,7 +92,7 @@ int cmd_report(int argc, char **argv, qt_cli *cli)
     size_t nnames = 0, *circles = NULL, k;
     unsigned formats = QT_REPORT_ALL, nthreads = 0;
     double dpi = 96, cell_m = 100, t0 = cli_now_s(), t1, t2;
-    cli_project pj;
+    qt_project_data *pj = NULL;
     qt_analysis_input in;
     qt_analysis_opts ao;
     qt_analysis *a = NULL;
@@ -101,7 +101,6 @@ int cmd_report(int argc, char **argv, qt_cli *cli)
     qt_error err = QT_ERROR_INIT;
     char sources[1024];
 
-    memset(&pj, 0, sizeof pj);
     /* --circle may repeat: collect its values, hand the rest to the parser */
     names = calloc((size_t)argc + 1, sizeof *names);
     args = calloc((size_t)argc + 1, sizeof *args);
@@ -150,13 +149,13 @@ int cmd_report(int argc, char **argv, qt_cli *cli)
         rc = cli_usage(cli, "report", "--blind-cell is 10 to 5000 metres");
         goto done;
     }
-    if ((rc = cli_project_load(cli, "report", pos[0], speed, &pj)) != 0)
+    if ((rc = cli_project_open(cli, "report", pos[0], speed, &pj)) != 0)
         goto done;
-    cli_project_input(&pj, &in, &ao);
+    qt_project_analysis_input(pj, &in, &ao);
     ao.threads = nthreads;
     ao.progress = cli_progress;
     ao.progress_ud = cli;
-    if (sites_s && qt_sites_read(sites_s, pj.profile, pj.graph, pj.project->snap_max_m, &sites, &err) != QT_OK) {
+    if (sites_s && qt_sites_read(sites_s, pj->profile, pj->graph, pj->project->snap_max_m, &sites, &err) != QT_OK) {
         rc = cli_fail(cli, &err);
         goto done;
     }
@@ -189,17 +188,17 @@ int cmd_report(int argc, char **argv, qt_cli *cli)
             circles[k] = c;
         }
     }
-    snprintf(sources, sizeof sources, "路网 %s; 网点 %s; 居住点 %s%s%s", base_name(pj.project->network),
-             base_name(pj.project->outlets.file), base_name(pj.project->residences.file),
-             pj.project->survey.file ? "; 问卷 " : "", pj.project->survey.file ? base_name(pj.project->survey.file) : "");
+    snprintf(sources, sizeof sources, "路网 %s; 网点 %s; 居住点 %s%s%s", base_name(pj->project->network),
+             base_name(pj->project->outlets.file), base_name(pj->project->residences.file),
+             pj->project->survey.file ? "; 问卷 " : "", pj->project->survey.file ? base_name(pj->project->survey.file) : "");
     memset(&ro, 0, sizeof ro);
-    ro.project = pj.project->name;
+    ro.project = pj->project->name;
     ro.formats = formats;
     ro.circles = circles;
     ro.ncircles = nnames;
     ro.sites = sites;
     ro.sources = sources;
-    ro.osm = strstr(pj.project->network, ".osm") != NULL || pj.outlets->from_osm;
+    ro.osm = strstr(pj->project->network, ".osm") != NULL || pj->outlets->from_osm;
     ro.png_dpi = dpi;
     ro.blind_cell_m = cell_m;
     ro.threads = nthreads;
@@ -210,15 +209,15 @@ int cmd_report(int argc, char **argv, qt_cli *cli)
         rc = cli_fail(cli, &err);
         goto done;
     }
-    fprintf(stderr, "%s: report of %zu circle%s in %s/ (open 城市报告.pdf first)\n", pj.project->name,
+    fprintf(stderr, "%s: report of %zu circle%s in %s/ (open 城市报告.pdf first)\n", pj->project->name,
             nnames ? nnames : a->ncircles ? a->ncircles : 1, (nnames ? nnames : a->ncircles) == 1 ? "" : "s", out);
     if (timings)
         fprintf(stderr, "timings: residences=%zu circles=%zu read_s=%.3f analyze_s=%.3f report_s=%.3f\n",
-                pj.residences->n, a->ncircles, t1 - t0, t2 - t1, cli_now_s() - t2);
+                pj->residences->n, a->ncircles, t1 - t0, t2 - t1, cli_now_s() - t2);
 done:
     qt_analysis_free(a);
     qt_site_list_free(sites);
-    cli_project_free(&pj);
+    qt_project_close(pj);
     free(circles);
     free(names);
     free(args);

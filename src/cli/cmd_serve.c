@@ -361,7 +361,7 @@ int cmd_import(int argc, char **argv, qt_cli *cli)
     const char *db = NULL, *pos[1];
     cli_opt opts[] = {{"db", 0, 1, &db, NULL}, {NULL, 0, 0, NULL, NULL}};
     int npos, rc;
-    cli_project pj;
+    qt_project_data *pj = NULL;
     qt_store *st = NULL;
     qt_error err = QT_ERROR_INIT;
     qt_analysis_input in;
@@ -375,14 +375,14 @@ int cmd_import(int argc, char **argv, qt_cli *cli)
         return rc < 0 ? 0 : rc;
     if (npos != 1 || !db)
         return cli_usage(cli, "import", "give --db FILE and one project file");
-    if ((rc = cli_project_load(cli, "import", pos[0], NULL, &pj)) != 0)
+    if ((rc = cli_project_open(cli, "import", pos[0], NULL, &pj)) != 0)
         return rc;
     if (qt_store_open(db, &st, &err) != QT_OK) {
         rc = cli_fail(cli, &err);
         goto done;
     }
     /* the analysis gives each circle its grade and indicators, and each outlet its circle */
-    cli_project_input(&pj, &in, &ao);
+    qt_project_analysis_input(pj, &in, &ao);
     if (qt_analyze(&in, &ao, &a, &err) != QT_OK) {
         rc = cli_fail(cli, &err);
         goto done;
@@ -413,7 +413,7 @@ int cmd_import(int argc, char **argv, qt_cli *cli)
         }
         for (k = 0; cov && k < a->ncat; k++)
             if (isfinite(cs->coverage[k]))
-                json_object_set_new(cov, qt_profile_category(pj.profile, k)->code, json_real(cs->coverage[k]));
+                json_object_set_new(cov, qt_profile_category(pj->profile, k)->code, json_real(cs->coverage[k]));
         j = json_pack("{s:f, s:f, s:i, s:i, s:i, s:i, s:i, s:i, s:o, s:s}", "population", cs->population,
                       "residents_all_basic", isfinite(cs->all_basic) ? cs->all_basic : 0.0, "basic_present",
                       cs->basic_present, "basic_required", cs->basic_required, "quality_present", cs->quality_present,
@@ -429,10 +429,10 @@ int cmd_import(int argc, char **argv, qt_cli *cli)
             goto done;
         }
         if (qt_store_circle_put(st, a->circle[i], names, n,
-                                pj.circles && i < pj.circles->ncircles ? pj.circles->investment[i] : NAN, NULL,
+                                pj->circles && i < pj->circles->ncircles ? pj->circles->investment[i] : NAN, NULL,
                                 &err) != QT_OK ||
             qt_store_circle_set_analysis(st, a->circle[i],
-                                         cs->grade >= 0 ? qt_profile_grade(pj.profile, (size_t)cs->grade)->name
+                                         cs->grade >= 0 ? qt_profile_grade(pj->profile, (size_t)cs->grade)->name
                                                         : "未达标",
                                          text, &err) != QT_OK) {
             free(text);
@@ -441,13 +441,13 @@ int cmd_import(int argc, char **argv, qt_cli *cli)
         }
         free(text);
     }
-    open_ids = malloc((pj.outlets->n + 1) * sizeof *open_ids);
+    open_ids = malloc((pj->outlets->n + 1) * sizeof *open_ids);
     if (!open_ids) {
         rc = QT_EXIT_NOMEM;
         goto done;
     }
-    for (i = 0; i < pj.outlets->n; i++) {
-        const qt_outlet_list *l = pj.outlets;
+    for (i = 0; i < pj->outlets->n; i++) {
+        const qt_outlet_list *l = pj->outlets;
         qt_store_outlet o;
         uint32_t com = a->outlet_community[i];
         int state;
@@ -455,7 +455,7 @@ int cmd_import(int argc, char **argv, qt_cli *cli)
         o.ext_id = l->id[i];
         o.name = l->name[i];
         o.address = l->address[i];
-        o.category = l->category[i] >= 0 ? qt_profile_category(pj.profile, (size_t)l->category[i])->code : NULL;
+        o.category = l->category[i] >= 0 ? qt_profile_category(pj->profile, (size_t)l->category[i])->code : NULL;
         o.lon = l->lon[i];
         o.lat = l->lat[i];
         o.brand = l->brand[i];
@@ -500,9 +500,9 @@ int cmd_import(int argc, char **argv, qt_cli *cli)
         fprintf(stderr, "%s: ... %zu fields kept in all\n", pos[0], conflicts);
     if (!cli->quiet) {
         fprintf(stderr, "%s: %zu outlets, %zu circles (with their grades and indicators) into %s\n", pos[0],
-                pj.outlets->n, a->ncircles, db);
+                pj->outlets->n, a->ncircles, db);
         fprintf(stderr, "%s: outlets %zu added, %zu changed, %zu unchanged, %zu closed, %zu reopened\n", pos[0],
-                nadded, nchanged, pj.outlets->n - nadded - nchanged, nclosed, nreopened);
+                nadded, nchanged, pj->outlets->n - nadded - nchanged, nclosed, nreopened);
     }
 done:
     if (in_tx)
@@ -511,6 +511,6 @@ done:
     free(circle_of);
     qt_analysis_free(a);
     qt_store_close(st);
-    cli_project_free(&pj);
+    qt_project_close(pj);
     return rc;
 }

@@ -94,7 +94,7 @@ int cmd_site(int argc, char **argv, qt_cli *cli)
     double k = 0, spacing = 100, tl = 30;
     unsigned nthreads = 0;
     qt_crs ccrs = QT_CRS_WGS84;
-    cli_project pj;
+    qt_project_data *pj = NULL;
     qt_analysis_input in;
     qt_analysis_opts ao;
     qt_analysis *a = NULL;
@@ -141,7 +141,7 @@ int cmd_site(int argc, char **argv, qt_cli *cli)
     if (cand_crs && qt_crs_parse(cand_crs, &ccrs, &err) != QT_OK)
         return cli_usage(cli, "site", "%s", err.msg);
     t0 = cli_now_s();
-    if ((rc = cli_project_load(cli, "site", pos[0], speed, &pj)) != 0)
+    if ((rc = cli_project_open(cli, "site", pos[0], speed, &pj)) != 0)
         return rc;
     ncat = 0;
     if (strcmp(cat_s, "missing") != 0) {
@@ -150,9 +150,9 @@ int cmd_site(int argc, char **argv, qt_cli *cli)
             char one[64];
             size_t n = strcspn(p, ",");
             snprintf(one, sizeof one, "%.*s", (int)(n < 63 ? n : 63), p);
-            if ((cats[ncat] = qt_profile_find(pj.profile, one)) < 0) {
+            if ((cats[ncat] = qt_profile_find(pj->profile, one)) < 0) {
                 rc = cli_usage(cli, "site", "'%s' is not a category code or name of profile %s", one,
-                               qt_profile_name(pj.profile));
+                               qt_profile_name(pj->profile));
                 goto done;
             }
             {
@@ -179,7 +179,7 @@ int cmd_site(int argc, char **argv, qt_cli *cli)
         if (cl->note[0] && !cli->quiet)
             fprintf(stderr, "%s: %s\n", cand, cl->note);
     }
-    cli_project_input(&pj, &in, &ao);
+    qt_project_analysis_input(pj, &in, &ao);
     t1 = cli_now_s();
     ao.threads = nthreads;
     ao.progress = cli_progress;
@@ -192,7 +192,7 @@ int cmd_site(int argc, char **argv, qt_cli *cli)
     cli_progress_done(cli);
     t2 = cli_now_s();
     if (!ncat) { /* every 业态 missing (below present_share) in some circle, or in the city without circles */
-        const qt_targets *tg = qt_profile_targets(pj.profile);
+        const qt_targets *tg = qt_profile_targets(pj->profile);
         size_t c2, ci;
         for (c2 = 0; c2 < a->ncat && ncat < 64; c2++) {
             int missing = 0;
@@ -226,16 +226,16 @@ int cmd_site(int argc, char **argv, qt_cli *cli)
     qt_site_result_free(r);
     r = NULL;
     memset(&si, 0, sizeof si);
-    si.graph = pj.graph;
-    si.profile = pj.profile;
-    si.residences = pj.residences;
+    si.graph = pj->graph;
+    si.profile = pj->profile;
+    si.residences = pj->residences;
     si.analysis = a;
     si.category = (uint32_t)cat;
     si.ncand = cl ? cl->n : 0;
     si.cand_lon = cl ? cl->lon : NULL;
     si.cand_lat = cl ? cl->lat : NULL;
     si.k = (size_t)k;
-    si.snap_max_m = pj.project->snap_max_m;
+    si.snap_max_m = pj->project->snap_max_m;
     si.node_spacing_m = spacing;
     si.exact = exact;
     si.time_limit_s = tl;
@@ -246,7 +246,7 @@ int cmd_site(int argc, char **argv, qt_cli *cli)
     }
     t3 = cli_now_s();
     {
-        const qt_category *c = qt_profile_category(pj.profile, (size_t)cat);
+        const qt_category *c = qt_profile_category(pj->profile, (size_t)cat);
         double cum = 0;
         char idbuf[48];
         for (i = 0; i < r->nchosen; i++) {
@@ -313,6 +313,6 @@ done:
     qt_site_result_free(r);
     qt_analysis_free(a);
     qt_point_list_free(cl);
-    cli_project_free(&pj);
+    qt_project_close(pj);
     return rc;
 }
