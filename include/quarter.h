@@ -26,6 +26,7 @@
 #include "quarter/place.h"
 #include "quarter/spot.h"
 #include "quarter/nearby.h"
+#include "quarter/inputs.h"
 #include "quarter/analyze.h"
 #include "quarter/site.h"
 #include "quarter/project.h"

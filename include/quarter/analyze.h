@@ -31,18 +31,13 @@
 
 #include "quarter/access.h"
 #include "quarter/graph.h"
+#include "quarter/inputs.h"
 #include "quarter/profile.h"
 #include "quarter/status.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/* the input lists, defined with their readers (quarter/io.h, quarter/plan.h) */
-typedef struct qt_outlet_list qt_outlet_list;
-typedef struct qt_residence_list qt_residence_list;
-typedef struct qt_circle_list qt_circle_list;
-typedef struct qt_survey qt_survey;
 
 typedef struct qt_analysis_input {
     const qt_graph *graph;               /* the walking network */

@@ -20,6 +20,7 @@
 
 #include "quarter/coords.h"
 #include "quarter/graph.h"
+#include "quarter/inputs.h"
 #include "quarter/profile.h"
 #include "quarter/status.h"
 
@@ -35,12 +36,6 @@ extern "C" {
  */
 typedef void (*qt_problem_fn)(void *ud, const qt_error *problem);
 
-/** Text encoding of an input table. */
-typedef enum qt_encoding {
-    QT_ENC_AUTO = 0, /* UTF-8 (with or without BOM) if valid, else GBK */
-    QT_ENC_UTF8 = 1,
-    QT_ENC_GBK = 2   /* read as GB18030, its superset */
-} qt_encoding;
 
 typedef struct qt_poi_list {
     size_t n;
@@ -82,37 +77,6 @@ typedef struct qt_outlet_read_opts {
     void *problem_ud;
 } qt_outlet_read_opts;
 
-/** Columns of an outlet table, in qt_outlet_list.cols order. */
-enum {
-    QT_OCOL_ID, QT_OCOL_NAME, QT_OCOL_TYPE, QT_OCOL_CODE, QT_OCOL_LON, QT_OCOL_LAT, QT_OCOL_CATEGORY,
-    QT_OCOL_BRAND, QT_OCOL_CHAIN, QT_OCOL_AREA, QT_OCOL_STAFF, QT_OCOL_HOURS, QT_OCOL_SERVICES,
-    QT_OCOL_ADDRESS, QT_OCOL_COUNT
-};
-
-/** Outlets read from a table and classified with a profile. */
-typedef struct qt_outlet_list {
-    size_t n;
-    char **id, **name;   /* name may be "" */
-    double *lon, *lat;   /* WGS-84 */
-    int *category;       /* profile category index, -1: not a 业态 of the profile */
-    int *rule_line;      /* profile line of the deciding rule, 0 when none */
-    size_t *line;        /* line (CSV) or feature number (other formats) in the input */
-    char **brand;        /* brand or chain name, "" when none */
-    unsigned char *chain;/* 1: a chain outlet (a chain column says so, or it has a brand) */
-    double *floor_area;  /* m2, NAN unknown */
-    double *staff;       /* people employed, NAN unknown */
-    char **hours;        /* opening hours (OSM opening_hours syntax), "" unknown */
-    char **services;     /* services offered (代收代缴;打印复印 ...), "" none listed */
-    char **address;      /* 地址 as written, "" unknown */
-    unsigned char *closed; /* 1: the name marks it closed (暂停营业, 停业, 已关闭, 已搬迁); category is -1 */
-    qt_encoding encoding; /* what the file turned out to be in */
-    int from_osm;        /* the table was an OpenStreetMap file */
-    char *cols[QT_OCOL_COUNT]; /* the columns used (NULL: none) */
-    size_t skipped;      /* OSM objects that are no outlet at all (no shop/amenity/... tag) */
-    size_t header_line;  /* line (row) the header was found on */
-    int natural_key;     /* no id column: ids are the natural key (see qt_outlets_read) */
-    char *notes;         /* what the reader chose that the user should know: lines ending in '\n', "" none */
-} qt_outlet_list;
 
 /**
  * Read an outlet table and classify every row with the profile: by its

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "quarter/coords.h"
+#include "quarter/inputs.h"
 #include "quarter/io.h"
 #include "quarter/profile.h"
 #include "quarter/status.h"
@@ -22,12 +23,6 @@
 extern "C" {
 #endif
 
-/** Where a residence's population figure comes from. */
-typedef enum qt_pop_source {
-    QT_POP_GIVEN = 0,      /* a population column */
-    QT_POP_HOUSEHOLDS = 1, /* households x household_size (an estimate) */
-    QT_POP_FLOOR_AREA = 2  /* floor area / m2_per_person (an estimate) */
-} qt_pop_source;
 
 typedef struct qt_residence_read_opts {
     qt_encoding encoding;
@@ -41,24 +36,6 @@ typedef struct qt_residence_read_opts {
     void *problem_ud;
 } qt_residence_read_opts;
 
-/** Residences: points, or polygons by their centroid. */
-typedef struct qt_residence_list {
-    size_t n;
-    char **id;
-    char **community;         /* community name, "" when the table has none */
-    double *lon, *lat;        /* WGS-84 */
-    double *population;       /* residents (> 0) */
-    double *households;
-    double *floor_area;       /* residential floor area m2, NAN unknown */
-    unsigned char *source;    /* qt_pop_source */
-    size_t *line;             /* line (CSV) or feature number in the input */
-    size_t skipped;           /* OSM objects that are no residential building */
-    size_t nestimated;        /* rows whose population is an estimate */
-    char **address;           /* 地址 as written, "" unknown */
-    size_t header_line;       /* line (row) the header was found on */
-    char *cols_used;          /* "id=小区名称 lon=经度 ..." the column chosen for each field */
-    char *notes;              /* the reader's notes (coordinate columns chosen), lines ending in '\n' */
-} qt_residence_list;
 
 /**
  * Read residences.  Columns are guessed (id/编号/小区, lon/经度, lat/纬度,
@@ -99,19 +76,6 @@ QT_API qt_status qt_communities_locate(const char *path, const char *layer, cons
                                        const double *lon, const double *lat, char ***names, qt_error *err);
 QT_API void qt_communities_names_free(char **names, size_t n);
 
-/** Circles (生活圈) and the communities in them. */
-typedef struct qt_circle_list {
-    size_t ncircles;
-    char **circle;           /* names */
-    double *investment;      /* per circle, 万元; NAN unknown */
-    size_t *member_start;    /* ncircles + 1: members of circle i are
-                                member[member_start[i] .. member_start[i+1]) */
-    uint32_t *member;        /* community indices */
-    size_t ncommunities;
-    char **community;        /* names, in order of first appearance */
-    size_t *line;            /* per circle: line in the file */
-    char *path;              /* the file */
-} qt_circle_list;
 
 /**
  * Read a circles table: one row per circle with its communities in one
@@ -145,12 +109,6 @@ QT_API void qt_circle_list_free(qt_circle_list *l);
 /** Index of a community by name, or -1. */
 QT_API int qt_circles_find_community(const qt_circle_list *l, const char *name);
 
-/** Satisfaction survey answers, counted per circle. */
-typedef struct qt_survey {
-    size_t ncircles;      /* as the circle list */
-    uint32_t *answers;    /* per circle */
-    uint32_t *satisfied;  /* per circle */
-} qt_survey;
 
 /**
  * Read survey answers: a circle column (生活圈/circle) naming a circle of

@@ -16,8 +16,7 @@
 #include "base/strmap.h"
 #include "base/geo.h"
 #include "quarter/analyze.h"
-#include "quarter/io.h" /* the input lists: see tests/lint/layers-known.txt */
-#include "quarter/plan.h"
+#include "quarter/inputs.h"
 #include "quarter/coords.h"
 #include "quarter/hours.h"
 #include "quarter/place.h"

@@ -16,7 +16,7 @@
 #include "base/heap.h"
 #include "base/geo.h"
 #include "quarter/place.h"
-#include "quarter/plan.h" /* the input lists: see tests/lint/layers-known.txt */
+#include "quarter/inputs.h"
 #include "quarter/search.h"
 #include "quarter/site.h"
 #include "quarter/snap.h"
