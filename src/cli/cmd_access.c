@@ -49,12 +49,69 @@ typedef struct warnlist {
     size_t n;
 } warnlist;
 
-static void warn_point(const qt_cli *cli, warnlist *w, const char *what, const char *path, size_t line,
-                       const char *id, const qt_error *err)
+static void warn_point(const qt_cli *cli, warnlist *w, const char *what, const char *path, size_t line, const char *id,
+                       const qt_error *err)
 {
     if (w->n < 5)
         cli_warn(cli, "%s:%zu: %s '%s' left out: %s", path, line, what, id, err->msg);
     w->n++;
+}
+
+/* A point qt_place left out: the snapper's reason at snap_max (the first five are printed). */
+static void left_out(const qt_cli *cli, const qt_snapper *sn, warnlist *w, const char *what, const char *path,
+                     size_t line, const char *id, double lon, double lat, double snap_max)
+{
+    qt_snap s;
+    qt_error e = QT_ERROR_INIT;
+    if (w->n < 5 && qt_snapper_snap(sn, lon, lat, QT_SNAP_EDGE, snap_max, &s, &e) == QT_OK)
+        qt_error_set(&e, QT_ENOTFOUND, NULL, "nearest street is %.0f m from (%.7f, %.7f), over %.0f m", s.leg_m, lon,
+                     lat, snap_max);
+    warn_point(cli, w, what, path, line, id, &e);
+}
+
+/* --snap edge with origins: outlets, then origins, placed on one split graph (qt_place). */
+static int place_points(const qt_cli *cli, const qt_graph *g, const qt_snapper *sn, const qt_poi_list *pois,
+                        const char *pois_path, const qt_point_list *origins, const char *origins_path, double snap_max,
+                        qt_placement **out)
+{
+    qt_error err = QT_ERROR_INIT;
+    warnlist wp = {0}, wo = {0};
+    size_t i, n = pois->n + origins->n;
+    double *lon = malloc((n ? n : 1) * sizeof *lon), *lat = malloc((n ? n : 1) * sizeof *lat);
+    qt_status st;
+    if (!lon || !lat) {
+        free(lon);
+        free(lat);
+        return QT_EXIT_NOMEM;
+    }
+    for (i = 0; i < pois->n; i++) {
+        lon[i] = pois->lon[i];
+        lat[i] = pois->lat[i];
+    }
+    for (i = 0; i < origins->n; i++) {
+        lon[pois->n + i] = origins->lon[i];
+        lat[pois->n + i] = origins->lat[i];
+    }
+    st = qt_place(g, sn, n, lon, lat, snap_max, out, &err);
+    free(lon);
+    free(lat);
+    if (st != QT_OK)
+        return cli_fail(cli, &err);
+    for (i = 0; i < pois->n; i++)
+        if ((*out)->node[i] == QT_NODE_NONE)
+            left_out(cli, sn, &wp, "outlet", pois_path, pois->line[i], pois->id[i], pois->lon[i], pois->lat[i],
+                     snap_max);
+    if (wp.n)
+        cli_warn(cli, "%zu of %zu outlets are farther than %.0f m from any street and were left out", wp.n, pois->n,
+                 snap_max);
+    for (i = 0; i < origins->n; i++)
+        if ((*out)->node[pois->n + i] == QT_NODE_NONE)
+            left_out(cli, sn, &wo, "origin", origins_path, origins->line[i], origins->id[i], origins->lon[i],
+                     origins->lat[i], snap_max);
+    if (wo.n)
+        cli_warn(cli, "%zu of %zu origins are farther than %.0f m from any street: their rows are empty", wo.n,
+                 origins->n, snap_max);
+    return 0;
 }
 
 /* What the sink needs to write rows; categories arrive in order, one at a time. */
@@ -147,9 +204,9 @@ static qt_status write_category(void *ud, const qt_access_column *col, qt_error 
 
 int cmd_access(int argc, char **argv, qt_cli *cli)
 {
-    const char *nodes = NULL, *edges = NULL, *graph = NULL, *network = NULL, *pois_path = NULL,
-               *origins_path = NULL, *snap = NULL, *smax = NULL, *radius = NULL, *maxd = NULL,
-               *rings_s = NULL, *speed = NULL, *threads_s = NULL, *out = NULL, *pos[1];
+    const char *nodes = NULL, *edges = NULL, *graph = NULL, *network = NULL, *pois_path = NULL, *origins_path = NULL,
+               *snap = NULL, *smax = NULL, *radius = NULL, *maxd = NULL, *rings_s = NULL, *speed = NULL,
+               *threads_s = NULL, *out = NULL, *pos[1];
     int timings = 0;
     cli_opt opts[] = {{"nodes", 0, 1, &nodes, NULL},       {"edges", 0, 1, &edges, NULL},
                       {"graph", 0, 1, &graph, NULL},       {"network", 0, 1, &network, NULL},
@@ -161,8 +218,7 @@ int cmd_access(int argc, char **argv, qt_cli *cli)
                       {"timings", 0, 0, NULL, &timings},   {NULL, 0, 0, NULL, NULL}};
     int npos, rc, with_rings, with_r;
     double t0 = cli_now_s(), t1, t2;
-    double snap_max = QT_SNAP_DEFAULT_MAX_M, R = 1000, max_dist = INFINITY, kmh = 4.0, rings[16],
-           ring_m[16], radii[17];
+    double snap_max = QT_SNAP_DEFAULT_MAX_M, R = 1000, max_dist = INFINITY, kmh = 4.0, rings[16], ring_m[16], radii[17];
     unsigned nthreads = 0;
     size_t nrings = 0, nradii = 0, r_index = 0, ring_index[16], i, k, norigins, nap = 0;
     qt_snap_mode mode;
@@ -178,10 +234,7 @@ int cmd_access(int argc, char **argv, qt_cli *cli)
     int opened = 0;
     qt_error err = QT_ERROR_INIT;
     warnlist wp = {0}, wo = {0};
-    /* edge mode with origins: every point becomes a node of a split graph */
-    uint32_t *pt_edge = NULL, *pt_node = NULL;
-    double *pt_t = NULL, *pt_leg = NULL;
-    size_t *poi_pt = NULL, *org_pt = NULL, npt = 0;
+    qt_placement *pl = NULL; /* edge mode with origins: every point a node of a split graph */
 
     rc = cli_parse(cli, argc, argv, opts, pos, 0, &npos, help);
     if (rc)
@@ -257,104 +310,66 @@ int cmd_access(int argc, char **argv, qt_cli *cli)
         rc = QT_EXIT_NOMEM;
         goto done;
     }
+    ag = g;
     if (mode == QT_SNAP_EDGE && origins) {
-        size_t maxpt = pois->n + origins->n;
-        pt_edge = malloc((maxpt ? maxpt : 1) * sizeof *pt_edge);
-        pt_node = malloc((maxpt ? maxpt : 1) * sizeof *pt_node);
-        pt_t = malloc((maxpt ? maxpt : 1) * sizeof *pt_t);
-        pt_leg = malloc((maxpt ? maxpt : 1) * sizeof *pt_leg);
-        poi_pt = malloc((pois->n ? pois->n : 1) * sizeof *poi_pt);
-        org_pt = malloc((origins->n ? origins->n : 1) * sizeof *org_pt);
-        if (!pt_edge || !pt_node || !pt_t || !pt_leg || !poi_pt || !org_pt) {
-            rc = QT_EXIT_NOMEM;
+        if ((rc = place_points(cli, g, sn, pois, pois_path, origins, origins_path, snap_max, &pl)) != 0)
             goto done;
-        }
-    }
-    /* outlets to seeds */
-    for (i = 0; i < pois->n; i++) {
-        qt_snap s;
-        qt_error e2 = QT_ERROR_INIT;
-        if (mode == QT_SNAP_NODE && pois->has_node[i]) {
-            uint32_t v = qt_graph_find_node(g, pois->node_id[i]);
-            if (v == QT_NODE_NONE) {
-                char where[200];
-                snprintf(where, sizeof where, "%s:%zu: column 'node'", pois_path, pois->line[i]);
-                qt_error_set(&err, QT_ENOTFOUND, where, "node %lld is not in the network",
-                             (long long)pois->node_id[i]);
-                rc = cli_fail(cli, &err);
-                goto done;
-            }
+        ag = pl->graph;
+        for (i = 0; i < pois->n; i++) {
+            if (pl->node[i] == QT_NODE_NONE)
+                continue;
             ap[nap].category = pois->category[i];
             ap[nap].nseeds = 1;
-            ap[nap].seeds[0] = (qt_seed){v, 0};
+            ap[nap].seeds[0] = (qt_seed){pl->node[i], 0};
             nap++;
-            if (poi_pt)
-                poi_pt[i] = SIZE_MAX;
-            continue;
         }
-        if (qt_snapper_snap(sn, pois->lon[i], pois->lat[i], mode, snap_max, &s, &e2) != QT_OK) {
-            warn_point(cli, &wp, "outlet", pois_path, pois->line[i], pois->id[i], &e2);
-            if (poi_pt)
-                poi_pt[i] = SIZE_MAX;
-            continue;
+        for (i = 0; i < origins->n; i++)
+            origin_node[i] = pl->node[pois->n + i];
+    } else {
+        /* outlets to seeds, origins to nodes of g */
+        for (i = 0; i < pois->n; i++) {
+            qt_snap s;
+            qt_error e2 = QT_ERROR_INIT;
+            if (mode == QT_SNAP_NODE && pois->has_node[i]) {
+                uint32_t v = qt_graph_find_node(g, pois->node_id[i]);
+                if (v == QT_NODE_NONE) {
+                    char where[200];
+                    snprintf(where, sizeof where, "%s:%zu: column 'node'", pois_path, pois->line[i]);
+                    qt_error_set(&err, QT_ENOTFOUND, where, "node %lld is not in the network",
+                                 (long long)pois->node_id[i]);
+                    rc = cli_fail(cli, &err);
+                    goto done;
+                }
+                ap[nap].category = pois->category[i];
+                ap[nap].nseeds = 1;
+                ap[nap].seeds[0] = (qt_seed){v, 0};
+                nap++;
+                continue;
+            }
+            if (qt_snapper_snap(sn, pois->lon[i], pois->lat[i], mode, snap_max, &s, &e2) != QT_OK) {
+                warn_point(cli, &wp, "outlet", pois_path, pois->line[i], pois->id[i], &e2);
+                continue;
+            }
+            ap[nap].category = pois->category[i];
+            ap[nap].nseeds = (uint32_t)qt_snap_seeds(g, &s, mode, ap[nap].seeds);
+            nap++;
         }
-        if (pt_edge) {
-            pt_edge[npt] = s.edge;
-            pt_t[npt] = s.t;
-            pt_leg[npt] = s.leg_m;
-            poi_pt[i] = npt++;
-            continue;
-        }
-        ap[nap].category = pois->category[i];
-        ap[nap].nseeds = (uint32_t)qt_snap_seeds(g, &s, mode, ap[nap].seeds);
-        nap++;
-    }
-    if (wp.n)
-        cli_warn(cli, "%zu of %zu outlets are farther than %.0f m from any street and were left out",
-                 wp.n, pois->n, snap_max);
-    /* origins to nodes */
-    ag = g;
-    if (origins) {
-        for (i = 0; i < origins->n; i++) {
+        if (wp.n)
+            cli_warn(cli, "%zu of %zu outlets are farther than %.0f m from any street and were left out", wp.n, pois->n,
+                     snap_max);
+        for (i = 0; origins && i < origins->n; i++) {
             qt_snap s;
             qt_error e2 = QT_ERROR_INIT;
             origin_node[i] = QT_NODE_NONE;
-            if (org_pt)
-                org_pt[i] = SIZE_MAX;
             if (qt_snapper_snap(sn, origins->lon[i], origins->lat[i], mode, snap_max, &s, &e2) != QT_OK) {
                 warn_point(cli, &wo, "origin", origins_path, origins->line[i], origins->id[i], &e2);
                 continue;
             }
-            if (pt_edge) {
-                pt_edge[npt] = s.edge;
-                pt_t[npt] = s.t;
-                pt_leg[npt] = s.leg_m;
-                org_pt[i] = npt++;
-            } else {
-                origin_node[i] = s.node;
-            }
+            origin_node[i] = s.node;
         }
-        if (wo.n)
-            cli_warn(cli, "%zu of %zu origins are farther than %.0f m from any street: their rows are empty",
-                     wo.n, origins->n, snap_max);
-        if (pt_edge) {
-            if (qt_graph_split(g, npt, pt_edge, pt_t, pt_leg, 1.0, &ag, pt_node, &err) != QT_OK) {
-                ag = NULL;
-                rc = cli_fail(cli, &err);
-                goto done;
-            }
-            for (i = 0; i < pois->n; i++) {
-                if (poi_pt[i] == SIZE_MAX)
-                    continue;
-                ap[nap].category = pois->category[i];
-                ap[nap].nseeds = 1;
-                ap[nap].seeds[0] = (qt_seed){pt_node[poi_pt[i]], 0};
-                nap++;
-            }
-            for (i = 0; i < origins->n; i++)
-                if (org_pt[i] != SIZE_MAX)
-                    origin_node[i] = pt_node[org_pt[i]];
-        }
+        if (origins && wo.n)
+            cli_warn(cli, "%zu of %zu origins are farther than %.0f m from any street: their rows are empty", wo.n,
+                     origins->n, snap_max);
     }
     t1 = cli_now_s();
     memset(&ao, 0, sizeof ao);
@@ -405,19 +420,12 @@ int cmd_access(int argc, char **argv, qt_cli *cli)
 done:
     if (opened)
         qt__outfile_abort(&w.o);
-    if (ag != g)
-        qt_graph_free(ag);
+    qt_placement_free(pl);
     qt_graph_free(g);
     qt_snapper_free(sn);
     qt_poi_list_free(pois);
     qt_point_list_free(origins);
     free(ap);
     free(origin_node);
-    free(pt_edge);
-    free(pt_node);
-    free(pt_t);
-    free(pt_leg);
-    free(poi_pt);
-    free(org_pt);
     return rc;
 }
