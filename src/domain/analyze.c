@@ -3,7 +3,9 @@
  * analyze.c -- the planning analysis of quarter/analyze.h: place outlets
  * and residences on the network, one streamed accessibility pass (or a kept
  * one plus incremental additions for a what-if), then the indicators of
- * every community, circle and the city, and the grades.
+ * every community, circle and the city, and the grades.  The areas are built
+ * in analyze_areas.c, the indicators summed in analyze_indicators.c, the
+ * grades decided in analyze_grade.c (shared through analyze_internal.h).
  */
 #include <math.h>
 #include <stdarg.h>
@@ -22,9 +24,9 @@
 #include "quarter/place.h"
 #include "quarter/search.h"
 #include "quarter/snap.h"
+#include "domain/analyze_internal.h"
 
-#define FAR_M 200.0          /* "more than 200 m from any street" */
-#define OUTLET_HOME_M 500.0  /* an outlet belongs to the community of the nearest residence within this */
+#define FAR_M 200.0 /* "more than 200 m from any street" */
 
 int qt_target_met(double value, double target)
 {
@@ -32,7 +34,6 @@ int qt_target_met(double value, double target)
         return -1;
     return value >= target - 1e-12;
 }
-
 
 /* ---- freeing ------------------------------------------------------------- */
 
@@ -71,172 +72,14 @@ void qt_analysis_free(qt_analysis *a)
     qt__free(a);
 }
 
-/* ---- the areas: communities and circles ---------------------------------- */
-
-static void grid_cell(double lon, double lat, double lon0, double lat0, double m, long *cx, long *cy)
-{
-    const double k = QT__M_PER_DEG;
-    *cx = (long)floor((lon - lon0) * k * cos(lat0 * QT__DEG2RAD) / m);
-    *cy = (long)floor((lat - lat0) * k / m);
-}
-
-/* communities of the residences, circles and their members */
-static qt_status build_areas(const qt_analysis_input *in, const qt_analysis_opts *o, qt_analysis *a,
-                             qt_error *err)
-{
-    const qt_residence_list *r = in->residences;
-    const qt_circle_list *cl = in->circles;
-    qt__strmap com = {0}, cir = {0};
-    size_t i, k;
-    double lon0 = 180, lat0 = 90;
-    int any_named = 0;
-    uint32_t *count = NULL;
-    for (i = 0; i < r->n; i++) {
-        if (r->lon[i] < lon0)
-            lon0 = r->lon[i];
-        if (r->lat[i] < lat0)
-            lat0 = r->lat[i];
-    }
-    if (cl)
-        for (i = 0; i < cl->ncommunities; i++)
-            if (qt__strmap_add(&com, cl->community[i]) < 0)
-                goto nomem;
-    a->res_community = qt__malloc((r->n ? r->n : 1) * sizeof *a->res_community);
-    if (!a->res_community)
-        goto nomem;
-    for (i = 0; i < r->n; i++) {
-        char buf[64];
-        const char *name = r->community[i];
-        int idx;
-        if (!*name && o->community_grid_m > 0) {
-            long cx, cy;
-            grid_cell(r->lon[i], r->lat[i], lon0, lat0, o->community_grid_m, &cx, &cy);
-            snprintf(buf, sizeof buf, "网格%02ld-%02ld", cy, cx);
-            name = buf;
-        }
-        if (!*name) {
-            a->res_community[i] = UINT32_MAX;
-            continue;
-        }
-        any_named = 1;
-        idx = qt__strmap_add(&com, name);
-        if (idx < 0)
-            goto nomem;
-        a->res_community[i] = (uint32_t)idx;
-    }
-    a->ncommunities = com.n;
-    a->community = com.name;
-    com.name = NULL;
-    qt__strmap_free_slots(&com);
-    /* every community a circle names must have residents */
-    count = qt__calloc(a->ncommunities + 1, sizeof *count);
-    if (!count)
-        goto nomem;
-    for (i = 0; i < r->n; i++)
-        if (a->res_community[i] != UINT32_MAX)
-            count[a->res_community[i]]++;
-    if (cl) {
-        if (!any_named) {
-            qt__free(count);
-            return qt_error_set(err, QT_EINVAL, "residences",
-                                "the circles file names communities, but no residence has a community "
-                                "(add a community column to the residences)");
-        }
-        for (i = 0; i < cl->ncircles; i++)
-            for (k = cl->member_start[i]; k < cl->member_start[i + 1]; k++)
-                if (!count[cl->member[k]]) {
-                    char where[300];
-                    snprintf(where, sizeof where, "%s:%zu", cl->path ? cl->path : "circles", cl->line[i]);
-                    qt_error_set(err, QT_EINVAL, where,
-                                 "circle '%s' names community '%s', which no residence belongs to "
-                                 "(a typo, or a community missing from the residences?)",
-                                 cl->circle[i], a->community[cl->member[k]]);
-                    qt__free(count);
-                    return QT_EINVAL;
-                }
-        a->ncircles = cl->ncircles;
-        a->circle = qt__calloc(a->ncircles + 1, sizeof *a->circle);
-        a->circle_start = qt__malloc((a->ncircles + 1) * sizeof *a->circle_start);
-        a->circle_member = qt__malloc((cl->member_start[cl->ncircles] + 1) * sizeof *a->circle_member);
-        if (!a->circle || !a->circle_start || !a->circle_member)
-            goto nomem;
-        for (i = 0; i < a->ncircles; i++)
-            if (!(a->circle[i] = qt__strdup(cl->circle[i])))
-                goto nomem;
-        memcpy(a->circle_start, cl->member_start, (a->ncircles + 1) * sizeof *a->circle_start);
-        memcpy(a->circle_member, cl->member, cl->member_start[cl->ncircles] * sizeof *a->circle_member);
-    } else if (o->circle_grid_m > 0) {
-        /* circles from a grid: each community goes to the cell of its first residence */
-        uint32_t *of = qt__malloc((a->ncommunities + 1) * sizeof *of);
-        size_t *fill;
-        if (!of)
-            goto nomem;
-        for (k = 0; k < a->ncommunities; k++)
-            of[k] = UINT32_MAX;
-        for (i = 0; i < r->n; i++) {
-            uint32_t c = a->res_community[i];
-            char buf[64];
-            long cx, cy;
-            int idx;
-            if (c == UINT32_MAX || of[c] != UINT32_MAX)
-                continue;
-            grid_cell(r->lon[i], r->lat[i], lon0, lat0, o->circle_grid_m, &cx, &cy);
-            snprintf(buf, sizeof buf, "生活圈%02ld-%02ld", cy, cx);
-            if ((idx = qt__strmap_add(&cir, buf)) < 0) {
-                qt__free(of);
-                goto nomem;
-            }
-            of[c] = (uint32_t)idx;
-        }
-        a->ncircles = cir.n;
-        a->circle = cir.name;
-        cir.name = NULL;
-        qt__strmap_free_slots(&cir);
-        a->circle_start = qt__calloc(a->ncircles + 1, sizeof *a->circle_start);
-        a->circle_member = qt__malloc((a->ncommunities + 1) * sizeof *a->circle_member);
-        fill = qt__malloc((a->ncircles + 1) * sizeof *fill);
-        if (!a->circle_start || !a->circle_member || !fill) {
-            qt__free(of);
-            qt__free(fill);
-            goto nomem;
-        }
-        for (k = 0; k < a->ncommunities; k++)
-            if (of[k] != UINT32_MAX)
-                a->circle_start[of[k] + 1]++;
-        for (i = 0; i < a->ncircles; i++)
-            a->circle_start[i + 1] += a->circle_start[i];
-        memcpy(fill, a->circle_start, a->ncircles * sizeof *fill);
-        for (k = 0; k < a->ncommunities; k++)
-            if (of[k] != UINT32_MAX)
-                a->circle_member[fill[of[k]]++] = (uint32_t)k;
-        qt__free(of);
-        qt__free(fill);
-    }
-    qt__free(count);
-    return QT_OK;
-nomem:
-    for (i = 0; com.name && i < com.n; i++)
-        qt__free(com.name[i]);
-    qt__free(com.name);
-    qt__strmap_free_slots(&com);
-    for (i = 0; cir.name && i < cir.n; i++)
-        qt__free(cir.name[i]);
-    qt__free(cir.name);
-    qt__strmap_free_slots(&cir);
-    qt__free(count);
-    return qt_error_set(err, QT_ENOMEM, "analyze", "no memory");
-}
-
-/* ---- times ----------------------------------------------------------------- */
-
 typedef struct sink_ctx {
     qt_analysis *a;
     const qt_placement *pl;
     size_t res0; /* first residence in the placement */
 } sink_ctx;
 
-static void fill_times(qt_analysis *a, const qt_placement *pl, size_t res0, uint32_t cat,
-                       const qt_search *nearest, const qt_access *acc)
+static void fill_times(qt_analysis *a, const qt_placement *pl, size_t res0, uint32_t cat, const qt_search *nearest,
+                       const qt_access *acc)
 {
     size_t i;
     double lim = a->max_minutes;
@@ -261,381 +104,7 @@ static qt_status times_sink(void *ud, const qt_access_column *col, qt_error *err
     return QT_OK;
 }
 
-/* ---- indicators ------------------------------------------------------------ */
-
-static qt_status area_init(qt_area_stats *s, size_t ncat)
-{
-    memset(s, 0, sizeof *s);
-    s->coverage = qt__calloc(ncat ? ncat : 1, sizeof *s->coverage);
-    s->unserved = qt__calloc(ncat ? ncat : 1, sizeof *s->unserved);
-    s->investment = NAN;
-    s->grade = -1;
-    return s->coverage && s->unserved ? QT_OK : QT_ENOMEM;
-}
-
-/* add residence i (served[c]: within the ring) to s; coverage holds served population until finished */
-static void area_add_residence(qt_area_stats *s, const qt_residence_list *r, size_t i, const unsigned char *in_ring,
-                               int all_basic, size_t ncat)
-{
-    size_t c;
-    double p = r->population[i];
-    s->population += p;
-    s->households += r->households[i];
-    s->residences++;
-    if (isfinite(r->floor_area[i]))
-        s->residential_area += r->floor_area[i];
-    for (c = 0; c < ncat; c++) {
-        if (in_ring[c])
-            s->coverage[c] += p;
-        else
-            s->unserved[c] += p;
-    }
-    if (all_basic)
-        s->all_basic += p;
-}
-
-static void area_add(qt_area_stats *dst, const qt_area_stats *src, size_t ncat)
-{
-    size_t c;
-    dst->population += src->population;
-    dst->households += src->households;
-    dst->residences += src->residences;
-    dst->residential_area += src->residential_area;
-    for (c = 0; c < ncat; c++) {
-        dst->coverage[c] += src->coverage[c];
-        dst->unserved[c] += src->unserved[c];
-    }
-    dst->all_basic += src->all_basic;
-    dst->outlets += src->outlets;
-    dst->chain_outlets += src->chain_outlets;
-    dst->outlets_with_area += src->outlets_with_area;
-    dst->outlets_with_staff += src->outlets_with_staff;
-    dst->outlet_area += src->outlet_area;
-    dst->staff += src->staff;
-}
-
-static void area_finish(qt_area_stats *s, const qt_profile *p)
-{
-    const qt_targets *t = qt_profile_targets(p);
-    size_t c, ncat = qt_profile_category_count(p);
-    for (c = 0; c < ncat; c++) {
-        const qt_category *k = qt_profile_category(p, c);
-        s->coverage[c] = s->population > 0 ? s->coverage[c] / s->population : NAN;
-        if (k->cls == QT_CLASS_QUALITY)
-            s->quality_total++;
-        if (k->required && k->cls == QT_CLASS_BASIC)
-            s->basic_required++;
-        if (!(s->coverage[c] >= t->present_share))
-            continue;
-        if (k->cls == QT_CLASS_QUALITY)
-            s->quality_present++;
-        else if (k->required)
-            s->basic_present++;
-    }
-    s->all_basic = s->population > 0 ? s->all_basic / s->population : NAN;
-}
-
-/* ---- grading ---------------------------------------------------------------- */
-
-static int grade_holds(const qt_grade_rule *g, const qt_area_stats *s, const qt_targets *t, qt__strbuf *b)
-{
-    int ok = 1, n = 0;
-#define SEP() qt__sb_printf(b, "%s", n++ ? "; " : "")
-    if (g->basic_present != -1) {
-        int need = g->basic_present == -2 ? s->basic_required : g->basic_present;
-        int pass = s->basic_present >= need;
-        SEP();
-        qt__sb_printf(b, "%d of %d basic present%s", s->basic_present, s->basic_required,
-                  pass ? "" : need == s->basic_required ? " (all needed)" : "");
-        if (!pass && need != s->basic_required)
-            qt__sb_printf(b, " (%d needed)", need);
-        ok &= pass;
-    }
-    if (g->quality_present >= 0) {
-        int pass = s->quality_present >= g->quality_present;
-        SEP();
-        qt__sb_printf(b, "%d quality %s %d", s->quality_present, pass ? ">=" : "<", g->quality_present);
-        ok &= pass;
-    }
-    if (isfinite(g->all_basic_share)) {
-        int pass = s->all_basic >= g->all_basic_share - 1e-12;
-        SEP();
-        qt__sb_printf(b, "all basic in reach for %.0f%% of residents %s %.0f%%", 100 * s->all_basic, pass ? ">=" : "<",
-                  100 * g->all_basic_share);
-        ok &= pass;
-    }
-    if (isfinite(g->communities_covered)) {
-        double v = s->communities ? (double)s->communities_covered / s->communities : NAN;
-        int pass = v >= g->communities_covered - 1e-12;
-        SEP();
-        qt__sb_printf(b, "%u of %u communities covered", s->communities_covered, s->communities);
-        ok &= pass;
-    }
-    if (isfinite(g->chain_share)) {
-        double v = s->outlets ? (double)s->chain_outlets / s->outlets : NAN;
-        int pass = v >= g->chain_share - 1e-12;
-        SEP();
-        if (isfinite(v))
-            qt__sb_printf(b, "chain share %.0f%% %s %.0f%%", 100 * v, pass ? ">=" : "<", 100 * g->chain_share);
-        else
-            qt__sb_printf(b, "chain share unknown (no outlets)");
-        ok &= pass;
-    }
-    if (isfinite(g->satisfaction)) {
-        double need_n = t->survey_min_samples;
-        SEP();
-        if (s->survey_answers < need_n) {
-            qt__sb_printf(b, "satisfaction n = %u < %.0f, not yet valid", s->survey_answers, need_n);
-            ok = 0;
-        } else {
-            double v = (double)s->survey_satisfied / s->survey_answers;
-            int pass = v >= g->satisfaction - 1e-12;
-            qt__sb_printf(b, "satisfaction %.0f%% (n = %u) %s %.0f%%", 100 * v, s->survey_answers, pass ? ">=" : "<",
-                      100 * g->satisfaction);
-            ok &= pass;
-        }
-    }
-#undef SEP
-    return ok;
-}
-
-static qt_status grade(qt_area_stats *s, const qt_profile *p)
-{
-    size_t g, ng = qt_profile_grade_count(p);
-    const qt_targets *t = qt_profile_targets(p);
-    qt__strbuf b = {0};
-    int best = -1;
-    for (g = 0; g < ng; g++) {
-        qt__strbuf tmp = {0};
-        int ok = grade_holds(qt_profile_grade(p, g), s, t, &tmp);
-        qt__free(tmp.p);
-        if (tmp.oom)
-            return QT_ENOMEM;
-        if (!ok)
-            break;
-        best = (int)g;
-    }
-    s->grade = best;
-    /* reasons: why the grade reached, and what the next one lacks */
-    if (best >= 0) {
-        qt__sb_printf(&b, "%s: ", qt_profile_grade(p, (size_t)best)->name);
-        grade_holds(qt_profile_grade(p, (size_t)best), s, t, &b);
-    }
-    if ((size_t)(best + 1) < ng) {
-        qt__sb_printf(&b, "%snot %s: ", b.n ? " — " : "", qt_profile_grade(p, (size_t)best + 1)->name);
-        grade_holds(qt_profile_grade(p, (size_t)best + 1), s, t, &b);
-    }
-    if (b.oom) {
-        qt__free(b.p);
-        return QT_ENOMEM;
-    }
-    s->reasons = b.p ? b.p : qt__strdup("");
-    return s->reasons ? QT_OK : QT_ENOMEM;
-}
-
 /* ---- the whole analysis -------------------------------------------------------- */
-
-/* community of each outlet: the nearest residence within OUTLET_HOME_M, on a grid of that size */
-static qt_status outlet_homes(const qt_analysis *a, const qt_residence_list *r, const double *olon,
-                              const double *olat, size_t no, uint32_t *home)
-{
-    const double k = QT__M_PER_DEG;
-    double lat0 = 0, coslat;
-    size_t i, ncell, *start = NULL, *idx = NULL;
-    long minx = 0, miny = 0, maxx = 0, maxy = 0, w, h;
-    for (i = 0; i < no; i++)
-        home[i] = UINT32_MAX;
-    if (!r->n || !no)
-        return QT_OK;
-    for (i = 0; i < r->n; i++)
-        lat0 += r->lat[i];
-    lat0 /= (double)r->n;
-    coslat = cos(lat0 * QT__DEG2RAD);
-#define CX(lon) ((long)floor((lon)*k * coslat / OUTLET_HOME_M))
-#define CY(lat) ((long)floor((lat)*k / OUTLET_HOME_M))
-    for (i = 0; i < r->n; i++) {
-        long x = CX(r->lon[i]), y = CY(r->lat[i]);
-        if (!i || x < minx) minx = x;
-        if (!i || x > maxx) maxx = x;
-        if (!i || y < miny) miny = y;
-        if (!i || y > maxy) maxy = y;
-    }
-    w = maxx - minx + 1;
-    h = maxy - miny + 1;
-    if ((double)w * (double)h > 64e6) /* residences spread over a continent: not worth a grid */
-        return QT_OK;
-    ncell = (size_t)(w * h);
-    start = qt__calloc(ncell + 1, sizeof *start);
-    idx = qt__malloc(r->n * sizeof *idx);
-    if (!start || !idx) {
-        qt__free(start);
-        qt__free(idx);
-        return QT_ENOMEM;
-    }
-    for (i = 0; i < r->n; i++)
-        start[(size_t)((CY(r->lat[i]) - miny) * w + (CX(r->lon[i]) - minx)) + 1]++;
-    for (i = 0; i < ncell; i++)
-        start[i + 1] += start[i];
-    {
-        size_t *fill = qt__malloc((ncell + 1) * sizeof *fill);
-        if (!fill) {
-            qt__free(start);
-            qt__free(idx);
-            return QT_ENOMEM;
-        }
-        memcpy(fill, start, ncell * sizeof *fill);
-        for (i = 0; i < r->n; i++)
-            idx[fill[(size_t)((CY(r->lat[i]) - miny) * w + (CX(r->lon[i]) - minx))]++] = i;
-        qt__free(fill);
-    }
-    for (i = 0; i < no; i++) {
-        long x = CX(olon[i]), y = CY(olat[i]), dx, dy;
-        double best = OUTLET_HOME_M;
-        for (dy = -1; dy <= 1; dy++)
-            for (dx = -1; dx <= 1; dx++) {
-                long cx = x + dx - minx, cy = y + dy - miny;
-                size_t j, cell;
-                if (cx < 0 || cy < 0 || cx >= w || cy >= h)
-                    continue;
-                cell = (size_t)(cy * w + cx);
-                for (j = start[cell]; j < start[cell + 1]; j++) {
-                    size_t ri = idx[j];
-                    double d = qt_haversine_m(olon[i], olat[i], r->lon[ri], r->lat[ri]);
-                    if (d <= best && a->res_community[ri] != UINT32_MAX) {
-                        best = d;
-                        home[i] = a->res_community[ri];
-                    }
-                }
-            }
-    }
-#undef CX
-#undef CY
-    qt__free(start);
-    qt__free(idx);
-    return QT_OK;
-}
-
-/* indicators of every area into a, from the times and areas of sh (a itself, or the analysis a
-   what-if baseline belongs to); the outlets used are osrc[i]'s outlet oidx[i], i < no */
-static qt_status indicators(qt_analysis *a, const qt_analysis *sh, const qt_analysis_input *in,
-                            const qt_outlet_list *const *osrc, const size_t *oidx, size_t no, qt_error *err)
-{
-    const qt_profile *p = in->profile;
-    const qt_targets *t = qt_profile_targets(p);
-    const qt_residence_list *r = in->residences;
-    size_t ncat = a->ncat, i, c, k;
-    unsigned char *in_ring = qt__malloc(ncat ? ncat : 1);
-    double *olon = qt__malloc((no ? no : 1) * sizeof *olon), *olat = qt__malloc((no ? no : 1) * sizeof *olat);
-    uint32_t *home = qt__malloc((no ? no : 1) * sizeof *home);
-    qt_status st = QT_OK;
-    if (!in_ring || !olon || !olat || !home)
-        goto nomem;
-    a->communities_stats = qt__calloc(a->ncommunities + 1, sizeof *a->communities_stats);
-    a->circles_stats = qt__calloc(a->ncircles + 1, sizeof *a->circles_stats);
-    if (!a->communities_stats || !a->circles_stats)
-        goto nomem;
-    for (i = 0; i < a->ncommunities; i++)
-        if (area_init(&a->communities_stats[i], ncat) != QT_OK)
-            goto nomem;
-    for (i = 0; i < a->ncircles; i++)
-        if (area_init(&a->circles_stats[i], ncat) != QT_OK)
-            goto nomem;
-    if (area_init(&a->city, ncat) != QT_OK)
-        goto nomem;
-    /* residences */
-    for (i = 0; i < a->nres; i++) {
-        int all = 1;
-        if (!sh->res_placed[i])
-            continue;
-        for (c = 0; c < ncat; c++) {
-            const qt_category *k2 = qt_profile_category(p, c);
-            in_ring[c] = sh->minutes[i * ncat + c] <= k2->ring_min;
-            if (k2->cls == QT_CLASS_BASIC && k2->required && !in_ring[c])
-                all = 0;
-        }
-        area_add_residence(&a->city, r, i, in_ring, all, ncat);
-        if (sh->res_community[i] != UINT32_MAX)
-            area_add_residence(&a->communities_stats[sh->res_community[i]], r, i, in_ring, all, ncat);
-    }
-    /* outlets, each in the community of its nearest residence */
-    for (i = 0; i < no; i++) {
-        olon[i] = osrc[i]->lon[oidx[i]];
-        olat[i] = osrc[i]->lat[oidx[i]];
-    }
-    if (outlet_homes(sh, r, olon, olat, no, home) != QT_OK)
-        goto nomem;
-    for (i = 0; i < no; i++) /* the input's outlets: as the analysis placed them (boundaries first) */
-        if (osrc[i] == in->outlets && sh->outlet_community)
-            home[i] = sh->outlet_community[oidx[i]];
-    for (i = 0; i < no; i++) {
-        const qt_outlet_list *l = osrc[i];
-        size_t j = oidx[i];
-        qt_area_stats *targets2[2] = {&a->city, home[i] != UINT32_MAX ? &a->communities_stats[home[i]] : NULL};
-        for (k = 0; k < 2; k++) {
-            qt_area_stats *s = targets2[k];
-            if (!s)
-                continue;
-            s->outlets++;
-            s->chain_outlets += l->chain[j];
-            if (isfinite(l->floor_area[j])) {
-                s->outlets_with_area++;
-                s->outlet_area += l->floor_area[j];
-            }
-            if (isfinite(l->staff[j])) {
-                s->outlets_with_staff++;
-                s->staff += l->staff[j];
-            }
-        }
-    }
-    /* circles: the sums of their communities */
-    for (i = 0; i < a->ncircles; i++) {
-        qt_area_stats *s = &a->circles_stats[i];
-        for (k = sh->circle_start[i]; k < sh->circle_start[i + 1]; k++)
-            area_add(s, &a->communities_stats[sh->circle_member[k]], ncat);
-        s->communities = (uint32_t)(sh->circle_start[i + 1] - sh->circle_start[i]);
-        if (in->circles && isfinite(in->circles->investment[i]))
-            s->investment = in->circles->investment[i];
-        if (in->survey && i < in->survey->ncircles) {
-            s->survey_answers = in->survey->answers[i];
-            s->survey_satisfied = in->survey->satisfied[i];
-            a->city.survey_answers += s->survey_answers;
-            a->city.survey_satisfied += s->survey_satisfied;
-        }
-        if (isfinite(s->investment))
-            a->city.investment = isfinite(a->city.investment) ? a->city.investment + s->investment : s->investment;
-    }
-    /* finish: shares, presence, covered communities, grades */
-    for (i = 0; i < a->ncommunities; i++) {
-        qt_area_stats *s = &a->communities_stats[i];
-        area_finish(s, p);
-        s->communities = 1;
-        s->communities_covered = s->all_basic >= t->community_covered_share - 1e-12;
-        a->city.communities++;
-        a->city.communities_covered += s->communities_covered;
-    }
-    for (i = 0; i < a->ncircles; i++) {
-        qt_area_stats *s = &a->circles_stats[i];
-        area_finish(s, p);
-        for (k = sh->circle_start[i]; k < sh->circle_start[i + 1]; k++)
-            s->communities_covered += a->communities_stats[sh->circle_member[k]].communities_covered;
-        if ((st = grade(s, p)) != QT_OK)
-            goto nomem;
-    }
-    area_finish(&a->city, p);
-    if ((st = grade(&a->city, p)) != QT_OK)
-        goto nomem;
-    qt__free(in_ring);
-    qt__free(olon);
-    qt__free(olat);
-    qt__free(home);
-    return QT_OK;
-nomem:
-    qt__free(in_ring);
-    qt__free(olon);
-    qt__free(olat);
-    qt__free(home);
-    return qt_error_set(err, QT_ENOMEM, "analyze", "no memory for the indicators");
-}
 
 static int cmp_double(const void *x, const void *y)
 {
@@ -701,11 +170,11 @@ qt_status qt_analyze(const qt_analysis_input *in, const qt_analysis_opts *o, qt_
     for (i = 0; i < ncat; i++)
         if (qt_profile_category(p, i)->ring_min > a->max_minutes)
             a->max_minutes = qt_profile_category(p, i)->ring_min;
-    if ((st = build_areas(in, o, a, err)) != QT_OK)
+    if ((st = qt__analysis_areas(in, o, a, err)) != QT_OK)
         goto done;
     /* each outlet's community: the one its boundary names, else the nearest residence's */
     a->outlet_community = qt__malloc((ol->n + 1) * sizeof *a->outlet_community);
-    if (!a->outlet_community || outlet_homes(a, r, ol->lon, ol->lat, ol->n, a->outlet_community) != QT_OK)
+    if (!a->outlet_community || qt__analysis_outlet_homes(a, r, ol->lon, ol->lat, ol->n, a->outlet_community) != QT_OK)
         goto nomem;
     if (in->outlet_community) {
         qt__strmap idx = {0};
@@ -866,7 +335,7 @@ qt_status qt_analyze(const qt_analysis_input *in, const qt_analysis_opts *o, qt_
         b->ncommunities = a->ncommunities;
         b->ncircles = a->ncircles;
         b->outlets_used = nap;
-        if ((st = indicators(b, a, in, os2, oi2, mbase, err)) != QT_OK)
+        if ((st = qt__analysis_indicators(b, a, in, os2, oi2, mbase, err)) != QT_OK)
             goto done;
         if ((st = qt_search_new(pl->graph, &ws, err)) != QT_OK)
             goto done;
@@ -877,7 +346,7 @@ qt_status qt_analyze(const qt_analysis_input *in, const qt_analysis_opts *o, qt_
             fill_times(a, pl, no, (uint32_t)c, NULL, acc);
         a->outlets_used = napw;
     }
-    if ((st = indicators(a, a, in, os2, oi2, m, err)) != QT_OK)
+    if ((st = qt__analysis_indicators(a, a, in, os2, oi2, m, err)) != QT_OK)
         goto done;
     a->chain_known = ol->cols[QT_OCOL_BRAND] || ol->cols[QT_OCOL_CHAIN] || ol->from_osm;
     a->area_known = ol->cols[QT_OCOL_AREA] != NULL;

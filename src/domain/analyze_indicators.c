@@ -1,0 +1,308 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * analyze_indicators.c -- the indicators of every community, circle and the city
+ * (quarter/analyze.h): population served per 业态, outlets per area, floor
+ * areas, survey answers, then the grades of analyze_grade.c.
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/alloc.h"
+#include "base/strbuf.h"
+#include "base/strmap.h"
+#include "base/geo.h"
+#include "quarter/analyze.h"
+#include "quarter/inputs.h"
+#include "quarter/coords.h"
+#include "quarter/hours.h"
+#include "quarter/place.h"
+#include "quarter/search.h"
+#include "quarter/snap.h"
+#include "domain/analyze_internal.h"
+
+#define OUTLET_HOME_M 500.0 /* an outlet belongs to the community of the nearest residence within this */
+
+/* ---- indicators ------------------------------------------------------------ */
+
+/* ---- indicators ------------------------------------------------------------ */
+
+static qt_status area_init(qt_area_stats *s, size_t ncat)
+{
+    memset(s, 0, sizeof *s);
+    s->coverage = qt__calloc(ncat ? ncat : 1, sizeof *s->coverage);
+    s->unserved = qt__calloc(ncat ? ncat : 1, sizeof *s->unserved);
+    s->investment = NAN;
+    s->grade = -1;
+    return s->coverage && s->unserved ? QT_OK : QT_ENOMEM;
+}
+
+/* add residence i (served[c]: within the ring) to s; coverage holds served population until finished */
+static void area_add_residence(qt_area_stats *s, const qt_residence_list *r, size_t i, const unsigned char *in_ring,
+                               int all_basic, size_t ncat)
+{
+    size_t c;
+    double p = r->population[i];
+    s->population += p;
+    s->households += r->households[i];
+    s->residences++;
+    if (isfinite(r->floor_area[i]))
+        s->residential_area += r->floor_area[i];
+    for (c = 0; c < ncat; c++) {
+        if (in_ring[c])
+            s->coverage[c] += p;
+        else
+            s->unserved[c] += p;
+    }
+    if (all_basic)
+        s->all_basic += p;
+}
+
+static void area_add(qt_area_stats *dst, const qt_area_stats *src, size_t ncat)
+{
+    size_t c;
+    dst->population += src->population;
+    dst->households += src->households;
+    dst->residences += src->residences;
+    dst->residential_area += src->residential_area;
+    for (c = 0; c < ncat; c++) {
+        dst->coverage[c] += src->coverage[c];
+        dst->unserved[c] += src->unserved[c];
+    }
+    dst->all_basic += src->all_basic;
+    dst->outlets += src->outlets;
+    dst->chain_outlets += src->chain_outlets;
+    dst->outlets_with_area += src->outlets_with_area;
+    dst->outlets_with_staff += src->outlets_with_staff;
+    dst->outlet_area += src->outlet_area;
+    dst->staff += src->staff;
+}
+
+static void area_finish(qt_area_stats *s, const qt_profile *p)
+{
+    const qt_targets *t = qt_profile_targets(p);
+    size_t c, ncat = qt_profile_category_count(p);
+    for (c = 0; c < ncat; c++) {
+        const qt_category *k = qt_profile_category(p, c);
+        s->coverage[c] = s->population > 0 ? s->coverage[c] / s->population : NAN;
+        if (k->cls == QT_CLASS_QUALITY)
+            s->quality_total++;
+        if (k->required && k->cls == QT_CLASS_BASIC)
+            s->basic_required++;
+        if (!(s->coverage[c] >= t->present_share))
+            continue;
+        if (k->cls == QT_CLASS_QUALITY)
+            s->quality_present++;
+        else if (k->required)
+            s->basic_present++;
+    }
+    s->all_basic = s->population > 0 ? s->all_basic / s->population : NAN;
+}
+
+/* community of each outlet: the nearest residence within OUTLET_HOME_M, on a grid of that size */
+qt_status qt__analysis_outlet_homes(const qt_analysis *a, const qt_residence_list *r, const double *olon,
+                                    const double *olat, size_t no, uint32_t *home)
+{
+    const double k = QT__M_PER_DEG;
+    double lat0 = 0, coslat;
+    size_t i, ncell, *start = NULL, *idx = NULL;
+    long minx = 0, miny = 0, maxx = 0, maxy = 0, w, h;
+    for (i = 0; i < no; i++)
+        home[i] = UINT32_MAX;
+    if (!r->n || !no)
+        return QT_OK;
+    for (i = 0; i < r->n; i++)
+        lat0 += r->lat[i];
+    lat0 /= (double)r->n;
+    coslat = cos(lat0 * QT__DEG2RAD);
+#define CX(lon) ((long)floor((lon)*k * coslat / OUTLET_HOME_M))
+#define CY(lat) ((long)floor((lat)*k / OUTLET_HOME_M))
+    for (i = 0; i < r->n; i++) {
+        long x = CX(r->lon[i]), y = CY(r->lat[i]);
+        if (!i || x < minx)
+            minx = x;
+        if (!i || x > maxx)
+            maxx = x;
+        if (!i || y < miny)
+            miny = y;
+        if (!i || y > maxy)
+            maxy = y;
+    }
+    w = maxx - minx + 1;
+    h = maxy - miny + 1;
+    if ((double)w * (double)h > 64e6) /* residences spread over a continent: not worth a grid */
+        return QT_OK;
+    ncell = (size_t)(w * h);
+    start = qt__calloc(ncell + 1, sizeof *start);
+    idx = qt__malloc(r->n * sizeof *idx);
+    if (!start || !idx) {
+        qt__free(start);
+        qt__free(idx);
+        return QT_ENOMEM;
+    }
+    for (i = 0; i < r->n; i++)
+        start[(size_t)((CY(r->lat[i]) - miny) * w + (CX(r->lon[i]) - minx)) + 1]++;
+    for (i = 0; i < ncell; i++)
+        start[i + 1] += start[i];
+    {
+        size_t *fill = qt__malloc((ncell + 1) * sizeof *fill);
+        if (!fill) {
+            qt__free(start);
+            qt__free(idx);
+            return QT_ENOMEM;
+        }
+        memcpy(fill, start, ncell * sizeof *fill);
+        for (i = 0; i < r->n; i++)
+            idx[fill[(size_t)((CY(r->lat[i]) - miny) * w + (CX(r->lon[i]) - minx))]++] = i;
+        qt__free(fill);
+    }
+    for (i = 0; i < no; i++) {
+        long x = CX(olon[i]), y = CY(olat[i]), dx, dy;
+        double best = OUTLET_HOME_M;
+        for (dy = -1; dy <= 1; dy++)
+            for (dx = -1; dx <= 1; dx++) {
+                long cx = x + dx - minx, cy = y + dy - miny;
+                size_t j, cell;
+                if (cx < 0 || cy < 0 || cx >= w || cy >= h)
+                    continue;
+                cell = (size_t)(cy * w + cx);
+                for (j = start[cell]; j < start[cell + 1]; j++) {
+                    size_t ri = idx[j];
+                    double d = qt_haversine_m(olon[i], olat[i], r->lon[ri], r->lat[ri]);
+                    if (d <= best && a->res_community[ri] != UINT32_MAX) {
+                        best = d;
+                        home[i] = a->res_community[ri];
+                    }
+                }
+            }
+    }
+#undef CX
+#undef CY
+    qt__free(start);
+    qt__free(idx);
+    return QT_OK;
+}
+
+/* indicators of every area into a, from the times and areas of sh (a itself, or the analysis a
+   what-if baseline belongs to); the outlets used are osrc[i]'s outlet oidx[i], i < no */
+qt_status qt__analysis_indicators(qt_analysis *a, const qt_analysis *sh, const qt_analysis_input *in,
+                                  const qt_outlet_list *const *osrc, const size_t *oidx, size_t no, qt_error *err)
+{
+    const qt_profile *p = in->profile;
+    const qt_targets *t = qt_profile_targets(p);
+    const qt_residence_list *r = in->residences;
+    size_t ncat = a->ncat, i, c, k;
+    unsigned char *in_ring = qt__malloc(ncat ? ncat : 1);
+    double *olon = qt__malloc((no ? no : 1) * sizeof *olon), *olat = qt__malloc((no ? no : 1) * sizeof *olat);
+    uint32_t *home = qt__malloc((no ? no : 1) * sizeof *home);
+    qt_status st = QT_OK;
+    if (!in_ring || !olon || !olat || !home)
+        goto nomem;
+    a->communities_stats = qt__calloc(a->ncommunities + 1, sizeof *a->communities_stats);
+    a->circles_stats = qt__calloc(a->ncircles + 1, sizeof *a->circles_stats);
+    if (!a->communities_stats || !a->circles_stats)
+        goto nomem;
+    for (i = 0; i < a->ncommunities; i++)
+        if (area_init(&a->communities_stats[i], ncat) != QT_OK)
+            goto nomem;
+    for (i = 0; i < a->ncircles; i++)
+        if (area_init(&a->circles_stats[i], ncat) != QT_OK)
+            goto nomem;
+    if (area_init(&a->city, ncat) != QT_OK)
+        goto nomem;
+    /* residences */
+    for (i = 0; i < a->nres; i++) {
+        int all = 1;
+        if (!sh->res_placed[i])
+            continue;
+        for (c = 0; c < ncat; c++) {
+            const qt_category *k2 = qt_profile_category(p, c);
+            in_ring[c] = sh->minutes[i * ncat + c] <= k2->ring_min;
+            if (k2->cls == QT_CLASS_BASIC && k2->required && !in_ring[c])
+                all = 0;
+        }
+        area_add_residence(&a->city, r, i, in_ring, all, ncat);
+        if (sh->res_community[i] != UINT32_MAX)
+            area_add_residence(&a->communities_stats[sh->res_community[i]], r, i, in_ring, all, ncat);
+    }
+    /* outlets, each in the community of its nearest residence */
+    for (i = 0; i < no; i++) {
+        olon[i] = osrc[i]->lon[oidx[i]];
+        olat[i] = osrc[i]->lat[oidx[i]];
+    }
+    if (qt__analysis_outlet_homes(sh, r, olon, olat, no, home) != QT_OK)
+        goto nomem;
+    for (i = 0; i < no; i++) /* the input's outlets: as the analysis placed them (boundaries first) */
+        if (osrc[i] == in->outlets && sh->outlet_community)
+            home[i] = sh->outlet_community[oidx[i]];
+    for (i = 0; i < no; i++) {
+        const qt_outlet_list *l = osrc[i];
+        size_t j = oidx[i];
+        qt_area_stats *targets2[2] = {&a->city, home[i] != UINT32_MAX ? &a->communities_stats[home[i]] : NULL};
+        for (k = 0; k < 2; k++) {
+            qt_area_stats *s = targets2[k];
+            if (!s)
+                continue;
+            s->outlets++;
+            s->chain_outlets += l->chain[j];
+            if (isfinite(l->floor_area[j])) {
+                s->outlets_with_area++;
+                s->outlet_area += l->floor_area[j];
+            }
+            if (isfinite(l->staff[j])) {
+                s->outlets_with_staff++;
+                s->staff += l->staff[j];
+            }
+        }
+    }
+    /* circles: the sums of their communities */
+    for (i = 0; i < a->ncircles; i++) {
+        qt_area_stats *s = &a->circles_stats[i];
+        for (k = sh->circle_start[i]; k < sh->circle_start[i + 1]; k++)
+            area_add(s, &a->communities_stats[sh->circle_member[k]], ncat);
+        s->communities = (uint32_t)(sh->circle_start[i + 1] - sh->circle_start[i]);
+        if (in->circles && isfinite(in->circles->investment[i]))
+            s->investment = in->circles->investment[i];
+        if (in->survey && i < in->survey->ncircles) {
+            s->survey_answers = in->survey->answers[i];
+            s->survey_satisfied = in->survey->satisfied[i];
+            a->city.survey_answers += s->survey_answers;
+            a->city.survey_satisfied += s->survey_satisfied;
+        }
+        if (isfinite(s->investment))
+            a->city.investment = isfinite(a->city.investment) ? a->city.investment + s->investment : s->investment;
+    }
+    /* finish: shares, presence, covered communities, grades */
+    for (i = 0; i < a->ncommunities; i++) {
+        qt_area_stats *s = &a->communities_stats[i];
+        area_finish(s, p);
+        s->communities = 1;
+        s->communities_covered = s->all_basic >= t->community_covered_share - 1e-12;
+        a->city.communities++;
+        a->city.communities_covered += s->communities_covered;
+    }
+    for (i = 0; i < a->ncircles; i++) {
+        qt_area_stats *s = &a->circles_stats[i];
+        area_finish(s, p);
+        for (k = sh->circle_start[i]; k < sh->circle_start[i + 1]; k++)
+            s->communities_covered += a->communities_stats[sh->circle_member[k]].communities_covered;
+        if ((st = qt__analysis_grade(s, p)) != QT_OK)
+            goto nomem;
+    }
+    area_finish(&a->city, p);
+    if ((st = qt__analysis_grade(&a->city, p)) != QT_OK)
+        goto nomem;
+    qt__free(in_ring);
+    qt__free(olon);
+    qt__free(olat);
+    qt__free(home);
+    return QT_OK;
+nomem:
+    qt__free(in_ring);
+    qt__free(olon);
+    qt__free(olat);
+    qt__free(home);
+    return qt_error_set(err, QT_ENOMEM, "analyze", "no memory for the indicators");
+}
