@@ -2,7 +2,8 @@
 /*
  * cmd_analyze.c -- quarter analyze: a planning project in, the folder a
  * bureau reads out (indicators, grades, 需求清单, 盲区, per-residence times).
- * Also the project opening that site, report and import share (cli_project_open).
+ * Also the project opening that site, report and import share
+ * (cli_project_open).
  */
 #include <math.h>
 #include <stdio.h>
@@ -16,25 +17,36 @@
 static const char help[] = N_(
     "usage: quarter analyze PROJECT -o OUT_DIR [options]\n\n"
     "Read the project file (network, outlets, residences, circles, survey,\n"
-    "profile; format in docs/project.md), compute for every residence the walking\n"
-    "time to the nearest outlet of each 业态, then for every community, circle and\n"
+    "profile; format in docs/project.md), compute for every residence the "
+    "walking\n"
+    "time to the nearest outlet of each 业态, then for every community, circle "
+    "and\n"
     "the city the indicators against the profile's targets, grade each circle\n"
     "(基础型 / 提升型 / 品质型, with reasons), and write OUT_DIR:\n"
     "  summary.md, indicators.csv, grades.csv, demand.csv (需求清单),\n"
-    "  residences.csv, blindspots.geojson (盲区), what-if.csv (with --what-if)\n"
-    "The folder appears whole or not at all; an earlier analysis there is replaced.\n\n"
+    "  residences.csv, blindspots.geojson (盲区), what-if.csv (with "
+    "--what-if)\n"
+    "The folder appears whole or not at all; an earlier analysis there is "
+    "replaced.\n\n"
     "Options:\n"
     "  -o, --out DIR        output folder (required)\n"
-    "  --at [DAY ]HH:MM     count only outlets open then (OSM opening_hours subset,\n"
-    "                       docs/formats.md): --at 07:00 breakfast, --at 'Sa 22:30';\n"
-    "                       DAY is Mo..Su (default Mo); unknown hours count as open\n"
-    "  --what-if FILE       hypothetical outlets (id,category,lon,lat in WGS-84, e.g.\n"
-    "                       the sites.csv of quarter site) added to the baseline by the\n"
+    "  --at [DAY ]HH:MM     count only outlets open then (OSM opening_hours "
+    "subset,\n"
+    "                       docs/formats.md): --at 07:00 breakfast, --at 'Sa "
+    "22:30';\n"
+    "                       DAY is Mo..Su (default Mo); unknown hours count as "
+    "open\n"
+    "  --what-if FILE       hypothetical outlets (id,category,lon,lat in "
+    "WGS-84, e.g.\n"
+    "                       the sites.csv of quarter site) added to the "
+    "baseline by the\n"
     "                       engine's incremental update; what-if.csv compares\n"
-    "  --speed S            default | elderly | winter (the profile's) or km/h\n"
+    "  --speed S            default | elderly | winter (the profile's) or "
+    "km/h\n"
     "  --blind-cell M       盲区 grid cell in metres (default 100)\n"
     "  --threads N          worker threads (default: all cores)\n"
-    "  --timings            print read/compute/write seconds to standard error\n"
+    "  --timings            print read/compute/write seconds to standard "
+    "error\n"
     "  -q, --quiet          no progress output\n");
 
 static void outlets_said(void *ud, const char *path, const qt_outlet_list *l)
@@ -73,55 +85,120 @@ size_t cli_crs_warnings(const qt_analysis *a, const qt_project_data *pj, char li
         const char *what;
         double share, share_gcj, median, median_gcj;
         qt_crs crs;
-    } w[2] = {{"outlets", a->outlets_far_share, a->outlets_far_share_gcj, a->outlets_median_m,
-               a->outlets_median_m_gcj, pj->project->outlets.crs},
+    } w[2] = {{"outlets", a->outlets_far_share, a->outlets_far_share_gcj, a->outlets_median_m, a->outlets_median_m_gcj,
+               pj->project->outlets.crs},
               {"residences", a->residences_far_share, a->residences_far_share_gcj, a->residences_median_m,
                a->residences_median_m_gcj, pj->project->residences.crs}};
     int i;
     for (i = 0; i < 2 && n < max; i++) {
-        /* declared WGS-84, but they sit much closer to the streets when read as GCJ-02 */
+        /* declared WGS-84, but they sit much closer to the streets when read as
+     * GCJ-02 */
         int gcj = w[i].crs == QT_CRS_WGS84 && isfinite(w[i].median_gcj) && w[i].median > 15 &&
                   w[i].median_gcj < 0.75 * w[i].median;
         if (gcj)
             snprintf(lines[n++], 300,
-                     "%s lie a median %.0f m from the nearest street (%.0f%% more than 200 m); read as GCJ-02 "
-                     "they would lie %.0f m: were they GCJ-02? (crs = gcj02 in the project)",
+                     "%s lie a median %.0f m from the nearest street (%.0f%% more "
+                     "than 200 m); read as GCJ-02 "
+                     "they would lie %.0f m: were they GCJ-02? (crs = gcj02 in the "
+                     "project)",
                      w[i].what, w[i].median, 100 * w[i].share, w[i].median_gcj);
         else if (w[i].share > 0.3)
             snprintf(lines[n++], 300,
-                     "%.0f%% of %s lie more than 200 m from any street: check their coordinate system (crs = %s) "
+                     "%.0f%% of %s lie more than 200 m from any street: check their "
+                     "coordinate system (crs = %s) "
                      "and that the network covers them",
                      100 * w[i].share, w[i].what, qt_crs_name(w[i].crs));
     }
     if (n < max && (a->residences_off_main || a->outlets_off_main))
         snprintf(lines[n++], 300,
-                 _("%zu residences and %zu outlets sit on parts of the network that do not reach its largest "
-                   "part (%u parts in all): they reach only what is on their part, so their 业态 may look "
-                   "missing; check that the network is whole there (quarter graph info)"),
+                 _("%zu residences and %zu outlets sit on parts of the network "
+                   "that do not reach its largest "
+                   "part (%u parts in all): they reach only what is on their part, "
+                   "so their 业态 may look "
+                   "missing; check that the network is whole there (quarter graph "
+                   "info)"),
                  a->residences_off_main, a->outlets_off_main, a->network_components);
     return n;
+}
+
+/* At least half the residences must be on the network, else the crs or the
+ * network is wrong. */
+static int check_placed(const qt_cli *cli, const qt_analysis *a, const qt_project_data *pj, const char *path)
+{
+    qt_error err = QT_ERROR_INIT;
+    if (!(a->nres > 0 && (a->nres - a->residences_unplaced) * 2 < a->nres))
+        return 0;
+    qt_error_set(&err, QT_EINVAL, path,
+                 _("only %zu of %zu residences lie within %.0f m of a street of "
+                   "the network (at least half "
+                   "must): check that the network (%s) covers the residences and "
+                   "that their crs (%s) is right"),
+                 a->nres - a->residences_unplaced, a->nres,
+                 pj->project->snap_max_m > 0 ? pj->project->snap_max_m : 500.0, pj->project->network,
+                 qt_crs_name(pj->project->residences.crs));
+    return cli_fail(cli, &err);
+}
+
+/* The coordinate warnings to standard error and into the folder written to out.
+ */
+static int write_results(const qt_cli *cli, const qt_analysis *a, const qt_analysis_input *in,
+                         const qt_project_data *pj, const char *at, double cell_m, const char *out)
+{
+    qt_error err = QT_ERROR_INIT;
+    qt_report_meta meta;
+    char warn[6][300];
+    const char *wp[6];
+    size_t nw, i;
+    nw = cli_crs_warnings(a, pj, warn, 6);
+    for (i = 0; i < nw; i++) {
+        cli_warn(cli, "%s", warn[i]);
+        wp[i] = warn[i];
+    }
+    memset(&meta, 0, sizeof meta);
+    meta.project = pj->project->name;
+    meta.at = at;
+    meta.speed = pj->speed_label;
+    meta.warnings = wp;
+    meta.nwarnings = nw;
+    meta.blind_cell_m = cell_m;
+    if (qt_report_write(a, in, &meta, out, &err) != QT_OK)
+        return cli_fail(cli, &err);
+    return 0;
+}
+
+static void print_summary(const qt_analysis *a, const qt_project_data *pj, const char *out)
+{
+    const qt_area_stats *s = &a->city;
+    fprintf(stderr,
+            "%s: %zu residences (population %.0f%s), %zu outlets counted, %zu "
+            "circles, %zu communities\n"
+            "  every basic 业态 in reach for %.1f%% of residents; city grade %s\n"
+            "  results in %s/ (summary.md first)\n",
+            pj->project->name, pj->residences->n, s->population, pj->residences->nestimated ? ", partly estimated" : "",
+            a->outlets_used, a->ncircles, a->ncommunities, 100 * s->all_basic,
+            s->grade >= 0 ? qt_profile_grade(pj->profile, (size_t)s->grade)->name : "未达标", out);
 }
 
 int cmd_analyze(int argc, char **argv, qt_cli *cli)
 {
     const char *out = NULL, *at = NULL, *what_if = NULL, *speed = NULL, *threads_s = NULL, *cell_s = NULL, *pos[1];
     int timings = 0, quiet = 0;
-    cli_opt opts[] = {{"out", 'o', 1, &out, NULL},         {"at", 0, 1, &at, NULL},
-                      {"what-if", 0, 1, &what_if, NULL},   {"speed", 0, 1, &speed, NULL},
-                      {"threads", 0, 1, &threads_s, NULL}, {"timings", 0, 0, NULL, &timings},
+    cli_opt opts[] = {{"out", 'o', 1, &out, NULL},
+                      {"at", 0, 1, &at, NULL},
+                      {"what-if", 0, 1, &what_if, NULL},
+                      {"speed", 0, 1, &speed, NULL},
+                      {"threads", 0, 1, &threads_s, NULL},
+                      {"timings", 0, 0, NULL, &timings},
                       {"blind-cell", 0, 1, &cell_s, NULL},
-                      {"quiet", 'q', 0, NULL, &quiet},     {NULL, 0, 0, NULL, NULL}};
+                      {"quiet", 'q', 0, NULL, &quiet},
+                      {NULL, 0, 0, NULL, NULL}};
     int npos, rc;
     qt_project_data *pj = NULL;
     qt_analysis_input in;
     qt_analysis_opts ao;
     qt_analysis *a = NULL;
     qt_outlet_list *wl = NULL;
-    qt_report_meta meta;
     qt_error err = QT_ERROR_INIT;
-    char warn[6][300];
-    const char *wp[6];
-    size_t nw, i;
     double t0 = cli_now_s(), t1, t2, cell_m = 100;
     unsigned nthreads = 0;
     int weekday = -1, minute = -1;
@@ -168,44 +245,14 @@ int cmd_analyze(int argc, char **argv, qt_cli *cli)
     }
     cli_progress_done(cli);
     t2 = cli_now_s();
-    if (a->nres > 0 && (a->nres - a->residences_unplaced) * 2 < a->nres) {
-        qt_error_set(&err, QT_EINVAL, pos[0],
-                     _("only %zu of %zu residences lie within %.0f m of a street of the network (at least half "
-                       "must): check that the network (%s) covers the residences and that their crs (%s) is right"),
-                     a->nres - a->residences_unplaced, a->nres,
-                     pj->project->snap_max_m > 0 ? pj->project->snap_max_m : 500.0, pj->project->network,
-                     qt_crs_name(pj->project->residences.crs));
-        rc = cli_fail(cli, &err);
+    if ((rc = check_placed(cli, a, pj, pos[0])) != 0 || (rc = write_results(cli, a, &in, pj, at, cell_m, out)) != 0)
         goto done;
-    }
-    nw = cli_crs_warnings(a, pj, warn, 6);
-    for (i = 0; i < nw; i++) {
-        cli_warn(cli, "%s", warn[i]);
-        wp[i] = warn[i];
-    }
-    memset(&meta, 0, sizeof meta);
-    meta.project = pj->project->name;
-    meta.at = at;
-    meta.speed = pj->speed_label;
-    meta.warnings = wp;
-    meta.nwarnings = nw;
-    meta.blind_cell_m = cell_m;
-    if (qt_report_write(a, &in, &meta, out, &err) != QT_OK) {
-        rc = cli_fail(cli, &err);
-        goto done;
-    }
-    if (!quiet && !cli->quiet) {
-        const qt_area_stats *s = &a->city;
-        fprintf(stderr,
-                "%s: %zu residences (population %.0f%s), %zu outlets counted, %zu circles, %zu communities\n"
-                "  every basic 业态 in reach for %.1f%% of residents; city grade %s\n"
-                "  results in %s/ (summary.md first)\n",
-                pj->project->name, pj->residences->n, s->population, pj->residences->nestimated ? ", partly estimated" : "",
-                a->outlets_used, a->ncircles, a->ncommunities, 100 * s->all_basic,
-                s->grade >= 0 ? qt_profile_grade(pj->profile, (size_t)s->grade)->name : "未达标", out);
-    }
+    if (!quiet && !cli->quiet)
+        print_summary(a, pj, out);
     if (timings)
-        fprintf(stderr, "timings: residences=%zu outlets=%zu read_s=%.3f compute_s=%.3f write_s=%.3f\n",
+        fprintf(stderr,
+                "timings: residences=%zu outlets=%zu read_s=%.3f compute_s=%.3f "
+                "write_s=%.3f\n",
                 pj->residences->n, a->outlets_used, t1 - t0, t2 - t1, cli_now_s() - t2);
 done:
     qt_analysis_free(a);
