@@ -202,9 +202,9 @@ int cmd_report(int argc, char **argv, qt_cli *cli)
     ro.png_dpi = dpi;
     ro.blind_cell_m = cell_m;
     ro.threads = nthreads;
-    ro.boundaries = pj.project->communities.file;
-    ro.boundaries_layer = pj.project->communities.layer;
-    ro.boundaries_field = pj.project->community_field;
+    ro.boundaries = pj->project->communities.file;
+    ro.boundaries_layer = pj->project->communities.layer;
+    ro.boundaries_field = pj->project->community_field;
     if (qt_report_make(a, &in, &ro, out, &err) != QT_OK) {
         rc = cli_fail(cli, &err);
         goto done;

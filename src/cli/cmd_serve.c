@@ -121,7 +121,7 @@ int cmd_serve(int argc, char **argv, qt_cli *cli)
     double per_ip = 64, deadline = 20, slots = 1, reg = 10;
     int tz_min = 480;
     qt_profile *prof = NULL;
-    cli_project pj;
+    qt_project_data *pj = NULL;
     int have_pj = 0;
     qt_analysis_input pin;
     qt_analysis_opts pao;
@@ -214,10 +214,10 @@ int cmd_serve(int argc, char **argv, qt_cli *cli)
         web = NULL;
     }
     if (project) {
-        if ((rc = cli_project_load(cli, "serve", project, NULL, &pj)) != 0)
+        if ((rc = cli_project_open(cli, "serve", project, NULL, &pj)) != 0)
             goto done;
         have_pj = 1;
-        cli_project_input(&pj, &pin, &pao);
+        qt_project_analysis_input(pj, &pin, &pao);
     }
     memset(&so, 0, sizeof so);
     so.web_dir = web;
@@ -272,7 +272,7 @@ int cmd_serve(int argc, char **argv, qt_cli *cli)
 done:
     qt_server_stop(srv);
     if (have_pj)
-        cli_project_free(&pj);
+        qt_project_close(pj);
     qt_graph_free(g);
     qt_profile_free(prof);
     if (logf && logf != stderr)
