@@ -273,7 +273,7 @@ static void search_ends(pool *P)
 /* Hand every ready column to the sink in order; lock held on entry and exit. */
 static void deliver_locked(pool *P)
 {
-    qt_error err;
+    qt_error err = QT_ERROR_INIT;
     P->sinking = 1;
     while (!P->failed && P->turn < P->ncat && P->ready[P->turn]) {
         uint32_t c = P->turn;

@@ -257,7 +257,7 @@ qt_status qt_outlets_read(const char *path, const qt_outlet_read_opts *o, const 
         const char *idv = qt__csv_str(&c, col[QT_OCOL_ID]);
         const char *catv = qt__csv_str(&c, col[QT_OCOL_CATEGORY]);
         int chain, cat = -1, rule = 0, closed;
-        qt_error re;
+        qt_error re = QT_ERROR_INIT;
         qt_error_clear(&re);
         if (tagcol >= 0) {
             size_t t;

@@ -50,7 +50,7 @@ qt_status qt_points_read(const char *path, const qt_point_read_opts *o, qt_point
     while ((r = qt__csv_next(&c, err)) > 0) {
         double lon, lat, x0, y0;
         char idbuf[32], cname[32];
-        qt_error re;
+        qt_error re = QT_ERROR_INIT;
         size_t i = l->n;
         qt_error_clear(&re);
         if ((st = qt__csv_double(&c, cx, &lon, &re)) || (st = qt__csv_double(&c, cy, &lat, &re)))

@@ -169,7 +169,7 @@ qt_status qt_residences_read(const char *path, const qt_residence_read_opts *o, 
             goto nomem;
     }
     while ((r = qt__csv_next(&c, err)) > 0) {
-        qt_error re;
+        qt_error re = QT_ERROR_INIT;
         double x0, y0, lon, lat, p = NAN, hh = NAN, area = NAN, foot = NAN, levels = NAN;
         char cname[32];
         char idbuf[32], tbuf[64];

@@ -606,7 +606,7 @@ static void *pages_worker(void *arg)
     pages *P = arg;
     qt_search *ws = NULL;
     cairo_surface_t *img = NULL;
-    qt_error e;
+    qt_error e = QT_ERROR_INIT;
     qt_status st;
     qt_error_clear(&e);
     if ((st = qt_search_new(P->R->in->graph, &ws, &e)) != QT_OK) {

@@ -112,7 +112,7 @@ enum MHD_Result qt__api_register(qt__req *r)
     double lon = NAN, lat = NAN;
     char addr[64];
     qt_user_spec u;
-    qt_error e;
+    qt_error e = QT_ERROR_INIT;
     int crs;
     pw_job *job;
     if (r->conn->job) { /* the hash is made: the account, in one transaction */
@@ -184,7 +184,7 @@ enum MHD_Result qt__api_login(qt__req *r)
     int64_t uid = 0, attempt = 0, retry = 0, now = (int64_t)time(NULL);
     qt_role role = QT_ROLE_NONE;
     qt_login_limits lim;
-    qt_error e;
+    qt_error e = QT_ERROR_INIT;
     pw_job *job;
     if (r->conn->job) { /* the password is checked: settle the attempt */
         job = (pw_job *)r->conn->job;

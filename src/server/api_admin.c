@@ -80,7 +80,7 @@ enum MHD_Result qt__api_user_home(qt__req *r)
     json_int_t circle;
     int64_t op_circle = 0;
     double lon = NAN, lat = NAN;
-    qt_error e;
+    qt_error e = QT_ERROR_INIT;
     char detail[96];
     if (!j)
         return res;

@@ -41,7 +41,7 @@ enum MHD_Result qt__api_circle_get(qt__req *r)
     char period[16];
     const char *p = qt__req_arg(r, "period");
     circle_json cj = {NULL, NULL};
-    qt_error e;
+    qt_error e = QT_ERROR_INIT;
     qt__period_now(r->s, period);
     cj.period = p && *p ? p : period;
     if (qt_store_circle_get(r->st, r->id, cj.period, circle_to_json, &cj, &e) != QT_OK)

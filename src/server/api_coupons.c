@@ -35,7 +35,7 @@ enum MHD_Result qt__api_coupon_create(qt__req *r)
     json_int_t outlet, qty, lim;
     int64_t id, from = 0, to = 0;
     int hf, ht;
-    qt_error e;
+    qt_error e = QT_ERROR_INIT;
     if (!j)
         return res;
     memset(&cs, 0, sizeof cs);
@@ -72,7 +72,7 @@ enum MHD_Result qt__api_coupon_claim(qt__req *r)
     char code[33];
     const char *key = MHD_lookup_connection_value(r->c, MHD_HEADER_KIND, "Idempotency-Key");
     int replayed = 0;
-    qt_error e;
+    qt_error e = QT_ERROR_INIT;
     qt_error_clear(&e);
     if (qt_store_coupon_claim_key(r->st, r->id, r->uid, key, (int64_t)time(NULL), code, &replayed, &e) != QT_OK)
         return qt__reply_status(r, &e);
@@ -88,7 +88,7 @@ enum MHD_Result qt__api_redeem(qt__req *r)
     json_t *j = qt__req_body(r, &res);
     const char *typed;
     char code[33];
-    qt_error e;
+    qt_error e = QT_ERROR_INIT;
     if (!j)
         return res;
     if (!(typed = qt__req_str(r, j, "code", &res))) {
@@ -150,7 +150,7 @@ enum MHD_Result qt__api_coupons_get(qt__req *r)
     int crs, near = qt__req_lonlat(r, "near", &lon, &lat), wr = 1;
     qt__walk walk;
     coupon_list cl;
-    qt_error e;
+    qt_error e = QT_ERROR_INIT;
     qt_status rc;
     if (qt__req_crs(r, &crs, &res) < 0)
         return res;
@@ -231,7 +231,7 @@ enum MHD_Result qt__api_my_coupons(qt__req *r)
 {
     claim_list cl = {r, json_array()};
     double limit = 100;
-    qt_error e;
+    qt_error e = QT_ERROR_INIT;
     if (!cl.arr)
         return qt__reply_error(r, QT_ENOMEM, NULL, "no memory");
     if (qt__req_num(r, "limit", 1, 500, &limit) < 0) {
@@ -266,7 +266,7 @@ enum MHD_Result qt__api_my_coupon_qr(qt__req *r)
     const char *typed = qt__req_arg(r, "code"), *fmt = qt__req_arg(r, "format");
     char code[33];
     owns o;
-    qt_error e;
+    qt_error e = QT_ERROR_INIT;
     char *img = NULL;
     size_t len = 0;
     int png;

@@ -55,7 +55,7 @@ enum MHD_Result qt__api_good_create(qt__req *r)
     enum MHD_Result res = MHD_NO;
     json_t *j = qt__req_body(r, &res);
     qt_store_good g;
-    qt_error e;
+    qt_error e = QT_ERROR_INIT;
     int64_t id;
     if (!j)
         return res;
@@ -88,7 +88,7 @@ enum MHD_Result qt__api_good_put(qt__req *r)
     enum MHD_Result res = MHD_NO;
     json_t *j;
     qt_store_good g;
-    qt_error e;
+    qt_error e = QT_ERROR_INIT;
     int64_t outlet = 0, id;
     qt_error_clear(&e);
     if (qt_store_good_get(r->st, r->id, outlet_of_good, &outlet, &e) != QT_OK)
@@ -112,7 +112,7 @@ enum MHD_Result qt__api_good_put(qt__req *r)
 
 enum MHD_Result qt__api_good_delete(qt__req *r)
 {
-    qt_error e;
+    qt_error e = QT_ERROR_INIT;
     qt_error_clear(&e);
     if (qt_store_good_delete(r->st, r->uid, r->id, &e) != QT_OK)
         return qt__reply_status(r, &e);
@@ -130,7 +130,7 @@ static qt_status good_to_array(void *ud, const qt_store_good *g, qt_error *err)
 enum MHD_Result qt__api_goods_of_outlet(qt__req *r)
 {
     json_t *arr = json_array();
-    qt_error e;
+    qt_error e = QT_ERROR_INIT;
     if (!arr)
         return qt__reply_error(r, QT_ENOMEM, NULL, "no memory");
     qt_error_clear(&e);
@@ -195,7 +195,7 @@ enum MHD_Result qt__api_goods_search(qt__req *r)
     int crs, near = qt__req_lonlat(r, "near", &lon, &lat), wr;
     qt__walk walk;
     gsearch gs;
-    qt_error e;
+    qt_error e = QT_ERROR_INIT;
     qt_status rc;
     json_t *arr;
     size_t i;
@@ -238,7 +238,7 @@ enum MHD_Result qt__api_goods_search(qt__req *r)
 enum MHD_Result qt__api_goods_upload(qt__req *r)
 {
     qt__csv c;
-    qt_error e;
+    qt_error e = QT_ERROR_INIT;
     int cn, cp, cu, cs, cb, rr;
     size_t rows = 0;
     char where[64];
@@ -288,7 +288,7 @@ enum MHD_Result qt__api_goods_upload(qt__req *r)
         snprintf(where, sizeof where, "goods.csv:%zu", c.line);
         if (qt__csv_double(&c, cp, &g.price, &e) != QT_OK ||
             qt_store_good_put(r->st, r->uid, &g, (int64_t)time(NULL), &id, &e) != QT_OK) {
-            qt_error ctx;
+            qt_error ctx = QT_ERROR_INIT;
             qt_store_rollback(r->st);
             qt__csv_close(&c);
             qt_error_clear(&ctx);

@@ -175,7 +175,7 @@ enum MHD_Result qt__api_applications_get(qt__req *r)
 {
     json_t *arr = json_array();
     double limit = 100;
-    qt_error e;
+    qt_error e = QT_ERROR_INIT;
     if (!arr)
         return qt__reply_error(r, QT_ENOMEM, NULL, "no memory");
     if (qt__req_num(r, "limit", 1, 500, &limit) < 0) {

@@ -139,7 +139,7 @@ enum MHD_Result qt__api_isochrone(qt__req *r)
     const char *m = qt__req_arg(r, "minutes");
     size_t n = 0;
     qt_snap sp;
-    qt_error e;
+    qt_error e = QT_ERROR_INIT;
     double cost = 0;
     int crs;
     enum MHD_Result res;

@@ -56,7 +56,7 @@ static qt_status outlet_to_json(void *ud, const qt_store_outlet *o, qt_error *er
 static enum MHD_Result reply_outlet(qt__req *r)
 {
     outlet_json oj = {NULL, 0};
-    qt_error e;
+    qt_error e = QT_ERROR_INIT;
     int n, score;
     char grade[2] = "";
     enum MHD_Result res;

@@ -49,7 +49,7 @@ static const qt_analysis *analysis_for(qt__req *r, qt__web *w, enum MHD_Result *
     if (!w->hour[h]) {
         const qt_analysis *a;
         qt_analysis *owned = NULL;
-        qt_error e;
+        qt_error e = QT_ERROR_INIT;
         qt_error_clear(&e);
         if (qt__planner_run(w->planner, NULL, 0, h, &a, &owned, &e) != QT_OK) {
             pthread_mutex_unlock(&w->hour_lock);
@@ -165,7 +165,7 @@ static qt_status name_of(void *ud, const qt_store_circle *c, qt_error *err)
 enum MHD_Result qt__api_planner_circles(qt__req *r)
 {
     qt__web *w = r->s->web;
-    qt_error e;
+    qt_error e = QT_ERROR_INIT;
     qt_error_clear(&e);
     enum MHD_Result res = MHD_NO;
     json_t *j;
@@ -243,7 +243,7 @@ static qt_status outlet_row(void *ud, const qt_store_outlet *o, qt_error *err)
 /* GET /api/v1/planner/circles/{id}/outlets: the outlets of one circle (for its operator) */
 enum MHD_Result qt__api_planner_circle_outlets(qt__req *r)
 {
-    qt_error e;
+    qt_error e = QT_ERROR_INIT;
     qt_error_clear(&e);
     circle_name cn = {""};
     char period[16];
@@ -321,7 +321,7 @@ enum MHD_Result qt__api_planner_layer(qt__req *r)
     qt__web *w = r->s->web;
     const char *name = r->url + strlen("/api/v1/planner/layers/");
     enum MHD_Result res = MHD_NO;
-    qt_error e;
+    qt_error e = QT_ERROR_INIT;
     qt_error_clear(&e);
     int cat;
     json_t *j = NULL;
@@ -359,7 +359,7 @@ enum MHD_Result qt__api_planner_whatif(qt__req *r)
 {
     qt__web *w = r->s->web;
     enum MHD_Result res = MHD_NO;
-    qt_error e;
+    qt_error e = QT_ERROR_INIT;
     qt_error_clear(&e);
     if (!w->planner)
         return qt__reply_error(r, QT_ENOTFOUND, NULL, "no planning project (quarter serve --project FILE)");
@@ -490,7 +490,7 @@ static int grade_rank(const qt__planner *p, const char *g)
  * the circles whose grade rose since the snapshot before the last */
 enum MHD_Result qt__api_planner_trends(qt__req *r)
 {
-    qt_error e;
+    qt_error e = QT_ERROR_INIT;
     qt_error_clear(&e);
     trend t = {json_object()};
     if (!t.circles)

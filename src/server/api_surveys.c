@@ -53,7 +53,7 @@ enum MHD_Result qt__api_complaint_add(qt__req *r)
     const char *kind, *text = "";
     int64_t id;
     char key[32];
-    qt_error e;
+    qt_error e = QT_ERROR_INIT;
     if (!j)
         return res;
     if (qt__req_int(r, j, "outlet_id", &outlet, &res) || !(kind = qt__req_str(r, j, "kind", &res)) ||
@@ -95,7 +95,7 @@ enum MHD_Result qt__api_complaints_get(qt__req *r)
 {
     double outlet = 0, limit = 50;
     json_t *arr = json_array();
-    qt_error e;
+    qt_error e = QT_ERROR_INIT;
     if (qt__req_num(r, "outlet_id", 1, 9e15, &outlet) < 0 || qt__req_num(r, "limit", 1, 200, &limit) < 0) {
         json_decref(arr);
         return qt__reply_error(r, QT_EINVAL, "limit", "outlet_id is an id; limit is 1 to 200");
@@ -116,7 +116,7 @@ enum MHD_Result qt__api_complaint_answer(qt__req *r)
     enum MHD_Result res = MHD_NO;
     json_t *j = qt__req_body(r, &res);
     const char *text;
-    qt_error e;
+    qt_error e = QT_ERROR_INIT;
     if (!j)
         return res;
     if (!(text = qt__req_str(r, j, "answer", &res))) {
@@ -138,7 +138,7 @@ enum MHD_Result qt__api_complaint_resolve(qt__req *r)
     json_t *j = qt__req_body(r, &res);
     const char *decision, *note = "";
     int upheld;
-    qt_error e;
+    qt_error e = QT_ERROR_INIT;
     if (!j)
         return res;
     if (!(decision = qt__req_str(r, j, "decision", &res)) || qt__req_opt_str(r, j, "note", &note, &res) < 0) {

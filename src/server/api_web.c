@@ -153,7 +153,7 @@ enum MHD_Result qt__api_tile(qt__req *r)
         return qt__reply_error(r, QT_EINVAL, "tile", "a tile is /api/v1/tiles/Z/X/Y.png");
     unsigned char *png = NULL;
     size_t len = 0;
-    qt_error e;
+    qt_error e = QT_ERROR_INIT;
     qt_error_clear(&e);
     if (qt_tiles_render(r->s->web->tiles, z, x, y, &png, &len, &e) != QT_OK)
         return qt__reply_status(r, &e);

@@ -344,7 +344,7 @@ void qt__hash_release(qt__req *r)
 
 int qt__rate_limit(qt__req *r, const char *kind, const char *key, int max, int64_t window_s, enum MHD_Result *res)
 {
-    qt_error e;
+    qt_error e = QT_ERROR_INIT;
     int64_t retry = 0;
     qt_error_clear(&e);
     if (max <= 0)
