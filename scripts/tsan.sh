@@ -9,6 +9,6 @@ cd "$(dirname "$0")/.."
 cmake -S . -B build-tsan -DQT_BUILD_TESTS=ON -DCMAKE_BUILD_TYPE=Debug -DQT_SANITIZE=thread > /dev/null
 cmake --build build-tsan -j2 --target quarter
 # the pages, when they can be built (the HTTP tests ask for them too)
-if cmake --build build-tsan --target help | grep -qw web; then cmake --build build-tsan -j2 --target web; fi
+if cmake --build build-tsan --target help | grep -w web >/dev/null; then cmake --build build-tsan -j2 --target web; fi
 cd build-tsan
 TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 ${TSAN_OPTIONS:-}" ctest -L server --output-on-failure "$@"
