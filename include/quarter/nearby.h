@@ -76,6 +76,16 @@ QT_API size_t qt_nearby_index_count(const qt_nearby_index *ix);
 QT_API qt_status qt_nearby_index_edit(const qt_nearby_index *ix, const qt_nearby_outlet *o, qt_nearby_index **out,
                                       qt_error *err);
 
+/**
+ * A copy of ix with one more outlet o (placed once, here; the others keep
+ * their places, only the node table is rebuilt).  One farther than
+ * QT_SNAP_DEFAULT_MAX_M from every street is left out: *placed 0 and *out a
+ * new reference to ix.  ix is unchanged.  Statuses: QT_EINVAL (o->id is in
+ * ix already), QT_ENOMEM.  OUT *out: qt_nearby_index_unref().
+ */
+QT_API qt_status qt_nearby_index_add(qt_nearby_index *ix, const qt_nearby_outlet *o, qt_nearby_index **out, int *placed,
+                                     qt_error *err);
+
 /** A workspace for searches on g.  BORROWED g.  OUT *out: qt_nearby_ws_free(). */
 QT_API qt_status qt_nearby_ws_new(const qt_graph *g, qt_nearby_ws **out, qt_error *err);
 QT_API void qt_nearby_ws_free(qt_nearby_ws *w);

@@ -360,6 +360,91 @@ qt_status qt_nearby_index_edit(const qt_nearby_index *ix, const qt_nearby_outlet
     return QT_OK;
 }
 
+qt_status qt_nearby_index_add(qt_nearby_index *ix, const qt_nearby_outlet *o, qt_nearby_index **out, int *placed,
+                              qt_error *err)
+{
+    const char *name = o->name ? o->name : "", *serv = o->services ? o->services : "";
+    const char *hours = o->opening_hours ? o->opening_hours : "";
+    size_t ln = strlen(name) + 1, lc = o->category ? strlen(o->category) + 1 : 0;
+    size_t ls = strlen(serv) + 1, lh = strlen(hours) + 1, slot = 0, lo = 0, hi = ix->n;
+    qt_nearby_index *c;
+    qt_spot sp;
+    qt_error e = QT_ERROR_INIT;
+    place *p;
+    char *d;
+    *out = NULL;
+    if (placed)
+        *placed = 0;
+    if (find_slot(ix, o->id) != ix->n)
+        return qt_error_set(err, QT_EINVAL, "nearby", "outlet %lld is given twice", (long long)o->id);
+    if (ix->n + 1 > UINT32_MAX / 2)
+        return qt_error_set(err, QT_EINVAL, "nearby", "too many outlets");
+    if (qt_spot_place(ix->g, ix->sn, o->lon, o->lat, QT_SNAP_DEFAULT_MAX_M, &sp, &e) != QT_OK) {
+        *out = qt_nearby_index_ref(ix); /* too far from any street: not found by walking */
+        return QT_OK;
+    }
+    while (lo < hi) { /* the new outlet's slot in id order */
+        size_t m = lo + (hi - lo) / 2;
+        if (ix->pl[m].id < o->id)
+            lo = m + 1;
+        else
+            hi = m;
+    }
+    slot = lo;
+    c = qt__calloc(1, sizeof *c);
+    if (c) {
+        c->pl = qt__malloc_array(ix->n + 2, sizeof *c->pl);
+        c->texts = textblock_new(ln + lc + ls + lh);
+    }
+    if (!c || !c->pl || !c->texts) {
+        if (c) {
+            qt__free(c->pl);
+            textblock_unref(c->texts);
+        }
+        qt__free(c);
+        return qt_error_set(err, QT_ENOMEM, "nearby", "no memory");
+    }
+    atomic_init(&c->refs, 1);
+    c->g = ix->g;
+    c->sn = ix->sn;
+    c->n = ix->n + 1;
+    if (slot)
+        memcpy(c->pl, ix->pl, slot * sizeof *c->pl);
+    if (ix->n > slot)
+        memcpy(c->pl + slot + 1, ix->pl + slot, (ix->n - slot) * sizeof *c->pl);
+    c->texts->prev = ix->texts;
+    atomic_fetch_add(&ix->texts->refs, 1);
+    p = &c->pl[slot];
+    p->id = o->id;
+    p->lon = o->lon;
+    p->lat = o->lat;
+    p->sp = sp;
+    d = c->texts->data;
+    memcpy(d, name, ln);
+    p->name = d;
+    d += ln;
+    if (o->category) {
+        memcpy(d, o->category, lc);
+        p->category = d;
+        d += lc;
+    } else {
+        p->category = NULL;
+    }
+    memcpy(d, serv, ls);
+    p->services = d;
+    d += ls;
+    memcpy(d, hours, lh);
+    p->hours = d;
+    if (!(c->topo = topology_build(c->g, c->pl, c->n))) {
+        qt_nearby_index_unref(c);
+        return qt_error_set(err, QT_ENOMEM, "nearby", "no memory");
+    }
+    if (placed)
+        *placed = 1;
+    *out = c;
+    return QT_OK;
+}
+
 /* ---- the workspace ---- */
 
 typedef struct slot_hit {

@@ -85,6 +85,10 @@ qt_status qt__csv_start(qt__csv *c, qt_error *err);
  */
 qt_status qt__table_open(qt__csv *c, const char *path, qt_encoding enc, const char *layer, qt_error *err);
 qt_status qt__table_open_opts(qt__csv *c, const char *path, const qt__table_opts *o, qt_error *err);
+/* A table held in memory (data, len; BORROWED, not changed), read as qt__table_open reads a file whose name
+ * is name (e.g. "goods.xlsx": its extension picks nothing, GDAL recognises the content; name, BORROWED,
+ * names it in errors). */
+qt_status qt__table_open_mem(qt__csv *c, const void *data, size_t len, const char *name, qt_error *err);
 /* A bad row (e filled by qt__csv_failv): report it through on_problem (up to
  * max_bad calls) and count it; the reader goes on with the next row. */
 void qt__csv_bad(qt__csv *c, const qt_error *e);

@@ -8,6 +8,8 @@
  * a polygon stands as its centroid, with its area in square metres.
  */
 #include <cpl_conv.h>
+#include <cpl_vsi.h>
+#include <stdio.h>
 #include <gdal.h>
 #include <math.h>
 #include <ogr_api.h>
@@ -476,4 +478,21 @@ nomem:
     qt__free(tags.p);
     memset(c, 0, sizeof *c);
     return qt_error_set(err, QT_ENOMEM, path, "no memory");
+}
+
+qt_status qt__table_open_mem(qt__csv *c, const void *data, size_t len, const char *name, qt_error *err)
+{
+    char path[96];
+    VSILFILE *f;
+    qt_status st;
+    /* a name of this call's own: readers on other threads use theirs */
+    snprintf(path, sizeof path, "/vsimem/quarter-%p-%s", (void *)c, name);
+    if (!(f = VSIFileFromMemBuffer(path, (GByte *)data, (vsi_l_offset)len, FALSE)))
+        return qt_error_set(err, QT_ENOMEM, name, "no memory");
+    VSIFCloseL(f);
+    st = table_open(c, path, QT_ENC_UTF8, NULL, 0, err);
+    VSIUnlink(path); /* the table is in c's buffer now; data stays the caller's */
+    if (st == QT_OK)
+        c->path = name;
+    return st;
 }

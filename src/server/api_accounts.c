@@ -2,7 +2,8 @@
 /*
  * api_accounts.c -- residents register themselves (with their home, placed
  * on a circle); everybody logs in for a bearer token (POST /auth/register,
- * POST /auth/login).  Both hash with argon2id on the server's hash pool,
+ * POST /auth/login); the admin makes any account (POST /users).  All three
+ * hash with argon2id on the server's hash pool,
  * off the HTTP threads (the connection waits suspended; 503 + Retry-After
  * when the pool's queue is full); registration is limited per address; a
  * login attempt is recorded before the password is checked.
@@ -62,6 +63,7 @@ typedef struct pw_job {
     /* the request's state across the two calls */
     char name[72];
     int64_t attempt, uid, circle;
+    int64_t op_circle; /* POST /users: an operator's circle */
     qt_role role;
     double lon, lat;
 } pw_job;
@@ -237,4 +239,71 @@ enum MHD_Result qt__api_login(qt__req *r)
     MHD_suspend_connection(r->c);
     qt__offload_push(r->s->hashpool, &job->base);
     return MHD_YES;
+}
+
+/* POST /users (admin) {name, password, role, circle_id?, home_circle_id?}: hashed on the hash pool like register */
+enum MHD_Result qt__api_user_create(qt__req *r)
+{
+    enum MHD_Result res = MHD_NO;
+    json_t *j, *circle, *home;
+    const char *name = NULL, *pw = NULL, *role_s;
+    qt_user_spec u;
+    int64_t id;
+    qt_error e;
+    char detail[128];
+    qt_role role;
+    pw_job *job;
+    if (r->conn->job) { /* the hash is made: the user with its circle and home, in one transaction */
+        job = (pw_job *)r->conn->job;
+        if (job->st != QT_OK)
+            return qt__reply_status(r, &job->err);
+        memset(&u, 0, sizeof u);
+        u.name = job->name;
+        u.role = job->role;
+        u.pw_hash = job->hash;
+        u.circle_id = job->op_circle;
+        u.home_circle_id = job->circle;
+        u.home_lon = u.home_lat = NAN;
+        qt_error_clear(&e);
+        /* a bad circle_id leaves no user behind (issue 11, item 12) */
+        if (qt_store_user_create(r->st, &u, (int64_t)time(NULL), &id, &e) != QT_OK)
+            return qt__reply_status(r, &e);
+        snprintf(detail, sizeof detail, "user %lld role %s", (long long)id, qt_role_name(job->role));
+        qt_store_audit(r->st, r->uid, (int64_t)time(NULL), "user.create", detail);
+        return qt__reply_json(
+            r, 201,
+            json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "name", job->name, "role", qt_role_name(job->role)));
+    }
+    if (!(j = credentials(r, &name, &pw, &res)))
+        return res;
+    if (!(role_s = qt__req_str(r, j, "role", &res))) {
+        json_decref(j);
+        return res;
+    }
+    role = qt_role_parse(role_s);
+    circle = json_object_get(j, "circle_id");
+    home = json_object_get(j, "home_circle_id");
+    if (role == QT_ROLE_NONE)
+        res = qt__reply_error(r, QT_EINVAL, "role", "role is admin, operator, merchant or resident");
+    else if ((circle && !json_is_integer(circle)) || (home && !json_is_integer(home)))
+        res = qt__reply_error(r, QT_EINVAL, circle && !json_is_integer(circle) ? "circle_id" : "home_circle_id",
+                              "circle ids are whole numbers");
+    else if (!*name || strlen(name) > 64)
+        res = qt__reply_error(r, QT_EINVAL, "name", "a name is 1 to 64 bytes");
+    else if (strlen(pw) < 8 || strlen(pw) > 256)
+        res = qt__reply_error(r, QT_EINVAL, "password", "a password is 8 to 256 bytes");
+    else {
+        job = qt__calloc(1, sizeof *job);
+        if (job) {
+            snprintf(job->name, sizeof job->name, "%s", name);
+            snprintf(job->password, sizeof job->password, "%s", pw);
+            job->role = role;
+            job->op_circle = circle ? json_integer_value(circle) : 0;
+            job->circle = home ? json_integer_value(home) : 0;
+        }
+        json_decref(j);
+        return offload_hash(r, job);
+    }
+    json_decref(j);
+    return res;
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * api_admin.c -- the service's state (health) and the accounts the admin
- * makes: POST /users, POST /users/{id}/outlets (docs/http-api.md).
+ * makes: POST /users/{id}/outlets, PUT /users/{id}/home (POST /users,
+ * which hashes on the hash pool, is in api_accounts.c; docs/http-api.md).
  */
 #include <math.h>
 #include <stdio.h>
@@ -22,54 +23,6 @@ enum MHD_Result qt__api_health(qt__req *r)
     return qt__reply_json(r, 200,
                           json_pack("{s:s, s:I, s:I}", "status", "ok", "outlets", (json_int_t)npl, "nodes",
                                     (json_int_t)qt_graph_node_count(s->g)));
-}
-
-enum MHD_Result qt__api_user_create(qt__req *r)
-{
-    enum MHD_Result res = MHD_NO;
-    json_t *j = qt__req_body(r, &res), *circle, *home;
-    const char *name, *pw, *role_s;
-    qt_user_spec u;
-    int64_t id;
-    qt_error e = QT_ERROR_INIT;
-    char detail[128];
-    if (!j)
-        return res;
-    if (!(name = qt__req_str(r, j, "name", &res)) || !(pw = qt__req_str(r, j, "password", &res)) ||
-        !(role_s = qt__req_str(r, j, "role", &res))) {
-        json_decref(j);
-        return res;
-    }
-    memset(&u, 0, sizeof u);
-    u.name = name;
-    u.password = pw;
-    u.role = qt_role_parse(role_s);
-    u.home_lon = u.home_lat = NAN;
-    circle = json_object_get(j, "circle_id");
-    home = json_object_get(j, "home_circle_id");
-    qt_error_clear(&e);
-    if (u.role == QT_ROLE_NONE)
-        res = qt__reply_error(r, QT_EINVAL, "role", "role is admin, operator, merchant or resident");
-    else if ((circle && !json_is_integer(circle)) || (home && !json_is_integer(home)))
-        res = qt__reply_error(r, QT_EINVAL, circle && !json_is_integer(circle) ? "circle_id" : "home_circle_id",
-                              "circle ids are whole numbers");
-    else if (qt__hash_slot(r, &res)) {
-        u.circle_id = circle ? json_integer_value(circle) : 0;
-        u.home_circle_id = home ? json_integer_value(home) : 0;
-        /* one transaction: a bad circle_id leaves no user behind (issue 11, item 12) */
-        qt_status rc = qt_store_user_create(r->st, &u, (int64_t)time(NULL), &id, &e);
-        qt__hash_release(r);
-        if (rc != QT_OK)
-            res = qt__reply_status(r, &e);
-        else {
-            snprintf(detail, sizeof detail, "user %lld role %s", (long long)id, role_s);
-            qt_store_audit(r->st, r->uid, (int64_t)time(NULL), "user.create", detail);
-            res = qt__reply_json(r, 201,
-                                 json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "name", name, "role", role_s));
-        }
-    }
-    json_decref(j);
-    return res;
 }
 
 /* PUT /users/{id}/home {circle_id, lon?, lat?}: an admin, or the operator of that circle, sets a resident's home */

@@ -2,7 +2,7 @@
 /*
  * api_goods.c -- goods a shop sells (周边商品搜索): its merchant lists, edits
  * and removes them (POST /outlets/{id}/goods, PUT and DELETE /goods/{id}),
- * uploads a whole list as CSV (PUT /outlets/{id}/goods.csv); anybody lists a
+ * uploads a whole list as CSV or XLSX (PUT /outlets/{id}/goods.csv); anybody lists a
  * shop's goods (GET /outlets/{id}/goods) and searches goods by a word
  * (Chinese substring) within walking minutes (GET /goods?q=&near=), each hit
  * with its shop, price and walking time.
@@ -234,7 +234,8 @@ enum MHD_Result qt__api_goods_search(qt__req *r)
     return qt__reply_json(r, 200, json_pack("{s:o, s:f}", "goods", arr, "minutes", minutes));
 }
 
-/* PUT /outlets/{id}/goods.csv: the shop's whole list (name,price[,unit][,in_stock][,barcode]) in one transaction */
+/* PUT /outlets/{id}/goods.csv: the shop's whole list (name,price[,unit][,in_stock][,barcode]) in one transaction,
+ * as CSV (UTF-8) or as an XLSX workbook (told by its ZIP signature) */
 enum MHD_Result qt__api_goods_upload(qt__req *r)
 {
     qt__csv c;
@@ -246,23 +247,29 @@ enum MHD_Result qt__api_goods_upload(qt__req *r)
                              *const names_u[] = {"unit", "单位", NULL}, *const names_s[] = {"in_stock", "有货", NULL},
                              *const names_b[] = {"barcode", "条码", NULL};
     if (!r->conn->len)
-        return qt__reply_error(r, QT_EPARSE, NULL, "the body is the CSV list of goods");
-    if (qt__utf8_valid_prefix(r->conn->body, r->conn->len) < r->conn->len)
-        return qt__reply_error(r, QT_EPARSE, NULL, "the CSV is not UTF-8 (save it as CSV UTF-8)");
+        return qt__reply_error(r, QT_EPARSE, NULL, "the body is the CSV or XLSX list of goods");
     memset(&c, 0, sizeof c);
-    c.path = "goods.csv";
-    c.data = qt__malloc(r->conn->len + 1);
-    if (!c.data)
-        return qt__reply_error(r, QT_ENOMEM, NULL, "no memory");
-    memcpy(c.data, r->conn->body, r->conn->len);
-    c.data[r->conn->len] = '\0';
-    c.len = r->conn->len;
-    c.encoding = QT_ENC_UTF8;
-    if (c.len >= 3 && memcmp(c.data, "\xEF\xBB\xBF", 3) == 0)
-        c.pos = 3;
     qt_error_clear(&e);
-    if (qt__csv_start(&c, &e) != QT_OK)
-        return qt__reply_status(r, &e);
+    if (r->conn->len >= 4 && memcmp(r->conn->body, "PK\x03\x04", 4) == 0) {
+        /* a ZIP: an XLSX workbook, its first sheet read through GDAL as the io layer reads tables */
+        if (qt__table_open_mem(&c, r->conn->body, r->conn->len, "goods.xlsx", &e) != QT_OK)
+            return qt__reply_status(r, &e);
+    } else {
+        if (qt__utf8_valid_prefix(r->conn->body, r->conn->len) < r->conn->len)
+            return qt__reply_error(r, QT_EPARSE, NULL, "the CSV is not UTF-8 (save it as CSV UTF-8, or send the XLSX)");
+        c.path = "goods.csv";
+        c.data = qt__malloc(r->conn->len + 1);
+        if (!c.data)
+            return qt__reply_error(r, QT_ENOMEM, NULL, "no memory");
+        memcpy(c.data, r->conn->body, r->conn->len);
+        c.data[r->conn->len] = '\0';
+        c.len = r->conn->len;
+        c.encoding = QT_ENC_UTF8;
+        if (c.len >= 3 && memcmp(c.data, "\xEF\xBB\xBF", 3) == 0)
+            c.pos = 3;
+        if (qt__csv_start(&c, &e) != QT_OK)
+            return qt__reply_status(r, &e);
+    }
     if (qt__csv_pick(&c, NULL, names_n, 1, "name", &cn, &e) != QT_OK ||
         qt__csv_pick(&c, NULL, names_p, 1, "price", &cp, &e) != QT_OK ||
         qt__csv_pick(&c, NULL, names_u, 0, "unit", &cu, &e) != QT_OK ||
@@ -285,7 +292,7 @@ enum MHD_Result qt__api_goods_upload(qt__req *r)
         g.barcode = cb >= 0 && (size_t)cb < c.nfield && *c.field[cb] ? c.field[cb] : NULL;
         g.in_stock = !(cs >= 0 && (size_t)cs < c.nfield && (strcmp(c.field[cs], "0") == 0 ||
                                                             strcmp(c.field[cs], "否") == 0 || strcmp(c.field[cs], "no") == 0));
-        snprintf(where, sizeof where, "goods.csv:%zu", c.line);
+        snprintf(where, sizeof where, "%s:%zu", c.path, c.line);
         if (qt__csv_double(&c, cp, &g.price, &e) != QT_OK ||
             qt_store_good_put(r->st, r->uid, &g, (int64_t)time(NULL), &id, &e) != QT_OK) {
             qt_error ctx = QT_ERROR_INIT;

@@ -15,7 +15,6 @@
 #include "server/api.h"
 #include "server/reply.h"
 #include "base/geo.h"
-#include "server/walk.h"
 
 enum MHD_Result qt__api_job_create(qt__req *r)
 {
@@ -62,68 +61,47 @@ enum MHD_Result qt__api_job_create(qt__req *r)
     qt_error_clear(&e);
     if (qt_store_job_create(r->st, r->uid, r->role, &job, (int64_t)time(NULL), &id, &e) != QT_OK)
         res = qt__reply_status(r, &e);
-    else
+    else {
+        job.id = id;
+        qt__jobs_add(r->s, &job); /* placed once, now */
         res = qt__reply_json(r, 201, json_pack("{s:I}", "id", (json_int_t)id));
+    }
     json_decref(j);
     return res;
 }
 
-typedef struct job_hit {
-    double d;
-    json_t *job;
-} job_hit;
-
-typedef struct job_hits {
-    qt__walk *walk;
-    int crs;
-    job_hit *v;
-    size_t n, cap;
-} job_hits;
-
-static qt_status job_near(void *ud, const qt_store_job *jb, qt_error *err)
+/* a hit of the jobs index as a job (see qt__job_entry for where its fields are) */
+static json_t *job_json(const qt_nearby_hit *h, int crs, double speed_mps)
 {
-    job_hits *h = ud;
-    double d = qt__walk_to(h->walk, jb->lon, jb->lat), lon = jb->lon, lat = jb->lat;
+    double lon = h->lon, lat = h->lat;
     json_t *o;
-    if (!(d <= h->walk->budget_m))
-        return QT_OK;
-    qt__from_wgs84(h->crs, &lon, &lat);
-    o = json_pack("{s:I, s:s, s:s, s:s, s:f, s:f, s:f, s:f}", "id", (json_int_t)jb->id, "title", jb->title,
-                  "description", jb->description ? jb->description : "", "pay", jb->pay ? jb->pay : "", "lon", lon,
-                  "lat", lat, "distance_m", round(d * 10) / 10, "time_s", round(d / h->walk->s->speed_mps));
-    if (o && jb->outlet_id)
-        json_object_set_new(o, "outlet_id", json_integer(jb->outlet_id));
-    if (!o || qt__grow((void **)&h->v, &h->cap, h->n + 1, sizeof *h->v) != 0) {
-        json_decref(o);
-        return qt_error_set(err, QT_ENOMEM, "jobs", "no memory");
-    }
-    h->v[h->n].d = d;
-    h->v[h->n].job = o;
-    h->n++;
-    return QT_OK;
+    qt__from_wgs84(crs, &lon, &lat);
+    o = json_pack("{s:I, s:s, s:s, s:s, s:f, s:f, s:f, s:f}", "id", (json_int_t)h->id, "title", h->name,
+                  "description", h->services ? h->services : "", "pay", h->opening_hours ? h->opening_hours : "",
+                  "lon", lon, "lat", lat, "distance_m", round(h->dist_m * 10) / 10, "time_s",
+                  round(h->dist_m / speed_mps));
+    if (o && h->category)
+        json_object_set_new(o, "outlet_id", json_integer(strtoll(h->category, NULL, 10)));
+    return o;
 }
 
-static int by_time(const void *a, const void *b)
-{
-    const job_hit *x = a, *y = b;
-    return x->d < y->d ? -1 : x->d > y->d;
-}
-
-/* the jobs in the store that are read per request, at most (the nearest by id inside the walking reach's box) */
-#define JOBS_SCAN 2000
-
+/* GET /jobs: the nearest jobs by walking, through the jobs index (each job placed once, when loaded or
+ * posted): a request costs one bounded search, whatever the number of jobs (issue 11, item 10) */
 enum MHD_Result qt__api_jobs_get(qt__req *r)
 {
     qt_server *s = r->s;
     double lon, lat, minutes = 15, limit = 20;
-    size_t i;
-    qt__walk walk;
-    job_hits h;
+    size_t i, n = 0;
+    qt_snap sp;
+    qt_nearby_query x;
+    qt_nearby_index *ix;
+    qt_nearby_ws *w;
+    const qt_nearby_hit *hits = NULL;
     qt_error e = QT_ERROR_INIT;
     qt_status rc;
-    json_t *arr;
+    json_t *arr, *o;
     enum MHD_Result res;
-    int crs, wr;
+    int crs;
     if (qt__req_crs(r, &crs, &res) < 0)
         return res;
     if (qt__req_num(r, "lon", -180, 180, &lon) <= 0 || qt__req_num(r, "lat", -90, 90, &lat) <= 0)
@@ -133,25 +111,24 @@ enum MHD_Result qt__api_jobs_get(qt__req *r)
     if (qt__req_num(r, "limit", 1, 100, &limit) < 0 || limit != floor(limit))
         return qt__reply_error(r, QT_EINVAL, "limit", "limit is a whole number from 1 to 100");
     qt__to_wgs84(crs, &lon, &lat);
-    if ((wr = qt__walk_from(s, lon, lat, minutes, &walk)) == 0)
+    if (qt_snapper_snap(s->sn, lon, lat, QT_SNAP_EDGE, QT_SNAP_DEFAULT_MAX_M, &sp, &e) != QT_OK)
         return qt__reply_json(r, 200, json_pack("{s:[], s:s}", "jobs", "note", "no street within 500 m"));
-    if (wr < 0)
+    memset(&x, 0, sizeof x);
+    x.max_m = qt__minutes_m(minutes, s->speed_mps);
+    x.limit = (size_t)limit;
+    if (!(w = qt__ws_take(s)))
         return qt__reply_error(r, QT_ENOMEM, NULL, "no memory");
-    memset(&h, 0, sizeof h);
-    h.walk = &walk;
-    h.crs = crs;
+    ix = qt__jobs_acquire(s);
     qt_error_clear(&e);
-    rc = qt_store_jobs_near(r->st, lon, lat, walk.budget_m, JOBS_SCAN, job_near, &h, &e);
-    qt__walk_done(&walk);
+    rc = qt_nearby_search(ix, w, &sp, &x, &hits, &n, &e);
     arr = rc == QT_OK ? json_array() : NULL;
-    if (arr && h.n) {
-        qsort(h.v, h.n, sizeof *h.v, by_time); /* h.v is NULL when nothing is near: no qsort then (item 13) */
-        for (i = 0; i < h.n && i < (size_t)limit; i++)
-            json_array_append(arr, h.v[i].job);
-    }
-    for (i = 0; i < h.n; i++)
-        json_decref(h.v[i].job);
-    qt__free(h.v);
+    for (i = 0; arr && i < n; i++) /* hits borrow from w and ix */
+        if (!(o = job_json(&hits[i], crs, s->speed_mps)) || json_array_append_new(arr, o) != 0) {
+            json_decref(arr);
+            arr = NULL;
+        }
+    qt__ws_give(s, w);
+    qt_nearby_index_unref(ix);
     if (rc != QT_OK)
         return qt__reply_status(r, &e);
     if (!arr)

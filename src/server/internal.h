@@ -38,6 +38,7 @@ struct qt_server {
     pthread_mutex_t ixlock;    /* the pointer ix: held only to take a reference or to swap it */
     pthread_mutex_t edit_lock; /* one reload or outlet edit at a time */
     qt_nearby_index *ix;       /* the current outlet index (immutable, reference-counted) */
+    qt_nearby_index *jobs;     /* the jobs, placed once each, as an index of their own (ixlock, edit_lock) */
     qt_nearby_ws **pool;       /* idle workspaces */
     size_t npool, poolcap;
     pthread_key_t store_key;
@@ -59,6 +60,15 @@ qt_nearby_index *qt__index_acquire(qt_server *s);
 void qt__index_swap(qt_server *s, qt_nearby_index *ix);
 /* Read every outlet of the store at s->o.db_path and index it.  OUT *ix. */
 qt_status qt__index_load(qt_server *s, qt_nearby_index **ix, qt_error *err);
+/* The current jobs index, with a reference: OUT, qt_nearby_index_unref() it when done. */
+qt_nearby_index *qt__jobs_acquire(qt_server *s);
+/* Read every job of the store at s->o.db_path and place it.  OUT *ix. */
+qt_status qt__jobs_load(qt_server *s, qt_nearby_index **ix, qt_error *err);
+/* A job posted: a copy of the jobs index with it placed becomes the current one (under edit_lock). */
+void qt__jobs_add(qt_server *s, const qt_store_job *j);
+/* A job as an index entry: title as name, description as services, pay as opening_hours and the
+ * outlet id in decimal (or NULL) as category; buf holds that id. */
+void qt__job_entry(const qt_store_job *j, qt_nearby_outlet *out, char buf[24]);
 /* An outlet edited in the store: an edited copy of the index becomes the current one
  * (under edit_lock, so edits and reloads do not lose each other's work).
  * An outlet not on the network is ignored. */

@@ -230,11 +230,18 @@ static void completed(void *cls, struct MHD_Connection *c, void **req_cls, enum 
 
 qt_status qt_server_reload(qt_server *s, size_t *noutlets, qt_error *err)
 {
-    qt_nearby_index *fresh = NULL;
+    qt_nearby_index *fresh = NULL, *jobs = NULL;
     qt_status rc;
     pthread_mutex_lock(&s->edit_lock); /* an edit waits: it would otherwise be lost with the old index */
     rc = qt__index_load(s, &fresh, err);
+    if (rc == QT_OK && (rc = qt__jobs_load(s, &jobs, err)) != QT_OK)
+        qt_nearby_index_unref(fresh);
     if (rc == QT_OK) {
+        pthread_mutex_lock(&s->ixlock);
+        qt_nearby_index *old = s->jobs;
+        s->jobs = jobs;
+        pthread_mutex_unlock(&s->ixlock);
+        qt_nearby_index_unref(old);
         if (noutlets)
             *noutlets = qt_nearby_index_count(fresh);
         qt__index_swap(s, fresh); /* searches in flight finish on the old index */
@@ -254,6 +261,7 @@ void qt_server_stop(qt_server *s)
         MHD_stop_daemon(s->d);
     free_pool(s);
     qt_nearby_index_unref(s->ix);
+    qt_nearby_index_unref(s->jobs);
     qt_snapper_free(s->sn);
     qt__web_stop(s);
     {
@@ -352,7 +360,7 @@ qt_status qt_server_start(const qt_server_opts *opts, qt_server **out, qt_error 
     /* the outlets, placed on the streets; a node -> outlets index */
     if ((rc = qt_snapper_new(s->g, &s->sn, err)) != QT_OK)
         goto fail;
-    if ((rc = qt__index_load(s, &s->ix, err)) != QT_OK)
+    if ((rc = qt__index_load(s, &s->ix, err)) != QT_OK || (rc = qt__jobs_load(s, &s->jobs, err)) != QT_OK)
         goto fail;
     /* the pages, the base-map tiles, the planner's baseline analysis */
     if ((rc = qt__web_start(s, err)) != QT_OK)

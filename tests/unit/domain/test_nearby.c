@@ -4,7 +4,8 @@
  * (quarter/nearby.h): the answers equal a brute force over every outlet
  * (qt_spot_dist_m after a full search), the k nearest are the first k of the
  * whole list, filters, an edit leaves the index it copied untouched (both
- * live on and are freed in either order), an id given twice is refused.
+ * live on and are freed in either order), an id given twice is refused, an
+ * outlet added to a copy is found as if the index had been built with it.
  */
 #include <math.h>
 #include <stdio.h>
@@ -286,6 +287,75 @@ static void test_edit_copies(void **state)
     unmake(&f);
 }
 
+/* qt_nearby_index_add: the copy answers as an index built with the outlet; the original is unchanged */
+static void test_add(void **state)
+{
+    fixture f;
+    qt_nearby_ws *w;
+    qt_nearby_index *a1 = NULL, *a2 = NULL, *a3 = NULL, *dup = NULL;
+    qt_nearby_outlet o;
+    qt_nearby_query nq;
+    const qt_nearby_hit *h;
+    qt_error err = QT_ERROR_INIT;
+    qt_snap at;
+    double lon, lat, d_new = -1;
+    size_t n, i;
+    int placed = -1;
+    (void)state;
+    make(&f);
+    assert_int_equal(qt_nearby_ws_new(f.g, &w, &err), QT_OK);
+    qt_test_cell_lonlat(3, 0, 20, &lon, &lat);
+    assert_int_equal(qt_snapper_snap(f.sn, lon, lat, QT_SNAP_EDGE, 500, &at, &err), QT_OK);
+    memset(&o, 0, sizeof o);
+    o.id = 50; /* between the ids there are */
+    o.name = "新岗位";
+    o.services = "理货";
+    o.opening_hours = "20元/时";
+    o.category = "7";
+    o.lon = lon;
+    o.lat = lat;
+    assert_int_equal(qt_nearby_index_add(f.ix, &o, &a1, &placed, &err), QT_OK);
+    assert_int_equal(placed, 1);
+    assert_int_equal(qt_nearby_index_count(a1), NOUT + 1);
+    assert_int_equal(qt_nearby_index_count(f.ix), NOUT);
+    o.id = 1; /* before every id */
+    assert_int_equal(qt_nearby_index_add(a1, &o, &a2, &placed, &err), QT_OK);
+    o.id = 500; /* far from every street: a reference to the same index */
+    qt_test_cell_lonlat(5, 500, 20, &o.lon, &o.lat);
+    assert_int_equal(qt_nearby_index_add(a2, &o, &a3, &placed, &err), QT_OK);
+    assert_int_equal(placed, 0);
+    assert_ptr_equal(a3, a2);
+    qt_nearby_index_unref(a3);
+    o.id = 77; /* in the index already */
+    assert_int_equal(qt_nearby_index_add(a2, &o, &dup, &placed, &err), QT_EINVAL);
+    assert_null(dup);
+    memset(&nq, 0, sizeof nq);
+    nq.max_m = 1e9;
+    nq.limit = 1000;
+    assert_int_equal(qt_nearby_search(a2, w, &at, &nq, &h, &n, &err), QT_OK);
+    assert_int_equal(n, NOUT + 2);
+    for (i = 0; i < n; i++) {
+        if (i)
+            assert_true(h[i - 1].dist_m <= h[i].dist_m);
+        if (h[i].id == 50) {
+            assert_string_equal(h[i].name, "新岗位");
+            assert_string_equal(h[i].services, "理货");
+            assert_string_equal(h[i].opening_hours, "20元/时");
+            assert_string_equal(h[i].category, "7");
+            d_new = h[i].dist_m;
+        }
+    }
+    assert_true(d_new >= 0 && d_new < 1); /* placed where the search starts */
+    qt_nearby_index_unref(a1);            /* the middle copy first: the last still reads every text */
+    assert_int_equal(qt_nearby_search(a2, w, &at, &nq, &h, &n, &err), QT_OK);
+    assert_int_equal(n, NOUT + 2);
+    assert_int_equal(qt_nearby_search(f.ix, w, &at, &nq, &h, &n, &err), QT_OK);
+    assert_int_equal(n, NOUT);
+    qt_nearby_index_unref(a2);
+    qt_nearby_ws_free(w);
+    unmake(&f);
+}
+
 static void test_id_twice(void **state)
 {
     qt_graph *g = qt_test_graph_from_ascii(grid, 20);
@@ -333,9 +403,8 @@ static void test_id_twice(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_equals_brute_force),
-        cmocka_unit_test(test_filters),
-        cmocka_unit_test(test_edit_copies),
+        cmocka_unit_test(test_equals_brute_force), cmocka_unit_test(test_filters),
+        cmocka_unit_test(test_edit_copies),        cmocka_unit_test(test_add),
         cmocka_unit_test(test_id_twice),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -8,7 +8,8 @@
  * account (5); rate limits; complaints with a process and the credit formula
  * (4); surveys with valid periods, home circle only (9); operators post jobs
  * only for their circle (14); goods with Chinese substring search; short
- * coupon codes, idempotent claims and "my coupons" (16).
+ * coupon codes, idempotent claims and "my coupons" (16); every connection
+ * runs with synchronous=FULL (17).
  */
 #include <math.h>
 #include <pthread.h>
@@ -22,6 +23,31 @@
 #include <unistd.h>
 
 #include "qt_test.h"
+#include "store/sqlite_internal.h"
+
+/* a pragma's value read back on the store's own connection (the handle's internals, store/sqlite_internal.h) */
+static int pragma_int(qt_store *s, const char *sql)
+{
+    sqlite3_stmt *st = NULL;
+    int v = -1;
+    assert_int_equal(sqlite3_prepare_v2(s->db, sql, -1, &st, NULL), SQLITE_OK);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+static const char *pragma_text(qt_store *s, const char *sql)
+{
+    static char buf[32];
+    sqlite3_stmt *st = NULL;
+    buf[0] = 0;
+    assert_int_equal(sqlite3_prepare_v2(s->db, sql, -1, &st, NULL), SQLITE_OK);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        snprintf(buf, sizeof buf, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    return buf;
+}
 
 static char pw_hash[128]; /* one argon2id hash for every test user (hashing is slow on purpose) */
 
@@ -709,8 +735,21 @@ static void issue_11_coupon_codes_and_my_coupons(void **state)
     n = 0;
     assert_int_equal(qt_store_coupons_active(s, 0, 110, 10, count_coupon, &n, &err), QT_OK);
     assert_int_equal(n, 2);
+    /* item 17: the connection that claimed and redeemed syncs every commit (synchronous=FULL, 2), in WAL mode */
+    assert_int_equal(pragma_int(s, "PRAGMA synchronous"), 2);
+    assert_string_equal(pragma_text(s, "PRAGMA journal_mode"), "wal");
     qt_store_close(s);
     free(path);
+    {
+        /* every connection the server opens (one per HTTP thread) is opened by qt_store_open: each one FULL */
+        qt_store *a = fresh("sync-a.db", &path), *b = NULL;
+        assert_int_equal(qt_store_open(path, &b, &err), QT_OK);
+        assert_int_equal(pragma_int(a, "PRAGMA synchronous"), 2);
+        assert_int_equal(pragma_int(b, "PRAGMA synchronous"), 2);
+        qt_store_close(b);
+        qt_store_close(a);
+        free(path);
+    }
 }
 
 int main(void)
