@@ -24,26 +24,10 @@
 
 /* ---- helpers ---------------------------------------------------------------------- */
 
-/* Database errors name the operation only: the SQL text and the file path
- * stay in the server's log (the caller logs err), never in a reply. */
-static qt_status db_fail(qt_store *s, qt_error *err, const char *what)
-{
-    return qt_error_set(err, QT_EDB, what, "database error (%s)", sqlite3_errstr(sqlite3_extended_errcode(s->db)));
-}
-
 static qt_status exec(qt_store *s, const char *sql, qt_error *err)
 {
     if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
         return db_fail(s, err, "store");
-    return QT_OK;
-}
-
-static qt_status prepare(qt_store *s, const char *sql, sqlite3_stmt **st, qt_error *err)
-{
-    if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK) {
-        *st = NULL;
-        return db_fail(s, err, "prepare");
-    }
     return QT_OK;
 }
 
@@ -60,12 +44,6 @@ static int finish(sqlite3_stmt *st)
 static qt_status run(qt_store *s, sqlite3_stmt *st, const char *what, qt_error *err)
 {
     return finish(st) == SQLITE_DONE ? QT_OK : db_fail(s, err, what);
-}
-
-static const char *col_text(sqlite3_stmt *st, int i)
-{
-    const unsigned char *t = sqlite3_column_text(st, i);
-    return t ? (const char *)t : NULL;
 }
 
 static void rollback(qt_store *s)

@@ -46,13 +46,6 @@ void qt_store_free_str(char *s)
     qt__free(s);
 }
 
-/* err->where names the operation, not the file: a server logs QT_EDB errors
- * and never sends them (issue 11, item 12) */
-static qt_status db_fail(qt_store *s, qt_error *err, const char *what)
-{
-    return qt_error_set(err, QT_EDB, what, "database error: %s", sqlite3_errmsg(s->db));
-}
-
 /* a statement with RETURNING whose row was read: step it to DONE, then finalize */
 static void finish_returning(sqlite3_stmt *st)
 {
@@ -69,13 +62,6 @@ static qt_status exec(qt_store *s, const char *sql, qt_error *err)
         sqlite3_free(msg);
         return st;
     }
-    return QT_OK;
-}
-
-static qt_status prepare(qt_store *s, const char *sql, sqlite3_stmt **st, qt_error *err)
-{
-    if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK)
-        return db_fail(s, err, "prepare");
     return QT_OK;
 }
 
@@ -273,12 +259,6 @@ qt_status qt_store_outlet_put(qt_store *s, const qt_store_outlet *o, int64_t *id
     "SELECT o.id, o.ext_id, o.name, o.category, o.lon, o.lat, o.address, o.brand, o.chain, o.opening_hours," \
     " o.services, o.cash, o.barrier_free, o.staff, o.floor_area, m.name, c.name"                         \
     " FROM outlets o LEFT JOIN communities m ON m.id = o.community_id LEFT JOIN circles c ON c.id = o.circle_id"
-
-static const char *col_text(sqlite3_stmt *st, int i)
-{
-    const unsigned char *t = sqlite3_column_text(st, i);
-    return t ? (const char *)t : NULL;
-}
 
 static void row_outlet(sqlite3_stmt *st, qt_store_outlet *o)
 {
