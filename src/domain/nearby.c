@@ -304,6 +304,29 @@ static size_t find_slot(const qt_nearby_index *ix, int64_t id)
     return lo < ix->n && ix->pl[lo].id == id ? lo : ix->n;
 }
 
+/* A new index sharing ix's graph and snapper, with room for npl places and a
+ * text block of nbytes; one reference.  NULL when out of memory. */
+static qt_nearby_index *index_shell(const qt_nearby_index *ix, size_t npl, size_t nbytes)
+{
+    qt_nearby_index *c = qt__calloc(1, sizeof *c);
+    if (c) {
+        c->pl = qt__malloc_array(npl, sizeof *c->pl);
+        c->texts = textblock_new(nbytes);
+    }
+    if (!c || !c->pl || !c->texts) {
+        if (c) {
+            qt__free(c->pl);
+            textblock_unref(c->texts);
+        }
+        qt__free(c);
+        return NULL;
+    }
+    atomic_init(&c->refs, 1);
+    c->g = ix->g;
+    c->sn = ix->sn;
+    return c;
+}
+
 qt_status qt_nearby_index_edit(const qt_nearby_index *ix, const qt_nearby_outlet *o, qt_nearby_index **out,
                                qt_error *err)
 {
@@ -317,22 +340,8 @@ qt_status qt_nearby_index_edit(const qt_nearby_index *ix, const qt_nearby_outlet
     *out = NULL;
     if (slot == ix->n)
         return qt_error_set(err, QT_ENOTFOUND, "nearby", "outlet %lld is not on the network", (long long)o->id);
-    c = qt__calloc(1, sizeof *c);
-    if (c) {
-        c->pl = qt__malloc_array(ix->n + 1, sizeof *c->pl);
-        c->texts = textblock_new(ln + lc + ls + lh);
-    }
-    if (!c || !c->pl || !c->texts) {
-        if (c) {
-            qt__free(c->pl);
-            textblock_unref(c->texts);
-        }
-        qt__free(c);
+    if (!(c = index_shell(ix, ix->n + 1, ln + lc + ls + lh)))
         return qt_error_set(err, QT_ENOMEM, "nearby", "no memory");
-    }
-    atomic_init(&c->refs, 1);
-    c->g = ix->g;
-    c->sn = ix->sn;
     c->n = ix->n;
     memcpy(c->pl, ix->pl, ix->n * sizeof *c->pl);
     c->topo = ix->topo;
@@ -391,22 +400,8 @@ qt_status qt_nearby_index_add(qt_nearby_index *ix, const qt_nearby_outlet *o, qt
             hi = m;
     }
     slot = lo;
-    c = qt__calloc(1, sizeof *c);
-    if (c) {
-        c->pl = qt__malloc_array(ix->n + 2, sizeof *c->pl);
-        c->texts = textblock_new(ln + lc + ls + lh);
-    }
-    if (!c || !c->pl || !c->texts) {
-        if (c) {
-            qt__free(c->pl);
-            textblock_unref(c->texts);
-        }
-        qt__free(c);
+    if (!(c = index_shell(ix, ix->n + 2, ln + lc + ls + lh)))
         return qt_error_set(err, QT_ENOMEM, "nearby", "no memory");
-    }
-    atomic_init(&c->refs, 1);
-    c->g = ix->g;
-    c->sn = ix->sn;
     c->n = ix->n + 1;
     if (slot)
         memcpy(c->pl, ix->pl, slot * sizeof *c->pl);
