@@ -19,13 +19,16 @@ FUZZ_PKGS=(
 # The pages (web/) and their browser tests (tests/web/): Debian's chromium
 # driven by playwright-core from npm (fonts-noto-cjk above shows their Chinese).
 WEB_PKGS=(chromium)
+# The PostgreSQL/PostGIS store and the deployment behind a load balancer
+# (tests start a throw-away server with scripts/pgtmp.sh, and nginx on loopback).
+PG_PKGS=(libpq-dev postgresql-15 postgresql-15-postgis-3 nginx)
 REF_PKGS=(
   bc wrk python3 python3-numpy python3-pandas python3-scipy
   python3-networkx python3-igraph python3-pyosmium
   postgresql postgresql-15-pgrouting postgresql-15-postgis-3
 )
 
-want=("${BUILD_PKGS[@]}" "${WEB_PKGS[@]}")
+want=("${BUILD_PKGS[@]}" "${WEB_PKGS[@]}" "${PG_PKGS[@]}")
 if [ "${QT_WITH_FUZZ:-1}" = 1 ]; then want+=("${FUZZ_PKGS[@]}"); fi
 # node and npm build web/ (esbuild) and run tests/web/; any node >= 18 does
 # (Debian's nodejs and npm when the machine has none).
