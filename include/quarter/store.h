@@ -53,6 +53,8 @@ typedef struct qt_store_outlet {
     int chain, cash, barrier_free; /* cash, barrier_free: -1 unknown */
     double staff, floor_area;      /* NAN unknown */
     const char *community, *circle; /* names, may be NULL */
+    int64_t closed_at;              /* 0 open, else when it was marked closed (Unix seconds); -1 deleted
+                                       (qt_store_changes_since only: then only id is set, the texts NULL) */
 } qt_store_outlet;
 
 /** Insert or update by ext_id (communities and circles by name, created when new); *id gets its id. */
@@ -485,6 +487,47 @@ QT_API qt_status qt_store_jobs_near(qt_store *s, double lon, double lat, double 
 /** Applicants to the jobs a user posted (job_id 0: all of them), newest first, at most limit. */
 QT_API qt_status qt_store_applications_of_poster(qt_store *s, int64_t poster, int64_t job_id, int limit,
                                                  qt_store_application_fn fn, void *ud, qt_error *err);
+
+/* ---- the change feed (issue 14): servers on one store follow each other's writes ---- */
+
+/*
+ * Every write of an outlet -- an import (qt_store_outlet_put, _import), an
+ * edit (qt_store_outlet_update, _update_by_merchant, _set_circle), a closing
+ * or reopening (qt_store_outlets_sync_closed) -- and every job posted gets a
+ * new change sequence number in the same transaction as the write, so a
+ * change is in the feed exactly when it is committed.  Sequence numbers
+ * increase and are never reused; each outlet or job is listed once, under
+ * its latest number.  SQLite: triggers on outlets and jobs write the table
+ * `changes` (migration 0006).  A server reads the sequence before its full
+ * load (qt_store_changes_latest), then follows: wait, read what came after
+ * the last number applied, apply, repeat (at least once: a change may be
+ * seen twice, never missed).
+ */
+
+/** The latest change sequence number (0: none yet). */
+QT_API qt_status qt_store_changes_latest(qt_store *s, int64_t *latest, qt_error *err);
+/**
+ * Every outlet and job changed after `since`, in sequence order, in one
+ * consistent read: outlet_fn gets each changed outlet with all its fields,
+ * closed ones too (o->closed_at > 0, to be removed from an index; -1 for
+ * one deleted, only o->id set), job_fn (may be NULL) each job posted or
+ * changed.  *latest gets the sequence number of the last change read (since
+ * when none).  The arguments are BORROWED for the call; a status other than
+ * QT_OK from a callback stops the walk and is returned.
+ */
+QT_API qt_status qt_store_changes_since(qt_store *s, int64_t since, int64_t *latest, qt_store_outlet_fn outlet_fn,
+                                        qt_store_job_fn job_fn, void *ud, qt_error *err);
+/**
+ * Wait at most timeout_ms for a change after `since`; *latest gets the
+ * latest sequence number (> since when one came, else since or less).
+ * Cheap: SQLite looks at PRAGMA data_version every QT_STORE_POLL_MS and
+ * reads the sequence only when another connection committed; a server
+ * backend returns as soon as it is told (PostgreSQL: LISTEN/NOTIFY on the
+ * channel QT_STORE_CHANGES_CHANNEL).  Not inside qt_store_begin.
+ */
+QT_API qt_status qt_store_changes_wait(qt_store *s, int64_t since, int timeout_ms, int64_t *latest, qt_error *err);
+#define QT_STORE_POLL_MS 150
+#define QT_STORE_CHANGES_CHANNEL "quarter_changes"
 
 #ifdef __cplusplus
 }

@@ -1247,8 +1247,7 @@ qt_status qt_store_jobs_near(qt_store *s, double lon, double lat, double radius_
     qt_status rc;
     int r;
     double dlon = radius_m / (111320.0 * cos(lat * 3.14159265358979323846 / 180.0) + 1e-9), dlat = radius_m / 110540.0;
-    if ((rc = prepare(s, "SELECT id, coalesce(outlet_id, 0), title, description, pay, lon, lat, created_at FROM jobs"
-                         " WHERE lat BETWEEN ?3 AND ?4 AND lon BETWEEN ?1 AND ?2 ORDER BY id LIMIT ?5",
+    if ((rc = prepare(s, QT__JOB_COLUMNS " WHERE lat BETWEEN ?3 AND ?4 AND lon BETWEEN ?1 AND ?2 ORDER BY id LIMIT ?5",
                       &st, err)) != QT_OK)
         return rc;
     sqlite3_bind_double(st, 1, lon - dlon);
@@ -1258,14 +1257,7 @@ qt_status qt_store_jobs_near(qt_store *s, double lon, double lat, double radius_
     sqlite3_bind_int(st, 5, limit > 0 ? limit : 1000);
     while (rc == QT_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
         qt_store_job j;
-        j.id = sqlite3_column_int64(st, 0);
-        j.outlet_id = sqlite3_column_int64(st, 1);
-        j.title = col_text(st, 2);
-        j.description = col_text(st, 3);
-        j.pay = col_text(st, 4);
-        j.lon = sqlite3_column_double(st, 5);
-        j.lat = sqlite3_column_double(st, 6);
-        j.created_at = sqlite3_column_int64(st, 7);
+        qt__sqlite_row_job(st, &j);
         rc = fn(ud, &j, err);
     }
     if (rc == QT_OK && r != SQLITE_DONE)

@@ -255,12 +255,7 @@ qt_status qt_store_outlet_put(qt_store *s, const qt_store_outlet *o, int64_t *id
     return QT_OK;
 }
 
-#define OUTLET_COLUMNS                                                                                  \
-    "SELECT o.id, o.ext_id, o.name, o.category, o.lon, o.lat, o.address, o.brand, o.chain, o.opening_hours," \
-    " o.services, o.cash, o.barrier_free, o.staff, o.floor_area, m.name, c.name"                         \
-    " FROM outlets o LEFT JOIN communities m ON m.id = o.community_id LEFT JOIN circles c ON c.id = o.circle_id"
-
-static void row_outlet(sqlite3_stmt *st, qt_store_outlet *o)
+void qt__sqlite_row_outlet(sqlite3_stmt *st, qt_store_outlet *o)
 {
     o->id = sqlite3_column_int64(st, 0);
     o->ext_id = col_text(st, 1);
@@ -279,6 +274,19 @@ static void row_outlet(sqlite3_stmt *st, qt_store_outlet *o)
     o->floor_area = sqlite3_column_type(st, 14) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 14);
     o->community = col_text(st, 15);
     o->circle = col_text(st, 16);
+    o->closed_at = sqlite3_column_int64(st, 17);
+}
+
+void qt__sqlite_row_job(sqlite3_stmt *st, qt_store_job *j)
+{
+    j->id = sqlite3_column_int64(st, 0);
+    j->outlet_id = sqlite3_column_int64(st, 1);
+    j->title = col_text(st, 2);
+    j->description = col_text(st, 3);
+    j->pay = col_text(st, 4);
+    j->lon = sqlite3_column_double(st, 5);
+    j->lat = sqlite3_column_double(st, 6);
+    j->created_at = sqlite3_column_int64(st, 7);
 }
 
 static qt_status walk_outlets(qt_store *s, sqlite3_stmt *st, qt_store_outlet_fn fn, void *ud, int *seen,
@@ -288,7 +296,7 @@ static qt_status walk_outlets(qt_store *s, sqlite3_stmt *st, qt_store_outlet_fn 
     qt_status rc = QT_OK;
     while (rc == QT_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
         qt_store_outlet o;
-        row_outlet(st, &o);
+        qt__sqlite_row_outlet(st, &o);
         if (seen)
             *seen = 1;
         rc = fn(ud, &o, err);
@@ -302,7 +310,7 @@ static qt_status walk_outlets(qt_store *s, sqlite3_stmt *st, qt_store_outlet_fn 
 qt_status qt_store_outlets_each(qt_store *s, qt_store_outlet_fn fn, void *ud, qt_error *err)
 {
     sqlite3_stmt *st;
-    qt_status rc = prepare(s, OUTLET_COLUMNS " ORDER BY o.id", &st, err);
+    qt_status rc = prepare(s, QT__OUTLET_COLUMNS " ORDER BY o.id", &st, err);
     if (rc != QT_OK)
         return rc;
     return walk_outlets(s, st, fn, ud, NULL, err);
@@ -312,7 +320,7 @@ qt_status qt_store_outlet_get(qt_store *s, int64_t id, qt_store_outlet_fn fn, vo
 {
     sqlite3_stmt *st;
     int seen = 0;
-    qt_status rc = prepare(s, OUTLET_COLUMNS " WHERE o.id = ?1", &st, err);
+    qt_status rc = prepare(s, QT__OUTLET_COLUMNS " WHERE o.id = ?1", &st, err);
     if (rc != QT_OK)
         return rc;
     sqlite3_bind_int64(st, 1, id);
@@ -1023,20 +1031,11 @@ qt_status qt_store_jobs_each(qt_store *s, qt_store_job_fn fn, void *ud, qt_error
     sqlite3_stmt *st;
     qt_status rc;
     int r;
-    if ((rc = prepare(s, "SELECT id, coalesce(outlet_id, 0), title, description, pay, lon, lat, created_at FROM jobs"
-                         " ORDER BY id",
-                      &st, err)) != QT_OK)
+    if ((rc = prepare(s, QT__JOB_COLUMNS " ORDER BY id", &st, err)) != QT_OK)
         return rc;
     while (rc == QT_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
         qt_store_job j;
-        j.id = sqlite3_column_int64(st, 0);
-        j.outlet_id = sqlite3_column_int64(st, 1);
-        j.title = col_text(st, 2);
-        j.description = col_text(st, 3);
-        j.pay = col_text(st, 4);
-        j.lon = sqlite3_column_double(st, 5);
-        j.lat = sqlite3_column_double(st, 6);
-        j.created_at = sqlite3_column_int64(st, 7);
+        qt__sqlite_row_job(st, &j);
         rc = fn(ud, &j, err);
     }
     sqlite3_finalize(st);
