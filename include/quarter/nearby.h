@@ -86,6 +86,15 @@ QT_API qt_status qt_nearby_index_edit(const qt_nearby_index *ix, const qt_nearby
 QT_API qt_status qt_nearby_index_add(qt_nearby_index *ix, const qt_nearby_outlet *o, qt_nearby_index **out, int *placed,
                                      qt_error *err);
 
+/** 1 when outlet id is in ix, with its position in *lon, *lat (either may be NULL); else 0. */
+QT_API int qt_nearby_index_find(const qt_nearby_index *ix, int64_t id, double *lon, double *lat);
+/**
+ * A copy of ix without outlet id (the others keep their places, only the
+ * node table is rebuilt); ix is unchanged.  Statuses: QT_ENOTFOUND (id is not
+ * in ix), QT_ENOMEM.  OUT *out (reference count 1).
+ */
+QT_API qt_status qt_nearby_index_remove(const qt_nearby_index *ix, int64_t id, qt_nearby_index **out, qt_error *err);
+
 /** A workspace for searches on g.  BORROWED g.  OUT *out: qt_nearby_ws_free(). */
 QT_API qt_status qt_nearby_ws_new(const qt_graph *g, qt_nearby_ws **out, qt_error *err);
 QT_API void qt_nearby_ws_free(qt_nearby_ws *w);

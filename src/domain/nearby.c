@@ -440,6 +440,40 @@ qt_status qt_nearby_index_add(qt_nearby_index *ix, const qt_nearby_outlet *o, qt
     return QT_OK;
 }
 
+int qt_nearby_index_find(const qt_nearby_index *ix, int64_t id, double *lon, double *lat)
+{
+    size_t slot = find_slot(ix, id);
+    if (slot == ix->n)
+        return 0;
+    if (lon)
+        *lon = ix->pl[slot].lon;
+    if (lat)
+        *lat = ix->pl[slot].lat;
+    return 1;
+}
+
+qt_status qt_nearby_index_remove(const qt_nearby_index *ix, int64_t id, qt_nearby_index **out, qt_error *err)
+{
+    size_t slot = find_slot(ix, id);
+    qt_nearby_index *c;
+    *out = NULL;
+    if (slot == ix->n)
+        return qt_error_set(err, QT_ENOTFOUND, "nearby", "outlet %lld is not on the network", (long long)id);
+    if (!(c = index_shell(ix, ix->n, 1)))
+        return qt_error_set(err, QT_ENOMEM, "nearby", "no memory");
+    c->n = ix->n - 1;
+    memcpy(c->pl, ix->pl, slot * sizeof *c->pl);
+    memcpy(c->pl + slot, ix->pl + slot + 1, (ix->n - slot - 1) * sizeof *c->pl);
+    c->texts->prev = ix->texts; /* the others' texts stay where they are */
+    atomic_fetch_add(&ix->texts->refs, 1);
+    if (!(c->topo = topology_build(c->g, c->pl, c->n))) {
+        qt_nearby_index_unref(c);
+        return qt_error_set(err, QT_ENOMEM, "nearby", "no memory");
+    }
+    *out = c;
+    return QT_OK;
+}
+
 /* ---- the workspace ---- */
 
 typedef struct slot_hit {

@@ -356,6 +356,50 @@ static void test_add(void **state)
     unmake(&f);
 }
 
+/* qt_nearby_index_remove and _find: the copy answers without the outlet, the original is unchanged */
+static void test_remove(void **state)
+{
+    fixture f;
+    qt_nearby_ws *w;
+    qt_nearby_index *r1 = NULL, *none = NULL;
+    qt_nearby_query nq;
+    const qt_nearby_hit *h;
+    qt_error err = QT_ERROR_INIT;
+    qt_snap at;
+    double lon, lat, plon = 0, plat = 0;
+    size_t n, i;
+    (void)state;
+    make(&f);
+    assert_int_equal(qt_nearby_ws_new(f.g, &w, &err), QT_OK);
+    qt_test_cell_lonlat(3, 0, 20, &lon, &lat);
+    assert_int_equal(qt_snapper_snap(f.sn, lon, lat, QT_SNAP_EDGE, 500, &at, &err), QT_OK);
+    assert_int_equal(qt_nearby_index_find(f.ix, 77, &plon, &plat), 1);
+    assert_true(plon != 0 && plat != 0);
+    assert_int_equal(qt_nearby_index_find(f.ix, 5, NULL, NULL), 0);
+    assert_int_equal(qt_nearby_index_remove(f.ix, 77, &r1, &err), QT_OK);
+    assert_int_equal(qt_nearby_index_count(r1), NOUT - 1);
+    assert_int_equal(qt_nearby_index_find(r1, 77, NULL, NULL), 0);
+    assert_int_equal(qt_nearby_index_remove(r1, 77, &none, &err), QT_ENOTFOUND);
+    assert_null(none);
+    memset(&nq, 0, sizeof nq);
+    nq.max_m = 1e9;
+    nq.limit = 1000;
+    assert_int_equal(qt_nearby_search(r1, w, &at, &nq, &h, &n, &err), QT_OK);
+    assert_int_equal(n, NOUT - 1);
+    for (i = 0; i < n; i++)
+        assert_true(h[i].id != 77);
+    assert_int_equal(qt_nearby_search(f.ix, w, &at, &nq, &h, &n, &err), QT_OK);
+    assert_int_equal(n, NOUT);
+    qt_nearby_index_unref(f.ix); /* the original first: the copy still reads every text */
+    f.ix = r1;
+    assert_int_equal(qt_nearby_search(r1, w, &at, &nq, &h, &n, &err), QT_OK);
+    assert_int_equal(n, NOUT - 1);
+    for (i = 0; i < n; i++)
+        assert_non_null(h[i].name);
+    qt_nearby_ws_free(w);
+    unmake(&f);
+}
+
 static void test_id_twice(void **state)
 {
     qt_graph *g = qt_test_graph_from_ascii(grid, 20);
@@ -405,7 +449,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_equals_brute_force), cmocka_unit_test(test_filters),
         cmocka_unit_test(test_edit_copies),        cmocka_unit_test(test_add),
-        cmocka_unit_test(test_id_twice),
+        cmocka_unit_test(test_id_twice),           cmocka_unit_test(test_remove),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
