@@ -8,7 +8,9 @@
  * reference-counted (quarter/nearby.h): a request takes a reference to the
  * current one (qt__index_acquire) and searches it without any lock; a reload
  * or an edit builds a new index and swaps the pointer (qt__index_swap), so a
- * request never sees a half-updated index.  The workspace pool and the
+ * request never sees a half-updated index.  A follower thread applies the
+ * store's change feed the same way (writes made through other servers on
+ * the same store, within a second).  The workspace pool and the
  * access log are guarded by lock.  Each thread has its own store connection
  * (store_key).
  */
@@ -48,6 +50,10 @@ struct qt_server {
     struct qt__offload *offload;  /* the isochrones' worker (server/offload.h) */
     struct qt__offload *hashpool; /* the password hashes' workers (o.hash_slots of them) */
     struct qt__web *web;          /* pages, tiles, planner (server/web.h); read-only after start */
+    int64_t seq;                  /* the store's change feed applied up to here (edit_lock) */
+    pthread_t follower;           /* follows the feed (qt__follow_start) */
+    int following;                /* the follower runs */
+    atomic_int stopping;          /* the follower stops */
 };
 
 /* A workspace from the pool (or a new one).  NULL: no memory.  Give it back with qt__ws_give(). */
@@ -58,8 +64,18 @@ void qt__ws_give(qt_server *s, qt_nearby_ws *w);
 qt_nearby_index *qt__index_acquire(qt_server *s);
 /* Make ix the current index (TAKES the reference); the old one lives on while searches hold it. */
 void qt__index_swap(qt_server *s, qt_nearby_index *ix);
-/* Read every outlet of the store at s->o.db_path and index it.  OUT *ix. */
-qt_status qt__index_load(qt_server *s, qt_nearby_index **ix, qt_error *err);
+/* Read every open outlet of the store at s->o.db_path and index it.  OUT *ix; *seq gets the change
+ * feed's position read before the outlets (qt_store_changes_latest). */
+qt_status qt__index_load(qt_server *s, qt_nearby_index **ix, int64_t *seq, qt_error *err);
+/* The full reload of qt_server_reload, with edit_lock held by the caller. */
+qt_status qt__reload_locked(qt_server *s, size_t *noutlets, qt_error *err);
+/* Apply the store's changes after s->seq to the outlet and jobs indexes (under edit_lock): each
+ * changed outlet edited, added, moved or removed in a copy that is swapped in, or a full reload when
+ * more than a few hundred changed (an import).  st: the caller's connection. */
+qt_status qt__follow_round(qt_server *s, qt_store *st, qt_error *err);
+/* Start / stop the thread that waits on the change feed (qt_store_changes_wait) and applies it. */
+qt_status qt__follow_start(qt_server *s, qt_error *err);
+void qt__follow_stop(qt_server *s);
 /* The current jobs index, with a reference: OUT, qt_nearby_index_unref() it when done. */
 qt_nearby_index *qt__jobs_acquire(qt_server *s);
 /* Read every job of the store at s->o.db_path and place it.  OUT *ix. */

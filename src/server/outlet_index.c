@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * outlet_index.c -- the server's current outlet index (quarter/nearby.h):
- * loading it from the store, swapping it, editing it (server/internal.h).
+ * loading it from the store, swapping it, editing it, and following the
+ * store's change feed so other servers' writes reach it (server/internal.h).
  */
 #include <stdio.h>
+#include <unistd.h>
 
 #include "base/alloc.h"
 #include "server/internal.h"
@@ -41,11 +43,13 @@ static void as_outlet(const qt_store_outlet *o, qt_nearby_outlet *out)
 static qt_status add_outlet(void *ud, const qt_store_outlet *o, qt_error *err)
 {
     qt_nearby_outlet no;
+    if (o->closed_at)
+        return QT_OK; /* closed (issue 10): nobody is sent there */
     as_outlet(o, &no);
     return qt_nearby_builder_add(ud, &no, NULL, err);
 }
 
-qt_status qt__index_load(qt_server *s, qt_nearby_index **ix, qt_error *err)
+qt_status qt__index_load(qt_server *s, qt_nearby_index **ix, int64_t *seq, qt_error *err)
 {
     qt_store *st = NULL;
     qt_nearby_builder *b = NULL;
@@ -53,7 +57,9 @@ qt_status qt__index_load(qt_server *s, qt_nearby_index **ix, qt_error *err)
     *ix = NULL;
     if ((rc = qt_store_open(s->o.db_path, &st, err)) != QT_OK)
         return rc;
-    if ((rc = qt_nearby_builder_new(s->g, s->sn, &b, err)) == QT_OK &&
+    /* the feed's position first: a change committed during the load is applied again, never missed */
+    if ((rc = qt_store_changes_latest(st, seq, err)) == QT_OK &&
+        (rc = qt_nearby_builder_new(s->g, s->sn, &b, err)) == QT_OK &&
         (rc = qt_store_outlets_each(st, add_outlet, b, err)) == QT_OK) {
         rc = qt_nearby_builder_finish(b, ix, err);
         b = NULL;
@@ -63,29 +69,51 @@ qt_status qt__index_load(qt_server *s, qt_nearby_index **ix, qt_error *err)
     return rc;
 }
 
-typedef struct edit {
-    qt_nearby_index *cur, *next;
-} edit;
-
-static qt_status edit_one(void *ud, const qt_store_outlet *o, qt_error *err)
+/* *cur with outlet o as the store has it now (added, edited, moved or, closed, removed): the new
+ * index replaces *cur (its reference taken over) */
+static qt_status apply_outlet(qt_nearby_index **cur, const qt_store_outlet *o, qt_error *err)
 {
-    edit *ed = ud;
     qt_nearby_outlet no;
+    qt_nearby_index *next = NULL, *mid = NULL;
+    double lon, lat;
+    int have = qt_nearby_index_find(*cur, o->id, &lon, &lat);
+    qt_status rc = QT_OK;
     as_outlet(o, &no);
-    return qt_nearby_index_edit(ed->cur, &no, &ed->next, err);
+    if (o->closed_at) {
+        if (!have)
+            return QT_OK;
+        rc = qt_nearby_index_remove(*cur, o->id, &next, err);
+    } else if (have && lon == o->lon && lat == o->lat) {
+        rc = qt_nearby_index_edit(*cur, &no, &next, err);
+    } else if (have) { /* moved: placed again */
+        if ((rc = qt_nearby_index_remove(*cur, o->id, &mid, err)) == QT_OK)
+            rc = qt_nearby_index_add(mid, &no, &next, NULL, err);
+        qt_nearby_index_unref(mid);
+    } else {
+        rc = qt_nearby_index_add(*cur, &no, &next, NULL, err);
+    }
+    if (rc != QT_OK)
+        return rc;
+    qt_nearby_index_unref(*cur);
+    *cur = next;
+    return QT_OK;
+}
+
+static qt_status apply_one(void *ud, const qt_store_outlet *o, qt_error *err)
+{
+    return apply_outlet(ud, o, err);
 }
 
 void qt__index_refresh(qt_server *s, qt_store *st, int64_t id)
 {
     qt_error e = QT_ERROR_INIT;
-    edit ed = {NULL, NULL};
+    qt_nearby_index *ix, *cur;
     pthread_mutex_lock(&s->edit_lock);
-    ed.cur = qt__index_acquire(s);
-    if (qt_store_outlet_get(st, id, edit_one, &ed, &e) == QT_OK && ed.next)
-        qt__index_swap(s, ed.next);
+    ix = cur = qt__index_acquire(s);
+    if (qt_store_outlet_get(st, id, apply_one, &ix, &e) == QT_OK && ix != cur)
+        qt__index_swap(s, ix);
     else
-        qt_nearby_index_unref(ed.next);
-    qt_nearby_index_unref(ed.cur);
+        qt_nearby_index_unref(ix);
     pthread_mutex_unlock(&s->edit_lock);
 }
 
@@ -164,4 +192,125 @@ void qt__jobs_add(qt_server *s, const qt_store_job *j)
         jobs_swap(s, next);
     qt_nearby_index_unref(cur);
     pthread_mutex_unlock(&s->edit_lock);
+}
+
+/* ---- following the store's change feed (issue 14): other servers' writes, within a second ---- */
+
+/* more changes than this in one round: a full load is cheaper than as many copies of the index */
+#define FOLLOW_MAX_EDITS 256
+/* one wait for the feed; also how long a stop waits for the follower at most */
+#define FOLLOW_WAIT_MS 400
+
+typedef struct follow {
+    qt_nearby_index *ix, *jobs;
+    size_t n;
+    int full; /* too many: load everything instead */
+} follow;
+
+static qt_status follow_outlet(void *ud, const qt_store_outlet *o, qt_error *err)
+{
+    follow *f = ud;
+    if (f->full || (f->full = ++f->n > FOLLOW_MAX_EDITS))
+        return QT_OK;
+    return apply_outlet(&f->ix, o, err);
+}
+
+static qt_status follow_job(void *ud, const qt_store_job *j, qt_error *err)
+{
+    follow *f = ud;
+    qt_nearby_outlet no;
+    qt_nearby_index *next = NULL;
+    char buf[24];
+    qt_status rc;
+    if (f->full || qt_nearby_index_find(f->jobs, j->id, NULL, NULL))
+        return QT_OK; /* posted here (qt__jobs_add), or seen already */
+    if ((f->full = ++f->n > FOLLOW_MAX_EDITS))
+        return QT_OK;
+    qt__job_entry(j, &no, buf);
+    if ((rc = qt_nearby_index_add(f->jobs, &no, &next, NULL, err)) != QT_OK)
+        return rc;
+    qt_nearby_index_unref(f->jobs);
+    f->jobs = next;
+    return QT_OK;
+}
+
+static void follow_log(qt_server *s, const qt_error *e)
+{
+    FILE *log = s->o.error_log ? s->o.error_log : stderr;
+    pthread_mutex_lock(&s->lock);
+    fprintf(log, "quarter serve: following the store: %s: %s: %s\n", qt_status_name(e->code), e->where, e->msg);
+    fflush(log);
+    pthread_mutex_unlock(&s->lock);
+}
+
+qt_status qt__follow_round(qt_server *s, qt_store *st, qt_error *err)
+{
+    follow f = {NULL, NULL, 0, 0};
+    int64_t latest = 0;
+    qt_status rc;
+    pthread_mutex_lock(&s->edit_lock); /* a local edit or a reload waits: neither is lost */
+    f.ix = qt__index_acquire(s);
+    f.jobs = qt__jobs_acquire(s);
+    rc = qt_store_changes_since(st, s->seq, &latest, follow_outlet, follow_job, &f, err);
+    if (rc == QT_OK && f.full) {
+        rc = qt__reload_locked(s, NULL, err);
+    } else if (rc == QT_OK) {
+        if (f.ix != s->ix)
+            qt__index_swap(s, qt_nearby_index_ref(f.ix));
+        if (f.jobs != s->jobs)
+            jobs_swap(s, qt_nearby_index_ref(f.jobs));
+        s->seq = latest;
+    }
+    qt_nearby_index_unref(f.ix);
+    qt_nearby_index_unref(f.jobs);
+    pthread_mutex_unlock(&s->edit_lock);
+    return rc;
+}
+
+static void *follower(void *arg)
+{
+    qt_server *s = arg;
+    qt_store *st = NULL;
+    while (!atomic_load(&s->stopping)) {
+        qt_error e = QT_ERROR_INIT;
+        int64_t since, latest = 0;
+        qt_status rc;
+        if (!st && qt_store_open(s->o.db_path, &st, &e) != QT_OK) {
+            follow_log(s, &e);
+            sleep(1);
+            continue;
+        }
+        pthread_mutex_lock(&s->edit_lock);
+        since = s->seq;
+        pthread_mutex_unlock(&s->edit_lock);
+        rc = qt_store_changes_wait(st, since, FOLLOW_WAIT_MS, &latest, &e);
+        if (rc == QT_OK && latest > since)
+            rc = qt__follow_round(s, st, &e);
+        if (rc != QT_OK) { /* logged; a new connection after a pause (the store may be restarting) */
+            follow_log(s, &e);
+            qt_store_close(st);
+            st = NULL;
+            sleep(1);
+        }
+    }
+    qt_store_close(st);
+    return NULL;
+}
+
+qt_status qt__follow_start(qt_server *s, qt_error *err)
+{
+    atomic_store(&s->stopping, 0);
+    if (pthread_create(&s->follower, NULL, follower, s) != 0)
+        return qt_error_set(err, QT_ENOMEM, "server", "cannot start the thread that follows the store");
+    s->following = 1;
+    return QT_OK;
+}
+
+void qt__follow_stop(qt_server *s)
+{
+    if (!s->following)
+        return;
+    atomic_store(&s->stopping, 1);
+    pthread_join(s->follower, NULL);
+    s->following = 0;
 }

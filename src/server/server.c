@@ -228,24 +228,32 @@ static void completed(void *cls, struct MHD_Connection *c, void **req_cls, enum 
 
 /* ---- start, reload, stop ------------------------------------------------------------ */
 
-qt_status qt_server_reload(qt_server *s, size_t *noutlets, qt_error *err)
+qt_status qt__reload_locked(qt_server *s, size_t *noutlets, qt_error *err)
 {
-    qt_nearby_index *fresh = NULL, *jobs = NULL;
-    qt_status rc;
-    pthread_mutex_lock(&s->edit_lock); /* an edit waits: it would otherwise be lost with the old index */
-    rc = qt__index_load(s, &fresh, err);
+    qt_nearby_index *fresh = NULL, *jobs = NULL, *old;
+    int64_t seq = 0;
+    qt_status rc = qt__index_load(s, &fresh, &seq, err);
     if (rc == QT_OK && (rc = qt__jobs_load(s, &jobs, err)) != QT_OK)
         qt_nearby_index_unref(fresh);
-    if (rc == QT_OK) {
-        pthread_mutex_lock(&s->ixlock);
-        qt_nearby_index *old = s->jobs;
-        s->jobs = jobs;
-        pthread_mutex_unlock(&s->ixlock);
-        qt_nearby_index_unref(old);
-        if (noutlets)
-            *noutlets = qt_nearby_index_count(fresh);
-        qt__index_swap(s, fresh); /* searches in flight finish on the old index */
-    }
+    if (rc != QT_OK)
+        return rc;
+    pthread_mutex_lock(&s->ixlock);
+    old = s->jobs;
+    s->jobs = jobs;
+    pthread_mutex_unlock(&s->ixlock);
+    qt_nearby_index_unref(old);
+    if (noutlets)
+        *noutlets = qt_nearby_index_count(fresh);
+    qt__index_swap(s, fresh); /* searches in flight finish on the old index */
+    s->seq = seq;
+    return QT_OK;
+}
+
+qt_status qt_server_reload(qt_server *s, size_t *noutlets, qt_error *err)
+{
+    qt_status rc;
+    pthread_mutex_lock(&s->edit_lock); /* an edit waits: it would otherwise be lost with the old index */
+    rc = qt__reload_locked(s, noutlets, err);
     pthread_mutex_unlock(&s->edit_lock);
     return rc;
 }
@@ -254,6 +262,7 @@ void qt_server_stop(qt_server *s)
 {
     if (!s)
         return;
+    qt__follow_stop(s);
     /* the workers run what is queued: every suspended connection is resumed first */
     qt__offload_stop(s->offload);
     qt__offload_stop(s->hashpool);
@@ -360,7 +369,7 @@ qt_status qt_server_start(const qt_server_opts *opts, qt_server **out, qt_error 
     /* the outlets, placed on the streets; a node -> outlets index */
     if ((rc = qt_snapper_new(s->g, &s->sn, err)) != QT_OK)
         goto fail;
-    if ((rc = qt__index_load(s, &s->ix, err)) != QT_OK || (rc = qt__jobs_load(s, &s->jobs, err)) != QT_OK)
+    if ((rc = qt__index_load(s, &s->ix, &s->seq, err)) != QT_OK || (rc = qt__jobs_load(s, &s->jobs, err)) != QT_OK)
         goto fail;
     /* the pages, the base-map tiles, the planner's baseline analysis */
     if ((rc = qt__web_start(s, err)) != QT_OK)
@@ -390,6 +399,9 @@ qt_status qt_server_start(const qt_server_opts *opts, qt_server **out, qt_error 
         rc = qt_error_set(err, QT_EIO, "server", "cannot listen on %s:%u", s->o.bind, s->o.port);
         goto fail;
     }
+    /* other servers' writes to the same store (issue 14) */
+    if ((rc = qt__follow_start(s, err)) != QT_OK)
+        goto fail;
     *out = s;
     return QT_OK;
 fail:
