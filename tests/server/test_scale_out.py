@@ -15,6 +15,7 @@ the client), the servers on BASE_PORT + 2 and + 3.  Checks:
   landing on both servers: exactly 50, nobody over the limit of 5, 50 in the
   store;
 - 50 concurrent redemptions of one code, 25 sent to each server: one success;
+- wrong logins alternating between the servers hit the one limit of 5;
 - an outlet edited through one server is in the other's nearby within 1 s
   (polled), a job posted on one is in the other's list, an outlet closed by
   another writer leaves both indexes;
@@ -361,6 +362,11 @@ def main():
               f"an outlet closed in the store leaves both servers' nearby within 1 s ({n_a} -> "
               f"{call(b.port, 'GET', '/api/v1/health')[1]['outlets']})")
         store.query("UPDATE outlets SET closed_at = NULL WHERE id = 3")
+
+        # ---- the login limit holds across servers: it is counted in the store ----------------------
+        sts = [call((a if i % 2 else b).port, "POST", "/api/v1/auth/login", {"name": "merchant", "password": "nope"})[0]
+               for i in range(7)]
+        check(sts == [401] * 5 + [429, 429], f"7 wrong logins alternating between the servers: {sts}")
 
         # ---- kill -9 one server under load ----------------------------------------------------------
         st, doc, _ = via("POST", "/api/v1/coupons", {"outlet_id": 1, "title": "压测", "quantity": 100000,
