@@ -31,7 +31,6 @@ import concurrent.futures
 import http.client
 import json
 import os
-import re
 import shutil
 import signal
 import ssl
@@ -42,11 +41,14 @@ import threading
 import time
 import urllib.parse
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import nginx_local  # noqa: E402
+
 QUARTER, REPO, BACKEND, BASE = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 BUILD = sys.argv[5] if len(sys.argv) > 5 else None
 PLAN = os.path.join(REPO, "tests/cli/data/plan/base.project")
 PBF = os.path.join(REPO, "data/nanjing-xuanwu/nanjing_xuanwu.osm.pbf")
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+NGINX = nginx_local.NGINX
 failures = 0
 
 
@@ -157,69 +159,17 @@ def call(port, method, path, body=None, token=None, tls=None, headers=None, time
 
 
 def start_nginx(work, upstreams):
-    """deploy/nginx/quarter.conf with test ports and paths, under an nginx of our own"""
+    """deploy/nginx/quarter.conf with test ports and paths, under an nginx of our own (nginx_local.py)"""
     ngx = f"{work}/nginx"
-    os.makedirs(f"{ngx}/tmp", exist_ok=True)
-    cert = subprocess.run(["bash", os.path.join(REPO, "deploy/make-test-cert.sh"), f"{ngx}/tls"],
-                          capture_output=True, text=True)
-    if cert.returncode != 0:
-        sys.exit("make-test-cert: " + cert.stderr)
-    conf = open(os.path.join(REPO, "deploy/nginx/quarter.conf"), encoding="utf-8").read()
-    servers = [l for l in conf.splitlines() if re.match(r"\s*server 127\.0\.0\.1:\d+", l)]
-    conf = conf.replace(servers[0], "\n".join(f"    server 127.0.0.1:{p} max_fails=2 fail_timeout=5s;"
-                                              for p in upstreams))
-    for l in servers[1:]:
-        conf = conf.replace(l + "\n", "")
-    conf = conf.replace("listen 443 ssl http2;", f"listen 127.0.0.1:{BASE} ssl http2;")
-    conf = conf.replace("listen 80;", f"listen 127.0.0.1:{BASE + 1};")
-    conf = conf.replace("/etc/quarter/tls/", f"{ngx}/tls/")
     # every client of the test is 127.0.0.1: the per-address cap would refuse the 200-way races (429)
-    conf = conf.replace("limit_conn quarter_addr 64;", "limit_conn quarter_addr 1024;")
-    with open(f"{ngx}/quarter.conf", "w", encoding="utf-8") as f:
-        f.write(conf)
-    with open(f"{ngx}/nginx.conf", "w", encoding="utf-8") as f:
-        f.write(f"""worker_processes 1;
-worker_rlimit_nofile 8192;
-pid {ngx}/nginx.pid;
-error_log {ngx}/error.log warn;
-events {{ worker_connections 4096; }}
-http {{
-    include /etc/nginx/mime.types;
-    access_log {ngx}/access.log;
-    client_body_temp_path {ngx}/tmp/body;
-    proxy_temp_path {ngx}/tmp/proxy;
-    fastcgi_temp_path {ngx}/tmp/fastcgi;
-    uwsgi_temp_path {ngx}/tmp/uwsgi;
-    scgi_temp_path {ngx}/tmp/scgi;
-    include {ngx}/quarter.conf;
-}}
-""")
-    cmd = [NGINX, "-p", ngx, "-c", f"{ngx}/nginx.conf", "-g", "daemon off;"]
-    if os.geteuid() == 0:  # unprivileged all the same: as nobody, owning its folder
-        os.chmod(work, 0o711)
-        subprocess.run(["chown", "-R", "nobody", ngx], check=True)
-        cmd = ["runuser", "-u", "nobody", "--"] + cmd
-    t = subprocess.run(cmd[:-2] + ["-t"], capture_output=True, text=True)
+    proc, t = nginx_local.start(ngx, BASE, BASE + 1, upstreams, conn_limit=1024)
     check(t.returncode == 0, "nginx -t accepts deploy/nginx/quarter.conf" + ("" if t.returncode == 0 else t.stderr))
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=open(f"{work}/nginx.err", "w"))
-    for _ in range(100):
-        if os.path.exists(f"{ngx}/nginx.pid") and open(f"{ngx}/nginx.pid").read().strip():
-            break
-        time.sleep(0.05)
     tls = ssl.create_default_context(cafile=f"{ngx}/tls/fullchain.pem")
     return proc, ngx, tls
 
 
 def stop_nginx(proc, ngx):
-    try:
-        pid = int(open(f"{ngx}/nginx.pid").read().strip())
-        os.kill(pid, signal.SIGQUIT)
-    except (OSError, ValueError):
-        pass
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    nginx_local.stop(ngx, proc)
 
 
 def served_by(srv, needle):
