@@ -32,61 +32,59 @@ qt_status qt_store_changes_latest(qt_store *s, int64_t *latest, qt_error *err)
     return latest_seq(s, latest, err);
 }
 
-/* the outlets changed in (since, upto], in seq order; a deleted one (no row left) with only its id */
-static qt_status changed_outlets(qt_store *s, int64_t since, int64_t upto, qt_store_outlet_fn fn, void *ud,
-                                 qt_error *err)
+/* the callbacks of one walk over the changes */
+typedef struct walk {
+    qt_store_outlet_fn outlet_fn;
+    qt_store_job_fn job_fn;
+    void *ud;
+} walk;
+
+/* a changed outlet's row; a deleted one (no row left) with only its id */
+static qt_status outlet_row(sqlite3_stmt *st, const walk *w, qt_error *err)
+{
+    qt_store_outlet o = {0};
+    if (sqlite3_column_type(st, 0) == SQLITE_NULL) {
+        o.id = sqlite3_column_int64(st, 18);
+        o.closed_at = -1;
+    } else {
+        qt__sqlite_row_outlet(st, &o);
+    }
+    return w->outlet_fn(w->ud, &o, err);
+}
+
+static qt_status job_row(sqlite3_stmt *st, const walk *w, qt_error *err)
+{
+    qt_store_job j;
+    qt__sqlite_row_job(st, &j);
+    return w->job_fn(w->ud, &j, err);
+}
+
+/* the rows of sql (?1 since, ?2 upto) to row(), in seq order */
+static qt_status changed(qt_store *s, const char *sql, int64_t since, int64_t upto,
+                         qt_status (*row)(sqlite3_stmt *, const walk *, qt_error *), const walk *w, qt_error *err)
 {
     sqlite3_stmt *st;
     int r;
-    qt_status rc = prepare(s,
-                           "SELECT " QT__OUTLET_FIELDS
-                           ", ch.ref FROM changes ch LEFT JOIN outlets o ON o.id = ch.ref" QT__OUTLET_JOINS
-                           " WHERE ch.kind = 1 AND ch.seq > ?1 AND ch.seq <= ?2 ORDER BY ch.seq",
-                           &st, err);
+    qt_status rc = prepare(s, sql, &st, err);
     if (rc != QT_OK)
         return rc;
     sqlite3_bind_int64(st, 1, since);
     sqlite3_bind_int64(st, 2, upto);
-    while (rc == QT_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
-        qt_store_outlet o = {0};
-        if (sqlite3_column_type(st, 0) == SQLITE_NULL) {
-            o.id = sqlite3_column_int64(st, 18);
-            o.closed_at = -1;
-        } else {
-            qt__sqlite_row_outlet(st, &o);
-        }
-        rc = fn(ud, &o, err);
-    }
+    while (rc == QT_OK && (r = sqlite3_step(st)) == SQLITE_ROW)
+        rc = row(st, w, err);
     if (rc == QT_OK && r != SQLITE_DONE)
         rc = db_fail(s, err, "changes");
     sqlite3_finalize(st);
     return rc;
 }
 
-/* the jobs posted or changed in (since, upto] that still exist, in seq order */
-static qt_status changed_jobs(qt_store *s, int64_t since, int64_t upto, qt_store_job_fn fn, void *ud, qt_error *err)
-{
-    sqlite3_stmt *st;
-    int r;
-    qt_status rc = prepare(s,
-                           QT__JOB_COLUMNS
-                           " j JOIN changes ch ON ch.kind = 2 AND ch.ref = j.id"
-                           " WHERE ch.seq > ?1 AND ch.seq <= ?2 ORDER BY ch.seq",
-                           &st, err);
-    if (rc != QT_OK)
-        return rc;
-    sqlite3_bind_int64(st, 1, since);
-    sqlite3_bind_int64(st, 2, upto);
-    while (rc == QT_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
-        qt_store_job j;
-        qt__sqlite_row_job(st, &j);
-        rc = fn(ud, &j, err);
-    }
-    if (rc == QT_OK && r != SQLITE_DONE)
-        rc = db_fail(s, err, "changes");
-    sqlite3_finalize(st);
-    return rc;
-}
+/* the outlets changed in (since, upto], deleted ones too; the jobs posted or changed that still exist */
+static const char outlets_sql[] = "SELECT " QT__OUTLET_FIELDS
+                                  ", ch.ref FROM changes ch LEFT JOIN outlets o ON o.id = ch.ref" QT__OUTLET_JOINS
+                                  " WHERE ch.kind = 1 AND ch.seq > ?1 AND ch.seq <= ?2 ORDER BY ch.seq";
+static const char jobs_sql[] = QT__JOB_COLUMNS
+    " j JOIN changes ch ON ch.kind = 2 AND ch.ref = j.id"
+    " WHERE ch.seq > ?1 AND ch.seq <= ?2 ORDER BY ch.seq";
 
 qt_status qt_store_changes_since(qt_store *s, int64_t since, int64_t *latest, qt_store_outlet_fn outlet_fn,
                                  qt_store_job_fn job_fn, void *ud, qt_error *err)
@@ -99,10 +97,11 @@ qt_status qt_store_changes_since(qt_store *s, int64_t since, int64_t *latest, qt
         return db_fail(s, err, "changes");
     rc = latest_seq(s, &upto, err);
     if (rc == QT_OK && upto > since) {
+        walk w = {outlet_fn, job_fn, ud};
         if (outlet_fn)
-            rc = changed_outlets(s, since, upto, outlet_fn, ud, err);
+            rc = changed(s, outlets_sql, since, upto, outlet_row, &w, err);
         if (rc == QT_OK && job_fn)
-            rc = changed_jobs(s, since, upto, job_fn, ud, err);
+            rc = changed(s, jobs_sql, since, upto, job_row, &w, err);
     }
     sqlite3_exec(s->db, "RELEASE changes_read", NULL, NULL, NULL);
     if (rc == QT_OK && upto > since)
