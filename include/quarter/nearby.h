@@ -86,8 +86,11 @@ QT_API qt_status qt_nearby_index_edit(const qt_nearby_index *ix, const qt_nearby
 QT_API qt_status qt_nearby_index_add(qt_nearby_index *ix, const qt_nearby_outlet *o, qt_nearby_index **out, int *placed,
                                      qt_error *err);
 
-/** 1 when outlet id is in ix, with its position in *lon, *lat (either may be NULL); else 0. */
-QT_API int qt_nearby_index_find(const qt_nearby_index *ix, int64_t id, double *lon, double *lat);
+/**
+ * 1 when outlet id is in ix, with what ix holds of it in *out (may be NULL;
+ * its texts BORROWED from ix, category NULL when none); else 0.
+ */
+QT_API int qt_nearby_index_find(const qt_nearby_index *ix, int64_t id, qt_nearby_outlet *out);
 /**
  * A copy of ix without outlet id (the others keep their places, only the
  * node table is rebuilt); ix is unchanged.  Statuses: QT_ENOTFOUND (id is not

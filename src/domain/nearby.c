@@ -440,15 +440,22 @@ qt_status qt_nearby_index_add(qt_nearby_index *ix, const qt_nearby_outlet *o, qt
     return QT_OK;
 }
 
-int qt_nearby_index_find(const qt_nearby_index *ix, int64_t id, double *lon, double *lat)
+int qt_nearby_index_find(const qt_nearby_index *ix, int64_t id, qt_nearby_outlet *out)
 {
     size_t slot = find_slot(ix, id);
+    const place *p;
     if (slot == ix->n)
         return 0;
-    if (lon)
-        *lon = ix->pl[slot].lon;
-    if (lat)
-        *lat = ix->pl[slot].lat;
+    p = &ix->pl[slot];
+    if (out) {
+        out->id = p->id;
+        out->name = p->name;
+        out->category = p->category;
+        out->services = p->services;
+        out->opening_hours = p->hours;
+        out->lon = p->lon;
+        out->lat = p->lat;
+    }
     return 1;
 }
 

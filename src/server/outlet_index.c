@@ -5,6 +5,7 @@
  * store's change feed so other servers' writes reach it (server/internal.h).
  */
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "base/alloc.h"
@@ -69,21 +70,36 @@ qt_status qt__index_load(qt_server *s, qt_nearby_index **ix, int64_t *seq, qt_er
     return rc;
 }
 
+static int same_text(const char *a, const char *b)
+{
+    return strcmp(a ? a : "", b ? b : "") == 0;
+}
+
+/* is the indexed outlet was the same as no, position and texts? */
+static int same_place(const qt_nearby_outlet *was, const qt_nearby_outlet *no)
+{
+    return was->lon == no->lon && was->lat == no->lat && same_text(was->name, no->name) &&
+           same_text(was->services, no->services) && same_text(was->opening_hours, no->opening_hours) &&
+           ((!was->category && !no->category) ||
+            (was->category && no->category && !strcmp(was->category, no->category)));
+}
+
 /* *cur with outlet o as the store has it now (added, edited, moved or, closed, removed): the new
  * index replaces *cur (its reference taken over) */
 static qt_status apply_outlet(qt_nearby_index **cur, const qt_store_outlet *o, qt_error *err)
 {
-    qt_nearby_outlet no;
+    qt_nearby_outlet no, was;
     qt_nearby_index *next = NULL, *mid = NULL;
-    double lon, lat;
-    int have = qt_nearby_index_find(*cur, o->id, &lon, &lat);
+    int have = qt_nearby_index_find(*cur, o->id, &was);
     qt_status rc = QT_OK;
     as_outlet(o, &no);
     if (o->closed_at) {
         if (!have)
             return QT_OK;
         rc = qt_nearby_index_remove(*cur, o->id, &next, err);
-    } else if (have && lon == o->lon && lat == o->lat) {
+    } else if (have && same_place(&was, &no)) {
+        return QT_OK; /* as indexed already: this server's own edit coming back through the feed */
+    } else if (have && was.lon == o->lon && was.lat == o->lat) {
         rc = qt_nearby_index_edit(*cur, &no, &next, err);
     } else if (have) { /* moved: placed again */
         if ((rc = qt_nearby_index_remove(*cur, o->id, &mid, err)) == QT_OK)
@@ -222,7 +238,7 @@ static qt_status follow_job(void *ud, const qt_store_job *j, qt_error *err)
     qt_nearby_index *next = NULL;
     char buf[24];
     qt_status rc;
-    if (f->full || qt_nearby_index_find(f->jobs, j->id, NULL, NULL))
+    if (f->full || qt_nearby_index_find(f->jobs, j->id, NULL))
         return QT_OK; /* posted here (qt__jobs_add), or seen already */
     if ((f->full = ++f->n > FOLLOW_MAX_EDITS))
         return QT_OK;
