@@ -20,8 +20,9 @@ FUZZ_PKGS=(
 # driven by playwright-core from npm (fonts-noto-cjk above shows their Chinese).
 WEB_PKGS=(chromium)
 # The PostgreSQL/PostGIS store and the deployment behind a load balancer
-# (tests start a throw-away server with scripts/pgtmp.sh, and nginx on loopback).
-PG_PKGS=(libpq-dev postgresql-15 postgresql-15-postgis-3 nginx python3-psycopg2)
+# (tests start a throw-away server with scripts/pgtmp.sh, and nginx on loopback
+# with a self-signed certificate from openssl: deploy/make-test-cert.sh).
+PG_PKGS=(libpq-dev postgresql-15 postgresql-15-postgis-3 nginx openssl python3-psycopg2)
 REF_PKGS=(
   bc wrk python3 python3-numpy python3-pandas python3-scipy
   python3-networkx python3-igraph python3-pyosmium
