@@ -497,8 +497,11 @@ QT_API qt_status qt_store_applications_of_poster(qt_store *s, int64_t poster, in
  * new change sequence number in the same transaction as the write, so a
  * change is in the feed exactly when it is committed.  Sequence numbers
  * increase and are never reused; each outlet or job is listed once, under
- * its latest number.  SQLite: triggers on outlets and jobs write the table
- * `changes` (migration 0006).  A server reads the sequence before its full
+ * its latest number, and numbers become visible in their order (a follower
+ * that has applied N never later sees N-1 commit).  SQLite: triggers on
+ * outlets and jobs write the table `changes` (migration 0006), one writer at
+ * a time; a server backend serialises the writers of outlets and jobs
+ * (PostgreSQL: a transaction-scoped advisory lock taken by the trigger).  A server reads the sequence before its full
  * load (qt_store_changes_latest), then follows: wait, read what came after
  * the last number applied, apply, repeat (at least once: a change may be
  * seen twice, never missed).
