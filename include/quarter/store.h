@@ -115,6 +115,12 @@ QT_API qt_status qt_store_token_user(qt_store *s, const char *token, int64_t now
                                      qt_error *err);
 /** Link a merchant to an outlet. */
 QT_API qt_status qt_store_merchant_link(qt_store *s, int64_t user_id, int64_t outlet_id, qt_error *err);
+/**
+ * Ids of the outlets linked to merchant user_id (qt_store_merchant_link), in
+ * id order; none for a user with no links.  OUT *ids (caller frees with
+ * qt_store_free_str((char *)*ids)).
+ */
+QT_API qt_status qt_store_merchant_outlets(qt_store *s, int64_t user_id, int64_t **ids, size_t *n, qt_error *err);
 
 /** An operator's circle (0: none). */
 QT_API qt_status qt_store_user_set_circle(qt_store *s, int64_t user_id, int64_t circle_id, qt_error *err);

@@ -28,6 +28,8 @@ enum MHD_Result qt__api_nearby(qt__req *r);
 
 /* api_outlets.c: one outlet, edits */
 enum MHD_Result qt__api_outlet_get(qt__req *r);
+enum MHD_Result qt__api_my_outlets(qt__req *r);
+enum MHD_Result qt__api_places(qt__req *r);
 enum MHD_Result qt__api_outlet_patch(qt__req *r);
 
 /* api_coupons.c */

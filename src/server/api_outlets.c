@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * api_outlets.c -- one outlet with its credit (GET /outlets/{id}) and edits
- * by operators and admins (PATCH /outlets/{id}); an edit reaches the nearby
- * index at once.
+ * api_outlets.c -- one outlet with its credit (GET /outlets/{id}), a
+ * merchant's own outlets (GET /me/outlets) and edits by merchants, operators
+ * and admins (PATCH /outlets/{id}); an edit reaches the nearby index at once.
  */
 #include <string.h>
 #include <time.h>
@@ -74,6 +74,42 @@ static enum MHD_Result reply_outlet(qt__req *r)
 enum MHD_Result qt__api_outlet_get(qt__req *r)
 {
     return reply_outlet(r);
+}
+
+/* GET /me/outlets: the caller's (a merchant's) linked outlets, in id order */
+enum MHD_Result qt__api_my_outlets(qt__req *r)
+{
+    outlet_json oj = {NULL, 0};
+    qt_error e = QT_ERROR_INIT;
+    int64_t *ids = NULL;
+    size_t n = 0;
+    enum MHD_Result res;
+    if (qt__req_crs(r, &oj.crs, &res) < 0)
+        return res;
+    qt_error_clear(&e);
+    if (qt_store_merchant_outlets(r->st, r->uid, &ids, &n, &e) != QT_OK)
+        return qt__reply_status(r, &e);
+    json_t *arr = json_array();
+    for (size_t i = 0; arr && i < n; i++) {
+        oj.j = NULL;
+        if (qt_store_outlet_get(r->st, ids[i], outlet_to_json, &oj, &e) != QT_OK) {
+            if (e.code == QT_ENOTFOUND) { /* removed meanwhile */
+                qt_error_clear(&e);
+                continue;
+            }
+            json_decref(arr);
+            qt_store_free_str((char *)ids);
+            return qt__reply_status(r, &e);
+        }
+        if (!oj.j || json_array_append_new(arr, oj.j) != 0) {
+            json_decref(arr);
+            arr = NULL;
+        }
+    }
+    qt_store_free_str((char *)ids);
+    if (!arr)
+        return qt__reply_error(r, QT_ENOMEM, NULL, "no memory");
+    return qt__reply_json(r, 200, json_pack("{s:o}", "outlets", arr));
 }
 
 enum MHD_Result qt__api_outlet_patch(qt__req *r)

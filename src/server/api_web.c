@@ -79,7 +79,7 @@ qt_status qt__web_start(qt_server *s, qt_error *err)
         return qt_error_set(err, QT_ENOMEM, "server", "no memory");
     if (s->o.planning && (rc = qt__planner_new(s->o.planning, s->o.planning_opts, &w->planner, err)) != QT_OK)
         return rc;
-    return QT_OK;
+    return qt__places_build(w, err);
 }
 
 void qt__web_stop(qt_server *s)
@@ -92,6 +92,7 @@ void qt__web_stop(qt_server *s)
     json_decref(w->map);
     json_decref(w->circle_ids);
     qt__planner_free(w->planner);
+    qt__free(w->places);
     for (int h = 0; h < 24; h++)
         qt_analysis_free(w->hour[h]);
     pthread_mutex_destroy(&w->hour_lock);

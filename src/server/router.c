@@ -45,6 +45,8 @@ static const qt__endpoint table[] = {
     {"POST", "/api/v1/jobs", QT__MERCHANT | QT__OPERATOR, qt__api_job_create},
     {"POST", "/api/v1/jobs/{id}/applications", QT__RESIDENT, qt__api_job_apply},
     {"GET", "/api/v1/jobs/{id}/applications", QT__MERCHANT | QT__OPERATOR, qt__api_applications_get},
+    {"GET", "/api/v1/me/outlets", QT__MERCHANT, qt__api_my_outlets},
+    {"GET", "/api/v1/places", QT__ANYONE, qt__api_places},
     {"GET", "/api/v1/me/applications", QT__MERCHANT | QT__OPERATOR, qt__api_applications_get},
     /* the pages (api_web.c): from memory, no store, no token */
     {"GET", "/", QT__NOSTORE, qt__api_web_page},

@@ -17,6 +17,14 @@
 #include "server/planner.h"
 #include "server/web_assets.h"
 
+/* a named place of the planning project (api_places.c) */
+enum { QT__PLACE_COMMUNITY, QT__PLACE_CIRCLE, QT__PLACE_RESIDENCE, QT__PLACE_OUTLET };
+typedef struct qt__place {
+    const char *name, *circle; /* BORROWED from the planner's input and baseline; circle NULL: none */
+    double lon, lat;           /* WGS-84 */
+    int kind;                  /* QT__PLACE_* */
+} qt__place;
+
 typedef struct qt__web {
     qt__assets assets;    /* the built pages (none without --web) */
     qt_tiles *tiles;      /* NULL: an external tile URL */
@@ -27,11 +35,15 @@ typedef struct qt__web {
     qt_analysis *hour[24];       /* under hour_lock */
     pthread_mutex_t whatif_lock; /* one what-if at a time */
     json_t *circle_ids;          /* name -> store id, under hour_lock; made on first use, again when a name is new */
+    qt__place *places;           /* communities, circles and named residences of the planner's baseline */
+    size_t nplaces;
 } qt__web;
 
 /* Build s->web from s->o (pages, tiles, map config, planner baseline). On
  * failure s->web may be half-built: qt__web_stop frees it. */
 qt_status qt__web_start(qt_server *s, qt_error *err);
 void qt__web_stop(qt_server *s);
+/* Fill w->places from w->planner (nothing without one). */
+qt_status qt__places_build(qt__web *w, qt_error *err);
 
 #endif

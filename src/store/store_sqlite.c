@@ -330,12 +330,35 @@ qt_status qt_store_outlet_get(qt_store *s, int64_t id, qt_store_outlet_fn fn, vo
     return rc;
 }
 
-qt_status qt_store_outlets_match(qt_store *s, const char *q, int64_t **ids, size_t *n, qt_error *err)
+/* the first column of every row of st (finalized here) as *ids, *n */
+static qt_status step_ids(qt_store *s, sqlite3_stmt *st, const char *what, int64_t **ids, size_t *n, qt_error *err)
 {
-    sqlite3_stmt *st;
     size_t cap = 0, len = 0;
     int64_t *v = NULL;
     int r;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        if (qt__grow((void **)&v, &cap, len + 1, sizeof *v) != 0) {
+            sqlite3_finalize(st);
+            qt__free(v);
+            return qt_error_set(err, QT_ENOMEM, what, "no memory");
+        }
+        v[len++] = sqlite3_column_int64(st, 0);
+    }
+    if (r != SQLITE_DONE) {
+        qt_status rc = db_fail(s, err, what);
+        sqlite3_finalize(st);
+        qt__free(v);
+        return rc;
+    }
+    sqlite3_finalize(st);
+    *ids = v;
+    *n = len;
+    return QT_OK;
+}
+
+qt_status qt_store_outlets_match(qt_store *s, const char *q, int64_t **ids, size_t *n, qt_error *err)
+{
+    sqlite3_stmt *st;
     qt_status rc;
     /* the trigram index needs 3 characters (UTF-8 code points); shorter queries scan */
     size_t cps = 0;
@@ -372,24 +395,7 @@ qt_status qt_store_outlets_match(qt_store *s, const char *q, int64_t **ids, size
     } else {
         sqlite3_bind_text(st, 1, q, -1, SQLITE_STATIC);
     }
-    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-        if (qt__grow((void **)&v, &cap, len + 1, sizeof *v) != 0) {
-            sqlite3_finalize(st);
-            qt__free(v);
-            return qt_error_set(err, QT_ENOMEM, "search", "no memory");
-        }
-        v[len++] = sqlite3_column_int64(st, 0);
-    }
-    if (r != SQLITE_DONE) {
-        rc = db_fail(s, err, "search");
-        sqlite3_finalize(st);
-        qt__free(v);
-        return rc;
-    }
-    sqlite3_finalize(st);
-    *ids = v;
-    *n = len;
-    return QT_OK;
+    return step_ids(s, st, "search", ids, n, err);
 }
 
 qt_status qt_store_circle_put(qt_store *s, const char *circle, const char *const *communities, size_t n,
@@ -591,6 +597,21 @@ qt_status qt_store_merchant_link(qt_store *s, int64_t user_id, int64_t outlet_id
     sqlite3_bind_int64(st, 1, user_id);
     sqlite3_bind_int64(st, 2, outlet_id);
     return step_done(s, st, "link", err);
+}
+
+qt_status qt_store_merchant_outlets(qt_store *s, int64_t user_id, int64_t **ids, size_t *n, qt_error *err)
+{
+    sqlite3_stmt *st;
+    qt_status rc;
+    *ids = NULL;
+    *n = 0;
+    if ((rc = prepare(s,
+                      "SELECT m.outlet_id FROM merchant_outlets m JOIN outlets o ON o.id = m.outlet_id"
+                      " WHERE m.user_id = ?1 ORDER BY m.outlet_id",
+                      &st, err)) != QT_OK)
+        return rc;
+    sqlite3_bind_int64(st, 1, user_id);
+    return step_ids(s, st, "outlets", ids, n, err);
 }
 
 /* ---- coupons ------------------------------------------------------------------------ */

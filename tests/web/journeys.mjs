@@ -55,6 +55,8 @@ const uid = {};
 for (const [name, role] of [['admin', 'admin'], ['merchant', 'merchant'], ['resident', 'resident']])
   uid[name] = q('user', 'add', '--db', `${work}/s.db`, '--name', name, '--role', role, '--password-file', `${work}/pw`);
 q('user', 'link', '--db', `${work}/s.db`, '--user', uid.merchant, '--outlet', '1');
+uid.merchant2 = q('user', 'add', '--db', `${work}/s.db`, '--name', 'merchant2', '--role', 'merchant', '--password-file', `${work}/pw`);
+for (const o of ['3', '2']) q('user', 'link', '--db', `${work}/s.db`, '--user', uid.merchant2, '--outlet', o);
 
 const srv = spawn(QUARTER, ['serve', '--db', `${work}/s.db`, '--graph', `${work}/g.qgraph`, '--port', '0', '--threads', '4',
   '--project', PLAN], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -84,7 +86,7 @@ async function call(method, p, body, token) {
   return { status: r.status, doc: await r.json().catch(() => null) };
 }
 const tok = {};
-for (const n of ['admin', 'merchant', 'resident']) tok[n] = (await call('POST', '/auth/login', { name: n, password: 'correct-horse-1' })).doc.token;
+for (const n of ['admin', 'merchant', 'merchant2', 'resident']) tok[n] = (await call('POST', '/auth/login', { name: n, password: 'correct-horse-1' })).doc.token;
 // an operator of circle 1, made by the admin as the API says
 check((await call('POST', '/users', { name: 'operator', password: 'correct-horse-1', role: 'operator', circle_id: 2 }, tok.admin)).status === 201,
   'setup: the admin creates the operator of circle 2 (西圈, where the resident lives)');
@@ -123,6 +125,26 @@ for (const name of ['outlets', 'residences', 'blind', 'sites', 'circles']) {
 const trends = await call('GET', '/planner/trends');
 check(trends.status === 200 && trends.doc.circles.length >= 2 && trends.doc.circles.every((c) => c.snapshots.length >= 1),
   'planner trends: every circle has its import snapshot');
+
+// a merchant's own shops; the address box's places
+{
+  const one = await call('GET', '/me/outlets', null, tok.merchant);
+  const two = await call('GET', '/me/outlets', null, tok.merchant2);
+  const res = await call('GET', '/me/outlets', null, tok.resident);
+  check(one.status === 200 && one.doc.outlets.map((o) => o.id).join() === '1' && !!one.doc.outlets[0].name &&
+    two.status === 200 && two.doc.outlets.map((o) => o.id).join() === '2,3' && res.status === 403,
+    `me/outlets: the merchant's linked shops (${one.doc.outlets.map((o) => o.id)}; ${two.doc.outlets.map((o) => o.id)}), 403 for a resident`);
+  const com = await call('GET', '/places?q=' + encodeURIComponent('社区甲'));
+  const cir = await call('GET', '/places?q=' + encodeURIComponent('西圈'));
+  const c0 = com.doc.places[0], k0 = cir.doc.places[0];
+  check(com.status === 200 && c0.kind === 'community' && c0.name === '社区甲' && c0.circle === '西圈' &&
+    Math.abs(c0.lon - 118.775) < 0.01 && Math.abs(c0.lat - 32.05) < 0.01 && k0.kind === 'circle' && k0.name === '西圈',
+    `places: 社区甲 is a community of 西圈 at ${c0.lon.toFixed(4)},${c0.lat.toFixed(4)}; 西圈 is a circle`);
+  const shop = await call('GET', '/places?q=' + encodeURIComponent('超市') + '&limit=3');
+  check(shop.status === 200 && shop.doc.places.length === 3 && shop.doc.places.every((p) => p.kind === 'outlet' && p.name.includes('超市') && p.id > 0),
+    'places: outlets by name, at most limit');
+  check((await call('GET', '/places')).status === 400, 'places: q is required');
+}
 
 // ---- the browser -------------------------------------------------------------------
 const problems = [];
@@ -216,13 +238,12 @@ try {
 const merchant = await newPage('merchant', 1280);
 await login(merchant, 'merchant');
 check(new URL(merchant.url()).pathname === '/merchant', 'merchant: logging in opens /merchant');
-// without a "my outlets" endpoint the page asks for the shop's number
-const pick = merchant.getByLabel('我的店铺');
-await pick.or(merchant.getByLabel('优惠内容')).first().waitFor();
-if (await pick.count()) {
-  await pick.fill('1');
-  await merchant.getByRole('button', { name: '查看' }).click();
-}
+// the page knows my shop (GET /me/outlets): no shop number to type
+const shop1 = (await call('GET', '/outlets/1')).doc.name;
+await merchant.locator('#shop-pick').waitFor();
+check((await merchant.locator('#shop-pick').textContent()) === `我的店铺：${shop1}` && (await merchant.locator('input[name=outlet]').count()) === 0 &&
+  (await merchant.locator('#h-mer-shop').locator('..').getByText(shop1).count()) === 1,
+  `merchant: the page shows my shop ${shop1} without asking for its number`);
 await merchant.getByLabel('优惠内容').fill('满30减5');
 await merchant.getByRole('button', { name: '发放', exact: true }).click();
 const issued = await merchant.getByText(/已发放（编号 \d+）/).textContent();
@@ -233,6 +254,24 @@ check(couponId > 0, `merchant: issues a coupon batch (no. ${couponId})`);
 const resident = await newPage('resident', 375);
 await login(resident, 'resident');
 check(new URL(resident.url()).pathname === '/', 'resident: logging in opens /');
+// the address box finds a community, a circle and shops, each said for what it is
+await resident.getByLabel('小区、社区或地址').fill('社区甲');
+await resident.getByRole('button', { name: '查找' }).click();
+const placeBtn = resident.locator('#places button.place', { hasText: '社区甲' }).first();
+await placeBtn.waitFor();
+check((await placeBtn.locator('.kind').textContent()) === '社区', 'resident: the address box finds 社区甲 and says it is a 社区');
+await placeBtn.click();
+await resident.getByText('已定位到社区：社区甲').waitFor();
+await resident.getByLabel('小区、社区或地址').fill('超市');
+await resident.getByRole('button', { name: '查找' }).click();
+await resident.locator('#places button.place').first().waitFor();
+const kinds = await resident.locator('#places .kind').allTextContents();
+check(kinds.length > 0 && kinds.every((k) => k === '网点'), `resident: 超市 finds ${kinds.length} 网点`);
+await resident.getByLabel('小区、社区或地址').fill('西圈');
+await resident.getByRole('button', { name: '查找' }).click();
+await resident.locator('#places .kind', { hasText: '生活圈' }).first().waitFor();
+check(true, 'resident: 西圈 is found as a 生活圈');
+await shot(resident, 'journey-resident-places-375');
 await resident.getByRole('button', { name: '定位我' }).click();
 await resident.getByText('已定位').first().waitFor();
 await resident.getByLabel('业态').selectOption('B01');
@@ -283,6 +322,21 @@ await merchant.getByRole('button', { name: '核销', exact: true }).click();
 await merchant.getByText('此券已核销过，不能重复使用。').waitFor();
 check(true, 'merchant: a second redemption of the code fails');
 await shot(merchant, 'journey-merchant-1280');
+
+// ---- a merchant with two shops picks one ------------------------------------------
+{
+  const m2 = await newPage('merchant2', 375);
+  await login(m2, 'merchant2');
+  const sel = m2.getByLabel('我的店铺');
+  await sel.waitFor();
+  const names = (await m2.locator('#shop-pick option').allTextContents()).map((x) => x.split(' · ')[0]);
+  const [n2, n3] = [(await call('GET', '/outlets/2')).doc.name, (await call('GET', '/outlets/3')).doc.name];
+  await sel.selectOption('3');
+  await m2.locator('#h-mer-shop').locator('..').getByText(n3).waitFor();
+  check(names.join() === [n2, n3].join(), `merchant2: picks ${n3} from its two shops (${names.join(', ')})`);
+  await shot(m2, 'journey-merchant2-pick-375');
+  await m2.close();
+}
 
 // ---- operator: edits a shop's hours; the resident sees them ---------------------------
 const operator = await newPage('operator', 1280);
@@ -360,23 +414,88 @@ check((await planner.locator('h1').textContent()) === 'Planner dashboard', 'plan
 await planner.getByRole('button', { name: 'Switch language' }).click();
 check((await planner.locator('h1').textContent()) === '规划看板', 'planner: and back to Chinese');
 
-// ---- every page at 375 and 1280 px, as the role that uses it --------------------------
+// ---- every page at 375 and 1280 px, in Chinese and in English, as the role that uses it
+// no horizontal scroll, nothing cut at the right edge, touch targets >= 44 px,
+// no raw message key; English headings and labels hold no Chinese (data aside)
+const zhCat = JSON.parse(fs.readFileSync(path.join(REPO, 'web/common/i18n/zh-CN.json'), 'utf8'));
+const enCat = JSON.parse(fs.readFileSync(path.join(REPO, 'web/common/i18n/en.json'), 'utf8'));
+const prefixes = [...new Set(Object.keys(zhCat).filter((k) => k.includes('.')).map((k) => k.split('.')[0]))];
 const pages = [['/', 'resident', 'resident'], ['/merchant', 'merchant', 'merchant'], ['/operator', 'operator', 'operator'],
   ['/planner', 'planner', 'admin'], ['/login', 'login', null]];
-for (const width of [375, 1280]) {
-  const p = await newPage('screens', width);
-  for (const [url, name, who] of pages) {
-    if (who) await login(p, who);
-    else {
-      await p.goto(base + '/login');
-      await p.evaluate(() => localStorage.clear());
+const layoutBad = [], keysBad = [], langBad = [];
+for (const lng of ['zh-CN', 'en']) {
+  for (const width of [375, 1280]) {
+    const p = await newPage('screens', width);
+    for (const [url, name, who] of pages) {
+      if (who) await login(p, who);
+      else {
+        await p.goto(base + '/login');
+        await p.evaluate(() => localStorage.clear());
+      }
+      await p.evaluate((l) => localStorage.setItem('qt.lang', l), lng);
+      await p.goto(base + url);
+      await p.locator('h1').waitFor();
+      await p.waitForLoadState('networkidle');
+      if (url === '/operator') { // show a circle, so its grade, reasons and outlets are on the page
+        await p.getByLabel(lng === 'en' ? 'Circle number' : '生活圈编号').fill('2');
+        await p.getByRole('button', { name: lng === 'en' ? 'Show' : '查看' }).click();
+        await p.locator('ul.outlets summary').first().waitFor();
+      }
+      if (url === '/planner') {
+        await p.locator('ul.circles button').first().click();
+        await p.locator('#circle .grade strong').waitFor();
+      }
+      const info = await p.evaluate(([prefixes, en]) => {
+        const cw = document.documentElement.clientWidth;
+        const visible = (e) => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0 && getComputedStyle(e).visibility !== 'hidden'; };
+        const desc = (e) => `${e.tagName.toLowerCase()} "${(e.textContent || e.value || '').trim().slice(0, 24)}"`;
+        const small = [...document.querySelectorAll('button, a, input, select, textarea, summary')].filter((e) => {
+          if (!visible(e) || e.closest('.leaflet-control-attribution') || e.classList.contains('file-hidden')) return false;
+          if (e.matches('.skip') && e.getBoundingClientRect().left < 0) return false; // off screen until focused
+          const r = (e.closest('label') || e).getBoundingClientRect();
+          return r.height < 44 || r.width < 44;
+        }).map((e) => desc(e) + ` ${Math.round(e.getBoundingClientRect().width)}x${Math.round(e.getBoundingClientRect().height)}`);
+        const cut = [...document.querySelectorAll('h1, h2, h3, .brand, #nav a, #lang, button, label, p')].filter((e) => visible(e) &&
+          !e.closest('.leaflet-container') && (e.getBoundingClientRect().right > cw + 1 || (e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX !== 'visible'))).map(desc);
+        const text = document.body.innerText;
+        const keyRe = new RegExp(`(^|[^\\w.])(${prefixes.join('|')})\\.[a-z][a-z0-9_]*(?![\\w.])`, 'g');
+        const keys = [...text.matchAll(keyRe)].map((m) => m[0].trim());
+        const cjk = /[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]/;
+        const chrome = [...document.querySelectorAll('h1, h2, h3, label, legend, th[scope=col], .hint, .note, #nav a, #lang, button.primary, option')]
+          .filter((e) => visible(e) || e.tagName === 'OPTION').filter((e) => !e.closest('#shop-pick, .leaflet-container, [translate=no]'));
+        const wrong = en ? chrome.filter((e) => cjk.test(e.textContent) && !/^(\S+ · )?(退出|登录)$/.test(e.textContent) && e.id !== 'lang').map(desc) : [];
+        return { scroll: document.documentElement.scrollWidth > cw, small, cut, keys, wrong };
+      }, [prefixes, lng === 'en']);
+      const where = `${url} ${lng} ${width}px`;
+      if (info.scroll) layoutBad.push(`${where}: scrolls sideways`);
+      if (info.small.length) layoutBad.push(`${where}: small targets ${info.small.slice(0, 4).join(', ')}`);
+      if (info.cut.length) layoutBad.push(`${where}: cut ${info.cut.slice(0, 4).join(', ')}`);
+      if (info.keys.length) keysBad.push(`${where}: ${info.keys.slice(0, 6).join(', ')}`);
+      if (info.wrong.length) langBad.push(`${where}: ${info.wrong.slice(0, 6).join(', ')}`);
+      await shot(p, `${name}-${lng}-${width}`, true);
     }
-    await p.goto(base + url);
-    await p.locator('h1').waitFor();
-    await p.waitForLoadState('networkidle');
-    await shot(p, `${name}-${width}`, true);
+    await p.close();
   }
-  await p.close();
+}
+check(layoutBad.length === 0, `every page at 375 and 1280 px in both languages: no sideways scroll, nothing cut, targets >= 44 px${layoutBad.length ? ':\n  ' + layoutBad.join('\n  ') : ''}`);
+check(keysBad.length === 0, `no raw message key on any page in either language${keysBad.length ? ':\n  ' + keysBad.join('\n  ') : ''}`);
+check(langBad.length === 0, `the English pages' headings, labels and options hold no Chinese${langBad.length ? ':\n  ' + langBad.join('\n  ') : ''}`);
+// the catalogues: the same keys in both, and every key the pages' code names is in them
+{
+  const onlyZh = Object.keys(zhCat).filter((k) => !(k in enCat)), onlyEn = Object.keys(enCat).filter((k) => !(k in zhCat));
+  const used = new Set();
+  const walk = (d) => { for (const f of fs.readdirSync(d, { withFileTypes: true })) {
+    const full = path.join(d, f.name);
+    if (f.isDirectory() && f.name !== 'node_modules' && f.name !== 'i18n') walk(full);
+    else if (f.name.endsWith('.js')) {
+      const code = fs.readFileSync(full, 'utf8').split('\n').filter((l) => !/^\s*\/\//.test(l)).join('\n');
+      for (const m of code.matchAll(/\b(?:t|field|section)\('([a-z][\w.]*\w)'(?!\s*\+)/g)) used.add(m[1]);
+    }
+  } };
+  walk(path.join(REPO, 'web'));
+  const missing = [...used].filter((k) => !(k in zhCat) || !(k in enCat));
+  check(onlyZh.length === 0 && onlyEn.length === 0 && missing.length === 0 && used.size > 100,
+    `catalogues: ${Object.keys(zhCat).length} keys in both, ${used.size} named in the code${onlyZh.length + onlyEn.length + missing.length ? ': only zh ' + onlyZh + '; only en ' + onlyEn + '; missing ' + missing : ''}`);
 }
 // a page a role may not use says so
 const denied = await newPage('denied', 375);

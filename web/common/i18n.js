@@ -23,9 +23,51 @@ export function t(key, vars) {
   return s;
 }
 
+// A value the server sends in Chinese (a grade of the profile): its
+// translation when the catalogue has one, else the value as it is.
+export function tValue(prefix, value) {
+  if (value === undefined || value === null || value === '') return value;
+  const key = prefix + '.' + value;
+  return key in catalogues[lang()] || key in zh ? t(key) : String(value);
+}
+
 // Fill [data-i18n] texts and [data-i18n-label] aria-labels under root.
 export function translate(root = document) {
   document.documentElement.lang = lang();
   for (const el of root.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
   for (const el of root.querySelectorAll('[data-i18n-label]')) el.setAttribute('aria-label', t(el.dataset.i18nLabel));
+}
+
+// The grade's reasons as the engine writes them (src/domain/analyze_grade.c,
+// in English: "基础型: 9 of 9 basic present; 2 quality >= 2 — not 品质型: ...")
+// in the page's language: each known phrase through the catalogue, an
+// unknown one as it is.
+const REASONS = [
+  [/^(\d+) of (\d+) basic present(?: \(all needed\))?(?: \((\d+) needed\))?$/, (m) =>
+    t('why.basic', { n: m[1], of: m[2] }) + (/all needed/.test(m[0]) ? t('why.all_needed') : m[3] ? t('why.needed', { n: m[3] }) : '')],
+  [/^(\d+) quality (>=|<) (\d+)$/, (m) => t('why.quality', { n: m[1], op: m[2] === '>=' ? '≥' : '<', target: m[3] })],
+  [/^all basic in reach for (\d+)% of residents (>=|<) (\d+)%$/, (m) => t('why.all_basic', { v: m[1], op: m[2] === '>=' ? '≥' : '<', target: m[3] })],
+  [/^(\d+) of (\d+) communities covered$/, (m) => t('why.communities', { n: m[1], of: m[2] })],
+  [/^chain share (\d+)% (>=|<) (\d+)%$/, (m) => t('why.chain', { v: m[1], op: m[2] === '>=' ? '≥' : '<', target: m[3] })],
+  [/^chain share unknown \(no outlets\)$/, () => t('why.chain_unknown')],
+  [/^satisfaction n = (\d+) < (\d+), not yet valid$/, (m) => t('why.survey_few', { n: m[1], need: m[2] })],
+  [/^satisfaction (\d+)% \(n = (\d+)\) (>=|<) (\d+)%$/, (m) => t('why.survey', { v: m[1], n: m[2], op: m[3] === '>=' ? '≥' : '<', target: m[4] })],
+];
+
+function reasonPart(part) {
+  for (const [re, f] of REASONS) {
+    const m = part.match(re);
+    if (m) return f(m);
+  }
+  return part;
+}
+
+export function reasonsText(s) {
+  if (!s) return s;
+  return s.split(' — ').map((clause) => {
+    const m = clause.match(/^(not )?([^:]+): (.*)$/);
+    if (!m) return clause;
+    const head = t(m[1] ? 'why.not_grade' : 'why.grade', { grade: tValue('grade', m[2]) });
+    return head + m[3].split('; ').map(reasonPart).join(t('why.sep'));
+  }).join(t('why.clause_sep'));
 }

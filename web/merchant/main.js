@@ -7,16 +7,16 @@ import { api, optional, query, ApiError } from '../common/api.js';
 import { t } from '../common/i18n.js';
 import { boot, h, field, section, toast, errorText, unixDay } from '../common/ui.js';
 
-const state = { shops: [], shop: null };
+const PICK_KEY = 'qt.merchant.shop';
 
 function missing() {
   return h('p', { class: 'note' }, t('err.missing_api'));
 }
 
-// The store has no listing of a merchant's linked outlets (no GET
-// /me/outlets), so the page asks for the shop number; null says so.
+// GET /me/outlets: the shops an admin linked to my account
 async function loadShops() {
-  return null;
+  const r = await api('GET', '/me/outlets');
+  return (r && r.outlets) || [];
 }
 
 function shopForm(o, box) {
@@ -93,7 +93,10 @@ async function goodsSection(o, box) {
       toast(errorText(e), 'error');
     }
   });
-  box.replaceChildren(list, add, field('mer.goods_upload', upload));
+  // the browser's own file button speaks the browser's language: a labelled button of ours instead
+  upload.id = 'goods-upload';
+  upload.className = 'file-hidden';
+  box.replaceChildren(list, add, h('div', { class: 'field' }, upload, h('label', { for: upload.id, class: 'button' }, t('mer.goods_upload'))));
 }
 
 function couponForm(o) {
@@ -208,7 +211,7 @@ async function loadJobs(box) {
     if (!jobs.size) return box.replaceChildren(h('p', {}, t('none')));
     box.replaceChildren(h('ul', {}, [...jobs.values()].map((j) =>
       h('li', {}, h('span', { class: 'title' }, j.title), ` · ${t('mer.applicants')}: `, String(j.list.length),
-        h('ul', {}, j.list.map((a) => h('li', {}, `${a.user_name || a.user_id}${a.message ? '：' + a.message : ''}`)))))));
+        h('ul', {}, j.list.map((a) => h('li', {}, `${a.user_name || a.user_id}${a.message ? t('colon') + a.message : ''}`)))))));
   } catch (e) {
     box.replaceChildren(h('p', { class: 'error' }, errorText(e)));
   }
@@ -235,8 +238,8 @@ async function loadComplaints(o, box) {
     const r = await optional('GET', '/complaints' + query({ outlet_id: o.id }));
     if (!r) return box.replaceChildren(missing());
     const list = r.complaints || [];
-    box.replaceChildren(list.length ? h('ul', {}, list.map((c) => h('li', {}, `${c.kind}：${c.text || ''}`, c.status ? ` （${c.status}）` : '',
-      c.answer ? h('p', { class: 'meta' }, `${t('mer.complaint_answer')}：${c.answer}`) : c.status === 'open' ? answerForm(o, c, box) : null))) : h('p', {}, t('none')));
+    box.replaceChildren(list.length ? h('ul', {}, list.map((c) => h('li', {}, `${c.kind}${t('colon')}${c.text || ''}`, c.status ? ' ' + t('paren', { x: t('complaint.' + c.status) }) : '',
+      c.answer ? h('p', { class: 'meta' }, `${t('mer.complaint_answer')}${t('colon')}${c.answer}`) : c.status === 'open' ? answerForm(o, c, box) : null))) : h('p', {}, t('none')));
   } catch (e) {
     box.replaceChildren(h('p', { class: 'error' }, errorText(e)));
   }
@@ -248,7 +251,7 @@ async function drawShop(main, o) {
   const jobsBox = h('div', {}, t('loading'));
   const complaintsBox = h('div', {}, t('loading'));
   const full = await api('GET', `/outlets/${o.id}`).catch(() => o);
-  shopBox.append(h('p', { class: 'meta' }, `${full.name} · ${full.address || ''}`), shopForm(full, shopBox));
+  shopBox.append(h('p', { class: 'meta' }, [full.name, full.address].filter(Boolean).join(' · ')), shopForm(full, shopBox));
   main.append(
     section('mer.redeem', ...redeemForm()),
     section('mer.shop', shopBox),
@@ -272,21 +275,25 @@ async function render(main) {
     return body.replaceChildren(h('p', { class: 'error' }, errorText(e)));
   }
   body.replaceChildren();
-  if (shops === null) {
-    // no "my outlets" endpoint yet: redeeming and issuing need only an id
-    const idIn = h('input', { type: 'number', min: 1, name: 'outlet', inputmode: 'numeric' });
-    const f = h('form', { class: 'row' }, field('mer.pick_shop', idIn), h('button', { type: 'submit' }, t('op.load')));
-    const shopArea = h('div');
-    f.addEventListener('submit', (ev) => {
-      ev.preventDefault();
-      shopArea.replaceChildren();
-      drawShop(shopArea, { id: Number(idIn.value) });
-    });
-    body.append(f, shopArea);
-    return;
-  }
   if (!shops.length) return body.append(h('p', {}, t('mer.no_shop')));
-  await drawShop(body, shops[0]);
+  const shopArea = h('div');
+  if (shops.length > 1) {
+    // several shops: pick one (the choice is kept for the next visit)
+    const kept = Number(localStorage.getItem(PICK_KEY));
+    const pick = h('select', { name: 'shop', id: 'shop-pick' },
+      shops.map((o) => h('option', { value: o.id, selected: o.id === kept }, `${o.name}${o.address ? ' · ' + o.address : ''}`)));
+    pick.addEventListener('change', () => {
+      localStorage.setItem(PICK_KEY, pick.value);
+      shopArea.replaceChildren();
+      drawShop(shopArea, shops.find((o) => o.id === Number(pick.value)));
+    });
+    body.append(field('mer.pick_shop', pick));
+  } else {
+    body.append(h('p', { class: 'meta', id: 'shop-pick' }, t('mer.my_shop', { name: shops[0].name })));
+  }
+  body.append(shopArea);
+  const kept = shops.find((o) => o.id === Number(localStorage.getItem(PICK_KEY)));
+  await drawShop(shopArea, kept || shops[0]);
 }
 
 boot('merchant', ['merchant', 'admin'], render);

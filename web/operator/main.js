@@ -3,7 +3,7 @@
 // the circle's grade and indicators.
 import '../common/style.css';
 import { api, optional, session } from '../common/api.js';
-import { t } from '../common/i18n.js';
+import { t, tValue, reasonsText } from '../common/i18n.js';
 import { boot, h, field, section, toast, errorText } from '../common/ui.js';
 import { indicatorRows } from '../common/circles.js';
 
@@ -53,7 +53,7 @@ async function complaintsOf(circle, box) {
         toast(errorText(e), 'error');
       }
     };
-    return h('li', {}, `${c.outlet_name || c.outlet_id}：${c.kind} ${c.text || ''}`,
+    return h('li', {}, `${c.outlet_name || c.outlet_id}${t('colon')}${c.kind} ${c.text || ''}`,
       h('button', { type: 'button', onclick: act('upheld') }, t('op.uphold')),
       h('button', { type: 'button', onclick: act('rejected') }, t('op.reject')));
   })));
@@ -64,8 +64,8 @@ function circleView(c) {
   const rows = indicatorRows(c.indicators);
   return [
     section('op.grade',
-      h('p', { class: 'grade' }, `${c.name}：`, h('strong', {}, c.grade || t('unknown'))),
-      c.indicators && c.indicators.reasons ? h('p', { class: 'reasons' }, `${t('plan.reasons')}：${c.indicators.reasons}`) : null,
+      h('p', { class: 'grade' }, `${c.name}${t('colon')}`, h('strong', {}, tValue('grade', c.grade) || t('unknown'))),
+      c.indicators && c.indicators.reasons ? h('p', { class: 'reasons' }, `${t('plan.reasons')}${t('colon')}${reasonsText(c.indicators.reasons)}`) : null,
       rows.length ? h('table', {}, h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('plan.indicator')), h('th', { scope: 'col' }, t('plan.value')), h('th', { scope: 'col' }, t('plan.target')), h('th', { scope: 'col' }, ''))),
         h('tbody', {}, rows.map((r) => h('tr', {}, h('th', { scope: 'row' }, t('cat.' + r.key)), h('td', {}, pct(r.value)), h('td', {}, r.target !== undefined ? pct(r.target) : ''),
           h('td', { class: r.met ? 'met' : 'notmet' }, r.met === null ? '' : r.met ? t('plan.met') : t('plan.not_met')))))) : null),

@@ -7,7 +7,7 @@
 // computed by the server (docs/http-api.md, planner section); the page draws.
 import '../common/style.css';
 import { api, optional, query } from '../common/api.js';
-import { t } from '../common/i18n.js';
+import { t, tValue, reasonsText } from '../common/i18n.js';
 import { boot, h, field, toast, errorText } from '../common/ui.js';
 import { createMap } from '../common/map.js';
 import { CATEGORIES } from '../common/categories.js';
@@ -89,10 +89,10 @@ function indicatorTable(ind, after) {
 function circleDetail(c, box, after) {
   const ind = c.indicators || {};
   box.replaceChildren(
-    h('h3', { id: 'circle-title', tabindex: '-1' }, c.name),
-    h('p', { class: 'grade' }, `${t('plan.grade')}：`, h('strong', {}, c.grade || t('unknown'))),
-    ind.reasons ? h('p', { class: 'reasons' }, `${t('plan.reasons')}：${ind.reasons}`) : null,
-    ind.population !== undefined ? h('p', {}, `${t('plan.population')}：${ind.population}`) : null,
+    h('h3', { id: 'circle-title', tabindex: '-1', translate: 'no' }, c.name),
+    h('p', { class: 'grade' }, `${t('plan.grade')}${t('colon')}`, h('strong', {}, tValue('grade', c.grade) || t('unknown'))),
+    ind.reasons ? h('p', { class: 'reasons' }, `${t('plan.reasons')}${t('colon')}${reasonsText(ind.reasons)}`) : null,
+    ind.population !== undefined ? h('p', {}, `${t('plan.population')}${t('colon')}${ind.population}`) : null,
     indicatorTable(ind, after),
     ind.demand && ind.demand.length ? h('div', {}, h('h4', {}, t('plan.demand')), h('ul', {}, ind.demand.map((d) => h('li', {}, typeof d === 'string' ? t('cat.' + d) : d.name || JSON.stringify(d))))) : null,
     ind.projects && ind.projects.length ? h('div', {}, h('h4', {}, t('plan.projects')), h('ul', {}, ind.projects.map((d) => h('li', {}, typeof d === 'string' ? d : d.name || JSON.stringify(d))))) : null,
@@ -147,9 +147,9 @@ function drawCity(box) {
   const ind = state.city.indicators || {};
   const ab = ind.residents_all_basic || {};
   box.replaceChildren(
-    h('p', { class: 'grade' }, `${t('plan.city')} · ${t('plan.grade')}：`, h('strong', {}, state.city.grade || t('unknown'))),
-    ab.value !== undefined ? h('p', {}, `${t('plan.all_basic')}：${pct(ab.value)} / ${pct(ab.target)} `, h('span', { class: ab.met ? 'met' : 'notmet' }, ab.met ? t('plan.met') : t('plan.not_met'))) : null,
-    ind.demand && ind.demand.length ? h('p', {}, `${t('plan.demand')}：${ind.demand.map((c) => t('cat.' + c)).join('、')}`) : null);
+    h('p', { class: 'grade' }, `${t('plan.city')} · ${t('plan.grade')}${t('colon')}`, h('strong', {}, tValue('grade', state.city.grade) || t('unknown'))),
+    ab.value !== undefined ? h('p', {}, `${t('plan.all_basic')}${t('colon')}${pct(ab.value)} / ${pct(ab.target)} `, h('span', { class: ab.met ? 'met' : 'notmet' }, ab.met ? t('plan.met') : t('plan.not_met'))) : null,
+    ind.demand && ind.demand.length ? h('p', {}, `${t('plan.demand')}${t('colon')}${ind.demand.map((c) => t('cat.' + c)).join(t('sep'))}`) : null);
 }
 
 // each circle's grade over the imports (store snapshots), and who moved up
@@ -166,12 +166,12 @@ async function loadTrends(box) {
     const cov = snaps.map((sn) => (sn.indicators && sn.indicators.residents_all_basic) ?? null);
     return h('tr', {},
       h('th', { scope: 'row' }, c.name),
-      h('td', {}, snaps.map((sn) => `${new Date(sn.at * 1000).toISOString().slice(0, 10)} ${sn.grade || ''}`).join(' → ')),
+      h('td', {}, snaps.map((sn) => `${new Date(sn.at * 1000).toISOString().slice(0, 10)} ${tValue('grade', sn.grade) || ''}`).join(' → ')),
       h('td', {}, cov.map((v) => (v === null ? '–' : pct(v))).join(' → ')));
   });
   box.replaceChildren(
     rows.length ? h('table', {}, h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('plan.circle_list')), h('th', { scope: 'col' }, t('plan.grade')), h('th', { scope: 'col' }, t('plan.all_basic')))), h('tbody', {}, rows)) : h('p', {}, t('none')),
-    h('p', {}, `${t('plan.moved_up')}：${(r.moved_up || []).join('、') || t('none')}`));
+    h('p', {}, `${t('plan.moved_up')}${t('colon')}${(r.moved_up || []).join(t('sep')) || t('none')}`));
 }
 
 async function render(main) {
@@ -246,7 +246,7 @@ async function render(main) {
   loadTrends(trendBox);
   circleList.replaceChildren(...state.circles.map((c) =>
     h('li', {}, h('button', { type: 'button', class: 'result', onclick: () => openCircle(c, detail) },
-      h('span', { class: 'name' }, c.name), h('span', { class: 'grade-tag', dataset: { g: c.grade || '' } }, c.grade || t('unknown'))))));
+      h('span', { class: 'name' }, c.name), h('span', { class: 'grade-tag', dataset: { g: c.grade || '' } }, tValue('grade', c.grade) || t('unknown'))))));
 }
 
 boot('planner', null, render);

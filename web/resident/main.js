@@ -53,14 +53,27 @@ function locate() {
   );
 }
 
-async function findPlace(text) {
-  // an address or community name found in the store: the nearest outlet whose
-  // name or address holds it (nearby's q over the whole walkable area)
-  const r = await api('GET', '/nearby' + query({ lon: state.lon, lat: state.lat, minutes: 60, q: text, limit: 1 }));
-  const o = r && r.outlets && r.outlets[0];
-  if (!o) return toast(t('res.place_none'), 'error');
-  setHere(o.lon, o.lat);
-  state.m.map.setView(state.m.toMap(o.lon, o.lat), 16);
+// an address, 小区, community or circle name: GET /places finds them in the
+// planning analysis (社区, 生活圈, 小区) and the store (网点); the list says
+// which each is, and choosing one puts me there
+async function findPlace(text, box) {
+  const r = await api('GET', '/places' + query({ q: text, limit: 8 }));
+  const places = (r && r.places) || [];
+  box.replaceChildren();
+  if (!places.length) {
+    box.append(h('p', { role: 'status' }, t('res.place_none')));
+    return;
+  }
+  const go = (p) => {
+    setHere(p.lon, p.lat);
+    state.m.map.setView(state.m.toMap(p.lon, p.lat), p.kind === 'circle' ? 15 : 16);
+    box.replaceChildren(h('p', { role: 'status' }, t('res.place_here', { kind: t('place.' + p.kind), name: p.name })));
+  };
+  box.append(h('ul', { class: 'places' }, places.map((p) =>
+    h('li', {}, h('button', { type: 'button', class: 'place', onclick: () => go(p) },
+      h('span', { class: 'kind kind-' + p.kind }, t('place.' + p.kind)),
+      h('span', { class: 'name' }, p.name),
+      p.circle ? h('span', { class: 'meta' }, p.circle) : p.category ? h('span', { class: 'meta' }, t('cat.' + p.category)) : null)))));
 }
 
 function drawResults(list, outlets, note) {
@@ -78,7 +91,7 @@ function drawResults(list, outlets, note) {
       .on('click', () => openShop(o))
       .addTo(state.pins);
     void pin;
-    const extra = o.goods ? `${o.goods.name} · ${t('res.price', { price: o.goods.price, unit: o.goods.unit || '' })}` : (o.services || []).join('、');
+    const extra = o.goods ? `${o.goods.name} · ${t('res.price', { price: o.goods.price, unit: o.goods.unit || '' })}` : (o.services || []).join(t('sep'));
     ol.append(
       h(
         'li',
@@ -163,10 +176,10 @@ async function openShop(o) {
     { class: 'facts' },
     h('dt', {}, t('shop.address')), h('dd', {}, shop.address || t('unknown')),
     h('dt', {}, t('shop.hours')), h('dd', {}, shop.opening_hours || t('unknown')),
-    h('dt', {}, t('shop.services')), h('dd', {}, (shop.services || []).join('、') || t('none')),
+    h('dt', {}, t('shop.services')), h('dd', {}, (shop.services || []).join(t('sep')) || t('none')),
     h('dt', {}, t('shop.cash')), h('dd', {}, yesNo(shop.cash)),
     h('dt', {}, t('shop.barrier_free')), h('dd', {}, yesNo(shop.barrier_free)),
-    h('dt', {}, t('shop.credit')), h('dd', {}, shop.credit ? `${shop.credit.grade}（${shop.credit.score}）` : t('unknown')),
+    h('dt', {}, t('shop.credit')), h('dd', {}, shop.credit ? `${shop.credit.grade}${t('paren', { x: shop.credit.score })}` : t('unknown')),
   );
   const coupons = h('div', { class: 'coupons' });
   panel.replaceChildren(
@@ -336,9 +349,10 @@ async function render(main) {
   });
   const place = h('input', { name: 'place', type: 'search', maxlength: 40, autocomplete: 'off' });
   const placeForm = h('form', { class: 'row place' }, field('res.place', place), h('button', { type: 'submit' }, t('res.place_go')));
+  const placeList = h('div', { id: 'places', 'aria-live': 'polite' });
   placeForm.addEventListener('submit', (ev) => {
     ev.preventDefault();
-    if (place.value.trim()) findPlace(place.value.trim()).catch((e) => toast(errorText(e), 'error'));
+    if (place.value.trim()) findPlace(place.value.trim(), placeList).catch((e) => toast(errorText(e), 'error'));
   });
   const jobs = h('div', {}, h('p', {}, t('loading')));
   main.append(
@@ -346,6 +360,7 @@ async function render(main) {
       h('button', { type: 'button', onclick: locate }, t('res.locate')),
       h('span', { class: 'hint' }, t('res.pick'))),
     placeForm,
+    placeList,
     mapEl,
     form,
     list,
