@@ -181,6 +181,25 @@ static void test_coupon_life(void **state)
     assert_int_equal(qt_store_merchant_link(s, m1, o1, &err), QT_OK);
     assert_int_equal(qt_store_merchant_link(s, r1, o1, &err), QT_EINVAL); /* not a merchant */
     qt_error_clear(&err);
+    {
+        /* a merchant's shops, in id order (a link twice is one); none for another user */
+        int64_t *ids = NULL, m3;
+        size_t n = 9;
+        assert_int_equal(qt_store_user_add(s, "m3", QT_ROLE_MERCHANT, "merchant-pass", &m3, &err), QT_OK);
+        assert_int_equal(qt_store_merchant_link(s, m3, o2, &err), QT_OK);
+        assert_int_equal(qt_store_merchant_link(s, m3, o1, &err), QT_OK);
+        assert_int_equal(qt_store_merchant_link(s, m3, o2, &err), QT_OK);
+        assert_int_equal(qt_store_merchant_outlets(s, m3, &ids, &n, &err), QT_OK);
+        assert_int_equal(n, 2);
+        assert_true(ids[0] == (o1 < o2 ? o1 : o2) && ids[1] == (o1 < o2 ? o2 : o1));
+        qt_store_free_str((char *)ids);
+        assert_int_equal(qt_store_merchant_outlets(s, r1, &ids, &n, &err), QT_OK);
+        assert_int_equal(n, 0);
+        qt_store_free_str((char *)ids);
+        assert_int_equal(qt_store_merchant_outlets(s, m1, &ids, &n, &err), QT_OK);
+        assert_true(n == 1 && ids[0] == o1);
+        qt_store_free_str((char *)ids);
+    }
     memset(&cs, 0, sizeof cs);
     cs.outlet_id = o2;
     cs.title = "满30减5";
