@@ -57,6 +57,18 @@ QT_API qt_status qt_graph_builder_add_node(qt_graph_builder *b, int64_t id, doub
 QT_API qt_status qt_graph_builder_add_edge(qt_graph_builder *b, int64_t u, int64_t v,
                                            double length_m, double factor, qt_error *err);
 
+/** What kind of street an edge is (from OSM highway=*), for drawing the base map. */
+typedef enum qt_road_class {
+    QT_ROAD_UNKNOWN = 0,     /* the source has no class */
+    QT_ROAD_PRIMARY = 1,     /* motorway, trunk, primary (and their links) */
+    QT_ROAD_SECONDARY = 2,   /* secondary, tertiary (and links) */
+    QT_ROAD_RESIDENTIAL = 3, /* residential, living street, unclassified, service, road */
+    QT_ROAD_FOOTWAY = 4      /* footway, path, pedestrian, steps, cycleway, track, bridleway, corridor */
+} qt_road_class;
+
+/** The class of the edges added from now on (QT_ROAD_UNKNOWN until set). */
+QT_API void qt_graph_builder_set_road_class(qt_graph_builder *b, qt_road_class c);
+
 /**
  * Make room for this many nodes and edges in all, so that adding them does
  * not grow the arrays again (a hint: adding more still works).
@@ -89,6 +101,9 @@ QT_API uint32_t qt_graph_find_node(const qt_graph *g, int64_t id);
 /** Endpoints, length and cost of edge e (< edge count). Any OUT may be NULL. */
 QT_API void qt_graph_edge(const qt_graph *g, uint32_t e, uint32_t *u, uint32_t *v,
                           double *length_m, double *cost_m);
+
+/** The road class of edge e; QT_ROAD_UNKNOWN when the graph has none (e.g. built from a CSV edge list). */
+QT_API qt_road_class qt_graph_edge_road_class(const qt_graph *g, uint32_t e);
 
 /** Connected components of a graph: which nodes can reach which. */
 typedef struct qt_components {

@@ -15,7 +15,10 @@ struct qt_graph_builder {
     size_t n, ncap;
     uint32_t *eu, *ev;
     double *elen, *ecost;
+    unsigned char *ecls; /* qt_road_class per edge */
     size_t m, mcap;
+    unsigned char cls; /* the class of the edges added next */
+    int any_cls;       /* an edge has a class */
     int finished;
 };
 
@@ -43,6 +46,7 @@ void qt_graph_builder_free(qt_graph_builder *b)
     qt__free(b->ev);
     qt__free(b->elen);
     qt__free(b->ecost);
+    qt__free(b->ecls);
     qt__free(b);
 }
 
@@ -71,7 +75,7 @@ qt_status qt_graph_builder_reserve(qt_graph_builder *b, size_t nodes, size_t edg
     if (edges > b->mcap) {
         if (resize((void **)&b->eu, edges, sizeof *b->eu) || resize((void **)&b->ev, edges, sizeof *b->ev) ||
             resize((void **)&b->elen, edges, sizeof *b->elen) ||
-            resize((void **)&b->ecost, edges, sizeof *b->ecost))
+            resize((void **)&b->ecost, edges, sizeof *b->ecost) || resize((void **)&b->ecls, edges, 1))
             goto nomem;
         b->mcap = edges;
     }
@@ -161,16 +165,26 @@ qt_status qt_graph_builder_add_edge(qt_graph_builder *b, int64_t u, int64_t v, d
         cap = b->mcap;
         if (qt__grow((void **)&b->ecost, &cap, b->m + 1, sizeof *b->ecost) != 0)
             goto nomem;
+        cap = b->mcap;
+        if (qt__grow((void **)&b->ecls, &cap, b->m + 1, 1) != 0)
+            goto nomem;
         b->mcap = cap;
     }
     b->eu[b->m] = iu;
     b->ev[b->m] = iv;
     b->elen[b->m] = length_m;
     b->ecost[b->m] = length_m * factor;
+    b->ecls[b->m] = b->cls;
+    b->any_cls |= b->cls != QT_ROAD_UNKNOWN;
     b->m++;
     return QT_OK;
 nomem:
     return qt_error_set(err, QT_ENOMEM, NULL, "no memory for %zu edges", b->m + 1);
+}
+
+void qt_graph_builder_set_road_class(qt_graph_builder *b, qt_road_class c)
+{
+    b->cls = c >= QT_ROAD_UNKNOWN && c <= QT_ROAD_FOOTWAY ? (unsigned char)c : QT_ROAD_UNKNOWN;
 }
 
 qt_status qt__graph_alloc(qt_graph *g, uint32_t n, uint32_t m, qt_error *err)
@@ -206,6 +220,7 @@ void qt__graph_release(qt_graph *g)
     qt__free(g->ev);
     qt__free(g->elen);
     qt__free(g->ecost);
+    qt__free(g->eclass);
     qt__free(g->id_order);
     qt__graph_chains_release(g);
     memset(g, 0, sizeof *g);
@@ -458,7 +473,7 @@ qt_status qt_graph_builder_finish(qt_graph_builder *b, qt_graph **out, qt_error 
     if (resize((void **)&b->id, n, sizeof *b->id) || resize((void **)&b->lon, n, sizeof *b->lon) ||
         resize((void **)&b->lat, n, sizeof *b->lat) || resize((void **)&b->eu, m, sizeof *b->eu) ||
         resize((void **)&b->ev, m, sizeof *b->ev) || resize((void **)&b->elen, m, sizeof *b->elen) ||
-        resize((void **)&b->ecost, m, sizeof *b->ecost)) {
+        resize((void **)&b->ecost, m, sizeof *b->ecost) || resize((void **)&b->ecls, m, 1)) {
         qt__free(g);
         return qt_error_set(err, QT_ENOMEM, NULL, "no memory for the graph");
     }
@@ -490,6 +505,11 @@ qt_status qt_graph_builder_finish(qt_graph_builder *b, qt_graph **out, qt_error 
     g->ev = b->ev;
     g->elen = b->elen;
     g->ecost = b->ecost;
+    if (b->any_cls)
+        g->eclass = b->ecls;
+    else
+        qt__free(b->ecls);
+    b->ecls = NULL;
     b->id = NULL;
     b->lon = b->lat = NULL;
     b->eu = b->ev = NULL;
@@ -562,6 +582,11 @@ void qt_graph_edge(const qt_graph *g, uint32_t e, uint32_t *u, uint32_t *v, doub
         *cost_m = g->ecost[e];
 }
 
+qt_road_class qt_graph_edge_road_class(const qt_graph *g, uint32_t e)
+{
+    return g->eclass ? (qt_road_class)g->eclass[e] : QT_ROAD_UNKNOWN;
+}
+
 /* ---- splitting edges at points ------------------------------------------ */
 
 typedef struct split_pt {
@@ -632,6 +657,10 @@ qt_status qt_graph_split(const qt_graph *g, size_t npoints, const uint32_t *edge
     st = qt__graph_alloc(ng, (uint32_t)n2, (uint32_t)m2, err);
     if (st != QT_OK)
         goto fail;
+    if (g->eclass && !(ng->eclass = qt__calloc(m2, 1))) {
+        st = qt_error_set(err, QT_ENOMEM, NULL, "no memory to split edges");
+        goto fail;
+    }
     memcpy(ng->id, g->id, (size_t)g->n * sizeof *ng->id);
     memcpy(ng->lon, g->lon, (size_t)g->n * sizeof *ng->lon);
     memcpy(ng->lat, g->lat, (size_t)g->n * sizeof *ng->lat);
@@ -645,6 +674,8 @@ qt_status qt_graph_split(const qt_graph *g, size_t npoints, const uint32_t *edge
         ng->ev[ne] = g->ev[e];
         ng->elen[ne] = g->elen[e];
         ng->ecost[ne] = g->ecost[e];
+        if (ng->eclass)
+            ng->eclass[ne] = g->eclass[e];
         ne++;
     }
     /* split edges: a chain through their split nodes */
@@ -675,6 +706,8 @@ qt_status qt_graph_split(const qt_graph *g, size_t npoints, const uint32_t *edge
             ng->ev[ne] = nn;
             ng->elen[ne] = L * (tt - prev_t);
             ng->ecost[ne] = C * (tt - prev_t);
+            if (ng->eclass)
+                ng->eclass[ne] = g->eclass[ed];
             ne++;
             split_node[j] = nn;
             prev = nn;
@@ -686,6 +719,8 @@ qt_status qt_graph_split(const qt_graph *g, size_t npoints, const uint32_t *edge
             ng->ev[ne] = vend;
             ng->elen[ne] = L * (1 - prev_t);
             ng->ecost[ne] = C * (1 - prev_t);
+            if (ng->eclass)
+                ng->eclass[ne] = g->eclass[ed];
             ne++;
         }
         i = j;

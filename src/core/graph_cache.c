@@ -9,7 +9,10 @@
  *                     arc[2m] {u32 to, u32 edge, f64 cost},
  *                     eu[m] u32, ev[m] u32,
  *                     elen[m] f64, ecost[m] f64, then id_order[n] u32 when
- *                     flag 1 (ids not ascending) is set.
+ *                     flag 1 (ids not ascending) is set, then road_class[m] u8
+ *                     when flag 2 (road classes known) is set.
+ * Version 3 is version 2 with flag 2 allowed: a graph without road classes is
+ * still written as version 2, so older readers keep reading it.
  * The checksum is a 64-bit multiply-xorshift hash over the payload words.
  */
 #include <errno.h>
@@ -20,8 +23,10 @@
 #include "core/graph_internal.h"
 
 #define CACHE_MAGIC "QTGRAPH"
-#define CACHE_VERSION 2u
+#define CACHE_VERSION 3u
+#define CACHE_VERSION_NO_CLASS 2u
 #define FLAG_ID_ORDER 1u
+#define FLAG_ROAD_CLASS 2u
 #define HEADER_SIZE 64
 
 _Static_assert(sizeof(qt__arc) == 16, "the cache stores arcs as 16-byte records");
@@ -63,6 +68,8 @@ static size_t parts_of(const qt_graph *g, part *p)
     p[k++] = (part){g->ecost, m * 8};
     if (!g->id_sorted)
         p[k++] = (part){g->id_order, n * 4};
+    if (g->eclass)
+        p[k++] = (part){g->eclass, m};
     return k;
 }
 
@@ -102,8 +109,8 @@ qt_status qt_graph_save(const qt_graph *g, const char *path, qt_error *err)
     }
     memset(hdr, 0, sizeof hdr);
     memcpy(hdr, CACHE_MAGIC, 8);
-    put_u32(hdr + 8, CACHE_VERSION);
-    put_u32(hdr + 12, g->id_sorted ? 0 : FLAG_ID_ORDER);
+    put_u32(hdr + 8, g->eclass ? CACHE_VERSION : CACHE_VERSION_NO_CLASS);
+    put_u32(hdr + 12, (g->id_sorted ? 0 : FLAG_ID_ORDER) | (g->eclass ? FLAG_ROAD_CLASS : 0));
     put_u32(hdr + 16, g->n);
     put_u32(hdr + 20, g->m);
     put_u64(hdr + 24, (uint64_t)total);
@@ -169,6 +176,9 @@ static qt_status validate(qt_graph *g, const char *path, qt_error *err)
             return qt_error_set(err, QT_EPARSE, path, "graph cache edge %u has an endpoint outside the graph", e);
         if (!(g->elen[e] >= 0 && g->elen[e] < 1e9) || !(g->ecost[e] >= 0 && g->ecost[e] < 1e9))
             return qt_error_set(err, QT_EPARSE, path, "graph cache edge %u has a negative or non-finite length or cost", e);
+        if (g->eclass && g->eclass[e] > QT_ROAD_FOOTWAY)
+            return qt_error_set(err, QT_EPARSE, path, "graph cache edge %u has an unknown road class %u", e,
+                                (unsigned)g->eclass[e]);
     }
     for (v = 0; v < n; v++)
         for (a = g->first[v]; a < g->first[v + 1]; a++) {
@@ -234,7 +244,7 @@ qt_status qt_graph_load(const char *path, qt_graph **out, qt_error *err)
     memcpy(&m, hdr + 20, 4);
     memcpy(&total, hdr + 24, 8);
     memcpy(&want_h, hdr + 32, 8);
-    if (version != CACHE_VERSION) {
+    if (version != CACHE_VERSION && version != CACHE_VERSION_NO_CLASS) {
         fclose(fp);
         return qt_error_set(err, QT_EUNSUPPORTED, path,
                             "graph cache format version %u, this quarter reads version %u; rebuild it "
@@ -245,13 +255,15 @@ qt_status qt_graph_load(const char *path, qt_graph **out, qt_error *err)
         fclose(fp);
         return qt_error_set(err, QT_EUNSUPPORTED, path, "graph cache needs a little-endian machine");
     }
-    if (n >= UINT32_MAX || m >= UINT32_MAX / 2 || (flags & ~FLAG_ID_ORDER)) {
+    if (n >= UINT32_MAX || m >= UINT32_MAX / 2 ||
+        (flags & ~(version == CACHE_VERSION ? FLAG_ID_ORDER | FLAG_ROAD_CLASS : FLAG_ID_ORDER))) {
         fclose(fp);
         return qt_error_set(err, QT_EPARSE, path, "graph cache header is damaged");
     }
     /* the sizes the header promises, checked against the file before any allocation */
     expect = (uint64_t)n * (8 + 8 + 8) + ((uint64_t)n + 1) * 4 + (uint64_t)m * 2 * sizeof(qt__arc) +
-             (uint64_t)m * (4 + 4 + 8 + 8) + ((flags & FLAG_ID_ORDER) ? (uint64_t)n * 4 : 0);
+             (uint64_t)m * (4 + 4 + 8 + 8) + ((flags & FLAG_ID_ORDER) ? (uint64_t)n * 4 : 0) +
+             ((flags & FLAG_ROAD_CLASS) ? (uint64_t)m : 0);
     if (expect != total) {
         fclose(fp);
         return qt_error_set(err, QT_EPARSE, path, "graph cache sizes disagree with its header");
@@ -287,6 +299,11 @@ qt_status qt_graph_load(const char *path, qt_graph **out, qt_error *err)
             fclose(fp);
             return qt_error_set(err, QT_ENOMEM, path, "no memory");
         }
+    }
+    if ((flags & FLAG_ROAD_CLASS) && !(g->eclass = qt__malloc(m ? m : 1))) {
+        qt_graph_free(g);
+        fclose(fp);
+        return qt_error_set(err, QT_ENOMEM, path, "no memory");
     }
     np = parts_of(g, p);
     for (i = 0; i < np; i++)

@@ -67,6 +67,7 @@ struct qt_graph {
     uint32_t *eu, *ev;  /* m */
     double *elen;       /* m, geometric metres */
     double *ecost;      /* m */
+    unsigned char *eclass; /* m qt_road_class, NULL: none known */
     int id_sorted;
     uint32_t *id_order; /* n, when !id_sorted */
     qt__chains ch;      /* the contracted view, built by qt__graph_chains */

@@ -25,6 +25,7 @@ typedef struct osm_ctx {
     size_t nrefs, rcap;
     size_t *way_start;
     double *way_factor;
+    unsigned char *way_class; /* qt_road_class */
     size_t nways, wcap;
     qt__idmap need; /* node id -> slot in coords */
     double *lon, *lat;
@@ -34,6 +35,38 @@ typedef struct osm_ctx {
     const char *tagk[256];
     const char *tagv[256];
 } osm_ctx;
+
+/* the street class of a way, from its highway=* value, for the base map's line widths */
+static unsigned char road_class(const char *const *k, const char *const *v, size_t n)
+{
+    static const struct {
+        const char *value;
+        unsigned char cls;
+    } classes[] = {
+        {"motorway", QT_ROAD_PRIMARY},         {"trunk", QT_ROAD_PRIMARY},
+        {"primary", QT_ROAD_PRIMARY},          {"secondary", QT_ROAD_SECONDARY},
+        {"tertiary", QT_ROAD_SECONDARY},       {"residential", QT_ROAD_RESIDENTIAL},
+        {"living_street", QT_ROAD_RESIDENTIAL}, {"unclassified", QT_ROAD_RESIDENTIAL},
+        {"service", QT_ROAD_RESIDENTIAL},      {"road", QT_ROAD_RESIDENTIAL},
+        {"footway", QT_ROAD_FOOTWAY},          {"path", QT_ROAD_FOOTWAY},
+        {"pedestrian", QT_ROAD_FOOTWAY},       {"steps", QT_ROAD_FOOTWAY},
+        {"cycleway", QT_ROAD_FOOTWAY},         {"track", QT_ROAD_FOOTWAY},
+        {"bridleway", QT_ROAD_FOOTWAY},        {"corridor", QT_ROAD_FOOTWAY},
+    };
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(k[i], "highway") != 0)
+            continue;
+        size_t len = strcspn(v[i], "_");
+        for (size_t j = 0; j < sizeof classes / sizeof classes[0]; j++)
+            /* motorway_link, primary_link...: the class of the road they link */
+            if (strcmp(v[i], classes[j].value) == 0 ||
+                (strcmp(v[i] + len, "_link") == 0 && strlen(classes[j].value) == len &&
+                 strncmp(v[i], classes[j].value, len) == 0))
+                return classes[j].cls;
+        return QT_ROAD_UNKNOWN;
+    }
+    return QT_ROAD_UNKNOWN;
+}
 
 static int on_way(const void *ud, const readosm_way *w)
 {
@@ -62,10 +95,16 @@ static int on_way(const void *ud, const readosm_way *w)
             c->oom = 1;
             return READOSM_ABORT;
         }
+        cap = c->wcap;
+        if (qt__grow((void **)&c->way_class, &cap, c->nways + 2, 1)) {
+            c->oom = 1;
+            return READOSM_ABORT;
+        }
         c->wcap = cap;
     }
     c->way_start[c->nways] = c->nrefs;
     c->way_factor[c->nways] = factor;
+    c->way_class[c->nways] = road_class(c->tagk, c->tagv, n);
     c->nways++;
     c->way_start[c->nways] = c->nrefs + (size_t)w->node_ref_count;
     for (i = 0; i < (size_t)w->node_ref_count; i++) {
@@ -132,16 +171,18 @@ static void ctx_free(osm_ctx *c)
     qt__free(c->refs);
     qt__free(c->way_start);
     qt__free(c->way_factor);
+    qt__free(c->way_class);
     qt__idmap_free(&c->need);
     qt__free(c->lon);
     qt__free(c->lat);
     qt__free(c->seen);
 }
 
-/* edges keyed by node pair, keeping the cheaper factor */
+/* edges keyed by node pair, keeping the cheaper factor (then the larger road) */
 typedef struct pair {
     uint32_t a, b;
     double factor;
+    unsigned char cls;
 } pair;
 
 static int cmp_pair(const void *x, const void *y)
@@ -151,7 +192,9 @@ static int cmp_pair(const void *x, const void *y)
         return p->a < q->a ? -1 : 1;
     if (p->b != q->b)
         return p->b < q->b ? -1 : 1;
-    return (p->factor > q->factor) - (p->factor < q->factor);
+    if (p->factor != q->factor)
+        return (p->factor > q->factor) - (p->factor < q->factor);
+    return (p->cls > q->cls) - (p->cls < q->cls);
 }
 
 static int cmp_i64(const void *x, const void *y)
@@ -212,6 +255,7 @@ qt_status qt_graph_read_osm(const char *path, const qt_network_opts *opts, qt_gr
             pairs[np].a = a < bb ? a : bb;
             pairs[np].b = a < bb ? bb : a;
             pairs[np].factor = c.way_factor[w];
+            pairs[np].cls = c.way_class[w];
             np++;
         }
     }
@@ -256,6 +300,7 @@ qt_status qt_graph_read_osm(const char *path, const qt_network_opts *opts, qt_gr
             int64_t ia = slot_id[pairs[i].a], ib = slot_id[pairs[i].b];
             if (i && pairs[i].a == pairs[i - 1].a && pairs[i].b == pairs[i - 1].b)
                 continue; /* the cheaper factor sorted first */
+            qt_graph_builder_set_road_class(b, (qt_road_class)pairs[i].cls);
             st = qt_graph_builder_add_edge(
                 b, ia < ib ? ia : ib, ia < ib ? ib : ia,
                 qt_haversine_m(c.lon[pairs[i].a], c.lat[pairs[i].a], c.lon[pairs[i].b], c.lat[pairs[i].b]),

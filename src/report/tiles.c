@@ -9,6 +9,11 @@
  * touches.  A tile looks at the cells under it (widened by the line width)
  * and draws each edge once: in the first cell of the edge's box that lies in
  * the queried range.  The index is immutable, so rendering is reentrant.
+ *
+ * Streets are drawn by road class (qt_graph_edge_road_class: OSM highway=*)
+ * as well as zoom: footways thin and first, then residential streets (and
+ * edges of unknown class), secondary and primary roads wider and on top,
+ * then steps and other slow ways dashed.
  */
 #include <cairo.h>
 #include <math.h>
@@ -22,7 +27,7 @@ struct qt_tiles {
     const qt_graph *g;
     uint32_t n, m;
     double *mx, *my;       /* n: normalised Web Mercator */
-    unsigned char *slow;   /* m: 1 for steps and other ways slower than walking */
+    unsigned char *layer;  /* m: LAYER_* (road class; steps and other ways slower than walking) */
     double x0, y0, x1, y1; /* box of the nodes (mercator) */
     double west, south, east, north;
     uint32_t gx, gy;      /* grid columns and rows */
@@ -30,6 +35,9 @@ struct qt_tiles {
     uint32_t *cell_first; /* gx * gy + 1 */
     uint32_t *cell_edge;  /* total entries */
 };
+
+/* the drawing order: each layer is one path, stroked over the ones before */
+enum { LAYER_FOOTWAY, LAYER_STREET, LAYER_SECONDARY, LAYER_PRIMARY, LAYER_SLOW };
 
 #define MERC_LAT_MAX 85.05112878
 #define PI           3.14159265358979323846
@@ -74,7 +82,7 @@ void qt_tiles_free(qt_tiles *t)
         return;
     qt__free(t->mx);
     qt__free(t->my);
-    qt__free(t->slow);
+    qt__free(t->layer);
     qt__free(t->cell_first);
     qt__free(t->cell_edge);
     qt__free(t);
@@ -118,8 +126,8 @@ qt_status qt_tiles_new(const qt_graph *g, qt_tiles **out, qt_error *err)
     t->m = m;
     t->mx = qt__malloc_array(n, sizeof *t->mx);
     t->my = qt__malloc_array(n, sizeof *t->my);
-    t->slow = qt__calloc(m, 1);
-    if (!t->mx || !t->my || !t->slow)
+    t->layer = qt__calloc(m, 1);
+    if (!t->mx || !t->my || !t->layer)
         goto oom;
     t->west = 180, t->east = -180, t->south = 90, t->north = -90;
     for (uint32_t i = 0; i < n; i++) {
@@ -153,7 +161,12 @@ qt_status qt_tiles_new(const qt_graph *g, qt_tiles **out, qt_error *err)
         uint32_t cx0, cy0, cx1, cy1;
         double len, cost;
         qt_graph_edge(g, e, NULL, NULL, &len, &cost);
-        t->slow[e] = cost > len * 1.0001 + 1e-9;
+        qt_road_class rc = qt_graph_edge_road_class(g, e);
+        t->layer[e] = cost > len * 1.0001 + 1e-9 ? LAYER_SLOW
+                      : rc == QT_ROAD_PRIMARY    ? LAYER_PRIMARY
+                      : rc == QT_ROAD_SECONDARY  ? LAYER_SECONDARY
+                      : rc == QT_ROAD_FOOTWAY    ? LAYER_FOOTWAY
+                                                 : LAYER_STREET;
         edge_cells(t, e, &cx0, &cy0, &cx1, &cy1);
         for (uint32_t cy = cy0; cy <= cy1; cy++)
             for (uint32_t cx = cx0; cx <= cx1; cx++)
@@ -196,6 +209,21 @@ static double street_width(unsigned z)
     return w[z];
 }
 
+/* per layer: width (x the zoom's street width, at least min_px), colours
+   from zoom 14 (casing and fill) and below (one line), the first zoom drawn */
+typedef struct road_style {
+    double width, min_px;
+    unsigned casing, fill, low;
+    unsigned min_zoom;
+} road_style;
+
+static const road_style ROAD_STYLE[LAYER_PRIMARY + 1] = {
+    [LAYER_FOOTWAY] = {0.45, 0.4, 0xCBC4B6, 0xFFFFFF, 0xB5AFA3, 13},
+    [LAYER_STREET] = {1.0, 0.4, 0xB9B2A5, 0xFFFFFF, 0x9C9588, 0},
+    [LAYER_SECONDARY] = {1.45, 0.6, 0xB7A77C, 0xFDF1BC, 0x8C8170, 0},
+    [LAYER_PRIMARY] = {1.9, 0.8, 0xB08A4A, 0xF7D58C, 0x7A6E5E, 0},
+};
+
 typedef struct png_buf {
     unsigned char *p;
     size_t len, cap;
@@ -219,9 +247,9 @@ static void set_rgb(cairo_t *cr, unsigned rgb)
     cairo_set_source_rgb(cr, ((rgb >> 16) & 255) / 255.0, ((rgb >> 8) & 255) / 255.0, (rgb & 255) / 255.0);
 }
 
-/* Add the edges under the query range of this class (slow or not) to the path. */
+/* Add the edges under the query range of this layer to the path. */
 static size_t add_edges(const qt_tiles *t, cairo_t *cr, uint32_t qx0, uint32_t qy0, uint32_t qx1, uint32_t qy1,
-                        double ox, double oy, double scale, int slow)
+                        double ox, double oy, double scale, int layer)
 {
     size_t drawn = 0;
     for (uint32_t cy = qy0; cy <= qy1; cy++) {
@@ -229,7 +257,7 @@ static size_t add_edges(const qt_tiles *t, cairo_t *cr, uint32_t qx0, uint32_t q
             size_t c = (size_t)cy * t->gx + cx;
             for (uint32_t k = t->cell_first[c]; k < t->cell_first[c + 1]; k++) {
                 uint32_t e = t->cell_edge[k];
-                if (t->slow[e] != slow)
+                if (t->layer[e] != layer)
                     continue;
                 uint32_t ex0, ey0, ex1, ey1;
                 edge_cells(t, e, &ex0, &ey0, &ex1, &ey1);
@@ -262,8 +290,8 @@ qt_status qt_tiles_render(const qt_tiles *t, unsigned z, unsigned x, unsigned y,
 
     double scale = ldexp((double)QT_TILE_SIZE, (int)z); /* pixels per unit of mercator */
     double ox = x / ldexp(1.0, (int)z), oy = y / ldexp(1.0, (int)z);
-    double wpx = street_width(z), casing = z >= 14 ? wpx + 1.6 : wpx;
-    double margin = (casing + 2) / scale, span = QT_TILE_SIZE / scale;
+    double wpx = street_width(z);
+    double margin = (wpx * ROAD_STYLE[LAYER_PRIMARY].width + 1.6 + 2) / scale, span = QT_TILE_SIZE / scale;
     double qa = ox - margin, qb = ox + span + margin, qc = oy - margin, qd = oy + span + margin;
     if (qb >= t->x0 && qa <= t->x1 + t->cw && qd >= t->y0 && qc <= t->y1 + t->ch) {
         uint32_t qx0 = cell_of(qa, t->x0, t->cw, t->gx), qx1 = cell_of(qb, t->x0, t->cw, t->gx);
@@ -272,19 +300,23 @@ qt_status qt_tiles_render(const qt_tiles *t, unsigned z, unsigned x, unsigned y,
         cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
         if (z <= 14) /* hair-thin lines: the fast rasteriser looks the same and is several times quicker */
             cairo_set_antialias(cr, CAIRO_ANTIALIAS_FAST);
-        if (add_edges(t, cr, qx0, qy0, qx1, qy1, ox, oy, scale, 0)) {
+        for (int layer = LAYER_FOOTWAY; layer <= LAYER_PRIMARY; layer++) {
+            const road_style *rs = &ROAD_STYLE[layer];
+            if (z < rs->min_zoom || !add_edges(t, cr, qx0, qy0, qx1, qy1, ox, oy, scale, layer))
+                continue;
+            double w = fmax(wpx * rs->width, rs->min_px);
             if (z >= 14) {
-                set_rgb(cr, 0xB9B2A5);
-                cairo_set_line_width(cr, casing);
+                set_rgb(cr, rs->casing);
+                cairo_set_line_width(cr, w + 1.6);
                 cairo_stroke_preserve(cr);
-                set_rgb(cr, 0xFFFFFF);
+                set_rgb(cr, rs->fill);
             } else {
-                set_rgb(cr, 0x9C9588);
+                set_rgb(cr, rs->low);
             }
-            cairo_set_line_width(cr, wpx);
+            cairo_set_line_width(cr, w);
             cairo_stroke(cr);
         }
-        if (add_edges(t, cr, qx0, qy0, qx1, qy1, ox, oy, scale, 1)) {
+        if (add_edges(t, cr, qx0, qy0, qx1, qy1, ox, oy, scale, LAYER_SLOW)) {
             double dash[2] = {fmax(wpx, 1.5), fmax(wpx, 1.5)};
             cairo_set_dash(cr, dash, 2, 0);
             set_rgb(cr, 0xA0643C);

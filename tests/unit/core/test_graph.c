@@ -81,15 +81,17 @@ static void test_cache_refuses_bad_files(void **state)
     assert_null(h);
     assert_non_null(strstr(err.msg, "not a quarter graph"));
 
-    /* stale version */
+    /* without road classes: version 2, which older readers read */
     memcpy(&v, bytes + 8, 4);
-    v += 1;
+    assert_int_equal(v, 2);
+    /* a version this quarter does not know */
+    v = 4;
     memcpy(bytes + 8, &v, 4);
     write_bytes(p2, bytes, n);
     qt_error_clear(&err);
     assert_int_equal(qt_graph_load(p2, &h, &err), QT_EUNSUPPORTED);
     assert_non_null(strstr(err.msg, "version"));
-    v -= 1;
+    v = 2;
     memcpy(bytes + 8, &v, 4);
 
     /* truncated */
@@ -141,6 +143,8 @@ static void rehash(unsigned char *bytes, size_t n)
         len[np++] = (size_t)mm * 8;
         if (fl & 1)
             len[np++] = (size_t)nn * 4;
+        if (fl & 2)
+            len[np++] = (size_t)mm;
         for (k = 0; k < np; k++) {
             const unsigned char *p = bytes + off;
             for (i = 0; i + 8 <= len[k]; i += 8) {
@@ -260,6 +264,60 @@ static void issue_11_crafted_graph_files(void **state)
     qt_graph_free(g);
 }
 
+/* road classes go through the builder, a split and the cache (version 3); a bad class byte is refused */
+static void test_road_classes(void **state)
+{
+    qt_graph_builder *b = NULL;
+    qt_graph *g = NULL, *h = NULL, *sg = NULL;
+    qt_error err;
+    char *path = qt_test_tmpfile("cls.qgraph");
+    unsigned char *bytes;
+    size_t n;
+    uint32_t v, e, node_out[1];
+    uint32_t edge[1] = {0};
+    double t[1] = {0.5}, leg[1] = {0};
+    (void)state;
+    qt_error_clear(&err);
+    assert_int_equal(qt_graph_builder_new(&b, &err), QT_OK);
+    assert_int_equal(qt_graph_builder_add_node(b, 1, 118.0, 32.0, &err), QT_OK);
+    assert_int_equal(qt_graph_builder_add_node(b, 2, 118.001, 32.0, &err), QT_OK);
+    assert_int_equal(qt_graph_builder_add_node(b, 3, 118.002, 32.0, &err), QT_OK);
+    assert_int_equal(qt_graph_builder_add_edge(b, 1, 2, 94, 1, &err), QT_OK); /* before any class: unknown */
+    qt_graph_builder_set_road_class(b, QT_ROAD_PRIMARY);
+    assert_int_equal(qt_graph_builder_add_edge(b, 2, 3, 94, 1, &err), QT_OK);
+    qt_graph_builder_set_road_class(b, QT_ROAD_FOOTWAY);
+    assert_int_equal(qt_graph_builder_add_edge(b, 1, 3, 190, 1, &err), QT_OK);
+    assert_int_equal(qt_graph_builder_finish(b, &g, &err), QT_OK);
+    qt_graph_builder_free(b);
+    assert_int_equal(qt_graph_edge_road_class(g, 0), QT_ROAD_UNKNOWN);
+    assert_int_equal(qt_graph_edge_road_class(g, 1), QT_ROAD_PRIMARY);
+    assert_int_equal(qt_graph_edge_road_class(g, 2), QT_ROAD_FOOTWAY);
+    assert_int_equal(qt_graph_save(g, path, &err), QT_OK);
+    assert_int_equal(qt_graph_load(path, &h, &err), QT_OK);
+    for (e = 0; e < 3; e++)
+        assert_int_equal(qt_graph_edge_road_class(h, e), qt_graph_edge_road_class(g, e));
+    /* splitting the primary edge: both halves stay primary */
+    edge[0] = 1;
+    assert_int_equal(qt_graph_split(g, 1, edge, t, leg, 1.0, &sg, node_out, &err), QT_OK);
+    {
+        int primary = 0;
+        for (e = 0; e < qt_graph_edge_count(sg); e++)
+            primary += qt_graph_edge_road_class(sg, e) == QT_ROAD_PRIMARY;
+        assert_int_equal(primary, 2);
+    }
+    n = read_all(path, &bytes);
+    memcpy(&v, bytes + 8, 4);
+    assert_int_equal(v, 3);
+    bytes[n - 1] = 9; /* the last edge's class */
+    rehash(bytes, n);
+    expect_refused(path, bytes, n, "road class");
+    free(bytes);
+    free(path);
+    qt_graph_free(g);
+    qt_graph_free(h);
+    qt_graph_free(sg);
+}
+
 static void test_builder_rejects_bad_edges(void **state)
 {
     qt_graph_builder *b;
@@ -313,6 +371,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cache_round_trip),
         cmocka_unit_test(test_cache_refuses_bad_files),
+        cmocka_unit_test(test_road_classes),
         cmocka_unit_test(test_builder_rejects_bad_edges),
         cmocka_unit_test(test_components),
         cmocka_unit_test(issue_11_crafted_graph_files),

@@ -3,8 +3,8 @@
  * test_tiles.c -- base-map tiles drawn from the network: the tile under a
  * street is not blank and shows street colours where the street runs, a tile
  * far from the network is the plain background, each PNG decodes to
- * 256 x 256, bad tile numbers are refused, and two indexes render the same
- * bytes (no hidden state).
+ * 256 x 256, bad tile numbers are refused, two indexes render the same
+ * bytes (no hidden state), and streets are as wide as their road class.
  */
 #include <cairo.h>
 #include <math.h>
@@ -143,12 +143,103 @@ static void two_indexes_draw_the_same(void **state)
     qt_graph_free(g);
 }
 
+/* pixels of column px within half of row py that are not background, and the colour at (px, py) */
+static int thickness(const unsigned char *png, size_t len, int px, int py, int half, unsigned *mid)
+{
+    rd r = {png, len, 0};
+    cairo_surface_t *s = cairo_image_surface_create_from_png_stream(png_read, &r);
+    assert_int_equal(cairo_surface_status(s), CAIRO_STATUS_SUCCESS);
+    const unsigned char *d = cairo_image_surface_get_data(s);
+    int stride = cairo_image_surface_get_stride(s), n = 0;
+    for (int y = py - half; y <= py + half; y++) {
+        uint32_t v;
+        if (y < 0 || y >= QT_TILE_SIZE)
+            continue;
+        memcpy(&v, d + (size_t)y * stride + (size_t)px * 4, 4);
+        v &= 0xFFFFFF;
+        n += v != QT_TILE_BACKGROUND;
+        if (y == py)
+            *mid = v;
+    }
+    cairo_surface_destroy(s);
+    return n;
+}
+
+/* four parallel east-west streets 44 m apart: footway, residential, secondary, primary */
+static qt_graph *classed_streets(int with_classes)
+{
+    static const qt_road_class cls[4] = {QT_ROAD_FOOTWAY, QT_ROAD_RESIDENTIAL, QT_ROAD_SECONDARY, QT_ROAD_PRIMARY};
+    qt_graph_builder *b = NULL;
+    qt_graph *g = NULL;
+    qt_error err = QT_ERROR_INIT;
+    assert_int_equal(qt_graph_builder_new(&b, &err), QT_OK);
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(qt_graph_builder_add_node(b, 2 * i + 1, 118.000, 32.0 + 0.0004 * i, &err), QT_OK);
+        assert_int_equal(qt_graph_builder_add_node(b, 2 * i + 2, 118.004, 32.0 + 0.0004 * i, &err), QT_OK);
+        if (with_classes)
+            qt_graph_builder_set_road_class(b, cls[i]);
+        assert_int_equal(qt_graph_builder_add_edge(b, 2 * i + 1, 2 * i + 2, 378, 1, &err), QT_OK);
+    }
+    assert_int_equal(qt_graph_builder_finish(b, &g, &err), QT_OK);
+    qt_graph_builder_free(b);
+    return g;
+}
+
+static void streets_are_as_wide_as_their_class(void **state)
+{
+    (void)state;
+    qt_graph *g = classed_streets(1), *plain = classed_streets(0);
+    qt_tiles *t = NULL, *tp = NULL;
+    assert_int_equal(qt_tiles_new(g, &t, NULL), QT_OK);
+    assert_int_equal(qt_tiles_new(plain, &tp, NULL), QT_OK);
+    for (unsigned z = 15; z <= 16; z++) {
+        double tx, ty;
+        qt_tiles_lonlat_to_tile(118.002, 32.0006, z, &tx, &ty);
+        unsigned x = (unsigned)tx, y = (unsigned)ty;
+        unsigned char *png, *pp;
+        size_t len, lp;
+        int w[4];
+        unsigned mid[4];
+        assert_int_equal(qt_tiles_render(t, z, x, y, &png, &len, NULL), QT_OK);
+        assert_int_equal(qt_tiles_render(tp, z, x, y, &pp, &lp, NULL), QT_OK);
+        double y0, y1;
+        qt_tiles_lonlat_to_tile(118.002, 32.0, z, NULL, &y0);
+        qt_tiles_lonlat_to_tile(118.002, 32.0004, z, NULL, &y1);
+        int half = (int)((y0 - y1) * QT_TILE_SIZE / 2) - 1; /* half the spacing of the streets */
+        for (int i = 0; i < 4; i++) {
+            double sx, sy;
+            qt_tiles_lonlat_to_tile(118.002, 32.0 + 0.0004 * i, z, &sx, &sy);
+            sy = (sy - y) * QT_TILE_SIZE;
+            assert_true(sy >= 0 && sy < QT_TILE_SIZE); /* all four in the tile */
+            w[i] = thickness(png, len, (int)((tx - x) * QT_TILE_SIZE), (int)sy, half, &mid[i]);
+            unsigned pmid;
+            int wp = thickness(pp, lp, (int)((tx - x) * QT_TILE_SIZE), (int)sy, half, &pmid);
+            /* without classes every street is drawn as a residential one */
+            if (i == 1) {
+                assert_int_equal(wp, w[1]);
+                assert_int_equal(pmid, mid[1]);
+            }
+        }
+        print_message("z%u widths: footway %d, residential %d, secondary %d, primary %d px\n", z, w[0], w[1], w[2],
+                      w[3]);
+        assert_true(w[0] > 0 && w[0] < w[1] && w[1] < w[2] && w[2] < w[3]);
+        assert_true(mid[3] != mid[1] && mid[2] != mid[1]); /* main roads are not white */
+        qt_tiles_png_free(png);
+        qt_tiles_png_free(pp);
+    }
+    qt_tiles_free(t);
+    qt_tiles_free(tp);
+    qt_graph_free(g);
+    qt_graph_free(plain);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(street_tile_is_drawn),
         cmocka_unit_test(bad_tiles_are_refused),
         cmocka_unit_test(two_indexes_draw_the_same),
+        cmocka_unit_test(streets_are_as_wide_as_their_class),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
