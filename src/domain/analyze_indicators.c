@@ -161,6 +161,12 @@ qt_status qt__analysis_outlet_homes(const qt_analysis *a, const qt_residence_lis
     for (i = 0; i < no; i++) {
         long x = CX(olon[i]), y = CY(olat[i]), dx, dy;
         double best = OUTLET_HOME_M;
+        /* a cheap planar distance (equirectangular at the outlet's latitude) first: within a
+           kilometre it is within a fraction of a per mille of the haversine distance, so a
+           residence it puts beyond best (with a 1% + 1 m margin) cannot be the nearest, and the
+           haversine distance (which decides, ties to the later residence as before) is only
+           computed for the rest */
+        double ky = fabs(olat[i]) < 80 ? k : 0, kx = ky * cos(olat[i] * QT__DEG2RAD); /* no filter near a pole */
         for (dy = -1; dy <= 1; dy++)
             for (dx = -1; dx <= 1; dx++) {
                 long cx = x + dx - minx, cy = y + dy - miny;
@@ -170,6 +176,9 @@ qt_status qt__analysis_outlet_homes(const qt_analysis *a, const qt_residence_lis
                 cell = (size_t)(cy * w + cx);
                 for (j = start[cell]; j < start[cell + 1]; j++) {
                     size_t ri = idx[j];
+                    double ex = (r->lon[ri] - olon[i]) * kx, ey = (r->lat[ri] - olat[i]) * ky, lim = best * 1.01 + 1;
+                    if (ex * ex + ey * ey > lim * lim)
+                        continue;
                     double d = qt_haversine_m(olon[i], olat[i], r->lon[ri], r->lat[ri]);
                     if (d <= best && a->res_community[ri] != UINT32_MAX) {
                         best = d;
@@ -232,11 +241,28 @@ qt_status qt__analysis_indicators(qt_analysis *a, const qt_analysis *sh, const q
         olon[i] = osrc[i]->lon[oidx[i]];
         olat[i] = osrc[i]->lat[oidx[i]];
     }
-    if (qt__analysis_outlet_homes(sh, r, olon, olat, no, home) != QT_OK)
-        goto nomem;
-    for (i = 0; i < no; i++) /* the input's outlets: as the analysis placed them (boundaries first) */
-        if (osrc[i] == in->outlets && sh->outlet_community)
-            home[i] = sh->outlet_community[oidx[i]];
+    /* the input's outlets: as the analysis placed them (boundaries first); the others (a
+       what-if's) by the nearest residence */
+    {
+        size_t nother = 0;
+        for (i = 0; i < no; i++)
+            if (osrc[i] == in->outlets && sh->outlet_community)
+                home[i] = sh->outlet_community[oidx[i]];
+            else {
+                olon[nother] = olon[i];
+                olat[nother] = olat[i];
+                nother++;
+            }
+        uint32_t *other = qt__malloc((nother ? nother : 1) * sizeof *other);
+        if (!other || qt__analysis_outlet_homes(sh, r, olon, olat, nother, other) != QT_OK) {
+            qt__free(other);
+            goto nomem;
+        }
+        for (i = 0, nother = 0; i < no; i++)
+            if (!(osrc[i] == in->outlets && sh->outlet_community))
+                home[i] = other[nother++];
+        qt__free(other);
+    }
     for (i = 0; i < no; i++) {
         const qt_outlet_list *l = osrc[i];
         size_t j = oidx[i];

@@ -1,6 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * domain/whatif.c -- the planner's quick what-if (domain/whatif.h).
+ *
+ * The baseline's served population per area and 业态 (and the population
+ * reaching every basic 业态) is summed once, in qt__whatif_new; a what-if
+ * then visits only the residences the added outlets reach, adds the people
+ * they newly serve to those sums, and clears what it marked.  A request
+ * costs the bounded searches and the reached residences, not a pass over
+ * every residence and 业态 of the city.
  */
 #include <math.h>
 #include <string.h>
@@ -24,7 +31,43 @@ struct qt__whatif {
     uint32_t *res_circle; /* per residence: circle index, UINT32_MAX none */
     unsigned char *basic; /* per category: counts towards all_basic */
     double *ring_m;       /* per category: the ring in walking metres */
+    double *pop0;         /* the baseline: per area (circles, then the city) [ncat] served, all basic, P */
+    unsigned char *newly; /* nres x ncat: reached within the ring by an added outlet (all 0 between runs) */
+    unsigned char *mark;  /* nres: in touched (all 0 between runs) */
+    uint32_t *touched;    /* residences reached in this run */
+    size_t ntouched, touched_cap;
 };
+
+/* Residence i into pop: with newly NULL its baseline (served per 业态, all
+ * basic, P); else only what the added outlets change (the people newly
+ * served, and newly reaching every basic 业态). */
+static void count_residence(const qt__whatif *w, size_t i, const unsigned char *newly, double *pop)
+{
+    const qt_analysis *a = w->base;
+    size_t ncat = a->ncat, nc = a->ncircles;
+    double p = w->homes.population[i];
+    size_t areas[2] = {nc, w->res_circle[i]};
+    int all0 = 1, all1 = 1;
+    for (size_t k = 0; k < ncat; k++) {
+        float m = a->minutes[i * ncat + k];
+        int served0 = m <= qt_profile_category(w->profile, k)->ring_min;
+        int served1 = served0 || (newly && newly[i * ncat + k]);
+        all0 &= !w->basic[k] || served0;
+        all1 &= !w->basic[k] || served1;
+        if (newly ? served1 && !served0 : served0)
+            for (int t = 0; t < 2; t++)
+                if (areas[t] != UINT32_MAX)
+                    pop[areas[t] * (ncat + 2) + k] += p;
+    }
+    for (int t = 0; t < 2; t++) {
+        if (areas[t] == UINT32_MAX)
+            continue;
+        if (newly ? all1 && !all0 : all0)
+            pop[areas[t] * (ncat + 2) + ncat] += p;
+        if (!newly)
+            pop[areas[t] * (ncat + 2) + ncat + 1] += p;
+    }
+}
 
 void qt__whatif_free(qt__whatif *w)
 {
@@ -38,6 +81,10 @@ void qt__whatif_free(qt__whatif *w)
     qt__free(w->res_circle);
     qt__free(w->basic);
     qt__free(w->ring_m);
+    qt__free(w->pop0);
+    qt__free(w->newly);
+    qt__free(w->mark);
+    qt__free(w->touched);
     qt__free(w);
 }
 
@@ -108,6 +155,16 @@ qt_status qt__whatif_new(const qt_graph *g, const qt_profile *p, const qt__whati
         w->basic[k] = c->cls == QT_CLASS_BASIC && c->required;
         w->ring_m[k] = c->ring_min * 60.0 * base->speed_mps;
     }
+    w->pop0 = qt__calloc((base->ncircles + 1) * (base->ncat + 2), sizeof *w->pop0);
+    w->newly = qt__calloc(nres * base->ncat + 1, 1);
+    w->mark = qt__calloc(nres + 1, 1);
+    if (!w->pop0 || !w->newly || !w->mark) {
+        qt__whatif_free(w);
+        return qt_error_set(err, QT_ENOMEM, "what-if", "out of memory");
+    }
+    for (size_t i = 0; i < nres; i++)
+        if (base->res_placed[i])
+            count_residence(w, i, NULL, w->pop0);
     *out = w;
     return QT_OK;
 }
@@ -123,21 +180,31 @@ void qt__whatif_result_free(qt__whatif_result *r)
     qt__free(r);
 }
 
+static void clear_marks(qt__whatif *w)
+{
+    size_t ncat = w->base->ncat;
+    for (size_t t = 0; t < w->ntouched; t++) {
+        w->mark[w->touched[t]] = 0;
+        memset(w->newly + (size_t)w->touched[t] * ncat, 0, ncat);
+    }
+    w->ntouched = 0;
+}
+
 qt_status qt__whatif_run(qt__whatif *w, const qt__whatif_add *add, size_t n, qt__whatif_result **out, qt_error *err)
 {
     const qt_analysis *a = w->base;
-    size_t ncat = a->ncat, nres = a->nres, nc = a->ncircles;
+    size_t ncat = a->ncat, nc = a->ncircles;
     qt_status st = QT_OK;
     *out = NULL;
-    /* per residence and added category: reached within the ring by a new outlet */
-    unsigned char *newly = qt__calloc(nres * ncat + 1, 1);
     qt__whatif_result *res = qt__calloc(1, sizeof *res);
-    double *pop = qt__calloc((nc + 1) * (ncat + 2),
-                             sizeof *pop); /* per area: [ncat] served, [ncat] all basic, [ncat+1] P */
-    if (!newly || !res || !pop)
+    size_t npop = (nc + 1) * (ncat + 2);
+    double *pop = qt__malloc_array(npop, sizeof *pop); /* per area: [ncat] served, [ncat] all basic, [ncat+1] P */
+    if (!res || !pop)
         goto oom;
+    memcpy(pop, w->pop0, npop * sizeof *pop);
     res->ncat = ncat;
     res->ncircles = nc;
+    w->ntouched = 0;
     for (size_t i = 0; i < n; i++) {
         if (add[i].category < 0 || (size_t)add[i].category >= ncat) {
             st = qt_error_set(err, QT_EINVAL, "category", "what-if outlet %zu has no category of the profile", i + 1);
@@ -162,31 +229,23 @@ qt_status qt__whatif_run(qt__whatif *w, const qt__whatif_add *add, size_t n, qt_
             double d = qt_search_dist(w->ws, v);
             if (!(d <= w->ring_m[k]))
                 continue;
-            for (uint32_t q = w->node_first[v]; q < w->node_first[v + 1]; q++)
-                newly[(size_t)w->node_res[q] * ncat + k] = 1;
+            for (uint32_t q = w->node_first[v]; q < w->node_first[v + 1]; q++) {
+                uint32_t r = w->node_res[q];
+                if (!w->mark[r]) {
+                    if (qt__grow((void **)&w->touched, &w->touched_cap, w->ntouched + 1, sizeof *w->touched) != 0)
+                        goto oom;
+                    w->mark[r] = 1;
+                    w->touched[w->ntouched++] = r;
+                }
+                w->newly[(size_t)r * ncat + k] = 1;
+            }
         }
     }
-    /* recount: area nc is the city */
-    for (size_t i = 0; i < nres; i++) {
-        if (!a->res_placed[i])
-            continue;
-        double p = w->homes.population[i];
-        size_t areas[2] = {nc, w->res_circle[i]};
-        int all = 1;
-        for (size_t k = 0; k < ncat; k++) {
-            float m = a->minutes[i * ncat + k];
-            int served = m <= qt_profile_category(w->profile, k)->ring_min || newly[i * ncat + k];
-            if (w->basic[k] && !served)
-                all = 0;
-            for (int t = 0; t < 2; t++)
-                if (areas[t] != UINT32_MAX && served)
-                    pop[areas[t] * (ncat + 2) + k] += p;
-        }
-        for (int t = 0; t < 2; t++)
-            if (areas[t] != UINT32_MAX) {
-                pop[areas[t] * (ncat + 2) + ncat] += all ? p : 0;
-                pop[areas[t] * (ncat + 2) + ncat + 1] += p;
-            }
+    /* the reached residences: the people the added outlets newly serve */
+    for (size_t t = 0; t < w->ntouched; t++) {
+        uint32_t i = w->touched[t];
+        if (a->res_placed[i])
+            count_residence(w, i, w->newly, pop);
     }
     res->circles = qt__calloc(nc + 1, sizeof *res->circles);
     if (!res->circles)
@@ -201,14 +260,14 @@ qt_status qt__whatif_run(qt__whatif *w, const qt__whatif_add *add, size_t n, qt_
             ar->coverage[k] = P > 0 ? pop[c * (ncat + 2) + k] / P : NAN;
         ar->all_basic = P > 0 ? pop[c * (ncat + 2) + ncat] / P : NAN;
     }
-    qt__free(newly);
     qt__free(pop);
+    clear_marks(w);
     *out = res;
     return QT_OK;
 oom:
     st = qt_error_set(err, QT_ENOMEM, "what-if", "out of memory");
 fail:
-    qt__free(newly);
+    clear_marks(w);
     qt__free(pop);
     qt__whatif_result_free(res);
     return st;

@@ -7,12 +7,13 @@
  * as the analysis seeds outlets) and keeps, per residence, the shorter of
  * the baseline time and the new one.  Coverage per 业态 and the share of
  * residents reaching every required basic 业态 are then recounted for every
- * community, circle and the city by the analysis' own rules
- * (quarter/analyze.h); grades are not recomputed (a full qt_analyze with
+ * circle and the city by the analysis' own rules (quarter/analyze.h): the
+ * baseline's sums, made once, plus the people the added outlets newly serve
+ * (only the residences they reach are visited); grades are not recomputed (a full qt_analyze with
  * what_if does that).  The result equals a full what-if analysis for those
  * figures, up to float rounding of the minutes.
  *
- * Threads: a qt__whatif holds one search workspace; callers serialise
+ * Threads: a qt__whatif holds one search workspace and its marks; callers serialise
  * qt__whatif_run.  Ownership: qt__whatif_new borrows its arguments (they must
  * outlive it); results are OUT, caller frees with qt__whatif_result_free.
  */

@@ -123,6 +123,7 @@ static json_t *circle_ids(qt__req *r, const char *need, qt_error *e)
         json_decref(stored);
         json_decref(w->circle_ids);
         w->circle_ids = m;
+        w->circle_ids_gen++;
     }
     ids = json_incref(w->circle_ids);
     pthread_mutex_unlock(&w->hour_lock);
@@ -131,9 +132,9 @@ static json_t *circle_ids(qt__req *r, const char *need, qt_error *e)
 
 /* the analysis' areas (only: one circle, SIZE_MAX all), each circle with the store's id */
 static json_t *areas_with_ids(qt__req *r, const qt_analysis *a, const qt_analysis *stats, const qt__whatif_result *q,
-                              size_t only, qt_error *e)
+                              size_t only, int brief, qt_error *e)
 {
-    json_t *areas = qt__planner_areas_quick(r->s->web->planner, a, stats, q, only);
+    json_t *areas = qt__planner_areas_quick(r->s->web->planner, a, stats, q, only, brief);
     json_t *ids = circle_ids(r, NULL, e);
     if (!areas || !ids) {
         json_decref(areas);
@@ -193,18 +194,41 @@ enum MHD_Result qt__api_planner_circles(qt__req *r)
     const qt_analysis *a = analysis_for(r, w, &res);
     if (!a)
         return res;
-    j = areas_with_ids(r, a, NULL, NULL, only, &e);
-    if (j && brief) {
-        size_t k;
-        json_t *c;
-        json_array_foreach(json_object_get(j, "circles"), k, c)
-        {
-            json_object_del(json_object_get(c, "indicators"), "coverage");
-            json_object_del(json_object_get(c, "indicators"), "demand");
-        }
+    /* the dashboard's first view, the brief list of the baseline, is made once and kept
+       (again when the store's circle ids change) */
+    int keep = brief && only == SIZE_MAX && a == w->planner->base;
+    if (keep) {
+        char *text = NULL;
+        size_t len = 0;
+        pthread_mutex_lock(&w->hour_lock);
+        if (w->circles_brief && w->circles_brief_gen == w->circle_ids_gen && (text = malloc(w->circles_brief_len)))
+            memcpy(text, w->circles_brief, len = w->circles_brief_len);
+        pthread_mutex_unlock(&w->hour_lock);
+        if (text)
+            return qt__reply_text(r, 200, text, len, "application/json; charset=utf-8");
     }
+    j = areas_with_ids(r, a, NULL, NULL, only, brief, &e);
     if (!j)
         return e.code ? qt__reply_status(r, &e) : MHD_NO;
+    if (keep) {
+        char *text = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(10));
+        if (text) {
+            size_t len = strlen(text);
+            pthread_mutex_lock(&w->hour_lock);
+            free(w->circles_brief);
+            w->circles_brief = text;
+            w->circles_brief_len = len;
+            w->circles_brief_gen = w->circle_ids_gen;
+            text = malloc(len);
+            if (text)
+                memcpy(text, w->circles_brief, len);
+            pthread_mutex_unlock(&w->hour_lock);
+            if (text) {
+                json_decref(j);
+                return qt__reply_text(r, 200, text, len, "application/json; charset=utf-8");
+            }
+        }
+    }
     return qt__reply_json(r, 200, j);
 }
 
@@ -420,8 +444,8 @@ enum MHD_Result qt__api_planner_whatif(qt__req *r)
         pthread_mutex_unlock(&w->whatif_lock);
         if (qs != QT_OK)
             return qt__reply_status(r, &e);
-        json_t *bj = areas_with_ids(r, w->planner->base, NULL, NULL, only, &e);
-        json_t *aj = bj ? areas_with_ids(r, w->planner->base, NULL, q, only, &e) : NULL;
+        json_t *bj = areas_with_ids(r, w->planner->base, NULL, NULL, only, 0, &e);
+        json_t *aj = bj ? areas_with_ids(r, w->planner->base, NULL, q, only, 0, &e) : NULL;
         size_t unplaced = q->unplaced;
         qt__whatif_result_free(q);
         if (!bj || !aj) {
@@ -440,8 +464,8 @@ enum MHD_Result qt__api_planner_whatif(qt__req *r)
     pthread_mutex_unlock(&w->whatif_lock);
     if (st != QT_OK)
         return qt__reply_status(r, &e);
-    json_t *aj = areas_with_ids(r, after, NULL, NULL, only, &e);
-    json_t *bj = after->before ? areas_with_ids(r, after, after->before, NULL, only, &e) : NULL;
+    json_t *aj = areas_with_ids(r, after, NULL, NULL, only, 0, &e);
+    json_t *bj = after->before ? areas_with_ids(r, after, after->before, NULL, only, 0, &e) : NULL;
     qt_analysis_free(owned);
     if (!aj) {
         json_decref(bj);
@@ -453,6 +477,7 @@ enum MHD_Result qt__api_planner_whatif(qt__req *r)
 
 typedef struct trend {
     json_t *circles; /* object: id -> {id, name, snapshots: []} */
+    int brief;       /* each snapshot with residents_all_basic only, not all its indicators */
 } trend;
 
 static qt_status snap_row(void *ud, const qt_store_snapshot *sn, qt_error *err)
@@ -470,6 +495,12 @@ static qt_status snap_row(void *ud, const qt_store_snapshot *sn, qt_error *err)
         json_object_set_new(t->circles, key, c);
     }
     json_t *ind = sn->indicators_json ? json_loads(sn->indicators_json, 0, NULL) : NULL;
+    if (t->brief && ind) {
+        json_t *ab = json_object_get(ind, "residents_all_basic");
+        json_t *keep = json_pack("{s:O?}", "residents_all_basic", json_is_number(ab) ? ab : NULL);
+        json_decref(ind);
+        ind = keep;
+    }
     json_array_append_new(json_object_get(c, "snapshots"),
                           json_pack("{s:I, s:s?, s:o}", "at", (json_int_t)sn->at, "grade", sn->grade, "indicators",
                                     ind ? ind : json_null()));
@@ -492,7 +523,8 @@ enum MHD_Result qt__api_planner_trends(qt__req *r)
 {
     qt_error e = QT_ERROR_INIT;
     qt_error_clear(&e);
-    trend t = {json_object()};
+    const char *brief = qt__req_arg(r, "brief");
+    trend t = {json_object(), brief && strcmp(brief, "1") == 0};
     if (!t.circles)
         return MHD_NO;
     if (qt_store_snapshots_each(r->st, 0, 40, snap_row, &t, &e) != QT_OK) {

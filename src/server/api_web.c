@@ -91,6 +91,7 @@ void qt__web_stop(qt_server *s)
     qt_tiles_free(w->tiles);
     json_decref(w->map);
     json_decref(w->circle_ids);
+    free(w->circles_brief);
     qt__planner_free(w->planner);
     qt__free(w->places);
     for (int h = 0; h < 24; h++)

@@ -14,6 +14,8 @@
 #include "quarter/plan.h"
 #include "server/planner.h"
 
+static qt_status circle_boxes(qt__planner *p, qt_error *err);
+
 qt_status qt__planner_new(const qt_analysis_input *in, const qt_analysis_opts *ao, qt__planner **out, qt_error *err)
 {
     *out = NULL;
@@ -29,8 +31,12 @@ qt_status qt__planner_new(const qt_analysis_input *in, const qt_analysis_opts *a
         qt__whatif_homes homes = {p->in.residences->lon, p->in.residences->lat, p->in.residences->population};
         st = qt__whatif_new(p->in.graph, p->in.profile, &homes, &p->ao, p->base, &p->quick, err);
     }
+    if (st == QT_OK)
+        st = circle_boxes(p, err);
     if (st != QT_OK) {
+        qt__whatif_free(p->quick);
         qt_analysis_free(p->base);
+        qt__free(p->bbox);
         qt__free(p);
         return st;
     }
@@ -44,6 +50,7 @@ void qt__planner_free(qt__planner *p)
         return;
     qt__whatif_free(p->quick);
     qt_analysis_free(p->base);
+    qt__free(p->bbox);
     qt__free(p);
 }
 
@@ -156,12 +163,12 @@ static json_t *met_obj(double value, double target)
 
 /* the figures of s, or where q is given the quick what-if's recounted coverage and all_basic */
 static json_t *area_json_q(const qt__planner *p, const qt_analysis *a, const qt_area_stats *s, const char *name,
-                           const double *bbox, const qt__whatif_area *q)
+                           const double *bbox, const qt__whatif_area *q, int brief)
 {
     const qt_profile *pf = p->in.profile;
     const qt_targets *tg = qt_profile_targets(pf);
     json_t *cov = json_object(), *demand = json_array();
-    for (size_t k = 0; cov && demand && k < a->ncat; k++) {
+    for (size_t k = 0; !brief && cov && demand && k < a->ncat; k++) {
         const qt_category *c = qt_profile_category(pf, k);
         double cv = q ? q->coverage[k] : s->coverage[k];
         json_t *m = met_obj(cv, tg->present_share);
@@ -179,6 +186,10 @@ static json_t *area_json_q(const qt__planner *p, const qt_analysis *a, const qt_
                             "coverage", cov ? cov : json_object(), "reasons", s->reasons ? s->reasons : "", "demand",
                             demand ? demand : json_array(), "outlets", (int)s->outlets, "communities",
                             (int)s->communities, "communities_covered", (int)s->communities_covered);
+    if (ind && brief) { /* a long list: no per-业态 figures */
+        json_object_del(ind, "coverage");
+        json_object_del(ind, "demand");
+    }
     json_t *j = json_pack("{s:s, s:s, s:o}", "name", name, "grade", grade, "indicators", ind ? ind : json_null());
     if (j && bbox && isfinite(bbox[0]))
         json_object_set_new(j, "bbox", json_pack("[f,f,f,f]", bbox[0], bbox[1], bbox[2], bbox[3]));
@@ -211,7 +222,35 @@ static size_t *residence_circles(const qt_analysis *a)
 
 json_t *qt__planner_areas(const qt__planner *p, const qt_analysis *a, const qt_analysis *stats)
 {
-    return qt__planner_areas_quick(p, a, stats, NULL, SIZE_MAX);
+    return qt__planner_areas_quick(p, a, stats, NULL, SIZE_MAX, 0);
+}
+
+/* each circle's box: the residences of its communities (NAN: none), once for the baseline */
+static qt_status circle_boxes(qt__planner *p, qt_error *err)
+{
+    const qt_analysis *a = p->base;
+    const qt_residence_list *r = p->in.residences;
+    size_t *rc = residence_circles(a);
+    p->bbox = qt__malloc((a->ncircles + 1) * 4 * sizeof *p->bbox);
+    if (!rc || !p->bbox) {
+        qt__free(rc);
+        return qt_error_set(err, QT_ENOMEM, "planner", "out of memory");
+    }
+    for (size_t i = 0; i < a->ncircles; i++) {
+        p->bbox[4 * i] = p->bbox[4 * i + 1] = INFINITY;
+        p->bbox[4 * i + 2] = p->bbox[4 * i + 3] = -INFINITY;
+    }
+    for (size_t k = 0; k < a->nres; k++) {
+        size_t c = rc[k];
+        if (c == SIZE_MAX)
+            continue;
+        p->bbox[4 * c] = fmin(p->bbox[4 * c], r->lon[k]);
+        p->bbox[4 * c + 1] = fmin(p->bbox[4 * c + 1], r->lat[k]);
+        p->bbox[4 * c + 2] = fmax(p->bbox[4 * c + 2], r->lon[k]);
+        p->bbox[4 * c + 3] = fmax(p->bbox[4 * c + 3], r->lat[k]);
+    }
+    qt__free(rc);
+    return QT_OK;
 }
 
 size_t qt__planner_circle_index(const qt__planner *p, const char *name)
@@ -223,40 +262,20 @@ size_t qt__planner_circle_index(const qt__planner *p, const char *name)
 }
 
 json_t *qt__planner_areas_quick(const qt__planner *p, const qt_analysis *a, const qt_analysis *stats,
-                                const qt__whatif_result *q, size_t only)
+                                const qt__whatif_result *q, size_t only, int brief)
 {
     if (!stats)
         stats = a;
-    size_t *rc = residence_circles(a);
-    double *bb = qt__malloc((a->ncircles + 1) * 4 * sizeof *bb);
     json_t *circles = json_array();
-    if (!rc || !bb || !circles) {
-        qt__free(rc);
-        qt__free(bb);
-        json_decref(circles);
+    if (!circles)
         return NULL;
-    }
-    for (size_t i = 0; i < a->ncircles; i++) {
-        bb[4 * i] = bb[4 * i + 1] = INFINITY;
-        bb[4 * i + 2] = bb[4 * i + 3] = -INFINITY;
-    }
-    const qt_residence_list *r = p->in.residences;
-    for (size_t k = 0; k < a->nres; k++) {
-        size_t c = rc[k];
-        if (c == SIZE_MAX)
-            continue;
-        bb[4 * c] = fmin(bb[4 * c], r->lon[k]);
-        bb[4 * c + 1] = fmin(bb[4 * c + 1], r->lat[k]);
-        bb[4 * c + 2] = fmax(bb[4 * c + 2], r->lon[k]);
-        bb[4 * c + 3] = fmax(bb[4 * c + 3], r->lat[k]);
-    }
+    /* every analysis of the project has the baseline's circles, so its boxes */
+    const double *bb = a->ncircles == p->base->ncircles ? p->bbox : NULL;
     for (size_t i = 0; i < a->ncircles; i++)
         if (only == SIZE_MAX || only == i)
-            json_array_append_new(circles, area_json_q(p, a, &stats->circles_stats[i], a->circle[i], bb + 4 * i,
-                                                       q ? &q->circles[i] : NULL));
-    qt__free(rc);
-    qt__free(bb);
-    return json_pack("{s:o, s:o}", "city", area_json_q(p, a, &stats->city, "city", NULL, q ? &q->city : NULL),
+            json_array_append_new(circles, area_json_q(p, a, &stats->circles_stats[i], a->circle[i],
+                                                       bb ? bb + 4 * i : NULL, q ? &q->circles[i] : NULL, brief));
+    return json_pack("{s:o, s:o}", "city", area_json_q(p, a, &stats->city, "city", NULL, q ? &q->city : NULL, 0),
                      "circles", circles);
 }
 

@@ -26,6 +26,7 @@ typedef struct qt__planner {
     qt_analysis_opts ao;
     qt_analysis *base; /* the baseline */
     qt__whatif *quick; /* the quick what-if on the baseline (domain/whatif.h); callers serialise */
+    double *bbox;      /* per circle of the baseline: west, south, east, north of its residences */
 } qt__planner;
 
 /* a hypothetical outlet */
@@ -51,9 +52,10 @@ qt_status qt__planner_run(const qt__planner *p, const qt__whatif_outlet *add, si
  * coverage:{CODE:{value,target,met,ring_min}}, reasons, demand:[CODE...]}, bbox} */
 json_t *qt__planner_areas(const qt__planner *p, const qt_analysis *a, const qt_analysis *stats);
 /* as qt__planner_areas, with coverage and all_basic from a quick what-if q
- * (grades stay the baseline's: "grade_recomputed": false) */
+ * (grades stay the baseline's: "grade_recomputed": false); brief: the
+ * circles without their per-业态 coverage and demand (a long list) */
 json_t *qt__planner_areas_quick(const qt__planner *p, const qt_analysis *a, const qt_analysis *stats,
-                                const qt__whatif_result *q, size_t only);
+                                const qt__whatif_result *q, size_t only, int brief);
 /* the index of the circle called name in the baseline, SIZE_MAX none; only: that circle (SIZE_MAX: all) */
 size_t qt__planner_circle_index(const qt__planner *p, const char *name);
 /* residences with their walking minutes to category cat (points) */

@@ -35,7 +35,11 @@ typedef struct qt__web {
     qt_analysis *hour[24];       /* under hour_lock */
     pthread_mutex_t whatif_lock; /* one what-if at a time */
     json_t *circle_ids;          /* name -> store id, under hour_lock; made on first use, again when a name is new */
-    qt__place *places;           /* communities, circles and named residences of the planner's baseline */
+    unsigned circle_ids_gen;     /* under hour_lock: how often circle_ids was made */
+    char *circles_brief;         /* under hour_lock: GET /planner/circles?brief=1 of the baseline (JSON, malloc'd) */
+    size_t circles_brief_len;
+    unsigned circles_brief_gen; /* the circle_ids_gen it was made with */
+    qt__place *places;          /* communities, circles and named residences of the planner's baseline */
     size_t nplaces;
 } qt__web;
 

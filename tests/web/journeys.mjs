@@ -110,6 +110,23 @@ check((await call('POST', '/users', { name: 'operator', password: 'correct-horse
       worst = Math.max(worst, Math.abs(qa.indicators.residents_all_basic.value - fa.indicators.residents_all_basic.value));
     });
   check(same && worst < 1e-3, `what-if: the quick update equals a full analysis (largest difference ${worst})`);
+  // one after another (each run clears what it marked): every quick answer still equals the full one
+  let seqWorst = 0, seqSame = true;
+  for (const extra of [[{ lon: 118.7740, lat: 32.0490, category: 'B03' }], [{ lon: 118.7900, lat: 32.0380, category: 'B05' }, { lon: 118.7790, lat: 32.0440, category: 'B03' }]]) {
+    const qk = await call('POST', '/planner/whatif', { add: extra }, tok.admin);
+    const fl = await call('POST', '/planner/whatif', { add: extra, full: true }, tok.admin);
+    if (qk.status !== 200 || fl.status !== 200) { seqSame = false; break; }
+    const fa = [fl.doc.after.city, ...fl.doc.after.circles];
+    [qk.doc.after.city, ...qk.doc.after.circles].forEach((qa, i) => {
+      for (const [code, v] of Object.entries(qa.indicators.coverage)) {
+        const fv = fa[i].indicators.coverage[code].value;
+        if ((v.value === null) !== (fv === null)) seqSame = false;
+        else if (v.value !== null) seqWorst = Math.max(seqWorst, Math.abs(v.value - fv));
+      }
+      seqWorst = Math.max(seqWorst, Math.abs(qa.indicators.residents_all_basic.value - fa[i].indicators.residents_all_basic.value));
+    });
+  }
+  check(seqSame && seqWorst < 1e-3, `what-if: quick what-ifs one after another still equal full analyses (largest difference ${seqWorst})`);
   const bad = await call('POST', '/planner/whatif', { add: [{ lon: 118.78, lat: 32.04, category: 'XX' }] }, tok.admin);
   check(bad.status === 422 && bad.doc.field === 'add', 'what-if: an unknown 业态 is 422');
   const many = await call('POST', '/planner/whatif', { add: Array(21).fill(add[0]) }, tok.admin);
