@@ -17,6 +17,8 @@ const COLOURS = { basic: '#1a5fb4', quality: '#2f7d32' };
 export const BLIND_COLOUR = '#d0021b';
 const MINUTE_COLOURS = [[5, '#1a9850'], [10, '#91cf60'], [15, '#fee08b'], [Infinity, '#d73027']];
 const state = { m: null, layers: {}, iso: null, circles: [], whatif: [] };
+const LIST_MAX = 200; // circles listed at once
+const TREND_MAX = 50; // rows of the trend table
 
 function pct(v) {
   return typeof v === 'number' ? (v <= 1 ? Math.round(v * 1000) / 10 + '%' : String(Math.round(v * 10) / 10)) : String(v ?? '');
@@ -156,12 +158,16 @@ function drawCity(box) {
 async function loadTrends(box) {
   let r;
   try {
-    r = await optional('GET', '/planner/trends');
+    r = await optional('GET', '/planner/trends' + query({ brief: 1 }));
   } catch (e) {
     return box.replaceChildren(h('p', { class: 'error' }, errorText(e)));
   }
   if (!r) return box.replaceChildren(h('p', { class: 'note' }, t('err.missing_api')));
-  const rows = (r.circles || []).map((c) => {
+  // the circles that moved up first, then the others, at most TREND_MAX rows
+  const up = new Set(r.moved_up || []);
+  const all = r.circles || [];
+  const shown = [...all.filter((c) => up.has(c.name)), ...all.filter((c) => !up.has(c.name))].slice(0, TREND_MAX);
+  const rows = shown.map((c) => {
     const snaps = c.snapshots || [];
     const cov = snaps.map((sn) => (sn.indicators && sn.indicators.residents_all_basic) ?? null);
     return h('tr', {},
@@ -171,7 +177,8 @@ async function loadTrends(box) {
   });
   box.replaceChildren(
     rows.length ? h('table', {}, h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('plan.circle_list')), h('th', { scope: 'col' }, t('plan.grade')), h('th', { scope: 'col' }, t('plan.all_basic')))), h('tbody', {}, rows)) : h('p', {}, t('none')),
-    h('p', {}, `${t('plan.moved_up')}${t('colon')}${(r.moved_up || []).join(t('sep')) || t('none')}`));
+    all.length > shown.length ? h('p', { class: 'note' }, t('plan.list_more', { n: shown.length, total: all.length })) : null,
+    h('p', {}, `${t('plan.moved_up')}${t('colon')}${(r.moved_up || []).slice(0, TREND_MAX).join(t('sep')) || t('none')}`));
 }
 
 async function render(main) {
@@ -179,6 +186,8 @@ async function render(main) {
   const mapEl = h('div', { id: 'map', class: 'map big' });
   const detail = h('div', { id: 'circle', 'aria-live': 'polite' });
   const circleList = h('ul', { class: 'circles' });
+  const filter = h('input', { type: 'search', id: 'plan-filter', maxlength: 40, autocomplete: 'off' });
+  const listNote = h('p', { class: 'note', role: 'status' });
   const cityBox = h('div', { class: 'city' });
   const trendBox = h('div', {}, t('loading'));
   const layerBoxes = ['outlets', 'residences', 'blind', 'sites', 'circles'].map((name) => {
@@ -224,7 +233,7 @@ async function render(main) {
         h('span', { class: 'sw', dataset: { c: 'm10' } }, t('plan.within', { n: 10 })),
         h('span', { class: 'sw', dataset: { c: 'm15' } }, t('plan.within', { n: 15 })),
         h('span', { class: 'sw', dataset: { c: 'mfar' } }, t('plan.beyond', { n: 15 })))),
-    h('section', { class: 'card', 'aria-labelledby': 'h-circles' }, h('h2', { id: 'h-circles' }, t('plan.circle_list')), cityBox, circleList, detail),
+    h('section', { class: 'card', 'aria-labelledby': 'h-circles' }, h('h2', { id: 'h-circles' }, t('plan.circle_list')), cityBox, field('plan.filter', filter), circleList, listNote, detail),
     h('section', { class: 'card', 'aria-labelledby': 'h-trend' }, h('h2', { id: 'h-trend' }, t('plan.trend')), trendBox));
   main.append(h('div', { class: 'planner' }, mapEl, side));
   state.m = await createMap(mapEl);
@@ -244,9 +253,17 @@ async function render(main) {
   if (!state.circles.length) return circleList.replaceChildren(h('li', {}, t('plan.no_circles')));
   drawCity(cityBox);
   loadTrends(trendBox);
-  circleList.replaceChildren(...state.circles.map((c) =>
-    h('li', {}, h('button', { type: 'button', class: 'result', onclick: () => openCircle(c, detail) },
-      h('span', { class: 'name' }, c.name), h('span', { class: 'grade-tag', dataset: { g: c.grade || '' } }, tValue('grade', c.grade) || t('unknown'))))));
+  // a city has thousands of circles: the list shows the first LIST_MAX that match the filter
+  const drawList = () => {
+    const f = filter.value.trim();
+    const match = f ? state.circles.filter((c) => c.name.includes(f)) : state.circles;
+    circleList.replaceChildren(...match.slice(0, LIST_MAX).map((c) =>
+      h('li', {}, h('button', { type: 'button', class: 'result', onclick: () => openCircle(c, detail) },
+        h('span', { class: 'name', translate: 'no' }, c.name), h('span', { class: 'grade-tag', dataset: { g: c.grade || '' } }, tValue('grade', c.grade) || t('unknown'))))));
+    listNote.textContent = match.length > LIST_MAX ? t('plan.list_more', { n: LIST_MAX, total: match.length }) : '';
+  };
+  filter.addEventListener('input', drawList);
+  drawList();
 }
 
 boot('planner', null, render);
