@@ -477,6 +477,8 @@ for (const lng of ['zh-CN', 'en']) {
         const text = document.body.innerText;
         const keyRe = new RegExp(`(^|[^\\w.])(${prefixes.join('|')})\\.[a-z][a-z0-9_]*(?![\\w.])`, 'g');
         const keys = [...text.matchAll(keyRe)].map((m) => m[0].trim());
+        // a null or undefined written as text (DOM replaceChildren(null) does that)
+        for (const m of text.matchAll(/(^|\s)(null|undefined|NaN|\[object Object\])(?=\s|$)/g)) keys.push(m[2]);
         const cjk = /[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]/;
         const chrome = [...document.querySelectorAll('h1, h2, h3, label, legend, th[scope=col], .hint, .note, #nav a, #lang, button.primary, option')]
           .filter((e) => visible(e) || e.tagName === 'OPTION').filter((e) => !e.closest('#shop-pick, .leaflet-container, [translate=no]'));
@@ -495,7 +497,7 @@ for (const lng of ['zh-CN', 'en']) {
   }
 }
 check(layoutBad.length === 0, `every page at 375 and 1280 px in both languages: no sideways scroll, nothing cut, targets >= 44 px${layoutBad.length ? ':\n  ' + layoutBad.join('\n  ') : ''}`);
-check(keysBad.length === 0, `no raw message key on any page in either language${keysBad.length ? ':\n  ' + keysBad.join('\n  ') : ''}`);
+check(keysBad.length === 0, `no raw message key (nor null, undefined, NaN) on any page in either language${keysBad.length ? ':\n  ' + keysBad.join('\n  ') : ''}`);
 check(langBad.length === 0, `the English pages' headings, labels and options hold no Chinese${langBad.length ? ':\n  ' + langBad.join('\n  ') : ''}`);
 // the catalogues: the same keys in both, and every key the pages' code names is in them
 {

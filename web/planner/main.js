@@ -90,7 +90,7 @@ function indicatorTable(ind, after) {
 
 function circleDetail(c, box, after) {
   const ind = c.indicators || {};
-  box.replaceChildren(
+  box.replaceChildren(...[ // replaceChildren writes a null as the text "null"
     h('h3', { id: 'circle-title', tabindex: '-1', translate: 'no' }, c.name),
     h('p', { class: 'grade' }, `${t('plan.grade')}${t('colon')}`, h('strong', {}, tValue('grade', c.grade) || t('unknown'))),
     ind.reasons ? h('p', { class: 'reasons' }, `${t('plan.reasons')}${t('colon')}${reasonsText(ind.reasons)}`) : null,
@@ -98,7 +98,7 @@ function circleDetail(c, box, after) {
     indicatorTable(ind, after),
     ind.demand && ind.demand.length ? h('div', {}, h('h4', {}, t('plan.demand')), h('ul', {}, ind.demand.map((d) => h('li', {}, typeof d === 'string' ? t('cat.' + d) : d.name || JSON.stringify(d))))) : null,
     ind.projects && ind.projects.length ? h('div', {}, h('h4', {}, t('plan.projects')), h('ul', {}, ind.projects.map((d) => h('li', {}, typeof d === 'string' ? d : d.name || JSON.stringify(d))))) : null,
-  );
+  ].filter(Boolean));
 }
 
 async function openCircle(c, box) {
@@ -148,10 +148,11 @@ function drawCity(box) {
   if (!state.city) return;
   const ind = state.city.indicators || {};
   const ab = ind.residents_all_basic || {};
-  box.replaceChildren(
+  box.replaceChildren(...[ // replaceChildren writes a null as the text "null"
     h('p', { class: 'grade' }, `${t('plan.city')} · ${t('plan.grade')}${t('colon')}`, h('strong', {}, tValue('grade', state.city.grade) || t('unknown'))),
     ab.value !== undefined ? h('p', {}, `${t('plan.all_basic')}${t('colon')}${pct(ab.value)} / ${pct(ab.target)} `, h('span', { class: ab.met ? 'met' : 'notmet' }, ab.met ? t('plan.met') : t('plan.not_met'))) : null,
-    ind.demand && ind.demand.length ? h('p', {}, `${t('plan.demand')}${t('colon')}${ind.demand.map((c) => t('cat.' + c)).join(t('sep'))}`) : null);
+    ind.demand && ind.demand.length ? h('p', {}, `${t('plan.demand')}${t('colon')}${ind.demand.map((c) => t('cat.' + c)).join(t('sep'))}`) : null,
+  ].filter(Boolean));
 }
 
 // each circle's grade over the imports (store snapshots), and who moved up
@@ -175,10 +176,11 @@ async function loadTrends(box) {
       h('td', {}, snaps.map((sn) => `${new Date(sn.at * 1000).toISOString().slice(0, 10)} ${tValue('grade', sn.grade) || ''}`).join(' → ')),
       h('td', {}, cov.map((v) => (v === null ? '–' : pct(v))).join(' → ')));
   });
-  box.replaceChildren(
+  box.replaceChildren(...[ // replaceChildren writes a null as the text "null"
     rows.length ? h('table', {}, h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('plan.circle_list')), h('th', { scope: 'col' }, t('plan.grade')), h('th', { scope: 'col' }, t('plan.all_basic')))), h('tbody', {}, rows)) : h('p', {}, t('none')),
     all.length > shown.length ? h('p', { class: 'note' }, t('plan.list_more', { n: shown.length, total: all.length })) : null,
-    h('p', {}, `${t('plan.moved_up')}${t('colon')}${(r.moved_up || []).slice(0, TREND_MAX).join(t('sep')) || t('none')}`));
+    h('p', {}, `${t('plan.moved_up')}${t('colon')}${(r.moved_up || []).slice(0, TREND_MAX).join(t('sep')) || t('none')}`),
+  ].filter(Boolean));
 }
 
 async function render(main) {
