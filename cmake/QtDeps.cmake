@@ -22,3 +22,5 @@ pkg_check_modules(PNG REQUIRED IMPORTED_TARGET libpng)
 # Coupon QR codes (libqrencode) and their PNG encoding (zlib).
 pkg_check_modules(QRENCODE REQUIRED IMPORTED_TARGET libqrencode)
 pkg_check_modules(ZLIB REQUIRED IMPORTED_TARGET zlib)
+# The city job queue and its results tables (quarter/queue.h): PostgreSQL with PostGIS through libpq.
+pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)

@@ -30,6 +30,8 @@
 #include "quarter/analyze.h"
 #include "quarter/site.h"
 #include "quarter/project.h"
+#include "quarter/province.h"
+#include "quarter/queue.h"
 #include "quarter/report.h"
 #include "quarter/store.h"
 #include "quarter/server.h"

@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "quarter.h"
 
@@ -81,6 +82,8 @@ int cmd_report(int argc, char **argv, qt_cli *cli);
 int cmd_serve(int argc, char **argv, qt_cli *cli);
 int cmd_user(int argc, char **argv, qt_cli *cli);
 int cmd_import(int argc, char **argv, qt_cli *cli);
+int cmd_worker(int argc, char **argv, qt_cli *cli);
+int cmd_queue(int argc, char **argv, qt_cli *cli);
 
 /* qt_problem_fn for the table readers: "quarter: file:line: column 'x': what" (ud: the qt_cli). */
 void cli_table_problem(void *ud, const qt_error *e);
@@ -92,6 +95,43 @@ void cli_residences_said(const qt_cli *cli, const char *path, const qt_residence
 /* qt_project_open with the CLI's problem and table reports; prints the error
  * and returns the exit code (0: *out is the project, close with qt_project_close). */
 int cli_project_open(const qt_cli *cli, const char *cmd, const char *path, const char *speed, qt_project_data **out);
+/* The options of quarter analyze that apply to each city. */
+typedef struct cli_analyze_args {
+    const char *at, *what_if, *speed;
+    const char *city; /* the city's name in its summary (cli_city_name) */
+    int weekday, minute, timings, quiet;
+    unsigned threads;
+    double cell_m;
+} cli_analyze_args;
+/* One city: the project at path analysed into out, as quarter analyze PROJECT -o OUT does; with sum,
+ * its province summary row too; with gpkg_dir, analysis.gpkg (qt_report_make) there.  Returns the exit code. */
+int cli_analyze_one(qt_cli *cli, const cli_analyze_args *x, const char *path, const char *out, qt_city_summary *sum,
+                    const char *gpkg_dir);
+/* Several cities, jobs at a time (0: one per core), each in its own process, into out/<city>/, then
+ * out/province.csv and out/province.xlsx (cli_batch.c). */
+int cli_analyze_many(qt_cli *cli, const cli_analyze_args *x, const char **paths, size_t n, const char *out,
+                     unsigned jobs);
+/* quarter analyze --queue URL: the cities queued; with wait, as quarter queue status URL --wait -o out. */
+int cli_queue_submit(qt_cli *cli, const char *url, const char **paths, size_t n, int attempts, int wait,
+                     const char *out);
+/* A child process (cli_batch.c): fn(ud, sum_fd) runs in it with standard error into err_fd (and, with
+ * want_sum, sum_fd the write end of a pipe whose read end the parent gets); it dies with its parent.
+ * cli_child_read passes whole lines of its standard error on, "prefix: line", and keeps the last error
+ * line as reason; it returns 1 at the end of it, when cli_child_reap waits for the child (code: its exit
+ * code, reason: why it failed).  cli_child_start returns -1 (errno) when no process could start. */
+typedef struct cli_child {
+    pid_t pid;
+    int err_fd, sum_fd, running, code, said;
+    size_t len;
+    char prefix[512], line[2048], reason[512];
+} cli_child;
+int cli_child_start(cli_child *c, const char *prefix, int want_sum, int (*fn)(void *ud, int sum_fd), void *ud);
+int cli_child_read(cli_child *c);
+void cli_child_reap(cli_child *c);
+/* mkdir dir unless it is a folder already; 0, or the exit code after the message. */
+int cli_make_dir(const qt_cli *cli, const char *dir);
+/* The city of a project file: its file name without .project (cap > 0); 0, or the exit code of a usage error. */
+int cli_city_name(const qt_cli *cli, const char *path, char *buf, size_t cap);
 /* Coordinate-system warnings of an analysis, as lines; returns how many. */
 size_t cli_crs_warnings(const qt_analysis *a, const qt_project_data *pj, char lines[][300], size_t max);
 

@@ -179,62 +179,35 @@ static void print_summary(const qt_analysis *a, const qt_project_data *pj, const
             s->grade >= 0 ? qt_profile_grade(pj->profile, (size_t)s->grade)->name : "未达标", out);
 }
 
-int cmd_analyze(int argc, char **argv, qt_cli *cli)
+/* One city: open, analyze, write out (and its summary into sum, its analysis.gpkg into gpkg_dir, when given). */
+int cli_analyze_one(qt_cli *cli, const cli_analyze_args *x, const char *path, const char *out, qt_city_summary *sum,
+                    const char *gpkg_dir)
 {
-    const char *out = NULL, *at = NULL, *what_if = NULL, *speed = NULL, *threads_s = NULL, *cell_s = NULL, *pos[1];
-    int timings = 0, quiet = 0;
-    cli_opt opts[] = {{"out", 'o', 1, &out, NULL},
-                      {"at", 0, 1, &at, NULL},
-                      {"what-if", 0, 1, &what_if, NULL},
-                      {"speed", 0, 1, &speed, NULL},
-                      {"threads", 0, 1, &threads_s, NULL},
-                      {"timings", 0, 0, NULL, &timings},
-                      {"blind-cell", 0, 1, &cell_s, NULL},
-                      {"quiet", 'q', 0, NULL, &quiet},
-                      {NULL, 0, 0, NULL, NULL}};
-    int npos, rc;
+    int rc;
     qt_project_data *pj = NULL;
     qt_analysis_input in;
     qt_analysis_opts ao;
     qt_analysis *a = NULL;
     qt_outlet_list *wl = NULL;
     qt_error err = QT_ERROR_INIT;
-    double t0 = cli_now_s(), t1, t2, cell_m = 100;
-    unsigned nthreads = 0;
-    int weekday = -1, minute = -1;
+    double t0 = cli_now_s(), t1, t2;
 
-    rc = cli_parse(cli, argc, argv, opts, pos, 1, &npos, _(help));
-    if (rc)
-        return rc < 0 ? 0 : rc;
-    if (quiet)
-        cli->progress = 0;
-    if (npos != 1)
-        return cli_usage(cli, "analyze", "give one project file");
-    if (!out)
-        return cli_usage(cli, "analyze", "-o OUT_DIR is required");
-    if (at && qt_hours_parse_at(at, &weekday, &minute, &err) != QT_OK)
-        return cli_usage(cli, "analyze", "%s", err.msg);
-    if ((rc = cli_threads(cli, "analyze", threads_s, &nthreads)) != 0 ||
-        (cell_s && (rc = cli_double(cli, "analyze", "blind-cell", cell_s, &cell_m)) != 0))
+    if ((rc = cli_project_open(cli, "analyze", path, x->speed, &pj)) != 0)
         return rc;
-    if (!(cell_m >= 10 && cell_m <= 5000))
-        return cli_usage(cli, "analyze", "--blind-cell is 10 to 5000 metres");
-    if ((rc = cli_project_open(cli, "analyze", pos[0], speed, &pj)) != 0)
-        return rc;
-    if (what_if) {
+    if (x->what_if) {
         qt_outlet_read_opts oo;
         memset(&oo, 0, sizeof oo);
         oo.crs = QT_CRS_WGS84;
-        if (qt_outlets_read(what_if, &oo, pj->profile, &wl, &err) != QT_OK) {
+        if (qt_outlets_read(x->what_if, &oo, pj->profile, &wl, &err) != QT_OK) {
             rc = cli_fail(cli, &err);
             goto done;
         }
     }
     qt_project_analysis_input(pj, &in, &ao);
     in.what_if = wl;
-    ao.at_weekday = weekday;
-    ao.at_minute = minute;
-    ao.threads = nthreads;
+    ao.at_weekday = x->weekday;
+    ao.at_minute = x->minute;
+    ao.threads = x->threads;
     ao.progress = cli_progress;
     ao.progress_ud = cli;
     t1 = cli_now_s();
@@ -245,11 +218,30 @@ int cmd_analyze(int argc, char **argv, qt_cli *cli)
     }
     cli_progress_done(cli);
     t2 = cli_now_s();
-    if ((rc = check_placed(cli, a, pj, pos[0])) != 0 || (rc = write_results(cli, a, &in, pj, at, cell_m, out)) != 0)
+    if ((rc = check_placed(cli, a, pj, path)) != 0 || (rc = write_results(cli, a, &in, pj, x->at, x->cell_m, out)) != 0)
         goto done;
-    if (!quiet && !cli->quiet)
+    if (sum && qt_city_summary_of(a, &in, x->city, pj->project->name, path, sum, &err) != QT_OK) {
+        rc = cli_fail(cli, &err);
+        goto done;
+    }
+    if (gpkg_dir) {
+        qt_report_opts ro;
+        memset(&ro, 0, sizeof ro);
+        ro.project = pj->project->name;
+        ro.formats = QT_REPORT_GPKG;
+        ro.blind_cell_m = x->cell_m;
+        ro.threads = x->threads;
+        ro.boundaries = pj->project->communities.file;
+        ro.boundaries_layer = pj->project->communities.layer;
+        ro.boundaries_field = pj->project->community_field;
+        if (qt_report_make(a, &in, &ro, gpkg_dir, &err) != QT_OK) {
+            rc = cli_fail(cli, &err);
+            goto done;
+        }
+    }
+    if (!x->quiet && !cli->quiet)
         print_summary(a, pj, out);
-    if (timings)
+    if (x->timings)
         fprintf(stderr,
                 "timings: residences=%zu outlets=%zu read_s=%.3f compute_s=%.3f "
                 "write_s=%.3f\n",
@@ -258,5 +250,79 @@ done:
     qt_analysis_free(a);
     qt_outlet_list_free(wl);
     qt_project_close(pj);
+    return rc;
+}
+
+#define MAX_PROJECTS 4096
+
+int cmd_analyze(int argc, char **argv, qt_cli *cli)
+{
+    const char *out = NULL, *threads_s = NULL, *cell_s = NULL, *jobs_s = NULL, *queue = NULL, *attempts_s = NULL;
+    const char **pos = NULL;
+    int wait = 0;
+    cli_analyze_args x;
+    cli_opt opts[] = {{"out", 'o', 1, &out, NULL},
+                      {"at", 0, 1, &x.at, NULL},
+                      {"what-if", 0, 1, &x.what_if, NULL},
+                      {"speed", 0, 1, &x.speed, NULL},
+                      {"threads", 0, 1, &threads_s, NULL},
+                      {"timings", 0, 0, NULL, &x.timings},
+                      {"blind-cell", 0, 1, &cell_s, NULL},
+                      {"quiet", 'q', 0, NULL, &x.quiet},
+                      {"jobs", 'j', 1, &jobs_s, NULL},
+                      {"queue", 0, 1, &queue, NULL},
+                      {"wait", 0, 0, NULL, &wait},
+                      {"attempts", 0, 1, &attempts_s, NULL},
+                      {NULL, 0, 0, NULL, NULL}};
+    int npos = 0, rc;
+    qt_error err = QT_ERROR_INIT;
+    double jobs = 0, attempts = 3;
+
+    memset(&x, 0, sizeof x);
+    x.weekday = -1;
+    x.minute = -1;
+    x.cell_m = 100;
+    pos = calloc(MAX_PROJECTS, sizeof *pos);
+    if (!pos) {
+        qt_error_set(&err, QT_ENOMEM, "analyze", "out of memory");
+        return cli_fail(cli, &err);
+    }
+    rc = cli_parse(cli, argc, argv, opts, pos, MAX_PROJECTS, &npos, _(help));
+    if (rc) {
+        free(pos);
+        return rc < 0 ? 0 : rc;
+    }
+    if (x.quiet)
+        cli->progress = 0;
+    if (npos < 1)
+        rc = cli_usage(cli, "analyze", "give a project file (or several)");
+    else if (!out && !queue)
+        rc = cli_usage(cli, "analyze", "-o OUT_DIR is required");
+    else if (x.at && qt_hours_parse_at(x.at, &x.weekday, &x.minute, &err) != QT_OK)
+        rc = cli_usage(cli, "analyze", "%s", err.msg);
+    else if ((rc = cli_threads(cli, "analyze", threads_s, &x.threads)) != 0 ||
+             (cell_s && (rc = cli_double(cli, "analyze", "blind-cell", cell_s, &x.cell_m)) != 0) ||
+             (jobs_s && (rc = cli_double(cli, "analyze", "jobs", jobs_s, &jobs)) != 0) ||
+             (attempts_s && (rc = cli_double(cli, "analyze", "attempts", attempts_s, &attempts)) != 0))
+        ;
+    else if (!(x.cell_m >= 10 && x.cell_m <= 5000))
+        rc = cli_usage(cli, "analyze", "--blind-cell is 10 to 5000 metres");
+    else if (jobs_s && !(jobs >= 1 && jobs <= 1024 && jobs == floor(jobs)))
+        rc = cli_usage(cli, "analyze", "-j/--jobs must be a whole number from 1 to 1024");
+    else if (!(attempts >= 1 && attempts <= 100 && attempts == floor(attempts)))
+        rc = cli_usage(cli, "analyze", "--attempts must be a whole number from 1 to 100");
+    else if ((wait || attempts_s) && !queue)
+        rc = cli_usage(cli, "analyze", "--wait and --attempts go with --queue");
+    else if (queue && (x.at || x.what_if || x.speed || cell_s || jobs_s))
+        rc = cli_usage(cli, "analyze",
+                       "--queue takes the projects as they are: no --at, --what-if, --speed, "
+                       "--blind-cell or -j (the workers have their own options)");
+    else if (queue)
+        rc = cli_queue_submit(cli, queue, pos, (size_t)npos, (int)attempts, wait, out);
+    else if (npos > 1)
+        rc = cli_analyze_many(cli, &x, pos, (size_t)npos, out, (unsigned)jobs);
+    else
+        rc = cli_analyze_one(cli, &x, pos[0], out, NULL, NULL);
+    free(pos);
     return rc;
 }

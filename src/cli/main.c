@@ -65,6 +65,8 @@ static const struct {
     {"nearby", cmd_nearby, N_("the nearest outlets of a store by walking, with filters, as CSV")},
     {"isochrone", cmd_isochrone, N_("areas reachable on foot within 5/10/15 minutes, as GeoJSON")},
     {"analyze", cmd_analyze, N_("a planning project: indicators, grades, 需求清单 and 盲区 per community and circle")},
+    {"worker", cmd_worker, N_("take city jobs from a PostgreSQL queue (analyze --queue), results into PostGIS")},
+    {"queue", cmd_queue, N_("the city job queue: status, waiting for every city, the province summary")},
     {"report", cmd_report, N_("一图一清单 per circle (PDF, PNG), the city report, 调查表 and indicators (XLSX), GeoPackage")},
     {"site", cmd_site, N_("项目清单: where new outlets of a 业态 serve the most unserved residents")},
     {"import", cmd_import, N_("load a project's outlets and circles into the service platform's store")},
