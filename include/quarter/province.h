@@ -49,6 +49,13 @@ typedef struct qt_city_summary {
 QT_API qt_status qt_city_summary_of(const qt_analysis *a, const qt_analysis_input *in, const char *city,
                                     const char *project, const char *path, qt_city_summary *out, qt_error *err);
 
+/** The figures of a summary in one fixed order (QT_CITY_FIGURES of them): circles, communities,
+ *  communities_covered, population, within_5, within_10, within_15, all_basic, basic_present,
+ *  basic_required, quality_present, quality_total; and back. */
+#define QT_CITY_FIGURES 12
+QT_API void qt_city_summary_figures(const qt_city_summary *s, double out[QT_CITY_FIGURES]);
+QT_API void qt_city_summary_set_figures(qt_city_summary *s, const double in[QT_CITY_FIGURES]);
+
 /** One line of tab-separated fields (no tab or newline inside a field), for passing between processes;
  *  returns the length, or 0 when cap is too small. */
 QT_API size_t qt_city_summary_format(const qt_city_summary *s, char *buf, size_t cap);

@@ -112,23 +112,46 @@ static void put_num(char *buf, size_t cap, size_t *n, double v)
     *n = k < 0 || (size_t)k >= cap - *n ? cap : *n + (size_t)k;
 }
 
+void qt_city_summary_figures(const qt_city_summary *s, double out[QT_CITY_FIGURES])
+{
+    const double v[QT_CITY_FIGURES] = {(double)s->circles,
+                                       (double)s->communities,
+                                       (double)s->communities_covered,
+                                       s->population,
+                                       s->within_5,
+                                       s->within_10,
+                                       s->within_15,
+                                       s->all_basic,
+                                       (double)s->basic_present,
+                                       (double)s->basic_required,
+                                       (double)s->quality_present,
+                                       (double)s->quality_total};
+    memcpy(out, v, sizeof v);
+}
+
+void qt_city_summary_set_figures(qt_city_summary *s, const double in[QT_CITY_FIGURES])
+{
+    s->circles = (size_t)in[0];
+    s->communities = (size_t)in[1];
+    s->communities_covered = (size_t)in[2];
+    s->population = in[3];
+    s->within_5 = in[4];
+    s->within_10 = in[5];
+    s->within_15 = in[6];
+    s->all_basic = in[7];
+    s->basic_present = (int)in[8];
+    s->basic_required = (int)in[9];
+    s->quality_present = (int)in[10];
+    s->quality_total = (int)in[11];
+}
+
 size_t qt_city_summary_format(const qt_city_summary *s, char *buf, size_t cap)
 {
     size_t n = 0, i;
     const char *text[5] = {s->city, s->project, s->path, s->error, s->city_grade};
-    const double num[13] = {(double)s->circles,
-                            (double)s->communities,
-                            (double)s->communities_covered,
-                            s->population,
-                            s->within_5,
-                            s->within_10,
-                            s->within_15,
-                            s->all_basic,
-                            (double)s->basic_present,
-                            s->basic_required,
-                            (double)s->quality_present,
-                            s->quality_total,
-                            (double)s->ngrades};
+    double num[QT_CITY_FIGURES + 1];
+    qt_city_summary_figures(s, num);
+    num[QT_CITY_FIGURES] = (double)s->ngrades;
     if (cap == 0)
         return 0;
     buf[0] = '\0';
@@ -182,18 +205,7 @@ qt_status qt_city_summary_parse(const char *line, qt_city_summary *out, qt_error
     }
     if (st != QT_OK)
         goto done;
-    out->circles = (size_t)num[0];
-    out->communities = (size_t)num[1];
-    out->communities_covered = (size_t)num[2];
-    out->population = num[3];
-    out->within_5 = num[4];
-    out->within_10 = num[5];
-    out->within_15 = num[6];
-    out->all_basic = num[7];
-    out->basic_present = (int)num[8];
-    out->basic_required = (int)num[9];
-    out->quality_present = (int)num[10];
-    out->quality_total = (int)num[11];
+    qt_city_summary_set_figures(out, num);
     out->ngrades = (size_t)num[12];
     if (out->ngrades > QT_PROVINCE_MAX_GRADES || nf < 18 + 2 * out->ngrades) {
         st = qt_error_set(err, QT_EPARSE, "city summary", "%zu grades in %zu fields", out->ngrades, nf);

@@ -346,19 +346,9 @@ static qt_status put_summary(qt_queue *q, const qt_city_summary *s, const char *
     const char *p[21];
     qt__strbuf b;
     size_t i;
-    const double num[12] = {(double)s->circles,
-                            (double)s->communities,
-                            (double)s->communities_covered,
-                            s->population,
-                            s->within_5,
-                            s->within_10,
-                            s->within_15,
-                            s->all_basic,
-                            (double)s->basic_present,
-                            (double)s->basic_required,
-                            (double)s->quality_present,
-                            (double)s->quality_total};
+    double num[QT_CITY_FIGURES];
     qt_status st;
+    qt_city_summary_figures(s, num);
     memset(&b, 0, sizeof b);
     for (i = 0; i < s->ngrades; i++)
         qt__sb_printf(&b, "%s%s=%zu", i ? ";" : "", s->grade[i], s->grade_circles[i]);
@@ -368,7 +358,7 @@ static qt_status put_summary(qt_queue *q, const qt_city_summary *s, const char *
     p[0] = s->city;
     p[1] = s->project;
     p[2] = s->path;
-    for (i = 0; i < 12; i++) {
+    for (i = 0; i < QT_CITY_FIGURES; i++) {
         snprintf(v[i], sizeof v[i], "%.17g", num[i]);
         p[3 + i] = isnan(num[i]) ? NULL : v[i]; /* NAN: NULL */
     }
@@ -528,6 +518,22 @@ qt_status qt_queue_count(qt_queue *q, qt_queue_counts *c, qt_error *err)
     return QT_OK;
 }
 
+/* Run a query and allocate *rows for its tuples (elem bytes each, zeroed); *nt gets their count. */
+static qt_status select_rows(qt_queue *q, const char *what, const char *sql, size_t elem, void **rows, int *nt,
+                             PGresult **r, qt_error *err)
+{
+    qt_status st = run(q, what, sql, 0, NULL, r, err);
+    if (st != QT_OK)
+        return st;
+    *nt = PQntuples(*r);
+    *rows = qt__calloc(*nt > 0 ? (size_t)*nt : 1, elem);
+    if (!*rows) {
+        PQclear(*r);
+        return qt_error_set(err, QT_ENOMEM, "queue", "out of memory");
+    }
+    return QT_OK;
+}
+
 qt_status qt_queue_list(qt_queue *q, qt_queue_row **rows, size_t *n, qt_error *err)
 {
     PGresult *r = NULL;
@@ -535,18 +541,13 @@ qt_status qt_queue_list(qt_queue *q, qt_queue_row **rows, size_t *n, qt_error *e
     int i, nt;
     *rows = NULL;
     *n = 0;
-    st = run(q, "list jobs",
-             "SELECT id, city, project, state, coalesce(lease_owner, ''), coalesce(error, ''), attempts, max_attempts,"
-             " completions FROM quarter_queue.jobs ORDER BY id",
-             0, NULL, &r, err);
+    st = select_rows(
+        q, "list jobs",
+        "SELECT id, city, project, state, coalesce(lease_owner, ''), coalesce(error, ''), attempts, max_attempts,"
+        " completions FROM quarter_queue.jobs ORDER BY id",
+        sizeof **rows, (void **)rows, &nt, &r, err);
     if (st != QT_OK)
         return st;
-    nt = PQntuples(r);
-    *rows = qt__calloc(nt > 0 ? (size_t)nt : 1, sizeof **rows);
-    if (!*rows) {
-        PQclear(r);
-        return qt_error_set(err, QT_ENOMEM, "queue", "out of memory");
-    }
     for (i = 0; i < nt; i++) {
         qt_queue_row *w = &(*rows)[i];
         w->id = strtoll(PQgetvalue(r, i, 0), NULL, 10);
@@ -593,23 +594,18 @@ qt_status qt_queue_summaries(qt_queue *q, qt_city_summary **rows, size_t *n, qt_
 {
     PGresult *r = NULL;
     qt_status st;
-    int i, nt;
+    double fig[QT_CITY_FIGURES];
+    int i, k, nt;
     *rows = NULL;
     *n = 0;
-    st = run(q, "read the cities",
-             "SELECT j.city, j.project, j.state, coalesce(j.error, ''), c.project, c.circles, c.communities,"
-             " c.communities_covered, c.population, c.within_5, c.within_10, c.within_15, c.all_basic,"
-             " c.basic_present, c.basic_required, c.quality_present, c.quality_total, c.grades, c.city_grade"
-             " FROM quarter_queue.jobs j LEFT JOIN quarter_queue.cities c ON c.city = j.city ORDER BY j.id",
-             0, NULL, &r, err);
+    st = select_rows(q, "read the cities",
+                     "SELECT j.city, j.project, j.state, coalesce(j.error, ''), c.project, c.circles, c.communities,"
+                     " c.communities_covered, c.population, c.within_5, c.within_10, c.within_15, c.all_basic,"
+                     " c.basic_present, c.basic_required, c.quality_present, c.quality_total, c.grades, c.city_grade"
+                     " FROM quarter_queue.jobs j LEFT JOIN quarter_queue.cities c ON c.city = j.city ORDER BY j.id",
+                     sizeof **rows, (void **)rows, &nt, &r, err);
     if (st != QT_OK)
         return st;
-    nt = PQntuples(r);
-    *rows = qt__calloc(nt > 0 ? (size_t)nt : 1, sizeof **rows);
-    if (!*rows) {
-        PQclear(r);
-        return qt_error_set(err, QT_ENOMEM, "queue", "out of memory");
-    }
     for (i = 0; i < nt; i++) {
         qt_city_summary *s = &(*rows)[i];
         const char *state = PQgetvalue(r, i, 2);
@@ -623,18 +619,9 @@ qt_status qt_queue_summaries(qt_queue *q, qt_city_summary **rows, size_t *n, qt_
             continue;
         }
         copy_field(s->project, sizeof s->project, PQgetvalue(r, i, 4));
-        s->circles = (size_t)strtoull(PQgetvalue(r, i, 5), NULL, 10);
-        s->communities = (size_t)strtoull(PQgetvalue(r, i, 6), NULL, 10);
-        s->communities_covered = (size_t)strtoull(PQgetvalue(r, i, 7), NULL, 10);
-        s->population = num_or_nan(r, i, 8);
-        s->within_5 = num_or_nan(r, i, 9);
-        s->within_10 = num_or_nan(r, i, 10);
-        s->within_15 = num_or_nan(r, i, 11);
-        s->all_basic = num_or_nan(r, i, 12);
-        s->basic_present = (int)strtol(PQgetvalue(r, i, 13), NULL, 10);
-        s->basic_required = (int)strtol(PQgetvalue(r, i, 14), NULL, 10);
-        s->quality_present = (int)strtol(PQgetvalue(r, i, 15), NULL, 10);
-        s->quality_total = (int)strtol(PQgetvalue(r, i, 16), NULL, 10);
+        for (k = 0; k < QT_CITY_FIGURES; k++)
+            fig[k] = num_or_nan(r, i, 5 + k);
+        qt_city_summary_set_figures(s, fig);
         parse_grades(PQgetvalue(r, i, 17), s);
         copy_field(s->city_grade, sizeof s->city_grade, PQgetvalue(r, i, 18));
     }

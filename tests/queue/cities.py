@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Three city projects from the bundled sample, for the batch and queue tests and bench/queue.sh.
+"""Three city projects from the bundled sample, for the batch and queue tests (and their checks).
 
   cities.py QUARTER REPO DIR   writes DIR/{west,centre,east}/<name>.project
 
@@ -10,12 +10,34 @@ with the whole street network, its own outlets and residences (communities
 kept, circles 1.5 km grid cells).  Prints the three project paths.
 """
 import csv
+import filecmp
 import os
 import subprocess
 import sys
 
 NAMES = ["west", "centre", "east"]
 REQUIRED = ("B01", "B02", "B12")
+
+
+FAILS = []
+
+
+def check(cond, what):
+    """One test line: ok or FAIL, the failures kept in FAILS."""
+    print(("ok   " if cond else "FAIL ") + what, flush=True)
+    if not cond:
+        FAILS.append(what)
+
+
+def same_tree(a, b):
+    """Every file of a and b the same bytes, the same names on both sides."""
+    c = filecmp.dircmp(a, b)
+    if c.left_only or c.right_only or c.funny_files:
+        return False
+    for f in c.common_files:
+        if not filecmp.cmp(os.path.join(a, f), os.path.join(b, f), shallow=False):
+            return False
+    return all(same_tree(os.path.join(a, d), os.path.join(b, d)) for d in c.common_dirs)
 
 
 def relaxed_profile(repo, out):

@@ -23,7 +23,6 @@ cities of cities.py.  Checked:
 - a newer schema is refused, untouched.
 """
 import csv
-import filecmp
 import os
 import shutil
 import signal
@@ -42,23 +41,9 @@ except ImportError:
     print("skip: no psycopg2 (python3-psycopg2)")
     sys.exit(77)
 
-FAILS = []
-
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what, flush=True)
-    if not cond:
-        FAILS.append(what)
-
-
-def same_tree(a, b):
-    c = filecmp.dircmp(a, b)
-    if c.left_only or c.right_only or c.funny_files:
-        return False
-    for f in c.common_files:
-        if not filecmp.cmp(os.path.join(a, f), os.path.join(b, f), shallow=False):
-            return False
-    return all(same_tree(os.path.join(a, d), os.path.join(b, d)) for d in c.common_dirs)
+FAILS = cities.FAILS
+check = cities.check
+same_tree = cities.same_tree
 
 
 def read_csv(path):
