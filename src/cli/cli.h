@@ -102,6 +102,7 @@ typedef struct cli_analyze_args {
     int weekday, minute, timings, quiet;
     unsigned threads;
     double cell_m;
+    unsigned sites_k; /* with gpkg_dir: per 业态 missing somewhere, this many sites into analysis.gpkg */
 } cli_analyze_args;
 /* One city: the project at path analysed into out, as quarter analyze PROJECT -o OUT does; with sum,
  * its province summary row too; with gpkg_dir, analysis.gpkg (qt_report_make) there.  Returns the exit code. */
@@ -128,6 +129,9 @@ typedef struct cli_child {
 int cli_child_start(cli_child *c, const char *prefix, int want_sum, int (*fn)(void *ud, int sum_fd), void *ud);
 int cli_child_read(cli_child *c);
 void cli_child_reap(cli_child *c);
+/* The 业态 missing (below the present share, residents unserved) in some circle, or in the city without
+ * circles, into cats (at most max); returns how many. */
+size_t cli_missing_categories(const qt_analysis *a, const qt_profile *p, int *cats, size_t max);
 /* mkdir dir unless it is a folder already; 0, or the exit code after the message. */
 int cli_make_dir(const qt_cli *cli, const char *dir);
 /* The city of a project file: its file name without .project (cap > 0); 0, or the exit code of a usage error. */

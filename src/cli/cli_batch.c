@@ -37,6 +37,22 @@ int cli_city_name(const qt_cli *cli, const char *path, char *buf, size_t cap)
     return 0;
 }
 
+size_t cli_missing_categories(const qt_analysis *a, const qt_profile *p, int *cats, size_t max)
+{
+    const qt_targets *tg = qt_profile_targets(p);
+    size_t c, ci, n = 0;
+    for (c = 0; c < a->ncat && n < max; c++) {
+        int missing = 0;
+        for (ci = 0; ci < (a->ncircles ? a->ncircles : 1) && !missing; ci++) {
+            const qt_area_stats *as = a->ncircles ? &a->circles_stats[ci] : &a->city;
+            missing = as->population > 0 && as->coverage[c] < tg->present_share && as->unserved[c] > 0;
+        }
+        if (missing)
+            cats[n++] = (int)c;
+    }
+    return n;
+}
+
 int cli_child_start(cli_child *c, const char *prefix, int want_sum, int (*fn)(void *ud, int sum_fd), void *ud)
 {
     int ep[2], sp[2] = {-1, -1};

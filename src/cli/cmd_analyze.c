@@ -184,6 +184,75 @@ static void print_summary(const qt_analysis *a, const qt_project_data *pj, const
             s->grade >= 0 ? qt_profile_grade(pj->profile, (size_t)s->grade)->name : "未达标", out);
 }
 
+static void free_sites(qt_site_list *l)
+{
+    size_t i;
+    if (!l)
+        return;
+    for (i = 0; i < l->n; i++)
+        free(l->id[i]);
+    free(l->id);
+    free(l->category);
+    free(l->lon);
+    free(l->lat);
+    free(l->served);
+    free(l->line);
+    free(l);
+}
+
+/* For every 业态 missing somewhere, the x->sites_k best sites (greedy, network-node candidates), as
+ * quarter site PROJECT --category missing -k K --exact no ranks them: the worker's sites table. */
+static int site_missing(qt_cli *cli, const cli_analyze_args *x, const qt_project_data *pj, const qt_analysis *a,
+                        qt_site_list **out)
+{
+    int cats[64];
+    size_t ncat = cli_missing_categories(a, pj->profile, cats, 64), ic, i, cap = ncat * x->sites_k + 1;
+    qt_site_list *l = calloc(1, sizeof *l);
+    qt_error err = QT_ERROR_INIT;
+    if (!l || !(l->id = calloc(cap, sizeof *l->id)) || !(l->category = calloc(cap, sizeof *l->category)) ||
+        !(l->lon = calloc(cap, sizeof *l->lon)) || !(l->lat = calloc(cap, sizeof *l->lat)) ||
+        !(l->served = calloc(cap, sizeof *l->served)) || !(l->line = calloc(cap, sizeof *l->line))) {
+        free_sites(l);
+        qt_error_set(&err, QT_ENOMEM, "sites", "out of memory");
+        return cli_fail(cli, &err);
+    }
+    *out = l;
+    for (ic = 0; ic < ncat; ic++) {
+        qt_site_input si;
+        qt_site_result *r = NULL;
+        memset(&si, 0, sizeof si);
+        si.graph = pj->graph;
+        si.profile = pj->profile;
+        si.residences = pj->residences;
+        si.analysis = a;
+        si.category = (uint32_t)cats[ic];
+        si.k = x->sites_k;
+        si.snap_max_m = pj->project->snap_max_m;
+        si.exact = 0;
+        si.threads = x->threads;
+        if (qt_site(&si, &r, &err) != QT_OK)
+            return cli_fail(cli, &err);
+        for (i = 0; i < r->nchosen && l->n < cap; i++) {
+            char id[64];
+            size_t j = r->chosen[i];
+            snprintf(id, sizeof id, "%s-%zu", qt_profile_category(pj->profile, (size_t)cats[ic])->code, i + 1);
+            if (!(l->id[l->n] = strdup(id))) {
+                qt_site_result_free(r);
+                qt_error_set(&err, QT_ENOMEM, "sites", "out of memory");
+                return cli_fail(cli, &err);
+            }
+            l->category[l->n] = cats[ic];
+            l->lon[l->n] = r->cand_lon[j];
+            l->lat[l->n] = r->cand_lat[j];
+            l->served[l->n] = r->gain[i];
+            l->line[l->n] = l->n + 1;
+            l->n++;
+        }
+        qt_site_result_free(r);
+    }
+    return 0;
+}
+
 /* One city: open, analyze, write out (and its summary into sum, its analysis.gpkg into gpkg_dir, when given). */
 int cli_analyze_one(qt_cli *cli, const cli_analyze_args *x, const char *path, const char *out, qt_city_summary *sum,
                     const char *gpkg_dir)
@@ -194,6 +263,7 @@ int cli_analyze_one(qt_cli *cli, const cli_analyze_args *x, const char *path, co
     qt_analysis_opts ao;
     qt_analysis *a = NULL;
     qt_outlet_list *wl = NULL;
+    qt_site_list *sites = NULL;
     qt_error err = QT_ERROR_INIT;
     double t0 = cli_now_s(), t1, t2;
 
@@ -229,9 +299,12 @@ int cli_analyze_one(qt_cli *cli, const cli_analyze_args *x, const char *path, co
         rc = cli_fail(cli, &err);
         goto done;
     }
+    if (gpkg_dir && x->sites_k && (rc = site_missing(cli, x, pj, a, &sites)) != 0)
+        goto done;
     if (gpkg_dir) {
         qt_report_opts ro;
         memset(&ro, 0, sizeof ro);
+        ro.sites = sites;
         ro.project = pj->project->name;
         ro.formats = QT_REPORT_GPKG;
         ro.blind_cell_m = x->cell_m;
@@ -252,6 +325,7 @@ int cli_analyze_one(qt_cli *cli, const cli_analyze_args *x, const char *path, co
                 "write_s=%.3f\n",
                 pj->residences->n, a->outlets_used, t1 - t0, t2 - t1, cli_now_s() - t2);
 done:
+    free_sites(sites);
     qt_analysis_free(a);
     qt_outlet_list_free(wl);
     qt_project_close(pj);

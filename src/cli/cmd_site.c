@@ -192,17 +192,7 @@ int cmd_site(int argc, char **argv, qt_cli *cli)
     cli_progress_done(cli);
     t2 = cli_now_s();
     if (!ncat) { /* every 业态 missing (below present_share) in some circle, or in the city without circles */
-        const qt_targets *tg = qt_profile_targets(pj->profile);
-        size_t c2, ci;
-        for (c2 = 0; c2 < a->ncat && ncat < 64; c2++) {
-            int missing = 0;
-            for (ci = 0; ci < (a->ncircles ? a->ncircles : 1) && !missing; ci++) {
-                const qt_area_stats *as = a->ncircles ? &a->circles_stats[ci] : &a->city;
-                missing = as->population > 0 && as->coverage[c2] < tg->present_share && as->unserved[c2] > 0;
-            }
-            if (missing)
-                cats[ncat++] = (int)c2;
-        }
+        ncat = cli_missing_categories(a, pj->profile, cats, 64);
         if (!quiet && !cli->quiet)
             fprintf(stderr, "site: %zu 业态 missing somewhere\n", ncat);
     }

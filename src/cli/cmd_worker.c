@@ -48,6 +48,9 @@ static const char worker_help[] = N_(
     "  --idle-exit          exit when no job is queued or running\n"
     "  --threads N          threads of each analysis (default: all cores)\n"
     "  --blind-cell M       盲区 grid cell in metres (default 100)\n"
+    "  --sites K            for each 业态 missing in some circle, the K best new sites\n"
+    "                       (as quarter site --category missing -k K --exact no ranks\n"
+    "                       them) into the sites table (default 0: none)\n"
     "  -q, --quiet          no progress output\n");
 
 static const char queue_help[] = N_(
@@ -234,16 +237,22 @@ static int work_on(worker *wk, const qt_queue_job *j)
     return 0;
 }
 
-static int worker_opts(worker *wk, const char *lease_s, const char *poll_s, const char *threads_s, const char *cell_s)
+static int worker_opts(worker *wk, const char *lease_s, const char *poll_s, const char *threads_s, const char *cell_s,
+                       const char *sites_s)
 {
+    double k = 0;
     int rc;
     wk->lease_s = 60;
     wk->poll_s = 2;
     if ((lease_s && (rc = cli_double(wk->cli, "worker", "lease", lease_s, &wk->lease_s)) != 0) ||
         (poll_s && (rc = cli_double(wk->cli, "worker", "poll", poll_s, &wk->poll_s)) != 0) ||
         (rc = cli_threads(wk->cli, "worker", threads_s, &wk->x.threads)) != 0 ||
-        (cell_s && (rc = cli_double(wk->cli, "worker", "blind-cell", cell_s, &wk->x.cell_m)) != 0))
+        (cell_s && (rc = cli_double(wk->cli, "worker", "blind-cell", cell_s, &wk->x.cell_m)) != 0) ||
+        (sites_s && (rc = cli_double(wk->cli, "worker", "sites", sites_s, &k)) != 0))
         return rc;
+    if (!(k >= 0 && k <= 100 && k == floor(k)))
+        return cli_usage(wk->cli, "worker", "--sites is a whole number from 0 to 100");
+    wk->x.sites_k = (unsigned)k;
     if (!(wk->lease_s >= 1 && wk->lease_s <= 86400))
         return cli_usage(wk->cli, "worker", "--lease is 1 to 86400 seconds");
     if (!(wk->poll_s >= 0.05 && wk->poll_s <= 3600))
@@ -255,17 +264,13 @@ static int worker_opts(worker *wk, const char *lease_s, const char *poll_s, cons
 
 int cmd_worker(int argc, char **argv, qt_cli *cli)
 {
-    const char *lease_s = NULL, *poll_s = NULL, *threads_s = NULL, *cell_s = NULL, *pos[1];
+    const char *lease_s = NULL, *poll_s = NULL, *threads_s = NULL, *cell_s = NULL, *sites_s = NULL, *pos[1];
     worker wk;
-    cli_opt opts[] = {{"queue", 0, 1, &wk.url, NULL},
-                      {"out", 'o', 1, &wk.out, NULL},
-                      {"lease", 0, 1, &lease_s, NULL},
-                      {"poll", 0, 1, &poll_s, NULL},
-                      {"idle-exit", 0, 0, NULL, &wk.idle_exit},
-                      {"threads", 0, 1, &threads_s, NULL},
-                      {"blind-cell", 0, 1, &cell_s, NULL},
-                      {"quiet", 'q', 0, NULL, &wk.x.quiet},
-                      {NULL, 0, 0, NULL, NULL}};
+    cli_opt opts[] = {{"queue", 0, 1, &wk.url, NULL},           {"out", 'o', 1, &wk.out, NULL},
+                      {"lease", 0, 1, &lease_s, NULL},          {"poll", 0, 1, &poll_s, NULL},
+                      {"idle-exit", 0, 0, NULL, &wk.idle_exit}, {"threads", 0, 1, &threads_s, NULL},
+                      {"blind-cell", 0, 1, &cell_s, NULL},      {"sites", 0, 1, &sites_s, NULL},
+                      {"quiet", 'q', 0, NULL, &wk.x.quiet},     {NULL, 0, 0, NULL, NULL}};
     struct sigaction sa;
     qt_error err = QT_ERROR_INIT;
     char host[256];
@@ -281,7 +286,7 @@ int cmd_worker(int argc, char **argv, qt_cli *cli)
         return rc < 0 ? 0 : rc;
     if (!wk.url)
         return cli_usage(cli, "worker", "--queue postgresql://... is required");
-    if ((rc = worker_opts(&wk, lease_s, poll_s, threads_s, cell_s)) != 0)
+    if ((rc = worker_opts(&wk, lease_s, poll_s, threads_s, cell_s, sites_s)) != 0)
         return rc;
     if (wk.x.quiet)
         cli->quiet = 1;

@@ -15,7 +15,9 @@ cities of cities.py.  Checked:
   from grades.csv, communities, 盲区), geometries are SRID 4326 with GiST
   indexes, and the province.csv `queue status --wait -o` writes from the
   tables is the one `quarter analyze P1 P2 P3 -o` writes;
-- a city queued again and run again replaces its rows (no duplicates);
+- a city queued again and run again replaces its rows (no duplicates); with
+  --sites 2 its sites table holds what quarter site --category missing -k 2
+  ranks;
 - SIGTERM: the worker gives its job back (queued, the attempt not counted)
   and exits 0;
 - a bad project fails --attempts times, then is failed with its message;
@@ -168,8 +170,15 @@ def main():
         # run again: replaced, not duplicated
         before = q("SELECT count(*) FROM quarter_queue.circles WHERE city = 'west'")[0][0]
         r = run([quarter, "analyze", "--queue", url, paths[0]])
-        r = run(wcmd[:-1] + ["--idle-exit"])
-        check(r.returncode == 0, "a second run of west")
+        r = run(wcmd + ["--sites", "2"])
+        check(r.returncode == 0, "a second run of west, with --sites 2")
+        sites_csv = os.path.join(tmp, "west-sites.csv")
+        r = run([quarter, "site", paths[0], "--category", "missing", "-k", "2", "--exact", "no", "-o", sites_csv, "-q"])
+        want = sorted((x[1], round(float(x[2]), 6), round(float(x[3]), 6)) for x in read_csv(sites_csv)[1:])
+        got = sorted((c, round(x, 6), round(y, 6)) for c, x, y in
+                     q("SELECT category, ST_X(geom), ST_Y(geom) FROM quarter_queue.sites WHERE city = 'west'"))
+        check(r.returncode == 0 and want and got == want,
+              "west's sites table = quarter site --category missing -k 2 (%d sites)" % len(want))
         check(q("SELECT count(*) FROM quarter_queue.circles WHERE city = 'west'")[0][0] == before and
               q("SELECT count(*) FROM quarter_queue.cities WHERE city = 'west'")[0][0] == 1 and
               q("SELECT completions FROM quarter_queue.jobs WHERE city = 'west'")[0][0] == 2,
