@@ -274,7 +274,7 @@ int cmd_worker(int argc, char **argv, qt_cli *cli)
     struct sigaction sa;
     qt_error err = QT_ERROR_INIT;
     char host[256];
-    int npos, rc, stop = 0;
+    int npos, rc, stop = 0, db_errors = 0;
     size_t ndone = 0;
 
     memset(&wk, 0, sizeof wk);
@@ -310,9 +310,17 @@ int cmd_worker(int argc, char **argv, qt_cli *cli)
         qt_queue_job j;
         int got = 0;
         if (qt_queue_claim(wk.q, wk.owner, wk.lease_s, &j, &got, &err) != QT_OK) {
-            rc = cli_fail(cli, &err);
-            break;
+            /* the database restarting or out of reach: keep trying (the connection is opened again) */
+            if (++db_errors >= 30) {
+                rc = cli_fail(cli, &err);
+                break;
+            }
+            log_line(cli, wk.owner, "cannot claim a job (%s); trying again", err.msg);
+            err = (qt_error)QT_ERROR_INIT;
+            nap(wk.poll_s > 1 ? wk.poll_s : 1);
+            continue;
         }
+        db_errors = 0;
         if (got) {
             stop = work_on(&wk, &j);
             ndone++;

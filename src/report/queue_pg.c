@@ -132,6 +132,14 @@ static qt_status exec(qt_queue *q, const char *what, const char *sql, qt_error *
     return st;
 }
 
+/* A connection the server dropped (a restart, a failover) is opened again before a statement that
+ * stands alone; never inside a transaction, whose statements would then run outside it. */
+static void revive(qt_queue *q)
+{
+    if (PQstatus(q->conn) == CONNECTION_BAD)
+        PQreset(q->conn);
+}
+
 static void rollback(qt_queue *q)
 {
     PQclear(PQexec(q->conn, "ROLLBACK"));
@@ -234,6 +242,7 @@ qt_status qt_queue_add(qt_queue *q, const char *city, const char *path, int max_
 {
     char n[16];
     const char *p[3] = {city, path, n};
+    revive(q);
     snprintf(n, sizeof n, "%d", max_attempts > 0 ? max_attempts : 3);
     return run(q, "queue a city",
                "INSERT INTO quarter_queue.jobs (city, project, max_attempts) VALUES ($1, $2, $3)"
@@ -254,6 +263,7 @@ qt_status qt_queue_claim(qt_queue *q, const char *owner, double lease_s, qt_queu
     const char *p[2] = {owner, lease};
     PGresult *r = NULL;
     qt_status st;
+    revive(q);
     *got = 0;
     snprintf(lease, sizeof lease, "%.3f", lease_s);
     /* a job whose lease ran out on its last attempt will not be claimed again */
@@ -292,6 +302,7 @@ qt_status qt_queue_heartbeat(qt_queue *q, const qt_queue_job *job, const char *o
     const char *p[3] = {id, owner, lease};
     PGresult *r = NULL;
     qt_status st;
+    revive(q);
     snprintf(id, sizeof id, "%lld", (long long)job->id);
     snprintf(lease, sizeof lease, "%.3f", lease_s);
     st = run(q, "renew the lease",
@@ -309,6 +320,7 @@ qt_status qt_queue_release(qt_queue *q, const qt_queue_job *job, const char *own
 {
     char id[24];
     const char *p[2] = {id, owner};
+    revive(q);
     snprintf(id, sizeof id, "%lld", (long long)job->id);
     return run(q, "release the job",
                "UPDATE quarter_queue.jobs SET state = 'queued', attempts = greatest(attempts - 1, 0),"
@@ -323,6 +335,7 @@ qt_status qt_queue_fail(qt_queue *q, const qt_queue_job *job, const char *owner,
     const char *p[3] = {id, owner, why};
     PGresult *r = NULL;
     qt_status st;
+    revive(q);
     snprintf(id, sizeof id, "%lld", (long long)job->id);
     *final = 0;
     st = run(q, "record the failure",
@@ -498,6 +511,7 @@ qt_status qt_queue_count(qt_queue *q, qt_queue_counts *c, qt_error *err)
     PGresult *r = NULL;
     qt_status st;
     int i;
+    revive(q);
     memset(c, 0, sizeof *c);
     st = run(q, "count jobs", "SELECT state, count(*) FROM quarter_queue.jobs GROUP BY state", 0, NULL, &r, err);
     if (st != QT_OK)
@@ -539,6 +553,7 @@ qt_status qt_queue_list(qt_queue *q, qt_queue_row **rows, size_t *n, qt_error *e
     PGresult *r = NULL;
     qt_status st;
     int i, nt;
+    revive(q);
     *rows = NULL;
     *n = 0;
     st = select_rows(
@@ -596,6 +611,7 @@ qt_status qt_queue_summaries(qt_queue *q, qt_city_summary **rows, size_t *n, qt_
     qt_status st;
     double fig[QT_CITY_FIGURES];
     int i, k, nt;
+    revive(q);
     *rows = NULL;
     *n = 0;
     st = select_rows(q, "read the cities",

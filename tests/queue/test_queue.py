@@ -20,6 +20,8 @@ cities of cities.py.  Checked:
   ranks;
 - SIGTERM: the worker gives its job back (queued, the attempt not counted)
   and exits 0;
+- PostgreSQL restarted under an idle worker: it reconnects and takes the
+  next job;
 - a bad project fails --attempts times, then is failed with its message;
   queue status --wait names it and exits 1, province.csv lists it as 失败;
 - a newer schema is refused, untouched.
@@ -203,6 +205,28 @@ def main():
         r = run(wcmd)
         check(r.returncode == 0 and q("SELECT state FROM quarter_queue.jobs WHERE city = 'east'") == [("done",)],
               "east finished by the next worker")
+
+        # the database restarts under an idle worker: it reconnects and takes the next job
+        d = subprocess.Popen(wcmd[:4] + ["--poll", "0.2"], stderr=subprocess.DEVNULL, env=ENV)
+        procs.append(d)
+        conn.close()
+        conn = None
+        run(["bash", os.path.join(repo, "scripts", "pgtmp.sh"), "stop", pgdir])
+        r = run(["bash", os.path.join(repo, "scripts", "pgtmp.sh"), "start", pgdir])
+        check(r.returncode == 0, "PostgreSQL restarted")
+        conn = psycopg2.connect(url)
+        conn.autocommit = True
+        cur = conn.cursor()
+        run([quarter, "analyze", "--queue", url, paths[1]])
+        done = wait_for("the worker to take centre after the restart", lambda: q(
+            "SELECT 1 FROM quarter_queue.jobs WHERE city = 'centre' AND state = 'done' AND completions = 2"))
+        check(bool(done) and d.poll() is None, "after a database restart the idle worker took the next job")
+        d.send_signal(signal.SIGTERM)
+        try:
+            d.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            d.kill()
+        check(d.returncode == 0, "and stops on SIGTERM with exit 0")
 
         # a bad project: failed after its attempts, with the message
         bad = os.path.join(tmp, "cities", "bad.project")
