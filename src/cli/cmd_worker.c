@@ -310,14 +310,12 @@ int cmd_worker(int argc, char **argv, qt_cli *cli)
         qt_queue_job j;
         int got = 0;
         if (qt_queue_claim(wk.q, wk.owner, wk.lease_s, &j, &got, &err) != QT_OK) {
-            /* the database restarting or out of reach: keep trying (the connection is opened again) */
-            if (++db_errors >= 30) {
-                rc = cli_fail(cli, &err);
-                break;
-            }
+            /* the database restarting or out of reach: keep trying, the connection opened again, at
+               most every 30 s (a service waits for its database; SIGTERM still stops it at once) */
+            db_errors++;
             log_line(cli, wk.owner, "cannot claim a job (%s); trying again", err.msg);
             err = (qt_error)QT_ERROR_INIT;
-            nap(wk.poll_s > 1 ? wk.poll_s : 1);
+            nap(db_errors < 30 ? 1 : 30);
             continue;
         }
         db_errors = 0;
