@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/alloc.h"
 #include "base/i18n.h"
 #include "cli/cli.h"
 
@@ -184,22 +185,6 @@ static void print_summary(const qt_analysis *a, const qt_project_data *pj, const
             s->grade >= 0 ? qt_profile_grade(pj->profile, (size_t)s->grade)->name : "未达标", out);
 }
 
-static void free_sites(qt_site_list *l)
-{
-    size_t i;
-    if (!l)
-        return;
-    for (i = 0; i < l->n; i++)
-        free(l->id[i]);
-    free(l->id);
-    free(l->category);
-    free(l->lon);
-    free(l->lat);
-    free(l->served);
-    free(l->line);
-    free(l);
-}
-
 /* For every 业态 missing somewhere, the x->sites_k best sites (greedy, network-node candidates), as
  * quarter site PROJECT --category missing -k K --exact no ranks them: the worker's sites table. */
 static int site_missing(qt_cli *cli, const cli_analyze_args *x, const qt_project_data *pj, const qt_analysis *a,
@@ -207,12 +192,12 @@ static int site_missing(qt_cli *cli, const cli_analyze_args *x, const qt_project
 {
     int cats[64];
     size_t ncat = cli_missing_categories(a, pj->profile, cats, 64), ic, i, cap = ncat * x->sites_k + 1;
-    qt_site_list *l = calloc(1, sizeof *l);
+    qt_site_list *l = qt__calloc(1, sizeof *l); /* the library's allocator: qt_site_list_free releases it */
     qt_error err = QT_ERROR_INIT;
-    if (!l || !(l->id = calloc(cap, sizeof *l->id)) || !(l->category = calloc(cap, sizeof *l->category)) ||
-        !(l->lon = calloc(cap, sizeof *l->lon)) || !(l->lat = calloc(cap, sizeof *l->lat)) ||
-        !(l->served = calloc(cap, sizeof *l->served)) || !(l->line = calloc(cap, sizeof *l->line))) {
-        free_sites(l);
+    if (!l || !(l->id = qt__calloc(cap, sizeof *l->id)) || !(l->category = qt__calloc(cap, sizeof *l->category)) ||
+        !(l->lon = qt__calloc(cap, sizeof *l->lon)) || !(l->lat = qt__calloc(cap, sizeof *l->lat)) ||
+        !(l->served = qt__calloc(cap, sizeof *l->served)) || !(l->line = qt__calloc(cap, sizeof *l->line))) {
+        qt_site_list_free(l);
         qt_error_set(&err, QT_ENOMEM, "sites", "out of memory");
         return cli_fail(cli, &err);
     }
@@ -236,7 +221,7 @@ static int site_missing(qt_cli *cli, const cli_analyze_args *x, const qt_project
             char id[64];
             size_t j = r->chosen[i];
             snprintf(id, sizeof id, "%s-%zu", qt_profile_category(pj->profile, (size_t)cats[ic])->code, i + 1);
-            if (!(l->id[l->n] = strdup(id))) {
+            if (!(l->id[l->n] = qt__strdup(id))) {
                 qt_site_result_free(r);
                 qt_error_set(&err, QT_ENOMEM, "sites", "out of memory");
                 return cli_fail(cli, &err);
@@ -325,7 +310,7 @@ int cli_analyze_one(qt_cli *cli, const cli_analyze_args *x, const char *path, co
                 "write_s=%.3f\n",
                 pj->residences->n, a->outlets_used, t1 - t0, t2 - t1, cli_now_s() - t2);
 done:
-    free_sites(sites);
+    qt_site_list_free(sites);
     qt_analysis_free(a);
     qt_outlet_list_free(wl);
     qt_project_close(pj);
