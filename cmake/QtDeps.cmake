@@ -11,6 +11,8 @@ add_library(qt_glpk INTERFACE)
 target_include_directories(qt_glpk INTERFACE ${GLPK_INCLUDE_DIR})
 target_link_libraries(qt_glpk INTERFACE ${GLPK_LIBRARY})
 pkg_check_modules(SQLITE3 REQUIRED IMPORTED_TARGET sqlite3)
+# The PostgreSQL/PostGIS store backend (--db postgresql://...): libpq (libpq-dev).
+pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
 pkg_check_modules(MHD REQUIRED IMPORTED_TARGET libmicrohttpd)
 pkg_check_modules(JANSSON REQUIRED IMPORTED_TARGET jansson)

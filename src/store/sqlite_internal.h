@@ -10,11 +10,14 @@
 #include <sqlite3.h>
 
 #include "quarter/store.h"
+#include "store/store_internal.h"
 
-struct qt_store {
-    sqlite3 *db;
-    char *path;
-};
+/* the SQLite backend's operations (store_sqlite*.c) */
+#define QT__SQ_DECL(ret, name, params, args) ret qt__sq_##name params;
+QT__STORE_OPS(QT__SQ_DECL)
+void qt__sq_close(qt_store *s);
+void qt__sq_rollback(qt_store *s);
+void qt__sq_audit(qt_store *s, int64_t user_id, int64_t now, const char *action, const char *detail);
 
 /* err->where names the operation, not the file: a server logs QT_EDB errors
  * and never sends them (issue 11, item 12) */

@@ -91,14 +91,14 @@ static char *fts_phrase(const char *q)
 
 /* ---- transactions ---------------------------------------------------------------- */
 
-qt_status qt_store_begin(qt_store *s, qt_error *err)
+qt_status qt__sq_begin(qt_store *s, qt_error *err)
 {
     if (!sqlite3_get_autocommit(s->db))
         return qt_error_set(err, QT_EINTERNAL, "store", "a transaction is open already");
     return exec(s, "BEGIN IMMEDIATE", err);
 }
 
-qt_status qt_store_checkpoint(qt_store *s, qt_error *err)
+qt_status qt__sq_checkpoint(qt_store *s, qt_error *err)
 {
     int log = 0, done = 0;
     if (sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, &log, &done) != SQLITE_OK &&
@@ -107,7 +107,7 @@ qt_status qt_store_checkpoint(qt_store *s, qt_error *err)
     return QT_OK;
 }
 
-qt_status qt_store_commit(qt_store *s, qt_error *err)
+qt_status qt__sq_commit(qt_store *s, qt_error *err)
 {
     qt_status rc;
     if (sqlite3_get_autocommit(s->db))
@@ -117,11 +117,11 @@ qt_status qt_store_commit(qt_store *s, qt_error *err)
         return rc;
     }
     /* readers may keep a checkpoint from finishing; SQLite's auto-checkpoint retries it */
-    (void)qt_store_checkpoint(s, NULL);
+    (void)qt__sq_checkpoint(s, NULL);
     return QT_OK;
 }
 
-void qt_store_rollback(qt_store *s)
+void qt__sq_rollback(qt_store *s)
 {
     if (s)
         rollback(s);
@@ -129,27 +129,13 @@ void qt_store_rollback(qt_store *s)
 
 /* ---- imports that keep API edits ------------------------------------------------------- */
 
-const char *qt_store_edit_field(unsigned bit)
-{
-    switch (bit) {
-    case QT_EDIT_NAME: return "name";
-    case QT_EDIT_CATEGORY: return "category";
-    case QT_EDIT_ADDRESS: return "address";
-    case QT_EDIT_BRAND: return "brand";
-    case QT_EDIT_HOURS: return "opening_hours";
-    case QT_EDIT_SERVICES: return "services";
-    case QT_EDIT_CASH: return "cash";
-    case QT_EDIT_BARRIER_FREE: return "barrier_free";
-    default: return "";
-    }
-}
 
 static int text_differs(const char *a, const char *b)
 {
     return strcmp(a ? a : "", b ? b : "") != 0;
 }
 
-qt_status qt_store_outlet_import(qt_store *s, const qt_store_outlet *o, int64_t *id, unsigned *kept, qt_error *err)
+qt_status qt__sq_outlet_import(qt_store *s, const qt_store_outlet *o, int64_t *id, unsigned *kept, qt_error *err)
 {
     sqlite3_stmt *st;
     qt_status rc;
@@ -185,7 +171,7 @@ qt_status qt_store_outlet_import(qt_store *s, const qt_store_outlet *o, int64_t 
         return rc;
     }
     /* qt_store_outlet_put keeps edited fields (its upsert reads api_edited) */
-    if ((rc = qt_store_outlet_put(s, o, id, err)) != QT_OK)
+    if ((rc = qt__sq_outlet_put(s, o, id, err)) != QT_OK)
         return rc;
     if (kept)
         *kept = k;
@@ -194,28 +180,7 @@ qt_status qt_store_outlet_import(qt_store *s, const qt_store_outlet *o, int64_t 
 
 /* ---- accounts ---------------------------------------------------------------------- */
 
-qt_status qt_store_password_hash(const char *password, char out[128], qt_error *err)
-{
-    char hash[crypto_pwhash_STRBYTES];
-    _Static_assert(crypto_pwhash_STRBYTES <= 128, "hash buffer");
-    if (!password || strlen(password) < 8 || strlen(password) > 256)
-        return qt_error_set(err, QT_EINVAL, "password", "a password is 8 to 256 bytes");
-    if (sodium_init() < 0)
-        return qt_error_set(err, QT_EINTERNAL, "password", "libsodium cannot start");
-    if (crypto_pwhash_str_alg(hash, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                              crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13) != 0)
-        return qt_error_set(err, QT_ENOMEM, "password", "no memory to hash the password");
-    memcpy(out, hash, sizeof hash);
-    out[sizeof hash - 1] = '\0';
-    return QT_OK;
-}
 
-int qt_store_password_verify(const char *hash, const char *password)
-{
-    if (!hash || !*hash || !password)
-        return 0;
-    return crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
-}
 
 static qt_status circle_exists(qt_store *s, int64_t id, const char *field, qt_error *err)
 {
@@ -229,7 +194,7 @@ static qt_status circle_exists(qt_store *s, int64_t id, const char *field, qt_er
     return QT_OK;
 }
 
-qt_status qt_store_user_create(qt_store *s, const qt_user_spec *u, int64_t now, int64_t *id, qt_error *err)
+qt_status qt__sq_user_create(qt_store *s, const qt_user_spec *u, int64_t now, int64_t *id, qt_error *err)
 {
     char hash[128];
     sqlite3_stmt *st;
@@ -256,7 +221,7 @@ qt_status qt_store_user_create(qt_store *s, const qt_user_spec *u, int64_t now, 
     } else if ((rc = qt_store_password_hash(u->password, hash, err)) != QT_OK) {
         return rc;
     }
-    if ((rc = qt_store_begin(s, err)) != QT_OK)
+    if ((rc = qt__sq_begin(s, err)) != QT_OK)
         return rc;
     if ((u->circle_id && (rc = circle_exists(s, u->circle_id, "circle_id", err)) != QT_OK) ||
         (u->home_circle_id && (rc = circle_exists(s, u->home_circle_id, "home_circle_id", err)) != QT_OK))
@@ -299,7 +264,7 @@ fail:
     return rc;
 }
 
-qt_status qt_store_user_set_home(qt_store *s, int64_t user_id, int64_t circle_id, double lon, double lat,
+qt_status qt__sq_user_set_home(qt_store *s, int64_t user_id, int64_t circle_id, double lon, double lat,
                                  qt_error *err)
 {
     sqlite3_stmt *st;
@@ -323,7 +288,7 @@ qt_status qt_store_user_set_home(qt_store *s, int64_t user_id, int64_t circle_id
     return QT_OK;
 }
 
-qt_status qt_store_circle_near(qt_store *s, double lon, double lat, double max_m, int64_t *circle_id, qt_error *err)
+qt_status qt__sq_circle_near(qt_store *s, double lon, double lat, double max_m, int64_t *circle_id, qt_error *err)
 {
     sqlite3_stmt *st;
     qt_status rc;
@@ -345,7 +310,7 @@ qt_status qt_store_circle_near(qt_store *s, double lon, double lat, double max_m
     return QT_OK;
 }
 
-qt_status qt_store_user_circles(qt_store *s, int64_t user_id, int64_t *home_circle, int64_t *op_circle,
+qt_status qt__sq_user_circles(qt_store *s, int64_t user_id, int64_t *home_circle, int64_t *op_circle,
                                 qt_error *err)
 {
     sqlite3_stmt *st;
@@ -370,14 +335,6 @@ qt_status qt_store_user_circles(qt_store *s, int64_t user_id, int64_t *home_circ
 
 /* ---- logins ------------------------------------------------------------------------- */
 
-void qt_login_limits_default(qt_login_limits *l)
-{
-    l->per_pair = 5;
-    l->per_addr = 20;
-    l->window_s = 300;
-    l->per_name_free = 10;
-    l->max_delay_s = 30;
-}
 
 static int64_t count_failures(qt_store *s, const char *sql, const char *a, const char *b, int64_t since,
                               int64_t *last)
@@ -399,7 +356,7 @@ static int64_t count_failures(qt_store *s, const char *sql, const char *a, const
     return n;
 }
 
-qt_status qt_store_login_begin(qt_store *s, const char *name, const char *addr, int64_t now,
+qt_status qt__sq_login_begin(qt_store *s, const char *name, const char *addr, int64_t now,
                                const qt_login_limits *lim, int64_t *attempt, char hash[128], int64_t *user_id,
                                qt_role *role, int64_t *retry_after_s, qt_error *err)
 {
@@ -421,7 +378,7 @@ qt_status qt_store_login_begin(qt_store *s, const char *name, const char *addr, 
     hash[0] = '\0';
     if (retry_after_s)
         *retry_after_s = 0;
-    if ((rc = qt_store_begin(s, err)) != QT_OK)
+    if ((rc = qt__sq_begin(s, err)) != QT_OK)
         return rc;
     pair = count_failures(s, sql_pair, name, a, since, NULL);
     from_addr = *a ? count_failures(s, sql_addr, a, NULL, since, NULL) : 0;
@@ -485,7 +442,7 @@ fail:
     return rc;
 }
 
-qt_status qt_store_login_finish(qt_store *s, int64_t attempt, int ok, int64_t user_id, int64_t now, int64_t ttl_s,
+qt_status qt__sq_login_finish(qt_store *s, int64_t attempt, int ok, int64_t user_id, int64_t now, int64_t ttl_s,
                                 char token[65], qt_error *err)
 {
     sqlite3_stmt *st;
@@ -505,7 +462,7 @@ qt_status qt_store_login_finish(qt_store *s, int64_t attempt, int ok, int64_t us
             return rc;
         return qt_error_set(err, QT_EAUTH, "login", "wrong name or password");
     }
-    if ((rc = qt_store_begin(s, err)) != QT_OK)
+    if ((rc = qt__sq_begin(s, err)) != QT_OK)
         return rc;
     if ((rc = prepare(s, "DELETE FROM login_attempts WHERE rowid = ?1", &st, err)) != QT_OK)
         goto fail;
@@ -532,7 +489,7 @@ fail:
     return rc;
 }
 
-qt_status qt_store_rate_hit(qt_store *s, const char *kind, const char *key, int64_t now, int max, int64_t window_s,
+qt_status qt__sq_rate_hit(qt_store *s, const char *kind, const char *key, int64_t now, int max, int64_t window_s,
                             int64_t *retry_after_s, qt_error *err)
 {
     sqlite3_stmt *st;
@@ -540,7 +497,7 @@ qt_status qt_store_rate_hit(qt_store *s, const char *kind, const char *key, int6
     int64_t n = 0, oldest = now;
     if (retry_after_s)
         *retry_after_s = 0;
-    if ((rc = qt_store_begin(s, err)) != QT_OK)
+    if ((rc = qt__sq_begin(s, err)) != QT_OK)
         return rc;
     if ((rc = prepare(s, "DELETE FROM rate_events WHERE kind = ?1 AND key = ?2 AND at <= ?3", &st, err)) != QT_OK)
         goto fail;
@@ -580,7 +537,7 @@ fail:
 
 /* ---- complaints ----------------------------------------------------------------------- */
 
-qt_status qt_store_complaints_each(qt_store *s, int64_t actor, qt_role role, int64_t outlet_id, int limit,
+qt_status qt__sq_complaints_each(qt_store *s, int64_t actor, qt_role role, int64_t outlet_id, int limit,
                                    qt_store_complaint_fn fn, void *ud, qt_error *err)
 {
     sqlite3_stmt *st;
@@ -657,7 +614,7 @@ static qt_status complaint_facts(qt_store *s, int64_t actor, int64_t id, char st
     return QT_OK;
 }
 
-qt_status qt_store_complaint_answer(qt_store *s, int64_t merchant, int64_t id, const char *text, int64_t now,
+qt_status qt__sq_complaint_answer(qt_store *s, int64_t merchant, int64_t id, const char *text, int64_t now,
                                     qt_error *err)
 {
     sqlite3_stmt *st;
@@ -666,7 +623,7 @@ qt_status qt_store_complaint_answer(qt_store *s, int64_t merchant, int64_t id, c
     int owns = 0, circ = 0;
     if (!text || !*text || strlen(text) > 2000)
         return qt_error_set(err, QT_EINVAL, "answer", "an answer is 1 to 2000 bytes");
-    if ((rc = qt_store_begin(s, err)) != QT_OK)
+    if ((rc = qt__sq_begin(s, err)) != QT_OK)
         return rc;
     if ((rc = complaint_facts(s, merchant, id, status, &owns, &circ, err)) != QT_OK)
         goto fail;
@@ -693,7 +650,7 @@ fail:
     return rc;
 }
 
-qt_status qt_store_complaint_resolve(qt_store *s, int64_t actor, qt_role role, int64_t id, int upheld,
+qt_status qt__sq_complaint_resolve(qt_store *s, int64_t actor, qt_role role, int64_t id, int upheld,
                                      const char *note, int64_t now, qt_error *err)
 {
     sqlite3_stmt *st;
@@ -702,7 +659,7 @@ qt_status qt_store_complaint_resolve(qt_store *s, int64_t actor, qt_role role, i
     int owns = 0, circ = 0;
     if (note && strlen(note) > 2000)
         return qt_error_set(err, QT_EINVAL, "note", "a note is at most 2000 bytes");
-    if ((rc = qt_store_begin(s, err)) != QT_OK)
+    if ((rc = qt__sq_begin(s, err)) != QT_OK)
         return rc;
     if ((rc = complaint_facts(s, actor, id, status, &owns, &circ, err)) != QT_OK)
         goto fail;
@@ -729,7 +686,7 @@ qt_status qt_store_complaint_resolve(qt_store *s, int64_t actor, qt_role role, i
     if ((rc = exec(s, "COMMIT", err)) != QT_OK)
         goto fail;
     snprintf(detail, sizeof detail, "complaint %lld %s", (long long)id, upheld ? "upheld" : "rejected");
-    qt_store_audit(s, actor, now, "complaint.resolve", detail);
+    qt__sq_audit(s, actor, now, "complaint.resolve", detail);
     return QT_OK;
 fail:
     rollback(s);
@@ -738,37 +695,8 @@ fail:
 
 /* ---- surveys ----------------------------------------------------------------------------- */
 
-qt_status qt_store_period_check(const char *period, int64_t now, int64_t *start_out, qt_error *err)
-{
-    int y = 0, q = 0, i;
-    int64_t start;
-    size_t n = period ? strlen(period) : 0;
-    if (n != 4 && n != 7)
-        goto bad;
-    for (i = 0; i < 4; i++) {
-        if (period[i] < '0' || period[i] > '9')
-            goto bad;
-        y = y * 10 + (period[i] - '0');
-    }
-    if (n == 7) {
-        if (period[4] != '-' || period[5] != 'Q' || period[6] < '1' || period[6] > '4')
-            goto bad;
-        q = period[6] - '0';
-    }
-    if (y < 2000)
-        goto bad;
-    /* periods begin at midnight China time (UTC+8) */
-    start = qt__days_from_civil(y, q ? (unsigned)(3 * q - 2) : 1u, 1) * 86400 - 8 * 3600;
-    if (start > now)
-        return qt_error_set(err, QT_EINVAL, "period", "period '%s' has not begun", period);
-    if (start_out)
-        *start_out = start;
-    return QT_OK;
-bad:
-    return qt_error_set(err, QT_EINVAL, "period", "a period is a year (2026) or a quarter (2026-Q3)");
-}
 
-qt_status qt_store_survey_answer(qt_store *s, int64_t circle_id, int64_t user_id, const char *period, int satisfied,
+qt_status qt__sq_survey_answer(qt_store *s, int64_t circle_id, int64_t user_id, const char *period, int satisfied,
                                  const char *comment, int64_t now, qt_error *err)
 {
     qt_status rc;
@@ -779,7 +707,7 @@ qt_status qt_store_survey_answer(qt_store *s, int64_t circle_id, int64_t user_id
         return qt_error_set(err, QT_EINVAL, "comment", "a comment is at most 2000 bytes");
     if ((rc = circle_exists(s, circle_id, "circle", err)) != QT_OK)
         return rc;
-    if ((rc = qt_store_user_circles(s, user_id, &home, NULL, err)) != QT_OK)
+    if ((rc = qt__sq_user_circles(s, user_id, &home, NULL, err)) != QT_OK)
         return rc;
     if (!home)
         return qt_error_set(err, QT_EFORBIDDEN, "circle",
@@ -787,7 +715,7 @@ qt_status qt_store_survey_answer(qt_store *s, int64_t circle_id, int64_t user_id
     if (home != circle_id)
         return qt_error_set(err, QT_EFORBIDDEN, "circle", "you answer only for the circle of your home (%lld)",
                             (long long)home);
-    return qt_store_survey_add(s, circle_id, user_id, period, satisfied, comment, now, err);
+    return qt__sq_survey_add(s, circle_id, user_id, period, satisfied, comment, now, err);
 }
 
 /* ---- goods ---------------------------------------------------------------------------------- */
@@ -812,7 +740,7 @@ static int outlet_exists(qt_store *s, int64_t outlet_id)
     return (int)scalar(s, st, 0);
 }
 
-qt_status qt_store_good_put(qt_store *s, int64_t merchant, const qt_store_good *g, int64_t now, int64_t *id,
+qt_status qt__sq_good_put(qt_store *s, int64_t merchant, const qt_store_good *g, int64_t now, int64_t *id,
                             qt_error *err)
 {
     sqlite3_stmt *st;
@@ -869,7 +797,7 @@ qt_status qt_store_good_put(qt_store *s, int64_t merchant, const qt_store_good *
     return run(s, st, "good", err);
 }
 
-qt_status qt_store_good_delete(qt_store *s, int64_t merchant, int64_t id, qt_error *err)
+qt_status qt__sq_good_delete(qt_store *s, int64_t merchant, int64_t id, qt_error *err)
 {
     sqlite3_stmt *st;
     qt_status rc;
@@ -918,7 +846,7 @@ static qt_status walk_goods(qt_store *s, sqlite3_stmt *st, qt_store_good_fn fn, 
     "SELECT g.id, g.outlet_id, g.name, g.price, g.unit, g.in_stock, g.barcode, g.updated_at, o.name, o.lon, o.lat" \
     " FROM goods g JOIN outlets o ON o.id = g.outlet_id"
 
-qt_status qt_store_good_get(qt_store *s, int64_t id, qt_store_good_fn fn, void *ud, qt_error *err)
+qt_status qt__sq_good_get(qt_store *s, int64_t id, qt_store_good_fn fn, void *ud, qt_error *err)
 {
     sqlite3_stmt *st;
     qt_status rc;
@@ -932,7 +860,7 @@ qt_status qt_store_good_get(qt_store *s, int64_t id, qt_store_good_fn fn, void *
     return rc;
 }
 
-qt_status qt_store_goods_of_outlet(qt_store *s, int64_t outlet_id, qt_store_good_fn fn, void *ud, qt_error *err)
+qt_status qt__sq_goods_of_outlet(qt_store *s, int64_t outlet_id, qt_store_good_fn fn, void *ud, qt_error *err)
 {
     sqlite3_stmt *st;
     qt_status rc;
@@ -942,7 +870,7 @@ qt_status qt_store_goods_of_outlet(qt_store *s, int64_t outlet_id, qt_store_good
     return walk_goods(s, st, fn, ud, NULL, err);
 }
 
-qt_status qt_store_goods_match(qt_store *s, const char *q, int in_stock_only, int limit, qt_store_good_fn fn,
+qt_status qt__sq_goods_match(qt_store *s, const char *q, int in_stock_only, int limit, qt_store_good_fn fn,
                                void *ud, qt_error *err)
 {
     sqlite3_stmt *st;
@@ -977,40 +905,8 @@ qt_status qt_store_goods_match(qt_store *s, const char *q, int in_stock_only, in
 
 /* ---- coupons ----------------------------------------------------------------------------- */
 
-qt_status qt_store_code_normalize(const char *typed, char out[33], qt_error *err)
-{
-    size_t n = strlen(typed), i;
-    int r;
-    if (n == 32) { /* the older hex codes */
-        for (i = 0; i < 32; i++) {
-            char c = typed[i];
-            if (c >= 'A' && c <= 'F')
-                c = (char)(c - 'A' + 'a');
-            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
-                break;
-            out[i] = c;
-        }
-        if (i == 32) {
-            out[32] = '\0';
-            return QT_OK;
-        }
-    }
-    {
-        char code[QT__CODE32_LEN + 1];
-        r = qt__code32_normalize(typed, code);
-        if (r == 0) {
-            memcpy(out, code, sizeof code);
-            return QT_OK;
-        }
-    }
-    if (r == -3)
-        return qt_error_set(err, QT_EINVAL, "code", "the check character does not match: a character is mistyped");
-    if (r == -1)
-        return qt_error_set(err, QT_EINVAL, "code", "a code has only digits and the letters A-Z without U");
-    return qt_error_set(err, QT_EINVAL, "code", "a code is %d characters", QT__CODE32_LEN);
-}
 
-qt_status qt_store_coupon_claim_key(qt_store *s, int64_t coupon_id, int64_t user_id, const char *idem_key,
+qt_status qt__sq_coupon_claim_key(qt_store *s, int64_t coupon_id, int64_t user_id, const char *idem_key,
                                     int64_t now, char code[33], int *replayed, qt_error *err)
 {
     sqlite3_stmt *st;
@@ -1022,7 +918,7 @@ qt_status qt_store_coupon_claim_key(qt_store *s, int64_t coupon_id, int64_t user
     if (idem_key && (!*idem_key || strlen(idem_key) > 64))
         return qt_error_set(err, QT_EINVAL, "Idempotency-Key", "an idempotency key is 1 to 64 bytes");
     /* one IMMEDIATE transaction: the check and the insert cannot interleave with another claim */
-    if ((rc = qt_store_begin(s, err)) != QT_OK)
+    if ((rc = qt__sq_begin(s, err)) != QT_OK)
         return rc;
     if (idem_key) {
         int64_t other = 0;
@@ -1122,7 +1018,7 @@ fail:
     return rc;
 }
 
-qt_status qt_store_coupons_active(qt_store *s, int64_t outlet_id, int64_t now, int limit, qt_store_coupon_fn fn,
+qt_status qt__sq_coupons_active(qt_store *s, int64_t outlet_id, int64_t now, int limit, qt_store_coupon_fn fn,
                                   void *ud, qt_error *err)
 {
     sqlite3_stmt *st;
@@ -1158,7 +1054,7 @@ qt_status qt_store_coupons_active(qt_store *s, int64_t outlet_id, int64_t now, i
     return rc;
 }
 
-qt_status qt_store_claims_of_user(qt_store *s, int64_t user_id, int64_t now, int limit, qt_store_claim_fn fn,
+qt_status qt__sq_claims_of_user(qt_store *s, int64_t user_id, int64_t now, int limit, qt_store_claim_fn fn,
                                   void *ud, qt_error *err)
 {
     sqlite3_stmt *st;
@@ -1194,7 +1090,7 @@ qt_status qt_store_claims_of_user(qt_store *s, int64_t user_id, int64_t now, int
 
 /* ---- merchants: own shop, applicants ---------------------------------------------------- */
 
-qt_status qt_store_outlet_update_by_merchant(qt_store *s, int64_t merchant, int64_t outlet_id,
+qt_status qt__sq_outlet_update_by_merchant(qt_store *s, int64_t merchant, int64_t outlet_id,
                                              const qt_outlet_patch *p, qt_error *err)
 {
     qt_outlet_patch q = *p;
@@ -1206,10 +1102,10 @@ qt_status qt_store_outlet_update_by_merchant(qt_store *s, int64_t merchant, int6
     if (!merchant_owns(s, merchant, outlet_id))
         return qt_error_set(err, QT_EFORBIDDEN, "outlet", "outlet %lld is not yours", (long long)outlet_id);
     /* the shop's own merchant edits as an admin would, for these fields only */
-    return qt_store_outlet_update(s, merchant, QT_ROLE_ADMIN, outlet_id, &q, err);
+    return qt__sq_outlet_update(s, merchant, QT_ROLE_ADMIN, outlet_id, &q, err);
 }
 
-qt_status qt_store_applications_of_poster(qt_store *s, int64_t poster, int64_t job_id, int limit,
+qt_status qt__sq_applications_of_poster(qt_store *s, int64_t poster, int64_t job_id, int limit,
                                           qt_store_application_fn fn, void *ud, qt_error *err)
 {
     sqlite3_stmt *st;
@@ -1240,7 +1136,7 @@ qt_status qt_store_applications_of_poster(qt_store *s, int64_t poster, int64_t j
     return rc;
 }
 
-qt_status qt_store_jobs_near(qt_store *s, double lon, double lat, double radius_m, int limit, qt_store_job_fn fn,
+qt_status qt__sq_jobs_near(qt_store *s, double lon, double lat, double radius_m, int limit, qt_store_job_fn fn,
                              void *ud, qt_error *err)
 {
     sqlite3_stmt *st;

@@ -25,26 +25,9 @@ struct qt__migration {
 extern const struct qt__migration qt__migrations[];
 extern const size_t qt__nmigrations;
 
-static const char *const role_names[] = {"", "resident", "merchant", "operator", "admin"};
 
-qt_role qt_role_parse(const char *s)
-{
-    int r;
-    for (r = QT_ROLE_RESIDENT; s && r <= QT_ROLE_ADMIN; r++)
-        if (strcmp(s, role_names[r]) == 0)
-            return (qt_role)r;
-    return QT_ROLE_NONE;
-}
 
-const char *qt_role_name(qt_role r)
-{
-    return (unsigned)r <= QT_ROLE_ADMIN ? role_names[r] : "";
-}
 
-void qt_store_free_str(char *s)
-{
-    qt__free(s);
-}
 
 /* a statement with RETURNING whose row was read: step it to DONE, then finalize */
 static void finish_returning(sqlite3_stmt *st)
@@ -85,61 +68,42 @@ static int64_t one_int(qt_store *s, const char *sql, int64_t dflt)
     return v;
 }
 
-int qt_store_version(qt_store *s)
+int qt__sq_version(qt_store *s)
 {
     return (int)one_int(s, "PRAGMA user_version", -1);
 }
 
-void qt_store_close(qt_store *s)
+void qt__sq_close(qt_store *s)
 {
-    if (!s)
-        return;
     sqlite3_close(s->db);
-    qt__free(s->path);
-    qt__free(s);
+    s->db = NULL;
 }
 
-qt_status qt_store_open(const char *path, qt_store **out, qt_error *err)
+/* s: allocated by qt_store_open, which closes it on failure */
+qt_status qt__sq_open(qt_store *s, const char *path, qt_error *err)
 {
-    qt_store *s;
     int v;
     size_t i;
     qt_status st;
-    *out = NULL;
-    if (sodium_init() < 0)
-        return qt_error_set(err, QT_EINTERNAL, path, "libsodium cannot start");
-    s = qt__calloc(1, sizeof *s);
-    if (!s || !(s->path = qt__strdup(path))) {
-        qt__free(s);
-        return qt_error_set(err, QT_ENOMEM, path, "no memory");
-    }
     if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) !=
-        SQLITE_OK) {
-        st = qt_error_set(err, QT_EIO, path, "cannot open the store: %s", s->db ? sqlite3_errmsg(s->db) : "no memory");
-        qt_store_close(s);
-        return st;
-    }
+        SQLITE_OK)
+        return qt_error_set(err, QT_EIO, path, "cannot open the store: %s", s->db ? sqlite3_errmsg(s->db) : "no memory");
     sqlite3_busy_timeout(s->db, 10000);
     if ((st = exec(s, "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;"
-                    " PRAGMA journal_size_limit = 67108864;", err)) !=
-        QT_OK) {
-        qt_store_close(s);
+                      " PRAGMA journal_size_limit = 67108864;",
+                   err)) != QT_OK)
         return st;
-    }
-    v = qt_store_version(s);
-    if (v < 0 || (size_t)v > qt__nmigrations) {
-        st = qt_error_set(err, QT_EUNSUPPORTED, path,
-                          "the store has schema version %d; this quarter knows %zu (a newer quarter made it?)", v,
-                          qt__nmigrations);
-        qt_store_close(s);
-        return st;
-    }
+    v = qt__sq_version(s);
+    if (v < 0 || (size_t)v > qt__nmigrations)
+        return qt_error_set(err, QT_EUNSUPPORTED, path,
+                            "the store has schema version %d; this quarter knows %zu (a newer quarter made it?)", v,
+                            qt__nmigrations);
     for (i = (size_t)v; i < qt__nmigrations; i++) {
         char pragma[64];
         if ((st = exec(s, "BEGIN IMMEDIATE", err)) != QT_OK)
-            break;
+            return st;
         /* someone else may have migrated meanwhile */
-        if ((size_t)qt_store_version(s) > i) {
+        if ((size_t)qt__sq_version(s) > i) {
             exec(s, "COMMIT", err);
             continue;
         }
@@ -149,17 +113,11 @@ qt_status qt_store_open(const char *path, qt_store **out, qt_error *err)
             snprintf(where, sizeof where, "%s: migration %s", path, qt__migrations[i].name);
             exec(s, "ROLLBACK", NULL);
             qt_error_clear(err);
-            st = qt_error_set(err, QT_EDB, where, "%s", sqlite3_errmsg(s->db));
-            break;
+            return qt_error_set(err, QT_EDB, where, "%s", sqlite3_errmsg(s->db));
         }
         if ((st = exec(s, "COMMIT", err)) != QT_OK)
-            break;
+            return st;
     }
-    if (st != QT_OK) {
-        qt_store_close(s);
-        return st;
-    }
-    *out = s;
     return QT_OK;
 }
 
@@ -201,7 +159,7 @@ static void bind_opt_flag(sqlite3_stmt *st, int i, int v)
         sqlite3_bind_null(st, i);
 }
 
-qt_status qt_store_outlet_put(qt_store *s, const qt_store_outlet *o, int64_t *id, qt_error *err)
+qt_status qt__sq_outlet_put(qt_store *s, const qt_store_outlet *o, int64_t *id, qt_error *err)
 {
     sqlite3_stmt *st;
     int64_t com = 0, cir = 0;
@@ -307,7 +265,7 @@ static qt_status walk_outlets(qt_store *s, sqlite3_stmt *st, qt_store_outlet_fn 
     return rc;
 }
 
-qt_status qt_store_outlets_each(qt_store *s, qt_store_outlet_fn fn, void *ud, qt_error *err)
+qt_status qt__sq_outlets_each(qt_store *s, qt_store_outlet_fn fn, void *ud, qt_error *err)
 {
     sqlite3_stmt *st;
     qt_status rc = prepare(s, QT__OUTLET_COLUMNS " ORDER BY o.id", &st, err);
@@ -316,7 +274,7 @@ qt_status qt_store_outlets_each(qt_store *s, qt_store_outlet_fn fn, void *ud, qt
     return walk_outlets(s, st, fn, ud, NULL, err);
 }
 
-qt_status qt_store_outlet_get(qt_store *s, int64_t id, qt_store_outlet_fn fn, void *ud, qt_error *err)
+qt_status qt__sq_outlet_get(qt_store *s, int64_t id, qt_store_outlet_fn fn, void *ud, qt_error *err)
 {
     sqlite3_stmt *st;
     int seen = 0;
@@ -330,35 +288,12 @@ qt_status qt_store_outlet_get(qt_store *s, int64_t id, qt_store_outlet_fn fn, vo
     return rc;
 }
 
-/* the first column of every row of st (finalized here) as *ids, *n */
-static qt_status step_ids(qt_store *s, sqlite3_stmt *st, const char *what, int64_t **ids, size_t *n, qt_error *err)
+qt_status qt__sq_outlets_match(qt_store *s, const char *q, int64_t **ids, size_t *n, qt_error *err)
 {
+    sqlite3_stmt *st;
     size_t cap = 0, len = 0;
     int64_t *v = NULL;
     int r;
-    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-        if (qt__grow((void **)&v, &cap, len + 1, sizeof *v) != 0) {
-            sqlite3_finalize(st);
-            qt__free(v);
-            return qt_error_set(err, QT_ENOMEM, what, "no memory");
-        }
-        v[len++] = sqlite3_column_int64(st, 0);
-    }
-    if (r != SQLITE_DONE) {
-        qt_status rc = db_fail(s, err, what);
-        sqlite3_finalize(st);
-        qt__free(v);
-        return rc;
-    }
-    sqlite3_finalize(st);
-    *ids = v;
-    *n = len;
-    return QT_OK;
-}
-
-qt_status qt_store_outlets_match(qt_store *s, const char *q, int64_t **ids, size_t *n, qt_error *err)
-{
-    sqlite3_stmt *st;
     qt_status rc;
     /* the trigram index needs 3 characters (UTF-8 code points); shorter queries scan */
     size_t cps = 0;
@@ -395,10 +330,27 @@ qt_status qt_store_outlets_match(qt_store *s, const char *q, int64_t **ids, size
     } else {
         sqlite3_bind_text(st, 1, q, -1, SQLITE_STATIC);
     }
-    return step_ids(s, st, "search", ids, n, err);
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        if (qt__grow((void **)&v, &cap, len + 1, sizeof *v) != 0) {
+            sqlite3_finalize(st);
+            qt__free(v);
+            return qt_error_set(err, QT_ENOMEM, "search", "no memory");
+        }
+        v[len++] = sqlite3_column_int64(st, 0);
+    }
+    if (r != SQLITE_DONE) {
+        rc = db_fail(s, err, "search");
+        sqlite3_finalize(st);
+        qt__free(v);
+        return rc;
+    }
+    sqlite3_finalize(st);
+    *ids = v;
+    *n = len;
+    return QT_OK;
 }
 
-qt_status qt_store_circle_put(qt_store *s, const char *circle, const char *const *communities, size_t n,
+qt_status qt__sq_circle_put(qt_store *s, const char *circle, const char *const *communities, size_t n,
                               double investment, int64_t *id, qt_error *err)
 {
     int64_t cid, mid;
@@ -439,7 +391,7 @@ fail:
 
 /* ---- accounts -------------------------------------------------------------------- */
 
-qt_status qt_store_user_add(qt_store *s, const char *name, qt_role role, const char *password, int64_t *id,
+qt_status qt__sq_user_add(qt_store *s, const char *name, qt_role role, const char *password, int64_t *id,
                             qt_error *err)
 {
     char hash[crypto_pwhash_STRBYTES];
@@ -481,7 +433,7 @@ static void token_hash(const char *token, unsigned char out[32])
     crypto_generichash(out, 32, (const unsigned char *)token, strlen(token), NULL, 0);
 }
 
-qt_status qt_store_login(qt_store *s, const char *name, const char *password, const char *addr, int64_t now,
+qt_status qt__sq_login(qt_store *s, const char *name, const char *password, const char *addr, int64_t now,
                          int64_t ttl_s, int max_attempts, int64_t window_s, char token[65], int64_t *user_id,
                          qt_role *role, qt_error *err)
 {
@@ -548,7 +500,7 @@ qt_status qt_store_login(qt_store *s, const char *name, const char *password, co
     return QT_OK;
 }
 
-qt_status qt_store_token_user(qt_store *s, const char *token, int64_t now, int64_t *user_id, qt_role *role,
+qt_status qt__sq_token_user(qt_store *s, const char *token, int64_t now, int64_t *user_id, qt_role *role,
                               qt_error *err)
 {
     sqlite3_stmt *st;
@@ -571,7 +523,7 @@ qt_status qt_store_token_user(qt_store *s, const char *token, int64_t now, int64
     return QT_OK;
 }
 
-qt_status qt_store_merchant_link(qt_store *s, int64_t user_id, int64_t outlet_id, qt_error *err)
+qt_status qt__sq_merchant_link(qt_store *s, int64_t user_id, int64_t outlet_id, qt_error *err)
 {
     sqlite3_stmt *st;
     qt_status rc;
@@ -599,24 +551,9 @@ qt_status qt_store_merchant_link(qt_store *s, int64_t user_id, int64_t outlet_id
     return step_done(s, st, "link", err);
 }
 
-qt_status qt_store_merchant_outlets(qt_store *s, int64_t user_id, int64_t **ids, size_t *n, qt_error *err)
-{
-    sqlite3_stmt *st;
-    qt_status rc;
-    *ids = NULL;
-    *n = 0;
-    if ((rc = prepare(s,
-                      "SELECT m.outlet_id FROM merchant_outlets m JOIN outlets o ON o.id = m.outlet_id"
-                      " WHERE m.user_id = ?1 ORDER BY m.outlet_id",
-                      &st, err)) != QT_OK)
-        return rc;
-    sqlite3_bind_int64(st, 1, user_id);
-    return step_ids(s, st, "outlets", ids, n, err);
-}
-
 /* ---- coupons ------------------------------------------------------------------------ */
 
-qt_status qt_store_coupon_create(qt_store *s, int64_t merchant_id, const qt_coupon_spec *c, int64_t now,
+qt_status qt__sq_coupon_create(qt_store *s, int64_t merchant_id, const qt_coupon_spec *c, int64_t now,
                                  int64_t *id, qt_error *err)
 {
     sqlite3_stmt *st;
@@ -668,12 +605,12 @@ qt_status qt_store_coupon_create(qt_store *s, int64_t merchant_id, const qt_coup
         char detail[96];
         snprintf(detail, sizeof detail, "coupon %lld outlet %lld quantity %lld", (long long)*id,
                  (long long)c->outlet_id, (long long)c->quantity);
-        qt_store_audit(s, merchant_id, now, "coupon.create", detail);
+        qt__sq_audit(s, merchant_id, now, "coupon.create", detail);
     }
     return QT_OK;
 }
 
-qt_status qt_store_coupon_claim(qt_store *s, int64_t coupon_id, int64_t user_id, int64_t now, char code[33],
+qt_status qt__sq_coupon_claim(qt_store *s, int64_t coupon_id, int64_t user_id, int64_t now, char code[33],
                                 qt_error *err)
 {
     sqlite3_stmt *st;
@@ -742,7 +679,7 @@ fail:
     return rc;
 }
 
-qt_status qt_store_redeem(qt_store *s, int64_t merchant_id, const char *code, int64_t now, qt_error *err)
+qt_status qt__sq_redeem(qt_store *s, int64_t merchant_id, const char *code, int64_t now, qt_error *err)
 {
     sqlite3_stmt *st;
     qt_status rc;
@@ -788,7 +725,7 @@ qt_status qt_store_redeem(qt_store *s, int64_t merchant_id, const char *code, in
     sqlite3_finalize(st);
     if ((rc = exec(s, "COMMIT", err)) != QT_OK)
         goto fail;
-    qt_store_audit(s, merchant_id, now, "coupon.redeem", code);
+    qt__sq_audit(s, merchant_id, now, "coupon.redeem", code);
     return QT_OK;
 fail:
     exec(s, "ROLLBACK", NULL);
@@ -798,7 +735,7 @@ fail:
 /* ---- operators, outlet edits, credit ---------------------------------------------- */
 
 
-qt_status qt_store_user_set_circle(qt_store *s, int64_t user_id, int64_t circle_id, qt_error *err)
+qt_status qt__sq_user_set_circle(qt_store *s, int64_t user_id, int64_t circle_id, qt_error *err)
 {
     sqlite3_stmt *st;
     qt_status rc;
@@ -814,7 +751,7 @@ qt_status qt_store_user_set_circle(qt_store *s, int64_t user_id, int64_t circle_
     return QT_OK;
 }
 
-void qt_store_audit(qt_store *s, int64_t user_id, int64_t now, const char *action, const char *detail)
+void qt__sq_audit(qt_store *s, int64_t user_id, int64_t now, const char *action, const char *detail)
 {
     sqlite3_stmt *st;
     if (prepare(s, "INSERT INTO audit_log(at, user_id, action, detail) VALUES (?1, ?2, ?3, ?4)", &st, NULL) != QT_OK)
@@ -827,7 +764,7 @@ void qt_store_audit(qt_store *s, int64_t user_id, int64_t now, const char *actio
     step_done(s, st, "audit", NULL);
 }
 
-qt_status qt_store_outlet_update(qt_store *s, int64_t actor, qt_role role, int64_t outlet_id,
+qt_status qt__sq_outlet_update(qt_store *s, int64_t actor, qt_role role, int64_t outlet_id,
                                  const qt_outlet_patch *p, qt_error *err)
 {
     sqlite3_stmt *st;
@@ -885,11 +822,11 @@ qt_status qt_store_outlet_update(qt_store *s, int64_t actor, qt_role role, int64
     if ((rc = step_done(s, st, "outlet", err)) != QT_OK)
         return rc;
     snprintf(detail, sizeof detail, "outlet %lld", (long long)outlet_id);
-    qt_store_audit(s, actor, (int64_t)time(NULL), "outlet.update", detail);
+    qt__sq_audit(s, actor, (int64_t)time(NULL), "outlet.update", detail);
     return QT_OK;
 }
 
-qt_status qt_store_outlet_credit(qt_store *s, int64_t outlet_id, int64_t now, int *complaints, int *score,
+qt_status qt__sq_outlet_credit(qt_store *s, int64_t outlet_id, int64_t now, int *complaints, int *score,
                                  char *grade, qt_error *err)
 {
     sqlite3_stmt *st;
@@ -915,7 +852,7 @@ qt_status qt_store_outlet_credit(qt_store *s, int64_t outlet_id, int64_t now, in
 
 /* ---- circles ------------------------------------------------------------------------- */
 
-qt_status qt_store_circle_set_analysis(qt_store *s, const char *circle, const char *grade, const char *json,
+qt_status qt__sq_circle_set_analysis(qt_store *s, const char *circle, const char *grade, const char *json,
                                        qt_error *err)
 {
     sqlite3_stmt *st;
@@ -931,7 +868,7 @@ qt_status qt_store_circle_set_analysis(qt_store *s, const char *circle, const ch
     return step_done(s, st, "circle", err);
 }
 
-qt_status qt_store_outlet_set_circle(qt_store *s, const char *ext_id, const char *circle, qt_error *err)
+qt_status qt__sq_outlet_set_circle(qt_store *s, const char *ext_id, const char *circle, qt_error *err)
 {
     sqlite3_stmt *st;
     qt_status rc;
@@ -945,7 +882,7 @@ qt_status qt_store_outlet_set_circle(qt_store *s, const char *ext_id, const char
     return step_done(s, st, "outlet", err);
 }
 
-qt_status qt_store_circle_get(qt_store *s, int64_t id, const char *period, qt_store_circle_fn fn, void *ud,
+qt_status qt__sq_circle_get(qt_store *s, int64_t id, const char *period, qt_store_circle_fn fn, void *ud,
                               qt_error *err)
 {
     sqlite3_stmt *st;
@@ -981,7 +918,7 @@ qt_status qt_store_circle_get(qt_store *s, int64_t id, const char *period, qt_st
 
 /* ---- jobs, surveys, complaints ----------------------------------------------------------- */
 
-qt_status qt_store_job_create(qt_store *s, int64_t user_id, qt_role role, const qt_store_job *j, int64_t now,
+qt_status qt__sq_job_create(qt_store *s, int64_t user_id, qt_role role, const qt_store_job *j, int64_t now,
                               int64_t *id, qt_error *err)
 {
     sqlite3_stmt *st;
@@ -1047,7 +984,7 @@ qt_status qt_store_job_create(qt_store *s, int64_t user_id, qt_role role, const 
     return QT_OK;
 }
 
-qt_status qt_store_jobs_each(qt_store *s, qt_store_job_fn fn, void *ud, qt_error *err)
+qt_status qt__sq_jobs_each(qt_store *s, qt_store_job_fn fn, void *ud, qt_error *err)
 {
     sqlite3_stmt *st;
     qt_status rc;
@@ -1080,7 +1017,7 @@ static qt_status insert_once(qt_store *s, sqlite3_stmt *st, const char *what, co
     return rc;
 }
 
-qt_status qt_store_job_apply(qt_store *s, int64_t job_id, int64_t user_id, const char *message, int64_t now,
+qt_status qt__sq_job_apply(qt_store *s, int64_t job_id, int64_t user_id, const char *message, int64_t now,
                              qt_error *err)
 {
     sqlite3_stmt *st;
@@ -1095,7 +1032,7 @@ qt_status qt_store_job_apply(qt_store *s, int64_t job_id, int64_t user_id, const
     return insert_once(s, st, "job", "you have applied already", err);
 }
 
-qt_status qt_store_survey_add(qt_store *s, int64_t circle_id, int64_t user_id, const char *period, int satisfied,
+qt_status qt__sq_survey_add(qt_store *s, int64_t circle_id, int64_t user_id, const char *period, int satisfied,
                               const char *comment, int64_t now, qt_error *err)
 {
     sqlite3_stmt *st;
@@ -1113,7 +1050,7 @@ qt_status qt_store_survey_add(qt_store *s, int64_t circle_id, int64_t user_id, c
     return insert_once(s, st, "circle", "you have answered for this circle and period already", err);
 }
 
-qt_status qt_store_complaint_add(qt_store *s, int64_t outlet_id, int64_t user_id, const char *kind, const char *text,
+qt_status qt__sq_complaint_add(qt_store *s, int64_t outlet_id, int64_t user_id, const char *kind, const char *text,
                                  int64_t now, int64_t *id, qt_error *err)
 {
     sqlite3_stmt *st;
@@ -1175,7 +1112,7 @@ static int same_text(const unsigned char *a, const char *b)
     return strcmp(a ? (const char *)a : "", b ? b : "") == 0;
 }
 
-qt_status qt_store_outlet_compare(qt_store *s, const qt_store_outlet *o, int *state, qt_error *err)
+qt_status qt__sq_outlet_compare(qt_store *s, const qt_store_outlet *o, int *state, qt_error *err)
 {
     sqlite3_stmt *st;
     qt_status rc;
@@ -1206,7 +1143,7 @@ qt_status qt_store_outlet_compare(qt_store *s, const qt_store_outlet *o, int *st
     return rc;
 }
 
-qt_status qt_store_outlets_sync_closed(qt_store *s, const char *const *open_ids, size_t n, int64_t now,
+qt_status qt__sq_outlets_sync_closed(qt_store *s, const char *const *open_ids, size_t n, int64_t now,
                                        size_t *closed, size_t *reopened, qt_error *err)
 {
     sqlite3_stmt *st = NULL;
@@ -1264,7 +1201,7 @@ fail:
 
 /* ---- circle snapshots (migration 0005): the planner's trends ------------------- */
 
-qt_status qt_store_snapshots_each(qt_store *s, int64_t circle_id, int limit, qt_store_snapshot_fn fn, void *ud,
+qt_status qt__sq_snapshots_each(qt_store *s, int64_t circle_id, int limit, qt_store_snapshot_fn fn, void *ud,
                                   qt_error *err)
 {
     sqlite3_stmt *st;
@@ -1302,7 +1239,7 @@ qt_status qt_store_snapshots_each(qt_store *s, int64_t circle_id, int limit, qt_
     return rc;
 }
 
-qt_status qt_store_circle_ids(qt_store *s, int64_t **ids, size_t *n, qt_error *err)
+qt_status qt__sq_circle_ids(qt_store *s, int64_t **ids, size_t *n, qt_error *err)
 {
     sqlite3_stmt *st;
     qt_status rc;
@@ -1331,3 +1268,10 @@ qt_status qt_store_circle_ids(qt_store *s, int64_t **ids, size_t *n, qt_error *e
     }
     return rc;
 }
+
+#define QT__SQ_OP(ret, name, params, args) .name = qt__sq_##name,
+const struct qt__store_ops qt__sqlite_ops = {
+    QT__STORE_OPS(QT__SQ_OP).close = qt__sq_close,
+    .rollback = qt__sq_rollback,
+    .audit = qt__sq_audit,
+};
