@@ -324,7 +324,9 @@ qt_status qt__pg_open(qt_store *s, const char *conninfo, qt_error *err)
                             host && *host ? host : "(default)", port && *port ? port : "5432", db ? db : "?", msg);
     }
     PQsetNoticeProcessor(s->pg, no_notices, NULL);
-    if (qt__pg_do(s, "SET client_min_messages = warning", NULL, "store", err) != QT_OK)
+    /* every commit waits for its WAL flush (claims, redemptions: issue 11 item 17), whatever the server's default */
+    if (qt__pg_do(s, "SET client_min_messages = warning", NULL, "store", err) != QT_OK ||
+        qt__pg_do(s, "SET synchronous_commit = on", NULL, "store", err) != QT_OK)
         return QT_EDB;
     return migrate(s, err);
 }

@@ -182,38 +182,43 @@ failed:
 }
 
 static qt_status claim(qt_store *s, int64_t coupon_id, int64_t user_id, const char *key, int64_t now, int short_code,
-                       char code[33], int *replayed, qt_error *err)
+                       char out[33], int *replayed, qt_error *err)
 {
     qt_status rc = QT_OK;
     int tries;
+    char code[33] = "";
     if (replayed)
         *replayed = 0;
-    code[0] = '\0';
     for (tries = 0; tries < 64; tries++) {
         int64_t other = 0;
         int got = key ? claim_of_key(s, user_id, key, code, &other, err) : 0, t;
-        if (got < 0)
-            return QT_EDB;
+        if (got < 0) {
+            rc = QT_EDB;
+            break;
+        }
         if (got) {
             if (other != coupon_id) {
-                code[0] = '\0';
-                return qt_error_set(err, QT_ECONFLICT, "Idempotency-Key", "this idempotency key was used for coupon %lld",
-                                    (long long)other);
+                rc = qt_error_set(err, QT_ECONFLICT, "Idempotency-Key", "this idempotency key was used for coupon %lld",
+                                  (long long)other);
+                break;
             }
             if (replayed)
                 *replayed = 1;
-            return QT_OK;
+            break;
         }
         t = claim_once(s, coupon_id, user_id, key, now, short_code, code, &rc, err);
-        if (t == TRY_DONE) {
-            if (rc != QT_OK)
-                code[0] = '\0';
-            return rc;
-        }
+        if (t == TRY_DONE)
+            break;
         /* TRY_AGAIN: draw again; TRY_KEY: a concurrent retry with this key won, replay its code */
     }
-    code[0] = '\0';
-    return qt_error_set(err, QT_EINTERNAL, "claim", "the claim did not go through after 64 tries");
+    if (tries == 64)
+        rc = qt_error_set(err, QT_EINTERNAL, "claim", "the claim did not go through after 64 tries");
+    /* as the SQLite backend: a failed short-code claim clears code, the older one leaves it */
+    if (rc == QT_OK)
+        memcpy(out, code, sizeof code);
+    else if (short_code)
+        out[0] = '\0';
+    return rc;
 }
 
 qt_status qt__pg_coupon_claim(qt_store *s, int64_t coupon_id, int64_t user_id, int64_t now, char code[33],
