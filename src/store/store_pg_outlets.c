@@ -15,23 +15,34 @@
 #include "base/alloc.h"
 #include "store/pg_internal.h"
 
-/* id of the row with this name in communities / circles, created when new */
+/* id of the row with this name in communities / circles, created when new.  Looked up first, so
+ * no identity value is spent on names that exist (ids stay dense, as SQLite's); a concurrent
+ * insert of the same name (DO NOTHING, no row) is read by a second try with a new snapshot */
 static qt_status name_id(qt_store *s, int circles, const char *name, int64_t *id, qt_error *err)
 {
     qt__pgp p = {0};
     PGresult *r;
+    int tries;
     qt__pgp_text(&p, name);
-    r = qt__pg_run(s,
-                   circles ? "INSERT INTO circles(name) VALUES ($1) ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name"
-                             " RETURNING id"
-                           : "INSERT INTO communities(name) VALUES ($1) ON CONFLICT (name) DO UPDATE SET name ="
-                             " EXCLUDED.name RETURNING id",
-                   &p, circles ? "circles" : "communities", err);
-    if (!r)
-        return QT_EDB;
-    *id = qt__pg_i64(r, 0, 0);
-    PQclear(r);
-    return QT_OK;
+    for (tries = 0; tries < 2; tries++) {
+        r = qt__pg_run(s,
+                       circles ? "WITH f AS (SELECT id FROM circles WHERE name = $1), n AS (INSERT INTO circles(name)"
+                                 " SELECT $1 WHERE NOT EXISTS (SELECT 1 FROM f) ON CONFLICT (name) DO NOTHING"
+                                 " RETURNING id) SELECT id FROM f UNION ALL SELECT id FROM n"
+                               : "WITH f AS (SELECT id FROM communities WHERE name = $1), n AS (INSERT INTO"
+                                 " communities(name) SELECT $1 WHERE NOT EXISTS (SELECT 1 FROM f) ON CONFLICT (name)"
+                                 " DO NOTHING RETURNING id) SELECT id FROM f UNION ALL SELECT id FROM n",
+                       &p, circles ? "circles" : "communities", err);
+        if (!r)
+            return QT_EDB;
+        if (PQntuples(r) > 0) {
+            *id = qt__pg_i64(r, 0, 0);
+            PQclear(r);
+            return QT_OK;
+        }
+        PQclear(r);
+    }
+    return qt_error_set(err, QT_EDB, circles ? "circles" : "communities", "database error: no id for a name");
 }
 
 qt_status qt__pg_outlet_put(qt_store *s, const qt_store_outlet *o, int64_t *id, qt_error *err)
