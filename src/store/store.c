@@ -100,10 +100,10 @@ void qt_store_audit(qt_store *s, int64_t user_id, int64_t now, const char *actio
     s->ops->audit(s, user_id, now, action, detail);
 }
 
-#define QT__STORE_OP_CALL(ret, name, params, args)                                                                    \
-    ret qt_store_##name params                                                                                        \
-    {                                                                                                                 \
-        return s->ops->name args;                                                                                     \
+#define QT__STORE_OP_CALL(ret, name, params, args)                                                                     \
+    ret qt_store_##name params                                                                                         \
+    {                                                                                                                  \
+        return s->ops->name args;                                                                                      \
     }
 QT__STORE_OPS(QT__STORE_OP_CALL)
 
@@ -129,15 +129,24 @@ void qt_store_free_str(char *s)
 const char *qt_store_edit_field(unsigned bit)
 {
     switch (bit) {
-    case QT_EDIT_NAME: return "name";
-    case QT_EDIT_CATEGORY: return "category";
-    case QT_EDIT_ADDRESS: return "address";
-    case QT_EDIT_BRAND: return "brand";
-    case QT_EDIT_HOURS: return "opening_hours";
-    case QT_EDIT_SERVICES: return "services";
-    case QT_EDIT_CASH: return "cash";
-    case QT_EDIT_BARRIER_FREE: return "barrier_free";
-    default: return "";
+    case QT_EDIT_NAME:
+        return "name";
+    case QT_EDIT_CATEGORY:
+        return "category";
+    case QT_EDIT_ADDRESS:
+        return "address";
+    case QT_EDIT_BRAND:
+        return "brand";
+    case QT_EDIT_HOURS:
+        return "opening_hours";
+    case QT_EDIT_SERVICES:
+        return "services";
+    case QT_EDIT_CASH:
+        return "cash";
+    case QT_EDIT_BARRIER_FREE:
+        return "barrier_free";
+    default:
+        return "";
     }
 }
 

@@ -320,7 +320,8 @@ qt_status qt__pg_open(qt_store *s, const char *conninfo, qt_error *err)
                 msg[k] = '\0';
                 break;
             }
-        return qt_error_set(err, QT_EIO, s->path, "cannot connect to the PostgreSQL store on host %s port %s (database %s): %s",
+        return qt_error_set(err, QT_EIO, s->path,
+                            "cannot connect to the PostgreSQL store on host %s port %s (database %s): %s",
                             host && *host ? host : "(default)", port && *port ? port : "5432", db ? db : "?", msg);
     }
     PQsetNoticeProcessor(s->pg, no_notices, NULL);

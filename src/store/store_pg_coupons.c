@@ -144,18 +144,20 @@ static int claim_once(qt_store *s, int64_t coupon_id, int64_t user_id, const cha
     qt__pgp_i64(&p, now);
     qt__pgp_text(&p, key);
     qt__pgp_i64(&p, limit);
-    r = qt__pg_run(s,
-                   "INSERT INTO claims(code, coupon_id, user_id, claimed_at, idem_key)"
-                   " SELECT $1, $2::bigint, $3::bigint, $4::bigint, $5"
-                   " WHERE (SELECT count(*) FROM claims WHERE coupon_id = $2::bigint AND user_id = $3::bigint) < $6::bigint"
-                   " RETURNING code",
-                   &p, "claim", err);
+    r = qt__pg_run(
+        s,
+        "INSERT INTO claims(code, coupon_id, user_id, claimed_at, idem_key)"
+        " SELECT $1, $2::bigint, $3::bigint, $4::bigint, $5"
+        " WHERE (SELECT count(*) FROM claims WHERE coupon_id = $2::bigint AND user_id = $3::bigint) < $6::bigint"
+        " RETURNING code",
+        &p, "claim", err);
     if (!r)
         goto failed;
     if (PQntuples(r) == 0) {
         PQclear(r);
         qt__pg_rollback(s);
-        *rc = qt_error_set(err, QT_ECONFLICT, "coupon", "you have claimed %lld, the limit per person", (long long)limit);
+        *rc = qt_error_set(err, QT_ECONFLICT, "coupon", "you have claimed %lld, the limit per person",
+                           (long long)limit);
         return TRY_DONE;
     }
     PQclear(r);
@@ -246,12 +248,13 @@ qt_status qt__pg_redeem(qt_store *s, int64_t merchant_id, const char *code, int6
     qt__pgp_i64(&p, now);
     qt__pgp_i64(&p, merchant_id);
     /* one conditional statement: of concurrent redemptions of a code, one updates the row */
-    if (!(r = qt__pg_run(s,
-                         "UPDATE claims c SET redeemed_at = $2::bigint, redeemed_by = $3::bigint FROM coupons k"
-                         " WHERE c.code = $1 AND k.id = c.coupon_id AND c.redeemed_at IS NULL AND k.valid_to > $2::bigint"
-                         " AND EXISTS (SELECT 1 FROM merchant_outlets m WHERE m.user_id = $3::bigint"
-                         " AND m.outlet_id = k.outlet_id) RETURNING c.code",
-                         &p, "redeem", err)))
+    if (!(r = qt__pg_run(
+              s,
+              "UPDATE claims c SET redeemed_at = $2::bigint, redeemed_by = $3::bigint FROM coupons k"
+              " WHERE c.code = $1 AND k.id = c.coupon_id AND c.redeemed_at IS NULL AND k.valid_to > $2::bigint"
+              " AND EXISTS (SELECT 1 FROM merchant_outlets m WHERE m.user_id = $3::bigint"
+              " AND m.outlet_id = k.outlet_id) RETURNING c.code",
+              &p, "redeem", err)))
         return QT_EDB;
     if (PQntuples(r) == 1) {
         PQclear(r);
@@ -282,8 +285,8 @@ qt_status qt__pg_redeem(qt_store *s, int64_t merchant_id, const char *code, int6
     return rc;
 }
 
-qt_status qt__pg_coupons_active(qt_store *s, int64_t outlet_id, int64_t now, int limit, qt_store_coupon_fn fn,
-                                void *ud, qt_error *err)
+qt_status qt__pg_coupons_active(qt_store *s, int64_t outlet_id, int64_t now, int limit, qt_store_coupon_fn fn, void *ud,
+                                qt_error *err)
 {
     qt__pgp p = {0};
     PGresult *r;
@@ -292,12 +295,13 @@ qt_status qt__pg_coupons_active(qt_store *s, int64_t outlet_id, int64_t now, int
     qt__pgp_i64(&p, outlet_id);
     qt__pgp_i64(&p, now);
     qt__pgp_i64(&p, limit > 0 ? limit : 100);
-    if (!(r = qt__pg_run(s,
-                         "SELECT k.id, k.outlet_id, k.title, o.name, o.lon, o.lat, k.quantity, k.claimed,"
-                         " k.per_user_limit, k.valid_from, k.valid_to FROM coupons k JOIN outlets o ON o.id = k.outlet_id"
-                         " WHERE k.valid_from <= $2::bigint AND k.valid_to > $2::bigint AND k.claimed < k.quantity"
-                         " AND ($1::bigint = 0 OR k.outlet_id = $1::bigint) ORDER BY k.id LIMIT $3::bigint",
-                         &p, "coupons", err)))
+    if (!(r = qt__pg_run(
+              s,
+              "SELECT k.id, k.outlet_id, k.title, o.name, o.lon, o.lat, k.quantity, k.claimed,"
+              " k.per_user_limit, k.valid_from, k.valid_to FROM coupons k JOIN outlets o ON o.id = k.outlet_id"
+              " WHERE k.valid_from <= $2::bigint AND k.valid_to > $2::bigint AND k.claimed < k.quantity"
+              " AND ($1::bigint = 0 OR k.outlet_id = $1::bigint) ORDER BY k.id LIMIT $3::bigint",
+              &p, "coupons", err)))
         return QT_EDB;
     for (i = 0; rc == QT_OK && i < PQntuples(r); i++) {
         qt_store_coupon c;

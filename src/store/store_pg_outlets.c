@@ -76,27 +76,28 @@ qt_status qt__pg_outlet_put(qt_store *s, const qt_store_outlet *o, int64_t *id, 
         qt__pgp_i64(&p, cir);
     else
         qt__pgp_null(&p);
-    r = qt__pg_run(s,
-                   "INSERT INTO outlets AS t(ext_id, name, category, lon, lat, address, brand, chain, opening_hours,"
-                   " services, cash, barrier_free, staff, floor_area, community_id, circle_id, updated_at)"
-                   " VALUES ($1, $2, $3, $4::float8, $5::float8, $6, $7, $8::int, $9, $10, $11::int, $12::int,"
-                   " $13::float8, $14::float8, $15::bigint, $16::bigint, extract(epoch FROM now())::bigint)"
-                   /* fields edited through the API (api_edited bits, QT_EDIT_*) keep their value */
-                   " ON CONFLICT (ext_id) DO UPDATE SET"
-                   " name = CASE WHEN t.api_edited & 1 <> 0 THEN t.name ELSE EXCLUDED.name END,"
-                   " category = CASE WHEN t.api_edited & 2 <> 0 THEN t.category ELSE EXCLUDED.category END,"
-                   " lon = EXCLUDED.lon, lat = EXCLUDED.lat,"
-                   " address = CASE WHEN t.api_edited & 4 <> 0 THEN t.address ELSE EXCLUDED.address END,"
-                   " brand = CASE WHEN t.api_edited & 8 <> 0 THEN t.brand ELSE EXCLUDED.brand END,"
-                   " chain = EXCLUDED.chain,"
-                   " opening_hours = CASE WHEN t.api_edited & 16 <> 0 THEN t.opening_hours ELSE EXCLUDED.opening_hours END,"
-                   " services = CASE WHEN t.api_edited & 32 <> 0 THEN t.services ELSE EXCLUDED.services END,"
-                   " cash = CASE WHEN t.api_edited & 64 <> 0 THEN t.cash ELSE EXCLUDED.cash END,"
-                   " barrier_free = CASE WHEN t.api_edited & 128 <> 0 THEN t.barrier_free ELSE EXCLUDED.barrier_free END,"
-                   " staff = EXCLUDED.staff, floor_area = EXCLUDED.floor_area, community_id = EXCLUDED.community_id,"
-                   " circle_id = EXCLUDED.circle_id, updated_at = EXCLUDED.updated_at"
-                   " RETURNING id",
-                   &p, "outlet", err);
+    r = qt__pg_run(
+        s,
+        "INSERT INTO outlets AS t(ext_id, name, category, lon, lat, address, brand, chain, opening_hours,"
+        " services, cash, barrier_free, staff, floor_area, community_id, circle_id, updated_at)"
+        " VALUES ($1, $2, $3, $4::float8, $5::float8, $6, $7, $8::int, $9, $10, $11::int, $12::int,"
+        " $13::float8, $14::float8, $15::bigint, $16::bigint, extract(epoch FROM now())::bigint)"
+        /* fields edited through the API (api_edited bits, QT_EDIT_*) keep their value */
+        " ON CONFLICT (ext_id) DO UPDATE SET"
+        " name = CASE WHEN t.api_edited & 1 <> 0 THEN t.name ELSE EXCLUDED.name END,"
+        " category = CASE WHEN t.api_edited & 2 <> 0 THEN t.category ELSE EXCLUDED.category END,"
+        " lon = EXCLUDED.lon, lat = EXCLUDED.lat,"
+        " address = CASE WHEN t.api_edited & 4 <> 0 THEN t.address ELSE EXCLUDED.address END,"
+        " brand = CASE WHEN t.api_edited & 8 <> 0 THEN t.brand ELSE EXCLUDED.brand END,"
+        " chain = EXCLUDED.chain,"
+        " opening_hours = CASE WHEN t.api_edited & 16 <> 0 THEN t.opening_hours ELSE EXCLUDED.opening_hours END,"
+        " services = CASE WHEN t.api_edited & 32 <> 0 THEN t.services ELSE EXCLUDED.services END,"
+        " cash = CASE WHEN t.api_edited & 64 <> 0 THEN t.cash ELSE EXCLUDED.cash END,"
+        " barrier_free = CASE WHEN t.api_edited & 128 <> 0 THEN t.barrier_free ELSE EXCLUDED.barrier_free END,"
+        " staff = EXCLUDED.staff, floor_area = EXCLUDED.floor_area, community_id = EXCLUDED.community_id,"
+        " circle_id = EXCLUDED.circle_id, updated_at = EXCLUDED.updated_at"
+        " RETURNING id",
+        &p, "outlet", err);
     if (!r)
         return QT_EDB;
     if (id)
@@ -105,9 +106,9 @@ qt_status qt__pg_outlet_put(qt_store *s, const qt_store_outlet *o, int64_t *id, 
     return QT_OK;
 }
 
-#define OUTLET_COLUMNS                                                                                              \
-    "SELECT o.id, o.ext_id, o.name, o.category, o.lon, o.lat, o.address, o.brand, o.chain, o.opening_hours,"        \
-    " o.services, o.cash, o.barrier_free, o.staff, o.floor_area, m.name, c.name"                                    \
+#define OUTLET_COLUMNS                                                                                                 \
+    "SELECT o.id, o.ext_id, o.name, o.category, o.lon, o.lat, o.address, o.brand, o.chain, o.opening_hours,"           \
+    " o.services, o.cash, o.barrier_free, o.staff, o.floor_area, m.name, c.name"                                       \
     " FROM outlets o LEFT JOIN communities m ON m.id = o.community_id LEFT JOIN circles c ON c.id = o.circle_id"
 
 static qt_status walk_outlets(PGresult *r, qt_store_outlet_fn fn, void *ud, qt_error *err)
@@ -208,8 +209,8 @@ qt_status qt__pg_circle_put(qt_store *s, const char *circle, const char *const *
         qt__pgp p = {0};
         qt__pgp_i64(&p, cid);
         qt__pgp_dbl(&p, investment);
-        if ((rc = qt__pg_do(s, "UPDATE circles SET investment = $2::float8 WHERE id = $1::bigint", &p, "circle", err)) !=
-            QT_OK)
+        if ((rc = qt__pg_do(s, "UPDATE circles SET investment = $2::float8 WHERE id = $1::bigint", &p, "circle",
+                            err)) != QT_OK)
             goto fail;
     }
     for (i = 0; i < n; i++) {
@@ -218,8 +219,8 @@ qt_status qt__pg_circle_put(qt_store *s, const char *circle, const char *const *
             goto fail;
         qt__pgp_i64(&p, cid);
         qt__pgp_i64(&p, mid);
-        if ((rc = qt__pg_do(s, "INSERT INTO circle_communities VALUES ($1::bigint, $2::bigint) ON CONFLICT DO NOTHING", &p,
-                            "circle", err)) != QT_OK)
+        if ((rc = qt__pg_do(s, "INSERT INTO circle_communities VALUES ($1::bigint, $2::bigint) ON CONFLICT DO NOTHING",
+                            &p, "circle", err)) != QT_OK)
             goto fail;
     }
     if ((rc = qt__pg_tx_end(s, nested, 1, err)) != QT_OK)
@@ -258,8 +259,7 @@ qt_status qt__pg_outlet_set_circle(qt_store *s, const char *ext_id, const char *
     return qt__pg_do(s, "UPDATE outlets SET circle_id = $2::bigint WHERE ext_id = $1", &p, "outlet", err);
 }
 
-qt_status qt__pg_circle_get(qt_store *s, int64_t id, const char *period, qt_store_circle_fn fn, void *ud,
-                            qt_error *err)
+qt_status qt__pg_circle_get(qt_store *s, int64_t id, const char *period, qt_store_circle_fn fn, void *ud, qt_error *err)
 {
     qt__pgp p = {0};
     PGresult *r;
@@ -423,8 +423,9 @@ qt_status qt__pg_outlets_sync_closed(qt_store *s, const char *const *open_ids, s
     if (closed)
         *closed = (size_t)strtoul(PQcmdTuples(r), NULL, 10);
     PQclear(r);
-    r = qt__pg_run(s, "UPDATE outlets SET closed_at = NULL WHERE closed_at IS NOT NULL AND ext_id = ANY ($2::text[])"
-                      " AND $1::bigint IS NOT NULL",
+    r = qt__pg_run(s,
+                   "UPDATE outlets SET closed_at = NULL WHERE closed_at IS NOT NULL AND ext_id = ANY ($2::text[])"
+                   " AND $1::bigint IS NOT NULL",
                    &p, "reopen outlets", err);
     if (!r)
         goto fail;
@@ -500,8 +501,9 @@ qt_status qt__pg_outlet_update(qt_store *s, int64_t actor, qt_role role, int64_t
         return qt_error_set(err, QT_EINVAL, "name", "a name cannot be empty");
     qt__pgp_i64(&p, outlet_id);
     qt__pgp_i64(&p, actor);
-    if (!(r = qt__pg_run(s, "SELECT o.circle_id, (SELECT circle_id FROM users WHERE id = $2::bigint) FROM outlets o"
-                            " WHERE o.id = $1::bigint",
+    if (!(r = qt__pg_run(s,
+                         "SELECT o.circle_id, (SELECT circle_id FROM users WHERE id = $2::bigint) FROM outlets o"
+                         " WHERE o.id = $1::bigint",
                          &p, "outlet", err)))
         return QT_EDB;
     if (PQntuples(r) == 0) {
@@ -523,10 +525,11 @@ qt_status qt__pg_outlet_update(qt_store *s, int64_t actor, qt_role role, int64_t
     qt__pgp_i64(&p, pa->cash);
     qt__pgp_i64(&p, pa->barrier_free);
     /* what the API edited survives a re-import (qt_store_outlet_import) */
-    qt__pgp_i64(&p, (int64_t)((pa->name ? QT_EDIT_NAME : 0) | (pa->category ? QT_EDIT_CATEGORY : 0) |
-                              (pa->address ? QT_EDIT_ADDRESS : 0) | (pa->brand ? QT_EDIT_BRAND : 0) |
-                              (pa->opening_hours ? QT_EDIT_HOURS : 0) | (pa->services ? QT_EDIT_SERVICES : 0) |
-                              (pa->cash != -2 ? QT_EDIT_CASH : 0) | (pa->barrier_free != -2 ? QT_EDIT_BARRIER_FREE : 0)));
+    qt__pgp_i64(&p,
+                (int64_t)((pa->name ? QT_EDIT_NAME : 0) | (pa->category ? QT_EDIT_CATEGORY : 0) |
+                          (pa->address ? QT_EDIT_ADDRESS : 0) | (pa->brand ? QT_EDIT_BRAND : 0) |
+                          (pa->opening_hours ? QT_EDIT_HOURS : 0) | (pa->services ? QT_EDIT_SERVICES : 0) |
+                          (pa->cash != -2 ? QT_EDIT_CASH : 0) | (pa->barrier_free != -2 ? QT_EDIT_BARRIER_FREE : 0)));
     if ((rc = qt__pg_do(s,
                         "UPDATE outlets SET name = coalesce($2, name), category = coalesce($3, category),"
                         " address = coalesce($4, address), brand = coalesce($5, brand),"
@@ -557,9 +560,9 @@ static int exists_q(qt_store *s, const char *sql, int64_t a, int64_t b)
 
 int qt__pg_merchant_owns(qt_store *s, int64_t merchant, int64_t outlet_id)
 {
-    return exists_q(s,
-                    "SELECT EXISTS (SELECT 1 FROM merchant_outlets WHERE user_id = $1::bigint AND outlet_id = $2::bigint)",
-                    merchant, outlet_id);
+    return exists_q(
+        s, "SELECT EXISTS (SELECT 1 FROM merchant_outlets WHERE user_id = $1::bigint AND outlet_id = $2::bigint)",
+        merchant, outlet_id);
 }
 
 int qt__pg_outlet_exists(qt_store *s, int64_t outlet_id)
@@ -571,8 +574,12 @@ qt_status qt__pg_outlet_update_by_merchant(qt_store *s, int64_t merchant, int64_
                                            qt_error *err)
 {
     if (p->name || p->category || p->brand)
-        return qt_error_set(err, QT_EFORBIDDEN, p->name ? "name" : p->category ? "category" : "brand",
-                            "a merchant edits hours, services, address, cash and barrier-free; ask the operator for the rest");
+        return qt_error_set(
+            err, QT_EFORBIDDEN,
+            p->name       ? "name"
+            : p->category ? "category"
+                          : "brand",
+            "a merchant edits hours, services, address, cash and barrier-free; ask the operator for the rest");
     if (!qt__pg_outlet_exists(s, outlet_id))
         return qt_error_set(err, QT_ENOTFOUND, "outlet", "no outlet %lld", (long long)outlet_id);
     if (!qt__pg_merchant_owns(s, merchant, outlet_id))
@@ -615,13 +622,14 @@ qt_status qt__pg_circle_near(qt_store *s, double lon, double lat, double max_m, 
     qt__pgp_dbl(&p, ky);
     qt__pgp_dbl(&p, max_m);
     /* the same planar distance as the SQLite backend's; the box is read through the GiST index */
-    if (!(r = qt__pg_run(s,
-                         "SELECT circle_id, ((lon - $1::float8) * $3::float8) ^ 2 + ((lat - $2::float8) * $4::float8) ^ 2"
-                         " AS d2 FROM outlets WHERE circle_id IS NOT NULL AND geom && ST_MakeEnvelope("
-                         "$1::float8 - $5::float8 / $3::float8, $2::float8 - $5::float8 / $4::float8,"
-                         " $1::float8 + $5::float8 / $3::float8, $2::float8 + $5::float8 / $4::float8, 4326)"
-                         " ORDER BY d2 LIMIT 1",
-                         &p, "circle", err)))
+    if (!(r = qt__pg_run(
+              s,
+              "SELECT circle_id, ((lon - $1::float8) * $3::float8) ^ 2 + ((lat - $2::float8) * $4::float8) ^ 2"
+              " AS d2 FROM outlets WHERE circle_id IS NOT NULL AND geom && ST_MakeEnvelope("
+              "$1::float8 - $5::float8 / $3::float8, $2::float8 - $5::float8 / $4::float8,"
+              " $1::float8 + $5::float8 / $3::float8, $2::float8 + $5::float8 / $4::float8, 4326)"
+              " ORDER BY d2 LIMIT 1",
+              &p, "circle", err)))
         return QT_EDB;
     if (PQntuples(r) > 0 && qt__pg_dbl(r, 0, 1) <= max_m * max_m)
         *circle_id = qt__pg_i64(r, 0, 0);
@@ -631,8 +639,8 @@ qt_status qt__pg_circle_near(qt_store *s, double lon, double lat, double max_m, 
 
 /* ---- jobs ------------------------------------------------------------------------------- */
 
-qt_status qt__pg_job_create(qt_store *s, int64_t user_id, qt_role role, const qt_store_job *j, int64_t now,
-                            int64_t *id, qt_error *err)
+qt_status qt__pg_job_create(qt_store *s, int64_t user_id, qt_role role, const qt_store_job *j, int64_t now, int64_t *id,
+                            qt_error *err)
 {
     qt__pgp p = {0};
     PGresult *r;
@@ -668,10 +676,11 @@ qt_status qt__pg_job_create(qt_store *s, int64_t user_id, qt_role role, const qt
     qt__pgp_text(&p, j->pay ? j->pay : "");
     qt__pgp_i64(&p, user_id);
     qt__pgp_i64(&p, now);
-    if (!(r = qt__pg_run(s,
-                         "INSERT INTO jobs(outlet_id, title, description, lon, lat, pay, created_by, created_at)"
-                         " VALUES ($1::bigint, $2, $3, $4::float8, $5::float8, $6, $7::bigint, $8::bigint) RETURNING id",
-                         &p, "job", err))) {
+    if (!(r = qt__pg_run(
+              s,
+              "INSERT INTO jobs(outlet_id, title, description, lon, lat, pay, created_by, created_at)"
+              " VALUES ($1::bigint, $2, $3, $4::float8, $5::float8, $6, $7::bigint, $8::bigint) RETURNING id",
+              &p, "job", err))) {
         if (qt__pg_failed(s, "23503")) {
             qt_error_clear(err);
             return qt_error_set(err, QT_ENOTFOUND, "outlet_id", "no outlet %lld", (long long)j->outlet_id);
@@ -738,8 +747,9 @@ qt_status qt__pg_job_apply(qt_store *s, int64_t job_id, int64_t user_id, const c
     qt__pgp_i64(&p, user_id);
     qt__pgp_text(&p, message ? message : "");
     qt__pgp_i64(&p, now);
-    if (qt__pg_do(s, "INSERT INTO applications(job_id, user_id, message, created_at)"
-                     " VALUES ($1::bigint, $2::bigint, $3, $4::bigint)",
+    if (qt__pg_do(s,
+                  "INSERT INTO applications(job_id, user_id, message, created_at)"
+                  " VALUES ($1::bigint, $2::bigint, $3, $4::bigint)",
                   &p, "job", err) == QT_OK)
         return QT_OK;
     if (qt__pg_failed(s, "23503")) {

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * store_pg_platform.c -- the PostgreSQL backend's accounts, tokens, login
- * attempts, rate limits, complaints, surveys and goods (quarter/store.h).
+ * attempts, rate limits, complaints and surveys (quarter/store.h).
  * What must not race across servers:
  * - a login attempt is counted and recorded in one transaction holding
  *   advisory locks on its name and its address (pg_advisory_xact_lock), so
@@ -13,6 +13,7 @@
  * - a complaint is one INSERT ... WHERE NOT EXISTS (a recent or open one)
  *   under an advisory lock on the resident and the shop;
  * - survey answers and applications are unique keys (INSERT, 23505 -> 409).
+ * Goods: store_pg_goods.c.
  */
 #include <math.h>
 #include <sodium.h>
@@ -39,8 +40,7 @@ static qt_status mapped(qt_store *s, const char *what, const char *dup, qt_error
     return QT_EDB;
 }
 
-qt_status qt__pg_user_add(qt_store *s, const char *name, qt_role role, const char *password, int64_t *id,
-                          qt_error *err)
+qt_status qt__pg_user_add(qt_store *s, const char *name, qt_role role, const char *password, int64_t *id, qt_error *err)
 {
     char hash[128], dup[128];
     qt__pgp p = {0};
@@ -55,8 +55,9 @@ qt_status qt__pg_user_add(qt_store *s, const char *name, qt_role role, const cha
     qt__pgp_text(&p, name);
     qt__pgp_text(&p, qt_role_name(role));
     qt__pgp_text(&p, hash);
-    if (!(r = qt__pg_run(s, "INSERT INTO users(name, role, pw_hash, created_at)"
-                            " VALUES ($1, $2, $3, extract(epoch FROM now())::bigint) RETURNING id",
+    if (!(r = qt__pg_run(s,
+                         "INSERT INTO users(name, role, pw_hash, created_at)"
+                         " VALUES ($1, $2, $3, extract(epoch FROM now())::bigint) RETURNING id",
                          &p, "user", err))) {
         snprintf(dup, sizeof dup, "'%s' is taken", name);
         return mapped(s, "name", dup, err);
@@ -145,8 +146,7 @@ qt_status qt__pg_login(qt_store *s, const char *name, const char *password, cons
     return QT_OK;
 }
 
-qt_status qt__pg_token_user(qt_store *s, const char *token, int64_t now, int64_t *user_id, qt_role *role,
-                            qt_error *err)
+qt_status qt__pg_token_user(qt_store *s, const char *token, int64_t now, int64_t *user_id, qt_role *role, qt_error *err)
 {
     qt__pgp p = {0};
     PGresult *r;
@@ -154,8 +154,9 @@ qt_status qt__pg_token_user(qt_store *s, const char *token, int64_t now, int64_t
     token_hash_hex(token, th);
     qt__pgp_text(&p, th);
     qt__pgp_i64(&p, now);
-    if (!(r = qt__pg_run(s, "SELECT u.id, u.role FROM tokens t JOIN users u ON u.id = t.user_id"
-                            " WHERE t.hash = $1::bytea AND t.expires_at > $2::bigint",
+    if (!(r = qt__pg_run(s,
+                         "SELECT u.id, u.role FROM tokens t JOIN users u ON u.id = t.user_id"
+                         " WHERE t.hash = $1::bytea AND t.expires_at > $2::bigint",
                          &p, "token", err)))
         return QT_EDB;
     if (PQntuples(r) == 0) {
@@ -314,7 +315,8 @@ qt_status qt__pg_user_circles(qt_store *s, int64_t user_id, int64_t *home_circle
     qt__pgp p = {0};
     PGresult *r;
     qt__pgp_i64(&p, user_id);
-    if (!(r = qt__pg_run(s, "SELECT coalesce(home_circle_id, 0), coalesce(circle_id, 0) FROM users WHERE id = $1::bigint",
+    if (!(r = qt__pg_run(s,
+                         "SELECT coalesce(home_circle_id, 0), coalesce(circle_id, 0) FROM users WHERE id = $1::bigint",
                          &p, "user", err)))
         return QT_EDB;
     if (PQntuples(r) == 0) {
@@ -377,21 +379,25 @@ qt_status qt__pg_login_begin(qt_store *s, const char *name, const char *addr, in
     if ((rc = qt__pg_begin(s, err)) != QT_OK)
         return rc;
     /* the name's lock, then the address's (always in this order: no deadlock) */
-    if ((rc = xact_lock(s, "login-name", name, err)) != QT_OK || (*a && (rc = xact_lock(s, "login-addr", a, err)) != QT_OK))
+    if ((rc = xact_lock(s, "login-name", name, err)) != QT_OK ||
+        (*a && (rc = xact_lock(s, "login-addr", a, err)) != QT_OK))
         goto fail;
     pair = failures(s,
                     "SELECT count(*), max(at) FROM login_attempts WHERE at > $1::bigint AND name = $2 AND addr = $3"
                     " AND " FAILED,
                     name, a, since, NULL);
-    from_addr = *a ? failures(s, "SELECT count(*), max(at) FROM login_attempts WHERE at > $1::bigint AND addr = $2 AND " FAILED,
-                              a, NULL, since, NULL)
+    from_addr = *a ? failures(
+                         s,
+                         "SELECT count(*), max(at) FROM login_attempts WHERE at > $1::bigint AND addr = $2 AND " FAILED,
+                         a, NULL, since, NULL)
                    : 0;
-    by_name = failures(s, "SELECT count(*), max(at) FROM login_attempts WHERE at > $1::bigint AND name = $2 AND " FAILED,
+    by_name = failures(s,
+                       "SELECT count(*), max(at) FROM login_attempts WHERE at > $1::bigint AND name = $2 AND " FAILED,
                        name, NULL, since, &last);
     if (pair >= lim->per_pair) {
         wait = lim->window_s;
-        rc = qt_error_set(err, QT_ELIMIT, "login", "too many failed logins for '%s' from this address; wait and try again",
-                          name);
+        rc = qt_error_set(err, QT_ELIMIT, "login",
+                          "too many failed logins for '%s' from this address; wait and try again", name);
     } else if (*a && from_addr >= lim->per_addr) {
         wait = lim->window_s;
         rc = qt_error_set(err, QT_ELIMIT, "login", "too many failed logins from this address; wait and try again");
@@ -488,16 +494,17 @@ qt_status qt__pg_rate_hit(qt_store *s, const char *kind, const char *key, int64_
     qt__pgp_text(&p, kind);
     qt__pgp_text(&p, key);
     qt__pgp_i64(&p, now - window_s);
-    if ((rc = qt__pg_do(s, "DELETE FROM rate_events WHERE kind = $1 AND key = $2 AND at <= $3::bigint", &p, "rate", err)) !=
-        QT_OK)
+    if ((rc = qt__pg_do(s, "DELETE FROM rate_events WHERE kind = $1 AND key = $2 AND at <= $3::bigint", &p, "rate",
+                        err)) != QT_OK)
         goto fail;
     p.n = 2;
     qt__pgp_i64(&p, now);
     qt__pgp_i64(&p, max);
-    if (!(r = qt__pg_run(s,
-                         "INSERT INTO rate_events(kind, key, at) SELECT $1, $2, $3::bigint"
-                         " WHERE (SELECT count(*) FROM rate_events WHERE kind = $1 AND key = $2) < $4::bigint RETURNING at",
-                         &p, "rate", err))) {
+    if (!(r = qt__pg_run(
+              s,
+              "INSERT INTO rate_events(kind, key, at) SELECT $1, $2, $3::bigint"
+              " WHERE (SELECT count(*) FROM rate_events WHERE kind = $1 AND key = $2) < $4::bigint RETURNING at",
+              &p, "rate", err))) {
         rc = QT_EDB;
         goto fail;
     }
@@ -583,17 +590,18 @@ qt_status qt__pg_complaints_each(qt_store *s, int64_t actor, qt_role role, int64
     qt__pgp_i64(&p, limit > 0 ? limit : 100);
     qt__pgp_text(&p, qt_role_name(role));
     /* who sees what, by the role ($4), in one fixed statement */
-    if (!(r = qt__pg_run(s,
-                         "SELECT k.id, k.outlet_id, k.user_id, o.name, k.kind, k.text, k.status, k.answer, k.resolution,"
-                         " k.created_at, coalesce(k.answered_at, 0), coalesce(k.resolved_at, 0)"
-                         " FROM complaints k JOIN outlets o ON o.id = k.outlet_id"
-                         " WHERE CASE $4 WHEN 'admin' THEN true WHEN 'resident' THEN k.user_id = $1::bigint"
-                         " WHEN 'merchant' THEN EXISTS (SELECT 1 FROM merchant_outlets m WHERE m.user_id = $1::bigint"
-                         " AND m.outlet_id = k.outlet_id)"
-                         " ELSE o.circle_id = (SELECT circle_id FROM users WHERE id = $1::bigint) END"
-                         " AND ($2::bigint = 0 OR k.outlet_id = $2::bigint) ORDER BY k.created_at DESC, k.id DESC"
-                         " LIMIT $3::bigint",
-                         &p, "complaints", err)))
+    if (!(r = qt__pg_run(
+              s,
+              "SELECT k.id, k.outlet_id, k.user_id, o.name, k.kind, k.text, k.status, k.answer, k.resolution,"
+              " k.created_at, coalesce(k.answered_at, 0), coalesce(k.resolved_at, 0)"
+              " FROM complaints k JOIN outlets o ON o.id = k.outlet_id"
+              " WHERE CASE $4 WHEN 'admin' THEN true WHEN 'resident' THEN k.user_id = $1::bigint"
+              " WHEN 'merchant' THEN EXISTS (SELECT 1 FROM merchant_outlets m WHERE m.user_id = $1::bigint"
+              " AND m.outlet_id = k.outlet_id)"
+              " ELSE o.circle_id = (SELECT circle_id FROM users WHERE id = $1::bigint) END"
+              " AND ($2::bigint = 0 OR k.outlet_id = $2::bigint) ORDER BY k.created_at DESC, k.id DESC"
+              " LIMIT $3::bigint",
+              &p, "complaints", err)))
         return QT_EDB;
     for (i = 0; rc == QT_OK && i < PQntuples(r); i++) {
         qt_store_complaint c;
@@ -753,144 +761,4 @@ qt_status qt__pg_survey_answer(qt_store *s, int64_t circle_id, int64_t user_id, 
         return qt_error_set(err, QT_EFORBIDDEN, "circle", "you answer only for the circle of your home (%lld)",
                             (long long)home);
     return qt__pg_survey_add(s, circle_id, user_id, period, satisfied, comment, now, err);
-}
-
-/* ---- goods --------------------------------------------------------------------------------------- */
-
-qt_status qt__pg_good_put(qt_store *s, int64_t merchant, const qt_store_good *g, int64_t now, int64_t *id,
-                          qt_error *err)
-{
-    qt__pgp p = {0};
-    PGresult *r;
-    const char *c;
-    if (!g->name || !*g->name || strlen(g->name) > 200)
-        return qt_error_set(err, QT_EINVAL, "name", "a name is 1 to 200 bytes");
-    if (!(g->price >= 0 && g->price <= 1e7))
-        return qt_error_set(err, QT_EINVAL, "price", "a price is 0 to 10,000,000 yuan");
-    if (g->unit && strlen(g->unit) > 32)
-        return qt_error_set(err, QT_EINVAL, "unit", "a unit is at most 32 bytes (斤, 个, 瓶 ...)");
-    if (g->barcode && *g->barcode) {
-        size_t n = strlen(g->barcode);
-        if (n < 8 || n > 14)
-            return qt_error_set(err, QT_EINVAL, "barcode", "a barcode is 8 to 14 digits (EAN-8, EAN-13, GTIN-14)");
-        for (c = g->barcode; *c; c++)
-            if (*c < '0' || *c > '9')
-                return qt_error_set(err, QT_EINVAL, "barcode", "a barcode is digits only");
-    }
-    if (!qt__pg_outlet_exists(s, g->outlet_id))
-        return qt_error_set(err, QT_ENOTFOUND, "outlet_id", "no outlet %lld", (long long)g->outlet_id);
-    if (!qt__pg_merchant_owns(s, merchant, g->outlet_id))
-        return qt_error_set(err, QT_EFORBIDDEN, "outlet_id", "outlet %lld is not yours", (long long)g->outlet_id);
-    qt__pgp_i64(&p, g->id);
-    qt__pgp_text(&p, g->name);
-    qt__pgp_dbl(&p, g->price);
-    qt__pgp_text(&p, g->unit ? g->unit : "");
-    qt__pgp_i64(&p, g->in_stock != 0);
-    qt__pgp_text(&p, g->barcode && *g->barcode ? g->barcode : NULL);
-    qt__pgp_i64(&p, now);
-    qt__pgp_i64(&p, g->outlet_id);
-    r = qt__pg_run(s,
-                   g->id ? "UPDATE goods SET name = $2, price = $3::float8, unit = $4, in_stock = $5::int, barcode = $6,"
-                           " updated_at = $7::bigint WHERE id = $1::bigint AND outlet_id = $8::bigint RETURNING id"
-                         : "INSERT INTO goods(name, price, unit, in_stock, barcode, updated_at, outlet_id)"
-                           " SELECT $2, $3::float8, $4, $5::int, $6, $7::bigint, $8::bigint WHERE $1::bigint = 0"
-                           " RETURNING id",
-                   &p, "good", err);
-    if (!r)
-        return QT_EDB;
-    if (PQntuples(r) == 0) {
-        PQclear(r);
-        return qt_error_set(err, QT_ENOTFOUND, "good", "no good %lld in outlet %lld", (long long)g->id,
-                            (long long)g->outlet_id);
-    }
-    if (id)
-        *id = qt__pg_i64(r, 0, 0);
-    PQclear(r);
-    return QT_OK;
-}
-
-qt_status qt__pg_good_delete(qt_store *s, int64_t merchant, int64_t id, qt_error *err)
-{
-    qt__pgp p = {0};
-    int64_t outlet;
-    qt__pgp_i64(&p, id);
-    if ((outlet = qt__pg_scalar(s, "SELECT outlet_id FROM goods WHERE id = $1::bigint", &p, 0)) == 0)
-        return qt_error_set(err, QT_ENOTFOUND, "good", "no good %lld", (long long)id);
-    if (!qt__pg_merchant_owns(s, merchant, outlet))
-        return qt_error_set(err, QT_EFORBIDDEN, "good", "good %lld is not of your shop", (long long)id);
-    return qt__pg_do(s, "DELETE FROM goods WHERE id = $1::bigint", &p, "good", err);
-}
-
-#define GOOD_COLUMNS                                                                                              \
-    "SELECT g.id, g.outlet_id, g.name, g.price, g.unit, g.in_stock, g.barcode, g.updated_at, o.name, o.lon, o.lat" \
-    " FROM goods g JOIN outlets o ON o.id = g.outlet_id"
-
-static qt_status walk_goods(PGresult *r, qt_store_good_fn fn, void *ud, qt_error *err)
-{
-    int i;
-    qt_status rc = QT_OK;
-    for (i = 0; rc == QT_OK && i < PQntuples(r); i++) {
-        qt_store_good g;
-        g.id = qt__pg_i64(r, i, 0);
-        g.outlet_id = qt__pg_i64(r, i, 1);
-        g.name = qt__pg_txt(r, i, 2);
-        g.price = qt__pg_dbl(r, i, 3);
-        g.unit = qt__pg_txt(r, i, 4);
-        g.in_stock = (int)qt__pg_i64(r, i, 5);
-        g.barcode = qt__pg_txt(r, i, 6);
-        g.updated_at = qt__pg_i64(r, i, 7);
-        g.outlet_name = qt__pg_txt(r, i, 8);
-        g.lon = qt__pg_dbl(r, i, 9);
-        g.lat = qt__pg_dbl(r, i, 10);
-        rc = fn(ud, &g, err);
-    }
-    PQclear(r);
-    return rc;
-}
-
-qt_status qt__pg_good_get(qt_store *s, int64_t id, qt_store_good_fn fn, void *ud, qt_error *err)
-{
-    qt__pgp p = {0};
-    PGresult *r;
-    qt__pgp_i64(&p, id);
-    if (!(r = qt__pg_run(s, GOOD_COLUMNS " WHERE g.id = $1::bigint", &p, "good", err)))
-        return QT_EDB;
-    if (PQntuples(r) == 0) {
-        PQclear(r);
-        return qt_error_set(err, QT_ENOTFOUND, "good", "no good %lld", (long long)id);
-    }
-    return walk_goods(r, fn, ud, err);
-}
-
-qt_status qt__pg_goods_of_outlet(qt_store *s, int64_t outlet_id, qt_store_good_fn fn, void *ud, qt_error *err)
-{
-    qt__pgp p = {0};
-    PGresult *r;
-    qt__pgp_i64(&p, outlet_id);
-    if (!(r = qt__pg_run(s, GOOD_COLUMNS " WHERE g.outlet_id = $1::bigint ORDER BY g.id LIMIT 10000", &p, "goods", err)))
-        return QT_EDB;
-    return walk_goods(r, fn, ud, err);
-}
-
-qt_status qt__pg_goods_match(qt_store *s, const char *q, int in_stock_only, int limit, qt_store_good_fn fn, void *ud,
-                             qt_error *err)
-{
-    qt__pgp p = {0};
-    PGresult *r;
-    char *like;
-    if (!*q)
-        return qt_error_set(err, QT_EINVAL, "q", "give a word to search for");
-    if (!(like = qt__pg_like(q)))
-        return qt_error_set(err, QT_ENOMEM, "q", "no memory");
-    qt__pgp_text(&p, like);
-    qt__pgp_i64(&p, in_stock_only != 0);
-    qt__pgp_i64(&p, limit > 0 ? limit : 100);
-    /* ILIKE '%q%' on the pg_trgm GIN index goods_name_trgm */
-    r = qt__pg_run(s,
-                   GOOD_COLUMNS " WHERE g.name ILIKE $1 AND ($2::int = 0 OR g.in_stock = 1) ORDER BY g.id LIMIT $3::bigint",
-                   &p, "goods", err);
-    qt__free(like);
-    if (!r)
-        return QT_EDB;
-    return walk_goods(r, fn, ud, err);
 }
