@@ -9,6 +9,8 @@
 
 #include <sqlite3.h>
 
+#include "base/alloc.h"
+
 #include "quarter/store.h"
 #include "store/store_internal.h"
 
@@ -136,6 +138,33 @@ static inline qt_status circle_exists(qt_store *s, int64_t id, const char *field
     if (!scalar(s, st, 0))
         return qt_error_set(err, QT_ENOTFOUND, field, "no circle %lld", (long long)id);
     return QT_OK;
+}
+
+static inline size_t utf8_chars(const char *q)
+{
+    size_t n = 0;
+    const unsigned char *p;
+    for (p = (const unsigned char *)q; *p; p++)
+        n += (*p & 0xC0) != 0x80;
+    return n;
+}
+
+/* q as an FTS5 phrase (quotes doubled); caller frees */
+static inline char *fts_phrase(const char *q)
+{
+    size_t ql = strlen(q), i, k = 0;
+    char *phrase = qt__malloc(2 * ql + 3);
+    if (!phrase)
+        return NULL;
+    phrase[k++] = '"';
+    for (i = 0; i < ql; i++) {
+        if (q[i] == '"')
+            phrase[k++] = '"';
+        phrase[k++] = q[i];
+    }
+    phrase[k++] = '"';
+    phrase[k] = '\0';
+    return phrase;
 }
 
 #endif

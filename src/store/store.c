@@ -7,6 +7,7 @@
  * operations table (store_internal.h).  What needs no database -- roles,
  * password hashes, code and period checks -- is here, once for both.
  */
+#include <math.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -243,4 +244,114 @@ qt_status qt_store_period_check(const char *period, int64_t now, int64_t *start_
     return QT_OK;
 bad:
     return qt_error_set(err, QT_EINVAL, "period", "a period is a year (2026) or a quarter (2026-Q3)");
+}
+
+/* ---- checks both backends make before they write ------------------------------------------ */
+
+qt_status qt__store_check_user(const qt_user_spec *u, char hash[128], qt_error *err)
+{
+    const unsigned char *p;
+    if (!u->name || !*u->name || strlen(u->name) > 64)
+        return qt_error_set(err, QT_EINVAL, "name", "a name is 1 to 64 bytes");
+    for (p = (const unsigned char *)u->name; *p; p++)
+        if (*p < 0x20 || *p == 0x7f)
+            return qt_error_set(err, QT_EINVAL, "name", "a name has no control characters");
+    if (u->role == QT_ROLE_NONE)
+        return qt_error_set(err, QT_EINVAL, "role", "the role is admin, operator, merchant or resident");
+    if (u->circle_id < 0 || u->home_circle_id < 0)
+        return qt_error_set(err, QT_EINVAL, u->circle_id < 0 ? "circle_id" : "home_circle_id", "not a circle id");
+    if (isfinite(u->home_lon) != isfinite(u->home_lat) ||
+        (isfinite(u->home_lon) &&
+         !(u->home_lon >= -180 && u->home_lon <= 180 && u->home_lat >= -90 && u->home_lat <= 90)))
+        return qt_error_set(err, QT_EINVAL, "home", "the home is a longitude and a latitude");
+    if (u->pw_hash) {
+        if (strncmp(u->pw_hash, "$argon2id$", 10) != 0 || strlen(u->pw_hash) >= 128)
+            return qt_error_set(err, QT_EINVAL, "password", "not an argon2id hash");
+        snprintf(hash, 128, "%s", u->pw_hash);
+        return QT_OK;
+    }
+    return qt_store_password_hash(u->password, hash, err);
+}
+
+qt_status qt__store_check_good(const qt_store_good *g, qt_error *err)
+{
+    const char *p;
+    if (!g->name || !*g->name || strlen(g->name) > 200)
+        return qt_error_set(err, QT_EINVAL, "name", "a name is 1 to 200 bytes");
+    if (!(g->price >= 0 && g->price <= 1e7))
+        return qt_error_set(err, QT_EINVAL, "price", "a price is 0 to 10,000,000 yuan");
+    if (g->unit && strlen(g->unit) > 32)
+        return qt_error_set(err, QT_EINVAL, "unit", "a unit is at most 32 bytes (斤, 个, 瓶 ...)");
+    if (g->barcode && *g->barcode) {
+        size_t n = strlen(g->barcode);
+        if (n < 8 || n > 14)
+            return qt_error_set(err, QT_EINVAL, "barcode", "a barcode is 8 to 14 digits (EAN-8, EAN-13, GTIN-14)");
+        for (p = g->barcode; *p; p++)
+            if (*p < '0' || *p > '9')
+                return qt_error_set(err, QT_EINVAL, "barcode", "a barcode is digits only");
+    }
+    return QT_OK;
+}
+
+qt_status qt__store_check_coupon(const qt_coupon_spec *c, qt_error *err)
+{
+    if (!c->title || !*c->title || strlen(c->title) > 200)
+        return qt_error_set(err, QT_EINVAL, "title", "a title is 1 to 200 bytes");
+    if (c->quantity < 1 || c->quantity > 10000000)
+        return qt_error_set(err, QT_EINVAL, "quantity", "quantity is 1 to 10,000,000");
+    if (c->per_user_limit < 1 || c->per_user_limit > c->quantity)
+        return qt_error_set(err, QT_EINVAL, "per_user_limit", "per_user_limit is 1 to the quantity");
+    if (c->valid_to <= c->valid_from)
+        return qt_error_set(err, QT_EINVAL, "valid_to", "valid_to must be after valid_from");
+    return QT_OK;
+}
+
+qt_status qt__store_check_job(const qt_store_job *j, qt_error *err)
+{
+    if (!j->title || !*j->title || strlen(j->title) > 200)
+        return qt_error_set(err, QT_EINVAL, "title", "a title is 1 to 200 bytes");
+    if (!(j->lon >= -180 && j->lon <= 180 && j->lat >= -90 && j->lat <= 90))
+        return qt_error_set(err, QT_EINVAL, "lon", "(%g, %g) is not a longitude, latitude", j->lon, j->lat);
+    return QT_OK;
+}
+
+qt_status qt__store_check_complaint(const char *kind, const char *text, qt_error *err)
+{
+    if (!kind || !*kind || strlen(kind) > 64)
+        return qt_error_set(err, QT_EINVAL, "kind", "a kind is 1 to 64 bytes (质量, 价格, 服务, 卫生 ...)");
+    if (text && strlen(text) > 2000)
+        return qt_error_set(err, QT_EINVAL, "text", "a complaint's text is at most 2000 bytes");
+    return QT_OK;
+}
+
+static qt_status circle_seen(void *ud, const qt_store_circle *c, qt_error *err)
+{
+    (void)ud;
+    (void)c;
+    (void)err;
+    return QT_OK;
+}
+
+/* the rule of both backends: a valid period, the user's home circle, one answer (the backend's key) */
+qt_status qt_store_survey_answer(qt_store *s, int64_t circle_id, int64_t user_id, const char *period, int satisfied,
+                                 const char *comment, int64_t now, qt_error *err)
+{
+    qt_status rc;
+    int64_t home = 0;
+    if ((rc = qt_store_period_check(period, now, NULL, err)) != QT_OK)
+        return rc;
+    if (comment && strlen(comment) > 2000)
+        return qt_error_set(err, QT_EINVAL, "comment", "a comment is at most 2000 bytes");
+    /* QT_ENOTFOUND "circle" when there is none */
+    if ((rc = qt_store_circle_get(s, circle_id, period, circle_seen, NULL, err)) != QT_OK)
+        return rc;
+    if ((rc = qt_store_user_circles(s, user_id, &home, NULL, err)) != QT_OK)
+        return rc;
+    if (!home)
+        return qt_error_set(err, QT_EFORBIDDEN, "circle",
+                            "your home is not set: give it at registration or ask your circle's operator");
+    if (home != circle_id)
+        return qt_error_set(err, QT_EFORBIDDEN, "circle", "you answer only for the circle of your home (%lld)",
+                            (long long)home);
+    return qt_store_survey_add(s, circle_id, user_id, period, satisfied, comment, now, err);
 }

@@ -141,10 +141,6 @@ struct qt_store {
       (qt_store * s, int64_t actor, qt_role role, int64_t id, int upheld, const char *note, int64_t now,               \
        qt_error *err),                                                                                                 \
       (s, actor, role, id, upheld, note, now, err))                                                                    \
-    X(qt_status, survey_answer,                                                                                        \
-      (qt_store * s, int64_t circle_id, int64_t user_id, const char *period, int satisfied, const char *comment,       \
-       int64_t now, qt_error *err),                                                                                    \
-      (s, circle_id, user_id, period, satisfied, comment, now, err))                                                   \
     X(qt_status, good_put,                                                                                             \
       (qt_store * s, int64_t merchant, const qt_store_good *g, int64_t now, int64_t *id, qt_error *err),               \
       (s, merchant, g, now, id, err))                                                                                  \
@@ -189,6 +185,13 @@ extern const struct qt__store_ops qt__sqlite_ops;
 extern const struct qt__store_ops qt__pg_ops;
 qt_status qt__sq_open(qt_store *s, const char *path, qt_error *err);
 qt_status qt__pg_open(qt_store *s, const char *conninfo, qt_error *err);
+/* Checks both backends make before they write (store.c): a user (and its hash into hash, 128 bytes),
+ * a good, a coupon, a job, a complaint's kind and text.  QT_EINVAL with err->where the field. */
+qt_status qt__store_check_user(const qt_user_spec *u, char hash[128], qt_error *err);
+qt_status qt__store_check_good(const qt_store_good *g, qt_error *err);
+qt_status qt__store_check_coupon(const qt_coupon_spec *c, qt_error *err);
+qt_status qt__store_check_job(const qt_store_job *j, qt_error *err);
+qt_status qt__store_check_complaint(const char *kind, const char *text, qt_error *err);
 /* 1 when path names a PostgreSQL database (postgresql:// or postgres:// URL, or key=value conninfo) */
 int qt__store_is_pg(const char *path);
 

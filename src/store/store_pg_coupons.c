@@ -24,17 +24,12 @@
 qt_status qt__pg_coupon_create(qt_store *s, int64_t merchant_id, const qt_coupon_spec *c, int64_t now, int64_t *id,
                                qt_error *err)
 {
+    qt_status rc;
     qt__pgp p = {0};
     PGresult *r;
     char detail[96];
-    if (!c->title || !*c->title || strlen(c->title) > 200)
-        return qt_error_set(err, QT_EINVAL, "title", "a title is 1 to 200 bytes");
-    if (c->quantity < 1 || c->quantity > 10000000)
-        return qt_error_set(err, QT_EINVAL, "quantity", "quantity is 1 to 10,000,000");
-    if (c->per_user_limit < 1 || c->per_user_limit > c->quantity)
-        return qt_error_set(err, QT_EINVAL, "per_user_limit", "per_user_limit is 1 to the quantity");
-    if (c->valid_to <= c->valid_from)
-        return qt_error_set(err, QT_EINVAL, "valid_to", "valid_to must be after valid_from");
+    if ((rc = qt__store_check_coupon(c, err)) != QT_OK)
+        return rc;
     if (!qt__pg_outlet_exists(s, c->outlet_id))
         return qt_error_set(err, QT_ENOTFOUND, "outlet_id", "no outlet %lld", (long long)c->outlet_id);
     if (!qt__pg_merchant_owns(s, merchant_id, c->outlet_id))

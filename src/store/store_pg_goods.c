@@ -16,23 +16,11 @@
 qt_status qt__pg_good_put(qt_store *s, int64_t merchant, const qt_store_good *g, int64_t now, int64_t *id,
                           qt_error *err)
 {
+    qt_status rc;
     qt__pgp p = {0};
     PGresult *r;
-    const char *c;
-    if (!g->name || !*g->name || strlen(g->name) > 200)
-        return qt_error_set(err, QT_EINVAL, "name", "a name is 1 to 200 bytes");
-    if (!(g->price >= 0 && g->price <= 1e7))
-        return qt_error_set(err, QT_EINVAL, "price", "a price is 0 to 10,000,000 yuan");
-    if (g->unit && strlen(g->unit) > 32)
-        return qt_error_set(err, QT_EINVAL, "unit", "a unit is at most 32 bytes (斤, 个, 瓶 ...)");
-    if (g->barcode && *g->barcode) {
-        size_t n = strlen(g->barcode);
-        if (n < 8 || n > 14)
-            return qt_error_set(err, QT_EINVAL, "barcode", "a barcode is 8 to 14 digits (EAN-8, EAN-13, GTIN-14)");
-        for (c = g->barcode; *c; c++)
-            if (*c < '0' || *c > '9')
-                return qt_error_set(err, QT_EINVAL, "barcode", "a barcode is digits only");
-    }
+    if ((rc = qt__store_check_good(g, err)) != QT_OK)
+        return rc;
     if (!qt__pg_outlet_exists(s, g->outlet_id))
         return qt_error_set(err, QT_ENOTFOUND, "outlet_id", "no outlet %lld", (long long)g->outlet_id);
     if (!qt__pg_merchant_owns(s, merchant, g->outlet_id))

@@ -642,12 +642,11 @@ qt_status qt__pg_circle_near(qt_store *s, double lon, double lat, double max_m, 
 qt_status qt__pg_job_create(qt_store *s, int64_t user_id, qt_role role, const qt_store_job *j, int64_t now, int64_t *id,
                             qt_error *err)
 {
+    qt_status rc;
     qt__pgp p = {0};
     PGresult *r;
-    if (!j->title || !*j->title || strlen(j->title) > 200)
-        return qt_error_set(err, QT_EINVAL, "title", "a title is 1 to 200 bytes");
-    if (!(j->lon >= -180 && j->lon <= 180 && j->lat >= -90 && j->lat <= 90))
-        return qt_error_set(err, QT_EINVAL, "lon", "(%g, %g) is not a longitude, latitude", j->lon, j->lat);
+    if ((rc = qt__store_check_job(j, err)) != QT_OK)
+        return rc;
     if (j->outlet_id && role == QT_ROLE_MERCHANT && !qt__pg_merchant_owns(s, user_id, j->outlet_id))
         return qt_error_set(err, QT_EFORBIDDEN, "outlet_id", "outlet %lld is not yours", (long long)j->outlet_id);
     if (j->outlet_id && role == QT_ROLE_OPERATOR) {

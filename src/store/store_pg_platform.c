@@ -234,27 +234,8 @@ qt_status qt__pg_user_create(qt_store *s, const qt_user_spec *u, int64_t now, in
     qt__pgp p = {0};
     PGresult *r;
     qt_status rc;
-    const unsigned char *c;
-    if (!u->name || !*u->name || strlen(u->name) > 64)
-        return qt_error_set(err, QT_EINVAL, "name", "a name is 1 to 64 bytes");
-    for (c = (const unsigned char *)u->name; *c; c++)
-        if (*c < 0x20 || *c == 0x7f)
-            return qt_error_set(err, QT_EINVAL, "name", "a name has no control characters");
-    if (u->role == QT_ROLE_NONE)
-        return qt_error_set(err, QT_EINVAL, "role", "the role is admin, operator, merchant or resident");
-    if (u->circle_id < 0 || u->home_circle_id < 0)
-        return qt_error_set(err, QT_EINVAL, u->circle_id < 0 ? "circle_id" : "home_circle_id", "not a circle id");
-    if (isfinite(u->home_lon) != isfinite(u->home_lat) ||
-        (isfinite(u->home_lon) &&
-         !(u->home_lon >= -180 && u->home_lon <= 180 && u->home_lat >= -90 && u->home_lat <= 90)))
-        return qt_error_set(err, QT_EINVAL, "home", "the home is a longitude and a latitude");
-    if (u->pw_hash) {
-        if (strncmp(u->pw_hash, "$argon2id$", 10) != 0 || strlen(u->pw_hash) >= sizeof hash)
-            return qt_error_set(err, QT_EINVAL, "password", "not an argon2id hash");
-        snprintf(hash, sizeof hash, "%s", u->pw_hash);
-    } else if ((rc = qt_store_password_hash(u->password, hash, err)) != QT_OK) {
+    if ((rc = qt__store_check_user(u, hash, err)) != QT_OK)
         return rc;
-    }
     /* one statement: the circles checked first for the field's name, then the insert (FKs hold it) */
     if ((u->circle_id && (rc = circle_exists(s, u->circle_id, "circle_id", err)) != QT_OK) ||
         (u->home_circle_id && (rc = circle_exists(s, u->home_circle_id, "home_circle_id", err)) != QT_OK))
@@ -535,10 +516,8 @@ qt_status qt__pg_complaint_add(qt_store *s, int64_t outlet_id, int64_t user_id, 
     qt_status rc;
     char key[48];
     int nested;
-    if (!kind || !*kind || strlen(kind) > 64)
-        return qt_error_set(err, QT_EINVAL, "kind", "a kind is 1 to 64 bytes (质量, 价格, 服务, 卫生 ...)");
-    if (text && strlen(text) > 2000)
-        return qt_error_set(err, QT_EINVAL, "text", "a complaint's text is at most 2000 bytes");
+    if ((rc = qt__store_check_complaint(kind, text, err)) != QT_OK)
+        return rc;
     if ((rc = qt__pg_tx_begin(s, &nested, err)) != QT_OK)
         return rc;
     snprintf(key, sizeof key, "%lld:%lld", (long long)user_id, (long long)outlet_id);
@@ -739,26 +718,4 @@ qt_status qt__pg_survey_add(qt_store *s, int64_t circle_id, int64_t user_id, con
                   &p, "survey", err) == QT_OK)
         return QT_OK;
     return mapped(s, "circle", "you have answered for this circle and period already", err);
-}
-
-qt_status qt__pg_survey_answer(qt_store *s, int64_t circle_id, int64_t user_id, const char *period, int satisfied,
-                               const char *comment, int64_t now, qt_error *err)
-{
-    qt_status rc;
-    int64_t home = 0;
-    if ((rc = qt_store_period_check(period, now, NULL, err)) != QT_OK)
-        return rc;
-    if (comment && strlen(comment) > 2000)
-        return qt_error_set(err, QT_EINVAL, "comment", "a comment is at most 2000 bytes");
-    if ((rc = circle_exists(s, circle_id, "circle", err)) != QT_OK)
-        return rc;
-    if ((rc = qt__pg_user_circles(s, user_id, &home, NULL, err)) != QT_OK)
-        return rc;
-    if (!home)
-        return qt_error_set(err, QT_EFORBIDDEN, "circle",
-                            "your home is not set: give it at registration or ask your circle's operator");
-    if (home != circle_id)
-        return qt_error_set(err, QT_EFORBIDDEN, "circle", "you answer only for the circle of your home (%lld)",
-                            (long long)home);
-    return qt__pg_survey_add(s, circle_id, user_id, period, satisfied, comment, now, err);
 }

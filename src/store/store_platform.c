@@ -112,36 +112,14 @@ qt_status qt__sq_outlet_import(qt_store *s, const qt_store_outlet *o, int64_t *i
 
 /* ---- accounts ---------------------------------------------------------------------- */
 
-
-
-
 qt_status qt__sq_user_create(qt_store *s, const qt_user_spec *u, int64_t now, int64_t *id, qt_error *err)
 {
     char hash[128];
     sqlite3_stmt *st;
     qt_status rc;
     int r;
-    const unsigned char *p;
-    if (!u->name || !*u->name || strlen(u->name) > 64)
-        return qt_error_set(err, QT_EINVAL, "name", "a name is 1 to 64 bytes");
-    for (p = (const unsigned char *)u->name; *p; p++)
-        if (*p < 0x20 || *p == 0x7f)
-            return qt_error_set(err, QT_EINVAL, "name", "a name has no control characters");
-    if (u->role == QT_ROLE_NONE)
-        return qt_error_set(err, QT_EINVAL, "role", "the role is admin, operator, merchant or resident");
-    if (u->circle_id < 0 || u->home_circle_id < 0)
-        return qt_error_set(err, QT_EINVAL, u->circle_id < 0 ? "circle_id" : "home_circle_id", "not a circle id");
-    if (isfinite(u->home_lon) != isfinite(u->home_lat) ||
-        (isfinite(u->home_lon) && !(u->home_lon >= -180 && u->home_lon <= 180 && u->home_lat >= -90 &&
-                                    u->home_lat <= 90)))
-        return qt_error_set(err, QT_EINVAL, "home", "the home is a longitude and a latitude");
-    if (u->pw_hash) {
-        if (strncmp(u->pw_hash, "$argon2id$", 10) != 0 || strlen(u->pw_hash) >= sizeof hash)
-            return qt_error_set(err, QT_EINVAL, "password", "not an argon2id hash");
-        snprintf(hash, sizeof hash, "%s", u->pw_hash);
-    } else if ((rc = qt_store_password_hash(u->password, hash, err)) != QT_OK) {
+    if ((rc = qt__store_check_user(u, hash, err)) != QT_OK)
         return rc;
-    }
     if ((rc = qt__sq_begin(s, err)) != QT_OK)
         return rc;
     if ((u->circle_id && (rc = circle_exists(s, u->circle_id, "circle_id", err)) != QT_OK) ||

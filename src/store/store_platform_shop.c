@@ -19,33 +19,6 @@
 #include "quarter/store.h"
 #include "store/sqlite_internal.h"
 
-static size_t utf8_chars(const char *q)
-{
-    size_t n = 0;
-    const unsigned char *p;
-    for (p = (const unsigned char *)q; *p; p++)
-        n += (*p & 0xC0) != 0x80;
-    return n;
-}
-
-/* q as an FTS5 phrase (quotes doubled); caller frees */
-static char *fts_phrase(const char *q)
-{
-    size_t ql = strlen(q), i, k = 0;
-    char *phrase = qt__malloc(2 * ql + 3);
-    if (!phrase)
-        return NULL;
-    phrase[k++] = '"';
-    for (i = 0; i < ql; i++) {
-        if (q[i] == '"')
-            phrase[k++] = '"';
-        phrase[k++] = q[i];
-    }
-    phrase[k++] = '"';
-    phrase[k] = '\0';
-    return phrase;
-}
-
 /* ---- complaints ----------------------------------------------------------------------- */
 
 qt_status qt__sq_complaints_each(qt_store *s, int64_t actor, qt_role role, int64_t outlet_id, int limit,
@@ -215,28 +188,6 @@ fail:
 
 /* ---- surveys ----------------------------------------------------------------------------- */
 
-qt_status qt__sq_survey_answer(qt_store *s, int64_t circle_id, int64_t user_id, const char *period, int satisfied,
-                               const char *comment, int64_t now, qt_error *err)
-{
-    qt_status rc;
-    int64_t home = 0;
-    if ((rc = qt_store_period_check(period, now, NULL, err)) != QT_OK)
-        return rc;
-    if (comment && strlen(comment) > 2000)
-        return qt_error_set(err, QT_EINVAL, "comment", "a comment is at most 2000 bytes");
-    if ((rc = circle_exists(s, circle_id, "circle", err)) != QT_OK)
-        return rc;
-    if ((rc = qt__sq_user_circles(s, user_id, &home, NULL, err)) != QT_OK)
-        return rc;
-    if (!home)
-        return qt_error_set(err, QT_EFORBIDDEN, "circle",
-                            "your home is not set: give it at registration or ask your circle's operator");
-    if (home != circle_id)
-        return qt_error_set(err, QT_EFORBIDDEN, "circle", "you answer only for the circle of your home (%lld)",
-                            (long long)home);
-    return qt__sq_survey_add(s, circle_id, user_id, period, satisfied, comment, now, err);
-}
-
 /* ---- goods ---------------------------------------------------------------------------------- */
 
 static int merchant_owns(qt_store *s, int64_t merchant, int64_t outlet_id)
@@ -264,21 +215,8 @@ qt_status qt__sq_good_put(qt_store *s, int64_t merchant, const qt_store_good *g,
 {
     sqlite3_stmt *st;
     qt_status rc;
-    const char *p;
-    if (!g->name || !*g->name || strlen(g->name) > 200)
-        return qt_error_set(err, QT_EINVAL, "name", "a name is 1 to 200 bytes");
-    if (!(g->price >= 0 && g->price <= 1e7))
-        return qt_error_set(err, QT_EINVAL, "price", "a price is 0 to 10,000,000 yuan");
-    if (g->unit && strlen(g->unit) > 32)
-        return qt_error_set(err, QT_EINVAL, "unit", "a unit is at most 32 bytes (斤, 个, 瓶 ...)");
-    if (g->barcode && *g->barcode) {
-        size_t n = strlen(g->barcode);
-        if (n < 8 || n > 14)
-            return qt_error_set(err, QT_EINVAL, "barcode", "a barcode is 8 to 14 digits (EAN-8, EAN-13, GTIN-14)");
-        for (p = g->barcode; *p; p++)
-            if (*p < '0' || *p > '9')
-                return qt_error_set(err, QT_EINVAL, "barcode", "a barcode is digits only");
-    }
+    if ((rc = qt__store_check_good(g, err)) != QT_OK)
+        return rc;
     if (!outlet_exists(s, g->outlet_id))
         return qt_error_set(err, QT_ENOTFOUND, "outlet_id", "no outlet %lld", (long long)g->outlet_id);
     if (!merchant_owns(s, merchant, g->outlet_id))

@@ -267,10 +267,7 @@ qt_status qt__sq_outlets_match(qt_store *s, const char *q, int64_t **ids, size_t
     int r;
     qt_status rc;
     /* the trigram index needs 3 characters (UTF-8 code points); shorter queries scan */
-    size_t cps = 0;
-    const unsigned char *p;
-    for (p = (const unsigned char *)q; *p; p++)
-        cps += (*p & 0xC0) != 0x80;
+    size_t cps = utf8_chars(q);
     if (cps >= 3)
         rc = prepare(s, "SELECT rowid FROM outlets_fts WHERE outlets_fts MATCH ?1 ORDER BY rowid", &st, err);
     else
@@ -281,21 +278,11 @@ qt_status qt__sq_outlets_match(qt_store *s, const char *q, int64_t **ids, size_t
     if (rc != QT_OK)
         return rc;
     if (cps >= 3) {
-        /* a phrase: quotes doubled */
-        size_t ql = strlen(q), i, k = 0;
-        char *phrase = qt__malloc(2 * ql + 3);
+        char *phrase = fts_phrase(q); /* a phrase: quotes doubled */
         if (!phrase) {
             sqlite3_finalize(st);
             return qt_error_set(err, QT_ENOMEM, "search", "no memory");
         }
-        phrase[k++] = '"';
-        for (i = 0; i < ql; i++) {
-            if (q[i] == '"')
-                phrase[k++] = '"';
-            phrase[k++] = q[i];
-        }
-        phrase[k++] = '"';
-        phrase[k] = '\0';
         sqlite3_bind_text(st, 1, phrase, -1, SQLITE_TRANSIENT);
         qt__free(phrase);
     } else {

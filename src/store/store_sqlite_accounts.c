@@ -187,14 +187,8 @@ qt_status qt__sq_coupon_create(qt_store *s, int64_t merchant_id, const qt_coupon
     sqlite3_stmt *st;
     qt_status rc;
     int owns = 0, exists = 0;
-    if (!c->title || !*c->title || strlen(c->title) > 200)
-        return qt_error_set(err, QT_EINVAL, "title", "a title is 1 to 200 bytes");
-    if (c->quantity < 1 || c->quantity > 10000000)
-        return qt_error_set(err, QT_EINVAL, "quantity", "quantity is 1 to 10,000,000");
-    if (c->per_user_limit < 1 || c->per_user_limit > c->quantity)
-        return qt_error_set(err, QT_EINVAL, "per_user_limit", "per_user_limit is 1 to the quantity");
-    if (c->valid_to <= c->valid_from)
-        return qt_error_set(err, QT_EINVAL, "valid_to", "valid_to must be after valid_from");
+    if ((rc = qt__store_check_coupon(c, err)) != QT_OK)
+        return rc;
     if ((rc = prepare(s,
                       "SELECT EXISTS (SELECT 1 FROM outlets WHERE id = ?2),"
                       " EXISTS (SELECT 1 FROM merchant_outlets WHERE user_id = ?1 AND outlet_id = ?2)",
@@ -489,10 +483,8 @@ qt_status qt__sq_job_create(qt_store *s, int64_t user_id, qt_role role, const qt
 {
     sqlite3_stmt *st;
     qt_status rc;
-    if (!j->title || !*j->title || strlen(j->title) > 200)
-        return qt_error_set(err, QT_EINVAL, "title", "a title is 1 to 200 bytes");
-    if (!(j->lon >= -180 && j->lon <= 180 && j->lat >= -90 && j->lat <= 90))
-        return qt_error_set(err, QT_EINVAL, "lon", "(%g, %g) is not a longitude, latitude", j->lon, j->lat);
+    if ((rc = qt__store_check_job(j, err)) != QT_OK)
+        return rc;
     if (j->outlet_id && role == QT_ROLE_MERCHANT) {
         int owns = 0;
         if ((rc = prepare(s, "SELECT EXISTS (SELECT 1 FROM merchant_outlets WHERE user_id = ?1 AND outlet_id = ?2)",
@@ -636,10 +628,8 @@ qt_status qt__sq_complaint_add(qt_store *s, int64_t outlet_id, int64_t user_id, 
     sqlite3_stmt *st;
     qt_status rc;
     int64_t recent = 0;
-    if (!kind || !*kind || strlen(kind) > 64)
-        return qt_error_set(err, QT_EINVAL, "kind", "a kind is 1 to 64 bytes (质量, 价格, 服务, 卫生 ...)");
-    if (text && strlen(text) > 2000)
-        return qt_error_set(err, QT_EINVAL, "text", "a complaint's text is at most 2000 bytes");
+    if ((rc = qt__store_check_complaint(kind, text, err)) != QT_OK)
+        return rc;
     /* the check and the insert in one IMMEDIATE transaction: concurrent complaints cannot both pass */
     if ((rc = sq_exec_at(s, "BEGIN IMMEDIATE", err)) != QT_OK)
         return rc;
