@@ -355,3 +355,32 @@ qt_status qt_store_survey_answer(qt_store *s, int64_t circle_id, int64_t user_id
                             (long long)home);
     return qt_store_survey_add(s, circle_id, user_id, period, satisfied, comment, now, err);
 }
+
+qt_status qt__store_login_limit(const qt_login_limits *lim, const char *name, int has_addr, int64_t pair,
+                                int64_t from_addr, int64_t by_name, int64_t last, int64_t now, int64_t *wait,
+                                qt_error *err)
+{
+    *wait = 0;
+    if (pair >= lim->per_pair) {
+        *wait = lim->window_s;
+        return qt_error_set(err, QT_ELIMIT, "login",
+                            "too many failed logins for '%s' from this address; wait and try again", name);
+    }
+    if (has_addr && from_addr >= lim->per_addr) {
+        *wait = lim->window_s;
+        return qt_error_set(err, QT_ELIMIT, "login", "too many failed logins from this address; wait and try again");
+    }
+    if (by_name >= lim->per_name_free) {
+        int64_t extra = by_name - lim->per_name_free, delay = 1;
+        while (extra-- > 0 && delay < lim->max_delay_s)
+            delay *= 2;
+        if (delay > lim->max_delay_s)
+            delay = lim->max_delay_s;
+        if (now - last < delay) {
+            *wait = delay - (now - last);
+            return qt_error_set(err, QT_ELIMIT, "login", "many failed logins for '%s'; wait %lld seconds and try again",
+                                name, (long long)*wait);
+        }
+    }
+    return QT_OK;
+}

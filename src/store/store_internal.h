@@ -192,6 +192,11 @@ qt_status qt__store_check_good(const qt_store_good *g, qt_error *err);
 qt_status qt__store_check_coupon(const qt_coupon_spec *c, qt_error *err);
 qt_status qt__store_check_job(const qt_store_job *j, qt_error *err);
 qt_status qt__store_check_complaint(const char *kind, const char *text, qt_error *err);
+/* The login limits (qt_store_login_begin) on the failure counts in the window: pair (this name from this
+ * address), from_addr, by_name (last: the newest failure's time).  QT_ELIMIT with *wait seconds, or QT_OK. */
+qt_status qt__store_login_limit(const qt_login_limits *lim, const char *name, int has_addr, int64_t pair,
+                                int64_t from_addr, int64_t by_name, int64_t last, int64_t now, int64_t *wait,
+                                qt_error *err);
 /* 1 when path names a PostgreSQL database (postgresql:// or postgres:// URL, or key=value conninfo) */
 int qt__store_is_pg(const char *path);
 

@@ -282,24 +282,7 @@ qt_status qt__sq_login_begin(qt_store *s, const char *name, const char *addr, in
     pair = count_failures(s, sql_pair, name, a, since, NULL);
     from_addr = *a ? count_failures(s, sql_addr, a, NULL, since, NULL) : 0;
     by_name = count_failures(s, sql_name, name, NULL, since, &last);
-    if (pair >= lim->per_pair) {
-        wait = lim->window_s;
-        rc = qt_error_set(err, QT_ELIMIT, "login", "too many failed logins for '%s' from this address; wait and try again", name);
-    } else if (*a && from_addr >= lim->per_addr) {
-        wait = lim->window_s;
-        rc = qt_error_set(err, QT_ELIMIT, "login", "too many failed logins from this address; wait and try again");
-    } else if (by_name >= lim->per_name_free) {
-        int64_t extra = by_name - lim->per_name_free, delay = 1;
-        while (extra-- > 0 && delay < lim->max_delay_s)
-            delay *= 2;
-        if (delay > lim->max_delay_s)
-            delay = lim->max_delay_s;
-        if (now - last < delay) {
-            wait = delay - (now - last);
-            rc = qt_error_set(err, QT_ELIMIT, "login",
-                              "many failed logins for '%s'; wait %lld seconds and try again", name, (long long)wait);
-        }
-    }
+    rc = qt__store_login_limit(lim, name, *a != 0, pair, from_addr, by_name, last, now, &wait, err);
     if (rc != QT_OK) {
         rollback(s);
         /* old attempts are pruned by the next accepted attempt */
