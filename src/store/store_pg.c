@@ -79,11 +79,21 @@ static void no_notices(void *arg, const char *msg)
     (void)msg;
 }
 
+static qt_status session_settings(qt_store *s, qt_error *err);
+
 PGresult *qt__pg_run(qt_store *s, const char *sql, const qt__pgp *p, const char *what, qt_error *err)
 {
-    PGresult *r = PQexecParams(s->pg, sql, p ? p->n : 0, NULL, p ? p->v : NULL, NULL, NULL, 0);
-    ExecStatusType e = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+    PGresult *r;
+    ExecStatusType e;
     const char *state, *cons, *msg;
+    /* a connection lost (the server restarted): the call that saw it failed; this one connects again */
+    if (PQstatus(s->pg) == CONNECTION_BAD) {
+        PQreset(s->pg);
+        if (PQstatus(s->pg) == CONNECTION_OK)
+            session_settings(s, NULL);
+    }
+    r = PQexecParams(s->pg, sql, p ? p->n : 0, NULL, p ? p->v : NULL, NULL, NULL, 0);
+    e = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
     if (e == PGRES_TUPLES_OK || e == PGRES_COMMAND_OK) {
         s->pg_state[0] = '\0';
         s->pg_constraint[0] = '\0';
@@ -325,11 +335,19 @@ qt_status qt__pg_open(qt_store *s, const char *conninfo, qt_error *err)
                             host && *host ? host : "(default)", port && *port ? port : "5432", db ? db : "?", msg);
     }
     PQsetNoticeProcessor(s->pg, no_notices, NULL);
+    if (session_settings(s, err) != QT_OK)
+        return QT_EDB;
+    return migrate(s, err);
+}
+
+/* what every session of the store runs with (again after a reconnection) */
+static qt_status session_settings(qt_store *s, qt_error *err)
+{
     /* every commit waits for its WAL flush (claims, redemptions: issue 11 item 17), whatever the server's default */
     if (qt__pg_do(s, "SET client_min_messages = warning", NULL, "store", err) != QT_OK ||
         qt__pg_do(s, "SET synchronous_commit = on", NULL, "store", err) != QT_OK)
         return QT_EDB;
-    return migrate(s, err);
+    return QT_OK;
 }
 
 void qt__pg_close(qt_store *s)

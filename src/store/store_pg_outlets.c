@@ -76,6 +76,30 @@ qt_status qt__pg_outlet_put(qt_store *s, const qt_store_outlet *o, int64_t *id, 
         qt__pgp_i64(&p, cir);
     else
         qt__pgp_null(&p);
+    /* an existing outlet first (no identity value spent: ids stay dense, as SQLite's), then the upsert */
+    r = qt__pg_run(s,
+                   "UPDATE outlets AS t SET name = CASE WHEN t.api_edited & 1 <> 0 THEN t.name ELSE $2 END,"
+                   " category = CASE WHEN t.api_edited & 2 <> 0 THEN t.category ELSE $3 END,"
+                   " lon = $4::float8, lat = $5::float8,"
+                   " address = CASE WHEN t.api_edited & 4 <> 0 THEN t.address ELSE $6 END,"
+                   " brand = CASE WHEN t.api_edited & 8 <> 0 THEN t.brand ELSE $7 END, chain = $8::int,"
+                   " opening_hours = CASE WHEN t.api_edited & 16 <> 0 THEN t.opening_hours ELSE $9 END,"
+                   " services = CASE WHEN t.api_edited & 32 <> 0 THEN t.services ELSE $10 END,"
+                   " cash = CASE WHEN t.api_edited & 64 <> 0 THEN t.cash ELSE $11::int END,"
+                   " barrier_free = CASE WHEN t.api_edited & 128 <> 0 THEN t.barrier_free ELSE $12::int END,"
+                   " staff = $13::float8, floor_area = $14::float8, community_id = $15::bigint,"
+                   " circle_id = $16::bigint, updated_at = extract(epoch FROM now())::bigint"
+                   " WHERE t.ext_id = $1 RETURNING id",
+                   &p, "outlet", err);
+    if (!r)
+        return QT_EDB;
+    if (PQntuples(r) == 1) {
+        if (id)
+            *id = qt__pg_i64(r, 0, 0);
+        PQclear(r);
+        return QT_OK;
+    }
+    PQclear(r);
     r = qt__pg_run(
         s,
         "INSERT INTO outlets AS t(ext_id, name, category, lon, lat, address, brand, chain, opening_hours,"
@@ -117,6 +141,7 @@ static qt_status walk_outlets(PGresult *r, qt_store_outlet_fn fn, void *ud, qt_e
     qt_status rc = QT_OK;
     for (i = 0; rc == QT_OK && i < n; i++) {
         qt_store_outlet o;
+        memset(&o, 0, sizeof o); /* fields this backend does not fill are 0 */
         o.id = qt__pg_i64(r, i, 0);
         o.ext_id = qt__pg_txt(r, i, 1);
         o.name = qt__pg_txt(r, i, 2);
