@@ -62,6 +62,16 @@ char *qt__pg_like(const char *q);
 int qt__pg_merchant_owns(qt_store *s, int64_t merchant, int64_t outlet_id);
 int qt__pg_outlet_exists(qt_store *s, int64_t outlet_id);
 
+/* an outlet's columns (of outlets o with QT__PG_OUTLET_JOINS) and a row of them into o (texts BORROWED from r) */
+#define QT__PG_OUTLET_SELECT                                                                                           \
+    "SELECT o.id, o.ext_id, o.name, o.category, o.lon, o.lat, o.address, o.brand, o.chain, o.opening_hours,"           \
+    " o.services, o.cash, o.barrier_free, o.staff, o.floor_area, m.name, c.name, coalesce(o.closed_at, 0)"
+#define QT__PG_OUTLET_JOINS                                                                                            \
+    " LEFT JOIN communities m ON m.id = o.community_id LEFT JOIN circles c ON c.id = o.circle_id"
+void qt__pg_row_outlet(const PGresult *r, int i, qt_store_outlet *o);
+/* the rows of r (id, outlet_id, title, description, pay, lon, lat, created_at) to fn; clears r */
+qt_status qt__pg_walk_jobs(PGresult *r, qt_store_job_fn fn, void *ud, qt_error *err);
+
 /* the PostgreSQL backend's operations */
 #define QT__PG_DECL(ret, name, params, args) ret qt__pg_##name params;
 QT__STORE_OPS(QT__PG_DECL)

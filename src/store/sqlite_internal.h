@@ -8,6 +8,7 @@
 #define QUARTER_STORE_SQLITE_INTERNAL_H
 
 #include <sqlite3.h>
+#include <string.h>
 
 #include "base/alloc.h"
 
@@ -46,10 +47,10 @@ static inline const char *col_text(sqlite3_stmt *st, int i)
 }
 
 /* the columns qt__sqlite_row_outlet reads (of outlets o, with the joins), and the whole select */
-#define QT__OUTLET_FIELDS                                                                              \
-    "o.id, o.ext_id, o.name, o.category, o.lon, o.lat, o.address, o.brand, o.chain, o.opening_hours," \
+#define QT__OUTLET_FIELDS                                                                                              \
+    "o.id, o.ext_id, o.name, o.category, o.lon, o.lat, o.address, o.brand, o.chain, o.opening_hours,"                  \
     " o.services, o.cash, o.barrier_free, o.staff, o.floor_area, m.name, c.name, coalesce(o.closed_at, 0)"
-#define QT__OUTLET_JOINS " LEFT JOIN communities m ON m.id = o.community_id LEFT JOIN circles c ON c.id = o.circle_id"
+#define QT__OUTLET_JOINS   " LEFT JOIN communities m ON m.id = o.community_id LEFT JOIN circles c ON c.id = o.circle_id"
 #define QT__OUTLET_COLUMNS "SELECT " QT__OUTLET_FIELDS " FROM outlets o" QT__OUTLET_JOINS
 
 /* a row of QT__OUTLET_COLUMNS; the texts BORROWED from st until its next step */
@@ -88,7 +89,6 @@ static inline qt_status step_done(qt_store *s, sqlite3_stmt *st, const char *wha
     sqlite3_finalize(st);
     return rc;
 }
-
 
 static inline qt_status sq_exec(qt_store *s, const char *sql, qt_error *err)
 {

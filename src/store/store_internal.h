@@ -23,6 +23,7 @@ struct qt_store {
     struct pg_conn *pg;     /* PostgreSQL */
     char pg_state[6];       /* PostgreSQL: SQLSTATE of the last failed statement ("" none) */
     char pg_constraint[64]; /* PostgreSQL: the constraint it broke, if any */
+    int pg_listening;       /* PostgreSQL: LISTEN quarter_changes done on this connection */
 };
 
 /*
@@ -168,6 +169,13 @@ struct qt_store {
     X(qt_status, jobs_near,                                                                                            \
       (qt_store * s, double lon, double lat, double radius_m, int limit, qt_store_job_fn fn, void *ud, qt_error *err), \
       (s, lon, lat, radius_m, limit, fn, ud, err))                                                                     \
+    X(qt_status, changes_latest, (qt_store * s, int64_t * latest, qt_error * err), (s, latest, err))                   \
+    X(qt_status, changes_since,                                                                                        \
+      (qt_store * s, int64_t since, int64_t * latest, qt_store_outlet_fn outlet_fn, qt_store_job_fn job_fn, void *ud,  \
+       qt_error *err),                                                                                                 \
+      (s, since, latest, outlet_fn, job_fn, ud, err))                                                                  \
+    X(qt_status, changes_wait, (qt_store * s, int64_t since, int timeout_ms, int64_t *latest, qt_error *err),          \
+      (s, since, timeout_ms, latest, err))                                                                             \
     X(qt_status, applications_of_poster,                                                                               \
       (qt_store * s, int64_t poster, int64_t job_id, int limit, qt_store_application_fn fn, void *ud, qt_error *err),  \
       (s, poster, job_id, limit, fn, ud, err))

@@ -130,10 +130,30 @@ qt_status qt__pg_outlet_put(qt_store *s, const qt_store_outlet *o, int64_t *id, 
     return QT_OK;
 }
 
-#define OUTLET_COLUMNS                                                                                                 \
-    "SELECT o.id, o.ext_id, o.name, o.category, o.lon, o.lat, o.address, o.brand, o.chain, o.opening_hours,"           \
-    " o.services, o.cash, o.barrier_free, o.staff, o.floor_area, m.name, c.name"                                       \
-    " FROM outlets o LEFT JOIN communities m ON m.id = o.community_id LEFT JOIN circles c ON c.id = o.circle_id"
+void qt__pg_row_outlet(const PGresult *r, int i, qt_store_outlet *o)
+{
+    memset(o, 0, sizeof *o); /* fields this backend does not fill are 0 */
+    o->id = qt__pg_i64(r, i, 0);
+    o->ext_id = qt__pg_txt(r, i, 1);
+    o->name = qt__pg_txt(r, i, 2);
+    o->category = qt__pg_txt(r, i, 3);
+    o->lon = qt__pg_dbl(r, i, 4);
+    o->lat = qt__pg_dbl(r, i, 5);
+    o->address = qt__pg_txt(r, i, 6);
+    o->brand = qt__pg_txt(r, i, 7);
+    o->chain = (int)qt__pg_i64(r, i, 8);
+    o->opening_hours = qt__pg_txt(r, i, 9);
+    o->services = qt__pg_txt(r, i, 10);
+    o->cash = qt__pg_flag(r, i, 11);
+    o->barrier_free = qt__pg_flag(r, i, 12);
+    o->staff = qt__pg_dbl(r, i, 13);
+    o->floor_area = qt__pg_dbl(r, i, 14);
+    o->community = qt__pg_txt(r, i, 15);
+    o->circle = qt__pg_txt(r, i, 16);
+    o->closed_at = qt__pg_i64(r, i, 17);
+}
+
+#define OUTLET_COLUMNS QT__PG_OUTLET_SELECT " FROM outlets o" QT__PG_OUTLET_JOINS
 
 static qt_status walk_outlets(PGresult *r, qt_store_outlet_fn fn, void *ud, qt_error *err)
 {
@@ -141,24 +161,7 @@ static qt_status walk_outlets(PGresult *r, qt_store_outlet_fn fn, void *ud, qt_e
     qt_status rc = QT_OK;
     for (i = 0; rc == QT_OK && i < n; i++) {
         qt_store_outlet o;
-        memset(&o, 0, sizeof o); /* fields this backend does not fill are 0 */
-        o.id = qt__pg_i64(r, i, 0);
-        o.ext_id = qt__pg_txt(r, i, 1);
-        o.name = qt__pg_txt(r, i, 2);
-        o.category = qt__pg_txt(r, i, 3);
-        o.lon = qt__pg_dbl(r, i, 4);
-        o.lat = qt__pg_dbl(r, i, 5);
-        o.address = qt__pg_txt(r, i, 6);
-        o.brand = qt__pg_txt(r, i, 7);
-        o.chain = (int)qt__pg_i64(r, i, 8);
-        o.opening_hours = qt__pg_txt(r, i, 9);
-        o.services = qt__pg_txt(r, i, 10);
-        o.cash = qt__pg_flag(r, i, 11);
-        o.barrier_free = qt__pg_flag(r, i, 12);
-        o.staff = qt__pg_dbl(r, i, 13);
-        o.floor_area = qt__pg_dbl(r, i, 14);
-        o.community = qt__pg_txt(r, i, 15);
-        o.circle = qt__pg_txt(r, i, 16);
+        qt__pg_row_outlet(r, i, &o);
         rc = fn(ud, &o, err);
     }
     PQclear(r);
@@ -716,7 +719,7 @@ qt_status qt__pg_job_create(qt_store *s, int64_t user_id, qt_role role, const qt
     return QT_OK;
 }
 
-static qt_status walk_jobs(PGresult *r, qt_store_job_fn fn, void *ud, qt_error *err)
+qt_status qt__pg_walk_jobs(PGresult *r, qt_store_job_fn fn, void *ud, qt_error *err)
 {
     int i;
     qt_status rc = QT_OK;
@@ -741,7 +744,7 @@ static qt_status walk_jobs(PGresult *r, qt_store_job_fn fn, void *ud, qt_error *
 qt_status qt__pg_jobs_each(qt_store *s, qt_store_job_fn fn, void *ud, qt_error *err)
 {
     PGresult *r = qt__pg_run(s, JOB_COLUMNS " ORDER BY id", NULL, "jobs", err);
-    return r ? walk_jobs(r, fn, ud, err) : QT_EDB;
+    return r ? qt__pg_walk_jobs(r, fn, ud, err) : QT_EDB;
 }
 
 qt_status qt__pg_jobs_near(qt_store *s, double lon, double lat, double radius_m, int limit, qt_store_job_fn fn,
@@ -760,7 +763,7 @@ qt_status qt__pg_jobs_near(qt_store *s, double lon, double lat, double radius_m,
                                      " $2::float8 ORDER BY id LIMIT $5::bigint",
                          &p, "jobs", err)))
         return QT_EDB;
-    return walk_jobs(r, fn, ud, err);
+    return qt__pg_walk_jobs(r, fn, ud, err);
 }
 
 qt_status qt__pg_job_apply(qt_store *s, int64_t job_id, int64_t user_id, const char *message, int64_t now,
