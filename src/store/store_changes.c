@@ -87,7 +87,7 @@ static const char jobs_sql[] = QT__JOB_COLUMNS
     " WHERE ch.seq > ?1 AND ch.seq <= ?2 ORDER BY ch.seq";
 
 qt_status qt__sq_changes_since(qt_store *s, int64_t since, int64_t *latest, qt_store_outlet_fn outlet_fn,
-                                 qt_store_job_fn job_fn, void *ud, qt_error *err)
+                               qt_store_job_fn job_fn, void *ud, qt_error *err)
 {
     qt_status rc;
     int64_t upto = since;
