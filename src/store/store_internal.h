@@ -61,6 +61,8 @@ struct qt_store {
       (s, token, now, user_id, role, err))                                                                             \
     X(qt_status, merchant_link, (qt_store * s, int64_t user_id, int64_t outlet_id, qt_error * err),                    \
       (s, user_id, outlet_id, err))                                                                                    \
+    X(qt_status, merchant_outlets, (qt_store * s, int64_t user_id, int64_t * *ids, size_t * n, qt_error * err),        \
+      (s, user_id, ids, n, err))                                                                                       \
     X(qt_status, user_set_circle, (qt_store * s, int64_t user_id, int64_t circle_id, qt_error * err),                  \
       (s, user_id, circle_id, err))                                                                                    \
     X(qt_status, outlet_update,                                                                                        \

@@ -194,6 +194,30 @@ qt_status qt__pg_merchant_link(qt_store *s, int64_t user_id, int64_t outlet_id, 
                      &p, "link", err);
 }
 
+qt_status qt__pg_merchant_outlets(qt_store *s, int64_t user_id, int64_t **ids, size_t *n, qt_error *err)
+{
+    qt__pgp p = {0};
+    PGresult *r;
+    size_t k;
+    *ids = NULL;
+    *n = 0;
+    qt__pgp_i64(&p, user_id);
+    if (!(r = qt__pg_run(s,
+                         "SELECT m.outlet_id FROM merchant_outlets m JOIN outlets o ON o.id = m.outlet_id"
+                         " WHERE m.user_id = $1::bigint ORDER BY m.outlet_id",
+                         &p, "outlets", err)))
+        return QT_EDB;
+    if (!(*ids = qt__malloc(((size_t)PQntuples(r) + 1) * sizeof **ids))) {
+        PQclear(r);
+        return qt_error_set(err, QT_ENOMEM, "outlets", "no memory");
+    }
+    for (k = 0; k < (size_t)PQntuples(r); k++)
+        (*ids)[k] = qt__pg_i64(r, (int)k, 0);
+    *n = k;
+    PQclear(r);
+    return QT_OK;
+}
+
 /* UPDATE one user; QT_ENOTFOUND when no row */
 static qt_status update_user(qt_store *s, const char *sql, const qt__pgp *p, int64_t user_id, qt_error *err)
 {

@@ -179,6 +179,39 @@ qt_status qt__sq_merchant_link(qt_store *s, int64_t user_id, int64_t outlet_id, 
     return step_done(s, st, "link", err);
 }
 
+qt_status qt__sq_merchant_outlets(qt_store *s, int64_t user_id, int64_t **ids, size_t *n, qt_error *err)
+{
+    sqlite3_stmt *st;
+    qt_status rc;
+    size_t cap = 0;
+    int r;
+    *ids = NULL;
+    *n = 0;
+    if ((rc = prepare(s,
+                      "SELECT m.outlet_id FROM merchant_outlets m JOIN outlets o ON o.id = m.outlet_id"
+                      " WHERE m.user_id = ?1 ORDER BY m.outlet_id",
+                      &st, err)) != QT_OK)
+        return rc;
+    sqlite3_bind_int64(st, 1, user_id);
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        if (qt__grow((void **)ids, &cap, *n + 1, sizeof **ids) != 0) {
+            r = SQLITE_NOMEM;
+            break;
+        }
+        (*ids)[(*n)++] = sqlite3_column_int64(st, 0);
+    }
+    rc = r == SQLITE_DONE    ? QT_OK
+         : r == SQLITE_NOMEM ? qt_error_set(err, QT_ENOMEM, "outlets", "no memory")
+                             : db_fail(s, err, "outlets");
+    sqlite3_finalize(st);
+    if (rc != QT_OK) {
+        qt__free(*ids);
+        *ids = NULL;
+        *n = 0;
+    }
+    return rc;
+}
+
 /* ---- coupons ------------------------------------------------------------------------ */
 
 qt_status qt__sq_coupon_create(qt_store *s, int64_t merchant_id, const qt_coupon_spec *c, int64_t now, int64_t *id,
