@@ -11,6 +11,9 @@ add_library(qt_glpk INTERFACE)
 target_include_directories(qt_glpk INTERFACE ${GLPK_INCLUDE_DIR})
 target_link_libraries(qt_glpk INTERFACE ${GLPK_LIBRARY})
 pkg_check_modules(SQLITE3 REQUIRED IMPORTED_TARGET sqlite3)
+# The PostgreSQL/PostGIS store backend (--db postgresql://...) and the city job queue
+# (quarter/queue.h): libpq (libpq-dev).
+pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
 pkg_check_modules(MHD REQUIRED IMPORTED_TARGET libmicrohttpd)
 pkg_check_modules(JANSSON REQUIRED IMPORTED_TARGET jansson)
@@ -22,5 +25,3 @@ pkg_check_modules(PNG REQUIRED IMPORTED_TARGET libpng)
 # Coupon QR codes (libqrencode) and their PNG encoding (zlib).
 pkg_check_modules(QRENCODE REQUIRED IMPORTED_TARGET libqrencode)
 pkg_check_modules(ZLIB REQUIRED IMPORTED_TARGET zlib)
-# The city job queue and its results tables (quarter/queue.h): PostgreSQL with PostGIS through libpq.
-pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)

@@ -11,7 +11,7 @@
 #include "base/geo.h"
 
 static const char help[] = N_(
-    "usage: quarter nearby --graph G.qgraph --db FILE --at LON,LAT [options]\n\n"
+    "usage: quarter nearby --graph G.qgraph --db FILE|URL --at LON,LAT [options]\n\n"
     "The outlets of the store (quarter import) nearest to a point (WGS-84) by\n"
     "walking, nearest first, the same search as GET /api/v1/nearby.  Writes CSV:\n"
     "id,name,category,distance_m,time_s,lon,lat.\n\n"

@@ -18,7 +18,7 @@
 #include "cli/cli.h"
 
 static const char serve_help[] =
-    "usage: quarter serve --db FILE --graph FILE.qgraph [--port 8015] [--bind 127.0.0.1] [options]\n\n"
+    "usage: quarter serve --db FILE|URL --graph FILE.qgraph [--port 8015] [--bind 127.0.0.1] [options]\n\n"
     "Serve the HTTP API v1 (docs/http-api.md): nearby outlets by walking time, outlet\n"
     "lookup, accounts, coupons issued online and redeemed in the shop.  Stops cleanly\n"
     "on SIGTERM or SIGINT.  Outlets and jobs written by other servers on the same\n"
@@ -27,7 +27,9 @@ static const char serve_help[] =
     "docs/deploy.md.  With --port 0 an ephemeral port is taken; the first line on\n"
     "standard output says which.\n\n"
     "Options:\n"
-    "  --db FILE            the store (made by quarter import / quarter user add)\n"
+    "  --db FILE|URL        the store (made by quarter import / quarter user add): a SQLite\n"
+    "                       file, or a PostgreSQL/PostGIS database several servers share\n"
+    "                       (postgresql://USER@HOST:5432/DB or \"host=H dbname=DB ...\")\n"
     "  --graph FILE         the walking network (.qgraph, .osm.pbf ...)\n"
     "  --port N             TCP port (default 8015)\n"
     "  --bind ADDR          IPv4 address to listen on (default 127.0.0.1)\n"
@@ -284,10 +286,11 @@ done:
 }
 
 static const char user_help[] =
-    "usage: quarter user add --db FILE --name NAME --role admin|operator|merchant|resident --password-file F\n"
-    "       quarter user link --db FILE --user ID --outlet ID\n\n"
+    "usage: quarter user add --db FILE|URL --name NAME --role admin|operator|merchant|resident --password-file F\n"
+    "       quarter user link --db FILE|URL --user ID --outlet ID\n\n"
     "add: create an account (the password, read from the first line of F, is hashed\n"
-    "with argon2id); link: give a merchant one of the outlets in the store.\n";
+    "with argon2id); link: give a merchant one of the outlets in the store.  The store\n"
+    "is a SQLite file or a PostgreSQL URL (postgresql://USER@HOST:5432/DB), as for serve.\n";
 
 int cmd_user(int argc, char **argv, qt_cli *cli)
 {
@@ -346,7 +349,7 @@ int cmd_user(int argc, char **argv, qt_cli *cli)
 }
 
 static const char import_help[] =
-    "usage: quarter import --db FILE PROJECT\n\n"
+    "usage: quarter import --db FILE|URL PROJECT\n\n"
     "Load a planning project into the store (created when new): its circles with\n"
     "their communities, grades and indicators (the analysis of quarter analyze),\n"
     "and every outlet with its 业态, brand, hours, services, floor area, staff and\n"
@@ -377,7 +380,7 @@ int cmd_import(int argc, char **argv, qt_cli *cli)
     if (rc)
         return rc < 0 ? 0 : rc;
     if (npos != 1 || !db)
-        return cli_usage(cli, "import", "give --db FILE and one project file");
+        return cli_usage(cli, "import", "give --db FILE|URL and one project file");
     if ((rc = cli_project_open(cli, "import", pos[0], NULL, &pj)) != 0)
         return rc;
     if (qt_store_open(db, &st, &err) != QT_OK) {

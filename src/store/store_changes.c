@@ -26,7 +26,7 @@ static qt_status latest_seq(qt_store *s, int64_t *latest, qt_error *err)
     return rc;
 }
 
-qt_status qt_store_changes_latest(qt_store *s, int64_t *latest, qt_error *err)
+qt_status qt__sq_changes_latest(qt_store *s, int64_t *latest, qt_error *err)
 {
     *latest = 0;
     return latest_seq(s, latest, err);
@@ -86,8 +86,8 @@ static const char jobs_sql[] = QT__JOB_COLUMNS
     " j JOIN changes ch ON ch.kind = 2 AND ch.ref = j.id"
     " WHERE ch.seq > ?1 AND ch.seq <= ?2 ORDER BY ch.seq";
 
-qt_status qt_store_changes_since(qt_store *s, int64_t since, int64_t *latest, qt_store_outlet_fn outlet_fn,
-                                 qt_store_job_fn job_fn, void *ud, qt_error *err)
+qt_status qt__sq_changes_since(qt_store *s, int64_t since, int64_t *latest, qt_store_outlet_fn outlet_fn,
+                               qt_store_job_fn job_fn, void *ud, qt_error *err)
 {
     qt_status rc;
     int64_t upto = since;
@@ -121,7 +121,7 @@ static int64_t data_version(qt_store *s)
     return v;
 }
 
-qt_status qt_store_changes_wait(qt_store *s, int64_t since, int timeout_ms, int64_t *latest, qt_error *err)
+qt_status qt__sq_changes_wait(qt_store *s, int64_t since, int timeout_ms, int64_t *latest, qt_error *err)
 {
     qt_status rc;
     int waited = 0;

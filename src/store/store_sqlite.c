@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * store_sqlite.c -- the SQLite backend of quarter/store.h: every SQL
- * statement of the store is in this file.  WAL mode, foreign keys, a busy
- * timeout; migrations from src/store/migrations (embedded at build time)
- * applied in order inside one transaction each, the version kept in
- * PRAGMA user_version.
+ * store_sqlite.c -- the SQLite backend of quarter/store.h (store.c picks it
+ * for a path that is not a PostgreSQL URL): open, outlets, circles,
+ * re-imports, snapshots, and the backend's operations table.  WAL mode,
+ * foreign keys, a busy timeout; migrations from src/store/migrations
+ * (embedded at build time) applied in order inside one transaction each, the
+ * version kept in PRAGMA user_version.  The rest of its statements:
+ * store_sqlite_accounts.c, store_platform.c, store_platform_shop.c.
  */
 #include <math.h>
 #include <sodium.h>
@@ -25,54 +27,6 @@ struct qt__migration {
 extern const struct qt__migration qt__migrations[];
 extern const size_t qt__nmigrations;
 
-static const char *const role_names[] = {"", "resident", "merchant", "operator", "admin"};
-
-qt_role qt_role_parse(const char *s)
-{
-    int r;
-    for (r = QT_ROLE_RESIDENT; s && r <= QT_ROLE_ADMIN; r++)
-        if (strcmp(s, role_names[r]) == 0)
-            return (qt_role)r;
-    return QT_ROLE_NONE;
-}
-
-const char *qt_role_name(qt_role r)
-{
-    return (unsigned)r <= QT_ROLE_ADMIN ? role_names[r] : "";
-}
-
-void qt_store_free_str(char *s)
-{
-    qt__free(s);
-}
-
-/* a statement with RETURNING whose row was read: step it to DONE, then finalize */
-static void finish_returning(sqlite3_stmt *st)
-{
-    while (sqlite3_step(st) == SQLITE_ROW)
-        ;
-    sqlite3_finalize(st);
-}
-
-static qt_status exec(qt_store *s, const char *sql, qt_error *err)
-{
-    char *msg = NULL;
-    if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-        qt_status st = qt_error_set(err, QT_EDB, s->path, "%s", msg ? msg : sqlite3_errmsg(s->db));
-        sqlite3_free(msg);
-        return st;
-    }
-    return QT_OK;
-}
-
-/* run a prepared statement that returns no rows; finalizes it */
-static qt_status step_done(qt_store *s, sqlite3_stmt *st, const char *what, qt_error *err)
-{
-    qt_status rc = sqlite3_step(st) == SQLITE_DONE ? QT_OK : db_fail(s, err, what);
-    sqlite3_finalize(st);
-    return rc;
-}
-
 static int64_t one_int(qt_store *s, const char *sql, int64_t dflt)
 {
     sqlite3_stmt *st;
@@ -85,81 +39,56 @@ static int64_t one_int(qt_store *s, const char *sql, int64_t dflt)
     return v;
 }
 
-int qt_store_version(qt_store *s)
+int qt__sq_version(qt_store *s)
 {
     return (int)one_int(s, "PRAGMA user_version", -1);
 }
 
-void qt_store_close(qt_store *s)
+void qt__sq_close(qt_store *s)
 {
-    if (!s)
-        return;
     sqlite3_close(s->db);
-    qt__free(s->path);
-    qt__free(s);
+    s->db = NULL;
 }
 
-qt_status qt_store_open(const char *path, qt_store **out, qt_error *err)
+/* s: allocated by qt_store_open, which closes it on failure */
+qt_status qt__sq_open(qt_store *s, const char *path, qt_error *err)
 {
-    qt_store *s;
     int v;
     size_t i;
     qt_status st;
-    *out = NULL;
-    if (sodium_init() < 0)
-        return qt_error_set(err, QT_EINTERNAL, path, "libsodium cannot start");
-    s = qt__calloc(1, sizeof *s);
-    if (!s || !(s->path = qt__strdup(path))) {
-        qt__free(s);
-        return qt_error_set(err, QT_ENOMEM, path, "no memory");
-    }
     if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) !=
-        SQLITE_OK) {
-        st = qt_error_set(err, QT_EIO, path, "cannot open the store: %s", s->db ? sqlite3_errmsg(s->db) : "no memory");
-        qt_store_close(s);
-        return st;
-    }
+        SQLITE_OK)
+        return qt_error_set(err, QT_EIO, path, "cannot open the store: %s", s->db ? sqlite3_errmsg(s->db) : "no memory");
     sqlite3_busy_timeout(s->db, 10000);
-    if ((st = exec(s, "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;"
-                    " PRAGMA journal_size_limit = 67108864;", err)) !=
-        QT_OK) {
-        qt_store_close(s);
+    if ((st = sq_exec_at(s, "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;"
+                      " PRAGMA journal_size_limit = 67108864;",
+                   err)) != QT_OK)
         return st;
-    }
-    v = qt_store_version(s);
-    if (v < 0 || (size_t)v > qt__nmigrations) {
-        st = qt_error_set(err, QT_EUNSUPPORTED, path,
-                          "the store has schema version %d; this quarter knows %zu (a newer quarter made it?)", v,
-                          qt__nmigrations);
-        qt_store_close(s);
-        return st;
-    }
+    v = qt__sq_version(s);
+    if (v < 0 || (size_t)v > qt__nmigrations)
+        return qt_error_set(err, QT_EUNSUPPORTED, path,
+                            "the store has schema version %d; this quarter knows %zu (a newer quarter made it?)", v,
+                            qt__nmigrations);
     for (i = (size_t)v; i < qt__nmigrations; i++) {
         char pragma[64];
-        if ((st = exec(s, "BEGIN IMMEDIATE", err)) != QT_OK)
-            break;
+        if ((st = sq_exec_at(s, "BEGIN IMMEDIATE", err)) != QT_OK)
+            return st;
         /* someone else may have migrated meanwhile */
-        if ((size_t)qt_store_version(s) > i) {
-            exec(s, "COMMIT", err);
+        if ((size_t)qt__sq_version(s) > i) {
+            sq_exec_at(s, "COMMIT", err);
             continue;
         }
         snprintf(pragma, sizeof pragma, "PRAGMA user_version = %zu", i + 1);
-        if ((st = exec(s, qt__migrations[i].sql, err)) != QT_OK || (st = exec(s, pragma, err)) != QT_OK) {
+        if ((st = sq_exec_at(s, qt__migrations[i].sql, err)) != QT_OK || (st = sq_exec_at(s, pragma, err)) != QT_OK) {
             char where[200];
             snprintf(where, sizeof where, "%s: migration %s", path, qt__migrations[i].name);
-            exec(s, "ROLLBACK", NULL);
+            sq_exec_at(s, "ROLLBACK", NULL);
             qt_error_clear(err);
-            st = qt_error_set(err, QT_EDB, where, "%s", sqlite3_errmsg(s->db));
-            break;
+            return qt_error_set(err, QT_EDB, where, "%s", sqlite3_errmsg(s->db));
         }
-        if ((st = exec(s, "COMMIT", err)) != QT_OK)
-            break;
+        if ((st = sq_exec_at(s, "COMMIT", err)) != QT_OK)
+            return st;
     }
-    if (st != QT_OK) {
-        qt_store_close(s);
-        return st;
-    }
-    *out = s;
     return QT_OK;
 }
 
@@ -201,7 +130,7 @@ static void bind_opt_flag(sqlite3_stmt *st, int i, int v)
         sqlite3_bind_null(st, i);
 }
 
-qt_status qt_store_outlet_put(qt_store *s, const qt_store_outlet *o, int64_t *id, qt_error *err)
+qt_status qt__sq_outlet_put(qt_store *s, const qt_store_outlet *o, int64_t *id, qt_error *err)
 {
     sqlite3_stmt *st;
     int64_t com = 0, cir = 0;
@@ -307,7 +236,7 @@ static qt_status walk_outlets(qt_store *s, sqlite3_stmt *st, qt_store_outlet_fn 
     return rc;
 }
 
-qt_status qt_store_outlets_each(qt_store *s, qt_store_outlet_fn fn, void *ud, qt_error *err)
+qt_status qt__sq_outlets_each(qt_store *s, qt_store_outlet_fn fn, void *ud, qt_error *err)
 {
     sqlite3_stmt *st;
     qt_status rc = prepare(s, QT__OUTLET_COLUMNS " ORDER BY o.id", &st, err);
@@ -316,7 +245,7 @@ qt_status qt_store_outlets_each(qt_store *s, qt_store_outlet_fn fn, void *ud, qt
     return walk_outlets(s, st, fn, ud, NULL, err);
 }
 
-qt_status qt_store_outlet_get(qt_store *s, int64_t id, qt_store_outlet_fn fn, void *ud, qt_error *err)
+qt_status qt__sq_outlet_get(qt_store *s, int64_t id, qt_store_outlet_fn fn, void *ud, qt_error *err)
 {
     sqlite3_stmt *st;
     int seen = 0;
@@ -330,41 +259,15 @@ qt_status qt_store_outlet_get(qt_store *s, int64_t id, qt_store_outlet_fn fn, vo
     return rc;
 }
 
-/* the first column of every row of st (finalized here) as *ids, *n */
-static qt_status step_ids(qt_store *s, sqlite3_stmt *st, const char *what, int64_t **ids, size_t *n, qt_error *err)
+qt_status qt__sq_outlets_match(qt_store *s, const char *q, int64_t **ids, size_t *n, qt_error *err)
 {
+    sqlite3_stmt *st;
     size_t cap = 0, len = 0;
     int64_t *v = NULL;
     int r;
-    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-        if (qt__grow((void **)&v, &cap, len + 1, sizeof *v) != 0) {
-            sqlite3_finalize(st);
-            qt__free(v);
-            return qt_error_set(err, QT_ENOMEM, what, "no memory");
-        }
-        v[len++] = sqlite3_column_int64(st, 0);
-    }
-    if (r != SQLITE_DONE) {
-        qt_status rc = db_fail(s, err, what);
-        sqlite3_finalize(st);
-        qt__free(v);
-        return rc;
-    }
-    sqlite3_finalize(st);
-    *ids = v;
-    *n = len;
-    return QT_OK;
-}
-
-qt_status qt_store_outlets_match(qt_store *s, const char *q, int64_t **ids, size_t *n, qt_error *err)
-{
-    sqlite3_stmt *st;
     qt_status rc;
     /* the trigram index needs 3 characters (UTF-8 code points); shorter queries scan */
-    size_t cps = 0;
-    const unsigned char *p;
-    for (p = (const unsigned char *)q; *p; p++)
-        cps += (*p & 0xC0) != 0x80;
+    size_t cps = utf8_chars(q);
     if (cps >= 3)
         rc = prepare(s, "SELECT rowid FROM outlets_fts WHERE outlets_fts MATCH ?1 ORDER BY rowid", &st, err);
     else
@@ -375,30 +278,37 @@ qt_status qt_store_outlets_match(qt_store *s, const char *q, int64_t **ids, size
     if (rc != QT_OK)
         return rc;
     if (cps >= 3) {
-        /* a phrase: quotes doubled */
-        size_t ql = strlen(q), i, k = 0;
-        char *phrase = qt__malloc(2 * ql + 3);
+        char *phrase = fts_phrase(q); /* a phrase: quotes doubled */
         if (!phrase) {
             sqlite3_finalize(st);
             return qt_error_set(err, QT_ENOMEM, "search", "no memory");
         }
-        phrase[k++] = '"';
-        for (i = 0; i < ql; i++) {
-            if (q[i] == '"')
-                phrase[k++] = '"';
-            phrase[k++] = q[i];
-        }
-        phrase[k++] = '"';
-        phrase[k] = '\0';
         sqlite3_bind_text(st, 1, phrase, -1, SQLITE_TRANSIENT);
         qt__free(phrase);
     } else {
         sqlite3_bind_text(st, 1, q, -1, SQLITE_STATIC);
     }
-    return step_ids(s, st, "search", ids, n, err);
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        if (qt__grow((void **)&v, &cap, len + 1, sizeof *v) != 0) {
+            sqlite3_finalize(st);
+            qt__free(v);
+            return qt_error_set(err, QT_ENOMEM, "search", "no memory");
+        }
+        v[len++] = sqlite3_column_int64(st, 0);
+    }
+    if (r != SQLITE_DONE) {
+        rc = db_fail(s, err, "search");
+        sqlite3_finalize(st);
+        qt__free(v);
+        return rc;
+    }
+    sqlite3_finalize(st);
+    *ids = v;
+    *n = len;
+    return QT_OK;
 }
 
-qt_status qt_store_circle_put(qt_store *s, const char *circle, const char *const *communities, size_t n,
+qt_status qt__sq_circle_put(qt_store *s, const char *circle, const char *const *communities, size_t n,
                               double investment, int64_t *id, qt_error *err)
 {
     int64_t cid, mid;
@@ -406,7 +316,7 @@ qt_status qt_store_circle_put(qt_store *s, const char *circle, const char *const
     sqlite3_stmt *st;
     qt_status rc;
     /* a savepoint: its own transaction, or part of an import's */
-    if ((rc = exec(s, "SAVEPOINT circle_put", err)) != QT_OK)
+    if ((rc = sq_exec_at(s, "SAVEPOINT circle_put", err)) != QT_OK)
         return rc;
     if ((rc = name_id(s, "circles", circle, &cid, err)) != QT_OK)
         goto fail;
@@ -426,496 +336,20 @@ qt_status qt_store_circle_put(qt_store *s, const char *circle, const char *const
         if ((rc = step_done(s, st, "circle", err)) != QT_OK)
             goto fail;
     }
-    if ((rc = exec(s, "RELEASE circle_put", err)) != QT_OK)
+    if ((rc = sq_exec_at(s, "RELEASE circle_put", err)) != QT_OK)
         goto fail;
     if (id)
         *id = cid;
     return QT_OK;
 fail:
-    exec(s, "ROLLBACK TO circle_put", NULL);
-    exec(s, "RELEASE circle_put", NULL);
+    sq_exec_at(s, "ROLLBACK TO circle_put", NULL);
+    sq_exec_at(s, "RELEASE circle_put", NULL);
     return rc;
-}
-
-/* ---- accounts -------------------------------------------------------------------- */
-
-qt_status qt_store_user_add(qt_store *s, const char *name, qt_role role, const char *password, int64_t *id,
-                            qt_error *err)
-{
-    char hash[crypto_pwhash_STRBYTES];
-    sqlite3_stmt *st;
-    qt_status rc;
-    int r;
-    if (!name || !*name || strlen(name) > 64)
-        return qt_error_set(err, QT_EINVAL, "name", "a name is 1 to 64 bytes");
-    if (role == QT_ROLE_NONE)
-        return qt_error_set(err, QT_EINVAL, "role", "the role is admin, operator, merchant or resident");
-    if (!password || strlen(password) < 8 || strlen(password) > 256)
-        return qt_error_set(err, QT_EINVAL, "password", "a password is 8 to 256 bytes");
-    if (crypto_pwhash_str_alg(hash, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                              crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13) != 0)
-        return qt_error_set(err, QT_ENOMEM, "password", "no memory to hash the password");
-    if ((rc = prepare(s, "INSERT INTO users(name, role, pw_hash, created_at) VALUES (?1, ?2, ?3, strftime('%s'))"
-                         " RETURNING id",
-                      &st, err)) != QT_OK)
-        return rc;
-    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, qt_role_name(role), -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, hash, -1, SQLITE_STATIC);
-    r = sqlite3_step(st);
-    if (r != SQLITE_ROW) {
-        rc = sqlite3_extended_errcode(s->db) == SQLITE_CONSTRAINT_UNIQUE
-                 ? qt_error_set(err, QT_ECONFLICT, "name", "'%s' is taken", name)
-                 : db_fail(s, err, "user");
-        sqlite3_finalize(st);
-        return rc;
-    }
-    if (id)
-        *id = sqlite3_column_int64(st, 0);
-    finish_returning(st);
-    return QT_OK;
-}
-
-static void token_hash(const char *token, unsigned char out[32])
-{
-    crypto_generichash(out, 32, (const unsigned char *)token, strlen(token), NULL, 0);
-}
-
-qt_status qt_store_login(qt_store *s, const char *name, const char *password, const char *addr, int64_t now,
-                         int64_t ttl_s, int max_attempts, int64_t window_s, char token[65], int64_t *user_id,
-                         qt_role *role, qt_error *err)
-{
-    sqlite3_stmt *st;
-    qt_status rc;
-    int64_t uid = 0, failures, from_addr = 0;
-    qt_role urole = QT_ROLE_NONE;
-    char hash[crypto_pwhash_STRBYTES] = "";
-    unsigned char raw[32], th[32];
-    int found = 0;
-    /* rate limit: failed attempts for this name in the window */
-    if ((rc = prepare(s, "SELECT count(*) FROM login_attempts WHERE name = ?1 AND at > ?2", &st, err)) != QT_OK)
-        return rc;
-    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, now - window_s);
-    failures = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    sqlite3_finalize(st);
-    if (addr && *addr) {
-        if ((rc = prepare(s, "SELECT count(*) FROM login_attempts WHERE addr = ?1 AND at > ?2", &st, err)) != QT_OK)
-            return rc;
-        sqlite3_bind_text(st, 1, addr, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 2, now - window_s);
-        from_addr = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-        sqlite3_finalize(st);
-    }
-    if (failures >= max_attempts)
-        return qt_error_set(err, QT_ELIMIT, "login", "too many failed logins for '%s'; wait and try again", name);
-    if (from_addr >= 4 * (int64_t)max_attempts)
-        return qt_error_set(err, QT_ELIMIT, "login", "too many failed logins from this address; wait and try again");
-    if ((rc = prepare(s, "SELECT id, pw_hash, role FROM users WHERE name = ?1", &st, err)) != QT_OK)
-        return rc;
-    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        uid = sqlite3_column_int64(st, 0);
-        snprintf(hash, sizeof hash, "%s", (const char *)sqlite3_column_text(st, 1));
-        urole = qt_role_parse((const char *)sqlite3_column_text(st, 2));
-        found = 1;
-    }
-    sqlite3_finalize(st);
-    if (!found || crypto_pwhash_str_verify(hash, password, strlen(password)) != 0) {
-        if (prepare(s, "INSERT INTO login_attempts(name, at, addr) VALUES (?1, ?2, ?3)", &st, NULL) == QT_OK) {
-            sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-            sqlite3_bind_int64(st, 2, now);
-            sqlite3_bind_text(st, 3, addr ? addr : "", -1, SQLITE_STATIC);
-            sqlite3_step(st);
-            sqlite3_finalize(st);
-        }
-        return qt_error_set(err, QT_EAUTH, "login", "wrong name or password");
-    }
-    randombytes_buf(raw, sizeof raw);
-    sodium_bin2hex(token, 65, raw, sizeof raw);
-    token_hash(token, th);
-    if ((rc = prepare(s, "INSERT INTO tokens(hash, user_id, expires_at) VALUES (?1, ?2, ?3)", &st, err)) != QT_OK)
-        return rc;
-    sqlite3_bind_blob(st, 1, th, sizeof th, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, uid);
-    sqlite3_bind_int64(st, 3, now + ttl_s);
-    if ((rc = step_done(s, st, "token", err)) != QT_OK)
-        return rc;
-    if (user_id)
-        *user_id = uid;
-    if (role)
-        *role = urole;
-    return QT_OK;
-}
-
-qt_status qt_store_token_user(qt_store *s, const char *token, int64_t now, int64_t *user_id, qt_role *role,
-                              qt_error *err)
-{
-    sqlite3_stmt *st;
-    unsigned char th[32];
-    qt_status rc;
-    token_hash(token, th);
-    if ((rc = prepare(s, "SELECT u.id, u.role FROM tokens t JOIN users u ON u.id = t.user_id"
-                         " WHERE t.hash = ?1 AND t.expires_at > ?2",
-                      &st, err)) != QT_OK)
-        return rc;
-    sqlite3_bind_blob(st, 1, th, sizeof th, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, now);
-    if (sqlite3_step(st) != SQLITE_ROW) {
-        sqlite3_finalize(st);
-        return qt_error_set(err, QT_ENOTFOUND, "token", "unknown or expired token");
-    }
-    *user_id = sqlite3_column_int64(st, 0);
-    *role = qt_role_parse((const char *)sqlite3_column_text(st, 1));
-    sqlite3_finalize(st);
-    return QT_OK;
-}
-
-qt_status qt_store_merchant_link(qt_store *s, int64_t user_id, int64_t outlet_id, qt_error *err)
-{
-    sqlite3_stmt *st;
-    qt_status rc;
-    int merchant = 0, outlet = 0;
-    if ((rc = prepare(s, "SELECT (SELECT role FROM users WHERE id = ?1) = 'merchant',"
-                         " EXISTS (SELECT 1 FROM outlets WHERE id = ?2)",
-                      &st, err)) != QT_OK)
-        return rc;
-    sqlite3_bind_int64(st, 1, user_id);
-    sqlite3_bind_int64(st, 2, outlet_id);
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        merchant = sqlite3_column_int(st, 0);
-        outlet = sqlite3_column_int(st, 1);
-    }
-    sqlite3_finalize(st);
-    if (!merchant)
-        return qt_error_set(err, QT_EINVAL, "user", "user %lld is not a merchant", (long long)user_id);
-    if (!outlet)
-        return qt_error_set(err, QT_ENOTFOUND, "outlet", "no outlet %lld", (long long)outlet_id);
-    if ((rc = prepare(s, "INSERT OR IGNORE INTO merchant_outlets(user_id, outlet_id) VALUES (?1, ?2)", &st, err)) !=
-        QT_OK)
-        return rc;
-    sqlite3_bind_int64(st, 1, user_id);
-    sqlite3_bind_int64(st, 2, outlet_id);
-    return step_done(s, st, "link", err);
-}
-
-qt_status qt_store_merchant_outlets(qt_store *s, int64_t user_id, int64_t **ids, size_t *n, qt_error *err)
-{
-    sqlite3_stmt *st;
-    qt_status rc;
-    *ids = NULL;
-    *n = 0;
-    if ((rc = prepare(s,
-                      "SELECT m.outlet_id FROM merchant_outlets m JOIN outlets o ON o.id = m.outlet_id"
-                      " WHERE m.user_id = ?1 ORDER BY m.outlet_id",
-                      &st, err)) != QT_OK)
-        return rc;
-    sqlite3_bind_int64(st, 1, user_id);
-    return step_ids(s, st, "outlets", ids, n, err);
-}
-
-/* ---- coupons ------------------------------------------------------------------------ */
-
-qt_status qt_store_coupon_create(qt_store *s, int64_t merchant_id, const qt_coupon_spec *c, int64_t now,
-                                 int64_t *id, qt_error *err)
-{
-    sqlite3_stmt *st;
-    qt_status rc;
-    int owns = 0, exists = 0;
-    if (!c->title || !*c->title || strlen(c->title) > 200)
-        return qt_error_set(err, QT_EINVAL, "title", "a title is 1 to 200 bytes");
-    if (c->quantity < 1 || c->quantity > 10000000)
-        return qt_error_set(err, QT_EINVAL, "quantity", "quantity is 1 to 10,000,000");
-    if (c->per_user_limit < 1 || c->per_user_limit > c->quantity)
-        return qt_error_set(err, QT_EINVAL, "per_user_limit", "per_user_limit is 1 to the quantity");
-    if (c->valid_to <= c->valid_from)
-        return qt_error_set(err, QT_EINVAL, "valid_to", "valid_to must be after valid_from");
-    if ((rc = prepare(s, "SELECT EXISTS (SELECT 1 FROM outlets WHERE id = ?2),"
-                         " EXISTS (SELECT 1 FROM merchant_outlets WHERE user_id = ?1 AND outlet_id = ?2)",
-                      &st, err)) != QT_OK)
-        return rc;
-    sqlite3_bind_int64(st, 1, merchant_id);
-    sqlite3_bind_int64(st, 2, c->outlet_id);
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        exists = sqlite3_column_int(st, 0);
-        owns = sqlite3_column_int(st, 1);
-    }
-    sqlite3_finalize(st);
-    if (!exists)
-        return qt_error_set(err, QT_ENOTFOUND, "outlet_id", "no outlet %lld", (long long)c->outlet_id);
-    if (!owns)
-        return qt_error_set(err, QT_EFORBIDDEN, "outlet_id", "outlet %lld is not yours", (long long)c->outlet_id);
-    if ((rc = prepare(s, "INSERT INTO coupons(outlet_id, title, quantity, per_user_limit, valid_from, valid_to,"
-                         " created_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id",
-                      &st, err)) != QT_OK)
-        return rc;
-    sqlite3_bind_int64(st, 1, c->outlet_id);
-    sqlite3_bind_text(st, 2, c->title, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, c->quantity);
-    sqlite3_bind_int64(st, 4, c->per_user_limit);
-    sqlite3_bind_int64(st, 5, c->valid_from);
-    sqlite3_bind_int64(st, 6, c->valid_to);
-    sqlite3_bind_int64(st, 7, merchant_id);
-    sqlite3_bind_int64(st, 8, now);
-    if (sqlite3_step(st) != SQLITE_ROW) {
-        rc = db_fail(s, err, "coupon");
-        sqlite3_finalize(st);
-        return rc;
-    }
-    *id = sqlite3_column_int64(st, 0);
-    finish_returning(st);
-    {
-        char detail[96];
-        snprintf(detail, sizeof detail, "coupon %lld outlet %lld quantity %lld", (long long)*id,
-                 (long long)c->outlet_id, (long long)c->quantity);
-        qt_store_audit(s, merchant_id, now, "coupon.create", detail);
-    }
-    return QT_OK;
-}
-
-qt_status qt_store_coupon_claim(qt_store *s, int64_t coupon_id, int64_t user_id, int64_t now, char code[33],
-                                qt_error *err)
-{
-    sqlite3_stmt *st;
-    qt_status rc;
-    int64_t qty = 0, claimed = 0, limit = 0, from = 0, to = 0, mine = 0;
-    int found = 0;
-    unsigned char raw[16];
-    /* one IMMEDIATE transaction: the check and the insert cannot interleave with another claim */
-    if ((rc = exec(s, "BEGIN IMMEDIATE", err)) != QT_OK)
-        return rc;
-    if ((rc = prepare(s, "SELECT quantity, claimed, per_user_limit, valid_from, valid_to,"
-                         " (SELECT count(*) FROM claims WHERE coupon_id = ?1 AND user_id = ?2)"
-                         " FROM coupons WHERE id = ?1",
-                      &st, err)) != QT_OK)
-        goto fail;
-    sqlite3_bind_int64(st, 1, coupon_id);
-    sqlite3_bind_int64(st, 2, user_id);
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        found = 1;
-        qty = sqlite3_column_int64(st, 0);
-        claimed = sqlite3_column_int64(st, 1);
-        limit = sqlite3_column_int64(st, 2);
-        from = sqlite3_column_int64(st, 3);
-        to = sqlite3_column_int64(st, 4);
-        mine = sqlite3_column_int64(st, 5);
-    }
-    sqlite3_finalize(st);
-    if (!found) {
-        rc = qt_error_set(err, QT_ENOTFOUND, "coupon", "no coupon %lld", (long long)coupon_id);
-        goto fail;
-    }
-    if (now < from || now >= to) {
-        rc = qt_error_set(err, QT_EGONE, "coupon", "coupon %lld is not valid now", (long long)coupon_id);
-        goto fail;
-    }
-    if (claimed >= qty) {
-        rc = qt_error_set(err, QT_ECONFLICT, "coupon", "all %lld coupons are claimed", (long long)qty);
-        goto fail;
-    }
-    if (mine >= limit) {
-        rc = qt_error_set(err, QT_ECONFLICT, "coupon", "you have claimed %lld, the limit per person",
-                          (long long)limit);
-        goto fail;
-    }
-    randombytes_buf(raw, sizeof raw);
-    sodium_bin2hex(code, 33, raw, sizeof raw);
-    if ((rc = prepare(s, "INSERT INTO claims(code, coupon_id, user_id, claimed_at) VALUES (?1, ?2, ?3, ?4)", &st,
-                      err)) != QT_OK)
-        goto fail;
-    sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, coupon_id);
-    sqlite3_bind_int64(st, 3, user_id);
-    sqlite3_bind_int64(st, 4, now);
-    if ((rc = step_done(s, st, "claim", err)) != QT_OK)
-        goto fail;
-    if ((rc = prepare(s, "UPDATE coupons SET claimed = claimed + 1 WHERE id = ?1", &st, err)) != QT_OK)
-        goto fail;
-    sqlite3_bind_int64(st, 1, coupon_id);
-    if ((rc = step_done(s, st, "claim", err)) != QT_OK)
-        goto fail;
-    if ((rc = exec(s, "COMMIT", err)) != QT_OK)
-        goto fail;
-    return QT_OK;
-fail:
-    exec(s, "ROLLBACK", NULL);
-    return rc;
-}
-
-qt_status qt_store_redeem(qt_store *s, int64_t merchant_id, const char *code, int64_t now, qt_error *err)
-{
-    sqlite3_stmt *st;
-    qt_status rc;
-    int found = 0, owns = 0, redeemed = 0;
-    int64_t to = 0;
-    if ((rc = exec(s, "BEGIN IMMEDIATE", err)) != QT_OK)
-        return rc;
-    if ((rc = prepare(s, "SELECT c.redeemed_at IS NOT NULL, k.valid_to,"
-                         " EXISTS (SELECT 1 FROM merchant_outlets m WHERE m.user_id = ?2 AND m.outlet_id = k.outlet_id)"
-                         " FROM claims c JOIN coupons k ON k.id = c.coupon_id WHERE c.code = ?1",
-                      &st, err)) != QT_OK)
-        goto fail;
-    sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, merchant_id);
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        found = 1;
-        redeemed = sqlite3_column_int(st, 0);
-        to = sqlite3_column_int64(st, 1);
-        owns = sqlite3_column_int(st, 2);
-    }
-    sqlite3_finalize(st);
-    if (!found)
-        rc = qt_error_set(err, QT_ENOTFOUND, "code", "unknown code");
-    else if (!owns)
-        rc = qt_error_set(err, QT_EFORBIDDEN, "code", "this code is for another merchant's coupon");
-    else if (redeemed)
-        rc = qt_error_set(err, QT_ECONFLICT, "code", "this code is redeemed already");
-    else if (now >= to)
-        rc = qt_error_set(err, QT_EGONE, "code", "the coupon has expired");
-    if (rc != QT_OK)
-        goto fail;
-    if ((rc = prepare(s, "UPDATE claims SET redeemed_at = ?2, redeemed_by = ?3 WHERE code = ?1 AND redeemed_at IS NULL",
-                      &st, err)) != QT_OK)
-        goto fail;
-    sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, now);
-    sqlite3_bind_int64(st, 3, merchant_id);
-    if (sqlite3_step(st) != SQLITE_DONE || sqlite3_changes(s->db) != 1) {
-        rc = db_fail(s, err, "redeem");
-        sqlite3_finalize(st);
-        goto fail;
-    }
-    sqlite3_finalize(st);
-    if ((rc = exec(s, "COMMIT", err)) != QT_OK)
-        goto fail;
-    qt_store_audit(s, merchant_id, now, "coupon.redeem", code);
-    return QT_OK;
-fail:
-    exec(s, "ROLLBACK", NULL);
-    return rc;
-}
-
-/* ---- operators, outlet edits, credit ---------------------------------------------- */
-
-
-qt_status qt_store_user_set_circle(qt_store *s, int64_t user_id, int64_t circle_id, qt_error *err)
-{
-    sqlite3_stmt *st;
-    qt_status rc;
-    if ((rc = prepare(s, "UPDATE users SET circle_id = ?2 WHERE id = ?1", &st, err)) != QT_OK)
-        return rc;
-    sqlite3_bind_int64(st, 1, user_id);
-    if (circle_id)
-        sqlite3_bind_int64(st, 2, circle_id);
-    if ((rc = step_done(s, st, "user", err)) != QT_OK)
-        return rc;
-    if (sqlite3_changes(s->db) != 1)
-        return qt_error_set(err, QT_ENOTFOUND, "user", "no user %lld", (long long)user_id);
-    return QT_OK;
-}
-
-void qt_store_audit(qt_store *s, int64_t user_id, int64_t now, const char *action, const char *detail)
-{
-    sqlite3_stmt *st;
-    if (prepare(s, "INSERT INTO audit_log(at, user_id, action, detail) VALUES (?1, ?2, ?3, ?4)", &st, NULL) != QT_OK)
-        return;
-    sqlite3_bind_int64(st, 1, now);
-    if (user_id)
-        sqlite3_bind_int64(st, 2, user_id);
-    sqlite3_bind_text(st, 3, action, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, detail ? detail : "", -1, SQLITE_STATIC);
-    step_done(s, st, "audit", NULL);
-}
-
-qt_status qt_store_outlet_update(qt_store *s, int64_t actor, qt_role role, int64_t outlet_id,
-                                 const qt_outlet_patch *p, qt_error *err)
-{
-    sqlite3_stmt *st;
-    qt_status rc;
-    int64_t ocircle = 0, ucircle = 0;
-    int found = 0;
-    char detail[64];
-    if (p->name && !*p->name)
-        return qt_error_set(err, QT_EINVAL, "name", "a name cannot be empty");
-    if ((rc = prepare(s, "SELECT o.circle_id, (SELECT circle_id FROM users WHERE id = ?2) FROM outlets o WHERE o.id = ?1",
-                      &st, err)) != QT_OK)
-        return rc;
-    sqlite3_bind_int64(st, 1, outlet_id);
-    sqlite3_bind_int64(st, 2, actor);
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        found = 1;
-        ocircle = sqlite3_column_int64(st, 0);
-        ucircle = sqlite3_column_int64(st, 1);
-    }
-    sqlite3_finalize(st);
-    if (!found)
-        return qt_error_set(err, QT_ENOTFOUND, "outlet", "no outlet %lld", (long long)outlet_id);
-    if (role != QT_ROLE_ADMIN && !(role == QT_ROLE_OPERATOR && ucircle && ucircle == ocircle))
-        return qt_error_set(err, QT_EFORBIDDEN, "outlet", "outlet %lld is not in your circle", (long long)outlet_id);
-    if ((rc = prepare(s,
-                      "UPDATE outlets SET name = coalesce(?2, name), category = coalesce(?3, category),"
-                      " address = coalesce(?4, address), brand = coalesce(?5, brand),"
-                      " opening_hours = coalesce(?6, opening_hours), services = coalesce(?7, services),"
-                      " cash = CASE ?8 WHEN -2 THEN cash WHEN -1 THEN NULL ELSE ?8 END,"
-                      " barrier_free = CASE ?9 WHEN -2 THEN barrier_free WHEN -1 THEN NULL ELSE ?9 END,"
-                      " api_edited = api_edited | ?10, updated_at = strftime('%s') WHERE id = ?1",
-                      &st, err)) != QT_OK)
-        return rc;
-    sqlite3_bind_int64(st, 1, outlet_id);
-    if (p->name)
-        sqlite3_bind_text(st, 2, p->name, -1, SQLITE_STATIC);
-    if (p->category)
-        sqlite3_bind_text(st, 3, p->category, -1, SQLITE_STATIC);
-    if (p->address)
-        sqlite3_bind_text(st, 4, p->address, -1, SQLITE_STATIC);
-    if (p->brand)
-        sqlite3_bind_text(st, 5, p->brand, -1, SQLITE_STATIC);
-    if (p->opening_hours)
-        sqlite3_bind_text(st, 6, p->opening_hours, -1, SQLITE_STATIC);
-    if (p->services)
-        sqlite3_bind_text(st, 7, p->services, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 8, p->cash);
-    sqlite3_bind_int(st, 9, p->barrier_free);
-    /* what the API edited survives a re-import (qt_store_outlet_import) */
-    sqlite3_bind_int(st, 10, (int)((p->name ? QT_EDIT_NAME : 0) | (p->category ? QT_EDIT_CATEGORY : 0) |
-                                   (p->address ? QT_EDIT_ADDRESS : 0) | (p->brand ? QT_EDIT_BRAND : 0) |
-                                   (p->opening_hours ? QT_EDIT_HOURS : 0) | (p->services ? QT_EDIT_SERVICES : 0) |
-                                   (p->cash != -2 ? QT_EDIT_CASH : 0) |
-                                   (p->barrier_free != -2 ? QT_EDIT_BARRIER_FREE : 0)));
-    if ((rc = step_done(s, st, "outlet", err)) != QT_OK)
-        return rc;
-    snprintf(detail, sizeof detail, "outlet %lld", (long long)outlet_id);
-    qt_store_audit(s, actor, (int64_t)time(NULL), "outlet.update", detail);
-    return QT_OK;
-}
-
-qt_status qt_store_outlet_credit(qt_store *s, int64_t outlet_id, int64_t now, int *complaints, int *score,
-                                 char *grade, qt_error *err)
-{
-    sqlite3_stmt *st;
-    qt_status rc;
-    int n = 0;
-    /* upheld complaints, and open ones the merchant left unanswered for
-     * QT_COMPLAINT_ANSWER_DAYS, made in the 365 days before now */
-    if ((rc = prepare(s, "SELECT count(*) FROM complaints WHERE outlet_id = ?1 AND created_at > ?2"
-                         " AND (status = 'upheld' OR (status = 'open' AND answered_at IS NULL AND created_at <= ?3))",
-                      &st, err)) != QT_OK)
-        return rc;
-    sqlite3_bind_int64(st, 1, outlet_id);
-    sqlite3_bind_int64(st, 2, now - 365 * 86400);
-    sqlite3_bind_int64(st, 3, now - (int64_t)QT_COMPLAINT_ANSWER_DAYS * 86400);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        n = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    *complaints = n;
-    *score = n >= 10 ? 0 : 100 - 10 * n;
-    *grade = *score >= 90 ? 'A' : *score >= 70 ? 'B' : *score >= 50 ? 'C' : 'D';
-    return QT_OK;
 }
 
 /* ---- circles ------------------------------------------------------------------------- */
 
-qt_status qt_store_circle_set_analysis(qt_store *s, const char *circle, const char *grade, const char *json,
+qt_status qt__sq_circle_set_analysis(qt_store *s, const char *circle, const char *grade, const char *json,
                                        qt_error *err)
 {
     sqlite3_stmt *st;
@@ -931,7 +365,7 @@ qt_status qt_store_circle_set_analysis(qt_store *s, const char *circle, const ch
     return step_done(s, st, "circle", err);
 }
 
-qt_status qt_store_outlet_set_circle(qt_store *s, const char *ext_id, const char *circle, qt_error *err)
+qt_status qt__sq_outlet_set_circle(qt_store *s, const char *ext_id, const char *circle, qt_error *err)
 {
     sqlite3_stmt *st;
     qt_status rc;
@@ -945,7 +379,7 @@ qt_status qt_store_outlet_set_circle(qt_store *s, const char *ext_id, const char
     return step_done(s, st, "outlet", err);
 }
 
-qt_status qt_store_circle_get(qt_store *s, int64_t id, const char *period, qt_store_circle_fn fn, void *ud,
+qt_status qt__sq_circle_get(qt_store *s, int64_t id, const char *period, qt_store_circle_fn fn, void *ud,
                               qt_error *err)
 {
     sqlite3_stmt *st;
@@ -979,195 +413,6 @@ qt_status qt_store_circle_get(qt_store *s, int64_t id, const char *period, qt_st
     return rc;
 }
 
-/* ---- jobs, surveys, complaints ----------------------------------------------------------- */
-
-qt_status qt_store_job_create(qt_store *s, int64_t user_id, qt_role role, const qt_store_job *j, int64_t now,
-                              int64_t *id, qt_error *err)
-{
-    sqlite3_stmt *st;
-    qt_status rc;
-    if (!j->title || !*j->title || strlen(j->title) > 200)
-        return qt_error_set(err, QT_EINVAL, "title", "a title is 1 to 200 bytes");
-    if (!(j->lon >= -180 && j->lon <= 180 && j->lat >= -90 && j->lat <= 90))
-        return qt_error_set(err, QT_EINVAL, "lon", "(%g, %g) is not a longitude, latitude", j->lon, j->lat);
-    if (j->outlet_id && role == QT_ROLE_MERCHANT) {
-        int owns = 0;
-        if ((rc = prepare(s, "SELECT EXISTS (SELECT 1 FROM merchant_outlets WHERE user_id = ?1 AND outlet_id = ?2)", &st,
-                          err)) != QT_OK)
-            return rc;
-        sqlite3_bind_int64(st, 1, user_id);
-        sqlite3_bind_int64(st, 2, j->outlet_id);
-        if (sqlite3_step(st) == SQLITE_ROW)
-            owns = sqlite3_column_int(st, 0);
-        sqlite3_finalize(st);
-        if (!owns)
-            return qt_error_set(err, QT_EFORBIDDEN, "outlet_id", "outlet %lld is not yours", (long long)j->outlet_id);
-    }
-    if (j->outlet_id && role == QT_ROLE_OPERATOR) {
-        int exists = 0, mine = 0;
-        if ((rc = prepare(s, "SELECT o.circle_id IS NOT NULL AND o.circle_id = (SELECT circle_id FROM users WHERE id = ?1),"
-                             " 1 FROM outlets o WHERE o.id = ?2",
-                          &st, err)) != QT_OK)
-            return rc;
-        sqlite3_bind_int64(st, 1, user_id);
-        sqlite3_bind_int64(st, 2, j->outlet_id);
-        if (sqlite3_step(st) == SQLITE_ROW) {
-            mine = sqlite3_column_int(st, 0);
-            exists = 1;
-        }
-        sqlite3_finalize(st);
-        if (!exists)
-            return qt_error_set(err, QT_ENOTFOUND, "outlet_id", "no outlet %lld", (long long)j->outlet_id);
-        if (!mine)
-            return qt_error_set(err, QT_EFORBIDDEN, "outlet_id", "outlet %lld is not in your circle",
-                                (long long)j->outlet_id);
-    }
-    if ((rc = prepare(s, "INSERT INTO jobs(outlet_id, title, description, lon, lat, pay, created_by, created_at)"
-                         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id",
-                      &st, err)) != QT_OK)
-        return rc;
-    if (j->outlet_id)
-        sqlite3_bind_int64(st, 1, j->outlet_id);
-    sqlite3_bind_text(st, 2, j->title, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, j->description ? j->description : "", -1, SQLITE_STATIC);
-    sqlite3_bind_double(st, 4, j->lon);
-    sqlite3_bind_double(st, 5, j->lat);
-    sqlite3_bind_text(st, 6, j->pay ? j->pay : "", -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 7, user_id);
-    sqlite3_bind_int64(st, 8, now);
-    if (sqlite3_step(st) != SQLITE_ROW) {
-        rc = sqlite3_extended_errcode(s->db) == SQLITE_CONSTRAINT_FOREIGNKEY
-                 ? qt_error_set(err, QT_ENOTFOUND, "outlet_id", "no outlet %lld", (long long)j->outlet_id)
-                 : db_fail(s, err, "job");
-        sqlite3_finalize(st);
-        return rc;
-    }
-    *id = sqlite3_column_int64(st, 0);
-    finish_returning(st);
-    return QT_OK;
-}
-
-qt_status qt_store_jobs_each(qt_store *s, qt_store_job_fn fn, void *ud, qt_error *err)
-{
-    sqlite3_stmt *st;
-    qt_status rc;
-    int r;
-    if ((rc = prepare(s, QT__JOB_COLUMNS " ORDER BY id", &st, err)) != QT_OK)
-        return rc;
-    while (rc == QT_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
-        qt_store_job j;
-        qt__sqlite_row_job(st, &j);
-        rc = fn(ud, &j, err);
-    }
-    sqlite3_finalize(st);
-    return rc;
-}
-
-/* an INSERT that may hit a missing parent (404) or a duplicate key (409) */
-static qt_status insert_once(qt_store *s, sqlite3_stmt *st, const char *what, const char *dup, qt_error *err)
-{
-    int r = sqlite3_step(st), ext = sqlite3_extended_errcode(s->db);
-    qt_status rc = QT_OK;
-    if (r != SQLITE_DONE && r != SQLITE_ROW) {
-        if (ext == SQLITE_CONSTRAINT_FOREIGNKEY)
-            rc = qt_error_set(err, QT_ENOTFOUND, what, "no such %s", what);
-        else if (ext == SQLITE_CONSTRAINT_PRIMARYKEY || ext == SQLITE_CONSTRAINT_UNIQUE)
-            rc = qt_error_set(err, QT_ECONFLICT, what, "%s", dup);
-        else
-            rc = db_fail(s, err, what);
-    }
-    sqlite3_finalize(st);
-    return rc;
-}
-
-qt_status qt_store_job_apply(qt_store *s, int64_t job_id, int64_t user_id, const char *message, int64_t now,
-                             qt_error *err)
-{
-    sqlite3_stmt *st;
-    qt_status rc;
-    if ((rc = prepare(s, "INSERT INTO applications(job_id, user_id, message, created_at) VALUES (?1, ?2, ?3, ?4)", &st,
-                      err)) != QT_OK)
-        return rc;
-    sqlite3_bind_int64(st, 1, job_id);
-    sqlite3_bind_int64(st, 2, user_id);
-    sqlite3_bind_text(st, 3, message ? message : "", -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 4, now);
-    return insert_once(s, st, "job", "you have applied already", err);
-}
-
-qt_status qt_store_survey_add(qt_store *s, int64_t circle_id, int64_t user_id, const char *period, int satisfied,
-                              const char *comment, int64_t now, qt_error *err)
-{
-    sqlite3_stmt *st;
-    qt_status rc;
-    if ((rc = prepare(s, "INSERT INTO surveys(circle_id, user_id, period, satisfied, comment, created_at)"
-                         " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                      &st, err)) != QT_OK)
-        return rc;
-    sqlite3_bind_int64(st, 1, circle_id);
-    sqlite3_bind_int64(st, 2, user_id);
-    sqlite3_bind_text(st, 3, period, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 4, satisfied != 0);
-    sqlite3_bind_text(st, 5, comment ? comment : "", -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 6, now);
-    return insert_once(s, st, "circle", "you have answered for this circle and period already", err);
-}
-
-qt_status qt_store_complaint_add(qt_store *s, int64_t outlet_id, int64_t user_id, const char *kind, const char *text,
-                                 int64_t now, int64_t *id, qt_error *err)
-{
-    sqlite3_stmt *st;
-    qt_status rc;
-    int64_t recent = 0;
-    if (!kind || !*kind || strlen(kind) > 64)
-        return qt_error_set(err, QT_EINVAL, "kind", "a kind is 1 to 64 bytes (质量, 价格, 服务, 卫生 ...)");
-    if (text && strlen(text) > 2000)
-        return qt_error_set(err, QT_EINVAL, "text", "a complaint's text is at most 2000 bytes");
-    /* the check and the insert in one IMMEDIATE transaction: concurrent complaints cannot both pass */
-    if ((rc = exec(s, "BEGIN IMMEDIATE", err)) != QT_OK)
-        return rc;
-    if ((rc = prepare(s, "SELECT count(*) FROM complaints WHERE user_id = ?1 AND outlet_id = ?2"
-                         " AND (status = 'open' OR created_at > ?3)",
-                      &st, err)) != QT_OK)
-        goto fail;
-    sqlite3_bind_int64(st, 1, user_id);
-    sqlite3_bind_int64(st, 2, outlet_id);
-    sqlite3_bind_int64(st, 3, now - (int64_t)QT_COMPLAINT_REPEAT_DAYS * 86400);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        recent = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    if (recent) {
-        rc = qt_error_set(err, QT_ECONFLICT, "outlet_id",
-                          "you have complained about this shop in the last %d days or it is still open",
-                          QT_COMPLAINT_REPEAT_DAYS);
-        goto fail;
-    }
-    if ((rc = prepare(s, "INSERT INTO complaints(outlet_id, user_id, kind, text, created_at) VALUES (?1, ?2, ?3, ?4, ?5)"
-                         " RETURNING id",
-                      &st, err)) != QT_OK)
-        goto fail;
-    sqlite3_bind_int64(st, 1, outlet_id);
-    sqlite3_bind_int64(st, 2, user_id);
-    sqlite3_bind_text(st, 3, kind, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, text ? text : "", -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 5, now);
-    if (sqlite3_step(st) != SQLITE_ROW) {
-        rc = sqlite3_extended_errcode(s->db) == SQLITE_CONSTRAINT_FOREIGNKEY
-                 ? qt_error_set(err, QT_ENOTFOUND, "outlet_id", "no outlet %lld", (long long)outlet_id)
-                 : db_fail(s, err, "complaint");
-        sqlite3_finalize(st);
-        goto fail;
-    }
-    *id = sqlite3_column_int64(st, 0);
-    finish_returning(st);
-    if ((rc = exec(s, "COMMIT", err)) != QT_OK)
-        goto fail;
-    return QT_OK;
-fail:
-    exec(s, "ROLLBACK", NULL);
-    return rc;
-}
-
 /* ---- re-import (issue 10): what changed, what closed ----------------------------- */
 
 static int same_text(const unsigned char *a, const char *b)
@@ -1175,7 +420,7 @@ static int same_text(const unsigned char *a, const char *b)
     return strcmp(a ? (const char *)a : "", b ? b : "") == 0;
 }
 
-qt_status qt_store_outlet_compare(qt_store *s, const qt_store_outlet *o, int *state, qt_error *err)
+qt_status qt__sq_outlet_compare(qt_store *s, const qt_store_outlet *o, int *state, qt_error *err)
 {
     sqlite3_stmt *st;
     qt_status rc;
@@ -1206,7 +451,7 @@ qt_status qt_store_outlet_compare(qt_store *s, const qt_store_outlet *o, int *st
     return rc;
 }
 
-qt_status qt_store_outlets_sync_closed(qt_store *s, const char *const *open_ids, size_t n, int64_t now,
+qt_status qt__sq_outlets_sync_closed(qt_store *s, const char *const *open_ids, size_t n, int64_t now,
                                        size_t *closed, size_t *reopened, qt_error *err)
 {
     sqlite3_stmt *st = NULL;
@@ -1217,7 +462,7 @@ qt_status qt_store_outlets_sync_closed(qt_store *s, const char *const *open_ids,
     if (reopened)
         *reopened = 0;
     /* a savepoint: its own transaction, or part of an import's (qt_store_begin) */
-    if ((rc = exec(s, "SAVEPOINT sync_closed; CREATE TEMP TABLE IF NOT EXISTS import_open(ext_id TEXT PRIMARY KEY);"
+    if ((rc = sq_exec_at(s, "SAVEPOINT sync_closed; CREATE TEMP TABLE IF NOT EXISTS import_open(ext_id TEXT PRIMARY KEY);"
                       " DELETE FROM import_open;",
                    err)) != QT_OK)
         return rc;
@@ -1247,24 +492,24 @@ qt_status qt_store_outlets_sync_closed(qt_store *s, const char *const *open_ids,
         *closed = (size_t)sqlite3_changes(s->db);
     sqlite3_finalize(st);
     st = NULL;
-    if ((rc = exec(s, "UPDATE outlets SET closed_at = NULL WHERE closed_at IS NOT NULL"
+    if ((rc = sq_exec_at(s, "UPDATE outlets SET closed_at = NULL WHERE closed_at IS NOT NULL"
                       " AND ext_id IN (SELECT ext_id FROM import_open)",
                    err)) != QT_OK)
         goto fail;
     if (reopened)
         *reopened = (size_t)sqlite3_changes(s->db);
-    if ((rc = exec(s, "DELETE FROM import_open; RELEASE sync_closed", err)) != QT_OK)
+    if ((rc = sq_exec_at(s, "DELETE FROM import_open; RELEASE sync_closed", err)) != QT_OK)
         goto fail;
     return QT_OK;
 fail:
     sqlite3_finalize(st);
-    exec(s, "ROLLBACK TO sync_closed; RELEASE sync_closed", NULL);
+    sq_exec_at(s, "ROLLBACK TO sync_closed; RELEASE sync_closed", NULL);
     return rc;
 }
 
 /* ---- circle snapshots (migration 0005): the planner's trends ------------------- */
 
-qt_status qt_store_snapshots_each(qt_store *s, int64_t circle_id, int limit, qt_store_snapshot_fn fn, void *ud,
+qt_status qt__sq_snapshots_each(qt_store *s, int64_t circle_id, int limit, qt_store_snapshot_fn fn, void *ud,
                                   qt_error *err)
 {
     sqlite3_stmt *st;
@@ -1302,7 +547,7 @@ qt_status qt_store_snapshots_each(qt_store *s, int64_t circle_id, int limit, qt_
     return rc;
 }
 
-qt_status qt_store_circle_ids(qt_store *s, int64_t **ids, size_t *n, qt_error *err)
+qt_status qt__sq_circle_ids(qt_store *s, int64_t **ids, size_t *n, qt_error *err)
 {
     sqlite3_stmt *st;
     qt_status rc;
@@ -1331,3 +576,10 @@ qt_status qt_store_circle_ids(qt_store *s, int64_t **ids, size_t *n, qt_error *e
     }
     return rc;
 }
+
+#define QT__SQ_OP(ret, name, params, args) .name = qt__sq_##name,
+const struct qt__store_ops qt__sqlite_ops = {
+    QT__STORE_OPS(QT__SQ_OP).close = qt__sq_close,
+    .rollback = qt__sq_rollback,
+    .audit = qt__sq_audit,
+};

@@ -11,6 +11,8 @@
   the per-user limit; 50 concurrent redemptions of one code give one success;
 - bad JSON, an oversized body, a wrong type get a 4xx and change nothing;
 - SIGTERM stops the server cleanly and the data survive a restart.
+The store is a SQLite file, or with QT_TEST_BACKEND=pg and QT_TEST_PG_URL (the
+ctest entry server_api_pg) a fresh schema in that PostgreSQL: the same checks.
 Prints one line per check; exits 1 on any failure.
 """
 import concurrent.futures
@@ -30,6 +32,40 @@ QUARTER, REPO = sys.argv[1], sys.argv[2]
 PLAN = os.path.join(REPO, "tests/cli/data/plan/base.project")
 PBF = os.path.join(REPO, "data/nanjing-xuanwu/nanjing_xuanwu.osm.pbf")
 failures = 0
+DB = None  # the store: a SQLite file or a PostgreSQL URL (main)
+
+
+def store_url(work):
+    """A fresh store: a SQLite file in work, or a new schema in QT_TEST_PG_URL."""
+    url = os.environ.get("QT_TEST_PG_URL", "")
+    if os.environ.get("QT_TEST_BACKEND") != "pg" or not url:
+        return f"{work}/s.db"
+    import psycopg2
+    schema = f"api_{os.getpid()}"
+    c = psycopg2.connect(url)
+    c.autocommit = True
+    c.cursor().execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}")
+    c.close()
+    return url + ("&" if "?" in url else "?") + f"options=-csearch_path%3D{schema},public"
+
+
+def db_query(sql, write=False):
+    """The first column of the first row of sql on the store (write: run and commit)."""
+    if DB.startswith("postgresql://"):
+        import psycopg2
+        c = psycopg2.connect(DB)
+        cur = c.cursor()
+        cur.execute(sql)
+        v = cur.fetchone()[0] if cur.description else None
+        c.commit()
+        c.close()
+        return v
+    c = sqlite3.connect(DB if write else f"file:{DB}?mode=ro", uri=not write)
+    cur = c.execute(sql)
+    v = None if write else cur.fetchone()[0]
+    c.commit()
+    c.close()
+    return v
 REPLIES, REPLIES_LOCK = [], __import__("threading").Lock()
 
 
@@ -54,7 +90,7 @@ class Server:
         self.port = None
 
     def start(self):
-        self.proc = subprocess.Popen([QUARTER, "serve", "--db", f"{self.work}/s.db", "--graph", f"{self.work}/g.qgraph",
+        self.proc = subprocess.Popen([QUARTER, "serve", "--db", DB, "--graph", f"{self.work}/g.qgraph",
                                       "--port", "0", "--threads", "4", "--max-body", "4096",
                                       "--access-log", f"{self.work}/access.log", "--per-ip", "1024",
                                       "--register-per-hour", "100000", "--hash-slots", "4",
@@ -96,19 +132,21 @@ class Server:
 
 
 def main():
+    global DB
     work = tempfile.mkdtemp(prefix="qt-api-")
+    DB = store_url(work)
     run("graph", "build", PBF, "-o", f"{work}/g.qgraph")
-    subprocess.run([QUARTER, "import", "--db", f"{work}/s.db", PLAN], check=True, capture_output=True)
+    subprocess.run([QUARTER, "import", "--db", DB, PLAN], check=True, capture_output=True)
     pw = f"{work}/pw"
     with open(pw, "w") as f:
         f.write("correct-horse-1\n")
     users = {}
     for name, role in [("admin", "admin"), ("operator", "operator"), ("merchant", "merchant"),
                        ("merchant2", "merchant"), ("resident", "resident")]:
-        users[name] = int(run("user", "add", "--db", f"{work}/s.db", "--name", name, "--role", role,
+        users[name] = int(run("user", "add", "--db", DB, "--name", name, "--role", role,
                               "--password-file", pw))
-    run("user", "link", "--db", f"{work}/s.db", "--user", str(users["merchant"]), "--outlet", "1")
-    run("user", "link", "--db", f"{work}/s.db", "--user", str(users["merchant2"]), "--outlet", "2")
+    run("user", "link", "--db", DB, "--user", str(users["merchant"]), "--outlet", "1")
+    run("user", "link", "--db", DB, "--user", str(users["merchant2"]), "--outlet", "2")
 
     srv = Server(work)
     srv.start()
@@ -241,8 +279,7 @@ def main():
     st2, _ = srv.call("PATCH", f"/api/v1/outlets/{o3['id']}", {"address": "elsewhere"}, tokens["op-other"])
     check(own is not None and st1 == 200 and d1["address"] == "中山路1号" and st2 == 403,
           f"operator of the outlet's circle edits it ({st1}), another operator may not ({st2})")
-    audit = sqlite3.connect(f"file:{work}/s.db?mode=ro", uri=True).execute(
-        "select count(*) from audit_log where action = 'outlet.update'").fetchone()[0]
+    audit = db_query("select count(*) from audit_log where action = 'outlet.update'")
     check(audit >= 2, f"outlet edits in the audit log: {audit}")
 
     # ---- survey: valid from 50 answers -------------------------------------------------------
@@ -282,13 +319,12 @@ def main():
           f"3 open complaints and 10 repeats: {made} {set(again)}, credit {before['credit']} -> {after['credit']}")
 
     # ---- bad input changes nothing ----------------------------------------------------
-    db = sqlite3.connect(f"file:{work}/s.db?mode=ro", uri=True)
-    before = db.execute("select count(*) from coupons").fetchone()[0]
+    before = db_query("select count(*) from coupons")
     st1, d1 = srv.call("POST", "/api/v1/coupons", raw=b'{"outlet_id": 1, "title": ', token=tokens["merchant"])
     st2, d2 = srv.call("POST", "/api/v1/coupons", raw=b'{"title": "' + b"x" * 5000 + b'"}', token=tokens["merchant"])
     st3, d3 = srv.call("POST", "/api/v1/coupons", {"outlet_id": "1", "title": "t", "quantity": 1, "per_user_limit": 1,
                                                    "valid_from": 0, "valid_to": 10}, tokens["merchant"])
-    after = db.execute("select count(*) from coupons").fetchone()[0]
+    after = db_query("select count(*) from coupons")
     check((st1, st2, st3) == (400, 413, 422) and before == after, f"bad JSON / oversized / wrong type: "
           f"{st1} {st2} {st3}, coupons {before} -> {after}")
     check(d2 and d2["code"] == "QT_ETOOBIG", "413 has the error shape")
@@ -312,11 +348,8 @@ def main():
 
     # an outlet added to the store while serving: found after SIGHUP
     n0 = srv.call("GET", "/api/v1/health")[1]["outlets"]
-    w = sqlite3.connect(f"{work}/s.db")
-    w.execute("insert into outlets(ext_id, name, category, lon, lat, updated_at) values "
-              "('new-1', '新开便利店', 'B01', 118.7786, 32.0452, 0)")
-    w.commit()
-    w.close()
+    db_query("insert into outlets(ext_id, name, category, lon, lat, updated_at) values "
+             "('new-1', '新开便利店', 'B01', 118.7786, 32.0452, 0)", write=True)
     srv.proc.send_signal(signal.SIGHUP)
     for _ in range(50):
         if srv.call("GET", "/api/v1/health")[1]["outlets"] == n0 + 1:

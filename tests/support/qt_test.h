@@ -33,4 +33,11 @@ char *qt_test_tmpfile(const char *name);
 char *qt_test_write_file(const char *name, const char *text);
 int qt_test_file_exists(const char *path);
 
+/* The store tests on both backends (qt_test_store.c): 1 when QT_TEST_BACKEND=pg and QT_TEST_PG_URL is set */
+int qt_test_is_pg(void);
+/* where to open a fresh store: a new SQLite file, or the PostgreSQL URL of a new empty schema (free()) */
+char *qt_test_store(const char *name);
+/* the first column of sql's first row as an integer (t/f as 1/0; a statement without rows: rows changed), -1 on error */
+int64_t qt_test_store_scalar(const char *path, const char *sql);
+
 #endif

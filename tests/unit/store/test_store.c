@@ -17,7 +17,7 @@ static qt_store *fresh(const char *name, char **path)
 {
     qt_store *s = NULL;
     qt_error err;
-    *path = qt_test_tmpfile(name);
+    *path = qt_test_store(name);
     qt_error_clear(&err);
     if (qt_store_open(*path, &s, &err) != QT_OK)
         fail_msg("open: %s", err.msg);
@@ -83,11 +83,24 @@ static void test_migrations(void **state)
     assert_int_equal(qt_store_version(s), (int)qt__nmigrations);
     qt_store_close(s);
     /* a store from a newer quarter is refused, untouched */
-    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 99", NULL, NULL, NULL), SQLITE_OK);
-    sqlite3_close(db);
-    assert_int_equal(qt_store_open(path, &s, &err), QT_EUNSUPPORTED);
-    assert_non_null(strstr(err.msg, "schema version 99"));
+    if (qt_test_is_pg()) {
+        int64_t tables = qt_test_store_scalar(path, "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()");
+        assert_true(tables > 10);
+        assert_int_equal(qt_test_store_scalar(path, "INSERT INTO schema_version VALUES (99, 'from the future', 0)"), 1);
+        assert_int_equal(qt_store_open(path, &s, &err), QT_EUNSUPPORTED);
+        assert_non_null(strstr(err.msg, "schema version 99"));
+        assert_int_equal(qt_test_store_scalar(path, "SELECT max(version) FROM schema_version"), 99);
+        assert_int_equal(qt_test_store_scalar(path, "SELECT count(*) FROM schema_version"), (int64_t)qt__nmigrations + 1);
+        assert_int_equal(qt_test_store_scalar(path, "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()"),
+                         tables);
+    } else {
+        assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+        assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 99", NULL, NULL, NULL), SQLITE_OK);
+        sqlite3_close(db);
+        assert_int_equal(qt_store_open(path, &s, &err), QT_EUNSUPPORTED);
+        assert_non_null(strstr(err.msg, "schema version 99"));
+        assert_int_equal(qt_test_store_scalar(path, "PRAGMA user_version"), 99);
+    }
     free(path);
 }
 
@@ -107,17 +120,9 @@ static void test_accounts(void **state)
     assert_int_equal(qt_store_user_add(s, "short", QT_ROLE_RESIDENT, "short", &id, &err), QT_EINVAL);
     qt_error_clear(&err);
     /* the hash is argon2id, never the password */
-    {
-        sqlite3 *db;
-        sqlite3_stmt *st;
-        assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-        assert_int_equal(sqlite3_prepare_v2(db, "SELECT pw_hash FROM users WHERE name = 'ming'", -1, &st, NULL),
-                         SQLITE_OK);
-        assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-        assert_true(strncmp((const char *)sqlite3_column_text(st, 0), "$argon2id$", 10) == 0);
-        sqlite3_finalize(st);
-        sqlite3_close(db);
-    }
+    assert_int_equal(
+        qt_test_store_scalar(path, "SELECT count(*) FROM users WHERE name = 'ming' AND substr(pw_hash, 1, 10) = '$argon2id$'"),
+        1);
     assert_int_equal(qt_store_login(s, "ming", "long-password", "10.0.0.1", 1000, 60, 5, 300, token, &uid, &role, &err),
                      QT_OK);
     assert_int_equal(role, QT_ROLE_RESIDENT);

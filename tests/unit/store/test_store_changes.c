@@ -72,7 +72,7 @@ static int64_t read_since(qt_store *s, int64_t since, seen *sn)
 
 static void test_feed(void **state)
 {
-    char *path = qt_test_tmpfile("changes.db");
+    char *path = qt_test_store("changes.db");
     qt_store *s = NULL;
     qt_error err = QT_ERROR_INIT;
     qt_store_outlet o;
@@ -158,7 +158,7 @@ static void test_feed(void **state)
 /* a wait ends with the other connection's commit; without one it ends at its timeout with nothing new */
 static void test_wait(void **state)
 {
-    char *path = qt_test_tmpfile("changes_wait.db");
+    char *path = qt_test_store("changes_wait.db");
     qt_store *s = NULL, *t = NULL;
     qt_error err = QT_ERROR_INIT;
     qt_store_outlet o;
