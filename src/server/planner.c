@@ -209,11 +209,6 @@ static size_t *residence_circles(const qt_analysis *a)
     return rc;
 }
 
-json_t *qt__planner_areas(const qt__planner *p, const qt_analysis *a, const qt_analysis *stats)
-{
-    return qt__planner_areas_quick(p, a, stats, NULL, SIZE_MAX);
-}
-
 size_t qt__planner_circle_index(const qt__planner *p, const char *name)
 {
     for (size_t i = 0; name && i < p->base->ncircles; i++)

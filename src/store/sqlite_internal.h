@@ -41,18 +41,21 @@ static inline const char *col_text(sqlite3_stmt *st, int i)
 }
 
 /* the columns qt__sqlite_row_outlet reads (of outlets o, with the joins), and the whole select */
-#define QT__OUTLET_FIELDS                                                                                \
-    "o.id, o.ext_id, o.name, o.category, o.lon, o.lat, o.address, o.brand, o.chain, o.opening_hours,"   \
+#define QT__OUTLET_FIELDS                                                                                              \
+    "o.id, o.ext_id, o.name, o.category, o.lon, o.lat, o.address, o.brand, o.chain, o.opening_hours,"                  \
     " o.services, o.cash, o.barrier_free, o.staff, o.floor_area, m.name, c.name, coalesce(o.closed_at, 0)"
-#define QT__OUTLET_JOINS \
-    " LEFT JOIN communities m ON m.id = o.community_id LEFT JOIN circles c ON c.id = o.circle_id"
+#define QT__OUTLET_JOINS   " LEFT JOIN communities m ON m.id = o.community_id LEFT JOIN circles c ON c.id = o.circle_id"
 #define QT__OUTLET_COLUMNS "SELECT " QT__OUTLET_FIELDS " FROM outlets o" QT__OUTLET_JOINS
 
 /* a row of QT__OUTLET_COLUMNS; the texts BORROWED from st until its next step */
 void qt__sqlite_row_outlet(sqlite3_stmt *st, qt_store_outlet *o);
 
-/* the columns qt__sqlite_row_job reads, from jobs */
-#define QT__JOB_COLUMNS "SELECT id, coalesce(outlet_id, 0), title, description, pay, lon, lat, created_at FROM jobs"
+/* when a job closes: a row written without expires_at (by hand, say) closes QT_STORE_JOB_DAYS (30) days after
+ * it was posted */
+#define QT__JOB_CLOSES "coalesce(expires_at, created_at + 2592000)"
+/* the columns qt__sqlite_row_job reads (for a RETURNING), and the SELECT of them from jobs */
+#define QT__JOB_FIELDS  "id, coalesce(outlet_id, 0), title, description, pay, lon, lat, created_at, " QT__JOB_CLOSES
+#define QT__JOB_COLUMNS "SELECT " QT__JOB_FIELDS " FROM jobs"
 /* a row of QT__JOB_COLUMNS; the texts BORROWED from st until its next step */
 void qt__sqlite_row_job(sqlite3_stmt *st, qt_store_job *j);
 

@@ -532,16 +532,54 @@ fail:
     return rc;
 }
 
+/* the events of kind and key after since: *n, and *oldest (the first of them; unchanged when none) */
+static qt_status rate_count(qt_store *s, const char *kind, const char *key, int64_t since, int64_t *n,
+                            int64_t *oldest, qt_error *err)
+{
+    sqlite3_stmt *st;
+    qt_status rc;
+    *n = 0;
+    if ((rc = prepare(s, "SELECT count(*), min(at) FROM rate_events WHERE kind = ?1 AND key = ?2 AND at > ?3", &st,
+                      err)) != QT_OK)
+        return rc;
+    sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, since);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        *n = sqlite3_column_int64(st, 0);
+        if (*n)
+            *oldest = sqlite3_column_int64(st, 1);
+    }
+    finish(st);
+    return QT_OK;
+}
+
 qt_status qt_store_rate_hit(qt_store *s, const char *kind, const char *key, int64_t now, int max, int64_t window_s,
                             int64_t *retry_after_s, qt_error *err)
 {
     sqlite3_stmt *st;
     qt_status rc;
     int64_t n = 0, oldest = now;
+    int pass;
     if (retry_after_s)
         *retry_after_s = 0;
-    if ((rc = qt_store_begin(s, err)) != QT_OK)
-        return rc;
+    /* pass 0, a read: over the limit -- what a flood is, nearly always -- needs no write lock and no commit
+     * waiting for the disk, so a flood of refused requests never queues behind (or delays) others' writes.
+     * Pass 1, under it: the same count in a write transaction, so concurrent hits never pass the limit. */
+    for (pass = 0; pass < 2; pass++) {
+        if (pass && (rc = qt_store_begin(s, err)) != QT_OK)
+            return rc;
+        if ((rc = rate_count(s, kind, key, now - window_s, &n, &oldest, err)) != QT_OK)
+            goto fail;
+        if (n >= max) {
+            if (pass)
+                rollback(s);
+            if (retry_after_s)
+                *retry_after_s = oldest + window_s - now > 0 ? oldest + window_s - now : 1;
+            return qt_error_set(err, QT_ELIMIT, kind, "too many requests of this kind; wait and try again");
+        }
+    }
+    /* the events out of the window go, this one is added */
     if ((rc = prepare(s, "DELETE FROM rate_events WHERE kind = ?1 AND key = ?2 AND at <= ?3", &st, err)) != QT_OK)
         goto fail;
     sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
@@ -549,22 +587,6 @@ qt_status qt_store_rate_hit(qt_store *s, const char *kind, const char *key, int6
     sqlite3_bind_int64(st, 3, now - window_s);
     if ((rc = run(s, st, "rate", err)) != QT_OK)
         goto fail;
-    if ((rc = prepare(s, "SELECT count(*), min(at) FROM rate_events WHERE kind = ?1 AND key = ?2", &st, err)) != QT_OK)
-        goto fail;
-    sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        n = sqlite3_column_int64(st, 0);
-        if (n)
-            oldest = sqlite3_column_int64(st, 1);
-    }
-    finish(st);
-    if (n >= max) {
-        rollback(s);
-        if (retry_after_s)
-            *retry_after_s = oldest + window_s - now > 0 ? oldest + window_s - now : 1;
-        return qt_error_set(err, QT_ELIMIT, kind, "too many requests of this kind; wait and try again");
-    }
     if ((rc = prepare(s, "INSERT INTO rate_events(kind, key, at) VALUES (?1, ?2, ?3)", &st, err)) != QT_OK)
         goto fail;
     sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
@@ -574,7 +596,8 @@ qt_status qt_store_rate_hit(qt_store *s, const char *kind, const char *key, int6
         goto fail;
     return exec(s, "COMMIT", err) == QT_OK ? QT_OK : (rollback(s), db_fail(s, err, "rate"));
 fail:
-    rollback(s);
+    if (pass) /* pass 0 failed before any transaction began */
+        rollback(s);
     return rc;
 }
 
@@ -1236,32 +1259,6 @@ qt_status qt_store_applications_of_poster(qt_store *s, int64_t poster, int64_t j
     }
     if (rc == QT_OK && r != SQLITE_DONE)
         rc = db_fail(s, err, "applications");
-    sqlite3_finalize(st);
-    return rc;
-}
-
-qt_status qt_store_jobs_near(qt_store *s, double lon, double lat, double radius_m, int limit, qt_store_job_fn fn,
-                             void *ud, qt_error *err)
-{
-    sqlite3_stmt *st;
-    qt_status rc;
-    int r;
-    double dlon = radius_m / (111320.0 * cos(lat * 3.14159265358979323846 / 180.0) + 1e-9), dlat = radius_m / 110540.0;
-    if ((rc = prepare(s, QT__JOB_COLUMNS " WHERE lat BETWEEN ?3 AND ?4 AND lon BETWEEN ?1 AND ?2 ORDER BY id LIMIT ?5",
-                      &st, err)) != QT_OK)
-        return rc;
-    sqlite3_bind_double(st, 1, lon - dlon);
-    sqlite3_bind_double(st, 2, lon + dlon);
-    sqlite3_bind_double(st, 3, lat - dlat);
-    sqlite3_bind_double(st, 4, lat + dlat);
-    sqlite3_bind_int(st, 5, limit > 0 ? limit : 1000);
-    while (rc == QT_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
-        qt_store_job j;
-        qt__sqlite_row_job(st, &j);
-        rc = fn(ud, &j, err);
-    }
-    if (rc == QT_OK && r != SQLITE_DONE)
-        rc = db_fail(s, err, "jobs");
     sqlite3_finalize(st);
     return rc;
 }

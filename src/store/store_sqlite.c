@@ -287,6 +287,7 @@ void qt__sqlite_row_job(sqlite3_stmt *st, qt_store_job *j)
     j->lon = sqlite3_column_double(st, 5);
     j->lat = sqlite3_column_double(st, 6);
     j->created_at = sqlite3_column_int64(st, 7);
+    j->expires_at = sqlite3_column_int64(st, 8);
 }
 
 static qt_status walk_outlets(qt_store *s, sqlite3_stmt *st, qt_store_outlet_fn fn, void *ud, int *seen,
@@ -967,8 +968,12 @@ qt_status qt_store_job_create(qt_store *s, int64_t user_id, qt_role role, const 
     qt_status rc;
     if (!j->title || !*j->title || strlen(j->title) > 200)
         return qt_error_set(err, QT_EINVAL, "title", "a title is 1 to 200 bytes");
+    int64_t expires = j->expires_at ? j->expires_at : now + (int64_t)QT_STORE_JOB_DAYS * 86400;
     if (!(j->lon >= -180 && j->lon <= 180 && j->lat >= -90 && j->lat <= 90))
         return qt_error_set(err, QT_EINVAL, "lon", "(%g, %g) is not a longitude, latitude", j->lon, j->lat);
+    if (expires <= now || expires > now + (int64_t)QT_STORE_JOB_MAX_DAYS * 86400)
+        return qt_error_set(err, QT_EINVAL, "expires_at", "a job closes after now and within %d days",
+                            QT_STORE_JOB_MAX_DAYS);
     if (j->outlet_id && role == QT_ROLE_MERCHANT) {
         int owns = 0;
         if ((rc = prepare(s, "SELECT EXISTS (SELECT 1 FROM merchant_outlets WHERE user_id = ?1 AND outlet_id = ?2)", &st,
@@ -1001,8 +1006,8 @@ qt_status qt_store_job_create(qt_store *s, int64_t user_id, qt_role role, const 
             return qt_error_set(err, QT_EFORBIDDEN, "outlet_id", "outlet %lld is not in your circle",
                                 (long long)j->outlet_id);
     }
-    if ((rc = prepare(s, "INSERT INTO jobs(outlet_id, title, description, lon, lat, pay, created_by, created_at)"
-                         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id",
+    if ((rc = prepare(s, "INSERT INTO jobs(outlet_id, title, description, lon, lat, pay, created_by, created_at,"
+                         " expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING id",
                       &st, err)) != QT_OK)
         return rc;
     if (j->outlet_id)
@@ -1014,6 +1019,7 @@ qt_status qt_store_job_create(qt_store *s, int64_t user_id, qt_role role, const 
     sqlite3_bind_text(st, 6, j->pay ? j->pay : "", -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 7, user_id);
     sqlite3_bind_int64(st, 8, now);
+    sqlite3_bind_int64(st, 9, expires);
     if (sqlite3_step(st) != SQLITE_ROW) {
         rc = sqlite3_extended_errcode(s->db) == SQLITE_CONSTRAINT_FOREIGNKEY
                  ? qt_error_set(err, QT_ENOTFOUND, "outlet_id", "no outlet %lld", (long long)j->outlet_id)
@@ -1026,20 +1032,90 @@ qt_status qt_store_job_create(qt_store *s, int64_t user_id, qt_role role, const 
     return QT_OK;
 }
 
-qt_status qt_store_jobs_each(qt_store *s, qt_store_job_fn fn, void *ud, qt_error *err)
+/* every row of st to fn, the statement finalized */
+static qt_status jobs_rows(qt_store *s, sqlite3_stmt *st, qt_store_job_fn fn, void *ud, qt_error *err)
 {
-    sqlite3_stmt *st;
-    qt_status rc;
-    int r;
-    if ((rc = prepare(s, QT__JOB_COLUMNS " ORDER BY id", &st, err)) != QT_OK)
-        return rc;
+    qt_status rc = QT_OK;
+    int r = SQLITE_DONE;
     while (rc == QT_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
         qt_store_job j;
         qt__sqlite_row_job(st, &j);
         rc = fn(ud, &j, err);
     }
+    if (rc == QT_OK && r != SQLITE_DONE)
+        rc = db_fail(s, err, "jobs");
     sqlite3_finalize(st);
     return rc;
+}
+
+qt_status qt_store_jobs_each(qt_store *s, int64_t now, qt_store_job_fn fn, void *ud, qt_error *err)
+{
+    sqlite3_stmt *st;
+    qt_status rc;
+    if ((rc = prepare(s, QT__JOB_COLUMNS " WHERE ?1 = 0 OR " QT__JOB_CLOSES " > ?1 ORDER BY id", &st, err)) !=
+        QT_OK)
+        return rc;
+    sqlite3_bind_int64(st, 1, now);
+    return jobs_rows(s, st, fn, ud, err);
+}
+
+qt_status qt_store_jobs_of_poster(qt_store *s, int64_t user_id, int limit, qt_store_job_fn fn, void *ud,
+                                  qt_error *err)
+{
+    sqlite3_stmt *st;
+    qt_status rc;
+    if ((rc = prepare(s, QT__JOB_COLUMNS " WHERE created_by = ?1 ORDER BY id DESC LIMIT ?2", &st, err)) !=
+        QT_OK)
+        return rc;
+    sqlite3_bind_int64(st, 1, user_id);
+    sqlite3_bind_int(st, 2, limit > 0 ? limit : 100);
+    return jobs_rows(s, st, fn, ud, err);
+}
+
+qt_status qt_store_job_update(qt_store *s, int64_t user_id, const qt_store_job *j, int64_t now, qt_store_job_fn fn,
+                              void *ud, qt_error *err)
+{
+    sqlite3_stmt *st;
+    qt_status rc;
+    int r;
+    if (j->title && (!*j->title || strlen(j->title) > 200))
+        return qt_error_set(err, QT_EINVAL, "title", "a title is 1 to 200 bytes");
+    if (j->expires_at && j->expires_at > now + (int64_t)QT_STORE_JOB_MAX_DAYS * 86400)
+        return qt_error_set(err, QT_EINVAL, "expires_at", "a job closes within %d days", QT_STORE_JOB_MAX_DAYS);
+    /* one statement: the poster's own job changes, or nothing does (then: whose, or none) */
+    if ((rc = prepare(s, "UPDATE jobs SET title = coalesce(?3, title), description = coalesce(?4, description),"
+                         " pay = coalesce(?5, pay), expires_at = coalesce(?6, expires_at)"
+                         " WHERE id = ?1 AND created_by = ?2 RETURNING " QT__JOB_FIELDS,
+                      &st, err)) != QT_OK)
+        return rc;
+    sqlite3_bind_int64(st, 1, j->id);
+    sqlite3_bind_int64(st, 2, user_id);
+    if (j->title)
+        sqlite3_bind_text(st, 3, j->title, -1, SQLITE_STATIC);
+    if (j->description)
+        sqlite3_bind_text(st, 4, j->description, -1, SQLITE_STATIC);
+    if (j->pay)
+        sqlite3_bind_text(st, 5, j->pay, -1, SQLITE_STATIC);
+    if (j->expires_at)
+        sqlite3_bind_int64(st, 6, j->expires_at);
+    if ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        qt_store_job got;
+        qt__sqlite_row_job(st, &got);
+        rc = fn ? fn(ud, &got, err) : QT_OK;
+        finish_returning(st);
+        return rc;
+    }
+    sqlite3_finalize(st);
+    if (r != SQLITE_DONE)
+        return db_fail(s, err, "job");
+    if ((rc = prepare(s, "SELECT 1 FROM jobs WHERE id = ?1", &st, err)) != QT_OK)
+        return rc;
+    sqlite3_bind_int64(st, 1, j->id);
+    r = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (r == SQLITE_ROW)
+        return qt_error_set(err, QT_EFORBIDDEN, "job", "job %lld was posted by someone else", (long long)j->id);
+    return qt_error_set(err, QT_ENOTFOUND, "job", "no job %lld", (long long)j->id);
 }
 
 /* an INSERT that may hit a missing parent (404) or a duplicate key (409) */
@@ -1064,14 +1140,26 @@ qt_status qt_store_job_apply(qt_store *s, int64_t job_id, int64_t user_id, const
 {
     sqlite3_stmt *st;
     qt_status rc;
-    if ((rc = prepare(s, "INSERT INTO applications(job_id, user_id, message, created_at) VALUES (?1, ?2, ?3, ?4)", &st,
-                      err)) != QT_OK)
+    int r;
+    /* one statement: an application to an open job; none made, the job is closed or not there */
+    if ((rc = prepare(s, "INSERT INTO applications(job_id, user_id, message, created_at)"
+                         " SELECT id, ?2, ?3, ?4 FROM jobs WHERE id = ?1 AND " QT__JOB_CLOSES " > ?4",
+                      &st, err)) != QT_OK)
         return rc;
     sqlite3_bind_int64(st, 1, job_id);
     sqlite3_bind_int64(st, 2, user_id);
     sqlite3_bind_text(st, 3, message ? message : "", -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 4, now);
-    return insert_once(s, st, "job", "you have applied already", err);
+    if ((rc = insert_once(s, st, "job", "you have applied already", err)) != QT_OK || sqlite3_changes(s->db) > 0)
+        return rc;
+    if ((rc = prepare(s, "SELECT 1 FROM jobs WHERE id = ?1", &st, err)) != QT_OK)
+        return rc;
+    sqlite3_bind_int64(st, 1, job_id);
+    r = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (r == SQLITE_ROW)
+        return qt_error_set(err, QT_EGONE, "job", "job %lld has closed", (long long)job_id);
+    return qt_error_set(err, QT_ENOTFOUND, "job", "no such job");
 }
 
 qt_status qt_store_survey_add(qt_store *s, int64_t circle_id, int64_t user_id, const char *period, int satisfied,
