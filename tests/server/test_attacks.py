@@ -196,7 +196,10 @@ def main():
     # 2. expensive queries are refused with 422; registration and hashing are bounded
     st, doc, _ = srv.call("GET", f"/api/v1/isochrone?lon={HOME[0]}&lat={HOME[1]}&minutes=50,52,54,56,58,60")
     st2, doc2, _ = srv.call("GET", f"/api/v1/isochrone?lon={HOME[0]}&lat={HOME[1]}&minutes=30,60")
-    st3, _, _ = srv.call("GET", f"/api/v1/isochrone?lon={HOME[0]}&lat={HOME[1]}&minutes=5,10,15,30")
+    try:  # 60 ring-minutes take seconds under a sanitizer on a busy machine: what is checked is the status
+        st3, _, _ = srv.call("GET", f"/api/v1/isochrone?lon={HOME[0]}&lat={HOME[1]}&minutes=5,10,15,30", timeout=180)
+    except OSError:
+        st3 = 0
     check(st == 422 and st2 == 422 and st3 == 200 and error_shape(doc2, 422),
           f"item 2: isochrone cost cap: 6 rings {st}, 30+60 min {st2}, 5,10,15,30 {st3}")
     regs = [srv.call("POST", "/api/v1/auth/register", {"name": f"flood{i}", "password": "flood-password"},
