@@ -6,12 +6,16 @@ pass/fail.
   soak.py QUARTER REPO SECONDS [SLOW_CONNECTIONS]
 
 Legitimate clients come from 127.0.0.1 (nearby, outlet lookups, claims with an
-Idempotency-Key, redemptions); the attacker from 127.0.0.2-4.  At the end:
+Idempotency-Key, redemptions); the attacker from 127.0.0.2-4.  Each legitimate
+client is a process of its own (SOAK_CLIENTS=threads: threads of this one, as
+before), so the attacker's threads and Python's lock do not add to the
+latency a client measures.  At the end:
 legitimate latency (p50, p99 per kind), errors and refusals, the server's RSS
 at the start and the end, and whether every acknowledged claim is in the store.
 """
 import http.client
 import json
+import multiprocessing
 import os
 import random
 import re
@@ -52,8 +56,10 @@ mid = int(run("user", "add", "--db", f"{work}/s.db", "--name", "m", "--role", "m
 run("user", "link", "--db", f"{work}/s.db", "--user", str(mid), "--outlet", "1")
 for i in range(20):
     run("user", "add", "--db", f"{work}/s.db", "--name", f"r{i}", "--role", "resident", "--password-file", f"{work}/pw")
+extra = os.environ.get("SOAK_SERVE_ARGS", "").split()  # e.g. "--threads 4", to compare settings
 srv = subprocess.Popen([QUARTER, "serve", "--db", f"{work}/s.db", "--graph", f"{work}/g.qgraph", "--port", "0",
-                        "--profile", os.path.join(REPO, "data/profiles/mofcom-2023.profile")],
+                        "--profile", os.path.join(REPO, "data/profiles/mofcom-2023.profile"),
+                        "--access-log", f"{work}/access.log", *extra],
                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
 port = int(re.search(r":(\d+)/", srv.stdout.readline()).group(1))
 
@@ -171,10 +177,30 @@ def isochrones():
         attack["isochrone"][st] = attack["isochrone"].get(st, 0) + 1
 
 
-threads = [threading.Thread(target=legit, args=(k,)) for k in range(8)]
+PROCS = os.environ.get("SOAK_CLIENTS", "processes") != "threads"
+results = multiprocessing.Queue() if PROCS else None
+
+
+def legit_proc(k, pstop):
+    # the globals are this process's own copies (fork): run one client until told, then hand its figures back
+    global stop
+    stop = pstop
+    legit(k)
+    results.put((lat, errors, acked))
+
+
+if PROCS:
+    pstop = multiprocessing.Event()
+    procs = [multiprocessing.Process(target=legit_proc, args=(k, pstop)) for k in range(8)]
+    threads = []
+else:
+    procs = []
+    threads = [threading.Thread(target=legit, args=(k,)) for k in range(8)]
 threads += [threading.Thread(target=slow_conns), threading.Thread(target=isochrones)]
 threads += [threading.Thread(target=register_flood) for _ in range(4)]
 t_start = time.monotonic()
+for p in procs:
+    p.start()
 for t in threads:
     t.start()
 rss_samples = []
@@ -182,6 +208,17 @@ while time.monotonic() - t_start < SECONDS:
     time.sleep(min(5, SECONDS / 4))
     rss_samples.append(rss_kb(srv.pid))
 stop.set()
+if PROCS:
+    pstop.set()
+    for _ in procs:
+        l, e, a = results.get()
+        for k in lat:
+            lat[k] += l[k]
+        for k in errors:
+            errors[k] += e[k]
+        acked += a
+    for p in procs:
+        p.join()
 for t in threads:
     t.join()
 rss1 = rss_kb(srv.pid)
@@ -198,7 +235,8 @@ def pct(v, p):
 
 
 total = sum(len(v) for v in lat.values())
-print(f"soak: {SECONDS:.0f} s, {total} legitimate requests ({total / SECONDS:.0f}/s) from 8 clients")
+print(f"soak: {SECONDS:.0f} s, {total} legitimate requests ({total / SECONDS:.0f}/s) from 8 client "
+      f"{'processes' if PROCS else 'threads'}")
 for k, v in lat.items():
     print(f"  {k:7s} n={len(v):6d}  p50 {pct(v, .5):7.2f} ms  p99 {pct(v, .99):7.2f} ms  max {pct(v, 1):7.2f} ms")
 print(f"  legitimate errors {errors['legit_error']}, refused connections {errors['legit_refused']}")
@@ -206,3 +244,21 @@ print(f"  attacker: {SLOW} slow connections tried, at most {attack['slow_held']}
       f"isochrones {attack['isochrone']}")
 print(f"  server RSS: {rss0 / 1024:.1f} MB at start, {rss1 / 1024:.1f} MB at end (samples {[round(x / 1024) for x in rss_samples]})")
 print(f"  acknowledged claims {len(acked)}, in the store {len(acked) - len(missing)}, missing {len(missing)}")
+
+# the server's own time per legitimate request (the access log's last field, from the request line to the reply
+# handed over): what the server spends, apart from the client's and the kernel's queues
+KINDS = (("/api/v1/nearby", "nearby"), ("/api/v1/outlets/", "outlet"), ("/claim", "claim"), ("/api/v1/redemptions", "redeem"))
+srv_ms = {k: [] for _, k in KINDS}
+with open(f"{work}/access.log", encoding="utf-8", errors="replace") as f:
+    for line in f:
+        if not line.startswith("127.0.0.1 "):
+            continue
+        m = re.search(r'"[A-Z]+ (\S+) [^"]*" (\d+) .* ([0-9.]+)$', line)
+        if not m:
+            continue
+        kind = next((k for p, k in KINDS if p in m.group(1)), None)
+        if kind:
+            srv_ms[kind].append(float(m.group(3)) / 1000)
+print("  server-side (access log):")
+for k, v in srv_ms.items():
+    print(f"  {k:7s} n={len(v):6d}  p50 {pct(v, .5):7.2f} ms  p99 {pct(v, .99):7.2f} ms  max {pct(v, 1):7.2f} ms")

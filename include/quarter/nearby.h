@@ -41,6 +41,7 @@ typedef struct qt_nearby_outlet {
     int64_t id;
     const char *name, *category, *services, *opening_hours; /* services: "a;b;c" */
     double lon, lat;                                        /* WGS-84 */
+    int64_t until; /* 0: always found; else found only by queries whose now is before it (a job's expiry) */
 } qt_nearby_outlet;
 
 typedef struct qt_nearby_builder qt_nearby_builder;
@@ -69,7 +70,7 @@ QT_API void qt_nearby_index_unref(qt_nearby_index *ix);
 /** The outlets on the network. */
 QT_API size_t qt_nearby_index_count(const qt_nearby_index *ix);
 /**
- * A copy of ix with outlet o->id's texts replaced by o's (its position stays).
+ * A copy of ix with outlet o->id's texts and until replaced by o's (its position stays).
  * ix is unchanged.  Statuses: QT_ENOTFOUND (o->id is not in ix), QT_ENOMEM.
  * OUT *out (reference count 1).
  */
@@ -113,6 +114,7 @@ typedef struct qt_nearby_query {
     size_t nids;
     int open_at; /* 1: only outlets open at weekday (0 = Monday) and minute of the day */
     int weekday, minute;
+    int64_t now; /* non-zero: outlets whose until is at or before it are not found */
 } qt_nearby_query;
 
 /* an answer; texts BORROWED from the index (category may be NULL) */
@@ -121,6 +123,7 @@ typedef struct qt_nearby_hit {
     const char *name, *category, *services, *opening_hours;
     double lon, lat;
     double dist_m; /* walking distance */
+    int64_t until; /* as indexed */
 } qt_nearby_hit;
 
 /**

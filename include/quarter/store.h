@@ -190,18 +190,39 @@ typedef struct qt_store_job {
     const char *title, *description, *pay;
     double lon, lat;
     int64_t created_at;
+    int64_t expires_at; /* Unix seconds: the job closes then (found before it, not at or after) */
 } qt_store_job;
 typedef qt_status (*qt_store_job_fn)(void *ud, const qt_store_job *j, qt_error *err);
 
+/* A job's default life, when it is posted with no closing time. */
+#define QT_STORE_JOB_DAYS 30
+/* The latest closing time a job may have: this many days after now. */
+#define QT_STORE_JOB_MAX_DAYS 366
+
 /**
  * A merchant (for one of its outlets, or none) or an operator (for an outlet
- * of its circle, or none) posts a job.  QT_EFORBIDDEN: not its outlet or
- * circle; QT_ENOTFOUND: no such outlet.
+ * of its circle, or none) posts a job.  j->expires_at 0: now + QT_STORE_JOB_DAYS
+ * days; else after now and at most QT_STORE_JOB_MAX_DAYS days ahead (QT_EINVAL).
+ * QT_EFORBIDDEN: not its outlet or circle; QT_ENOTFOUND: no such outlet.
  */
 QT_API qt_status qt_store_job_create(qt_store *s, int64_t user_id, qt_role role, const qt_store_job *j, int64_t now,
                                      int64_t *id, qt_error *err);
-QT_API qt_status qt_store_jobs_each(qt_store *s, qt_store_job_fn fn, void *ud, qt_error *err);
-/** A resident applies.  QT_ENOTFOUND (no job), QT_ECONFLICT (applied already). */
+/**
+ * Its poster edits a job: j->id's title, description and pay where not NULL,
+ * and its closing time where j->expires_at is not 0 (at most
+ * QT_STORE_JOB_MAX_DAYS days ahead; now or earlier closes it at once).  The
+ * place and outlet stay.  fn (may be NULL) gets the job as it now is
+ * (BORROWED for the call).  QT_ENOTFOUND (no such job), QT_EFORBIDDEN (not
+ * the caller's), QT_EINVAL.
+ */
+QT_API qt_status qt_store_job_update(qt_store *s, int64_t user_id, const qt_store_job *j, int64_t now,
+                                     qt_store_job_fn fn, void *ud, qt_error *err);
+/** Every job open at now (expires_at after it; now 0: every job), by id. */
+QT_API qt_status qt_store_jobs_each(qt_store *s, int64_t now, qt_store_job_fn fn, void *ud, qt_error *err);
+/** The jobs a user posted, newest first, at most limit, open and expired alike. */
+QT_API qt_status qt_store_jobs_of_poster(qt_store *s, int64_t user_id, int limit, qt_store_job_fn fn, void *ud,
+                                         qt_error *err);
+/** A resident applies to an open job.  QT_ENOTFOUND (no job), QT_EGONE (closed), QT_ECONFLICT (applied already). */
 QT_API qt_status qt_store_job_apply(qt_store *s, int64_t job_id, int64_t user_id, const char *message, int64_t now,
                                     qt_error *err);
 /** One answer per resident, circle and period.  QT_ENOTFOUND (no circle), QT_ECONFLICT (answered already). */
@@ -487,9 +508,6 @@ typedef struct qt_store_application {
     const char *job_title, *user_name, *message;
 } qt_store_application;
 typedef qt_status (*qt_store_application_fn)(void *ud, const qt_store_application *a, qt_error *err);
-/** Jobs within radius_m (straight line) of (lon, lat), by id, at most limit (the box is read through an index). */
-QT_API qt_status qt_store_jobs_near(qt_store *s, double lon, double lat, double radius_m, int limit,
-                                    qt_store_job_fn fn, void *ud, qt_error *err);
 /** Applicants to the jobs a user posted (job_id 0: all of them), newest first, at most limit. */
 QT_API qt_status qt_store_applications_of_poster(qt_store *s, int64_t poster, int64_t job_id, int limit,
                                                  qt_store_application_fn fn, void *ud, qt_error *err);

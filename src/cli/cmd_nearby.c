@@ -32,6 +32,7 @@ static qt_status add_outlet(void *ud, const qt_store_outlet *o, qt_error *err)
 {
     loader *ld = ud;
     qt_nearby_outlet no;
+    memset(&no, 0, sizeof no);
     no.id = o->id;
     no.name = o->name;
     no.category = o->category;

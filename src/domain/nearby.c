@@ -39,6 +39,7 @@ typedef struct place {
     int64_t id;
     const char *name, *category, *services, *hours; /* in the text blocks; category may be NULL */
     double lon, lat;
+    int64_t until;
     qt_spot sp;
 } place;
 
@@ -101,6 +102,7 @@ typedef struct pending {
     int64_t id;
     size_t name, category, services, hours;
     double lon, lat;
+    int64_t until;
     qt_spot sp;
 } pending;
 
@@ -166,6 +168,7 @@ qt_status qt_nearby_builder_add(qt_nearby_builder *b, const qt_nearby_outlet *o,
     p->id = o->id;
     p->lon = o->lon;
     p->lat = o->lat;
+    p->until = o->until;
     p->sp = sp;
     if ((p->name = put_text(b, o->name, "")) == (size_t)-1 ||
         (p->category = put_text(b, o->category, NULL)) == (size_t)-1 ||
@@ -274,6 +277,7 @@ qt_status qt_nearby_builder_finish(qt_nearby_builder *b, qt_nearby_index **out, 
         q->id = p->id;
         q->lon = p->lon;
         q->lat = p->lat;
+        q->until = p->until;
         q->sp = p->sp;
         q->name = ix->texts->data + p->name - 1;
         q->category = p->category ? ix->texts->data + p->category - 1 : NULL;
@@ -349,6 +353,7 @@ qt_status qt_nearby_index_edit(const qt_nearby_index *ix, const qt_nearby_outlet
     c->texts->prev = ix->texts; /* the other outlets' texts stay where they are */
     atomic_fetch_add(&ix->texts->refs, 1);
     p = &c->pl[slot];
+    p->until = o->until;
     d = c->texts->data;
     memcpy(d, name, ln);
     p->name = d;
@@ -413,6 +418,7 @@ qt_status qt_nearby_index_add(qt_nearby_index *ix, const qt_nearby_outlet *o, qt
     p->id = o->id;
     p->lon = o->lon;
     p->lat = o->lat;
+    p->until = o->until;
     p->sp = sp;
     d = c->texts->data;
     memcpy(d, name, ln);
@@ -455,6 +461,7 @@ int qt_nearby_index_find(const qt_nearby_index *ix, int64_t id, qt_nearby_outlet
         out->opening_hours = p->hours;
         out->lon = p->lon;
         out->lat = p->lat;
+        out->until = p->until;
     }
     return 1;
 }
@@ -620,6 +627,8 @@ static int passes(const qt_nearby_query *q, const place *p)
         return 0;
     if (q->open_at && qt_hours_open_at(p->hours, q->weekday, q->minute) == 0)
         return 0;
+    if (q->now && p->until && p->until <= q->now)
+        return 0;
     return 1;
 }
 
@@ -736,6 +745,7 @@ qt_status qt_nearby_search(const qt_nearby_index *ix, qt_nearby_ws *w, const qt_
         h->opening_hours = p->hours;
         h->lon = p->lon;
         h->lat = p->lat;
+        h->until = p->until;
         h->dist_m = w->sorted[i].d;
     }
     *hits = w->out;

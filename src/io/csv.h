@@ -89,6 +89,9 @@ qt_status qt__table_open_opts(qt__csv *c, const char *path, const qt__table_opts
  * is name (e.g. "goods.xlsx": its extension picks nothing, GDAL recognises the content; name, BORROWED,
  * names it in errors). */
 qt_status qt__table_open_mem(qt__csv *c, const void *data, size_t len, const char *name, qt_error *err);
+/* GDAL's drivers registered, once: a server calls it before its threads start, so no request registers
+ * them (every table_open does, at no cost after the first). */
+void qt__tables_register(void);
 /* A bad row (e filled by qt__csv_failv): report it through on_problem (up to
  * max_bad calls) and count it; the reader goes on with the next row. */
 void qt__csv_bad(qt__csv *c, const qt_error *e);

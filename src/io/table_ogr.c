@@ -480,6 +480,11 @@ nomem:
     return qt_error_set(err, QT_ENOMEM, path, "no memory");
 }
 
+void qt__tables_register(void)
+{
+    GDALAllRegister();
+}
+
 qt_status qt__table_open_mem(qt__csv *c, const void *data, size_t len, const char *name, qt_error *err)
 {
     char path[96];

@@ -59,6 +59,8 @@ enum MHD_Result qt__api_isochrone(qt__req *r);
 enum MHD_Result qt__api_jobs_get(qt__req *r);
 enum MHD_Result qt__api_job_create(qt__req *r);
 enum MHD_Result qt__api_job_apply(qt__req *r);
+enum MHD_Result qt__api_job_put(qt__req *r);
+enum MHD_Result qt__api_my_jobs(qt__req *r);
 enum MHD_Result qt__api_applications_get(qt__req *r);
 
 /* api_surveys.c: satisfaction surveys and complaints */

@@ -20,13 +20,6 @@
 #include "server/reply.h"
 #include "server/walk.h"
 
-static json_t *iso(const qt__req *r, int64_t t)
-{
-    char buf[32];
-    qt__time_format(t, r->s->o.utc_offset_min, buf);
-    return json_string(buf);
-}
-
 enum MHD_Result qt__api_coupon_create(qt__req *r)
 {
     enum MHD_Result res = MHD_NO;
@@ -60,9 +53,9 @@ enum MHD_Result qt__api_coupon_create(qt__req *r)
     if (qt_store_coupon_create(r->st, r->uid, &cs, (int64_t)time(NULL), &id, &e) != QT_OK)
         res = qt__reply_status(r, &e);
     else
-        res = qt__reply_json(
-            r, 201,
-            json_pack("{s:I, s:o, s:o}", "id", (json_int_t)id, "valid_from", iso(r, from), "valid_to", iso(r, to)));
+        res = qt__reply_json(r, 201,
+                             json_pack("{s:I, s:o, s:o}", "id", (json_int_t)id, "valid_from", qt__req_iso(r, from),
+                                       "valid_to", qt__req_iso(r, to)));
     json_decref(j);
     return res;
 }
@@ -125,7 +118,7 @@ static qt_status coupon_json(void *ud, const qt_store_coupon *c, qt_error *err)
                   c->title ? c->title : "", "outlet_id", (json_int_t)c->outlet_id, "outlet_name",
                   c->outlet_name ? c->outlet_name : "", "lon", lon, "lat", lat, "quantity", (json_int_t)c->quantity,
                   "remaining", (json_int_t)(c->quantity - c->claimed), "per_user_limit", (json_int_t)c->per_user_limit,
-                  "valid_from", iso(cl->r, c->valid_from), "valid_to", iso(cl->r, c->valid_to));
+                  "valid_from", qt__req_iso(cl->r, c->valid_from), "valid_to", qt__req_iso(cl->r, c->valid_to));
     if (o && cl->walk) {
         json_object_set_new(o, "distance_m", json_real(round(d * 10) / 10));
         json_object_set_new(o, "time_s", json_real(round(d / cl->walk->s->speed_mps)));
@@ -217,10 +210,10 @@ static qt_status claim_json(void *ud, const qt_store_claim *c, qt_error *err)
     json_t *o = json_pack("{s:s, s:s, s:I, s:I, s:s, s:s, s:o, s:o, s:o}", "code", c->code, "title",
                           c->title ? c->title : "", "coupon_id", (json_int_t)c->coupon_id, "outlet_id",
                           (json_int_t)c->outlet_id, "outlet_name", c->outlet_name ? c->outlet_name : "", "status",
-                          c->status, "claimed_at", iso(cl->r, c->claimed_at), "valid_from", iso(cl->r, c->valid_from),
-                          "valid_to", iso(cl->r, c->valid_to));
+                          c->status, "claimed_at", qt__req_iso(cl->r, c->claimed_at), "valid_from",
+                          qt__req_iso(cl->r, c->valid_from), "valid_to", qt__req_iso(cl->r, c->valid_to));
     if (o)
-        json_object_set_new(o, "redeemed_at", c->redeemed_at ? iso(cl->r, c->redeemed_at) : json_null());
+        json_object_set_new(o, "redeemed_at", c->redeemed_at ? qt__req_iso(cl->r, c->redeemed_at) : json_null());
     if (!o || json_array_append_new(cl->arr, o) != 0)
         return qt_error_set(err, QT_ENOMEM, "coupons", "no memory");
     return QT_OK;

@@ -44,11 +44,11 @@ struct qt_server {
     qt_nearby_ws **pool;       /* idle workspaces */
     size_t npool, poolcap;
     pthread_key_t store_key;
-    atomic_uint hashing;  /* argon2id hashes running (at most o.hash_slots) */
     uint32_t proxies[16]; /* trusted proxies, IPv4 in network order */
     size_t nproxies;
     struct qt__offload *offload;  /* the isochrones' worker (server/offload.h) */
     struct qt__offload *hashpool; /* the password hashes' workers (o.hash_slots of them) */
+    struct qt__offload *writes;   /* the store writes' workers (QT__POOL endpoints, server/router.h) */
     struct qt__web *web;          /* pages, tiles, planner (server/web.h); read-only after start */
     int64_t seq;                  /* the store's change feed applied up to here (edit_lock) */
     pthread_t follower;           /* follows the feed (qt__follow_start) */
@@ -78,13 +78,13 @@ qt_status qt__follow_start(qt_server *s, qt_error *err);
 void qt__follow_stop(qt_server *s);
 /* The current jobs index, with a reference: OUT, qt_nearby_index_unref() it when done. */
 qt_nearby_index *qt__jobs_acquire(qt_server *s);
-/* Read every job of the store at s->o.db_path and place it.  OUT *ix. */
+/* Read every open job of the store at s->o.db_path and place it.  OUT *ix. */
 qt_status qt__jobs_load(qt_server *s, qt_nearby_index **ix, qt_error *err);
 /* A job posted: a copy of the jobs index with it placed becomes the current one (under edit_lock). */
 void qt__jobs_add(qt_server *s, const qt_store_job *j);
-/* A job as an index entry: title as name, description as services, pay as opening_hours and the
- * outlet id in decimal (or NULL) as category; buf holds that id. */
-void qt__job_entry(const qt_store_job *j, qt_nearby_outlet *out, char buf[24]);
+/* A job edited (j as it now is): the copy with its texts and closing time, or with it placed again when the
+ * index had left it out (closed at loading, then reopened), becomes the current one (under edit_lock). */
+void qt__jobs_refresh(qt_server *s, const qt_store_job *j);
 /* An outlet edited in the store: an edited copy of the index becomes the current one
  * (under edit_lock, so edits and reloads do not lose each other's work).
  * An outlet not on the network is ignored. */

@@ -6,6 +6,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/alloc.h"
@@ -32,6 +33,7 @@ void qt__index_swap(qt_server *s, qt_nearby_index *ix)
 
 static void as_outlet(const qt_store_outlet *o, qt_nearby_outlet *out)
 {
+    memset(out, 0, sizeof *out);
     out->id = o->id;
     out->name = o->name;
     out->category = o->category;
@@ -154,8 +156,11 @@ static void jobs_swap(qt_server *s, qt_nearby_index *ix)
     qt_nearby_index_unref(old);
 }
 
-void qt__job_entry(const qt_store_job *j, qt_nearby_outlet *out, char buf[24])
+/* a job as an index entry: title as name, description as services, pay as opening_hours, the
+ * outlet id in decimal (or NULL) as category (buf holds it), expires_at as until */
+static void job_entry(const qt_store_job *j, qt_nearby_outlet *out, char buf[24])
 {
+    memset(out, 0, sizeof *out);
     out->id = j->id;
     out->name = j->title;
     out->services = j->description ? j->description : "";
@@ -167,13 +172,14 @@ void qt__job_entry(const qt_store_job *j, qt_nearby_outlet *out, char buf[24])
     }
     out->lon = j->lon;
     out->lat = j->lat;
+    out->until = j->expires_at; /* a search at or after it does not find the job (GET /jobs passes now) */
 }
 
 static qt_status add_job(void *ud, const qt_store_job *j, qt_error *err)
 {
     qt_nearby_outlet no;
     char buf[24];
-    qt__job_entry(j, &no, buf);
+    job_entry(j, &no, buf);
     return qt_nearby_builder_add(ud, &no, NULL, err);
 }
 
@@ -186,7 +192,7 @@ qt_status qt__jobs_load(qt_server *s, qt_nearby_index **ix, qt_error *err)
     if ((rc = qt_store_open(s->o.db_path, &st, err)) != QT_OK)
         return rc;
     if ((rc = qt_nearby_builder_new(s->g, s->sn, &b, err)) == QT_OK &&
-        (rc = qt_store_jobs_each(st, add_job, b, err)) == QT_OK) {
+        (rc = qt_store_jobs_each(st, (int64_t)time(NULL), add_job, b, err)) == QT_OK) {
         rc = qt_nearby_builder_finish(b, ix, err);
         b = NULL;
     }
@@ -195,19 +201,32 @@ qt_status qt__jobs_load(qt_server *s, qt_nearby_index **ix, qt_error *err)
     return rc;
 }
 
-void qt__jobs_add(qt_server *s, const qt_store_job *j)
+/* j into a copy of the jobs index that becomes the current one: placed (posted), or, edited, its entry changed
+ * (placed again when the index left it out: closed when it was loaded, reopened since) */
+static void jobs_put(qt_server *s, const qt_store_job *j, int edited)
 {
     qt_error e = QT_ERROR_INIT;
     qt_nearby_outlet no;
     qt_nearby_index *cur, *next = NULL;
     char buf[24];
-    qt__job_entry(j, &no, buf);
+    job_entry(j, &no, buf);
     pthread_mutex_lock(&s->edit_lock);
     cur = qt__jobs_acquire(s);
-    if (cur && qt_nearby_index_add(cur, &no, &next, NULL, &e) == QT_OK)
+    if (cur && ((edited && qt_nearby_index_edit(cur, &no, &next, &e) == QT_OK) ||
+                ((!edited || e.code == QT_ENOTFOUND) && qt_nearby_index_add(cur, &no, &next, NULL, &e) == QT_OK)))
         jobs_swap(s, next);
     qt_nearby_index_unref(cur);
     pthread_mutex_unlock(&s->edit_lock);
+}
+
+void qt__jobs_add(qt_server *s, const qt_store_job *j)
+{
+    jobs_put(s, j, 0);
+}
+
+void qt__jobs_refresh(qt_server *s, const qt_store_job *j)
+{
+    jobs_put(s, j, 1);
 }
 
 /* ---- following the store's change feed (issue 14): other servers' writes, within a second ---- */
@@ -238,12 +257,21 @@ static qt_status follow_job(void *ud, const qt_store_job *j, qt_error *err)
     qt_nearby_index *next = NULL;
     char buf[24];
     qt_status rc;
-    if (f->full || qt_nearby_index_find(f->jobs, j->id, NULL))
-        return QT_OK; /* posted here (qt__jobs_add), or seen already */
+    qt_nearby_outlet held;
+    int found;
+    if (f->full)
+        return QT_OK;
+    job_entry(j, &no, buf);
+    found = qt_nearby_index_find(f->jobs, j->id, &held);
+    if (found ? held.until == no.until && strcmp(held.name, no.name) == 0 && strcmp(held.services, no.services) == 0 &&
+                    strcmp(held.opening_hours, no.opening_hours) == 0
+              : no.until <= (int64_t)time(NULL))
+        return QT_OK; /* posted or edited here (qt__jobs_add, _refresh), seen already, or closed and not held */
     if ((f->full = ++f->n > FOLLOW_MAX_EDITS))
         return QT_OK;
-    qt__job_entry(j, &no, buf);
-    if ((rc = qt_nearby_index_add(f->jobs, &no, &next, NULL, err)) != QT_OK)
+    /* an edit on another server (texts, closing time) changes the entry; a new or reopened job is placed */
+    if ((rc = found ? qt_nearby_index_edit(f->jobs, &no, &next, err)
+                    : qt_nearby_index_add(f->jobs, &no, &next, NULL, err)) != QT_OK)
         return rc;
     qt_nearby_index_unref(f->jobs);
     f->jobs = next;

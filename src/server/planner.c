@@ -220,11 +220,6 @@ static size_t *residence_circles(const qt_analysis *a)
     return rc;
 }
 
-json_t *qt__planner_areas(const qt__planner *p, const qt_analysis *a, const qt_analysis *stats)
-{
-    return qt__planner_areas_quick(p, a, stats, NULL, SIZE_MAX, 0);
-}
-
 /* each circle's box: the residences of its communities (NAN: none), once for the baseline */
 static qt_status circle_boxes(qt__planner *p, qt_error *err)
 {

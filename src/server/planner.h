@@ -49,9 +49,8 @@ qt_status qt__planner_run(const qt__planner *p, const qt__whatif_outlet *add, si
  * stats (a itself, or a->before: a what-if's baseline, which has figures
  * but not a's areas; NULL: a), where AREA = {name, grade, population,
  * indicators: {population, residents_all_basic:{value,target,met},
- * coverage:{CODE:{value,target,met,ring_min}}, reasons, demand:[CODE...]}, bbox} */
-json_t *qt__planner_areas(const qt__planner *p, const qt_analysis *a, const qt_analysis *stats);
-/* as qt__planner_areas, with coverage and all_basic from a quick what-if q
+ * coverage:{CODE:{value,target,met,ring_min}}, reasons, demand:[CODE...]}, bbox};
+ * with coverage and all_basic from a quick what-if q when q is not NULL
  * (grades stay the baseline's: "grade_recomputed": false); brief: the
  * circles without their per-业态 coverage and demand (a long list) */
 json_t *qt__planner_areas_quick(const qt__planner *p, const qt_analysis *a, const qt_analysis *stats,

@@ -27,6 +27,13 @@ enum MHD_Result qt__reply_text(qt__req *r, int status, char *text, size_t len, c
     }
     r->conn->status = status;
     r->conn->bytes = len;
+    if (r->pooled) { /* on a write pool thread: the HTTP thread queues it when the connection resumes */
+        if (r->conn->resp)
+            MHD_destroy_response(r->conn->resp);
+        r->conn->resp = resp;
+        r->conn->resp_status = (unsigned)status;
+        return MHD_YES;
+    }
     ok = MHD_queue_response(r->c, (unsigned)status, resp);
     MHD_destroy_response(resp);
     return ok;
@@ -38,8 +45,9 @@ enum MHD_Result qt__reply_json(qt__req *r, int status, json_t *j)
     json_decref(j);
     if (!text) {
         /* jansson refuses text that is not UTF-8, or ran out of memory: still a reply in the error shape */
-        static const char fallback[] = "{\"code\":\"QT_EINTERNAL\",\"status\":500,"
-                                       "\"message\":\"the reply could not be encoded\"}";
+        static const char fallback[] =
+            "{\"code\":\"QT_EINTERNAL\",\"status\":500,"
+            "\"message\":\"the reply could not be encoded\"}";
         text = strdup(fallback);
         if (!text)
             return MHD_NO;

@@ -212,6 +212,13 @@ void qt__local_now(const qt_server *s, int *weekday, int *minute)
     *minute = tm.tm_hour * 60 + tm.tm_min;
 }
 
+json_t *qt__req_iso(const qt__req *r, int64_t t)
+{
+    char buf[32];
+    qt__time_format(t, r->s->o.utc_offset_min, buf);
+    return json_string(buf);
+}
+
 int qt__req_opt_time(qt__req *r, json_t *j, const char *k, int64_t *out, enum MHD_Result *res)
 {
     json_t *v = json_object_get(j, k);
@@ -316,30 +323,6 @@ int qt__req_category(qt__req *r, const char *k, const char **code, enum MHD_Resu
     *res = qt__reply_error(
         r, QT_EINVAL, k, "unknown category '%.60s': give a code such as B03 (the server has no profile for names)", v);
     return -1;
-}
-
-int qt__hash_slot(qt__req *r, enum MHD_Result *res)
-{
-    unsigned slots = r->s->o.hash_slots ? r->s->o.hash_slots : 1;
-    if (r->conn->hashing)
-        return 1;
-    if (atomic_fetch_add(&r->s->hashing, 1) >= slots) {
-        atomic_fetch_sub(&r->s->hashing, 1);
-        r->conn->retry_after = 1;
-        r->conn->http_status = 503;
-        *res = qt__reply_error(r, QT_ELIMIT, NULL, "the server is busy checking passwords; try again in a second");
-        return 0;
-    }
-    r->conn->hashing = 1;
-    return 1;
-}
-
-void qt__hash_release(qt__req *r)
-{
-    if (r->conn->hashing) {
-        r->conn->hashing = 0;
-        atomic_fetch_sub(&r->s->hashing, 1);
-    }
 }
 
 int qt__rate_limit(qt__req *r, const char *kind, const char *key, int max, int64_t window_s, enum MHD_Result *res)

@@ -25,29 +25,32 @@ typedef struct qt__conn {
     char *body; /* NUL-terminated; NULL when there is none */
     size_t len;
     int too_big;
-    int status; /* the reply's HTTP status, for the access log */
-    struct timespec t0; /* when the request line arrived */
-    size_t url_len;     /* the request target with its query, in bytes */
-    size_t bytes;       /* the reply's body, for the access log */
-    int retry_after;    /* > 0: the next reply says Retry-After: this many seconds */
-    int http_status;    /* > 0: the next error reply takes this HTTP status (408, 414, 431, 503) */
-    int hashing;        /* holds one of the server's hash slots */
-    int started;        /* the handler has seen the headers */
-    struct qt__job *job; /* offloaded work (server/offload.h), freed when the request completes */
+    int status;                /* the reply's HTTP status, for the access log */
+    struct timespec t0;        /* when the request line arrived */
+    size_t url_len;            /* the request target with its query, in bytes */
+    size_t bytes;              /* the reply's body, for the access log */
+    int retry_after;           /* > 0: the next reply says Retry-After: this many seconds */
+    int http_status;           /* > 0: the next error reply takes this HTTP status (408, 414, 431, 503) */
+    int started;               /* the handler has seen the headers */
+    struct qt__job *job;       /* offloaded work (server/offload.h), freed when the request completes */
+    struct MHD_Response *resp; /* a reply made on the write pool, queued when the connection resumes */
+    unsigned resp_status;
+    int pooled; /* 1: the handler is on the write pool; 2: it has run (resp, or none: close) */
     char method[8], version[12];
-    char path[160];     /* the path (no query: no secrets in the log), cut on a character boundary */
+    char path[160]; /* the path (no query: no secrets in the log), cut on a character boundary */
 } qt__conn;
 
 typedef struct qt__req {
-    qt_server *s;              /* BORROWED: the server */
-    struct MHD_Connection *c;  /* BORROWED: the connection */
-    qt__conn *conn;            /* BORROWED: body and reply status */
-    const char *method, *url;  /* BORROWED: url is the path, without the query */
-    qt_store *st;              /* BORROWED: this thread's store (NULL for endpoints without one) */
-    int known;                 /* 1: the caller gave a valid token */
-    int64_t uid;               /* the caller (0: anonymous) */
-    qt_role role;              /* QT_ROLE_NONE: anonymous */
-    int64_t id;                /* the {id} of the path pattern, 0: none */
+    qt_server *s;             /* BORROWED: the server */
+    struct MHD_Connection *c; /* BORROWED: the connection */
+    qt__conn *conn;           /* BORROWED: body and reply status */
+    const char *method, *url; /* BORROWED: url is the path, without the query */
+    qt_store *st;             /* BORROWED: this thread's store (NULL for endpoints without one) */
+    int known;                /* 1: the caller gave a valid token */
+    int64_t uid;              /* the caller (0: anonymous) */
+    qt_role role;             /* QT_ROLE_NONE: anonymous */
+    int64_t id;               /* the {id} of the path pattern, 0: none */
+    int pooled;               /* on the write pool: replies are kept in conn->resp, queued on resume */
 } qt__req;
 
 /* ---- query arguments ---- */
@@ -87,6 +90,8 @@ void qt__period_now(const qt_server *s, char buf[16]);
 /* weekday (0 Monday) and minute of the day now, in the server's time zone */
 void qt__local_now(const qt_server *s, int *weekday, int *minute);
 
+/* a time as ISO 8601 in the server's time zone (2026-12-01T08:00:00+08:00): a new JSON string */
+json_t *qt__req_iso(const qt__req *r, int64_t t);
 /* a time argument (ISO 8601 or Unix seconds) of the body: 1 set, 0 absent, -1 bad (reply sent) */
 int qt__req_opt_time(qt__req *r, json_t *j, const char *k, int64_t *out, enum MHD_Result *res);
 /* the crs argument: 0 ok (wgs84 when absent), -1 bad (reply sent) */
@@ -98,12 +103,6 @@ void qt__from_wgs84(int crs, double *lon, double *lat);
  * 1 set (*code BORROWED, static or the profile's), 0 absent, -1 unknown (422 sent) */
 int qt__req_category(qt__req *r, const char *k, const char **code, enum MHD_Result *res);
 
-/* Take one of the server's argon2id slots: 1 taken (give it back with
- * qt__hash_release; at the latest when the request completes), 0 all busy
- * (503 with Retry-After sent into *res). */
-int qt__hash_slot(qt__req *r, enum MHD_Result *res);
-/* Give the slot back as soon as the hash is done (the client may send its next request before this one completes). */
-void qt__hash_release(qt__req *r);
 /* A rate limit of kind for key: 0 ok, -1 over (429 with Retry-After sent). */
 int qt__rate_limit(qt__req *r, const char *kind, const char *key, int max, int64_t window_s, enum MHD_Result *res);
 

@@ -10,7 +10,8 @@
  *      signature  enum MHD_Result qt__api_<name>(qt__req *r)  and declare it
  *      in server/api.h;
  *   2. add one row to the table in router.c, e.g.
- *        {"POST", "/api/v1/coupons/{id}/claim", QT__RESIDENT, qt__api_coupon_claim},
+ *        {"POST", "/api/v1/coupons/{id}/claim", QT__RESIDENT | QT__POOL, qt__api_coupon_claim},
+ *      (QT__POOL for a handler that writes to the store, unless it offloads work itself);
  *   3. add its rows to tests/server/authz.tsv (test_router checks that every
  *      endpoint has rows and every row names an endpoint) and document it in
  *      docs/http-api.md.
@@ -41,6 +42,10 @@
 #define QT__ANYONE   (QT__ANON | QT__RESIDENT | QT__MERCHANT | QT__OPERATOR | QT__ADMIN)
 /* anyone, answered before the store is opened and without reading the token (health) */
 #define QT__NOSTORE (1u << 8)
+/* the handler writes to the store (a commit waits for the disk): it runs on the server's write pool, the
+ * connection suspended meanwhile, so no HTTP thread and none of the requests it serves waits for a disk
+ * (server/offload.h; 503 with Retry-After when the pool's queue is full) */
+#define QT__POOL (1u << 9)
 
 typedef enum MHD_Result (*qt__handler)(qt__req *r);
 
@@ -53,6 +58,9 @@ typedef struct qt__endpoint {
 
 /* The table; BORROWED, static.  *n gets its length. */
 const qt__endpoint *qt__router_table(size_t *n);
+
+/* Called again once a QT__POOL handler has run (r->conn->pooled 2): queue the reply it made (MHD_NO: none). */
+enum MHD_Result qt__router_pooled_reply(qt__req *r);
 
 /* The endpoint for method and path (without the query), or NULL; *id gets
  * the path's {id} (0 when the pattern has none). */

@@ -16,6 +16,7 @@
 
 #include "base/alloc.h"
 #include "base/utf8.h"
+#include "io/csv.h"
 #include "server/internal.h"
 #include "server/offload.h"
 #include "server/reply.h"
@@ -167,6 +168,8 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
     r.method = method;
     r.url = url;
     r.role = QT_ROLE_NONE;
+    if (rq->pooled == 2) /* resumed: the write pool has run the handler */
+        return qt__router_pooled_reply(&r);
     if (rq->too_big)
         return qt__reply_error(&r, QT_ETOOBIG, NULL, "the body is over %zu bytes", s->o.max_body);
     return qt__router_dispatch(&r);
@@ -193,10 +196,10 @@ static void completed(void *cls, struct MHD_Connection *c, void **req_cls, enum 
     (void)toe;
     if (!rq)
         return;
-    if (rq->hashing)
-        atomic_fetch_sub(&s->hashing, 1);
     if (rq->job)
         rq->job->free(rq->job);
+    if (rq->resp) /* made on the write pool, never queued (the client went away) */
+        MHD_destroy_response(rq->resp);
     if (s->o.access_log) {
         /* Combined Log Format, then the duration in milliseconds:
          * addr - - [02/Dec/2026:10:00:00 +0800] "GET /api/v1/nearby HTTP/1.1" 200 1234 "-" "ua" 0.512 */
@@ -215,9 +218,9 @@ static void completed(void *cls, struct MHD_Connection *c, void **req_cls, enum 
         log_field(ua, sizeof ua, u ? u : "-");
         log_field(ref, sizeof ref, rf ? rf : "-");
         pthread_mutex_lock(&s->lock);
-        fprintf(s->o.access_log, "%s - - [%s] \"%s %s %s\" %d %zu \"%s\" \"%s\" %.3f\n", addr, ts, rq->method[0] ? rq->method : "-",
-                path, rq->version[0] ? rq->version : "HTTP/1.1", rq->status ? rq->status : 499,
-                rq->bytes, ref, ua, elapsed_s(rq) * 1e3);
+        fprintf(s->o.access_log, "%s - - [%s] \"%s %s %s\" %d %zu \"%s\" \"%s\" %.3f\n", addr, ts,
+                rq->method[0] ? rq->method : "-", path, rq->version[0] ? rq->version : "HTTP/1.1",
+                rq->status ? rq->status : 499, rq->bytes, ref, ua, elapsed_s(rq) * 1e3);
         fflush(s->o.access_log);
         pthread_mutex_unlock(&s->lock);
     }
@@ -266,6 +269,7 @@ void qt_server_stop(qt_server *s)
     /* the workers run what is queued: every suspended connection is resumed first */
     qt__offload_stop(s->offload);
     qt__offload_stop(s->hashpool);
+    qt__offload_stop(s->writes);
     if (s->d)
         MHD_stop_daemon(s->d);
     free_pool(s);
@@ -371,6 +375,8 @@ qt_status qt_server_start(const qt_server_opts *opts, qt_server **out, qt_error 
         goto fail;
     if ((rc = qt__index_load(s, &s->ix, &s->seq, err)) != QT_OK || (rc = qt__jobs_load(s, &s->jobs, err)) != QT_OK)
         goto fail;
+    /* GDAL's drivers (the XLSX goods upload) registered here, before any HTTP thread */
+    qt__tables_register();
     /* the pages, the base-map tiles, the planner's baseline analysis */
     if ((rc = qt__web_start(s, err)) != QT_OK)
         goto fail;
@@ -384,17 +390,19 @@ qt_status qt_server_start(const qt_server_opts *opts, qt_server **out, qt_error 
     threads = s->o.threads ? s->o.threads : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
     /* isochrones on one worker with 2 waiting at most: they never block an HTTP thread (item 2) */
     if ((rc = qt__offload_start(&s->offload, 1, 3, err)) != QT_OK ||
-        (rc = qt__offload_start(&s->hashpool, s->o.hash_slots, 4 * s->o.hash_slots, err)) != QT_OK)
+        (rc = qt__offload_start(&s->hashpool, s->o.hash_slots, 4 * s->o.hash_slots, err)) != QT_OK ||
+        /* store writes: two workers (SQLite writes one at a time); a queue as long as the connections
+         * one address may hold many times over, so only a flood waits for a 503 */
+        (rc = qt__offload_start(&s->writes, 2, 1024, err)) != QT_OK)
         goto fail;
     s->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME, 0, NULL, NULL,
-                            handler, s,
-                            MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE, threads,
-                            MHD_OPTION_CONNECTION_TIMEOUT, s->o.timeout_s, MHD_OPTION_CONNECTION_LIMIT, 4096u,
+                            handler, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE,
+                            threads, MHD_OPTION_CONNECTION_TIMEOUT, s->o.timeout_s, MHD_OPTION_CONNECTION_LIMIT, 4096u,
                             MHD_OPTION_PER_IP_CONNECTION_LIMIT, s->o.per_ip_connections,
                             /* room for our own URL and header limits (414, 431 in JSON) below libmicrohttpd's */
                             MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(s->o.max_url + s->o.max_headers) * 2 + 65536,
-                            MHD_OPTION_URI_LOG_CALLBACK, uri_logged, s,
-                            MHD_OPTION_NOTIFY_COMPLETED, completed, s, MHD_OPTION_END);
+                            MHD_OPTION_URI_LOG_CALLBACK, uri_logged, s, MHD_OPTION_NOTIFY_COMPLETED, completed, s,
+                            MHD_OPTION_END);
     if (!s->d) {
         rc = qt_error_set(err, QT_EIO, "server", "cannot listen on %s:%u", s->o.bind, s->o.port);
         goto fail;

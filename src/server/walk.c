@@ -31,7 +31,8 @@ int qt__walk_from(qt_server *s, double lon, double lat, double minutes, qt__walk
     return 1;
 }
 
-double qt__walk_straight(const qt__walk *w, double lon, double lat)
+/* straight-line metres: a cheap bound (the walk is never shorter) */
+static double walk_straight(const qt__walk *w, double lon, double lat)
 {
     double kx = 111320.0 * cos(w->lat * 3.14159265358979323846 / 180.0), dx = (lon - w->lon) * kx,
            dy = (lat - w->lat) * 110540.0;
@@ -43,7 +44,7 @@ double qt__walk_to(qt__walk *w, double lon, double lat)
     qt_spot sp;
     qt_error e = QT_ERROR_INIT;
     double d;
-    if (!w->w || qt__walk_straight(w, lon, lat) > w->budget_m + QT_SNAP_DEFAULT_MAX_M)
+    if (!w->w || walk_straight(w, lon, lat) > w->budget_m + QT_SNAP_DEFAULT_MAX_M)
         return INFINITY;
     /* placed and measured as nearby places and measures outlets */
     if (qt_spot_place(w->s->g, w->s->sn, lon, lat, QT_SNAP_DEFAULT_MAX_M, &sp, &e) != QT_OK)

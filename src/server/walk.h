@@ -23,8 +23,6 @@ typedef struct qt__walk {
 int qt__walk_from(qt_server *s, double lon, double lat, double minutes, qt__walk *w);
 /* Walking metres to (lon, lat), INFINITY beyond the reach or off the streets. */
 double qt__walk_to(qt__walk *w, double lon, double lat);
-/* Straight-line metres: a cheap bound (the walk is never shorter). */
-double qt__walk_straight(const qt__walk *w, double lon, double lat);
 void qt__walk_done(qt__walk *w);
 
 #endif

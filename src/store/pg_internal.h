@@ -69,7 +69,12 @@ int qt__pg_outlet_exists(qt_store *s, int64_t outlet_id);
 #define QT__PG_OUTLET_JOINS                                                                                            \
     " LEFT JOIN communities m ON m.id = o.community_id LEFT JOIN circles c ON c.id = o.circle_id"
 void qt__pg_row_outlet(const PGresult *r, int i, qt_store_outlet *o);
-/* the rows of r (id, outlet_id, title, description, pay, lon, lat, created_at) to fn; clears r */
+/* a job's columns, of jobs (unqualified): a row written without expires_at (by hand, say) closes
+ * QT_STORE_JOB_DAYS (30) days after it was posted, as on SQLite */
+#define QT__PG_JOB_CLOSES "coalesce(expires_at, created_at + 2592000)"
+#define QT__PG_JOB_FIELDS                                                                                              \
+    "id, coalesce(outlet_id, 0), title, description, pay, lon, lat, created_at, " QT__PG_JOB_CLOSES
+/* the rows of r (QT__PG_JOB_FIELDS) to fn; clears r */
 qt_status qt__pg_walk_jobs(PGresult *r, qt_store_job_fn fn, void *ud, qt_error *err);
 
 /* the PostgreSQL backend's operations */

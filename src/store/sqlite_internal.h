@@ -56,8 +56,12 @@ static inline const char *col_text(sqlite3_stmt *st, int i)
 /* a row of QT__OUTLET_COLUMNS; the texts BORROWED from st until its next step */
 void qt__sqlite_row_outlet(sqlite3_stmt *st, qt_store_outlet *o);
 
-/* the columns qt__sqlite_row_job reads, from jobs */
-#define QT__JOB_COLUMNS "SELECT id, coalesce(outlet_id, 0), title, description, pay, lon, lat, created_at FROM jobs"
+/* when a job closes: a row written without expires_at (by hand, say) closes QT_STORE_JOB_DAYS (30) days after
+ * it was posted */
+#define QT__JOB_CLOSES "coalesce(expires_at, created_at + 2592000)"
+/* the columns qt__sqlite_row_job reads (for a RETURNING), and the SELECT of them from jobs */
+#define QT__JOB_FIELDS  "id, coalesce(outlet_id, 0), title, description, pay, lon, lat, created_at, " QT__JOB_CLOSES
+#define QT__JOB_COLUMNS "SELECT " QT__JOB_FIELDS " FROM jobs"
 /* a row of QT__JOB_COLUMNS; the texts BORROWED from st until its next step */
 void qt__sqlite_row_job(sqlite3_stmt *st, qt_store_job *j);
 

@@ -315,6 +315,24 @@ qt_status qt__store_check_job(const qt_store_job *j, qt_error *err)
     return QT_OK;
 }
 
+qt_status qt__store_job_expiry(const qt_store_job *j, int64_t now, int64_t *expires, qt_error *err)
+{
+    *expires = j->expires_at ? j->expires_at : now + (int64_t)QT_STORE_JOB_DAYS * 86400;
+    if (*expires <= now || *expires > now + (int64_t)QT_STORE_JOB_MAX_DAYS * 86400)
+        return qt_error_set(err, QT_EINVAL, "expires_at", "a job closes after now and within %d days",
+                            QT_STORE_JOB_MAX_DAYS);
+    return QT_OK;
+}
+
+qt_status qt__store_check_job_edit(const qt_store_job *j, int64_t now, qt_error *err)
+{
+    if (j->title && (!*j->title || strlen(j->title) > 200))
+        return qt_error_set(err, QT_EINVAL, "title", "a title is 1 to 200 bytes");
+    if (j->expires_at && j->expires_at > now + (int64_t)QT_STORE_JOB_MAX_DAYS * 86400)
+        return qt_error_set(err, QT_EINVAL, "expires_at", "a job closes within %d days", QT_STORE_JOB_MAX_DAYS);
+    return QT_OK;
+}
+
 qt_status qt__store_check_complaint(const char *kind, const char *text, qt_error *err)
 {
     if (!kind || !*kind || strlen(kind) > 64)

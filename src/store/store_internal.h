@@ -86,7 +86,15 @@ struct qt_store {
     X(qt_status, job_create,                                                                                           \
       (qt_store * s, int64_t user_id, qt_role role, const qt_store_job *j, int64_t now, int64_t *id, qt_error *err),   \
       (s, user_id, role, j, now, id, err))                                                                             \
-    X(qt_status, jobs_each, (qt_store * s, qt_store_job_fn fn, void *ud, qt_error *err), (s, fn, ud, err))             \
+    X(qt_status, job_update,                                                                                           \
+      (qt_store * s, int64_t user_id, const qt_store_job *j, int64_t now, qt_store_job_fn fn, void *ud,                \
+       qt_error *err),                                                                                                 \
+      (s, user_id, j, now, fn, ud, err))                                                                               \
+    X(qt_status, jobs_each, (qt_store * s, int64_t now, qt_store_job_fn fn, void *ud, qt_error *err),                  \
+      (s, now, fn, ud, err))                                                                                           \
+    X(qt_status, jobs_of_poster,                                                                                       \
+      (qt_store * s, int64_t user_id, int limit, qt_store_job_fn fn, void *ud, qt_error *err),                         \
+      (s, user_id, limit, fn, ud, err))                                                                                \
     X(qt_status, job_apply,                                                                                            \
       (qt_store * s, int64_t job_id, int64_t user_id, const char *message, int64_t now, qt_error *err),                \
       (s, job_id, user_id, message, now, err))                                                                         \
@@ -168,9 +176,6 @@ struct qt_store {
     X(qt_status, outlet_update_by_merchant,                                                                            \
       (qt_store * s, int64_t merchant, int64_t outlet_id, const qt_outlet_patch *p, qt_error *err),                    \
       (s, merchant, outlet_id, p, err))                                                                                \
-    X(qt_status, jobs_near,                                                                                            \
-      (qt_store * s, double lon, double lat, double radius_m, int limit, qt_store_job_fn fn, void *ud, qt_error *err), \
-      (s, lon, lat, radius_m, limit, fn, ud, err))                                                                     \
     X(qt_status, changes_latest, (qt_store * s, int64_t * latest, qt_error * err), (s, latest, err))                   \
     X(qt_status, changes_since,                                                                                        \
       (qt_store * s, int64_t since, int64_t * latest, qt_store_outlet_fn outlet_fn, qt_store_job_fn job_fn, void *ud,  \
@@ -201,6 +206,10 @@ qt_status qt__store_check_user(const qt_user_spec *u, char hash[128], qt_error *
 qt_status qt__store_check_good(const qt_store_good *g, qt_error *err);
 qt_status qt__store_check_coupon(const qt_coupon_spec *c, qt_error *err);
 qt_status qt__store_check_job(const qt_store_job *j, qt_error *err);
+/* A new job's closing time at now (j->expires_at, or the default) into *expires; QT_EINVAL when out of range. */
+qt_status qt__store_job_expiry(const qt_store_job *j, int64_t now, int64_t *expires, qt_error *err);
+/* An edit's fields (qt_store_job_update): a title, if given, and a closing time within range.  QT_EINVAL. */
+qt_status qt__store_check_job_edit(const qt_store_job *j, int64_t now, qt_error *err);
 qt_status qt__store_check_complaint(const char *kind, const char *text, qt_error *err);
 /* The login limits (qt_store_login_begin) on the failure counts in the window: pair (this name from this
  * address), from_addr, by_name (last: the newest failure's time).  QT_ELIMIT with *wait seconds, or QT_OK. */

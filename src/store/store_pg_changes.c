@@ -65,8 +65,7 @@ qt_status qt__pg_changes_since(qt_store *s, int64_t since, int64_t *latest, qt_s
     }
     if (rc == QT_OK && job_fn) {
         if (!(r = qt__pg_run(s,
-                             "SELECT j.id, coalesce(j.outlet_id, 0), j.title, j.description, j.pay, j.lon, j.lat,"
-                             " j.created_at FROM jobs j JOIN changes ch ON ch.kind = 2 AND ch.ref = j.id"
+                             "SELECT " QT__PG_JOB_FIELDS " FROM jobs j JOIN changes ch ON ch.kind = 2 AND ch.ref = j.id"
                              " WHERE ch.seq > $1::bigint AND ch.seq <= $2::bigint ORDER BY ch.seq",
                              &p, "changes", err))) {
             rc = QT_EDB;

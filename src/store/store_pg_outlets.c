@@ -673,7 +673,8 @@ qt_status qt__pg_job_create(qt_store *s, int64_t user_id, qt_role role, const qt
     qt_status rc;
     qt__pgp p = {0};
     PGresult *r;
-    if ((rc = qt__store_check_job(j, err)) != QT_OK)
+    int64_t expires;
+    if ((rc = qt__store_check_job(j, err)) != QT_OK || (rc = qt__store_job_expiry(j, now, &expires, err)) != QT_OK)
         return rc;
     if (j->outlet_id && role == QT_ROLE_MERCHANT && !qt__pg_merchant_owns(s, user_id, j->outlet_id))
         return qt_error_set(err, QT_EFORBIDDEN, "outlet_id", "outlet %lld is not yours", (long long)j->outlet_id);
@@ -703,11 +704,12 @@ qt_status qt__pg_job_create(qt_store *s, int64_t user_id, qt_role role, const qt
     qt__pgp_text(&p, j->pay ? j->pay : "");
     qt__pgp_i64(&p, user_id);
     qt__pgp_i64(&p, now);
-    if (!(r = qt__pg_run(
-              s,
-              "INSERT INTO jobs(outlet_id, title, description, lon, lat, pay, created_by, created_at)"
-              " VALUES ($1::bigint, $2, $3, $4::float8, $5::float8, $6, $7::bigint, $8::bigint) RETURNING id",
-              &p, "job", err))) {
+    qt__pgp_i64(&p, expires);
+    if (!(r = qt__pg_run(s,
+                         "INSERT INTO jobs(outlet_id, title, description, lon, lat, pay, created_by, created_at,"
+                         " expires_at) VALUES ($1::bigint, $2, $3, $4::float8, $5::float8, $6, $7::bigint, $8::bigint,"
+                         " $9::bigint) RETURNING id",
+                         &p, "job", err))) {
         if (qt__pg_failed(s, "23503")) {
             qt_error_clear(err);
             return qt_error_set(err, QT_ENOTFOUND, "outlet_id", "no outlet %lld", (long long)j->outlet_id);
@@ -733,36 +735,94 @@ qt_status qt__pg_walk_jobs(PGresult *r, qt_store_job_fn fn, void *ud, qt_error *
         j.lon = qt__pg_dbl(r, i, 5);
         j.lat = qt__pg_dbl(r, i, 6);
         j.created_at = qt__pg_i64(r, i, 7);
+        j.expires_at = qt__pg_i64(r, i, 8);
         rc = fn(ud, &j, err);
     }
     PQclear(r);
     return rc;
 }
 
-#define JOB_COLUMNS "SELECT id, coalesce(outlet_id, 0), title, description, pay, lon, lat, created_at FROM jobs"
+#define JOB_COLUMNS "SELECT " QT__PG_JOB_FIELDS " FROM jobs"
 
-qt_status qt__pg_jobs_each(qt_store *s, qt_store_job_fn fn, void *ud, qt_error *err)
-{
-    PGresult *r = qt__pg_run(s, JOB_COLUMNS " ORDER BY id", NULL, "jobs", err);
-    return r ? qt__pg_walk_jobs(r, fn, ud, err) : QT_EDB;
-}
-
-qt_status qt__pg_jobs_near(qt_store *s, double lon, double lat, double radius_m, int limit, qt_store_job_fn fn,
-                           void *ud, qt_error *err)
+qt_status qt__pg_jobs_each(qt_store *s, int64_t now, qt_store_job_fn fn, void *ud, qt_error *err)
 {
     qt__pgp p = {0};
     PGresult *r;
-    double dlon = radius_m / (111320.0 * cos(lat * 3.14159265358979323846 / 180.0) + 1e-9), dlat = radius_m / 110540.0;
-    qt__pgp_dbl(&p, lon - dlon);
-    qt__pgp_dbl(&p, lon + dlon);
-    qt__pgp_dbl(&p, lat - dlat);
-    qt__pgp_dbl(&p, lat + dlat);
-    qt__pgp_i64(&p, limit > 0 ? limit : 1000);
-    if (!(r = qt__pg_run(s,
-                         JOB_COLUMNS " WHERE lat BETWEEN $3::float8 AND $4::float8 AND lon BETWEEN $1::float8 AND"
-                                     " $2::float8 ORDER BY id LIMIT $5::bigint",
-                         &p, "jobs", err)))
+    qt__pgp_i64(&p, now);
+    if (!(r = qt__pg_run(s, JOB_COLUMNS " WHERE $1::bigint = 0 OR " QT__PG_JOB_CLOSES " > $1::bigint ORDER BY id", &p,
+                         "jobs", err)))
         return QT_EDB;
+    return qt__pg_walk_jobs(r, fn, ud, err);
+}
+
+qt_status qt__pg_jobs_of_poster(qt_store *s, int64_t user_id, int limit, qt_store_job_fn fn, void *ud, qt_error *err)
+{
+    qt__pgp p = {0};
+    PGresult *r;
+    qt__pgp_i64(&p, user_id);
+    qt__pgp_i64(&p, limit > 0 ? limit : 100);
+    if (!(r = qt__pg_run(s, JOB_COLUMNS " WHERE created_by = $1::bigint ORDER BY id DESC LIMIT $2::bigint", &p, "jobs",
+                         err)))
+        return QT_EDB;
+    return qt__pg_walk_jobs(r, fn, ud, err);
+}
+
+/* after a statement on job id changed nothing: QT_EGONE (closed: the job is there) or QT_EFORBIDDEN (not
+ * closed: someone else's), or QT_ENOTFOUND */
+static qt_status job_there(qt_store *s, int64_t id, int closed, qt_error *err)
+{
+    qt__pgp p = {0};
+    int64_t n;
+    qt__pgp_i64(&p, id);
+    if ((n = qt__pg_scalar(s, "SELECT count(*) FROM jobs WHERE id = $1::bigint", &p, -1)) < 0)
+        return qt_error_set(err, QT_EDB, "job", "cannot read job %lld", (long long)id);
+    if (n > 0)
+        return closed ? qt_error_set(err, QT_EGONE, "job", "job %lld has closed", (long long)id)
+                      : qt_error_set(err, QT_EFORBIDDEN, "job", "job %lld was posted by someone else", (long long)id);
+    return qt_error_set(err, QT_ENOTFOUND, "job", "no job %lld", (long long)id);
+}
+
+qt_status qt__pg_job_update(qt_store *s, int64_t user_id, const qt_store_job *j, int64_t now, qt_store_job_fn fn,
+                            void *ud, qt_error *err)
+{
+    qt__pgp p = {0};
+    PGresult *r;
+    qt_status rc;
+    if ((rc = qt__store_check_job_edit(j, now, err)) != QT_OK)
+        return rc;
+    qt__pgp_i64(&p, j->id);
+    qt__pgp_i64(&p, user_id);
+    if (j->title)
+        qt__pgp_text(&p, j->title);
+    else
+        qt__pgp_null(&p);
+    if (j->description)
+        qt__pgp_text(&p, j->description);
+    else
+        qt__pgp_null(&p);
+    if (j->pay)
+        qt__pgp_text(&p, j->pay);
+    else
+        qt__pgp_null(&p);
+    if (j->expires_at)
+        qt__pgp_i64(&p, j->expires_at);
+    else
+        qt__pgp_null(&p);
+    /* one statement: the poster's own job changes (the change feed's trigger notes it), or nothing does */
+    if (!(r = qt__pg_run(s,
+                         "UPDATE jobs SET title = coalesce($3, title), description = coalesce($4, description),"
+                         " pay = coalesce($5, pay), expires_at = coalesce($6::bigint, expires_at)"
+                         " WHERE id = $1::bigint AND created_by = $2::bigint RETURNING " QT__PG_JOB_FIELDS,
+                         &p, "job", err)))
+        return QT_EDB;
+    if (PQntuples(r) == 0) {
+        PQclear(r);
+        return job_there(s, j->id, 0, err);
+    }
+    if (!fn) {
+        PQclear(r);
+        return QT_OK;
+    }
     return qt__pg_walk_jobs(r, fn, ud, err);
 }
 
@@ -770,24 +830,31 @@ qt_status qt__pg_job_apply(qt_store *s, int64_t job_id, int64_t user_id, const c
                            qt_error *err)
 {
     qt__pgp p = {0};
+    PGresult *r;
+    int n;
     qt__pgp_i64(&p, job_id);
     qt__pgp_i64(&p, user_id);
     qt__pgp_text(&p, message ? message : "");
     qt__pgp_i64(&p, now);
-    if (qt__pg_do(s,
-                  "INSERT INTO applications(job_id, user_id, message, created_at)"
-                  " VALUES ($1::bigint, $2::bigint, $3, $4::bigint)",
-                  &p, "job", err) == QT_OK)
-        return QT_OK;
-    if (qt__pg_failed(s, "23503")) {
-        qt_error_clear(err);
-        return qt_error_set(err, QT_ENOTFOUND, "job", "no such job");
+    /* one statement: an application to an open job; none made, the job is closed or not there */
+    if (!(r = qt__pg_run(s,
+                         "INSERT INTO applications(job_id, user_id, message, created_at)"
+                         " SELECT id, $2::bigint, $3, $4::bigint FROM jobs WHERE id = $1::bigint"
+                         " AND " QT__PG_JOB_CLOSES " > $4::bigint RETURNING job_id",
+                         &p, "job", err))) {
+        if (qt__pg_failed(s, "23503")) { /* the job went between the SELECT and the INSERT */
+            qt_error_clear(err);
+            return qt_error_set(err, QT_ENOTFOUND, "job", "no job %lld", (long long)job_id);
+        }
+        if (qt__pg_failed(s, "23505")) {
+            qt_error_clear(err);
+            return qt_error_set(err, QT_ECONFLICT, "job", "you have applied already");
+        }
+        return QT_EDB;
     }
-    if (qt__pg_failed(s, "23505")) {
-        qt_error_clear(err);
-        return qt_error_set(err, QT_ECONFLICT, "job", "you have applied already");
-    }
-    return QT_EDB;
+    n = PQntuples(r);
+    PQclear(r);
+    return n > 0 ? QT_OK : job_there(s, job_id, 1, err);
 }
 
 qt_status qt__pg_applications_of_poster(qt_store *s, int64_t poster, int64_t job_id, int limit,

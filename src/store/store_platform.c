@@ -371,16 +371,54 @@ fail:
     return rc;
 }
 
+/* the events of kind and key after since: *n, and *oldest (the first of them; unchanged when none) */
+static qt_status rate_count(qt_store *s, const char *kind, const char *key, int64_t since, int64_t *n,
+                            int64_t *oldest, qt_error *err)
+{
+    sqlite3_stmt *st;
+    qt_status rc;
+    *n = 0;
+    if ((rc = prepare(s, "SELECT count(*), min(at) FROM rate_events WHERE kind = ?1 AND key = ?2 AND at > ?3", &st,
+                      err)) != QT_OK)
+        return rc;
+    sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, since);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        *n = sqlite3_column_int64(st, 0);
+        if (*n)
+            *oldest = sqlite3_column_int64(st, 1);
+    }
+    finish(st);
+    return QT_OK;
+}
+
 qt_status qt__sq_rate_hit(qt_store *s, const char *kind, const char *key, int64_t now, int max, int64_t window_s,
-                            int64_t *retry_after_s, qt_error *err)
+                          int64_t *retry_after_s, qt_error *err)
 {
     sqlite3_stmt *st;
     qt_status rc;
     int64_t n = 0, oldest = now;
+    int pass;
     if (retry_after_s)
         *retry_after_s = 0;
-    if ((rc = qt__sq_begin(s, err)) != QT_OK)
-        return rc;
+    /* pass 0, a read: over the limit -- what a flood is, nearly always -- needs no write lock and no commit
+     * waiting for the disk, so a flood of refused requests never queues behind (or delays) others' writes.
+     * Pass 1, under it: the same count in a write transaction, so concurrent hits never pass the limit. */
+    for (pass = 0; pass < 2; pass++) {
+        if (pass && (rc = qt__sq_begin(s, err)) != QT_OK)
+            return rc;
+        if ((rc = rate_count(s, kind, key, now - window_s, &n, &oldest, err)) != QT_OK)
+            goto fail;
+        if (n >= max) {
+            if (pass)
+                rollback(s);
+            if (retry_after_s)
+                *retry_after_s = oldest + window_s - now > 0 ? oldest + window_s - now : 1;
+            return qt_error_set(err, QT_ELIMIT, kind, "too many requests of this kind; wait and try again");
+        }
+    }
+    /* the events out of the window go, this one is added */
     if ((rc = prepare(s, "DELETE FROM rate_events WHERE kind = ?1 AND key = ?2 AND at <= ?3", &st, err)) != QT_OK)
         goto fail;
     sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
@@ -388,22 +426,6 @@ qt_status qt__sq_rate_hit(qt_store *s, const char *kind, const char *key, int64_
     sqlite3_bind_int64(st, 3, now - window_s);
     if ((rc = run(s, st, "rate", err)) != QT_OK)
         goto fail;
-    if ((rc = prepare(s, "SELECT count(*), min(at) FROM rate_events WHERE kind = ?1 AND key = ?2", &st, err)) != QT_OK)
-        goto fail;
-    sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        n = sqlite3_column_int64(st, 0);
-        if (n)
-            oldest = sqlite3_column_int64(st, 1);
-    }
-    finish(st);
-    if (n >= max) {
-        rollback(s);
-        if (retry_after_s)
-            *retry_after_s = oldest + window_s - now > 0 ? oldest + window_s - now : 1;
-        return qt_error_set(err, QT_ELIMIT, kind, "too many requests of this kind; wait and try again");
-    }
     if ((rc = prepare(s, "INSERT INTO rate_events(kind, key, at) VALUES (?1, ?2, ?3)", &st, err)) != QT_OK)
         goto fail;
     sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
@@ -413,6 +435,7 @@ qt_status qt__sq_rate_hit(qt_store *s, const char *kind, const char *key, int64_
         goto fail;
     return sq_exec(s, "COMMIT", err) == QT_OK ? QT_OK : (rollback(s), db_fail(s, err, "rate"));
 fail:
-    rollback(s);
+    if (pass) /* pass 0 failed before any transaction began */
+        rollback(s);
     return rc;
 }

@@ -4,10 +4,9 @@
  * 11 for shops and residents: the complaint process, survey rules, goods with
  * Chinese substring search, short coupon codes with idempotent claims,
  * listings ("my coupons", active coupons), merchants' own shop edits and
- * applicants, jobs near a point.  Statements are stepped to SQLITE_DONE
+ * applicants.  Statements are stepped to SQLITE_DONE
  * before they are finalized (store_platform.c).
  */
-#include <math.h>
 #include <sodium.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -601,41 +600,6 @@ qt_status qt__sq_applications_of_poster(qt_store *s, int64_t poster, int64_t job
     }
     if (rc == QT_OK && r != SQLITE_DONE)
         rc = db_fail(s, err, "applications");
-    sqlite3_finalize(st);
-    return rc;
-}
-
-qt_status qt__sq_jobs_near(qt_store *s, double lon, double lat, double radius_m, int limit, qt_store_job_fn fn,
-                           void *ud, qt_error *err)
-{
-    sqlite3_stmt *st;
-    qt_status rc;
-    int r;
-    double dlon = radius_m / (111320.0 * cos(lat * 3.14159265358979323846 / 180.0) + 1e-9), dlat = radius_m / 110540.0;
-    if ((rc = prepare(s,
-                      "SELECT id, coalesce(outlet_id, 0), title, description, pay, lon, lat, created_at FROM jobs"
-                      " WHERE lat BETWEEN ?3 AND ?4 AND lon BETWEEN ?1 AND ?2 ORDER BY id LIMIT ?5",
-                      &st, err)) != QT_OK)
-        return rc;
-    sqlite3_bind_double(st, 1, lon - dlon);
-    sqlite3_bind_double(st, 2, lon + dlon);
-    sqlite3_bind_double(st, 3, lat - dlat);
-    sqlite3_bind_double(st, 4, lat + dlat);
-    sqlite3_bind_int(st, 5, limit > 0 ? limit : 1000);
-    while (rc == QT_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
-        qt_store_job j;
-        j.id = sqlite3_column_int64(st, 0);
-        j.outlet_id = sqlite3_column_int64(st, 1);
-        j.title = col_text(st, 2);
-        j.description = col_text(st, 3);
-        j.pay = col_text(st, 4);
-        j.lon = sqlite3_column_double(st, 5);
-        j.lat = sqlite3_column_double(st, 6);
-        j.created_at = sqlite3_column_int64(st, 7);
-        rc = fn(ud, &j, err);
-    }
-    if (rc == QT_OK && r != SQLITE_DONE)
-        rc = db_fail(s, err, "jobs");
     sqlite3_finalize(st);
     return rc;
 }

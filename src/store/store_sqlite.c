@@ -216,6 +216,7 @@ void qt__sqlite_row_job(sqlite3_stmt *st, qt_store_job *j)
     j->lon = sqlite3_column_double(st, 5);
     j->lat = sqlite3_column_double(st, 6);
     j->created_at = sqlite3_column_int64(st, 7);
+    j->expires_at = sqlite3_column_int64(st, 8);
 }
 
 static qt_status walk_outlets(qt_store *s, sqlite3_stmt *st, qt_store_outlet_fn fn, void *ud, int *seen,

@@ -516,7 +516,8 @@ qt_status qt__sq_job_create(qt_store *s, int64_t user_id, qt_role role, const qt
 {
     sqlite3_stmt *st;
     qt_status rc;
-    if ((rc = qt__store_check_job(j, err)) != QT_OK)
+    int64_t expires;
+    if ((rc = qt__store_check_job(j, err)) != QT_OK || (rc = qt__store_job_expiry(j, now, &expires, err)) != QT_OK)
         return rc;
     if (j->outlet_id && role == QT_ROLE_MERCHANT) {
         int owns = 0;
@@ -553,8 +554,8 @@ qt_status qt__sq_job_create(qt_store *s, int64_t user_id, qt_role role, const qt
                                 (long long)j->outlet_id);
     }
     if ((rc = prepare(s,
-                      "INSERT INTO jobs(outlet_id, title, description, lon, lat, pay, created_by, created_at)"
-                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id",
+                      "INSERT INTO jobs(outlet_id, title, description, lon, lat, pay, created_by, created_at,"
+                      " expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING id",
                       &st, err)) != QT_OK)
         return rc;
     if (j->outlet_id)
@@ -566,6 +567,7 @@ qt_status qt__sq_job_create(qt_store *s, int64_t user_id, qt_role role, const qt
     sqlite3_bind_text(st, 6, j->pay ? j->pay : "", -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 7, user_id);
     sqlite3_bind_int64(st, 8, now);
+    sqlite3_bind_int64(st, 9, expires);
     if (sqlite3_step(st) != SQLITE_ROW) {
         rc = sqlite3_extended_errcode(s->db) == SQLITE_CONSTRAINT_FOREIGNKEY
                  ? qt_error_set(err, QT_ENOTFOUND, "outlet_id", "no outlet %lld", (long long)j->outlet_id)
@@ -578,30 +580,99 @@ qt_status qt__sq_job_create(qt_store *s, int64_t user_id, qt_role role, const qt
     return QT_OK;
 }
 
-qt_status qt__sq_jobs_each(qt_store *s, qt_store_job_fn fn, void *ud, qt_error *err)
+/* every row of st to fn, the statement finalized */
+static qt_status jobs_rows(qt_store *s, sqlite3_stmt *st, qt_store_job_fn fn, void *ud, qt_error *err)
+{
+    qt_status rc = QT_OK;
+    int r = SQLITE_DONE;
+    while (rc == QT_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
+        qt_store_job j;
+        qt__sqlite_row_job(st, &j);
+        rc = fn(ud, &j, err);
+    }
+    if (rc == QT_OK && r != SQLITE_DONE)
+        rc = db_fail(s, err, "jobs");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+qt_status qt__sq_jobs_each(qt_store *s, int64_t now, qt_store_job_fn fn, void *ud, qt_error *err)
+{
+    sqlite3_stmt *st;
+    qt_status rc;
+    if ((rc = prepare(s, QT__JOB_COLUMNS " WHERE ?1 = 0 OR " QT__JOB_CLOSES " > ?1 ORDER BY id", &st, err)) != QT_OK)
+        return rc;
+    sqlite3_bind_int64(st, 1, now);
+    return jobs_rows(s, st, fn, ud, err);
+}
+
+qt_status qt__sq_jobs_of_poster(qt_store *s, int64_t user_id, int limit, qt_store_job_fn fn, void *ud, qt_error *err)
+{
+    sqlite3_stmt *st;
+    qt_status rc;
+    if ((rc = prepare(s, QT__JOB_COLUMNS " WHERE created_by = ?1 ORDER BY id DESC LIMIT ?2", &st, err)) != QT_OK)
+        return rc;
+    sqlite3_bind_int64(st, 1, user_id);
+    sqlite3_bind_int(st, 2, limit > 0 ? limit : 100);
+    return jobs_rows(s, st, fn, ud, err);
+}
+
+/* after a statement on job id changed nothing: QT_EGONE (closed: the job is there) or QT_EFORBIDDEN (not
+ * closed: someone else's), or QT_ENOTFOUND */
+static qt_status job_there(qt_store *s, int64_t id, int closed, qt_error *err)
 {
     sqlite3_stmt *st;
     qt_status rc;
     int r;
+    if ((rc = prepare(s, "SELECT 1 FROM jobs WHERE id = ?1", &st, err)) != QT_OK)
+        return rc;
+    sqlite3_bind_int64(st, 1, id);
+    r = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (r == SQLITE_ROW)
+        return closed ? qt_error_set(err, QT_EGONE, "job", "job %lld has closed", (long long)id)
+                      : qt_error_set(err, QT_EFORBIDDEN, "job", "job %lld was posted by someone else", (long long)id);
+    if (r != SQLITE_DONE)
+        return db_fail(s, err, "job");
+    return qt_error_set(err, QT_ENOTFOUND, "job", "no job %lld", (long long)id);
+}
+
+qt_status qt__sq_job_update(qt_store *s, int64_t user_id, const qt_store_job *j, int64_t now, qt_store_job_fn fn,
+                            void *ud, qt_error *err)
+{
+    sqlite3_stmt *st;
+    qt_status rc;
+    int r;
+    if ((rc = qt__store_check_job_edit(j, now, err)) != QT_OK)
+        return rc;
+    /* one statement: the poster's own job changes, or nothing does (then: whose, or none) */
     if ((rc = prepare(s,
-                      "SELECT id, coalesce(outlet_id, 0), title, description, pay, lon, lat, created_at FROM jobs"
-                      " ORDER BY id",
+                      "UPDATE jobs SET title = coalesce(?3, title), description = coalesce(?4, description),"
+                      " pay = coalesce(?5, pay), expires_at = coalesce(?6, expires_at)"
+                      " WHERE id = ?1 AND created_by = ?2 RETURNING " QT__JOB_FIELDS,
                       &st, err)) != QT_OK)
         return rc;
-    while (rc == QT_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
-        qt_store_job j;
-        j.id = sqlite3_column_int64(st, 0);
-        j.outlet_id = sqlite3_column_int64(st, 1);
-        j.title = col_text(st, 2);
-        j.description = col_text(st, 3);
-        j.pay = col_text(st, 4);
-        j.lon = sqlite3_column_double(st, 5);
-        j.lat = sqlite3_column_double(st, 6);
-        j.created_at = sqlite3_column_int64(st, 7);
-        rc = fn(ud, &j, err);
+    sqlite3_bind_int64(st, 1, j->id);
+    sqlite3_bind_int64(st, 2, user_id);
+    if (j->title)
+        sqlite3_bind_text(st, 3, j->title, -1, SQLITE_STATIC);
+    if (j->description)
+        sqlite3_bind_text(st, 4, j->description, -1, SQLITE_STATIC);
+    if (j->pay)
+        sqlite3_bind_text(st, 5, j->pay, -1, SQLITE_STATIC);
+    if (j->expires_at)
+        sqlite3_bind_int64(st, 6, j->expires_at);
+    if ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        qt_store_job got;
+        qt__sqlite_row_job(st, &got);
+        rc = fn ? fn(ud, &got, err) : QT_OK;
+        finish_returning(st);
+        return rc;
     }
     sqlite3_finalize(st);
-    return rc;
+    if (r != SQLITE_DONE)
+        return db_fail(s, err, "job");
+    return job_there(s, j->id, 0, err);
 }
 
 /* an INSERT that may hit a missing parent (404) or a duplicate key (409) */
@@ -626,14 +697,19 @@ qt_status qt__sq_job_apply(qt_store *s, int64_t job_id, int64_t user_id, const c
 {
     sqlite3_stmt *st;
     qt_status rc;
-    if ((rc = prepare(s, "INSERT INTO applications(job_id, user_id, message, created_at) VALUES (?1, ?2, ?3, ?4)", &st,
-                      err)) != QT_OK)
+    /* one statement: an application to an open job; none made, the job is closed or not there */
+    if ((rc = prepare(s,
+                      "INSERT INTO applications(job_id, user_id, message, created_at)"
+                      " SELECT id, ?2, ?3, ?4 FROM jobs WHERE id = ?1 AND " QT__JOB_CLOSES " > ?4",
+                      &st, err)) != QT_OK)
         return rc;
     sqlite3_bind_int64(st, 1, job_id);
     sqlite3_bind_int64(st, 2, user_id);
     sqlite3_bind_text(st, 3, message ? message : "", -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 4, now);
-    return insert_once(s, st, "job", "you have applied already", err);
+    if ((rc = insert_once(s, st, "job", "you have applied already", err)) != QT_OK || sqlite3_changes(s->db) > 0)
+        return rc;
+    return job_there(s, job_id, 1, err);
 }
 
 qt_status qt__sq_survey_add(qt_store *s, int64_t circle_id, int64_t user_id, const char *period, int satisfied,

@@ -196,7 +196,10 @@ def main():
     # 2. expensive queries are refused with 422; registration and hashing are bounded
     st, doc, _ = srv.call("GET", f"/api/v1/isochrone?lon={HOME[0]}&lat={HOME[1]}&minutes=50,52,54,56,58,60")
     st2, doc2, _ = srv.call("GET", f"/api/v1/isochrone?lon={HOME[0]}&lat={HOME[1]}&minutes=30,60")
-    st3, _, _ = srv.call("GET", f"/api/v1/isochrone?lon={HOME[0]}&lat={HOME[1]}&minutes=5,10,15,30")
+    try:  # 60 ring-minutes take seconds under a sanitizer on a busy machine: what is checked is the status
+        st3, _, _ = srv.call("GET", f"/api/v1/isochrone?lon={HOME[0]}&lat={HOME[1]}&minutes=5,10,15,30", timeout=180)
+    except OSError:
+        st3 = 0
     check(st == 422 and st2 == 422 and st3 == 200 and error_shape(doc2, 422),
           f"item 2: isochrone cost cap: 6 rings {st}, 30+60 min {st2}, 5,10,15,30 {st3}")
     regs = [srv.call("POST", "/api/v1/auth/register", {"name": f"flood{i}", "password": "flood-password"},
@@ -295,9 +298,9 @@ def main():
     check(st == 201 and st3 == 200 and len(posted) == 1 and posted[0].get("outlet_id") == 1
           and posted[0]["pay"] == "20元/时", f"item 10: a posted job is placed at once, listed with its outlet: {posted}")
     db = sqlite3.connect(f"{work}/s.db", timeout=30)
-    db.executemany("INSERT INTO jobs(title, lon, lat, created_by, created_at) VALUES (?, ?, ?, ?, 0)",
-                   [(f"job {i}", HOME[0] + (i % 150) * 1e-5, HOME[1] + (i // 150) * 1e-5, ids["merchant"])
-                    for i in range(20000)])
+    db.executemany("INSERT INTO jobs(title, lon, lat, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, 0, ?)",
+                   [(f"job {i}", HOME[0] + (i % 150) * 1e-5, HOME[1] + (i // 150) * 1e-5, ids["merchant"],
+                     int(time.time()) + 86400) for i in range(20000)])
     db.commit()
     srv.proc.send_signal(signal.SIGHUP)  # the reload places the jobs, once
     deadline, doc = time.monotonic() + 60, {"jobs": []}
@@ -325,6 +328,49 @@ def main():
     st2, _, _ = srv.call("POST", "/api/v1/jobs", {"title": "理货", "lon": HOME[0], "lat": HOME[1],
                                                   "outlet_id": mine["id"]}, op)
     check(st == 403 and st2 == 201, f"item 14: an operator's job for another circle's outlet {st}, its own {st2}")
+
+    # jobs close: a default of 30 days or a given time; an edit or a closing reaches GET /jobs at once, without
+    # SIGHUP; closed jobs are not found and take no applications; the poster sees them as expired
+    # at an outlet away from the 20,000 jobs around HOME, searched within 2 minutes
+    spot = max(outs, key=lambda o: (o["lon"] - HOME[0]) ** 2 + (o["lat"] - HOME[1]) ** 2)
+    near = f"/api/v1/jobs?lon={spot['lon']}&lat={spot['lat']}&minutes=2&limit=100"
+
+    def listed(title):
+        st, doc, _ = srv.call("GET", near)
+        return [x for x in (doc if isinstance(doc, dict) else {}).get("jobs", []) if x["title"] == title]
+    rc, out, _ = run("user", "add", "--db", f"{work}/s.db", "--name", "job-seeker", "--role", "resident",
+                     "--password-file", pw)
+    seeker = srv.login("job-seeker", "correct-horse-1")
+    st, doc, _ = srv.call("POST", "/api/v1/jobs", {"title": "店员", "lon": spot["lon"], "lat": spot["lat"],
+                                                   "expires_at": "2020-01-01"}, merchant)
+    st1, doc1, _ = srv.call("POST", "/api/v1/jobs", {"title": "收银", "lon": spot["lon"], "lat": spot["lat"]},
+                            merchant)
+    jid = doc1.get("id") if isinstance(doc1, dict) else None
+    days = (time.mktime(time.strptime(doc1.get("expires_at", "")[:19], "%Y-%m-%dT%H:%M:%S")) - time.time()) / 86400 \
+        if isinstance(doc1, dict) and doc1.get("expires_at") else 0
+    check(st == 422 and error_shape(doc, 422) and doc["field"] == "expires_at" and st1 == 201 and 29 < days < 31
+          and len(listed("收银")) == 1, f"jobs: a closing date in the past {st}; the default closes in {days:.1f} days")
+    st, doc, _ = srv.call("PUT", f"/api/v1/jobs/{jid}", {"title": "夜班收银", "pay": "25元/时"}, merchant)
+    hit = listed("夜班收银")
+    st2, _, _ = srv.call("PUT", f"/api/v1/jobs/{jid}", {"title": "偷改"}, op)
+    check(st == 200 and doc.get("status") == "open" and len(hit) == 1 and hit[0]["pay"] == "25元/时"
+          and not listed("收银") and st2 == 403,
+          f"jobs: the poster's edit is found at once ({st}, {hit}); another's edit {st2}")
+    st, doc, _ = srv.call("PUT", f"/api/v1/jobs/{jid}", {"expires_at": int(time.time()) - 1}, merchant)
+    st2, doc2, _ = srv.call("POST", f"/api/v1/jobs/{jid}/applications", {}, seeker)
+    st3, doc3, _ = srv.call("GET", "/api/v1/me/jobs", token=merchant)
+    mine_jobs = {x["id"]: x["status"] for x in (doc3 if isinstance(doc3, dict) else {}).get("jobs", [])}
+    check(st == 200 and doc.get("status") == "expired" and not listed("夜班收银") and st2 == 410
+          and error_shape(doc2, 410) and st3 == 200 and mine_jobs.get(jid) == "expired"
+          and list(mine_jobs) == sorted(mine_jobs, reverse=True),
+          f"jobs: closed, it vanishes from search at once, applying {st2}, the poster sees {mine_jobs.get(jid)}")
+    srv.proc.send_signal(signal.SIGHUP)  # a reload leaves it out; reopening places it again
+    time.sleep(1)
+    gone = not listed("夜班收银")
+    st, doc, _ = srv.call("PUT", f"/api/v1/jobs/{jid}", {"expires_at": int(time.time()) + 3600}, merchant)
+    st2, _, _ = srv.call("POST", f"/api/v1/jobs/{jid}/applications", {}, seeker)
+    check(gone and st == 200 and doc.get("status") == "open" and len(listed("夜班收银")) == 1 and st2 == 201,
+          f"jobs: after a reload the closed job stays out ({gone}); reopened it is found again ({st}), applying {st2}")
 
     # 15. the HTTP library's own limits answer in the JSON shape
     st, doc, _ = srv.call("GET", "/api/v1/nearby?q=" + "x" * 5000)
@@ -399,6 +445,35 @@ def main():
           f"coupon race across 20 reloads: {len(won)} of 30 won, {stored} in the store, "
           f"statuses {sorted({st for st, _ in res})}")
 
+    # a write waiting for the database does not hold up reads: on a server with one HTTP thread, a claim
+    # waits while another process holds the database's write lock, and nearby is answered meanwhile
+    # (claims run on the server's write pool, not on the HTTP thread; the claim still lands afterwards)
+    st, doc, _ = srv.call("POST", "/api/v1/coupons", {"outlet_id": 1, "title": "等锁", "quantity": 5,
+                                                      "per_user_limit": 1, "valid_from": 0, "valid_to": 4102444800},
+                          merchant)
+    waiting = doc["id"]
+    one = Server(work, "--threads", "1")
+    locker = sqlite3.connect(f"{work}/s.db", timeout=30, isolation_level=None)
+    locker.execute("BEGIN IMMEDIATE")  # the write lock, held by another process's connection
+    box = {}
+    t = threading.Thread(target=lambda: box.update(
+        claim=one.call("POST", f"/api/v1/coupons/{waiting}/claim", token=toks[0], timeout=30)[0]))
+    t.start()
+    time.sleep(0.5)  # the claim is in (waiting for the lock); whether it is or not, nothing below can pass wrongly
+    try:
+        st, doc, _ = one.call("GET", f"/api/v1/nearby?lon={HOME[0]}&lat={HOME[1]}&minutes=5", timeout=8)
+    except OSError:  # timed out: the HTTP thread is waiting with the claim (as it did before the write pool)
+        st = 0
+    pending = t.is_alive()
+    locker.execute("COMMIT")
+    locker.close()
+    t.join(30)
+    check(st == 200 and pending and box.get("claim") == 201,
+          f"a claim waiting for the write lock does not hold up nearby on the one HTTP thread: nearby {st} "
+          f"while the claim was {'still waiting' if pending else 'done'}; the claim then {box.get('claim')}")
+    rc1 = one.stop()
+    check(rc1 == 0, f"the one-thread server stops cleanly ({rc1})")
+
     # goods: the bulk upload also as an XLSX workbook (read through GDAL's XLSX driver, as the io layer reads tables)
     try:
         import io as _io
@@ -412,22 +487,44 @@ def main():
         st, doc, _ = srv.call("PUT", "/api/v1/outlets/1/goods.csv", token=merchant, raw=buf.getvalue(),
                               headers={"Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"})
         st2, doc2, _ = srv.call("GET", "/api/v1/outlets/1/goods")
-        got = {g["name"]: (g["price"], g.get("in_stock")) for g in doc2.get("goods", [])}
+        got = {g["name"]: (g["price"], g.get("in_stock"))
+               for g in (doc2 if isinstance(doc2, dict) else {}).get("goods", [])}
         ws.append(["坏价格", "六元", "瓶", "是"])
         buf = _io.BytesIO()
         wb.save(buf)
         st3, doc3, _ = srv.call("PUT", "/api/v1/outlets/1/goods.csv", token=merchant, raw=buf.getvalue())
-        check(st == 200 and doc.get("added") == 2 and got.get("鲜牛奶") == (6.5, True)
+        check(st == 200 and isinstance(doc, dict) and doc.get("added") == 2 and got.get("鲜牛奶") == (6.5, True)
               and got.get("老面馒头") == (1.5, False) and st3 == 400 and error_shape(doc3, 400)
               and "goods.xlsx" in json.dumps(doc3, ensure_ascii=False),
               f"goods as XLSX: {st} {doc}, listed {got}; a bad price {st3} {doc3}")
+
+        # 8 workbooks at once, each of a different length, on the HTTP threads: each upload reads its own
+        # sheet (its own /vsimem name), none fails, and the TSan server (scripts/tsan.sh) sees no race
+        def sheet(k):
+            wb = openpyxl.Workbook()
+            wb.active.append(["名称", "价格"])
+            for i in range(k):
+                wb.active.append([f"并发{k}-{i}", 1 + i])
+            b = _io.BytesIO()
+            wb.save(b)
+            return b.getvalue()
+        books = {k: sheet(k) for k in range(1, 9)}
+        with concurrent.futures.ThreadPoolExecutor(8) as ex:
+            ups = dict(zip(books, ex.map(lambda k: srv.call("PUT", "/api/v1/outlets/1/goods.csv", token=merchant,
+                                                             raw=books[k]), books)))
+        added = {k: (st, doc.get("added") if isinstance(doc, dict) else doc) for k, (st, doc, _) in ups.items()}
+        check(all(v == (200, k) for k, v in added.items()),
+              f"8 XLSX uploads at once each read its own sheet: {added}")
     except ImportError:
         print("skip goods as XLSX: python3-openpyxl is not installed")
 
     rc = srv.stop()
     err = srv.proc.stderr.read()
-    check(rc == 0 and "ERROR: AddressSanitizer" not in err and "runtime error" not in err,
-          f"the server stops cleanly, no sanitizer report ({rc})")
+    clean = rc == 0 and "ERROR: AddressSanitizer" not in err and "runtime error" not in err \
+        and "ThreadSanitizer" not in err
+    check(clean, f"the server stops cleanly, no sanitizer report ({rc})")
+    if not clean:
+        print(err[-20000:])
     print(f"{'FAILED' if failures else 'passed'}: {failures} failures")
     shutil.rmtree(work, ignore_errors=True)
     sys.exit(1 if failures else 0)

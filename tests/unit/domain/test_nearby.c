@@ -404,6 +404,67 @@ static void test_remove(void **state)
     unmake(&f);
 }
 
+/* until: an entry is found only by queries whose now is before it (0: always); an edit changes it */
+static void test_until(void **state)
+{
+    fixture f;
+    qt_nearby_ws *w;
+    qt_nearby_index *a1 = NULL, *a2 = NULL;
+    qt_nearby_outlet o;
+    qt_nearby_query nq;
+    const qt_nearby_hit *h;
+    qt_error err = QT_ERROR_INIT;
+    qt_snap at;
+    double lon, lat;
+    size_t n, i, seen;
+    (void)state;
+    make(&f);
+    assert_int_equal(qt_nearby_ws_new(f.g, &w, &err), QT_OK);
+    qt_test_cell_lonlat(3, 0, 20, &lon, &lat);
+    assert_int_equal(qt_snapper_snap(f.sn, lon, lat, QT_SNAP_EDGE, 500, &at, &err), QT_OK);
+    memset(&o, 0, sizeof o);
+    o.id = 50;
+    o.name = "限期岗位";
+    o.lon = lon;
+    o.lat = lat;
+    o.until = 1000;
+    assert_int_equal(qt_nearby_index_add(f.ix, &o, &a1, NULL, &err), QT_OK);
+    memset(&nq, 0, sizeof nq);
+    nq.max_m = 1e9;
+    nq.limit = 1000;
+    nq.now = 999;
+    assert_int_equal(qt_nearby_search(a1, w, &at, &nq, &h, &n, &err), QT_OK);
+    assert_int_equal(n, NOUT + 1);
+    for (i = 0, seen = 0; i < n; i++)
+        if (h[i].id == 50) {
+            assert_int_equal(h[i].until, 1000);
+            seen++;
+        } else {
+            assert_int_equal(h[i].until, 0); /* 0: never expires, whatever now is */
+        }
+    assert_int_equal(seen, 1);
+    nq.now = 1000; /* at its expiry: gone, the others stay */
+    assert_int_equal(qt_nearby_search(a1, w, &at, &nq, &h, &n, &err), QT_OK);
+    assert_int_equal(n, NOUT);
+    for (i = 0; i < n; i++)
+        assert_true(h[i].id != 50);
+    nq.now = 0; /* no now: until is not looked at */
+    assert_int_equal(qt_nearby_search(a1, w, &at, &nq, &h, &n, &err), QT_OK);
+    assert_int_equal(n, NOUT + 1);
+    o.until = 2000; /* extended by an edit */
+    o.name = "延期岗位";
+    assert_int_equal(qt_nearby_index_edit(a1, &o, &a2, &err), QT_OK);
+    nq.now = 1500;
+    assert_int_equal(qt_nearby_search(a2, w, &at, &nq, &h, &n, &err), QT_OK);
+    assert_int_equal(n, NOUT + 1);
+    assert_int_equal(qt_nearby_search(a1, w, &at, &nq, &h, &n, &err), QT_OK);
+    assert_int_equal(n, NOUT); /* the copy before the edit is unchanged */
+    qt_nearby_index_unref(a1);
+    qt_nearby_index_unref(a2);
+    qt_nearby_ws_free(w);
+    unmake(&f);
+}
+
 static void test_id_twice(void **state)
 {
     qt_graph *g = qt_test_graph_from_ascii(grid, 20);
@@ -451,9 +512,13 @@ static void test_id_twice(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_equals_brute_force), cmocka_unit_test(test_filters),
-        cmocka_unit_test(test_edit_copies),        cmocka_unit_test(test_add),
-        cmocka_unit_test(test_id_twice),           cmocka_unit_test(test_remove),
+        cmocka_unit_test(test_equals_brute_force),
+        cmocka_unit_test(test_filters),
+        cmocka_unit_test(test_edit_copies),
+        cmocka_unit_test(test_add),
+        cmocka_unit_test(test_id_twice),
+        cmocka_unit_test(test_remove),
+        cmocka_unit_test(test_until),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -554,6 +554,106 @@ static void issue_11_operator_jobs_own_circle(void **state)
     free(path);
 }
 
+struct jctx {
+    int n;
+    int64_t id, expires_at;
+    char title[64];
+};
+
+static qt_status count_job(void *ud, const qt_store_job *jb, qt_error *err)
+{
+    struct jctx *k = ud;
+    (void)err;
+    k->n++;
+    k->id = jb->id;
+    k->expires_at = jb->expires_at;
+    snprintf(k->title, sizeof k->title, "%s", jb->title);
+    return QT_OK;
+}
+
+/* jobs close: a default of QT_STORE_JOB_DAYS days or a given time; closed jobs are not listed as open and take
+ * no applications; only the poster edits (and may close) one; the poster lists its own, open and closed */
+static void test_job_expiry(void **state)
+{
+    char *path;
+    qt_store *s = fresh("jobs-expiry.db", &path);
+    qt_error err = QT_ERROR_INIT;
+    int64_t m, other, res, a, b, now = 1000000;
+    qt_store_job j;
+    struct jctx k;
+    (void)state;
+    m = user(s, "m", QT_ROLE_MERCHANT, 0, 0);
+    other = user(s, "m2", QT_ROLE_MERCHANT, 0, 0);
+    res = user(s, "r", QT_ROLE_RESIDENT, 0, 0);
+    memset(&j, 0, sizeof j);
+    j.title = "理货员";
+    j.lon = 118.78;
+    j.lat = 32.04;
+    assert_int_equal(qt_store_job_create(s, m, QT_ROLE_MERCHANT, &j, now, &a, &err), QT_OK); /* the default */
+    j.expires_at = now; /* not after now */
+    assert_int_equal(qt_store_job_create(s, m, QT_ROLE_MERCHANT, &j, now, &b, &err), QT_EINVAL);
+    qt_error_clear(&err);
+    j.expires_at = now + (int64_t)(QT_STORE_JOB_MAX_DAYS + 1) * 86400;
+    assert_int_equal(qt_store_job_create(s, m, QT_ROLE_MERCHANT, &j, now, &b, &err), QT_EINVAL);
+    qt_error_clear(&err);
+    j.expires_at = now + 3600;
+    assert_int_equal(qt_store_job_create(s, m, QT_ROLE_MERCHANT, &j, now, &b, &err), QT_OK);
+    memset(&k, 0, sizeof k);
+    assert_int_equal(qt_store_jobs_each(s, now, count_job, &k, &err), QT_OK);
+    assert_int_equal(k.n, 2);
+    memset(&k, 0, sizeof k);
+    assert_int_equal(qt_store_jobs_each(s, now + 3600, count_job, &k, &err), QT_OK); /* b closed at its time */
+    assert_int_equal(k.n, 1);
+    assert_int_equal(k.id, a);
+    assert_int_equal(k.expires_at, now + (int64_t)QT_STORE_JOB_DAYS * 86400);
+    memset(&k, 0, sizeof k);
+    assert_int_equal(qt_store_jobs_each(s, 0, count_job, &k, &err), QT_OK); /* now 0: all */
+    assert_int_equal(k.n, 2);
+    /* applications: before the closing time, not at it */
+    assert_int_equal(qt_store_job_apply(s, b, res, "", now + 3599, &err), QT_OK);
+    assert_int_equal(qt_store_job_apply(s, b, res, "", now + 3599, &err), QT_ECONFLICT);
+    qt_error_clear(&err);
+    assert_int_equal(qt_store_job_apply(s, b, other, "", now + 3600, &err), QT_EGONE);
+    qt_error_clear(&err);
+    assert_int_equal(qt_store_job_apply(s, 9999, res, "", now, &err), QT_ENOTFOUND);
+    qt_error_clear(&err);
+    /* edits: the poster only; a closed job reopened; one field changed, the others kept */
+    memset(&j, 0, sizeof j);
+    j.id = b;
+    j.expires_at = now + 7200;
+    assert_int_equal(qt_store_job_update(s, other, &j, now + 3600, NULL, NULL, &err), QT_EFORBIDDEN);
+    qt_error_clear(&err);
+    j.id = 9999;
+    assert_int_equal(qt_store_job_update(s, m, &j, now + 3600, NULL, NULL, &err), QT_ENOTFOUND);
+    qt_error_clear(&err);
+    j.id = b;
+    j.title = "";
+    assert_int_equal(qt_store_job_update(s, m, &j, now + 3600, NULL, NULL, &err), QT_EINVAL);
+    qt_error_clear(&err);
+    j.title = NULL;
+    memset(&k, 0, sizeof k);
+    assert_int_equal(qt_store_job_update(s, m, &j, now + 3600, count_job, &k, &err), QT_OK);
+    assert_int_equal(k.n, 1);
+    assert_int_equal(k.expires_at, now + 7200);
+    assert_string_equal(k.title, "理货员");
+    assert_int_equal(qt_store_job_apply(s, b, other, "", now + 3600, &err), QT_OK);
+    memset(&k, 0, sizeof k);
+    assert_int_equal(qt_store_jobs_each(s, now + 3600, count_job, &k, &err), QT_OK);
+    assert_int_equal(k.n, 2);
+    /* the poster's list: newest first, closed ones too */
+    j.expires_at = now; /* closed by its poster */
+    assert_int_equal(qt_store_job_update(s, m, &j, now + 10, NULL, NULL, &err), QT_OK);
+    memset(&k, 0, sizeof k);
+    assert_int_equal(qt_store_jobs_of_poster(s, m, 10, count_job, &k, &err), QT_OK);
+    assert_int_equal(k.n, 2);
+    assert_int_equal(k.id, a); /* the last one given: the oldest */
+    memset(&k, 0, sizeof k);
+    assert_int_equal(qt_store_jobs_of_poster(s, other, 10, count_job, &k, &err), QT_OK);
+    assert_int_equal(k.n, 0);
+    qt_store_close(s);
+    free(path);
+}
+
 struct gctx {
     int n;
     double price;
@@ -943,6 +1043,7 @@ int main(void)
         cmocka_unit_test(issue_11_complaint_process),
         cmocka_unit_test(issue_11_survey_rules),
         cmocka_unit_test(issue_11_operator_jobs_own_circle),
+        cmocka_unit_test(test_job_expiry),
         cmocka_unit_test(test_goods),
         cmocka_unit_test(issue_11_coupon_codes_and_my_coupons),
         cmocka_unit_test(issue_14_claims_race_across_connections),
