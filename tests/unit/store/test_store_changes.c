@@ -2,8 +2,8 @@
 /*
  * test_store_changes.c -- the store's change feed (issue 14, migration
  * 0006): every outlet written (imported, edited, closed, reopened) and every
- * job posted is read back after the sequence number a follower had, once,
- * with what it is now; a rewrite that changes nothing is no change; a
+ * job posted or edited (its closing time too, migration 0007) is read back
+ * after the sequence number a follower had, once, with what it is now; a rewrite that changes nothing is no change; a
  * second connection's commit ends a wait.
  */
 #include <math.h>
@@ -15,6 +15,7 @@
 
 typedef struct seen {
     int n, jobs;
+    int64_t job_expires; /* the last job's closing time */
     int64_t ids[16];
     char names[16][32];
     int64_t closed[16];
@@ -37,6 +38,7 @@ static qt_status on_job(void *ud, const qt_store_job *j, qt_error *err)
     seen *s = ud;
     (void)err;
     assert_string_equal(j->title, "理货员");
+    s->job_expires = j->expires_at;
     s->jobs++;
     return QT_OK;
 }
@@ -150,6 +152,18 @@ static void test_feed(void **state)
     assert_true(pos2 > pos);
     assert_int_equal(sn.jobs, 1);
     assert_int_equal(sn.n, 0);
+    assert_int_equal(sn.job_expires, 1700000000 + (int64_t)QT_STORE_JOB_DAYS * 86400);
+
+    /* its poster closes it early: the edit is a change too, with the new closing time */
+    memset(&j, 0, sizeof j);
+    j.id = job;
+    j.expires_at = 1700003600;
+    assert_int_equal(qt_store_job_update(s, m, &j, 1700000100, NULL, NULL, &err), QT_OK);
+    pos = read_since(s, pos2, &sn);
+    assert_true(pos > pos2);
+    assert_int_equal(sn.jobs, 1);
+    assert_int_equal(sn.n, 0);
+    assert_int_equal(sn.job_expires, 1700003600);
 
     qt_store_close(s);
     free(path);
