@@ -25,8 +25,9 @@ typedef struct qt__pgp {
 
 void qt__pgp_text(qt__pgp *p, const char *v); /* NULL: SQL NULL */
 void qt__pgp_i64(qt__pgp *p, int64_t v);
-void qt__pgp_dbl(qt__pgp *p, double v); /* not finite: SQL NULL */
-void qt__pgp_flag(qt__pgp *p, int v);   /* < 0: SQL NULL, else 0 or 1 */
+void qt__pgp_i64_or_null(qt__pgp *p, int64_t v); /* 0 (no id, no time): SQL NULL */
+void qt__pgp_dbl(qt__pgp *p, double v);          /* not finite: SQL NULL */
+void qt__pgp_flag(qt__pgp *p, int v);            /* < 0: SQL NULL, else 0 or 1 */
 void qt__pgp_null(qt__pgp *p);
 
 /*

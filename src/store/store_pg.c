@@ -43,6 +43,14 @@ void qt__pgp_null(qt__pgp *p)
     qt__pgp_text(p, NULL);
 }
 
+void qt__pgp_i64_or_null(qt__pgp *p, int64_t v)
+{
+    if (v)
+        qt__pgp_i64(p, v);
+    else
+        qt__pgp_null(p);
+}
+
 void qt__pgp_i64(qt__pgp *p, int64_t v)
 {
     char *b = slot(p);

@@ -693,10 +693,7 @@ qt_status qt__pg_job_create(qt_store *s, int64_t user_id, qt_role role, const qt
                                 (long long)j->outlet_id);
         p.n = 0;
     }
-    if (j->outlet_id)
-        qt__pgp_i64(&p, j->outlet_id);
-    else
-        qt__pgp_null(&p);
+    qt__pgp_i64_or_null(&p, j->outlet_id);
     qt__pgp_text(&p, j->title);
     qt__pgp_text(&p, j->description ? j->description : "");
     qt__pgp_dbl(&p, j->lon);
@@ -792,22 +789,10 @@ qt_status qt__pg_job_update(qt_store *s, int64_t user_id, const qt_store_job *j,
         return rc;
     qt__pgp_i64(&p, j->id);
     qt__pgp_i64(&p, user_id);
-    if (j->title)
-        qt__pgp_text(&p, j->title);
-    else
-        qt__pgp_null(&p);
-    if (j->description)
-        qt__pgp_text(&p, j->description);
-    else
-        qt__pgp_null(&p);
-    if (j->pay)
-        qt__pgp_text(&p, j->pay);
-    else
-        qt__pgp_null(&p);
-    if (j->expires_at)
-        qt__pgp_i64(&p, j->expires_at);
-    else
-        qt__pgp_null(&p);
+    qt__pgp_text(&p, j->title); /* NULL: kept */
+    qt__pgp_text(&p, j->description);
+    qt__pgp_text(&p, j->pay);
+    qt__pgp_i64_or_null(&p, j->expires_at);
     /* one statement: the poster's own job changes (the change feed's trigger notes it), or nothing does */
     if (!(r = qt__pg_run(s,
                          "UPDATE jobs SET title = coalesce($3, title), description = coalesce($4, description),"

@@ -267,14 +267,8 @@ qt_status qt__pg_user_create(qt_store *s, const qt_user_spec *u, int64_t now, in
     qt__pgp_text(&p, u->name);
     qt__pgp_text(&p, qt_role_name(u->role));
     qt__pgp_text(&p, hash);
-    if (u->circle_id)
-        qt__pgp_i64(&p, u->circle_id);
-    else
-        qt__pgp_null(&p);
-    if (u->home_circle_id)
-        qt__pgp_i64(&p, u->home_circle_id);
-    else
-        qt__pgp_null(&p);
+    qt__pgp_i64_or_null(&p, u->circle_id);
+    qt__pgp_i64_or_null(&p, u->home_circle_id);
     qt__pgp_dbl(&p, isfinite(u->home_lon) ? u->home_lon : NAN);
     qt__pgp_dbl(&p, isfinite(u->home_lon) ? u->home_lat : NAN);
     qt__pgp_i64(&p, now);
