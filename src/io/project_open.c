@@ -122,17 +122,33 @@ static qt_status read_communities(qt_project_data *pj, const char *path, qt_erro
     return QT_OK;
 }
 
-static qt_status read_circles(qt_project_data *pj, const char *path, qt_error *err)
+/* The circles and survey tables: every bad row through opts->on_problem, as for outlets and residences. */
+static void circles_opts(const qt_project_table *t, const qt_project_open_opts *opts, qt_circles_read_opts *co)
+{
+    memset(co, 0, sizeof *co);
+    co->encoding = t->encoding;
+    co->layer = t->layer;
+    co->header_row = t->header_row;
+    co->on_problem = opts->on_problem;
+    co->problem_ud = opts->problem_ud;
+}
+
+static qt_status read_circles(qt_project_data *pj, const char *path, const qt_project_open_opts *opts, qt_error *err)
 {
     const qt_project *p = pj->project;
+    qt_circles_read_opts co;
     qt_status st;
-    if (p->circles.file && (st = qt_circles_read(p->circles.file, p->circles.encoding, &pj->circles, err)) != QT_OK)
-        return st;
+    if (p->circles.file) {
+        circles_opts(&p->circles, opts, &co);
+        if ((st = qt_circles_read_ex(p->circles.file, &co, &pj->circles, err)) != QT_OK)
+            return st;
+    }
     if (!p->survey.file)
         return QT_OK;
     if (!pj->circles)
-        return qt_error_set(err, QT_EINVAL, path, "a survey needs a circles file to name the circles");
-    return qt_survey_read(p->survey.file, p->survey.encoding, pj->circles, &pj->survey, err);
+        return qt_error_set(err, QT_EINVAL, path, _("a survey needs a circles file to name the circles"));
+    circles_opts(&p->survey, opts, &co);
+    return qt_survey_read_ex(p->survey.file, &co, pj->circles, &pj->survey, err);
 }
 
 qt_status qt_project_open(const char *path, const qt_project_open_opts *opts, qt_project_data **out, qt_error *err)
@@ -153,7 +169,7 @@ qt_status qt_project_open(const char *path, const qt_project_open_opts *opts, qt
     if ((st = qt_project_speed(pj->profile, pj->speed_label, &pj->speed_kmh, err)) != QT_OK ||
         (st = qt_graph_read_any(pj->project->network, NULL, &pj->graph, err)) != QT_OK ||
         (st = read_outlets(pj, opts, err)) != QT_OK || (st = read_residences(pj, opts, err)) != QT_OK ||
-        (st = read_communities(pj, path, err)) != QT_OK || (st = read_circles(pj, path, err)) != QT_OK)
+        (st = read_communities(pj, path, err)) != QT_OK || (st = read_circles(pj, path, opts, err)) != QT_OK)
         goto fail;
     *out = pj;
     return QT_OK;
