@@ -32,6 +32,8 @@ static qt_status add_outlet(void *ud, const qt_store_outlet *o, qt_error *err)
 {
     loader *ld = ud;
     qt_nearby_outlet no;
+    if (o->closed_at)
+        return QT_OK; /* a closed outlet is never found */
     no.id = o->id;
     no.name = o->name;
     no.category = o->category;

@@ -56,4 +56,8 @@ void qt__sqlite_row_outlet(sqlite3_stmt *st, qt_store_outlet *o);
 /* a row of QT__JOB_COLUMNS; the texts BORROWED from st until its next step */
 void qt__sqlite_row_job(sqlite3_stmt *st, qt_store_job *j);
 
+/* Inside a claim's transaction: may user_id claim coupon_id at now?  QT_ENOTFOUND (no coupon), QT_EGONE (not
+ * valid now, or its shop is closed), QT_ECONFLICT (all claimed, or the user's limit reached). */
+qt_status qt__coupon_claimable(qt_store *s, int64_t coupon_id, int64_t user_id, int64_t now, qt_error *err);
+
 #endif

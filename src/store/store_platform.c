@@ -1010,12 +1010,50 @@ qt_status qt_store_code_normalize(const char *typed, char out[33], qt_error *err
     return qt_error_set(err, QT_EINVAL, "code", "a code is %d characters", QT__CODE32_LEN);
 }
 
+qt_status qt__coupon_claimable(qt_store *s, int64_t coupon_id, int64_t user_id, int64_t now, qt_error *err)
+{
+    sqlite3_stmt *st;
+    qt_status rc;
+    int64_t qty = 0, claimed = 0, limit = 0, from = 0, to = 0, mine = 0, closed = 0;
+    int found = 0;
+    if ((rc = prepare(s, "SELECT k.quantity, k.claimed, k.per_user_limit, k.valid_from, k.valid_to,"
+                         " (SELECT count(*) FROM claims WHERE coupon_id = ?1 AND user_id = ?2),"
+                         " coalesce(o.closed_at, 0) FROM coupons k LEFT JOIN outlets o ON o.id = k.outlet_id"
+                         " WHERE k.id = ?1",
+                      &st, err)) != QT_OK)
+        return rc;
+    sqlite3_bind_int64(st, 1, coupon_id);
+    sqlite3_bind_int64(st, 2, user_id);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        found = 1;
+        qty = sqlite3_column_int64(st, 0);
+        claimed = sqlite3_column_int64(st, 1);
+        limit = sqlite3_column_int64(st, 2);
+        from = sqlite3_column_int64(st, 3);
+        to = sqlite3_column_int64(st, 4);
+        mine = sqlite3_column_int64(st, 5);
+        closed = sqlite3_column_int64(st, 6);
+    }
+    finish(st);
+    if (!found)
+        return qt_error_set(err, QT_ENOTFOUND, "coupon", "no coupon %lld", (long long)coupon_id);
+    if (closed)
+        return qt_error_set(err, QT_EGONE, "coupon", "the shop of coupon %lld is closed", (long long)coupon_id);
+    if (now < from || now >= to)
+        return qt_error_set(err, QT_EGONE, "coupon", "coupon %lld is not valid now", (long long)coupon_id);
+    if (claimed >= qty)
+        return qt_error_set(err, QT_ECONFLICT, "coupon", "all %lld coupons are claimed", (long long)qty);
+    if (mine >= limit)
+        return qt_error_set(err, QT_ECONFLICT, "coupon", "you have claimed %lld, the limit per person",
+                            (long long)limit);
+    return QT_OK;
+}
+
 qt_status qt_store_coupon_claim_key(qt_store *s, int64_t coupon_id, int64_t user_id, const char *idem_key,
                                     int64_t now, char code[33], int *replayed, qt_error *err)
 {
     sqlite3_stmt *st;
     qt_status rc;
-    int64_t qty = 0, claimed = 0, limit = 0, from = 0, to = 0, mine = 0;
     int found = 0, tries;
     if (replayed)
         *replayed = 0;
@@ -1047,39 +1085,8 @@ qt_status qt_store_coupon_claim_key(qt_store *s, int64_t coupon_id, int64_t user
             return QT_OK;
         }
     }
-    if ((rc = prepare(s, "SELECT quantity, claimed, per_user_limit, valid_from, valid_to,"
-                         " (SELECT count(*) FROM claims WHERE coupon_id = ?1 AND user_id = ?2)"
-                         " FROM coupons WHERE id = ?1",
-                      &st, err)) != QT_OK)
+    if ((rc = qt__coupon_claimable(s, coupon_id, user_id, now, err)) != QT_OK)
         goto fail;
-    sqlite3_bind_int64(st, 1, coupon_id);
-    sqlite3_bind_int64(st, 2, user_id);
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        found = 1;
-        qty = sqlite3_column_int64(st, 0);
-        claimed = sqlite3_column_int64(st, 1);
-        limit = sqlite3_column_int64(st, 2);
-        from = sqlite3_column_int64(st, 3);
-        to = sqlite3_column_int64(st, 4);
-        mine = sqlite3_column_int64(st, 5);
-    }
-    finish(st);
-    if (!found) {
-        rc = qt_error_set(err, QT_ENOTFOUND, "coupon", "no coupon %lld", (long long)coupon_id);
-        goto fail;
-    }
-    if (now < from || now >= to) {
-        rc = qt_error_set(err, QT_EGONE, "coupon", "coupon %lld is not valid now", (long long)coupon_id);
-        goto fail;
-    }
-    if (claimed >= qty) {
-        rc = qt_error_set(err, QT_ECONFLICT, "coupon", "all %lld coupons are claimed", (long long)qty);
-        goto fail;
-    }
-    if (mine >= limit) {
-        rc = qt_error_set(err, QT_ECONFLICT, "coupon", "you have claimed %lld, the limit per person", (long long)limit);
-        goto fail;
-    }
     for (tries = 0; tries < 64; tries++) {
         unsigned char raw[QT__CODE32_DATA];
         int r;
@@ -1131,7 +1138,7 @@ qt_status qt_store_coupons_active(qt_store *s, int64_t outlet_id, int64_t now, i
     if ((rc = prepare(s, "SELECT k.id, k.outlet_id, k.title, o.name, o.lon, o.lat, k.quantity, k.claimed,"
                          " k.per_user_limit, k.valid_from, k.valid_to FROM coupons k JOIN outlets o ON o.id = k.outlet_id"
                          " WHERE k.valid_from <= ?2 AND k.valid_to > ?2 AND k.claimed < k.quantity"
-                         " AND (?1 = 0 OR k.outlet_id = ?1) ORDER BY k.id LIMIT ?3",
+                         " AND o.closed_at IS NULL AND (?1 = 0 OR k.outlet_id = ?1) ORDER BY k.id LIMIT ?3",
                       &st, err)) != QT_OK)
         return rc;
     sqlite3_bind_int64(st, 1, outlet_id);

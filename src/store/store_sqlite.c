@@ -678,46 +678,12 @@ qt_status qt_store_coupon_claim(qt_store *s, int64_t coupon_id, int64_t user_id,
 {
     sqlite3_stmt *st;
     qt_status rc;
-    int64_t qty = 0, claimed = 0, limit = 0, from = 0, to = 0, mine = 0;
-    int found = 0;
     unsigned char raw[16];
     /* one IMMEDIATE transaction: the check and the insert cannot interleave with another claim */
     if ((rc = exec(s, "BEGIN IMMEDIATE", err)) != QT_OK)
         return rc;
-    if ((rc = prepare(s, "SELECT quantity, claimed, per_user_limit, valid_from, valid_to,"
-                         " (SELECT count(*) FROM claims WHERE coupon_id = ?1 AND user_id = ?2)"
-                         " FROM coupons WHERE id = ?1",
-                      &st, err)) != QT_OK)
+    if ((rc = qt__coupon_claimable(s, coupon_id, user_id, now, err)) != QT_OK)
         goto fail;
-    sqlite3_bind_int64(st, 1, coupon_id);
-    sqlite3_bind_int64(st, 2, user_id);
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        found = 1;
-        qty = sqlite3_column_int64(st, 0);
-        claimed = sqlite3_column_int64(st, 1);
-        limit = sqlite3_column_int64(st, 2);
-        from = sqlite3_column_int64(st, 3);
-        to = sqlite3_column_int64(st, 4);
-        mine = sqlite3_column_int64(st, 5);
-    }
-    sqlite3_finalize(st);
-    if (!found) {
-        rc = qt_error_set(err, QT_ENOTFOUND, "coupon", "no coupon %lld", (long long)coupon_id);
-        goto fail;
-    }
-    if (now < from || now >= to) {
-        rc = qt_error_set(err, QT_EGONE, "coupon", "coupon %lld is not valid now", (long long)coupon_id);
-        goto fail;
-    }
-    if (claimed >= qty) {
-        rc = qt_error_set(err, QT_ECONFLICT, "coupon", "all %lld coupons are claimed", (long long)qty);
-        goto fail;
-    }
-    if (mine >= limit) {
-        rc = qt_error_set(err, QT_ECONFLICT, "coupon", "you have claimed %lld, the limit per person",
-                          (long long)limit);
-        goto fail;
-    }
     randombytes_buf(raw, sizeof raw);
     sodium_bin2hex(code, 33, raw, sizeof raw);
     if ((rc = prepare(s, "INSERT INTO claims(code, coupon_id, user_id, claimed_at) VALUES (?1, ?2, ?3, ?4)", &st,
