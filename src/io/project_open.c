@@ -37,8 +37,8 @@ qt_status qt_project_speed(const qt_profile *profile, const char *speed, double 
     v = strtod(speed, &e);
     if (e == speed || *e || !(v >= 0.5) || v > 15)
         return qt_error_set(err, QT_EINVAL, "speed",
-                            "--speed must be default, elderly, winter or km/h from 0.5 to 15 (the profile may lack "
-                            "that speed)");
+                            _("--speed must be default, elderly, winter or km/h from 0.5 to 15 (the profile may lack "
+                              "that speed)"));
     *kmh = v;
     return QT_OK;
 }
@@ -161,7 +161,7 @@ qt_status qt_project_open(const char *path, const qt_project_open_opts *opts, qt
         opts = &none;
     pj = qt__calloc(1, sizeof *pj);
     if (!pj)
-        return qt_error_set(err, QT_ENOMEM, path, "out of memory");
+        return qt_error_set(err, QT_ENOMEM, path, _("out of memory"));
     if ((st = qt_project_load(path, &pj->project, err)) != QT_OK ||
         (st = qt_profile_load(pj->project->profile, &pj->profile, err)) != QT_OK)
         goto fail;

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/i18n.h"
 #include "base/alloc.h"
 #include "report/report_internal.h"
 
@@ -72,7 +73,7 @@ qt_status qt__bounds_read(const char *path, const char *layer, const char *name_
     ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
     CPLPopErrorHandler();
     if (!ds)
-        return qt_error_set(err, QT_EIO, path, "cannot open as a vector layer");
+        return qt_error_set(err, QT_EIO, path, _("cannot open as a vector layer"));
     l = layer ? GDALDatasetGetLayerByName(ds, layer) : GDALDatasetGetLayer(ds, 0);
     if (!l) {
         GDALClose(ds);
@@ -86,7 +87,7 @@ qt_status qt__bounds_read(const char *path, const char *layer, const char *name_
             fi = OGR_FD_GetFieldIndex(d, guess[i]);
         if (fi < 0) {
             GDALClose(ds);
-            return qt_error_set(err, QT_EPARSE, path, "no community name field (%s)",
+            return qt_error_set(err, QT_EPARSE, path, _("no community name field (%s)"),
                                 name_field ? name_field : "looked for name, 社区, 社区名称, community");
         }
     }
@@ -139,7 +140,7 @@ qt_status qt__bounds_read(const char *path, const char *layer, const char *name_
     b = NULL;
     goto done;
 nomem:
-    st = qt_error_set(err, QT_ENOMEM, path, "no memory");
+    st = qt_error_set(err, QT_ENOMEM, path, _("no memory"));
 done:
     qt__bounds_free(b);
     qt__free(ix);

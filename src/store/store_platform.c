@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/i18n.h"
 #include "base/alloc.h"
 #include "base/code32.h"
 #include "base/isotime.h"
@@ -94,7 +95,7 @@ static char *fts_phrase(const char *q)
 qt_status qt_store_begin(qt_store *s, qt_error *err)
 {
     if (!sqlite3_get_autocommit(s->db))
-        return qt_error_set(err, QT_EINTERNAL, "store", "a transaction is open already");
+        return qt_error_set(err, QT_EINTERNAL, "store", _("a transaction is open already"));
     return exec(s, "BEGIN IMMEDIATE", err);
 }
 
@@ -111,7 +112,7 @@ qt_status qt_store_commit(qt_store *s, qt_error *err)
 {
     qt_status rc;
     if (sqlite3_get_autocommit(s->db))
-        return qt_error_set(err, QT_EINTERNAL, "store", "no transaction is open");
+        return qt_error_set(err, QT_EINTERNAL, "store", _("no transaction is open"));
     if ((rc = exec(s, "COMMIT", err)) != QT_OK) {
         rollback(s);
         return rc;
@@ -199,12 +200,12 @@ qt_status qt_store_password_hash(const char *password, char out[128], qt_error *
     char hash[crypto_pwhash_STRBYTES];
     _Static_assert(crypto_pwhash_STRBYTES <= 128, "hash buffer");
     if (!password || strlen(password) < 8 || strlen(password) > 256)
-        return qt_error_set(err, QT_EINVAL, "password", "a password is 8 to 256 bytes");
+        return qt_error_set(err, QT_EINVAL, "password", _("a password is 8 to 256 bytes"));
     if (sodium_init() < 0)
-        return qt_error_set(err, QT_EINTERNAL, "password", "libsodium cannot start");
+        return qt_error_set(err, QT_EINTERNAL, "password", _("libsodium cannot start"));
     if (crypto_pwhash_str_alg(hash, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
                               crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13) != 0)
-        return qt_error_set(err, QT_ENOMEM, "password", "no memory to hash the password");
+        return qt_error_set(err, QT_ENOMEM, "password", _("no memory to hash the password"));
     memcpy(out, hash, sizeof hash);
     out[sizeof hash - 1] = '\0';
     return QT_OK;
@@ -225,7 +226,7 @@ static qt_status circle_exists(qt_store *s, int64_t id, const char *field, qt_er
         return rc;
     sqlite3_bind_int64(st, 1, id);
     if (!scalar(s, st, 0))
-        return qt_error_set(err, QT_ENOTFOUND, field, "no circle %lld", (long long)id);
+        return qt_error_set(err, QT_ENOTFOUND, field, _("no circle %lld"), (long long)id);
     return QT_OK;
 }
 
@@ -237,21 +238,21 @@ qt_status qt_store_user_create(qt_store *s, const qt_user_spec *u, int64_t now, 
     int r;
     const unsigned char *p;
     if (!u->name || !*u->name || strlen(u->name) > 64)
-        return qt_error_set(err, QT_EINVAL, "name", "a name is 1 to 64 bytes");
+        return qt_error_set(err, QT_EINVAL, "name", _("a name is 1 to 64 bytes"));
     for (p = (const unsigned char *)u->name; *p; p++)
         if (*p < 0x20 || *p == 0x7f)
-            return qt_error_set(err, QT_EINVAL, "name", "a name has no control characters");
+            return qt_error_set(err, QT_EINVAL, "name", _("a name has no control characters"));
     if (u->role == QT_ROLE_NONE)
-        return qt_error_set(err, QT_EINVAL, "role", "the role is admin, operator, merchant or resident");
+        return qt_error_set(err, QT_EINVAL, "role", _("the role is admin, operator, merchant or resident"));
     if (u->circle_id < 0 || u->home_circle_id < 0)
-        return qt_error_set(err, QT_EINVAL, u->circle_id < 0 ? "circle_id" : "home_circle_id", "not a circle id");
+        return qt_error_set(err, QT_EINVAL, u->circle_id < 0 ? "circle_id" : "home_circle_id", _("not a circle id"));
     if (isfinite(u->home_lon) != isfinite(u->home_lat) ||
         (isfinite(u->home_lon) && !(u->home_lon >= -180 && u->home_lon <= 180 && u->home_lat >= -90 &&
                                     u->home_lat <= 90)))
-        return qt_error_set(err, QT_EINVAL, "home", "the home is a longitude and a latitude");
+        return qt_error_set(err, QT_EINVAL, "home", _("the home is a longitude and a latitude"));
     if (u->pw_hash) {
         if (strncmp(u->pw_hash, "$argon2id$", 10) != 0 || strlen(u->pw_hash) >= sizeof hash)
-            return qt_error_set(err, QT_EINVAL, "password", "not an argon2id hash");
+            return qt_error_set(err, QT_EINVAL, "password", _("not an argon2id hash"));
         snprintf(hash, sizeof hash, "%s", u->pw_hash);
     } else if ((rc = qt_store_password_hash(u->password, hash, err)) != QT_OK) {
         return rc;
@@ -280,7 +281,7 @@ qt_status qt_store_user_create(qt_store *s, const qt_user_spec *u, int64_t now, 
     r = sqlite3_step(st);
     if (r != SQLITE_ROW) {
         rc = sqlite3_extended_errcode(s->db) == SQLITE_CONSTRAINT_UNIQUE
-                 ? qt_error_set(err, QT_ECONFLICT, "name", "'%s' is taken", u->name)
+                 ? qt_error_set(err, QT_ECONFLICT, "name", _("'%s' is taken"), u->name)
                  : db_fail(s, err, "user");
         finish(st);
         goto fail;
@@ -319,7 +320,7 @@ qt_status qt_store_user_set_home(qt_store *s, int64_t user_id, int64_t circle_id
     if ((rc = run(s, st, "user", err)) != QT_OK)
         return rc;
     if (sqlite3_changes(s->db) != 1)
-        return qt_error_set(err, QT_ENOTFOUND, "user", "no user %lld", (long long)user_id);
+        return qt_error_set(err, QT_ENOTFOUND, "user", _("no user %lld"), (long long)user_id);
     return QT_OK;
 }
 
@@ -364,7 +365,7 @@ qt_status qt_store_user_circles(qt_store *s, int64_t user_id, int64_t *home_circ
     }
     finish(st);
     if (!found)
-        return qt_error_set(err, QT_ENOTFOUND, "user", "no user %lld", (long long)user_id);
+        return qt_error_set(err, QT_ENOTFOUND, "user", _("no user %lld"), (long long)user_id);
     return QT_OK;
 }
 
@@ -428,10 +429,10 @@ qt_status qt_store_login_begin(qt_store *s, const char *name, const char *addr, 
     by_name = count_failures(s, sql_name, name, NULL, since, &last);
     if (pair >= lim->per_pair) {
         wait = lim->window_s;
-        rc = qt_error_set(err, QT_ELIMIT, "login", "too many failed logins for '%s' from this address; wait and try again", name);
+        rc = qt_error_set(err, QT_ELIMIT, "login", _("too many failed logins for '%s' from this address; wait and try again"), name);
     } else if (*a && from_addr >= lim->per_addr) {
         wait = lim->window_s;
-        rc = qt_error_set(err, QT_ELIMIT, "login", "too many failed logins from this address; wait and try again");
+        rc = qt_error_set(err, QT_ELIMIT, "login", _("too many failed logins from this address; wait and try again"));
     } else if (by_name >= lim->per_name_free) {
         int64_t extra = by_name - lim->per_name_free, delay = 1;
         while (extra-- > 0 && delay < lim->max_delay_s)
@@ -441,7 +442,7 @@ qt_status qt_store_login_begin(qt_store *s, const char *name, const char *addr, 
         if (now - last < delay) {
             wait = delay - (now - last);
             rc = qt_error_set(err, QT_ELIMIT, "login",
-                              "many failed logins for '%s'; wait %lld seconds and try again", name, (long long)wait);
+                              _("many failed logins for '%s'; wait %lld seconds and try again"), name, (long long)wait);
         }
     }
     if (rc != QT_OK) {
@@ -503,7 +504,7 @@ qt_status qt_store_login_finish(qt_store *s, int64_t attempt, int ok, int64_t us
         sqlite3_bind_int64(st, 1, attempt);
         if ((rc = run(s, st, "login", err)) != QT_OK)
             return rc;
-        return qt_error_set(err, QT_EAUTH, "login", "wrong name or password");
+        return qt_error_set(err, QT_EAUTH, "login", _("wrong name or password"));
     }
     if ((rc = qt_store_begin(s, err)) != QT_OK)
         return rc;
@@ -563,7 +564,7 @@ qt_status qt_store_rate_hit(qt_store *s, const char *kind, const char *key, int6
         rollback(s);
         if (retry_after_s)
             *retry_after_s = oldest + window_s - now > 0 ? oldest + window_s - now : 1;
-        return qt_error_set(err, QT_ELIMIT, kind, "too many requests of this kind; wait and try again");
+        return qt_error_set(err, QT_ELIMIT, kind, _("too many requests of this kind; wait and try again"));
     }
     if ((rc = prepare(s, "INSERT INTO rate_events(kind, key, at) VALUES (?1, ?2, ?3)", &st, err)) != QT_OK)
         goto fail;
@@ -595,7 +596,7 @@ qt_status qt_store_complaints_each(qt_store *s, int64_t actor, qt_role role, int
         who = "EXISTS (SELECT 1 FROM merchant_outlets m WHERE m.user_id = ?1 AND m.outlet_id = k.outlet_id)";
         break;
     case QT_ROLE_OPERATOR: who = "o.circle_id = (SELECT circle_id FROM users WHERE id = ?1)"; break;
-    default: return qt_error_set(err, QT_EFORBIDDEN, "complaints", "not allowed");
+    default: return qt_error_set(err, QT_EFORBIDDEN, "complaints", _("not allowed"));
     }
     snprintf(sql, sizeof sql,
              "SELECT k.id, k.outlet_id, k.user_id, o.name, k.kind, k.text, k.status, k.answer, k.resolution,"
@@ -653,7 +654,7 @@ static qt_status complaint_facts(qt_store *s, int64_t actor, int64_t id, char st
     }
     finish(st);
     if (!found)
-        return qt_error_set(err, QT_ENOTFOUND, "complaint", "no complaint %lld", (long long)id);
+        return qt_error_set(err, QT_ENOTFOUND, "complaint", _("no complaint %lld"), (long long)id);
     return QT_OK;
 }
 
@@ -665,17 +666,17 @@ qt_status qt_store_complaint_answer(qt_store *s, int64_t merchant, int64_t id, c
     char status[16];
     int owns = 0, circ = 0;
     if (!text || !*text || strlen(text) > 2000)
-        return qt_error_set(err, QT_EINVAL, "answer", "an answer is 1 to 2000 bytes");
+        return qt_error_set(err, QT_EINVAL, "answer", _("an answer is 1 to 2000 bytes"));
     if ((rc = qt_store_begin(s, err)) != QT_OK)
         return rc;
     if ((rc = complaint_facts(s, merchant, id, status, &owns, &circ, err)) != QT_OK)
         goto fail;
     if (!owns) {
-        rc = qt_error_set(err, QT_EFORBIDDEN, "complaint", "complaint %lld is not about your shop", (long long)id);
+        rc = qt_error_set(err, QT_EFORBIDDEN, "complaint", _("complaint %lld is not about your shop"), (long long)id);
         goto fail;
     }
     if (strcmp(status, "open") != 0) {
-        rc = qt_error_set(err, QT_ECONFLICT, "complaint", "complaint %lld is %s already", (long long)id, status);
+        rc = qt_error_set(err, QT_ECONFLICT, "complaint", _("complaint %lld is %s already"), (long long)id, status);
         goto fail;
     }
     if ((rc = prepare(s, "UPDATE complaints SET answer = ?2, answered_at = ?3 WHERE id = ?1", &st, err)) != QT_OK)
@@ -701,18 +702,18 @@ qt_status qt_store_complaint_resolve(qt_store *s, int64_t actor, qt_role role, i
     char status[16], detail[96];
     int owns = 0, circ = 0;
     if (note && strlen(note) > 2000)
-        return qt_error_set(err, QT_EINVAL, "note", "a note is at most 2000 bytes");
+        return qt_error_set(err, QT_EINVAL, "note", _("a note is at most 2000 bytes"));
     if ((rc = qt_store_begin(s, err)) != QT_OK)
         return rc;
     if ((rc = complaint_facts(s, actor, id, status, &owns, &circ, err)) != QT_OK)
         goto fail;
     if (role != QT_ROLE_ADMIN && !(role == QT_ROLE_OPERATOR && circ)) {
-        rc = qt_error_set(err, QT_EFORBIDDEN, "complaint", "complaint %lld is not about a shop of your circle",
+        rc = qt_error_set(err, QT_EFORBIDDEN, "complaint", _("complaint %lld is not about a shop of your circle"),
                           (long long)id);
         goto fail;
     }
     if (strcmp(status, "open") != 0) {
-        rc = qt_error_set(err, QT_ECONFLICT, "complaint", "complaint %lld is %s already", (long long)id, status);
+        rc = qt_error_set(err, QT_ECONFLICT, "complaint", _("complaint %lld is %s already"), (long long)id, status);
         goto fail;
     }
     if ((rc = prepare(s, "UPDATE complaints SET status = ?2, resolution = ?3, resolved_at = ?4, resolved_by = ?5"
@@ -760,12 +761,12 @@ qt_status qt_store_period_check(const char *period, int64_t now, int64_t *start_
     /* periods begin at midnight China time (UTC+8) */
     start = qt__days_from_civil(y, q ? (unsigned)(3 * q - 2) : 1u, 1) * 86400 - 8 * 3600;
     if (start > now)
-        return qt_error_set(err, QT_EINVAL, "period", "period '%s' has not begun", period);
+        return qt_error_set(err, QT_EINVAL, "period", _("period '%s' has not begun"), period);
     if (start_out)
         *start_out = start;
     return QT_OK;
 bad:
-    return qt_error_set(err, QT_EINVAL, "period", "a period is a year (2026) or a quarter (2026-Q3)");
+    return qt_error_set(err, QT_EINVAL, "period", _("a period is a year (2026) or a quarter (2026-Q3)"));
 }
 
 qt_status qt_store_survey_answer(qt_store *s, int64_t circle_id, int64_t user_id, const char *period, int satisfied,
@@ -776,16 +777,16 @@ qt_status qt_store_survey_answer(qt_store *s, int64_t circle_id, int64_t user_id
     if ((rc = qt_store_period_check(period, now, NULL, err)) != QT_OK)
         return rc;
     if (comment && strlen(comment) > 2000)
-        return qt_error_set(err, QT_EINVAL, "comment", "a comment is at most 2000 bytes");
+        return qt_error_set(err, QT_EINVAL, "comment", _("a comment is at most 2000 bytes"));
     if ((rc = circle_exists(s, circle_id, "circle", err)) != QT_OK)
         return rc;
     if ((rc = qt_store_user_circles(s, user_id, &home, NULL, err)) != QT_OK)
         return rc;
     if (!home)
         return qt_error_set(err, QT_EFORBIDDEN, "circle",
-                            "your home is not set: give it at registration or ask your circle's operator");
+                            _("your home is not set: give it at registration or ask your circle's operator"));
     if (home != circle_id)
-        return qt_error_set(err, QT_EFORBIDDEN, "circle", "you answer only for the circle of your home (%lld)",
+        return qt_error_set(err, QT_EFORBIDDEN, "circle", _("you answer only for the circle of your home (%lld)"),
                             (long long)home);
     return qt_store_survey_add(s, circle_id, user_id, period, satisfied, comment, now, err);
 }
@@ -819,23 +820,23 @@ qt_status qt_store_good_put(qt_store *s, int64_t merchant, const qt_store_good *
     qt_status rc;
     const char *p;
     if (!g->name || !*g->name || strlen(g->name) > 200)
-        return qt_error_set(err, QT_EINVAL, "name", "a name is 1 to 200 bytes");
+        return qt_error_set(err, QT_EINVAL, "name", _("a name is 1 to 200 bytes"));
     if (!(g->price >= 0 && g->price <= 1e7))
-        return qt_error_set(err, QT_EINVAL, "price", "a price is 0 to 10,000,000 yuan");
+        return qt_error_set(err, QT_EINVAL, "price", _("a price is 0 to 10,000,000 yuan"));
     if (g->unit && strlen(g->unit) > 32)
-        return qt_error_set(err, QT_EINVAL, "unit", "a unit is at most 32 bytes (斤, 个, 瓶 ...)");
+        return qt_error_set(err, QT_EINVAL, "unit", _("a unit is at most 32 bytes (斤, 个, 瓶 ...)"));
     if (g->barcode && *g->barcode) {
         size_t n = strlen(g->barcode);
         if (n < 8 || n > 14)
-            return qt_error_set(err, QT_EINVAL, "barcode", "a barcode is 8 to 14 digits (EAN-8, EAN-13, GTIN-14)");
+            return qt_error_set(err, QT_EINVAL, "barcode", _("a barcode is 8 to 14 digits (EAN-8, EAN-13, GTIN-14)"));
         for (p = g->barcode; *p; p++)
             if (*p < '0' || *p > '9')
-                return qt_error_set(err, QT_EINVAL, "barcode", "a barcode is digits only");
+                return qt_error_set(err, QT_EINVAL, "barcode", _("a barcode is digits only"));
     }
     if (!outlet_exists(s, g->outlet_id))
-        return qt_error_set(err, QT_ENOTFOUND, "outlet_id", "no outlet %lld", (long long)g->outlet_id);
+        return qt_error_set(err, QT_ENOTFOUND, "outlet_id", _("no outlet %lld"), (long long)g->outlet_id);
     if (!merchant_owns(s, merchant, g->outlet_id))
-        return qt_error_set(err, QT_EFORBIDDEN, "outlet_id", "outlet %lld is not yours", (long long)g->outlet_id);
+        return qt_error_set(err, QT_EFORBIDDEN, "outlet_id", _("outlet %lld is not yours"), (long long)g->outlet_id);
     if (g->id) {
         rc = prepare(s, "UPDATE goods SET name = ?2, price = ?3, unit = ?4, in_stock = ?5, barcode = ?6,"
                         " updated_at = ?7 WHERE id = ?1 AND outlet_id = ?8 RETURNING id",
@@ -860,7 +861,7 @@ qt_status qt_store_good_put(qt_store *s, int64_t merchant, const qt_store_good *
     if (sqlite3_step(st) != SQLITE_ROW) {
         int r = finish(st);
         if (r == SQLITE_DONE && g->id)
-            return qt_error_set(err, QT_ENOTFOUND, "good", "no good %lld in outlet %lld", (long long)g->id,
+            return qt_error_set(err, QT_ENOTFOUND, "good", _("no good %lld in outlet %lld"), (long long)g->id,
                                 (long long)g->outlet_id);
         return db_fail(s, err, "good");
     }
@@ -878,9 +879,9 @@ qt_status qt_store_good_delete(qt_store *s, int64_t merchant, int64_t id, qt_err
         return rc;
     sqlite3_bind_int64(st, 1, id);
     if ((outlet = scalar(s, st, 0)) == 0)
-        return qt_error_set(err, QT_ENOTFOUND, "good", "no good %lld", (long long)id);
+        return qt_error_set(err, QT_ENOTFOUND, "good", _("no good %lld"), (long long)id);
     if (!merchant_owns(s, merchant, outlet))
-        return qt_error_set(err, QT_EFORBIDDEN, "good", "good %lld is not of your shop", (long long)id);
+        return qt_error_set(err, QT_EFORBIDDEN, "good", _("good %lld is not of your shop"), (long long)id);
     if ((rc = prepare(s, "DELETE FROM goods WHERE id = ?1", &st, err)) != QT_OK)
         return rc;
     sqlite3_bind_int64(st, 1, id);
@@ -928,7 +929,7 @@ qt_status qt_store_good_get(qt_store *s, int64_t id, qt_store_good_fn fn, void *
     sqlite3_bind_int64(st, 1, id);
     rc = walk_goods(s, st, fn, ud, &seen, err);
     if (rc == QT_OK && !seen)
-        return qt_error_set(err, QT_ENOTFOUND, "good", "no good %lld", (long long)id);
+        return qt_error_set(err, QT_ENOTFOUND, "good", _("no good %lld"), (long long)id);
     return rc;
 }
 
@@ -950,7 +951,7 @@ qt_status qt_store_goods_match(qt_store *s, const char *q, int in_stock_only, in
     int fts = utf8_chars(q) >= 3;
     char *phrase = NULL;
     if (!*q)
-        return qt_error_set(err, QT_EINVAL, "q", "give a word to search for");
+        return qt_error_set(err, QT_EINVAL, "q", _("give a word to search for"));
     if (fts)
         rc = prepare(s, GOOD_COLUMNS " JOIN goods_fts f ON f.rowid = g.id WHERE goods_fts MATCH ?1"
                                      " AND (?2 = 0 OR g.in_stock = 1) ORDER BY g.id LIMIT ?3",
@@ -963,7 +964,7 @@ qt_status qt_store_goods_match(qt_store *s, const char *q, int in_stock_only, in
     if (fts) {
         if (!(phrase = fts_phrase(q))) {
             sqlite3_finalize(st);
-            return qt_error_set(err, QT_ENOMEM, "q", "no memory");
+            return qt_error_set(err, QT_ENOMEM, "q", _("no memory"));
         }
         sqlite3_bind_text(st, 1, phrase, -1, SQLITE_TRANSIENT);
         qt__free(phrase);
@@ -1004,10 +1005,10 @@ qt_status qt_store_code_normalize(const char *typed, char out[33], qt_error *err
         }
     }
     if (r == -3)
-        return qt_error_set(err, QT_EINVAL, "code", "the check character does not match: a character is mistyped");
+        return qt_error_set(err, QT_EINVAL, "code", _("the check character does not match: a character is mistyped"));
     if (r == -1)
-        return qt_error_set(err, QT_EINVAL, "code", "a code has only digits and the letters A-Z without U");
-    return qt_error_set(err, QT_EINVAL, "code", "a code is %d characters", QT__CODE32_LEN);
+        return qt_error_set(err, QT_EINVAL, "code", _("a code has only digits and the letters A-Z without U"));
+    return qt_error_set(err, QT_EINVAL, "code", _("a code is %d characters"), QT__CODE32_LEN);
 }
 
 qt_status qt__coupon_claimable(qt_store *s, int64_t coupon_id, int64_t user_id, int64_t now, qt_error *err)
@@ -1036,15 +1037,15 @@ qt_status qt__coupon_claimable(qt_store *s, int64_t coupon_id, int64_t user_id, 
     }
     finish(st);
     if (!found)
-        return qt_error_set(err, QT_ENOTFOUND, "coupon", "no coupon %lld", (long long)coupon_id);
+        return qt_error_set(err, QT_ENOTFOUND, "coupon", _("no coupon %lld"), (long long)coupon_id);
     if (closed)
-        return qt_error_set(err, QT_EGONE, "coupon", "the shop of coupon %lld is closed", (long long)coupon_id);
+        return qt_error_set(err, QT_EGONE, "coupon", _("the shop of coupon %lld is closed"), (long long)coupon_id);
     if (now < from || now >= to)
-        return qt_error_set(err, QT_EGONE, "coupon", "coupon %lld is not valid now", (long long)coupon_id);
+        return qt_error_set(err, QT_EGONE, "coupon", _("coupon %lld is not valid now"), (long long)coupon_id);
     if (claimed >= qty)
-        return qt_error_set(err, QT_ECONFLICT, "coupon", "all %lld coupons are claimed", (long long)qty);
+        return qt_error_set(err, QT_ECONFLICT, "coupon", _("all %lld coupons are claimed"), (long long)qty);
     if (mine >= limit)
-        return qt_error_set(err, QT_ECONFLICT, "coupon", "you have claimed %lld, the limit per person",
+        return qt_error_set(err, QT_ECONFLICT, "coupon", _("you have claimed %lld, the limit per person"),
                             (long long)limit);
     return QT_OK;
 }
@@ -1058,7 +1059,7 @@ qt_status qt_store_coupon_claim_key(qt_store *s, int64_t coupon_id, int64_t user
     if (replayed)
         *replayed = 0;
     if (idem_key && (!*idem_key || strlen(idem_key) > 64))
-        return qt_error_set(err, QT_EINVAL, "Idempotency-Key", "an idempotency key is 1 to 64 bytes");
+        return qt_error_set(err, QT_EINVAL, "Idempotency-Key", _("an idempotency key is 1 to 64 bytes"));
     /* one IMMEDIATE transaction: the check and the insert cannot interleave with another claim */
     if ((rc = qt_store_begin(s, err)) != QT_OK)
         return rc;
@@ -1079,7 +1080,7 @@ qt_status qt_store_coupon_claim_key(qt_store *s, int64_t coupon_id, int64_t user
             rollback(s);
             if (other != coupon_id)
                 return qt_error_set(err, QT_ECONFLICT, "Idempotency-Key",
-                                    "this idempotency key was used for coupon %lld", (long long)other);
+                                    _("this idempotency key was used for coupon %lld"), (long long)other);
             if (replayed)
                 *replayed = 1;
             return QT_OK;
@@ -1112,7 +1113,7 @@ qt_status qt_store_coupon_claim_key(qt_store *s, int64_t coupon_id, int64_t user
         }
     }
     if (tries == 64) {
-        rc = qt_error_set(err, QT_EINTERNAL, "claim", "no free code after 64 draws");
+        rc = qt_error_set(err, QT_EINTERNAL, "claim", _("no free code after 64 draws"));
         goto fail;
     }
     if ((rc = prepare(s, "UPDATE coupons SET claimed = claimed + 1 WHERE id = ?1", &st, err)) != QT_OK)
@@ -1207,11 +1208,11 @@ qt_status qt_store_outlet_update_by_merchant(qt_store *s, int64_t merchant, int6
     qt_outlet_patch q = *p;
     if (p->name || p->category || p->brand)
         return qt_error_set(err, QT_EFORBIDDEN, p->name ? "name" : p->category ? "category" : "brand",
-                            "a merchant edits hours, services, address, cash and barrier-free; ask the operator for the rest");
+                            _("a merchant edits hours, services, address, cash and barrier-free; ask the operator for the rest"));
     if (!outlet_exists(s, outlet_id))
-        return qt_error_set(err, QT_ENOTFOUND, "outlet", "no outlet %lld", (long long)outlet_id);
+        return qt_error_set(err, QT_ENOTFOUND, "outlet", _("no outlet %lld"), (long long)outlet_id);
     if (!merchant_owns(s, merchant, outlet_id))
-        return qt_error_set(err, QT_EFORBIDDEN, "outlet", "outlet %lld is not yours", (long long)outlet_id);
+        return qt_error_set(err, QT_EFORBIDDEN, "outlet", _("outlet %lld is not yours"), (long long)outlet_id);
     /* the shop's own merchant edits as an admin would, for these fields only */
     return qt_store_outlet_update(s, merchant, QT_ROLE_ADMIN, outlet_id, &q, err);
 }

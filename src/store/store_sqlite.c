@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/i18n.h"
 #include "base/alloc.h"
 #include "quarter/store.h"
 #include "store/sqlite_internal.h"
@@ -58,7 +59,7 @@ static qt_status exec(qt_store *s, const char *sql, qt_error *err)
 {
     char *msg = NULL;
     if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-        qt_status st = qt_error_set(err, QT_EDB, s->path, "%s", msg ? msg : sqlite3_errmsg(s->db));
+        qt_status st = qt_error_set(err, QT_EDB, s->path, _("%s"), msg ? msg : sqlite3_errmsg(s->db));
         sqlite3_free(msg);
         return st;
     }
@@ -107,15 +108,15 @@ qt_status qt_store_open(const char *path, qt_store **out, qt_error *err)
     qt_status st;
     *out = NULL;
     if (sodium_init() < 0)
-        return qt_error_set(err, QT_EINTERNAL, path, "libsodium cannot start");
+        return qt_error_set(err, QT_EINTERNAL, path, _("libsodium cannot start"));
     s = qt__calloc(1, sizeof *s);
     if (!s || !(s->path = qt__strdup(path))) {
         qt__free(s);
-        return qt_error_set(err, QT_ENOMEM, path, "no memory");
+        return qt_error_set(err, QT_ENOMEM, path, _("no memory"));
     }
     if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) !=
         SQLITE_OK) {
-        st = qt_error_set(err, QT_EIO, path, "cannot open the store: %s", s->db ? sqlite3_errmsg(s->db) : "no memory");
+        st = qt_error_set(err, QT_EIO, path, _("cannot open the store: %s"), s->db ? sqlite3_errmsg(s->db) : "no memory");
         qt_store_close(s);
         return st;
     }
@@ -129,7 +130,7 @@ qt_status qt_store_open(const char *path, qt_store **out, qt_error *err)
     v = qt_store_version(s);
     if (v < 0 || (size_t)v > qt__nmigrations) {
         st = qt_error_set(err, QT_EUNSUPPORTED, path,
-                          "the store has schema version %d; this quarter knows %zu (a newer quarter made it?)", v,
+                          _("the store has schema version %d; this quarter knows %zu (a newer quarter made it?)"), v,
                           qt__nmigrations);
         qt_store_close(s);
         return st;
@@ -149,7 +150,7 @@ qt_status qt_store_open(const char *path, qt_store **out, qt_error *err)
             snprintf(where, sizeof where, "%s: migration %s", path, qt__migrations[i].name);
             exec(s, "ROLLBACK", NULL);
             qt_error_clear(err);
-            st = qt_error_set(err, QT_EDB, where, "%s", sqlite3_errmsg(s->db));
+            st = qt_error_set(err, QT_EDB, where, _("%s"), sqlite3_errmsg(s->db));
             break;
         }
         if ((st = exec(s, "COMMIT", err)) != QT_OK)
@@ -326,7 +327,7 @@ qt_status qt_store_outlet_get(qt_store *s, int64_t id, qt_store_outlet_fn fn, vo
     sqlite3_bind_int64(st, 1, id);
     rc = walk_outlets(s, st, fn, ud, &seen, err);
     if (rc == QT_OK && !seen)
-        return qt_error_set(err, QT_ENOTFOUND, "outlet", "no outlet %lld", (long long)id);
+        return qt_error_set(err, QT_ENOTFOUND, "outlet", _("no outlet %lld"), (long long)id);
     return rc;
 }
 
@@ -380,7 +381,7 @@ qt_status qt_store_outlets_match(qt_store *s, const char *q, int64_t **ids, size
         char *phrase = qt__malloc(2 * ql + 3);
         if (!phrase) {
             sqlite3_finalize(st);
-            return qt_error_set(err, QT_ENOMEM, "search", "no memory");
+            return qt_error_set(err, QT_ENOMEM, "search", _("no memory"));
         }
         phrase[k++] = '"';
         for (i = 0; i < ql; i++) {
@@ -447,14 +448,14 @@ qt_status qt_store_user_add(qt_store *s, const char *name, qt_role role, const c
     qt_status rc;
     int r;
     if (!name || !*name || strlen(name) > 64)
-        return qt_error_set(err, QT_EINVAL, "name", "a name is 1 to 64 bytes");
+        return qt_error_set(err, QT_EINVAL, "name", _("a name is 1 to 64 bytes"));
     if (role == QT_ROLE_NONE)
-        return qt_error_set(err, QT_EINVAL, "role", "the role is admin, operator, merchant or resident");
+        return qt_error_set(err, QT_EINVAL, "role", _("the role is admin, operator, merchant or resident"));
     if (!password || strlen(password) < 8 || strlen(password) > 256)
-        return qt_error_set(err, QT_EINVAL, "password", "a password is 8 to 256 bytes");
+        return qt_error_set(err, QT_EINVAL, "password", _("a password is 8 to 256 bytes"));
     if (crypto_pwhash_str_alg(hash, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
                               crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13) != 0)
-        return qt_error_set(err, QT_ENOMEM, "password", "no memory to hash the password");
+        return qt_error_set(err, QT_ENOMEM, "password", _("no memory to hash the password"));
     if ((rc = prepare(s, "INSERT INTO users(name, role, pw_hash, created_at) VALUES (?1, ?2, ?3, strftime('%s'))"
                          " RETURNING id",
                       &st, err)) != QT_OK)
@@ -465,7 +466,7 @@ qt_status qt_store_user_add(qt_store *s, const char *name, qt_role role, const c
     r = sqlite3_step(st);
     if (r != SQLITE_ROW) {
         rc = sqlite3_extended_errcode(s->db) == SQLITE_CONSTRAINT_UNIQUE
-                 ? qt_error_set(err, QT_ECONFLICT, "name", "'%s' is taken", name)
+                 ? qt_error_set(err, QT_ECONFLICT, "name", _("'%s' is taken"), name)
                  : db_fail(s, err, "user");
         sqlite3_finalize(st);
         return rc;
@@ -508,9 +509,9 @@ qt_status qt_store_login(qt_store *s, const char *name, const char *password, co
         sqlite3_finalize(st);
     }
     if (failures >= max_attempts)
-        return qt_error_set(err, QT_ELIMIT, "login", "too many failed logins for '%s'; wait and try again", name);
+        return qt_error_set(err, QT_ELIMIT, "login", _("too many failed logins for '%s'; wait and try again"), name);
     if (from_addr >= 4 * (int64_t)max_attempts)
-        return qt_error_set(err, QT_ELIMIT, "login", "too many failed logins from this address; wait and try again");
+        return qt_error_set(err, QT_ELIMIT, "login", _("too many failed logins from this address; wait and try again"));
     if ((rc = prepare(s, "SELECT id, pw_hash, role FROM users WHERE name = ?1", &st, err)) != QT_OK)
         return rc;
     sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
@@ -529,7 +530,7 @@ qt_status qt_store_login(qt_store *s, const char *name, const char *password, co
             sqlite3_step(st);
             sqlite3_finalize(st);
         }
-        return qt_error_set(err, QT_EAUTH, "login", "wrong name or password");
+        return qt_error_set(err, QT_EAUTH, "login", _("wrong name or password"));
     }
     randombytes_buf(raw, sizeof raw);
     sodium_bin2hex(token, 65, raw, sizeof raw);
@@ -563,7 +564,7 @@ qt_status qt_store_token_user(qt_store *s, const char *token, int64_t now, int64
     sqlite3_bind_int64(st, 2, now);
     if (sqlite3_step(st) != SQLITE_ROW) {
         sqlite3_finalize(st);
-        return qt_error_set(err, QT_ENOTFOUND, "token", "unknown or expired token");
+        return qt_error_set(err, QT_ENOTFOUND, "token", _("unknown or expired token"));
     }
     *user_id = sqlite3_column_int64(st, 0);
     *role = qt_role_parse((const char *)sqlite3_column_text(st, 1));
@@ -588,9 +589,9 @@ qt_status qt_store_merchant_link(qt_store *s, int64_t user_id, int64_t outlet_id
     }
     sqlite3_finalize(st);
     if (!merchant)
-        return qt_error_set(err, QT_EINVAL, "user", "user %lld is not a merchant", (long long)user_id);
+        return qt_error_set(err, QT_EINVAL, "user", _("user %lld is not a merchant"), (long long)user_id);
     if (!outlet)
-        return qt_error_set(err, QT_ENOTFOUND, "outlet", "no outlet %lld", (long long)outlet_id);
+        return qt_error_set(err, QT_ENOTFOUND, "outlet", _("no outlet %lld"), (long long)outlet_id);
     if ((rc = prepare(s, "INSERT OR IGNORE INTO merchant_outlets(user_id, outlet_id) VALUES (?1, ?2)", &st, err)) !=
         QT_OK)
         return rc;
@@ -623,13 +624,13 @@ qt_status qt_store_coupon_create(qt_store *s, int64_t merchant_id, const qt_coup
     qt_status rc;
     int owns = 0, exists = 0;
     if (!c->title || !*c->title || strlen(c->title) > 200)
-        return qt_error_set(err, QT_EINVAL, "title", "a title is 1 to 200 bytes");
+        return qt_error_set(err, QT_EINVAL, "title", _("a title is 1 to 200 bytes"));
     if (c->quantity < 1 || c->quantity > 10000000)
-        return qt_error_set(err, QT_EINVAL, "quantity", "quantity is 1 to 10,000,000");
+        return qt_error_set(err, QT_EINVAL, "quantity", _("quantity is 1 to 10,000,000"));
     if (c->per_user_limit < 1 || c->per_user_limit > c->quantity)
-        return qt_error_set(err, QT_EINVAL, "per_user_limit", "per_user_limit is 1 to the quantity");
+        return qt_error_set(err, QT_EINVAL, "per_user_limit", _("per_user_limit is 1 to the quantity"));
     if (c->valid_to <= c->valid_from)
-        return qt_error_set(err, QT_EINVAL, "valid_to", "valid_to must be after valid_from");
+        return qt_error_set(err, QT_EINVAL, "valid_to", _("valid_to must be after valid_from"));
     if ((rc = prepare(s, "SELECT EXISTS (SELECT 1 FROM outlets WHERE id = ?2),"
                          " EXISTS (SELECT 1 FROM merchant_outlets WHERE user_id = ?1 AND outlet_id = ?2)",
                       &st, err)) != QT_OK)
@@ -642,9 +643,9 @@ qt_status qt_store_coupon_create(qt_store *s, int64_t merchant_id, const qt_coup
     }
     sqlite3_finalize(st);
     if (!exists)
-        return qt_error_set(err, QT_ENOTFOUND, "outlet_id", "no outlet %lld", (long long)c->outlet_id);
+        return qt_error_set(err, QT_ENOTFOUND, "outlet_id", _("no outlet %lld"), (long long)c->outlet_id);
     if (!owns)
-        return qt_error_set(err, QT_EFORBIDDEN, "outlet_id", "outlet %lld is not yours", (long long)c->outlet_id);
+        return qt_error_set(err, QT_EFORBIDDEN, "outlet_id", _("outlet %lld is not yours"), (long long)c->outlet_id);
     if ((rc = prepare(s, "INSERT INTO coupons(outlet_id, title, quantity, per_user_limit, valid_from, valid_to,"
                          " created_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id",
                       &st, err)) != QT_OK)
@@ -731,13 +732,13 @@ qt_status qt_store_redeem(qt_store *s, int64_t merchant_id, const char *code, in
     }
     sqlite3_finalize(st);
     if (!found)
-        rc = qt_error_set(err, QT_ENOTFOUND, "code", "unknown code");
+        rc = qt_error_set(err, QT_ENOTFOUND, "code", _("unknown code"));
     else if (!owns)
-        rc = qt_error_set(err, QT_EFORBIDDEN, "code", "this code is for another merchant's coupon");
+        rc = qt_error_set(err, QT_EFORBIDDEN, "code", _("this code is for another merchant's coupon"));
     else if (redeemed)
-        rc = qt_error_set(err, QT_ECONFLICT, "code", "this code is redeemed already");
+        rc = qt_error_set(err, QT_ECONFLICT, "code", _("this code is redeemed already"));
     else if (now >= to)
-        rc = qt_error_set(err, QT_EGONE, "code", "the coupon has expired");
+        rc = qt_error_set(err, QT_EGONE, "code", _("the coupon has expired"));
     if (rc != QT_OK)
         goto fail;
     if ((rc = prepare(s, "UPDATE claims SET redeemed_at = ?2, redeemed_by = ?3 WHERE code = ?1 AND redeemed_at IS NULL",
@@ -776,7 +777,7 @@ qt_status qt_store_user_set_circle(qt_store *s, int64_t user_id, int64_t circle_
     if ((rc = step_done(s, st, "user", err)) != QT_OK)
         return rc;
     if (sqlite3_changes(s->db) != 1)
-        return qt_error_set(err, QT_ENOTFOUND, "user", "no user %lld", (long long)user_id);
+        return qt_error_set(err, QT_ENOTFOUND, "user", _("no user %lld"), (long long)user_id);
     return QT_OK;
 }
 
@@ -802,7 +803,7 @@ qt_status qt_store_outlet_update(qt_store *s, int64_t actor, qt_role role, int64
     int found = 0;
     char detail[64];
     if (p->name && !*p->name)
-        return qt_error_set(err, QT_EINVAL, "name", "a name cannot be empty");
+        return qt_error_set(err, QT_EINVAL, "name", _("a name cannot be empty"));
     if ((rc = prepare(s, "SELECT o.circle_id, (SELECT circle_id FROM users WHERE id = ?2) FROM outlets o WHERE o.id = ?1",
                       &st, err)) != QT_OK)
         return rc;
@@ -815,9 +816,9 @@ qt_status qt_store_outlet_update(qt_store *s, int64_t actor, qt_role role, int64
     }
     sqlite3_finalize(st);
     if (!found)
-        return qt_error_set(err, QT_ENOTFOUND, "outlet", "no outlet %lld", (long long)outlet_id);
+        return qt_error_set(err, QT_ENOTFOUND, "outlet", _("no outlet %lld"), (long long)outlet_id);
     if (role != QT_ROLE_ADMIN && !(role == QT_ROLE_OPERATOR && ucircle && ucircle == ocircle))
-        return qt_error_set(err, QT_EFORBIDDEN, "outlet", "outlet %lld is not in your circle", (long long)outlet_id);
+        return qt_error_set(err, QT_EFORBIDDEN, "outlet", _("outlet %lld is not in your circle"), (long long)outlet_id);
     if ((rc = prepare(s,
                       "UPDATE outlets SET name = coalesce(?2, name), category = coalesce(?3, category),"
                       " address = coalesce(?4, address), brand = coalesce(?5, brand),"
@@ -929,7 +930,7 @@ qt_status qt_store_circle_get(qt_store *s, int64_t id, const char *period, qt_st
     sqlite3_bind_text(st, 2, period, -1, SQLITE_STATIC);
     if (sqlite3_step(st) != SQLITE_ROW) {
         sqlite3_finalize(st);
-        return qt_error_set(err, QT_ENOTFOUND, "circle", "no circle %lld", (long long)id);
+        return qt_error_set(err, QT_ENOTFOUND, "circle", _("no circle %lld"), (long long)id);
     }
     c.id = sqlite3_column_int64(st, 0);
     c.name = col_text(st, 1);
@@ -953,9 +954,9 @@ qt_status qt_store_job_create(qt_store *s, int64_t user_id, qt_role role, const 
     sqlite3_stmt *st;
     qt_status rc;
     if (!j->title || !*j->title || strlen(j->title) > 200)
-        return qt_error_set(err, QT_EINVAL, "title", "a title is 1 to 200 bytes");
+        return qt_error_set(err, QT_EINVAL, "title", _("a title is 1 to 200 bytes"));
     if (!(j->lon >= -180 && j->lon <= 180 && j->lat >= -90 && j->lat <= 90))
-        return qt_error_set(err, QT_EINVAL, "lon", "(%g, %g) is not a longitude, latitude", j->lon, j->lat);
+        return qt_error_set(err, QT_EINVAL, "lon", _("(%g, %g) is not a longitude, latitude"), j->lon, j->lat);
     if (j->outlet_id && role == QT_ROLE_MERCHANT) {
         int owns = 0;
         if ((rc = prepare(s, "SELECT EXISTS (SELECT 1 FROM merchant_outlets WHERE user_id = ?1 AND outlet_id = ?2)", &st,
@@ -967,7 +968,7 @@ qt_status qt_store_job_create(qt_store *s, int64_t user_id, qt_role role, const 
             owns = sqlite3_column_int(st, 0);
         sqlite3_finalize(st);
         if (!owns)
-            return qt_error_set(err, QT_EFORBIDDEN, "outlet_id", "outlet %lld is not yours", (long long)j->outlet_id);
+            return qt_error_set(err, QT_EFORBIDDEN, "outlet_id", _("outlet %lld is not yours"), (long long)j->outlet_id);
     }
     if (j->outlet_id && role == QT_ROLE_OPERATOR) {
         int exists = 0, mine = 0;
@@ -983,9 +984,9 @@ qt_status qt_store_job_create(qt_store *s, int64_t user_id, qt_role role, const 
         }
         sqlite3_finalize(st);
         if (!exists)
-            return qt_error_set(err, QT_ENOTFOUND, "outlet_id", "no outlet %lld", (long long)j->outlet_id);
+            return qt_error_set(err, QT_ENOTFOUND, "outlet_id", _("no outlet %lld"), (long long)j->outlet_id);
         if (!mine)
-            return qt_error_set(err, QT_EFORBIDDEN, "outlet_id", "outlet %lld is not in your circle",
+            return qt_error_set(err, QT_EFORBIDDEN, "outlet_id", _("outlet %lld is not in your circle"),
                                 (long long)j->outlet_id);
     }
     if ((rc = prepare(s, "INSERT INTO jobs(outlet_id, title, description, lon, lat, pay, created_by, created_at)"
@@ -1003,7 +1004,7 @@ qt_status qt_store_job_create(qt_store *s, int64_t user_id, qt_role role, const 
     sqlite3_bind_int64(st, 8, now);
     if (sqlite3_step(st) != SQLITE_ROW) {
         rc = sqlite3_extended_errcode(s->db) == SQLITE_CONSTRAINT_FOREIGNKEY
-                 ? qt_error_set(err, QT_ENOTFOUND, "outlet_id", "no outlet %lld", (long long)j->outlet_id)
+                 ? qt_error_set(err, QT_ENOTFOUND, "outlet_id", _("no outlet %lld"), (long long)j->outlet_id)
                  : db_fail(s, err, "job");
         sqlite3_finalize(st);
         return rc;
@@ -1036,9 +1037,9 @@ static qt_status insert_once(qt_store *s, sqlite3_stmt *st, const char *what, co
     qt_status rc = QT_OK;
     if (r != SQLITE_DONE && r != SQLITE_ROW) {
         if (ext == SQLITE_CONSTRAINT_FOREIGNKEY)
-            rc = qt_error_set(err, QT_ENOTFOUND, what, "no such %s", what);
+            rc = qt_error_set(err, QT_ENOTFOUND, what, _("no such %s"), what);
         else if (ext == SQLITE_CONSTRAINT_PRIMARYKEY || ext == SQLITE_CONSTRAINT_UNIQUE)
-            rc = qt_error_set(err, QT_ECONFLICT, what, "%s", dup);
+            rc = qt_error_set(err, QT_ECONFLICT, what, _("%s"), dup);
         else
             rc = db_fail(s, err, what);
     }
@@ -1086,9 +1087,9 @@ qt_status qt_store_complaint_add(qt_store *s, int64_t outlet_id, int64_t user_id
     qt_status rc;
     int64_t recent = 0;
     if (!kind || !*kind || strlen(kind) > 64)
-        return qt_error_set(err, QT_EINVAL, "kind", "a kind is 1 to 64 bytes (质量, 价格, 服务, 卫生 ...)");
+        return qt_error_set(err, QT_EINVAL, "kind", _("a kind is 1 to 64 bytes (质量, 价格, 服务, 卫生 ...)"));
     if (text && strlen(text) > 2000)
-        return qt_error_set(err, QT_EINVAL, "text", "a complaint's text is at most 2000 bytes");
+        return qt_error_set(err, QT_EINVAL, "text", _("a complaint's text is at most 2000 bytes"));
     /* the check and the insert in one IMMEDIATE transaction: concurrent complaints cannot both pass */
     if ((rc = exec(s, "BEGIN IMMEDIATE", err)) != QT_OK)
         return rc;
@@ -1104,7 +1105,7 @@ qt_status qt_store_complaint_add(qt_store *s, int64_t outlet_id, int64_t user_id
     sqlite3_finalize(st);
     if (recent) {
         rc = qt_error_set(err, QT_ECONFLICT, "outlet_id",
-                          "you have complained about this shop in the last %d days or it is still open",
+                          _("you have complained about this shop in the last %d days or it is still open"),
                           QT_COMPLAINT_REPEAT_DAYS);
         goto fail;
     }
@@ -1119,7 +1120,7 @@ qt_status qt_store_complaint_add(qt_store *s, int64_t outlet_id, int64_t user_id
     sqlite3_bind_int64(st, 5, now);
     if (sqlite3_step(st) != SQLITE_ROW) {
         rc = sqlite3_extended_errcode(s->db) == SQLITE_CONSTRAINT_FOREIGNKEY
-                 ? qt_error_set(err, QT_ENOTFOUND, "outlet_id", "no outlet %lld", (long long)outlet_id)
+                 ? qt_error_set(err, QT_ENOTFOUND, "outlet_id", _("no outlet %lld"), (long long)outlet_id)
                  : db_fail(s, err, "complaint");
         sqlite3_finalize(st);
         goto fail;
@@ -1284,7 +1285,7 @@ qt_status qt_store_circle_ids(qt_store *s, int64_t **ids, size_t *n, qt_error *e
             qt__free(*ids);
             *ids = NULL;
             *n = 0;
-            return qt_error_set(err, QT_ENOMEM, "circles", "out of memory");
+            return qt_error_set(err, QT_ENOMEM, "circles", _("out of memory"));
         }
         (*ids)[(*n)++] = sqlite3_column_int64(st, 0);
     }

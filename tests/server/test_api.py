@@ -31,6 +31,9 @@ import urllib.parse
 QUARTER, REPO = sys.argv[1], sys.argv[2]
 PLAN = os.path.join(REPO, "tests/cli/data/plan/base.project")
 PBF = os.path.join(REPO, "data/nanjing-xuanwu/nanjing_xuanwu.osm.pbf")
+# the server in its default language, Chinese: error messages are checked in it (codes and fields stay ASCII)
+SERVER_ENV = {k: v for k, v in os.environ.items() if k not in ("LC_ALL", "LC_MESSAGES", "LANGUAGE")}
+SERVER_ENV["LANG"] = "zh_CN.UTF-8"
 failures = 0
 REPLIES, REPLIES_LOCK = [], __import__("threading").Lock()
 
@@ -61,7 +64,7 @@ class Server:
                                       "--access-log", f"{self.work}/access.log", "--per-ip", "1024",
                                       "--register-per-hour", "100000", "--hash-slots", "4",
                                       "--profile", os.path.join(REPO, "data/profiles/mofcom-2023.profile")],
-                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=SERVER_ENV)
         line = self.proc.stdout.readline()
         m = re.search(r":(\d+)/api/v1/", line)
         if not m:
@@ -359,7 +362,10 @@ def main():
           and "closed_at" not in srv.call("GET", "/api/v1/outlets/1")[1],
           f"shop page of a closed outlet: {', '.join(f'{r} {v[0]}' for r, v in pages.items())}; "
           f"closed_at for the operator {pages['operator'][1].get('closed_at')}")
-    st, _ = srv.call("POST", f"/api/v1/coupons/{shut_coupon}/claim", token=tokens["resident"])
+    st, claim = srv.call("POST", f"/api/v1/coupons/{shut_coupon}/claim", token=tokens["resident"])
+    check(claim.get("code") == "QT_EGONE" and claim.get("field") == "coupon"
+          and claim.get("message") == f"优惠券 {shut_coupon} 所属的店铺已停业",
+          f"the error's message is in Chinese, code and field in ASCII: {claim}")
     listed_after = [c["id"] for c in srv.call("GET", "/api/v1/coupons?outlet_id=2")[1]["coupons"]]
     nearby_coupons = [c["id"] for c in srv.call("GET", f"/api/v1/coupons?near={shop['lon']},{shop['lat']}")[1]["coupons"]]
     check(st == 410 and shut_coupon in listed_before and shut_coupon not in listed_after
