@@ -190,12 +190,7 @@ qt_status qt_outlets_read(const char *path, const qt_outlet_read_opts *o, const 
     char note[700];
     qt_status st;
     *out = NULL;
-    memset(&to, 0, sizeof to);
-    to.encoding = o->encoding;
-    to.layer = o->layer;
-    to.header_row = o->header_row;
-    to.on_problem = o->on_problem;
-    to.problem_ud = o->problem_ud;
+    qt__table_opts_set(&to, o->encoding, o->layer, o->header_row, o->on_problem, o->problem_ud);
     st = qt__table_open_opts(&c, path, &to, err);
     if (st != QT_OK)
         return st;
@@ -245,7 +240,6 @@ qt_status qt_outlets_read(const char *path, const qt_outlet_read_opts *o, const 
         goto nomem;
     while ((r = qt__csv_next(&c, err)) > 0) {
         double lon, lat, area, staff, x0, y0;
-        char cname[32];
         char idbuf[40];
         const char *kv[2 * MAX_TAGS];
         size_t ntags = 0, i = l->n;
@@ -278,18 +272,10 @@ qt_status qt_outlets_read(const char *path, const qt_outlet_read_opts *o, const 
             l->skipped++; /* an OSM object without usable geometry */
             continue;
         }
-        if ((st = qt__csv_double(&c, col[QT_OCOL_LON], &lon, &re)) ||
-            (st = qt__csv_double(&c, col[QT_OCOL_LAT], &lat, &re)) ||
+        if ((st = qt__xform_row(&xf, &c, col[QT_OCOL_LON], col[QT_OCOL_LAT], &x0, &y0, &lon, &lat, &re)) ||
             (st = qt__csv_opt_double(&c, col[QT_OCOL_AREA], &area, &re)) ||
             (st = qt__csv_opt_double(&c, col[QT_OCOL_STAFF], &staff, &re)))
             goto bad_row;
-        x0 = lon;
-        y0 = lat;
-        if (qt__xform_apply(&xf, &lon, &lat) != 0) {
-            st = qt__csv_failv(&c, col[QT_OCOL_LON], &re, QT_EINVAL,
-                               _("(%g, %g) is not a valid %s coordinate"), x0, y0, qt__xform_name(&xf, cname));
-            goto bad_row;
-        }
         if ((isfinite(area) && area < 0) || (isfinite(staff) && staff < 0)) {
             st = qt__csv_failv(&c, isfinite(area) && area < 0 ? col[QT_OCOL_AREA] : col[QT_OCOL_STAFF], &re,
                                QT_EINVAL, _("must not be negative"));
@@ -369,11 +355,7 @@ qt_status qt_outlets_read(const char *path, const qt_outlet_read_opts *o, const 
     bad_row:
         qt__csv_bad(&c, &re);
     }
-    if (r < 0) {
-        st = err ? err->code : QT_EPARSE;
-        goto fail;
-    }
-    if ((st = qt__csv_bad_end(&c, err)) != QT_OK)
+    if ((st = qt__csv_rows_end(&c, r, err)) != QT_OK)
         goto fail;
     qt__csv_close(&c);
     qt__xform_free(&xf);

@@ -43,25 +43,32 @@ qt_status qt_project_speed(const qt_profile *profile, const char *speed, double 
     return QT_OK;
 }
 
+/* The options the outlet and residence readers share (their structs differ, their fields are named alike), from the
+ * project's table t and the open options: the format, the columns every table has, the bad-row reporter. */
+#define TABLE_READ_OPTS(o, t, opts)                                                                                    \
+    do {                                                                                                               \
+        memset(&(o), 0, sizeof(o));                                                                                    \
+        (o).encoding = (t)->encoding;                                                                                  \
+        (o).crs = (t)->crs;                                                                                            \
+        (o).layer = (t)->layer;                                                                                        \
+        (o).header_row = (t)->header_row;                                                                              \
+        (o).id_col = (t)->col[QT_PCOL_ID];                                                                             \
+        (o).lon_col = (t)->col[QT_PCOL_LON];                                                                           \
+        (o).lat_col = (t)->col[QT_PCOL_LAT];                                                                           \
+        (o).address_col = (t)->col[QT_PCOL_ADDRESS];                                                                   \
+        (o).on_problem = (opts)->on_problem;                                                                           \
+        (o).problem_ud = (opts)->problem_ud;                                                                           \
+    } while (0)
+
 static qt_status read_outlets(qt_project_data *pj, const qt_project_open_opts *opts, qt_error *err)
 {
     const qt_project_table *t = &pj->project->outlets;
     qt_outlet_read_opts oo;
-    memset(&oo, 0, sizeof oo);
-    oo.encoding = t->encoding;
-    oo.crs = t->crs;
-    oo.layer = t->layer;
-    oo.header_row = t->header_row;
-    oo.id_col = t->col[QT_PCOL_ID];
+    TABLE_READ_OPTS(oo, t, opts);
     oo.name_col = t->col[QT_PCOL_NAME];
     oo.type_col = t->col[QT_PCOL_TYPE];
     oo.code_col = t->col[QT_PCOL_CODE];
-    oo.lon_col = t->col[QT_PCOL_LON];
-    oo.lat_col = t->col[QT_PCOL_LAT];
     oo.category_col = t->col[QT_PCOL_CATEGORY];
-    oo.address_col = t->col[QT_PCOL_ADDRESS];
-    oo.on_problem = opts->on_problem;
-    oo.problem_ud = opts->problem_ud;
     qt_status st = qt_outlets_read(t->file, &oo, pj->profile, &pj->outlets, err);
     if (st != QT_OK)
         return st;
@@ -74,21 +81,11 @@ static qt_status read_residences(qt_project_data *pj, const qt_project_open_opts
 {
     const qt_project_table *t = &pj->project->residences;
     qt_residence_read_opts ro;
-    memset(&ro, 0, sizeof ro);
-    ro.encoding = t->encoding;
-    ro.crs = t->crs;
-    ro.layer = t->layer;
+    TABLE_READ_OPTS(ro, t, opts);
     ro.estimate = t->estimate;
-    ro.header_row = t->header_row;
-    ro.id_col = t->col[QT_PCOL_ID];
-    ro.lon_col = t->col[QT_PCOL_LON];
-    ro.lat_col = t->col[QT_PCOL_LAT];
     ro.population_col = t->col[QT_PCOL_POPULATION];
     ro.households_col = t->col[QT_PCOL_HOUSEHOLDS];
     ro.community_col = t->col[QT_PCOL_COMMUNITY];
-    ro.address_col = t->col[QT_PCOL_ADDRESS];
-    ro.on_problem = opts->on_problem;
-    ro.problem_ud = opts->problem_ud;
     qt_status st = qt_residences_read(t->file, &ro, qt_profile_population(pj->profile), &pj->residences, err);
     if (st != QT_OK)
         return st;

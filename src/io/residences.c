@@ -106,12 +106,7 @@ qt_status qt_residences_read(const char *path, const qt_residence_read_opts *o, 
     char note[700];
     qt_status st;
     *out = NULL;
-    memset(&to, 0, sizeof to);
-    to.encoding = o->encoding;
-    to.layer = o->layer;
-    to.header_row = o->header_row;
-    to.on_problem = o->on_problem;
-    to.problem_ud = o->problem_ud;
+    qt__table_opts_set(&to, o->encoding, o->layer, o->header_row, o->on_problem, o->problem_ud);
     st = qt__table_open_opts(&c, path, &to, err);
     if (st != QT_OK)
         return st;
@@ -171,8 +166,7 @@ qt_status qt_residences_read(const char *path, const qt_residence_read_opts *o, 
     while ((r = qt__csv_next(&c, err)) > 0) {
         qt_error re = QT_ERROR_INIT;
         double x0, y0, lon, lat, p = NAN, hh = NAN, area = NAN, foot = NAN, levels = NAN;
-        char cname[32];
-        char idbuf[32], tbuf[64];
+        char tbuf[64];
         size_t i = l->n;
         int src = QT_POP_GIVEN, estimate = o->estimate;
         qt_error_clear(&re);
@@ -190,18 +184,11 @@ qt_status qt_residences_read(const char *path, const qt_residence_read_opts *o, 
             }
             estimate = 1;
         }
-        if ((st = qt__csv_double(&c, cx, &lon, &re)) || (st = qt__csv_double(&c, cy, &lat, &re)) ||
+        if ((st = qt__xform_row(&xf, &c, cx, cy, &x0, &y0, &lon, &lat, &re)) ||
             (st = qt__csv_opt_double(&c, cp, &p, &re)) || (st = qt__csv_opt_double(&c, ch, &hh, &re)) ||
             (st = qt__csv_opt_double(&c, ca, &area, &re)) || (st = qt__csv_opt_double(&c, cf, &foot, &re)) ||
             (tagcol < 0 && (st = qt__csv_opt_double(&c, cl, &levels, &re))))
             goto bad_row;
-        x0 = lon;
-        y0 = lat;
-        if (qt__xform_apply(&xf, &lon, &lat) != 0) {
-            st = qt__csv_failv(&c, cx, &re, QT_EINVAL, _("(%g, %g) is not a valid %s coordinate"), x0, y0,
-                               qt__xform_name(&xf, cname));
-            goto bad_row;
-        }
         if ((isfinite(p) && p < 0) || (isfinite(hh) && hh < 0) || (isfinite(area) && area < 0)) {
             st = qt__csv_failv(&c, isfinite(p) && p < 0 ? cp : isfinite(hh) && hh < 0 ? ch : ca, &re, QT_EINVAL,
                                _("must not be negative"));
@@ -242,9 +229,7 @@ qt_status qt_residences_read(const char *path, const qt_residence_read_opts *o, 
             continue; /* the table fails anyway: only look for more bad rows */
         if (grow_all(l, &cap) != 0)
             goto nomem;
-        if (ci < 0 || !c.field[ci][0])
-            snprintf(idbuf, sizeof idbuf, "%zu", c.line);
-        l->id[i] = qt__strdup(ci >= 0 && c.field[ci][0] ? c.field[ci] : idbuf);
+        l->id[i] = qt__csv_id(&c, ci);
         l->community[i] = qt__strdup(qt__csv_str(&c, cc));
         l->address[i] = qt__strdup(qt__csv_str(&c, cad));
         l->n++;
@@ -263,11 +248,7 @@ qt_status qt_residences_read(const char *path, const qt_residence_read_opts *o, 
     bad_row:
         qt__csv_bad(&c, &re);
     }
-    if (r < 0) {
-        st = err ? err->code : QT_EPARSE;
-        goto fail;
-    }
-    if ((st = qt__csv_bad_end(&c, err)) != QT_OK)
+    if ((st = qt__csv_rows_end(&c, r, err)) != QT_OK)
         goto fail;
     qt__csv_close(&c);
     qt__xform_free(&xf);
