@@ -122,12 +122,11 @@ static qt_status read_communities(qt_project_data *pj, const char *path, qt_erro
 /* The circles and survey tables: every bad row through opts->on_problem, as for outlets and residences. */
 static void circles_opts(const qt_project_table *t, const qt_project_open_opts *opts, qt_circles_read_opts *co)
 {
-    memset(co, 0, sizeof *co);
-    co->encoding = t->encoding;
-    co->layer = t->layer;
-    co->header_row = t->header_row;
-    co->on_problem = opts->on_problem;
-    co->problem_ud = opts->problem_ud;
+    *co = (qt_circles_read_opts){.encoding = t->encoding,
+                                 .layer = t->layer,
+                                 .header_row = t->header_row,
+                                 .on_problem = opts->on_problem,
+                                 .problem_ud = opts->problem_ud};
 }
 
 static qt_status read_circles(qt_project_data *pj, const char *path, const qt_project_open_opts *opts, qt_error *err)
