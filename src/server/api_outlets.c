@@ -147,6 +147,16 @@ enum MHD_Result qt__api_outlet_patch(qt__req *r)
         return res;
     }
     qt_error_clear(&e);
+    if (r->role == QT_ROLE_MERCHANT) { /* a closed shop is gone for its merchant too: nothing to edit */
+        outlet_json oj = {NULL, 0, 0};
+        if (qt_store_outlet_get(r->st, r->id, outlet_to_json, &oj, &e) == QT_OK && oj.closed_at) {
+            json_decref(oj.j);
+            json_decref(j);
+            return qt__reply_error(r, QT_ENOTFOUND, "outlet", "outlet %lld is closed", (long long)r->id);
+        }
+        json_decref(oj.j);
+        qt_error_clear(&e);
+    }
     /* a merchant edits its own shop's profile; operators their circle's outlets; admins any (all audited) */
     if ((r->role == QT_ROLE_MERCHANT ? qt_store_outlet_update_by_merchant(r->st, r->uid, r->id, &p, &e)
                                      : qt_store_outlet_update(r->st, r->uid, r->role, r->id, &p, &e)) != QT_OK)

@@ -362,6 +362,10 @@ def main():
           and "closed_at" not in srv.call("GET", "/api/v1/outlets/1")[1],
           f"shop page of a closed outlet: {', '.join(f'{r} {v[0]}' for r, v in pages.items())}; "
           f"closed_at for the operator {pages['operator'][1].get('closed_at')}")
+    st, _ = srv.call("PATCH", "/api/v1/outlets/2", {"opening_hours": "Mo-Su 08:00-20:00"}, tokens["merchant2"])
+    hours = sqlite3.connect(f"file:{work}/s.db?mode=ro", uri=True).execute(
+        "select coalesce(opening_hours, '') from outlets where id = 2").fetchone()[0]
+    check(st == 404 and hours != "Mo-Su 08:00-20:00", f"its merchant cannot edit a closed shop: {st}")
     st, claim = srv.call("POST", f"/api/v1/coupons/{shut_coupon}/claim", token=tokens["resident"])
     check(claim.get("code") == "QT_EGONE" and claim.get("field") == "coupon"
           and claim.get("message") == f"优惠券 {shut_coupon} 所属的店铺已停业",
