@@ -94,7 +94,7 @@ enum MHD_Result qt__api_outlet_get(qt__req *r)
 /* GET /me/outlets: the caller's (a merchant's) linked outlets, in id order */
 enum MHD_Result qt__api_my_outlets(qt__req *r)
 {
-    outlet_json oj = {NULL, 0};
+    outlet_json oj = {NULL, 0, 0};
     qt_error e = QT_ERROR_INIT;
     int64_t *ids = NULL;
     size_t n = 0;
