@@ -9,9 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/i18n.h"
 #include "cli/cli.h"
 
-static const char help[] =
+static const char help[] = N_(
     "usage: quarter report PROJECT -o DIR [--circle NAME]... [--sites sites.csv]\n"
     "                      [--format pdf,png,xlsx,gpkg] [options]\n\n"
     "Run the analysis of the project (as quarter analyze does) and write DIR:\n"
@@ -43,7 +44,7 @@ static const char help[] =
     "  --threads N          worker threads for the analysis and the pages (default:\n"
     "                       all cores)\n"
     "  --timings            print read/analyze/report seconds to standard error\n"
-    "  -q, --quiet          no progress output\n";
+    "  -q, --quiet          no progress output\n");
 
 static int parse_formats(const qt_cli *cli, const char *s, unsigned *out)
 {
@@ -107,7 +108,7 @@ int cmd_report(int argc, char **argv, qt_cli *cli)
     if (!names || !args) {
         free(names);
         free(args);
-        qt_error_set(&err, QT_ENOMEM, "report", "no memory");
+        qt_error_set(&err, QT_ENOMEM, "report", _("no memory"));
         return cli_fail(cli, &err);
     }
     for (i = 0; i < argc; i++) {
@@ -121,7 +122,7 @@ int cmd_report(int argc, char **argv, qt_cli *cli)
         }
         args[nargs++] = argv[i];
     }
-    rc = cli_parse(cli, nargs, args, opts, pos, 1, &npos, help);
+    rc = cli_parse(cli, nargs, args, opts, pos, 1, &npos, _(help));
     if (rc) {
         rc = rc < 0 ? 0 : rc;
         goto done;
@@ -170,7 +171,7 @@ int cmd_report(int argc, char **argv, qt_cli *cli)
     if (nnames) {
         circles = calloc(nnames, sizeof *circles);
         if (!circles) {
-            qt_error_set(&err, QT_ENOMEM, "report", "no memory");
+            qt_error_set(&err, QT_ENOMEM, "report", _("no memory"));
             rc = cli_fail(cli, &err);
             goto done;
         }
@@ -179,9 +180,12 @@ int cmd_report(int argc, char **argv, qt_cli *cli)
             for (c = 0; c < a->ncircles && strcmp(a->circle[c], names[k]) != 0; c++)
                 ;
             if (c == a->ncircles) {
-                qt_error_set(&err, QT_EINVAL, pos[0], "--circle '%s': no circle of that name (the project has %zu%s%s%s)",
-                             names[k], a->ncircles, a->ncircles ? ", e.g. '" : "", a->ncircles ? a->circle[0] : "",
-                             a->ncircles ? "'" : "");
+                if (a->ncircles)
+                    qt_error_set(&err, QT_EINVAL, pos[0],
+                                 _("--circle '%s': no circle of that name (the project has %zu, e.g. '%s')"), names[k],
+                                 a->ncircles, a->circle[0]);
+                else
+                    qt_error_set(&err, QT_EINVAL, pos[0], _("--circle '%s': the project has no circles"), names[k]);
                 rc = cli_fail(cli, &err);
                 goto done;
             }
@@ -209,8 +213,12 @@ int cmd_report(int argc, char **argv, qt_cli *cli)
         rc = cli_fail(cli, &err);
         goto done;
     }
-    fprintf(stderr, "%s: report of %zu circle%s in %s/ (open 城市报告.pdf first)\n", pj->project->name,
-            nnames ? nnames : a->ncircles ? a->ncircles : 1, (nnames ? nnames : a->ncircles) == 1 ? "" : "s", out);
+    {
+        size_t nc = nnames ? nnames : a->ncircles ? a->ncircles : 1;
+        fprintf(stderr, P_("%s: report of %zu circle in %s/ (open 城市报告.pdf first)\n",
+                           "%s: report of %zu circles in %s/ (open 城市报告.pdf first)\n", nc),
+                pj->project->name, nc, out);
+    }
     if (timings)
         fprintf(stderr, "timings: residences=%zu circles=%zu read_s=%.3f analyze_s=%.3f report_s=%.3f\n",
                 pj->residences->n, a->ncircles, t1 - t0, t2 - t1, cli_now_s() - t2);

@@ -11,7 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/i18n.h"
 #include "base/alloc.h"
+#include "io/boundary.h"
 #include "report/report_internal.h"
 
 typedef struct name_ix {
@@ -55,41 +57,21 @@ static int add_parts(OGRGeometryH m, OGRGeometryH g)
 qt_status qt__bounds_read(const char *path, const char *layer, const char *name_field, const qt_analysis *a,
                           qt__bounds **out, qt_error *err)
 {
-    static const char *const guess[] = {"name", "社区", "社区名称", "community", "NAME", "名称", NULL};
-    GDALDatasetH ds;
+    qt__boundary_layer bl;
     OGRLayerH l;
     OGRFeatureH f;
-    OGRCoordinateTransformationH ct = NULL;
-    OGRSpatialReferenceH src;
+    OGRCoordinateTransformationH ct;
     qt__bounds *b;
     name_ix *ix = NULL;
     size_t i;
     int fi = -1;
     qt_status st = QT_OK;
     *out = NULL;
-    GDALAllRegister();
-    CPLPushErrorHandler(CPLQuietErrorHandler);
-    ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
-    CPLPopErrorHandler();
-    if (!ds)
-        return qt_error_set(err, QT_EIO, path, "cannot open as a vector layer");
-    l = layer ? GDALDatasetGetLayerByName(ds, layer) : GDALDatasetGetLayer(ds, 0);
-    if (!l) {
-        GDALClose(ds);
-        return qt_error_set(err, QT_EPARSE, path, layer ? "no layer '%s'" : "no layer%s", layer ? layer : "");
-    }
-    {
-        OGRFeatureDefnH d = OGR_L_GetLayerDefn(l);
-        if (name_field)
-            fi = OGR_FD_GetFieldIndex(d, name_field);
-        for (i = 0; !name_field && fi < 0 && guess[i]; i++)
-            fi = OGR_FD_GetFieldIndex(d, guess[i]);
-        if (fi < 0) {
-            GDALClose(ds);
-            return qt_error_set(err, QT_EPARSE, path, "no community name field (%s)",
-                                name_field ? name_field : "looked for name, 社区, 社区名称, community");
-        }
-    }
+    if ((st = qt__boundary_open(&bl, path, layer, name_field, err)) != QT_OK)
+        return st;
+    l = bl.layer;
+    fi = bl.name_field;
+    ct = bl.ct;
     b = qt__calloc(1, sizeof *b);
     if (b)
         b->n = a->ncommunities;
@@ -101,17 +83,6 @@ qt_status qt__bounds_read(const char *path, const char *layer, const char *name_
         ix[i].i = i;
     }
     qsort(ix, a->ncommunities, sizeof *ix, by_name);
-    src = OGR_L_GetSpatialRef(l);
-    if (src) {
-        OGRSpatialReferenceH s2 = OSRClone(src), dst = OSRNewSpatialReference(NULL);
-        OSRImportFromEPSG(dst, 4326);
-        OSRSetAxisMappingStrategy(dst, OAMS_TRADITIONAL_GIS_ORDER);
-        OSRSetAxisMappingStrategy(s2, OAMS_TRADITIONAL_GIS_ORDER);
-        if (!OSRIsSame(s2, dst))
-            ct = OCTNewCoordinateTransformation(s2, dst);
-        OSRDestroySpatialReference(s2);
-        OSRDestroySpatialReference(dst);
-    }
     OGR_L_ResetReading(l);
     while ((f = OGR_L_GetNextFeature(l)) != NULL) {
         OGRGeometryH g = OGR_F_GetGeometryRef(f);
@@ -139,13 +110,11 @@ qt_status qt__bounds_read(const char *path, const char *layer, const char *name_
     b = NULL;
     goto done;
 nomem:
-    st = qt_error_set(err, QT_ENOMEM, path, "no memory");
+    st = qt_error_set(err, QT_ENOMEM, path, _("no memory"));
 done:
     qt__bounds_free(b);
     qt__free(ix);
-    if (ct)
-        OCTDestroyCoordinateTransformation(ct);
-    GDALClose(ds);
+    qt__boundary_close(&bl);
     return st;
 }
 

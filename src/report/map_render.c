@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/i18n.h"
 #include "base/alloc.h"
 #include "report/map_render.h"
 
@@ -92,7 +93,7 @@ qt_status qt__street_index_new(const qt_graph *g, double cell_deg, qt__street_in
     int pass;
     *out = NULL;
     if (!ix)
-        return qt_error_set(err, QT_ENOMEM, "map", "no memory");
+        return qt_error_set(err, QT_ENOMEM, "map", _("no memory"));
     ix->g = g;
     ix->cell = cell_deg > 0 ? cell_deg : 0.005;
     for (i = 0; i < nn; i++) {
@@ -152,7 +153,7 @@ qt_status qt__street_index_new(const qt_graph *g, double cell_deg, qt__street_in
     return QT_OK;
 nomem:
     qt__street_index_free(ix);
-    return qt_error_set(err, QT_ENOMEM, "map", "no memory for the street index");
+    return qt_error_set(err, QT_ENOMEM, "map", _("no memory for the street index"));
 }
 
 void qt__street_index_free(qt__street_index *ix)

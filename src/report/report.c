@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/i18n.h"
 #include "base/alloc.h"
 #include "base/outfile.h"
 #include "quarter/report.h"
@@ -234,7 +235,7 @@ static qt_status write_indicators(const qt_analysis *a, const qt_profile *p, con
     if (!rows || !names) {
         qt__free(rows);
         qt__free(names);
-        return qt_error_set(err, QT_ENOMEM, path, "no memory");
+        return qt_error_set(err, QT_ENOMEM, path, _("no memory"));
     }
     if ((st = qt__outfile_open(&o, path, err)) != QT_OK) {
         qt__free(rows);
@@ -264,7 +265,7 @@ static qt_status write_whatif(const qt_analysis *a, const qt_profile *p, const c
     char(*names)[48] = qt__malloc((a->ncat + 1) * sizeof *names);
     qt_status st = QT_OK;
     if (!r1 || !r2 || !names) {
-        st = qt_error_set(err, QT_ENOMEM, path, "no memory");
+        st = qt_error_set(err, QT_ENOMEM, path, _("no memory"));
         goto done;
     }
     if ((st = qt__outfile_open(&o, path, err)) != QT_OK)
@@ -338,7 +339,7 @@ static qt_status write_demand(const qt_analysis *a, const qt_profile *p, const c
     qt__need *nd = qt__malloc((a->ncat + 1) * sizeof *nd);
     qt_status st;
     if (!nd)
-        return qt_error_set(err, QT_ENOMEM, path, "no memory");
+        return qt_error_set(err, QT_ENOMEM, path, _("no memory"));
     if ((st = qt__outfile_open(&o, path, err)) != QT_OK) {
         qt__free(nd);
         return st;
@@ -509,7 +510,7 @@ static qt_status write_blindspots(const qt_analysis *a, const qt_analysis_input 
     st = qt__outfile_commit(&o, err);
     goto done;
 nomem:
-    st = qt_error_set(err, QT_ENOMEM, path, "no memory");
+    st = qt_error_set(err, QT_ENOMEM, path, _("no memory"));
 done:
     if (opened)
         qt__outfile_abort(&o);
@@ -532,7 +533,7 @@ static qt_status write_outlets(const qt_analysis *a, const qt_analysis_input *in
     qt_status st;
     (void)rc;
     if (!cc)
-        return qt_error_set(err, QT_ENOMEM, path, "no memory");
+        return qt_error_set(err, QT_ENOMEM, path, _("no memory"));
     if ((st = qt__outfile_open(&o, path, err)) != QT_OK) {
         qt__free(cc);
         return st;
@@ -575,7 +576,7 @@ qt_status qt__write_blindspots(const qt_analysis *a, const qt_analysis_input *in
     uint32_t *rc = qt__residence_circles(a);
     qt_status st;
     if (!rc)
-        return qt_error_set(err, QT_ENOMEM, path, "no memory");
+        return qt_error_set(err, QT_ENOMEM, path, _("no memory"));
     st = write_blindspots(a, in, rc, cell_m, path, err);
     qt__free(rc);
     return st;
@@ -681,7 +682,7 @@ qt_status qt_report_write(const qt_analysis *a, const qt_analysis_input *in, con
         qt__free(sm);
         if (!S_ISDIR(sb.st_mode) || !ours)
             return qt_error_set(err, QT_ECONFLICT, dir,
-                                "exists and is not an analysis folder (no summary.md): choose another --out");
+                                _("exists and is not an analysis folder (no summary.md): choose another --out"));
     }
     tmp = qt__malloc(n);
     old = qt__malloc(n);
@@ -689,21 +690,21 @@ qt_status qt_report_write(const qt_analysis *a, const qt_analysis_input *in, con
     if (tmp && old && rc && (st = qt__counts_new(a, in, &cn, err)) != QT_OK)
         goto done;
     if (!tmp || !old || !rc) {
-        st = qt_error_set(err, QT_ENOMEM, dir, "no memory");
+        st = qt_error_set(err, QT_ENOMEM, dir, _("no memory"));
         goto done;
     }
     snprintf(tmp, n, "%s.partial", dir);
     snprintf(old, n, "%s.old", dir);
     remove_folder(tmp); /* a leftover of a run that was killed */
     if (mkdir(tmp, 0777) != 0) {
-        st = qt_error_set(err, QT_EIO, tmp, "cannot create: %s", strerror(errno));
+        st = qt_error_set(err, QT_EIO, tmp, _("cannot create: %s"), strerror(errno));
         goto done;
     }
 #define WRITE(name, call)                                                                          \
     do {                                                                                           \
         qt__free(f);                                                                               \
         if (!(f = qt__path_join(tmp, name))) {                                                              \
-            st = qt_error_set(err, QT_ENOMEM, dir, "no memory");                                   \
+            st = qt_error_set(err, QT_ENOMEM, dir, _("no memory"));                                   \
             goto fail;                                                                             \
         }                                                                                          \
         if ((st = (call)) != QT_OK)                                                                \
@@ -723,12 +724,12 @@ qt_status qt_report_write(const qt_analysis *a, const qt_analysis_input *in, con
     if (exists) {
         remove_folder(old);
         if (rename(dir, old) != 0) {
-            st = qt_error_set(err, QT_EIO, dir, "cannot move the previous analysis aside: %s", strerror(errno));
+            st = qt_error_set(err, QT_EIO, dir, _("cannot move the previous analysis aside: %s"), strerror(errno));
             goto fail;
         }
     }
     if (rename(tmp, dir) != 0) {
-        st = qt_error_set(err, QT_EIO, dir, "cannot rename %s into place: %s", tmp, strerror(errno));
+        st = qt_error_set(err, QT_EIO, dir, _("cannot rename %s into place: %s"), tmp, strerror(errno));
         if (exists)
             rename(old, dir);
         goto fail;

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/i18n.h"
 #include "base/alloc.h"
 #include "report/report_internal.h"
 
@@ -84,7 +85,7 @@ static qt_status put(gpkg *g, OGRLayerH l, OGRFeatureH f, OGRGeometryH geom)
     e = OGR_L_CreateFeature(l, f);
     OGR_F_Destroy(f);
     if (e != OGRERR_NONE)
-        return qt_error_set(g->err, QT_EIO, g->path, "cannot write a feature: %s", CPLGetLastErrorMsg());
+        return qt_error_set(g->err, QT_EIO, g->path, _("cannot write a feature: %s"), CPLGetLastErrorMsg());
     return QT_OK;
 }
 
@@ -117,7 +118,7 @@ static qt_status style(gpkg *g, const char *table, const char *geomcol, const ch
     OGRLayerH r;
     sql = qt__malloc(n);
     if (!sql)
-        return qt_error_set(g->err, QT_ENOMEM, g->path, "no memory");
+        return qt_error_set(g->err, QT_ENOMEM, g->path, _("no memory"));
     k = (size_t)snprintf(sql, n,
                          "INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, f_geometry_column, "
                          "styleName, styleQML, styleSLD, useAsDefault, description, owner, ui, update_time) VALUES "
@@ -135,7 +136,7 @@ static qt_status style(gpkg *g, const char *table, const char *geomcol, const ch
         GDALDatasetReleaseResultSet(g->ds, r);
     qt__free(sql);
     if (CPLGetLastErrorType() >= CE_Failure)
-        return qt_error_set(g->err, QT_EIO, g->path, "cannot write the QGIS style of %s: %s", table,
+        return qt_error_set(g->err, QT_EIO, g->path, _("cannot write the QGIS style of %s: %s"), table,
                             CPLGetLastErrorMsg());
     return QT_OK;
 }
@@ -155,7 +156,7 @@ static qt_status styles(gpkg *g, const char *geomcol, int sites)
     if (r)
         GDALDatasetReleaseResultSet(g->ds, r);
     if (CPLGetLastErrorType() >= CE_Failure)
-        return qt_error_set(g->err, QT_EIO, g->path, "cannot create layer_styles: %s", CPLGetLastErrorMsg());
+        return qt_error_set(g->err, QT_EIO, g->path, _("cannot create layer_styles: %s"), CPLGetLastErrorMsg());
     /* outlets: discs for basic 业态, squares for quality ones */
     qml_symbol(s0, sizeof s0, "0", 0, "circle", "31,119,180,255", "255,255,255,255", 2.4);
     qml_symbol(s1, sizeof s1, "1", 0, "square", "255,127,14,255", "255,255,255,255", 2.4);
@@ -211,7 +212,7 @@ static qt_status write_outlets(gpkg *g, const qt__report *R, const uint32_t *cc)
     size_t i;
     qt_status st;
     if (!l)
-        return qt_error_set(g->err, QT_EIO, g->path, "cannot create layer outlets: %s", CPLGetLastErrorMsg());
+        return qt_error_set(g->err, QT_EIO, g->path, _("cannot create layer outlets: %s"), CPLGetLastErrorMsg());
     for (i = 0; i < ol->n; i++) {
         const qt_category *k;
         uint32_t com = a->outlet_community ? a->outlet_community[i] : UINT32_MAX;
@@ -256,7 +257,7 @@ static qt_status write_residences(gpkg *g, const qt__report *R)
     size_t i, c;
     qt_status st;
     if (!l)
-        return qt_error_set(g->err, QT_EIO, g->path, "cannot create layer residences: %s", CPLGetLastErrorMsg());
+        return qt_error_set(g->err, QT_EIO, g->path, _("cannot create layer residences: %s"), CPLGetLastErrorMsg());
     for (c = 0; c < a->ncat; c++) {
         char name[64];
         OGRFieldDefnH fd;
@@ -265,7 +266,7 @@ static qt_status write_residences(gpkg *g, const qt__report *R)
         OGR_Fld_SetAlternativeName(fd, qt_profile_category(p, c)->zh);
         if (OGR_L_CreateField(l, fd, TRUE) != OGRERR_NONE) {
             OGR_Fld_Destroy(fd);
-            return qt_error_set(g->err, QT_EIO, g->path, "cannot create field %s", name);
+            return qt_error_set(g->err, QT_EIO, g->path, _("cannot create field %s"), name);
         }
         OGR_Fld_Destroy(fd);
     }
@@ -311,12 +312,12 @@ static qt_status write_areas(gpkg *g, const qt__report *R, const uint32_t *cc)
     uint32_t *idx = qt__malloc((r->n + 1) * sizeof *idx);
     qt_status st = QT_OK;
     if (!lc) {
-        st = qt_error_set(g->err, QT_EIO, g->path, "cannot create layer communities: %s", CPLGetLastErrorMsg());
+        st = qt_error_set(g->err, QT_EIO, g->path, _("cannot create layer communities: %s"), CPLGetLastErrorMsg());
         goto done;
     }
     fill = qt__malloc((a->ncommunities + 1) * sizeof *fill);
     if (!start || !idx || !fill) {
-        st = qt_error_set(g->err, QT_ENOMEM, g->path, "no memory");
+        st = qt_error_set(g->err, QT_ENOMEM, g->path, _("no memory"));
         goto done;
     }
     for (i = 0; i < r->n; i++)
@@ -346,7 +347,7 @@ static qt_status write_areas(gpkg *g, const qt__report *R, const uint32_t *cc)
             goto done;
     }
     if (!(lk = layer(g, "circles", wkbPolygon, fk, tk, 7))) {
-        st = qt_error_set(g->err, QT_EIO, g->path, "cannot create layer circles: %s", CPLGetLastErrorMsg());
+        st = qt_error_set(g->err, QT_EIO, g->path, _("cannot create layer circles: %s"), CPLGetLastErrorMsg());
         goto done;
     }
     for (i = 0; i < a->ncircles; i++) {
@@ -384,7 +385,7 @@ static qt_status write_sites(gpkg *g, const qt__report *R)
     size_t i;
     qt_status st;
     if (!l)
-        return qt_error_set(g->err, QT_EIO, g->path, "cannot create layer sites: %s", CPLGetLastErrorMsg());
+        return qt_error_set(g->err, QT_EIO, g->path, _("cannot create layer sites: %s"), CPLGetLastErrorMsg());
     for (i = 0; i < s->n; i++) {
         const qt_category *k = qt_profile_category(R->in->profile, (size_t)s->category[i]);
         OGRFeatureH ft = OGR_F_Create(OGR_L_GetLayerDefn(l));
@@ -412,14 +413,14 @@ static qt_status write_blind(gpkg *g, const qt__report *R)
     OGRLayerH sl, dl;
     qt_status st = QT_OK;
     if (!tmp)
-        return qt_error_set(g->err, QT_ENOMEM, g->path, "no memory");
+        return qt_error_set(g->err, QT_ENOMEM, g->path, _("no memory"));
     snprintf(tmp, n, "%s.blind.geojson", g->path);
     if ((st = qt__write_blindspots(R->a, R->in, R->blind_cell_m, tmp, g->err)) != QT_OK)
         goto done;
     src = GDALOpenEx(tmp, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
     sl = src ? GDALDatasetGetLayer(src, 0) : NULL;
     if (!sl) {
-        st = qt_error_set(g->err, QT_EIO, tmp, "cannot read back: %s", CPLGetLastErrorMsg());
+        st = qt_error_set(g->err, QT_EIO, tmp, _("cannot read back: %s"), CPLGetLastErrorMsg());
         goto done;
     }
     {
@@ -429,7 +430,7 @@ static qt_status write_blind(gpkg *g, const qt__report *R)
         dl = GDALDatasetCreateLayer(g->ds, "blindspots", g->srs, wkbMultiPolygon, opts);
     }
     if (!dl) {
-        st = qt_error_set(g->err, QT_EIO, g->path, "cannot create layer blindspots: %s", CPLGetLastErrorMsg());
+        st = qt_error_set(g->err, QT_EIO, g->path, _("cannot create layer blindspots: %s"), CPLGetLastErrorMsg());
         goto done;
     }
     {
@@ -438,7 +439,7 @@ static qt_status write_blind(gpkg *g, const qt__report *R)
         OGRFeatureH f;
         for (i = 0; i < nf; i++)
             if (OGR_L_CreateField(dl, OGR_FD_GetFieldDefn(sd, i), TRUE) != OGRERR_NONE) {
-                st = qt_error_set(g->err, QT_EIO, g->path, "cannot create a field of blindspots");
+                st = qt_error_set(g->err, QT_EIO, g->path, _("cannot create a field of blindspots"));
                 goto done;
             }
         OGR_L_ResetReading(sl);
@@ -468,7 +469,7 @@ qt_status qt__write_gpkg(const qt__report *R, const char *path, qt_error *err)
     uint32_t *cc = qt__community_circles(R->a);
     qt_status st = QT_OK;
     if (!cc)
-        return qt_error_set(err, QT_ENOMEM, path, "no memory");
+        return qt_error_set(err, QT_ENOMEM, path, _("no memory"));
     memset(&g, 0, sizeof g);
     g.path = path;
     g.err = err;
@@ -476,7 +477,7 @@ qt_status qt__write_gpkg(const qt__report *R, const char *path, qt_error *err)
     drv = GDALGetDriverByName("GPKG");
     if (!drv) {
         qt__free(cc);
-        return qt_error_set(err, QT_EUNSUPPORTED, path, "GDAL has no GeoPackage driver");
+        return qt_error_set(err, QT_EUNSUPPORTED, path, _("GDAL has no GeoPackage driver"));
     }
     unlink(path);
     if (getenv("SOURCE_DATE_EPOCH")) { /* reproducible: gpkg_contents.last_change from the epoch */
@@ -487,7 +488,7 @@ qt_status qt__write_gpkg(const qt__report *R, const char *path, qt_error *err)
     g.ds = GDALCreate(drv, path, 0, 0, 0, GDT_Unknown, NULL);
     if (!g.ds) {
         qt__free(cc);
-        return qt_error_set(err, QT_EIO, path, "cannot create: %s", CPLGetLastErrorMsg());
+        return qt_error_set(err, QT_EIO, path, _("cannot create: %s"), CPLGetLastErrorMsg());
     }
     g.srs = OSRNewSpatialReference(NULL);
     OSRImportFromEPSG(g.srs, 4326);
@@ -498,7 +499,7 @@ qt_status qt__write_gpkg(const qt__report *R, const char *path, qt_error *err)
         (R->sites && (st = write_sites(&g, R)) != QT_OK))
         goto done;
     if (GDALDatasetCommitTransaction(g.ds) != OGRERR_NONE) {
-        st = qt_error_set(err, QT_EIO, path, "cannot commit: %s", CPLGetLastErrorMsg());
+        st = qt_error_set(err, QT_EIO, path, _("cannot commit: %s"), CPLGetLastErrorMsg());
         goto done;
     }
     st = styles(&g, "geom", R->sites != NULL);

@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/i18n.h"
 #include "base/alloc.h"
 #include "io/csv.h"
 #include "report/map_render.h"
@@ -62,7 +63,7 @@ qt_status qt__pgrid_init(qt__pgrid *g, size_t n, const double *lon, const double
     g->idx = qt__malloc((n + 1) * sizeof *g->idx);
     if (!g->start || !g->idx) {
         qt__pgrid_free(g);
-        return qt_error_set(err, QT_ENOMEM, "report", "no memory");
+        return qt_error_set(err, QT_ENOMEM, "report", _("no memory"));
     }
     for (i = 0; i < n; i++) {
         size_t c = (size_t)clampi((lat[i] - g->lat0) / g->cell, g->ny) * (size_t)g->nx +
@@ -199,20 +200,20 @@ qt_status qt_sites_read(const char *path, const qt_profile *p, const qt_graph *g
             (st = qt__csv_opt_double(&c, cs, &served, err)) != QT_OK)
             goto fail;
         if (!(lon >= -180 && lon <= 180 && lat >= -90 && lat <= 90)) {
-            st = qt_error_set(err, QT_EINVAL, path, "line %zu: %.7f,%.7f is not a WGS-84 longitude,latitude", c.line,
+            st = qt_error_set(err, QT_EINVAL, path, _("line %zu: %.7f,%.7f is not a WGS-84 longitude,latitude"), c.line,
                               lon, lat);
             goto fail;
         }
         cat = qt_profile_find(p, c.field[cc]);
         if (cat < 0) {
-            st = qt_error_set(err, QT_EINVAL, path, "line %zu: column 'category': '%s' is no 业态 of profile %s",
+            st = qt_error_set(err, QT_EINVAL, path, _("line %zu: column 'category': '%s' is no 业态 of profile %s"),
                               c.line, c.field[cc], qt_profile_name(p));
             goto fail;
         }
         if (qt_snapper_snap(sn, lon, lat, QT_SNAP_EDGE, snap_max_m > 0 ? snap_max_m : 500, &snap, NULL) != QT_OK) {
             st = qt_error_set(err, QT_EINVAL, path,
-                              "line %zu: site '%s' at %.6f,%.6f lies more than %.0f m from every street of the "
-                              "project's network: is this the sites file of another project?",
+                              _("line %zu: site '%s' at %.6f,%.6f lies more than %.0f m from every street of the "
+                              "project's network: is this the sites file of another project?"),
                               c.line, c.field[ci], lon, lat, snap_max_m > 0 ? snap_max_m : 500);
             goto fail;
         }
@@ -237,7 +238,7 @@ nomem_or_st:
     if (st != QT_OK)
         goto fail;
 nomem:
-    st = qt_error_set(err, QT_ENOMEM, path, "no memory");
+    st = qt_error_set(err, QT_ENOMEM, path, _("no memory"));
 fail:
     qt_snapper_free(sn);
     qt_site_list_free(l);
@@ -379,7 +380,7 @@ static qt_status report_init(qt__report *R, const qt_analysis *a, const qt_analy
     return QT_OK;
 nomem:
     qt__free(fill);
-    return qt_error_set(err, QT_ENOMEM, "report", "no memory");
+    return qt_error_set(err, QT_ENOMEM, "report", _("no memory"));
 }
 
 /* ---- files --------------------------------------------------------------------------------- */
@@ -401,8 +402,8 @@ static void file_name(char *buf, size_t n, const char *name, const char *ext)
 static qt_status cairo_fail(cairo_status_t cs, const char *path, qt_error *err)
 {
     if (cs == CAIRO_STATUS_NO_MEMORY)
-        return qt_error_set(err, QT_ENOMEM, path, "no memory");
-    return qt_error_set(err, QT_EIO, path, "cannot write: %s", cairo_status_to_string(cs));
+        return qt_error_set(err, QT_ENOMEM, path, _("no memory"));
+    return qt_error_set(err, QT_EIO, path, _("cannot write: %s"), cairo_status_to_string(cs));
 }
 
 static cairo_surface_t *pdf_new(const qt__report *R, const char *path, const char *title)
@@ -485,7 +486,7 @@ static qt_status write_png(cairo_surface_t *s, const char *path, qt_error *err)
     int ok;
     memset(&j, 0, sizeof j);
     if (!(j.f = fopen(path, "wb")))
-        return qt_error_set(err, QT_EIO, path, "cannot create: %s", strerror(errno));
+        return qt_error_set(err, QT_EIO, path, _("cannot create: %s"), strerror(errno));
     j.png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
     j.info = j.png ? png_create_info_struct(j.png) : NULL;
     j.row = qt__malloc((size_t)cairo_image_surface_get_width(s) * 3 + 1);
@@ -493,14 +494,14 @@ static qt_status write_png(cairo_surface_t *s, const char *path, qt_error *err)
         png_destroy_write_struct(&j.png, &j.info);
         qt__free(j.row);
         fclose(j.f);
-        return qt_error_set(err, QT_ENOMEM, path, "no memory");
+        return qt_error_set(err, QT_ENOMEM, path, _("no memory"));
     }
     ok = png_rows(&j, s) == 0;
     png_destroy_write_struct(&j.png, &j.info);
     qt__free(j.row);
     if (fclose(j.f) != 0)
         ok = 0;
-    return ok ? QT_OK : qt_error_set(err, QT_EIO, path, "cannot write: %s", strerror(errno));
+    return ok ? QT_OK : qt_error_set(err, QT_EIO, path, _("cannot write: %s"), strerror(errno));
 }
 
 /* ---- the circles' pages, on several threads ---------------------------------------------
@@ -561,7 +562,7 @@ static qt_status one_page(pages *P, qt_search *ws, cairo_surface_t **imgp, size_
         cairo_surface_t *s;
         file_name(fname, sizeof fname, qt__report_circle_name(R, ci), ".pdf");
         if (!(path = qt__path_join(P->dir, fname))) {
-            st = qt_error_set(err, QT_ENOMEM, P->dir, "no memory");
+            st = qt_error_set(err, QT_ENOMEM, P->dir, _("no memory"));
             goto done;
         }
         s = pdf_new(R, path, qt__report_circle_name(R, ci));
@@ -579,7 +580,7 @@ static qt_status one_page(pages *P, qt_search *ws, cairo_surface_t **imgp, size_
                                                (int)ceil(QT__PAGE_H * sc));
         file_name(fname, sizeof fname, qt__report_circle_name(R, ci), ".png");
         if (!(path = qt__path_join(P->dir, fname))) {
-            st = qt_error_set(err, QT_ENOMEM, P->dir, "no memory");
+            st = qt_error_set(err, QT_ENOMEM, P->dir, _("no memory"));
             goto done;
         }
         if (cairo_surface_status(*imgp) != CAIRO_STATUS_SUCCESS) {
@@ -678,7 +679,7 @@ static qt_status circle_pages(const qt__report *R, const char *dir, unsigned fmt
         qt__free(P.slot);
         qt__free(P.slot_k);
         qt__free(tid);
-        return qt_error_set(err, QT_ENOMEM, dir, "no memory");
+        return qt_error_set(err, QT_ENOMEM, dir, _("no memory"));
     }
     for (i = 0; i < P.nslot; i++)
         P.slot_k[i] = SLOT_EMPTY;
@@ -722,7 +723,7 @@ static qt_status circle_pages(const qt__report *R, const char *dir, unsigned fmt
     qt__free(tid);
     if (P.failed) {
         if (P.st == QT_EINTERNAL && !P.err.msg[0])
-            return qt_error_set(err, QT_EINTERNAL, dir, "cannot start a thread");
+            return qt_error_set(err, QT_EINTERNAL, dir, _("cannot start a thread"));
         if (err)
             *err = P.err;
         return P.st;
@@ -757,9 +758,9 @@ static qt_status write_text(const char *path, const char *text, qt_error *err)
 {
     FILE *f = fopen(path, "wb");
     if (!f)
-        return qt_error_set(err, QT_EIO, path, "cannot create: %s", strerror(errno));
+        return qt_error_set(err, QT_EIO, path, _("cannot create: %s"), strerror(errno));
     if (fputs(text, f) < 0 || fclose(f) != 0)
-        return qt_error_set(err, QT_EIO, path, "cannot write: %s", strerror(errno));
+        return qt_error_set(err, QT_EIO, path, _("cannot write: %s"), strerror(errno));
     return QT_OK;
 }
 
@@ -823,12 +824,12 @@ qt_status qt_report_make(const qt_analysis *a, const qt_analysis_input *in, cons
         int ours = rt && stat(rt, &s2) == 0;
         qt__free(rt);
         if (!S_ISDIR(sb.st_mode) || !ours)
-            return qt_error_set(err, QT_ECONFLICT, dir, "exists and is not a report folder (no report.txt): choose "
-                                                        "another -o");
+            return qt_error_set(err, QT_ECONFLICT, dir, _("exists and is not a report folder (no report.txt): choose "
+                                                        "another -o"));
     }
     for (i = 0; o->circles && i < o->ncircles; i++)
         if (o->circles[i] >= (a->ncircles ? a->ncircles : 1))
-            return qt_error_set(err, QT_EINVAL, "report", "circle %zu out of range", o->circles[i]);
+            return qt_error_set(err, QT_EINVAL, "report", _("circle %zu out of range"), o->circles[i]);
     if ((st = report_init(&R, a, in, o, err)) != QT_OK) {
         report_free(&R);
         return st;
@@ -841,13 +842,13 @@ qt_status qt_report_make(const qt_analysis *a, const qt_analysis_input *in, cons
     snprintf(old, dl, "%s.old", dir);
     remove_leftover(tmp);
     if (mkdir(tmp, 0777) != 0) {
-        st = qt_error_set(err, QT_EIO, tmp, "cannot create: %s", strerror(errno));
+        st = qt_error_set(err, QT_EIO, tmp, _("cannot create: %s"), strerror(errno));
         goto done;
     }
     /* the names written go to files.lst first, so a killed run can be cleaned up */
     if (!(lstpath = qt__path_join(tmp, "files.lst")) || !(lst = fopen(lstpath, "wb"))) {
-        st = lstpath ? qt_error_set(err, QT_EIO, lstpath, "cannot create: %s", strerror(errno))
-                     : qt_error_set(err, QT_ENOMEM, dir, "no memory");
+        st = lstpath ? qt_error_set(err, QT_EIO, lstpath, _("cannot create: %s"), strerror(errno))
+                     : qt_error_set(err, QT_ENOMEM, dir, _("no memory"));
         goto fail;
     }
 #define ADD(name)                                                                                  \
@@ -950,12 +951,12 @@ qt_status qt_report_make(const qt_analysis *a, const qt_analysis_input *in, cons
     if (exists) {
         remove_leftover(old);
         if (rename(dir, old) != 0) {
-            st = qt_error_set(err, QT_EIO, dir, "cannot move the previous report aside: %s", strerror(errno));
+            st = qt_error_set(err, QT_EIO, dir, _("cannot move the previous report aside: %s"), strerror(errno));
             goto fail;
         }
     }
     if (rename(tmp, dir) != 0) {
-        st = qt_error_set(err, QT_EIO, dir, "cannot rename %s into place: %s", tmp, strerror(errno));
+        st = qt_error_set(err, QT_EIO, dir, _("cannot rename %s into place: %s"), tmp, strerror(errno));
         if (exists)
             rename(old, dir);
         goto fail;
@@ -983,7 +984,7 @@ qt_status qt_report_make(const qt_analysis *a, const qt_analysis_input *in, cons
     }
     goto done;
 nomem:
-    st = qt_error_set(err, QT_ENOMEM, dir, "no memory");
+    st = qt_error_set(err, QT_ENOMEM, dir, _("no memory"));
 fail:
     if (city)
         cairo_surface_destroy(city);

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <xlsxwriter.h>
 
+#include "base/i18n.h"
 #include "base/alloc.h"
 #include "report/report_internal.h"
 
@@ -75,8 +76,8 @@ static qt_status close_wb(lxw_workbook *wb, const char *path, qt_error *err)
     if (e == LXW_NO_ERROR)
         return QT_OK;
     if (e == LXW_ERROR_MEMORY_MALLOC_FAILED)
-        return qt_error_set(err, QT_ENOMEM, path, "no memory");
-    return qt_error_set(err, QT_EIO, path, "cannot write: %s", lxw_strerror(e));
+        return qt_error_set(err, QT_ENOMEM, path, _("no memory"));
+    return qt_error_set(err, QT_EIO, path, _("cannot write: %s"), lxw_strerror(e));
 }
 
 /* a sheet name: at most 31 characters, none of []:*?/\, unique (a number added) */
@@ -268,7 +269,7 @@ qt_status qt__write_survey_xlsx(const qt__report *R, const char *path, qt_error 
     size_t i, n = R->o->circles ? R->o->ncircles : qt__report_ncircles(R);
     char name[160];
     if (!wb)
-        return qt_error_set(err, QT_EIO, path, "cannot create the workbook");
+        return qt_error_set(err, QT_EIO, path, _("cannot create the workbook"));
     set_props(wb, R, "试点便民生活圈建设情况调查表");
     fmts_init(wb, &f);
     survey_sheet(wb, &f, R, "全市汇总", "全市", &R->a->city, R->a->ncircles);
@@ -336,7 +337,7 @@ qt_status qt__write_indicators_xlsx(const qt__report *R, const char *path, qt_er
     size_t i, c, col, nareas = 1 + a->ncircles + a->ncommunities;
     char buf[160];
     if (!wb)
-        return qt_error_set(err, QT_EIO, path, "cannot create the workbook");
+        return qt_error_set(err, QT_EIO, path, _("cannot create the workbook"));
     set_props(wb, R, "一刻钟便民生活圈指标");
     fmts_init(wb, &f);
     vfmts_init(wb, &vf);

@@ -33,7 +33,9 @@ def check(cond, what):
 
 
 def run(args, env=None):
-    e = dict(os.environ)
+    # messages in English, as in the CLI cases (quarter's default is Chinese); the report's own texts are Chinese
+    e = {k: v for k, v in os.environ.items() if k not in ("LC_ALL", "LC_MESSAGES", "LANGUAGE")}
+    e["LANG"] = "en_US.UTF-8"
     e.update(env or {})
     return subprocess.run([QUARTER] + args, capture_output=True, text=True, env=e)
 
