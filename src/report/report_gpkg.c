@@ -5,8 +5,12 @@
  * layer_styles table, so it opens styled in QGIS:
  *   outlets      Point         id, name, category, zh, class, brand, chain, staff, floor_area_m2, circle, community, address
  *   residences   Point         id, community, circle, population, households, placed, all_basic, <code>_min ...
- *   communities  Polygon       name, circle, population, all_basic, covered   (hull of its residences, 50 m wider)
- *   circles      Polygon       name, grade, population, all_basic, basic_present, quality_present, reasons
+ *   communities  MultiPolygon  name, circle, population, all_basic, covered, boundary
+ *   circles      MultiPolygon  name, grade, population, all_basic, basic_present, quality_present, reasons, boundary
+ * A community's geometry is its polygon of the project's [communities] file, else its grid cell
+ * (community_grid_m), else the hull of its residences 50 m wider; a circle's, the union of its
+ * communities' when every one has a polygon or cell, else the hull of its residences.  boundary says
+ * which: 社区边界, 网格单元, 小区外包线.
  *   blindspots   MultiPolygon  circle, category, zh, class, ring_min, unserved_population, cells
  *   sites        Point         id, rank, category, zh, circle, newly_served, near      (with --sites)
  */
@@ -74,6 +78,22 @@ static OGRGeometryH hull(const double *lon, const double *lat, const uint32_t *i
         return NULL;
     }
     return b;
+}
+
+/* an area's geometry: a copy of its boundary (a multipolygon), else the hull of its residences */
+static OGRGeometryH area_geom(const void *given, const double *lon, const double *lat, const uint32_t *idx, size_t n)
+{
+    OGRGeometryH h;
+    if (given)
+        return OGR_G_Clone((OGRGeometryH)given);
+    if (!n || !(h = hull(lon, lat, idx, n)))
+        return NULL;
+    return OGR_G_ForceToMultiPolygon(h);
+}
+
+static const char *boundary_name(int kind)
+{
+    return kind == QT__BOUND_POLYGON ? "社区边界" : kind == QT__BOUND_CELL ? "网格单元" : "小区外包线";
 }
 
 static qt_status put(gpkg *g, OGRLayerH l, OGRFeatureH f, OGRGeometryH geom)
@@ -296,17 +316,29 @@ static qt_status write_residences(gpkg *g, const qt__report *R)
     return QT_OK;
 }
 
+/* a circle with a boundary: 社区边界 when one of its communities has a polygon, else 网格单元 */
+static const char *circle_boundary(const qt__report *R, size_t ci)
+{
+    const qt_analysis *a = R->a;
+    size_t k;
+    for (k = a->circle_start[ci]; k < a->circle_start[ci + 1]; k++)
+        if (R->bounds->kind[a->circle_member[k]] == QT__BOUND_POLYGON)
+            return boundary_name(QT__BOUND_POLYGON);
+    return boundary_name(QT__BOUND_CELL);
+}
+
 static qt_status write_areas(gpkg *g, const qt__report *R, const uint32_t *cc)
 {
-    static const char *const fc[] = {"name", "circle", "population", "all_basic", "covered"};
-    static const OGRFieldType tc[] = {OFTString, OFTString, OFTReal, OFTReal, OFTInteger};
+    static const char *const fc[] = {"name", "circle", "population", "all_basic", "covered", "boundary"};
+    static const OGRFieldType tc[] = {OFTString, OFTString, OFTReal, OFTReal, OFTInteger, OFTString};
     static const char *const fk[] = {"name", "grade", "population", "all_basic", "basic_present", "quality_present",
-                                     "reasons"};
-    static const OGRFieldType tk[] = {OFTString, OFTString, OFTReal, OFTReal, OFTInteger, OFTInteger, OFTString};
+                                     "reasons", "boundary"};
+    static const OGRFieldType tk[] = {OFTString, OFTString, OFTReal,   OFTReal,
+                                      OFTInteger, OFTInteger, OFTString, OFTString};
     const qt_analysis *a = R->a;
     const qt_residence_list *r = R->in->residences;
     const qt_targets *t = qt_profile_targets(R->in->profile);
-    OGRLayerH lc = layer(g, "communities", wkbPolygon, fc, tc, 5), lk;
+    OGRLayerH lc = layer(g, "communities", wkbMultiPolygon, fc, tc, 6), lk;
     size_t *start = qt__calloc(a->ncommunities + 2, sizeof *start), i, *fill = NULL;
     uint32_t *idx = qt__malloc((r->n + 1) * sizeof *idx);
     qt_status st = QT_OK;
@@ -332,7 +364,7 @@ static qt_status write_areas(gpkg *g, const qt__report *R, const uint32_t *cc)
         const qt_area_stats *s = &a->communities_stats[i];
         OGRGeometryH h;
         OGRFeatureH ft;
-        if (start[i + 1] == start[i] || !(h = hull(r->lon, r->lat, idx + start[i], start[i + 1] - start[i])))
+        if (!(h = area_geom(R->bounds->geom[i], r->lon, r->lat, idx + start[i], start[i + 1] - start[i])))
             continue;
         ft = OGR_F_Create(OGR_L_GetLayerDefn(lc));
         OGR_F_SetFieldString(ft, 0, a->community[i]);
@@ -342,10 +374,11 @@ static qt_status write_areas(gpkg *g, const qt__report *R, const uint32_t *cc)
         if (isfinite(s->all_basic))
             OGR_F_SetFieldDouble(ft, 3, s->all_basic);
         OGR_F_SetFieldInteger(ft, 4, s->all_basic >= t->community_covered_share);
+        OGR_F_SetFieldString(ft, 5, boundary_name(R->bounds->kind[i]));
         if ((st = put(g, lc, ft, h)) != QT_OK)
             goto done;
     }
-    if (!(lk = layer(g, "circles", wkbPolygon, fk, tk, 7))) {
+    if (!(lk = layer(g, "circles", wkbMultiPolygon, fk, tk, 8))) {
         st = qt_error_set(g->err, QT_EIO, g->path, "cannot create layer circles: %s", CPLGetLastErrorMsg());
         goto done;
     }
@@ -354,7 +387,7 @@ static qt_status write_areas(gpkg *g, const qt__report *R, const uint32_t *cc)
         size_t n = R->circle_res_start[i + 1] - R->circle_res_start[i];
         OGRGeometryH h;
         OGRFeatureH ft;
-        if (!n || !(h = hull(r->lon, r->lat, R->circle_res + R->circle_res_start[i], n)))
+        if (!(h = area_geom(R->bounds->circle[i], r->lon, r->lat, R->circle_res + R->circle_res_start[i], n)))
             continue;
         ft = OGR_F_Create(OGR_L_GetLayerDefn(lk));
         OGR_F_SetFieldString(ft, 0, a->circle[i]);
@@ -365,6 +398,7 @@ static qt_status write_areas(gpkg *g, const qt__report *R, const uint32_t *cc)
         OGR_F_SetFieldInteger(ft, 4, s->basic_present);
         OGR_F_SetFieldInteger(ft, 5, s->quality_present);
         OGR_F_SetFieldString(ft, 6, s->reasons ? s->reasons : "");
+        OGR_F_SetFieldString(ft, 7, R->bounds->circle[i] ? circle_boundary(R, i) : boundary_name(QT__BOUND_NONE));
         if ((st = put(g, lk, ft, h)) != QT_OK)
             goto done;
     }

@@ -81,20 +81,25 @@ void qt__pgrid_visit(const qt__pgrid *g, const double *lon, const double *lat, d
 
 struct qt__street_index;
 
-/* The communities' boundary polygons ([communities] of the project), by community of the analysis
- * (bounds.c).  geom[c]: an OGR multipolygon in WGS84, NULL when the layer has none of that name. */
+/* The boundaries of the communities and circles (bounds.c): a community's polygon from the
+ * project's [communities] file, else its grid cell (communities made from community_grid_m); a
+ * circle's, the union of its communities' when every one has one.  NULL entries: none given (the
+ * writers outline the residences instead and say so).  Read-only after qt__bounds_make: thread-safe. */
+enum { QT__BOUND_NONE = 0, QT__BOUND_POLYGON = 1, QT__BOUND_CELL = 2 };
 typedef struct qt__bounds {
-    size_t n;    /* a->ncommunities */
-    void **geom; /* OGRGeometryH, OWNED */
+    size_t n;            /* a->ncommunities */
+    void **geom;         /* per community: OGRGeometryH multipolygon in WGS84, NULL none; OWNED */
+    unsigned char *kind; /* per community: QT__BOUND_* */
+    size_t ncircles;     /* a->ncircles */
+    void **circle;       /* per circle: OGRGeometryH multipolygon, NULL none; OWNED */
+    size_t circles_given;/* circles with a boundary */
 } qt__bounds;
-/* Read the layer (layer, name_field: NULL guessed as the analysis does); OUT *out, free with
- * qt__bounds_free.  Statuses: QT_EIO (cannot open), QT_EPARSE (no layer, no name field), QT_ENOMEM. */
-qt_status qt__bounds_read(const char *path, const char *layer, const char *name_field, const qt_analysis *a,
+/* path: the [communities] file (layer, name_field: NULL guessed as the analysis does), or NULL.
+ * OUT *out, free with qt__bounds_free.  Statuses: QT_EIO (cannot open), QT_EPARSE (no layer, no
+ * name field), QT_ENOMEM. */
+qt_status qt__bounds_make(const char *path, const char *layer, const char *name_field, const qt_analysis *a,
                           qt__bounds **out, qt_error *err);
 void qt__bounds_free(qt__bounds *b);
-/* The union of circle ci's community polygons: an OGRGeometryH (OUT, OGR_G_DestroyGeometry), NULL when
- * none of its communities has a polygon (or out of memory).  Thread-safe on a shared b. */
-void *qt__bounds_circle(const qt__bounds *b, const qt_analysis *a, size_t ci);
 
 /* Everything a report's pages and tables read, built once (report_make.c). */
 typedef struct qt__report {
@@ -111,7 +116,7 @@ typedef struct qt__report {
     struct qt__street_index *streets;
     qt__pgrid outlets;
     qt_snapper *snapper;   /* thread-safe */
-    qt__bounds *bounds;    /* community polygons, NULL: outlines of the residences */
+    qt__bounds *bounds;    /* boundaries of communities and circles (never NULL once made) */
     char date[80];              /* 2026年12月2日 */
     char date_iso[80];          /* 2026-12-02T00:00:00 */
     long long epoch;            /* seconds, for file metadata */

@@ -327,8 +327,7 @@ static qt_status report_init(qt__report *R, const qt_analysis *a, const qt_analy
     if ((st = qt__street_index_new(in->graph, 0, &R->streets, err)) != QT_OK ||
         (st = qt__pgrid_init(&R->outlets, in->outlets->n, in->outlets->lon, in->outlets->lat, 0.005, err)) != QT_OK ||
         (st = qt_snapper_new(in->graph, &R->snapper, err)) != QT_OK ||
-        (o->boundaries && a->ncircles &&
-         (st = qt__bounds_read(o->boundaries, o->boundaries_layer, o->boundaries_field, a, &R->bounds, err)) != QT_OK))
+        (st = qt__bounds_make(o->boundaries, o->boundaries_layer, o->boundaries_field, a, &R->bounds, err)) != QT_OK)
         return st;
     /* placed residences grouped by circle (all in one group without circles) */
     nc = qt__report_ncircles(R);

@@ -270,7 +270,8 @@ static void map_circle(cairo_t *cr, const qt__report *R, qt_search *ws, size_t c
     size_t nh, ndrawn = 0, ncomm;
     double ly;
     int reached = 0;
-    OGRGeometryH cgeom = R->bounds && a->ncircles ? qt__bounds_circle(R->bounds, a, ci) : NULL;
+    OGRGeometryH cgeom = a->ncircles ? R->bounds->circle[ci] : NULL;
+    int hull_com = 0, hull_circle = 0; /* outlined by its residences: no boundary given */
     cairo_save(cr);
     rgb(cr, 0xFA, 0xFA, 0xF7);
     cairo_rectangle(cr, QT__MAP_X, QT__MAP_Y, QT__MAP_W, QT__MAP_H);
@@ -411,7 +412,7 @@ static void map_circle(cairo_t *cr, const qt__report *R, qt_search *ws, size_t c
                 cy += pts[np].y;
                 np++;
             }
-            if (R->bounds && com < R->bounds->n && R->bounds->geom[com]) { /* its polygon */
+            if (com < R->bounds->n && R->bounds->geom[com]) { /* its polygon or grid cell */
                 OGRGeometryH cg = R->bounds->geom[com];
                 if (!np) { /* the label in the middle of its polygon */
                     OGREnvelope e;
@@ -427,6 +428,7 @@ static void map_circle(cairo_t *cr, const qt__report *R, qt_search *ws, size_t c
             } else {
                 if (!np)
                     continue;
+                hull_com = 1;
                 nh = padded_hull(pts, np, 4, work, h);
                 cairo_set_dash(cr, dash, 2, 0);
                 cairo_set_line_width(cr, 1);
@@ -454,9 +456,10 @@ static void map_circle(cairo_t *cr, const qt__report *R, qt_search *ws, size_t c
         }
         rgb(cr, QT__RGB_BOUNDARY);
         cairo_set_line_width(cr, 2.6);
-        if (cgeom) { /* the union of its communities' polygons */
+        if (cgeom) { /* the union of its communities' boundaries */
             geom_path(cr, &v, cgeom);
         } else {
+            hull_circle = 1;
             nh = padded_hull(pts, np, 8, work, h);
             hull_path(cr, h, nh);
         }
@@ -511,8 +514,9 @@ frame:
     ly = QT__MAP_Y + QT__MAP_H + 8;
     cairo_set_source_rgb(cr, 0, 0, 0);
     qt__text(cr, FB(8.5), "图例", QT__MAP_X, ly, 0, 0);
+
     {
-        static const char *const fixed[] = {"生活圈范围", "社区范围", "街道", "5 分钟步行", "10 分钟步行", "15 分钟步行",
+        const char *const fixed[] = {hull_circle ? "生活圈范围 *" : "生活圈范围", hull_com ? "社区范围 *" : "社区范围", "街道", "5 分钟步行", "10 分钟步行", "15 分钟步行",
                                             "盲区(缺基本保障类业态)", "居住点", "推荐选址(编号)"};
         double colw = QT__MAP_W / 5, x, y;
         size_t slot = 0, k;
@@ -548,6 +552,10 @@ frame:
             cairo_set_source_rgb(cr, 0, 0, 0);
             qt__text(cr, F(7), fixed[k], x + 18, y, colw - 20, 0);
         }
+        if (hull_circle || hull_com) { /* slot 9: where no boundary is given */
+            cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
+            qt__text(cr, F(7), "* 范围为小区外包线", QT__MAP_X + 30 + 4 * colw, ly + 13, colw - 4, 0);
+        }
         slot = 10;
         for (c = 0; c < a->ncat; c++) {
             const qt_category *kc = qt_profile_category(p, c);
@@ -575,8 +583,6 @@ frame:
     qt__free(h);
     qt__free(cells);
     qt__free(drawn);
-    if (cgeom)
-        OGR_G_DestroyGeometry(cgeom);
     cairo_restore(cr);
 }
 
@@ -949,7 +955,7 @@ void qt__page_city_map(cairo_t *cr, const qt__report *R)
     const qt_residence_list *res = R->in->residences;
     double lonmin = 180, lonmax = -180, latmin = 90, latmax = -90, mx = 40, my = 70, mw = QT__PAGE_W - 80,
            mh = QT__PAGE_H - 120;
-    size_t i, n = qt__report_ncircles(R), maxr = 0;
+    size_t i, n = qt__report_ncircles(R), maxr = 0, hulls = 0;
     qt__map_view v;
     pt *pts, *work, *h;
     cairo_set_source_rgb(cr, 1, 1, 1);
@@ -992,9 +998,14 @@ void qt__page_city_map(cairo_t *cr, const qt__report *R)
             }
             if (!np)
                 continue;
-            nh = padded_hull(pts, np, 2, work, h);
             grade_rgb(cr, qt__report_circle_stats(R, i)->grade, 0.55);
-            hull_path(cr, h, nh);
+            if (a->ncircles && R->bounds->circle[i]) { /* its boundary */
+                geom_path(cr, &v, R->bounds->circle[i]);
+            } else {
+                nh = padded_hull(pts, np, 2, work, h);
+                hull_path(cr, h, nh);
+                hulls++;
+            }
             cairo_fill_preserve(cr);
             rgb(cr, QT__RGB_BOUNDARY);
             cairo_set_line_width(cr, 0.6);
@@ -1020,8 +1031,17 @@ void qt__page_city_map(cairo_t *cr, const qt__report *R)
         size_t ng = qt_profile_grade_count(R->in->profile), k;
         double lx = mx + mw - 170, ly = my + 10;
         cairo_set_source_rgba(cr, 1, 1, 1, 0.85);
-        cairo_rectangle(cr, lx - 6, ly - 4, 170, 16.0 * (double)(ng + 2) + 4);
+        cairo_rectangle(cr, lx - 6, ly - 4, 170, 16.0 * (double)(ng + 2 + (hulls > 0)) + 4);
         cairo_fill(cr);
+        if (hulls) { /* circles without a boundary of their communities */
+            char note[96];
+            if (hulls == n)
+                snprintf(note, sizeof note, "范围为小区外包线");
+            else
+                snprintf(note, sizeof note, "%zu 个生活圈范围为小区外包线", hulls);
+            cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
+            qt__text(cr, F(7.5), note, lx, ly + 16 * (double)(ng + 2), 160, 0);
+        }
         cairo_set_source_rgb(cr, 0, 0, 0);
         qt__text(cr, FB(8), "等级 (数字为一览表序号)", lx, ly, 160, 0);
         for (k = 0; k <= ng; k++) {

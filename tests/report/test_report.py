@@ -207,8 +207,8 @@ outlets = read_csv(os.path.join(ana, "outlets.csv"))
 blind = subprocess.run(["ogrinfo", "-so", "-al", os.path.join(ana, "blindspots.geojson")], capture_output=True,
                        text=True).stdout
 nblind = int([l for l in blind.splitlines() if l.startswith("Feature Count")][0].split()[-1])
-for name, geom, n in (("outlets", "Point", len(outlets)), ("residences", "Point", 40), ("communities", "Polygon", 2),
-                      ("circles", "Polygon", 2), ("blindspots", "Multi Polygon", nblind), ("sites", "Point", 2)):
+for name, geom, n in (("outlets", "Point", len(outlets)), ("residences", "Point", 40), ("communities", "Multi Polygon", 2),
+                      ("circles", "Multi Polygon", 2), ("blindspots", "Multi Polygon", nblind), ("sites", "Point", 2)):
     o = subprocess.run(["ogrinfo", "-so", gpkg, name], capture_output=True, text=True).stdout
     check("Geometry: " + geom in o and "Feature Count: %d" % n in o and 'ID["EPSG",4326]' in o,
           "gpkg layer %s: %s, %d features, EPSG:4326" % (name, geom, n))
@@ -216,6 +216,12 @@ o = subprocess.run(["ogrinfo", "-q", gpkg, "-sql", "SELECT f_table_name FROM lay
                    text=True).stdout
 check(all("= " + n in o for n in ("outlets", "residences", "communities", "circles", "blindspots", "sites")),
       "QGIS styles for every layer")
+# base.project names its communities and gives no polygons: outlines of the residences, and said so
+o = subprocess.run(["ogrinfo", "-q", gpkg, "-sql", "SELECT DISTINCT boundary FROM circles"], capture_output=True,
+                   text=True).stdout
+check("= 小区外包线" in o and "网格" not in o, "circles without boundaries: boundary 小区外包线 in the gpkg")
+check("范围为小区外包线" in east and "生活圈范围*" in east, "东圈.pdf's legend says its outline is the residences'")
+check("范围为小区外包线" in ct, "the city map says its circles are outlines of the residences")
 
 # ---- the same again: reproducible; replaced whole ---------------------------------------------
 r = run(["report", PROJECT, "-o", out, "--sites", SITES, "--format", "xlsx", "-q"], env)
@@ -226,6 +232,22 @@ run(["report", PROJECT, "-o", out2, "--sites", SITES, "--format", "xlsx", "-q"],
 same = all(open(os.path.join(out, f), "rb").read() == open(os.path.join(out2, f), "rb").read()
            for f in ("调查表.xlsx", "indicators.xlsx"))
 check(same, "XLSX byte-identical with SOURCE_DATE_EPOCH")
+# quarter analyze --report: the analysis, then the same report by the same code
+ana3, out3 = os.path.join(tmp, "analysis3"), os.path.join(tmp, "report3")
+r = run(["analyze", PROJECT, "-o", ana3, "--report", out3, "--sites", SITES, "--format", "xlsx,pdf", "--timings"], env)
+check(r.returncode == 0 and os.path.exists(os.path.join(ana3, "summary.md")) and "report_s=" in r.stderr and
+      "城市报告.pdf" in r.stderr, "analyze --report writes the analysis and the report" +
+      ("" if r.returncode == 0 else ": " + r.stderr[-300:]))
+same = all(os.path.exists(os.path.join(out3, f)) and
+           open(os.path.join(out, f), "rb").read() == open(os.path.join(out3, f), "rb").read()
+           for f in ("调查表.xlsx", "indicators.xlsx"))
+check(same and pdf_text(os.path.join(out3, "东圈.pdf")) == east, "analyze --report: the same 调查表, indicators and pages")
+r = run(["analyze", PROJECT, "-o", os.path.join(tmp, "bad-a"), "--report", os.path.join(tmp, "bad-r"), "--circle",
+         "北圈", "-q"])
+check(r.returncode == 1 and "北圈" in r.stderr and not os.path.exists(os.path.join(tmp, "bad-a")) and
+      not os.path.exists(os.path.join(tmp, "bad-r")), "analyze --report --circle unknown: exit 1, nothing written")
+r = run(["analyze", PROJECT, "-o", os.path.join(tmp, "bad-a"), "--circle", "东圈", "-q"])
+check(r.returncode == 2 and "--report" in r.stderr, "analyze --circle without --report: exit 2")
 r = run(["report", PROJECT, "-o", os.path.join(tmp, "one"), "--circle", "西圈", "--format", "pdf", "-q"], env)
 check(r.returncode == 0 and sorted(os.listdir(os.path.join(tmp, "one"))) == ["report.txt", "城市报告.pdf", "西圈.pdf"],
       "--circle: only that circle's page")
@@ -251,6 +273,16 @@ if r.returncode == 0:
         ok = abs(w / h - 0.551) < 0.02 and left > 0.95 * h and top > 0.95 * w
     check(ok, "the circle's boundary is its community's polygon (a %s rectangle)" %
           ("%dx%d px" % (w, h) if len(xs) else "no"))
+r = run(["report", os.path.join(PLAN, "boundaries.project"), "-o", bnd, "--circle", "东圈", "--format", "pdf,gpkg", "-q"],
+        env)
+t = pdf_text(os.path.join(bnd, "东圈.pdf")) if r.returncode == 0 else ""
+check(r.returncode == 0 and "生活圈范围" in t and "范围为小区外包线" not in t,
+      "with boundaries the legend has no outline note")
+o = subprocess.run(["ogrinfo", "-q", os.path.join(bnd, "analysis.gpkg"), "-sql",
+                    "SELECT name, boundary, ST_MinX(geom) AS x0, ST_MaxX(geom) AS x1 FROM circles WHERE name = '东圈'"],
+                   capture_output=True, text=True).stdout
+check("boundary (String) = 社区边界" in o and "x0 (Real) = 118.785" in o and "x1 (Real) = 118.85" in o,
+      "gpkg circle 东圈 is its community's polygon: %s" % " ".join(l.strip() for l in o.splitlines() if "=" in l))
 
 # ---- many circles on several threads: every page, in order ----------------------------------
 xw = os.path.join(SRC, "data", "nanjing-xuanwu")
@@ -273,6 +305,25 @@ if ncirc:
     order = pdf_text(os.path.join(many, "城市报告.pdf"))
     pos = [order.find(n + "一刻钟便民生活圈·一图一清单") for n in names]
     check(all(p >= 0 for p in pos) and pos == sorted(pos), "circle pages in the table's order")
+    check("范围为小区外包线" not in order, "grid circles: no outline note (their cells are their boundaries)")
+# grid communities: each circle is the union of its communities' grid cells, and holds its residences
+grid = os.path.join(tmp, "grid-gpkg")
+r = run(["analyze", proj, "-o", os.path.join(tmp, "grid-ana"), "--report", grid, "--format", "gpkg", "-q"], env)
+check(r.returncode == 0, "analyze --report on grid circles" + ("" if r.returncode == 0 else ": " + r.stderr[-300:]))
+if r.returncode == 0:
+    ds = gdal.OpenEx(os.path.join(grid, "analysis.gpkg"))
+    lc, lr, lm = ds.GetLayerByName("circles"), ds.GetLayerByName("residences"), ds.GetLayerByName("communities")
+    kinds = set(f.GetField("boundary") for f in lc) | set(f.GetField("boundary") for f in lm)
+    geoms = {f.GetField("name"): f.GetGeometryRef().Clone() for f in lc}
+    cells = [f.GetGeometryRef().GetArea() for f in lm]
+    outside = sum(1 for f in lr if f.GetField("circle") in geoms and f.GetField("placed") and
+                  not geoms[f.GetField("circle")].Buffer(1e-9).Contains(f.GetGeometryRef()))
+    check(kinds == {"网格单元"}, "grid communities and circles: boundary 网格单元 (%s)" % kinds)
+    check(len(cells) > 0 and max(cells) / min(cells) < 1.01, "community cells of one size")
+    check(outside == 0, "every placed residence inside its circle's cells (%d outside)" % outside)
+    total = sum(g.GetArea() for g in geoms.values())
+    check(abs(total - sum(cells)) < 1e-3 * total, "circles tile their communities' cells (areas %.6g, %.6g)" %
+          (total, sum(cells)))
 
 # ---- bad input ----------------------------------------------------------------------------------
 bad = os.path.join(tmp, "bad")
