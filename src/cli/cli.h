@@ -149,6 +149,7 @@ typedef struct cli_report_req {
     double dpi, cell_m;
     qt_site_list *sites; /* read by cli_report_sites */
     size_t *circles;     /* resolved by cli_report_write */
+    int timings;         /* print the report's stages to standard error */
 } cli_report_req;
 /* Take the repeatable --circle NAME / --circle=NAME out of argv: the rest goes to *args (nargs),
  * the names to rq.  Returns 0, or an exit status (no memory). */

@@ -151,6 +151,7 @@ int cli_report_write(const qt_cli *cli, const cli_report_req *rq, const qt_proje
     const qt_project *pr = pj->project;
     qt_error err = QT_ERROR_INIT;
     qt_report_opts ro;
+    double stage_s[QT_REPORT_STAGES] = {0}, cpu_s[QT_REPORT_STAGES] = {0};
     char sources[1024];
     size_t n = rq->nnames ? rq->nnames : a->ncircles ? a->ncircles : 1;
     snprintf(sources, sizeof sources, "路网 %s; 网点 %s; 居住点 %s%s%s", base_name(pr->network),
@@ -170,11 +171,21 @@ int cli_report_write(const qt_cli *cli, const cli_report_req *rq, const qt_proje
     ro.boundaries = pr->communities.file;
     ro.boundaries_layer = pr->communities.layer;
     ro.boundaries_field = pr->community_field;
+    ro.stage_s = stage_s;
+    ro.stage_cpu_s = cpu_s;
     if (qt_report_make(a, in, &ro, out, &err) != QT_OK)
         return cli_fail(cli, &err);
+    if (rq->timings) {
+        static const char *const name[QT_REPORT_STAGES] = {"prepare", "city", "pages", "xlsx", "gpkg"};
+        int k;
+        fprintf(stderr, "report timings:");
+        for (k = 0; k < QT_REPORT_STAGES; k++)
+            fprintf(stderr, " %s_s=%.3f %s_cpu_s=%.3f", name[k], stage_s[k], name[k], cpu_s[k]);
+        fprintf(stderr, "\n");
+    }
     if (!cli->quiet)
-        fprintf(stderr, "%s: report of %zu circle%s in %s/ (open 城市报告.pdf first)\n", pr->name, n,
-                n == 1 ? "" : "s", out);
+        fprintf(stderr, "%s: report of %zu circle%s in %s/ (open 城市报告.pdf first)\n", pr->name, n, n == 1 ? "" : "s",
+                out);
     return 0;
 }
 
@@ -190,12 +201,17 @@ int cmd_report(int argc, char **argv, qt_cli *cli)
 {
     const char *out = NULL, *speed = NULL, *threads_s = NULL, *cell_s = NULL, *pos[1], *circle_dummy = NULL;
     cli_report_req rq;
-    int timings = 0, quiet = 0, npos, rc = 0, nargs = 0;
-    cli_opt opts[] = {{"out", 'o', 1, &out, NULL},         {"sites", 0, 1, &rq.sites_path, NULL},
-                      {"format", 0, 1, &rq.format_s, NULL}, {"dpi", 0, 1, &rq.dpi_s, NULL},
-                      {"speed", 0, 1, &speed, NULL},       {"threads", 0, 1, &threads_s, NULL},
-                      {"blind-cell", 0, 1, &cell_s, NULL}, {"timings", 0, 0, NULL, &timings},
-                      {"circle", 0, 1, &circle_dummy, NULL}, {"quiet", 'q', 0, NULL, &quiet},
+    int quiet = 0, npos, rc = 0, nargs = 0;
+    cli_opt opts[] = {{"out", 'o', 1, &out, NULL},
+                      {"sites", 0, 1, &rq.sites_path, NULL},
+                      {"format", 0, 1, &rq.format_s, NULL},
+                      {"dpi", 0, 1, &rq.dpi_s, NULL},
+                      {"speed", 0, 1, &speed, NULL},
+                      {"threads", 0, 1, &threads_s, NULL},
+                      {"blind-cell", 0, 1, &cell_s, NULL},
+                      {"timings", 0, 0, NULL, &rq.timings},
+                      {"circle", 0, 1, &circle_dummy, NULL},
+                      {"quiet", 'q', 0, NULL, &quiet},
                       {NULL, 0, 0, NULL, NULL}};
     char **args = NULL;
     double t0 = cli_now_s(), t1, t2;
@@ -249,7 +265,7 @@ int cmd_report(int argc, char **argv, qt_cli *cli)
     t2 = cli_now_s();
     if ((rc = cli_report_circles(cli, &rq, a, pos[0])) != 0 || (rc = cli_report_write(cli, &rq, pj, a, &in, out)) != 0)
         goto done;
-    if (timings)
+    if (rq.timings)
         fprintf(stderr, "timings: residences=%zu circles=%zu read_s=%.3f analyze_s=%.3f report_s=%.3f\n",
                 pj->residences->n, a->ncircles, t1 - t0, t2 - t1, cli_now_s() - t2);
 done:
