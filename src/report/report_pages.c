@@ -77,7 +77,7 @@ static cairo_surface_t *record(void)
     return cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &ext);
 }
 
-/* An RGB24 image surface as PNG, through libpng at compression level 1 without
+/* An RGB24 image surface as PNG, through libpng at compression level 3 without
  * row filters: ten times faster than cairo_surface_write_to_png (zlib level 6,
  * adaptive filters) and smaller for pages of flat colour. */
 typedef struct png_job {
@@ -99,7 +99,7 @@ static int png_rows(png_job *j, cairo_surface_t *s)
     png_init_io(j->png, j->f);
     png_set_IHDR(j->png, j->info, (png_uint_32)w, (png_uint_32)h, 8, PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
                  PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
-    png_set_compression_level(j->png, 1);
+    png_set_compression_level(j->png, 3);
     png_set_filter(j->png, 0, PNG_FILTER_NONE);
     png_write_info(j->png, j->info);
     for (y = 0; y < h; y++) {

@@ -219,8 +219,9 @@ with open(PROJECT, encoding="utf-8") as f:
 text = text.replace("../../../../", SRC + "/").replace("file = circles.csv", "file = " + os.path.join(PLAN, "circles.csv"))
 with open(os.path.join(full, "full.project"), "w", encoding="utf-8") as f:
     f.write(text + "[survey]\nfile = survey.csv\n")
-r = run(["analyze", os.path.join(full, "full.project"), "-o", os.path.join(full, "ana"), "--report",
-         os.path.join(full, "rep"), "--format", "xlsx", "-q"], env)
+r = run(["analyze", os.path.join(full, "full.project"), "-o", os.path.join(full, "ana"), "-q"], env)
+r = r if r.returncode else run(["report", os.path.join(full, "full.project"), "-o", os.path.join(full, "rep"),
+                                "--format", "xlsx", "-q"], env)
 check(r.returncode == 0, "a project with staff, chains, areas and a survey" + ("" if r.returncode == 0 else ": " + r.stderr[-400:]))
 if r.returncode == 0:
     fs = openpyxl.load_workbook(os.path.join(full, "rep", "调查表.xlsx"))["东圈"]
@@ -289,22 +290,6 @@ run(["report", PROJECT, "-o", out2, "--sites", SITES, "--format", "xlsx", "-q"],
 same = all(open(os.path.join(out, f), "rb").read() == open(os.path.join(out2, f), "rb").read()
            for f in ("调查表.xlsx", "indicators.xlsx"))
 check(same, "XLSX byte-identical with SOURCE_DATE_EPOCH")
-# quarter analyze --report: the analysis, then the same report by the same code
-ana3, out3 = os.path.join(tmp, "analysis3"), os.path.join(tmp, "report3")
-r = run(["analyze", PROJECT, "-o", ana3, "--report", out3, "--sites", SITES, "--format", "xlsx,pdf", "--timings"], env)
-check(r.returncode == 0 and os.path.exists(os.path.join(ana3, "summary.md")) and "report_s=" in r.stderr and
-      "城市报告.pdf" in r.stderr, "analyze --report writes the analysis and the report" +
-      ("" if r.returncode == 0 else ": " + r.stderr[-300:]))
-same = all(os.path.exists(os.path.join(out3, f)) and
-           open(os.path.join(out, f), "rb").read() == open(os.path.join(out3, f), "rb").read()
-           for f in ("调查表.xlsx", "indicators.xlsx"))
-check(same and pdf_text(os.path.join(out3, "东圈.pdf")) == east, "analyze --report: the same 调查表, indicators and pages")
-r = run(["analyze", PROJECT, "-o", os.path.join(tmp, "bad-a"), "--report", os.path.join(tmp, "bad-r"), "--circle",
-         "北圈", "-q"])
-check(r.returncode == 1 and "北圈" in r.stderr and not os.path.exists(os.path.join(tmp, "bad-a")) and
-      not os.path.exists(os.path.join(tmp, "bad-r")), "analyze --report --circle unknown: exit 1, nothing written")
-r = run(["analyze", PROJECT, "-o", os.path.join(tmp, "bad-a"), "--circle", "东圈", "-q"])
-check(r.returncode == 2 and "--report" in r.stderr, "analyze --circle without --report: exit 2")
 r = run(["report", PROJECT, "-o", os.path.join(tmp, "one"), "--circle", "西圈", "--format", "pdf", "-q"], env)
 check(r.returncode == 0 and sorted(os.listdir(os.path.join(tmp, "one"))) == ["report.txt", "城市报告.pdf", "西圈.pdf"],
       "--circle: only that circle's page")
@@ -365,8 +350,8 @@ if ncirc:
     check("范围为小区外包线" not in order, "grid circles: no outline note (their cells are their boundaries)")
 # grid communities: each circle is the union of its communities' grid cells, and holds its residences
 grid = os.path.join(tmp, "grid-gpkg")
-r = run(["analyze", proj, "-o", os.path.join(tmp, "grid-ana"), "--report", grid, "--format", "gpkg", "-q"], env)
-check(r.returncode == 0, "analyze --report on grid circles" + ("" if r.returncode == 0 else ": " + r.stderr[-300:]))
+r = run(["report", proj, "-o", grid, "--format", "gpkg", "-q"], env)
+check(r.returncode == 0, "report on grid circles" + ("" if r.returncode == 0 else ": " + r.stderr[-300:]))
 if r.returncode == 0:
     ds = gdal.OpenEx(os.path.join(grid, "analysis.gpkg"))
     lc, lr, lm = ds.GetLayerByName("circles"), ds.GetLayerByName("residences"), ds.GetLayerByName("communities")
