@@ -51,8 +51,9 @@ stages() { # log time-file ncircles-done ncircles-all
        "xlsx=$(field xlsx_cpu_s "$log") gpkg=$(field gpkg_cpu_s "$log") (read+analysis=$(echo "$tot - $rep" | bc))"
   echo "  pages per circle: $(echo "scale=4; $pc / $done_n" | bc) s CPU"
   echo "  all $all_n circles on 2 idle cores, estimated: $(echo "scale=1; (($tot - $rep) / 2 + $(field prepare_cpu_s "$log") + \
-$(field city_cpu_s "$log") + $pc / $done_n * $all_n / 2 + $(field xlsx_cpu_s "$log") * $all_n / $done_n + \
-$(field gpkg_cpu_s "$log")) / 60" | bc) min (xlsx scaled by circles; read and analysis taken as parallel)"
+$(field city_cpu_s "$log") + $pc / $done_n * $all_n / 2 + $(field xlsx_cpu_s "$log") + \
+$(field gpkg_cpu_s "$log")) / 60" | bc) min (pages scaled by circles; xlsx as measured, its 调查表 sheets" \
+       "for these circles only; read and analysis taken as parallel)"
 }
 
 if [ "$what" = part ]; then
