@@ -136,9 +136,12 @@ int cli_report_circles(const qt_cli *cli, cli_report_req *rq, const qt_analysis 
         for (c = 0; c < a->ncircles && strcmp(a->circle[c], rq->names[k]) != 0; c++)
             ;
         if (c == a->ncircles) {
-            qt_error_set(&err, QT_EINVAL, project, "--circle '%s': no circle of that name (the project has %zu%s%s%s)",
-                         rq->names[k], a->ncircles, a->ncircles ? ", e.g. '" : "", a->ncircles ? a->circle[0] : "",
-                         a->ncircles ? "'" : "");
+            if (a->ncircles)
+                qt_error_set(&err, QT_EINVAL, project,
+                             _("--circle '%s': no circle of that name (the project has %zu, e.g. '%s')"), rq->names[k],
+                             a->ncircles, a->circle[0]);
+            else
+                qt_error_set(&err, QT_EINVAL, project, _("--circle '%s': the project has no circles"), rq->names[k]);
             return cli_fail(cli, &err);
         }
         rq->circles[k] = c;

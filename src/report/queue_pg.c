@@ -74,6 +74,10 @@ static const struct {
      "CREATE INDEX blindspots_geom ON quarter_queue.blindspots USING gist (geom);\n"
      "CREATE INDEX sites_city ON quarter_queue.sites (city);\n"
      "CREATE INDEX sites_geom ON quarter_queue.sites USING gist (geom);\n"},
+    /* the report's areas say what their outline is: 社区边界, 网格单元 or 小区外包线 (analysis.gpkg's boundary) */
+    {"0002_boundary",
+     "ALTER TABLE quarter_queue.circles ADD COLUMN boundary text;\n"
+     "ALTER TABLE quarter_queue.communities ADD COLUMN boundary text;\n"},
 };
 #define NMIGRATIONS (sizeof migrations / sizeof migrations[0])
 

@@ -373,10 +373,7 @@ def main():
     found_before = [o["id"] for o in srv.call("GET", f"/api/v1/nearby?{near}&minutes=5&limit=100")[1]["outlets"]]
     listed_before = [c["id"] for c in srv.call("GET", "/api/v1/coupons?outlet_id=2")[1]["coupons"]]
     n1 = srv.call("GET", "/api/v1/health")[1]["outlets"]
-    w = sqlite3.connect(f"{work}/s.db")
-    w.execute("update outlets set closed_at = 1764547200 where id = 2")
-    w.commit()
-    w.close()
+    db_query("update outlets set closed_at = 1764547200 where id = 2", write=True)
     srv.proc.send_signal(signal.SIGHUP)
     for _ in range(50):
         if srv.call("GET", "/api/v1/health")[1]["outlets"] == n1 - 1:
@@ -396,8 +393,7 @@ def main():
           f"shop page of a closed outlet: {', '.join(f'{r} {v[0]}' for r, v in pages.items())}; "
           f"closed_at for the operator {pages['operator'][1].get('closed_at')}")
     st, _ = srv.call("PATCH", "/api/v1/outlets/2", {"opening_hours": "Mo-Su 08:00-20:00"}, tokens["merchant2"])
-    hours = sqlite3.connect(f"file:{work}/s.db?mode=ro", uri=True).execute(
-        "select coalesce(opening_hours, '') from outlets where id = 2").fetchone()[0]
+    hours = db_query("select coalesce(opening_hours, '') from outlets where id = 2")
     check(st == 404 and hours != "Mo-Su 08:00-20:00", f"its merchant cannot edit a closed shop: {st}")
     st, claim = srv.call("POST", f"/api/v1/coupons/{shut_coupon}/claim", token=tokens["resident"])
     check(claim.get("code") == "QT_EGONE" and claim.get("field") == "coupon"
