@@ -632,45 +632,46 @@ static qt_status write_summary(const qt_analysis *a, const qt_analysis_input *in
     qt_status st;
     if ((st = qt__outfile_open(&o, path, err)) != QT_OK)
         return st;
-    qt__outfile_printf(&o, "# 一刻钟便民生活圈 analysis: %s\n\n", m->project ? m->project : "");
-    qt__outfile_printf(&o, "Profile %s; walking %.1f km/h (%s)%s%s.\n\n", qt_profile_name(p), a->speed_mps * 3.6,
-                       m->speed ? m->speed : "default", m->at ? "; outlets open at " : "", m->at ? m->at : "");
-    qt__outfile_printf(&o, "- Residences: %zu (%zu too far from a street, left out); population %.0f",
+    qt__outfile_printf(&o, _("# 一刻钟便民生活圈 analysis: %s\n\n"), m->project ? m->project : "");
+    qt__outfile_printf(&o, _("Profile %s; walking %.1f km/h (%s)%s%s.\n\n"), qt_profile_name(p), a->speed_mps * 3.6,
+                       m->speed ? m->speed : "default", m->at ? _("; outlets open at ") : "", m->at ? m->at : "");
+    qt__outfile_printf(&o, _("- Residences: %zu (%zu too far from a street, left out); population %.0f"),
                        in->residences->n, a->residences_unplaced, s->population);
     if (in->residences->nestimated)
         qt__outfile_printf(&o,
-                           " (**an estimate** for %zu residences: from households or floor area, "
-                           "see residences.csv population_source)",
+                           _(" (**an estimate** for %zu residences: from households or floor area, "
+                             "see residences.csv population_source)"),
                            in->residences->nestimated);
-    qt__outfile_printf(&o, ".\n- Outlets counted: %zu of %zu (%zu not a 业态 of the profile, %zu too far from a street",
+    qt__outfile_printf(&o,
+                       _(".\n- Outlets counted: %zu of %zu (%zu not a 业态 of the profile, %zu too far from a street"),
                        a->outlets_used, in->outlets->n, a->outlets_unclassified, a->outlets_unplaced);
     if (m->at)
-        qt__outfile_printf(&o, ", %zu closed at %s, %zu with unknown hours counted as open", a->outlets_closed, m->at,
-                           a->outlets_hours_unknown);
-    qt__outfile_puts(&o, ").\n");
+        qt__outfile_printf(&o, _(", %zu closed at %s, %zu with unknown hours counted as open"), a->outlets_closed,
+                           m->at, a->outlets_hours_unknown);
+    qt__outfile_puts(&o, _(").\n"));
     if (a->before)
-        qt__outfile_printf(&o, "- What-if: %zu hypothetical outlets added; what-if.csv compares every indicator.\n",
+        qt__outfile_printf(&o, _("- What-if: %zu hypothetical outlets added; what-if.csv compares every indicator.\n"),
                            a->outlets_used - a->before->outlets_used);
     for (i = 0; i < m->nwarnings; i++)
-        qt__outfile_printf(&o, "- **Warning:** %s\n", m->warnings[i]);
-    qt__outfile_printf(&o, "\n## City: %s\n\n%s\n\n", qt__grade_name(p, s->grade), s->reasons ? s->reasons : "");
-    qt__outfile_printf(&o, "- Residents with every basic 业态 in reach: %.1f%% (target %.0f%%)\n", 100 * s->all_basic,
-                       100 * t->residents_all_basic);
-    qt__outfile_printf(&o, "- Communities covered: %u of %u (target %.0f%%)\n", s->communities_covered, s->communities,
-                       100 * t->communities_covered);
+        qt__outfile_printf(&o, _("- **Warning:** %s\n"), m->warnings[i]);
+    qt__outfile_printf(&o, _("\n## City: %s\n\n%s\n\n"), qt__grade_name(p, s->grade), s->reasons ? s->reasons : "");
+    qt__outfile_printf(&o, _("- Residents with every basic 业态 in reach: %.1f%% (target %.0f%%)\n"),
+                       100 * s->all_basic, 100 * t->residents_all_basic);
+    qt__outfile_printf(&o, _("- Communities covered: %u of %u (target %.0f%%)\n"), s->communities_covered,
+                       s->communities, 100 * t->communities_covered);
     if (a->chain_known && s->outlets)
-        qt__outfile_printf(&o, "- Chain share: %.1f%% (target %.0f%%)\n", 100.0 * s->chain_outlets / s->outlets,
+        qt__outfile_printf(&o, _("- Chain share: %.1f%% (target %.0f%%)\n"), 100.0 * s->chain_outlets / s->outlets,
                            100 * t->chain_share);
-    qt__outfile_puts(&o, "\n| 业态 | ring | coverage | residents beyond |\n|---|---|---|---|\n");
+    qt__outfile_puts(&o, _("\n| 业态 | ring | coverage | residents beyond |\n|---|---|---|---|\n"));
     for (k = 0; k < a->ncat; k++) {
         const qt_category *c = qt_profile_category(p, k);
-        qt__outfile_printf(&o, "| %s %s | %.0f min | %.1f%% | %.0f |\n", c->code, c->zh, c->ring_min,
+        qt__outfile_printf(&o, _("| %s %s | %.0f min | %.1f%% | %.0f |\n"), c->code, c->zh, c->ring_min,
                            100 * s->coverage[k], s->unserved[k]);
     }
     if (a->ncircles) {
         qt__outfile_puts(&o,
-                         "\n## Circles\n\n| circle | grade | population | all basic | basic | quality | reasons |\n"
-                         "|---|---|---|---|---|---|---|\n");
+                         _("\n## Circles\n\n| circle | grade | population | all basic | basic | quality | reasons |\n"
+                           "|---|---|---|---|---|---|---|\n"));
         for (i = 0; i < a->ncircles; i++) {
             const qt_area_stats *cs = &a->circles_stats[i];
             qt__outfile_printf(&o, "| %s | %s | %.0f | %.1f%% | %d/%d | %d/%d | %s |\n", a->circle[i],
@@ -679,15 +680,14 @@ static qt_status write_summary(const qt_analysis *a, const qt_analysis_input *in
                                cs->reasons ? cs->reasons : "");
         }
     }
-    qt__outfile_puts(&o,
-                     "\n## Files\n\n- indicators.csv: every indicator of the city, each circle and community, "
-                     "with its target and whether it is met\n- grades.csv: each circle's grade and why\n"
-                     "- demand.csv: 需求清单, the 业态 each circle lacks, most unserved residents first\n"
-                     "- residences.csv: minutes from each residence to the nearest outlet of each 业态\n"
-                     "- blindspots.geojson: 盲区, where the unserved residents live, per circle and 业态\n"
-                     "- outlets.csv: every outlet of a 业态, with its circle and community\n");
+    qt__outfile_puts(&o, _("\n## Files\n\n- indicators.csv: every indicator of the city, each circle and community, "
+                           "with its target and whether it is met\n- grades.csv: each circle's grade and why\n"
+                           "- demand.csv: 需求清单, the 业态 each circle lacks, most unserved residents first\n"
+                           "- residences.csv: minutes from each residence to the nearest outlet of each 业态\n"
+                           "- blindspots.geojson: 盲区, where the unserved residents live, per circle and 业态\n"
+                           "- outlets.csv: every outlet of a 业态, with its circle and community\n"));
     if (a->before)
-        qt__outfile_puts(&o, "- what-if.csv: indicators before and after the hypothetical outlets\n");
+        qt__outfile_puts(&o, _("- what-if.csv: indicators before and after the hypothetical outlets\n"));
     return qt__outfile_commit(&o, err);
 }
 
