@@ -51,7 +51,7 @@ schemas = {
                  ["code", "status", "message", "field"]),
     "Outlet": obj({"id": I, "ext_id": NS, "name": S, "category": NS, "lon": N, "lat": N, "address": S, "brand": S,
                    "chain": B, "opening_hours": S, "services": arr(S), "cash": B, "barrier_free": B, "community": S,
-                   "circle": S, "credit": obj({"score": I, "grade": S, "complaints_365d": I},
+                   "circle": S, "closed_at": T, "credit": obj({"score": I, "grade": S, "complaints_365d": I},
                                               ["score", "grade", "complaints_365d"])},
                   ["id", "name", "category", "lon", "lat", "address", "opening_hours", "services"]),
     "NearbyOutlet": obj({"id": I, "name": S, "category": NS, "lon": N, "lat": N, "distance_m": N, "time_s": N,

@@ -53,7 +53,7 @@ for name, what in cmds:
     subs = re.match(r"usage: quarter [a-z]+ ([a-z]+(?:\|[a-z]+)+)\b", first)
     if subs and "[" not in subs.group(1):
         for sub in subs.group(1).split("|"):
-            r = subprocess.run([quarter, name, sub, "--help"], capture_output=True, text=True)
+            r = subprocess.run([quarter, "--lang", "en", name, sub, "--help"], capture_output=True, text=True)
             if r.returncode == 0 and r.stdout.strip() and r.stdout.strip() != text.strip():
                 page += [f".SS quarter {name} {sub}", ".nf", roff(r.stdout.rstrip()), ".fi"]
 page += [".SH EXIT STATUS",

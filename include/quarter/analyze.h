@@ -115,12 +115,23 @@ typedef struct qt_analysis {
     uint32_t *outlet_community; /* per outlet of the input's outlet list: the community of the nearest
                                    residence within 500 m, UINT32_MAX none */
     struct qt_analysis *before; /* what-if: the baseline without the added outlets; NULL otherwise */
+    /* communities made from the grid (community_grid_m): each such community is one cell */
+    double grid_m, grid_lon0, grid_lat0; /* grid_m 0: no community is a grid cell */
+    int32_t *community_cell;             /* 2 per community: the cell's x, y; INT32_MIN when the
+                                            community has a name of its own (NULL when grid_m is 0) */
 } qt_analysis;
 
 /** Run the analysis.  OUT *out, free with qt_analysis_free().  Statuses: QT_EINVAL, QT_ENOMEM. */
 QT_API qt_status qt_analyze(const qt_analysis_input *in, const qt_analysis_opts *opts, qt_analysis **out,
                             qt_error *err);
 QT_API void qt_analysis_free(qt_analysis *a);
+
+/**
+ * The boundary of community c when it is a grid cell (qt_analysis.community_cell): its corners in
+ * WGS-84, lonmin..lonmax, latmin..latmax.  Returns 1, or 0 when the community is not a grid cell.
+ */
+QT_API int qt_analysis_community_cell(const qt_analysis *a, size_t c, double *lonmin, double *latmin, double *lonmax,
+                                      double *latmax);
 
 /** Whether an indicator value meets its target (NAN target: -1 no target; NAN value: -1). */
 QT_API int qt_target_met(double value, double target);

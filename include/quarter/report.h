@@ -95,7 +95,19 @@ typedef struct qt_report_opts {
     const char *boundaries;   /* the communities' polygons ([communities] file: GeoPackage, GeoJSON ...),
                                  NULL: the maps outline the residences of each community */
     const char *boundaries_layer, *boundaries_field; /* NULL: the first layer, the guessed name field */
+    double *stage_s;          /* NULL, or QT_REPORT_STAGES slots: seconds spent in each stage */
+    double *stage_cpu_s;      /* NULL, or QT_REPORT_STAGES slots: CPU seconds of the process (all threads) */
 } qt_report_opts;
+
+/* the stages of qt_report_make timed into qt_report_opts.stage_s */
+enum {
+    QT_REPORT_STAGE_PREPARE, /* counts, indexes, boundaries, sites */
+    QT_REPORT_STAGE_CITY,    /* the city report's cover, table and map */
+    QT_REPORT_STAGE_PAGES,   /* every circle's page, its PDF and PNG, and the city report's pages */
+    QT_REPORT_STAGE_XLSX,    /* 调查表.xlsx, indicators.xlsx */
+    QT_REPORT_STAGE_GPKG,    /* analysis.gpkg */
+    QT_REPORT_STAGES
+};
 
 /**
  * Write the report of analysis a (of inputs in) into folder dir, whole or

@@ -139,4 +139,30 @@ int cli_city_name(const qt_cli *cli, const char *path, char *buf, size_t cap);
 /* Coordinate-system warnings of an analysis, as lines; returns how many. */
 size_t cli_crs_warnings(const qt_analysis *a, const qt_project_data *pj, char lines[][300], size_t max);
 
+/* The report's outputs, one code path for quarter report and quarter analyze --report
+ * (cmd_report.c): options checked, sites read, circles named, then qt_report_make. */
+typedef struct cli_report_req {
+    const char **names; /* --circle values (nnames) */
+    size_t nnames;
+    const char *sites_path, *format_s, *dpi_s;
+    unsigned formats, threads;
+    double dpi, cell_m;
+    qt_site_list *sites; /* read by cli_report_sites */
+    size_t *circles;     /* resolved by cli_report_write */
+    int timings;         /* print the report's stages to standard error */
+} cli_report_req;
+/* Take the repeatable --circle NAME / --circle=NAME out of argv: the rest goes to *args (nargs),
+ * the names to rq.  Returns 0, or an exit status (no memory). */
+int cli_report_take_circles(const qt_cli *cli, int argc, char **argv, cli_report_req *rq, char ***args, int *nargs);
+/* --format and --dpi checked (usage errors name cmd); 0 or an exit status. */
+int cli_report_check(const qt_cli *cli, const char *cmd, cli_report_req *rq);
+/* --sites read against the project's network; 0 or an exit status. */
+int cli_report_sites(const qt_cli *cli, cli_report_req *rq, const qt_project_data *pj);
+/* --circle names resolved in a (an unknown one is an error naming project): 0 or an exit status. */
+int cli_report_circles(const qt_cli *cli, cli_report_req *rq, const qt_analysis *a, const char *project);
+/* The report of a into out; prints where; 0 or an exit status. */
+int cli_report_write(const qt_cli *cli, const cli_report_req *rq, const qt_project_data *pj, const qt_analysis *a,
+                     const qt_analysis_input *in, const char *out);
+void cli_report_req_free(cli_report_req *rq);
+
 #endif

@@ -10,11 +10,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/i18n.h"
 #include "base/outfile.h"
 #include "cli/cli.h"
 #include "base/geo.h"
 
-static const char help[] =
+static const char help[] = N_(
     "usage: quarter access NETWORK --pois pois.csv [options]\n"
     "  NETWORK is one of: --nodes nodes.csv --edges edges.csv | --graph G.qgraph | --network FILE\n\n"
     "For every origin and every outlet category: the walking distance to the\n"
@@ -43,7 +44,7 @@ static const char help[] =
     "  --timings            print seconds to standard error: read (and place), compute\n"
     "                       (the wall time of the searches), sink (formatting rows,\n"
     "                       overlapping other threads' searches), write (sink + commit)\n"
-    "  -q, --quiet          no progress output\n";
+    "  -q, --quiet          no progress output\n");
 
 typedef struct warnlist {
     size_t n;
@@ -53,7 +54,7 @@ static void warn_point(const qt_cli *cli, warnlist *w, const char *what, const c
                        const qt_error *err)
 {
     if (w->n < 5)
-        cli_warn(cli, "%s:%zu: %s '%s' left out: %s", path, line, what, id, err->msg);
+        cli_warn(cli, "%s:%zu: %s '%s' left out: %s", path, line, _(what), id, err->msg);
     w->n++;
 }
 
@@ -64,7 +65,7 @@ static void left_out(const qt_cli *cli, const qt_snapper *sn, warnlist *w, const
     qt_snap s;
     qt_error e = QT_ERROR_INIT;
     if (w->n < 5 && qt_snapper_snap(sn, lon, lat, QT_SNAP_EDGE, snap_max, &s, &e) == QT_OK)
-        qt_error_set(&e, QT_ENOTFOUND, NULL, "nearest street is %.0f m from (%.7f, %.7f), over %.0f m", s.leg_m, lon,
+        qt_error_set(&e, QT_ENOTFOUND, NULL, _("nearest street is %.0f m from (%.7f, %.7f), over %.0f m"), s.leg_m, lon,
                      lat, snap_max);
     warn_point(cli, w, what, path, line, id, &e);
 }
@@ -99,14 +100,14 @@ static int place_points(const qt_cli *cli, const qt_graph *g, const qt_snapper *
         return cli_fail(cli, &err);
     for (i = 0; i < pois->n; i++)
         if ((*out)->node[i] == QT_NODE_NONE)
-            left_out(cli, sn, &wp, "outlet", pois_path, pois->line[i], pois->id[i], pois->lon[i], pois->lat[i],
+            left_out(cli, sn, &wp, N_("outlet"), pois_path, pois->line[i], pois->id[i], pois->lon[i], pois->lat[i],
                      snap_max);
     if (wp.n)
         cli_warn(cli, "%zu of %zu outlets are farther than %.0f m from any street and were left out", wp.n, pois->n,
                  snap_max);
     for (i = 0; i < origins->n; i++)
         if ((*out)->node[pois->n + i] == QT_NODE_NONE)
-            left_out(cli, sn, &wo, "origin", origins_path, origins->line[i], origins->id[i], origins->lon[i],
+            left_out(cli, sn, &wo, N_("origin"), origins_path, origins->line[i], origins->id[i], origins->lon[i],
                      origins->lat[i], snap_max);
     if (wo.n)
         cli_warn(cli, "%zu of %zu origins are farther than %.0f m from any street: their rows are empty", wo.n,
@@ -236,7 +237,7 @@ int cmd_access(int argc, char **argv, qt_cli *cli)
     warnlist wp = {0}, wo = {0};
     qt_placement *pl = NULL; /* edge mode with origins: every point a node of a split graph */
 
-    rc = cli_parse(cli, argc, argv, opts, pos, 0, &npos, help);
+    rc = cli_parse(cli, argc, argv, opts, pos, 0, &npos, _(help));
     if (rc)
         return rc < 0 ? 0 : rc;
     if (!pois_path)
@@ -335,7 +336,7 @@ int cmd_access(int argc, char **argv, qt_cli *cli)
                 if (v == QT_NODE_NONE) {
                     char where[200];
                     snprintf(where, sizeof where, "%s:%zu: column 'node'", pois_path, pois->line[i]);
-                    qt_error_set(&err, QT_ENOTFOUND, where, "node %lld is not in the network",
+                    qt_error_set(&err, QT_ENOTFOUND, where, _("node %lld is not in the network"),
                                  (long long)pois->node_id[i]);
                     rc = cli_fail(cli, &err);
                     goto done;
@@ -347,7 +348,7 @@ int cmd_access(int argc, char **argv, qt_cli *cli)
                 continue;
             }
             if (qt_snapper_snap(sn, pois->lon[i], pois->lat[i], mode, snap_max, &s, &e2) != QT_OK) {
-                warn_point(cli, &wp, "outlet", pois_path, pois->line[i], pois->id[i], &e2);
+                warn_point(cli, &wp, N_("outlet"), pois_path, pois->line[i], pois->id[i], &e2);
                 continue;
             }
             ap[nap].category = pois->category[i];
@@ -362,7 +363,7 @@ int cmd_access(int argc, char **argv, qt_cli *cli)
             qt_error e2 = QT_ERROR_INIT;
             origin_node[i] = QT_NODE_NONE;
             if (qt_snapper_snap(sn, origins->lon[i], origins->lat[i], mode, snap_max, &s, &e2) != QT_OK) {
-                warn_point(cli, &wo, "origin", origins_path, origins->line[i], origins->id[i], &e2);
+                warn_point(cli, &wo, N_("origin"), origins_path, origins->line[i], origins->id[i], &e2);
                 continue;
             }
             origin_node[i] = s.node;

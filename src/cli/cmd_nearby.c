@@ -14,7 +14,8 @@ static const char help[] = N_(
     "usage: quarter nearby --graph G.qgraph --db FILE|URL --at LON,LAT [options]\n\n"
     "The outlets of the store (quarter import) nearest to a point (WGS-84) by\n"
     "walking, nearest first, the same search as GET /api/v1/nearby.  Writes CSV:\n"
-    "id,name,category,distance_m,time_s,lon,lat.\n\n"
+    "id,name,category,distance_m,time_s,lon,lat.  Outlets marked closed (by a\n"
+    "re-import) are not listed.\n\n"
     "Options:\n"
     "  --minutes N          walking time budget, 1 to 60 (default 15)\n"
     "  --category C         only this 业态 code (e.g. B12)\n"
@@ -33,6 +34,8 @@ static qt_status add_outlet(void *ud, const qt_store_outlet *o, qt_error *err)
     loader *ld = ud;
     qt_nearby_outlet no;
     memset(&no, 0, sizeof no);
+    if (o->closed_at)
+        return QT_OK; /* a closed outlet is never found */
     no.id = o->id;
     no.name = o->name;
     no.category = o->category;

@@ -15,9 +15,10 @@
 #include <unistd.h>
 
 #include "base/isotime.h"
+#include "base/i18n.h"
 #include "cli/cli.h"
 
-static const char serve_help[] =
+static const char serve_help[] = N_(
     "usage: quarter serve --db FILE|URL --graph FILE.qgraph [--port 8015] [--bind 127.0.0.1] [options]\n\n"
     "Serve the HTTP API v1 (docs/http-api.md): nearby outlets by walking time, outlet\n"
     "lookup, accounts, coupons issued online and redeemed in the shop.  Stops cleanly\n"
@@ -25,7 +26,8 @@ static const char serve_help[] =
     "store, or by quarter import, are followed within a second (the store's change\n"
     "feed); SIGHUP reads them all again.  Several servers behind nginx on one store:\n"
     "docs/deploy.md.  With --port 0 an ephemeral port is taken; the first line on\n"
-    "standard output says which.\n\n"
+    "standard output (listening on http://ADDR:PORT/api/v1/, English in every\n"
+    "language) says which.\n\n"
     "Options:\n"
     "  --db FILE|URL        the store (made by quarter import / quarter user add): a SQLite\n"
     "                       file, or a PostgreSQL/PostGIS database several servers share\n"
@@ -58,7 +60,7 @@ static const char serve_help[] =
     "  --tile-url URL       an external base map instead of the tiles drawn from the\n"
     "                       network, e.g. 天地图 with its key ({z}/{x}/{y} in the URL)\n"
     "  --tile-crs S         wgs84 (default) or gcj02: the system of those tiles\n"
-    "  --tile-attribution T the text shown on the map with --tile-url\n";
+    "  --tile-attribution T the text shown on the map with --tile-url\n");
 
 /* --tz: "+08:00" / "-05:30" / "UTC", or an IANA zone of /usr/share/zoneinfo (its offset now) */
 static int parse_tz(const char *tz, int *offset_min)
@@ -141,7 +143,7 @@ int cmd_serve(int argc, char **argv, qt_cli *cli)
     FILE *logf = NULL;
     struct sigaction sa;
 
-    rc = cli_parse(cli, argc, argv, opts, NULL, 0, &npos, serve_help);
+    rc = cli_parse(cli, argc, argv, opts, NULL, 0, &npos, _(serve_help));
     if (rc)
         return rc < 0 ? 0 : rc;
     if (!db || !graph)
@@ -180,7 +182,7 @@ int cmd_serve(int argc, char **argv, qt_cli *cli)
     if (log) {
         logf = strcmp(log, "-") == 0 ? stderr : fopen(log, "a");
         if (!logf) {
-            qt_error_set(&err, QT_EIO, log, "cannot open: %s", strerror(errno));
+            qt_error_set(&err, QT_EIO, log, _("cannot open: %s"), strerror(errno));
             rc = cli_fail(cli, &err);
             goto done;
         }
@@ -256,9 +258,10 @@ int cmd_serve(int argc, char **argv, qt_cli *cli)
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);
+    /* the first line stays English: scripts and tests read the port from it (docs/i18n.md) */
     printf("listening on http://%s:%u/api/v1/\n", bind ? bind : "127.0.0.1", qt_server_port(srv));
     if (web)
-        printf("pages: http://%s:%u/ (resident), /merchant, /operator, /planner, /login\n",
+        printf(_("pages: http://%s:%u/ (resident), /merchant, /operator, /planner, /login\n"),
                bind ? bind : "127.0.0.1", qt_server_port(srv));
     fflush(stdout);
     while (!stop_flag) {
@@ -270,10 +273,10 @@ int cmd_serve(int argc, char **argv, qt_cli *cli)
             if (qt_server_reload(srv, &n, &err) != QT_OK)
                 cli_warn(cli, "reload failed, the old outlets stay: %s: %s", err.where, err.msg);
             else
-                fprintf(stderr, "quarter serve: reloaded %zu outlets\n", n);
+                fprintf(stderr, _("quarter serve: reloaded %zu outlets\n"), n);
         }
     }
-    fprintf(stderr, "quarter serve: stopping\n");
+    fprintf(stderr, _("quarter serve: stopping\n"));
 done:
     qt_server_stop(srv);
     if (have_pj)
@@ -285,12 +288,12 @@ done:
     return rc;
 }
 
-static const char user_help[] =
+static const char user_help[] = N_(
     "usage: quarter user add --db FILE|URL --name NAME --role admin|operator|merchant|resident --password-file F\n"
     "       quarter user link --db FILE|URL --user ID --outlet ID\n\n"
     "add: create an account (the password, read from the first line of F, is hashed\n"
     "with argon2id); link: give a merchant one of the outlets in the store.  The store\n"
-    "is a SQLite file or a PostgreSQL URL (postgresql://USER@HOST:5432/DB), as for serve.\n";
+    "is a SQLite file or a PostgreSQL URL (postgresql://USER@HOST:5432/DB), as for serve.\n");
 
 int cmd_user(int argc, char **argv, qt_cli *cli)
 {
@@ -302,7 +305,7 @@ int cmd_user(int argc, char **argv, qt_cli *cli)
     int npos, rc;
     qt_store *st = NULL;
     qt_error err = QT_ERROR_INIT;
-    rc = cli_parse(cli, argc, argv, opts, pos, 1, &npos, user_help);
+    rc = cli_parse(cli, argc, argv, opts, pos, 1, &npos, _(user_help));
     if (rc)
         return rc < 0 ? 0 : rc;
     if (npos != 1 || (strcmp(pos[0], "add") != 0 && strcmp(pos[0], "link") != 0))
@@ -321,7 +324,7 @@ int cmd_user(int argc, char **argv, qt_cli *cli)
             return cli_usage(cli, "user", "--role is admin, operator, merchant or resident");
         fp = fopen(pwfile, "r");
         if (!fp) {
-            qt_error_set(&err, QT_EIO, pwfile, "cannot open: %s", strerror(errno));
+            qt_error_set(&err, QT_EIO, pwfile, _("cannot open: %s"), strerror(errno));
             return cli_fail(cli, &err);
         }
         if (!fgets(pw, sizeof pw, fp))
@@ -348,7 +351,7 @@ int cmd_user(int argc, char **argv, qt_cli *cli)
     return rc;
 }
 
-static const char import_help[] =
+static const char import_help[] = N_(
     "usage: quarter import --db FILE|URL PROJECT\n\n"
     "Load a planning project into the store (created when new): its circles with\n"
     "their communities, grades and indicators (the analysis of quarter analyze),\n"
@@ -360,7 +363,7 @@ static const char import_help[] =
     "closed, not deleted.  The import says how many were added, changed, closed.\n"
     "Fields edited through the API (hours, services, cash, barrier-free, address\n"
     "...) are kept and reported on stderr.  The import is one transaction: when it\n"
-    "fails or is killed, the store is as it was before.\n";
+    "fails or is killed, the store is as it was before.\n");
 
 int cmd_import(int argc, char **argv, qt_cli *cli)
 {
@@ -376,7 +379,7 @@ int cmd_import(int argc, char **argv, qt_cli *cli)
     size_t i, k, *circle_of = NULL, nadded = 0, nchanged = 0, nclosed = 0, nreopened = 0, nopen = 0, conflicts = 0;
     char **open_ids = NULL;
     int in_tx = 0;
-    rc = cli_parse(cli, argc, argv, opts, pos, 1, &npos, import_help);
+    rc = cli_parse(cli, argc, argv, opts, pos, 1, &npos, _(import_help));
     if (rc)
         return rc < 0 ? 0 : rc;
     if (npos != 1 || !db)
@@ -483,7 +486,7 @@ int cmd_import(int argc, char **argv, qt_cli *cli)
             for (bit = 1; kept && bit <= QT_EDIT_BARRIER_FREE; bit <<= 1)
                 if (kept & bit) {
                     if (++conflicts <= 20)
-                        fprintf(stderr, "%s: outlet %s: kept the %s edited through the API (the table has another)\n",
+                        fprintf(stderr, _("%s: outlet %s: kept the %s edited through the API (the table has another)\n"),
                                 pos[0], o.ext_id, qt_store_edit_field(bit));
                 }
         }
@@ -503,11 +506,11 @@ int cmd_import(int argc, char **argv, qt_cli *cli)
         goto done;
     }
     if (conflicts > 20)
-        fprintf(stderr, "%s: ... %zu fields kept in all\n", pos[0], conflicts);
+        fprintf(stderr, _("%s: ... %zu fields kept in all\n"), pos[0], conflicts);
     if (!cli->quiet) {
-        fprintf(stderr, "%s: %zu outlets, %zu circles (with their grades and indicators) into %s\n", pos[0],
+        fprintf(stderr, _("%s: %zu outlets, %zu circles (with their grades and indicators) into %s\n"), pos[0],
                 pj->outlets->n, a->ncircles, db);
-        fprintf(stderr, "%s: outlets %zu added, %zu changed, %zu unchanged, %zu closed, %zu reopened\n", pos[0],
+        fprintf(stderr, _("%s: outlets %zu added, %zu changed, %zu unchanged, %zu closed, %zu reopened\n"), pos[0],
                 nadded, nchanged, pj->outlets->n - nadded - nchanged, nclosed, nreopened);
     }
 done:

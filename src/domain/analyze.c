@@ -69,6 +69,7 @@ void qt_analysis_free(qt_analysis *a)
     qt__free(a->res_community);
     qt__free(a->res_placed);
     qt__free(a->outlet_community);
+    qt__free(a->community_cell);
     qt__free(a);
 }
 

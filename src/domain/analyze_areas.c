@@ -31,6 +31,23 @@ static void grid_cell(double lon, double lat, double lon0, double lat0, double m
     *cy = (long)floor((lat - lat0) * k / m);
 }
 
+int qt_analysis_community_cell(const qt_analysis *a, size_t c, double *lonmin, double *latmin, double *lonmax,
+                               double *latmax)
+{
+    const double k = QT__M_PER_DEG;
+    double dlon, dlat;
+    if (!a->community_cell || c >= a->ncommunities || a->community_cell[2 * c] == INT32_MIN || !(a->grid_m > 0))
+        return 0;
+    dlon = a->grid_m / (k * cos(a->grid_lat0 * QT__DEG2RAD));
+    dlat = a->grid_m / k;
+    /* both edges from the cell's index, so neighbours share theirs exactly */
+    *lonmin = a->grid_lon0 + a->community_cell[2 * c] * dlon;
+    *latmin = a->grid_lat0 + a->community_cell[2 * c + 1] * dlat;
+    *lonmax = a->grid_lon0 + (a->community_cell[2 * c] + 1) * dlon;
+    *latmax = a->grid_lat0 + (a->community_cell[2 * c + 1] + 1) * dlat;
+    return 1;
+}
+
 /* communities of the residences, circles and their members */
 qt_status qt__analysis_areas(const qt_analysis_input *in, const qt_analysis_opts *o, qt_analysis *a, qt_error *err)
 {
@@ -78,6 +95,29 @@ qt_status qt__analysis_areas(const qt_analysis_input *in, const qt_analysis_opts
     a->community = com.name;
     com.name = NULL;
     qt__strmap_free_slots(&com);
+    if (o->community_grid_m > 0) {
+        /* the cell of each grid community (the maps draw it as its boundary) */
+        a->grid_m = o->community_grid_m;
+        a->grid_lon0 = lon0;
+        a->grid_lat0 = lat0;
+        a->community_cell = qt__malloc((2 * a->ncommunities + 2) * sizeof *a->community_cell);
+        if (!a->community_cell)
+            goto nomem;
+        for (k = 0; k < 2 * a->ncommunities; k++)
+            a->community_cell[k] = INT32_MIN;
+        for (i = 0; i < r->n; i++) {
+            long cx, cy;
+            uint32_t c = a->res_community[i];
+            if (*r->community[i] || c == UINT32_MAX)
+                continue;
+            grid_cell(r->lon[i], r->lat[i], lon0, lat0, o->community_grid_m, &cx, &cy);
+            a->community_cell[2 * c] = (int32_t)cx;
+            a->community_cell[2 * c + 1] = (int32_t)cy;
+        }
+        for (i = 0; i < r->n; i++) /* a community some residence names itself is no cell */
+            if (*r->community[i] && a->res_community[i] != UINT32_MAX)
+                a->community_cell[2 * a->res_community[i]] = INT32_MIN;
+    }
     /* every community a circle names must have residents */
     count = qt__calloc(a->ncommunities + 1, sizeof *count);
     if (!count)

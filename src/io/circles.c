@@ -126,12 +126,7 @@ qt_status qt_circles_read(const char *path, qt_encoding enc, qt_circle_list **ou
 
 static void table_opts(qt__table_opts *to, const qt_circles_read_opts *o)
 {
-    memset(to, 0, sizeof *to);
-    to->encoding = o->encoding;
-    to->layer = o->layer;
-    to->header_row = o->header_row;
-    to->on_problem = o->on_problem;
-    to->problem_ud = o->problem_ud;
+    qt__table_opts_set(to, o->encoding, o->layer, o->header_row, o->on_problem, o->problem_ud);
 }
 
 qt_status qt_circles_read_ex(const char *path, const qt_circles_read_opts *o, qt_circle_list **out, qt_error *err)
@@ -229,11 +224,7 @@ qt_status qt_circles_read_ex(const char *path, const qt_circles_read_opts *o, qt
         if (add_members(&b, (uint32_t)k, qt__csv_str(&c, cc)) != 0)
             goto nomem;
     }
-    if (r < 0) {
-        st = err ? err->code : QT_EPARSE;
-        goto fail;
-    }
-    if ((st = qt__csv_bad_end(&c, err)) != QT_OK)
+    if ((st = qt__csv_rows_end(&c, r, err)) != QT_OK)
         goto fail;
     if (!l->ncircles) {
         st = qt_error_set(err, QT_EINVAL, path, _("no circle in the file"));
@@ -374,11 +365,7 @@ qt_status qt_survey_read_ex(const char *path, const qt_circles_read_opts *o, con
     bad_row:
         qt__csv_bad(&c, &re);
     }
-    if (r < 0) {
-        st = err ? err->code : QT_EPARSE;
-        goto fail;
-    }
-    if ((st = qt__csv_bad_end(&c, err)) != QT_OK)
+    if ((st = qt__csv_rows_end(&c, r, err)) != QT_OK)
         goto fail;
     qt__csv_close(&c);
     *out = s;

@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include "base/alloc.h"
+#include "base/i18n.h"
+#include "io/boundary.h"
 #include "quarter/plan.h"
 
 #define GRID 256 /* cells per side of the envelope grid */
@@ -31,17 +33,69 @@ static void free_polys(poly *p, size_t n)
     qt__free(p);
 }
 
+qt_status qt__boundary_open(qt__boundary_layer *b, const char *path, const char *layer, const char *name_field,
+                            qt_error *err)
+{
+    static const char *const guess[] = {"name", "社区", "社区名称", "community", "NAME", "名称", NULL};
+    OGRFeatureDefnH d;
+    OGRSpatialReferenceH src;
+    size_t i;
+    memset(b, 0, sizeof *b);
+    b->name_field = -1;
+    GDALAllRegister();
+    CPLPushErrorHandler(CPLQuietErrorHandler);
+    b->ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+    CPLPopErrorHandler();
+    if (!b->ds)
+        return qt_error_set(err, QT_EIO, path, _("cannot open as a vector layer"));
+    b->layer = layer ? GDALDatasetGetLayerByName(b->ds, layer) : GDALDatasetGetLayer(b->ds, 0);
+    if (!b->layer) {
+        qt__boundary_close(b);
+        return layer ? qt_error_set(err, QT_EPARSE, path, _("no layer '%s'"), layer)
+                     : qt_error_set(err, QT_EPARSE, path, _("no layer"));
+    }
+    d = OGR_L_GetLayerDefn(b->layer);
+    if (name_field)
+        b->name_field = OGR_FD_GetFieldIndex(d, name_field);
+    for (i = 0; !name_field && b->name_field < 0 && guess[i]; i++)
+        b->name_field = OGR_FD_GetFieldIndex(d, guess[i]);
+    if (b->name_field < 0) {
+        qt__boundary_close(b);
+        return qt_error_set(err, QT_EPARSE, path, _("no community name field (%s)"),
+                            name_field ? name_field : "looked for name, 社区, 社区名称, community");
+    }
+    src = OGR_L_GetSpatialRef(b->layer);
+    if (src) {
+        OGRSpatialReferenceH s2 = OSRClone(src), dst = OSRNewSpatialReference(NULL);
+        OSRImportFromEPSG(dst, 4326);
+        OSRSetAxisMappingStrategy(dst, OAMS_TRADITIONAL_GIS_ORDER);
+        OSRSetAxisMappingStrategy(s2, OAMS_TRADITIONAL_GIS_ORDER);
+        if (!OSRIsSame(s2, dst))
+            b->ct = OCTNewCoordinateTransformation(s2, dst);
+        OSRDestroySpatialReference(s2);
+        OSRDestroySpatialReference(dst);
+    }
+    return QT_OK;
+}
+
+void qt__boundary_close(qt__boundary_layer *b)
+{
+    if (b->ct)
+        OCTDestroyCoordinateTransformation(b->ct);
+    if (b->ds)
+        GDALClose(b->ds);
+    memset(b, 0, sizeof *b);
+}
+
 /* the community (polygon name) holding each point: names[i] set (strdup) where a polygon holds point i
    and names[i] is NULL or override; counts them in *nset */
 static qt_status locate(const char *path, const char *layer, const char *name_field, int override, size_t n,
                         const double *lon, const double *lat, char **names, size_t *nset_out, qt_error *err)
 {
-    static const char *const guess[] = {"name", "社区", "社区名称", "community", "NAME", "名称", NULL};
-    GDALDatasetH ds;
+    qt__boundary_layer bl;
     OGRLayerH l;
     OGRFeatureH f;
-    OGRCoordinateTransformationH ct = NULL;
-    OGRSpatialReferenceH src, dst;
+    OGRCoordinateTransformationH ct;
     poly *p = NULL;
     size_t np = 0, cap = 0, i, k, nset = 0, *start = NULL, *idx = NULL, nidx = 0, icap = 0;
     int fi = -1;
@@ -49,41 +103,11 @@ static qt_status locate(const char *path, const char *layer, const char *name_fi
     qt_status st = QT_OK;
     if (nset_out)
         *nset_out = 0;
-    GDALAllRegister();
-    CPLPushErrorHandler(CPLQuietErrorHandler);
-    ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
-    CPLPopErrorHandler();
-    if (!ds)
-        return qt_error_set(err, QT_EIO, path, "cannot open as a vector layer");
-    l = layer ? GDALDatasetGetLayerByName(ds, layer) : GDALDatasetGetLayer(ds, 0);
-    if (!l) {
-        GDALClose(ds);
-        return qt_error_set(err, QT_EPARSE, path, layer ? "no layer '%s'" : "no layer%s", layer ? layer : "");
-    }
-    {
-        OGRFeatureDefnH d = OGR_L_GetLayerDefn(l);
-        if (name_field)
-            fi = OGR_FD_GetFieldIndex(d, name_field);
-        for (i = 0; !name_field && fi < 0 && guess[i]; i++)
-            fi = OGR_FD_GetFieldIndex(d, guess[i]);
-        if (fi < 0) {
-            GDALClose(ds);
-            return qt_error_set(err, QT_EPARSE, path, "no community name field (%s)",
-                                name_field ? name_field : "looked for name, 社区, 社区名称, community");
-        }
-    }
-    src = OGR_L_GetSpatialRef(l);
-    if (src) {
-        OGRSpatialReferenceH s2 = OSRClone(src);
-        dst = OSRNewSpatialReference(NULL);
-        OSRImportFromEPSG(dst, 4326);
-        OSRSetAxisMappingStrategy(dst, OAMS_TRADITIONAL_GIS_ORDER);
-        OSRSetAxisMappingStrategy(s2, OAMS_TRADITIONAL_GIS_ORDER);
-        if (!OSRIsSame(s2, dst))
-            ct = OCTNewCoordinateTransformation(s2, dst);
-        OSRDestroySpatialReference(s2);
-        OSRDestroySpatialReference(dst);
-    }
+    if ((st = qt__boundary_open(&bl, path, layer, name_field, err)) != QT_OK)
+        return st;
+    l = bl.layer;
+    fi = bl.name_field;
+    ct = bl.ct;
     OGR_L_ResetReading(l);
     while ((f = OGR_L_GetNextFeature(l)) != NULL) {
         OGRGeometryH g = OGR_F_StealGeometry(f);
@@ -186,9 +210,7 @@ done:
     free_polys(p, np);
     qt__free(start);
     qt__free(idx);
-    if (ct)
-        OCTDestroyCoordinateTransformation(ct);
-    GDALClose(ds);
+    qt__boundary_close(&bl);
     return st;
 }
 

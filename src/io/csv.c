@@ -477,6 +477,33 @@ qt_status qt__csv_bad_end(const qt__csv *c, qt_error *err)
                         c->first_bad.msg, c->nbad - 1);
 }
 
+void qt__table_opts_set(qt__table_opts *to, qt_encoding enc, const char *layer, int header_row, qt_problem_fn on_problem,
+                        void *problem_ud)
+{
+    memset(to, 0, sizeof *to);
+    to->encoding = enc;
+    to->layer = layer;
+    to->header_row = header_row;
+    to->on_problem = on_problem;
+    to->problem_ud = problem_ud;
+}
+
+qt_status qt__csv_rows_end(const qt__csv *c, int r, qt_error *err)
+{
+    if (r < 0)
+        return err ? err->code : QT_EPARSE;
+    return qt__csv_bad_end(c, err);
+}
+
+char *qt__csv_id(const qt__csv *c, int col)
+{
+    char line[32];
+    if (col >= 0 && c->field[col][0])
+        return qt__strdup(c->field[col]);
+    snprintf(line, sizeof line, "%zu", c->line);
+    return qt__strdup(line);
+}
+
 qt_status qt__csv_require(const qt__csv *c, const char *name, int *idx, qt_error *err)
 {
     *idx = qt__csv_col(c, name);

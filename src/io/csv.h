@@ -85,6 +85,9 @@ qt_status qt__csv_start(qt__csv *c, qt_error *err);
  */
 qt_status qt__table_open(qt__csv *c, const char *path, qt_encoding enc, const char *layer, qt_error *err);
 qt_status qt__table_open_opts(qt__csv *c, const char *path, const qt__table_opts *o, qt_error *err);
+/* *to cleared and filled with the options every table reader takes */
+void qt__table_opts_set(qt__table_opts *to, qt_encoding enc, const char *layer, int header_row, qt_problem_fn on_problem,
+                        void *problem_ud);
 /* A table held in memory (data, len; BORROWED, not changed), read as qt__table_open reads a file whose name
  * is name (e.g. "goods.xlsx": its extension picks nothing, GDAL recognises the content; name, BORROWED,
  * names it in errors). */
@@ -99,6 +102,12 @@ void qt__csv_bad(qt__csv *c, const qt_error *e);
  * status with "N rows of the table are bad" (the callback saw them) or the
  * first row's message and how many more (no callback). */
 qt_status qt__csv_bad_end(const qt__csv *c, qt_error *err);
+/* The end of a reader's row loop, r the last qt__csv_next result: the read's error (r < 0, already in err),
+ * else qt__csv_bad_end's. */
+qt_status qt__csv_rows_end(const qt__csv *c, int r, qt_error *err);
+/* The id of the current row: column col when there is one and it is not empty, else the line number.
+ * qt__malloc'd; NULL when out of memory. */
+char *qt__csv_id(const qt__csv *c, int col);
 /* Header names compare as written, then normalised: spaces dropped, ASCII
  * lower-cased, full-width brackets as ASCII, a trailing unit in brackets
  * dropped (营业面积(㎡), 面积（平方米）, 户数[户] are 营业面积, 面积, 户数). */

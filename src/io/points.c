@@ -28,12 +28,7 @@ qt_status qt_points_read(const char *path, const qt_point_read_opts *o, qt_point
     char note[700];
     qt_status st;
     *out = NULL;
-    memset(&to, 0, sizeof to);
-    to.encoding = o->encoding;
-    to.layer = o->layer;
-    to.header_row = o->header_row;
-    to.on_problem = o->on_problem;
-    to.problem_ud = o->problem_ud;
+    qt__table_opts_set(&to, o->encoding, o->layer, o->header_row, o->on_problem, o->problem_ud);
     if ((st = qt__table_open_opts(&c, path, &to, err)) != QT_OK)
         return st;
     if ((st = qt__csv_pick(&c, o->id_col, c_id, 0, "id", &ci, err)) ||
@@ -49,18 +44,11 @@ qt_status qt_points_read(const char *path, const qt_point_read_opts *o, qt_point
         goto nomem;
     while ((r = qt__csv_next(&c, err)) > 0) {
         double lon, lat, x0, y0;
-        char idbuf[32], cname[32];
         qt_error re = QT_ERROR_INIT;
         size_t i = l->n;
-        qt_error_clear(&re);
-        if ((st = qt__csv_double(&c, cx, &lon, &re)) || (st = qt__csv_double(&c, cy, &lat, &re)))
-            goto bad_row;
-        x0 = lon;
-        y0 = lat;
-        if (qt__xform_apply(&xf, &lon, &lat) != 0) {
-            st = qt__csv_failv(&c, cx, &re, QT_EINVAL, "(%g, %g) is not a valid %s coordinate", x0, y0,
-                               qt__xform_name(&xf, cname));
-            goto bad_row;
+        if ((st = qt__xform_row(&xf, &c, cx, cy, &x0, &y0, &lon, &lat, &re)) != QT_OK) {
+            qt__csv_bad(&c, &re);
+            continue;
         }
         if (c.nbad)
             continue;
@@ -75,8 +63,7 @@ qt_status qt_points_read(const char *path, const qt_point_read_opts *o, qt_point
 #undef G
             cap = c2;
         }
-        snprintf(idbuf, sizeof idbuf, "%zu", c.line);
-        l->id[i] = qt__strdup(ci >= 0 && c.field[ci][0] ? c.field[ci] : idbuf);
+        l->id[i] = qt__csv_id(&c, ci);
         l->name[i] = qt__strdup(qt__csv_str(&c, cn));
         l->address[i] = qt__strdup(qt__csv_str(&c, ca));
         l->n++;
@@ -87,15 +74,8 @@ qt_status qt_points_read(const char *path, const qt_point_read_opts *o, qt_point
         l->x[i] = x0;
         l->y[i] = y0;
         l->line[i] = c.line;
-        continue;
-    bad_row:
-        qt__csv_bad(&c, &re);
     }
-    if (r < 0) {
-        st = err ? err->code : QT_EPARSE;
-        goto fail;
-    }
-    if ((st = qt__csv_bad_end(&c, err)) != QT_OK)
+    if ((st = qt__csv_rows_end(&c, r, err)) != QT_OK)
         goto fail;
     if (l->n == 0) {
         st = qt_error_set(err, QT_EINVAL, path, "no rows below the header (line %zu)", c.header_line);

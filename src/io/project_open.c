@@ -37,31 +37,38 @@ qt_status qt_project_speed(const qt_profile *profile, const char *speed, double 
     v = strtod(speed, &e);
     if (e == speed || *e || !(v >= 0.5) || v > 15)
         return qt_error_set(err, QT_EINVAL, "speed",
-                            "--speed must be default, elderly, winter or km/h from 0.5 to 15 (the profile may lack "
-                            "that speed)");
+                            _("--speed must be default, elderly, winter or km/h from 0.5 to 15 (the profile may lack "
+                              "that speed)"));
     *kmh = v;
     return QT_OK;
 }
+
+/* The options the outlet and residence readers share (their structs differ, their fields are named alike), from the
+ * project's table t and the open options: the format, the columns every table has, the bad-row reporter. */
+#define TABLE_READ_OPTS(o, t, opts)                                                                                    \
+    do {                                                                                                               \
+        memset(&(o), 0, sizeof(o));                                                                                    \
+        (o).encoding = (t)->encoding;                                                                                  \
+        (o).crs = (t)->crs;                                                                                            \
+        (o).layer = (t)->layer;                                                                                        \
+        (o).header_row = (t)->header_row;                                                                              \
+        (o).id_col = (t)->col[QT_PCOL_ID];                                                                             \
+        (o).lon_col = (t)->col[QT_PCOL_LON];                                                                           \
+        (o).lat_col = (t)->col[QT_PCOL_LAT];                                                                           \
+        (o).address_col = (t)->col[QT_PCOL_ADDRESS];                                                                   \
+        (o).on_problem = (opts)->on_problem;                                                                           \
+        (o).problem_ud = (opts)->problem_ud;                                                                           \
+    } while (0)
 
 static qt_status read_outlets(qt_project_data *pj, const qt_project_open_opts *opts, qt_error *err)
 {
     const qt_project_table *t = &pj->project->outlets;
     qt_outlet_read_opts oo;
-    memset(&oo, 0, sizeof oo);
-    oo.encoding = t->encoding;
-    oo.crs = t->crs;
-    oo.layer = t->layer;
-    oo.header_row = t->header_row;
-    oo.id_col = t->col[QT_PCOL_ID];
+    TABLE_READ_OPTS(oo, t, opts);
     oo.name_col = t->col[QT_PCOL_NAME];
     oo.type_col = t->col[QT_PCOL_TYPE];
     oo.code_col = t->col[QT_PCOL_CODE];
-    oo.lon_col = t->col[QT_PCOL_LON];
-    oo.lat_col = t->col[QT_PCOL_LAT];
     oo.category_col = t->col[QT_PCOL_CATEGORY];
-    oo.address_col = t->col[QT_PCOL_ADDRESS];
-    oo.on_problem = opts->on_problem;
-    oo.problem_ud = opts->problem_ud;
     qt_status st = qt_outlets_read(t->file, &oo, pj->profile, &pj->outlets, err);
     if (st != QT_OK)
         return st;
@@ -74,21 +81,11 @@ static qt_status read_residences(qt_project_data *pj, const qt_project_open_opts
 {
     const qt_project_table *t = &pj->project->residences;
     qt_residence_read_opts ro;
-    memset(&ro, 0, sizeof ro);
-    ro.encoding = t->encoding;
-    ro.crs = t->crs;
-    ro.layer = t->layer;
+    TABLE_READ_OPTS(ro, t, opts);
     ro.estimate = t->estimate;
-    ro.header_row = t->header_row;
-    ro.id_col = t->col[QT_PCOL_ID];
-    ro.lon_col = t->col[QT_PCOL_LON];
-    ro.lat_col = t->col[QT_PCOL_LAT];
     ro.population_col = t->col[QT_PCOL_POPULATION];
     ro.households_col = t->col[QT_PCOL_HOUSEHOLDS];
     ro.community_col = t->col[QT_PCOL_COMMUNITY];
-    ro.address_col = t->col[QT_PCOL_ADDRESS];
-    ro.on_problem = opts->on_problem;
-    ro.problem_ud = opts->problem_ud;
     qt_status st = qt_residences_read(t->file, &ro, qt_profile_population(pj->profile), &pj->residences, err);
     if (st != QT_OK)
         return st;
@@ -122,17 +119,32 @@ static qt_status read_communities(qt_project_data *pj, const char *path, qt_erro
     return QT_OK;
 }
 
-static qt_status read_circles(qt_project_data *pj, const char *path, qt_error *err)
+/* The circles and survey tables: every bad row through opts->on_problem, as for outlets and residences. */
+static void circles_opts(const qt_project_table *t, const qt_project_open_opts *opts, qt_circles_read_opts *co)
+{
+    *co = (qt_circles_read_opts){.encoding = t->encoding,
+                                 .layer = t->layer,
+                                 .header_row = t->header_row,
+                                 .on_problem = opts->on_problem,
+                                 .problem_ud = opts->problem_ud};
+}
+
+static qt_status read_circles(qt_project_data *pj, const char *path, const qt_project_open_opts *opts, qt_error *err)
 {
     const qt_project *p = pj->project;
+    qt_circles_read_opts co;
     qt_status st;
-    if (p->circles.file && (st = qt_circles_read(p->circles.file, p->circles.encoding, &pj->circles, err)) != QT_OK)
-        return st;
+    if (p->circles.file) {
+        circles_opts(&p->circles, opts, &co);
+        if ((st = qt_circles_read_ex(p->circles.file, &co, &pj->circles, err)) != QT_OK)
+            return st;
+    }
     if (!p->survey.file)
         return QT_OK;
     if (!pj->circles)
-        return qt_error_set(err, QT_EINVAL, path, "a survey needs a circles file to name the circles");
-    return qt_survey_read(p->survey.file, p->survey.encoding, pj->circles, &pj->survey, err);
+        return qt_error_set(err, QT_EINVAL, path, _("a survey needs a circles file to name the circles"));
+    circles_opts(&p->survey, opts, &co);
+    return qt_survey_read_ex(p->survey.file, &co, pj->circles, &pj->survey, err);
 }
 
 qt_status qt_project_open(const char *path, const qt_project_open_opts *opts, qt_project_data **out, qt_error *err)
@@ -145,7 +157,7 @@ qt_status qt_project_open(const char *path, const qt_project_open_opts *opts, qt
         opts = &none;
     pj = qt__calloc(1, sizeof *pj);
     if (!pj)
-        return qt_error_set(err, QT_ENOMEM, path, "out of memory");
+        return qt_error_set(err, QT_ENOMEM, path, _("out of memory"));
     if ((st = qt_project_load(path, &pj->project, err)) != QT_OK ||
         (st = qt_profile_load(pj->project->profile, &pj->profile, err)) != QT_OK)
         goto fail;
@@ -153,7 +165,7 @@ qt_status qt_project_open(const char *path, const qt_project_open_opts *opts, qt
     if ((st = qt_project_speed(pj->profile, pj->speed_label, &pj->speed_kmh, err)) != QT_OK ||
         (st = qt_graph_read_any(pj->project->network, NULL, &pj->graph, err)) != QT_OK ||
         (st = read_outlets(pj, opts, err)) != QT_OK || (st = read_residences(pj, opts, err)) != QT_OK ||
-        (st = read_communities(pj, path, err)) != QT_OK || (st = read_circles(pj, path, err)) != QT_OK)
+        (st = read_communities(pj, path, err)) != QT_OK || (st = read_circles(pj, path, opts, err)) != QT_OK)
         goto fail;
     *out = pj;
     return QT_OK;

@@ -8,6 +8,7 @@
 #include <cpl_error.h>
 #include <ogr_srs_api.h>
 
+#include "base/i18n.h"
 #include "io/xform.h"
 
 qt_status qt__xform_init(qt__xform *x, qt_crs crs, const char *path, qt_error *err)
@@ -73,4 +74,19 @@ const char *qt__xform_name(const qt__xform *x, char buf[32])
     else
         snprintf(buf, 32, "%s", qt_crs_name(x->crs));
     return buf;
+}
+
+qt_status qt__xform_row(const qt__xform *xf, const qt__csv *c, int cx, int cy, double *x, double *y, double *lon,
+                        double *lat, qt_error *re)
+{
+    char name[32];
+    qt_status st;
+    if ((st = qt__csv_double(c, cx, lon, re)) != QT_OK || (st = qt__csv_double(c, cy, lat, re)) != QT_OK)
+        return st;
+    *x = *lon;
+    *y = *lat;
+    if (qt__xform_apply(xf, lon, lat) != 0)
+        return qt__csv_failv(c, cx, re, QT_EINVAL, _("(%g, %g) is not a valid %s coordinate"), *x, *y,
+                             qt__xform_name(xf, name));
+    return QT_OK;
 }

@@ -19,7 +19,7 @@
 #define VSTRIDE ((int64_t)QT__CELL_STRIDE + 1) /* vertices run one further than cells */
 
 typedef struct edge {
-    int64_t from; /* vertex key: y * VSTRIDE + x */
+    int64_t from;      /* vertex key: y * VSTRIDE + x */
     unsigned char dir; /* 0 +x, 1 +y, 2 -x, 3 -y */
     unsigned char used;
 } edge;
@@ -65,8 +65,8 @@ typedef struct ring {
     size_t start, len; /* corner vertices in the shared vertex list */
     double area2;      /* twice the signed area, in cells */
     int64_t minx, miny, maxx, maxy;
-    double px, py;     /* holes: a point just inside */
-    long owner;        /* holes: the outer ring they belong to */
+    double px, py; /* holes: a point just inside */
+    long owner;    /* holes: the outer ring they belong to */
 } ring;
 
 static int point_in(const int64_t *vx, const int64_t *vy, const ring *r, double px, double py)
@@ -82,35 +82,28 @@ static int point_in(const int64_t *vx, const int64_t *vy, const ring *r, double 
     return in;
 }
 
-static void put_coord(qt__outfile *o, double v)
-{
-    char num[48];
-    qt__outfile_write(o, num, qt__fmt_fixed(num, v, 6));
-}
-
-static void put_ring(qt__outfile *o, const int64_t *vx, const int64_t *vy, const ring *r, double x0, double y0,
-                     double dx, double dy)
+/* a ring's corners as x, y pairs, closed (the first corner again); xy has 2 (len + 1) slots */
+static void ring_xy(const int64_t *vx, const int64_t *vy, const ring *r, double x0, double y0, double dx, double dy,
+                    double *xy)
 {
     size_t i;
-    qt__outfile_puts(o, "[");
-    for (i = 0; i <= r->len; i++) { /* closed: the first corner again */
+    for (i = 0; i <= r->len; i++) {
         size_t k = r->start + (i == r->len ? 0 : i);
-        qt__outfile_puts(o, i ? ",[" : "[");
-        put_coord(o, x0 + (double)vx[k] * dx);
-        qt__outfile_puts(o, ",");
-        put_coord(o, y0 + (double)vy[k] * dy);
-        qt__outfile_puts(o, "]");
+        xy[2 * i] = x0 + (double)vx[k] * dx;
+        xy[2 * i + 1] = y0 + (double)vy[k] * dy;
     }
-    qt__outfile_puts(o, "]");
 }
 
-int qt__cells_geojson(qt__outfile *o, const int64_t *cells, size_t n, double x0, double y0, double dx, double dy)
+static int ring_buf(double **xy, size_t *cap, size_t len);
+
+int qt__cells_rings(const int64_t *cells, size_t n, double x0, double y0, double dx, double dy,
+                    const qt__cells_sink *sk)
 {
     edge *e = qt__malloc((4 * n + 1) * sizeof *e);
     int64_t *vx = qt__malloc((4 * n + 1) * sizeof *vx), *vy = qt__malloc((4 * n + 1) * sizeof *vy);
     ring *rings = NULL;
-    size_t ne = 0, nv = 0, nr = 0, rcap = 0, i, k;
-    int first = 1;
+    double *xy = NULL;
+    size_t ne = 0, nv = 0, nr = 0, rcap = 0, i, k, xycap = 0;
     if (!e || !vx || !vy)
         goto nomem;
     /* boundary edges, the cell on their left */
@@ -183,10 +176,14 @@ int qt__cells_geojson(qt__outfile *o, const int64_t *cells, size_t n, double x0,
         for (k = 0; k < r->len; k++) {
             size_t a = start + k, b = start + (k + 1) % r->len;
             a2 += (double)vx[a] * (double)vy[b] - (double)vx[b] * (double)vy[a];
-            if (vx[a] < r->minx) r->minx = vx[a];
-            if (vx[a] > r->maxx) r->maxx = vx[a];
-            if (vy[a] < r->miny) r->miny = vy[a];
-            if (vy[a] > r->maxy) r->maxy = vy[a];
+            if (vx[a] < r->minx)
+                r->minx = vx[a];
+            if (vx[a] > r->maxx)
+                r->maxx = vx[a];
+            if (vy[a] < r->miny)
+                r->miny = vy[a];
+            if (vy[a] > r->maxy)
+                r->maxy = vy[a];
         }
         r->area2 = a2;
         r->owner = -1;
@@ -215,30 +212,84 @@ int qt__cells_geojson(qt__outfile *o, const int64_t *cells, size_t n, double x0,
             }
         }
     }
-    qt__outfile_puts(o, "{\"type\":\"MultiPolygon\",\"coordinates\":[");
     for (i = 0; i < nr; i++) {
         if (rings[i].area2 <= 0)
             continue;
-        qt__outfile_puts(o, first ? "[" : ",[");
-        first = 0;
-        put_ring(o, vx, vy, &rings[i], x0, y0, dx, dy);
+        if (ring_buf(&xy, &xycap, rings[i].len) != 0)
+            goto nomem;
+        ring_xy(vx, vy, &rings[i], x0, y0, dx, dy, xy);
+        if (sk->ring(sk->ctx, 1, xy, rings[i].len + 1) != 0)
+            goto nomem;
         for (k = 0; k < nr; k++)
             if (rings[k].area2 < 0 && rings[k].owner == (long)i) {
-                qt__outfile_puts(o, ",");
-                put_ring(o, vx, vy, &rings[k], x0, y0, dx, dy);
+                if (ring_buf(&xy, &xycap, rings[k].len) != 0)
+                    goto nomem;
+                ring_xy(vx, vy, &rings[k], x0, y0, dx, dy, xy);
+                if (sk->ring(sk->ctx, 0, xy, rings[k].len + 1) != 0)
+                    goto nomem;
             }
-        qt__outfile_puts(o, "]");
     }
-    qt__outfile_puts(o, "]}");
     qt__free(e);
     qt__free(vx);
     qt__free(vy);
     qt__free(rings);
+    qt__free(xy);
     return 0;
 nomem:
     qt__free(e);
     qt__free(vx);
     qt__free(vy);
     qt__free(rings);
+    qt__free(xy);
     return -1;
+}
+
+/* room for a ring of len corners, closed */
+static int ring_buf(double **xy, size_t *cap, size_t len)
+{
+    double *t;
+    if (2 * (len + 1) <= *cap)
+        return 0;
+    if (!(t = qt__realloc(*xy, 2 * (len + 1) * sizeof *t)))
+        return -1;
+    *xy = t;
+    *cap = 2 * (len + 1);
+    return 0;
+}
+
+/* ---- as GeoJSON ---- */
+
+typedef struct json_ctx {
+    qt__outfile *o;
+    int polygons;
+} json_ctx;
+
+static int json_ring(void *ctx, int outer, const double *xy, size_t n)
+{
+    json_ctx *j = ctx;
+    char num[48];
+    size_t i;
+    if (outer)
+        qt__outfile_puts(j->o, j->polygons++ ? "]],[[" : "[[");
+    else
+        qt__outfile_puts(j->o, "],[");
+    for (i = 0; i < n; i++) {
+        qt__outfile_puts(j->o, i ? ",[" : "[");
+        qt__outfile_write(j->o, num, qt__fmt_fixed(num, xy[2 * i], 6));
+        qt__outfile_puts(j->o, ",");
+        qt__outfile_write(j->o, num, qt__fmt_fixed(num, xy[2 * i + 1], 6));
+        qt__outfile_puts(j->o, "]");
+    }
+    return 0;
+}
+
+int qt__cells_geojson(qt__outfile *o, const int64_t *cells, size_t n, double x0, double y0, double dx, double dy)
+{
+    json_ctx j = {o, 0};
+    qt__cells_sink sk = {json_ring, &j};
+    qt__outfile_puts(o, "{\"type\":\"MultiPolygon\",\"coordinates\":[");
+    if (qt__cells_rings(cells, n, x0, y0, dx, dy, &sk) != 0)
+        return -1;
+    qt__outfile_puts(o, j.polygons ? "]]]}" : "]}");
+    return 0;
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/i18n.h"
 #include "base/alloc.h"
 #include "report/report_internal.h"
 
@@ -128,7 +129,7 @@ nomem:
     qt__free(cs);
     qt__free(ca);
     qt__counts_free(r);
-    return qt_error_set(err, QT_ENOMEM, "report", "no memory");
+    return qt_error_set(err, QT_ENOMEM, "report", _("no memory"));
 }
 
 /* ---- the 调查表 ------------------------------------------------------------------ */

@@ -8,10 +8,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/i18n.h"
 #include "base/alloc.h"
 #include "report/map_render.h"
 
-#define DEG2RAD (3.14159265358979323846 / 180.0)
+#define DEG2RAD   (3.14159265358979323846 / 180.0)
 #define M_PER_DEG (6371008.8 * DEG2RAD)
 
 const unsigned char qt__palette[QT__PALETTE_N][3] = {
@@ -24,8 +25,8 @@ const unsigned char qt__palette_q[QT__PALETTE_N][3] = {
     {0x00, 0x83, 0x8f}, {0x82, 0x77, 0x17}, {0xad, 0x14, 0x57}, {0xff, 0x6f, 0x00}, {0x28, 0x35, 0x93},
     {0x2e, 0x7d, 0x32}, {0x8d, 0x6e, 0x63}, {0x00, 0x60, 0x64}, {0x6d, 0x4c, 0x41}};
 
-void qt__map_view_fit(qt__map_view *v, double lonmin, double latmin, double lonmax, double latmax, double x,
-                      double y, double w, double h)
+void qt__map_view_fit(qt__map_view *v, double lonmin, double latmin, double lonmax, double latmax, double x, double y,
+                      double w, double h)
 {
     double lat0 = (latmin + latmax) / 2, mx = M_PER_DEG * cos(lat0 * DEG2RAD), my = M_PER_DEG;
     double wm = (lonmax - lonmin) * mx, hm = (latmax - latmin) * my, s;
@@ -74,15 +75,6 @@ static void edge_box(const qt_graph *g, uint32_t e, double *x0, double *y0, doub
     *y1 = fmax(au, av);
 }
 
-static int32_t clampi(double v, int32_t n)
-{
-    if (!(v >= 0))
-        return 0;
-    if (v >= n - 1)
-        return n - 1;
-    return (int32_t)v;
-}
-
 qt_status qt__street_index_new(const qt_graph *g, double cell_deg, qt__street_index **out, qt_error *err)
 {
     qt__street_index *ix = qt__calloc(1, sizeof *ix);
@@ -92,7 +84,7 @@ qt_status qt__street_index_new(const qt_graph *g, double cell_deg, qt__street_in
     int pass;
     *out = NULL;
     if (!ix)
-        return qt_error_set(err, QT_ENOMEM, "map", "no memory");
+        return qt_error_set(err, QT_ENOMEM, "map", _("no memory"));
     ix->g = g;
     ix->cell = cell_deg > 0 ? cell_deg : 0.005;
     for (i = 0; i < nn; i++) {
@@ -123,10 +115,10 @@ qt_status qt__street_index_new(const qt_graph *g, double cell_deg, qt__street_in
             double x0, y0, x1, y1;
             int32_t cx0, cy0, cx1, cy1, cx, cy;
             edge_box(g, i, &x0, &y0, &x1, &y1);
-            cx0 = clampi((x0 - ix->lon0) / ix->cell, ix->nx);
-            cx1 = clampi((x1 - ix->lon0) / ix->cell, ix->nx);
-            cy0 = clampi((y0 - ix->lat0) / ix->cell, ix->ny);
-            cy1 = clampi((y1 - ix->lat0) / ix->cell, ix->ny);
+            cx0 = qt__grid_clamp((x0 - ix->lon0) / ix->cell, ix->nx);
+            cx1 = qt__grid_clamp((x1 - ix->lon0) / ix->cell, ix->nx);
+            cy0 = qt__grid_clamp((y0 - ix->lat0) / ix->cell, ix->ny);
+            cy1 = qt__grid_clamp((y1 - ix->lat0) / ix->cell, ix->ny);
             for (cy = cy0; cy <= cy1; cy++)
                 for (cx = cx0; cx <= cx1; cx++) {
                     size_t c = (size_t)cy * (size_t)ix->nx + (size_t)cx;
@@ -152,7 +144,7 @@ qt_status qt__street_index_new(const qt_graph *g, double cell_deg, qt__street_in
     return QT_OK;
 nomem:
     qt__street_index_free(ix);
-    return qt_error_set(err, QT_ENOMEM, "map", "no memory for the street index");
+    return qt_error_set(err, QT_ENOMEM, "map", _("no memory for the street index"));
 }
 
 void qt__street_index_free(qt__street_index *ix)
@@ -167,9 +159,8 @@ void qt__street_index_free(qt__street_index *ix)
 void qt__street_index_visit(const qt__street_index *ix, double lonmin, double latmin, double lonmax, double latmax,
                             void (*fn)(void *ctx, uint32_t edge), void *ctx)
 {
-    int32_t qx0 = clampi((lonmin - ix->lon0) / ix->cell, ix->nx), qx1 = clampi((lonmax - ix->lon0) / ix->cell, ix->nx);
-    int32_t qy0 = clampi((latmin - ix->lat0) / ix->cell, ix->ny), qy1 = clampi((latmax - ix->lat0) / ix->cell, ix->ny);
-    int32_t cx, cy;
+    int32_t qx0, qy0, qx1, qy1, cx, cy;
+    qt__grid_span(ix->lon0, ix->lat0, ix->cell, ix->nx, ix->ny, lonmin, latmin, lonmax, latmax, &qx0, &qy0, &qx1, &qy1);
     for (cy = qy0; cy <= qy1; cy++)
         for (cx = qx0; cx <= qx1; cx++) {
             size_t c = (size_t)cy * (size_t)ix->nx + (size_t)cx;
@@ -182,8 +173,8 @@ void qt__street_index_visit(const qt__street_index *ix, double lonmin, double la
                 if (x1 < lonmin || x0 > lonmax || y1 < latmin || y0 > latmax)
                     continue;
                 /* visit once: in the first cell that the edge and the query share */
-                ex = clampi((x0 - ix->lon0) / ix->cell, ix->nx);
-                ey = clampi((y0 - ix->lat0) / ix->cell, ix->ny);
+                ex = qt__grid_clamp((x0 - ix->lon0) / ix->cell, ix->nx);
+                ey = qt__grid_clamp((y0 - ix->lat0) / ix->cell, ix->ny);
                 if ((ex > qx0 ? ex : qx0) != cx || (ey > qy0 ? ey : qy0) != cy)
                     continue;
                 fn(ctx, e);
@@ -214,8 +205,8 @@ static void stroke_edge(void *ctx, uint32_t e)
         cairo_stroke(s->cr);
 }
 
-void qt__map_streets(cairo_t *cr, const qt__map_view *v, const qt_graph *g, const qt__street_index *ix,
-                     double width, double r, double gr, double b)
+void qt__map_streets(cairo_t *cr, const qt__map_view *v, const qt_graph *g, const qt__street_index *ix, double width,
+                     double r, double gr, double b)
 {
     stroke_ctx s = {cr, v, g, 0};
     cairo_save(cr);
@@ -228,6 +219,43 @@ void qt__map_streets(cairo_t *cr, const qt__map_view *v, const qt_graph *g, cons
     qt__street_index_visit(ix, v->lonmin, v->latmin, v->lonmax, v->latmax, stroke_edge, &s);
     cairo_stroke(cr);
     cairo_restore(cr);
+}
+
+void qt__map_streets_raster(cairo_t *cr, const qt__map_view *v, const qt_graph *g, const qt__street_index *ix,
+                            double width, double dpi, double r, double gr, double b)
+{
+    double sc = dpi / 72;
+    int w = (int)ceil(v->w * sc), h = (int)ceil(v->h * sc);
+    cairo_surface_t *m = cairo_image_surface_create(CAIRO_FORMAT_A8, w, h);
+    cairo_t *mc;
+    qt__map_view mv = *v;
+    if (cairo_surface_status(m) != CAIRO_STATUS_SUCCESS) { /* no memory: as lines after all */
+        cairo_surface_destroy(m);
+        qt__map_streets(cr, v, g, ix, width, r, gr, b);
+        return;
+    }
+    /* the same view, its box at the image's origin, dpi / 72 pixels to the page unit */
+    mv.x = 0;
+    mv.y = 0;
+    mv.ox = (v->ox - v->x) * sc;
+    mv.oy = (v->oy - v->y) * sc;
+    mv.kx = v->kx * sc;
+    mv.ky = v->ky * sc;
+    mv.w = w;
+    mv.h = h;
+    mv.m_per_unit = v->m_per_unit / sc;
+    mc = cairo_create(m);
+    cairo_set_antialias(mc, CAIRO_ANTIALIAS_FAST);
+    qt__map_streets(mc, &mv, g, ix, width * sc, 0, 0, 0);
+    cairo_destroy(mc);
+    cairo_surface_flush(m);
+    cairo_save(cr);
+    cairo_set_source_rgb(cr, r, gr, b);
+    cairo_translate(cr, v->x, v->y);
+    cairo_scale(cr, 1 / sc, 1 / sc);
+    cairo_mask_surface(cr, m, 0, 0);
+    cairo_restore(cr);
+    cairo_surface_destroy(m);
 }
 
 void qt__map_scale_bar(cairo_t *cr, const qt__map_view *v, double x, double y, const char *font)

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <xlsxwriter.h>
 
+#include "base/i18n.h"
 #include "base/alloc.h"
 #include "base/outfile.h"
 #include "quarter/province.h"
@@ -182,7 +183,7 @@ qt_status qt_city_summary_parse(const char *line, qt_city_summary *out, qt_error
                             sizeof out->city_grade};
     qt_status st = QT_OK;
     if (!dup)
-        return qt_error_set(err, QT_ENOMEM, "city summary", "out of memory");
+        return qt_error_set(err, QT_ENOMEM, "city summary", _("out of memory"));
     memset(out, 0, sizeof *out);
     for (s = dup; nf < max; s = e + 1) {
         e = strchr(s, '\t');
@@ -326,12 +327,12 @@ static qt_status write_xlsx(const qt_city_summary *rows, size_t n, const char *c
     lxw_col_t col;
     const char *epoch = getenv("SOURCE_DATE_EPOCH");
     if (!tmp)
-        return qt_error_set(err, QT_ENOMEM, path, "out of memory");
+        return qt_error_set(err, QT_ENOMEM, path, _("out of memory"));
     snprintf(tmp, strlen(path) + 8, "%s.tmp", path);
     wb = workbook_new(tmp);
     if (!wb) {
         qt__free(tmp);
-        return qt_error_set(err, QT_EIO, path, "cannot create the workbook");
+        return qt_error_set(err, QT_EIO, path, _("cannot create the workbook"));
     }
     memset(&props, 0, sizeof props);
     props.title = "省级汇总";
@@ -391,7 +392,7 @@ static qt_status write_xlsx(const qt_city_summary *rows, size_t n, const char *c
         return qt_error_set(err, QT_EIO, path, "cannot write the workbook: %s", lxw_strerror(e));
     }
     if (rename(tmp, path) != 0) {
-        qt_status st = qt_error_set(err, QT_EIO, path, "cannot rename %s into place: %s", tmp, strerror(errno));
+        qt_status st = qt_error_set(err, QT_EIO, path, _("cannot rename %s into place: %s"), tmp, strerror(errno));
         remove(tmp);
         qt__free(tmp);
         return st;
@@ -407,7 +408,7 @@ qt_status qt_province_write(const qt_city_summary *rows, size_t n, const char *d
     char *csv = qt__path_join(dir, "province.csv"), *xlsx = qt__path_join(dir, "province.xlsx");
     qt_status st;
     if (!csv || !xlsx)
-        st = qt_error_set(err, QT_ENOMEM, dir, "out of memory");
+        st = qt_error_set(err, QT_ENOMEM, dir, _("out of memory"));
     else if ((st = write_csv(rows, n, gc, ng, csv, err)) == QT_OK)
         st = write_xlsx(rows, n, gc, ng, xlsx, err);
     qt__free(csv);

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/i18n.h"
 #include "base/alloc.h"
 #include "base/strbuf.h"
 #include "quarter/queue.h"
@@ -73,6 +74,10 @@ static const struct {
      "CREATE INDEX blindspots_geom ON quarter_queue.blindspots USING gist (geom);\n"
      "CREATE INDEX sites_city ON quarter_queue.sites (city);\n"
      "CREATE INDEX sites_geom ON quarter_queue.sites USING gist (geom);\n"},
+    /* the report's areas say what their outline is: 社区边界, 网格单元 or 小区外包线 (analysis.gpkg's boundary) */
+    {"0002_boundary",
+     "ALTER TABLE quarter_queue.circles ADD COLUMN boundary text;\n"
+     "ALTER TABLE quarter_queue.communities ADD COLUMN boundary text;\n"},
 };
 #define NMIGRATIONS (sizeof migrations / sizeof migrations[0])
 
@@ -201,11 +206,11 @@ qt_status qt_queue_open(const char *url, qt_queue **out, qt_error *err)
     qt_status st;
     *out = NULL;
     if (!q)
-        return qt_error_set(err, QT_ENOMEM, "queue", "out of memory");
+        return qt_error_set(err, QT_ENOMEM, "queue", _("out of memory"));
     q->conn = PQconnectdb(url);
     if (!q->conn) {
         qt__free(q);
-        return qt_error_set(err, QT_ENOMEM, "queue", "out of memory");
+        return qt_error_set(err, QT_ENOMEM, "queue", _("out of memory"));
     }
     if (PQstatus(q->conn) != CONNECTION_OK) {
         st = db_fail(q, "cannot connect", err);
@@ -367,7 +372,7 @@ static qt_status put_summary(qt_queue *q, const qt_city_summary *s, const char *
         qt__sb_printf(&b, "%s%s=%zu", i ? ";" : "", s->grade[i], s->grade_circles[i]);
     grades = qt__sb_take(&b);
     if (!grades)
-        return qt_error_set(err, QT_ENOMEM, "queue", "out of memory");
+        return qt_error_set(err, QT_ENOMEM, "queue", _("out of memory"));
     p[0] = s->city;
     p[1] = s->project;
     p[2] = s->path;
@@ -419,7 +424,7 @@ static qt_status put_layer(qt_queue *q, GDALDatasetH ds, size_t li, const char *
     if (!stmt || !p) {
         qt__free(stmt);
         qt__free(p);
-        return qt_error_set(err, QT_ENOMEM, "queue", "out of memory");
+        return qt_error_set(err, QT_ENOMEM, "queue", _("out of memory"));
     }
     p[0] = city;
     OGR_L_ResetReading(l);
@@ -434,7 +439,7 @@ static qt_status put_layer(qt_queue *q, GDALDatasetH ds, size_t li, const char *
         p[nf + 1] = wkt;
         for (i = 0; i < nf && st == QT_OK; i++)
             if (OGR_F_IsFieldSetAndNotNull(f, i) && !p[i + 1])
-                st = qt_error_set(err, QT_ENOMEM, "queue", "out of memory");
+                st = qt_error_set(err, QT_ENOMEM, "queue", _("out of memory"));
         if (st == QT_OK)
             st = run(q, layers[li].layer, stmt, nf + 2, p, NULL, err);
         for (i = 0; i < nf; i++)
@@ -543,7 +548,7 @@ static qt_status select_rows(qt_queue *q, const char *what, const char *sql, siz
     *rows = qt__calloc(*nt > 0 ? (size_t)*nt : 1, elem);
     if (!*rows) {
         PQclear(*r);
-        return qt_error_set(err, QT_ENOMEM, "queue", "out of memory");
+        return qt_error_set(err, QT_ENOMEM, "queue", _("out of memory"));
     }
     return QT_OK;
 }

@@ -12,17 +12,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/i18n.h"
 #include "base/alloc.h"
 #include "base/outfile.h"
 #include "quarter/report.h"
 #include "report/cells.h"
 #include "report/report_internal.h"
 
-#define DEG2RAD (3.14159265358979323846 / 180.0)
+#define DEG2RAD   (3.14159265358979323846 / 180.0)
 #define M_PER_DEG (6371008.8 * DEG2RAD)
 
-static const char *const files[] = {"summary.md", "indicators.csv", "grades.csv", "demand.csv",
-                                    "residences.csv", "blindspots.geojson", "what-if.csv", "outlets.csv", NULL};
+static const char *const files[] = {"summary.md",  "indicators.csv", "grades.csv",
+                                    "demand.csv",  "residences.csv", "blindspots.geojson",
+                                    "what-if.csv", "outlets.csv",    NULL};
 
 /* ---- small writers ----------------------------------------------------------- */
 
@@ -80,14 +82,14 @@ static size_t area_rows(const qt_analysis *a, const qt_profile *p, const qt_area
 {
     const qt_targets *t = qt_profile_targets(p);
     size_t n = 0, c;
-#define ROW(name, v, tgt, d)                                                                       \
-    do {                                                                                           \
-        memset(&rows[n], 0, sizeof rows[n]);                                                       \
-        rows[n].indicator = (name);                                                                \
-        rows[n].value = (v);                                                                       \
-        rows[n].target = (tgt);                                                                    \
-        rows[n].dec = (d);                                                                         \
-        n++;                                                                                       \
+#define ROW(name, v, tgt, d)                                                                                           \
+    do {                                                                                                               \
+        memset(&rows[n], 0, sizeof rows[n]);                                                                           \
+        rows[n].indicator = (name);                                                                                    \
+        rows[n].value = (v);                                                                                           \
+        rows[n].target = (tgt);                                                                                        \
+        rows[n].dec = (d);                                                                                             \
+        n++;                                                                                                           \
     } while (0)
     ROW("population", s->population, NAN, 0);
     ROW("households", s->households, NAN, 0);
@@ -121,7 +123,8 @@ static size_t area_rows(const qt_analysis *a, const qt_profile *p, const qt_area
     } else {
         snprintf(rows[n - 1].note, sizeof rows[n - 1].note, "%u of %u outlets", s->chain_outlets, s->outlets);
     }
-    ROW("floor_area_share", s->residential_area > 0 && s->outlets_with_area ? s->outlet_area / s->residential_area : NAN,
+    ROW("floor_area_share",
+        s->residential_area > 0 && s->outlets_with_area ? s->outlet_area / s->residential_area : NAN,
         t->floor_area_share, 4);
     if (!a->area_known) {
         rows[n - 1].na = 1;
@@ -130,7 +133,8 @@ static size_t area_rows(const qt_analysis *a, const qt_profile *p, const qt_area
         snprintf(rows[n - 1].note, sizeof rows[n - 1].note, "%.0f m2 of %u outlets / %.0f m2 residential",
                  s->outlet_area, s->outlets_with_area, s->residential_area);
     }
-    ROW("area_per_100_households", s->households > 0 && s->outlets_with_area ? s->outlet_area / s->households * 100 : NAN,
+    ROW("area_per_100_households",
+        s->households > 0 && s->outlets_with_area ? s->outlet_area / s->households * 100 : NAN,
         t->area_per_100_households, 1);
     if (!a->area_known) {
         rows[n - 1].na = 1;
@@ -234,7 +238,7 @@ static qt_status write_indicators(const qt_analysis *a, const qt_profile *p, con
     if (!rows || !names) {
         qt__free(rows);
         qt__free(names);
-        return qt_error_set(err, QT_ENOMEM, path, "no memory");
+        return qt_error_set(err, QT_ENOMEM, path, _("no memory"));
     }
     if ((st = qt__outfile_open(&o, path, err)) != QT_OK) {
         qt__free(rows);
@@ -264,7 +268,7 @@ static qt_status write_whatif(const qt_analysis *a, const qt_profile *p, const c
     char(*names)[48] = qt__malloc((a->ncat + 1) * sizeof *names);
     qt_status st = QT_OK;
     if (!r1 || !r2 || !names) {
-        st = qt_error_set(err, QT_ENOMEM, path, "no memory");
+        st = qt_error_set(err, QT_ENOMEM, path, _("no memory"));
         goto done;
     }
     if ((st = qt__outfile_open(&o, path, err)) != QT_OK)
@@ -313,7 +317,8 @@ static qt_status write_grades(const qt_analysis *a, const qt_profile *p, const c
     qt_status st = qt__outfile_open(&o, path, err);
     if (st != QT_OK)
         return st;
-    qt__outfile_puts(&o, QT__UTF8_BOM "circle,grade,population,residents_all_basic,basic_present,quality_present,reasons\n");
+    qt__outfile_puts(&o, QT__UTF8_BOM
+                     "circle,grade,population,residents_all_basic,basic_present,quality_present,reasons\n");
     for (i = 0; i <= a->ncircles; i++) {
         const qt_area_stats *s = i < a->ncircles ? &a->circles_stats[i] : &a->city;
         qt__outfile_csv(&o, i < a->ncircles ? a->circle[i] : "全市");
@@ -338,7 +343,7 @@ static qt_status write_demand(const qt_analysis *a, const qt_profile *p, const c
     qt__need *nd = qt__malloc((a->ncat + 1) * sizeof *nd);
     qt_status st;
     if (!nd)
-        return qt_error_set(err, QT_ENOMEM, path, "no memory");
+        return qt_error_set(err, QT_ENOMEM, path, _("no memory"));
     if ((st = qt__outfile_open(&o, path, err)) != QT_OK) {
         qt__free(nd);
         return st;
@@ -422,32 +427,34 @@ static int cmp_i64(const void *x, const void *y)
     return a < b ? -1 : a > b;
 }
 
-static qt_status write_blindspots(const qt_analysis *a, const qt_analysis_input *in, const uint32_t *rc,
-                                  double cell_m, const char *path, qt_error *err)
+qt_status qt__blindspots_visit(const qt_analysis *a, const qt_analysis_input *in, const uint32_t *rc, double cell_m,
+                               int (*fn)(void *ctx, const qt__blind *b), void *ctx, qt_error *err)
 {
     const qt_residence_list *r = in->residences;
     const qt_profile *p = in->profile;
-    size_t ngroups = a->ncircles ? a->ncircles : 1, g, i, c, nf = 0;
+    size_t ngroups = a->ncircles ? a->ncircles : 1, g, i, c;
     size_t *start = qt__calloc(ngroups + 2, sizeof *start), *idx = qt__malloc((r->n + 1) * sizeof *idx);
     int64_t *cells = qt__malloc((r->n + 1) * sizeof *cells);
-    double lat0 = 0, lon0 = 180, latmin = 90, dlon, dlat;
-    qt__outfile o;
-    int opened = 0;
+    double lat0 = 0;
+    qt__blind b;
     qt_status st = QT_OK;
+    memset(&b, 0, sizeof b);
+    b.lon0 = 180;
+    b.lat0 = 90;
     if (!start || !idx || !cells)
         goto nomem;
     for (i = 0; i < r->n; i++) {
         lat0 += r->lat[i];
-        if (r->lon[i] < lon0)
-            lon0 = r->lon[i];
-        if (r->lat[i] < latmin)
-            latmin = r->lat[i];
+        if (r->lon[i] < b.lon0)
+            b.lon0 = r->lon[i];
+        if (r->lat[i] < b.lat0)
+            b.lat0 = r->lat[i];
     }
     lat0 = r->n ? lat0 / (double)r->n : 0;
-    dlat = cell_m / M_PER_DEG;
-    dlon = cell_m / (M_PER_DEG * cos(lat0 * DEG2RAD));
-    lon0 = floor(lon0 / dlon) * dlon;
-    latmin = floor(latmin / dlat) * dlat;
+    b.dlat = cell_m / M_PER_DEG;
+    b.dlon = cell_m / (M_PER_DEG * cos(lat0 * DEG2RAD));
+    b.lon0 = floor(b.lon0 / b.dlon) * b.dlon;
+    b.lat0 = floor(b.lat0 / b.dlat) * b.dlat;
     /* residences grouped by circle (all in one group without circles) */
     for (i = 0; i < r->n; i++) {
         size_t gi = a->ncircles ? rc[i] : 0;
@@ -468,11 +475,7 @@ static qt_status write_blindspots(const qt_analysis *a, const qt_analysis_input 
         }
         qt__free(fill);
     }
-    if ((st = qt__outfile_open(&o, path, err)) != QT_OK)
-        goto done;
-    opened = 1;
-    qt__outfile_printf(&o, "{\"type\":\"FeatureCollection\",\"name\":\"blindspots\",\"cell_m\":%.0f,\"features\":[",
-                       cell_m);
+    b.cells = cells;
     for (g = 0; g < ngroups; g++) {
         for (c = 0; c < a->ncat; c++) {
             const qt_category *k = qt_profile_category(p, c);
@@ -483,8 +486,8 @@ static qt_status write_blindspots(const qt_analysis *a, const qt_analysis_input 
                 if (a->minutes[ri * a->ncat + c] <= k->ring_min)
                     continue;
                 pop += r->population[ri];
-                cells[n++] = (int64_t)floor((r->lat[ri] - latmin) / dlat) * QT__CELL_STRIDE +
-                             (int64_t)floor((r->lon[ri] - lon0) / dlon);
+                cells[n++] = (int64_t)floor((r->lat[ri] - b.lat0) / b.dlat) * QT__CELL_STRIDE +
+                             (int64_t)floor((r->lon[ri] - b.lon0) / b.dlon);
             }
             if (!n)
                 continue;
@@ -492,31 +495,65 @@ static qt_status write_blindspots(const qt_analysis *a, const qt_analysis_input 
             for (i = 1, m = 1; i < n; i++)
                 if (cells[i] != cells[m - 1])
                     cells[m++] = cells[i];
-            qt__outfile_printf(&o, "%s\n{\"type\":\"Feature\",\"properties\":{\"circle\":", nf++ ? "," : "");
-            json_str(&o, a->ncircles ? a->circle[g] : "全市");
-            qt__outfile_printf(&o, ",\"category\":\"%s\",\"zh\":", k->code);
-            json_str(&o, k->zh);
-            qt__outfile_printf(&o, ",\"class\":\"%s\",\"ring_min\":%.0f,\"unserved_population\":%.0f,\"cells\":%zu},"
-                                   "\"geometry\":",
-                               k->cls == QT_CLASS_BASIC ? "basic" : "quality", k->ring_min, pop, m);
-            if (qt__cells_geojson(&o, cells, m, lon0, latmin, dlon, dlat) != 0)
-                goto nomem;
-            qt__outfile_puts(&o, "}");
+            b.circle = a->ncircles ? a->circle[g] : "全市";
+            b.cat = k;
+            b.unserved = pop;
+            b.ncells = m;
+            if (fn(ctx, &b) != 0) {
+                st = err && err->code != QT_OK ? err->code : qt_error_set(err, QT_ENOMEM, "blindspots", _("no memory"));
+                goto done;
+            }
         }
     }
-    qt__outfile_puts(&o, "\n]}\n");
-    opened = 0;
-    st = qt__outfile_commit(&o, err);
     goto done;
 nomem:
-    st = qt_error_set(err, QT_ENOMEM, path, "no memory");
+    st = qt_error_set(err, QT_ENOMEM, "blindspots", _("no memory"));
 done:
-    if (opened)
-        qt__outfile_abort(&o);
     qt__free(start);
     qt__free(idx);
     qt__free(cells);
     return st;
+}
+
+typedef struct blind_json {
+    qt__outfile o;
+    size_t nf;
+} blind_json;
+
+static int blind_feature(void *ctx, const qt__blind *b)
+{
+    blind_json *j = ctx;
+    qt__outfile *o = &j->o;
+    qt__outfile_printf(o, "%s\n{\"type\":\"Feature\",\"properties\":{\"circle\":", j->nf++ ? "," : "");
+    json_str(o, b->circle);
+    qt__outfile_printf(o, ",\"category\":\"%s\",\"zh\":", b->cat->code);
+    json_str(o, b->cat->zh);
+    qt__outfile_printf(o,
+                       ",\"class\":\"%s\",\"ring_min\":%.0f,\"unserved_population\":%.0f,\"cells\":%zu},"
+                       "\"geometry\":",
+                       b->cat->cls == QT_CLASS_BASIC ? "basic" : "quality", b->cat->ring_min, b->unserved, b->ncells);
+    if (qt__cells_geojson(o, b->cells, b->ncells, b->lon0, b->lat0, b->dlon, b->dlat) != 0)
+        return -1;
+    qt__outfile_puts(o, "}");
+    return 0;
+}
+
+static qt_status write_blindspots(const qt_analysis *a, const qt_analysis_input *in, const uint32_t *rc, double cell_m,
+                                  const char *path, qt_error *err)
+{
+    blind_json j;
+    qt_status st;
+    memset(&j, 0, sizeof j);
+    if ((st = qt__outfile_open(&j.o, path, err)) != QT_OK)
+        return st;
+    qt__outfile_printf(&j.o, "{\"type\":\"FeatureCollection\",\"name\":\"blindspots\",\"cell_m\":%.0f,\"features\":[",
+                       cell_m);
+    if ((st = qt__blindspots_visit(a, in, rc, cell_m, blind_feature, &j, err)) != QT_OK) {
+        qt__outfile_abort(&j.o);
+        return st == QT_ENOMEM ? qt_error_set(err, QT_ENOMEM, path, _("no memory")) : st;
+    }
+    qt__outfile_puts(&j.o, "\n]}\n");
+    return qt__outfile_commit(&j.o, err);
 }
 
 /* ---- outlets ------------------------------------------------------------------------ */
@@ -532,13 +569,14 @@ static qt_status write_outlets(const qt_analysis *a, const qt_analysis_input *in
     qt_status st;
     (void)rc;
     if (!cc)
-        return qt_error_set(err, QT_ENOMEM, path, "no memory");
+        return qt_error_set(err, QT_ENOMEM, path, _("no memory"));
     if ((st = qt__outfile_open(&o, path, err)) != QT_OK) {
         qt__free(cc);
         return st;
     }
-    qt__outfile_puts(&o, QT__UTF8_BOM "id,name,category,zh,class,brand,chain,staff,floor_area_m2,circle,community,"
-                                      "address,lon,lat\n");
+    qt__outfile_puts(&o, QT__UTF8_BOM
+                     "id,name,category,zh,class,brand,chain,staff,floor_area_m2,circle,community,"
+                     "address,lon,lat\n");
     for (i = 0; i < l->n; i++) {
         const qt_category *k = l->category[i] >= 0 ? qt_profile_category(p, (size_t)l->category[i]) : NULL;
         uint32_t com = a->outlet_community ? a->outlet_community[i] : UINT32_MAX;
@@ -575,7 +613,7 @@ qt_status qt__write_blindspots(const qt_analysis *a, const qt_analysis_input *in
     uint32_t *rc = qt__residence_circles(a);
     qt_status st;
     if (!rc)
-        return qt_error_set(err, QT_ENOMEM, path, "no memory");
+        return qt_error_set(err, QT_ENOMEM, path, _("no memory"));
     st = write_blindspots(a, in, rc, cell_m, path, err);
     qt__free(rc);
     return st;
@@ -594,43 +632,46 @@ static qt_status write_summary(const qt_analysis *a, const qt_analysis_input *in
     qt_status st;
     if ((st = qt__outfile_open(&o, path, err)) != QT_OK)
         return st;
-    qt__outfile_printf(&o, "# 一刻钟便民生活圈 analysis: %s\n\n", m->project ? m->project : "");
-    qt__outfile_printf(&o, "Profile %s; walking %.1f km/h (%s)%s%s.\n\n", qt_profile_name(p), a->speed_mps * 3.6,
-                       m->speed ? m->speed : "default", m->at ? "; outlets open at " : "", m->at ? m->at : "");
-    qt__outfile_printf(&o, "- Residences: %zu (%zu too far from a street, left out); population %.0f",
+    qt__outfile_printf(&o, _("# 一刻钟便民生活圈 analysis: %s\n\n"), m->project ? m->project : "");
+    qt__outfile_printf(&o, _("Profile %s; walking %.1f km/h (%s)%s%s.\n\n"), qt_profile_name(p), a->speed_mps * 3.6,
+                       m->speed ? m->speed : "default", m->at ? _("; outlets open at ") : "", m->at ? m->at : "");
+    qt__outfile_printf(&o, _("- Residences: %zu (%zu too far from a street, left out); population %.0f"),
                        in->residences->n, a->residences_unplaced, s->population);
     if (in->residences->nestimated)
-        qt__outfile_printf(&o, " (**an estimate** for %zu residences: from households or floor area, "
-                               "see residences.csv population_source)",
+        qt__outfile_printf(&o,
+                           _(" (**an estimate** for %zu residences: from households or floor area, "
+                             "see residences.csv population_source)"),
                            in->residences->nestimated);
-    qt__outfile_printf(&o, ".\n- Outlets counted: %zu of %zu (%zu not a 业态 of the profile, %zu too far from a street",
+    qt__outfile_printf(&o,
+                       _(".\n- Outlets counted: %zu of %zu (%zu not a 业态 of the profile, %zu too far from a street"),
                        a->outlets_used, in->outlets->n, a->outlets_unclassified, a->outlets_unplaced);
     if (m->at)
-        qt__outfile_printf(&o, ", %zu closed at %s, %zu with unknown hours counted as open", a->outlets_closed, m->at,
-                           a->outlets_hours_unknown);
-    qt__outfile_puts(&o, ").\n");
+        qt__outfile_printf(&o, _(", %zu closed at %s, %zu with unknown hours counted as open"), a->outlets_closed,
+                           m->at, a->outlets_hours_unknown);
+    qt__outfile_puts(&o, _(").\n"));
     if (a->before)
-        qt__outfile_printf(&o, "- What-if: %zu hypothetical outlets added; what-if.csv compares every indicator.\n",
+        qt__outfile_printf(&o, _("- What-if: %zu hypothetical outlets added; what-if.csv compares every indicator.\n"),
                            a->outlets_used - a->before->outlets_used);
     for (i = 0; i < m->nwarnings; i++)
-        qt__outfile_printf(&o, "- **Warning:** %s\n", m->warnings[i]);
-    qt__outfile_printf(&o, "\n## City: %s\n\n%s\n\n", qt__grade_name(p, s->grade), s->reasons ? s->reasons : "");
-    qt__outfile_printf(&o, "- Residents with every basic 业态 in reach: %.1f%% (target %.0f%%)\n", 100 * s->all_basic,
-                       100 * t->residents_all_basic);
-    qt__outfile_printf(&o, "- Communities covered: %u of %u (target %.0f%%)\n", s->communities_covered, s->communities,
-                       100 * t->communities_covered);
+        qt__outfile_printf(&o, _("- **Warning:** %s\n"), m->warnings[i]);
+    qt__outfile_printf(&o, _("\n## City: %s\n\n%s\n\n"), qt__grade_name(p, s->grade), s->reasons ? s->reasons : "");
+    qt__outfile_printf(&o, _("- Residents with every basic 业态 in reach: %.1f%% (target %.0f%%)\n"),
+                       100 * s->all_basic, 100 * t->residents_all_basic);
+    qt__outfile_printf(&o, _("- Communities covered: %u of %u (target %.0f%%)\n"), s->communities_covered,
+                       s->communities, 100 * t->communities_covered);
     if (a->chain_known && s->outlets)
-        qt__outfile_printf(&o, "- Chain share: %.1f%% (target %.0f%%)\n", 100.0 * s->chain_outlets / s->outlets,
+        qt__outfile_printf(&o, _("- Chain share: %.1f%% (target %.0f%%)\n"), 100.0 * s->chain_outlets / s->outlets,
                            100 * t->chain_share);
-    qt__outfile_puts(&o, "\n| 业态 | ring | coverage | residents beyond |\n|---|---|---|---|\n");
+    qt__outfile_puts(&o, _("\n| 业态 | ring | coverage | residents beyond |\n|---|---|---|---|\n"));
     for (k = 0; k < a->ncat; k++) {
         const qt_category *c = qt_profile_category(p, k);
-        qt__outfile_printf(&o, "| %s %s | %.0f min | %.1f%% | %.0f |\n", c->code, c->zh, c->ring_min,
+        qt__outfile_printf(&o, _("| %s %s | %.0f min | %.1f%% | %.0f |\n"), c->code, c->zh, c->ring_min,
                            100 * s->coverage[k], s->unserved[k]);
     }
     if (a->ncircles) {
-        qt__outfile_puts(&o, "\n## Circles\n\n| circle | grade | population | all basic | basic | quality | reasons |\n"
-                             "|---|---|---|---|---|---|---|\n");
+        qt__outfile_puts(&o,
+                         _("\n## Circles\n\n| circle | grade | population | all basic | basic | quality | reasons |\n"
+                           "|---|---|---|---|---|---|---|\n"));
         for (i = 0; i < a->ncircles; i++) {
             const qt_area_stats *cs = &a->circles_stats[i];
             qt__outfile_printf(&o, "| %s | %s | %.0f | %.1f%% | %d/%d | %d/%d | %s |\n", a->circle[i],
@@ -639,14 +680,14 @@ static qt_status write_summary(const qt_analysis *a, const qt_analysis_input *in
                                cs->reasons ? cs->reasons : "");
         }
     }
-    qt__outfile_puts(&o, "\n## Files\n\n- indicators.csv: every indicator of the city, each circle and community, "
-                         "with its target and whether it is met\n- grades.csv: each circle's grade and why\n"
-                         "- demand.csv: 需求清单, the 业态 each circle lacks, most unserved residents first\n"
-                         "- residences.csv: minutes from each residence to the nearest outlet of each 业态\n"
-                         "- blindspots.geojson: 盲区, where the unserved residents live, per circle and 业态\n"
-                         "- outlets.csv: every outlet of a 业态, with its circle and community\n");
+    qt__outfile_puts(&o, _("\n## Files\n\n- indicators.csv: every indicator of the city, each circle and community, "
+                           "with its target and whether it is met\n- grades.csv: each circle's grade and why\n"
+                           "- demand.csv: 需求清单, the 业态 each circle lacks, most unserved residents first\n"
+                           "- residences.csv: minutes from each residence to the nearest outlet of each 业态\n"
+                           "- blindspots.geojson: 盲区, where the unserved residents live, per circle and 业态\n"
+                           "- outlets.csv: every outlet of a 业态, with its circle and community\n"));
     if (a->before)
-        qt__outfile_puts(&o, "- what-if.csv: indicators before and after the hypothetical outlets\n");
+        qt__outfile_puts(&o, _("- what-if.csv: indicators before and after the hypothetical outlets\n"));
     return qt__outfile_commit(&o, err);
 }
 
@@ -662,6 +703,20 @@ static void remove_folder(const char *dir)
         qt__free(f);
     }
     rmdir(dir);
+}
+
+qt_status qt__folder_into_place(const char *tmp, const char *dir, const char *old, int exists, const char *what,
+                                qt_error *err)
+{
+    if (exists && rename(dir, old) != 0)
+        return qt_error_set(err, QT_EIO, dir, "cannot move the previous %s aside: %s", what, strerror(errno));
+    if (rename(tmp, dir) != 0) {
+        qt_status st = qt_error_set(err, QT_EIO, dir, _("cannot rename %s into place: %s"), tmp, strerror(errno));
+        if (exists)
+            rename(old, dir);
+        return st;
+    }
+    return QT_OK;
 }
 
 qt_status qt_report_write(const qt_analysis *a, const qt_analysis_input *in, const qt_report_meta *meta,
@@ -681,7 +736,7 @@ qt_status qt_report_write(const qt_analysis *a, const qt_analysis_input *in, con
         qt__free(sm);
         if (!S_ISDIR(sb.st_mode) || !ours)
             return qt_error_set(err, QT_ECONFLICT, dir,
-                                "exists and is not an analysis folder (no summary.md): choose another --out");
+                                _("exists and is not an analysis folder (no summary.md): choose another --out"));
     }
     tmp = qt__malloc(n);
     old = qt__malloc(n);
@@ -689,50 +744,40 @@ qt_status qt_report_write(const qt_analysis *a, const qt_analysis_input *in, con
     if (tmp && old && rc && (st = qt__counts_new(a, in, &cn, err)) != QT_OK)
         goto done;
     if (!tmp || !old || !rc) {
-        st = qt_error_set(err, QT_ENOMEM, dir, "no memory");
+        st = qt_error_set(err, QT_ENOMEM, dir, _("no memory"));
         goto done;
     }
     snprintf(tmp, n, "%s.partial", dir);
     snprintf(old, n, "%s.old", dir);
     remove_folder(tmp); /* a leftover of a run that was killed */
     if (mkdir(tmp, 0777) != 0) {
-        st = qt_error_set(err, QT_EIO, tmp, "cannot create: %s", strerror(errno));
+        st = qt_error_set(err, QT_EIO, tmp, _("cannot create: %s"), strerror(errno));
         goto done;
     }
-#define WRITE(name, call)                                                                          \
-    do {                                                                                           \
-        qt__free(f);                                                                               \
-        if (!(f = qt__path_join(tmp, name))) {                                                              \
-            st = qt_error_set(err, QT_ENOMEM, dir, "no memory");                                   \
-            goto fail;                                                                             \
-        }                                                                                          \
-        if ((st = (call)) != QT_OK)                                                                \
-            goto fail;                                                                             \
+#define WRITE(name, call)                                                                                              \
+    do {                                                                                                               \
+        qt__free(f);                                                                                                   \
+        if (!(f = qt__path_join(tmp, name))) {                                                                         \
+            st = qt_error_set(err, QT_ENOMEM, dir, _("no memory"));                                                    \
+            goto fail;                                                                                                 \
+        }                                                                                                              \
+        if ((st = (call)) != QT_OK)                                                                                    \
+            goto fail;                                                                                                 \
     } while (0)
     WRITE("indicators.csv", write_indicators(a, in->profile, cn, f, err));
     WRITE("outlets.csv", write_outlets(a, in, rc, f, err));
     WRITE("grades.csv", write_grades(a, in->profile, f, err));
     WRITE("demand.csv", write_demand(a, in->profile, f, err));
     WRITE("residences.csv", write_residences(a, in, rc, f, err));
-    WRITE("blindspots.geojson",
-          write_blindspots(a, in, rc, meta->blind_cell_m > 0 ? meta->blind_cell_m : 100, f, err));
+    WRITE("blindspots.geojson", write_blindspots(a, in, rc, meta->blind_cell_m > 0 ? meta->blind_cell_m : 100, f, err));
     if (a->before)
         WRITE("what-if.csv", write_whatif(a, in->profile, f, err));
     WRITE("summary.md", write_summary(a, in, meta, f, err));
 #undef WRITE
-    if (exists) {
+    if (exists)
         remove_folder(old);
-        if (rename(dir, old) != 0) {
-            st = qt_error_set(err, QT_EIO, dir, "cannot move the previous analysis aside: %s", strerror(errno));
-            goto fail;
-        }
-    }
-    if (rename(tmp, dir) != 0) {
-        st = qt_error_set(err, QT_EIO, dir, "cannot rename %s into place: %s", tmp, strerror(errno));
-        if (exists)
-            rename(old, dir);
+    if ((st = qt__folder_into_place(tmp, dir, old, exists, "analysis", err)) != QT_OK)
         goto fail;
-    }
     if (exists)
         remove_folder(old);
     goto done;

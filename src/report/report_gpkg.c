@@ -5,8 +5,12 @@
  * layer_styles table, so it opens styled in QGIS:
  *   outlets      Point         id, name, category, zh, class, brand, chain, staff, floor_area_m2, circle, community, address
  *   residences   Point         id, community, circle, population, households, placed, all_basic, <code>_min ...
- *   communities  Polygon       name, circle, population, all_basic, covered   (hull of its residences, 50 m wider)
- *   circles      Polygon       name, grade, population, all_basic, basic_present, quality_present, reasons
+ *   communities  MultiPolygon  name, circle, population, all_basic, covered, boundary
+ *   circles      MultiPolygon  name, grade, population, all_basic, basic_present, quality_present, reasons, boundary
+ * A community's geometry is its polygon of the project's [communities] file, else its grid cell
+ * (community_grid_m), else the hull of its residences 50 m wider; a circle's, the union of its
+ * communities' when every one has a polygon or cell, else the hull of its residences.  boundary says
+ * which: 社区边界, 网格单元, 小区外包线.
  *   blindspots   MultiPolygon  circle, category, zh, class, ring_min, unserved_population, cells
  *   sites        Point         id, rank, category, zh, circle, newly_served, near      (with --sites)
  */
@@ -20,7 +24,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/i18n.h"
 #include "base/alloc.h"
+#include "report/cells.h"
 #include "report/report_internal.h"
 
 typedef struct gpkg {
@@ -76,6 +82,22 @@ static OGRGeometryH hull(const double *lon, const double *lat, const uint32_t *i
     return b;
 }
 
+/* an area's geometry: a copy of its boundary (a multipolygon), else the hull of its residences */
+static OGRGeometryH area_geom(const void *given, const double *lon, const double *lat, const uint32_t *idx, size_t n)
+{
+    OGRGeometryH h;
+    if (given)
+        return OGR_G_Clone((OGRGeometryH)given);
+    if (!n || !(h = hull(lon, lat, idx, n)))
+        return NULL;
+    return OGR_G_ForceToMultiPolygon(h);
+}
+
+static const char *boundary_name(int kind)
+{
+    return kind == QT__BOUND_POLYGON ? "社区边界" : kind == QT__BOUND_CELL ? "网格单元" : "小区外包线";
+}
+
 static qt_status put(gpkg *g, OGRLayerH l, OGRFeatureH f, OGRGeometryH geom)
 {
     OGRErr e;
@@ -84,7 +106,7 @@ static qt_status put(gpkg *g, OGRLayerH l, OGRFeatureH f, OGRGeometryH geom)
     e = OGR_L_CreateFeature(l, f);
     OGR_F_Destroy(f);
     if (e != OGRERR_NONE)
-        return qt_error_set(g->err, QT_EIO, g->path, "cannot write a feature: %s", CPLGetLastErrorMsg());
+        return qt_error_set(g->err, QT_EIO, g->path, _("cannot write a feature: %s"), CPLGetLastErrorMsg());
     return QT_OK;
 }
 
@@ -107,8 +129,9 @@ static void qml_symbol(char *buf, size_t n, const char *name, int polygon, const
                  name, rgb, shape, size, outline);
 }
 
-static const char qml_head[] = "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>"
-                               "<qgis version=\"3.22.0\" styleCategories=\"Symbology\">";
+static const char qml_head[] =
+    "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>"
+    "<qgis version=\"3.22.0\" styleCategories=\"Symbology\">";
 
 static qt_status style(gpkg *g, const char *table, const char *geomcol, const char *qml)
 {
@@ -117,7 +140,7 @@ static qt_status style(gpkg *g, const char *table, const char *geomcol, const ch
     OGRLayerH r;
     sql = qt__malloc(n);
     if (!sql)
-        return qt_error_set(g->err, QT_ENOMEM, g->path, "no memory");
+        return qt_error_set(g->err, QT_ENOMEM, g->path, _("no memory"));
     k = (size_t)snprintf(sql, n,
                          "INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, f_geometry_column, "
                          "styleName, styleQML, styleSLD, useAsDefault, description, owner, ui, update_time) VALUES "
@@ -135,7 +158,7 @@ static qt_status style(gpkg *g, const char *table, const char *geomcol, const ch
         GDALDatasetReleaseResultSet(g->ds, r);
     qt__free(sql);
     if (CPLGetLastErrorType() >= CE_Failure)
-        return qt_error_set(g->err, QT_EIO, g->path, "cannot write the QGIS style of %s: %s", table,
+        return qt_error_set(g->err, QT_EIO, g->path, _("cannot write the QGIS style of %s: %s"), table,
                             CPLGetLastErrorMsg());
     return QT_OK;
 }
@@ -155,7 +178,7 @@ static qt_status styles(gpkg *g, const char *geomcol, int sites)
     if (r)
         GDALDatasetReleaseResultSet(g->ds, r);
     if (CPLGetLastErrorType() >= CE_Failure)
-        return qt_error_set(g->err, QT_EIO, g->path, "cannot create layer_styles: %s", CPLGetLastErrorMsg());
+        return qt_error_set(g->err, QT_EIO, g->path, _("cannot create layer_styles: %s"), CPLGetLastErrorMsg());
     /* outlets: discs for basic 业态, squares for quality ones */
     qml_symbol(s0, sizeof s0, "0", 0, "circle", "31,119,180,255", "255,255,255,255", 2.4);
     qml_symbol(s1, sizeof s1, "1", 0, "square", "255,127,14,255", "255,255,255,255", 2.4);
@@ -178,15 +201,15 @@ static qt_status styles(gpkg *g, const char *geomcol, int sites)
              qml_head, s0, s1);
     if ((st = style(g, "residences", geomcol, qml)) != QT_OK)
         return st;
-#define SINGLE(table, poly, shape, fill, outline, w)                                              \
-    do {                                                                                           \
-        qml_symbol(s0, sizeof s0, "0", poly, shape, fill, outline, w);                             \
-        snprintf(qml, sizeof qml,                                                                  \
-                 "%s<renderer-v2 type=\"singleSymbol\" symbollevels=\"0\" enableorderby=\"0\">"    \
-                 "<symbols>%s</symbols></renderer-v2></qgis>",                                     \
-                 qml_head, s0);                                                                    \
-        if ((st = style(g, table, geomcol, qml)) != QT_OK)                                         \
-            return st;                                                                             \
+#define SINGLE(table, poly, shape, fill, outline, w)                                                                   \
+    do {                                                                                                               \
+        qml_symbol(s0, sizeof s0, "0", poly, shape, fill, outline, w);                                                 \
+        snprintf(qml, sizeof qml,                                                                                      \
+                 "%s<renderer-v2 type=\"singleSymbol\" symbollevels=\"0\" enableorderby=\"0\">"                        \
+                 "<symbols>%s</symbols></renderer-v2></qgis>",                                                         \
+                 qml_head, s0);                                                                                        \
+        if ((st = style(g, table, geomcol, qml)) != QT_OK)                                                             \
+            return st;                                                                                                 \
     } while (0)
     SINGLE("communities", 1, "", "85,85,153,30", "85,85,153,255", 0.3);
     SINGLE("circles", 1, "", "31,58,147,40", "31,58,147,255", 0.8);
@@ -201,17 +224,17 @@ static qt_status styles(gpkg *g, const char *geomcol, int sites)
 
 static qt_status write_outlets(gpkg *g, const qt__report *R, const uint32_t *cc)
 {
-    static const char *const f[] = {"id", "name", "category", "zh", "class", "brand", "chain", "staff",
-                                    "floor_area_m2", "circle", "community", "address"};
-    static const OGRFieldType t[] = {OFTString, OFTString, OFTString, OFTString,  OFTString, OFTString,
-                                     OFTInteger, OFTReal,  OFTReal,   OFTString,  OFTString, OFTString};
+    static const char *const f[] = {"id",    "name",  "category",      "zh",     "class",     "brand",
+                                    "chain", "staff", "floor_area_m2", "circle", "community", "address"};
+    static const OGRFieldType t[] = {OFTString,  OFTString, OFTString, OFTString, OFTString, OFTString,
+                                     OFTInteger, OFTReal,   OFTReal,   OFTString, OFTString, OFTString};
     const qt_outlet_list *ol = R->in->outlets;
     const qt_analysis *a = R->a;
     OGRLayerH l = layer(g, "outlets", wkbPoint, f, t, 12);
     size_t i;
     qt_status st;
     if (!l)
-        return qt_error_set(g->err, QT_EIO, g->path, "cannot create layer outlets: %s", CPLGetLastErrorMsg());
+        return qt_error_set(g->err, QT_EIO, g->path, _("cannot create layer outlets: %s"), CPLGetLastErrorMsg());
     for (i = 0; i < ol->n; i++) {
         const qt_category *k;
         uint32_t com = a->outlet_community ? a->outlet_community[i] : UINT32_MAX;
@@ -256,7 +279,7 @@ static qt_status write_residences(gpkg *g, const qt__report *R)
     size_t i, c;
     qt_status st;
     if (!l)
-        return qt_error_set(g->err, QT_EIO, g->path, "cannot create layer residences: %s", CPLGetLastErrorMsg());
+        return qt_error_set(g->err, QT_EIO, g->path, _("cannot create layer residences: %s"), CPLGetLastErrorMsg());
     for (c = 0; c < a->ncat; c++) {
         char name[64];
         OGRFieldDefnH fd;
@@ -265,7 +288,7 @@ static qt_status write_residences(gpkg *g, const qt__report *R)
         OGR_Fld_SetAlternativeName(fd, qt_profile_category(p, c)->zh);
         if (OGR_L_CreateField(l, fd, TRUE) != OGRERR_NONE) {
             OGR_Fld_Destroy(fd);
-            return qt_error_set(g->err, QT_EIO, g->path, "cannot create field %s", name);
+            return qt_error_set(g->err, QT_EIO, g->path, _("cannot create field %s"), name);
         }
         OGR_Fld_Destroy(fd);
     }
@@ -296,27 +319,39 @@ static qt_status write_residences(gpkg *g, const qt__report *R)
     return QT_OK;
 }
 
+/* a circle with a boundary: 社区边界 when one of its communities has a polygon, else 网格单元 */
+static const char *circle_boundary(const qt__report *R, size_t ci)
+{
+    const qt_analysis *a = R->a;
+    size_t k;
+    for (k = a->circle_start[ci]; k < a->circle_start[ci + 1]; k++)
+        if (R->bounds->kind[a->circle_member[k]] == QT__BOUND_POLYGON)
+            return boundary_name(QT__BOUND_POLYGON);
+    return boundary_name(QT__BOUND_CELL);
+}
+
 static qt_status write_areas(gpkg *g, const qt__report *R, const uint32_t *cc)
 {
-    static const char *const fc[] = {"name", "circle", "population", "all_basic", "covered"};
-    static const OGRFieldType tc[] = {OFTString, OFTString, OFTReal, OFTReal, OFTInteger};
-    static const char *const fk[] = {"name", "grade", "population", "all_basic", "basic_present", "quality_present",
-                                     "reasons"};
-    static const OGRFieldType tk[] = {OFTString, OFTString, OFTReal, OFTReal, OFTInteger, OFTInteger, OFTString};
+    static const char *const fc[] = {"name", "circle", "population", "all_basic", "covered", "boundary"};
+    static const OGRFieldType tc[] = {OFTString, OFTString, OFTReal, OFTReal, OFTInteger, OFTString};
+    static const char *const fk[] = {"name",          "grade",           "population", "all_basic",
+                                     "basic_present", "quality_present", "reasons",    "boundary"};
+    static const OGRFieldType tk[] = {OFTString,  OFTString,  OFTReal,   OFTReal,
+                                      OFTInteger, OFTInteger, OFTString, OFTString};
     const qt_analysis *a = R->a;
     const qt_residence_list *r = R->in->residences;
     const qt_targets *t = qt_profile_targets(R->in->profile);
-    OGRLayerH lc = layer(g, "communities", wkbPolygon, fc, tc, 5), lk;
+    OGRLayerH lc = layer(g, "communities", wkbMultiPolygon, fc, tc, 6), lk;
     size_t *start = qt__calloc(a->ncommunities + 2, sizeof *start), i, *fill = NULL;
     uint32_t *idx = qt__malloc((r->n + 1) * sizeof *idx);
     qt_status st = QT_OK;
     if (!lc) {
-        st = qt_error_set(g->err, QT_EIO, g->path, "cannot create layer communities: %s", CPLGetLastErrorMsg());
+        st = qt_error_set(g->err, QT_EIO, g->path, _("cannot create layer communities: %s"), CPLGetLastErrorMsg());
         goto done;
     }
     fill = qt__malloc((a->ncommunities + 1) * sizeof *fill);
     if (!start || !idx || !fill) {
-        st = qt_error_set(g->err, QT_ENOMEM, g->path, "no memory");
+        st = qt_error_set(g->err, QT_ENOMEM, g->path, _("no memory"));
         goto done;
     }
     for (i = 0; i < r->n; i++)
@@ -332,7 +367,7 @@ static qt_status write_areas(gpkg *g, const qt__report *R, const uint32_t *cc)
         const qt_area_stats *s = &a->communities_stats[i];
         OGRGeometryH h;
         OGRFeatureH ft;
-        if (start[i + 1] == start[i] || !(h = hull(r->lon, r->lat, idx + start[i], start[i + 1] - start[i])))
+        if (!(h = area_geom(R->bounds->geom[i], r->lon, r->lat, idx + start[i], start[i + 1] - start[i])))
             continue;
         ft = OGR_F_Create(OGR_L_GetLayerDefn(lc));
         OGR_F_SetFieldString(ft, 0, a->community[i]);
@@ -342,11 +377,12 @@ static qt_status write_areas(gpkg *g, const qt__report *R, const uint32_t *cc)
         if (isfinite(s->all_basic))
             OGR_F_SetFieldDouble(ft, 3, s->all_basic);
         OGR_F_SetFieldInteger(ft, 4, s->all_basic >= t->community_covered_share);
+        OGR_F_SetFieldString(ft, 5, boundary_name(R->bounds->kind[i]));
         if ((st = put(g, lc, ft, h)) != QT_OK)
             goto done;
     }
-    if (!(lk = layer(g, "circles", wkbPolygon, fk, tk, 7))) {
-        st = qt_error_set(g->err, QT_EIO, g->path, "cannot create layer circles: %s", CPLGetLastErrorMsg());
+    if (!(lk = layer(g, "circles", wkbMultiPolygon, fk, tk, 8))) {
+        st = qt_error_set(g->err, QT_EIO, g->path, _("cannot create layer circles: %s"), CPLGetLastErrorMsg());
         goto done;
     }
     for (i = 0; i < a->ncircles; i++) {
@@ -354,7 +390,7 @@ static qt_status write_areas(gpkg *g, const qt__report *R, const uint32_t *cc)
         size_t n = R->circle_res_start[i + 1] - R->circle_res_start[i];
         OGRGeometryH h;
         OGRFeatureH ft;
-        if (!n || !(h = hull(r->lon, r->lat, R->circle_res + R->circle_res_start[i], n)))
+        if (!(h = area_geom(R->bounds->circle[i], r->lon, r->lat, R->circle_res + R->circle_res_start[i], n)))
             continue;
         ft = OGR_F_Create(OGR_L_GetLayerDefn(lk));
         OGR_F_SetFieldString(ft, 0, a->circle[i]);
@@ -365,6 +401,7 @@ static qt_status write_areas(gpkg *g, const qt__report *R, const uint32_t *cc)
         OGR_F_SetFieldInteger(ft, 4, s->basic_present);
         OGR_F_SetFieldInteger(ft, 5, s->quality_present);
         OGR_F_SetFieldString(ft, 6, s->reasons ? s->reasons : "");
+        OGR_F_SetFieldString(ft, 7, R->bounds->circle[i] ? circle_boundary(R, i) : boundary_name(QT__BOUND_NONE));
         if ((st = put(g, lk, ft, h)) != QT_OK)
             goto done;
     }
@@ -384,7 +421,7 @@ static qt_status write_sites(gpkg *g, const qt__report *R)
     size_t i;
     qt_status st;
     if (!l)
-        return qt_error_set(g->err, QT_EIO, g->path, "cannot create layer sites: %s", CPLGetLastErrorMsg());
+        return qt_error_set(g->err, QT_EIO, g->path, _("cannot create layer sites: %s"), CPLGetLastErrorMsg());
     for (i = 0; i < s->n; i++) {
         const qt_category *k = qt_profile_category(R->in->profile, (size_t)s->category[i]);
         OGRFeatureH ft = OGR_F_Create(OGR_L_GetLayerDefn(l));
@@ -403,62 +440,65 @@ static qt_status write_sites(gpkg *g, const qt__report *R)
     return QT_OK;
 }
 
-/* 盲区: blindspots.geojson written beside, then copied in as a layer */
-static qt_status write_blind(gpkg *g, const qt__report *R)
+/* 盲区: each one's cells traced into a multipolygon (the rings of cells.c, as blindspots.geojson has them) */
+typedef struct blind_gpkg {
+    gpkg *g;
+    OGRLayerH l;
+    OGRGeometryH mp, poly; /* the multipolygon being built, its polygon */
+} blind_gpkg;
+
+static int blind_ring(void *ctx, int outer, const double *xy, size_t n)
 {
-    size_t n = strlen(g->path) + 32;
-    char *tmp = qt__malloc(n);
-    GDALDatasetH src = NULL;
-    OGRLayerH sl, dl;
-    qt_status st = QT_OK;
-    if (!tmp)
-        return qt_error_set(g->err, QT_ENOMEM, g->path, "no memory");
-    snprintf(tmp, n, "%s.blind.geojson", g->path);
-    if ((st = qt__write_blindspots(R->a, R->in, R->blind_cell_m, tmp, g->err)) != QT_OK)
-        goto done;
-    src = GDALOpenEx(tmp, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
-    sl = src ? GDALDatasetGetLayer(src, 0) : NULL;
-    if (!sl) {
-        st = qt_error_set(g->err, QT_EIO, tmp, "cannot read back: %s", CPLGetLastErrorMsg());
-        goto done;
-    }
-    {
-        char *opts[] = {(char *)"GEOMETRY_NAME=geom", NULL};
-        OGRLayerH probe;
-        (void)probe;
-        dl = GDALDatasetCreateLayer(g->ds, "blindspots", g->srs, wkbMultiPolygon, opts);
-    }
-    if (!dl) {
-        st = qt_error_set(g->err, QT_EIO, g->path, "cannot create layer blindspots: %s", CPLGetLastErrorMsg());
-        goto done;
-    }
-    {
-        OGRFeatureDefnH sd = OGR_L_GetLayerDefn(sl);
-        int i, nf = OGR_FD_GetFieldCount(sd);
-        OGRFeatureH f;
-        for (i = 0; i < nf; i++)
-            if (OGR_L_CreateField(dl, OGR_FD_GetFieldDefn(sd, i), TRUE) != OGRERR_NONE) {
-                st = qt_error_set(g->err, QT_EIO, g->path, "cannot create a field of blindspots");
-                goto done;
-            }
-        OGR_L_ResetReading(sl);
-        while ((f = OGR_L_GetNextFeature(sl)) != NULL) {
-            OGRFeatureH d = OGR_F_Create(OGR_L_GetLayerDefn(dl));
-            OGRGeometryH geom = OGR_F_StealGeometry(f);
-            OGR_F_SetFrom(d, f, TRUE);
-            OGR_F_Destroy(f);
-            if (geom && OGR_G_GetGeometryType(geom) == wkbPolygon)
-                geom = OGR_G_ForceToMultiPolygon(geom);
-            if ((st = put(g, dl, d, geom)) != QT_OK)
-                goto done;
+    blind_gpkg *b = ctx;
+    OGRGeometryH r = OGR_G_CreateGeometry(wkbLinearRing);
+    size_t i;
+    if (!r)
+        return -1;
+    OGR_G_SetPointCount(r, (int)n);
+    for (i = 0; i < n; i++)
+        OGR_G_SetPoint_2D(r, (int)i, xy[2 * i], xy[2 * i + 1]);
+    if (outer) {
+        if (!(b->poly = OGR_G_CreateGeometry(wkbPolygon)) || OGR_G_AddGeometryDirectly(b->mp, b->poly) != OGRERR_NONE) {
+            OGR_G_DestroyGeometry(r);
+            return -1;
         }
     }
-done:
-    if (src)
-        GDALClose(src);
-    unlink(tmp);
-    qt__free(tmp);
-    return st;
+    return b->poly && OGR_G_AddGeometryDirectly(b->poly, r) == OGRERR_NONE ? 0 : -1;
+}
+
+static int blind_put(void *ctx, const qt__blind *bl)
+{
+    blind_gpkg *b = ctx;
+    qt__cells_sink sk = {blind_ring, b};
+    OGRFeatureH ft;
+    if (!(b->mp = OGR_G_CreateGeometry(wkbMultiPolygon)))
+        return -1;
+    b->poly = NULL;
+    if (qt__cells_rings(bl->cells, bl->ncells, bl->lon0, bl->lat0, bl->dlon, bl->dlat, &sk) != 0) {
+        OGR_G_DestroyGeometry(b->mp);
+        return -1;
+    }
+    ft = OGR_F_Create(OGR_L_GetLayerDefn(b->l));
+    OGR_F_SetFieldString(ft, 0, bl->circle);
+    OGR_F_SetFieldString(ft, 1, bl->cat->code);
+    OGR_F_SetFieldString(ft, 2, bl->cat->zh);
+    OGR_F_SetFieldString(ft, 3, bl->cat->cls == QT_CLASS_BASIC ? "basic" : "quality");
+    OGR_F_SetFieldInteger(ft, 4, (int)lround(bl->cat->ring_min));
+    OGR_F_SetFieldInteger(ft, 5, (int)lround(bl->unserved));
+    OGR_F_SetFieldInteger(ft, 6, (int)bl->ncells);
+    return put(b->g, b->l, ft, b->mp) == QT_OK ? 0 : -1;
+}
+
+static qt_status write_blind(gpkg *g, const qt__report *R)
+{
+    static const char *const f[] = {"circle", "category", "zh", "class", "ring_min", "unserved_population", "cells"};
+    static const OGRFieldType t[] = {OFTString, OFTString, OFTString, OFTString, OFTInteger, OFTInteger, OFTInteger};
+    blind_gpkg b;
+    memset(&b, 0, sizeof b);
+    b.g = g;
+    if (!(b.l = layer(g, "blindspots", wkbMultiPolygon, f, t, 7)))
+        return qt_error_set(g->err, QT_EIO, g->path, _("cannot create layer blindspots: %s"), CPLGetLastErrorMsg());
+    return qt__blindspots_visit(R->a, R->in, R->res_circle, R->blind_cell_m, blind_put, &b, g->err);
 }
 
 qt_status qt__write_gpkg(const qt__report *R, const char *path, qt_error *err)
@@ -468,7 +508,7 @@ qt_status qt__write_gpkg(const qt__report *R, const char *path, qt_error *err)
     uint32_t *cc = qt__community_circles(R->a);
     qt_status st = QT_OK;
     if (!cc)
-        return qt_error_set(err, QT_ENOMEM, path, "no memory");
+        return qt_error_set(err, QT_ENOMEM, path, _("no memory"));
     memset(&g, 0, sizeof g);
     g.path = path;
     g.err = err;
@@ -476,7 +516,7 @@ qt_status qt__write_gpkg(const qt__report *R, const char *path, qt_error *err)
     drv = GDALGetDriverByName("GPKG");
     if (!drv) {
         qt__free(cc);
-        return qt_error_set(err, QT_EUNSUPPORTED, path, "GDAL has no GeoPackage driver");
+        return qt_error_set(err, QT_EUNSUPPORTED, path, _("GDAL has no GeoPackage driver"));
     }
     unlink(path);
     if (getenv("SOURCE_DATE_EPOCH")) { /* reproducible: gpkg_contents.last_change from the epoch */
@@ -487,7 +527,7 @@ qt_status qt__write_gpkg(const qt__report *R, const char *path, qt_error *err)
     g.ds = GDALCreate(drv, path, 0, 0, 0, GDT_Unknown, NULL);
     if (!g.ds) {
         qt__free(cc);
-        return qt_error_set(err, QT_EIO, path, "cannot create: %s", CPLGetLastErrorMsg());
+        return qt_error_set(err, QT_EIO, path, _("cannot create: %s"), CPLGetLastErrorMsg());
     }
     g.srs = OSRNewSpatialReference(NULL);
     OSRImportFromEPSG(g.srs, 4326);
@@ -498,7 +538,7 @@ qt_status qt__write_gpkg(const qt__report *R, const char *path, qt_error *err)
         (R->sites && (st = write_sites(&g, R)) != QT_OK))
         goto done;
     if (GDALDatasetCommitTransaction(g.ds) != OGRERR_NONE) {
-        st = qt_error_set(err, QT_EIO, path, "cannot commit: %s", CPLGetLastErrorMsg());
+        st = qt_error_set(err, QT_EIO, path, _("cannot commit: %s"), CPLGetLastErrorMsg());
         goto done;
     }
     st = styles(&g, "geom", R->sites != NULL);

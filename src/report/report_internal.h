@@ -63,11 +63,16 @@ const char *qt__grade_name(const qt_profile *p, int g);
 /* Join dir and name; OUT, free with qt__free (NULL when out of memory). */
 char *qt__path_join(const char *dir, const char *name);
 
+/* A folder written whole as tmp, moved to dir: an existing dir (exists) goes to old first and comes back
+ * when the move fails (report.c).  what names the folder in errors ("analysis", "report"); QT_EIO. */
+qt_status qt__folder_into_place(const char *tmp, const char *dir, const char *old, int exists, const char *what,
+                                qt_error *err);
+
 /* A UTF-8 byte-order mark: CSV files meant for people start with it so that
  * Excel on Chinese Windows reads them as UTF-8. */
 #define QT__UTF8_BOM "\xEF\xBB\xBF"
 
-/* A grid of points (outlets, residences) for box queries. */
+/* A grid of points (outlets, residences) for box queries (pgrid.c). */
 typedef struct qt__pgrid {
     double lon0, lat0, cell;
     int32_t nx, ny;
@@ -81,20 +86,25 @@ void qt__pgrid_visit(const qt__pgrid *g, const double *lon, const double *lat, d
 
 struct qt__street_index;
 
-/* The communities' boundary polygons ([communities] of the project), by community of the analysis
- * (bounds.c).  geom[c]: an OGR multipolygon in WGS84, NULL when the layer has none of that name. */
+/* The boundaries of the communities and circles (bounds.c): a community's polygon from the
+ * project's [communities] file, else its grid cell (communities made from community_grid_m); a
+ * circle's, the union of its communities' when every one has one.  NULL entries: none given (the
+ * writers outline the residences instead and say so).  Read-only after qt__bounds_make: thread-safe. */
+enum { QT__BOUND_NONE = 0, QT__BOUND_POLYGON = 1, QT__BOUND_CELL = 2 };
 typedef struct qt__bounds {
-    size_t n;    /* a->ncommunities */
-    void **geom; /* OGRGeometryH, OWNED */
+    size_t n;             /* a->ncommunities */
+    void **geom;          /* per community: OGRGeometryH multipolygon in WGS84, NULL none; OWNED */
+    unsigned char *kind;  /* per community: QT__BOUND_* */
+    size_t ncircles;      /* a->ncircles */
+    void **circle;        /* per circle: OGRGeometryH multipolygon, NULL none; OWNED */
+    size_t circles_given; /* circles with a boundary */
 } qt__bounds;
-/* Read the layer (layer, name_field: NULL guessed as the analysis does); OUT *out, free with
- * qt__bounds_free.  Statuses: QT_EIO (cannot open), QT_EPARSE (no layer, no name field), QT_ENOMEM. */
-qt_status qt__bounds_read(const char *path, const char *layer, const char *name_field, const qt_analysis *a,
+/* path: the [communities] file (layer, name_field: NULL guessed as the analysis does), or NULL.
+ * OUT *out, free with qt__bounds_free.  Statuses: QT_EIO (cannot open), QT_EPARSE (no layer, no
+ * name field), QT_ENOMEM. */
+qt_status qt__bounds_make(const char *path, const char *layer, const char *name_field, const qt_analysis *a,
                           qt__bounds **out, qt_error *err);
 void qt__bounds_free(qt__bounds *b);
-/* The union of circle ci's community polygons: an OGRGeometryH (OUT, OGR_G_DestroyGeometry), NULL when
- * none of its communities has a polygon (or out of memory).  Thread-safe on a shared b. */
-void *qt__bounds_circle(const qt__bounds *b, const qt_analysis *a, size_t ci);
 
 /* Everything a report's pages and tables read, built once (report_make.c). */
 typedef struct qt__report {
@@ -103,18 +113,18 @@ typedef struct qt__report {
     const qt_report_opts *o;
     const qt_site_list *sites;
     qt__counts *counts;
-    uint32_t *res_circle;       /* per residence */
-    size_t *circle_res_start;   /* ncircles + 1 (or 2 without circles) */
-    uint32_t *circle_res;       /* placed residences grouped by circle */
-    uint32_t *site_circle;      /* per site: the circle of its nearest residence, UINT32_MAX none */
-    char **site_near;           /* per site: "近 NAME 120 米" (the nearest named outlet) */
+    uint32_t *res_circle;     /* per residence */
+    size_t *circle_res_start; /* ncircles + 1 (or 2 without circles) */
+    uint32_t *circle_res;     /* placed residences grouped by circle */
+    uint32_t *site_circle;    /* per site: the circle of its nearest residence, UINT32_MAX none */
+    char **site_near;         /* per site: "近 NAME 120 米" (the nearest named outlet) */
     struct qt__street_index *streets;
     qt__pgrid outlets;
-    qt_snapper *snapper;   /* thread-safe */
-    qt__bounds *bounds;    /* community polygons, NULL: outlines of the residences */
-    char date[80];              /* 2026年12月2日 */
-    char date_iso[80];          /* 2026-12-02T00:00:00 */
-    long long epoch;            /* seconds, for file metadata */
+    qt_snapper *snapper; /* thread-safe */
+    qt__bounds *bounds;  /* boundaries of communities and circles (never NULL once made) */
+    char date[80];       /* 2026年12月2日 */
+    char date_iso[80];   /* 2026-12-02T00:00:00 */
+    long long epoch;     /* seconds, for file metadata */
     double blind_cell_m;
 } qt__report;
 
@@ -141,9 +151,38 @@ size_t qt__table_pages(const qt__report *R);
 void qt__page_table(cairo_t *cr, const qt__report *R, size_t k);
 void qt__page_city_map(cairo_t *cr, const qt__report *R);
 
+/* Files of pages (report_pages.c) */
+/* a circle's name as a file name: '/' and control characters become '_'; ext appended */
+void qt__file_name(char *buf, size_t n, const char *name, const char *ext);
+/* a cairo error as a status naming path */
+qt_status qt__cairo_fail(cairo_status_t cs, const char *path, qt_error *err);
+/* an A3 landscape PDF surface with the report's metadata; finish it with qt__pdf_finish */
+cairo_surface_t *qt__pdf_new(const qt__report *R, const char *path, const char *title);
+qt_status qt__pdf_finish(cairo_surface_t *s, const char *path, qt_error *err);
+/* draw the recording rec into target, scaled */
+void qt__replay(cairo_surface_t *target, cairo_surface_t *rec, double scale);
+/* Every circle's page (n of them: R->o->circles, else all) into dir: its PDF and PNG as fmt says,
+ * and when city is given its page into city, in order; on threads workers (0: all cores). */
+qt_status qt__circle_pages(const qt__report *R, const char *dir, unsigned fmt, size_t n, cairo_surface_t *city,
+                           unsigned threads, qt_error *err);
+
 /* Excel files (report_xlsx.c) and the GeoPackage (report_gpkg.c), written to path. */
 qt_status qt__write_survey_xlsx(const qt__report *R, const char *path, qt_error *err);
 qt_status qt__write_indicators_xlsx(const qt__report *R, const char *path, qt_error *err);
+/* One 盲区 of the analysis: the cells (sorted keys row * QT__CELL_STRIDE + column of a grid from lon0, lat0
+ * in steps of dlon, dlat) where residents of circle lack 业态 cat within its ring. */
+typedef struct qt__blind {
+    const char *circle; /* "全市" without circles */
+    const qt_category *cat;
+    double unserved; /* residents */
+    const int64_t *cells;
+    size_t ncells;
+    double lon0, lat0, dlon, dlat;
+} qt__blind;
+/* fn for every 盲区, circle by circle, 业态 by 业态 (rc: each residence's circle); fn's nonzero stops
+ * with err's status (QT_ENOMEM when err is unset).  Statuses: QT_ENOMEM, or fn's. */
+qt_status qt__blindspots_visit(const qt_analysis *a, const qt_analysis_input *in, const uint32_t *rc, double cell_m,
+                               int (*fn)(void *ctx, const qt__blind *b), void *ctx, qt_error *err);
 /* blindspots.geojson (report.c) */
 qt_status qt__write_blindspots(const qt_analysis *a, const qt_analysis_input *in, double cell_m, const char *path,
                                qt_error *err);

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <xlsxwriter.h>
 
+#include "base/i18n.h"
 #include "base/alloc.h"
 #include "report/report_internal.h"
 
@@ -59,6 +60,33 @@ static void fmts_init(lxw_workbook *wb, fmts *f)
     f->wrap = fmt_new(wb, 0, 0, 0, NULL, 1);
 }
 
+/* Rows do not grow to their wrapped text when printed: the height for text in a column of width
+ * chars (a CJK character is two), at least min points. */
+static double text_height(const char *text, double width, double min)
+{
+    double w = 0, lines;
+    const unsigned char *p = (const unsigned char *)text;
+    for (; *p; p++)
+        if (*p < 0x80)
+            w += 1;
+        else if (*p >= 0xC0) /* the first byte of a multi-byte character */
+            w += 2;
+    lines = ceil(w / (width - 1));
+    return fmax(min, 13.5 * (lines < 1 ? 1 : lines) + 3);
+}
+
+/* A4 landscape, one page wide and tall, centred, narrow margins, the table alone printed */
+static void page_setup(lxw_worksheet *ws, lxw_row_t last_row, lxw_col_t last_col, int one_page)
+{
+    worksheet_set_landscape(ws);
+    worksheet_set_paper(ws, 9); /* A4 */
+    worksheet_set_margins(ws, 0.4, 0.4, 0.5, 0.5);
+    worksheet_center_horizontally(ws);
+    worksheet_print_area(ws, 0, 0, last_row, last_col);
+    worksheet_fit_to_pages(ws, 1, one_page ? 1 : 0);
+    worksheet_set_footer(ws, "&L&A&R第 &P 页 共 &N 页");
+}
+
 static void set_props(lxw_workbook *wb, const qt__report *R, const char *title)
 {
     lxw_doc_properties p;
@@ -75,8 +103,8 @@ static qt_status close_wb(lxw_workbook *wb, const char *path, qt_error *err)
     if (e == LXW_NO_ERROR)
         return QT_OK;
     if (e == LXW_ERROR_MEMORY_MALLOC_FAILED)
-        return qt_error_set(err, QT_ENOMEM, path, "no memory");
-    return qt_error_set(err, QT_EIO, path, "cannot write: %s", lxw_strerror(e));
+        return qt_error_set(err, QT_ENOMEM, path, _("no memory"));
+    return qt_error_set(err, QT_EIO, path, _("cannot write: %s"), lxw_strerror(e));
 }
 
 /* a sheet name: at most 31 characters, none of []:*?/\, unique (a number added) */
@@ -151,7 +179,8 @@ static void survey_sheet(lxw_workbook *wb, const fmts *f, const qt__report *R, c
     worksheet_merge_range(ws, 1, 5, 1, 6, buf, f->wrap);
     worksheet_write_string(ws, 2, 0, "运营主体 (多选,打√)", f->head);
     worksheet_merge_range(ws, 2, 1, 2, 2,
-                          "街道(社区)□ 国企□ 民营企业□ 专业运营商□ 网点各自经营□ 另:是否有便民生活圈智慧服务平台", f->left);
+                          "街道(社区)□ 国企□ 民营企业□ 专业运营商□ 网点各自经营□ 另:是否有便民生活圈智慧服务平台",
+                          f->left);
     worksheet_write_string(ws, 2, 3, "发展形态", f->head);
     worksheet_merge_range(ws, 2, 4, 2, 6, "集聚式为主 □ 街坊式为主 □ 分布式为主 □", f->left);
     worksheet_set_row(ws, 2, 42, NULL);
@@ -202,9 +231,10 @@ static void survey_sheet(lxw_workbook *wb, const fmts *f, const qt__report *R, c
             worksheet_write_blank(ws, r, 4, f->num0);
         worksheet_write_blank(ws, r, 5, f->num2);
         row_needs(R, s, i, buf, sizeof buf);
-        if (buf[0])
+        if (buf[0]) {
             worksheet_write_string(ws, r, 6, buf, f->left);
-        else
+            worksheet_set_row(ws, r, text_height(buf, 46, 15), NULL);
+        } else
             worksheet_write_blank(ws, r, 6, f->left);
     }
     {
@@ -235,30 +265,31 @@ static void survey_sheet(lxw_workbook *wb, const fmts *f, const qt__report *R, c
         buf[0] = 0;
         for (k = 0; k < nn && len < sizeof buf; k++)
             if (nd[k].coverage < t->present_share)
-                len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%s", len ? "、" : "缺: ",
-                                        qt_profile_category(p, nd[k].cat)->zh);
+                len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%s",
+                                        len ? "、" : "缺: ", qt_profile_category(p, nd[k].cat)->zh);
         qt__free(nd);
         worksheet_write_string(ws, 6, 6, buf, f->left);
+        worksheet_set_row(ws, 6, text_height(buf, 46, 15), NULL);
     }
     {
         lxw_row_t r = (lxw_row_t)(r0 + nrows);
         worksheet_write_string(ws, r, 0, "说明", f->head);
         worksheet_merge_range(ws, r, 1, r, 6,
-                              "1.此表为调查明细表,由生活圈(社区)填写现有存量数据,为方便汇总请勿改表格结构。计量单位均保留小数点后两位。生活圈可含一个或多个社区。 "
+                              "1.此表为调查明细表,由生活圈(社区)填写现有存量数据,"
+                              "为方便汇总请勿改表格结构。计量单位均保留小数点后两位。生活圈可含一个或多个社区。 "
                               "2.居民满意度指标:每个生活圈抽样调查不少于50份。 "
                               "3.此表为开展“一圈一策”“缺什么、补什么”的依据,请认真搞好摸底调查。",
                               f->note);
         worksheet_set_row(ws, r, 48, NULL);
-        snprintf(buf, sizeof buf,
-                 "由 quarter 依分析填写 (%s): 网点数与连锁数为生活圈各社区内归入该业态的网点, 从业人数为注明人数的网点之和; "
-                 "需求清单为步行时限内未覆盖的居民; 运营主体、发展形态、社区商业中心数量须人工填写。%s",
-                 R->date, s->survey_answers < t->survey_min_samples ? " 居民满意度: 问卷不足 50 份, 暂不填写。" : "");
+        snprintf(
+            buf, sizeof buf,
+            "由 quarter 依分析填写 (%s): 网点数与连锁数为生活圈各社区内归入该业态的网点, 从业人数为注明人数的网点之和; "
+            "需求清单为步行时限内未覆盖的居民; 运营主体、发展形态、社区商业中心数量须人工填写。%s",
+            R->date, s->survey_answers < t->survey_min_samples ? " 居民满意度: 问卷不足 50 份, 暂不填写。" : "");
         worksheet_merge_range(ws, r + 1, 0, r + 1, 6, buf, f->wrap);
-        worksheet_set_row(ws, r + 1, 30, NULL);
+        worksheet_set_row(ws, r + 1, text_height(buf, 10 + 26 + 4 * 14 + 46, 30), NULL);
+        page_setup(ws, r + 1, 6, 1);
     }
-    worksheet_set_landscape(ws);
-    worksheet_set_paper(ws, 9); /* A4 */
-    worksheet_fit_to_pages(ws, 1, 1);
 }
 
 qt_status qt__write_survey_xlsx(const qt__report *R, const char *path, qt_error *err)
@@ -268,7 +299,7 @@ qt_status qt__write_survey_xlsx(const qt__report *R, const char *path, qt_error 
     size_t i, n = R->o->circles ? R->o->ncircles : qt__report_ncircles(R);
     char name[160];
     if (!wb)
-        return qt_error_set(err, QT_EIO, path, "cannot create the workbook");
+        return qt_error_set(err, QT_EIO, path, _("cannot create the workbook"));
     set_props(wb, R, "试点便民生活圈建设情况调查表");
     fmts_init(wb, &f);
     survey_sheet(wb, &f, R, "全市汇总", "全市", &R->a->city, R->a->ncircles);
@@ -336,7 +367,7 @@ qt_status qt__write_indicators_xlsx(const qt__report *R, const char *path, qt_er
     size_t i, c, col, nareas = 1 + a->ncircles + a->ncommunities;
     char buf[160];
     if (!wb)
-        return qt_error_set(err, QT_EIO, path, "cannot create the workbook");
+        return qt_error_set(err, QT_EIO, path, _("cannot create the workbook"));
     set_props(wb, R, "一刻钟便民生活圈指标");
     fmts_init(wb, &f);
     vfmts_init(wb, &vf);
@@ -345,13 +376,13 @@ qt_status qt__write_indicators_xlsx(const qt__report *R, const char *path, qt_er
     worksheet_write_string(ws, 0, 1, "区域", f.head);
     worksheet_set_column(ws, 0, 0, 8, NULL);
     worksheet_set_column(ws, 1, 1, 22, NULL);
-#define HDR(zh)                                                                                    \
-    do {                                                                                           \
-        worksheet_write_string(ws, 0, (lxw_col_t)col, (zh), f.head);                               \
-        worksheet_write_string(ws, 0, (lxw_col_t)col + 1, "目标", f.head);                         \
-        worksheet_set_column(ws, (lxw_col_t)col, (lxw_col_t)col, 12, NULL);                        \
-        worksheet_set_column(ws, (lxw_col_t)col + 1, (lxw_col_t)col + 1, 7, NULL);                 \
-        col += 2;                                                                                  \
+#define HDR(zh)                                                                                                        \
+    do {                                                                                                               \
+        worksheet_write_string(ws, 0, (lxw_col_t)col, (zh), f.head);                                                   \
+        worksheet_write_string(ws, 0, (lxw_col_t)col + 1, "目标", f.head);                                             \
+        worksheet_set_column(ws, (lxw_col_t)col, (lxw_col_t)col, 12, NULL);                                            \
+        worksheet_set_column(ws, (lxw_col_t)col + 1, (lxw_col_t)col + 1, 7, NULL);                                     \
+        col += 2;                                                                                                      \
     } while (0)
     col = 2;
     HDR("人口");
@@ -399,7 +430,8 @@ qt_status qt__write_indicators_xlsx(const qt__report *R, const char *path, qt_er
         val(ws, &f, &vf, r, &col,
             s->residential_area > 0 && s->outlets_with_area ? s->outlet_area / s->residential_area : NAN,
             t->floor_area_share, 1, !a->area_known);
-        val(ws, &f, &vf, r, &col, s->households > 0 && s->outlets_with_area ? s->outlet_area / s->households * 100 : NAN,
+        val(ws, &f, &vf, r, &col,
+            s->households > 0 && s->outlets_with_area ? s->outlet_area / s->households * 100 : NAN,
             t->area_per_100_households, 2, !a->area_known);
         val(ws, &f, &vf, r, &col, s->survey_answers ? (double)s->survey_satisfied / s->survey_answers : NAN,
             t->satisfaction, 1, lv > 0 && s->survey_answers < t->survey_min_samples);
@@ -407,5 +439,9 @@ qt_status qt__write_indicators_xlsx(const qt__report *R, const char *path, qt_er
         for (c = 0; c < a->ncat; c++)
             val(ws, &f, &vf, r, &col, s->coverage[c], t->category_coverage, 1, 0);
     }
+    /* printed: as wide as one page, the header row on every page */
+    page_setup(ws, (lxw_row_t)nareas, (lxw_col_t)(col ? col - 1 : 0), 0);
+    worksheet_repeat_rows(ws, 0, 0);
+    worksheet_repeat_columns(ws, 0, 1);
     return close_wb(wb, path, err);
 }

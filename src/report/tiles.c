@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/i18n.h"
 #include "base/alloc.h"
 #include "quarter/tiles.h"
 
@@ -117,10 +118,10 @@ qt_status qt_tiles_new(const qt_graph *g, qt_tiles **out, qt_error *err)
     *out = NULL;
     uint32_t n = qt_graph_node_count(g), m = qt_graph_edge_count(g);
     if (m == 0)
-        return qt_error_set(err, QT_EINVAL, "tiles", "the network has no street to draw");
+        return qt_error_set(err, QT_EINVAL, "tiles", _("the network has no street to draw"));
     qt_tiles *t = qt__calloc(1, sizeof *t);
     if (!t)
-        return qt_error_set(err, QT_ENOMEM, "tiles", "out of memory");
+        return qt_error_set(err, QT_ENOMEM, "tiles", _("out of memory"));
     t->g = g;
     t->n = n;
     t->m = m;
@@ -175,7 +176,7 @@ qt_status qt_tiles_new(const qt_graph *g, qt_tiles **out, qt_error *err)
     }
     if (total > UINT32_MAX) {
         qt_tiles_free(t);
-        return qt_error_set(err, QT_EINVAL, "tiles", "the network is too large to index");
+        return qt_error_set(err, QT_EINVAL, "tiles", _("the network is too large to index"));
     }
     for (size_t c = 0; c < ncell; c++)
         t->cell_first[c + 1] += t->cell_first[c];
@@ -198,7 +199,7 @@ qt_status qt_tiles_new(const qt_graph *g, qt_tiles **out, qt_error *err)
     return QT_OK;
 oom:
     qt_tiles_free(t);
-    return qt_error_set(err, QT_ENOMEM, "tiles", "out of memory indexing %u edges", m);
+    return qt_error_set(err, QT_ENOMEM, "tiles", _("out of memory indexing %u edges"), m);
 }
 
 /* line width in pixels of a street at zoom z */
@@ -280,9 +281,9 @@ qt_status qt_tiles_render(const qt_tiles *t, unsigned z, unsigned x, unsigned y,
     *png = NULL;
     *len = 0;
     if (z > QT_TILE_MAX_ZOOM)
-        return qt_error_set(err, QT_EINVAL, "tile z", "zoom %u is above %u", z, QT_TILE_MAX_ZOOM);
+        return qt_error_set(err, QT_EINVAL, "tile z", _("zoom %u is above %u"), z, QT_TILE_MAX_ZOOM);
     if (x >= (1u << z) || y >= (1u << z))
-        return qt_error_set(err, QT_EINVAL, "tile x/y", "tile %u/%u is outside zoom %u", x, y, z);
+        return qt_error_set(err, QT_EINVAL, "tile x/y", _("tile %u/%u is outside zoom %u"), x, y, z);
     cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, QT_TILE_SIZE, QT_TILE_SIZE);
     cairo_t *cr = cairo_create(s);
     set_rgb(cr, QT_TILE_BACKGROUND);
@@ -334,11 +335,11 @@ qt_status qt_tiles_render(const qt_tiles *t, unsigned z, unsigned x, unsigned y,
     cairo_surface_destroy(s);
     if (b.oom || cst == CAIRO_STATUS_NO_MEMORY) {
         qt__free(b.p);
-        return qt_error_set(err, QT_ENOMEM, "tile", "out of memory drawing tile %u/%u/%u", z, x, y);
+        return qt_error_set(err, QT_ENOMEM, "tile", _("out of memory drawing tile %u/%u/%u"), z, x, y);
     }
     if (cst != CAIRO_STATUS_SUCCESS) {
         qt__free(b.p);
-        return qt_error_set(err, QT_EINTERNAL, "tile", "cairo: %s", cairo_status_to_string(cst));
+        return qt_error_set(err, QT_EINTERNAL, "tile", _("cairo: %s"), cairo_status_to_string(cst));
     }
     *png = b.p;
     *len = b.len;

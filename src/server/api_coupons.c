@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/i18n.h"
 #include "base/alloc.h"
 #include "base/isotime.h"
 #include "server/api.h"
@@ -124,7 +125,7 @@ static qt_status coupon_json(void *ud, const qt_store_coupon *c, qt_error *err)
         json_object_set_new(o, "time_s", json_real(round(d / cl->walk->s->speed_mps)));
     }
     if (!o || json_array_append_new(cl->arr, o) != 0)
-        return qt_error_set(err, QT_ENOMEM, "coupons", "no memory");
+        return qt_error_set(err, QT_ENOMEM, "coupons", _("no memory"));
     return QT_OK;
 }
 
@@ -215,7 +216,7 @@ static qt_status claim_json(void *ud, const qt_store_claim *c, qt_error *err)
     if (o)
         json_object_set_new(o, "redeemed_at", c->redeemed_at ? qt__req_iso(cl->r, c->redeemed_at) : json_null());
     if (!o || json_array_append_new(cl->arr, o) != 0)
-        return qt_error_set(err, QT_ENOMEM, "coupons", "no memory");
+        return qt_error_set(err, QT_ENOMEM, "coupons", _("no memory"));
     return QT_OK;
 }
 

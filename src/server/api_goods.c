@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/i18n.h"
 #include "base/alloc.h"
 #include "base/utf8.h"
 #include "io/csv.h"
@@ -123,7 +124,7 @@ static qt_status good_to_array(void *ud, const qt_store_good *g, qt_error *err)
 {
     json_t *o = good_json(g);
     if (!o || json_array_append_new(ud, o) != 0)
-        return qt_error_set(err, QT_ENOMEM, "goods", "no memory");
+        return qt_error_set(err, QT_ENOMEM, "goods", _("no memory"));
     return QT_OK;
 }
 
@@ -172,7 +173,7 @@ static qt_status good_near(void *ud, const qt_store_good *g, qt_error *err)
     }
     if (!o || qt__grow((void **)&gs->v, &gs->cap, gs->n + 1, sizeof *gs->v) != 0) {
         json_decref(o);
-        return qt_error_set(err, QT_ENOMEM, "goods", "no memory");
+        return qt_error_set(err, QT_ENOMEM, "goods", _("no memory"));
     }
     gs->v[gs->n].d = d;
     gs->v[gs->n].o = o;
@@ -299,7 +300,7 @@ enum MHD_Result qt__api_goods_upload(qt__req *r)
             qt_store_rollback(r->st);
             qt__csv_close(&c);
             qt_error_clear(&ctx);
-            qt_error_set(&ctx, e.code, where, "%s%s%s", e.where, e.where[0] ? ": " : "", e.msg);
+            qt_error_set(&ctx, e.code, where, _("%s%s%s"), e.where, e.where[0] ? ": " : "", e.msg);
             return qt__reply_status(r, &ctx);
         }
         rows++;

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/i18n.h"
 #include "base/alloc.h"
 #include "quarter/spot.h"
 #include "server/api.h"
@@ -159,7 +160,7 @@ static qt_status application_json(void *ud, const qt_store_application *a, qt_er
                           a->user_name ? a->user_name : "", "message", a->message ? a->message : "", "created_at",
                           (json_int_t)a->created_at);
     if (!o || json_array_append_new(ud, o) != 0)
-        return qt_error_set(err, QT_ENOMEM, "applications", "no memory");
+        return qt_error_set(err, QT_ENOMEM, "applications", _("no memory"));
     return QT_OK;
 }
 

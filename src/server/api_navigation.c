@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/i18n.h"
 #include "base/alloc.h"
 #include "quarter/coords.h"
 #include "quarter/route.h"
@@ -114,7 +115,7 @@ static void iso_run(qt__job *jb)
     qt_isochrone_opts io;
     qt_error_clear(&j->err);
     if (!w) {
-        qt_error_set(&j->err, QT_ENOMEM, NULL, "no memory");
+        qt_error_set(&j->err, QT_ENOMEM, NULL, _("no memory"));
         return;
     }
     qt_isochrone_opts_default(&io);

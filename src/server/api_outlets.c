@@ -3,10 +3,13 @@
  * api_outlets.c -- one outlet with its credit (GET /outlets/{id}), a
  * merchant's own outlets (GET /me/outlets) and edits by merchants, operators
  * and admins (PATCH /outlets/{id}); an edit reaches the nearby index at once.
+ * A closed outlet (closed_at, set by a re-import) is not found but by
+ * operators and admins, who see when it was marked closed.
  */
 #include <string.h>
 #include <time.h>
 
+#include "base/isotime.h"
 #include "server/api.h"
 #include "server/reply.h"
 
@@ -26,6 +29,7 @@ static json_t *services_json(const char *s)
 typedef struct outlet_json {
     json_t *j;
     int crs;
+    int64_t closed_at; /* 0: open */
 } outlet_json;
 
 static qt_status outlet_to_json(void *ud, const qt_store_outlet *o, qt_error *err)
@@ -33,6 +37,7 @@ static qt_status outlet_to_json(void *ud, const qt_store_outlet *o, qt_error *er
     outlet_json *oj = ud;
     double lon = o->lon, lat = o->lat;
     (void)err;
+    oj->closed_at = o->closed_at;
     qt__from_wgs84(oj->crs, &lon, &lat);
     oj->j = json_pack("{s:I, s:s?, s:s, s:s?, s:f, s:f, s:s, s:s, s:b, s:s, s:o}", "id", (json_int_t)o->id, "ext_id",
                       o->ext_id, "name", o->name ? o->name : "", "category", o->category, "lon", lon, "lat", lat,
@@ -55,7 +60,7 @@ static qt_status outlet_to_json(void *ud, const qt_store_outlet *o, qt_error *er
 /* the outlet r->id with its credit as the reply */
 static enum MHD_Result reply_outlet(qt__req *r)
 {
-    outlet_json oj = {NULL, 0};
+    outlet_json oj = {NULL, 0, 0};
     qt_error e = QT_ERROR_INIT;
     int n, score;
     char grade[2] = "";
@@ -65,6 +70,16 @@ static enum MHD_Result reply_outlet(qt__req *r)
     qt_error_clear(&e);
     if (qt_store_outlet_get(r->st, r->id, outlet_to_json, &oj, &e) != QT_OK)
         return qt__reply_status(r, &e);
+    if (oj.closed_at && r->role != QT_ROLE_OPERATOR && r->role != QT_ROLE_ADMIN) {
+        /* a closed shop is gone for residents and merchants; operators and admins see it marked closed */
+        json_decref(oj.j);
+        return qt__reply_error(r, QT_ENOTFOUND, "outlet", "outlet %lld is closed", (long long)r->id);
+    }
+    if (oj.closed_at && oj.j) {
+        char when[32];
+        qt__time_format(oj.closed_at, r->s->o.utc_offset_min, when);
+        json_object_set_new(oj.j, "closed_at", json_string(when));
+    }
     if (oj.j && qt_store_outlet_credit(r->st, r->id, (int64_t)time(NULL), &n, &score, grade, &e) == QT_OK)
         json_object_set_new(oj.j, "credit",
                             json_pack("{s:i, s:s, s:i}", "score", score, "grade", grade, "complaints_365d", n));
@@ -79,7 +94,7 @@ enum MHD_Result qt__api_outlet_get(qt__req *r)
 /* GET /me/outlets: the caller's (a merchant's) linked outlets, in id order */
 enum MHD_Result qt__api_my_outlets(qt__req *r)
 {
-    outlet_json oj = {NULL, 0};
+    outlet_json oj = {NULL, 0, 0};
     qt_error e = QT_ERROR_INIT;
     int64_t *ids = NULL;
     size_t n = 0;
@@ -132,6 +147,16 @@ enum MHD_Result qt__api_outlet_patch(qt__req *r)
         return res;
     }
     qt_error_clear(&e);
+    if (r->role == QT_ROLE_MERCHANT) { /* a closed shop is gone for its merchant too: nothing to edit */
+        outlet_json oj = {NULL, 0, 0};
+        if (qt_store_outlet_get(r->st, r->id, outlet_to_json, &oj, &e) == QT_OK && oj.closed_at) {
+            json_decref(oj.j);
+            json_decref(j);
+            return qt__reply_error(r, QT_ENOTFOUND, "outlet", "outlet %lld is closed", (long long)r->id);
+        }
+        json_decref(oj.j);
+        qt_error_clear(&e);
+    }
     /* a merchant edits its own shop's profile; operators their circle's outlets; admins any (all audited) */
     if ((r->role == QT_ROLE_MERCHANT ? qt_store_outlet_update_by_merchant(r->st, r->uid, r->id, &p, &e)
                                      : qt_store_outlet_update(r->st, r->uid, r->role, r->id, &p, &e)) != QT_OK)

@@ -257,10 +257,13 @@ static qt_status outlet_row(void *ud, const qt_store_outlet *o, qt_error *err)
                 p += strlen("；");
         }
     }
-    json_array_append_new(oo->list, json_pack("{s:I, s:s, s:s?, s:f, s:f, s:s, s:o}", "id", (json_int_t)o->id, "name",
-                                              o->name ? o->name : "", "category", o->category, "lon", o->lon, "lat",
-                                              o->lat, "opening_hours", o->opening_hours ? o->opening_hours : "",
-                                              "services", sv ? sv : json_array()));
+    json_t *row = json_pack("{s:I, s:s, s:s?, s:f, s:f, s:s, s:o}", "id", (json_int_t)o->id, "name",
+                            o->name ? o->name : "", "category", o->category, "lon", o->lon, "lat", o->lat,
+                            "opening_hours", o->opening_hours ? o->opening_hours : "", "services",
+                            sv ? sv : json_array());
+    if (row && o->closed_at) /* the operator sees a closed shop, marked */
+        json_object_set_new(row, "closed", json_true());
+    json_array_append_new(oo->list, row);
     return QT_OK;
 }
 

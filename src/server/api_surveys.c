@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/i18n.h"
 #include "server/api.h"
 #include "server/reply.h"
 
@@ -82,7 +83,7 @@ static qt_status complaint_json(void *ud, const qt_store_complaint *c, qt_error 
                           c->kind ? c->kind : "", "text", c->text ? c->text : "", "status", c->status, "created_at",
                           (json_int_t)c->created_at);
     if (!o || json_array_append_new(ud, o) != 0)
-        return qt_error_set(err, QT_ENOMEM, "complaints", "no memory");
+        return qt_error_set(err, QT_ENOMEM, "complaints", _("no memory"));
     json_object_set_new(o, "answer", c->answer ? json_string(c->answer) : json_null());
     json_object_set_new(o, "answered_at", c->answered_at ? json_integer(c->answered_at) : json_null());
     json_object_set_new(o, "resolution", c->resolution ? json_string(c->resolution) : json_null());

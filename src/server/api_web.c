@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/i18n.h"
 #include "base/alloc.h"
 #include "server/api.h"
 #include "server/reply.h"
@@ -41,7 +42,7 @@ qt_status qt__web_start(qt_server *s, qt_error *err)
 {
     qt__web *w = qt__calloc(1, sizeof *w);
     if (!w)
-        return qt_error_set(err, QT_ENOMEM, "server", "no memory");
+        return qt_error_set(err, QT_ENOMEM, "server", _("no memory"));
     s->web = w;
     pthread_mutex_init(&w->hour_lock, NULL);
     pthread_mutex_init(&w->whatif_lock, NULL);
@@ -76,7 +77,7 @@ qt_status qt__web_start(qt_server *s, qt_error *err)
                        s->o.tile_url && s->o.tile_crs ? s->o.tile_crs : "wgs84", "attribution", s->o.tile_attribution,
                        "bounds", west, south, east, north, "min_zoom", 10, "max_zoom", QT_TILE_MAX_ZOOM);
     if (!w->map)
-        return qt_error_set(err, QT_ENOMEM, "server", "no memory");
+        return qt_error_set(err, QT_ENOMEM, "server", _("no memory"));
     if (s->o.planning && (rc = qt__planner_new(s->o.planning, s->o.planning_opts, &w->planner, err)) != QT_OK)
         return rc;
     return qt__places_build(w, err);

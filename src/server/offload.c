@@ -2,6 +2,7 @@
 /* offload.c -- the worker threads of expensive requests (server/offload.h). */
 #include "server/offload.h"
 
+#include "base/i18n.h"
 #include "base/alloc.h"
 
 struct qt__offload {
@@ -45,7 +46,7 @@ qt_status qt__offload_start(qt__offload **out, unsigned workers, unsigned queue,
     unsigned i;
     if (!o || !(o->threads = qt__calloc(workers, sizeof *o->threads))) {
         qt__free(o);
-        return qt_error_set(err, QT_ENOMEM, "server", "no memory");
+        return qt_error_set(err, QT_ENOMEM, "server", _("no memory"));
     }
     pthread_mutex_init(&o->lock, NULL);
     pthread_cond_init(&o->cond, NULL);
@@ -53,7 +54,7 @@ qt_status qt__offload_start(qt__offload **out, unsigned workers, unsigned queue,
     for (i = 0; i < workers; i++) {
         if (pthread_create(&o->threads[i], NULL, worker, o) != 0) {
             qt__offload_stop(o);
-            return qt_error_set(err, QT_ENOMEM, "server", "cannot start a worker thread");
+            return qt_error_set(err, QT_ENOMEM, "server", _("cannot start a worker thread"));
         }
         o->nthreads++;
     }

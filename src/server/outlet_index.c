@@ -43,6 +43,7 @@ static void as_outlet(const qt_store_outlet *o, qt_nearby_outlet *out)
     out->lat = o->lat;
 }
 
+/* an open outlet into the index (a closed one is never searched) */
 static qt_status add_outlet(void *ud, const qt_store_outlet *o, qt_error *err)
 {
     qt_nearby_outlet no;

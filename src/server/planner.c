@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/i18n.h"
 #include "base/alloc.h"
 #include "quarter/io.h"
 #include "quarter/plan.h"
@@ -21,7 +22,7 @@ qt_status qt__planner_new(const qt_analysis_input *in, const qt_analysis_opts *a
     *out = NULL;
     qt__planner *p = qt__calloc(1, sizeof *p);
     if (!p)
-        return qt_error_set(err, QT_ENOMEM, "planner", "out of memory");
+        return qt_error_set(err, QT_ENOMEM, "planner", _("out of memory"));
     p->in = *in;
     p->in.what_if = NULL;
     p->ao = *ao;
@@ -130,7 +131,7 @@ qt_status qt__planner_run(const qt__planner *p, const qt__whatif_outlet *add, si
     if (n > 0) {
         if (wl_fill(&w, add, n) != 0) {
             wl_free(&w);
-            return qt_error_set(err, QT_ENOMEM, "what-if", "out of memory");
+            return qt_error_set(err, QT_ENOMEM, "what-if", _("out of memory"));
         }
         in.what_if = &w.l;
     }

@@ -9,6 +9,8 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "base/i18n.h"
+
 #define QUIET 4 /* modules of white border, as the standard asks */
 #define SCALE 8 /* PNG pixels per module */
 
@@ -41,7 +43,7 @@ static qt_status to_png(const QRcode *q, char **img, size_t *len, qt_error *err)
     unsigned char ihdr[13];
     size_t k = 0;
     if (!raw)
-        return qt_error_set(err, QT_ENOMEM, "qr", "no memory");
+        return qt_error_set(err, QT_ENOMEM, "qr", _("no memory"));
     for (y = 0; y < side; y++) {
         size_t my = y / SCALE;
         raw[y * row] = 0; /* filter: none */
@@ -55,7 +57,7 @@ static qt_status to_png(const QRcode *q, char **img, size_t *len, qt_error *err)
     out = malloc(8 + 25 + 12 + zn + 12);
     if (!out) {
         free(raw);
-        return qt_error_set(err, QT_ENOMEM, "qr", "no memory");
+        return qt_error_set(err, QT_ENOMEM, "qr", _("no memory"));
     }
     memcpy(out, "\x89PNG\r\n\x1a\n", 8);
     k = 8;
@@ -70,7 +72,7 @@ static qt_status to_png(const QRcode *q, char **img, size_t *len, qt_error *err)
     if (compress2(out + k + 8, &zn, raw, (uLong)raw_n, 9) != Z_OK) {
         free(raw);
         free(out);
-        return qt_error_set(err, QT_ENOMEM, "qr", "cannot compress the image");
+        return qt_error_set(err, QT_ENOMEM, "qr", _("cannot compress the image"));
     }
     free(raw);
     {
@@ -93,7 +95,7 @@ static qt_status to_svg(const QRcode *q, char **img, size_t *len, qt_error *err)
     size_t side = (size_t)q->width + 2 * QUIET, cap = 256 + (size_t)q->width * (size_t)q->width * 24, n, x, y;
     char *s = malloc(cap);
     if (!s)
-        return qt_error_set(err, QT_ENOMEM, "qr", "no memory");
+        return qt_error_set(err, QT_ENOMEM, "qr", _("no memory"));
     n = (size_t)snprintf(s, cap,
                          "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %zu %zu\" shape-rendering=\"crispEdges\">"
                          "<rect width=\"%zu\" height=\"%zu\" fill=\"#fff\"/><path fill=\"#000\" d=\"",
@@ -115,10 +117,10 @@ qt_status qt__qr_image(const char *text, int png, char **img, size_t *len, qt_er
     *img = NULL;
     *len = 0;
     if (strlen(text) > 64)
-        return qt_error_set(err, QT_EINVAL, "code", "too long for a QR code here");
+        return qt_error_set(err, QT_EINVAL, "code", _("too long for a QR code here"));
     q = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
     if (!q)
-        return qt_error_set(err, QT_ENOMEM, "qr", "cannot make the QR code");
+        return qt_error_set(err, QT_ENOMEM, "qr", _("cannot make the QR code"));
     rc = png ? to_png(q, img, len, err) : to_svg(q, img, len, err);
     QRcode_free(q);
     return rc;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/i18n.h"
 #include "base/utf8.h"
 
 enum MHD_Result qt__reply_text(qt__req *r, int status, char *text, size_t len, const char *type)
@@ -62,7 +63,7 @@ enum MHD_Result qt__reply_error(qt__req *r, qt_status code, const char *field, c
     int status = r->conn->http_status > 0 ? r->conn->http_status : qt_status_http(code);
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    vsnprintf(msg, sizeof msg, _(fmt), ap); /* the catalogue's text: xgettext takes qt__reply_error's 4th argument */
     va_end(ap);
     r->conn->http_status = 0;
     /* messages quote what the client sent: cut and repaired so the reply is UTF-8 */

@@ -76,7 +76,8 @@ const char *qt__req_str(qt__req *r, json_t *j, const char *k, enum MHD_Result *r
 {
     json_t *v = json_object_get(j, k);
     if (!json_is_string(v)) {
-        *res = qt__reply_error(r, v ? QT_EINVAL : QT_EPARSE, k, "%s must be %s", k, v ? "a string" : "given");
+        *res = v ? qt__reply_error(r, QT_EINVAL, k, "%s must be a string", k)
+                 : qt__reply_error(r, QT_EPARSE, k, "%s is required", k);
         return NULL;
     }
     return json_string_value(v);
@@ -86,7 +87,8 @@ int qt__req_int(qt__req *r, json_t *j, const char *k, json_int_t *out, enum MHD_
 {
     json_t *v = json_object_get(j, k);
     if (!json_is_integer(v)) {
-        *res = qt__reply_error(r, v ? QT_EINVAL : QT_EPARSE, k, "%s must be %s", k, v ? "a whole number" : "given");
+        *res = v ? qt__reply_error(r, QT_EINVAL, k, "%s must be a whole number", k)
+                 : qt__reply_error(r, QT_EPARSE, k, "%s is required", k);
         return -1;
     }
     *out = json_integer_value(v);

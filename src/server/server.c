@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/i18n.h"
 #include "base/alloc.h"
 #include "base/utf8.h"
 #include "io/csv.h"
@@ -298,7 +299,7 @@ qt_status qt_server_start(const qt_server_opts *opts, qt_server **out, qt_error 
     *out = NULL;
     s = qt__calloc(1, sizeof *s);
     if (!s)
-        return qt_error_set(err, QT_ENOMEM, "server", "no memory");
+        return qt_error_set(err, QT_ENOMEM, "server", _("no memory"));
     s->o = *opts;
     if (!s->o.bind)
         s->o.bind = "127.0.0.1";
@@ -346,13 +347,13 @@ qt_status qt_server_start(const qt_server_opts *opts, qt_server **out, qt_error 
             }
             if (n >= sizeof one || s->nproxies == sizeof s->proxies / sizeof s->proxies[0]) {
                 qt__free(s);
-                return qt_error_set(err, QT_EINVAL, "--trusted-proxy", "at most 16 IPv4 addresses");
+                return qt_error_set(err, QT_EINVAL, "--trusted-proxy", _("at most 16 IPv4 addresses"));
             }
             memcpy(one, p, n);
             one[n] = '\0';
             if (inet_pton(AF_INET, one, &a) != 1) {
                 qt__free(s);
-                return qt_error_set(err, QT_EINVAL, "--trusted-proxy", "'%s' is not an IPv4 address", one);
+                return qt_error_set(err, QT_EINVAL, "--trusted-proxy", _("'%s' is not an IPv4 address"), one);
             }
             s->proxies[s->nproxies++] = a.s_addr;
             p += n;
@@ -368,7 +369,7 @@ qt_status qt_server_start(const qt_server_opts *opts, qt_server **out, qt_error 
         pthread_mutex_destroy(&s->ixlock);
         pthread_mutex_destroy(&s->edit_lock);
         qt__free(s);
-        return qt_error_set(err, QT_ENOMEM, "server", "no thread key");
+        return qt_error_set(err, QT_ENOMEM, "server", _("no thread key"));
     }
     /* the outlets, placed on the streets; a node -> outlets index */
     if ((rc = qt_snapper_new(s->g, &s->sn, err)) != QT_OK)
@@ -384,7 +385,7 @@ qt_status qt_server_start(const qt_server_opts *opts, qt_server **out, qt_error 
     sa.sin_family = AF_INET;
     sa.sin_port = htons((uint16_t)s->o.port);
     if (inet_pton(AF_INET, s->o.bind, &sa.sin_addr) != 1) {
-        rc = qt_error_set(err, QT_EINVAL, "--bind", "'%s' is not an IPv4 address", s->o.bind);
+        rc = qt_error_set(err, QT_EINVAL, "--bind", _("'%s' is not an IPv4 address"), s->o.bind);
         goto fail;
     }
     threads = s->o.threads ? s->o.threads : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
@@ -404,7 +405,7 @@ qt_status qt_server_start(const qt_server_opts *opts, qt_server **out, qt_error 
                             MHD_OPTION_URI_LOG_CALLBACK, uri_logged, s, MHD_OPTION_NOTIFY_COMPLETED, completed, s,
                             MHD_OPTION_END);
     if (!s->d) {
-        rc = qt_error_set(err, QT_EIO, "server", "cannot listen on %s:%u", s->o.bind, s->o.port);
+        rc = qt_error_set(err, QT_EIO, "server", _("cannot listen on %s:%u"), s->o.bind, s->o.port);
         goto fail;
     }
     /* other servers' writes to the same store (issue 14) */

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "base/i18n.h"
 #include "base/alloc.h"
 #include "server/web_assets.h"
 
@@ -61,18 +62,18 @@ static qt_status add(qt__assets *t, size_t *cap, const char *url, const char *fi
     if (!f) {
         if (optional)
             return QT_OK;
-        return qt_error_set(err, QT_EIO, file, "cannot read the page (build web/ first: node web/build.mjs DIR)");
+        return qt_error_set(err, QT_EIO, file, _("cannot read the page (build web/ first: node web/build.mjs DIR)"));
     }
     struct stat st;
     if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode) || t->n >= MAX_FILES ||
         t->bytes + (size_t)st.st_size > MAX_BYTES) {
         fclose(f);
-        return qt_error_set(err, QT_EINVAL, file, "not a regular file, or the pages exceed %u files / %u MiB",
+        return qt_error_set(err, QT_EINVAL, file, _("not a regular file, or the pages exceed %u files / %u MiB"),
                             MAX_FILES, MAX_BYTES >> 20);
     }
     if (qt__grow((void **)&t->a, cap, t->n + 1, sizeof *t->a) != 0) {
         fclose(f);
-        return qt_error_set(err, QT_ENOMEM, file, "out of memory");
+        return qt_error_set(err, QT_ENOMEM, file, _("out of memory"));
     }
     qt__asset *a = &t->a[t->n];
     memset(a, 0, sizeof *a);
@@ -83,14 +84,14 @@ static qt_status add(qt__assets *t, size_t *cap, const char *url, const char *fi
         qt__free(a->path);
         qt__free(a->data);
         fclose(f);
-        return qt_error_set(err, QT_ENOMEM, file, "out of memory");
+        return qt_error_set(err, QT_ENOMEM, file, _("out of memory"));
     }
     size_t got = fread(a->data, 1, a->len, f);
     fclose(f);
     if (got != a->len) {
         qt__free(a->path);
         qt__free(a->data);
-        return qt_error_set(err, QT_EIO, file, "short read");
+        return qt_error_set(err, QT_EIO, file, _("short read"));
     }
     a->type = type_of(file);
     a->immutable = immutable;
@@ -113,7 +114,7 @@ qt_status qt__assets_load(const char *dir, qt__assets *out, qt_error *err)
     snprintf(path, sizeof path, "%s/assets", dir);
     DIR *d = st == QT_OK ? opendir(path) : NULL;
     if (st == QT_OK && !d)
-        st = qt_error_set(err, QT_EIO, path, "cannot read the pages' assets");
+        st = qt_error_set(err, QT_EIO, path, _("cannot read the pages' assets"));
     for (struct dirent *e; st == QT_OK && (e = readdir(d)) != NULL;) {
         const char *n = e->d_name;
         if (n[0] == '.' || strlen(n) > 200 || strchr(n, '/'))

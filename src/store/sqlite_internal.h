@@ -10,6 +10,7 @@
 #include <sqlite3.h>
 #include <string.h>
 
+#include "base/i18n.h"
 #include "base/alloc.h"
 
 #include "quarter/store.h"
@@ -140,7 +141,7 @@ static inline qt_status circle_exists(qt_store *s, int64_t id, const char *field
         return rc;
     sqlite3_bind_int64(st, 1, id);
     if (!scalar(s, st, 0))
-        return qt_error_set(err, QT_ENOTFOUND, field, "no circle %lld", (long long)id);
+        return qt_error_set(err, QT_ENOTFOUND, field, _("no circle %lld"), (long long)id);
     return QT_OK;
 }
 
@@ -170,5 +171,9 @@ static inline char *fts_phrase(const char *q)
     phrase[k] = '\0';
     return phrase;
 }
+
+/* Inside a claim's transaction: may user_id claim coupon_id at now?  QT_ENOTFOUND (no coupon), QT_EGONE (not
+ * valid now, or its shop is closed), QT_ECONFLICT (all claimed, or the user's limit reached). */
+qt_status qt__sq_coupon_claimable(qt_store *s, int64_t coupon_id, int64_t user_id, int64_t now, qt_error *err);
 
 #endif

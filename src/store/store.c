@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/i18n.h"
 #include "base/alloc.h"
 #include "base/code32.h"
 #include "base/isotime.h"
@@ -64,11 +65,11 @@ qt_status qt_store_open(const char *path, qt_store **out, qt_error *err)
     if (!path || !*path)
         return qt_error_set(err, QT_EINVAL, "db", "no store given");
     if (sodium_init() < 0)
-        return qt_error_set(err, QT_EINTERNAL, "store", "libsodium cannot start");
+        return qt_error_set(err, QT_EINTERNAL, "store", _("libsodium cannot start"));
     s = qt__calloc(1, sizeof *s);
     if (!s || !(s->path = pg ? redact(path) : qt__strdup(path))) {
         qt__free(s);
-        return qt_error_set(err, QT_ENOMEM, "store", "no memory");
+        return qt_error_set(err, QT_ENOMEM, "store", _("no memory"));
     }
     s->ops = pg ? &qt__pg_ops : &qt__sqlite_ops;
     st = pg ? qt__pg_open(s, path, err) : qt__sq_open(s, path, err);
@@ -156,12 +157,12 @@ qt_status qt_store_password_hash(const char *password, char out[128], qt_error *
     char hash[crypto_pwhash_STRBYTES];
     _Static_assert(crypto_pwhash_STRBYTES <= 128, "hash buffer");
     if (!password || strlen(password) < 8 || strlen(password) > 256)
-        return qt_error_set(err, QT_EINVAL, "password", "a password is 8 to 256 bytes");
+        return qt_error_set(err, QT_EINVAL, "password", _("a password is 8 to 256 bytes"));
     if (sodium_init() < 0)
-        return qt_error_set(err, QT_EINTERNAL, "password", "libsodium cannot start");
+        return qt_error_set(err, QT_EINTERNAL, "password", _("libsodium cannot start"));
     if (crypto_pwhash_str_alg(hash, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
                               crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13) != 0)
-        return qt_error_set(err, QT_ENOMEM, "password", "no memory to hash the password");
+        return qt_error_set(err, QT_ENOMEM, "password", _("no memory to hash the password"));
     memcpy(out, hash, sizeof hash);
     out[sizeof hash - 1] = '\0';
     return QT_OK;
@@ -210,10 +211,10 @@ qt_status qt_store_code_normalize(const char *typed, char out[33], qt_error *err
         }
     }
     if (r == -3)
-        return qt_error_set(err, QT_EINVAL, "code", "the check character does not match: a character is mistyped");
+        return qt_error_set(err, QT_EINVAL, "code", _("the check character does not match: a character is mistyped"));
     if (r == -1)
-        return qt_error_set(err, QT_EINVAL, "code", "a code has only digits and the letters A-Z without U");
-    return qt_error_set(err, QT_EINVAL, "code", "a code is %d characters", QT__CODE32_LEN);
+        return qt_error_set(err, QT_EINVAL, "code", _("a code has only digits and the letters A-Z without U"));
+    return qt_error_set(err, QT_EINVAL, "code", _("a code is %d characters"), QT__CODE32_LEN);
 }
 
 qt_status qt_store_period_check(const char *period, int64_t now, int64_t *start_out, qt_error *err)
@@ -238,12 +239,12 @@ qt_status qt_store_period_check(const char *period, int64_t now, int64_t *start_
     /* periods begin at midnight China time (UTC+8) */
     start = qt__days_from_civil(y, q ? (unsigned)(3 * q - 2) : 1u, 1) * 86400 - 8 * 3600;
     if (start > now)
-        return qt_error_set(err, QT_EINVAL, "period", "period '%s' has not begun", period);
+        return qt_error_set(err, QT_EINVAL, "period", _("period '%s' has not begun"), period);
     if (start_out)
         *start_out = start;
     return QT_OK;
 bad:
-    return qt_error_set(err, QT_EINVAL, "period", "a period is a year (2026) or a quarter (2026-Q3)");
+    return qt_error_set(err, QT_EINVAL, "period", _("a period is a year (2026) or a quarter (2026-Q3)"));
 }
 
 /* ---- checks both backends make before they write ------------------------------------------ */
@@ -252,21 +253,21 @@ qt_status qt__store_check_user(const qt_user_spec *u, char hash[128], qt_error *
 {
     const unsigned char *p;
     if (!u->name || !*u->name || strlen(u->name) > 64)
-        return qt_error_set(err, QT_EINVAL, "name", "a name is 1 to 64 bytes");
+        return qt_error_set(err, QT_EINVAL, "name", _("a name is 1 to 64 bytes"));
     for (p = (const unsigned char *)u->name; *p; p++)
         if (*p < 0x20 || *p == 0x7f)
-            return qt_error_set(err, QT_EINVAL, "name", "a name has no control characters");
+            return qt_error_set(err, QT_EINVAL, "name", _("a name has no control characters"));
     if (u->role == QT_ROLE_NONE)
-        return qt_error_set(err, QT_EINVAL, "role", "the role is admin, operator, merchant or resident");
+        return qt_error_set(err, QT_EINVAL, "role", _("the role is admin, operator, merchant or resident"));
     if (u->circle_id < 0 || u->home_circle_id < 0)
-        return qt_error_set(err, QT_EINVAL, u->circle_id < 0 ? "circle_id" : "home_circle_id", "not a circle id");
+        return qt_error_set(err, QT_EINVAL, u->circle_id < 0 ? "circle_id" : "home_circle_id", _("not a circle id"));
     if (isfinite(u->home_lon) != isfinite(u->home_lat) ||
         (isfinite(u->home_lon) &&
          !(u->home_lon >= -180 && u->home_lon <= 180 && u->home_lat >= -90 && u->home_lat <= 90)))
-        return qt_error_set(err, QT_EINVAL, "home", "the home is a longitude and a latitude");
+        return qt_error_set(err, QT_EINVAL, "home", _("the home is a longitude and a latitude"));
     if (u->pw_hash) {
         if (strncmp(u->pw_hash, "$argon2id$", 10) != 0 || strlen(u->pw_hash) >= 128)
-            return qt_error_set(err, QT_EINVAL, "password", "not an argon2id hash");
+            return qt_error_set(err, QT_EINVAL, "password", _("not an argon2id hash"));
         snprintf(hash, 128, "%s", u->pw_hash);
         return QT_OK;
     }
@@ -277,18 +278,18 @@ qt_status qt__store_check_good(const qt_store_good *g, qt_error *err)
 {
     const char *p;
     if (!g->name || !*g->name || strlen(g->name) > 200)
-        return qt_error_set(err, QT_EINVAL, "name", "a name is 1 to 200 bytes");
+        return qt_error_set(err, QT_EINVAL, "name", _("a name is 1 to 200 bytes"));
     if (!(g->price >= 0 && g->price <= 1e7))
-        return qt_error_set(err, QT_EINVAL, "price", "a price is 0 to 10,000,000 yuan");
+        return qt_error_set(err, QT_EINVAL, "price", _("a price is 0 to 10,000,000 yuan"));
     if (g->unit && strlen(g->unit) > 32)
-        return qt_error_set(err, QT_EINVAL, "unit", "a unit is at most 32 bytes (斤, 个, 瓶 ...)");
+        return qt_error_set(err, QT_EINVAL, "unit", _("a unit is at most 32 bytes (斤, 个, 瓶 ...)"));
     if (g->barcode && *g->barcode) {
         size_t n = strlen(g->barcode);
         if (n < 8 || n > 14)
-            return qt_error_set(err, QT_EINVAL, "barcode", "a barcode is 8 to 14 digits (EAN-8, EAN-13, GTIN-14)");
+            return qt_error_set(err, QT_EINVAL, "barcode", _("a barcode is 8 to 14 digits (EAN-8, EAN-13, GTIN-14)"));
         for (p = g->barcode; *p; p++)
             if (*p < '0' || *p > '9')
-                return qt_error_set(err, QT_EINVAL, "barcode", "a barcode is digits only");
+                return qt_error_set(err, QT_EINVAL, "barcode", _("a barcode is digits only"));
     }
     return QT_OK;
 }
@@ -296,22 +297,22 @@ qt_status qt__store_check_good(const qt_store_good *g, qt_error *err)
 qt_status qt__store_check_coupon(const qt_coupon_spec *c, qt_error *err)
 {
     if (!c->title || !*c->title || strlen(c->title) > 200)
-        return qt_error_set(err, QT_EINVAL, "title", "a title is 1 to 200 bytes");
+        return qt_error_set(err, QT_EINVAL, "title", _("a title is 1 to 200 bytes"));
     if (c->quantity < 1 || c->quantity > 10000000)
-        return qt_error_set(err, QT_EINVAL, "quantity", "quantity is 1 to 10,000,000");
+        return qt_error_set(err, QT_EINVAL, "quantity", _("quantity is 1 to 10,000,000"));
     if (c->per_user_limit < 1 || c->per_user_limit > c->quantity)
-        return qt_error_set(err, QT_EINVAL, "per_user_limit", "per_user_limit is 1 to the quantity");
+        return qt_error_set(err, QT_EINVAL, "per_user_limit", _("per_user_limit is 1 to the quantity"));
     if (c->valid_to <= c->valid_from)
-        return qt_error_set(err, QT_EINVAL, "valid_to", "valid_to must be after valid_from");
+        return qt_error_set(err, QT_EINVAL, "valid_to", _("valid_to must be after valid_from"));
     return QT_OK;
 }
 
 qt_status qt__store_check_job(const qt_store_job *j, qt_error *err)
 {
     if (!j->title || !*j->title || strlen(j->title) > 200)
-        return qt_error_set(err, QT_EINVAL, "title", "a title is 1 to 200 bytes");
+        return qt_error_set(err, QT_EINVAL, "title", _("a title is 1 to 200 bytes"));
     if (!(j->lon >= -180 && j->lon <= 180 && j->lat >= -90 && j->lat <= 90))
-        return qt_error_set(err, QT_EINVAL, "lon", "(%g, %g) is not a longitude, latitude", j->lon, j->lat);
+        return qt_error_set(err, QT_EINVAL, "lon", _("(%g, %g) is not a longitude, latitude"), j->lon, j->lat);
     return QT_OK;
 }
 
@@ -319,7 +320,7 @@ qt_status qt__store_job_expiry(const qt_store_job *j, int64_t now, int64_t *expi
 {
     *expires = j->expires_at ? j->expires_at : now + (int64_t)QT_STORE_JOB_DAYS * 86400;
     if (*expires <= now || *expires > now + (int64_t)QT_STORE_JOB_MAX_DAYS * 86400)
-        return qt_error_set(err, QT_EINVAL, "expires_at", "a job closes after now and within %d days",
+        return qt_error_set(err, QT_EINVAL, "expires_at", _("a job closes after now and within %d days"),
                             QT_STORE_JOB_MAX_DAYS);
     return QT_OK;
 }
@@ -327,18 +328,18 @@ qt_status qt__store_job_expiry(const qt_store_job *j, int64_t now, int64_t *expi
 qt_status qt__store_check_job_edit(const qt_store_job *j, int64_t now, qt_error *err)
 {
     if (j->title && (!*j->title || strlen(j->title) > 200))
-        return qt_error_set(err, QT_EINVAL, "title", "a title is 1 to 200 bytes");
+        return qt_error_set(err, QT_EINVAL, "title", _("a title is 1 to 200 bytes"));
     if (j->expires_at && j->expires_at > now + (int64_t)QT_STORE_JOB_MAX_DAYS * 86400)
-        return qt_error_set(err, QT_EINVAL, "expires_at", "a job closes within %d days", QT_STORE_JOB_MAX_DAYS);
+        return qt_error_set(err, QT_EINVAL, "expires_at", _("a job closes within %d days"), QT_STORE_JOB_MAX_DAYS);
     return QT_OK;
 }
 
 qt_status qt__store_check_complaint(const char *kind, const char *text, qt_error *err)
 {
     if (!kind || !*kind || strlen(kind) > 64)
-        return qt_error_set(err, QT_EINVAL, "kind", "a kind is 1 to 64 bytes (质量, 价格, 服务, 卫生 ...)");
+        return qt_error_set(err, QT_EINVAL, "kind", _("a kind is 1 to 64 bytes (质量, 价格, 服务, 卫生 ...)"));
     if (text && strlen(text) > 2000)
-        return qt_error_set(err, QT_EINVAL, "text", "a complaint's text is at most 2000 bytes");
+        return qt_error_set(err, QT_EINVAL, "text", _("a complaint's text is at most 2000 bytes"));
     return QT_OK;
 }
 
@@ -359,7 +360,7 @@ qt_status qt_store_survey_answer(qt_store *s, int64_t circle_id, int64_t user_id
     if ((rc = qt_store_period_check(period, now, NULL, err)) != QT_OK)
         return rc;
     if (comment && strlen(comment) > 2000)
-        return qt_error_set(err, QT_EINVAL, "comment", "a comment is at most 2000 bytes");
+        return qt_error_set(err, QT_EINVAL, "comment", _("a comment is at most 2000 bytes"));
     /* QT_ENOTFOUND "circle" when there is none */
     if ((rc = qt_store_circle_get(s, circle_id, period, circle_seen, NULL, err)) != QT_OK)
         return rc;
@@ -367,9 +368,9 @@ qt_status qt_store_survey_answer(qt_store *s, int64_t circle_id, int64_t user_id
         return rc;
     if (!home)
         return qt_error_set(err, QT_EFORBIDDEN, "circle",
-                            "your home is not set: give it at registration or ask your circle's operator");
+                            _("your home is not set: give it at registration or ask your circle's operator"));
     if (home != circle_id)
-        return qt_error_set(err, QT_EFORBIDDEN, "circle", "you answer only for the circle of your home (%lld)",
+        return qt_error_set(err, QT_EFORBIDDEN, "circle", _("you answer only for the circle of your home (%lld)"),
                             (long long)home);
     return qt_store_survey_add(s, circle_id, user_id, period, satisfied, comment, now, err);
 }
@@ -382,11 +383,11 @@ qt_status qt__store_login_limit(const qt_login_limits *lim, const char *name, in
     if (pair >= lim->per_pair) {
         *wait = lim->window_s;
         return qt_error_set(err, QT_ELIMIT, "login",
-                            "too many failed logins for '%s' from this address; wait and try again", name);
+                            _("too many failed logins for '%s' from this address; wait and try again"), name);
     }
     if (has_addr && from_addr >= lim->per_addr) {
         *wait = lim->window_s;
-        return qt_error_set(err, QT_ELIMIT, "login", "too many failed logins from this address; wait and try again");
+        return qt_error_set(err, QT_ELIMIT, "login", _("too many failed logins from this address; wait and try again"));
     }
     if (by_name >= lim->per_name_free) {
         int64_t extra = by_name - lim->per_name_free, delay = 1;
@@ -396,8 +397,9 @@ qt_status qt__store_login_limit(const qt_login_limits *lim, const char *name, in
             delay = lim->max_delay_s;
         if (now - last < delay) {
             *wait = delay - (now - last);
-            return qt_error_set(err, QT_ELIMIT, "login", "many failed logins for '%s'; wait %lld seconds and try again",
-                                name, (long long)*wait);
+            return qt_error_set(err, QT_ELIMIT, "login",
+                                _("many failed logins for '%s'; wait %lld seconds and try again"), name,
+                                (long long)*wait);
         }
     }
     return QT_OK;

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/i18n.h"
 #include "base/alloc.h"
 #include "store/pg_internal.h"
 
@@ -221,7 +222,7 @@ qt_status qt__pg_tx_end(qt_store *s, int nested, int ok, qt_error *err)
 qt_status qt__pg_begin(qt_store *s, qt_error *err)
 {
     if (in_tx(s))
-        return qt_error_set(err, QT_EINTERNAL, "store", "a transaction is open already");
+        return qt_error_set(err, QT_EINTERNAL, "store", _("a transaction is open already"));
     return qt__pg_do(s, "BEGIN", NULL, "store", err);
 }
 
@@ -229,7 +230,7 @@ qt_status qt__pg_commit(qt_store *s, qt_error *err)
 {
     qt_status rc;
     if (!in_tx(s))
-        return qt_error_set(err, QT_EINTERNAL, "store", "no transaction is open");
+        return qt_error_set(err, QT_EINTERNAL, "store", _("no transaction is open"));
     if (PQtransactionStatus(s->pg) == PQTRANS_INERROR) {
         qt__pg_rollback(s);
         return qt_error_set(err, QT_EDB, "store", "the transaction failed and was rolled back");
@@ -285,7 +286,7 @@ static qt_status migrate(qt_store *s, qt_error *err)
     }
     if ((size_t)v > qt__pg_nmigrations) {
         rc = qt_error_set(err, QT_EUNSUPPORTED, s->path,
-                          "the store has schema version %d; this quarter knows %zu (a newer quarter made it?)", v,
+                          _("the store has schema version %d; this quarter knows %zu (a newer quarter made it?)"), v,
                           qt__pg_nmigrations);
         goto fail;
     }

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/i18n.h"
 #include "base/code32.h"
 #include "store/pg_internal.h"
 
@@ -31,9 +32,9 @@ qt_status qt__pg_coupon_create(qt_store *s, int64_t merchant_id, const qt_coupon
     if ((rc = qt__store_check_coupon(c, err)) != QT_OK)
         return rc;
     if (!qt__pg_outlet_exists(s, c->outlet_id))
-        return qt_error_set(err, QT_ENOTFOUND, "outlet_id", "no outlet %lld", (long long)c->outlet_id);
+        return qt_error_set(err, QT_ENOTFOUND, "outlet_id", _("no outlet %lld"), (long long)c->outlet_id);
     if (!qt__pg_merchant_owns(s, merchant_id, c->outlet_id))
-        return qt_error_set(err, QT_EFORBIDDEN, "outlet_id", "outlet %lld is not yours", (long long)c->outlet_id);
+        return qt_error_set(err, QT_EFORBIDDEN, "outlet_id", _("outlet %lld is not yours"), (long long)c->outlet_id);
     qt__pgp_i64(&p, c->outlet_id);
     qt__pgp_text(&p, c->title);
     qt__pgp_i64(&p, c->quantity);
@@ -63,15 +64,20 @@ static qt_status claim_refused(qt_store *s, int64_t coupon_id, int64_t now, qt_e
     PGresult *r;
     qt_status rc;
     qt__pgp_i64(&p, coupon_id);
-    if (!(r = qt__pg_run(s, "SELECT quantity, claimed, valid_from, valid_to FROM coupons WHERE id = $1::bigint", &p,
-                         "claim", err)))
+    if (!(r = qt__pg_run(s,
+                         "SELECT k.quantity, k.claimed, k.valid_from, k.valid_to, o.closed_at IS NOT NULL"
+                         " FROM coupons k LEFT JOIN outlets o ON o.id = k.outlet_id WHERE k.id = $1::bigint",
+                         &p, "claim", err)))
         return QT_EDB;
     if (PQntuples(r) == 0)
-        rc = qt_error_set(err, QT_ENOTFOUND, "coupon", "no coupon %lld", (long long)coupon_id);
+        rc = qt_error_set(err, QT_ENOTFOUND, "coupon", _("no coupon %lld"), (long long)coupon_id);
+    else if (qt__pg_i64(r, 0, 4))
+        rc = qt_error_set(err, QT_EGONE, "coupon", _("the shop of coupon %lld is closed"), (long long)coupon_id);
     else if (now < qt__pg_i64(r, 0, 2) || now >= qt__pg_i64(r, 0, 3))
-        rc = qt_error_set(err, QT_EGONE, "coupon", "coupon %lld is not valid now", (long long)coupon_id);
+        rc = qt_error_set(err, QT_EGONE, "coupon", _("coupon %lld is not valid now"), (long long)coupon_id);
     else
-        rc = qt_error_set(err, QT_ECONFLICT, "coupon", "all %lld coupons are claimed", (long long)qt__pg_i64(r, 0, 0));
+        rc = qt_error_set(err, QT_ECONFLICT, "coupon", _("all %lld coupons are claimed"),
+                          (long long)qt__pg_i64(r, 0, 0));
     PQclear(r);
     return rc;
 }
@@ -110,7 +116,8 @@ static int claim_once(qt_store *s, int64_t coupon_id, int64_t user_id, const cha
     qt__pgp_i64(&p, now);
     r = qt__pg_run(s,
                    "UPDATE coupons SET claimed = claimed + 1 WHERE id = $1::bigint AND claimed < quantity"
-                   " AND valid_from <= $2::bigint AND valid_to > $2::bigint RETURNING per_user_limit",
+                   " AND valid_from <= $2::bigint AND valid_to > $2::bigint AND NOT EXISTS (SELECT 1 FROM outlets o"
+                   " WHERE o.id = coupons.outlet_id AND o.closed_at IS NOT NULL) RETURNING per_user_limit",
                    &p, "claim", err);
     if (!r)
         goto failed;
@@ -151,7 +158,7 @@ static int claim_once(qt_store *s, int64_t coupon_id, int64_t user_id, const cha
     if (PQntuples(r) == 0) {
         PQclear(r);
         qt__pg_rollback(s);
-        *rc = qt_error_set(err, QT_ECONFLICT, "coupon", "you have claimed %lld, the limit per person",
+        *rc = qt_error_set(err, QT_ECONFLICT, "coupon", _("you have claimed %lld, the limit per person"),
                            (long long)limit);
         return TRY_DONE;
     }
@@ -171,7 +178,7 @@ failed:
     }
     if (qt__pg_failed(s, "23503")) {
         qt_error_clear(err);
-        *rc = qt_error_set(err, QT_ENOTFOUND, "user", "no user %lld", (long long)user_id);
+        *rc = qt_error_set(err, QT_ENOTFOUND, "user", _("no user %lld"), (long long)user_id);
         return TRY_DONE;
     }
     *rc = QT_EDB;
@@ -195,8 +202,8 @@ static qt_status claim(qt_store *s, int64_t coupon_id, int64_t user_id, const ch
         }
         if (got) {
             if (other != coupon_id) {
-                rc = qt_error_set(err, QT_ECONFLICT, "Idempotency-Key", "this idempotency key was used for coupon %lld",
-                                  (long long)other);
+                rc = qt_error_set(err, QT_ECONFLICT, "Idempotency-Key",
+                                  _("this idempotency key was used for coupon %lld"), (long long)other);
                 break;
             }
             if (replayed)
@@ -230,7 +237,7 @@ qt_status qt__pg_coupon_claim_key(qt_store *s, int64_t coupon_id, int64_t user_i
     if (replayed)
         *replayed = 0;
     if (idem_key && (!*idem_key || strlen(idem_key) > 64))
-        return qt_error_set(err, QT_EINVAL, "Idempotency-Key", "an idempotency key is 1 to 64 bytes");
+        return qt_error_set(err, QT_EINVAL, "Idempotency-Key", _("an idempotency key is 1 to 64 bytes"));
     return claim(s, coupon_id, user_id, idem_key, now, 1, code, replayed, err);
 }
 
@@ -269,13 +276,13 @@ qt_status qt__pg_redeem(qt_store *s, int64_t merchant_id, const char *code, int6
                          &p, "redeem", err)))
         return QT_EDB;
     if (PQntuples(r) == 0)
-        rc = qt_error_set(err, QT_ENOTFOUND, "code", "unknown code");
+        rc = qt_error_set(err, QT_ENOTFOUND, "code", _("unknown code"));
     else if (!qt__pg_i64(r, 0, 2))
-        rc = qt_error_set(err, QT_EFORBIDDEN, "code", "this code is for another merchant's coupon");
+        rc = qt_error_set(err, QT_EFORBIDDEN, "code", _("this code is for another merchant's coupon"));
     else if (qt__pg_i64(r, 0, 0))
-        rc = qt_error_set(err, QT_ECONFLICT, "code", "this code is redeemed already");
+        rc = qt_error_set(err, QT_ECONFLICT, "code", _("this code is redeemed already"));
     else
-        rc = qt_error_set(err, QT_EGONE, "code", "the coupon has expired");
+        rc = qt_error_set(err, QT_EGONE, "code", _("the coupon has expired"));
     PQclear(r);
     return rc;
 }
@@ -295,7 +302,8 @@ qt_status qt__pg_coupons_active(qt_store *s, int64_t outlet_id, int64_t now, int
               "SELECT k.id, k.outlet_id, k.title, o.name, o.lon, o.lat, k.quantity, k.claimed,"
               " k.per_user_limit, k.valid_from, k.valid_to FROM coupons k JOIN outlets o ON o.id = k.outlet_id"
               " WHERE k.valid_from <= $2::bigint AND k.valid_to > $2::bigint AND k.claimed < k.quantity"
-              " AND ($1::bigint = 0 OR k.outlet_id = $1::bigint) ORDER BY k.id LIMIT $3::bigint",
+              " AND o.closed_at IS NULL AND ($1::bigint = 0 OR k.outlet_id = $1::bigint) ORDER BY k.id LIMIT "
+              "$3::bigint",
               &p, "coupons", err)))
         return QT_EDB;
     for (i = 0; rc == QT_OK && i < PQntuples(r); i++) {

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/i18n.h"
 #include "base/alloc.h"
 #include "store/pg_internal.h"
 
@@ -22,9 +23,9 @@ qt_status qt__pg_good_put(qt_store *s, int64_t merchant, const qt_store_good *g,
     if ((rc = qt__store_check_good(g, err)) != QT_OK)
         return rc;
     if (!qt__pg_outlet_exists(s, g->outlet_id))
-        return qt_error_set(err, QT_ENOTFOUND, "outlet_id", "no outlet %lld", (long long)g->outlet_id);
+        return qt_error_set(err, QT_ENOTFOUND, "outlet_id", _("no outlet %lld"), (long long)g->outlet_id);
     if (!qt__pg_merchant_owns(s, merchant, g->outlet_id))
-        return qt_error_set(err, QT_EFORBIDDEN, "outlet_id", "outlet %lld is not yours", (long long)g->outlet_id);
+        return qt_error_set(err, QT_EFORBIDDEN, "outlet_id", _("outlet %lld is not yours"), (long long)g->outlet_id);
     qt__pgp_i64(&p, g->id);
     qt__pgp_text(&p, g->name);
     qt__pgp_dbl(&p, g->price);
@@ -45,7 +46,7 @@ qt_status qt__pg_good_put(qt_store *s, int64_t merchant, const qt_store_good *g,
         return QT_EDB;
     if (PQntuples(r) == 0) {
         PQclear(r);
-        return qt_error_set(err, QT_ENOTFOUND, "good", "no good %lld in outlet %lld", (long long)g->id,
+        return qt_error_set(err, QT_ENOTFOUND, "good", _("no good %lld in outlet %lld"), (long long)g->id,
                             (long long)g->outlet_id);
     }
     if (id)
@@ -60,9 +61,9 @@ qt_status qt__pg_good_delete(qt_store *s, int64_t merchant, int64_t id, qt_error
     int64_t outlet;
     qt__pgp_i64(&p, id);
     if ((outlet = qt__pg_scalar(s, "SELECT outlet_id FROM goods WHERE id = $1::bigint", &p, 0)) == 0)
-        return qt_error_set(err, QT_ENOTFOUND, "good", "no good %lld", (long long)id);
+        return qt_error_set(err, QT_ENOTFOUND, "good", _("no good %lld"), (long long)id);
     if (!qt__pg_merchant_owns(s, merchant, outlet))
-        return qt_error_set(err, QT_EFORBIDDEN, "good", "good %lld is not of your shop", (long long)id);
+        return qt_error_set(err, QT_EFORBIDDEN, "good", _("good %lld is not of your shop"), (long long)id);
     return qt__pg_do(s, "DELETE FROM goods WHERE id = $1::bigint", &p, "good", err);
 }
 
@@ -102,7 +103,7 @@ qt_status qt__pg_good_get(qt_store *s, int64_t id, qt_store_good_fn fn, void *ud
         return QT_EDB;
     if (PQntuples(r) == 0) {
         PQclear(r);
-        return qt_error_set(err, QT_ENOTFOUND, "good", "no good %lld", (long long)id);
+        return qt_error_set(err, QT_ENOTFOUND, "good", _("no good %lld"), (long long)id);
     }
     return walk_goods(r, fn, ud, err);
 }
@@ -125,9 +126,9 @@ qt_status qt__pg_goods_match(qt_store *s, const char *q, int in_stock_only, int 
     PGresult *r;
     char *like;
     if (!*q)
-        return qt_error_set(err, QT_EINVAL, "q", "give a word to search for");
+        return qt_error_set(err, QT_EINVAL, "q", _("give a word to search for"));
     if (!(like = qt__pg_like(q)))
-        return qt_error_set(err, QT_ENOMEM, "q", "no memory");
+        return qt_error_set(err, QT_ENOMEM, "q", _("no memory"));
     qt__pgp_text(&p, like);
     qt__pgp_i64(&p, in_stock_only != 0);
     qt__pgp_i64(&p, limit > 0 ? limit : 100);

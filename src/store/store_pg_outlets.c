@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/i18n.h"
 #include "base/alloc.h"
 #include "store/pg_internal.h"
 
@@ -183,7 +184,7 @@ qt_status qt__pg_outlet_get(qt_store *s, int64_t id, qt_store_outlet_fn fn, void
         return QT_EDB;
     if (PQntuples(r) == 0) {
         PQclear(r);
-        return qt_error_set(err, QT_ENOTFOUND, "outlet", "no outlet %lld", (long long)id);
+        return qt_error_set(err, QT_ENOTFOUND, "outlet", _("no outlet %lld"), (long long)id);
     }
     return walk_outlets(r, fn, ud, err);
 }
@@ -195,7 +196,7 @@ static qt_status collect_ids(PGresult *r, int64_t **ids, size_t *n, qt_error *er
     int64_t *v = qt__malloc((m ? m : 1) * sizeof *v);
     if (!v) {
         PQclear(r);
-        return qt_error_set(err, QT_ENOMEM, "search", "no memory");
+        return qt_error_set(err, QT_ENOMEM, "search", _("no memory"));
     }
     for (k = 0; k < m; k++)
         v[k] = qt__pg_i64(r, (int)k, 0);
@@ -211,7 +212,7 @@ qt_status qt__pg_outlets_match(qt_store *s, const char *q, int64_t **ids, size_t
     PGresult *r;
     char *like = qt__pg_like(q);
     if (!like)
-        return qt_error_set(err, QT_ENOMEM, "search", "no memory");
+        return qt_error_set(err, QT_ENOMEM, "search", _("no memory"));
     qt__pgp_text(&p, like);
     /* ILIKE '%q%': the pg_trgm GIN indexes from 3 characters, a scan below */
     r = qt__pg_run(s, "SELECT id FROM outlets WHERE name ILIKE $1 OR address ILIKE $1 OR services ILIKE $1 ORDER BY id",
@@ -306,7 +307,7 @@ qt_status qt__pg_circle_get(qt_store *s, int64_t id, const char *period, qt_stor
         return QT_EDB;
     if (PQntuples(r) == 0) {
         PQclear(r);
-        return qt_error_set(err, QT_ENOTFOUND, "circle", "no circle %lld", (long long)id);
+        return qt_error_set(err, QT_ENOTFOUND, "circle", _("no circle %lld"), (long long)id);
     }
     c.id = qt__pg_i64(r, 0, 0);
     c.name = qt__pg_txt(r, 0, 1);
@@ -435,7 +436,7 @@ qt_status qt__pg_outlets_sync_closed(qt_store *s, const char *const *open_ids, s
     if (reopened)
         *reopened = 0;
     if (!arr)
-        return qt_error_set(err, QT_ENOMEM, "import", "no memory");
+        return qt_error_set(err, QT_ENOMEM, "import", _("no memory"));
     qt__pgp_i64(&p, now);
     qt__pgp_text(&p, arr);
     if ((rc = qt__pg_tx_begin(s, &nested, err)) != QT_OK) {
@@ -526,7 +527,7 @@ qt_status qt__pg_outlet_update(qt_store *s, int64_t actor, qt_role role, int64_t
     char detail[64];
     qt_status rc;
     if (pa->name && !*pa->name)
-        return qt_error_set(err, QT_EINVAL, "name", "a name cannot be empty");
+        return qt_error_set(err, QT_EINVAL, "name", _("a name cannot be empty"));
     qt__pgp_i64(&p, outlet_id);
     qt__pgp_i64(&p, actor);
     if (!(r = qt__pg_run(s,
@@ -536,13 +537,13 @@ qt_status qt__pg_outlet_update(qt_store *s, int64_t actor, qt_role role, int64_t
         return QT_EDB;
     if (PQntuples(r) == 0) {
         PQclear(r);
-        return qt_error_set(err, QT_ENOTFOUND, "outlet", "no outlet %lld", (long long)outlet_id);
+        return qt_error_set(err, QT_ENOTFOUND, "outlet", _("no outlet %lld"), (long long)outlet_id);
     }
     ocircle = qt__pg_i64(r, 0, 0);
     ucircle = qt__pg_i64(r, 0, 1);
     PQclear(r);
     if (role != QT_ROLE_ADMIN && !(role == QT_ROLE_OPERATOR && ucircle && ucircle == ocircle))
-        return qt_error_set(err, QT_EFORBIDDEN, "outlet", "outlet %lld is not in your circle", (long long)outlet_id);
+        return qt_error_set(err, QT_EFORBIDDEN, "outlet", _("outlet %lld is not in your circle"), (long long)outlet_id);
     p.n = 1;
     qt__pgp_text(&p, pa->name);
     qt__pgp_text(&p, pa->category);
@@ -607,11 +608,11 @@ qt_status qt__pg_outlet_update_by_merchant(qt_store *s, int64_t merchant, int64_
             p->name       ? "name"
             : p->category ? "category"
                           : "brand",
-            "a merchant edits hours, services, address, cash and barrier-free; ask the operator for the rest");
+            _("a merchant edits hours, services, address, cash and barrier-free; ask the operator for the rest"));
     if (!qt__pg_outlet_exists(s, outlet_id))
-        return qt_error_set(err, QT_ENOTFOUND, "outlet", "no outlet %lld", (long long)outlet_id);
+        return qt_error_set(err, QT_ENOTFOUND, "outlet", _("no outlet %lld"), (long long)outlet_id);
     if (!qt__pg_merchant_owns(s, merchant, outlet_id))
-        return qt_error_set(err, QT_EFORBIDDEN, "outlet", "outlet %lld is not yours", (long long)outlet_id);
+        return qt_error_set(err, QT_EFORBIDDEN, "outlet", _("outlet %lld is not yours"), (long long)outlet_id);
     return qt__pg_outlet_update(s, merchant, QT_ROLE_ADMIN, outlet_id, p, err);
 }
 
@@ -677,7 +678,7 @@ qt_status qt__pg_job_create(qt_store *s, int64_t user_id, qt_role role, const qt
     if ((rc = qt__store_check_job(j, err)) != QT_OK || (rc = qt__store_job_expiry(j, now, &expires, err)) != QT_OK)
         return rc;
     if (j->outlet_id && role == QT_ROLE_MERCHANT && !qt__pg_merchant_owns(s, user_id, j->outlet_id))
-        return qt_error_set(err, QT_EFORBIDDEN, "outlet_id", "outlet %lld is not yours", (long long)j->outlet_id);
+        return qt_error_set(err, QT_EFORBIDDEN, "outlet_id", _("outlet %lld is not yours"), (long long)j->outlet_id);
     if (j->outlet_id && role == QT_ROLE_OPERATOR) {
         int64_t mine;
         qt__pgp_i64(&p, user_id);
@@ -687,9 +688,9 @@ qt_status qt__pg_job_create(qt_store *s, int64_t user_id, qt_role role, const qt
                              " WHERE id = $1::bigint))::int FROM outlets o WHERE o.id = $2::bigint",
                              &p, -1);
         if (mine < 0)
-            return qt_error_set(err, QT_ENOTFOUND, "outlet_id", "no outlet %lld", (long long)j->outlet_id);
+            return qt_error_set(err, QT_ENOTFOUND, "outlet_id", _("no outlet %lld"), (long long)j->outlet_id);
         if (!mine)
-            return qt_error_set(err, QT_EFORBIDDEN, "outlet_id", "outlet %lld is not in your circle",
+            return qt_error_set(err, QT_EFORBIDDEN, "outlet_id", _("outlet %lld is not in your circle"),
                                 (long long)j->outlet_id);
         p.n = 0;
     }
@@ -709,7 +710,7 @@ qt_status qt__pg_job_create(qt_store *s, int64_t user_id, qt_role role, const qt
                          &p, "job", err))) {
         if (qt__pg_failed(s, "23503")) {
             qt_error_clear(err);
-            return qt_error_set(err, QT_ENOTFOUND, "outlet_id", "no outlet %lld", (long long)j->outlet_id);
+            return qt_error_set(err, QT_ENOTFOUND, "outlet_id", _("no outlet %lld"), (long long)j->outlet_id);
         }
         return QT_EDB;
     }
@@ -774,9 +775,10 @@ static qt_status job_there(qt_store *s, int64_t id, int closed, qt_error *err)
     if ((n = qt__pg_scalar(s, "SELECT count(*) FROM jobs WHERE id = $1::bigint", &p, -1)) < 0)
         return qt_error_set(err, QT_EDB, "job", "cannot read job %lld", (long long)id);
     if (n > 0)
-        return closed ? qt_error_set(err, QT_EGONE, "job", "job %lld has closed", (long long)id)
-                      : qt_error_set(err, QT_EFORBIDDEN, "job", "job %lld was posted by someone else", (long long)id);
-    return qt_error_set(err, QT_ENOTFOUND, "job", "no job %lld", (long long)id);
+        return closed
+                   ? qt_error_set(err, QT_EGONE, "job", _("job %lld has closed"), (long long)id)
+                   : qt_error_set(err, QT_EFORBIDDEN, "job", _("job %lld was posted by someone else"), (long long)id);
+    return qt_error_set(err, QT_ENOTFOUND, "job", _("no job %lld"), (long long)id);
 }
 
 qt_status qt__pg_job_update(qt_store *s, int64_t user_id, const qt_store_job *j, int64_t now, qt_store_job_fn fn,
@@ -829,7 +831,7 @@ qt_status qt__pg_job_apply(qt_store *s, int64_t job_id, int64_t user_id, const c
                          &p, "job", err))) {
         if (qt__pg_failed(s, "23503")) { /* the job went between the SELECT and the INSERT */
             qt_error_clear(err);
-            return qt_error_set(err, QT_ENOTFOUND, "job", "no job %lld", (long long)job_id);
+            return qt_error_set(err, QT_ENOTFOUND, "job", _("no job %lld"), (long long)job_id);
         }
         if (qt__pg_failed(s, "23505")) {
             qt_error_clear(err);

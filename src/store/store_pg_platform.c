@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/i18n.h"
 #include "base/alloc.h"
 #include "store/pg_internal.h"
 
@@ -35,7 +36,7 @@ static qt_status mapped(qt_store *s, const char *what, const char *dup, qt_error
     }
     if (qt__pg_failed(s, "23503")) {
         qt_error_clear(err);
-        return qt_error_set(err, QT_ENOTFOUND, what, "no such %s", what);
+        return qt_error_set(err, QT_ENOTFOUND, what, _("no such %s"), what);
     }
     return QT_EDB;
 }
@@ -47,9 +48,9 @@ qt_status qt__pg_user_add(qt_store *s, const char *name, qt_role role, const cha
     PGresult *r;
     qt_status rc;
     if (!name || !*name || strlen(name) > 64)
-        return qt_error_set(err, QT_EINVAL, "name", "a name is 1 to 64 bytes");
+        return qt_error_set(err, QT_EINVAL, "name", _("a name is 1 to 64 bytes"));
     if (role == QT_ROLE_NONE)
-        return qt_error_set(err, QT_EINVAL, "role", "the role is admin, operator, merchant or resident");
+        return qt_error_set(err, QT_EINVAL, "role", _("the role is admin, operator, merchant or resident"));
     if ((rc = qt_store_password_hash(password, hash, err)) != QT_OK)
         return rc;
     qt__pgp_text(&p, name);
@@ -59,7 +60,7 @@ qt_status qt__pg_user_add(qt_store *s, const char *name, qt_role role, const cha
                          "INSERT INTO users(name, role, pw_hash, created_at)"
                          " VALUES ($1, $2, $3, extract(epoch FROM now())::bigint) RETURNING id",
                          &p, "user", err))) {
-        snprintf(dup, sizeof dup, "'%s' is taken", name);
+        snprintf(dup, sizeof dup, _("'%s' is taken"), name);
         return mapped(s, "name", dup, err);
     }
     if (id)
@@ -115,9 +116,9 @@ qt_status qt__pg_login(qt_store *s, const char *name, const char *password, cons
         from_addr = qt__pg_scalar(s, "SELECT count(*) FROM login_attempts WHERE addr = $1 AND at > $2::bigint", &p, 0);
     }
     if (failures >= max_attempts)
-        return qt_error_set(err, QT_ELIMIT, "login", "too many failed logins for '%s'; wait and try again", name);
+        return qt_error_set(err, QT_ELIMIT, "login", _("too many failed logins for '%s'; wait and try again"), name);
     if (from_addr >= 4 * (int64_t)max_attempts)
-        return qt_error_set(err, QT_ELIMIT, "login", "too many failed logins from this address; wait and try again");
+        return qt_error_set(err, QT_ELIMIT, "login", _("too many failed logins from this address; wait and try again"));
     p.n = 0;
     qt__pgp_text(&p, name);
     if (!(r = qt__pg_run(s, "SELECT id, pw_hash, role FROM users WHERE name = $1", &p, "login", err)))
@@ -135,7 +136,7 @@ qt_status qt__pg_login(qt_store *s, const char *name, const char *password, cons
         qt__pgp_i64(&p, now);
         qt__pgp_text(&p, addr ? addr : "");
         qt__pg_do(s, "INSERT INTO login_attempts(name, at, addr) VALUES ($1, $2::bigint, $3)", &p, "login", NULL);
-        return qt_error_set(err, QT_EAUTH, "login", "wrong name or password");
+        return qt_error_set(err, QT_EAUTH, "login", _("wrong name or password"));
     }
     if ((rc = new_token(s, uid, now + ttl_s, token, err)) != QT_OK)
         return rc;
@@ -161,7 +162,7 @@ qt_status qt__pg_token_user(qt_store *s, const char *token, int64_t now, int64_t
         return QT_EDB;
     if (PQntuples(r) == 0) {
         PQclear(r);
-        return qt_error_set(err, QT_ENOTFOUND, "token", "unknown or expired token");
+        return qt_error_set(err, QT_ENOTFOUND, "token", _("unknown or expired token"));
     }
     *user_id = qt__pg_i64(r, 0, 0);
     *role = qt_role_parse(qt__pg_txt(r, 0, 1));
@@ -185,9 +186,9 @@ qt_status qt__pg_merchant_link(qt_store *s, int64_t user_id, int64_t outlet_id, 
     outlet = (int)qt__pg_i64(r, 0, 1);
     PQclear(r);
     if (!merchant)
-        return qt_error_set(err, QT_EINVAL, "user", "user %lld is not a merchant", (long long)user_id);
+        return qt_error_set(err, QT_EINVAL, "user", _("user %lld is not a merchant"), (long long)user_id);
     if (!outlet)
-        return qt_error_set(err, QT_ENOTFOUND, "outlet", "no outlet %lld", (long long)outlet_id);
+        return qt_error_set(err, QT_ENOTFOUND, "outlet", _("no outlet %lld"), (long long)outlet_id);
     return qt__pg_do(s,
                      "INSERT INTO merchant_outlets(user_id, outlet_id) VALUES ($1::bigint, $2::bigint)"
                      " ON CONFLICT DO NOTHING",
@@ -209,7 +210,7 @@ qt_status qt__pg_merchant_outlets(qt_store *s, int64_t user_id, int64_t **ids, s
         return QT_EDB;
     if (!(*ids = qt__malloc(((size_t)PQntuples(r) + 1) * sizeof **ids))) {
         PQclear(r);
-        return qt_error_set(err, QT_ENOMEM, "outlets", "no memory");
+        return qt_error_set(err, QT_ENOMEM, "outlets", _("no memory"));
     }
     for (k = 0; k < (size_t)PQntuples(r); k++)
         (*ids)[k] = qt__pg_i64(r, (int)k, 0);
@@ -228,7 +229,7 @@ static qt_status update_user(qt_store *s, const char *sql, const qt__pgp *p, int
     n = (int)strtol(PQcmdTuples(r), NULL, 10);
     PQclear(r);
     if (n != 1)
-        return qt_error_set(err, QT_ENOTFOUND, "user", "no user %lld", (long long)user_id);
+        return qt_error_set(err, QT_ENOTFOUND, "user", _("no user %lld"), (long long)user_id);
     return QT_OK;
 }
 
@@ -248,7 +249,7 @@ static qt_status circle_exists(qt_store *s, int64_t id, const char *field, qt_er
     qt__pgp p = {0};
     qt__pgp_i64(&p, id);
     if (qt__pg_scalar(s, "SELECT EXISTS (SELECT 1 FROM circles WHERE id = $1::bigint)", &p, 0) <= 0)
-        return qt_error_set(err, QT_ENOTFOUND, field, "no circle %lld", (long long)id);
+        return qt_error_set(err, QT_ENOTFOUND, field, _("no circle %lld"), (long long)id);
     return QT_OK;
 }
 
@@ -277,7 +278,7 @@ qt_status qt__pg_user_create(qt_store *s, const qt_user_spec *u, int64_t now, in
                          " created_at) VALUES ($1, $2, $3, $4::bigint, $5::bigint, $6::float8, $7::float8, $8::bigint)"
                          " RETURNING id",
                          &p, "user", err))) {
-        snprintf(dup, sizeof dup, "'%s' is taken", u->name);
+        snprintf(dup, sizeof dup, _("'%s' is taken"), u->name);
         if (qt__pg_failed(s, "23503")) { /* the circle went away meanwhile */
             qt_error_clear(err);
             return qt_error_set(err, QT_ENOTFOUND, u->circle_id ? "circle_id" : "home_circle_id", "no such circle");
@@ -320,7 +321,7 @@ qt_status qt__pg_user_circles(qt_store *s, int64_t user_id, int64_t *home_circle
         return QT_EDB;
     if (PQntuples(r) == 0) {
         PQclear(r);
-        return qt_error_set(err, QT_ENOTFOUND, "user", "no user %lld", (long long)user_id);
+        return qt_error_set(err, QT_ENOTFOUND, "user", _("no user %lld"), (long long)user_id);
     }
     if (home_circle)
         *home_circle = qt__pg_i64(r, 0, 0);
@@ -447,7 +448,7 @@ qt_status qt__pg_login_finish(qt_store *s, int64_t attempt, int ok, int64_t user
     if (!ok || !user_id) {
         if ((rc = qt__pg_do(s, "UPDATE login_attempts SET ok = 0 WHERE id = $1::bigint", &p, "login", err)) != QT_OK)
             return rc;
-        return qt_error_set(err, QT_EAUTH, "login", "wrong name or password");
+        return qt_error_set(err, QT_EAUTH, "login", _("wrong name or password"));
     }
     if ((rc = qt__pg_begin(s, err)) != QT_OK)
         return rc;
@@ -497,7 +498,7 @@ qt_status qt__pg_rate_hit(qt_store *s, const char *kind, const char *key, int64_
         qt__pg_rollback(s);
         if (retry_after_s)
             *retry_after_s = oldest + window_s - now > 0 ? oldest + window_s - now : 1;
-        return qt_error_set(err, QT_ELIMIT, kind, "too many requests of this kind; wait and try again");
+        return qt_error_set(err, QT_ELIMIT, kind, _("too many requests of this kind; wait and try again"));
     }
     PQclear(r);
     return qt__pg_commit(s, err);
@@ -536,14 +537,14 @@ qt_status qt__pg_complaint_add(qt_store *s, int64_t outlet_id, int64_t user_id, 
                          " OR created_at > $6::bigint)) RETURNING id",
                          &p, "complaint", err))) {
         rc = qt__pg_failed(s, "23503") ? (qt_error_clear(err), qt_error_set(err, QT_ENOTFOUND, "outlet_id",
-                                                                            "no outlet %lld", (long long)outlet_id))
+                                                                            _("no outlet %lld"), (long long)outlet_id))
                                        : QT_EDB;
         goto fail;
     }
     if (PQntuples(r) == 0) {
         PQclear(r);
         rc = qt_error_set(err, QT_ECONFLICT, "outlet_id",
-                          "you have complained about this shop in the last %d days or it is still open",
+                          _("you have complained about this shop in the last %d days or it is still open"),
                           QT_COMPLAINT_REPEAT_DAYS);
         goto fail;
     }
@@ -563,7 +564,7 @@ qt_status qt__pg_complaints_each(qt_store *s, int64_t actor, qt_role role, int64
     int i;
     qt_status rc = QT_OK;
     if (role != QT_ROLE_ADMIN && role != QT_ROLE_RESIDENT && role != QT_ROLE_MERCHANT && role != QT_ROLE_OPERATOR)
-        return qt_error_set(err, QT_EFORBIDDEN, "complaints", "not allowed");
+        return qt_error_set(err, QT_EFORBIDDEN, "complaints", _("not allowed"));
     qt__pgp_i64(&p, actor);
     qt__pgp_i64(&p, outlet_id);
     qt__pgp_i64(&p, limit > 0 ? limit : 100);
@@ -621,7 +622,7 @@ static qt_status complaint_facts(qt_store *s, int64_t actor, int64_t id, char st
         return QT_EDB;
     if (PQntuples(r) == 0) {
         PQclear(r);
-        return qt_error_set(err, QT_ENOTFOUND, "complaint", "no complaint %lld", (long long)id);
+        return qt_error_set(err, QT_ENOTFOUND, "complaint", _("no complaint %lld"), (long long)id);
     }
     snprintf(status, 16, "%s", qt__pg_txt(r, 0, 0) ? qt__pg_txt(r, 0, 0) : "");
     *owns = (int)qt__pg_i64(r, 0, 1);
@@ -652,13 +653,13 @@ qt_status qt__pg_complaint_answer(qt_store *s, int64_t merchant, int64_t id, con
     int owns = 0, circ = 0;
     qt_status rc;
     if (!text || !*text || strlen(text) > 2000)
-        return qt_error_set(err, QT_EINVAL, "answer", "an answer is 1 to 2000 bytes");
+        return qt_error_set(err, QT_EINVAL, "answer", _("an answer is 1 to 2000 bytes"));
     if ((rc = complaint_facts(s, merchant, id, status, &owns, &circ, err)) != QT_OK)
         return rc;
     if (!owns)
-        return qt_error_set(err, QT_EFORBIDDEN, "complaint", "complaint %lld is not about your shop", (long long)id);
+        return qt_error_set(err, QT_EFORBIDDEN, "complaint", _("complaint %lld is not about your shop"), (long long)id);
     if (strcmp(status, "open") != 0)
-        return qt_error_set(err, QT_ECONFLICT, "complaint", "complaint %lld is %s already", (long long)id, status);
+        return qt_error_set(err, QT_ECONFLICT, "complaint", _("complaint %lld is %s already"), (long long)id, status);
     qt__pgp_i64(&p, id);
     qt__pgp_text(&p, text);
     qt__pgp_i64(&p, now);
@@ -676,14 +677,14 @@ qt_status qt__pg_complaint_resolve(qt_store *s, int64_t actor, qt_role role, int
     int owns = 0, circ = 0;
     qt_status rc;
     if (note && strlen(note) > 2000)
-        return qt_error_set(err, QT_EINVAL, "note", "a note is at most 2000 bytes");
+        return qt_error_set(err, QT_EINVAL, "note", _("a note is at most 2000 bytes"));
     if ((rc = complaint_facts(s, actor, id, status, &owns, &circ, err)) != QT_OK)
         return rc;
     if (role != QT_ROLE_ADMIN && !(role == QT_ROLE_OPERATOR && circ))
-        return qt_error_set(err, QT_EFORBIDDEN, "complaint", "complaint %lld is not about a shop of your circle",
+        return qt_error_set(err, QT_EFORBIDDEN, "complaint", _("complaint %lld is not about a shop of your circle"),
                             (long long)id);
     if (strcmp(status, "open") != 0)
-        return qt_error_set(err, QT_ECONFLICT, "complaint", "complaint %lld is %s already", (long long)id, status);
+        return qt_error_set(err, QT_ECONFLICT, "complaint", _("complaint %lld is %s already"), (long long)id, status);
     qt__pgp_i64(&p, id);
     qt__pgp_text(&p, upheld ? "upheld" : "rejected");
     qt__pgp_text(&p, note ? note : "");

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/i18n.h"
 #include "base/alloc.h"
 #include "base/code32.h"
 #include "base/isotime.h"
@@ -26,7 +27,7 @@
 qt_status qt__sq_begin(qt_store *s, qt_error *err)
 {
     if (!sqlite3_get_autocommit(s->db))
-        return qt_error_set(err, QT_EINTERNAL, "store", "a transaction is open already");
+        return qt_error_set(err, QT_EINTERNAL, "store", _("a transaction is open already"));
     return sq_exec(s, "BEGIN IMMEDIATE", err);
 }
 
@@ -43,7 +44,7 @@ qt_status qt__sq_commit(qt_store *s, qt_error *err)
 {
     qt_status rc;
     if (sqlite3_get_autocommit(s->db))
-        return qt_error_set(err, QT_EINTERNAL, "store", "no transaction is open");
+        return qt_error_set(err, QT_EINTERNAL, "store", _("no transaction is open"));
     if ((rc = sq_exec(s, "COMMIT", err)) != QT_OK) {
         rollback(s);
         return rc;
@@ -144,7 +145,7 @@ qt_status qt__sq_user_create(qt_store *s, const qt_user_spec *u, int64_t now, in
     r = sqlite3_step(st);
     if (r != SQLITE_ROW) {
         rc = sqlite3_extended_errcode(s->db) == SQLITE_CONSTRAINT_UNIQUE
-                 ? qt_error_set(err, QT_ECONFLICT, "name", "'%s' is taken", u->name)
+                 ? qt_error_set(err, QT_ECONFLICT, "name", _("'%s' is taken"), u->name)
                  : db_fail(s, err, "user");
         finish(st);
         goto fail;
@@ -183,7 +184,7 @@ qt_status qt__sq_user_set_home(qt_store *s, int64_t user_id, int64_t circle_id, 
     if ((rc = run(s, st, "user", err)) != QT_OK)
         return rc;
     if (sqlite3_changes(s->db) != 1)
-        return qt_error_set(err, QT_ENOTFOUND, "user", "no user %lld", (long long)user_id);
+        return qt_error_set(err, QT_ENOTFOUND, "user", _("no user %lld"), (long long)user_id);
     return QT_OK;
 }
 
@@ -228,7 +229,7 @@ qt_status qt__sq_user_circles(qt_store *s, int64_t user_id, int64_t *home_circle
     }
     finish(st);
     if (!found)
-        return qt_error_set(err, QT_ENOTFOUND, "user", "no user %lld", (long long)user_id);
+        return qt_error_set(err, QT_ENOTFOUND, "user", _("no user %lld"), (long long)user_id);
     return QT_OK;
 }
 
@@ -342,7 +343,7 @@ qt_status qt__sq_login_finish(qt_store *s, int64_t attempt, int ok, int64_t user
         sqlite3_bind_int64(st, 1, attempt);
         if ((rc = run(s, st, "login", err)) != QT_OK)
             return rc;
-        return qt_error_set(err, QT_EAUTH, "login", "wrong name or password");
+        return qt_error_set(err, QT_EAUTH, "login", _("wrong name or password"));
     }
     if ((rc = qt__sq_begin(s, err)) != QT_OK)
         return rc;
@@ -372,8 +373,8 @@ fail:
 }
 
 /* the events of kind and key after since: *n, and *oldest (the first of them; unchanged when none) */
-static qt_status rate_count(qt_store *s, const char *kind, const char *key, int64_t since, int64_t *n,
-                            int64_t *oldest, qt_error *err)
+static qt_status rate_count(qt_store *s, const char *kind, const char *key, int64_t since, int64_t *n, int64_t *oldest,
+                            qt_error *err)
 {
     sqlite3_stmt *st;
     qt_status rc;
@@ -415,7 +416,7 @@ qt_status qt__sq_rate_hit(qt_store *s, const char *kind, const char *key, int64_
                 rollback(s);
             if (retry_after_s)
                 *retry_after_s = oldest + window_s - now > 0 ? oldest + window_s - now : 1;
-            return qt_error_set(err, QT_ELIMIT, kind, "too many requests of this kind; wait and try again");
+            return qt_error_set(err, QT_ELIMIT, kind, _("too many requests of this kind; wait and try again"));
         }
     }
     /* the events out of the window go, this one is added */

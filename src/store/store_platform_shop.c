@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/i18n.h"
 #include "base/alloc.h"
 #include "base/code32.h"
 #include "quarter/store.h"
@@ -42,7 +43,7 @@ qt_status qt__sq_complaints_each(qt_store *s, int64_t actor, qt_role role, int64
         who = "o.circle_id = (SELECT circle_id FROM users WHERE id = ?1)";
         break;
     default:
-        return qt_error_set(err, QT_EFORBIDDEN, "complaints", "not allowed");
+        return qt_error_set(err, QT_EFORBIDDEN, "complaints", _("not allowed"));
     }
     snprintf(sql, sizeof sql,
              "SELECT k.id, k.outlet_id, k.user_id, o.name, k.kind, k.text, k.status, k.answer, k.resolution,"
@@ -101,7 +102,7 @@ static qt_status complaint_facts(qt_store *s, int64_t actor, int64_t id, char st
     }
     finish(st);
     if (!found)
-        return qt_error_set(err, QT_ENOTFOUND, "complaint", "no complaint %lld", (long long)id);
+        return qt_error_set(err, QT_ENOTFOUND, "complaint", _("no complaint %lld"), (long long)id);
     return QT_OK;
 }
 
@@ -113,17 +114,17 @@ qt_status qt__sq_complaint_answer(qt_store *s, int64_t merchant, int64_t id, con
     char status[16];
     int owns = 0, circ = 0;
     if (!text || !*text || strlen(text) > 2000)
-        return qt_error_set(err, QT_EINVAL, "answer", "an answer is 1 to 2000 bytes");
+        return qt_error_set(err, QT_EINVAL, "answer", _("an answer is 1 to 2000 bytes"));
     if ((rc = qt__sq_begin(s, err)) != QT_OK)
         return rc;
     if ((rc = complaint_facts(s, merchant, id, status, &owns, &circ, err)) != QT_OK)
         goto fail;
     if (!owns) {
-        rc = qt_error_set(err, QT_EFORBIDDEN, "complaint", "complaint %lld is not about your shop", (long long)id);
+        rc = qt_error_set(err, QT_EFORBIDDEN, "complaint", _("complaint %lld is not about your shop"), (long long)id);
         goto fail;
     }
     if (strcmp(status, "open") != 0) {
-        rc = qt_error_set(err, QT_ECONFLICT, "complaint", "complaint %lld is %s already", (long long)id, status);
+        rc = qt_error_set(err, QT_ECONFLICT, "complaint", _("complaint %lld is %s already"), (long long)id, status);
         goto fail;
     }
     if ((rc = prepare(s, "UPDATE complaints SET answer = ?2, answered_at = ?3 WHERE id = ?1", &st, err)) != QT_OK)
@@ -149,18 +150,18 @@ qt_status qt__sq_complaint_resolve(qt_store *s, int64_t actor, qt_role role, int
     char status[16], detail[96];
     int owns = 0, circ = 0;
     if (note && strlen(note) > 2000)
-        return qt_error_set(err, QT_EINVAL, "note", "a note is at most 2000 bytes");
+        return qt_error_set(err, QT_EINVAL, "note", _("a note is at most 2000 bytes"));
     if ((rc = qt__sq_begin(s, err)) != QT_OK)
         return rc;
     if ((rc = complaint_facts(s, actor, id, status, &owns, &circ, err)) != QT_OK)
         goto fail;
     if (role != QT_ROLE_ADMIN && !(role == QT_ROLE_OPERATOR && circ)) {
-        rc = qt_error_set(err, QT_EFORBIDDEN, "complaint", "complaint %lld is not about a shop of your circle",
+        rc = qt_error_set(err, QT_EFORBIDDEN, "complaint", _("complaint %lld is not about a shop of your circle"),
                           (long long)id);
         goto fail;
     }
     if (strcmp(status, "open") != 0) {
-        rc = qt_error_set(err, QT_ECONFLICT, "complaint", "complaint %lld is %s already", (long long)id, status);
+        rc = qt_error_set(err, QT_ECONFLICT, "complaint", _("complaint %lld is %s already"), (long long)id, status);
         goto fail;
     }
     if ((rc = prepare(s,
@@ -217,9 +218,9 @@ qt_status qt__sq_good_put(qt_store *s, int64_t merchant, const qt_store_good *g,
     if ((rc = qt__store_check_good(g, err)) != QT_OK)
         return rc;
     if (!outlet_exists(s, g->outlet_id))
-        return qt_error_set(err, QT_ENOTFOUND, "outlet_id", "no outlet %lld", (long long)g->outlet_id);
+        return qt_error_set(err, QT_ENOTFOUND, "outlet_id", _("no outlet %lld"), (long long)g->outlet_id);
     if (!merchant_owns(s, merchant, g->outlet_id))
-        return qt_error_set(err, QT_EFORBIDDEN, "outlet_id", "outlet %lld is not yours", (long long)g->outlet_id);
+        return qt_error_set(err, QT_EFORBIDDEN, "outlet_id", _("outlet %lld is not yours"), (long long)g->outlet_id);
     if (g->id) {
         rc = prepare(s,
                      "UPDATE goods SET name = ?2, price = ?3, unit = ?4, in_stock = ?5, barcode = ?6,"
@@ -246,7 +247,7 @@ qt_status qt__sq_good_put(qt_store *s, int64_t merchant, const qt_store_good *g,
     if (sqlite3_step(st) != SQLITE_ROW) {
         int r = finish(st);
         if (r == SQLITE_DONE && g->id)
-            return qt_error_set(err, QT_ENOTFOUND, "good", "no good %lld in outlet %lld", (long long)g->id,
+            return qt_error_set(err, QT_ENOTFOUND, "good", _("no good %lld in outlet %lld"), (long long)g->id,
                                 (long long)g->outlet_id);
         return db_fail(s, err, "good");
     }
@@ -264,9 +265,9 @@ qt_status qt__sq_good_delete(qt_store *s, int64_t merchant, int64_t id, qt_error
         return rc;
     sqlite3_bind_int64(st, 1, id);
     if ((outlet = scalar(s, st, 0)) == 0)
-        return qt_error_set(err, QT_ENOTFOUND, "good", "no good %lld", (long long)id);
+        return qt_error_set(err, QT_ENOTFOUND, "good", _("no good %lld"), (long long)id);
     if (!merchant_owns(s, merchant, outlet))
-        return qt_error_set(err, QT_EFORBIDDEN, "good", "good %lld is not of your shop", (long long)id);
+        return qt_error_set(err, QT_EFORBIDDEN, "good", _("good %lld is not of your shop"), (long long)id);
     if ((rc = prepare(s, "DELETE FROM goods WHERE id = ?1", &st, err)) != QT_OK)
         return rc;
     sqlite3_bind_int64(st, 1, id);
@@ -314,7 +315,7 @@ qt_status qt__sq_good_get(qt_store *s, int64_t id, qt_store_good_fn fn, void *ud
     sqlite3_bind_int64(st, 1, id);
     rc = walk_goods(s, st, fn, ud, &seen, err);
     if (rc == QT_OK && !seen)
-        return qt_error_set(err, QT_ENOTFOUND, "good", "no good %lld", (long long)id);
+        return qt_error_set(err, QT_ENOTFOUND, "good", _("no good %lld"), (long long)id);
     return rc;
 }
 
@@ -336,7 +337,7 @@ qt_status qt__sq_goods_match(qt_store *s, const char *q, int in_stock_only, int 
     int fts = utf8_chars(q) >= 3;
     char *phrase = NULL;
     if (!*q)
-        return qt_error_set(err, QT_EINVAL, "q", "give a word to search for");
+        return qt_error_set(err, QT_EINVAL, "q", _("give a word to search for"));
     if (fts)
         rc = prepare(s,
                      GOOD_COLUMNS
@@ -351,7 +352,7 @@ qt_status qt__sq_goods_match(qt_store *s, const char *q, int in_stock_only, int 
     if (fts) {
         if (!(phrase = fts_phrase(q))) {
             sqlite3_finalize(st);
-            return qt_error_set(err, QT_ENOMEM, "q", "no memory");
+            return qt_error_set(err, QT_ENOMEM, "q", _("no memory"));
         }
         sqlite3_bind_text(st, 1, phrase, -1, SQLITE_TRANSIENT);
         qt__free(phrase);
@@ -365,17 +366,56 @@ qt_status qt__sq_goods_match(qt_store *s, const char *q, int in_stock_only, int 
 
 /* ---- coupons ----------------------------------------------------------------------------- */
 
+qt_status qt__sq_coupon_claimable(qt_store *s, int64_t coupon_id, int64_t user_id, int64_t now, qt_error *err)
+{
+    sqlite3_stmt *st;
+    qt_status rc;
+    int64_t qty = 0, claimed = 0, limit = 0, from = 0, to = 0, mine = 0, closed = 0;
+    int found = 0;
+    if ((rc = prepare(s,
+                      "SELECT k.quantity, k.claimed, k.per_user_limit, k.valid_from, k.valid_to,"
+                      " (SELECT count(*) FROM claims WHERE coupon_id = ?1 AND user_id = ?2),"
+                      " coalesce(o.closed_at, 0) FROM coupons k LEFT JOIN outlets o ON o.id = k.outlet_id"
+                      " WHERE k.id = ?1",
+                      &st, err)) != QT_OK)
+        return rc;
+    sqlite3_bind_int64(st, 1, coupon_id);
+    sqlite3_bind_int64(st, 2, user_id);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        found = 1;
+        qty = sqlite3_column_int64(st, 0);
+        claimed = sqlite3_column_int64(st, 1);
+        limit = sqlite3_column_int64(st, 2);
+        from = sqlite3_column_int64(st, 3);
+        to = sqlite3_column_int64(st, 4);
+        mine = sqlite3_column_int64(st, 5);
+        closed = sqlite3_column_int64(st, 6);
+    }
+    finish(st);
+    if (!found)
+        return qt_error_set(err, QT_ENOTFOUND, "coupon", _("no coupon %lld"), (long long)coupon_id);
+    if (closed)
+        return qt_error_set(err, QT_EGONE, "coupon", _("the shop of coupon %lld is closed"), (long long)coupon_id);
+    if (now < from || now >= to)
+        return qt_error_set(err, QT_EGONE, "coupon", _("coupon %lld is not valid now"), (long long)coupon_id);
+    if (claimed >= qty)
+        return qt_error_set(err, QT_ECONFLICT, "coupon", _("all %lld coupons are claimed"), (long long)qty);
+    if (mine >= limit)
+        return qt_error_set(err, QT_ECONFLICT, "coupon", _("you have claimed %lld, the limit per person"),
+                            (long long)limit);
+    return QT_OK;
+}
+
 qt_status qt__sq_coupon_claim_key(qt_store *s, int64_t coupon_id, int64_t user_id, const char *idem_key, int64_t now,
                                   char code[33], int *replayed, qt_error *err)
 {
     sqlite3_stmt *st;
     qt_status rc;
-    int64_t qty = 0, claimed = 0, limit = 0, from = 0, to = 0, mine = 0;
     int found = 0, tries;
     if (replayed)
         *replayed = 0;
     if (idem_key && (!*idem_key || strlen(idem_key) > 64))
-        return qt_error_set(err, QT_EINVAL, "Idempotency-Key", "an idempotency key is 1 to 64 bytes");
+        return qt_error_set(err, QT_EINVAL, "Idempotency-Key", _("an idempotency key is 1 to 64 bytes"));
     /* one IMMEDIATE transaction: the check and the insert cannot interleave with another claim */
     if ((rc = qt__sq_begin(s, err)) != QT_OK)
         return rc;
@@ -396,46 +436,14 @@ qt_status qt__sq_coupon_claim_key(qt_store *s, int64_t coupon_id, int64_t user_i
             rollback(s);
             if (other != coupon_id)
                 return qt_error_set(err, QT_ECONFLICT, "Idempotency-Key",
-                                    "this idempotency key was used for coupon %lld", (long long)other);
+                                    _("this idempotency key was used for coupon %lld"), (long long)other);
             if (replayed)
                 *replayed = 1;
             return QT_OK;
         }
     }
-    if ((rc = prepare(s,
-                      "SELECT quantity, claimed, per_user_limit, valid_from, valid_to,"
-                      " (SELECT count(*) FROM claims WHERE coupon_id = ?1 AND user_id = ?2)"
-                      " FROM coupons WHERE id = ?1",
-                      &st, err)) != QT_OK)
+    if ((rc = qt__sq_coupon_claimable(s, coupon_id, user_id, now, err)) != QT_OK)
         goto fail;
-    sqlite3_bind_int64(st, 1, coupon_id);
-    sqlite3_bind_int64(st, 2, user_id);
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        found = 1;
-        qty = sqlite3_column_int64(st, 0);
-        claimed = sqlite3_column_int64(st, 1);
-        limit = sqlite3_column_int64(st, 2);
-        from = sqlite3_column_int64(st, 3);
-        to = sqlite3_column_int64(st, 4);
-        mine = sqlite3_column_int64(st, 5);
-    }
-    finish(st);
-    if (!found) {
-        rc = qt_error_set(err, QT_ENOTFOUND, "coupon", "no coupon %lld", (long long)coupon_id);
-        goto fail;
-    }
-    if (now < from || now >= to) {
-        rc = qt_error_set(err, QT_EGONE, "coupon", "coupon %lld is not valid now", (long long)coupon_id);
-        goto fail;
-    }
-    if (claimed >= qty) {
-        rc = qt_error_set(err, QT_ECONFLICT, "coupon", "all %lld coupons are claimed", (long long)qty);
-        goto fail;
-    }
-    if (mine >= limit) {
-        rc = qt_error_set(err, QT_ECONFLICT, "coupon", "you have claimed %lld, the limit per person", (long long)limit);
-        goto fail;
-    }
     for (tries = 0; tries < 64; tries++) {
         unsigned char raw[QT__CODE32_DATA];
         int r;
@@ -462,7 +470,7 @@ qt_status qt__sq_coupon_claim_key(qt_store *s, int64_t coupon_id, int64_t user_i
         }
     }
     if (tries == 64) {
-        rc = qt_error_set(err, QT_EINTERNAL, "claim", "no free code after 64 draws");
+        rc = qt_error_set(err, QT_EINTERNAL, "claim", _("no free code after 64 draws"));
         goto fail;
     }
     if ((rc = prepare(s, "UPDATE coupons SET claimed = claimed + 1 WHERE id = ?1", &st, err)) != QT_OK)
@@ -489,7 +497,7 @@ qt_status qt__sq_coupons_active(qt_store *s, int64_t outlet_id, int64_t now, int
                       "SELECT k.id, k.outlet_id, k.title, o.name, o.lon, o.lat, k.quantity, k.claimed,"
                       " k.per_user_limit, k.valid_from, k.valid_to FROM coupons k JOIN outlets o ON o.id = k.outlet_id"
                       " WHERE k.valid_from <= ?2 AND k.valid_to > ?2 AND k.claimed < k.quantity"
-                      " AND (?1 = 0 OR k.outlet_id = ?1) ORDER BY k.id LIMIT ?3",
+                      " AND o.closed_at IS NULL AND (?1 = 0 OR k.outlet_id = ?1) ORDER BY k.id LIMIT ?3",
                       &st, err)) != QT_OK)
         return rc;
     sqlite3_bind_int64(st, 1, outlet_id);
@@ -563,11 +571,11 @@ qt_status qt__sq_outlet_update_by_merchant(qt_store *s, int64_t merchant, int64_
             p->name       ? "name"
             : p->category ? "category"
                           : "brand",
-            "a merchant edits hours, services, address, cash and barrier-free; ask the operator for the rest");
+            _("a merchant edits hours, services, address, cash and barrier-free; ask the operator for the rest"));
     if (!outlet_exists(s, outlet_id))
-        return qt_error_set(err, QT_ENOTFOUND, "outlet", "no outlet %lld", (long long)outlet_id);
+        return qt_error_set(err, QT_ENOTFOUND, "outlet", _("no outlet %lld"), (long long)outlet_id);
     if (!merchant_owns(s, merchant, outlet_id))
-        return qt_error_set(err, QT_EFORBIDDEN, "outlet", "outlet %lld is not yours", (long long)outlet_id);
+        return qt_error_set(err, QT_EFORBIDDEN, "outlet", _("outlet %lld is not yours"), (long long)outlet_id);
     /* the shop's own merchant edits as an admin would, for these fields only */
     return qt__sq_outlet_update(s, merchant, QT_ROLE_ADMIN, outlet_id, &q, err);
 }

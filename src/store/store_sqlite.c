@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/i18n.h"
 #include "base/alloc.h"
 #include "quarter/store.h"
 #include "store/sqlite_internal.h"
@@ -58,7 +59,7 @@ qt_status qt__sq_open(qt_store *s, const char *path, qt_error *err)
     qt_status st;
     if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) !=
         SQLITE_OK)
-        return qt_error_set(err, QT_EIO, path, "cannot open the store: %s", s->db ? sqlite3_errmsg(s->db) : "no memory");
+        return qt_error_set(err, QT_EIO, path, _("cannot open the store: %s"), s->db ? sqlite3_errmsg(s->db) : _("no memory"));
     sqlite3_busy_timeout(s->db, 10000);
     if ((st = sq_exec_at(s, "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;"
                       " PRAGMA journal_size_limit = 67108864;",
@@ -67,7 +68,7 @@ qt_status qt__sq_open(qt_store *s, const char *path, qt_error *err)
     v = qt__sq_version(s);
     if (v < 0 || (size_t)v > qt__nmigrations)
         return qt_error_set(err, QT_EUNSUPPORTED, path,
-                            "the store has schema version %d; this quarter knows %zu (a newer quarter made it?)", v,
+                            _("the store has schema version %d; this quarter knows %zu (a newer quarter made it?)"), v,
                             qt__nmigrations);
     for (i = (size_t)v; i < qt__nmigrations; i++) {
         char pragma[64];
@@ -256,7 +257,7 @@ qt_status qt__sq_outlet_get(qt_store *s, int64_t id, qt_store_outlet_fn fn, void
     sqlite3_bind_int64(st, 1, id);
     rc = walk_outlets(s, st, fn, ud, &seen, err);
     if (rc == QT_OK && !seen)
-        return qt_error_set(err, QT_ENOTFOUND, "outlet", "no outlet %lld", (long long)id);
+        return qt_error_set(err, QT_ENOTFOUND, "outlet", _("no outlet %lld"), (long long)id);
     return rc;
 }
 
@@ -282,7 +283,7 @@ qt_status qt__sq_outlets_match(qt_store *s, const char *q, int64_t **ids, size_t
         char *phrase = fts_phrase(q); /* a phrase: quotes doubled */
         if (!phrase) {
             sqlite3_finalize(st);
-            return qt_error_set(err, QT_ENOMEM, "search", "no memory");
+            return qt_error_set(err, QT_ENOMEM, "search", _("no memory"));
         }
         sqlite3_bind_text(st, 1, phrase, -1, SQLITE_TRANSIENT);
         qt__free(phrase);
@@ -293,7 +294,7 @@ qt_status qt__sq_outlets_match(qt_store *s, const char *q, int64_t **ids, size_t
         if (qt__grow((void **)&v, &cap, len + 1, sizeof *v) != 0) {
             sqlite3_finalize(st);
             qt__free(v);
-            return qt_error_set(err, QT_ENOMEM, "search", "no memory");
+            return qt_error_set(err, QT_ENOMEM, "search", _("no memory"));
         }
         v[len++] = sqlite3_column_int64(st, 0);
     }
@@ -398,7 +399,7 @@ qt_status qt__sq_circle_get(qt_store *s, int64_t id, const char *period, qt_stor
     sqlite3_bind_text(st, 2, period, -1, SQLITE_STATIC);
     if (sqlite3_step(st) != SQLITE_ROW) {
         sqlite3_finalize(st);
-        return qt_error_set(err, QT_ENOTFOUND, "circle", "no circle %lld", (long long)id);
+        return qt_error_set(err, QT_ENOTFOUND, "circle", _("no circle %lld"), (long long)id);
     }
     c.id = sqlite3_column_int64(st, 0);
     c.name = col_text(st, 1);
@@ -564,7 +565,7 @@ qt_status qt__sq_circle_ids(qt_store *s, int64_t **ids, size_t *n, qt_error *err
             qt__free(*ids);
             *ids = NULL;
             *n = 0;
-            return qt_error_set(err, QT_ENOMEM, "circles", "out of memory");
+            return qt_error_set(err, QT_ENOMEM, "circles", _("out of memory"));
         }
         (*ids)[(*n)++] = sqlite3_column_int64(st, 0);
     }

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/i18n.h"
 #include "base/alloc.h"
 #include "quarter/store.h"
 #include "store/sqlite_internal.h"
@@ -25,14 +26,14 @@ qt_status qt__sq_user_add(qt_store *s, const char *name, qt_role role, const cha
     qt_status rc;
     int r;
     if (!name || !*name || strlen(name) > 64)
-        return qt_error_set(err, QT_EINVAL, "name", "a name is 1 to 64 bytes");
+        return qt_error_set(err, QT_EINVAL, "name", _("a name is 1 to 64 bytes"));
     if (role == QT_ROLE_NONE)
-        return qt_error_set(err, QT_EINVAL, "role", "the role is admin, operator, merchant or resident");
+        return qt_error_set(err, QT_EINVAL, "role", _("the role is admin, operator, merchant or resident"));
     if (!password || strlen(password) < 8 || strlen(password) > 256)
-        return qt_error_set(err, QT_EINVAL, "password", "a password is 8 to 256 bytes");
+        return qt_error_set(err, QT_EINVAL, "password", _("a password is 8 to 256 bytes"));
     if (crypto_pwhash_str_alg(hash, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
                               crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13) != 0)
-        return qt_error_set(err, QT_ENOMEM, "password", "no memory to hash the password");
+        return qt_error_set(err, QT_ENOMEM, "password", _("no memory to hash the password"));
     if ((rc = prepare(s,
                       "INSERT INTO users(name, role, pw_hash, created_at) VALUES (?1, ?2, ?3, strftime('%s'))"
                       " RETURNING id",
@@ -44,7 +45,7 @@ qt_status qt__sq_user_add(qt_store *s, const char *name, qt_role role, const cha
     r = sqlite3_step(st);
     if (r != SQLITE_ROW) {
         rc = sqlite3_extended_errcode(s->db) == SQLITE_CONSTRAINT_UNIQUE
-                 ? qt_error_set(err, QT_ECONFLICT, "name", "'%s' is taken", name)
+                 ? qt_error_set(err, QT_ECONFLICT, "name", _("'%s' is taken"), name)
                  : db_fail(s, err, "user");
         sqlite3_finalize(st);
         return rc;
@@ -87,9 +88,9 @@ qt_status qt__sq_login(qt_store *s, const char *name, const char *password, cons
         sqlite3_finalize(st);
     }
     if (failures >= max_attempts)
-        return qt_error_set(err, QT_ELIMIT, "login", "too many failed logins for '%s'; wait and try again", name);
+        return qt_error_set(err, QT_ELIMIT, "login", _("too many failed logins for '%s'; wait and try again"), name);
     if (from_addr >= 4 * (int64_t)max_attempts)
-        return qt_error_set(err, QT_ELIMIT, "login", "too many failed logins from this address; wait and try again");
+        return qt_error_set(err, QT_ELIMIT, "login", _("too many failed logins from this address; wait and try again"));
     if ((rc = prepare(s, "SELECT id, pw_hash, role FROM users WHERE name = ?1", &st, err)) != QT_OK)
         return rc;
     sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
@@ -108,7 +109,7 @@ qt_status qt__sq_login(qt_store *s, const char *name, const char *password, cons
             sqlite3_step(st);
             sqlite3_finalize(st);
         }
-        return qt_error_set(err, QT_EAUTH, "login", "wrong name or password");
+        return qt_error_set(err, QT_EAUTH, "login", _("wrong name or password"));
     }
     randombytes_buf(raw, sizeof raw);
     sodium_bin2hex(token, 65, raw, sizeof raw);
@@ -142,7 +143,7 @@ qt_status qt__sq_token_user(qt_store *s, const char *token, int64_t now, int64_t
     sqlite3_bind_int64(st, 2, now);
     if (sqlite3_step(st) != SQLITE_ROW) {
         sqlite3_finalize(st);
-        return qt_error_set(err, QT_ENOTFOUND, "token", "unknown or expired token");
+        return qt_error_set(err, QT_ENOTFOUND, "token", _("unknown or expired token"));
     }
     *user_id = sqlite3_column_int64(st, 0);
     *role = qt_role_parse((const char *)sqlite3_column_text(st, 1));
@@ -168,9 +169,9 @@ qt_status qt__sq_merchant_link(qt_store *s, int64_t user_id, int64_t outlet_id, 
     }
     sqlite3_finalize(st);
     if (!merchant)
-        return qt_error_set(err, QT_EINVAL, "user", "user %lld is not a merchant", (long long)user_id);
+        return qt_error_set(err, QT_EINVAL, "user", _("user %lld is not a merchant"), (long long)user_id);
     if (!outlet)
-        return qt_error_set(err, QT_ENOTFOUND, "outlet", "no outlet %lld", (long long)outlet_id);
+        return qt_error_set(err, QT_ENOTFOUND, "outlet", _("no outlet %lld"), (long long)outlet_id);
     if ((rc = prepare(s, "INSERT OR IGNORE INTO merchant_outlets(user_id, outlet_id) VALUES (?1, ?2)", &st, err)) !=
         QT_OK)
         return rc;
@@ -201,7 +202,7 @@ qt_status qt__sq_merchant_outlets(qt_store *s, int64_t user_id, int64_t **ids, s
         (*ids)[(*n)++] = sqlite3_column_int64(st, 0);
     }
     rc = r == SQLITE_DONE    ? QT_OK
-         : r == SQLITE_NOMEM ? qt_error_set(err, QT_ENOMEM, "outlets", "no memory")
+         : r == SQLITE_NOMEM ? qt_error_set(err, QT_ENOMEM, "outlets", _("no memory"))
                              : db_fail(s, err, "outlets");
     sqlite3_finalize(st);
     if (rc != QT_OK) {
@@ -235,9 +236,9 @@ qt_status qt__sq_coupon_create(qt_store *s, int64_t merchant_id, const qt_coupon
     }
     sqlite3_finalize(st);
     if (!exists)
-        return qt_error_set(err, QT_ENOTFOUND, "outlet_id", "no outlet %lld", (long long)c->outlet_id);
+        return qt_error_set(err, QT_ENOTFOUND, "outlet_id", _("no outlet %lld"), (long long)c->outlet_id);
     if (!owns)
-        return qt_error_set(err, QT_EFORBIDDEN, "outlet_id", "outlet %lld is not yours", (long long)c->outlet_id);
+        return qt_error_set(err, QT_EFORBIDDEN, "outlet_id", _("outlet %lld is not yours"), (long long)c->outlet_id);
     if ((rc = prepare(s,
                       "INSERT INTO coupons(outlet_id, title, quantity, per_user_limit, valid_from, valid_to,"
                       " created_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id",
@@ -272,46 +273,12 @@ qt_status qt__sq_coupon_claim(qt_store *s, int64_t coupon_id, int64_t user_id, i
 {
     sqlite3_stmt *st;
     qt_status rc;
-    int64_t qty = 0, claimed = 0, limit = 0, from = 0, to = 0, mine = 0;
-    int found = 0;
     unsigned char raw[16];
     /* one IMMEDIATE transaction: the check and the insert cannot interleave with another claim */
     if ((rc = sq_exec_at(s, "BEGIN IMMEDIATE", err)) != QT_OK)
         return rc;
-    if ((rc = prepare(s,
-                      "SELECT quantity, claimed, per_user_limit, valid_from, valid_to,"
-                      " (SELECT count(*) FROM claims WHERE coupon_id = ?1 AND user_id = ?2)"
-                      " FROM coupons WHERE id = ?1",
-                      &st, err)) != QT_OK)
+    if ((rc = qt__sq_coupon_claimable(s, coupon_id, user_id, now, err)) != QT_OK)
         goto fail;
-    sqlite3_bind_int64(st, 1, coupon_id);
-    sqlite3_bind_int64(st, 2, user_id);
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        found = 1;
-        qty = sqlite3_column_int64(st, 0);
-        claimed = sqlite3_column_int64(st, 1);
-        limit = sqlite3_column_int64(st, 2);
-        from = sqlite3_column_int64(st, 3);
-        to = sqlite3_column_int64(st, 4);
-        mine = sqlite3_column_int64(st, 5);
-    }
-    sqlite3_finalize(st);
-    if (!found) {
-        rc = qt_error_set(err, QT_ENOTFOUND, "coupon", "no coupon %lld", (long long)coupon_id);
-        goto fail;
-    }
-    if (now < from || now >= to) {
-        rc = qt_error_set(err, QT_EGONE, "coupon", "coupon %lld is not valid now", (long long)coupon_id);
-        goto fail;
-    }
-    if (claimed >= qty) {
-        rc = qt_error_set(err, QT_ECONFLICT, "coupon", "all %lld coupons are claimed", (long long)qty);
-        goto fail;
-    }
-    if (mine >= limit) {
-        rc = qt_error_set(err, QT_ECONFLICT, "coupon", "you have claimed %lld, the limit per person", (long long)limit);
-        goto fail;
-    }
     randombytes_buf(raw, sizeof raw);
     sodium_bin2hex(code, 33, raw, sizeof raw);
     if ((rc = prepare(s, "INSERT INTO claims(code, coupon_id, user_id, claimed_at) VALUES (?1, ?2, ?3, ?4)", &st,
@@ -360,13 +327,13 @@ qt_status qt__sq_redeem(qt_store *s, int64_t merchant_id, const char *code, int6
     }
     sqlite3_finalize(st);
     if (!found)
-        rc = qt_error_set(err, QT_ENOTFOUND, "code", "unknown code");
+        rc = qt_error_set(err, QT_ENOTFOUND, "code", _("unknown code"));
     else if (!owns)
-        rc = qt_error_set(err, QT_EFORBIDDEN, "code", "this code is for another merchant's coupon");
+        rc = qt_error_set(err, QT_EFORBIDDEN, "code", _("this code is for another merchant's coupon"));
     else if (redeemed)
-        rc = qt_error_set(err, QT_ECONFLICT, "code", "this code is redeemed already");
+        rc = qt_error_set(err, QT_ECONFLICT, "code", _("this code is redeemed already"));
     else if (now >= to)
-        rc = qt_error_set(err, QT_EGONE, "code", "the coupon has expired");
+        rc = qt_error_set(err, QT_EGONE, "code", _("the coupon has expired"));
     if (rc != QT_OK)
         goto fail;
     if ((rc = prepare(s, "UPDATE claims SET redeemed_at = ?2, redeemed_by = ?3 WHERE code = ?1 AND redeemed_at IS NULL",
@@ -404,7 +371,7 @@ qt_status qt__sq_user_set_circle(qt_store *s, int64_t user_id, int64_t circle_id
     if ((rc = step_done(s, st, "user", err)) != QT_OK)
         return rc;
     if (sqlite3_changes(s->db) != 1)
-        return qt_error_set(err, QT_ENOTFOUND, "user", "no user %lld", (long long)user_id);
+        return qt_error_set(err, QT_ENOTFOUND, "user", _("no user %lld"), (long long)user_id);
     return QT_OK;
 }
 
@@ -430,7 +397,7 @@ qt_status qt__sq_outlet_update(qt_store *s, int64_t actor, qt_role role, int64_t
     int found = 0;
     char detail[64];
     if (p->name && !*p->name)
-        return qt_error_set(err, QT_EINVAL, "name", "a name cannot be empty");
+        return qt_error_set(err, QT_EINVAL, "name", _("a name cannot be empty"));
     if ((rc = prepare(s,
                       "SELECT o.circle_id, (SELECT circle_id FROM users WHERE id = ?2) FROM outlets o WHERE o.id = ?1",
                       &st, err)) != QT_OK)
@@ -444,9 +411,9 @@ qt_status qt__sq_outlet_update(qt_store *s, int64_t actor, qt_role role, int64_t
     }
     sqlite3_finalize(st);
     if (!found)
-        return qt_error_set(err, QT_ENOTFOUND, "outlet", "no outlet %lld", (long long)outlet_id);
+        return qt_error_set(err, QT_ENOTFOUND, "outlet", _("no outlet %lld"), (long long)outlet_id);
     if (role != QT_ROLE_ADMIN && !(role == QT_ROLE_OPERATOR && ucircle && ucircle == ocircle))
-        return qt_error_set(err, QT_EFORBIDDEN, "outlet", "outlet %lld is not in your circle", (long long)outlet_id);
+        return qt_error_set(err, QT_EFORBIDDEN, "outlet", _("outlet %lld is not in your circle"), (long long)outlet_id);
     if ((rc = prepare(s,
                       "UPDATE outlets SET name = coalesce(?2, name), category = coalesce(?3, category),"
                       " address = coalesce(?4, address), brand = coalesce(?5, brand),"
@@ -530,7 +497,8 @@ qt_status qt__sq_job_create(qt_store *s, int64_t user_id, qt_role role, const qt
             owns = sqlite3_column_int(st, 0);
         sqlite3_finalize(st);
         if (!owns)
-            return qt_error_set(err, QT_EFORBIDDEN, "outlet_id", "outlet %lld is not yours", (long long)j->outlet_id);
+            return qt_error_set(err, QT_EFORBIDDEN, "outlet_id", _("outlet %lld is not yours"),
+                                (long long)j->outlet_id);
     }
     if (j->outlet_id && role == QT_ROLE_OPERATOR) {
         int exists = 0, mine = 0;
@@ -548,9 +516,9 @@ qt_status qt__sq_job_create(qt_store *s, int64_t user_id, qt_role role, const qt
         }
         sqlite3_finalize(st);
         if (!exists)
-            return qt_error_set(err, QT_ENOTFOUND, "outlet_id", "no outlet %lld", (long long)j->outlet_id);
+            return qt_error_set(err, QT_ENOTFOUND, "outlet_id", _("no outlet %lld"), (long long)j->outlet_id);
         if (!mine)
-            return qt_error_set(err, QT_EFORBIDDEN, "outlet_id", "outlet %lld is not in your circle",
+            return qt_error_set(err, QT_EFORBIDDEN, "outlet_id", _("outlet %lld is not in your circle"),
                                 (long long)j->outlet_id);
     }
     if ((rc = prepare(s,
@@ -570,7 +538,7 @@ qt_status qt__sq_job_create(qt_store *s, int64_t user_id, qt_role role, const qt
     sqlite3_bind_int64(st, 9, expires);
     if (sqlite3_step(st) != SQLITE_ROW) {
         rc = sqlite3_extended_errcode(s->db) == SQLITE_CONSTRAINT_FOREIGNKEY
-                 ? qt_error_set(err, QT_ENOTFOUND, "outlet_id", "no outlet %lld", (long long)j->outlet_id)
+                 ? qt_error_set(err, QT_ENOTFOUND, "outlet_id", _("no outlet %lld"), (long long)j->outlet_id)
                  : db_fail(s, err, "job");
         sqlite3_finalize(st);
         return rc;
@@ -630,11 +598,12 @@ static qt_status job_there(qt_store *s, int64_t id, int closed, qt_error *err)
     r = sqlite3_step(st);
     sqlite3_finalize(st);
     if (r == SQLITE_ROW)
-        return closed ? qt_error_set(err, QT_EGONE, "job", "job %lld has closed", (long long)id)
-                      : qt_error_set(err, QT_EFORBIDDEN, "job", "job %lld was posted by someone else", (long long)id);
+        return closed
+                   ? qt_error_set(err, QT_EGONE, "job", _("job %lld has closed"), (long long)id)
+                   : qt_error_set(err, QT_EFORBIDDEN, "job", _("job %lld was posted by someone else"), (long long)id);
     if (r != SQLITE_DONE)
         return db_fail(s, err, "job");
-    return qt_error_set(err, QT_ENOTFOUND, "job", "no job %lld", (long long)id);
+    return qt_error_set(err, QT_ENOTFOUND, "job", _("no job %lld"), (long long)id);
 }
 
 qt_status qt__sq_job_update(qt_store *s, int64_t user_id, const qt_store_job *j, int64_t now, qt_store_job_fn fn,
@@ -682,7 +651,7 @@ static qt_status insert_once(qt_store *s, sqlite3_stmt *st, const char *what, co
     qt_status rc = QT_OK;
     if (r != SQLITE_DONE && r != SQLITE_ROW) {
         if (ext == SQLITE_CONSTRAINT_FOREIGNKEY)
-            rc = qt_error_set(err, QT_ENOTFOUND, what, "no such %s", what);
+            rc = qt_error_set(err, QT_ENOTFOUND, what, _("no such %s"), what);
         else if (ext == SQLITE_CONSTRAINT_PRIMARYKEY || ext == SQLITE_CONSTRAINT_UNIQUE)
             rc = qt_error_set(err, QT_ECONFLICT, what, "%s", dup);
         else
@@ -755,7 +724,7 @@ qt_status qt__sq_complaint_add(qt_store *s, int64_t outlet_id, int64_t user_id, 
     sqlite3_finalize(st);
     if (recent) {
         rc = qt_error_set(err, QT_ECONFLICT, "outlet_id",
-                          "you have complained about this shop in the last %d days or it is still open",
+                          _("you have complained about this shop in the last %d days or it is still open"),
                           QT_COMPLAINT_REPEAT_DAYS);
         goto fail;
     }
@@ -771,7 +740,7 @@ qt_status qt__sq_complaint_add(qt_store *s, int64_t outlet_id, int64_t user_id, 
     sqlite3_bind_int64(st, 5, now);
     if (sqlite3_step(st) != SQLITE_ROW) {
         rc = sqlite3_extended_errcode(s->db) == SQLITE_CONSTRAINT_FOREIGNKEY
-                 ? qt_error_set(err, QT_ENOTFOUND, "outlet_id", "no outlet %lld", (long long)outlet_id)
+                 ? qt_error_set(err, QT_ENOTFOUND, "outlet_id", _("no outlet %lld"), (long long)outlet_id)
                  : db_fail(s, err, "complaint");
         sqlite3_finalize(st);
         goto fail;

@@ -33,7 +33,9 @@ def check(cond, what):
 
 
 def run(args, env=None):
-    e = dict(os.environ)
+    # messages in English, as in the CLI cases (quarter's default is Chinese); the report's own texts are Chinese
+    e = {k: v for k, v in os.environ.items() if k not in ("LC_ALL", "LC_MESSAGES", "LANGUAGE")}
+    e["LANG"] = "en_US.UTF-8"
     e.update(env or {})
     return subprocess.run([QUARTER] + args, capture_output=True, text=True, env=e)
 
@@ -187,6 +189,62 @@ check("前置仓" in (ws["G21"].value or ""), "a 业态 the table lacks (前置�
 check(wb["全市汇总"]["C7"].value == len(read_csv(os.path.join(ana, "outlets.csv"))),
       "city summary: every outlet of a 业态 (%s)" % wb["全市汇总"]["C7"].value)
 
+check(ws.print_area == ["$A$1:$G$32"] and ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
+      and ws.sheet_properties.pageSetUpPr.fitToPage, "调查表 prints the table alone on one A4 landscape page (%s)" %
+      ws.print_area)
+check(ws.row_dimensions[30].height and ws.row_dimensions[30].height >= 4 * 13.5,
+      "the 其他 row is tall enough for its 需求清单 when printed (%s pt)" % ws.row_dimensions[30].height)
+
+# ---- 调查表 with staff, chains, floor areas and 60 answers: every figure of the form filled ----------
+full = os.path.join(tmp, "full")
+os.makedirs(full)
+with open(os.path.join(PLAN, "outlets.csv"), encoding="utf-8") as f:
+    orows = list(csv.DictReader(f))
+with open(os.path.join(full, "outlets.csv"), "w", encoding="utf-8", newline="") as f:
+    w = csv.writer(f)
+    w.writerow(["id", "name", "category", "lon", "lat", "chain", "staff", "floor_area"])
+    for i, o in enumerate(orows):
+        w.writerow([o["id"], o["name"], o["category"], o["lon"], o["lat"], "是" if i % 3 == 0 else "否", 2 + i % 5,
+                    40 + 10 * (i % 7)])
+with open(os.path.join(PLAN, "residences.csv"), encoding="utf-8") as f:
+    rrows = list(csv.DictReader(f))
+with open(os.path.join(full, "residences.csv"), "w", encoding="utf-8", newline="") as f:
+    w = csv.writer(f)
+    w.writerow(["id", "lon", "lat", "population", "community", "floor_area"])
+    for i, o in enumerate(rrows):
+        w.writerow([o["id"], o["lon"], o["lat"], o["population"], o["community"], 2000 + 100 * (i % 9)])
+with open(os.path.join(full, "survey.csv"), "w", encoding="utf-8") as f:
+    f.write("circle,satisfied\n" + "".join("东圈,%s\n" % ("是" if i < 45 else "否") for i in range(60)) +
+            "".join("西圈,是\n" for i in range(10)))
+with open(PROJECT, encoding="utf-8") as f:
+    text = f.read()
+text = text.replace("../../../../", SRC + "/").replace("file = circles.csv", "file = " + os.path.join(PLAN, "circles.csv"))
+with open(os.path.join(full, "full.project"), "w", encoding="utf-8") as f:
+    f.write(text + "[survey]\nfile = survey.csv\n")
+r = run(["analyze", os.path.join(full, "full.project"), "-o", os.path.join(full, "ana"), "-q"], env)
+r = r if r.returncode else run(["report", os.path.join(full, "full.project"), "-o", os.path.join(full, "rep"),
+                                "--format", "xlsx", "-q"], env)
+check(r.returncode == 0, "a project with staff, chains, areas and a survey" + ("" if r.returncode == 0 else ": " + r.stderr[-400:]))
+if r.returncode == 0:
+    fs = openpyxl.load_workbook(os.path.join(full, "rep", "调查表.xlsx"))["东圈"]
+    fo = [o for o in read_csv(os.path.join(full, "ana", "outlets.csv")) if o["circle"] == "东圈"]
+    ind = {(i["area"], i["indicator"]): i["value"] for i in read_csv(os.path.join(full, "ana", "indicators.csv"))}
+    staff = sum(float(o["staff"]) for o in fo)
+    chains = sum(o["chain"] == "yes" for o in fo)
+    check(abs(fs["D7"].value - staff / 1e4) < 1e-9 and fs["D7"].number_format == "0.00",
+          "东圈 从业人数 合计 %s 万人 = the staff of its outlets / 10000 (%s)" % (fs["D7"].value, staff))
+    check(fs["E7"].value == chains, "东圈 品牌连锁店 合计 %s = its chain outlets (%d)" % (fs["E7"].value, chains))
+    check(fs["F7"].value == 75.0, "东圈 居民满意度 75%% of 60 answers (%s)" % fs["F7"].value)
+    share = float(ind[("东圈", "floor_area_share")]) * 100
+    check(fs["F5"].value is not None and abs(fs["F5"].value - share) < 0.006,  # indicators.csv: 4 decimals
+          "东圈 面积占比 %s%% as indicators.csv (%.4f)" % (fs["F5"].value, share))
+    drug = [o for o in fo if o["zh"] == "药店"]
+    check(fs["D17"].value is not None and abs(fs["D17"].value - sum(float(o["staff"]) for o in drug) / 1e4) < 1e-9
+          and fs["E17"].value == sum(o["chain"] == "yes" for o in drug), "东圈 药店 row: staff and chains")
+    check(fs["D10"].value is None and fs["E10"].value == 0, "a row without outlets: no staff, 0 chains")
+    check(openpyxl.load_workbook(os.path.join(full, "rep", "调查表.xlsx"))["西圈"]["F7"].value is None,
+          "西圈 with 10 answers: satisfaction left blank")
+
 # ---- indicators.xlsx -------------------------------------------------------------------------
 wi = openpyxl.load_workbook(os.path.join(out, "indicators.xlsx"))["指标"]
 check(wi.freeze_panes == "C2", "indicators.xlsx: header frozen (%s)" % wi.freeze_panes)
@@ -198,6 +256,8 @@ check(set(rows) >= {"全市", "东圈", "西圈", "社区甲", "社区乙"}, "on
 c = wi.cell(rows["东圈"], ab)
 check(isinstance(c.value, (int, float)) and c.number_format == "0.0%", "shares are numbers shown as percentages")
 check(c.fill.fgColor.rgb.endswith("FFC7CE"), "not met is coloured red (%s)" % c.fill.fgColor.rgb)
+check(wi.print_title_rows == "$1:$1" and wi.page_setup.orientation == "landscape" and wi.print_area,
+      "indicators.xlsx prints landscape with its header row on every page")
 cov = hdr.index([h for h in hdr if h and h.startswith("便利店覆盖率")][0]) + 1
 check(isinstance(wi.cell(rows["东圈"], cov).value, float), "per-业态 coverage as numbers")
 
@@ -207,8 +267,8 @@ outlets = read_csv(os.path.join(ana, "outlets.csv"))
 blind = subprocess.run(["ogrinfo", "-so", "-al", os.path.join(ana, "blindspots.geojson")], capture_output=True,
                        text=True).stdout
 nblind = int([l for l in blind.splitlines() if l.startswith("Feature Count")][0].split()[-1])
-for name, geom, n in (("outlets", "Point", len(outlets)), ("residences", "Point", 40), ("communities", "Polygon", 2),
-                      ("circles", "Polygon", 2), ("blindspots", "Multi Polygon", nblind), ("sites", "Point", 2)):
+for name, geom, n in (("outlets", "Point", len(outlets)), ("residences", "Point", 40), ("communities", "Multi Polygon", 2),
+                      ("circles", "Multi Polygon", 2), ("blindspots", "Multi Polygon", nblind), ("sites", "Point", 2)):
     o = subprocess.run(["ogrinfo", "-so", gpkg, name], capture_output=True, text=True).stdout
     check("Geometry: " + geom in o and "Feature Count: %d" % n in o and 'ID["EPSG",4326]' in o,
           "gpkg layer %s: %s, %d features, EPSG:4326" % (name, geom, n))
@@ -216,6 +276,12 @@ o = subprocess.run(["ogrinfo", "-q", gpkg, "-sql", "SELECT f_table_name FROM lay
                    text=True).stdout
 check(all("= " + n in o for n in ("outlets", "residences", "communities", "circles", "blindspots", "sites")),
       "QGIS styles for every layer")
+# base.project names its communities and gives no polygons: outlines of the residences, and said so
+o = subprocess.run(["ogrinfo", "-q", gpkg, "-sql", "SELECT DISTINCT boundary FROM circles"], capture_output=True,
+                   text=True).stdout
+check("= 小区外包线" in o and "网格" not in o, "circles without boundaries: boundary 小区外包线 in the gpkg")
+check("范围为小区外包线" in east and "生活圈范围*" in east, "东圈.pdf's legend says its outline is the residences'")
+check("范围为小区外包线" in ct, "the city map says its circles are outlines of the residences")
 
 # ---- the same again: reproducible; replaced whole ---------------------------------------------
 r = run(["report", PROJECT, "-o", out, "--sites", SITES, "--format", "xlsx", "-q"], env)
@@ -251,6 +317,16 @@ if r.returncode == 0:
         ok = abs(w / h - 0.551) < 0.02 and left > 0.95 * h and top > 0.95 * w
     check(ok, "the circle's boundary is its community's polygon (a %s rectangle)" %
           ("%dx%d px" % (w, h) if len(xs) else "no"))
+r = run(["report", os.path.join(PLAN, "boundaries.project"), "-o", bnd, "--circle", "东圈", "--format", "pdf,gpkg", "-q"],
+        env)
+t = pdf_text(os.path.join(bnd, "东圈.pdf")) if r.returncode == 0 else ""
+check(r.returncode == 0 and "生活圈范围" in t and "范围为小区外包线" not in t,
+      "with boundaries the legend has no outline note")
+o = subprocess.run(["ogrinfo", "-q", os.path.join(bnd, "analysis.gpkg"), "-sql",
+                    "SELECT name, boundary, ST_MinX(geom) AS x0, ST_MaxX(geom) AS x1 FROM circles WHERE name = '东圈'"],
+                   capture_output=True, text=True).stdout
+check("boundary (String) = 社区边界" in o and "x0 (Real) = 118.785" in o and "x1 (Real) = 118.85" in o,
+      "gpkg circle 东圈 is its community's polygon: %s" % " ".join(l.strip() for l in o.splitlines() if "=" in l))
 
 # ---- many circles on several threads: every page, in order ----------------------------------
 xw = os.path.join(SRC, "data", "nanjing-xuanwu")
@@ -273,6 +349,25 @@ if ncirc:
     order = pdf_text(os.path.join(many, "城市报告.pdf"))
     pos = [order.find(n + "一刻钟便民生活圈·一图一清单") for n in names]
     check(all(p >= 0 for p in pos) and pos == sorted(pos), "circle pages in the table's order")
+    check("范围为小区外包线" not in order, "grid circles: no outline note (their cells are their boundaries)")
+# grid communities: each circle is the union of its communities' grid cells, and holds its residences
+grid = os.path.join(tmp, "grid-gpkg")
+r = run(["report", proj, "-o", grid, "--format", "gpkg", "-q"], env)
+check(r.returncode == 0, "report on grid circles" + ("" if r.returncode == 0 else ": " + r.stderr[-300:]))
+if r.returncode == 0:
+    ds = gdal.OpenEx(os.path.join(grid, "analysis.gpkg"))
+    lc, lr, lm = ds.GetLayerByName("circles"), ds.GetLayerByName("residences"), ds.GetLayerByName("communities")
+    kinds = set(f.GetField("boundary") for f in lc) | set(f.GetField("boundary") for f in lm)
+    geoms = {f.GetField("name"): f.GetGeometryRef().Clone() for f in lc}
+    cells = [f.GetGeometryRef().GetArea() for f in lm]
+    outside = sum(1 for f in lr if f.GetField("circle") in geoms and f.GetField("placed") and
+                  not geoms[f.GetField("circle")].Buffer(1e-9).Contains(f.GetGeometryRef()))
+    check(kinds == {"网格单元"}, "grid communities and circles: boundary 网格单元 (%s)" % kinds)
+    check(len(cells) > 0 and max(cells) / min(cells) < 1.01, "community cells of one size")
+    check(outside == 0, "every placed residence inside its circle's cells (%d outside)" % outside)
+    total = sum(g.GetArea() for g in geoms.values())
+    check(abs(total - sum(cells)) < 1e-3 * total, "circles tile their communities' cells (areas %.6g, %.6g)" %
+          (total, sum(cells)))
 
 # ---- bad input ----------------------------------------------------------------------------------
 bad = os.path.join(tmp, "bad")

@@ -10,7 +10,9 @@
   nobody more than their limit; 30 concurrent claims by one resident never pass
   the per-user limit; 50 concurrent redemptions of one code give one success;
 - bad JSON, an oversized body, a wrong type get a 4xx and change nothing;
-- SIGTERM stops the server cleanly and the data survive a restart.
+- SIGTERM stops the server cleanly and the data survive a restart;
+- a closed outlet is not found, nor its shop page (but by operators and
+  admins), nor its coupons claimable.
 The store is a SQLite file, or with QT_TEST_BACKEND=pg and QT_TEST_PG_URL (the
 ctest entry server_api_pg) a fresh schema in that PostgreSQL: the same checks.
 Prints one line per check; exits 1 on any failure.
@@ -31,6 +33,9 @@ import urllib.parse
 QUARTER, REPO = sys.argv[1], sys.argv[2]
 PLAN = os.path.join(REPO, "tests/cli/data/plan/base.project")
 PBF = os.path.join(REPO, "data/nanjing-xuanwu/nanjing_xuanwu.osm.pbf")
+# the server in its default language, Chinese: error messages are checked in it (codes and fields stay ASCII)
+SERVER_ENV = {k: v for k, v in os.environ.items() if k not in ("LC_ALL", "LC_MESSAGES", "LANGUAGE")}
+SERVER_ENV["LANG"] = "zh_CN.UTF-8"
 failures = 0
 DB = None  # the store: a SQLite file or a PostgreSQL URL (main)
 
@@ -95,7 +100,7 @@ class Server:
                                       "--access-log", f"{self.work}/access.log", "--per-ip", "1024",
                                       "--register-per-hour", "100000", "--hash-slots", "4",
                                       "--profile", os.path.join(REPO, "data/profiles/mofcom-2023.profile")],
-                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=SERVER_ENV)
         line = self.proc.stdout.readline()
         m = re.search(r":(\d+)/api/v1/", line)
         if not m:
@@ -358,6 +363,54 @@ def main():
     st, doc = srv.call("GET", "/api/v1/nearby?lon=118.7786&lat=32.0452&minutes=5&q=新开便利店")
     check(srv.call("GET", "/api/v1/health")[1]["outlets"] == n0 + 1 and [o["name"] for o in doc["outlets"]] ==
           ["新开便利店"], f"SIGHUP reloads the outlets: {n0} -> {n0 + 1}, nearby finds the new one")
+    # ---- a closed outlet (closed_at, set by a re-import) is hidden; its operator still sees it -----------
+    st, shop = srv.call("GET", "/api/v1/outlets/2")
+    st, doc = srv.call("POST", "/api/v1/coupons", {"outlet_id": 2, "title": "停业前", "quantity": 10,
+                                                   "per_user_limit": 1, "valid_from": 0, "valid_to": 4102444800},
+                       tokens["merchant2"])
+    shut_coupon = doc["id"]
+    near = f"lon={shop['lon']}&lat={shop['lat']}"
+    found_before = [o["id"] for o in srv.call("GET", f"/api/v1/nearby?{near}&minutes=5&limit=100")[1]["outlets"]]
+    listed_before = [c["id"] for c in srv.call("GET", "/api/v1/coupons?outlet_id=2")[1]["coupons"]]
+    n1 = srv.call("GET", "/api/v1/health")[1]["outlets"]
+    db_query("update outlets set closed_at = 1764547200 where id = 2", write=True)
+    srv.proc.send_signal(signal.SIGHUP)
+    for _ in range(50):
+        if srv.call("GET", "/api/v1/health")[1]["outlets"] == n1 - 1:
+            break
+        time.sleep(0.1)
+    found_after = [o["id"] for o in srv.call("GET", f"/api/v1/nearby?{near}&minutes=5&limit=100")[1]["outlets"]]
+    named = [o["id"] for o in srv.call("GET", f"/api/v1/nearby?{near}&minutes=5&q={shop['name']}")[1]["outlets"]]
+    check(2 in found_before and 2 not in found_after and 2 not in named
+          and srv.call("GET", "/api/v1/health")[1]["outlets"] == n1 - 1,
+          f"nearby: a closed outlet is not found ({2 in found_before} -> {2 in found_after}, by name {named})")
+    pages = {role: srv.call("GET", "/api/v1/outlets/2", token=tokens.get(role)) for role in
+             ("anonymous", "resident", "merchant2", "operator", "admin")}
+    check(all(pages[r][0] == 404 for r in ("anonymous", "resident", "merchant2"))
+          and all(pages[r][0] == 200 and pages[r][1]["closed_at"].startswith("2025-12-01T08:00:00")
+                  for r in ("operator", "admin"))
+          and "closed_at" not in srv.call("GET", "/api/v1/outlets/1")[1],
+          f"shop page of a closed outlet: {', '.join(f'{r} {v[0]}' for r, v in pages.items())}; "
+          f"closed_at for the operator {pages['operator'][1].get('closed_at')}")
+    st, _ = srv.call("PATCH", "/api/v1/outlets/2", {"opening_hours": "Mo-Su 08:00-20:00"}, tokens["merchant2"])
+    hours = db_query("select coalesce(opening_hours, '') from outlets where id = 2")
+    check(st == 404 and hours != "Mo-Su 08:00-20:00", f"its merchant cannot edit a closed shop: {st}")
+    st, claim = srv.call("POST", f"/api/v1/coupons/{shut_coupon}/claim", token=tokens["resident"])
+    check(claim.get("code") == "QT_EGONE" and claim.get("field") == "coupon"
+          and claim.get("message") == f"优惠券 {shut_coupon} 所属的店铺已停业",
+          f"the error's message is in Chinese, code and field in ASCII: {claim}")
+    listed_after = [c["id"] for c in srv.call("GET", "/api/v1/coupons?outlet_id=2")[1]["coupons"]]
+    nearby_coupons = [c["id"] for c in srv.call("GET", f"/api/v1/coupons?near={shop['lon']},{shop['lat']}")[1]["coupons"]]
+    check(st == 410 and shut_coupon in listed_before and shut_coupon not in listed_after
+          and shut_coupon not in nearby_coupons,
+          f"a closed shop's coupon: claim {st}, listed {shut_coupon in listed_before} -> {shut_coupon in listed_after}")
+    circle = shop.get("circle")
+    if circle in circles:
+        st, doc = srv.call("GET", f"/api/v1/planner/circles/{circles[circle]}/outlets", token=tokens["admin"])
+        mine = [o for o in doc["outlets"] if o["id"] == 2] if st == 200 else []
+        check(len(mine) == 1 and mine[0].get("closed") is True and
+              not any(o.get("closed") for o in doc["outlets"] if o["id"] != 2),
+              f"the circle's outlet list marks the closed one ({st}, {mine})")
     # ---- every reply of this run against the OpenAPI document ---------------------------
     st, index = srv.call("GET", "/api/v1/")
     with open(f"{work}/endpoints.json", "w") as f:

@@ -35,7 +35,7 @@ async function outletsOf(circle, box) {
   if (r && r.outlets) list = r.outlets;
   if (!list) return box.replaceChildren(h('p', { class: 'note' }, t('err.missing_api')));
   box.replaceChildren(h('ul', { class: 'outlets' }, list.map((o) =>
-    h('li', {}, h('details', {}, h('summary', {}, `${o.name} · ${o.category ? t('cat.' + o.category) : ''} · ${o.opening_hours || t('unknown')}`),
+    h('li', {}, h('details', {}, h('summary', {}, `${o.name}${o.closed ? ' · ' + t('op.closed') : ''} · ${o.category ? t('cat.' + o.category) : ''} · ${o.opening_hours || t('unknown')}`),
       editForm(o))))));
 }
 
