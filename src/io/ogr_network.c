@@ -73,134 +73,116 @@ static int64_t cell_key(long cx, long cy)
     return (int64_t)((uint64_t)(uint32_t)cx << 32 | (uint32_t)cy);
 }
 
-qt_status qt_graph_read_ogr(const char *path, const qt_network_opts *opts, qt_graph **out,
+/* The layer to read: the one named, else the first line layer. */
+static qt_status pick_layer(GDALDatasetH ds, const char *path, const char *name, OGRLayerH *out, qt_error *err)
+{
+    int k, nl;
+    *out = NULL;
+    if (name) {
+        *out = GDALDatasetGetLayerByName(ds, name);
+        return *out ? QT_OK : qt_error_set(err, QT_ENOTFOUND, path, "no layer named '%s'", name);
+    }
+    nl = GDALDatasetGetLayerCount(ds);
+    for (k = 0; k < nl && !*out; k++) {
+        OGRLayerH L = GDALDatasetGetLayer(ds, k);
+        OGRwkbGeometryType t = wkbFlatten(OGR_L_GetGeomType(L));
+        if (t == wkbLineString || t == wkbMultiLineString || t == wkbUnknown)
+            *out = L;
+    }
+    return *out ? QT_OK : qt_error_set(err, QT_EINVAL, path, "no line layer in the dataset");
+}
+
+/* The layer's (or the user's) CRS to WGS-84 lon/lat; *ct stays NULL when the
+ * layer has none (taken as lon/lat).  The caller destroys *src, *wgs and *ct. */
+static qt_status layer_transform(OGRLayerH layer, const char *path, const char *source_crs,
+                                 OGRSpatialReferenceH *src, OGRSpatialReferenceH *wgs,
+                                 OGRCoordinateTransformationH *ct, qt_error *err)
+{
+    *wgs = OSRNewSpatialReference(NULL);
+    OSRImportFromEPSG(*wgs, 4326);
+    OSRSetAxisMappingStrategy(*wgs, OAMS_TRADITIONAL_GIS_ORDER);
+    if (source_crs) {
+        *src = OSRNewSpatialReference(NULL);
+        if (OSRSetFromUserInput(*src, source_crs) != OGRERR_NONE)
+            return qt_error_set(err, QT_EINVAL, "--crs", "'%s' is not a coordinate system PROJ knows", source_crs);
+    } else if (OGR_L_GetSpatialRef(layer)) {
+        *src = OSRClone(OGR_L_GetSpatialRef(layer));
+    }
+    if (*src) {
+        OSRSetAxisMappingStrategy(*src, OAMS_TRADITIONAL_GIS_ORDER);
+        *ct = OCTNewCoordinateTransformation(*src, *wgs);
+        if (!*ct)
+            return qt_error_set(err, QT_EINVAL, path, "cannot transform the layer's CRS to WGS-84");
+    }
+    return QT_OK;
+}
+
+/* Every line of the layer, in WGS-84, into v. */
+static qt_status read_lines(OGRLayerH layer, OGRCoordinateTransformationH ct, const char *path, verts *v,
                             qt_error *err)
 {
-    qt_network_opts def;
-    GDALDatasetH ds = NULL;
-    OGRLayerH layer = NULL;
-    OGRSpatialReferenceH src = NULL, wgs = NULL;
-    OGRCoordinateTransformationH ct = NULL;
     OGRFeatureH f;
-    verts v;
-    qt__idmap cells;
-    uint32_t *node_of = NULL, *next_in_cell = NULL, *node_vertex = NULL;
-    size_t nnodes = 0, i, l;
-    qt_graph_builder *b = NULL;
-    qt_status st = QT_OK;
     long feature_no = 0;
-    double lat0 = 0, kx, ky, tol;
-
-    *out = NULL;
-    if (!opts) {
-        qt_network_opts_default(&def);
-        opts = &def;
-    }
-    tol = opts->join_tolerance_m > 0 ? opts->join_tolerance_m : 0.5;
-    memset(&v, 0, sizeof v);
-    memset(&cells, 0, sizeof cells);
-    GDALAllRegister();
-    CPLPushErrorHandler(CPLQuietErrorHandler);
-    ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
-    CPLPopErrorHandler();
-    if (!ds)
-        return qt_error_set(err, QT_EIO, path, "cannot open as a vector dataset: %s",
-                            CPLGetLastErrorMsg()[0] ? CPLGetLastErrorMsg() : "unknown format");
-    if (opts->layer) {
-        layer = GDALDatasetGetLayerByName(ds, opts->layer);
-        if (!layer) {
-            st = qt_error_set(err, QT_ENOTFOUND, path, "no layer named '%s'", opts->layer);
-            goto done;
-        }
-    } else {
-        int k, nl = GDALDatasetGetLayerCount(ds);
-        for (k = 0; k < nl && !layer; k++) {
-            OGRLayerH L = GDALDatasetGetLayer(ds, k);
-            OGRwkbGeometryType t = wkbFlatten(OGR_L_GetGeomType(L));
-            if (t == wkbLineString || t == wkbMultiLineString || t == wkbUnknown)
-                layer = L;
-        }
-        if (!layer) {
-            st = qt_error_set(err, QT_EINVAL, path, "no line layer in the dataset");
-            goto done;
-        }
-    }
-    wgs = OSRNewSpatialReference(NULL);
-    OSRImportFromEPSG(wgs, 4326);
-    OSRSetAxisMappingStrategy(wgs, OAMS_TRADITIONAL_GIS_ORDER);
-    if (opts->source_crs) {
-        src = OSRNewSpatialReference(NULL);
-        if (OSRSetFromUserInput(src, opts->source_crs) != OGRERR_NONE) {
-            st = qt_error_set(err, QT_EINVAL, "--crs", "'%s' is not a coordinate system PROJ knows",
-                              opts->source_crs);
-            goto done;
-        }
-    } else if (OGR_L_GetSpatialRef(layer)) {
-        src = OSRClone(OGR_L_GetSpatialRef(layer));
-    }
-    if (src) {
-        OSRSetAxisMappingStrategy(src, OAMS_TRADITIONAL_GIS_ORDER);
-        ct = OCTNewCoordinateTransformation(src, wgs);
-        if (!ct) {
-            st = qt_error_set(err, QT_EINVAL, path, "cannot transform the layer's CRS to WGS-84");
-            goto done;
-        }
-    }
     OGR_L_ResetReading(layer);
     while ((f = OGR_L_GetNextFeature(layer)) != NULL) {
         OGRGeometryH g = OGR_F_GetGeometryRef(f);
+        int rc = 0;
         feature_no++;
         if (g) {
             OGRwkbGeometryType t = wkbFlatten(OGR_G_GetGeometryType(g));
-            int rc = 0;
             if (ct && OGR_G_Transform(g, ct) != OGRERR_NONE) {
                 OGR_F_Destroy(f);
-                st = qt_error_set(err, QT_EINVAL, path, "feature %ld: cannot transform to WGS-84",
-                                  feature_no);
-                goto done;
+                return qt_error_set(err, QT_EINVAL, path, "feature %ld: cannot transform to WGS-84", feature_no);
             }
             if (t == wkbLineString) {
-                rc = add_linestring(&v, g);
+                rc = add_linestring(v, g);
             } else if (t == wkbMultiLineString) {
                 int k;
                 for (k = 0; k < OGR_G_GetGeometryCount(g) && !rc; k++)
-                    rc = add_linestring(&v, OGR_G_GetGeometryRef(g, k));
-            }
-            if (rc) {
-                OGR_F_Destroy(f);
-                st = qt_error_set(err, QT_ENOMEM, path, "no memory");
-                goto done;
+                    rc = add_linestring(v, OGR_G_GetGeometryRef(g, k));
             }
         }
         OGR_F_Destroy(f);
+        if (rc)
+            return qt_error_set(err, QT_ENOMEM, path, "no memory");
     }
-    if (!v.nlines) {
-        st = qt_error_set(err, QT_EINVAL, path, "the layer has no line with two or more vertices");
-        goto done;
+    if (!v->nlines)
+        return qt_error_set(err, QT_EINVAL, path, "the layer has no line with two or more vertices");
+    return QT_OK;
+}
+
+/* Every vertex checked to be lon/lat; their mean latitude in *lat0. */
+static qt_status check_lonlat(const verts *v, const char *path, double *lat0, qt_error *err)
+{
+    size_t i;
+    double sum = 0;
+    for (i = 0; i < v->n; i++) {
+        if (!isfinite(v->lon[i]) || fabs(v->lon[i]) > 180 || fabs(v->lat[i]) > 90)
+            return qt_error_set(err, QT_EINVAL, path,
+                                "vertex (%g, %g) is not lon/lat after transformation: is the CRS right? "
+                                "(set it with --crs EPSG:n)",
+                                v->lon[i], v->lat[i]);
+        sum += v->lat[i];
     }
-    for (i = 0; i < v.n; i++) {
-        if (!isfinite(v.lon[i]) || fabs(v.lon[i]) > 180 || fabs(v.lat[i]) > 90) {
-            st = qt_error_set(err, QT_EINVAL, path,
-                              "vertex (%g, %g) is not lon/lat after transformation: is the CRS right? "
-                              "(set it with --crs EPSG:n)",
-                              v.lon[i], v.lat[i]);
-            goto done;
-        }
-        lat0 += v.lat[i];
-    }
-    lat0 /= (double)v.n;
-    ky = 6371008.8 * DEG2RAD;
-    kx = ky * cos(lat0 * DEG2RAD);
-    /* cluster vertices within tol on a grid of tol-sized cells */
-    node_of = qt__malloc_array(v.n, sizeof *node_of);
-    next_in_cell = qt__malloc_array(v.n, sizeof *next_in_cell);
-    node_vertex = qt__malloc_array(v.n, sizeof *node_vertex);
-    if (!node_of || !next_in_cell || !node_vertex || qt__idmap_init(&cells, v.n) != 0) {
-        st = qt_error_set(err, QT_ENOMEM, path, "no memory");
-        goto done;
-    }
-    for (i = 0; i < v.n; i++) {
-        double x = v.lon[i] * kx, y = v.lat[i] * ky;
+    *lat0 = sum / (double)v->n;
+    return QT_OK;
+}
+
+/* Vertices clustered within tol metres on a grid of tol-sized cells: node_of[i]
+ * is vertex i's node, node_vertex[k] the first vertex of node k, *nnodes the
+ * number of nodes.  next_in_cell (v->n entries) is scratch. */
+static int cluster_vertices(const verts *v, double lat0, double tol, uint32_t *node_of, uint32_t *node_vertex,
+                            uint32_t *next_in_cell, size_t *nnodes)
+{
+    qt__idmap cells;
+    double ky = 6371008.8 * DEG2RAD, kx = ky * cos(lat0 * DEG2RAD);
+    size_t i, n = 0;
+    int rc = 0;
+    memset(&cells, 0, sizeof cells);
+    if (qt__idmap_init(&cells, v->n) != 0)
+        return -1;
+    for (i = 0; i < v->n && !rc; i++) {
+        double x = v->lon[i] * kx, y = v->lat[i] * ky;
         long cx = (long)floor(x / tol), cy = (long)floor(y / tol), dx, dy;
         uint32_t found = QT_NODE_NONE;
         double bestd = INFINITY;
@@ -209,7 +191,7 @@ qt_status qt_graph_read_ogr(const char *path, const qt_network_opts *opts, qt_gr
                 uint32_t k = qt__idmap_get(&cells, cell_key(cx + dx, cy + dy));
                 for (; k != QT_IDMAP_NONE; k = next_in_cell[k]) {
                     size_t vi = node_vertex[k];
-                    double d = hypot(v.lon[vi] * kx - x, v.lat[vi] * ky - y);
+                    double d = hypot(v->lon[vi] * kx - x, v->lat[vi] * ky - y);
                     if (d <= tol && d < bestd) {
                         bestd = d;
                         found = k;
@@ -218,39 +200,92 @@ qt_status qt_graph_read_ogr(const char *path, const qt_network_opts *opts, qt_gr
             }
         if (found == QT_NODE_NONE) {
             uint32_t head = qt__idmap_get(&cells, cell_key(cx, cy));
-            found = (uint32_t)nnodes++;
-            node_vertex[found] = i;
+            found = (uint32_t)n++;
+            node_vertex[found] = (uint32_t)i;
             next_in_cell[found] = head;
-            if (qt__idmap_set(&cells, cell_key(cx, cy), found) < 0) {
-                st = qt_error_set(err, QT_ENOMEM, path, "no memory");
-                goto done;
-            }
+            rc = qt__idmap_set(&cells, cell_key(cx, cy), found) < 0;
         }
         node_of[i] = found;
     }
-    st = qt_graph_builder_new(&b, err);
+    qt__idmap_free(&cells);
+    *nnodes = n;
+    return rc ? -1 : 0;
+}
+
+/* The graph of the clustered vertices: consecutive vertices of a line on
+ * different nodes give an edge of their haversine length. */
+static qt_status build_graph(const verts *v, const uint32_t *node_of, const uint32_t *node_vertex, size_t nnodes,
+                             qt_graph **out, qt_error *err)
+{
+    qt_graph_builder *b = NULL;
+    size_t i, l;
+    qt_status st = qt_graph_builder_new(&b, err);
     for (i = 0; st == QT_OK && i < nnodes; i++)
-        st = qt_graph_builder_add_node(b, (int64_t)i + 1, v.lon[node_vertex[i]], v.lat[node_vertex[i]], err);
-    for (l = 0; st == QT_OK && l < v.nlines; l++) {
-        for (i = v.line_start[l] + 1; st == QT_OK && i < v.line_start[l + 1]; i++) {
+        st = qt_graph_builder_add_node(b, (int64_t)i + 1, v->lon[node_vertex[i]], v->lat[node_vertex[i]], err);
+    for (l = 0; st == QT_OK && l < v->nlines; l++) {
+        for (i = v->line_start[l] + 1; st == QT_OK && i < v->line_start[l + 1]; i++) {
             uint32_t a = node_of[i - 1], c = node_of[i];
             if (a == c)
                 continue;
-            st = qt_graph_builder_add_edge(
-                b, (int64_t)a + 1, (int64_t)c + 1,
-                qt_haversine_m(v.lon[node_vertex[a]], v.lat[node_vertex[a]], v.lon[node_vertex[c]],
-                               v.lat[node_vertex[c]]),
-                1.0, err);
+            st = qt_graph_builder_add_edge(b, (int64_t)a + 1, (int64_t)c + 1,
+                                           qt_haversine_m(v->lon[node_vertex[a]], v->lat[node_vertex[a]],
+                                                          v->lon[node_vertex[c]], v->lat[node_vertex[c]]),
+                                           1.0, err);
         }
     }
     if (st == QT_OK)
         st = qt_graph_builder_finish(b, out, err);
-done:
     qt_graph_builder_free(b);
+    return st;
+}
+
+qt_status qt_graph_read_ogr(const char *path, const qt_network_opts *opts, qt_graph **out, qt_error *err)
+{
+    qt_network_opts def;
+    GDALDatasetH ds;
+    OGRLayerH layer = NULL;
+    OGRSpatialReferenceH src = NULL, wgs = NULL;
+    OGRCoordinateTransformationH ct = NULL;
+    verts v;
+    uint32_t *node_of = NULL, *next_in_cell = NULL, *node_vertex = NULL;
+    size_t nnodes = 0;
+    qt_status st;
+    double lat0 = 0, tol;
+
+    *out = NULL;
+    if (!opts) {
+        qt_network_opts_default(&def);
+        opts = &def;
+    }
+    tol = opts->join_tolerance_m > 0 ? opts->join_tolerance_m : 0.5;
+    memset(&v, 0, sizeof v);
+    GDALAllRegister();
+    CPLPushErrorHandler(CPLQuietErrorHandler);
+    ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+    CPLPopErrorHandler();
+    if (!ds)
+        return qt_error_set(err, QT_EIO, path, "cannot open as a vector dataset: %s",
+                            CPLGetLastErrorMsg()[0] ? CPLGetLastErrorMsg() : "unknown format");
+    st = pick_layer(ds, path, opts->layer, &layer, err);
+    if (st == QT_OK)
+        st = layer_transform(layer, path, opts->source_crs, &src, &wgs, &ct, err);
+    if (st == QT_OK)
+        st = read_lines(layer, ct, path, &v, err);
+    if (st == QT_OK)
+        st = check_lonlat(&v, path, &lat0, err);
+    if (st == QT_OK) {
+        node_of = qt__malloc_array(v.n, sizeof *node_of);
+        next_in_cell = qt__malloc_array(v.n, sizeof *next_in_cell);
+        node_vertex = qt__malloc_array(v.n, sizeof *node_vertex);
+        if (!node_of || !next_in_cell || !node_vertex ||
+            cluster_vertices(&v, lat0, tol, node_of, node_vertex, next_in_cell, &nnodes) != 0)
+            st = qt_error_set(err, QT_ENOMEM, path, "no memory");
+    }
+    if (st == QT_OK)
+        st = build_graph(&v, node_of, node_vertex, nnodes, out, err);
     qt__free(node_of);
     qt__free(next_in_cell);
     qt__free(node_vertex);
-    qt__idmap_free(&cells);
     qt__free(v.lon);
     qt__free(v.lat);
     qt__free(v.line_start);
@@ -260,7 +295,6 @@ done:
         OSRDestroySpatialReference(src);
     if (wgs)
         OSRDestroySpatialReference(wgs);
-    if (ds)
-        GDALClose(ds);
+    GDALClose(ds);
     return st;
 }
