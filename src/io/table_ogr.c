@@ -335,19 +335,119 @@ qt_status qt__table_open_opts(qt__csv *c, const char *path, const qt__table_opts
     return QT_OK;
 }
 
+/* The next feature of an OSM file's points and multipolygons layers (GDAL's
+ * OSM driver reads the file's layers interleaved); NULL at the end. */
+static OGRFeatureH osm_next(GDALDatasetH ds, OGRLayerH *fl)
+{
+    OGRFeatureH f;
+    while ((f = GDALDatasetGetNextFeature(ds, fl, NULL, NULL, NULL)) != NULL) {
+        if (strcmp(OGR_L_GetName(*fl), "points") == 0 || strcmp(OGR_L_GetName(*fl), "multipolygons") == 0)
+            return f;
+        OGR_F_Destroy(f);
+    }
+    return NULL;
+}
+
+/* An OSM feature's fields: osm_id (n…, w… or r…), name, the tags. */
+static int osm_row(sbuf *b, sbuf *tags, OGRFeatureH f, OGRLayerH fl)
+{
+    OGRFeatureDefnH d = OGR_F_GetDefnRef(f);
+    int iid = OGR_FD_GetFieldIndex(d, "osm_id"), iway = OGR_FD_GetFieldIndex(d, "osm_way_id");
+    int iname = OGR_FD_GetFieldIndex(d, "name");
+    char idbuf[64] = "";
+    if (iid >= 0 && OGR_F_IsFieldSetAndNotNull(f, iid))
+        snprintf(idbuf, sizeof idbuf, "n%s", OGR_F_GetFieldAsString(f, iid));
+    else if (iway >= 0 && OGR_F_IsFieldSetAndNotNull(f, iway))
+        snprintf(idbuf, sizeof idbuf, "w%s", OGR_F_GetFieldAsString(f, iway));
+    if (strcmp(OGR_L_GetName(fl), "multipolygons") == 0 && idbuf[0] == 'n')
+        idbuf[0] = 'r'; /* multipolygons: osm_id is a relation */
+    return osm_tags(tags, f, d) || field(b, idbuf, 1) ||
+           field(b, iname >= 0 && OGR_F_IsFieldSetAndNotNull(f, iname) ? OGR_F_GetFieldAsString(f, iname) : "", 0) ||
+           field(b, tags->p, 0);
+}
+
+/* A layer feature's nf fields as text. */
+static int layer_row(sbuf *b, OGRFeatureH f, int nf)
+{
+    int i;
+    for (i = 0; i < nf; i++)
+        if (field(b, OGR_F_IsFieldSetAndNotNull(f, i) ? OGR_F_GetFieldAsString(f, i) : "", i == 0))
+            return -1;
+    return 0;
+}
+
+/* A feature's point (in WGS-84 through ct) and area as the three geometry
+ * columns; empty when it has no usable geometry. */
+static int geom_row(sbuf *b, OGRFeatureH f, OGRCoordinateTransformationH ct, int first)
+{
+    double lon = NAN, lat = NAN, area = NAN;
+    OGRGeometryH g = OGR_F_GetGeometryRef(f);
+    if (g && ct && OGR_G_Transform(g, ct) != OGRERR_NONE)
+        g = NULL;
+    if (g && !OGR_G_IsEmpty(g))
+        geom_point(g, &lon, &lat, &area);
+    return put_number(b, lon, first) || put_number(b, lat, 0) || put_number(b, area, 0);
+}
+
+/* The table's header line into b: an OSM file's fixed columns, or the
+ * layer's fields; then the geometry columns when there is a geometry. */
+static int header_row_of(sbuf *b, OGRLayerH want, int *nf, int *with_geom)
+{
+    int i;
+    *nf = 0;
+    if (!want) { /* OSM */
+        if (field(b, "osm_id", 1) || field(b, "name", 0) || field(b, QT__OSM_TAGS, 0))
+            return -1;
+        *with_geom = 1;
+    } else {
+        OGRFeatureDefnH d = OGR_L_GetLayerDefn(want);
+        *nf = OGR_FD_GetFieldCount(d);
+        for (i = 0; i < *nf; i++)
+            if (field(b, OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(d, i)), i == 0))
+                return -1;
+        *with_geom = OGR_L_GetGeomType(want) != wkbNone;
+    }
+    if (*with_geom &&
+        (field(b, QT__GEOM_LON, *nf == 0 && want) || field(b, QT__GEOM_LAT, 0) || field(b, QT__GEOM_AREA, 0)))
+        return -1;
+    return put(b, "\n", 1);
+}
+
+/* Every feature as a line of b (want NULL: an OSM file's points and
+ * multipolygons). */
+static int rows_of(sbuf *b, GDALDatasetH ds, OGRLayerH want, int nf, int with_geom,
+                   OGRCoordinateTransformationH ct)
+{
+    sbuf tags = {0};
+    OGRLayerH fl = NULL;
+    OGRFeatureH f;
+    int rc = 0;
+    if (want)
+        OGR_L_ResetReading(want);
+    while (!rc && (f = want ? OGR_L_GetNextFeature(want) : osm_next(ds, &fl)) != NULL) {
+        rc = want ? layer_row(b, f, nf) : osm_row(b, &tags, f, fl);
+        if (!rc && with_geom)
+            rc = geom_row(b, f, ct, nf == 0 && want);
+        OGR_F_Destroy(f);
+        if (!rc)
+            rc = put(b, "\n", 1);
+    }
+    qt__free(tags.p);
+    return rc;
+}
+
 static qt_status table_open(qt__csv *c, const char *path, qt_encoding enc, const char *layer, int header_row,
                             qt_error *err)
 {
     GDALDatasetH ds;
     GDALDriverH drv;
-    int osm, i, nf = 0, with_geom = 0, geom_known = 0;
-    sbuf b = {0}, tags = {0};
-    OGRLayerH want = NULL, fl;
-    OGRFeatureH f;
+    const char *dname;
+    int osm, sheet, nf = 0, with_geom = 0, rc;
+    sbuf b = {0};
+    OGRLayerH want = NULL;
     OGRCoordinateTransformationH ct = NULL;
     qt_status st;
 
-    int sheet;
     if (is_csv_name(path))
         return qt__csv_open_hdr(c, path, enc, header_row, err);
     GDALAllRegister();
@@ -360,124 +460,45 @@ static qt_status table_open(qt__csv *c, const char *path, qt_encoding enc, const
         return qt__csv_open_hdr(c, path, enc, header_row, err);
     }
     drv = GDALGetDatasetDriver(ds);
-    osm = drv && strcmp(GDALGetDriverShortName(drv), "OSM") == 0;
-    sheet = drv && (strcmp(GDALGetDriverShortName(drv), "XLSX") == 0 || strcmp(GDALGetDriverShortName(drv), "ODS") == 0);
+    dname = drv ? GDALGetDriverShortName(drv) : "";
+    osm = strcmp(dname, "OSM") == 0;
+    sheet = strcmp(dname, "XLSX") == 0 || strcmp(dname, "ODS") == 0;
     memset(c, 0, sizeof *c);
+    if (!osm && !(want = pick_layer(ds, layer))) {
+        char names[160];
+        layer_names(ds, names, sizeof names);
+        GDALClose(ds);
+        sheet_headers(0);
+        if (layer)
+            return qt_error_set(err, QT_ENOTFOUND, path,
+                                sheet ? _("no sheet '%s' (the file has %s)") : _("no layer '%s' (the file has %s)"),
+                                layer, names[0] ? names : _("none"));
+        return qt_error_set(err, QT_EPARSE, path, "no layer to read");
+    }
     c->path = path;
     c->features = 1;
     c->sheet = sheet;
     c->header_row = header_row;
     c->encoding = QT_ENC_UTF8;
-    if (osm) {
-        if (field(&b, "osm_id", 1) || field(&b, "name", 0) || field(&b, QT__OSM_TAGS, 0))
-            goto nomem;
-        with_geom = 1;
-    } else {
-        want = pick_layer(ds, layer);
-        if (!want) {
-            char names[160];
-            layer_names(ds, names, sizeof names);
-            GDALClose(ds);
-            sheet_headers(0);
-            if (layer)
-                return qt_error_set(err, QT_ENOTFOUND, path, sheet ? _("no sheet '%s' (the file has %s)") : _("no layer '%s' (the file has %s)"),
-                                    layer, names[0] ? names : _("none"));
-            return qt_error_set(err, QT_EPARSE, path, "no layer to read");
-        }
-        {
-            OGRFeatureDefnH d = OGR_L_GetLayerDefn(want);
-            nf = OGR_FD_GetFieldCount(d);
-            for (i = 0; i < nf; i++)
-                if (field(&b, OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(d, i)), i == 0))
-                    goto nomem;
-            with_geom = OGR_L_GetGeomType(want) != wkbNone;
-        }
+    if (want)
         ct = to_wgs84(want);
-        geom_known = OGR_L_GetSpatialRef(want) != NULL;
-    }
-    if (with_geom &&
-        (field(&b, QT__GEOM_LON, nf == 0 && !osm) || field(&b, QT__GEOM_LAT, 0) || field(&b, QT__GEOM_AREA, 0)))
-        goto nomem;
-    if (put(&b, "\n", 1))
-        goto nomem;
-    if (!osm)
-        OGR_L_ResetReading(want);
-    for (;;) {
-        OGRGeometryH g;
-        double lon = NAN, lat = NAN, area = NAN;
-        if (osm) {
-            f = GDALDatasetGetNextFeature(ds, &fl, NULL, NULL, NULL);
-            if (!f)
-                break;
-            if (strcmp(OGR_L_GetName(fl), "points") != 0 && strcmp(OGR_L_GetName(fl), "multipolygons") != 0) {
-                OGR_F_Destroy(f);
-                continue;
-            }
-        } else {
-            f = OGR_L_GetNextFeature(want);
-            if (!f)
-                break;
-        }
-        if (osm) {
-            OGRFeatureDefnH d = OGR_F_GetDefnRef(f);
-            int iid = OGR_FD_GetFieldIndex(d, "osm_id"), iway = OGR_FD_GetFieldIndex(d, "osm_way_id");
-            int iname = OGR_FD_GetFieldIndex(d, "name");
-            char idbuf[64] = "";
-            if (iid >= 0 && OGR_F_IsFieldSetAndNotNull(f, iid))
-                snprintf(idbuf, sizeof idbuf, "n%s", OGR_F_GetFieldAsString(f, iid));
-            else if (iway >= 0 && OGR_F_IsFieldSetAndNotNull(f, iway))
-                snprintf(idbuf, sizeof idbuf, "w%s", OGR_F_GetFieldAsString(f, iway));
-            if (strcmp(OGR_L_GetName(fl), "multipolygons") == 0 && idbuf[0] == 'n')
-                idbuf[0] = 'r'; /* multipolygons: osm_id is a relation */
-            if (osm_tags(&tags, f, d) || field(&b, idbuf, 1) ||
-                field(&b, iname >= 0 && OGR_F_IsFieldSetAndNotNull(f, iname) ? OGR_F_GetFieldAsString(f, iname) : "", 0) ||
-                field(&b, tags.p, 0)) {
-                OGR_F_Destroy(f);
-                goto nomem;
-            }
-        } else {
-            for (i = 0; i < nf; i++)
-                if (field(&b, OGR_F_IsFieldSetAndNotNull(f, i) ? OGR_F_GetFieldAsString(f, i) : "", i == 0)) {
-                    OGR_F_Destroy(f);
-                    goto nomem;
-                }
-        }
-        if (with_geom) {
-            g = OGR_F_GetGeometryRef(f);
-            if (g && ct && OGR_G_Transform(g, ct) != OGRERR_NONE)
-                g = NULL;
-            if (g && !OGR_G_IsEmpty(g))
-                geom_point(g, &lon, &lat, &area);
-            if (put_number(&b, lon, nf == 0 && !osm) || put_number(&b, lat, 0) || put_number(&b, area, 0)) {
-                OGR_F_Destroy(f);
-                goto nomem;
-            }
-        }
-        OGR_F_Destroy(f);
-        if (put(&b, "\n", 1))
-            goto nomem;
-    }
+    c->geom_wgs84 = osm || (want && OGR_L_GetSpatialRef(want) != NULL);
+    rc = header_row_of(&b, want, &nf, &with_geom) || rows_of(&b, ds, want, nf, with_geom, ct);
     if (ct)
         OCTDestroyCoordinateTransformation(ct);
     GDALClose(ds);
     sheet_headers(0);
-    qt__free(tags.p);
+    if (rc) {
+        qt__free(b.p);
+        memset(c, 0, sizeof *c);
+        return qt_error_set(err, QT_ENOMEM, path, "no memory");
+    }
     c->data = b.p;
     c->len = b.n;
-    c->geom_wgs84 = osm || geom_known;
     st = qt__csv_start(c, err);
     if (st != QT_OK)
         qt__csv_close(c);
     return st;
-nomem:
-    if (ct)
-        OCTDestroyCoordinateTransformation(ct);
-    GDALClose(ds);
-    sheet_headers(0);
-    qt__free(b.p);
-    qt__free(tags.p);
-    memset(c, 0, sizeof *c);
-    return qt_error_set(err, QT_ENOMEM, path, "no memory");
 }
 
 void qt__tables_register(void)
