@@ -129,6 +129,100 @@ static void table_opts(qt__table_opts *to, const qt_circles_read_opts *o)
     qt__table_opts_set(to, o->encoding, o->layer, o->header_row, o->on_problem, o->problem_ud);
 }
 
+/* The opening bracket of a host community in a circle's name, 大城一刻钟便民生活圈(光明社区); NULL without one. */
+static const char *host_open(const char *name)
+{
+    const char *open = strstr(name, "(");
+    return open ? open : strstr(name, "（");
+}
+
+/* One row checked: 0 when good (its investment in *inv), -1 when bad (reported). */
+static int check_row(qt__csv *c, int cn, int cc, int ci, double *inv)
+{
+    const char *name = qt__csv_str(c, cn);
+    qt_error re = QT_ERROR_INIT;
+    if (!*name)
+        qt__csv_failv(c, cn, &re, QT_EINVAL, _("a circle needs a name"));
+    else if (!qt__csv_str(c, cc)[0] && !host_open(name))
+        qt__csv_failv(c, cc, &re, QT_EINVAL, _("circle '%s' lists no community"), name);
+    else if (qt__csv_opt_double(c, ci, inv, &re) != QT_OK)
+        ;
+    else if (isfinite(*inv) && *inv < 0)
+        qt__csv_failv(c, ci, &re, QT_EINVAL, _("an investment must not be negative"));
+    else
+        return 0;
+    qt__csv_bad(c, &re);
+    return -1;
+}
+
+/* The circle named, added at the end when new (first seen on line); its index or -1 without memory. */
+static int circle_of(builder *b, const char *name, size_t line)
+{
+    qt_circle_list *l = b->l;
+    int k = find_circle(l, name);
+    size_t c1;
+    if (k >= 0)
+        return k;
+    c1 = b->ccap;
+    if (qt__grow((void **)&l->circle, &c1, l->ncircles + 1, sizeof *l->circle) != 0)
+        return -1;
+    c1 = b->ccap;
+    if (qt__grow((void **)&l->investment, &c1, l->ncircles + 1, sizeof *l->investment) != 0)
+        return -1;
+    c1 = b->ccap;
+    if (qt__grow((void **)&l->line, &c1, l->ncircles + 1, sizeof *l->line) != 0)
+        return -1;
+    b->ccap = c1;
+    if (!(l->circle[l->ncircles] = qt__strdup(name)))
+        return -1;
+    l->investment[l->ncircles] = NAN;
+    l->line[l->ncircles] = line;
+    return (int)l->ncircles++;
+}
+
+/* A good row into the list: its circle, investment, host community and communities. */
+static int add_row(builder *b, const char *name, const char *members, double inv, size_t line)
+{
+    qt_circle_list *l = b->l;
+    const char *open = host_open(name);
+    int k = circle_of(b, name, line);
+    if (k < 0)
+        return -1;
+    if (isfinite(inv))
+        l->investment[k] = isfinite(l->investment[k]) ? l->investment[k] + inv : inv;
+    if (open) {
+        const char *inner = open + (*open == '(' ? 1 : strlen("（")), *close = strstr(inner, ")");
+        if (!close)
+            close = strstr(inner, "）");
+        if (close && close > inner && add_member(b, (uint32_t)k, inner, (size_t)(close - inner)) != 0)
+            return -1;
+    }
+    return add_members(b, (uint32_t)k, members);
+}
+
+/* The (circle, community) pairs grouped by circle, in order, into l->member_start and l->member. */
+static int group_members(builder *b)
+{
+    qt_circle_list *l = b->l;
+    size_t i, *fill;
+    l->member_start = qt__calloc(l->ncircles + 1, sizeof *l->member_start);
+    l->member = qt__malloc((b->np ? b->np : 1) * sizeof *l->member);
+    fill = qt__malloc((l->ncircles ? l->ncircles : 1) * sizeof *fill);
+    if (!l->member_start || !l->member || !fill) {
+        qt__free(fill);
+        return -1;
+    }
+    for (i = 0; i < b->np; i++)
+        l->member_start[b->pc[i] + 1]++;
+    for (i = 0; i < l->ncircles; i++)
+        l->member_start[i + 1] += l->member_start[i];
+    memcpy(fill, l->member_start, l->ncircles * sizeof *fill);
+    for (i = 0; i < b->np; i++)
+        l->member[fill[b->pc[i]]++] = b->pm[i];
+    qt__free(fill);
+    return 0;
+}
+
 qt_status qt_circles_read_ex(const char *path, const qt_circles_read_opts *o, qt_circle_list **out, qt_error *err)
 {
     static const char *const c_name[] = {"circle", "name", "便民生活圈名称", "生活圈名称", "生活圈", "名称", NULL};
@@ -138,8 +232,7 @@ qt_status qt_circles_read_ex(const char *path, const qt_circles_read_opts *o, qt
     qt__table_opts to;
     builder b;
     qt_circle_list *l;
-    int cn, cc, ci, r;
-    size_t i;
+    int cn, cc, ci, r, oom = 0;
     qt_status st;
     *out = NULL;
     memset(&b, 0, sizeof b);
@@ -162,105 +255,30 @@ qt_status qt_circles_read_ex(const char *path, const qt_circles_read_opts *o, qt
         qt__csv_close(&c);
         return qt_error_set(err, QT_ENOMEM, path, "no memory");
     }
-    while ((r = qt__csv_next(&c, err)) > 0) {
-        const char *name = qt__csv_str(&c, cn), *open, *close;
-        qt_error re = QT_ERROR_INIT;
-        int k;
+    /* a bad row is reported and the next one read: every bad row in one run */
+    while (!oom && (r = qt__csv_next(&c, err)) > 0) {
         double inv;
-        /* a bad row is reported and the next one read: every bad row in one run */
-        if (!*name) {
-            qt__csv_failv(&c, cn, &re, QT_EINVAL, _("a circle needs a name"));
-            qt__csv_bad(&c, &re);
-            continue;
-        }
-        open = strstr(name, "(");
-        if (!open)
-            open = strstr(name, "（");
-        if (!qt__csv_str(&c, cc)[0] && !open) {
-            qt__csv_failv(&c, cc, &re, QT_EINVAL, _("circle '%s' lists no community"), name);
-            qt__csv_bad(&c, &re);
-            continue;
-        }
-        if (qt__csv_opt_double(&c, ci, &inv, &re) != QT_OK) {
-            qt__csv_bad(&c, &re);
-            continue;
-        }
-        if (isfinite(inv) && inv < 0) {
-            qt__csv_failv(&c, ci, &re, QT_EINVAL, _("an investment must not be negative"));
-            qt__csv_bad(&c, &re);
-            continue;
-        }
-        if (c.nbad)
-            continue; /* the table fails anyway: only look for more bad rows */
-        k = find_circle(l, name);
-        if (k < 0) {
-            size_t c1 = b.ccap;
-            if (qt__grow((void **)&l->circle, &c1, l->ncircles + 1, sizeof *l->circle) != 0)
-                goto nomem;
-            c1 = b.ccap;
-            if (qt__grow((void **)&l->investment, &c1, l->ncircles + 1, sizeof *l->investment) != 0)
-                goto nomem;
-            c1 = b.ccap;
-            if (qt__grow((void **)&l->line, &c1, l->ncircles + 1, sizeof *l->line) != 0)
-                goto nomem;
-            b.ccap = c1;
-            if (!(l->circle[l->ncircles] = qt__strdup(name)))
-                goto nomem;
-            l->investment[l->ncircles] = NAN;
-            l->line[l->ncircles] = c.line;
-            k = (int)l->ncircles++;
-        }
-        if (isfinite(inv))
-            l->investment[k] = isfinite(l->investment[k]) ? l->investment[k] + inv : inv;
-        /* the host community in parentheses: 大城一刻钟便民生活圈(光明社区) */
-        if (open) {
-            const char *inner = open + (*open == '(' ? 1 : strlen("（"));
-            close = strstr(inner, ")");
-            if (!close)
-                close = strstr(inner, "）");
-            if (close && close > inner && add_member(&b, (uint32_t)k, inner, (size_t)(close - inner)) != 0)
-                goto nomem;
-        }
-        if (add_members(&b, (uint32_t)k, qt__csv_str(&c, cc)) != 0)
-            goto nomem;
+        if (check_row(&c, cn, cc, ci, &inv) != 0 || c.nbad)
+            continue; /* after a bad row the table fails anyway: only look for more bad rows */
+        oom = add_row(&b, qt__csv_str(&c, cn), qt__csv_str(&c, cc), inv, c.line) != 0;
     }
-    if ((st = qt__csv_rows_end(&c, r, err)) != QT_OK)
-        goto fail;
-    if (!l->ncircles) {
+    if (oom)
+        st = qt_error_set(err, QT_ENOMEM, path, "no memory");
+    else if ((st = qt__csv_rows_end(&c, r, err)) != QT_OK)
+        ;
+    else if (!l->ncircles)
         st = qt_error_set(err, QT_EINVAL, path, _("no circle in the file"));
-        goto fail;
-    }
-    /* group members by circle, in order */
-    l->member_start = qt__calloc(l->ncircles + 1, sizeof *l->member_start);
-    l->member = qt__malloc((b.np ? b.np : 1) * sizeof *l->member);
-    if (!l->member_start || !l->member)
-        goto nomem;
-    for (i = 0; i < b.np; i++)
-        l->member_start[b.pc[i] + 1]++;
-    for (i = 0; i < l->ncircles; i++)
-        l->member_start[i + 1] += l->member_start[i];
-    {
-        size_t *fill = qt__malloc((l->ncircles ? l->ncircles : 1) * sizeof *fill);
-        if (!fill)
-            goto nomem;
-        memcpy(fill, l->member_start, l->ncircles * sizeof *fill);
-        for (i = 0; i < b.np; i++)
-            l->member[fill[b.pc[i]]++] = b.pm[i];
-        qt__free(fill);
-    }
+    else if (group_members(&b) != 0)
+        st = qt_error_set(err, QT_ENOMEM, path, "no memory");
     qt__free(b.pc);
     qt__free(b.pm);
     qt__csv_close(&c);
+    if (st != QT_OK) {
+        qt_circle_list_free(l);
+        return st;
+    }
     *out = l;
     return QT_OK;
-nomem:
-    st = qt_error_set(err, QT_ENOMEM, path, "no memory");
-fail:
-    qt__free(b.pc);
-    qt__free(b.pm);
-    qt__csv_close(&c);
-    qt_circle_list_free(l);
-    return st;
 }
 
 void qt_survey_free(qt_survey *s)
