@@ -203,16 +203,90 @@ static int cmp_i64(const void *x, const void *y)
     return (a > b) - (a < b);
 }
 
-qt_status qt_graph_read_osm(const char *path, const qt_network_opts *opts, qt_graph **out,
-                            qt_error *err)
+/* Edges between consecutive present nodes of every way (a missing node cuts
+ * the way), sorted; *pairs is the caller's to free, NULL when none. */
+static int way_pairs(const osm_ctx *c, pair **pairs, size_t *np)
+{
+    size_t w, i, pcap = 0, n = 0;
+    pair *p = NULL;
+    for (w = 0; w < c->nways; w++) {
+        for (i = c->way_start[w] + 1; i < c->way_start[w + 1]; i++) {
+            uint32_t a = qt__idmap_get(&c->need, c->refs[i - 1]);
+            uint32_t bb = qt__idmap_get(&c->need, c->refs[i]);
+            if (!c->seen[a] || !c->seen[bb] || c->refs[i - 1] == c->refs[i])
+                continue;
+            if (qt__grow((void **)&p, &pcap, n + 1, sizeof *p)) {
+                qt__free(p);
+                return -1;
+            }
+            p[n].a = a < bb ? a : bb;
+            p[n].b = a < bb ? bb : a;
+            p[n].factor = c->way_factor[w];
+            p[n].cls = c->way_class[w];
+            n++;
+        }
+    }
+    if (n)
+        qsort(p, n, sizeof *p, cmp_pair);
+    *pairs = p;
+    *np = n;
+    return 0;
+}
+
+/* The graph of the pairs: nodes on an edge in ascending id order (stable
+ * output), one edge per pair of nodes (the cheaper factor sorted first). */
+static qt_status pairs_graph(const osm_ctx *c, const pair *pairs, size_t np, qt_graph **out, qt_error *err)
+{
+    qt_graph_builder *b = NULL;
+    int64_t *used = qt__malloc_array(np * 2, sizeof *used);
+    int64_t *slot_id = qt__malloc_array(c->nneed, sizeof *slot_id); /* slot -> id, through the refs */
+    size_t nused = 0, i, k = 0;
+    qt_status st;
+    if (!used || !slot_id) {
+        qt__free(used);
+        qt__free(slot_id);
+        return qt_error_set(err, QT_ENOMEM, NULL, "no memory");
+    }
+    for (i = 0; i < c->nrefs; i++)
+        slot_id[qt__idmap_get(&c->need, c->refs[i])] = c->refs[i];
+    for (i = 0; i < np; i++) {
+        used[nused++] = slot_id[pairs[i].a];
+        used[nused++] = slot_id[pairs[i].b];
+    }
+    qsort(used, nused, sizeof *used, cmp_i64);
+    for (i = 0; i < nused; i++)
+        if (!k || used[k - 1] != used[i])
+            used[k++] = used[i];
+    nused = k;
+    st = qt_graph_builder_new(&b, err);
+    for (i = 0; st == QT_OK && i < nused; i++) {
+        uint32_t s = qt__idmap_get(&c->need, used[i]);
+        st = qt_graph_builder_add_node(b, used[i], c->lon[s], c->lat[s], err);
+    }
+    for (i = 0; st == QT_OK && i < np; i++) {
+        int64_t ia = slot_id[pairs[i].a], ib = slot_id[pairs[i].b];
+        if (i && pairs[i].a == pairs[i - 1].a && pairs[i].b == pairs[i - 1].b)
+            continue; /* the cheaper factor sorted first */
+        qt_graph_builder_set_road_class(b, (qt_road_class)pairs[i].cls);
+        st = qt_graph_builder_add_edge(
+            b, ia < ib ? ia : ib, ia < ib ? ib : ia,
+            qt_haversine_m(c->lon[pairs[i].a], c->lat[pairs[i].a], c->lon[pairs[i].b], c->lat[pairs[i].b]),
+            pairs[i].factor, err);
+    }
+    if (st == QT_OK)
+        st = qt_graph_builder_finish(b, out, err);
+    qt_graph_builder_free(b);
+    qt__free(used);
+    qt__free(slot_id);
+    return st;
+}
+
+qt_status qt_graph_read_osm(const char *path, const qt_network_opts *opts, qt_graph **out, qt_error *err)
 {
     osm_ctx c;
     qt_network_opts def;
-    qt_graph_builder *b = NULL;
     pair *pairs = NULL;
-    size_t np = 0, pcap = 0, w, i;
-    int64_t *used = NULL;
-    size_t nused = 0;
+    size_t np = 0;
     qt_status st;
 
     *out = NULL;
@@ -224,98 +298,26 @@ qt_status qt_graph_read_osm(const char *path, const qt_network_opts *opts, qt_gr
     c.opts = opts;
     if (qt__idmap_init(&c.need, 1 << 16) != 0)
         return qt_error_set(err, QT_ENOMEM, path, "no memory");
+    /* the first pass finds the walkable ways and the nodes they need, the second reads those nodes */
     st = parse_pass(path, &c, 1, err);
-    if (st != QT_OK)
-        goto done;
-    if (!c.nways) {
+    if (st == QT_OK && !c.nways)
         st = qt_error_set(err, QT_EINVAL, path, "no walkable way in the file");
-        goto done;
-    }
-    c.lon = qt__malloc_array(c.nneed, sizeof *c.lon);
-    c.lat = qt__malloc_array(c.nneed, sizeof *c.lat);
-    c.seen = qt__calloc(c.nneed, 1);
-    if (!c.lon || !c.lat || !c.seen) {
-        st = qt_error_set(err, QT_ENOMEM, path, "no memory");
-        goto done;
-    }
-    st = parse_pass(path, &c, 0, err);
-    if (st != QT_OK)
-        goto done;
-    /* edges between consecutive present nodes; a missing node cuts the way */
-    for (w = 0; w < c.nways; w++) {
-        for (i = c.way_start[w] + 1; i < c.way_start[w + 1]; i++) {
-            uint32_t a = qt__idmap_get(&c.need, c.refs[i - 1]);
-            uint32_t bb = qt__idmap_get(&c.need, c.refs[i]);
-            if (!c.seen[a] || !c.seen[bb] || c.refs[i - 1] == c.refs[i])
-                continue;
-            if (qt__grow((void **)&pairs, &pcap, np + 1, sizeof *pairs)) {
-                st = qt_error_set(err, QT_ENOMEM, path, "no memory");
-                goto done;
-            }
-            pairs[np].a = a < bb ? a : bb;
-            pairs[np].b = a < bb ? bb : a;
-            pairs[np].factor = c.way_factor[w];
-            pairs[np].cls = c.way_class[w];
-            np++;
-        }
-    }
-    if (!np) {
-        st = qt_error_set(err, QT_EINVAL, path, "walkable ways found, but none has two nodes in the file");
-        goto done;
-    }
-    qsort(pairs, np, sizeof *pairs, cmp_pair);
-    /* nodes: those on an edge, in ascending id order (stable output) */
-    used = qt__malloc_array(np * 2, sizeof *used);
-    if (!used) {
-        st = qt_error_set(err, QT_ENOMEM, path, "no memory");
-        goto done;
-    }
-    {
-        /* slot -> id: invert the map through the refs */
-        int64_t *slot_id = qt__malloc_array(c.nneed, sizeof *slot_id);
-        if (!slot_id) {
+    if (st == QT_OK) {
+        c.lon = qt__malloc_array(c.nneed, sizeof *c.lon);
+        c.lat = qt__malloc_array(c.nneed, sizeof *c.lat);
+        c.seen = qt__calloc(c.nneed, 1);
+        if (!c.lon || !c.lat || !c.seen)
             st = qt_error_set(err, QT_ENOMEM, path, "no memory");
-            goto done;
-        }
-        for (i = 0; i < c.nrefs; i++)
-            slot_id[qt__idmap_get(&c.need, c.refs[i])] = c.refs[i];
-        for (i = 0; i < np; i++) {
-            used[nused++] = slot_id[pairs[i].a];
-            used[nused++] = slot_id[pairs[i].b];
-        }
-        qsort(used, nused, sizeof *used, cmp_i64);
-        {
-            size_t k = 0;
-            for (i = 0; i < nused; i++)
-                if (!k || used[k - 1] != used[i])
-                    used[k++] = used[i];
-            nused = k;
-        }
-        st = qt_graph_builder_new(&b, err);
-        for (i = 0; st == QT_OK && i < nused; i++) {
-            uint32_t s = qt__idmap_get(&c.need, used[i]);
-            st = qt_graph_builder_add_node(b, used[i], c.lon[s], c.lat[s], err);
-        }
-        for (i = 0; st == QT_OK && i < np; i++) {
-            int64_t ia = slot_id[pairs[i].a], ib = slot_id[pairs[i].b];
-            if (i && pairs[i].a == pairs[i - 1].a && pairs[i].b == pairs[i - 1].b)
-                continue; /* the cheaper factor sorted first */
-            qt_graph_builder_set_road_class(b, (qt_road_class)pairs[i].cls);
-            st = qt_graph_builder_add_edge(
-                b, ia < ib ? ia : ib, ia < ib ? ib : ia,
-                qt_haversine_m(c.lon[pairs[i].a], c.lat[pairs[i].a], c.lon[pairs[i].b], c.lat[pairs[i].b]),
-                pairs[i].factor, err);
-        }
-        qt__free(slot_id);
     }
     if (st == QT_OK)
-        st = qt_graph_builder_finish(b, out, err);
-    if (st != QT_OK)
+        st = parse_pass(path, &c, 0, err);
+    if (st == QT_OK && way_pairs(&c, &pairs, &np) != 0)
+        st = qt_error_set(err, QT_ENOMEM, path, "no memory");
+    if (st == QT_OK && !np)
+        st = qt_error_set(err, QT_EINVAL, path, "walkable ways found, but none has two nodes in the file");
+    if (st == QT_OK && (st = pairs_graph(&c, pairs, np, out, err)) != QT_OK)
         qt_error_prefix(err, "%s", path);
-done:
-    qt_graph_builder_free(b);
     qt__free(pairs);
-    qt__free(used);
     ctx_free(&c);
     return st;
 }
