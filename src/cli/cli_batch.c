@@ -237,117 +237,163 @@ static unsigned cores(void)
     return n > 0 ? (unsigned)n : 1;
 }
 
-int cli_analyze_many(qt_cli *cli, const cli_analyze_args *x, const char **paths, size_t n, const char *out,
-                     unsigned jobs)
+/* Each city's job and summary row: its name (two projects of one city are a
+ * usage error), its folder OUT/<city>, the threads each child may use. */
+static int prepare_cities(qt_cli *cli, const cli_analyze_args *x, const char **paths, size_t n, const char *out,
+                          unsigned jobs, city_job *cj, qt_city_summary *rows)
 {
-    qt_city_summary *rows = calloc(n, sizeof *rows);
-    city_job *cj = calloc(n, sizeof *cj);
-    cli_child *ch = NULL;
-    size_t *slot_city = NULL, next = 0, running = 0, i, k, failed = 0;
-    struct pollfd *pf = NULL;
-    qt_error err = QT_ERROR_INIT;
-    int rc = 0;
-    if (!rows || !cj) {
-        rc = QT_EXIT_NOMEM;
-        goto done;
-    }
+    size_t i, k;
+    int rc;
     for (i = 0; i < n; i++) {
         cj[i].cli = cli;
         cj[i].x = *x;
         cj[i].path = paths[i];
         if ((rc = cli_city_name(cli, paths[i], rows[i].city, sizeof rows[i].city)) != 0)
-            goto done;
+            return rc;
         for (k = 0; k < i; k++)
-            if (strcmp(rows[k].city, rows[i].city) == 0) {
-                rc = cli_usage(cli, "analyze", "%s and %s are both city '%s': name the project files apart", paths[k],
-                               paths[i], rows[i].city);
-                goto done;
-            }
+            if (strcmp(rows[k].city, rows[i].city) == 0)
+                return cli_usage(cli, "analyze", "%s and %s are both city '%s': name the project files apart",
+                                 paths[k], paths[i], rows[i].city);
         cj[i].x.city = rows[i].city;
         snprintf(cj[i].out, sizeof cj[i].out, "%s/%s", out, rows[i].city);
         snprintf(rows[i].path, sizeof rows[i].path, "%s", paths[i]);
-    }
-    if ((rc = cli_make_dir(cli, out)) != 0)
-        goto done;
-    if (jobs == 0)
-        jobs = cores();
-    if (jobs > n)
-        jobs = (unsigned)n;
-    for (i = 0; i < n; i++) {
         cj[i].x.quiet = 1; /* the per-city summary lines would interleave; the province file says it */
         if (!x->threads)
             cj[i].x.threads = cores() / jobs > 0 ? cores() / jobs : 1;
     }
-    ch = calloc(jobs, sizeof *ch);
-    slot_city = calloc(jobs, sizeof *slot_city);
-    pf = calloc(jobs, sizeof *pf);
-    if (!ch || !slot_city || !pf) {
-        rc = QT_EXIT_NOMEM;
-        goto done;
-    }
-    cli->progress = 0;
-    while (next < n || running > 0) {
-        size_t np = 0;
-        for (k = 0; k < jobs && next < n; k++) {
-            if (ch[k].running)
-                continue;
-            if (cli_child_start(&ch[k], rows[next].city, 1, run_city, &cj[next]) != 0) {
-                qt_error_set(&err, QT_EINTERNAL, paths[next], "cannot start a process: %s", strerror(errno));
-                rc = cli_fail(cli, &err);
-                goto done;
-            }
-            slot_city[k] = next++;
-            running++;
-        }
-        for (k = 0; k < jobs; k++) {
-            pf[k].fd = ch[k].running ? ch[k].err_fd : -1;
-            pf[k].events = POLLIN;
-            pf[k].revents = 0;
-            np += ch[k].running;
-        }
-        if (np == 0)
+    return 0;
+}
+
+/* The children running the cities, jobs at a time. */
+typedef struct city_pool {
+    qt_cli *cli;
+    const char **paths;
+    city_job *cj;
+    qt_city_summary *rows;
+    size_t n, next, running, failed;
+    unsigned jobs;
+    cli_child *ch;
+    size_t *slot_city;
+    struct pollfd *pf;
+    int rc; /* the first failed city's exit status */
+} city_pool;
+
+/* A child started on every free slot while cities are left. */
+static int pool_fill(city_pool *p)
+{
+    size_t k;
+    qt_error err = QT_ERROR_INIT;
+    for (k = 0; k < p->jobs && p->next < p->n; k++) {
+        if (p->ch[k].running)
             continue;
-        if (poll(pf, jobs, -1) < 0 && errno != EINTR) {
-            qt_error_set(&err, QT_EINTERNAL, "analyze", "poll: %s", strerror(errno));
-            rc = cli_fail(cli, &err);
-            goto done;
+        if (cli_child_start(&p->ch[k], p->rows[p->next].city, 1, run_city, &p->cj[p->next]) != 0) {
+            qt_error_set(&err, QT_EINTERNAL, p->paths[p->next], "cannot start a process: %s", strerror(errno));
+            return cli_fail(p->cli, &err);
         }
-        for (k = 0; k < jobs; k++) {
-            if (!ch[k].running || !(pf[k].revents & (POLLIN | POLLHUP | POLLERR)) || !cli_child_read(&ch[k]))
-                continue;
-            cli_child_reap(&ch[k]);
-            running--;
-            take_result(&ch[k], &rows[slot_city[k]]);
-            if (ch[k].code) {
-                failed++;
-                if (!rc)
-                    rc = ch[k].code;
-            }
+        p->slot_city[k] = p->next++;
+        p->running++;
+    }
+    return 0;
+}
+
+/* Wait for the children's output; reap those that ended and take their summary lines. */
+static int pool_wait(city_pool *p)
+{
+    size_t k, np = 0;
+    qt_error err = QT_ERROR_INIT;
+    for (k = 0; k < p->jobs; k++) {
+        p->pf[k].fd = p->ch[k].running ? p->ch[k].err_fd : -1;
+        p->pf[k].events = POLLIN;
+        p->pf[k].revents = 0;
+        np += p->ch[k].running;
+    }
+    if (np == 0)
+        return 0;
+    if (poll(p->pf, p->jobs, -1) < 0 && errno != EINTR) {
+        qt_error_set(&err, QT_EINTERNAL, "analyze", "poll: %s", strerror(errno));
+        return cli_fail(p->cli, &err);
+    }
+    for (k = 0; k < p->jobs; k++) {
+        cli_child *c = &p->ch[k];
+        if (!c->running || !(p->pf[k].revents & (POLLIN | POLLHUP | POLLERR)) || !cli_child_read(c))
+            continue;
+        cli_child_reap(c);
+        p->running--;
+        take_result(c, &p->rows[p->slot_city[k]]);
+        if (c->code) {
+            p->failed++;
+            if (!p->rc)
+                p->rc = c->code;
         }
     }
-    if (qt_province_write(rows, n, out, &err) != QT_OK) {
-        int wrc = cli_fail(cli, &err);
-        rc = rc ? rc : wrc;
-        goto done;
-    }
-    for (i = 0; i < n; i++)
-        if (rows[i].error[0])
-            fprintf(stderr, _("quarter: %s: city %s failed: %s\n"), paths[i], rows[i].city, rows[i].error);
-    if (!cli->quiet && !x->quiet)
-        fprintf(stderr, _("%zu cities: %zu analysed, %zu failed; each in %s/<city>/, the summary in %s/province.csv\n"),
-                n, n - failed, failed, out, out);
-done:
-    for (k = 0; ch && k < jobs; k++)
-        if (ch[k].running) { /* only after a failure to start one: stop the rest */
-            kill(ch[k].pid, SIGKILL);
-            cli_child_reap(&ch[k]);
-            if (ch[k].sum_fd >= 0)
-                close(ch[k].sum_fd);
+    return 0;
+}
+
+/* Only after a failure to start one: the children still running stopped. */
+static void pool_stop(city_pool *p)
+{
+    size_t k;
+    for (k = 0; p->ch && k < p->jobs; k++)
+        if (p->ch[k].running) {
+            kill(p->ch[k].pid, SIGKILL);
+            cli_child_reap(&p->ch[k]);
+            if (p->ch[k].sum_fd >= 0)
+                close(p->ch[k].sum_fd);
         }
-    free(pf);
-    free(slot_city);
-    free(ch);
-    free(cj);
-    free(rows);
+}
+
+int cli_analyze_many(qt_cli *cli, const cli_analyze_args *x, const char **paths, size_t n, const char *out,
+                     unsigned jobs)
+{
+    city_pool p = {0};
+    size_t i;
+    qt_error err = QT_ERROR_INIT;
+    int rc = 0;
+    if (jobs == 0)
+        jobs = cores();
+    if (jobs > n)
+        jobs = (unsigned)n;
+    p.cli = cli;
+    p.paths = paths;
+    p.n = n;
+    p.jobs = jobs;
+    p.rows = calloc(n, sizeof *p.rows);
+    p.cj = calloc(n, sizeof *p.cj);
+    p.ch = calloc(jobs, sizeof *p.ch);
+    p.slot_city = calloc(jobs, sizeof *p.slot_city);
+    p.pf = calloc(jobs, sizeof *p.pf);
+    if (!p.rows || !p.cj || !p.ch || !p.slot_city || !p.pf)
+        rc = QT_EXIT_NOMEM;
+    if (!rc)
+        rc = prepare_cities(cli, x, paths, n, out, jobs, p.cj, p.rows);
+    if (!rc)
+        rc = cli_make_dir(cli, out);
+    cli->progress = 0;
+    while (!rc && (p.next < n || p.running > 0))
+        if ((rc = pool_fill(&p)) == 0)
+            rc = pool_wait(&p);
+    if (!rc) {
+        rc = p.rc;
+        if (qt_province_write(p.rows, n, out, &err) != QT_OK) {
+            int wrc = cli_fail(cli, &err);
+            rc = rc ? rc : wrc;
+        } else {
+            for (i = 0; i < n; i++)
+                if (p.rows[i].error[0])
+                    fprintf(stderr, _("quarter: %s: city %s failed: %s\n"), paths[i], p.rows[i].city,
+                            p.rows[i].error);
+            if (!cli->quiet && !x->quiet)
+                fprintf(stderr,
+                        _("%zu cities: %zu analysed, %zu failed; each in %s/<city>/, the summary in "
+                          "%s/province.csv\n"),
+                        n, n - p.failed, p.failed, out, out);
+        }
+    }
+    pool_stop(&p);
+    free(p.pf);
+    free(p.slot_city);
+    free(p.ch);
+    free(p.cj);
+    free(p.rows);
     return rc;
 }

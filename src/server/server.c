@@ -290,74 +290,104 @@ void qt_server_stop(qt_server *s)
     qt__free(s);
 }
 
+/* The documented defaults of the options left 0. */
+static void opts_defaults(qt_server_opts *o)
+{
+#define DEFAULT(field, value)                                                                                          \
+    do {                                                                                                               \
+        if (!o->field)                                                                                                 \
+            o->field = (value);                                                                                        \
+    } while (0)
+    DEFAULT(bind, "127.0.0.1");
+    DEFAULT(max_body, 65536);
+    DEFAULT(timeout_s, 30);
+    DEFAULT(token_ttl_s, 7 * 86400);
+    DEFAULT(login_attempts, 5);
+    DEFAULT(login_window_s, 300);
+    DEFAULT(per_ip_connections, 64);
+    DEFAULT(request_deadline_s, 20);
+    DEFAULT(max_url, 4096);
+    DEFAULT(max_headers, 16384);
+    DEFAULT(hash_slots, 1);
+    DEFAULT(register_per_hour, 10);
+    DEFAULT(complaints_per_day, 5);
+    DEFAULT(jobs_per_day, 20);
+    DEFAULT(max_isochrone_cost, 60);
+#undef DEFAULT
+    if (!(o->speed_kmh > 0))
+        o->speed_kmh = 4.0;
+    if (!o->utc_offset_set)
+        o->utc_offset_min = 480;
+}
+
+/* --trusted-proxy: up to 16 IPv4 addresses separated by commas or spaces. */
+static qt_status parse_proxies(qt_server *s, const char *p, qt_error *err)
+{
+    while (p && *p) {
+        char one[64];
+        size_t n = strcspn(p, ", ");
+        struct in_addr a;
+        if (n == 0) {
+            p++;
+            continue;
+        }
+        if (n >= sizeof one || s->nproxies == sizeof s->proxies / sizeof s->proxies[0])
+            return qt_error_set(err, QT_EINVAL, "--trusted-proxy", _("at most 16 IPv4 addresses"));
+        memcpy(one, p, n);
+        one[n] = '\0';
+        if (inet_pton(AF_INET, one, &a) != 1)
+            return qt_error_set(err, QT_EINVAL, "--trusted-proxy", _("'%s' is not an IPv4 address"), one);
+        s->proxies[s->nproxies++] = a.s_addr;
+        p += n;
+    }
+    return QT_OK;
+}
+
+/* The worker pools and the HTTP daemon on --bind:--port. */
+static qt_status start_http(qt_server *s, qt_error *err)
+{
+    struct sockaddr_in sa;
+    unsigned threads;
+    qt_status rc;
+    memset(&sa, 0, sizeof sa);
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons((uint16_t)s->o.port);
+    if (inet_pton(AF_INET, s->o.bind, &sa.sin_addr) != 1)
+        return qt_error_set(err, QT_EINVAL, "--bind", _("'%s' is not an IPv4 address"), s->o.bind);
+    threads = s->o.threads ? s->o.threads : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
+    /* isochrones on one worker with 2 waiting at most: they never block an HTTP thread (item 2) */
+    if ((rc = qt__offload_start(&s->offload, 1, 3, err)) != QT_OK ||
+        (rc = qt__offload_start(&s->hashpool, s->o.hash_slots, 4 * s->o.hash_slots, err)) != QT_OK ||
+        /* store writes: two workers (SQLite writes one at a time); a queue as long as the connections
+         * one address may hold many times over, so only a flood waits for a 503 */
+        (rc = qt__offload_start(&s->writes, 2, 1024, err)) != QT_OK)
+        return rc;
+    s->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME, 0, NULL, NULL,
+                            handler, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE,
+                            threads, MHD_OPTION_CONNECTION_TIMEOUT, s->o.timeout_s, MHD_OPTION_CONNECTION_LIMIT, 4096u,
+                            MHD_OPTION_PER_IP_CONNECTION_LIMIT, s->o.per_ip_connections,
+                            /* room for our own URL and header limits (414, 431 in JSON) below libmicrohttpd's */
+                            MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(s->o.max_url + s->o.max_headers) * 2 + 65536,
+                            MHD_OPTION_URI_LOG_CALLBACK, uri_logged, s, MHD_OPTION_NOTIFY_COMPLETED, completed, s,
+                            MHD_OPTION_END);
+    if (!s->d)
+        return qt_error_set(err, QT_EIO, "server", _("cannot listen on %s:%u"), s->o.bind, s->o.port);
+    return QT_OK;
+}
+
 qt_status qt_server_start(const qt_server_opts *opts, qt_server **out, qt_error *err)
 {
     qt_server *s;
-    struct sockaddr_in sa;
     qt_status rc;
-    unsigned threads;
     *out = NULL;
     s = qt__calloc(1, sizeof *s);
     if (!s)
         return qt_error_set(err, QT_ENOMEM, "server", _("no memory"));
     s->o = *opts;
-    if (!s->o.bind)
-        s->o.bind = "127.0.0.1";
-    if (!s->o.max_body)
-        s->o.max_body = 65536;
-    if (!s->o.timeout_s)
-        s->o.timeout_s = 30;
-    if (!(s->o.speed_kmh > 0))
-        s->o.speed_kmh = 4.0;
-    if (!s->o.token_ttl_s)
-        s->o.token_ttl_s = 7 * 86400;
-    if (!s->o.login_attempts)
-        s->o.login_attempts = 5;
-    if (!s->o.login_window_s)
-        s->o.login_window_s = 300;
-    if (!s->o.per_ip_connections)
-        s->o.per_ip_connections = 64;
-    if (!s->o.request_deadline_s)
-        s->o.request_deadline_s = 20;
-    if (!s->o.max_url)
-        s->o.max_url = 4096;
-    if (!s->o.max_headers)
-        s->o.max_headers = 16384;
-    if (!s->o.hash_slots)
-        s->o.hash_slots = 1;
-    if (!s->o.register_per_hour)
-        s->o.register_per_hour = 10;
-    if (!s->o.complaints_per_day)
-        s->o.complaints_per_day = 5;
-    if (!s->o.jobs_per_day)
-        s->o.jobs_per_day = 20;
-    if (!s->o.max_isochrone_cost)
-        s->o.max_isochrone_cost = 60;
-    if (!s->o.utc_offset_set)
-        s->o.utc_offset_min = 480;
-    if (s->o.trusted_proxies) {
-        const char *p = s->o.trusted_proxies;
-        while (*p) {
-            char one[64];
-            size_t n = strcspn(p, ", ");
-            struct in_addr a;
-            if (n == 0) {
-                p++;
-                continue;
-            }
-            if (n >= sizeof one || s->nproxies == sizeof s->proxies / sizeof s->proxies[0]) {
-                qt__free(s);
-                return qt_error_set(err, QT_EINVAL, "--trusted-proxy", _("at most 16 IPv4 addresses"));
-            }
-            memcpy(one, p, n);
-            one[n] = '\0';
-            if (inet_pton(AF_INET, one, &a) != 1) {
-                qt__free(s);
-                return qt_error_set(err, QT_EINVAL, "--trusted-proxy", _("'%s' is not an IPv4 address"), one);
-            }
-            s->proxies[s->nproxies++] = a.s_addr;
-            p += n;
-        }
+    opts_defaults(&s->o);
+    if ((rc = parse_proxies(s, s->o.trusted_proxies, err)) != QT_OK) {
+        qt__free(s);
+        return rc;
     }
     s->g = opts->graph;
     s->speed_mps = qt__kmh_mps(s->o.speed_kmh);
@@ -372,44 +402,15 @@ qt_status qt_server_start(const qt_server_opts *opts, qt_server **out, qt_error 
         return qt_error_set(err, QT_ENOMEM, "server", _("no thread key"));
     }
     /* the outlets, placed on the streets; a node -> outlets index */
-    if ((rc = qt_snapper_new(s->g, &s->sn, err)) != QT_OK)
-        goto fail;
-    if ((rc = qt__index_load(s, &s->ix, &s->seq, err)) != QT_OK || (rc = qt__jobs_load(s, &s->jobs, err)) != QT_OK)
+    if ((rc = qt_snapper_new(s->g, &s->sn, err)) != QT_OK || (rc = qt__index_load(s, &s->ix, &s->seq, err)) != QT_OK ||
+        (rc = qt__jobs_load(s, &s->jobs, err)) != QT_OK)
         goto fail;
     /* GDAL's drivers (the XLSX goods upload) registered here, before any HTTP thread */
     qt__tables_register();
-    /* the pages, the base-map tiles, the planner's baseline analysis */
-    if ((rc = qt__web_start(s, err)) != QT_OK)
-        goto fail;
-    memset(&sa, 0, sizeof sa);
-    sa.sin_family = AF_INET;
-    sa.sin_port = htons((uint16_t)s->o.port);
-    if (inet_pton(AF_INET, s->o.bind, &sa.sin_addr) != 1) {
-        rc = qt_error_set(err, QT_EINVAL, "--bind", _("'%s' is not an IPv4 address"), s->o.bind);
-        goto fail;
-    }
-    threads = s->o.threads ? s->o.threads : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
-    /* isochrones on one worker with 2 waiting at most: they never block an HTTP thread (item 2) */
-    if ((rc = qt__offload_start(&s->offload, 1, 3, err)) != QT_OK ||
-        (rc = qt__offload_start(&s->hashpool, s->o.hash_slots, 4 * s->o.hash_slots, err)) != QT_OK ||
-        /* store writes: two workers (SQLite writes one at a time); a queue as long as the connections
-         * one address may hold many times over, so only a flood waits for a 503 */
-        (rc = qt__offload_start(&s->writes, 2, 1024, err)) != QT_OK)
-        goto fail;
-    s->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME, 0, NULL, NULL,
-                            handler, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE,
-                            threads, MHD_OPTION_CONNECTION_TIMEOUT, s->o.timeout_s, MHD_OPTION_CONNECTION_LIMIT, 4096u,
-                            MHD_OPTION_PER_IP_CONNECTION_LIMIT, s->o.per_ip_connections,
-                            /* room for our own URL and header limits (414, 431 in JSON) below libmicrohttpd's */
-                            MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(s->o.max_url + s->o.max_headers) * 2 + 65536,
-                            MHD_OPTION_URI_LOG_CALLBACK, uri_logged, s, MHD_OPTION_NOTIFY_COMPLETED, completed, s,
-                            MHD_OPTION_END);
-    if (!s->d) {
-        rc = qt_error_set(err, QT_EIO, "server", _("cannot listen on %s:%u"), s->o.bind, s->o.port);
-        goto fail;
-    }
-    /* other servers' writes to the same store (issue 14) */
-    if ((rc = qt__follow_start(s, err)) != QT_OK)
+    /* the pages, the base-map tiles, the planner's baseline analysis; then HTTP; then
+     * other servers' writes to the same store (issue 14) */
+    if ((rc = qt__web_start(s, err)) != QT_OK || (rc = start_http(s, err)) != QT_OK ||
+        (rc = qt__follow_start(s, err)) != QT_OK)
         goto fail;
     *out = s;
     return QT_OK;
