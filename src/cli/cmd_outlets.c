@@ -75,6 +75,45 @@ static int write_rows(const qt_cli *cli, const char *path, const qt_outlet_list 
     return 0;
 }
 
+/* --encoding and --header-row into ro. */
+static int table_flags(const qt_cli *cli, const char *enc, const char *header_row, qt_outlet_read_opts *ro)
+{
+    if (!enc || strcmp(enc, "auto") == 0)
+        ro->encoding = QT_ENC_AUTO;
+    else if (strcmp(enc, "utf-8") == 0 || strcmp(enc, "utf8") == 0)
+        ro->encoding = QT_ENC_UTF8;
+    else if (strcmp(enc, "gbk") == 0 || strcmp(enc, "gb18030") == 0)
+        ro->encoding = QT_ENC_GBK;
+    else
+        return cli_usage(cli, "outlets", _("--encoding must be auto, utf-8 or gbk"));
+    if (header_row) {
+        double h;
+        if (cli_double(cli, "outlets", "--header-row", header_row, &h) != 0)
+            return QT_EXIT_USAGE;
+        if (!(h >= 1 && h <= 1000 && h == (int)h))
+            return cli_usage(cli, "outlets", _("--header-row must be a line number from 1 to 1000"));
+        ro->header_row = (int)h;
+    }
+    return 0;
+}
+
+/* What was read, on standard error: rows, classified, left out, closed, and the count per 业态. */
+static void say_counts(const char *path, const qt_outlet_list *l, const qt_profile *p, qt_crs crs,
+                       const size_t *per, size_t nmatched, size_t nclosed)
+{
+    size_t i, ncat = qt_profile_category_count(p);
+    fprintf(stderr, _("%s: %zu rows (%s, %s -> wgs84), %zu classified, %zu not a 业态 of %s"), path, l->n,
+            l->encoding == QT_ENC_GBK ? "GBK" : "UTF-8", qt_crs_name(crs), nmatched, l->n - nmatched - nclosed,
+            qt_profile_name(p));
+    if (nclosed)
+        fprintf(stderr, _(", %zu marked closed (暂停营业/停业/已关闭/已搬迁)"), nclosed);
+    fputc('\n', stderr);
+    for (i = 0; i < ncat; i++)
+        if (per[i])
+            fprintf(stderr, "  %-4s %-12s %zu\n", qt_profile_category(p, i)->code, qt_profile_category(p, i)->zh,
+                    per[i]);
+}
+
 int cmd_outlets(int argc, char **argv, qt_cli *cli)
 {
     const char *profile = NULL, *crs = NULL, *enc = NULL, *unmatched = NULL, *out = NULL, *pos[1];
@@ -93,7 +132,7 @@ int cmd_outlets(int argc, char **argv, qt_cli *cli)
     qt_profile *p = NULL;
     qt_outlet_list *l = NULL;
     qt_error err = QT_ERROR_INIT;
-    size_t i, *per = NULL, nmatched = 0, nclosed = 0, ncat;
+    size_t i, *per = NULL, nmatched = 0, nclosed = 0;
 
     memset(&ro, 0, sizeof ro);
     rc = cli_parse(cli, argc, argv, opts, pos, 1, &npos, _(help));
@@ -105,23 +144,9 @@ int cmd_outlets(int argc, char **argv, qt_cli *cli)
         return cli_usage(cli, "outlets", _("--profile and --crs are required"));
     if (qt_crs_parse(crs, &ro.crs, &err) != QT_OK)
         return cli_usage(cli, "outlets", "%s", err.msg);
-    if (!enc || strcmp(enc, "auto") == 0)
-        ro.encoding = QT_ENC_AUTO;
-    else if (strcmp(enc, "utf-8") == 0 || strcmp(enc, "utf8") == 0)
-        ro.encoding = QT_ENC_UTF8;
-    else if (strcmp(enc, "gbk") == 0 || strcmp(enc, "gb18030") == 0)
-        ro.encoding = QT_ENC_GBK;
-    else
-        return cli_usage(cli, "outlets", _("--encoding must be auto, utf-8 or gbk"));
+    if ((rc = table_flags(cli, enc, header_row, &ro)) != 0)
+        return rc;
     ro.layer = sheet;
-    if (header_row) {
-        double h;
-        if (cli_double(cli, "outlets", "--header-row", header_row, &h) != 0)
-            return QT_EXIT_USAGE;
-        if (!(h >= 1 && h <= 1000 && h == (int)h))
-            return cli_usage(cli, "outlets", _("--header-row must be a line number from 1 to 1000"));
-        ro.header_row = (int)h;
-    }
     ro.on_problem = cli_table_problem;
     ro.problem_ud = cli;
     if (qt_profile_load(profile, &p, &err) != QT_OK)
@@ -130,8 +155,7 @@ int cmd_outlets(int argc, char **argv, qt_cli *cli)
         rc = cli_fail(cli, &err);
         goto done;
     }
-    ncat = qt_profile_category_count(p);
-    per = calloc(ncat + 1, sizeof *per);
+    per = calloc(qt_profile_category_count(p) + 1, sizeof *per);
     if (!per) {
         rc = QT_EXIT_NOMEM;
         goto done;
@@ -147,26 +171,15 @@ int cmd_outlets(int argc, char **argv, qt_cli *cli)
     if (l->n > 0 && nmatched == 0) {
         qt_error_set(&err, QT_EINVAL, pos[0],
                      _("none of the %zu rows is a 业态 of %s: check the columns above (a 业态 column, or "
-                       "name/type/typecode for classifying)"), l->n, qt_profile_name(p));
+                       "name/type/typecode for classifying)"),
+                     l->n, qt_profile_name(p));
         rc = cli_fail(cli, &err);
         goto done;
     }
-    if ((rc = write_rows(cli, out, l, p, 1)) != 0)
-        goto done;
-    if (unmatched && (rc = write_rows(cli, unmatched, l, p, 0)) != 0)
-        goto done;
-    if (cli->quiet)
-        goto done;
-    fprintf(stderr, _("%s: %zu rows (%s, %s -> wgs84), %zu classified, %zu not a 业态 of %s"), pos[0], l->n,
-            l->encoding == QT_ENC_GBK ? "GBK" : "UTF-8", qt_crs_name(ro.crs), nmatched,
-            l->n - nmatched - nclosed, qt_profile_name(p));
-    if (nclosed)
-        fprintf(stderr, _(", %zu marked closed (暂停营业/停业/已关闭/已搬迁)"), nclosed);
-    fputc('\n', stderr);
-    for (i = 0; i < ncat; i++)
-        if (per[i])
-            fprintf(stderr, "  %-4s %-12s %zu\n", qt_profile_category(p, i)->code, qt_profile_category(p, i)->zh,
-                    per[i]);
+    if ((rc = write_rows(cli, out, l, p, 1)) == 0 && unmatched)
+        rc = write_rows(cli, unmatched, l, p, 0);
+    if (rc == 0 && !cli->quiet)
+        say_counts(pos[0], l, p, ro.crs, per, nmatched, nclosed);
 done:
     free(per);
     qt_outlet_list_free(l);
