@@ -89,127 +89,149 @@ void qt__boundary_close(qt__boundary_layer *b)
 
 /* the community (polygon name) holding each point: names[i] set (strdup) where a polygon holds point i
    and names[i] is NULL or override; counts them in *nset */
-static qt_status locate(const char *path, const char *layer, const char *name_field, int override, size_t n,
-                        const double *lon, const double *lat, char **names, size_t *nset_out, qt_error *err)
+/* The polygons of the layer (in WGS-84) with their names and envelopes, and
+ * the envelope of them all in *env; -1 without memory. */
+static int read_polys(const qt__boundary_layer *bl, poly **out, size_t *nout, OGREnvelope *env)
 {
-    qt__boundary_layer bl;
-    OGRLayerH l;
     OGRFeatureH f;
-    OGRCoordinateTransformationH ct;
     poly *p = NULL;
-    size_t np = 0, cap = 0, i, k, nset = 0, *start = NULL, *idx = NULL, nidx = 0, icap = 0;
-    int fi = -1;
-    double minx = INFINITY, miny = INFINITY, maxx = -INFINITY, maxy = -INFINITY, cw, ch;
-    qt_status st = QT_OK;
-    if (nset_out)
-        *nset_out = 0;
-    if ((st = qt__boundary_open(&bl, path, layer, name_field, err)) != QT_OK)
-        return st;
-    l = bl.layer;
-    fi = bl.name_field;
-    ct = bl.ct;
-    OGR_L_ResetReading(l);
-    while ((f = OGR_L_GetNextFeature(l)) != NULL) {
+    size_t np = 0, cap = 0;
+    env->MinX = env->MinY = INFINITY;
+    env->MaxX = env->MaxY = -INFINITY;
+    OGR_L_ResetReading(bl->layer);
+    while ((f = OGR_L_GetNextFeature(bl->layer)) != NULL) {
         OGRGeometryH g = OGR_F_StealGeometry(f);
         OGRwkbGeometryType t = g ? wkbFlatten(OGR_G_GetGeometryType(g)) : wkbNone;
-        if (!g || (t != wkbPolygon && t != wkbMultiPolygon) || (ct && OGR_G_Transform(g, ct) != OGRERR_NONE)) {
+        if (!g || (t != wkbPolygon && t != wkbMultiPolygon) ||
+            (bl->ct && OGR_G_Transform(g, bl->ct) != OGRERR_NONE)) {
             if (g)
                 OGR_G_DestroyGeometry(g);
             OGR_F_Destroy(f);
             continue;
         }
-        if (qt__grow((void **)&p, &cap, np + 1, sizeof *p) != 0) {
+        if (qt__grow((void **)&p, &cap, np + 1, sizeof *p) != 0 ||
+            !(p[np].name = qt__strdup(OGR_F_GetFieldAsString(f, bl->name_field)))) {
             OGR_G_DestroyGeometry(g);
             OGR_F_Destroy(f);
-            goto nomem;
+            free_polys(p, np);
+            return -1;
         }
-        p[np].g = g;
-        p[np].name = qt__strdup(OGR_F_GetFieldAsString(f, fi));
         OGR_F_Destroy(f);
-        if (!p[np].name) {
-            OGR_G_DestroyGeometry(g);
-            goto nomem;
-        }
+        p[np].g = g;
         OGR_G_GetEnvelope(g, &p[np].env);
-        if (p[np].env.MinX < minx) minx = p[np].env.MinX;
-        if (p[np].env.MinY < miny) miny = p[np].env.MinY;
-        if (p[np].env.MaxX > maxx) maxx = p[np].env.MaxX;
-        if (p[np].env.MaxY > maxy) maxy = p[np].env.MaxY;
+        env->MinX = fmin(env->MinX, p[np].env.MinX);
+        env->MinY = fmin(env->MinY, p[np].env.MinY);
+        env->MaxX = fmax(env->MaxX, p[np].env.MaxX);
+        env->MaxY = fmax(env->MaxY, p[np].env.MaxY);
         np++;
     }
-    if (!np) {
-        st = qt_error_set(err, QT_EPARSE, path, "no polygon in the layer");
-        goto done;
-    }
-    /* a grid over the envelopes: each cell lists the polygons whose envelope meets it */
-    cw = (maxx - minx) / GRID + 1e-12;
-    ch = (maxy - miny) / GRID + 1e-12;
-    start = qt__calloc(GRID * GRID + 1, sizeof *start);
-    if (!start)
-        goto nomem;
+    *out = p;
+    *nout = np;
+    return 0;
+}
+
+/* A GRID x GRID grid over env: cell c lists the polygons whose envelope
+ * meets it, idx[start[c]] to idx[start[c + 1]]. */
+typedef struct grid {
+    double minx, miny, cw, ch;
+    size_t *start, *idx;
+} grid;
+
+static int grid_build(grid *gr, const poly *p, size_t np, const OGREnvelope *env)
+{
+    size_t i, k, *fill = NULL;
+    gr->minx = env->MinX;
+    gr->miny = env->MinY;
+    gr->cw = (env->MaxX - env->MinX) / GRID + 1e-12;
+    gr->ch = (env->MaxY - env->MinY) / GRID + 1e-12;
+    gr->idx = NULL;
+    if (!(gr->start = qt__calloc(GRID * GRID + 1, sizeof *gr->start)))
+        return -1;
     for (k = 0; k < 2; k++) { /* count, then fill */
-        size_t *fill = NULL;
         if (k == 1) {
             for (i = 0; i < GRID * GRID; i++)
-                start[i + 1] += start[i];
-            nidx = start[GRID * GRID];
-            if (qt__grow((void **)&idx, &icap, nidx + 1, sizeof *idx) != 0 ||
-                !(fill = qt__malloc((GRID * GRID + 1) * sizeof *fill)))
-                goto nomem;
-            memcpy(fill, start, GRID * GRID * sizeof *fill);
+                gr->start[i + 1] += gr->start[i];
+            gr->idx = qt__malloc((gr->start[GRID * GRID] + 1) * sizeof *gr->idx);
+            if (!gr->idx || !(fill = qt__malloc((GRID * GRID + 1) * sizeof *fill)))
+                return -1;
+            memcpy(fill, gr->start, GRID * GRID * sizeof *fill);
         }
         for (i = 0; i < np; i++) {
-            long x0 = (long)((p[i].env.MinX - minx) / cw), x1 = (long)((p[i].env.MaxX - minx) / cw);
-            long y0 = (long)((p[i].env.MinY - miny) / ch), y1 = (long)((p[i].env.MaxY - miny) / ch), x, y;
+            long x0 = (long)((p[i].env.MinX - gr->minx) / gr->cw), x1 = (long)((p[i].env.MaxX - gr->minx) / gr->cw);
+            long y0 = (long)((p[i].env.MinY - gr->miny) / gr->ch), y1 = (long)((p[i].env.MaxY - gr->miny) / gr->ch);
+            long x, y;
             for (y = y0; y <= y1 && y < GRID; y++)
                 for (x = x0; x <= x1 && x < GRID; x++) {
                     if (k == 0)
-                        start[y * GRID + x + 1]++;
+                        gr->start[y * GRID + x + 1]++;
                     else
-                        idx[fill[y * GRID + x]++] = i;
+                        gr->idx[fill[y * GRID + x]++] = i;
                 }
         }
-        qt__free(fill);
     }
-    {
-        OGRGeometryH pt = OGR_G_CreateGeometry(wkbPoint);
-        if (!pt)
-            goto nomem;
-        for (i = 0; i < n; i++) {
-            long x = (long)((lon[i] - minx) / cw), y = (long)((lat[i] - miny) / ch);
-            size_t j;
-            if ((names[i] && names[i][0] && !override) || x < 0 || y < 0 || x >= GRID || y >= GRID)
+    qt__free(fill);
+    return 0;
+}
+
+/* names[i] set to the name of the first polygon holding point i (where it
+ * has no name yet, or override); *nset counts them; -1 without memory. */
+static int assign_points(const grid *gr, const poly *p, int override, size_t n, const double *lon,
+                         const double *lat, char **names, size_t *nset)
+{
+    OGRGeometryH pt = OGR_G_CreateGeometry(wkbPoint);
+    size_t i, j;
+    int rc = 0;
+    if (!pt)
+        return -1;
+    for (i = 0; i < n && !rc; i++) {
+        long x = (long)((lon[i] - gr->minx) / gr->cw), y = (long)((lat[i] - gr->miny) / gr->ch);
+        if ((names[i] && names[i][0] && !override) || x < 0 || y < 0 || x >= GRID || y >= GRID)
+            continue;
+        OGR_G_SetPoint_2D(pt, 0, lon[i], lat[i]);
+        for (j = gr->start[y * GRID + x]; j < gr->start[y * GRID + x + 1]; j++) {
+            const poly *q = &p[gr->idx[j]];
+            char *c;
+            if (lon[i] < q->env.MinX || lon[i] > q->env.MaxX || lat[i] < q->env.MinY || lat[i] > q->env.MaxY ||
+                !OGR_G_Contains(q->g, pt))
                 continue;
-            OGR_G_SetPoint_2D(pt, 0, lon[i], lat[i]);
-            for (j = start[y * GRID + x]; j < start[y * GRID + x + 1]; j++) {
-                const poly *q = &p[idx[j]];
-                if (lon[i] < q->env.MinX || lon[i] > q->env.MaxX || lat[i] < q->env.MinY || lat[i] > q->env.MaxY ||
-                    !OGR_G_Contains(q->g, pt))
-                    continue;
-                {
-                    char *c = qt__strdup(q->name);
-                    if (!c) {
-                        OGR_G_DestroyGeometry(pt);
-                        goto nomem;
-                    }
-                    qt__free(names[i]);
-                    names[i] = c;
-                    nset++;
-                }
+            if (!(c = qt__strdup(q->name))) {
+                rc = -1;
                 break;
             }
+            qt__free(names[i]);
+            names[i] = c;
+            (*nset)++;
+            break;
         }
-        OGR_G_DestroyGeometry(pt);
     }
+    OGR_G_DestroyGeometry(pt);
+    return rc;
+}
+
+static qt_status locate(const char *path, const char *layer, const char *name_field, int override, size_t n,
+                        const double *lon, const double *lat, char **names, size_t *nset_out, qt_error *err)
+{
+    qt__boundary_layer bl;
+    poly *p = NULL;
+    size_t np = 0, nset = 0;
+    OGREnvelope env;
+    grid gr = {0};
+    qt_status st;
     if (nset_out)
+        *nset_out = 0;
+    if ((st = qt__boundary_open(&bl, path, layer, name_field, err)) != QT_OK)
+        return st;
+    if (read_polys(&bl, &p, &np, &env) != 0)
+        st = qt_error_set(err, QT_ENOMEM, path, "no memory");
+    else if (!np)
+        st = qt_error_set(err, QT_EPARSE, path, "no polygon in the layer");
+    else if (grid_build(&gr, p, np, &env) != 0 || assign_points(&gr, p, override, n, lon, lat, names, &nset) != 0)
+        st = qt_error_set(err, QT_ENOMEM, path, "no memory");
+    else if (nset_out)
         *nset_out = nset;
-    goto done;
-nomem:
-    st = qt_error_set(err, QT_ENOMEM, path, "no memory");
-done:
     free_polys(p, np);
-    qt__free(start);
-    qt__free(idx);
+    qt__free(gr.start);
+    qt__free(gr.idx);
     qt__boundary_close(&bl);
     return st;
 }
