@@ -195,27 +195,12 @@ static size_t row_bound(const qt__csv *c)
     return n;
 }
 
-qt_status qt_pois_read_csv(const char *path, qt_poi_list **out, qt_error *err)
+/* An empty POI list with room for cap rows; NULL without memory. */
+static qt_poi_list *poi_list_new(size_t cap, const char *path)
 {
-    qt__csv c;
-    qt_poi_list *l;
-    qt_status st;
-    int cid, ccat, clon, clat, cnode, r;
-    size_t cap, catcap = 0;
-    *out = NULL;
-    st = qt__csv_open(&c, path, err);
-    if (st != QT_OK)
-        return st;
-    if ((st = qt__csv_require(&c, "id", &cid, err)) || (st = qt__csv_require(&c, "category", &ccat, err)) ||
-        (st = qt__csv_require(&c, "lon", &clon, err)) || (st = qt__csv_require(&c, "lat", &clat, err))) {
-        qt__csv_close(&c);
-        return st;
-    }
-    cnode = qt__csv_col(&c, "node");
-    l = qt__calloc(1, sizeof *l);
-    cap = row_bound(&c);
+    qt_poi_list *l = qt__calloc(1, sizeof *l);
     if (!l)
-        goto nomem;
+        return NULL;
     l->id = qt__calloc(cap, sizeof *l->id);
     l->category = qt__malloc_array(cap, sizeof *l->category);
     l->lon = qt__malloc_array(cap, sizeof *l->lon);
@@ -224,62 +209,93 @@ qt_status qt_pois_read_csv(const char *path, qt_poi_list **out, qt_error *err)
     l->has_node = qt__calloc(cap, 1);
     l->line = qt__malloc_array(cap, sizeof *l->line);
     l->path = qt__strdup(path);
-    if (!l->id || !l->category || !l->lon || !l->lat || !l->node_id || !l->has_node || !l->line ||
-        !l->path)
-        goto nomem;
-    while ((r = qt__csv_next(&c, err)) > 0) {
-        size_t i = l->n;
-        const char *cat;
-        uint32_t k;
-        if ((st = qt__csv_double(&c, clon, &l->lon[i], err)) ||
-            (st = qt__csv_double(&c, clat, &l->lat[i], err)) ||
-            (st = check_lonlat(&c, clon, clat, l->lon[i], l->lat[i], err)))
-            goto fail;
-        if (!*qt__csv_str(&c, cid)) {
-            st = qt__csv_failv(&c, cid, err, QT_EPARSE, "empty id");
-            goto fail;
-        }
-        cat = qt__csv_str(&c, ccat);
-        if (!*cat) {
-            st = qt__csv_failv(&c, ccat, err, QT_EPARSE, "empty category");
-            goto fail;
-        }
-        if (cnode >= 0 && *qt__csv_str(&c, cnode)) {
-            if ((st = qt__csv_i64(&c, cnode, &l->node_id[i], err)))
-                goto fail;
-            l->has_node[i] = 1;
-        }
-        for (k = 0; k < l->ncat; k++)
-            if (strcmp(l->categories[k], cat) == 0)
-                break;
-        if (k == l->ncat) {
-            if (qt__grow((void **)&l->categories, &catcap, l->ncat + 1, sizeof *l->categories) != 0)
-                goto nomem;
-            l->categories[k] = qt__strdup(cat);
-            if (!l->categories[k])
-                goto nomem;
-            l->ncat++;
-        }
-        l->category[i] = k;
-        l->id[i] = qt__strdup(qt__csv_str(&c, cid));
-        if (!l->id[i])
-            goto nomem;
-        l->line[i] = c.line;
-        l->n++;
+    if (!l->id || !l->category || !l->lon || !l->lat || !l->node_id || !l->has_node || !l->line || !l->path) {
+        qt_poi_list_free(l);
+        return NULL;
     }
-    if (r < 0) {
+    return l;
+}
+
+/* The index of category cat in l->categories, added when new; -1 without memory. */
+static long poi_category(qt_poi_list *l, const char *cat, size_t *catcap)
+{
+    uint32_t k;
+    for (k = 0; k < l->ncat; k++)
+        if (strcmp(l->categories[k], cat) == 0)
+            return k;
+    if (qt__grow((void **)&l->categories, catcap, l->ncat + 1, sizeof *l->categories) != 0 ||
+        !(l->categories[k] = qt__strdup(cat)))
+        return -1;
+    l->ncat++;
+    return k;
+}
+
+typedef struct poi_cols {
+    int id, cat, lon, lat, node;
+} poi_cols;
+
+/* The current row as POI l->n: QT_OK, an error naming the row and column, or QT_ENOMEM. */
+static qt_status poi_row(qt__csv *c, const poi_cols *k, qt_poi_list *l, size_t *catcap, qt_error *err)
+{
+    size_t i = l->n;
+    const char *cat = qt__csv_str(c, k->cat);
+    long ci;
+    qt_status st;
+    if ((st = qt__csv_double(c, k->lon, &l->lon[i], err)) || (st = qt__csv_double(c, k->lat, &l->lat[i], err)) ||
+        (st = check_lonlat(c, k->lon, k->lat, l->lon[i], l->lat[i], err)))
+        return st;
+    if (!*qt__csv_str(c, k->id))
+        return qt__csv_failv(c, k->id, err, QT_EPARSE, "empty id");
+    if (!*cat)
+        return qt__csv_failv(c, k->cat, err, QT_EPARSE, "empty category");
+    if (k->node >= 0 && *qt__csv_str(c, k->node)) {
+        if ((st = qt__csv_i64(c, k->node, &l->node_id[i], err)))
+            return st;
+        l->has_node[i] = 1;
+    }
+    if ((ci = poi_category(l, cat, catcap)) < 0 || !(l->id[i] = qt__strdup(qt__csv_str(c, k->id))))
+        return QT_ENOMEM;
+    l->category[i] = (uint32_t)ci;
+    l->line[i] = c->line;
+    l->n++;
+    return QT_OK;
+}
+
+qt_status qt_pois_read_csv(const char *path, qt_poi_list **out, qt_error *err)
+{
+    qt__csv c;
+    qt_poi_list *l;
+    qt_status st;
+    poi_cols k;
+    int r;
+    size_t catcap = 0;
+    *out = NULL;
+    st = qt__csv_open(&c, path, err);
+    if (st != QT_OK)
+        return st;
+    if ((st = qt__csv_require(&c, "id", &k.id, err)) || (st = qt__csv_require(&c, "category", &k.cat, err)) ||
+        (st = qt__csv_require(&c, "lon", &k.lon, err)) || (st = qt__csv_require(&c, "lat", &k.lat, err))) {
+        qt__csv_close(&c);
+        return st;
+    }
+    k.node = qt__csv_col(&c, "node");
+    if (!(l = poi_list_new(row_bound(&c), path))) {
+        qt__csv_close(&c);
+        return qt_error_set(err, QT_ENOMEM, path, "no memory");
+    }
+    while ((r = qt__csv_next(&c, err)) > 0 && (st = poi_row(&c, &k, l, &catcap, err)) == QT_OK)
+        ;
+    if (st == QT_ENOMEM)
+        qt_error_set(err, QT_ENOMEM, path, "no memory");
+    else if (st == QT_OK && r < 0)
         st = err ? err->code : QT_EPARSE;
-        goto fail;
-    }
     qt__csv_close(&c);
+    if (st != QT_OK) {
+        qt_poi_list_free(l);
+        return st;
+    }
     *out = l;
     return QT_OK;
-nomem:
-    st = qt_error_set(err, QT_ENOMEM, path, "no memory");
-fail:
-    qt__csv_close(&c);
-    qt_poi_list_free(l);
-    return st;
 }
 
 qt_status qt_points_read_csv(const char *path, qt_point_list **out, qt_error *err)
