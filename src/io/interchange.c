@@ -20,87 +20,83 @@ static qt_status check_lonlat(const qt__csv *c, int clon, int clat, double lon, 
     return QT_OK;
 }
 
-qt_status qt_graph_read_interchange(const char *nodes_csv, const char *edges_csv, qt_graph **out,
-                                    qt_error *err)
+/* Every row of nodes.csv (id, lon, lat) as a node of b. */
+static qt_status read_nodes(qt_graph_builder *b, const char *nodes_csv, qt_error *err)
 {
     qt__csv c;
-    qt_graph_builder *b = NULL;
-    qt_status st;
-    int cid, clon, clat, cu, cv, clen, r;
-    *out = NULL;
-    st = qt_graph_builder_new(&b, err);
+    int cid, clon, clat, r;
+    qt_status st = qt__csv_open(&c, nodes_csv, err);
     if (st != QT_OK)
         return st;
-    st = qt__csv_open(&c, nodes_csv, err);
-    if (st != QT_OK)
-        goto fail_b;
     if ((st = qt__csv_require(&c, "id", &cid, err)) || (st = qt__csv_require(&c, "lon", &clon, err)) ||
         (st = qt__csv_require(&c, "lat", &clat, err)) ||
         (st = qt_graph_builder_reserve(b, qt__csv_rows_left(&c), 0, err)))
-        goto fail_c;
+        goto done;
     while ((r = qt__csv_next(&c, err)) > 0) {
         int64_t id;
         double lon, lat;
         if ((st = qt__csv_i64(&c, cid, &id, err)) || (st = qt__csv_double(&c, clon, &lon, err)) ||
-            (st = qt__csv_double(&c, clat, &lat, err)) ||
-            (st = check_lonlat(&c, clon, clat, lon, lat, err)))
-            goto fail_c;
-        st = qt_graph_builder_add_node(b, id, lon, lat, err);
-        if (st != QT_OK) {
+            (st = qt__csv_double(&c, clat, &lat, err)) || (st = check_lonlat(&c, clon, clat, lon, lat, err)))
+            goto done;
+        if ((st = qt_graph_builder_add_node(b, id, lon, lat, err)) != QT_OK) {
             char where[200];
             snprintf(where, sizeof where, "%s:%zu: column 'id'", nodes_csv, c.line);
             qt_error_prefix(err, "%s", where);
-            goto fail_c;
+            goto done;
         }
     }
-    if (r < 0) {
+    if (r < 0)
         st = err ? err->code : QT_EPARSE;
-        goto fail_c;
-    }
+done:
     qt__csv_close(&c);
+    return st;
+}
 
-    st = qt__csv_open(&c, edges_csv, err);
+/* Every row of edges.csv (u, v, length_m) as an edge of b between nodes it has. */
+static qt_status read_edges(qt_graph_builder *b, const char *edges_csv, const char *nodes_csv, qt_error *err)
+{
+    qt__csv c;
+    int cu, cv, clen, r;
+    qt_status st = qt__csv_open(&c, edges_csv, err);
     if (st != QT_OK)
-        goto fail_b;
+        return st;
     if ((st = qt__csv_require(&c, "u", &cu, err)) || (st = qt__csv_require(&c, "v", &cv, err)) ||
         (st = qt__csv_require(&c, "length_m", &clen, err)) ||
         (st = qt_graph_builder_reserve(b, 0, qt__csv_rows_left(&c), err)))
-        goto fail_c;
+        goto done;
     while ((r = qt__csv_next(&c, err)) > 0) {
         int64_t u, v;
         double len;
         if ((st = qt__csv_i64(&c, cu, &u, err)) || (st = qt__csv_i64(&c, cv, &v, err)))
-            goto fail_c;
+            goto done;
         st = qt__csv_double(&c, clen, &len, err);
         if (st == QT_OK && len < 0)
             st = qt__csv_failv(&c, clen, err, QT_EINVAL, "length %g is negative", len);
+        if (st == QT_OK && qt_graph_builder_find(b, u) == QT_NODE_NONE)
+            st = qt__csv_failv(&c, cu, err, QT_ENOTFOUND, "node %lld is not in %s", (long long)u, nodes_csv);
+        if (st == QT_OK && qt_graph_builder_find(b, v) == QT_NODE_NONE)
+            st = qt__csv_failv(&c, cv, err, QT_ENOTFOUND, "node %lld is not in %s", (long long)v, nodes_csv);
+        if (st == QT_OK)
+            st = qt_graph_builder_add_edge(b, u, v, len, 1.0, err);
         if (st != QT_OK)
-            goto fail_c;
-        if (qt_graph_builder_find(b, u) == QT_NODE_NONE) {
-            st = qt__csv_failv(&c, cu, err, QT_ENOTFOUND, "node %lld is not in %s", (long long)u,
-                               nodes_csv);
-            goto fail_c;
-        }
-        if (qt_graph_builder_find(b, v) == QT_NODE_NONE) {
-            st = qt__csv_failv(&c, cv, err, QT_ENOTFOUND, "node %lld is not in %s", (long long)v,
-                               nodes_csv);
-            goto fail_c;
-        }
-        st = qt_graph_builder_add_edge(b, u, v, len, 1.0, err);
-        if (st != QT_OK)
-            goto fail_c;
+            goto done;
     }
-    if (r < 0) {
+    if (r < 0)
         st = err ? err->code : QT_EPARSE;
-        goto fail_c;
-    }
+done:
     qt__csv_close(&c);
-    st = qt_graph_builder_finish(b, out, err);
-    qt_graph_builder_free(b);
     return st;
-fail_c:
-    qt__csv_close(&c);
-fail_b:
+}
+
+qt_status qt_graph_read_interchange(const char *nodes_csv, const char *edges_csv, qt_graph **out, qt_error *err)
+{
+    qt_graph_builder *b = NULL;
+    qt_status st;
+    *out = NULL;
+    if ((st = qt_graph_builder_new(&b, err)) != QT_OK)
+        return st;
+    if ((st = read_nodes(b, nodes_csv, err)) == QT_OK && (st = read_edges(b, edges_csv, nodes_csv, err)) == QT_OK)
+        st = qt_graph_builder_finish(b, out, err);
     qt_graph_builder_free(b);
     return st;
 }
