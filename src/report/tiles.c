@@ -113,27 +113,13 @@ static void edge_cells(const qt_tiles *t, uint32_t e, uint32_t *cx0, uint32_t *c
     *cy1 = cell_of(by, t->y0, t->ch, t->gy);
 }
 
-qt_status qt_tiles_new(const qt_graph *g, qt_tiles **out, qt_error *err)
+/* Every node in Web Mercator, and the network's extent. */
+static void project_nodes(qt_tiles *t)
 {
-    *out = NULL;
-    uint32_t n = qt_graph_node_count(g), m = qt_graph_edge_count(g);
-    if (m == 0)
-        return qt_error_set(err, QT_EINVAL, "tiles", _("the network has no street to draw"));
-    qt_tiles *t = qt__calloc(1, sizeof *t);
-    if (!t)
-        return qt_error_set(err, QT_ENOMEM, "tiles", _("out of memory"));
-    t->g = g;
-    t->n = n;
-    t->m = m;
-    t->mx = qt__malloc_array(n, sizeof *t->mx);
-    t->my = qt__malloc_array(n, sizeof *t->my);
-    t->layer = qt__calloc(m, 1);
-    if (!t->mx || !t->my || !t->layer)
-        goto oom;
     t->west = 180, t->east = -180, t->south = 90, t->north = -90;
-    for (uint32_t i = 0; i < n; i++) {
+    for (uint32_t i = 0; i < t->n; i++) {
         double lon, lat;
-        qt_graph_node_coord(g, i, &lon, &lat);
+        qt_graph_node_coord(t->g, i, &lon, &lat);
         t->mx[i] = merc_x(lon);
         t->my[i] = merc_y(lat);
         t->west = fmin(t->west, lon);
@@ -145,49 +131,61 @@ qt_status qt_tiles_new(const qt_graph *g, qt_tiles **out, qt_error *err)
     t->x1 = merc_x(t->east);
     t->y0 = merc_y(t->north);
     t->y1 = merc_y(t->south);
+}
+
+/* The cell grid over the extent: about 8 edges per cell, square cells, at most 4M cells. */
+static void size_grid(qt_tiles *t)
+{
     double w = fmax(t->x1 - t->x0, 1e-9), h = fmax(t->y1 - t->y0, 1e-9);
-    /* about 8 edges per cell, square cells, at most 4M cells */
-    double cells = fmin(fmax((double)m / 8.0, 1.0), 4e6);
+    double cells = fmin(fmax((double)t->m / 8.0, 1.0), 4e6);
     double side = sqrt(w * h / cells);
     t->gx = (uint32_t)fmin(fmax(ceil(w / side), 1), 4096);
     t->gy = (uint32_t)fmin(fmax(ceil(h / side), 1), 4096);
     t->cw = w / t->gx * (1 + 1e-9);
     t->ch = h / t->gy * (1 + 1e-9);
-    size_t ncell = (size_t)t->gx * t->gy;
-    t->cell_first = qt__calloc(ncell + 1, sizeof *t->cell_first);
-    if (!t->cell_first)
-        goto oom;
-    size_t total = 0;
-    for (uint32_t e = 0; e < m; e++) {
+}
+
+/* Each edge's drawing layer, by its cost and road class. */
+static unsigned char edge_layer(const qt_graph *g, uint32_t e)
+{
+    double len, cost;
+    qt_road_class rc = qt_graph_edge_road_class(g, e);
+    qt_graph_edge(g, e, NULL, NULL, &len, &cost);
+    return cost > len * 1.0001 + 1e-9 ? LAYER_SLOW
+           : rc == QT_ROAD_PRIMARY    ? LAYER_PRIMARY
+           : rc == QT_ROAD_SECONDARY  ? LAYER_SECONDARY
+           : rc == QT_ROAD_FOOTWAY    ? LAYER_FOOTWAY
+                                      : LAYER_STREET;
+}
+
+/* The edges of each cell (cell_first, cell_edge), counted then filled. */
+static qt_status index_edges(qt_tiles *t, qt_error *err)
+{
+    size_t ncell = (size_t)t->gx * t->gy, total = 0;
+    uint32_t *fill;
+    if (!(t->cell_first = qt__calloc(ncell + 1, sizeof *t->cell_first)))
+        return QT_ENOMEM;
+    for (uint32_t e = 0; e < t->m; e++) {
         uint32_t cx0, cy0, cx1, cy1;
-        double len, cost;
-        qt_graph_edge(g, e, NULL, NULL, &len, &cost);
-        qt_road_class rc = qt_graph_edge_road_class(g, e);
-        t->layer[e] = cost > len * 1.0001 + 1e-9 ? LAYER_SLOW
-                      : rc == QT_ROAD_PRIMARY    ? LAYER_PRIMARY
-                      : rc == QT_ROAD_SECONDARY  ? LAYER_SECONDARY
-                      : rc == QT_ROAD_FOOTWAY    ? LAYER_FOOTWAY
-                                                 : LAYER_STREET;
+        t->layer[e] = edge_layer(t->g, e);
         edge_cells(t, e, &cx0, &cy0, &cx1, &cy1);
         for (uint32_t cy = cy0; cy <= cy1; cy++)
             for (uint32_t cx = cx0; cx <= cx1; cx++)
                 t->cell_first[(size_t)cy * t->gx + cx + 1]++;
         total += (size_t)(cx1 - cx0 + 1) * (cy1 - cy0 + 1);
     }
-    if (total > UINT32_MAX) {
-        qt_tiles_free(t);
+    if (total > UINT32_MAX)
         return qt_error_set(err, QT_EINVAL, "tiles", _("the network is too large to index"));
-    }
     for (size_t c = 0; c < ncell; c++)
         t->cell_first[c + 1] += t->cell_first[c];
     t->cell_edge = qt__malloc_array(total ? total : 1, sizeof *t->cell_edge);
-    uint32_t *fill = qt__malloc_array(ncell, sizeof *fill);
+    fill = qt__malloc_array(ncell, sizeof *fill);
     if (!t->cell_edge || !fill) {
         qt__free(fill);
-        goto oom;
+        return QT_ENOMEM;
     }
     memcpy(fill, t->cell_first, ncell * sizeof *fill);
-    for (uint32_t e = 0; e < m; e++) {
+    for (uint32_t e = 0; e < t->m; e++) {
         uint32_t cx0, cy0, cx1, cy1;
         edge_cells(t, e, &cx0, &cy0, &cx1, &cy1);
         for (uint32_t cy = cy0; cy <= cy1; cy++)
@@ -195,11 +193,36 @@ qt_status qt_tiles_new(const qt_graph *g, qt_tiles **out, qt_error *err)
                 t->cell_edge[fill[(size_t)cy * t->gx + cx]++] = e;
     }
     qt__free(fill);
+    return QT_OK;
+}
+
+qt_status qt_tiles_new(const qt_graph *g, qt_tiles **out, qt_error *err)
+{
+    uint32_t n = qt_graph_node_count(g), m = qt_graph_edge_count(g);
+    qt_tiles *t;
+    qt_status st = QT_ENOMEM;
+    *out = NULL;
+    if (m == 0)
+        return qt_error_set(err, QT_EINVAL, "tiles", _("the network has no street to draw"));
+    if (!(t = qt__calloc(1, sizeof *t)))
+        return qt_error_set(err, QT_ENOMEM, "tiles", _("out of memory"));
+    t->g = g;
+    t->n = n;
+    t->m = m;
+    t->mx = qt__malloc_array(n, sizeof *t->mx);
+    t->my = qt__malloc_array(n, sizeof *t->my);
+    t->layer = qt__calloc(m, 1);
+    if (t->mx && t->my && t->layer) {
+        project_nodes(t);
+        size_grid(t);
+        st = index_edges(t, err);
+    }
+    if (st != QT_OK) {
+        qt_tiles_free(t);
+        return st == QT_ENOMEM ? qt_error_set(err, QT_ENOMEM, "tiles", _("out of memory indexing %u edges"), m) : st;
+    }
     *out = t;
     return QT_OK;
-oom:
-    qt_tiles_free(t);
-    return qt_error_set(err, QT_ENOMEM, "tiles", _("out of memory indexing %u edges"), m);
 }
 
 /* line width in pixels of a street at zoom z */
