@@ -252,8 +252,8 @@ static int prepare_cities(qt_cli *cli, const cli_analyze_args *x, const char **p
             return rc;
         for (k = 0; k < i; k++)
             if (strcmp(rows[k].city, rows[i].city) == 0)
-                return cli_usage(cli, "analyze", "%s and %s are both city '%s': name the project files apart",
-                                 paths[k], paths[i], rows[i].city);
+                return cli_usage(cli, "analyze", "%s and %s are both city '%s': name the project files apart", paths[k],
+                                 paths[i], rows[i].city);
         cj[i].x.city = rows[i].city;
         snprintf(cj[i].out, sizeof cj[i].out, "%s/%s", out, rows[i].city);
         snprintf(rows[i].path, sizeof rows[i].path, "%s", paths[i]);
@@ -380,8 +380,7 @@ int cli_analyze_many(qt_cli *cli, const cli_analyze_args *x, const char **paths,
         } else {
             for (i = 0; i < n; i++)
                 if (p.rows[i].error[0])
-                    fprintf(stderr, _("quarter: %s: city %s failed: %s\n"), paths[i], p.rows[i].city,
-                            p.rows[i].error);
+                    fprintf(stderr, _("quarter: %s: city %s failed: %s\n"), paths[i], p.rows[i].city, p.rows[i].error);
             if (!cli->quiet && !x->quiet)
                 fprintf(stderr,
                         _("%zu cities: %zu analysed, %zu failed; each in %s/<city>/, the summary in "

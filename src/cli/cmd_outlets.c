@@ -43,8 +43,7 @@ static const char help[] = N_(
     "  --unmatched FILE     also write the rows no rule matched (for review)\n"
     "  -o, --out FILE       output CSV (default standard output); written atomically\n");
 
-static int write_rows(const qt_cli *cli, const char *path, const qt_outlet_list *l, const qt_profile *p,
-                      int matched)
+static int write_rows(const qt_cli *cli, const char *path, const qt_outlet_list *l, const qt_profile *p, int matched)
 {
     qt__outfile o;
     qt_error err = QT_ERROR_INIT;
@@ -98,8 +97,8 @@ static int table_flags(const qt_cli *cli, const char *enc, const char *header_ro
 }
 
 /* What was read, on standard error: rows, classified, left out, closed, and the count per 业态. */
-static void say_counts(const char *path, const qt_outlet_list *l, const qt_profile *p, qt_crs crs,
-                       const size_t *per, size_t nmatched, size_t nclosed)
+static void say_counts(const char *path, const qt_outlet_list *l, const qt_profile *p, qt_crs crs, const size_t *per,
+                       size_t nmatched, size_t nclosed)
 {
     size_t i, ncat = qt_profile_category_count(p);
     fprintf(stderr, _("%s: %zu rows (%s, %s -> wgs84), %zu classified, %zu not a 业态 of %s"), path, l->n,
@@ -119,13 +118,20 @@ int cmd_outlets(int argc, char **argv, qt_cli *cli)
     const char *profile = NULL, *crs = NULL, *enc = NULL, *unmatched = NULL, *out = NULL, *pos[1];
     const char *sheet = NULL, *header_row = NULL;
     qt_outlet_read_opts ro;
-    cli_opt opts[] = {{"profile", 0, 1, &profile, NULL},       {"crs", 0, 1, &crs, NULL},
-                      {"encoding", 0, 1, &enc, NULL},          {"id-col", 0, 1, &ro.id_col, NULL},
-                      {"name-col", 0, 1, &ro.name_col, NULL},  {"type-col", 0, 1, &ro.type_col, NULL},
-                      {"code-col", 0, 1, &ro.code_col, NULL},  {"lon-col", 0, 1, &ro.lon_col, NULL},
-                      {"lat-col", 0, 1, &ro.lat_col, NULL},    {"category-col", 0, 1, &ro.category_col, NULL},
-                      {"unmatched", 0, 1, &unmatched, NULL},   {"out", 'o', 1, &out, NULL},
-                      {"sheet", 0, 1, &sheet, NULL},           {"header-row", 0, 1, &header_row, NULL},
+    cli_opt opts[] = {{"profile", 0, 1, &profile, NULL},
+                      {"crs", 0, 1, &crs, NULL},
+                      {"encoding", 0, 1, &enc, NULL},
+                      {"id-col", 0, 1, &ro.id_col, NULL},
+                      {"name-col", 0, 1, &ro.name_col, NULL},
+                      {"type-col", 0, 1, &ro.type_col, NULL},
+                      {"code-col", 0, 1, &ro.code_col, NULL},
+                      {"lon-col", 0, 1, &ro.lon_col, NULL},
+                      {"lat-col", 0, 1, &ro.lat_col, NULL},
+                      {"category-col", 0, 1, &ro.category_col, NULL},
+                      {"unmatched", 0, 1, &unmatched, NULL},
+                      {"out", 'o', 1, &out, NULL},
+                      {"sheet", 0, 1, &sheet, NULL},
+                      {"header-row", 0, 1, &header_row, NULL},
                       {"address-col", 0, 1, &ro.address_col, NULL},
                       {NULL, 0, 0, NULL, NULL}};
     int npos, rc;

@@ -102,8 +102,7 @@ static int read_polys(const qt__boundary_layer *bl, poly **out, size_t *nout, OG
     while ((f = OGR_L_GetNextFeature(bl->layer)) != NULL) {
         OGRGeometryH g = OGR_F_StealGeometry(f);
         OGRwkbGeometryType t = g ? wkbFlatten(OGR_G_GetGeometryType(g)) : wkbNone;
-        if (!g || (t != wkbPolygon && t != wkbMultiPolygon) ||
-            (bl->ct && OGR_G_Transform(g, bl->ct) != OGRERR_NONE)) {
+        if (!g || (t != wkbPolygon && t != wkbMultiPolygon) || (bl->ct && OGR_G_Transform(g, bl->ct) != OGRERR_NONE)) {
             if (g)
                 OGR_G_DestroyGeometry(g);
             OGR_F_Destroy(f);
@@ -175,8 +174,8 @@ static int grid_build(grid *gr, const poly *p, size_t np, const OGREnvelope *env
 
 /* names[i] set to the name of the first polygon holding point i (where it
  * has no name yet, or override); *nset counts them; -1 without memory. */
-static int assign_points(const grid *gr, const poly *p, int override, size_t n, const double *lon,
-                         const double *lat, char **names, size_t *nset)
+static int assign_points(const grid *gr, const poly *p, int override, size_t n, const double *lon, const double *lat,
+                         char **names, size_t *nset)
 {
     OGRGeometryH pt = OGR_G_CreateGeometry(wkbPoint);
     size_t i, j;

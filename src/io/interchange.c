@@ -10,8 +10,7 @@
 #include "io/csv.h"
 #include "quarter/io.h"
 
-static qt_status check_lonlat(const qt__csv *c, int clon, int clat, double lon, double lat,
-                              qt_error *err)
+static qt_status check_lonlat(const qt__csv *c, int clon, int clat, double lon, double lat, qt_error *err)
 {
     if (lon < -180 || lon > 180)
         return qt__csv_failv(c, clon, err, QT_EINVAL, "longitude %g is outside [-180, 180]", lon);
@@ -101,8 +100,7 @@ qt_status qt_graph_read_interchange(const char *nodes_csv, const char *edges_csv
     return st;
 }
 
-qt_status qt_graph_write_interchange(const qt_graph *g, const char *nodes_csv, const char *edges_csv,
-                                     qt_error *err)
+qt_status qt_graph_write_interchange(const qt_graph *g, const char *nodes_csv, const char *edges_csv, qt_error *err)
 {
     qt__outfile o;
     uint32_t i, n = qt_graph_node_count(g), m = qt_graph_edge_count(g);
@@ -323,8 +321,7 @@ qt_status qt_points_read_csv(const char *path, qt_point_list **out, qt_error *er
         goto nomem;
     while ((r = qt__csv_next(&c, err)) > 0) {
         size_t i = l->n;
-        if ((st = qt__csv_double(&c, clon, &l->lon[i], err)) ||
-            (st = qt__csv_double(&c, clat, &l->lat[i], err)) ||
+        if ((st = qt__csv_double(&c, clon, &l->lon[i], err)) || (st = qt__csv_double(&c, clat, &l->lat[i], err)) ||
             (st = check_lonlat(&c, clon, clat, l->lon[i], l->lat[i], err)))
             goto fail;
         if (!*qt__csv_str(&c, cid)) {

@@ -94,9 +94,8 @@ static qt_status pick_layer(GDALDatasetH ds, const char *path, const char *name,
 
 /* The layer's (or the user's) CRS to WGS-84 lon/lat; *ct stays NULL when the
  * layer has none (taken as lon/lat).  The caller destroys *src, *wgs and *ct. */
-static qt_status layer_transform(OGRLayerH layer, const char *path, const char *source_crs,
-                                 OGRSpatialReferenceH *src, OGRSpatialReferenceH *wgs,
-                                 OGRCoordinateTransformationH *ct, qt_error *err)
+static qt_status layer_transform(OGRLayerH layer, const char *path, const char *source_crs, OGRSpatialReferenceH *src,
+                                 OGRSpatialReferenceH *wgs, OGRCoordinateTransformationH *ct, qt_error *err)
 {
     *wgs = OSRNewSpatialReference(NULL);
     OSRImportFromEPSG(*wgs, 4326);
@@ -118,8 +117,7 @@ static qt_status layer_transform(OGRLayerH layer, const char *path, const char *
 }
 
 /* Every line of the layer, in WGS-84, into v. */
-static qt_status read_lines(OGRLayerH layer, OGRCoordinateTransformationH ct, const char *path, verts *v,
-                            qt_error *err)
+static qt_status read_lines(OGRLayerH layer, OGRCoordinateTransformationH ct, const char *path, verts *v, qt_error *err)
 {
     OGRFeatureH f;
     long feature_no = 0;

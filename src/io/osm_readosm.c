@@ -43,15 +43,15 @@ static unsigned char road_class(const char *const *k, const char *const *v, size
         const char *value;
         unsigned char cls;
     } classes[] = {
-        {"motorway", QT_ROAD_PRIMARY},         {"trunk", QT_ROAD_PRIMARY},
-        {"primary", QT_ROAD_PRIMARY},          {"secondary", QT_ROAD_SECONDARY},
-        {"tertiary", QT_ROAD_SECONDARY},       {"residential", QT_ROAD_RESIDENTIAL},
+        {"motorway", QT_ROAD_PRIMARY},          {"trunk", QT_ROAD_PRIMARY},
+        {"primary", QT_ROAD_PRIMARY},           {"secondary", QT_ROAD_SECONDARY},
+        {"tertiary", QT_ROAD_SECONDARY},        {"residential", QT_ROAD_RESIDENTIAL},
         {"living_street", QT_ROAD_RESIDENTIAL}, {"unclassified", QT_ROAD_RESIDENTIAL},
-        {"service", QT_ROAD_RESIDENTIAL},      {"road", QT_ROAD_RESIDENTIAL},
-        {"footway", QT_ROAD_FOOTWAY},          {"path", QT_ROAD_FOOTWAY},
-        {"pedestrian", QT_ROAD_FOOTWAY},       {"steps", QT_ROAD_FOOTWAY},
-        {"cycleway", QT_ROAD_FOOTWAY},         {"track", QT_ROAD_FOOTWAY},
-        {"bridleway", QT_ROAD_FOOTWAY},        {"corridor", QT_ROAD_FOOTWAY},
+        {"service", QT_ROAD_RESIDENTIAL},       {"road", QT_ROAD_RESIDENTIAL},
+        {"footway", QT_ROAD_FOOTWAY},           {"path", QT_ROAD_FOOTWAY},
+        {"pedestrian", QT_ROAD_FOOTWAY},        {"steps", QT_ROAD_FOOTWAY},
+        {"cycleway", QT_ROAD_FOOTWAY},          {"track", QT_ROAD_FOOTWAY},
+        {"bridleway", QT_ROAD_FOOTWAY},         {"corridor", QT_ROAD_FOOTWAY},
     };
     for (size_t i = 0; i < n; i++) {
         if (strcmp(k[i], "highway") != 0)
@@ -77,8 +77,7 @@ static int on_way(const void *ud, const readosm_way *w)
         c->tagk[i] = w->tags[i].key;
         c->tagv[i] = w->tags[i].value;
     }
-    if (w->node_ref_count < 2 ||
-        !qt_osm_way_walkable(c->tagk, c->tagv, n, c->opts->steps_factor, &factor))
+    if (w->node_ref_count < 2 || !qt_osm_way_walkable(c->tagk, c->tagv, n, c->opts->steps_factor, &factor))
         return READOSM_OK;
     if (qt__grow((void **)&c->refs, &c->rcap, c->nrefs + (size_t)w->node_ref_count, sizeof *c->refs)) {
         c->oom = 1;
@@ -137,14 +136,22 @@ static int on_node(const void *ud, const readosm_node *nd)
 static const char *readosm_msg(int rc)
 {
     switch (rc) {
-    case READOSM_INVALID_SUFFIX: return "the name must end in .osm or .pbf";
-    case READOSM_FILE_NOT_FOUND: return "cannot open the file";
-    case READOSM_INSUFFICIENT_MEMORY: return "out of memory";
-    case READOSM_READ_ERROR: return "read error (the file may be truncated)";
-    case READOSM_XML_ERROR: return "malformed OSM XML";
-    case READOSM_INVALID_PBF_HEADER: return "malformed PBF (bad block header; truncated or not a PBF)";
-    case READOSM_UNZIP_ERROR: return "malformed PBF (a compressed block does not unpack; truncated?)";
-    default: return "cannot parse the file";
+    case READOSM_INVALID_SUFFIX:
+        return "the name must end in .osm or .pbf";
+    case READOSM_FILE_NOT_FOUND:
+        return "cannot open the file";
+    case READOSM_INSUFFICIENT_MEMORY:
+        return "out of memory";
+    case READOSM_READ_ERROR:
+        return "read error (the file may be truncated)";
+    case READOSM_XML_ERROR:
+        return "malformed OSM XML";
+    case READOSM_INVALID_PBF_HEADER:
+        return "malformed PBF (bad block header; truncated or not a PBF)";
+    case READOSM_UNZIP_ERROR:
+        return "malformed PBF (a compressed block does not unpack; truncated?)";
+    default:
+        return "cannot parse the file";
     }
 }
 
@@ -154,8 +161,7 @@ static qt_status parse_pass(const char *path, osm_ctx *c, int ways, qt_error *er
     int rc = readosm_open(path, &h);
     if (rc != READOSM_OK) {
         readosm_close(h);
-        return qt_error_set(err, rc == READOSM_FILE_NOT_FOUND ? QT_EIO : QT_EPARSE, path, "%s",
-                            readosm_msg(rc));
+        return qt_error_set(err, rc == READOSM_FILE_NOT_FOUND ? QT_EIO : QT_EPARSE, path, "%s", readosm_msg(rc));
     }
     rc = readosm_parse(h, c, ways ? NULL : on_node, ways ? on_way : NULL, NULL);
     readosm_close(h);

@@ -67,8 +67,7 @@ static int field(sbuf *b, const char *s, int first)
 static int is_csv_name(const char *path)
 {
     const char *dot = strrchr(path, '.');
-    return dot && (strcasecmp(dot, ".csv") == 0 || strcasecmp(dot, ".txt") == 0 ||
-                   strcasecmp(dot, ".tsv") == 0);
+    return dot && (strcasecmp(dot, ".csv") == 0 || strcasecmp(dot, ".txt") == 0 || strcasecmp(dot, ".tsv") == 0);
 }
 
 /* WGS-84 centroid and area (m2, polygons only) of g, already in lon/lat */
@@ -117,8 +116,7 @@ static int osm_tags(sbuf *t, OGRFeatureH f, OGRFeatureDefnH d)
     for (i = 0; i < nf; i++) {
         const char *name = OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(d, i));
         const char *v;
-        if (!OGR_F_IsFieldSetAndNotNull(f, i) || strcmp(name, "osm_id") == 0 ||
-            strcmp(name, "osm_way_id") == 0)
+        if (!OGR_F_IsFieldSetAndNotNull(f, i) || strcmp(name, "osm_id") == 0 || strcmp(name, "osm_way_id") == 0)
             continue;
         v = OGR_F_GetFieldAsString(f, i);
         if (strcmp(name, "other_tags") == 0) {
@@ -226,8 +224,7 @@ static void layer_names(GDALDatasetH ds, char *buf, size_t n)
     size_t o = 0;
     buf[0] = '\0';
     for (i = 0; i < k && o + 1 < n; i++) {
-        int w = snprintf(buf + o, n - o, "%s%d '%s'", i ? ", " : "", i + 1,
-                         OGR_L_GetName(GDALDatasetGetLayer(ds, i)));
+        int w = snprintf(buf + o, n - o, "%s%d '%s'", i ? ", " : "", i + 1, OGR_L_GetName(GDALDatasetGetLayer(ds, i)));
         if (w < 0)
             break;
         o += (size_t)w;
@@ -287,8 +284,7 @@ static void CPL_STDCALL on_gdal_message(CPLErr cls, CPLErrorNum num, const char 
         nz->other++;
     }
     if (nz->nlines < NOISE_LINES)
-        snprintf(nz->lines[nz->nlines++], sizeof nz->lines[0], "%s: %s",
-                 cls == CE_Warning ? "Warning" : "ERROR", msg);
+        snprintf(nz->lines[nz->nlines++], sizeof nz->lines[0], "%s: %s", cls == CE_Warning ? "Warning" : "ERROR", msg);
 }
 
 /* the summary of what was said, for qt__csv.noise; NULL when nothing was */
@@ -298,7 +294,8 @@ static char *noise_text(const noise *nz)
     size_t cap = 600 + NOISE_LINES * 210, o = 0, k;
     if (!nz->total || !(out = qt__malloc(cap)))
         return NULL;
-    o += (size_t)snprintf(out + o, cap - o, P_("warning: GDAL/PROJ/GEOS reported %zu problem while reading (",
+    o += (size_t)snprintf(out + o, cap - o,
+                          P_("warning: GDAL/PROJ/GEOS reported %zu problem while reading (",
                              "warning: GDAL/PROJ/GEOS reported %zu problems while reading (", nz->total),
                           nz->total);
     for (k = 0; k < NOISE_KINDS && nz->kind[k][0] && o < cap; k++)
@@ -306,8 +303,9 @@ static char *noise_text(const noise *nz)
     if (nz->other && o < cap)
         o += (size_t)snprintf(out + o, cap - o, _("; %zu other"), nz->other);
     if (o < cap)
-        o += (size_t)snprintf(out + o, cap - o, _("); rows without a usable geometry are left out; --verbose "
-                                                  "shows the messages\n"));
+        o += (size_t)snprintf(out + o, cap - o,
+                              _("); rows without a usable geometry are left out; --verbose "
+                                "shows the messages\n"));
     for (k = 0; k < nz->nlines && o < cap; k++)
         o += (size_t)snprintf(out + o, cap - o, "detail: %s\n", nz->lines[k]);
     if (nz->total > nz->nlines && o < cap)
@@ -415,8 +413,7 @@ static int header_row_of(sbuf *b, OGRLayerH want, int *nf, int *with_geom)
 
 /* Every feature as a line of b (want NULL: an OSM file's points and
  * multipolygons). */
-static int rows_of(sbuf *b, GDALDatasetH ds, OGRLayerH want, int nf, int with_geom,
-                   OGRCoordinateTransformationH ct)
+static int rows_of(sbuf *b, GDALDatasetH ds, OGRLayerH want, int nf, int with_geom, OGRCoordinateTransformationH ct)
 {
     sbuf tags = {0};
     OGRLayerH fl = NULL;
