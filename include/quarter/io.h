@@ -63,6 +63,10 @@ typedef struct qt_point_list {
 } qt_point_list;
 
 /** Read pois.csv.  OUT *out, free with qt_poi_list_free(). */
+/** The encoding named: "auto", "utf-8" (or "utf8"), "gbk" (or "gb18030");
+ *  QT_EINVAL with a message naming it otherwise. */
+QT_API qt_status qt_encoding_parse(const char *name, qt_encoding *out, qt_error *err);
+
 QT_API qt_status qt_pois_read_csv(const char *path, qt_poi_list **out, qt_error *err);
 QT_API void qt_poi_list_free(qt_poi_list *l);
 

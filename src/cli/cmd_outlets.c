@@ -77,13 +77,8 @@ static int write_rows(const qt_cli *cli, const char *path, const qt_outlet_list 
 /* --encoding and --header-row into ro. */
 static int table_flags(const qt_cli *cli, const char *enc, const char *header_row, qt_outlet_read_opts *ro)
 {
-    if (!enc || strcmp(enc, "auto") == 0)
-        ro->encoding = QT_ENC_AUTO;
-    else if (strcmp(enc, "utf-8") == 0 || strcmp(enc, "utf8") == 0)
-        ro->encoding = QT_ENC_UTF8;
-    else if (strcmp(enc, "gbk") == 0 || strcmp(enc, "gb18030") == 0)
-        ro->encoding = QT_ENC_GBK;
-    else
+    qt_error e = QT_ERROR_INIT;
+    if (enc && qt_encoding_parse(enc, &ro->encoding, &e) != QT_OK)
         return cli_usage(cli, "outlets", _("--encoding must be auto, utf-8 or gbk"));
     if (header_row) {
         double h;

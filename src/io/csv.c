@@ -635,3 +635,16 @@ qt_status qt__csv_opt_double(const qt__csv *c, int col, double *out, qt_error *e
     }
     return qt__csv_double(c, col, out, err);
 }
+
+qt_status qt_encoding_parse(const char *name, qt_encoding *out, qt_error *err)
+{
+    if (strcmp(name, "auto") == 0)
+        *out = QT_ENC_AUTO;
+    else if (strcmp(name, "utf-8") == 0 || strcmp(name, "utf8") == 0)
+        *out = QT_ENC_UTF8;
+    else if (strcmp(name, "gbk") == 0 || strcmp(name, "gb18030") == 0)
+        *out = QT_ENC_GBK;
+    else
+        return qt_error_set(err, QT_EINVAL, "encoding", _("'%s' is not auto, utf-8 or gbk"), name);
+    return QT_OK;
+}

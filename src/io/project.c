@@ -137,13 +137,8 @@ static qt_status table_key(loader *ld, qt_project_table *t, int line, const char
             }
     }
     if (strcmp(k, "encoding") == 0) {
-        if (strcmp(v, "auto") == 0)
-            t->encoding = QT_ENC_AUTO;
-        else if (strcmp(v, "utf-8") == 0 || strcmp(v, "utf8") == 0)
-            t->encoding = QT_ENC_UTF8;
-        else if (strcmp(v, "gbk") == 0 || strcmp(v, "gb18030") == 0)
-            t->encoding = QT_ENC_GBK;
-        else
+        qt_error e = QT_ERROR_INIT;
+        if (qt_encoding_parse(v, &t->encoding, &e) != QT_OK)
             return bad(ld, line, k, QT_EINVAL, "'%s' is not auto, utf-8 or gbk", v);
         return QT_OK;
     }
