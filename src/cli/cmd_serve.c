@@ -90,7 +90,8 @@ static int parse_tz(const char *tz, int *offset_min)
         setenv("TZ", tz, 1); /* the CLI's own process state; the library takes the offset */
         tzset();
         localtime_r(&now, &lt);
-        *offset_min = (int)((qt__days_from_civil(lt.tm_year + 1900, (unsigned)lt.tm_mon + 1, (unsigned)lt.tm_mday) * 86400 +
+        *offset_min = (int)((qt__days_from_civil(lt.tm_year + 1900, (unsigned)lt.tm_mon + 1, (unsigned)lt.tm_mday) *
+                                 86400 +
                              lt.tm_hour * 3600 + lt.tm_min * 60 + lt.tm_sec - (int64_t)now) /
                             60);
     }
@@ -107,22 +108,86 @@ static void on_signal(int sig)
         stop_flag = 1;
 }
 
+/* The pages installed next to the binary: the build tree's build/web, then an
+ * installed prefix's share/quarter/web (in buf); NULL when neither is there. */
+static const char *find_web_dir(char *buf, size_t size)
+{
+    static const char *const where[] = {"/web", "/../share/quarter/web"};
+    char exe[2048], idx[4200];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    char *slash;
+    exe[n > 0 ? n : 0] = '\0';
+    if (!(slash = strrchr(exe, '/')))
+        return NULL;
+    *slash = '\0';
+    for (size_t k = 0; k < 2; k++) {
+        FILE *probe;
+        snprintf(buf, size, "%s%s", exe, where[k]);
+        snprintf(idx, sizeof idx, "%s/index.html", buf);
+        if ((probe = fopen(idx, "r")) != NULL) {
+            fclose(probe);
+            return buf;
+        }
+    }
+    return NULL;
+}
+
+/* Say where the server listens, then serve until SIGTERM or SIGINT; SIGHUP reloads the outlets. */
+static void serve_until_stopped(const qt_cli *cli, qt_server *srv, const char *bind, int pages)
+{
+    struct sigaction sa;
+    qt_error err = QT_ERROR_INIT;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    /* the first line stays English: scripts and tests read the port from it (docs/i18n.md) */
+    printf("listening on http://%s:%u/api/v1/\n", bind, qt_server_port(srv));
+    if (pages)
+        printf(_("pages: http://%s:%u/ (resident), /merchant, /operator, /planner, /login\n"), bind,
+               qt_server_port(srv));
+    fflush(stdout);
+    while (!stop_flag) {
+        pause();
+        if (reload_flag) {
+            size_t n = 0;
+            reload_flag = 0;
+            qt_error_clear(&err);
+            if (qt_server_reload(srv, &n, &err) != QT_OK)
+                cli_warn(cli, "reload failed, the old outlets stay: %s: %s", err.where, err.msg);
+            else
+                fprintf(stderr, _("quarter serve: reloaded %zu outlets\n"), n);
+        }
+    }
+    fprintf(stderr, _("quarter serve: stopping\n"));
+}
+
 int cmd_serve(int argc, char **argv, qt_cli *cli)
 {
     const char *db = NULL, *graph = NULL, *port_s = NULL, *bind = NULL, *threads_s = NULL, *body_s = NULL,
                *timeout_s = NULL, *log = NULL, *profile = NULL, *tz = "Asia/Shanghai", *proxies = NULL,
-               *per_ip_s = NULL, *deadline_s = NULL, *slots_s = NULL, *reg_s = NULL,
-               *web = NULL, *project = NULL, *tile_url = NULL, *tile_crs = NULL, *tile_attr = NULL;
-    cli_opt opts[] = {{"db", 0, 1, &db, NULL},           {"graph", 0, 1, &graph, NULL},
-                      {"port", 0, 1, &port_s, NULL},     {"bind", 0, 1, &bind, NULL},
-                      {"threads", 0, 1, &threads_s, NULL}, {"max-body", 0, 1, &body_s, NULL},
-                      {"timeout", 0, 1, &timeout_s, NULL}, {"access-log", 0, 1, &log, NULL},
-                      {"profile", 0, 1, &profile, NULL}, {"tz", 0, 1, &tz, NULL},
-                      {"trusted-proxy", 0, 1, &proxies, NULL}, {"per-ip", 0, 1, &per_ip_s, NULL},
-                      {"deadline", 0, 1, &deadline_s, NULL}, {"hash-slots", 0, 1, &slots_s, NULL},
+               *per_ip_s = NULL, *deadline_s = NULL, *slots_s = NULL, *reg_s = NULL, *web = NULL, *project = NULL,
+               *tile_url = NULL, *tile_crs = NULL, *tile_attr = NULL;
+    cli_opt opts[] = {{"db", 0, 1, &db, NULL},
+                      {"graph", 0, 1, &graph, NULL},
+                      {"port", 0, 1, &port_s, NULL},
+                      {"bind", 0, 1, &bind, NULL},
+                      {"threads", 0, 1, &threads_s, NULL},
+                      {"max-body", 0, 1, &body_s, NULL},
+                      {"timeout", 0, 1, &timeout_s, NULL},
+                      {"access-log", 0, 1, &log, NULL},
+                      {"profile", 0, 1, &profile, NULL},
+                      {"tz", 0, 1, &tz, NULL},
+                      {"trusted-proxy", 0, 1, &proxies, NULL},
+                      {"per-ip", 0, 1, &per_ip_s, NULL},
+                      {"deadline", 0, 1, &deadline_s, NULL},
+                      {"hash-slots", 0, 1, &slots_s, NULL},
                       {"register-per-hour", 0, 1, &reg_s, NULL},
-                      {"web", 0, 1, &web, NULL},         {"project", 0, 1, &project, NULL},
-                      {"tile-url", 0, 1, &tile_url, NULL}, {"tile-crs", 0, 1, &tile_crs, NULL},
+                      {"web", 0, 1, &web, NULL},
+                      {"project", 0, 1, &project, NULL},
+                      {"tile-url", 0, 1, &tile_url, NULL},
+                      {"tile-crs", 0, 1, &tile_crs, NULL},
                       {"tile-attribution", 0, 1, &tile_attr, NULL},
                       {NULL, 0, 0, NULL, NULL}};
     double per_ip = 64, deadline = 20, slots = 1, reg = 10;
@@ -141,7 +206,6 @@ int cmd_serve(int argc, char **argv, qt_cli *cli)
     qt_server *srv = NULL;
     qt_error err = QT_ERROR_INIT;
     FILE *logf = NULL;
-    struct sigaction sa;
 
     rc = cli_parse(cli, argc, argv, opts, NULL, 0, &npos, _(serve_help));
     if (rc)
@@ -166,8 +230,9 @@ int cmd_serve(int argc, char **argv, qt_cli *cli)
         return rc;
     if (per_ip < 1 || per_ip > 4096 || deadline < 1 || deadline > 3600 || slots < 1 || slots > 64 || reg < 1 ||
         reg > 1e6)
-        return cli_usage(cli, "serve", "--per-ip is 1 to 4096, --deadline 1 to 3600 s, --hash-slots 1 to 64, "
-                                       "--register-per-hour 1 to 1000000");
+        return cli_usage(cli, "serve",
+                         "--per-ip is 1 to 4096, --deadline 1 to 3600 s, --hash-slots 1 to 64, "
+                         "--register-per-hour 1 to 1000000");
     if (parse_tz(tz, &tz_min) != 0)
         return cli_usage(cli, "serve", "--tz '%s': give an IANA zone (Asia/Shanghai) or an offset (+08:00)", tz);
     if (profile) {
@@ -195,31 +260,10 @@ int cmd_serve(int argc, char **argv, qt_cli *cli)
         rc = cli_usage(cli, "serve", "--tile-url is an http:// or https:// URL with {z}, {x} and {y}");
         goto done;
     }
-    if (!web) {
-        /* the pages installed next to the binary (the build puts them there) */
-        char exe[2048], idx[4200];
-        ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-        char *slash;
-        FILE *probe;
-        exe[n > 0 ? n : 0] = '\0';
-        slash = strrchr(exe, '/');
-        if (slash) {
-            /* the build tree's build/web, then an installed prefix's share/quarter/web */
-            static const char *const where[] = {"/web", "/../share/quarter/web"};
-            *slash = '\0';
-            for (size_t k = 0; k < 2 && !web; k++) {
-                snprintf(webdir, sizeof webdir, "%s%s", exe, where[k]);
-                snprintf(idx, sizeof idx, "%s/index.html", webdir);
-                probe = fopen(idx, "r");
-                if (probe) {
-                    fclose(probe);
-                    web = webdir;
-                }
-            }
-        }
-    } else if (strcmp(web, "none") == 0) {
+    if (!web)
+        web = find_web_dir(webdir, sizeof webdir);
+    else if (strcmp(web, "none") == 0)
         web = NULL;
-    }
     if (project) {
         if ((rc = cli_project_open(cli, "serve", project, NULL, &pj)) != 0)
             goto done;
@@ -253,30 +297,7 @@ int cmd_serve(int argc, char **argv, qt_cli *cli)
         rc = cli_fail(cli, &err);
         goto done;
     }
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGHUP, &sa, NULL);
-    /* the first line stays English: scripts and tests read the port from it (docs/i18n.md) */
-    printf("listening on http://%s:%u/api/v1/\n", bind ? bind : "127.0.0.1", qt_server_port(srv));
-    if (web)
-        printf(_("pages: http://%s:%u/ (resident), /merchant, /operator, /planner, /login\n"),
-               bind ? bind : "127.0.0.1", qt_server_port(srv));
-    fflush(stdout);
-    while (!stop_flag) {
-        pause();
-        if (reload_flag) {
-            size_t n = 0;
-            reload_flag = 0;
-            qt_error_clear(&err);
-            if (qt_server_reload(srv, &n, &err) != QT_OK)
-                cli_warn(cli, "reload failed, the old outlets stay: %s: %s", err.where, err.msg);
-            else
-                fprintf(stderr, _("quarter serve: reloaded %zu outlets\n"), n);
-        }
-    }
-    fprintf(stderr, _("quarter serve: stopping\n"));
+    serve_until_stopped(cli, srv, bind ? bind : "127.0.0.1", web != NULL);
 done:
     qt_server_stop(srv);
     if (have_pj)
@@ -298,9 +319,9 @@ static const char user_help[] = N_(
 int cmd_user(int argc, char **argv, qt_cli *cli)
 {
     const char *db = NULL, *name = NULL, *role_s = NULL, *pwfile = NULL, *user_s = NULL, *outlet_s = NULL, *pos[1];
-    cli_opt opts[] = {{"db", 0, 1, &db, NULL},          {"name", 0, 1, &name, NULL},
-                      {"role", 0, 1, &role_s, NULL},    {"password-file", 0, 1, &pwfile, NULL},
-                      {"user", 0, 1, &user_s, NULL},    {"outlet", 0, 1, &outlet_s, NULL},
+    cli_opt opts[] = {{"db", 0, 1, &db, NULL},       {"name", 0, 1, &name, NULL},
+                      {"role", 0, 1, &role_s, NULL}, {"password-file", 0, 1, &pwfile, NULL},
+                      {"user", 0, 1, &user_s, NULL}, {"outlet", 0, 1, &outlet_s, NULL},
                       {NULL, 0, 0, NULL, NULL}};
     int npos, rc;
     qt_store *st = NULL;
@@ -342,7 +363,8 @@ int cmd_user(int argc, char **argv, qt_cli *cli)
         double u = 0, o = 0;
         if (!user_s || !outlet_s)
             return cli_usage(cli, "user", "link needs --user and --outlet");
-        if ((rc = cli_double(cli, "user", "user", user_s, &u)) || (rc = cli_double(cli, "user", "outlet", outlet_s, &o)))
+        if ((rc = cli_double(cli, "user", "user", user_s, &u)) ||
+            (rc = cli_double(cli, "user", "outlet", outlet_s, &o)))
             return rc;
         if (qt_store_open(db, &st, &err) != QT_OK || qt_store_merchant_link(st, (int64_t)u, (int64_t)o, &err) != QT_OK)
             rc = cli_fail(cli, &err);
@@ -440,10 +462,9 @@ int cmd_import(int argc, char **argv, qt_cli *cli)
         if (qt_store_circle_put(st, a->circle[i], names, n,
                                 pj->circles && i < pj->circles->ncircles ? pj->circles->investment[i] : NAN, NULL,
                                 &err) != QT_OK ||
-            qt_store_circle_set_analysis(st, a->circle[i],
-                                         cs->grade >= 0 ? qt_profile_grade(pj->profile, (size_t)cs->grade)->name
-                                                        : "未达标",
-                                         text, &err) != QT_OK) {
+            qt_store_circle_set_analysis(
+                st, a->circle[i], cs->grade >= 0 ? qt_profile_grade(pj->profile, (size_t)cs->grade)->name : "未达标",
+                text, &err) != QT_OK) {
             free(text);
             rc = cli_fail(cli, &err);
             goto done;
@@ -486,7 +507,8 @@ int cmd_import(int argc, char **argv, qt_cli *cli)
             for (bit = 1; kept && bit <= QT_EDIT_BARRIER_FREE; bit <<= 1)
                 if (kept & bit) {
                     if (++conflicts <= 20)
-                        fprintf(stderr, _("%s: outlet %s: kept the %s edited through the API (the table has another)\n"),
+                        fprintf(stderr,
+                                _("%s: outlet %s: kept the %s edited through the API (the table has another)\n"),
                                 pos[0], o.ext_id, qt_store_edit_field(bit));
                 }
         }
