@@ -42,6 +42,7 @@ static void area_free(qt_area_stats *s)
     qt__free(s->coverage);
     qt__free(s->unserved);
     qt__free(s->reasons);
+    qt__free(s->checks);
 }
 
 void qt_analysis_free(qt_analysis *a)

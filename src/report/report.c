@@ -321,6 +321,11 @@ static qt_status write_grades(const qt_analysis *a, const qt_profile *p, const c
                      "circle,grade,population,residents_all_basic,basic_present,quality_present,reasons\n");
     for (i = 0; i <= a->ncircles; i++) {
         const qt_area_stats *s = i < a->ncircles ? &a->circles_stats[i] : &a->city;
+        char *why = qt_grade_reasons(s, p, QT_REASONS_TEXT);
+        if (!why) {
+            qt__outfile_abort(&o);
+            return qt_error_set(err, QT_ENOMEM, path, _("no memory"));
+        }
         qt__outfile_csv(&o, i < a->ncircles ? a->circle[i] : "全市");
         qt__outfile_puts(&o, ",");
         qt__outfile_csv(&o, qt__grade_name(p, s->grade));
@@ -329,8 +334,9 @@ static qt_status write_grades(const qt_analysis *a, const qt_profile *p, const c
         qt__outfile_puts(&o, ",");
         num(&o, s->all_basic, 4);
         qt__outfile_printf(&o, ",%d,%d,", s->basic_present, s->quality_present);
-        qt__outfile_csv(&o, s->reasons ? s->reasons : "");
+        qt__outfile_csv(&o, why);
         qt__outfile_puts(&o, "\n");
+        free(why);
     }
     return qt__outfile_commit(&o, err);
 }
@@ -629,6 +635,7 @@ static qt_status write_summary(const qt_analysis *a, const qt_analysis_input *in
     const qt_area_stats *s = &a->city;
     qt__outfile o;
     size_t i, k;
+    char *why;
     qt_status st;
     if ((st = qt__outfile_open(&o, path, err)) != QT_OK)
         return st;
@@ -654,7 +661,12 @@ static qt_status write_summary(const qt_analysis *a, const qt_analysis_input *in
                            a->outlets_used - a->before->outlets_used);
     for (i = 0; i < m->nwarnings; i++)
         qt__outfile_printf(&o, _("- **Warning:** %s\n"), m->warnings[i]);
-    qt__outfile_printf(&o, _("\n## City: %s\n\n%s\n\n"), qt__grade_name(p, s->grade), s->reasons ? s->reasons : "");
+    if (!(why = qt_grade_reasons(s, p, QT_REASONS_TEXT))) {
+        qt__outfile_abort(&o);
+        return qt_error_set(err, QT_ENOMEM, path, _("no memory"));
+    }
+    qt__outfile_printf(&o, _("\n## City: %s\n\n%s\n\n"), qt__grade_name(p, s->grade), why);
+    free(why);
     qt__outfile_printf(&o, _("- Residents with every basic 业态 in reach: %.1f%% (target %.0f%%)\n"),
                        100 * s->all_basic, 100 * t->residents_all_basic);
     qt__outfile_printf(&o, _("- Communities covered: %u of %u (target %.0f%%)\n"), s->communities_covered,
@@ -674,10 +686,14 @@ static qt_status write_summary(const qt_analysis *a, const qt_analysis_input *in
                            "|---|---|---|---|---|---|---|\n"));
         for (i = 0; i < a->ncircles; i++) {
             const qt_area_stats *cs = &a->circles_stats[i];
+            if (!(why = qt_grade_reasons(cs, p, QT_REASONS_TEXT))) {
+                qt__outfile_abort(&o);
+                return qt_error_set(err, QT_ENOMEM, path, _("no memory"));
+            }
             qt__outfile_printf(&o, "| %s | %s | %.0f | %.1f%% | %d/%d | %d/%d | %s |\n", a->circle[i],
                                qt__grade_name(p, cs->grade), cs->population, 100 * cs->all_basic, cs->basic_present,
-                               cs->basic_required, cs->quality_present, cs->quality_total,
-                               cs->reasons ? cs->reasons : "");
+                               cs->basic_required, cs->quality_present, cs->quality_total, why);
+            free(why);
         }
     }
     qt__outfile_puts(&o, _("\n## Files\n\n- indicators.csv: every indicator of the city, each circle and community, "
