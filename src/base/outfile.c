@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* outfile.c -- buffered tmp+rename output and fast number formatting. */
+#include "base/i18n.h"
 #include "base/outfile.h"
 
 #include <errno.h>
@@ -104,7 +105,7 @@ qt_status qt__outfile_open(qt__outfile *o, const char *path, qt_error *err)
     memset(o, 0, sizeof *o);
     o->buf = qt__malloc(OUT_BUF);
     if (!o->buf)
-        return qt_error_set(err, QT_ENOMEM, path, "no memory for the output buffer");
+        return qt_error_set(err, QT_ENOMEM, path, _("no memory for the output buffer"));
     o->cap = OUT_BUF;
     if (!path || strcmp(path, "-") == 0) {
         o->fp = stdout;
@@ -121,7 +122,7 @@ qt_status qt__outfile_open(qt__outfile *o, const char *path, qt_error *err)
     o->fp = fopen(o->tmppath, "wb");
     if (!o->fp) {
         int e = errno;
-        qt_error_set(err, QT_EIO, path, "cannot create output file: %s", strerror(e));
+        qt_error_set(err, QT_EIO, path, _("cannot create output file: %s"), strerror(e));
         qt__free(o->tmppath);
         o->tmppath = NULL;
         qt__outfile_abort(o);

@@ -160,7 +160,7 @@ void cli_child_reap(cli_child *c)
     else {
         c->code = QT_EXIT_INTERNAL;
         if (!c->reason[0] || WIFSIGNALED(st))
-            snprintf(c->reason, sizeof c->reason, "killed by signal %d", WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+            snprintf(c->reason, sizeof c->reason, _("killed by signal %d"), WIFSIGNALED(st) ? WTERMSIG(st) : 0);
     }
     if (c->code && !c->reason[0])
         snprintf(c->reason, sizeof c->reason, "exit status %d", c->code);
@@ -216,7 +216,7 @@ static void take_result(cli_child *c, qt_city_summary *row)
         return;
     if (c->code == 0) {
         c->code = QT_EXIT_INTERNAL;
-        snprintf(c->reason, sizeof c->reason, "no summary from the analysis: %s", err.msg);
+        snprintf(c->reason, sizeof c->reason, _("no summary from the analysis: %s"), err.msg);
     }
     snprintf(row->error, sizeof row->error, "%s", c->reason);
 }
@@ -292,7 +292,7 @@ int cli_analyze_many(qt_cli *cli, const cli_analyze_args *x, const char **paths,
             if (ch[k].running)
                 continue;
             if (cli_child_start(&ch[k], rows[next].city, 1, run_city, &cj[next]) != 0) {
-                qt_error_set(&err, QT_EINTERNAL, paths[next], "cannot start a process: %s", strerror(errno));
+                qt_error_set(&err, QT_EINTERNAL, paths[next], _("cannot start a process: %s"), strerror(errno));
                 rc = cli_fail(cli, &err);
                 goto done;
             }

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/i18n.h"
 #include "base/alloc.h"
 #include "base/heap.h"
 #include "quarter/hours.h"
@@ -241,7 +242,7 @@ qt_status qt_nearby_builder_finish(qt_nearby_builder *b, qt_nearby_index **out, 
     *out = NULL;
     if (b->n > UINT32_MAX / 2) {
         qt_nearby_builder_free(b);
-        return qt_error_set(err, QT_EINVAL, "nearby", "too many outlets");
+        return qt_error_set(err, QT_EINVAL, "nearby", _("too many outlets"));
     }
     if (b->n)
         qsort(b->v, b->n, sizeof *b->v, by_id);
@@ -249,7 +250,7 @@ qt_status qt_nearby_builder_finish(qt_nearby_builder *b, qt_nearby_index **out, 
         if (b->v[i].id == b->v[i - 1].id) {
             int64_t id = b->v[i].id;
             qt_nearby_builder_free(b);
-            return qt_error_set(err, QT_EINVAL, "nearby", "outlet %lld is given twice", (long long)id);
+            return qt_error_set(err, QT_EINVAL, "nearby", _("outlet %lld is given twice"), (long long)id);
         }
     ix = qt__calloc(1, sizeof *ix);
     if (ix) {
@@ -343,7 +344,7 @@ qt_status qt_nearby_index_edit(const qt_nearby_index *ix, const qt_nearby_outlet
     char *d;
     *out = NULL;
     if (slot == ix->n)
-        return qt_error_set(err, QT_ENOTFOUND, "nearby", "outlet %lld is not on the network", (long long)o->id);
+        return qt_error_set(err, QT_ENOTFOUND, "nearby", _("outlet %lld is not on the network"), (long long)o->id);
     if (!(c = index_shell(ix, ix->n + 1, ln + lc + ls + lh)))
         return qt_error_set(err, QT_ENOMEM, "nearby", "no memory");
     c->n = ix->n;
@@ -390,9 +391,9 @@ qt_status qt_nearby_index_add(qt_nearby_index *ix, const qt_nearby_outlet *o, qt
     if (placed)
         *placed = 0;
     if (find_slot(ix, o->id) != ix->n)
-        return qt_error_set(err, QT_EINVAL, "nearby", "outlet %lld is given twice", (long long)o->id);
+        return qt_error_set(err, QT_EINVAL, "nearby", _("outlet %lld is given twice"), (long long)o->id);
     if (ix->n + 1 > UINT32_MAX / 2)
-        return qt_error_set(err, QT_EINVAL, "nearby", "too many outlets");
+        return qt_error_set(err, QT_EINVAL, "nearby", _("too many outlets"));
     if (qt_spot_place(ix->g, ix->sn, o->lon, o->lat, QT_SNAP_DEFAULT_MAX_M, &sp, &e) != QT_OK) {
         *out = qt_nearby_index_ref(ix); /* too far from any street: not found by walking */
         return QT_OK;
@@ -472,7 +473,7 @@ qt_status qt_nearby_index_remove(const qt_nearby_index *ix, int64_t id, qt_nearb
     qt_nearby_index *c;
     *out = NULL;
     if (slot == ix->n)
-        return qt_error_set(err, QT_ENOTFOUND, "nearby", "outlet %lld is not on the network", (long long)id);
+        return qt_error_set(err, QT_ENOTFOUND, "nearby", _("outlet %lld is not on the network"), (long long)id);
     if (!(c = index_shell(ix, ix->n, 1)))
         return qt_error_set(err, QT_ENOMEM, "nearby", "no memory");
     c->n = ix->n - 1;

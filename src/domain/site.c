@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/i18n.h"
 #include "base/alloc.h"
 #include "base/heap.h"
 #include "base/geo.h"
@@ -354,9 +355,9 @@ qt_status qt_site(const qt_site_input *in, qt_site_result **out, qt_error *err)
     unsigned nth = in->threads ? in->threads : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
     *out = NULL;
     if (in->category >= a->ncat)
-        return qt_error_set(err, QT_EINVAL, "site", "category %u is not in the profile", in->category);
+        return qt_error_set(err, QT_EINVAL, "site", _("category %u is not in the profile"), in->category);
     if (res->n != a->nres)
-        return qt_error_set(err, QT_EINVAL, "site", "the analysis is of other residences");
+        return qt_error_set(err, QT_EINVAL, "site", _("the analysis is of other residences"));
     cat = qt_profile_category(in->profile, in->category);
     limit_m = qt__minutes_m(cat->ring_min, a->speed_mps);
     r = qt__calloc(1, sizeof *r);

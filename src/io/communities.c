@@ -62,7 +62,7 @@ qt_status qt__boundary_open(qt__boundary_layer *b, const char *path, const char 
     if (b->name_field < 0) {
         qt__boundary_close(b);
         return qt_error_set(err, QT_EPARSE, path, _("no community name field (%s)"),
-                            name_field ? name_field : "looked for name, 社区, 社区名称, community");
+                            name_field ? name_field : _("looked for name, 社区, 社区名称, community"));
     }
     src = OGR_L_GetSpatialRef(b->layer);
     if (src) {
@@ -138,7 +138,7 @@ static qt_status locate(const char *path, const char *layer, const char *name_fi
         np++;
     }
     if (!np) {
-        st = qt_error_set(err, QT_EPARSE, path, "no polygon in the layer");
+        st = qt_error_set(err, QT_EPARSE, path, _("no polygon in the layer"));
         goto done;
     }
     /* a grid over the envelopes: each cell lists the polygons whose envelope meets it */

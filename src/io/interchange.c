@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/i18n.h"
 #include "base/alloc.h"
 #include "base/idmap.h"
 #include "base/outfile.h"
@@ -77,12 +78,12 @@ qt_status qt_graph_read_interchange(const char *nodes_csv, const char *edges_csv
         if (st != QT_OK)
             goto fail_c;
         if (qt_graph_builder_find(b, u) == QT_NODE_NONE) {
-            st = qt__csv_failv(&c, cu, err, QT_ENOTFOUND, "node %lld is not in %s", (long long)u,
+            st = qt__csv_failv(&c, cu, err, QT_ENOTFOUND, _("node %lld is not in %s"), (long long)u,
                                nodes_csv);
             goto fail_c;
         }
         if (qt_graph_builder_find(b, v) == QT_NODE_NONE) {
-            st = qt__csv_failv(&c, cv, err, QT_ENOTFOUND, "node %lld is not in %s", (long long)v,
+            st = qt__csv_failv(&c, cv, err, QT_ENOTFOUND, _("node %lld is not in %s"), (long long)v,
                                nodes_csv);
             goto fail_c;
         }

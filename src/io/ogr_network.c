@@ -14,6 +14,7 @@
 #include <ogr_srs_api.h>
 #include <string.h>
 
+#include "base/i18n.h"
 #include "base/alloc.h"
 #include "base/idmap.h"
 #include "quarter/io.h"
@@ -104,12 +105,12 @@ qt_status qt_graph_read_ogr(const char *path, const qt_network_opts *opts, qt_gr
     ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
     CPLPopErrorHandler();
     if (!ds)
-        return qt_error_set(err, QT_EIO, path, "cannot open as a vector dataset: %s",
+        return qt_error_set(err, QT_EIO, path, _("cannot open as a vector dataset: %s"),
                             CPLGetLastErrorMsg()[0] ? CPLGetLastErrorMsg() : "unknown format");
     if (opts->layer) {
         layer = GDALDatasetGetLayerByName(ds, opts->layer);
         if (!layer) {
-            st = qt_error_set(err, QT_ENOTFOUND, path, "no layer named '%s'", opts->layer);
+            st = qt_error_set(err, QT_ENOTFOUND, path, _("no layer named '%s'"), opts->layer);
             goto done;
         }
     } else {
@@ -121,7 +122,7 @@ qt_status qt_graph_read_ogr(const char *path, const qt_network_opts *opts, qt_gr
                 layer = L;
         }
         if (!layer) {
-            st = qt_error_set(err, QT_EINVAL, path, "no line layer in the dataset");
+            st = qt_error_set(err, QT_EINVAL, path, _("no line layer in the dataset"));
             goto done;
         }
     }
@@ -131,7 +132,7 @@ qt_status qt_graph_read_ogr(const char *path, const qt_network_opts *opts, qt_gr
     if (opts->source_crs) {
         src = OSRNewSpatialReference(NULL);
         if (OSRSetFromUserInput(src, opts->source_crs) != OGRERR_NONE) {
-            st = qt_error_set(err, QT_EINVAL, "--crs", "'%s' is not a coordinate system PROJ knows",
+            st = qt_error_set(err, QT_EINVAL, "--crs", _("'%s' is not a coordinate system PROJ knows"),
                               opts->source_crs);
             goto done;
         }
@@ -142,7 +143,7 @@ qt_status qt_graph_read_ogr(const char *path, const qt_network_opts *opts, qt_gr
         OSRSetAxisMappingStrategy(src, OAMS_TRADITIONAL_GIS_ORDER);
         ct = OCTNewCoordinateTransformation(src, wgs);
         if (!ct) {
-            st = qt_error_set(err, QT_EINVAL, path, "cannot transform the layer's CRS to WGS-84");
+            st = qt_error_set(err, QT_EINVAL, path, _("cannot transform the layer's CRS to WGS-84"));
             goto done;
         }
     }
@@ -155,7 +156,7 @@ qt_status qt_graph_read_ogr(const char *path, const qt_network_opts *opts, qt_gr
             int rc = 0;
             if (ct && OGR_G_Transform(g, ct) != OGRERR_NONE) {
                 OGR_F_Destroy(f);
-                st = qt_error_set(err, QT_EINVAL, path, "feature %ld: cannot transform to WGS-84",
+                st = qt_error_set(err, QT_EINVAL, path, _("feature %ld: cannot transform to WGS-84"),
                                   feature_no);
                 goto done;
             }
@@ -175,14 +176,14 @@ qt_status qt_graph_read_ogr(const char *path, const qt_network_opts *opts, qt_gr
         OGR_F_Destroy(f);
     }
     if (!v.nlines) {
-        st = qt_error_set(err, QT_EINVAL, path, "the layer has no line with two or more vertices");
+        st = qt_error_set(err, QT_EINVAL, path, _("the layer has no line with two or more vertices"));
         goto done;
     }
     for (i = 0; i < v.n; i++) {
         if (!isfinite(v.lon[i]) || fabs(v.lon[i]) > 180 || fabs(v.lat[i]) > 90) {
             st = qt_error_set(err, QT_EINVAL, path,
-                              "vertex (%g, %g) is not lon/lat after transformation: is the CRS right? "
-                              "(set it with --crs EPSG:n)",
+                              _("vertex (%g, %g) is not lon/lat after transformation: is the CRS right? "
+                              "(set it with --crs EPSG:n)"),
                               v.lon[i], v.lat[i]);
             goto done;
         }

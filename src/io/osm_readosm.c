@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/i18n.h"
 #include "base/alloc.h"
 #include "base/idmap.h"
 #include "quarter/io.h"
@@ -137,14 +138,14 @@ static int on_node(const void *ud, const readosm_node *nd)
 static const char *readosm_msg(int rc)
 {
     switch (rc) {
-    case READOSM_INVALID_SUFFIX: return "the name must end in .osm or .pbf";
-    case READOSM_FILE_NOT_FOUND: return "cannot open the file";
-    case READOSM_INSUFFICIENT_MEMORY: return "out of memory";
-    case READOSM_READ_ERROR: return "read error (the file may be truncated)";
-    case READOSM_XML_ERROR: return "malformed OSM XML";
-    case READOSM_INVALID_PBF_HEADER: return "malformed PBF (bad block header; truncated or not a PBF)";
-    case READOSM_UNZIP_ERROR: return "malformed PBF (a compressed block does not unpack; truncated?)";
-    default: return "cannot parse the file";
+    case READOSM_INVALID_SUFFIX: return _("the name must end in .osm or .pbf");
+    case READOSM_FILE_NOT_FOUND: return _("cannot open the file");
+    case READOSM_INSUFFICIENT_MEMORY: return _("out of memory");
+    case READOSM_READ_ERROR: return _("read error (the file may be truncated)");
+    case READOSM_XML_ERROR: return _("malformed OSM XML");
+    case READOSM_INVALID_PBF_HEADER: return _("malformed PBF (bad block header; truncated or not a PBF)");
+    case READOSM_UNZIP_ERROR: return _("malformed PBF (a compressed block does not unpack; truncated?)");
+    default: return _("cannot parse the file");
     }
 }
 
@@ -160,7 +161,7 @@ static qt_status parse_pass(const char *path, osm_ctx *c, int ways, qt_error *er
     rc = readosm_parse(h, c, ways ? NULL : on_node, ways ? on_way : NULL, NULL);
     readosm_close(h);
     if (c->oom)
-        return qt_error_set(err, QT_ENOMEM, path, "out of memory reading the network");
+        return qt_error_set(err, QT_ENOMEM, path, _("out of memory reading the network"));
     if (rc != READOSM_OK)
         return qt_error_set(err, QT_EPARSE, path, "%s", readosm_msg(rc));
     return QT_OK;
@@ -228,7 +229,7 @@ qt_status qt_graph_read_osm(const char *path, const qt_network_opts *opts, qt_gr
     if (st != QT_OK)
         goto done;
     if (!c.nways) {
-        st = qt_error_set(err, QT_EINVAL, path, "no walkable way in the file");
+        st = qt_error_set(err, QT_EINVAL, path, _("no walkable way in the file"));
         goto done;
     }
     c.lon = qt__malloc_array(c.nneed, sizeof *c.lon);
@@ -260,7 +261,7 @@ qt_status qt_graph_read_osm(const char *path, const qt_network_opts *opts, qt_gr
         }
     }
     if (!np) {
-        st = qt_error_set(err, QT_EINVAL, path, "walkable ways found, but none has two nodes in the file");
+        st = qt_error_set(err, QT_EINVAL, path, _("walkable ways found, but none has two nodes in the file"));
         goto done;
     }
     qsort(pairs, np, sizeof *pairs, cmp_pair);

@@ -382,7 +382,7 @@ static qt_status table_open(qt__csv *c, const char *path, qt_encoding enc, const
             if (layer)
                 return qt_error_set(err, QT_ENOTFOUND, path, sheet ? _("no sheet '%s' (the file has %s)") : _("no layer '%s' (the file has %s)"),
                                     layer, names[0] ? names : _("none"));
-            return qt_error_set(err, QT_EPARSE, path, "no layer to read");
+            return qt_error_set(err, QT_EPARSE, path, _("no layer to read"));
         }
         {
             OGRFeatureDefnH d = OGR_L_GetLayerDefn(want);

@@ -95,23 +95,23 @@ static size_t area_rows(const qt_analysis *a, const qt_profile *p, const qt_area
     ROW("households", s->households, NAN, 0);
     ROW("residences", s->residences, NAN, 0);
     ROW("residents_all_basic", s->all_basic, t->residents_all_basic, 4);
-    snprintf(rows[n - 1].note, sizeof rows[n - 1].note, "every required basic 业态 within its ring");
+    snprintf(rows[n - 1].note, sizeof rows[n - 1].note, _("every required basic 业态 within its ring"));
     for (c = 0; c < a->ncat; c++) {
         const qt_category *k = qt_profile_category(p, c);
         snprintf(names[c], sizeof names[c], "coverage_%s", k->code);
         ROW(names[c], s->coverage[c], t->category_coverage, 4);
-        snprintf(rows[n - 1].note, sizeof rows[n - 1].note, "%s within %.0f min; %.0f residents beyond", k->zh,
+        snprintf(rows[n - 1].note, sizeof rows[n - 1].note, _("%s within %.0f min; %.0f residents beyond"), k->zh,
                  k->ring_min, s->unserved[c]);
     }
     ROW("basic_present", s->basic_present, s->basic_required, 0);
-    snprintf(rows[n - 1].note, sizeof rows[n - 1].note, "of %d required basic 业态, each reaching %.0f%% of residents",
+    snprintf(rows[n - 1].note, sizeof rows[n - 1].note, _("of %d required basic 业态, each reaching %.0f%% of residents"),
              s->basic_required, 100 * t->present_share);
     ROW("quality_present", s->quality_present, NAN, 0);
-    snprintf(rows[n - 1].note, sizeof rows[n - 1].note, "of %d quality 业态", s->quality_total);
+    snprintf(rows[n - 1].note, sizeof rows[n - 1].note, _("of %d quality 业态"), s->quality_total);
     if (level > 0) {
         ROW("communities_covered", s->communities ? (double)s->communities_covered / s->communities : NAN,
             t->communities_covered, 4);
-        snprintf(rows[n - 1].note, sizeof rows[n - 1].note, "%u of %u communities", s->communities_covered,
+        snprintf(rows[n - 1].note, sizeof rows[n - 1].note, _("%u of %u communities"), s->communities_covered,
                  s->communities);
     }
     ROW("outlets", s->outlets, NAN, 0);
@@ -119,18 +119,18 @@ static size_t area_rows(const qt_analysis *a, const qt_profile *p, const qt_area
     ROW("chain_share", s->outlets ? (double)s->chain_outlets / s->outlets : NAN, t->chain_share, 4);
     if (!a->chain_known) {
         rows[n - 1].na = 1;
-        snprintf(rows[n - 1].note, sizeof rows[n - 1].note, "no brand or chain column in the outlets");
+        snprintf(rows[n - 1].note, sizeof rows[n - 1].note, _("no brand or chain column in the outlets"));
     } else {
-        snprintf(rows[n - 1].note, sizeof rows[n - 1].note, "%u of %u outlets", s->chain_outlets, s->outlets);
+        snprintf(rows[n - 1].note, sizeof rows[n - 1].note, _("%u of %u outlets"), s->chain_outlets, s->outlets);
     }
     ROW("floor_area_share",
         s->residential_area > 0 && s->outlets_with_area ? s->outlet_area / s->residential_area : NAN,
         t->floor_area_share, 4);
     if (!a->area_known) {
         rows[n - 1].na = 1;
-        snprintf(rows[n - 1].note, sizeof rows[n - 1].note, "no floor area column in the outlets");
+        snprintf(rows[n - 1].note, sizeof rows[n - 1].note, _("no floor area column in the outlets"));
     } else {
-        snprintf(rows[n - 1].note, sizeof rows[n - 1].note, "%.0f m2 of %u outlets / %.0f m2 residential",
+        snprintf(rows[n - 1].note, sizeof rows[n - 1].note, _("%.0f m2 of %u outlets / %.0f m2 residential"),
                  s->outlet_area, s->outlets_with_area, s->residential_area);
     }
     ROW("area_per_100_households",
@@ -138,24 +138,24 @@ static size_t area_rows(const qt_analysis *a, const qt_profile *p, const qt_area
         t->area_per_100_households, 1);
     if (!a->area_known) {
         rows[n - 1].na = 1;
-        snprintf(rows[n - 1].note, sizeof rows[n - 1].note, "no floor area column in the outlets");
+        snprintf(rows[n - 1].note, sizeof rows[n - 1].note, _("no floor area column in the outlets"));
     }
     if (level > 0) {
         double v = s->survey_answers ? (double)s->survey_satisfied / s->survey_answers : NAN;
         ROW("satisfaction", v, t->satisfaction, 4);
         if (s->survey_answers < t->survey_min_samples) {
             rows[n - 1].na = 1;
-            snprintf(rows[n - 1].note, sizeof rows[n - 1].note, "n = %u < %.0f, not yet valid", s->survey_answers,
+            snprintf(rows[n - 1].note, sizeof rows[n - 1].note, _("n = %u < %.0f, not yet valid"), s->survey_answers,
                      t->survey_min_samples);
         } else {
-            snprintf(rows[n - 1].note, sizeof rows[n - 1].note, "n = %u", s->survey_answers);
+            snprintf(rows[n - 1].note, sizeof rows[n - 1].note, _("n = %u"), s->survey_answers);
         }
     }
     ROW("staff", a->staff_known ? s->staff : NAN, NAN, 0);
     if (!a->staff_known)
         rows[n - 1].na = 1;
     else
-        snprintf(rows[n - 1].note, sizeof rows[n - 1].note, "of %u outlets that say", s->outlets_with_staff);
+        snprintf(rows[n - 1].note, sizeof rows[n - 1].note, _("of %u outlets that say"), s->outlets_with_staff);
     if (level > 0) {
         ROW("investment", s->investment, NAN, 1);
         snprintf(rows[n - 1].note, sizeof rows[n - 1].note, "万元");
@@ -211,18 +211,22 @@ static void write_counts(qt__outfile *o, const qt_analysis *a, const qt_profile 
         qt__outfile_printf(o, "%s,", level);
         qt__outfile_csv(o, name);
         qt__outfile_printf(o, ",chain_%s,", k->code);
-        if (a->chain_known)
-            qt__outfile_printf(o, "%u,,,%s: %u of %u outlets\n", cn->chain[j], k->zh, cn->chain[j], cn->n[j]);
-        else
-            qt__outfile_printf(o, ",,n/a,no brand or chain column in the outlets\n");
+        if (a->chain_known) {
+            qt__outfile_printf(o, "%u,,,", cn->chain[j]);
+            qt__outfile_printf(o, _("%s: %u of %u outlets"), k->zh, cn->chain[j], cn->n[j]);
+            qt__outfile_puts(o, "\n");
+        } else
+            qt__outfile_printf(o, ",,n/a,%s\n", _("no brand or chain column in the outlets"));
         qt__outfile_printf(o, "%s,", level);
         qt__outfile_csv(o, name);
         qt__outfile_printf(o, ",staff_%s,", k->code);
         if (a->staff_known) {
             num(o, cn->staff[j], 0);
-            qt__outfile_printf(o, ",,,%s: of %u outlets that say\n", k->zh, cn->with_staff[j]);
+            qt__outfile_puts(o, ",,,");
+            qt__outfile_printf(o, _("%s: of %u outlets that say"), k->zh, cn->with_staff[j]);
+            qt__outfile_puts(o, "\n");
         } else {
-            qt__outfile_printf(o, ",,n/a,no staff column in the outlets\n");
+            qt__outfile_printf(o, ",,n/a,%s\n", _("no staff column in the outlets"));
         }
     }
 }
@@ -641,7 +645,7 @@ static qt_status write_summary(const qt_analysis *a, const qt_analysis_input *in
         return st;
     qt__outfile_printf(&o, _("# 一刻钟便民生活圈 analysis: %s\n\n"), m->project ? m->project : "");
     qt__outfile_printf(&o, _("Profile %s; walking %.1f km/h (%s)%s%s.\n\n"), qt_profile_name(p), a->speed_mps * 3.6,
-                       m->speed ? m->speed : "default", m->at ? _("; outlets open at ") : "", m->at ? m->at : "");
+                       m->speed ? m->speed : _("default"), m->at ? _("; outlets open at ") : "", m->at ? m->at : "");
     qt__outfile_printf(&o, _("- Residences: %zu (%zu too far from a street, left out); population %.0f"),
                        in->residences->n, a->residences_unplaced, s->population);
     if (in->residences->nestimated)
@@ -725,7 +729,7 @@ qt_status qt__folder_into_place(const char *tmp, const char *dir, const char *ol
                                 qt_error *err)
 {
     if (exists && rename(dir, old) != 0)
-        return qt_error_set(err, QT_EIO, dir, "cannot move the previous %s aside: %s", what, strerror(errno));
+        return qt_error_set(err, QT_EIO, dir, _("cannot move the previous %s aside: %s"), what, strerror(errno));
     if (rename(tmp, dir) != 0) {
         qt_status st = qt_error_set(err, QT_EIO, dir, _("cannot rename %s into place: %s"), tmp, strerror(errno));
         if (exists)

@@ -128,7 +128,7 @@ enum MHD_Result qt__api_jobs_get(qt__req *r)
         return qt__reply_error(r, QT_EINVAL, "limit", "limit is a whole number from 1 to 100");
     qt__to_wgs84(crs, &lon, &lat);
     if (qt_snapper_snap(s->sn, lon, lat, QT_SNAP_EDGE, QT_SNAP_DEFAULT_MAX_M, &sp, &e) != QT_OK)
-        return qt__reply_json(r, 200, json_pack("{s:[], s:s}", "jobs", "note", "no street within 500 m"));
+        return qt__reply_json(r, 200, json_pack("{s:[], s:s}", "jobs", "note", _("no street within 500 m")));
     memset(&x, 0, sizeof x);
     x.max_m = qt__minutes_m(minutes, s->speed_mps);
     x.limit = (size_t)limit;

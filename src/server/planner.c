@@ -235,7 +235,7 @@ static qt_status circle_boxes(qt__planner *p, qt_error *err)
     p->bbox = qt__malloc((a->ncircles + 1) * 4 * sizeof *p->bbox);
     if (!rc || !p->bbox) {
         qt__free(rc);
-        return qt_error_set(err, QT_ENOMEM, "planner", "out of memory");
+        return qt_error_set(err, QT_ENOMEM, "planner", _("out of memory"));
     }
     for (size_t i = 0; i < a->ncircles; i++) {
         p->bbox[4 * i] = p->bbox[4 * i + 1] = INFINITY;
