@@ -91,8 +91,8 @@ size_t cli_crs_warnings(const qt_analysis *a, const qt_project_data *pj, char li
         const char *what;
         double share, share_gcj, median, median_gcj;
         qt_crs crs;
-    } w[2] = {{N_("outlets"), a->outlets_far_share, a->outlets_far_share_gcj, a->outlets_median_m, a->outlets_median_m_gcj,
-               pj->project->outlets.crs},
+    } w[2] = {{N_("outlets"), a->outlets_far_share, a->outlets_far_share_gcj, a->outlets_median_m,
+               a->outlets_median_m_gcj, pj->project->outlets.crs},
               {N_("residences"), a->residences_far_share, a->residences_far_share_gcj, a->residences_median_m,
                a->residences_median_m_gcj, pj->project->residences.crs}};
     int i;
@@ -104,15 +104,15 @@ size_t cli_crs_warnings(const qt_analysis *a, const qt_project_data *pj, char li
         if (gcj)
             snprintf(lines[n++], 300,
                      _("%s lie a median %.0f m from the nearest street (%.0f%% more "
-                     "than 200 m); read as GCJ-02 "
-                     "they would lie %.0f m: were they GCJ-02? (crs = gcj02 in the "
-                     "project)"),
+                       "than 200 m); read as GCJ-02 "
+                       "they would lie %.0f m: were they GCJ-02? (crs = gcj02 in the "
+                       "project)"),
                      _(w[i].what), w[i].median, 100 * w[i].share, w[i].median_gcj);
         else if (w[i].share > 0.3)
             snprintf(lines[n++], 300,
                      _("%.0f%% of %s lie more than 200 m from any street: check their "
-                     "coordinate system (crs = %s) "
-                     "and that the network covers them"),
+                       "coordinate system (crs = %s) "
+                       "and that the network covers them"),
                      100 * w[i].share, _(w[i].what), qt_crs_name(w[i].crs));
     }
     if (n < max && (a->residences_off_main || a->outlets_off_main))
@@ -177,12 +177,12 @@ static void print_summary(const qt_analysis *a, const qt_project_data *pj, const
     const qt_area_stats *s = &a->city;
     fprintf(stderr,
             _("%s: %zu residences (population %.0f%s), %zu outlets counted, %zu "
-            "circles, %zu communities\n"
-            "  every basic 业态 in reach for %.1f%% of residents; city grade %s\n"
-            "  results in %s/ (summary.md first)\n"),
-            pj->project->name, pj->residences->n, s->population, pj->residences->nestimated ? _(", partly estimated") : "",
-            a->outlets_used, a->ncircles, a->ncommunities, 100 * s->all_basic,
-            s->grade >= 0 ? qt_profile_grade(pj->profile, (size_t)s->grade)->name : "未达标", out);
+              "circles, %zu communities\n"
+              "  every basic 业态 in reach for %.1f%% of residents; city grade %s\n"
+              "  results in %s/ (summary.md first)\n"),
+            pj->project->name, pj->residences->n, s->population,
+            pj->residences->nestimated ? _(", partly estimated") : "", a->outlets_used, a->ncircles, a->ncommunities,
+            100 * s->all_basic, s->grade >= 0 ? qt_profile_grade(pj->profile, (size_t)s->grade)->name : "未达标", out);
 }
 
 /* For every 业态 missing somewhere, the x->sites_k best sites (greedy, network-node candidates), as

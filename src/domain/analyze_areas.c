@@ -131,7 +131,7 @@ qt_status qt__analysis_areas(const qt_analysis_input *in, const qt_analysis_opts
             qt__free(count);
             return qt_error_set(err, QT_EINVAL, "residences",
                                 _("the circles file names communities, but no residence has a community "
-                                "(add a community column to the residences)"));
+                                  "(add a community column to the residences)"));
         }
         for (i = 0; i < cl->ncircles; i++)
             for (k = cl->member_start[i]; k < cl->member_start[i + 1]; k++)
@@ -140,7 +140,7 @@ qt_status qt__analysis_areas(const qt_analysis_input *in, const qt_analysis_opts
                     snprintf(where, sizeof where, "%s:%zu", cl->path ? cl->path : "circles", cl->line[i]);
                     qt_error_set(err, QT_EINVAL, where,
                                  _("circle '%s' names community '%s', which no residence belongs to "
-                                 "(a typo, or a community missing from the residences?)"),
+                                   "(a typo, or a community missing from the residences?)"),
                                  cl->circle[i], a->community[cl->member[k]]);
                     qt__free(count);
                     return QT_EINVAL;

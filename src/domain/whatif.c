@@ -208,7 +208,8 @@ qt_status qt__whatif_run(qt__whatif *w, const qt__whatif_add *add, size_t n, qt_
     w->ntouched = 0;
     for (size_t i = 0; i < n; i++) {
         if (add[i].category < 0 || (size_t)add[i].category >= ncat) {
-            st = qt_error_set(err, QT_EINVAL, "category", _("what-if outlet %zu has no category of the profile"), i + 1);
+            st = qt_error_set(err, QT_EINVAL, "category", _("what-if outlet %zu has no category of the profile"),
+                              i + 1);
             goto fail;
         }
         qt_snap sp;

@@ -40,8 +40,9 @@ qt_status qt_city_summary_of(const qt_analysis *a, const qt_analysis_input *in, 
         (st = copy(out->path, sizeof out->path, path, "project file", err)) != QT_OK)
         return st;
     if (ng + 1 > QT_PROVINCE_MAX_GRADES)
-        return qt_error_set(err, QT_EINVAL, path, _("the profile has %zu grades; the province summary takes at most %d"),
-                            ng, QT_PROVINCE_MAX_GRADES - 1);
+        return qt_error_set(err, QT_EINVAL, path,
+                            _("the profile has %zu grades; the province summary takes at most %d"), ng,
+                            QT_PROVINCE_MAX_GRADES - 1);
     out->ngrades = ng + 1;
     for (i = 0; i <= ng; i++)
         if ((st = copy(out->grade[i], sizeof out->grade[i], qt__grade_name(p, i < ng ? (int)i : -1), "grade", err)) !=

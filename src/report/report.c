@@ -104,8 +104,9 @@ static size_t area_rows(const qt_analysis *a, const qt_profile *p, const qt_area
                  k->ring_min, s->unserved[c]);
     }
     ROW("basic_present", s->basic_present, s->basic_required, 0);
-    snprintf(rows[n - 1].note, sizeof rows[n - 1].note, _("of %d required basic 业态, each reaching %.0f%% of residents"),
-             s->basic_required, 100 * t->present_share);
+    snprintf(rows[n - 1].note, sizeof rows[n - 1].note,
+             _("of %d required basic 业态, each reaching %.0f%% of residents"), s->basic_required,
+             100 * t->present_share);
     ROW("quality_present", s->quality_present, NAN, 0);
     snprintf(rows[n - 1].note, sizeof rows[n - 1].note, _("of %d quality 业态"), s->quality_total);
     if (level > 0) {

@@ -404,7 +404,7 @@ check(grade.length > 0, `planner: opens ${circleName}, grade ${grade}`);
   const why = pc && pc.indicators && pc.indicators.why;
   const text = (await planner.locator('#circle .reasons').textContent()).trim();
   check(Array.isArray(why) && why.length > 0 && why.every((g) => typeof g.reached === 'boolean' && g.rules.every((r) => r.rule && 'pass' in r))
-    && /^原因：(达到|未达)/.test(text) && text.includes('基础业态') && !/basic|quality|present|not /.test(text),
+    && /^原因：(达到|未达)/.test(text) && text.includes('基本保障类业态') && !/basic|quality|present|not /.test(text),
   `planner: ${circleName}'s reasons from indicators.why in Chinese: ${text.slice(0, 60)}`);
 }
 const planImg = await mapImage(planner);
