@@ -68,7 +68,7 @@ qt_status qt__ini_read(const char *path, qt__ini_fn fn, void *ud, qt_error *err)
     int line = 0;
     qt_status st = QT_OK;
     if (!fp)
-        return qt_error_set(err, QT_EIO, path, "cannot open: %s", strerror(errno));
+        return qt_error_set(err, QT_EIO, path, _("cannot open: %s"), strerror(errno));
     while (st == QT_OK && fgets(buf, sizeof buf, fp)) {
         char *s = buf, *eq, *c;
         line++;
@@ -112,7 +112,7 @@ qt_status qt__ini_read(const char *path, qt__ini_fn fn, void *ud, qt_error *err)
         }
         eq = strchr(s, '=');
         if (!eq) {
-            st = qt_error_set(err, QT_EPARSE, where, "expected 'key = value'");
+            st = qt_error_set(err, QT_EPARSE, where, _("expected 'key = value'"));
             continue;
         }
         *eq = '\0';
@@ -136,7 +136,7 @@ qt_status qt__ini_read(const char *path, qt__ini_fn fn, void *ud, qt_error *err)
         }
     }
     if (st == QT_OK && ferror(fp))
-        st = qt_error_set(err, QT_EIO, path, "read error");
+        st = qt_error_set(err, QT_EIO, path, _("read error"));
     fclose(fp);
     return st;
 }

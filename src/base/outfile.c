@@ -115,7 +115,7 @@ qt_status qt__outfile_open(qt__outfile *o, const char *path, qt_error *err)
     o->tmppath = qt__malloc(strlen(path) + 5);
     if (!o->path || !o->tmppath) {
         qt__outfile_abort(o);
-        return qt_error_set(err, QT_ENOMEM, path, "no memory");
+        return qt_error_set(err, QT_ENOMEM, path, _("no memory"));
     }
     memcpy(o->tmppath, path, strlen(path));
     memcpy(o->tmppath + strlen(path), ".tmp", 5);
@@ -220,7 +220,7 @@ qt_status qt__outfile_commit(qt__outfile *o, qt_error *err)
         if (fflush(stdout) != 0 && !o->failed)
             o->failed = errno ? errno : EIO;
         if (o->failed)
-            st = qt_error_set(err, QT_EIO, "stdout", "write failed: %s", strerror(o->failed));
+            st = qt_error_set(err, QT_EIO, "stdout", _("write failed: %s"), strerror(o->failed));
         release(o);
         return st;
     }
@@ -230,7 +230,7 @@ qt_status qt__outfile_commit(qt__outfile *o, qt_error *err)
     if (!o->failed && rename(o->tmppath, o->path) != 0)
         o->failed = errno ? errno : EIO;
     if (o->failed) {
-        st = qt_error_set(err, QT_EIO, o->path, "write failed: %s", strerror(o->failed));
+        st = qt_error_set(err, QT_EIO, o->path, _("write failed: %s"), strerror(o->failed));
         unlink(o->tmppath);
     }
     release(o);

@@ -163,7 +163,7 @@ void cli_child_reap(cli_child *c)
             snprintf(c->reason, sizeof c->reason, _("killed by signal %d"), WIFSIGNALED(st) ? WTERMSIG(st) : 0);
     }
     if (c->code && !c->reason[0])
-        snprintf(c->reason, sizeof c->reason, "exit status %d", c->code);
+        snprintf(c->reason, sizeof c->reason, _("exit status %d"), c->code);
 }
 
 /* ---- quarter analyze P1 P2 ... -o DIR -------------------------------------- */

@@ -194,7 +194,7 @@ int cmd_site(int argc, char **argv, qt_cli *cli)
     if (!ncat) { /* every 业态 missing (below present_share) in some circle, or in the city without circles */
         ncat = cli_missing_categories(a, pj->profile, cats, 64);
         if (!quiet && !cli->quiet)
-            fprintf(stderr, "site: %zu 业态 missing somewhere\n", ncat);
+            fprintf(stderr, _("site: %zu 业态 missing somewhere\n"), ncat);
     }
     if (qt__outfile_open(&o, out, &err) != QT_OK) {
         rc = cli_fail(cli, &err);

@@ -185,7 +185,7 @@ static int work_on(worker *wk, const qt_queue_job *j)
     wj.x = wk->x;
     wj.job = *j;
     snprintf(prefix, sizeof prefix, "quarter worker %s: %s", wk->owner, j->city);
-    log_line(wk->cli, wk->owner, "%s (attempt %d): %s", j->city, j->attempt, j->path);
+    log_line(wk->cli, wk->owner, _("%s (attempt %d): %s"), j->city, j->attempt, j->path);
     if (cli_child_start(&c, prefix, 0, run_job, &wj) != 0) {
         snprintf(c.reason, sizeof c.reason, _("cannot start a process: %s"), strerror(errno));
         qt_queue_fail(wk->q, j, wk->owner, c.reason, &final, &err);
@@ -226,7 +226,7 @@ static int work_on(worker *wk, const qt_queue_job *j)
     if (lost)
         return 0;
     if (c.code == 0) {
-        log_line(wk->cli, wk->owner, "%s: done in %.1f s", j->city, cli_now_s() - t0);
+        log_line(wk->cli, wk->owner, _("%s: done in %.1f s"), j->city, cli_now_s() - t0);
         return 0;
     }
     if (qt_queue_fail(wk->q, j, wk->owner, c.reason, &final, &err) != QT_OK)
@@ -305,7 +305,7 @@ int cmd_worker(int argc, char **argv, qt_cli *cli)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
-    log_line(cli, wk.owner, "taking jobs (lease %.0f s)", wk.lease_s);
+    log_line(cli, wk.owner, _("taking jobs (lease %.0f s)"), wk.lease_s);
     while (!stop && !stop_asked) {
         qt_queue_job j;
         int got = 0;

@@ -96,7 +96,7 @@ qt_status qt_graph_builder_add_node(qt_graph_builder *b, int64_t id, double lon,
         return qt_error_set(err, QT_EINVAL, NULL, _("node %lld: coordinate (%g, %g) is not a valid lon/lat"),
                             (long long)id, lon, lat);
     if (b->n >= UINT32_MAX - 1)
-        return qt_error_set(err, QT_EINVAL, NULL, "more than %u nodes", UINT32_MAX - 1);
+        return qt_error_set(err, QT_EINVAL, NULL, _("more than %u nodes"), UINT32_MAX - 1);
     if (b->n == b->ncap) {
         cap = b->ncap;
         if (qt__grow((void **)&b->id, &cap, b->n + 1, sizeof *b->id) != 0)
@@ -152,7 +152,7 @@ qt_status qt_graph_builder_add_edge(qt_graph_builder *b, int64_t u, int64_t v, d
     if (iu == iv)
         return QT_OK;
     if (b->m >= (UINT32_MAX / 2) - 1)
-        return qt_error_set(err, QT_EINVAL, NULL, "more than %u edges", UINT32_MAX / 2 - 1);
+        return qt_error_set(err, QT_EINVAL, NULL, _("more than %u edges"), UINT32_MAX / 2 - 1);
     if (b->m == b->mcap) {
         cap = b->mcap;
         if (qt__grow((void **)&b->eu, &cap, b->m + 1, sizeof *b->eu) != 0)

@@ -119,14 +119,14 @@ qt_status qt_graph_save(const qt_graph *g, const char *path, qt_error *err)
 
     tmp = qt__malloc(strlen(path) + 5);
     if (!tmp)
-        return qt_error_set(err, QT_ENOMEM, path, "no memory");
+        return qt_error_set(err, QT_ENOMEM, path, _("no memory"));
     memcpy(tmp, path, strlen(path));
     memcpy(tmp + strlen(path), ".tmp", 5);
     fp = fopen(tmp, "wb");
     if (!fp) {
         e = errno;
         qt__free(tmp);
-        return qt_error_set(err, QT_EIO, path, "cannot create: %s", strerror(e));
+        return qt_error_set(err, QT_EIO, path, _("cannot create: %s"), strerror(e));
     }
     if (fwrite(hdr, 1, sizeof hdr, fp) != sizeof hdr)
         ok = 0;
@@ -200,7 +200,7 @@ static qt_status validate(qt_graph *g, const char *path, qt_error *err)
     }
     seen = qt__calloc(n ? n : 1, 1);
     if (!seen)
-        return qt_error_set(err, QT_ENOMEM, path, "no memory");
+        return qt_error_set(err, QT_ENOMEM, path, _("no memory"));
     for (v = 0; v < n; v++) {
         uint32_t k = g->id_order[v];
         if (k >= n || seen[k] || (v > 0 && g->id[k] < g->id[g->id_order[v - 1]])) {
@@ -228,7 +228,7 @@ qt_status qt_graph_load(const char *path, qt_graph **out, qt_error *err)
     *out = NULL;
     fp = fopen(path, "rb");
     if (!fp)
-        return qt_error_set(err, QT_EIO, path, "cannot open: %s", strerror(errno));
+        return qt_error_set(err, QT_EIO, path, _("cannot open: %s"), strerror(errno));
     got = fread(hdr, 1, sizeof hdr, fp);
     if (got < 8 || memcmp(hdr, CACHE_MAGIC, 8) != 0) {
         fclose(fp);
@@ -271,7 +271,7 @@ qt_status qt_graph_load(const char *path, qt_graph **out, qt_error *err)
     }
     if (fseek(fp, 0, SEEK_END) != 0 || (file_size = ftell(fp)) < 0 || fseek(fp, HEADER_SIZE, SEEK_SET) != 0) {
         fclose(fp);
-        return qt_error_set(err, QT_EIO, path, "cannot read: %s", strerror(errno));
+        return qt_error_set(err, QT_EIO, path, _("cannot read: %s"), strerror(errno));
     }
     if ((uint64_t)file_size != HEADER_SIZE + total) {
         fclose(fp);
@@ -283,7 +283,7 @@ qt_status qt_graph_load(const char *path, qt_graph **out, qt_error *err)
     g = qt__calloc(1, sizeof *g);
     if (!g) {
         fclose(fp);
-        return qt_error_set(err, QT_ENOMEM, path, "no memory");
+        return qt_error_set(err, QT_ENOMEM, path, _("no memory"));
     }
     st = qt__graph_alloc(g, n, m, err);
     if (st != QT_OK) {
@@ -298,13 +298,13 @@ qt_status qt_graph_load(const char *path, qt_graph **out, qt_error *err)
         if (!g->id_order) {
             qt_graph_free(g);
             fclose(fp);
-            return qt_error_set(err, QT_ENOMEM, path, "no memory");
+            return qt_error_set(err, QT_ENOMEM, path, _("no memory"));
         }
     }
     if ((flags & FLAG_ROAD_CLASS) && !(g->eclass = qt__malloc(m ? m : 1))) {
         qt_graph_free(g);
         fclose(fp);
-        return qt_error_set(err, QT_ENOMEM, path, "no memory");
+        return qt_error_set(err, QT_ENOMEM, path, _("no memory"));
     }
     np = parts_of(g, p);
     for (i = 0; i < np; i++)

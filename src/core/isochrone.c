@@ -164,7 +164,7 @@ qt_status qt_isochrone_geojson(const qt_graph *g, qt_search *ws, const qt_snap *
 
     h = GEOS_init_r();
     if (!h)
-        return qt_error_set(err, QT_ENOMEM, NULL, "cannot start GEOS");
+        return qt_error_set(err, QT_ENOMEM, NULL, _("cannot start GEOS"));
     GEOSContext_setNoticeHandler_r(h, geos_quiet);
     GEOSContext_setErrorHandler_r(h, geos_quiet);
     w = GEOSGeoJSONWriter_create_r(h);
@@ -262,5 +262,5 @@ qt_status qt_isochrone_geojson(const qt_graph *g, qt_search *ws, const qt_snap *
     }
     /* memory the caller frees with free() (base/strbuf.h) */
     *geojson = qt__sb_take(&out);
-    return *geojson ? QT_OK : qt_error_set(err, QT_ENOMEM, NULL, "no memory");
+    return *geojson ? QT_OK : qt_error_set(err, QT_ENOMEM, NULL, _("no memory"));
 }

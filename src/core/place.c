@@ -33,7 +33,7 @@ qt_status qt_place(const qt_graph *g, const qt_snapper *sn, size_t n, const doub
     *out = NULL;
     p = qt__calloc(1, sizeof *p);
     if (!p)
-        return qt_error_set(err, QT_ENOMEM, "place", "no memory");
+        return qt_error_set(err, QT_ENOMEM, "place", _("no memory"));
     p->n = n;
     p->node = qt__malloc(m * sizeof *p->node);
     p->leg_m = qt__malloc(m * sizeof *p->leg_m);

@@ -111,7 +111,7 @@ qt_status qt_route_compute(const qt_graph *g, qt_search *ws, double from_lon, do
         return qt_error_set(err, QT_ENOTFOUND, NULL, _("no walking connection between the two points"));
     r = calloc(1, sizeof *r);
     if (!r)
-        return qt_error_set(err, QT_ENOMEM, NULL, "no memory");
+        return qt_error_set(err, QT_ENOMEM, NULL, _("no memory"));
     if (push_pt(r, &cap, from_lon, from_lat))
         goto nomem;
     if (direct <= best) {
@@ -183,5 +183,5 @@ qt_status qt_route_geojson(const qt_route *r, double speed_kmh, qt_snap_mode mod
         qt__sb_printf(&b, "%s[%.7f,%.7f]", i ? "," : "", r->lon[i], r->lat[i]);
     qt__sb_puts(&b, "]}}\n");
     *text = qt__sb_take(&b);
-    return *text ? QT_OK : qt_error_set(err, QT_ENOMEM, "route", "no memory");
+    return *text ? QT_OK : qt_error_set(err, QT_ENOMEM, "route", _("no memory"));
 }

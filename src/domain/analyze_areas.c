@@ -215,5 +215,5 @@ nomem:
     qt__free(cir.name);
     qt__strmap_free_slots(&cir);
     qt__free(count);
-    return qt_error_set(err, QT_ENOMEM, "analyze", "no memory");
+    return qt_error_set(err, QT_ENOMEM, "analyze", _("no memory"));
 }

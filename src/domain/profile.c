@@ -133,7 +133,7 @@ static qt_status number(parser *ps, const char *key, const char *v, double lo, d
     if (end == v || *end || errno || !isfinite(*out))
         return fail(ps, key, QT_EPARSE, _("'%s' is not a number"), v);
     if (*out < lo || *out > hi)
-        return fail(ps, key, QT_EINVAL, "%g is outside %g..%g", *out, lo, hi);
+        return fail(ps, key, QT_EINVAL, _("%g is outside %g..%g"), *out, lo, hi);
     return QT_OK;
 }
 
@@ -179,7 +179,7 @@ static qt_status amap_prefix(parser *ps, const char *s, size_t n, alt *out)
         n -= 2;
     out->a = keep(ps->p, s, n);
     out->b = NULL;
-    return out->a ? QT_OK : fail(ps, "match", QT_ENOMEM, "no memory");
+    return out->a ? QT_OK : fail(ps, "match", QT_ENOMEM, _("no memory"));
 bad:
     return fail(ps, "match", QT_EINVAL, _("amap code '%.*s' is not 2, 4 or 6 digits"), (int)n, s);
 }
@@ -207,7 +207,7 @@ static qt_status parse_cond(parser *ps, char *tok, cond *c)
     else
         return fail(ps, "match", QT_EINVAL, _("unknown condition kind '%s' (osm, amap, type, name)"), tok);
     if (!*body)
-        return fail(ps, "match", QT_EPARSE, "condition '%s:' is empty", tok);
+        return fail(ps, "match", QT_EPARSE, _("condition '%s:' is empty"), tok);
     for (s = body;;) {
         char *bar = strchr(s, '|');
         size_t n = bar ? (size_t)(bar - s) : strlen(s);
@@ -217,7 +217,7 @@ static qt_status parse_cond(parser *ps, char *tok, cond *c)
         if (!n)
             return fail(ps, "match", QT_EPARSE, _("empty alternative in '%s:%s'"), tok, body);
         if (qt__grow((void **)&c->alts, &cap, c->nalt + 1, sizeof *c->alts) != 0)
-            return fail(ps, "match", QT_ENOMEM, "no memory");
+            return fail(ps, "match", QT_ENOMEM, _("no memory"));
         a = &c->alts[c->nalt++];
         a->a = a->b = NULL;
         if (c->kind == C_AMAP) {
@@ -233,7 +233,7 @@ static qt_status parse_cond(parser *ps, char *tok, cond *c)
             a->a = keep(ps->p, s, n);
         }
         if (!a->a || (c->kind == C_OSM && !a->b))
-            return fail(ps, "match", QT_ENOMEM, "no memory");
+            return fail(ps, "match", QT_ENOMEM, _("no memory"));
         if (!bar)
             break;
         s = bar + 1;
@@ -253,7 +253,7 @@ static qt_status parse_rule(parser *ps, int cat, char *v)
     r.line = ps->line;
     for (tok = strtok_r(v, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save)) {
         if (qt__grow((void **)&r.conds, &cap, r.ncond + 1, sizeof *r.conds) != 0) {
-            st = fail(ps, "match", QT_ENOMEM, "no memory");
+            st = fail(ps, "match", QT_ENOMEM, _("no memory"));
             break;
         }
         st = parse_cond(ps, tok, &r.conds[r.ncond]);
@@ -271,7 +271,7 @@ static qt_status parse_rule(parser *ps, int cat, char *v)
             st = fail(ps, "match", QT_EINVAL, _("a rule needs a condition that is not negated"));
     }
     if (st == QT_OK && qt__grow((void **)&p->rules, &p->rulecap, p->nrule + 1, sizeof *p->rules) != 0)
-        st = fail(ps, "match", QT_ENOMEM, "no memory");
+        st = fail(ps, "match", QT_ENOMEM, _("no memory"));
     if (st != QT_OK) {
         size_t k;
         for (k = 0; k < r.ncond; k++)
@@ -323,11 +323,11 @@ static qt_status section(parser *ps, const char *h, const char *arg, int *sec, i
             if (strcmp(p->grades[i].name, arg) == 0)
                 return fail(ps, NULL, QT_ECONFLICT, _("grade %s is defined twice"), arg);
         if (qt__grow((void **)&p->grades, &p->gradecap, p->ngrade + 1, sizeof *p->grades) != 0)
-            return fail(ps, NULL, QT_ENOMEM, "no memory");
+            return fail(ps, NULL, QT_ENOMEM, _("no memory"));
         g = &p->grades[p->ngrade];
         g->name = keep(p, arg, strlen(arg));
         if (!g->name)
-            return fail(ps, NULL, QT_ENOMEM, "no memory");
+            return fail(ps, NULL, QT_ENOMEM, _("no memory"));
         g->basic_present = -1;
         g->quality_present = -1;
         g->all_basic_share = g->communities_covered = g->chain_share = g->satisfaction = NAN;
@@ -337,7 +337,7 @@ static qt_status section(parser *ps, const char *h, const char *arg, int *sec, i
     }
     if (strcmp(h, "category") != 0)
         return fail(ps, NULL, QT_EPARSE,
-                    "unknown section [%s] (profile, category CODE, exclude, targets, grade NAME, population)", h);
+                    _("unknown section [%s] (profile, category CODE, exclude, targets, grade NAME, population)"), h);
     if (!arg || !valid_code(arg))
         return fail(ps, NULL, QT_EPARSE, _("[category CODE] needs a code of letters, digits, '_' or '-'"));
     for (i = 0; i < p->ncat; i++)
@@ -345,13 +345,13 @@ static qt_status section(parser *ps, const char *h, const char *arg, int *sec, i
             return fail(ps, NULL, QT_ECONFLICT, _("category %s is defined twice (first on line %d)"), arg,
                         p->cats[i].line);
     if (qt__grow((void **)&p->cats, &p->catcap, p->ncat + 1, sizeof *p->cats) != 0)
-        return fail(ps, NULL, QT_ENOMEM, "no memory");
+        return fail(ps, NULL, QT_ENOMEM, _("no memory"));
     memset(&p->cats[p->ncat], 0, sizeof p->cats[p->ncat]);
     p->cats[p->ncat].pub.code = keep(p, arg, strlen(arg));
     p->cats[p->ncat].pub.cls = (qt_cat_class)-1;
     p->cats[p->ncat].line = ps->line;
     if (!p->cats[p->ncat].pub.code)
-        return fail(ps, NULL, QT_ENOMEM, "no memory");
+        return fail(ps, NULL, QT_ENOMEM, _("no memory"));
     *cat = (int)p->ncat++;
     *sec = SEC_CATEGORY;
     return QT_OK;
@@ -469,7 +469,7 @@ static qt_status keyval(parser *ps, int sec, int cat, const char *k, char *v)
     }
     if (sec == SEC_PROFILE) {
         if (strcmp(k, "name") == 0)
-            return (p->name = keep(p, v, strlen(v))) ? QT_OK : fail(ps, k, QT_ENOMEM, "no memory");
+            return (p->name = keep(p, v, strlen(v))) ? QT_OK : fail(ps, k, QT_ENOMEM, _("no memory"));
         if (strcmp(k, "speed_kmh") == 0)
             return number(ps, k, v, 0.5, 15, &p->speed);
         if (strcmp(k, "speed_elderly_kmh") == 0)
@@ -491,7 +491,7 @@ static qt_status keyval(parser *ps, int sec, int cat, const char *k, char *v)
             if (*dst)
                 return fail(ps, k, QT_ECONFLICT, _("given twice for category %s"), c->pub.code);
             *dst = keep(p, v, strlen(v));
-            return *dst ? QT_OK : fail(ps, k, QT_ENOMEM, "no memory");
+            return *dst ? QT_OK : fail(ps, k, QT_ENOMEM, _("no memory"));
         }
         if (strcmp(k, "class") == 0) {
             if (strcmp(v, "basic") == 0)
@@ -589,7 +589,7 @@ static qt_status parse_alias(parser *ps, int cat, char *v)
                         p->cats[other].pub.code);
         if (qt__grow((void **)&c->aliases, &c->aliascap, c->nalias + 1, sizeof *c->aliases) != 0 ||
             !(c->aliases[c->nalias] = keep(p, norm, strlen(norm))))
-            return fail(ps, "alias", QT_ENOMEM, "no memory");
+            return fail(ps, "alias", QT_ENOMEM, _("no memory"));
         c->nalias++;
         s = bar ? bar + 1 : NULL;
     }
@@ -608,9 +608,9 @@ static qt_status finish(parser *ps)
         cat_entry *c = &p->cats[i];
         ps->line = c->line;
         if (!c->pub.zh)
-            return fail(ps, "zh", QT_EINVAL, "category %s has no Chinese name", c->pub.code);
+            return fail(ps, "zh", QT_EINVAL, _("category %s has no Chinese name"), c->pub.code);
         if (!c->pub.en)
-            return fail(ps, "en", QT_EINVAL, "category %s has no English name", c->pub.code);
+            return fail(ps, "en", QT_EINVAL, _("category %s has no English name"), c->pub.code);
         {
             char norm[256];
             int other;
@@ -651,7 +651,7 @@ qt_status qt_profile_load(const char *path, qt_profile **out, qt_error *err)
     *out = NULL;
     p = qt__calloc(1, sizeof *p);
     if (!p)
-        return qt_error_set(err, QT_ENOMEM, path, "no memory");
+        return qt_error_set(err, QT_ENOMEM, path, _("no memory"));
     p->speed = 4.0;
     p->basic_min = 10;
     p->quality_min = 15;

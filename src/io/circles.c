@@ -160,7 +160,7 @@ qt_status qt_circles_read_ex(const char *path, const qt_circles_read_opts *o, qt
     }
     if (!l) {
         qt__csv_close(&c);
-        return qt_error_set(err, QT_ENOMEM, path, "no memory");
+        return qt_error_set(err, QT_ENOMEM, path, _("no memory"));
     }
     while ((r = qt__csv_next(&c, err)) > 0) {
         const char *name = qt__csv_str(&c, cn), *open, *close;
@@ -254,7 +254,7 @@ qt_status qt_circles_read_ex(const char *path, const qt_circles_read_opts *o, qt
     *out = l;
     return QT_OK;
 nomem:
-    st = qt_error_set(err, QT_ENOMEM, path, "no memory");
+    st = qt_error_set(err, QT_ENOMEM, path, _("no memory"));
 fail:
     qt__free(b.pc);
     qt__free(b.pm);
@@ -331,7 +331,7 @@ qt_status qt_survey_read_ex(const char *path, const qt_circles_read_opts *o, con
     if (!s || !s->answers || !s->satisfied) {
         qt__csv_close(&c);
         qt_survey_free(s);
-        return qt_error_set(err, QT_ENOMEM, path, "no memory");
+        return qt_error_set(err, QT_ENOMEM, path, _("no memory"));
     }
     while ((r = qt__csv_next(&c, err)) > 0) {
         int k = find_circle(circles, qt__csv_str(&c, cc)), a;

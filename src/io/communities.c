@@ -205,7 +205,7 @@ static qt_status locate(const char *path, const char *layer, const char *name_fi
         *nset_out = nset;
     goto done;
 nomem:
-    st = qt_error_set(err, QT_ENOMEM, path, "no memory");
+    st = qt_error_set(err, QT_ENOMEM, path, _("no memory"));
 done:
     free_polys(p, np);
     qt__free(start);
@@ -228,7 +228,7 @@ qt_status qt_communities_locate(const char *path, const char *layer, const char 
     size_t i;
     *names = NULL;
     if (!v)
-        return qt_error_set(err, QT_ENOMEM, path, "no memory");
+        return qt_error_set(err, QT_ENOMEM, path, _("no memory"));
     st = locate(path, layer, name_field, 1, n, lon, lat, v, NULL, err);
     if (st != QT_OK) {
         qt_communities_names_free(v, n);
@@ -237,7 +237,7 @@ qt_status qt_communities_locate(const char *path, const char *layer, const char 
     for (i = 0; i < n; i++)
         if (!v[i] && !(v[i] = qt__strdup(""))) {
             qt_communities_names_free(v, n);
-            return qt_error_set(err, QT_ENOMEM, path, "no memory");
+            return qt_error_set(err, QT_ENOMEM, path, _("no memory"));
         }
     *names = v;
     return QT_OK;

@@ -103,11 +103,11 @@ qt_status qt__csv_open_hdr(qt__csv *c, const char *path, qt_encoding enc, int he
     c->header_row = header_row;
     fp = fopen(path, "rb");
     if (!fp)
-        return qt_error_set(err, QT_EIO, path, "cannot open: %s", strerror(errno));
+        return qt_error_set(err, QT_EIO, path, _("cannot open: %s"), strerror(errno));
     if (fseek(fp, 0, SEEK_END) != 0 || (sz = ftell(fp)) < 0 || fseek(fp, 0, SEEK_SET) != 0) {
         int e = errno;
         fclose(fp);
-        return qt_error_set(err, QT_EIO, path, "cannot read: %s", strerror(e ? e : EIO));
+        return qt_error_set(err, QT_EIO, path, _("cannot read: %s"), strerror(e ? e : EIO));
     }
     c->data = qt__malloc((size_t)sz + 1);
     if (!c->data) {
@@ -118,7 +118,7 @@ qt_status qt__csv_open_hdr(qt__csv *c, const char *path, qt_encoding enc, int he
         int e = errno;
         fclose(fp);
         qt__csv_close(c);
-        return qt_error_set(err, QT_EIO, path, "cannot read: %s", strerror(e ? e : EIO));
+        return qt_error_set(err, QT_EIO, path, _("cannot read: %s"), strerror(e ? e : EIO));
     }
     fclose(fp);
     c->len = (size_t)sz;
@@ -150,7 +150,7 @@ qt_status qt__csv_open_hdr(qt__csv *c, const char *path, qt_encoding enc, int he
         if (ok < c->len) {
             size_t line = line_at(c->data, ok);
             qt__csv_close(c);
-            return qt_error_set(err, QT_EPARSE, path, "line %zu: not valid UTF-8 (is it GBK?)", line);
+            return qt_error_set(err, QT_EPARSE, path, _("line %zu: not valid UTF-8 (is it GBK?)"), line);
         }
     }
     return qt__csv_start(c, err);
@@ -255,7 +255,7 @@ qt_status qt__csv_start(qt__csv *c, qt_error *err)
     c->header = qt__calloc(c->nfield, sizeof *c->header);
     if (!c->header) {
         qt__csv_close(c);
-        return qt_error_set(err, QT_ENOMEM, path, "no memory");
+        return qt_error_set(err, QT_ENOMEM, path, _("no memory"));
     }
     c->nheader = c->nfield;
     for (i = 0; i < c->nfield; i++) {
@@ -270,7 +270,7 @@ qt_status qt__csv_start(qt__csv *c, qt_error *err)
         c->header[i] = qt__strdup(h);
         if (!c->header[i]) {
             qt__csv_close(c);
-            return qt_error_set(err, QT_ENOMEM, path, "no memory");
+            return qt_error_set(err, QT_ENOMEM, path, _("no memory"));
         }
     }
     return QT_OK;
@@ -381,7 +381,7 @@ int qt__csv_next(qt__csv *c, qt_error *err)
         return 1;
     }
 nomem:
-    qt_error_set(err, QT_ENOMEM, c->path, "no memory");
+    qt_error_set(err, QT_ENOMEM, c->path, _("no memory"));
     return -1;
 }
 

@@ -15,9 +15,9 @@ static qt_status check_lonlat(const qt__csv *c, int clon, int clat, double lon, 
                               qt_error *err)
 {
     if (lon < -180 || lon > 180)
-        return qt__csv_failv(c, clon, err, QT_EINVAL, "longitude %g is outside [-180, 180]", lon);
+        return qt__csv_failv(c, clon, err, QT_EINVAL, _("longitude %g is outside [-180, 180]"), lon);
     if (lat < -90 || lat > 90)
-        return qt__csv_failv(c, clat, err, QT_EINVAL, "latitude %g is outside [-90, 90]", lat);
+        return qt__csv_failv(c, clat, err, QT_EINVAL, _("latitude %g is outside [-90, 90]"), lat);
     return QT_OK;
 }
 
@@ -74,7 +74,7 @@ qt_status qt_graph_read_interchange(const char *nodes_csv, const char *edges_csv
             goto fail_c;
         st = qt__csv_double(&c, clen, &len, err);
         if (st == QT_OK && len < 0)
-            st = qt__csv_failv(&c, clen, err, QT_EINVAL, "length %g is negative", len);
+            st = qt__csv_failv(&c, clen, err, QT_EINVAL, _("length %g is negative"), len);
         if (st != QT_OK)
             goto fail_c;
         if (qt_graph_builder_find(b, u) == QT_NODE_NONE) {
@@ -237,12 +237,12 @@ qt_status qt_pois_read_csv(const char *path, qt_poi_list **out, qt_error *err)
             (st = check_lonlat(&c, clon, clat, l->lon[i], l->lat[i], err)))
             goto fail;
         if (!*qt__csv_str(&c, cid)) {
-            st = qt__csv_failv(&c, cid, err, QT_EPARSE, "empty id");
+            st = qt__csv_failv(&c, cid, err, QT_EPARSE, _("empty id"));
             goto fail;
         }
         cat = qt__csv_str(&c, ccat);
         if (!*cat) {
-            st = qt__csv_failv(&c, ccat, err, QT_EPARSE, "empty category");
+            st = qt__csv_failv(&c, ccat, err, QT_EPARSE, _("empty category"));
             goto fail;
         }
         if (cnode >= 0 && *qt__csv_str(&c, cnode)) {
@@ -276,7 +276,7 @@ qt_status qt_pois_read_csv(const char *path, qt_poi_list **out, qt_error *err)
     *out = l;
     return QT_OK;
 nomem:
-    st = qt_error_set(err, QT_ENOMEM, path, "no memory");
+    st = qt_error_set(err, QT_ENOMEM, path, _("no memory"));
 fail:
     qt__csv_close(&c);
     qt_poi_list_free(l);
@@ -317,7 +317,7 @@ qt_status qt_points_read_csv(const char *path, qt_point_list **out, qt_error *er
             (st = check_lonlat(&c, clon, clat, l->lon[i], l->lat[i], err)))
             goto fail;
         if (!*qt__csv_str(&c, cid)) {
-            st = qt__csv_failv(&c, cid, err, QT_EPARSE, "empty id");
+            st = qt__csv_failv(&c, cid, err, QT_EPARSE, _("empty id"));
             goto fail;
         }
         l->id[i] = qt__strdup(qt__csv_str(&c, cid));
@@ -334,7 +334,7 @@ qt_status qt_points_read_csv(const char *path, qt_point_list **out, qt_error *er
     *out = l;
     return QT_OK;
 nomem:
-    st = qt_error_set(err, QT_ENOMEM, path, "no memory");
+    st = qt_error_set(err, QT_ENOMEM, path, _("no memory"));
 fail:
     qt__csv_close(&c);
     qt_point_list_free(l);

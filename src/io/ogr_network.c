@@ -106,7 +106,7 @@ qt_status qt_graph_read_ogr(const char *path, const qt_network_opts *opts, qt_gr
     CPLPopErrorHandler();
     if (!ds)
         return qt_error_set(err, QT_EIO, path, _("cannot open as a vector dataset: %s"),
-                            CPLGetLastErrorMsg()[0] ? CPLGetLastErrorMsg() : "unknown format");
+                            CPLGetLastErrorMsg()[0] ? CPLGetLastErrorMsg() : _("unknown format"));
     if (opts->layer) {
         layer = GDALDatasetGetLayerByName(ds, opts->layer);
         if (!layer) {
@@ -169,7 +169,7 @@ qt_status qt_graph_read_ogr(const char *path, const qt_network_opts *opts, qt_gr
             }
             if (rc) {
                 OGR_F_Destroy(f);
-                st = qt_error_set(err, QT_ENOMEM, path, "no memory");
+                st = qt_error_set(err, QT_ENOMEM, path, _("no memory"));
                 goto done;
             }
         }
@@ -197,7 +197,7 @@ qt_status qt_graph_read_ogr(const char *path, const qt_network_opts *opts, qt_gr
     next_in_cell = qt__malloc_array(v.n, sizeof *next_in_cell);
     node_vertex = qt__malloc_array(v.n, sizeof *node_vertex);
     if (!node_of || !next_in_cell || !node_vertex || qt__idmap_init(&cells, v.n) != 0) {
-        st = qt_error_set(err, QT_ENOMEM, path, "no memory");
+        st = qt_error_set(err, QT_ENOMEM, path, _("no memory"));
         goto done;
     }
     for (i = 0; i < v.n; i++) {
@@ -223,7 +223,7 @@ qt_status qt_graph_read_ogr(const char *path, const qt_network_opts *opts, qt_gr
             node_vertex[found] = i;
             next_in_cell[found] = head;
             if (qt__idmap_set(&cells, cell_key(cx, cy), found) < 0) {
-                st = qt_error_set(err, QT_ENOMEM, path, "no memory");
+                st = qt_error_set(err, QT_ENOMEM, path, _("no memory"));
                 goto done;
             }
         }

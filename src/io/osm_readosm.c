@@ -224,7 +224,7 @@ qt_status qt_graph_read_osm(const char *path, const qt_network_opts *opts, qt_gr
     memset(&c, 0, sizeof c);
     c.opts = opts;
     if (qt__idmap_init(&c.need, 1 << 16) != 0)
-        return qt_error_set(err, QT_ENOMEM, path, "no memory");
+        return qt_error_set(err, QT_ENOMEM, path, _("no memory"));
     st = parse_pass(path, &c, 1, err);
     if (st != QT_OK)
         goto done;
@@ -236,7 +236,7 @@ qt_status qt_graph_read_osm(const char *path, const qt_network_opts *opts, qt_gr
     c.lat = qt__malloc_array(c.nneed, sizeof *c.lat);
     c.seen = qt__calloc(c.nneed, 1);
     if (!c.lon || !c.lat || !c.seen) {
-        st = qt_error_set(err, QT_ENOMEM, path, "no memory");
+        st = qt_error_set(err, QT_ENOMEM, path, _("no memory"));
         goto done;
     }
     st = parse_pass(path, &c, 0, err);
@@ -250,7 +250,7 @@ qt_status qt_graph_read_osm(const char *path, const qt_network_opts *opts, qt_gr
             if (!c.seen[a] || !c.seen[bb] || c.refs[i - 1] == c.refs[i])
                 continue;
             if (qt__grow((void **)&pairs, &pcap, np + 1, sizeof *pairs)) {
-                st = qt_error_set(err, QT_ENOMEM, path, "no memory");
+                st = qt_error_set(err, QT_ENOMEM, path, _("no memory"));
                 goto done;
             }
             pairs[np].a = a < bb ? a : bb;
@@ -268,14 +268,14 @@ qt_status qt_graph_read_osm(const char *path, const qt_network_opts *opts, qt_gr
     /* nodes: those on an edge, in ascending id order (stable output) */
     used = qt__malloc_array(np * 2, sizeof *used);
     if (!used) {
-        st = qt_error_set(err, QT_ENOMEM, path, "no memory");
+        st = qt_error_set(err, QT_ENOMEM, path, _("no memory"));
         goto done;
     }
     {
         /* slot -> id: invert the map through the refs */
         int64_t *slot_id = qt__malloc_array(c.nneed, sizeof *slot_id);
         if (!slot_id) {
-            st = qt_error_set(err, QT_ENOMEM, path, "no memory");
+            st = qt_error_set(err, QT_ENOMEM, path, _("no memory"));
             goto done;
         }
         for (i = 0; i < c.nrefs; i++)

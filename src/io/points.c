@@ -87,7 +87,7 @@ qt_status qt_points_read(const char *path, const qt_point_read_opts *o, qt_point
     *out = l;
     return QT_OK;
 nomem:
-    st = qt_error_set(err, QT_ENOMEM, path, "no memory");
+    st = qt_error_set(err, QT_ENOMEM, path, _("no memory"));
 fail:
     qt__csv_close(&c);
     qt__xform_free(&xf);

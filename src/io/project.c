@@ -90,7 +90,7 @@ static char *resolve(const loader *ld, const char *v)
 static qt_status set_str(char **dst, char *v, loader *ld, int line, const char *k)
 {
     if (!v)
-        return bad(ld, line, k, QT_ENOMEM, "no memory");
+        return bad(ld, line, k, QT_ENOMEM, _("no memory"));
     qt__free(*dst);
     *dst = v;
     return QT_OK;
@@ -104,7 +104,7 @@ static qt_status num(loader *ld, int line, const char *k, const char *v, double 
     if (e == v || *e || errno || !isfinite(*out))
         return bad(ld, line, k, QT_EPARSE, _("'%s' is not a number"), v);
     if (*out < lo || *out > hi)
-        return bad(ld, line, k, QT_EINVAL, "%g is outside %g..%g", *out, lo, hi);
+        return bad(ld, line, k, QT_EINVAL, _("%g is outside %g..%g"), *out, lo, hi);
     return QT_OK;
 }
 
@@ -189,8 +189,8 @@ static qt_status on_line(void *ud, int line, const char *sec, const char *arg, c
                 return QT_OK;
             }
         return bad(ld, line, NULL, QT_EPARSE,
-                   "unknown section [%s%s%s] (project, network, outlets, residences, communities, circles, "
-                   "survey)", sec,
+                   _("unknown section [%s%s%s] (project, network, outlets, residences, communities, circles, "
+                   "survey)"), sec,
                    arg ? " " : "", arg ? arg : "");
     }
     switch (ld->sec) {
@@ -248,7 +248,7 @@ qt_status qt_project_load(const char *path, qt_project **out, qt_error *err)
     *out = NULL;
     p = qt__calloc(1, sizeof *p);
     if (!p)
-        return qt_error_set(err, QT_ENOMEM, path, "no memory");
+        return qt_error_set(err, QT_ENOMEM, path, _("no memory"));
     memset(&ld, 0, sizeof ld);
     ld.p = p;
     ld.path = path;
@@ -271,11 +271,11 @@ qt_status qt_project_load(const char *path, qt_project **out, qt_error *err)
                               (int)p->outlets.crs < 0 ? "outlets" : "residences");
     }
     if (st == QT_OK && !(p->path = qt__strdup(path)))
-        st = qt_error_set(err, QT_ENOMEM, path, "no memory");
+        st = qt_error_set(err, QT_ENOMEM, path, _("no memory"));
     if (st == QT_OK && !p->name && !(p->name = qt__strdup(path)))
-        st = qt_error_set(err, QT_ENOMEM, path, "no memory");
+        st = qt_error_set(err, QT_ENOMEM, path, _("no memory"));
     if (st == QT_OK && !p->speed && !(p->speed = qt__strdup("default")))
-        st = qt_error_set(err, QT_ENOMEM, path, "no memory");
+        st = qt_error_set(err, QT_ENOMEM, path, _("no memory"));
     if (st != QT_OK) {
         qt_project_free(p);
         return st;

@@ -21,7 +21,7 @@ static qt_status copy(char *dst, size_t cap, const char *src, const char *what, 
 {
     size_t n = strlen(src ? src : "");
     if (n >= cap)
-        return qt_error_set(err, QT_EINVAL, what, "longer than %zu bytes", cap - 1);
+        return qt_error_set(err, QT_EINVAL, what, _("longer than %zu bytes"), cap - 1);
     memcpy(dst, src ? src : "", n + 1);
     return QT_OK;
 }

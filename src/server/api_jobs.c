@@ -230,7 +230,7 @@ static qt_status job_edited(void *ud, const qt_store_job *jb, qt_error *err)
 {
     edited *ed = ud;
     if (!(ed->out = my_job_json(ed->r, jb, ed->crs)))
-        return qt_error_set(err, QT_ENOMEM, "job", "no memory");
+        return qt_error_set(err, QT_ENOMEM, "job", _("no memory"));
     ed->job = *jb;
     ed->job.title = json_string_value(json_object_get(ed->out, "title"));
     ed->job.description = json_string_value(json_object_get(ed->out, "description"));
@@ -280,7 +280,7 @@ static qt_status my_job(void *ud, const qt_store_job *jb, qt_error *err)
     edited *ed = ud;
     json_t *o = my_job_json(ed->r, jb, ed->crs);
     if (!o || json_array_append_new(ed->out, o) != 0)
-        return qt_error_set(err, QT_ENOMEM, "jobs", "no memory");
+        return qt_error_set(err, QT_ENOMEM, "jobs", _("no memory"));
     return QT_OK;
 }
 

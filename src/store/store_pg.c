@@ -113,7 +113,7 @@ PGresult *qt__pg_run(qt_store *s, const char *sql, const qt__pgp *p, const char 
     msg = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
     snprintf(s->pg_state, sizeof s->pg_state, "%s", state ? state : "08000");
     snprintf(s->pg_constraint, sizeof s->pg_constraint, "%s", cons ? cons : "");
-    qt_error_set(err, QT_EDB, what, "database error: %s", msg ? msg : PQerrorMessage(s->pg));
+    qt_error_set(err, QT_EDB, what, _("database error: %s"), msg ? msg : PQerrorMessage(s->pg));
     PQclear(r);
     return NULL;
 }

@@ -570,7 +570,7 @@ qt_status qt__pg_outlet_update(qt_store *s, int64_t actor, qt_role role, int64_t
                         &p, "outlet", err)) != QT_OK) {
         if (qt__pg_failed(s, "23514")) { /* a CHECK: cash / barrier_free not 0 or 1 */
             qt_error_clear(err);
-            return qt_error_set(err, QT_EINVAL, "outlet", "a flag is 0, 1 or unknown");
+            return qt_error_set(err, QT_EINVAL, "outlet", _("a flag is 0, 1 or unknown"));
         }
         return rc;
     }
