@@ -39,7 +39,7 @@ const char *qt_status_name(qt_status st)
 
 const char *qt_status_str(qt_status st)
 {
-    return (unsigned)st < STATUS_COUNT ? status_table[st].str : "unknown error";
+    return (unsigned)st < STATUS_COUNT ? status_table[st].str : N_("unknown error");
 }
 
 int qt_status_http(qt_status st)
