@@ -630,6 +630,18 @@ qt_status qt__write_blindspots(const qt_analysis *a, const qt_analysis_input *in
     return st;
 }
 
+/* the project's speed word (default, elderly, winter, or km/h) for a reader */
+static const char *speed_word(const char *w)
+{
+    if (!w || strcmp(w, "default") == 0)
+        return _("default");
+    if (strcmp(w, "elderly") == 0)
+        return _("elderly");
+    if (strcmp(w, "winter") == 0)
+        return _("winter");
+    return w;
+}
+
 /* ---- summary.md ------------------------------------------------------------------------ */
 
 static qt_status write_summary(const qt_analysis *a, const qt_analysis_input *in, const qt_report_meta *m,
@@ -646,7 +658,7 @@ static qt_status write_summary(const qt_analysis *a, const qt_analysis_input *in
         return st;
     qt__outfile_printf(&o, _("# 一刻钟便民生活圈 analysis: %s\n\n"), m->project ? m->project : "");
     qt__outfile_printf(&o, _("Profile %s; walking %.1f km/h (%s)%s%s.\n\n"), qt_profile_name(p), a->speed_mps * 3.6,
-                       m->speed ? m->speed : _("default"), m->at ? _("; outlets open at ") : "", m->at ? m->at : "");
+                       speed_word(m->speed), m->at ? _("; outlets open at ") : "", m->at ? m->at : "");
     qt__outfile_printf(&o, _("- Residences: %zu (%zu too far from a street, left out); population %.0f"),
                        in->residences->n, a->residences_unplaced, s->population);
     if (in->residences->nestimated)
