@@ -25,7 +25,7 @@ if(QT_XGETTEXT)
   file(GLOB_RECURSE QT_I18N_SOURCES RELATIVE ${PROJECT_SOURCE_DIR} ${PROJECT_SOURCE_DIR}/src/*.c)
   list(SORT QT_I18N_SOURCES)
   add_custom_target(pot
-    COMMAND ${QT_XGETTEXT} --language=C --from-code=UTF-8 --keyword=_ --keyword=N_ --keyword=P_:1,2 --keyword=cli_usage:3 --keyword=cli_warn:2 --keyword=qt__reply_error:4 --add-comments=TRANSLATORS:
+    COMMAND ${QT_XGETTEXT} --language=C --from-code=UTF-8 --keyword=_ --keyword=N_ --keyword=P_:1,2 --keyword=C_:1c,2 --keyword=R_:1c,2 --keyword=cli_usage:3 --keyword=cli_warn:2 --keyword=qt__reply_error:4 --add-comments=TRANSLATORS:
             --package-name=quarter --msgid-bugs-address=- --sort-by-file -o po/quarter.pot ${QT_I18N_SOURCES}
     WORKING_DIRECTORY ${PROJECT_SOURCE_DIR} VERBATIM)
 endif()

@@ -64,6 +64,29 @@ typedef struct qt_analysis_opts {
     void *progress_ud;
 } qt_analysis_opts;
 
+/** The rules a profile grade may set (docs/profile.md [grade]); names as in the API's why[].rules[].rule. */
+typedef enum qt_grade_rule_kind {
+    QT_RULE_BASIC_PRESENT,       /* "basic_present": basic 业态 present, of those required */
+    QT_RULE_QUALITY_PRESENT,     /* "quality_present": quality 业态 present */
+    QT_RULE_ALL_BASIC,           /* "all_basic": share of residents with every basic 业态 in reach */
+    QT_RULE_COMMUNITIES_COVERED, /* "communities_covered": share of communities covered */
+    QT_RULE_CHAIN_SHARE,         /* "chain_share": chain outlets / outlets */
+    QT_RULE_SATISFACTION         /* "satisfaction": satisfied / answers, valid from survey_min_samples answers */
+} qt_grade_rule_kind;
+
+/** One rule of a grade checked against an area: the reasons of its grade as data. */
+typedef struct qt_grade_check {
+    int grade;               /* the profile grade whose rule it is */
+    qt_grade_rule_kind kind;
+    int pass;                /* 1: the area meets the rule */
+    double value;            /* basic/quality: 业态 present; communities: communities covered; the rest a
+                                share 0..1, NAN unknown (chain share without outlets, satisfaction below
+                                survey_min_samples answers) */
+    double target;           /* basic/quality: 业态 needed; the rest a share 0..1 */
+    double total;            /* basic: 业态 required; communities: communities; satisfaction: answers */
+    double min_answers;      /* satisfaction: survey_min_samples */
+} qt_grade_check;
+
 /** The indicators of one area. */
 typedef struct qt_area_stats {
     double population, households;
@@ -80,7 +103,11 @@ typedef struct qt_area_stats {
     double investment;           /* 万元, NAN unknown */
     uint32_t survey_answers, survey_satisfied;
     int grade;                   /* index of the profile grade, -1 below every grade */
-    char *reasons;               /* why this grade (circles and the city) */
+    char *reasons;               /* why this grade (circles and the city), in stable English:
+                                    qt_grade_reasons(s, p, QT_REASONS_STABLE) */
+    qt_grade_check *checks;      /* the same as data: the rules of the grade reached (grade <= this
+                                    grade), then those of the next grade, which it misses */
+    size_t nchecks;
 } qt_area_stats;
 
 typedef struct qt_analysis {
@@ -132,6 +159,20 @@ QT_API void qt_analysis_free(qt_analysis *a);
  */
 QT_API int qt_analysis_community_cell(const qt_analysis *a, size_t c, double *lonmin, double *latmin, double *lonmax,
                                       double *latmax);
+
+/* qt_grade_reasons forms */
+#define QT_REASONS_TEXT 0   /* a sentence in the message catalogue's language (Chinese by default) */
+#define QT_REASONS_STABLE 1 /* the same sentence in English, whatever the language: "基础型: 9 of 9 basic
+                               present; 2 quality >= 2 — not 品质型: ..." (qt_area_stats.reasons) */
+#define QT_REASONS_JSON 2   /* a JSON array, one object per grade: [{"grade", "reached", "rules":
+                               [{"rule", "pass", "value", "target", "total"?, "min_answers"?}]}] */
+
+/**
+ * The reasons of s's grade (s: a circle or the city of an analysis of profile p) in one of the
+ * forms above.  Returns a string the caller frees with free(), or NULL when out of memory.
+ * Reentrant: the language is the catalogue's (dgettext), nothing is kept.
+ */
+QT_API char *qt_grade_reasons(const qt_area_stats *s, const qt_profile *p, int form);
 
 /** Whether an indicator value meets its target (NAN target: -1 no target; NAN value: -1). */
 QT_API int qt_target_met(double value, double target);

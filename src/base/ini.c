@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/i18n.h"
 #include "base/ini.h"
 
 static int valid_utf8(const unsigned char *s)
@@ -67,20 +68,20 @@ qt_status qt__ini_read(const char *path, qt__ini_fn fn, void *ud, qt_error *err)
     int line = 0;
     qt_status st = QT_OK;
     if (!fp)
-        return qt_error_set(err, QT_EIO, path, "cannot open: %s", strerror(errno));
+        return qt_error_set(err, QT_EIO, path, _("cannot open: %s"), strerror(errno));
     while (st == QT_OK && fgets(buf, sizeof buf, fp)) {
         char *s = buf, *eq, *c;
         line++;
         snprintf(where, sizeof where, "%s:%d", path, line);
         if (!strchr(buf, '\n') && !feof(fp)) {
-            st = qt_error_set(err, QT_EPARSE, where, "line longer than %zu bytes", sizeof buf - 2);
+            st = qt_error_set(err, QT_EPARSE, where, _("line longer than %zu bytes"), sizeof buf - 2);
             break;
         }
         if (line == 1 && (unsigned char)s[0] == 0xEF && (unsigned char)s[1] == 0xBB && (unsigned char)s[2] == 0xBF)
             s += 3;
         if (!valid_utf8((const unsigned char *)s)) {
             if (gbk_line(s, conv, sizeof conv) != 0) {
-                st = qt_error_set(err, QT_EPARSE, where, "neither UTF-8 nor GBK text: save the file as UTF-8");
+                st = qt_error_set(err, QT_EPARSE, where, _("neither UTF-8 nor GBK text: save the file as UTF-8"));
                 break;
             }
             s = conv;
@@ -91,7 +92,7 @@ qt_status qt__ini_read(const char *path, qt__ini_fn fn, void *ud, qt_error *err)
         if (*s == '[') {
             char *e = strchr(s, ']');
             if (!e || e[1]) {
-                st = qt_error_set(err, QT_EPARSE, where, "a section header is [name] alone on its line");
+                st = qt_error_set(err, QT_EPARSE, where, _("a section header is [name] alone on its line"));
                 continue;
             }
             *e = '\0';
@@ -111,7 +112,7 @@ qt_status qt__ini_read(const char *path, qt__ini_fn fn, void *ud, qt_error *err)
         }
         eq = strchr(s, '=');
         if (!eq) {
-            st = qt_error_set(err, QT_EPARSE, where, "expected 'key = value'");
+            st = qt_error_set(err, QT_EPARSE, where, _("expected 'key = value'"));
             continue;
         }
         *eq = '\0';
@@ -123,19 +124,19 @@ qt_status qt__ini_read(const char *path, qt__ini_fn fn, void *ud, qt_error *err)
         {
             char *k = qt__ini_trim(s), *v = qt__ini_trim(eq + 1);
             if (!*k)
-                st = qt_error_set(err, QT_EPARSE, where, "missing key before '='");
+                st = qt_error_set(err, QT_EPARSE, where, _("missing key before '='"));
             else if (!*v) {
                 snprintf(where, sizeof where, "%s:%d: key '%s'", path, line, k);
-                st = qt_error_set(err, QT_EPARSE, where, "has no value");
+                st = qt_error_set(err, QT_EPARSE, where, _("has no value"));
             } else if (!section[0]) {
                 snprintf(where, sizeof where, "%s:%d: key '%s'", path, line, k);
-                st = qt_error_set(err, QT_EPARSE, where, "comes before any [section]");
+                st = qt_error_set(err, QT_EPARSE, where, _("comes before any [section]"));
             } else
                 st = fn(ud, line, section, arg, k, v, err);
         }
     }
     if (st == QT_OK && ferror(fp))
-        st = qt_error_set(err, QT_EIO, path, "read error");
+        st = qt_error_set(err, QT_EIO, path, _("read error"));
     fclose(fp);
     return st;
 }

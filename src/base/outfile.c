@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* outfile.c -- buffered tmp+rename output and fast number formatting. */
+#include "base/i18n.h"
 #include "base/outfile.h"
 
 #include <errno.h>
@@ -104,7 +105,7 @@ qt_status qt__outfile_open(qt__outfile *o, const char *path, qt_error *err)
     memset(o, 0, sizeof *o);
     o->buf = qt__malloc(OUT_BUF);
     if (!o->buf)
-        return qt_error_set(err, QT_ENOMEM, path, "no memory for the output buffer");
+        return qt_error_set(err, QT_ENOMEM, path, _("no memory for the output buffer"));
     o->cap = OUT_BUF;
     if (!path || strcmp(path, "-") == 0) {
         o->fp = stdout;
@@ -114,14 +115,14 @@ qt_status qt__outfile_open(qt__outfile *o, const char *path, qt_error *err)
     o->tmppath = qt__malloc(strlen(path) + 5);
     if (!o->path || !o->tmppath) {
         qt__outfile_abort(o);
-        return qt_error_set(err, QT_ENOMEM, path, "no memory");
+        return qt_error_set(err, QT_ENOMEM, path, _("no memory"));
     }
     memcpy(o->tmppath, path, strlen(path));
     memcpy(o->tmppath + strlen(path), ".tmp", 5);
     o->fp = fopen(o->tmppath, "wb");
     if (!o->fp) {
         int e = errno;
-        qt_error_set(err, QT_EIO, path, "cannot create output file: %s", strerror(e));
+        qt_error_set(err, QT_EIO, path, _("cannot create output file: %s"), strerror(e));
         qt__free(o->tmppath);
         o->tmppath = NULL;
         qt__outfile_abort(o);
@@ -219,7 +220,7 @@ qt_status qt__outfile_commit(qt__outfile *o, qt_error *err)
         if (fflush(stdout) != 0 && !o->failed)
             o->failed = errno ? errno : EIO;
         if (o->failed)
-            st = qt_error_set(err, QT_EIO, "stdout", "write failed: %s", strerror(o->failed));
+            st = qt_error_set(err, QT_EIO, "stdout", _("write failed: %s"), strerror(o->failed));
         release(o);
         return st;
     }
@@ -229,7 +230,7 @@ qt_status qt__outfile_commit(qt__outfile *o, qt_error *err)
     if (!o->failed && rename(o->tmppath, o->path) != 0)
         o->failed = errno ? errno : EIO;
     if (o->failed) {
-        st = qt_error_set(err, QT_EIO, o->path, "write failed: %s", strerror(o->failed));
+        st = qt_error_set(err, QT_EIO, o->path, _("write failed: %s"), strerror(o->failed));
         unlink(o->tmppath);
     }
     release(o);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* status.c -- names, phrases and HTTP codes of qt_status; qt_error helpers. */
 #include "quarter/status.h"
+#include "base/i18n.h"
 #include "quarter/version.h"
 
 
@@ -12,21 +13,21 @@ static const struct {
     const char *str;
     int http;
 } status_table[] = {
-    [QT_OK] = {"QT_OK", "success", 200},
-    [QT_ENOMEM] = {"QT_ENOMEM", "out of memory", 503},
-    [QT_EIO] = {"QT_EIO", "input/output error", 500},
-    [QT_EPARSE] = {"QT_EPARSE", "parse error", 400},
-    [QT_EINVAL] = {"QT_EINVAL", "invalid value", 422},
-    [QT_ENOTFOUND] = {"QT_ENOTFOUND", "not found", 404},
-    [QT_ECONFLICT] = {"QT_ECONFLICT", "conflict", 409},
-    [QT_EAUTH] = {"QT_EAUTH", "not authenticated", 401},
-    [QT_EFORBIDDEN] = {"QT_EFORBIDDEN", "forbidden", 403},
-    [QT_EDB] = {"QT_EDB", "store error", 500},
-    [QT_EUNSUPPORTED] = {"QT_EUNSUPPORTED", "not supported", 415},
-    [QT_EINTERNAL] = {"QT_EINTERNAL", "internal error", 500},
-    [QT_EGONE] = {"QT_EGONE", "gone", 410},
-    [QT_ELIMIT] = {"QT_ELIMIT", "too many requests", 429},
-    [QT_ETOOBIG] = {"QT_ETOOBIG", "too large", 413},
+    [QT_OK] = {"QT_OK", N_("success"), 200},
+    [QT_ENOMEM] = {"QT_ENOMEM", N_("out of memory"), 503},
+    [QT_EIO] = {"QT_EIO", N_("input/output error"), 500},
+    [QT_EPARSE] = {"QT_EPARSE", N_("parse error"), 400},
+    [QT_EINVAL] = {"QT_EINVAL", N_("invalid value"), 422},
+    [QT_ENOTFOUND] = {"QT_ENOTFOUND", N_("not found"), 404},
+    [QT_ECONFLICT] = {"QT_ECONFLICT", N_("conflict"), 409},
+    [QT_EAUTH] = {"QT_EAUTH", N_("not authenticated"), 401},
+    [QT_EFORBIDDEN] = {"QT_EFORBIDDEN", N_("forbidden"), 403},
+    [QT_EDB] = {"QT_EDB", N_("store error"), 500},
+    [QT_EUNSUPPORTED] = {"QT_EUNSUPPORTED", N_("not supported"), 415},
+    [QT_EINTERNAL] = {"QT_EINTERNAL", N_("internal error"), 500},
+    [QT_EGONE] = {"QT_EGONE", N_("gone"), 410},
+    [QT_ELIMIT] = {"QT_ELIMIT", N_("too many requests"), 429},
+    [QT_ETOOBIG] = {"QT_ETOOBIG", N_("too large"), 413},
 };
 
 #define STATUS_COUNT (sizeof status_table / sizeof status_table[0])
@@ -38,7 +39,7 @@ const char *qt_status_name(qt_status st)
 
 const char *qt_status_str(qt_status st)
 {
-    return (unsigned)st < STATUS_COUNT ? status_table[st].str : "unknown error";
+    return (unsigned)st < STATUS_COUNT ? status_table[st].str : N_("unknown error");
 }
 
 int qt_status_http(qt_status st)

@@ -160,10 +160,10 @@ void cli_child_reap(cli_child *c)
     else {
         c->code = QT_EXIT_INTERNAL;
         if (!c->reason[0] || WIFSIGNALED(st))
-            snprintf(c->reason, sizeof c->reason, "killed by signal %d", WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+            snprintf(c->reason, sizeof c->reason, _("killed by signal %d"), WIFSIGNALED(st) ? WTERMSIG(st) : 0);
     }
     if (c->code && !c->reason[0])
-        snprintf(c->reason, sizeof c->reason, "exit status %d", c->code);
+        snprintf(c->reason, sizeof c->reason, _("exit status %d"), c->code);
 }
 
 /* ---- quarter analyze P1 P2 ... -o DIR -------------------------------------- */
@@ -216,7 +216,7 @@ static void take_result(cli_child *c, qt_city_summary *row)
         return;
     if (c->code == 0) {
         c->code = QT_EXIT_INTERNAL;
-        snprintf(c->reason, sizeof c->reason, "no summary from the analysis: %s", err.msg);
+        snprintf(c->reason, sizeof c->reason, _("no summary from the analysis: %s"), err.msg);
     }
     snprintf(row->error, sizeof row->error, "%s", c->reason);
 }
@@ -287,7 +287,7 @@ static int pool_fill(city_pool *p)
         if (p->ch[k].running)
             continue;
         if (cli_child_start(&p->ch[k], p->rows[p->next].city, 1, run_city, &p->cj[p->next]) != 0) {
-            qt_error_set(&err, QT_EINTERNAL, p->paths[p->next], "cannot start a process: %s", strerror(errno));
+            qt_error_set(&err, QT_EINTERNAL, p->paths[p->next], _("cannot start a process: %s"), strerror(errno));
             return cli_fail(p->cli, &err);
         }
         p->slot_city[k] = p->next++;

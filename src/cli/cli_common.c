@@ -107,7 +107,7 @@ int cli_fail(const qt_cli *cli, const qt_error *err)
     if (err->where[0])
         fprintf(stderr, "%s: %s: %s\n", cli->prog, err->where, err->msg);
     else
-        fprintf(stderr, "%s: %s\n", cli->prog, err->msg[0] ? err->msg : qt_status_str(err->code));
+        fprintf(stderr, "%s: %s\n", cli->prog, err->msg[0] ? err->msg : _(qt_status_str(err->code)));
     switch (err->code) {
     case QT_OK: return QT_EXIT_OK;
     case QT_EIO: return QT_EXIT_IO;

@@ -91,9 +91,9 @@ size_t cli_crs_warnings(const qt_analysis *a, const qt_project_data *pj, char li
         const char *what;
         double share, share_gcj, median, median_gcj;
         qt_crs crs;
-    } w[2] = {{"outlets", a->outlets_far_share, a->outlets_far_share_gcj, a->outlets_median_m, a->outlets_median_m_gcj,
-               pj->project->outlets.crs},
-              {"residences", a->residences_far_share, a->residences_far_share_gcj, a->residences_median_m,
+    } w[2] = {{N_("outlets"), a->outlets_far_share, a->outlets_far_share_gcj, a->outlets_median_m,
+               a->outlets_median_m_gcj, pj->project->outlets.crs},
+              {N_("residences"), a->residences_far_share, a->residences_far_share_gcj, a->residences_median_m,
                a->residences_median_m_gcj, pj->project->residences.crs}};
     int i;
     for (i = 0; i < 2 && n < max; i++) {
@@ -103,17 +103,17 @@ size_t cli_crs_warnings(const qt_analysis *a, const qt_project_data *pj, char li
                   w[i].median_gcj < 0.75 * w[i].median;
         if (gcj)
             snprintf(lines[n++], 300,
-                     "%s lie a median %.0f m from the nearest street (%.0f%% more "
-                     "than 200 m); read as GCJ-02 "
-                     "they would lie %.0f m: were they GCJ-02? (crs = gcj02 in the "
-                     "project)",
-                     w[i].what, w[i].median, 100 * w[i].share, w[i].median_gcj);
+                     _("%s lie a median %.0f m from the nearest street (%.0f%% more "
+                       "than 200 m); read as GCJ-02 "
+                       "they would lie %.0f m: were they GCJ-02? (crs = gcj02 in the "
+                       "project)"),
+                     _(w[i].what), w[i].median, 100 * w[i].share, w[i].median_gcj);
         else if (w[i].share > 0.3)
             snprintf(lines[n++], 300,
-                     "%.0f%% of %s lie more than 200 m from any street: check their "
-                     "coordinate system (crs = %s) "
-                     "and that the network covers them",
-                     100 * w[i].share, w[i].what, qt_crs_name(w[i].crs));
+                     _("%.0f%% of %s lie more than 200 m from any street: check their "
+                       "coordinate system (crs = %s) "
+                       "and that the network covers them"),
+                     100 * w[i].share, _(w[i].what), qt_crs_name(w[i].crs));
     }
     if (n < max && (a->residences_off_main || a->outlets_off_main))
         snprintf(lines[n++], 300,
@@ -176,13 +176,13 @@ static void print_summary(const qt_analysis *a, const qt_project_data *pj, const
 {
     const qt_area_stats *s = &a->city;
     fprintf(stderr,
-            "%s: %zu residences (population %.0f%s), %zu outlets counted, %zu "
-            "circles, %zu communities\n"
-            "  every basic 业态 in reach for %.1f%% of residents; city grade %s\n"
-            "  results in %s/ (summary.md first)\n",
-            pj->project->name, pj->residences->n, s->population, pj->residences->nestimated ? ", partly estimated" : "",
-            a->outlets_used, a->ncircles, a->ncommunities, 100 * s->all_basic,
-            s->grade >= 0 ? qt_profile_grade(pj->profile, (size_t)s->grade)->name : "未达标", out);
+            _("%s: %zu residences (population %.0f%s), %zu outlets counted, %zu "
+              "circles, %zu communities\n"
+              "  every basic 业态 in reach for %.1f%% of residents; city grade %s\n"
+              "  results in %s/ (summary.md first)\n"),
+            pj->project->name, pj->residences->n, s->population,
+            pj->residences->nestimated ? _(", partly estimated") : "", a->outlets_used, a->ncircles, a->ncommunities,
+            100 * s->all_basic, s->grade >= 0 ? qt_profile_grade(pj->profile, (size_t)s->grade)->name : "未达标", out);
 }
 
 /* For every 业态 missing somewhere, the x->sites_k best sites (greedy, network-node candidates), as
@@ -198,7 +198,7 @@ static int site_missing(qt_cli *cli, const cli_analyze_args *x, const qt_project
         !(l->lon = qt__calloc(cap, sizeof *l->lon)) || !(l->lat = qt__calloc(cap, sizeof *l->lat)) ||
         !(l->served = qt__calloc(cap, sizeof *l->served)) || !(l->line = qt__calloc(cap, sizeof *l->line))) {
         qt_site_list_free(l);
-        qt_error_set(&err, QT_ENOMEM, "sites", "out of memory");
+        qt_error_set(&err, QT_ENOMEM, "sites", _("out of memory"));
         return cli_fail(cli, &err);
     }
     *out = l;
@@ -223,7 +223,7 @@ static int site_missing(qt_cli *cli, const cli_analyze_args *x, const qt_project
             snprintf(id, sizeof id, "%s-%zu", qt_profile_category(pj->profile, (size_t)cats[ic])->code, i + 1);
             if (!(l->id[l->n] = qt__strdup(id))) {
                 qt_site_result_free(r);
-                qt_error_set(&err, QT_ENOMEM, "sites", "out of memory");
+                qt_error_set(&err, QT_ENOMEM, "sites", _("out of memory"));
                 return cli_fail(cli, &err);
             }
             l->category[l->n] = cats[ic];
@@ -348,7 +348,7 @@ int cmd_analyze(int argc, char **argv, qt_cli *cli)
     x.cell_m = 100;
     pos = calloc(MAX_PROJECTS, sizeof *pos);
     if (!pos) {
-        qt_error_set(&err, QT_ENOMEM, "analyze", "out of memory");
+        qt_error_set(&err, QT_ENOMEM, "analyze", _("out of memory"));
         return cli_fail(cli, &err);
     }
     rc = cli_parse(cli, argc, argv, opts, pos, MAX_PROJECTS, &npos, _(help));

@@ -188,8 +188,10 @@ int cli_report_write(const qt_cli *cli, const cli_report_req *rq, const qt_proje
         fprintf(stderr, "\n");
     }
     if (!cli->quiet)
-        fprintf(stderr, "%s: report of %zu circle%s in %s/ (open 城市报告.pdf first)\n", pr->name, n, n == 1 ? "" : "s",
-                out);
+        fprintf(stderr,
+                P_("%s: report of %zu circle in %s/ (open 城市报告.pdf first)\n",
+                   "%s: report of %zu circles in %s/ (open 城市报告.pdf first)\n", n),
+                pr->name, n, out);
     return 0;
 }
 

@@ -453,6 +453,11 @@ int cmd_import(int argc, char **argv, qt_cli *cli)
                       cs->reasons ? cs->reasons : "");
         if (j && cs->outlets)
             json_object_set_new(j, "chain_share", json_real((double)cs->chain_outlets / cs->outlets));
+        if (j) { /* the reasons as data, for the pages to word in their language (docs/http-api.md) */
+            char *why = qt_grade_reasons(cs, pj->profile, QT_REASONS_JSON);
+            json_object_set_new(j, "why", why ? json_loads(why, 0, NULL) : NULL);
+            free(why);
+        }
         text = j ? json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(6)) : NULL;
         json_decref(j);
         if (!text) {

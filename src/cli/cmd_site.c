@@ -194,7 +194,7 @@ int cmd_site(int argc, char **argv, qt_cli *cli)
     if (!ncat) { /* every 业态 missing (below present_share) in some circle, or in the city without circles */
         ncat = cli_missing_categories(a, pj->profile, cats, 64);
         if (!quiet && !cli->quiet)
-            fprintf(stderr, "site: %zu 业态 missing somewhere\n", ncat);
+            fprintf(stderr, _("site: %zu 业态 missing somewhere\n"), ncat);
     }
     if (qt__outfile_open(&o, out, &err) != QT_OK) {
         rc = cli_fail(cli, &err);
@@ -263,20 +263,20 @@ int cmd_site(int argc, char **argv, qt_cli *cli)
                                r->cand_lon[r->exact_chosen[i]], r->cand_lat[r->exact_chosen[i]]);
         if (!quiet && !cli->quiet) {
             fprintf(stderr,
-                    "%s %s: %.0f residents in %zu residences beyond %.0f min; %zu candidates; %.0f of them reachable "
-                    "from some candidate\n  greedy: %zu sites serve %.0f (%.1f%% of the unserved)\n",
+                    _("%s %s: %.0f residents in %zu residences beyond %.0f min; %zu candidates; %.0f of them reachable "
+                    "from some candidate\n  greedy: %zu sites serve %.0f (%.1f%% of the unserved)\n"),
                     c->code, c->zh, r->unserved_total, r->ndemand, c->ring_min, r->ncand, r->reachable_total, r->nchosen,
                     r->greedy_total, r->unserved_total > 0 ? 100 * r->greedy_total / r->unserved_total : 0);
             if (r->exact_status == 1 || r->exact_status == 2)
-                fprintf(stderr, "  GLPK %s: %.0f in %.2f s; greedy reaches %.1f%% of it\n",
-                        r->exact_status == 1 ? "optimum" : "best found at the time limit (not proven optimal)",
+                fprintf(stderr, _("  GLPK %s: %.0f in %.2f s; greedy reaches %.1f%% of it\n"),
+                        r->exact_status == 1 ? _("optimum") : _("best found at the time limit (not proven optimal)"),
                         r->exact_total, r->exact_seconds, r->exact_total > 0 ? 100 * r->greedy_total / r->exact_total : 100);
             else if (r->exact_status == -1)
-                fprintf(stderr, "  GLPK found no solution in %.0f s\n", tl);
+                fprintf(stderr, _("  GLPK found no solution in %.0f s\n"), tl);
             else if (exact == 0)
-                fprintf(stderr, "  GLPK not run (--exact no)\n");
+                fputs(_("  GLPK not run (--exact no)\n"), stderr);
             else
-                fprintf(stderr, "  GLPK not run (more than 200,000 candidate-residence pairs; --exact yes forces it)\n");
+                fprintf(stderr, _("  GLPK not run (more than 200,000 candidate-residence pairs; --exact yes forces it)\n"));
         }
         if (timings)
             fprintf(stderr, "timings: read_s=%.3f analyze_s=%.3f site_s=%.3f (coverage and greedy %.3f, GLPK %.3f)\n",

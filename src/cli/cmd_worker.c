@@ -133,7 +133,7 @@ static int run_job(void *ud, int sum_fd)
         return QT_EXIT_NOMEM;
     snprintf(tmp, sizeof tmp, "%s/quarter-worker-XXXXXX", td && *td ? td : "/tmp");
     if (!mkdtemp(tmp)) {
-        qt_error_set(&err, QT_EIO, tmp, "cannot create a temporary folder: %s", strerror(errno));
+        qt_error_set(&err, QT_EIO, tmp, _("cannot create a temporary folder: %s"), strerror(errno));
         free(s);
         return cli_fail(w->cli, &err);
     }
@@ -185,9 +185,9 @@ static int work_on(worker *wk, const qt_queue_job *j)
     wj.x = wk->x;
     wj.job = *j;
     snprintf(prefix, sizeof prefix, "quarter worker %s: %s", wk->owner, j->city);
-    log_line(wk->cli, wk->owner, "%s (attempt %d): %s", j->city, j->attempt, j->path);
+    log_line(wk->cli, wk->owner, _("%s (attempt %d): %s"), j->city, j->attempt, j->path);
     if (cli_child_start(&c, prefix, 0, run_job, &wj) != 0) {
-        snprintf(c.reason, sizeof c.reason, "cannot start a process: %s", strerror(errno));
+        snprintf(c.reason, sizeof c.reason, _("cannot start a process: %s"), strerror(errno));
         qt_queue_fail(wk->q, j, wk->owner, c.reason, &final, &err);
         log_line(wk->cli, wk->owner, "%s: %s", j->city, c.reason);
         return 1;
@@ -205,9 +205,9 @@ static int work_on(worker *wk, const qt_queue_job *j)
         if (cli_now_s() >= next_hb) {
             int ours = 1;
             if (qt_queue_heartbeat(wk->q, j, wk->owner, wk->lease_s, &ours, &err) != QT_OK)
-                log_line(wk->cli, wk->owner, "%s: cannot renew the lease: %s", j->city, err.msg);
+                log_line(wk->cli, wk->owner, _("%s: cannot renew the lease: %s"), j->city, err.msg);
             else if (!ours && !killed) {
-                log_line(wk->cli, wk->owner, "%s: the lease ran out and the job went to another worker; stopping it",
+                log_line(wk->cli, wk->owner, _("%s: the lease ran out and the job went to another worker; stopping it"),
                          j->city);
                 kill(c.pid, SIGKILL);
                 killed = lost = 1;
@@ -218,22 +218,22 @@ static int work_on(worker *wk, const qt_queue_job *j)
     cli_child_reap(&c);
     if (stop_asked && c.code != 0) {
         if (qt_queue_release(wk->q, j, wk->owner, &err) != QT_OK)
-            log_line(wk->cli, wk->owner, "%s: cannot give the job back: %s", j->city, err.msg);
+            log_line(wk->cli, wk->owner, _("%s: cannot give the job back: %s"), j->city, err.msg);
         else
-            log_line(wk->cli, wk->owner, "%s: stopped; the job is queued again", j->city);
+            log_line(wk->cli, wk->owner, _("%s: stopped; the job is queued again"), j->city);
         return 1;
     }
     if (lost)
         return 0;
     if (c.code == 0) {
-        log_line(wk->cli, wk->owner, "%s: done in %.1f s", j->city, cli_now_s() - t0);
+        log_line(wk->cli, wk->owner, _("%s: done in %.1f s"), j->city, cli_now_s() - t0);
         return 0;
     }
     if (qt_queue_fail(wk->q, j, wk->owner, c.reason, &final, &err) != QT_OK)
-        log_line(wk->cli, wk->owner, "%s: cannot record the failure: %s", j->city, err.msg);
+        log_line(wk->cli, wk->owner, _("%s: cannot record the failure: %s"), j->city, err.msg);
     else
         log_line(wk->cli, wk->owner, "%s: failed (%s)%s", j->city, c.reason,
-                 final ? "; no attempts left, marked failed" : "; queued again");
+                 final ? _("; no attempts left, marked failed") : "; queued again");
     return 0;
 }
 
@@ -305,7 +305,7 @@ int cmd_worker(int argc, char **argv, qt_cli *cli)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
-    log_line(cli, wk.owner, "taking jobs (lease %.0f s)", wk.lease_s);
+    log_line(cli, wk.owner, _("taking jobs (lease %.0f s)"), wk.lease_s);
     while (!stop && !stop_asked) {
         qt_queue_job j;
         int got = 0;
@@ -313,7 +313,7 @@ int cmd_worker(int argc, char **argv, qt_cli *cli)
             /* the database restarting or out of reach: keep trying, the connection opened again, at
                most every 30 s (a service waits for its database; SIGTERM still stops it at once) */
             db_errors++;
-            log_line(cli, wk.owner, "cannot claim a job (%s); trying again", err.msg);
+            log_line(cli, wk.owner, _("cannot claim a job (%s); trying again"), err.msg);
             err = (qt_error)QT_ERROR_INIT;
             nap(db_errors < 30 ? 1 : 30);
             continue;
@@ -335,7 +335,7 @@ int cmd_worker(int argc, char **argv, qt_cli *cli)
         }
         nap(wk.poll_s);
     }
-    log_line(cli, wk.owner, "%s after %zu jobs", stop_asked ? "stopped" : "no more jobs", ndone);
+    log_line(cli, wk.owner, _("%s after %zu jobs"), stop_asked ? _("stopped") : _("no more jobs"), ndone);
     qt_queue_close(wk.q);
     return rc;
 }

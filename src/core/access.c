@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/i18n.h"
 #include "base/alloc.h"
 #include "core/search_internal.h"
 #include "quarter/access.h"
@@ -157,7 +158,7 @@ static qt_status category_seeds(const pool *P, uint32_t c, qt_seed **seeds, size
         const qt_access_poi *p = &P->pois[P->order[i]];
         uint32_t k;
         if (qt__grow((void **)seeds, cap, *n + p->nseeds, sizeof **seeds) != 0)
-            return qt_error_set(err, QT_ENOMEM, NULL, "no memory for seeds");
+            return qt_error_set(err, QT_ENOMEM, NULL, _("no memory for seeds"));
         for (k = 0; k < p->nseeds; k++)
             (*seeds)[(*n)++] = p->seeds[k];
     }
@@ -246,7 +247,7 @@ static colbuf *take_buffer(pool *P, qt_error *err)
             b = NULL;
     }
     if (!b) {
-        qt_error_set(err, QT_ENOMEM, NULL, "no memory for a column buffer (%u nodes)", P->g->n);
+        qt_error_set(err, QT_ENOMEM, NULL, _("no memory for a column buffer (%u nodes)"), P->g->n);
         pool_fail_locked(P, err);
     }
     pthread_mutex_unlock(&P->lock);
@@ -360,23 +361,23 @@ static qt_status validate(const qt_graph *g, uint32_t ncat, const qt_access_poi 
 {
     size_t i, k;
     if (isnan(o->max_dist_m) || o->max_dist_m < 0)
-        return qt_error_set(err, QT_EINVAL, "max distance", "must be >= 0 (INFINITY for none)");
+        return qt_error_set(err, QT_EINVAL, "max distance", _("must be >= 0 (INFINITY for none)"));
     for (i = 0; i < o->nradii; i++) {
         if (!isfinite(o->radii_m[i]) || o->radii_m[i] < 0)
-            return qt_error_set(err, QT_EINVAL, "radius", "%g is not a finite radius >= 0", o->radii_m[i]);
+            return qt_error_set(err, QT_EINVAL, "radius", _("%g is not a finite radius >= 0"), o->radii_m[i]);
         if (i && o->radii_m[i] <= o->radii_m[i - 1])
-            return qt_error_set(err, QT_EINVAL, "radius", "radii must be ascending");
+            return qt_error_set(err, QT_EINVAL, "radius", _("radii must be ascending"));
     }
     for (i = 0; i < npois; i++) {
         if (pois[i].category >= ncat)
-            return qt_error_set(err, QT_EINVAL, "poi", "POI %zu: category %u out of range", i,
+            return qt_error_set(err, QT_EINVAL, "poi", _("POI %zu: category %u out of range"), i,
                                 pois[i].category);
         if (pois[i].nseeds < 1 || pois[i].nseeds > 2)
-            return qt_error_set(err, QT_EINVAL, "poi", "POI %zu: needs 1 or 2 seeds", i);
+            return qt_error_set(err, QT_EINVAL, "poi", _("POI %zu: needs 1 or 2 seeds"), i);
         for (k = 0; k < pois[i].nseeds; k++)
             if (pois[i].seeds[k].node >= g->n || !(pois[i].seeds[k].dist_m >= 0) ||
                 !isfinite(pois[i].seeds[k].dist_m))
-                return qt_error_set(err, QT_EINVAL, "poi", "POI %zu: bad seed", i);
+                return qt_error_set(err, QT_EINVAL, "poi", _("POI %zu: bad seed"), i);
     }
     return QT_OK;
 }
@@ -419,7 +420,7 @@ qt_status qt_access_stream(const qt_graph *g, uint32_t ncat, const qt_access_poi
     P.spare = qt__calloc(P.maxbuf, sizeof *P.spare);
     P.all = qt__calloc(P.maxbuf, sizeof *P.all);
     if (!P.cat_first || !P.order || !tmp || !th || !P.ready || !P.spare || !P.all) {
-        st = qt_error_set(err, QT_ENOMEM, NULL, "no memory for %zu POIs", npois);
+        st = qt_error_set(err, QT_ENOMEM, NULL, _("no memory for %zu POIs"), npois);
         goto done;
     }
     for (i = 0; i < npois; i++) {
@@ -516,7 +517,7 @@ qt_status qt_access_run(const qt_graph *g, uint32_t ncat, const qt_access_poi *p
         return st;
     a = qt__calloc(1, sizeof *a);
     if (!a)
-        return qt_error_set(err, QT_ENOMEM, NULL, "no memory");
+        return qt_error_set(err, QT_ENOMEM, NULL, _("no memory"));
     a->g = g;
     a->ncat = ncat;
     a->nradii = opts->nradii;
@@ -533,7 +534,7 @@ qt_status qt_access_run(const qt_graph *g, uint32_t ncat, const qt_access_poi *p
     if (!a->radii || !a->nearest || !a->counts || !a->pois || !a->removed) {
         qt_access_free(a);
         return qt_error_set(err, QT_ENOMEM, NULL,
-                            "no memory for results of %u categories x %u nodes", ncat, g->n);
+                            _("no memory for results of %u categories x %u nodes"), ncat, g->n);
     }
     if (opts->nradii)
         memcpy(a->radii, opts->radii_m, opts->nradii * sizeof *a->radii);
@@ -562,17 +563,17 @@ qt_status qt_access_add_poi(qt_access *a, qt_search *ws, const qt_access_poi *po
     if (st != QT_OK)
         return st;
     if (ws->g != a->g)
-        return qt_error_set(err, QT_EINVAL, NULL, "workspace is for another graph");
+        return qt_error_set(err, QT_EINVAL, NULL, _("workspace is for another graph"));
     if (a->npois >= UINT32_MAX - 1)
-        return qt_error_set(err, QT_EINVAL, NULL, "too many POIs");
+        return qt_error_set(err, QT_EINVAL, NULL, _("too many POIs"));
     if (a->npois == a->pcap) {
         cap = a->pcap;
         if (qt__grow((void **)&a->pois, &cap, a->npois + 1, sizeof *a->pois) != 0)
-            return qt_error_set(err, QT_ENOMEM, NULL, "no memory");
+            return qt_error_set(err, QT_ENOMEM, NULL, _("no memory"));
         {
             unsigned char *r = qt__realloc(a->removed, cap);
             if (!r)
-                return qt_error_set(err, QT_ENOMEM, NULL, "no memory");
+                return qt_error_set(err, QT_ENOMEM, NULL, _("no memory"));
             memset(r + a->pcap, 0, cap - a->pcap);
             a->removed = r;
         }
@@ -619,15 +620,15 @@ qt_status qt_access_remove_poi(qt_access *a, qt_search *ws, uint32_t handle, qt_
     qt_status st;
 
     if (handle >= a->npois || a->removed[handle])
-        return qt_error_set(err, QT_ENOTFOUND, NULL, "no open POI with handle %u", handle);
+        return qt_error_set(err, QT_ENOTFOUND, NULL, _("no open POI with handle %u"), handle);
     if (ws->g != a->g)
-        return qt_error_set(err, QT_EINVAL, NULL, "workspace is for another graph");
+        return qt_error_set(err, QT_EINVAL, NULL, _("workspace is for another graph"));
     p = a->pois[handle];
     col = nearest_col(a, p.category);
     if (!a->mark) {
         a->mark = qt__calloc(g->n ? g->n : 1, sizeof *a->mark);
         if (!a->mark)
-            return qt_error_set(err, QT_ENOMEM, NULL, "no memory");
+            return qt_error_set(err, QT_ENOMEM, NULL, _("no memory"));
     }
     /* counts: the same bounded search, subtracting */
     if (a->nradii) {
@@ -643,7 +644,7 @@ qt_status qt_access_remove_poi(qt_access *a, qt_search *ws, uint32_t handle, qt_
     naff = ws->nreached;
     aff = qt__malloc_array(naff ? naff : 1, sizeof *aff);
     if (!aff)
-        return qt_error_set(err, QT_ENOMEM, NULL, "no memory");
+        return qt_error_set(err, QT_ENOMEM, NULL, _("no memory"));
     memcpy(aff, ws->reached, naff * sizeof *aff);
     a->markgen++;
     if (a->markgen == 0) {
@@ -695,6 +696,6 @@ out:
     return st;
 nomem:
     a->removed[handle] = 0;
-    st = qt_error_set(err, QT_ENOMEM, NULL, "no memory");
+    st = qt_error_set(err, QT_ENOMEM, NULL, _("no memory"));
     goto out;
 }

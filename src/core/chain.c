@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/i18n.h"
 #include "base/alloc.h"
 #include "core/graph_internal.h"
 
@@ -181,5 +182,5 @@ qt_status qt__graph_chains(qt_graph *g, qt_error *err)
 nomem:
     qt__free(kind);
     qt__graph_chains_release(g);
-    return qt_error_set(err, QT_ENOMEM, NULL, "no memory for the chains of a graph of %u nodes", g->n);
+    return qt_error_set(err, QT_ENOMEM, NULL, _("no memory for the chains of a graph of %u nodes"), g->n);
 }

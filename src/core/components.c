@@ -2,6 +2,7 @@
 /* components.c -- connected components of a walking network (quarter/graph.h). */
 #include <string.h>
 
+#include "base/i18n.h"
 #include "base/alloc.h"
 #include "quarter/graph.h"
 
@@ -105,5 +106,5 @@ nomem:
     qt__free(rank);
     qt__free(order);
     qt_components_free(c);
-    return qt_error_set(err, QT_ENOMEM, "graph", "no memory for the components of %u nodes", n);
+    return qt_error_set(err, QT_ENOMEM, "graph", _("no memory for the components of %u nodes"), n);
 }

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/i18n.h"
 #include "base/alloc.h"
 #include "base/idmap.h"
 #include "core/graph_internal.h"
@@ -28,7 +29,7 @@ qt_status qt_graph_builder_new(qt_graph_builder **out, qt_error *err)
     *out = NULL;
     if (!b || qt__idmap_init(&b->ids, 1024) != 0) {
         qt__free(b);
-        return qt_error_set(err, QT_ENOMEM, NULL, "no memory for the graph builder");
+        return qt_error_set(err, QT_ENOMEM, NULL, _("no memory for the graph builder"));
     }
     *out = b;
     return QT_OK;
@@ -63,7 +64,7 @@ static int resize(void **p, size_t n, size_t size)
 qt_status qt_graph_builder_reserve(qt_graph_builder *b, size_t nodes, size_t edges, qt_error *err)
 {
     if (b->finished)
-        return qt_error_set(err, QT_EINVAL, NULL, "graph builder already finished");
+        return qt_error_set(err, QT_EINVAL, NULL, _("graph builder already finished"));
     if (nodes > b->ncap) {
         if (resize((void **)&b->id, nodes, sizeof *b->id) || resize((void **)&b->lon, nodes, sizeof *b->lon) ||
             resize((void **)&b->lat, nodes, sizeof *b->lat))
@@ -81,7 +82,7 @@ qt_status qt_graph_builder_reserve(qt_graph_builder *b, size_t nodes, size_t edg
     }
     return QT_OK;
 nomem:
-    return qt_error_set(err, QT_ENOMEM, NULL, "no memory for %zu nodes and %zu edges", nodes, edges);
+    return qt_error_set(err, QT_ENOMEM, NULL, _("no memory for %zu nodes and %zu edges"), nodes, edges);
 }
 
 qt_status qt_graph_builder_add_node(qt_graph_builder *b, int64_t id, double lon, double lat,
@@ -90,12 +91,12 @@ qt_status qt_graph_builder_add_node(qt_graph_builder *b, int64_t id, double lon,
     size_t cap;
     int r;
     if (b->finished)
-        return qt_error_set(err, QT_EINVAL, NULL, "graph builder already finished");
+        return qt_error_set(err, QT_EINVAL, NULL, _("graph builder already finished"));
     if (!isfinite(lon) || !isfinite(lat) || lon < -180 || lon > 180 || lat < -90 || lat > 90)
-        return qt_error_set(err, QT_EINVAL, NULL, "node %lld: coordinate (%g, %g) is not a valid lon/lat",
+        return qt_error_set(err, QT_EINVAL, NULL, _("node %lld: coordinate (%g, %g) is not a valid lon/lat"),
                             (long long)id, lon, lat);
     if (b->n >= UINT32_MAX - 1)
-        return qt_error_set(err, QT_EINVAL, NULL, "more than %u nodes", UINT32_MAX - 1);
+        return qt_error_set(err, QT_EINVAL, NULL, _("more than %u nodes"), UINT32_MAX - 1);
     if (b->n == b->ncap) {
         cap = b->ncap;
         if (qt__grow((void **)&b->id, &cap, b->n + 1, sizeof *b->id) != 0)
@@ -112,14 +113,14 @@ qt_status qt_graph_builder_add_node(qt_graph_builder *b, int64_t id, double lon,
     if (r < 0)
         goto nomem;
     if (r > 0)
-        return qt_error_set(err, QT_ECONFLICT, NULL, "node id %lld appears twice", (long long)id);
+        return qt_error_set(err, QT_ECONFLICT, NULL, _("node id %lld appears twice"), (long long)id);
     b->id[b->n] = id;
     b->lon[b->n] = lon;
     b->lat[b->n] = lat;
     b->n++;
     return QT_OK;
 nomem:
-    return qt_error_set(err, QT_ENOMEM, NULL, "no memory for %zu nodes", b->n + 1);
+    return qt_error_set(err, QT_ENOMEM, NULL, _("no memory for %zu nodes"), b->n + 1);
 }
 
 uint32_t qt_graph_builder_find(const qt_graph_builder *b, int64_t id)
@@ -138,20 +139,20 @@ qt_status qt_graph_builder_add_edge(qt_graph_builder *b, int64_t u, int64_t v, d
     uint32_t iu = qt__idmap_get(&b->ids, u), iv = qt__idmap_get(&b->ids, v);
     size_t cap;
     if (b->finished)
-        return qt_error_set(err, QT_EINVAL, NULL, "graph builder already finished");
+        return qt_error_set(err, QT_EINVAL, NULL, _("graph builder already finished"));
     if (iu == QT_IDMAP_NONE)
-        return qt_error_set(err, QT_ENOTFOUND, NULL, "node %lld is not in the node list", (long long)u);
+        return qt_error_set(err, QT_ENOTFOUND, NULL, _("node %lld is not in the node list"), (long long)u);
     if (iv == QT_IDMAP_NONE)
-        return qt_error_set(err, QT_ENOTFOUND, NULL, "node %lld is not in the node list", (long long)v);
+        return qt_error_set(err, QT_ENOTFOUND, NULL, _("node %lld is not in the node list"), (long long)v);
     if (!isfinite(length_m) || length_m < 0)
-        return qt_error_set(err, QT_EINVAL, NULL, "length %g is not a finite non-negative number",
+        return qt_error_set(err, QT_EINVAL, NULL, _("length %g is not a finite non-negative number"),
                             length_m);
     if (!isfinite(factor) || factor <= 0)
-        return qt_error_set(err, QT_EINVAL, NULL, "cost factor %g is not a positive number", factor);
+        return qt_error_set(err, QT_EINVAL, NULL, _("cost factor %g is not a positive number"), factor);
     if (iu == iv)
         return QT_OK;
     if (b->m >= (UINT32_MAX / 2) - 1)
-        return qt_error_set(err, QT_EINVAL, NULL, "more than %u edges", UINT32_MAX / 2 - 1);
+        return qt_error_set(err, QT_EINVAL, NULL, _("more than %u edges"), UINT32_MAX / 2 - 1);
     if (b->m == b->mcap) {
         cap = b->mcap;
         if (qt__grow((void **)&b->eu, &cap, b->m + 1, sizeof *b->eu) != 0)
@@ -179,7 +180,7 @@ qt_status qt_graph_builder_add_edge(qt_graph_builder *b, int64_t u, int64_t v, d
     b->m++;
     return QT_OK;
 nomem:
-    return qt_error_set(err, QT_ENOMEM, NULL, "no memory for %zu edges", b->m + 1);
+    return qt_error_set(err, QT_ENOMEM, NULL, _("no memory for %zu edges"), b->m + 1);
 }
 
 void qt_graph_builder_set_road_class(qt_graph_builder *b, qt_road_class c)
@@ -204,7 +205,7 @@ qt_status qt__graph_alloc(qt_graph *g, uint32_t n, uint32_t m, qt_error *err)
     if (!g->id || !g->lon || !g->lat || !g->first || !g->arc || !g->eu ||
         !g->ev || !g->elen || !g->ecost) {
         qt__graph_release(g);
-        return qt_error_set(err, QT_ENOMEM, NULL, "no memory for a graph of %u nodes, %u edges", n, m);
+        return qt_error_set(err, QT_ENOMEM, NULL, _("no memory for a graph of %u nodes, %u edges"), n, m);
     }
     return QT_OK;
 }
@@ -266,7 +267,7 @@ qt_status qt__graph_index(qt_graph *g, qt_error *err)
         g->id_order = qt__malloc_array(g->n, sizeof *g->id_order);
         if (!tmp || !g->id_order) {
             qt__free(tmp);
-            return qt_error_set(err, QT_ENOMEM, NULL, "no memory for the node id index");
+            return qt_error_set(err, QT_ENOMEM, NULL, _("no memory for the node id index"));
         }
         for (v = 0; v < g->n; v++)
             g->id_order[v] = v;
@@ -282,7 +283,7 @@ qt_status qt__graph_index(qt_graph *g, qt_error *err)
         g->first[v + 1] += g->first[v];
     fill = qt__malloc_array(g->n ? g->n : 1, sizeof *fill);
     if (!fill)
-        return qt_error_set(err, QT_ENOMEM, NULL, "no memory for the adjacency index");
+        return qt_error_set(err, QT_ENOMEM, NULL, _("no memory for the adjacency index"));
     memcpy(fill, g->first, (size_t)g->n * sizeof *fill);
     for (e = 0; e < g->m; e++) {
         uint32_t a = fill[g->eu[e]]++, b = fill[g->ev[e]]++;
@@ -348,7 +349,7 @@ static qt_status spatial_order(qt_graph_builder *b, qt_error *err)
         qt__free(key);
         qt__free(tmp);
         qt__free(newof);
-        return qt_error_set(err, QT_ENOMEM, NULL, "no memory to order %zu nodes", n);
+        return qt_error_set(err, QT_ENOMEM, NULL, _("no memory to order %zu nodes"), n);
     }
     for (i = 0; i < n; i++) {
         minx = fmin(minx, b->lon[i]);
@@ -406,13 +407,13 @@ qt_status qt__hilbert_order(size_t n, const double *lon, const double *lat, uint
     size_t i;
     unsigned pass;
     if (n > UINT32_MAX)
-        return qt_error_set(err, QT_EINVAL, NULL, "too many points to order: %zu", n);
+        return qt_error_set(err, QT_EINVAL, NULL, _("too many points to order: %zu"), n);
     key = qt__malloc_array(n ? n : 1, sizeof *key);
     tmp = qt__malloc_array(n ? n : 1, sizeof *tmp);
     if (!key || !tmp) {
         qt__free(key);
         qt__free(tmp);
-        return qt_error_set(err, QT_ENOMEM, NULL, "no memory to order %zu points", n);
+        return qt_error_set(err, QT_ENOMEM, NULL, _("no memory to order %zu points"), n);
     }
     for (i = 0; i < n; i++)
         if (isfinite(lon[i]) && isfinite(lat[i])) {
@@ -466,16 +467,16 @@ qt_status qt_graph_builder_finish(qt_graph_builder *b, qt_graph **out, qt_error 
     size_t n = b->n ? b->n : 1, m = b->m ? b->m : 1;
     *out = NULL;
     if (b->finished)
-        return qt_error_set(err, QT_EINVAL, NULL, "graph builder already finished");
+        return qt_error_set(err, QT_EINVAL, NULL, _("graph builder already finished"));
     g = qt__calloc(1, sizeof *g);
     if (!g)
-        return qt_error_set(err, QT_ENOMEM, NULL, "no memory for the graph");
+        return qt_error_set(err, QT_ENOMEM, NULL, _("no memory for the graph"));
     if (resize((void **)&b->id, n, sizeof *b->id) || resize((void **)&b->lon, n, sizeof *b->lon) ||
         resize((void **)&b->lat, n, sizeof *b->lat) || resize((void **)&b->eu, m, sizeof *b->eu) ||
         resize((void **)&b->ev, m, sizeof *b->ev) || resize((void **)&b->elen, m, sizeof *b->elen) ||
         resize((void **)&b->ecost, m, sizeof *b->ecost) || resize((void **)&b->ecls, m, 1)) {
         qt__free(g);
-        return qt_error_set(err, QT_ENOMEM, NULL, "no memory for the graph");
+        return qt_error_set(err, QT_ENOMEM, NULL, _("no memory for the graph"));
     }
     b->ncap = n;
     b->mcap = m;
@@ -486,7 +487,7 @@ qt_status qt_graph_builder_finish(qt_graph_builder *b, qt_graph **out, qt_error 
     if (!g->first || !g->arc) {
         qt__graph_release(g);
         qt__free(g);
-        return qt_error_set(err, QT_ENOMEM, NULL, "no memory for a graph of %zu nodes, %zu edges",
+        return qt_error_set(err, QT_ENOMEM, NULL, _("no memory for a graph of %zu nodes, %zu edges"),
                             b->n, b->m);
     }
     /* from here on the builder cannot fail back to a usable state: it is spent */
@@ -621,14 +622,14 @@ qt_status qt_graph_split(const qt_graph *g, size_t npoints, const uint32_t *edge
     *out = NULL;
     for (i = 0; i < npoints; i++) {
         if (edge[i] >= g->m || !(t[i] >= 0 && t[i] <= 1) || !(leg_m[i] >= 0) || !isfinite(leg_m[i]))
-            return qt_error_set(err, QT_EINVAL, NULL, "split point %zu: bad edge, position or leg", i);
+            return qt_error_set(err, QT_EINVAL, NULL, _("split point %zu: bad edge, position or leg"), i);
     }
     sp = qt__malloc_array(npoints ? npoints : 1, sizeof *sp);
     split_node = qt__malloc_array(npoints ? npoints : 1, sizeof *split_node);
     edge_split = qt__calloc(g->m ? g->m : 1, 1);
     ng = qt__calloc(1, sizeof *ng);
     if (!sp || !split_node || !edge_split || !ng) {
-        st = qt_error_set(err, QT_ENOMEM, NULL, "no memory to split edges");
+        st = qt_error_set(err, QT_ENOMEM, NULL, _("no memory to split edges"));
         goto fail;
     }
     for (i = 0; i < npoints; i++) {
@@ -651,14 +652,14 @@ qt_status qt_graph_split(const qt_graph *g, size_t npoints, const uint32_t *edge
     n2 = (size_t)g->n + nsplit + nleg;
     m2 = (size_t)g->m + nsplit + nleg;
     if (n2 >= UINT32_MAX || m2 >= UINT32_MAX / 2) {
-        st = qt_error_set(err, QT_EINVAL, NULL, "too many points to split the graph");
+        st = qt_error_set(err, QT_EINVAL, NULL, _("too many points to split the graph"));
         goto fail;
     }
     st = qt__graph_alloc(ng, (uint32_t)n2, (uint32_t)m2, err);
     if (st != QT_OK)
         goto fail;
     if (g->eclass && !(ng->eclass = qt__calloc(m2, 1))) {
-        st = qt_error_set(err, QT_ENOMEM, NULL, "no memory to split edges");
+        st = qt_error_set(err, QT_ENOMEM, NULL, _("no memory to split edges"));
         goto fail;
     }
     memcpy(ng->id, g->id, (size_t)g->n * sizeof *ng->id);
@@ -743,7 +744,7 @@ qt_status qt_graph_split(const qt_graph *g, size_t npoints, const uint32_t *edge
         }
     }
     if (nn != n2 || ne != m2) {
-        st = qt_error_set(err, QT_EINTERNAL, NULL, "split count mismatch");
+        st = qt_error_set(err, QT_EINTERNAL, NULL, _("split count mismatch"));
         goto fail;
     }
     /* new ids are negative and descending: the id order is not ascending */

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/i18n.h"
 #include "base/alloc.h"
 #include "core/graph_internal.h"
 
@@ -102,7 +103,7 @@ qt_status qt_graph_save(const qt_graph *g, const char *path, qt_error *err)
     int ok = 1, e = 0;
 
     if (!is_little_endian())
-        return qt_error_set(err, QT_EUNSUPPORTED, path, "graph cache needs a little-endian machine");
+        return qt_error_set(err, QT_EUNSUPPORTED, path, _("graph cache needs a little-endian machine"));
     for (i = 0; i < np; i++) {
         h = hash_update(h, p[i].ptr, p[i].bytes);
         total += p[i].bytes;
@@ -118,14 +119,14 @@ qt_status qt_graph_save(const qt_graph *g, const char *path, qt_error *err)
 
     tmp = qt__malloc(strlen(path) + 5);
     if (!tmp)
-        return qt_error_set(err, QT_ENOMEM, path, "no memory");
+        return qt_error_set(err, QT_ENOMEM, path, _("no memory"));
     memcpy(tmp, path, strlen(path));
     memcpy(tmp + strlen(path), ".tmp", 5);
     fp = fopen(tmp, "wb");
     if (!fp) {
         e = errno;
         qt__free(tmp);
-        return qt_error_set(err, QT_EIO, path, "cannot create: %s", strerror(e));
+        return qt_error_set(err, QT_EIO, path, _("cannot create: %s"), strerror(e));
     }
     if (fwrite(hdr, 1, sizeof hdr, fp) != sizeof hdr)
         ok = 0;
@@ -145,7 +146,7 @@ qt_status qt_graph_save(const qt_graph *g, const char *path, qt_error *err)
     if (!ok) {
         remove(tmp);
         qt__free(tmp);
-        return qt_error_set(err, QT_EIO, path, "cannot write graph cache: %s", strerror(e ? e : EIO));
+        return qt_error_set(err, QT_EIO, path, _("cannot write graph cache: %s"), strerror(e ? e : EIO));
     }
     qt__free(tmp);
     return QT_OK;
@@ -163,48 +164,48 @@ static qt_status validate(qt_graph *g, const char *path, qt_error *err)
     unsigned char *seen;
 
     if (g->first[0] != 0 || g->first[n] != 2 * (uint64_t)m)
-        return qt_error_set(err, QT_EPARSE, path, "graph cache adjacency index is inconsistent");
+        return qt_error_set(err, QT_EPARSE, path, _("graph cache adjacency index is inconsistent"));
     for (v = 0; v < n; v++) {
         if (g->first[v + 1] < g->first[v])
             return qt_error_set(err, QT_EPARSE, path,
-                                "graph cache adjacency index decreases at node %u", v);
+                                _("graph cache adjacency index decreases at node %u"), v);
         if (!(g->lon[v] >= -180 && g->lon[v] <= 180 && g->lat[v] >= -90 && g->lat[v] <= 90))
-            return qt_error_set(err, QT_EPARSE, path, "graph cache node %u has no valid coordinate", v);
+            return qt_error_set(err, QT_EPARSE, path, _("graph cache node %u has no valid coordinate"), v);
     }
     for (e = 0; e < m; e++) {
         if (g->eu[e] >= n || g->ev[e] >= n)
-            return qt_error_set(err, QT_EPARSE, path, "graph cache edge %u has an endpoint outside the graph", e);
+            return qt_error_set(err, QT_EPARSE, path, _("graph cache edge %u has an endpoint outside the graph"), e);
         if (!(g->elen[e] >= 0 && g->elen[e] < 1e9) || !(g->ecost[e] >= 0 && g->ecost[e] < 1e9))
-            return qt_error_set(err, QT_EPARSE, path, "graph cache edge %u has a negative or non-finite length or cost", e);
+            return qt_error_set(err, QT_EPARSE, path, _("graph cache edge %u has a negative or non-finite length or cost"), e);
         if (g->eclass && g->eclass[e] > QT_ROAD_FOOTWAY)
-            return qt_error_set(err, QT_EPARSE, path, "graph cache edge %u has an unknown road class %u", e,
+            return qt_error_set(err, QT_EPARSE, path, _("graph cache edge %u has an unknown road class %u"), e,
                                 (unsigned)g->eclass[e]);
     }
     for (v = 0; v < n; v++)
         for (a = g->first[v]; a < g->first[v + 1]; a++) {
             const qt__arc *r = &g->arc[a];
             if (r->to >= n || r->edge >= m)
-                return qt_error_set(err, QT_EPARSE, path, "graph cache arc points outside the graph");
+                return qt_error_set(err, QT_EPARSE, path, _("graph cache arc points outside the graph"));
             e = r->edge;
             if (!((g->eu[e] == v && g->ev[e] == r->to) || (g->ev[e] == v && g->eu[e] == r->to)))
-                return qt_error_set(err, QT_EPARSE, path, "graph cache arc %zu does not follow its edge %u", a, e);
+                return qt_error_set(err, QT_EPARSE, path, _("graph cache arc %zu does not follow its edge %u"), a, e);
             if (!(r->cost == g->ecost[e]))
-                return qt_error_set(err, QT_EPARSE, path, "graph cache arc %zu costs other than its edge %u", a, e);
+                return qt_error_set(err, QT_EPARSE, path, _("graph cache arc %zu costs other than its edge %u"), a, e);
         }
     if (g->id_sorted) {
         for (v = 1; v < n; v++)
             if (g->id[v] <= g->id[v - 1])
-                return qt_error_set(err, QT_EPARSE, path, "graph cache node ids do not ascend at node %u", v);
+                return qt_error_set(err, QT_EPARSE, path, _("graph cache node ids do not ascend at node %u"), v);
         return QT_OK;
     }
     seen = qt__calloc(n ? n : 1, 1);
     if (!seen)
-        return qt_error_set(err, QT_ENOMEM, path, "no memory");
+        return qt_error_set(err, QT_ENOMEM, path, _("no memory"));
     for (v = 0; v < n; v++) {
         uint32_t k = g->id_order[v];
         if (k >= n || seen[k] || (v > 0 && g->id[k] < g->id[g->id_order[v - 1]])) {
             qt__free(seen);
-            return qt_error_set(err, QT_EPARSE, path, "graph cache node id index is not an ordering of the nodes");
+            return qt_error_set(err, QT_EPARSE, path, _("graph cache node id index is not an ordering of the nodes"));
         }
         seen[k] = 1;
     }
@@ -227,16 +228,16 @@ qt_status qt_graph_load(const char *path, qt_graph **out, qt_error *err)
     *out = NULL;
     fp = fopen(path, "rb");
     if (!fp)
-        return qt_error_set(err, QT_EIO, path, "cannot open: %s", strerror(errno));
+        return qt_error_set(err, QT_EIO, path, _("cannot open: %s"), strerror(errno));
     got = fread(hdr, 1, sizeof hdr, fp);
     if (got < 8 || memcmp(hdr, CACHE_MAGIC, 8) != 0) {
         fclose(fp);
         return qt_error_set(err, QT_EUNSUPPORTED, path,
-                            "not a quarter graph cache (bad magic); build one with 'quarter graph build'");
+                            _("not a quarter graph cache (bad magic); build one with 'quarter graph build'"));
     }
     if (got < sizeof hdr) {
         fclose(fp);
-        return qt_error_set(err, QT_EPARSE, path, "graph cache header is truncated");
+        return qt_error_set(err, QT_EPARSE, path, _("graph cache header is truncated"));
     }
     memcpy(&version, hdr + 8, 4);
     memcpy(&flags, hdr + 12, 4);
@@ -247,18 +248,18 @@ qt_status qt_graph_load(const char *path, qt_graph **out, qt_error *err)
     if (version != CACHE_VERSION && version != CACHE_VERSION_NO_CLASS) {
         fclose(fp);
         return qt_error_set(err, QT_EUNSUPPORTED, path,
-                            "graph cache format version %u, this quarter reads version %u; rebuild it "
-                            "with 'quarter graph build'",
+                            _("graph cache format version %u, this quarter reads version %u; rebuild it "
+                            "with 'quarter graph build'"),
                             version, CACHE_VERSION);
     }
     if (!is_little_endian()) {
         fclose(fp);
-        return qt_error_set(err, QT_EUNSUPPORTED, path, "graph cache needs a little-endian machine");
+        return qt_error_set(err, QT_EUNSUPPORTED, path, _("graph cache needs a little-endian machine"));
     }
     if (n >= UINT32_MAX || m >= UINT32_MAX / 2 ||
         (flags & ~(version == CACHE_VERSION ? FLAG_ID_ORDER | FLAG_ROAD_CLASS : FLAG_ID_ORDER))) {
         fclose(fp);
-        return qt_error_set(err, QT_EPARSE, path, "graph cache header is damaged");
+        return qt_error_set(err, QT_EPARSE, path, _("graph cache header is damaged"));
     }
     /* the sizes the header promises, checked against the file before any allocation */
     expect = (uint64_t)n * (8 + 8 + 8) + ((uint64_t)n + 1) * 4 + (uint64_t)m * 2 * sizeof(qt__arc) +
@@ -266,23 +267,23 @@ qt_status qt_graph_load(const char *path, qt_graph **out, qt_error *err)
              ((flags & FLAG_ROAD_CLASS) ? (uint64_t)m : 0);
     if (expect != total) {
         fclose(fp);
-        return qt_error_set(err, QT_EPARSE, path, "graph cache sizes disagree with its header");
+        return qt_error_set(err, QT_EPARSE, path, _("graph cache sizes disagree with its header"));
     }
     if (fseek(fp, 0, SEEK_END) != 0 || (file_size = ftell(fp)) < 0 || fseek(fp, HEADER_SIZE, SEEK_SET) != 0) {
         fclose(fp);
-        return qt_error_set(err, QT_EIO, path, "cannot read: %s", strerror(errno));
+        return qt_error_set(err, QT_EIO, path, _("cannot read: %s"), strerror(errno));
     }
     if ((uint64_t)file_size != HEADER_SIZE + total) {
         fclose(fp);
         return qt_error_set(err, QT_EPARSE, path,
-                            "graph cache is %ld bytes but its header promises %llu; the file is truncated or damaged",
+                            _("graph cache is %ld bytes but its header promises %llu; the file is truncated or damaged"),
                             file_size, (unsigned long long)(HEADER_SIZE + total));
     }
     expect = 0;
     g = qt__calloc(1, sizeof *g);
     if (!g) {
         fclose(fp);
-        return qt_error_set(err, QT_ENOMEM, path, "no memory");
+        return qt_error_set(err, QT_ENOMEM, path, _("no memory"));
     }
     st = qt__graph_alloc(g, n, m, err);
     if (st != QT_OK) {
@@ -297,13 +298,13 @@ qt_status qt_graph_load(const char *path, qt_graph **out, qt_error *err)
         if (!g->id_order) {
             qt_graph_free(g);
             fclose(fp);
-            return qt_error_set(err, QT_ENOMEM, path, "no memory");
+            return qt_error_set(err, QT_ENOMEM, path, _("no memory"));
         }
     }
     if ((flags & FLAG_ROAD_CLASS) && !(g->eclass = qt__malloc(m ? m : 1))) {
         qt_graph_free(g);
         fclose(fp);
-        return qt_error_set(err, QT_ENOMEM, path, "no memory");
+        return qt_error_set(err, QT_ENOMEM, path, _("no memory"));
     }
     np = parts_of(g, p);
     for (i = 0; i < np; i++)
@@ -311,14 +312,14 @@ qt_status qt_graph_load(const char *path, qt_graph **out, qt_error *err)
     if (expect != total) {
         qt_graph_free(g);
         fclose(fp);
-        return qt_error_set(err, QT_EPARSE, path, "graph cache sizes disagree with its header");
+        return qt_error_set(err, QT_EPARSE, path, _("graph cache sizes disagree with its header"));
     }
     for (i = 0; i < np; i++) {
         if (p[i].bytes && fread(p[i].ptr, 1, p[i].bytes, fp) != p[i].bytes) {
             qt_graph_free(g);
             fclose(fp);
             return qt_error_set(err, QT_EPARSE, path,
-                                "graph cache is truncated (expected %llu payload bytes)",
+                                _("graph cache is truncated (expected %llu payload bytes)"),
                                 (unsigned long long)total);
         }
         h = hash_update(h, p[i].ptr, p[i].bytes);
@@ -326,7 +327,7 @@ qt_status qt_graph_load(const char *path, qt_graph **out, qt_error *err)
     fclose(fp);
     if (h != want_h) {
         qt_graph_free(g);
-        return qt_error_set(err, QT_EPARSE, path, "graph cache checksum mismatch: the file is damaged");
+        return qt_error_set(err, QT_EPARSE, path, _("graph cache checksum mismatch: the file is damaged"));
     }
     st = validate(g, path, err);
     if (st != QT_OK) {

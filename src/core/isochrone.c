@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/i18n.h"
 #include "base/alloc.h"
 #include "base/geo.h"
 #include "base/strbuf.h"
@@ -148,12 +149,12 @@ qt_status qt_isochrone_geojson(const qt_graph *g, qt_search *ws, const qt_snap *
         opts = &def;
     }
     if (!nminutes)
-        return qt_error_set(err, QT_EINVAL, "minutes", "give at least one budget");
+        return qt_error_set(err, QT_EINVAL, "minutes", _("give at least one budget"));
     for (k = 0; k < nminutes; k++)
         if (!(minutes[k] > 0) || !isfinite(minutes[k]) || (k && minutes[k] <= minutes[k - 1]))
-            return qt_error_set(err, QT_EINVAL, "minutes", "budgets must be positive and ascending");
+            return qt_error_set(err, QT_EINVAL, "minutes", _("budgets must be positive and ascending"));
     if (!(opts->speed_mps > 0) || !(opts->buffer_m > 0))
-        return qt_error_set(err, QT_EINVAL, "speed", "speed and buffer must be positive");
+        return qt_error_set(err, QT_EINVAL, "speed", _("speed and buffer must be positive"));
     maxb = qt__minutes_m(minutes[nminutes - 1], opts->speed_mps);
     ns = qt_snap_seeds(g, at, mode, seeds);
     st = qt_search_run(ws, seeds, ns, maxb, 0, err);
@@ -163,7 +164,7 @@ qt_status qt_isochrone_geojson(const qt_graph *g, qt_search *ws, const qt_snap *
 
     h = GEOS_init_r();
     if (!h)
-        return qt_error_set(err, QT_ENOMEM, NULL, "cannot start GEOS");
+        return qt_error_set(err, QT_ENOMEM, NULL, _("cannot start GEOS"));
     GEOSContext_setNoticeHandler_r(h, geos_quiet);
     GEOSContext_setErrorHandler_r(h, geos_quiet);
     w = GEOSGeoJSONWriter_create_r(h);
@@ -227,7 +228,7 @@ qt_status qt_isochrone_geojson(const qt_graph *g, qt_search *ws, const qt_snap *
             gj = GEOSGeoJSONWriter_writeGeometry_r(h, w, ll, -1);
         if (!gj) {
             st = qt_error_set(err, fail ? QT_ENOMEM : QT_EINTERNAL, NULL,
-                              "could not build the %g-minute isochrone polygon", minutes[k]);
+                              _("could not build the %g-minute isochrone polygon"), minutes[k]);
         } else {
             qt__sb_printf(&out,
                       "%s{\"type\":\"Feature\",\"properties\":{\"minutes\":%g,\"cost_m\":%.1f,"
@@ -254,12 +255,12 @@ qt_status qt_isochrone_geojson(const qt_graph *g, qt_search *ws, const qt_snap *
     GEOS_finish_r(h);
     qt__sb_printf(&out, "]}\n");
     if (st == QT_OK && out.oom)
-        st = qt_error_set(err, QT_ENOMEM, NULL, "no memory for the isochrone");
+        st = qt_error_set(err, QT_ENOMEM, NULL, _("no memory for the isochrone"));
     if (st != QT_OK) {
         qt__sb_free(&out);
         return st;
     }
     /* memory the caller frees with free() (base/strbuf.h) */
     *geojson = qt__sb_take(&out);
-    return *geojson ? QT_OK : qt_error_set(err, QT_ENOMEM, NULL, "no memory");
+    return *geojson ? QT_OK : qt_error_set(err, QT_ENOMEM, NULL, _("no memory"));
 }

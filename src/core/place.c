@@ -4,6 +4,7 @@
  */
 #include <math.h>
 
+#include "base/i18n.h"
 #include "base/alloc.h"
 #include "core/graph_internal.h"
 #include "quarter/place.h"
@@ -32,7 +33,7 @@ qt_status qt_place(const qt_graph *g, const qt_snapper *sn, size_t n, const doub
     *out = NULL;
     p = qt__calloc(1, sizeof *p);
     if (!p)
-        return qt_error_set(err, QT_ENOMEM, "place", "no memory");
+        return qt_error_set(err, QT_ENOMEM, "place", _("no memory"));
     p->n = n;
     p->node = qt__malloc(m * sizeof *p->node);
     p->leg_m = qt__malloc(m * sizeof *p->leg_m);
@@ -43,7 +44,7 @@ qt_status qt_place(const qt_graph *g, const qt_snapper *sn, size_t n, const doub
     pt = qt__malloc(m * sizeof *pt);
     perm = qt__malloc(m * sizeof *perm);
     if (!p->node || !p->leg_m || !edge || !snode || !t || !leg || !pt || !perm) {
-        st = qt_error_set(err, QT_ENOMEM, "place", "no memory for %zu points", n);
+        st = qt_error_set(err, QT_ENOMEM, "place", _("no memory for %zu points"), n);
         goto done;
     }
     /* snap in Hilbert order (neighbours on the ground one after another keep

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/i18n.h"
 #include "base/alloc.h"
 #include "base/strbuf.h"
 #include "core/search_internal.h"
@@ -80,7 +81,7 @@ qt_status qt_route_compute(const qt_graph *g, qt_search *ws, double from_lon, do
 
     *out = NULL;
     if (!(speed_mps > 0) || !isfinite(speed_mps))
-        return qt_error_set(err, QT_EINVAL, "speed", "walking speed must be positive");
+        return qt_error_set(err, QT_EINVAL, "speed", _("walking speed must be positive"));
     ns = qt_snap_seeds(g, from, mode, src);
     nd = qt_snap_seeds(g, to, mode, dst);
     /* both on one edge: walking along it may beat any detour */
@@ -107,10 +108,10 @@ qt_status qt_route_compute(const qt_graph *g, qt_search *ws, double from_lon, do
         }
     }
     if (!isfinite(best) && !isfinite(direct))
-        return qt_error_set(err, QT_ENOTFOUND, NULL, "no walking connection between the two points");
+        return qt_error_set(err, QT_ENOTFOUND, NULL, _("no walking connection between the two points"));
     r = calloc(1, sizeof *r);
     if (!r)
-        return qt_error_set(err, QT_ENOMEM, NULL, "no memory");
+        return qt_error_set(err, QT_ENOMEM, NULL, _("no memory"));
     if (push_pt(r, &cap, from_lon, from_lat))
         goto nomem;
     if (direct <= best) {
@@ -165,7 +166,7 @@ qt_status qt_route_compute(const qt_graph *g, qt_search *ws, double from_lon, do
 nomem:
     free(path);
     qt_route_free(r);
-    return qt_error_set(err, QT_ENOMEM, NULL, "no memory for the route");
+    return qt_error_set(err, QT_ENOMEM, NULL, _("no memory for the route"));
 }
 
 qt_status qt_route_geojson(const qt_route *r, double speed_kmh, qt_snap_mode mode, char **text, qt_error *err)
@@ -182,5 +183,5 @@ qt_status qt_route_geojson(const qt_route *r, double speed_kmh, qt_snap_mode mod
         qt__sb_printf(&b, "%s[%.7f,%.7f]", i ? "," : "", r->lon[i], r->lat[i]);
     qt__sb_puts(&b, "]}}\n");
     *text = qt__sb_take(&b);
-    return *text ? QT_OK : qt_error_set(err, QT_ENOMEM, "route", "no memory");
+    return *text ? QT_OK : qt_error_set(err, QT_ENOMEM, "route", _("no memory"));
 }

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/i18n.h"
 #include "base/alloc.h"
 #include "core/search_internal.h"
 
@@ -23,7 +24,7 @@ qt_status qt_search_new(const qt_graph *g, qt_search **out, qt_error *err)
     return QT_OK;
 nomem:
     qt_search_free(s);
-    return qt_error_set(err, QT_ENOMEM, NULL, "no memory for a search workspace");
+    return qt_error_set(err, QT_ENOMEM, NULL, _("no memory for a search workspace"));
 }
 
 void qt_search_free(qt_search *s)
@@ -152,14 +153,14 @@ qt_status qt__search_run_filtered(qt_search *s, const qt_seed *seeds, size_t nse
     const qt_graph *g = s->g;
     size_t i;
     if (isnan(limit_m))
-        return qt_error_set(err, QT_EINVAL, NULL, "search limit is NaN");
+        return qt_error_set(err, QT_EINVAL, NULL, _("search limit is NaN"));
     for (i = 0; i < nseeds; i++)
         if (seeds[i].node >= g->n || !(seeds[i].dist_m >= 0))
-            return qt_error_set(err, QT_EINVAL, NULL, "seed %zu: node out of range or bad distance", i);
+            return qt_error_set(err, QT_EINVAL, NULL, _("seed %zu: node out of range or bad distance"), i);
     if (want_pred && !s->pred) {
         s->pred = qt__malloc_array(g->n ? g->n : 1, sizeof *s->pred);
         if (!s->pred)
-            return qt_error_set(err, QT_ENOMEM, NULL, "no memory for predecessors");
+            return qt_error_set(err, QT_ENOMEM, NULL, _("no memory for predecessors"));
     }
     s->have_pred = want_pred != 0;
     next_generation(s);
@@ -176,14 +177,14 @@ qt_status qt__search_run_filtered(qt_search *s, const qt_seed *seeds, size_t nse
         if (bound && !within_bound(bound, bound_tol, seeds[i].node, seeds[i].dist_m))
             continue;
         if (offer(s, seeds[i].node, seeds[i].dist_m, QT_NODE_NONE) != 0)
-            return qt_error_set(err, QT_ENOMEM, NULL, "no memory for the search queue");
+            return qt_error_set(err, QT_ENOMEM, NULL, _("no memory for the search queue"));
     }
     while (s->qlen) {
         qt__qent top;
         uint32_t v, a, end;
         double dv;
         if (!s->bucket[0].len && refill(s) != 0)
-            return qt_error_set(err, QT_ENOMEM, NULL, "no memory for the search queue");
+            return qt_error_set(err, QT_ENOMEM, NULL, _("no memory for the search queue"));
         top = s->bucket[0].e[--s->bucket[0].len];
         s->qlen--;
         v = top.node;
@@ -193,7 +194,7 @@ qt_status qt__search_run_filtered(qt_search *s, const qt_seed *seeds, size_t nse
         s->lab[v].hpos = QT_HPOS_SETTLED;
         if (s->nreached == s->rcap &&
             qt__grow((void **)&s->reached, &s->rcap, s->nreached + 1, sizeof *s->reached) != 0)
-            return qt_error_set(err, QT_ENOMEM, NULL, "no memory for the search");
+            return qt_error_set(err, QT_ENOMEM, NULL, _("no memory for the search"));
         s->reached[s->nreached++] = v;
         if (s->visit && s->visit(s->visit_ctx, v, dv))
             break; /* the caller has what it needs */
@@ -213,7 +214,7 @@ qt_status qt__search_run_filtered(qt_search *s, const qt_seed *seeds, size_t nse
             if (bound && !within_bound(bound, bound_tol, w, d))
                 continue;
             if (offer(s, w, d, v) != 0)
-                return qt_error_set(err, QT_ENOMEM, NULL, "no memory for the search queue");
+                return qt_error_set(err, QT_ENOMEM, NULL, _("no memory for the search queue"));
         }
     }
     return QT_OK;
@@ -381,14 +382,14 @@ qt_status qt__search_run_core(qt_search *s, const qt_seed *seeds, size_t nseeds,
     if (!ch->node_chain)
         return qt__search_run_filtered(s, seeds, nseeds, limit_m, 0, NULL, NULL, NULL, 0, err);
     if (isnan(limit_m))
-        return qt_error_set(err, QT_EINVAL, NULL, "search limit is NaN");
+        return qt_error_set(err, QT_EINVAL, NULL, _("search limit is NaN"));
     for (i = 0; i < nseeds; i++)
         if (seeds[i].node >= g->n || !(seeds[i].dist_m >= 0))
-            return qt_error_set(err, QT_EINVAL, NULL, "seed %zu: node out of range or bad distance", i);
+            return qt_error_set(err, QT_EINVAL, NULL, _("seed %zu: node out of range or bad distance"), i);
     if (!s->ch_stamp && ch->nchain) {
         s->ch_stamp = qt__calloc(ch->nchain, sizeof *s->ch_stamp);
         if (!s->ch_stamp)
-            return qt_error_set(err, QT_ENOMEM, NULL, "no memory for the chain marks");
+            return qt_error_set(err, QT_ENOMEM, NULL, _("no memory for the chain marks"));
     }
     s->have_pred = 0;
     next_generation(s);
@@ -475,7 +476,7 @@ qt_status qt__search_run_core(qt_search *s, const qt_seed *seeds, size_t nseeds,
             goto nomem;
     return QT_OK;
 nomem:
-    return qt_error_set(err, QT_ENOMEM, NULL, "no memory for the search queue");
+    return qt_error_set(err, QT_ENOMEM, NULL, _("no memory for the search queue"));
 }
 
 qt_status qt_search_run(qt_search *s, const qt_seed *seeds, size_t nseeds, double limit_m,
@@ -506,14 +507,14 @@ qt_status qt_search_path(const qt_search *s, uint32_t node, uint32_t **path, siz
     *path = NULL;
     *len = 0;
     if (!s->have_pred)
-        return qt_error_set(err, QT_EINVAL, NULL, "the last search kept no predecessors");
+        return qt_error_set(err, QT_EINVAL, NULL, _("the last search kept no predecessors"));
     if (node >= s->g->n || !isfinite(qt__search_dist(s, node)))
-        return qt_error_set(err, QT_ENOTFOUND, NULL, "node not reached");
+        return qt_error_set(err, QT_ENOTFOUND, NULL, _("node not reached"));
     for (v = node; v != QT_NODE_NONE; v = s->pred[v])
         k++;
     p = malloc(k * sizeof *p);
     if (!p)
-        return qt_error_set(err, QT_ENOMEM, NULL, "no memory for the path");
+        return qt_error_set(err, QT_ENOMEM, NULL, _("no memory for the path"));
     for (v = node, i = k; v != QT_NODE_NONE; v = s->pred[v])
         p[--i] = v;
     *path = p;

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/i18n.h"
 #include "base/alloc.h"
 #include "core/graph_internal.h"
 #include "quarter/snap.h"
@@ -123,7 +124,7 @@ qt_status qt_snapper_new(const qt_graph *g, qt_snapper **out, qt_error *err)
     *out = NULL;
     s = qt__calloc(1, sizeof *s);
     if (!s)
-        return qt_error_set(err, QT_ENOMEM, NULL, "no memory for the snapper");
+        return qt_error_set(err, QT_ENOMEM, NULL, _("no memory for the snapper"));
     s->g = g;
     for (v = 0; v < g->n; v++)
         sumlat += g->lat[v];
@@ -176,7 +177,7 @@ qt_status qt_snapper_new(const qt_graph *g, qt_snapper **out, qt_error *err)
     return QT_OK;
 nomem:
     qt_snapper_free(s);
-    return qt_error_set(err, QT_ENOMEM, NULL, "no memory for the snapping index");
+    return qt_error_set(err, QT_ENOMEM, NULL, _("no memory for the snapping index"));
 }
 
 void qt_snapper_free(qt_snapper *s)
@@ -248,9 +249,9 @@ qt_status qt_snapper_snap(const qt_snapper *s, double lon, double lat, qt_snap_m
     out->edge = out->node = QT_NODE_NONE;
     out->leg_m = out->node_m = INFINITY;
     if (!isfinite(lon) || !isfinite(lat) || lon < -180 || lon > 180 || lat < -90 || lat > 90)
-        return qt_error_set(err, QT_EINVAL, NULL, "(%g, %g) is not a valid lon/lat", lon, lat);
+        return qt_error_set(err, QT_EINVAL, NULL, _("(%g, %g) is not a valid lon/lat"), lon, lat);
     if (!g->m)
-        return qt_error_set(err, QT_ENOTFOUND, NULL, "the network has no edges");
+        return qt_error_set(err, QT_ENOTFOUND, NULL, _("the network has no edges"));
     kx = s->ky * cos(lat * QT__DEG2RAD);
     project(s, lon, lat, &px, &py);
     /* distance from the point to the grid when it lies outside */
@@ -259,7 +260,7 @@ qt_status qt_snapper_snap(const qt_snapper *s, double lon, double lat, qt_snap_m
         double oy = fmax(0, fmax(s->miny - py, py - (s->miny + s->rows * s->cell)));
         if (hypot(ox, oy) > max_m * 1.01 + s->cell)
             return qt_error_set(err, QT_ENOTFOUND, NULL,
-                                "(%.7f, %.7f) is outside the network area (more than %.0f m from any street)",
+                                _("(%.7f, %.7f) is outside the network area (more than %.0f m from any street)"),
                                 lon, lat, max_m);
     }
     pc = cell_coord(px, s->minx, s->cell, s->cols);
@@ -293,7 +294,7 @@ qt_status qt_snapper_snap(const qt_snapper *s, double lon, double lat, qt_snap_m
         }
     }
     if (!isfinite(b.d2))
-        return qt_error_set(err, QT_ENOTFOUND, NULL, "no street within %.0f m of (%.7f, %.7f)", max_m,
+        return qt_error_set(err, QT_ENOTFOUND, NULL, _("no street within %.0f m of (%.7f, %.7f)"), max_m,
                             lon, lat);
     out->edge = b.edge;
     if (mode == QT_SNAP_NODE) {
@@ -304,7 +305,7 @@ qt_status qt_snapper_snap(const qt_snapper *s, double lon, double lat, qt_snap_m
         out->lon = g->lon[b.node];
         out->lat = g->lat[b.node];
         if (out->node_m > max_m)
-            return qt_error_set(err, QT_ENOTFOUND, NULL, "nearest node is %.0f m from (%.7f, %.7f), over %.0f m",
+            return qt_error_set(err, QT_ENOTFOUND, NULL, _("nearest node is %.0f m from (%.7f, %.7f), over %.0f m"),
                                 out->node_m, lon, lat, max_m);
         return QT_OK;
     } else {
@@ -316,7 +317,7 @@ qt_status qt_snapper_snap(const qt_snapper *s, double lon, double lat, qt_snap_m
         out->node = b.t <= 0.5 ? u : v;
         out->node_m = qt_haversine_m(lon, lat, g->lon[out->node], g->lat[out->node]);
         if (out->leg_m > max_m)
-            return qt_error_set(err, QT_ENOTFOUND, NULL, "nearest street is %.0f m from (%.7f, %.7f), over %.0f m",
+            return qt_error_set(err, QT_ENOTFOUND, NULL, _("nearest street is %.0f m from (%.7f, %.7f), over %.0f m"),
                                 out->leg_m, lon, lat, max_m);
     }
     return QT_OK;

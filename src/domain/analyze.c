@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/i18n.h"
 #include "base/alloc.h"
 #include "base/strbuf.h"
 #include "base/strmap.h"
@@ -42,6 +43,7 @@ static void area_free(qt_area_stats *s)
     qt__free(s->coverage);
     qt__free(s->unserved);
     qt__free(s->reasons);
+    qt__free(s->checks);
 }
 
 void qt_analysis_free(qt_analysis *a)
@@ -163,7 +165,7 @@ qt_status qt_analyze(const qt_analysis_input *in, const qt_analysis_opts *o, qt_
     *out = NULL;
     a = qt__calloc(1, sizeof *a);
     if (!a)
-        return qt_error_set(err, QT_ENOMEM, "analyze", "no memory");
+        return qt_error_set(err, QT_ENOMEM, "analyze", _("no memory"));
     a->ncat = ncat;
     a->nres = r->n;
     a->speed_mps = qt__kmh_mps(o->speed_kmh > 0 ? o->speed_kmh : qt_profile_speed_kmh(p, "default"));
@@ -359,7 +361,7 @@ qt_status qt_analyze(const qt_analysis_input *in, const qt_analysis_opts *o, qt_
     }
     goto done;
 nomem:
-    st = qt_error_set(err, QT_ENOMEM, "analyze", "no memory");
+    st = qt_error_set(err, QT_ENOMEM, "analyze", _("no memory"));
 done:
     qt_search_free(ws);
     qt_access_free(acc);

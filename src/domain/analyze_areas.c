@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/i18n.h"
 #include "base/alloc.h"
 #include "base/strbuf.h"
 #include "base/strmap.h"
@@ -129,8 +130,8 @@ qt_status qt__analysis_areas(const qt_analysis_input *in, const qt_analysis_opts
         if (!any_named) {
             qt__free(count);
             return qt_error_set(err, QT_EINVAL, "residences",
-                                "the circles file names communities, but no residence has a community "
-                                "(add a community column to the residences)");
+                                _("the circles file names communities, but no residence has a community "
+                                  "(add a community column to the residences)"));
         }
         for (i = 0; i < cl->ncircles; i++)
             for (k = cl->member_start[i]; k < cl->member_start[i + 1]; k++)
@@ -138,8 +139,8 @@ qt_status qt__analysis_areas(const qt_analysis_input *in, const qt_analysis_opts
                     char where[300];
                     snprintf(where, sizeof where, "%s:%zu", cl->path ? cl->path : "circles", cl->line[i]);
                     qt_error_set(err, QT_EINVAL, where,
-                                 "circle '%s' names community '%s', which no residence belongs to "
-                                 "(a typo, or a community missing from the residences?)",
+                                 _("circle '%s' names community '%s', which no residence belongs to "
+                                   "(a typo, or a community missing from the residences?)"),
                                  cl->circle[i], a->community[cl->member[k]]);
                     qt__free(count);
                     return QT_EINVAL;
@@ -214,5 +215,5 @@ nomem:
     qt__free(cir.name);
     qt__strmap_free_slots(&cir);
     qt__free(count);
-    return qt_error_set(err, QT_ENOMEM, "analyze", "no memory");
+    return qt_error_set(err, QT_ENOMEM, "analyze", _("no memory"));
 }

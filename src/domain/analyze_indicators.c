@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/i18n.h"
 #include "base/alloc.h"
 #include "base/strbuf.h"
 #include "base/strmap.h"
@@ -330,5 +331,5 @@ nomem:
     qt__free(olon);
     qt__free(olat);
     qt__free(home);
-    return qt_error_set(err, QT_ENOMEM, "analyze", "no memory for the indicators");
+    return qt_error_set(err, QT_ENOMEM, "analyze", _("no memory for the indicators"));
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/i18n.h"
 #include "quarter/coords.h"
 
 #define QT_PI 3.14159265358979323846
@@ -39,7 +40,7 @@ qt_status qt_crs_parse(const char *name, qt_crs *out, qt_error *err)
             return QT_OK;
         }
     }
-    return qt_error_set(err, QT_EINVAL, "crs", "'%s' is not a coordinate system (wgs84, gcj02, bd09, EPSG:n)",
+    return qt_error_set(err, QT_EINVAL, "crs", _("'%s' is not a coordinate system (wgs84, gcj02, bd09, EPSG:n)"),
                         name ? name : "");
 }
 
@@ -147,10 +148,10 @@ qt_status qt_coords_convert(qt_crs from, qt_crs to, double lon, double lat, doub
                             double *out_lat, qt_error *err)
 {
     if (!isfinite(lon) || !isfinite(lat) || lon < -180 || lon > 180 || lat < -90 || lat > 90)
-        return qt_error_set(err, QT_EINVAL, "coordinate", "(%g, %g) is not a valid longitude, latitude",
+        return qt_error_set(err, QT_EINVAL, "coordinate", _("(%g, %g) is not a valid longitude, latitude"),
                             lon, lat);
     if ((unsigned)from > QT_CRS_BD09 || (unsigned)to > QT_CRS_BD09)
-        return qt_error_set(err, QT_EINVAL, "crs", "unknown coordinate system");
+        return qt_error_set(err, QT_EINVAL, "crs", _("unknown coordinate system"));
     /* to GCJ-02 first, then out of it */
     if (from == QT_CRS_WGS84 && to != QT_CRS_WGS84)
         wgs_to_gcj(lon, lat, &lon, &lat);

@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <string.h>
 
+#include "base/i18n.h"
 #include "quarter/hours.h"
 
 static const char *const days[7] = {"Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"};
@@ -179,7 +180,7 @@ qt_status qt_hours_parse_at(const char *s, int *weekday, int *minute, qt_error *
     }
     m = parse_time(&p);
     if (m < 0 || m >= 1440 || *skip_ws(p))
-        return qt_error_set(err, QT_EINVAL, "--at", "'%s' is not a time of day like 07:00 or 'Sa 22:30'", s);
+        return qt_error_set(err, QT_EINVAL, "--at", _("'%s' is not a time of day like 07:00 or 'Sa 22:30'"), s);
     *weekday = d;
     *minute = m;
     return QT_OK;

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/i18n.h"
 #include "base/alloc.h"
 #include "base/heap.h"
 #include "quarter/hours.h"
@@ -120,7 +121,7 @@ qt_status qt_nearby_builder_new(const qt_graph *g, const qt_snapper *sn, qt_near
     qt_nearby_builder *b = qt__calloc(1, sizeof *b);
     *out = NULL;
     if (!b)
-        return qt_error_set(err, QT_ENOMEM, "nearby", "no memory");
+        return qt_error_set(err, QT_ENOMEM, "nearby", _("no memory"));
     b->g = g;
     b->sn = sn;
     *out = b;
@@ -163,7 +164,7 @@ qt_status qt_nearby_builder_add(qt_nearby_builder *b, const qt_nearby_outlet *o,
     if (qt_spot_place(b->g, b->sn, o->lon, o->lat, QT_SNAP_DEFAULT_MAX_M, &sp, &e) != QT_OK)
         return QT_OK; /* too far from any street: not found by walking */
     if (qt__grow((void **)&b->v, &b->cap, b->n + 1, sizeof *b->v) != 0)
-        return qt_error_set(err, QT_ENOMEM, "nearby", "no memory");
+        return qt_error_set(err, QT_ENOMEM, "nearby", _("no memory"));
     p = &b->v[b->n];
     p->id = o->id;
     p->lon = o->lon;
@@ -174,7 +175,7 @@ qt_status qt_nearby_builder_add(qt_nearby_builder *b, const qt_nearby_outlet *o,
         (p->category = put_text(b, o->category, NULL)) == (size_t)-1 ||
         (p->services = put_text(b, o->services, "")) == (size_t)-1 ||
         (p->hours = put_text(b, o->opening_hours, "")) == (size_t)-1)
-        return qt_error_set(err, QT_ENOMEM, "nearby", "no memory");
+        return qt_error_set(err, QT_ENOMEM, "nearby", _("no memory"));
     b->n++;
     if (placed)
         *placed = 1;
@@ -241,7 +242,7 @@ qt_status qt_nearby_builder_finish(qt_nearby_builder *b, qt_nearby_index **out, 
     *out = NULL;
     if (b->n > UINT32_MAX / 2) {
         qt_nearby_builder_free(b);
-        return qt_error_set(err, QT_EINVAL, "nearby", "too many outlets");
+        return qt_error_set(err, QT_EINVAL, "nearby", _("too many outlets"));
     }
     if (b->n)
         qsort(b->v, b->n, sizeof *b->v, by_id);
@@ -249,7 +250,7 @@ qt_status qt_nearby_builder_finish(qt_nearby_builder *b, qt_nearby_index **out, 
         if (b->v[i].id == b->v[i - 1].id) {
             int64_t id = b->v[i].id;
             qt_nearby_builder_free(b);
-            return qt_error_set(err, QT_EINVAL, "nearby", "outlet %lld is given twice", (long long)id);
+            return qt_error_set(err, QT_EINVAL, "nearby", _("outlet %lld is given twice"), (long long)id);
         }
     ix = qt__calloc(1, sizeof *ix);
     if (ix) {
@@ -263,7 +264,7 @@ qt_status qt_nearby_builder_finish(qt_nearby_builder *b, qt_nearby_index **out, 
         }
         qt__free(ix);
         qt_nearby_builder_free(b);
-        return qt_error_set(err, QT_ENOMEM, "nearby", "no memory");
+        return qt_error_set(err, QT_ENOMEM, "nearby", _("no memory"));
     }
     atomic_init(&ix->refs, 1);
     ix->g = b->g;
@@ -288,7 +289,7 @@ qt_status qt_nearby_builder_finish(qt_nearby_builder *b, qt_nearby_index **out, 
     ix->topo = topology_build(ix->g, ix->pl, ix->n);
     if (!ix->topo) {
         qt_nearby_index_unref(ix);
-        return qt_error_set(err, QT_ENOMEM, "nearby", "no memory");
+        return qt_error_set(err, QT_ENOMEM, "nearby", _("no memory"));
     }
     *out = ix;
     return QT_OK;
@@ -343,9 +344,9 @@ qt_status qt_nearby_index_edit(const qt_nearby_index *ix, const qt_nearby_outlet
     char *d;
     *out = NULL;
     if (slot == ix->n)
-        return qt_error_set(err, QT_ENOTFOUND, "nearby", "outlet %lld is not on the network", (long long)o->id);
+        return qt_error_set(err, QT_ENOTFOUND, "nearby", _("outlet %lld is not on the network"), (long long)o->id);
     if (!(c = index_shell(ix, ix->n + 1, ln + lc + ls + lh)))
-        return qt_error_set(err, QT_ENOMEM, "nearby", "no memory");
+        return qt_error_set(err, QT_ENOMEM, "nearby", _("no memory"));
     c->n = ix->n;
     memcpy(c->pl, ix->pl, ix->n * sizeof *c->pl);
     c->topo = ix->topo;
@@ -390,9 +391,9 @@ qt_status qt_nearby_index_add(qt_nearby_index *ix, const qt_nearby_outlet *o, qt
     if (placed)
         *placed = 0;
     if (find_slot(ix, o->id) != ix->n)
-        return qt_error_set(err, QT_EINVAL, "nearby", "outlet %lld is given twice", (long long)o->id);
+        return qt_error_set(err, QT_EINVAL, "nearby", _("outlet %lld is given twice"), (long long)o->id);
     if (ix->n + 1 > UINT32_MAX / 2)
-        return qt_error_set(err, QT_EINVAL, "nearby", "too many outlets");
+        return qt_error_set(err, QT_EINVAL, "nearby", _("too many outlets"));
     if (qt_spot_place(ix->g, ix->sn, o->lon, o->lat, QT_SNAP_DEFAULT_MAX_M, &sp, &e) != QT_OK) {
         *out = qt_nearby_index_ref(ix); /* too far from any street: not found by walking */
         return QT_OK;
@@ -406,7 +407,7 @@ qt_status qt_nearby_index_add(qt_nearby_index *ix, const qt_nearby_outlet *o, qt
     }
     slot = lo;
     if (!(c = index_shell(ix, ix->n + 2, ln + lc + ls + lh)))
-        return qt_error_set(err, QT_ENOMEM, "nearby", "no memory");
+        return qt_error_set(err, QT_ENOMEM, "nearby", _("no memory"));
     c->n = ix->n + 1;
     if (slot)
         memcpy(c->pl, ix->pl, slot * sizeof *c->pl);
@@ -438,7 +439,7 @@ qt_status qt_nearby_index_add(qt_nearby_index *ix, const qt_nearby_outlet *o, qt
     p->hours = d;
     if (!(c->topo = topology_build(c->g, c->pl, c->n))) {
         qt_nearby_index_unref(c);
-        return qt_error_set(err, QT_ENOMEM, "nearby", "no memory");
+        return qt_error_set(err, QT_ENOMEM, "nearby", _("no memory"));
     }
     if (placed)
         *placed = 1;
@@ -472,9 +473,9 @@ qt_status qt_nearby_index_remove(const qt_nearby_index *ix, int64_t id, qt_nearb
     qt_nearby_index *c;
     *out = NULL;
     if (slot == ix->n)
-        return qt_error_set(err, QT_ENOTFOUND, "nearby", "outlet %lld is not on the network", (long long)id);
+        return qt_error_set(err, QT_ENOTFOUND, "nearby", _("outlet %lld is not on the network"), (long long)id);
     if (!(c = index_shell(ix, ix->n, 1)))
-        return qt_error_set(err, QT_ENOMEM, "nearby", "no memory");
+        return qt_error_set(err, QT_ENOMEM, "nearby", _("no memory"));
     c->n = ix->n - 1;
     memcpy(c->pl, ix->pl, slot * sizeof *c->pl);
     memcpy(c->pl + slot, ix->pl + slot + 1, (ix->n - slot - 1) * sizeof *c->pl);
@@ -482,7 +483,7 @@ qt_status qt_nearby_index_remove(const qt_nearby_index *ix, int64_t id, qt_nearb
     atomic_fetch_add(&ix->texts->refs, 1);
     if (!(c->topo = topology_build(c->g, c->pl, c->n))) {
         qt_nearby_index_unref(c);
-        return qt_error_set(err, QT_ENOMEM, "nearby", "no memory");
+        return qt_error_set(err, QT_ENOMEM, "nearby", _("no memory"));
     }
     *out = c;
     return QT_OK;
@@ -550,7 +551,7 @@ qt_status qt_nearby_ws_new(const qt_graph *g, qt_nearby_ws **out, qt_error *err)
     qt_status rc;
     *out = NULL;
     if (!w)
-        return qt_error_set(err, QT_ENOMEM, "nearby", "no memory");
+        return qt_error_set(err, QT_ENOMEM, "nearby", _("no memory"));
     w->g = g;
     if ((rc = qt_search_new(g, &w->search, err)) != QT_OK) {
         qt__free(w);
@@ -696,7 +697,7 @@ qt_status qt_nearby_search(const qt_nearby_index *ix, qt_nearby_ws *w, const qt_
     *hits = NULL;
     *n = 0;
     if (fit(w, ix->n) != 0)
-        return qt_error_set(err, QT_ENOMEM, "nearby", "no memory");
+        return qt_error_set(err, QT_ENOMEM, "nearby", _("no memory"));
     if (++w->round == 0) {
         memset(w->stamp, 0, w->cap * sizeof *w->stamp);
         memset(w->final, 0, w->cap * sizeof *w->final);
@@ -717,9 +718,9 @@ qt_status qt_nearby_search(const qt_nearby_index *ix, qt_nearby_ws *w, const qt_
     ns = qt_snap_seeds(ix->g, at, QT_SNAP_EDGE, seeds);
     rc = qt_search_run_visit(w->search, seeds, ns, q->max_m, visit, &x, err);
     if (rc == QT_OK && x.oom)
-        rc = qt_error_set(err, QT_ENOMEM, "nearby", "no memory");
+        rc = qt_error_set(err, QT_ENOMEM, "nearby", _("no memory"));
     if (rc == QT_OK && qt__grow((void **)&w->sorted, &w->scap, x.nh + 1, sizeof *w->sorted) != 0)
-        rc = qt_error_set(err, QT_ENOMEM, "nearby", "no memory");
+        rc = qt_error_set(err, QT_ENOMEM, "nearby", _("no memory"));
     if (rc != QT_OK)
         return rc;
     for (i = 0; i < x.nh; i++) {
@@ -734,7 +735,7 @@ qt_status qt_nearby_search(const qt_nearby_index *ix, qt_nearby_ws *w, const qt_
     if (nout > q->limit)
         nout = q->limit;
     if (qt__grow((void **)&w->out, &w->ocap, nout + 1, sizeof *w->out) != 0)
-        return qt_error_set(err, QT_ENOMEM, "nearby", "no memory");
+        return qt_error_set(err, QT_ENOMEM, "nearby", _("no memory"));
     for (i = 0; i < nout; i++) {
         const place *p = &ix->pl[w->sorted[i].i];
         qt_nearby_hit *h = &w->out[i];

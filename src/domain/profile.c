@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/i18n.h"
 #include "base/alloc.h"
 #include "base/ini.h"
 #include "quarter/profile.h"
@@ -130,9 +131,9 @@ static qt_status number(parser *ps, const char *key, const char *v, double lo, d
     errno = 0;
     *out = strtod(v, &end);
     if (end == v || *end || errno || !isfinite(*out))
-        return fail(ps, key, QT_EPARSE, "'%s' is not a number", v);
+        return fail(ps, key, QT_EPARSE, _("'%s' is not a number"), v);
     if (*out < lo || *out > hi)
-        return fail(ps, key, QT_EINVAL, "%g is outside %g..%g", *out, lo, hi);
+        return fail(ps, key, QT_EINVAL, _("%g is outside %g..%g"), *out, lo, hi);
     return QT_OK;
 }
 
@@ -144,7 +145,7 @@ static qt_status share(parser *ps, const char *key, const char *v, double *out)
     int pct = n > 0 && v[n - 1] == '%';
     qt_status st;
     if (n >= sizeof buf)
-        return fail(ps, key, QT_EPARSE, "'%s' is not a share (e.g. 30%% or 0.3)", v);
+        return fail(ps, key, QT_EPARSE, _("'%s' is not a share (e.g. 30%% or 0.3)"), v);
     memcpy(buf, v, n + 1);
     if (pct)
         buf[n - 1] = '\0';
@@ -161,7 +162,7 @@ static qt_status yesno(parser *ps, const char *key, const char *v, int *out)
     else if (strcmp(v, "no") == 0 || strcmp(v, "false") == 0 || strcmp(v, "0") == 0)
         *out = 0;
     else
-        return fail(ps, key, QT_EINVAL, "'%s' is not yes or no", v);
+        return fail(ps, key, QT_EINVAL, _("'%s' is not yes or no"), v);
     return QT_OK;
 }
 
@@ -178,9 +179,9 @@ static qt_status amap_prefix(parser *ps, const char *s, size_t n, alt *out)
         n -= 2;
     out->a = keep(ps->p, s, n);
     out->b = NULL;
-    return out->a ? QT_OK : fail(ps, "match", QT_ENOMEM, "no memory");
+    return out->a ? QT_OK : fail(ps, "match", QT_ENOMEM, _("no memory"));
 bad:
-    return fail(ps, "match", QT_EINVAL, "amap code '%.*s' is not 2, 4 or 6 digits", (int)n, s);
+    return fail(ps, "match", QT_EINVAL, _("amap code '%.*s' is not 2, 4 or 6 digits"), (int)n, s);
 }
 
 static qt_status parse_cond(parser *ps, char *tok, cond *c)
@@ -193,7 +194,7 @@ static qt_status parse_cond(parser *ps, char *tok, cond *c)
     }
     body = strchr(tok, ':');
     if (!body)
-        return fail(ps, "match", QT_EPARSE, "condition '%s' has no 'kind:' (osm, amap, type, name)", tok);
+        return fail(ps, "match", QT_EPARSE, _("condition '%s' has no 'kind:' (osm, amap, type, name)"), tok);
     *body++ = '\0';
     if (strcmp(tok, "osm") == 0)
         c->kind = C_OSM;
@@ -204,9 +205,9 @@ static qt_status parse_cond(parser *ps, char *tok, cond *c)
     else if (strcmp(tok, "name") == 0)
         c->kind = C_NAME;
     else
-        return fail(ps, "match", QT_EINVAL, "unknown condition kind '%s' (osm, amap, type, name)", tok);
+        return fail(ps, "match", QT_EINVAL, _("unknown condition kind '%s' (osm, amap, type, name)"), tok);
     if (!*body)
-        return fail(ps, "match", QT_EPARSE, "condition '%s:' is empty", tok);
+        return fail(ps, "match", QT_EPARSE, _("condition '%s:' is empty"), tok);
     for (s = body;;) {
         char *bar = strchr(s, '|');
         size_t n = bar ? (size_t)(bar - s) : strlen(s);
@@ -214,9 +215,9 @@ static qt_status parse_cond(parser *ps, char *tok, cond *c)
         alt *a;
         qt_status st;
         if (!n)
-            return fail(ps, "match", QT_EPARSE, "empty alternative in '%s:%s'", tok, body);
+            return fail(ps, "match", QT_EPARSE, _("empty alternative in '%s:%s'"), tok, body);
         if (qt__grow((void **)&c->alts, &cap, c->nalt + 1, sizeof *c->alts) != 0)
-            return fail(ps, "match", QT_ENOMEM, "no memory");
+            return fail(ps, "match", QT_ENOMEM, _("no memory"));
         a = &c->alts[c->nalt++];
         a->a = a->b = NULL;
         if (c->kind == C_AMAP) {
@@ -225,14 +226,14 @@ static qt_status parse_cond(parser *ps, char *tok, cond *c)
         } else if (c->kind == C_OSM) {
             const char *eq = memchr(s, '=', n);
             if (!eq || eq == s || eq == s + n - 1)
-                return fail(ps, "match", QT_EPARSE, "osm condition '%.*s' is not KEY=VALUE", (int)n, s);
+                return fail(ps, "match", QT_EPARSE, _("osm condition '%.*s' is not KEY=VALUE"), (int)n, s);
             a->a = keep(ps->p, s, (size_t)(eq - s));
             a->b = keep(ps->p, eq + 1, n - (size_t)(eq - s) - 1);
         } else {
             a->a = keep(ps->p, s, n);
         }
         if (!a->a || (c->kind == C_OSM && !a->b))
-            return fail(ps, "match", QT_ENOMEM, "no memory");
+            return fail(ps, "match", QT_ENOMEM, _("no memory"));
         if (!bar)
             break;
         s = bar + 1;
@@ -252,7 +253,7 @@ static qt_status parse_rule(parser *ps, int cat, char *v)
     r.line = ps->line;
     for (tok = strtok_r(v, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save)) {
         if (qt__grow((void **)&r.conds, &cap, r.ncond + 1, sizeof *r.conds) != 0) {
-            st = fail(ps, "match", QT_ENOMEM, "no memory");
+            st = fail(ps, "match", QT_ENOMEM, _("no memory"));
             break;
         }
         st = parse_cond(ps, tok, &r.conds[r.ncond]);
@@ -261,16 +262,16 @@ static qt_status parse_rule(parser *ps, int cat, char *v)
             break;
     }
     if (st == QT_OK && r.ncond == 0)
-        st = fail(ps, "match", QT_EPARSE, "a rule needs at least one condition");
+        st = fail(ps, "match", QT_EPARSE, _("a rule needs at least one condition"));
     if (st == QT_OK) {
         size_t k, pos = 0;
         for (k = 0; k < r.ncond; k++)
             pos += !r.conds[k].negate;
         if (!pos)
-            st = fail(ps, "match", QT_EINVAL, "a rule needs a condition that is not negated");
+            st = fail(ps, "match", QT_EINVAL, _("a rule needs a condition that is not negated"));
     }
     if (st == QT_OK && qt__grow((void **)&p->rules, &p->rulecap, p->nrule + 1, sizeof *p->rules) != 0)
-        st = fail(ps, "match", QT_ENOMEM, "no memory");
+        st = fail(ps, "match", QT_ENOMEM, _("no memory"));
     if (st != QT_OK) {
         size_t k;
         for (k = 0; k < r.ncond; k++)
@@ -317,16 +318,16 @@ static qt_status section(parser *ps, const char *h, const char *arg, int *sec, i
     if (strcmp(h, "grade") == 0) {
         qt_grade_rule *g;
         if (!arg || !*arg)
-            return fail(ps, NULL, QT_EPARSE, "[grade NAME] needs a name, e.g. [grade 基础型]");
+            return fail(ps, NULL, QT_EPARSE, _("[grade NAME] needs a name, e.g. [grade 基础型]"));
         for (i = 0; i < p->ngrade; i++)
             if (strcmp(p->grades[i].name, arg) == 0)
-                return fail(ps, NULL, QT_ECONFLICT, "grade %s is defined twice", arg);
+                return fail(ps, NULL, QT_ECONFLICT, _("grade %s is defined twice"), arg);
         if (qt__grow((void **)&p->grades, &p->gradecap, p->ngrade + 1, sizeof *p->grades) != 0)
-            return fail(ps, NULL, QT_ENOMEM, "no memory");
+            return fail(ps, NULL, QT_ENOMEM, _("no memory"));
         g = &p->grades[p->ngrade];
         g->name = keep(p, arg, strlen(arg));
         if (!g->name)
-            return fail(ps, NULL, QT_ENOMEM, "no memory");
+            return fail(ps, NULL, QT_ENOMEM, _("no memory"));
         g->basic_present = -1;
         g->quality_present = -1;
         g->all_basic_share = g->communities_covered = g->chain_share = g->satisfaction = NAN;
@@ -336,21 +337,21 @@ static qt_status section(parser *ps, const char *h, const char *arg, int *sec, i
     }
     if (strcmp(h, "category") != 0)
         return fail(ps, NULL, QT_EPARSE,
-                    "unknown section [%s] (profile, category CODE, exclude, targets, grade NAME, population)", h);
+                    _("unknown section [%s] (profile, category CODE, exclude, targets, grade NAME, population)"), h);
     if (!arg || !valid_code(arg))
-        return fail(ps, NULL, QT_EPARSE, "[category CODE] needs a code of letters, digits, '_' or '-'");
+        return fail(ps, NULL, QT_EPARSE, _("[category CODE] needs a code of letters, digits, '_' or '-'"));
     for (i = 0; i < p->ncat; i++)
         if (strcmp(p->cats[i].pub.code, arg) == 0)
-            return fail(ps, NULL, QT_ECONFLICT, "category %s is defined twice (first on line %d)", arg,
+            return fail(ps, NULL, QT_ECONFLICT, _("category %s is defined twice (first on line %d)"), arg,
                         p->cats[i].line);
     if (qt__grow((void **)&p->cats, &p->catcap, p->ncat + 1, sizeof *p->cats) != 0)
-        return fail(ps, NULL, QT_ENOMEM, "no memory");
+        return fail(ps, NULL, QT_ENOMEM, _("no memory"));
     memset(&p->cats[p->ncat], 0, sizeof p->cats[p->ncat]);
     p->cats[p->ncat].pub.code = keep(p, arg, strlen(arg));
     p->cats[p->ncat].pub.cls = (qt_cat_class)-1;
     p->cats[p->ncat].line = ps->line;
     if (!p->cats[p->ncat].pub.code)
-        return fail(ps, NULL, QT_ENOMEM, "no memory");
+        return fail(ps, NULL, QT_ENOMEM, _("no memory"));
     *cat = (int)p->ncat++;
     *sec = SEC_CATEGORY;
     return QT_OK;
@@ -399,9 +400,9 @@ static qt_status target_key(parser *ps, const char *k, const char *v)
         return number(ps, k, v, 0, 1e9, dst);
     }
     return fail(ps, k, QT_EINVAL,
-                "unknown key in [targets] (present_share, residents_all_basic, community_covered_share, "
+                _("unknown key in [targets] (present_share, residents_all_basic, community_covered_share, "
                 "communities_covered, category_coverage, outlets_per_10k, chain_share, floor_area_share, "
-                "area_per_100_households, satisfaction, survey_min_samples)");
+                "area_per_100_households, satisfaction, survey_min_samples)"));
 }
 
 static qt_status count_key(parser *ps, const char *k, const char *v, int allow_all, int *out)
@@ -414,7 +415,7 @@ static qt_status count_key(parser *ps, const char *k, const char *v, int allow_a
     }
     st = number(ps, k, v, 0, 1000, &d);
     if (st == QT_OK && d != floor(d))
-        st = fail(ps, k, QT_EINVAL, "%g is not a whole number", d);
+        st = fail(ps, k, QT_EINVAL, _("%g is not a whole number"), d);
     if (st == QT_OK)
         *out = (int)d;
     return st;
@@ -435,8 +436,8 @@ static qt_status grade_key(parser *ps, qt_grade_rule *g, const char *k, const ch
     if (strcmp(k, "satisfaction") == 0)
         return opt_share(ps, k, v, &g->satisfaction);
     return fail(ps, k, QT_EINVAL,
-                "unknown key in [grade] (basic_present, quality_present, all_basic_share, "
-                "communities_covered, chain_share, satisfaction)");
+                _("unknown key in [grade] (basic_present, quality_present, all_basic_share, "
+                "communities_covered, chain_share, satisfaction)"));
 }
 
 static qt_status parse_alias(parser *ps, int cat, char *v);
@@ -445,13 +446,13 @@ static qt_status keyval(parser *ps, int sec, int cat, const char *k, char *v)
 {
     qt_profile *p = ps->p;
     if (sec == SEC_NONE)
-        return fail(ps, k, QT_EPARSE, "comes before any [section]");
+        return fail(ps, k, QT_EPARSE, _("comes before any [section]"));
     if (sec == SEC_TARGETS)
         return target_key(ps, k, v);
     if (sec == SEC_EXCLUDE) {
         if (strcmp(k, "match") == 0)
             return parse_rule(ps, -1, v);
-        return fail(ps, k, QT_EINVAL, "unknown key in [exclude] (match)");
+        return fail(ps, k, QT_EINVAL, _("unknown key in [exclude] (match)"));
     }
     if (sec == SEC_GRADE)
         return grade_key(ps, &p->grades[cat], k, v);
@@ -464,11 +465,11 @@ static qt_status keyval(parser *ps, int sec, int cat, const char *k, char *v)
         if (strcmp(k, "default_levels") == 0)
             return number(ps, k, v, 1, 200, &r->default_levels);
         return fail(ps, k, QT_EINVAL,
-                    "unknown key in [population] (m2_per_person, household_size, default_levels)");
+                    _("unknown key in [population] (m2_per_person, household_size, default_levels)"));
     }
     if (sec == SEC_PROFILE) {
         if (strcmp(k, "name") == 0)
-            return (p->name = keep(p, v, strlen(v))) ? QT_OK : fail(ps, k, QT_ENOMEM, "no memory");
+            return (p->name = keep(p, v, strlen(v))) ? QT_OK : fail(ps, k, QT_ENOMEM, _("no memory"));
         if (strcmp(k, "speed_kmh") == 0)
             return number(ps, k, v, 0.5, 15, &p->speed);
         if (strcmp(k, "speed_elderly_kmh") == 0)
@@ -480,17 +481,17 @@ static qt_status keyval(parser *ps, int sec, int cat, const char *k, char *v)
         if (strcmp(k, "quality_minutes") == 0)
             return number(ps, k, v, 1, 120, &p->quality_min);
         return fail(ps, k, QT_EINVAL,
-                    "unknown key in [profile] (name, speed_kmh, speed_elderly_kmh, speed_winter_kmh, "
-                    "basic_minutes, quality_minutes)");
+                    _("unknown key in [profile] (name, speed_kmh, speed_elderly_kmh, speed_winter_kmh, "
+                    "basic_minutes, quality_minutes)"));
     }
     {
         cat_entry *c = &p->cats[cat];
         if (strcmp(k, "zh") == 0 || strcmp(k, "en") == 0) {
             const char **dst = k[0] == 'z' ? &c->pub.zh : &c->pub.en;
             if (*dst)
-                return fail(ps, k, QT_ECONFLICT, "given twice for category %s", c->pub.code);
+                return fail(ps, k, QT_ECONFLICT, _("given twice for category %s"), c->pub.code);
             *dst = keep(p, v, strlen(v));
-            return *dst ? QT_OK : fail(ps, k, QT_ENOMEM, "no memory");
+            return *dst ? QT_OK : fail(ps, k, QT_ENOMEM, _("no memory"));
         }
         if (strcmp(k, "class") == 0) {
             if (strcmp(v, "basic") == 0)
@@ -498,7 +499,7 @@ static qt_status keyval(parser *ps, int sec, int cat, const char *k, char *v)
             else if (strcmp(v, "quality") == 0)
                 c->pub.cls = QT_CLASS_QUALITY;
             else
-                return fail(ps, k, QT_EINVAL, "'%s' is not basic or quality", v);
+                return fail(ps, k, QT_EINVAL, _("'%s' is not basic or quality"), v);
             return QT_OK;
         }
         if (strcmp(k, "ring_min") == 0) {
@@ -514,7 +515,7 @@ static qt_status keyval(parser *ps, int sec, int cat, const char *k, char *v)
         if (strcmp(k, "alias") == 0)
             return parse_alias(ps, cat, v);
         return fail(ps, k, QT_EINVAL,
-                    "unknown key in [category] (zh, en, class, ring_min, required, alias, match)");
+                    _("unknown key in [category] (zh, en, class, ring_min, required, alias, match)"));
     }
 }
 
@@ -582,13 +583,13 @@ static qt_status parse_alias(parser *ps, int cat, char *v)
             *bar = '\0';
         norm_label(s, norm, sizeof norm);
         if (!norm[0])
-            return fail(ps, "alias", QT_EPARSE, "empty label in the alias list");
+            return fail(ps, "alias", QT_EPARSE, _("empty label in the alias list"));
         if ((other = label_owner(p, norm, cat)) >= 0)
-            return fail(ps, "alias", QT_ECONFLICT, "'%s' already names category %s", s,
+            return fail(ps, "alias", QT_ECONFLICT, _("'%s' already names category %s"), s,
                         p->cats[other].pub.code);
         if (qt__grow((void **)&c->aliases, &c->aliascap, c->nalias + 1, sizeof *c->aliases) != 0 ||
             !(c->aliases[c->nalias] = keep(p, norm, strlen(norm))))
-            return fail(ps, "alias", QT_ENOMEM, "no memory");
+            return fail(ps, "alias", QT_ENOMEM, _("no memory"));
         c->nalias++;
         s = bar ? bar + 1 : NULL;
     }
@@ -600,26 +601,26 @@ static qt_status finish(parser *ps)
     qt_profile *p = ps->p;
     size_t i;
     if (!p->name)
-        return fail(ps, "name", QT_EINVAL, "the [profile] section needs a name");
+        return fail(ps, "name", QT_EINVAL, _("the [profile] section needs a name"));
     if (!p->ncat)
-        return fail(ps, NULL, QT_EINVAL, "the profile defines no [category]");
+        return fail(ps, NULL, QT_EINVAL, _("the profile defines no [category]"));
     for (i = 0; i < p->ncat; i++) {
         cat_entry *c = &p->cats[i];
         ps->line = c->line;
         if (!c->pub.zh)
-            return fail(ps, "zh", QT_EINVAL, "category %s has no Chinese name", c->pub.code);
+            return fail(ps, "zh", QT_EINVAL, _("category %s has no Chinese name"), c->pub.code);
         if (!c->pub.en)
-            return fail(ps, "en", QT_EINVAL, "category %s has no English name", c->pub.code);
+            return fail(ps, "en", QT_EINVAL, _("category %s has no English name"), c->pub.code);
         {
             char norm[256];
             int other;
             norm_label(c->pub.zh, norm, sizeof norm);
             if ((other = label_owner(p, norm, (int)i)) >= 0)
-                return fail(ps, "zh", QT_ECONFLICT, "'%s' also names category %s", c->pub.zh,
+                return fail(ps, "zh", QT_ECONFLICT, _("'%s' also names category %s"), c->pub.zh,
                             p->cats[other].pub.code);
         }
         if ((int)c->pub.cls < 0)
-            return fail(ps, "class", QT_EINVAL, "category %s has no class (basic or quality)", c->pub.code);
+            return fail(ps, "class", QT_EINVAL, _("category %s has no class (basic or quality)"), c->pub.code);
         if (!c->has_ring)
             c->pub.ring_min = c->pub.cls == QT_CLASS_BASIC ? p->basic_min : p->quality_min;
         if (!c->has_required)
@@ -650,7 +651,7 @@ qt_status qt_profile_load(const char *path, qt_profile **out, qt_error *err)
     *out = NULL;
     p = qt__calloc(1, sizeof *p);
     if (!p)
-        return qt_error_set(err, QT_ENOMEM, path, "no memory");
+        return qt_error_set(err, QT_ENOMEM, path, _("no memory"));
     p->speed = 4.0;
     p->basic_min = 10;
     p->quality_min = 15;

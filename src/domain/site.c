@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/i18n.h"
 #include "base/alloc.h"
 #include "base/heap.h"
 #include "base/geo.h"
@@ -279,7 +280,7 @@ static qt_status node_candidates(const qt_graph *g, const uint32_t *dnode, size_
     uint32_t norig = qt_graph_node_count(g);
     double lat0 = 0;
     if (!seeds)
-        return qt_error_set(err, QT_ENOMEM, "site", "no memory");
+        return qt_error_set(err, QT_ENOMEM, "site", _("no memory"));
     for (i = n = 0; i < nd; i++)
         if (dnode[i] != QT_NODE_NONE) {
             seeds[n].node = dnode[i];
@@ -301,7 +302,7 @@ static qt_status node_candidates(const qt_graph *g, const uint32_t *dnode, size_
     if (!cell || !r->cand_lon || !r->cand_lat) {
         qt__free(cell);
         qt_search_free(s);
-        return qt_error_set(err, QT_ENOMEM, "site", "no memory");
+        return qt_error_set(err, QT_ENOMEM, "site", _("no memory"));
     }
     for (i = 0; i < hn; i++)
         cell[i] = INT64_MIN;
@@ -354,14 +355,14 @@ qt_status qt_site(const qt_site_input *in, qt_site_result **out, qt_error *err)
     unsigned nth = in->threads ? in->threads : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
     *out = NULL;
     if (in->category >= a->ncat)
-        return qt_error_set(err, QT_EINVAL, "site", "category %u is not in the profile", in->category);
+        return qt_error_set(err, QT_EINVAL, "site", _("category %u is not in the profile"), in->category);
     if (res->n != a->nres)
-        return qt_error_set(err, QT_EINVAL, "site", "the analysis is of other residences");
+        return qt_error_set(err, QT_EINVAL, "site", _("the analysis is of other residences"));
     cat = qt_profile_category(in->profile, in->category);
     limit_m = qt__minutes_m(cat->ring_min, a->speed_mps);
     r = qt__calloc(1, sizeof *r);
     if (!r)
-        return qt_error_set(err, QT_ENOMEM, "site", "no memory");
+        return qt_error_set(err, QT_ENOMEM, "site", _("no memory"));
     /* demand: placed residences beyond the ring */
     didx = qt__malloc((res->n + 1) * sizeof *didx);
     w = qt__malloc((res->n + 1) * sizeof *w);
@@ -492,7 +493,7 @@ qt_status qt_site(const qt_site_input *in, qt_site_result **out, qt_error *err)
     }
     goto done;
 nomem:
-    st = qt_error_set(err, QT_ENOMEM, "site", "no memory");
+    st = qt_error_set(err, QT_ENOMEM, "site", _("no memory"));
 done:
     if (cv.list)
         for (i = 0; i < r->ncand; i++)

@@ -12,6 +12,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "base/i18n.h"
 #include "base/alloc.h"
 #include "domain/whatif.h"
 #include "quarter/place.h"
@@ -97,7 +98,7 @@ qt_status qt__whatif_new(const qt_graph *g, const qt_profile *p, const qt__whati
     *out = NULL;
     qt__whatif *w = qt__calloc(1, sizeof *w);
     if (!w)
-        return qt_error_set(err, QT_ENOMEM, "what-if", "out of memory");
+        return qt_error_set(err, QT_ENOMEM, "what-if", _("out of memory"));
     w->profile = p;
     w->homes = *homes;
     w->base = base;
@@ -121,7 +122,7 @@ qt_status qt__whatif_new(const qt_graph *g, const qt_profile *p, const qt__whati
     if (!w->node_first || !w->node_res || !w->res_circle || !w->basic || !w->ring_m || !com_circle) {
         qt__free(com_circle);
         qt__whatif_free(w);
-        return qt_error_set(err, QT_ENOMEM, "what-if", "out of memory");
+        return qt_error_set(err, QT_ENOMEM, "what-if", _("out of memory"));
     }
     for (size_t i = 0; i < nres; i++)
         if (w->pl->node[i] != QT_NODE_NONE)
@@ -133,7 +134,7 @@ qt_status qt__whatif_new(const qt_graph *g, const qt_profile *p, const qt__whati
         if (!fill) {
             qt__free(com_circle);
             qt__whatif_free(w);
-            return qt_error_set(err, QT_ENOMEM, "what-if", "out of memory");
+            return qt_error_set(err, QT_ENOMEM, "what-if", _("out of memory"));
         }
         memcpy(fill, w->node_first, ((size_t)nn + 1) * sizeof *fill);
         for (size_t i = 0; i < nres; i++)
@@ -160,7 +161,7 @@ qt_status qt__whatif_new(const qt_graph *g, const qt_profile *p, const qt__whati
     w->mark = qt__calloc(nres + 1, 1);
     if (!w->pop0 || !w->newly || !w->mark) {
         qt__whatif_free(w);
-        return qt_error_set(err, QT_ENOMEM, "what-if", "out of memory");
+        return qt_error_set(err, QT_ENOMEM, "what-if", _("out of memory"));
     }
     for (size_t i = 0; i < nres; i++)
         if (base->res_placed[i])
@@ -207,7 +208,8 @@ qt_status qt__whatif_run(qt__whatif *w, const qt__whatif_add *add, size_t n, qt_
     w->ntouched = 0;
     for (size_t i = 0; i < n; i++) {
         if (add[i].category < 0 || (size_t)add[i].category >= ncat) {
-            st = qt_error_set(err, QT_EINVAL, "category", "what-if outlet %zu has no category of the profile", i + 1);
+            st = qt_error_set(err, QT_EINVAL, "category", _("what-if outlet %zu has no category of the profile"),
+                              i + 1);
             goto fail;
         }
         qt_snap sp;
@@ -265,7 +267,7 @@ qt_status qt__whatif_run(qt__whatif *w, const qt__whatif_add *add, size_t n, qt_
     *out = res;
     return QT_OK;
 oom:
-    st = qt_error_set(err, QT_ENOMEM, "what-if", "out of memory");
+    st = qt_error_set(err, QT_ENOMEM, "what-if", _("out of memory"));
 fail:
     clear_marks(w);
     qt__free(pop);

@@ -253,7 +253,7 @@ qt_status qt_circles_read_ex(const char *path, const qt_circles_read_opts *o, qt
     }
     if (!l) {
         qt__csv_close(&c);
-        return qt_error_set(err, QT_ENOMEM, path, "no memory");
+        return qt_error_set(err, QT_ENOMEM, path, _("no memory"));
     }
     /* a bad row is reported and the next one read: every bad row in one run */
     while (!oom && (r = qt__csv_next(&c, err)) > 0) {
@@ -263,13 +263,13 @@ qt_status qt_circles_read_ex(const char *path, const qt_circles_read_opts *o, qt
         oom = add_row(&b, qt__csv_str(&c, cn), qt__csv_str(&c, cc), inv, c.line) != 0;
     }
     if (oom)
-        st = qt_error_set(err, QT_ENOMEM, path, "no memory");
+        st = qt_error_set(err, QT_ENOMEM, path, _("no memory"));
     else if ((st = qt__csv_rows_end(&c, r, err)) != QT_OK)
         ;
     else if (!l->ncircles)
         st = qt_error_set(err, QT_EINVAL, path, _("no circle in the file"));
     else if (group_members(&b) != 0)
-        st = qt_error_set(err, QT_ENOMEM, path, "no memory");
+        st = qt_error_set(err, QT_ENOMEM, path, _("no memory"));
     qt__free(b.pc);
     qt__free(b.pm);
     qt__csv_close(&c);
@@ -349,7 +349,7 @@ qt_status qt_survey_read_ex(const char *path, const qt_circles_read_opts *o, con
     if (!s || !s->answers || !s->satisfied) {
         qt__csv_close(&c);
         qt_survey_free(s);
-        return qt_error_set(err, QT_ENOMEM, path, "no memory");
+        return qt_error_set(err, QT_ENOMEM, path, _("no memory"));
     }
     while ((r = qt__csv_next(&c, err)) > 0) {
         int k = find_circle(circles, qt__csv_str(&c, cc)), a;

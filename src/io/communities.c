@@ -62,7 +62,7 @@ qt_status qt__boundary_open(qt__boundary_layer *b, const char *path, const char 
     if (b->name_field < 0) {
         qt__boundary_close(b);
         return qt_error_set(err, QT_EPARSE, path, _("no community name field (%s)"),
-                            name_field ? name_field : "looked for name, 社区, 社区名称, community");
+                            name_field ? name_field : _("looked for name, 社区, 社区名称, community"));
     }
     src = OGR_L_GetSpatialRef(b->layer);
     if (src) {
@@ -221,11 +221,11 @@ static qt_status locate(const char *path, const char *layer, const char *name_fi
     if ((st = qt__boundary_open(&bl, path, layer, name_field, err)) != QT_OK)
         return st;
     if (read_polys(&bl, &p, &np, &env) != 0)
-        st = qt_error_set(err, QT_ENOMEM, path, "no memory");
+        st = qt_error_set(err, QT_ENOMEM, path, _("no memory"));
     else if (!np)
-        st = qt_error_set(err, QT_EPARSE, path, "no polygon in the layer");
+        st = qt_error_set(err, QT_EPARSE, path, _("no polygon in the layer"));
     else if (grid_build(&gr, p, np, &env) != 0 || assign_points(&gr, p, override, n, lon, lat, names, &nset) != 0)
-        st = qt_error_set(err, QT_ENOMEM, path, "no memory");
+        st = qt_error_set(err, QT_ENOMEM, path, _("no memory"));
     else if (nset_out)
         *nset_out = nset;
     free_polys(p, np);
@@ -249,7 +249,7 @@ qt_status qt_communities_locate(const char *path, const char *layer, const char 
     size_t i;
     *names = NULL;
     if (!v)
-        return qt_error_set(err, QT_ENOMEM, path, "no memory");
+        return qt_error_set(err, QT_ENOMEM, path, _("no memory"));
     st = locate(path, layer, name_field, 1, n, lon, lat, v, NULL, err);
     if (st != QT_OK) {
         qt_communities_names_free(v, n);
@@ -258,7 +258,7 @@ qt_status qt_communities_locate(const char *path, const char *layer, const char 
     for (i = 0; i < n; i++)
         if (!v[i] && !(v[i] = qt__strdup(""))) {
             qt_communities_names_free(v, n);
-            return qt_error_set(err, QT_ENOMEM, path, "no memory");
+            return qt_error_set(err, QT_ENOMEM, path, _("no memory"));
         }
     *names = v;
     return QT_OK;

@@ -60,11 +60,11 @@ static qt_status from_gb18030(qt__csv *c, qt_error *err)
     size_t cap = c->len * 3 / 2 + 16, inleft = c->len, outleft;
     char *out, *in = c->data, *op;
     if (cd == (iconv_t)-1)
-        return qt_error_set(err, QT_EUNSUPPORTED, c->path, "this system cannot convert GBK text (iconv)");
+        return qt_error_set(err, QT_EUNSUPPORTED, c->path, _("this system cannot convert GBK text (iconv)"));
     out = qt__malloc(cap + 1);
     if (!out) {
         iconv_close(cd);
-        return qt_error_set(err, QT_ENOMEM, c->path, "no memory to convert from GBK");
+        return qt_error_set(err, QT_ENOMEM, c->path, _("no memory to convert from GBK"));
     }
     op = out;
     outleft = cap;
@@ -103,22 +103,22 @@ qt_status qt__csv_open_hdr(qt__csv *c, const char *path, qt_encoding enc, int he
     c->header_row = header_row;
     fp = fopen(path, "rb");
     if (!fp)
-        return qt_error_set(err, QT_EIO, path, "cannot open: %s", strerror(errno));
+        return qt_error_set(err, QT_EIO, path, _("cannot open: %s"), strerror(errno));
     if (fseek(fp, 0, SEEK_END) != 0 || (sz = ftell(fp)) < 0 || fseek(fp, 0, SEEK_SET) != 0) {
         int e = errno;
         fclose(fp);
-        return qt_error_set(err, QT_EIO, path, "cannot read: %s", strerror(e ? e : EIO));
+        return qt_error_set(err, QT_EIO, path, _("cannot read: %s"), strerror(e ? e : EIO));
     }
     c->data = qt__malloc((size_t)sz + 1);
     if (!c->data) {
         fclose(fp);
-        return qt_error_set(err, QT_ENOMEM, path, "no memory to read %ld bytes", sz);
+        return qt_error_set(err, QT_ENOMEM, path, _("no memory to read %ld bytes"), sz);
     }
     if (sz && fread(c->data, 1, (size_t)sz, fp) != (size_t)sz) {
         int e = errno;
         fclose(fp);
         qt__csv_close(c);
-        return qt_error_set(err, QT_EIO, path, "cannot read: %s", strerror(e ? e : EIO));
+        return qt_error_set(err, QT_EIO, path, _("cannot read: %s"), strerror(e ? e : EIO));
     }
     fclose(fp);
     c->len = (size_t)sz;
@@ -132,8 +132,8 @@ qt_status qt__csv_open_hdr(qt__csv *c, const char *path, qt_encoding enc, int he
             unsigned bad = (unsigned char)c->data[ok];
             qt__csv_close(c);
             return qt_error_set(err, QT_EPARSE, path,
-                                "line %zu: the file starts with a UTF-8 byte-order mark but is not valid UTF-8 "
-                                "here (bad byte 0x%02X)",
+                                _("line %zu: the file starts with a UTF-8 byte-order mark but is not valid UTF-8 "
+                                "here (bad byte 0x%02X)"),
                                 line, bad);
         }
         c->pos = 3;
@@ -150,7 +150,7 @@ qt_status qt__csv_open_hdr(qt__csv *c, const char *path, qt_encoding enc, int he
         if (ok < c->len) {
             size_t line = line_at(c->data, ok);
             qt__csv_close(c);
-            return qt_error_set(err, QT_EPARSE, path, "line %zu: not valid UTF-8 (is it GBK?)", line);
+            return qt_error_set(err, QT_EPARSE, path, _("line %zu: not valid UTF-8 (is it GBK?)"), line);
         }
     }
     return qt__csv_start(c, err);
@@ -255,7 +255,7 @@ qt_status qt__csv_start(qt__csv *c, qt_error *err)
     c->header = qt__calloc(c->nfield, sizeof *c->header);
     if (!c->header) {
         qt__csv_close(c);
-        return qt_error_set(err, QT_ENOMEM, path, "no memory");
+        return qt_error_set(err, QT_ENOMEM, path, _("no memory"));
     }
     c->nheader = c->nfield;
     for (i = 0; i < c->nfield; i++) {
@@ -270,7 +270,7 @@ qt_status qt__csv_start(qt__csv *c, qt_error *err)
         c->header[i] = qt__strdup(h);
         if (!c->header[i]) {
             qt__csv_close(c);
-            return qt_error_set(err, QT_ENOMEM, path, "no memory");
+            return qt_error_set(err, QT_ENOMEM, path, _("no memory"));
         }
     }
     return QT_OK;
@@ -323,7 +323,7 @@ int qt__csv_next(qt__csv *c, qt_error *err)
                 if (p >= end) {
                     char where[200];
                     snprintf(where, sizeof where, "%s:%zu", c->path, c->line);
-                    qt_error_set(err, QT_EPARSE, where, "unterminated quoted field");
+                    qt_error_set(err, QT_EPARSE, where, _("unterminated quoted field"));
                     return -1;
                 }
                 if (*p == '"') {
@@ -342,7 +342,7 @@ int qt__csv_next(qt__csv *c, qt_error *err)
             if (p < end && *p != ',' && *p != '\n' && *p != '\r') {
                 char where[200];
                 snprintf(where, sizeof where, "%s:%zu", c->path, c->line);
-                qt_error_set(err, QT_EPARSE, where, "unexpected character after a closing quote");
+                qt_error_set(err, QT_EPARSE, where, _("unexpected character after a closing quote"));
                 return -1;
             }
             if (push_field(c, start) != 0)
@@ -381,7 +381,7 @@ int qt__csv_next(qt__csv *c, qt_error *err)
         return 1;
     }
 nomem:
-    qt_error_set(err, QT_ENOMEM, c->path, "no memory");
+    qt_error_set(err, QT_ENOMEM, c->path, _("no memory"));
     return -1;
 }
 
@@ -584,15 +584,15 @@ qt_status qt__csv_i64(const qt__csv *c, int col, int64_t *out, qt_error *err)
     while (*s == ' ')
         s++;
     if (!*s)
-        return qt__csv_failv(c, col, err, QT_EPARSE, "empty value, expected an integer id");
+        return qt__csv_failv(c, col, err, QT_EPARSE, _("empty value, expected an integer id"));
     errno = 0;
     v = strtoll(s, &e, 10);
     while (*e == ' ')
         e++;
     if (*e || e == s)
-        return qt__csv_failv(c, col, err, QT_EPARSE, "'%.40s' is not an integer", c->field[col]);
+        return qt__csv_failv(c, col, err, QT_EPARSE, _("'%.40s' is not an integer"), c->field[col]);
     if (errno == ERANGE)
-        return qt__csv_failv(c, col, err, QT_EINVAL, "'%.40s' does not fit in 64 bits", c->field[col]);
+        return qt__csv_failv(c, col, err, QT_EINVAL, _("'%.40s' does not fit in 64 bits"), c->field[col]);
     *out = (int64_t)v;
     return QT_OK;
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "base/alloc.h"
+#include "base/i18n.h"
 #include "base/idmap.h"
 #include "base/outfile.h"
 #include "io/csv.h"
@@ -13,9 +14,9 @@
 static qt_status check_lonlat(const qt__csv *c, int clon, int clat, double lon, double lat, qt_error *err)
 {
     if (lon < -180 || lon > 180)
-        return qt__csv_failv(c, clon, err, QT_EINVAL, "longitude %g is outside [-180, 180]", lon);
+        return qt__csv_failv(c, clon, err, QT_EINVAL, _("longitude %g is outside [-180, 180]"), lon);
     if (lat < -90 || lat > 90)
-        return qt__csv_failv(c, clat, err, QT_EINVAL, "latitude %g is outside [-90, 90]", lat);
+        return qt__csv_failv(c, clat, err, QT_EINVAL, _("latitude %g is outside [-90, 90]"), lat);
     return QT_OK;
 }
 
@@ -70,11 +71,11 @@ static qt_status read_edges(qt_graph_builder *b, const char *edges_csv, const ch
             goto done;
         st = qt__csv_double(&c, clen, &len, err);
         if (st == QT_OK && len < 0)
-            st = qt__csv_failv(&c, clen, err, QT_EINVAL, "length %g is negative", len);
+            st = qt__csv_failv(&c, clen, err, QT_EINVAL, _("length %g is negative"), len);
         if (st == QT_OK && qt_graph_builder_find(b, u) == QT_NODE_NONE)
-            st = qt__csv_failv(&c, cu, err, QT_ENOTFOUND, "node %lld is not in %s", (long long)u, nodes_csv);
+            st = qt__csv_failv(&c, cu, err, QT_ENOTFOUND, _("node %lld is not in %s"), (long long)u, nodes_csv);
         if (st == QT_OK && qt_graph_builder_find(b, v) == QT_NODE_NONE)
-            st = qt__csv_failv(&c, cv, err, QT_ENOTFOUND, "node %lld is not in %s", (long long)v, nodes_csv);
+            st = qt__csv_failv(&c, cv, err, QT_ENOTFOUND, _("node %lld is not in %s"), (long long)v, nodes_csv);
         if (st == QT_OK)
             st = qt_graph_builder_add_edge(b, u, v, len, 1.0, err);
         if (st != QT_OK)
@@ -239,9 +240,9 @@ static qt_status poi_row(qt__csv *c, const poi_cols *k, qt_poi_list *l, size_t *
         (st = check_lonlat(c, k->lon, k->lat, l->lon[i], l->lat[i], err)))
         return st;
     if (!*qt__csv_str(c, k->id))
-        return qt__csv_failv(c, k->id, err, QT_EPARSE, "empty id");
+        return qt__csv_failv(c, k->id, err, QT_EPARSE, _("empty id"));
     if (!*cat)
-        return qt__csv_failv(c, k->cat, err, QT_EPARSE, "empty category");
+        return qt__csv_failv(c, k->cat, err, QT_EPARSE, _("empty category"));
     if (k->node >= 0 && *qt__csv_str(c, k->node)) {
         if ((st = qt__csv_i64(c, k->node, &l->node_id[i], err)))
             return st;
@@ -275,12 +276,12 @@ qt_status qt_pois_read_csv(const char *path, qt_poi_list **out, qt_error *err)
     k.node = qt__csv_col(&c, "node");
     if (!(l = poi_list_new(row_bound(&c), path))) {
         qt__csv_close(&c);
-        return qt_error_set(err, QT_ENOMEM, path, "no memory");
+        return qt_error_set(err, QT_ENOMEM, path, _("no memory"));
     }
     while ((r = qt__csv_next(&c, err)) > 0 && (st = poi_row(&c, &k, l, &catcap, err)) == QT_OK)
         ;
     if (st == QT_ENOMEM)
-        qt_error_set(err, QT_ENOMEM, path, "no memory");
+        qt_error_set(err, QT_ENOMEM, path, _("no memory"));
     else if (st == QT_OK && r < 0)
         st = err ? err->code : QT_EPARSE;
     qt__csv_close(&c);
@@ -325,7 +326,7 @@ qt_status qt_points_read_csv(const char *path, qt_point_list **out, qt_error *er
             (st = check_lonlat(&c, clon, clat, l->lon[i], l->lat[i], err)))
             goto fail;
         if (!*qt__csv_str(&c, cid)) {
-            st = qt__csv_failv(&c, cid, err, QT_EPARSE, "empty id");
+            st = qt__csv_failv(&c, cid, err, QT_EPARSE, _("empty id"));
             goto fail;
         }
         l->id[i] = qt__strdup(qt__csv_str(&c, cid));
@@ -342,7 +343,7 @@ qt_status qt_points_read_csv(const char *path, qt_point_list **out, qt_error *er
     *out = l;
     return QT_OK;
 nomem:
-    st = qt_error_set(err, QT_ENOMEM, path, "no memory");
+    st = qt_error_set(err, QT_ENOMEM, path, _("no memory"));
 fail:
     qt__csv_close(&c);
     qt_point_list_free(l);

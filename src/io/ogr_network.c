@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "base/alloc.h"
+#include "base/i18n.h"
 #include "base/idmap.h"
 #include "quarter/io.h"
 #include "quarter/snap.h"
@@ -80,7 +81,7 @@ static qt_status pick_layer(GDALDatasetH ds, const char *path, const char *name,
     *out = NULL;
     if (name) {
         *out = GDALDatasetGetLayerByName(ds, name);
-        return *out ? QT_OK : qt_error_set(err, QT_ENOTFOUND, path, "no layer named '%s'", name);
+        return *out ? QT_OK : qt_error_set(err, QT_ENOTFOUND, path, _("no layer named '%s'"), name);
     }
     nl = GDALDatasetGetLayerCount(ds);
     for (k = 0; k < nl && !*out; k++) {
@@ -89,7 +90,7 @@ static qt_status pick_layer(GDALDatasetH ds, const char *path, const char *name,
         if (t == wkbLineString || t == wkbMultiLineString || t == wkbUnknown)
             *out = L;
     }
-    return *out ? QT_OK : qt_error_set(err, QT_EINVAL, path, "no line layer in the dataset");
+    return *out ? QT_OK : qt_error_set(err, QT_EINVAL, path, _("no line layer in the dataset"));
 }
 
 /* The layer's (or the user's) CRS to WGS-84 lon/lat; *ct stays NULL when the
@@ -103,7 +104,7 @@ static qt_status layer_transform(OGRLayerH layer, const char *path, const char *
     if (source_crs) {
         *src = OSRNewSpatialReference(NULL);
         if (OSRSetFromUserInput(*src, source_crs) != OGRERR_NONE)
-            return qt_error_set(err, QT_EINVAL, "--crs", "'%s' is not a coordinate system PROJ knows", source_crs);
+            return qt_error_set(err, QT_EINVAL, "--crs", _("'%s' is not a coordinate system PROJ knows"), source_crs);
     } else if (OGR_L_GetSpatialRef(layer)) {
         *src = OSRClone(OGR_L_GetSpatialRef(layer));
     }
@@ -111,7 +112,7 @@ static qt_status layer_transform(OGRLayerH layer, const char *path, const char *
         OSRSetAxisMappingStrategy(*src, OAMS_TRADITIONAL_GIS_ORDER);
         *ct = OCTNewCoordinateTransformation(*src, *wgs);
         if (!*ct)
-            return qt_error_set(err, QT_EINVAL, path, "cannot transform the layer's CRS to WGS-84");
+            return qt_error_set(err, QT_EINVAL, path, _("cannot transform the layer's CRS to WGS-84"));
     }
     return QT_OK;
 }
@@ -130,7 +131,7 @@ static qt_status read_lines(OGRLayerH layer, OGRCoordinateTransformationH ct, co
             OGRwkbGeometryType t = wkbFlatten(OGR_G_GetGeometryType(g));
             if (ct && OGR_G_Transform(g, ct) != OGRERR_NONE) {
                 OGR_F_Destroy(f);
-                return qt_error_set(err, QT_EINVAL, path, "feature %ld: cannot transform to WGS-84", feature_no);
+                return qt_error_set(err, QT_EINVAL, path, _("feature %ld: cannot transform to WGS-84"), feature_no);
             }
             if (t == wkbLineString) {
                 rc = add_linestring(v, g);
@@ -142,10 +143,10 @@ static qt_status read_lines(OGRLayerH layer, OGRCoordinateTransformationH ct, co
         }
         OGR_F_Destroy(f);
         if (rc)
-            return qt_error_set(err, QT_ENOMEM, path, "no memory");
+            return qt_error_set(err, QT_ENOMEM, path, _("no memory"));
     }
     if (!v->nlines)
-        return qt_error_set(err, QT_EINVAL, path, "the layer has no line with two or more vertices");
+        return qt_error_set(err, QT_EINVAL, path, _("the layer has no line with two or more vertices"));
     return QT_OK;
 }
 
@@ -157,8 +158,8 @@ static qt_status check_lonlat(const verts *v, const char *path, double *lat0, qt
     for (i = 0; i < v->n; i++) {
         if (!isfinite(v->lon[i]) || fabs(v->lon[i]) > 180 || fabs(v->lat[i]) > 90)
             return qt_error_set(err, QT_EINVAL, path,
-                                "vertex (%g, %g) is not lon/lat after transformation: is the CRS right? "
-                                "(set it with --crs EPSG:n)",
+                                _("vertex (%g, %g) is not lon/lat after transformation: is the CRS right? "
+                                  "(set it with --crs EPSG:n)"),
                                 v->lon[i], v->lat[i]);
         sum += v->lat[i];
     }
@@ -262,8 +263,8 @@ qt_status qt_graph_read_ogr(const char *path, const qt_network_opts *opts, qt_gr
     ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
     CPLPopErrorHandler();
     if (!ds)
-        return qt_error_set(err, QT_EIO, path, "cannot open as a vector dataset: %s",
-                            CPLGetLastErrorMsg()[0] ? CPLGetLastErrorMsg() : "unknown format");
+        return qt_error_set(err, QT_EIO, path, _("cannot open as a vector dataset: %s"),
+                            CPLGetLastErrorMsg()[0] ? CPLGetLastErrorMsg() : _("unknown format"));
     st = pick_layer(ds, path, opts->layer, &layer, err);
     if (st == QT_OK)
         st = layer_transform(layer, path, opts->source_crs, &src, &wgs, &ct, err);
@@ -277,7 +278,7 @@ qt_status qt_graph_read_ogr(const char *path, const qt_network_opts *opts, qt_gr
         node_vertex = qt__malloc_array(v.n, sizeof *node_vertex);
         if (!node_of || !next_in_cell || !node_vertex ||
             cluster_vertices(&v, lat0, tol, node_of, node_vertex, next_in_cell, &nnodes) != 0)
-            st = qt_error_set(err, QT_ENOMEM, path, "no memory");
+            st = qt_error_set(err, QT_ENOMEM, path, _("no memory"));
     }
     if (st == QT_OK)
         st = build_graph(&v, node_of, node_vertex, nnodes, out, err);

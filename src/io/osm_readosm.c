@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "base/alloc.h"
+#include "base/i18n.h"
 #include "base/idmap.h"
 #include "quarter/io.h"
 #include "quarter/snap.h"
@@ -137,21 +138,21 @@ static const char *readosm_msg(int rc)
 {
     switch (rc) {
     case READOSM_INVALID_SUFFIX:
-        return "the name must end in .osm or .pbf";
+        return _("the name must end in .osm or .pbf");
     case READOSM_FILE_NOT_FOUND:
-        return "cannot open the file";
+        return _("cannot open the file");
     case READOSM_INSUFFICIENT_MEMORY:
-        return "out of memory";
+        return _("out of memory");
     case READOSM_READ_ERROR:
-        return "read error (the file may be truncated)";
+        return _("read error (the file may be truncated)");
     case READOSM_XML_ERROR:
-        return "malformed OSM XML";
+        return _("malformed OSM XML");
     case READOSM_INVALID_PBF_HEADER:
-        return "malformed PBF (bad block header; truncated or not a PBF)";
+        return _("malformed PBF (bad block header; truncated or not a PBF)");
     case READOSM_UNZIP_ERROR:
-        return "malformed PBF (a compressed block does not unpack; truncated?)";
+        return _("malformed PBF (a compressed block does not unpack; truncated?)");
     default:
-        return "cannot parse the file";
+        return _("cannot parse the file");
     }
 }
 
@@ -166,7 +167,7 @@ static qt_status parse_pass(const char *path, osm_ctx *c, int ways, qt_error *er
     rc = readosm_parse(h, c, ways ? NULL : on_node, ways ? on_way : NULL, NULL);
     readosm_close(h);
     if (c->oom)
-        return qt_error_set(err, QT_ENOMEM, path, "out of memory reading the network");
+        return qt_error_set(err, QT_ENOMEM, path, _("out of memory reading the network"));
     if (rc != READOSM_OK)
         return qt_error_set(err, QT_EPARSE, path, "%s", readosm_msg(rc));
     return QT_OK;
@@ -251,7 +252,7 @@ static qt_status pairs_graph(const osm_ctx *c, const pair *pairs, size_t np, qt_
     if (!used || !slot_id) {
         qt__free(used);
         qt__free(slot_id);
-        return qt_error_set(err, QT_ENOMEM, NULL, "no memory");
+        return qt_error_set(err, QT_ENOMEM, NULL, _("no memory"));
     }
     for (i = 0; i < c->nrefs; i++)
         slot_id[qt__idmap_get(&c->need, c->refs[i])] = c->refs[i];
@@ -303,24 +304,24 @@ qt_status qt_graph_read_osm(const char *path, const qt_network_opts *opts, qt_gr
     memset(&c, 0, sizeof c);
     c.opts = opts;
     if (qt__idmap_init(&c.need, 1 << 16) != 0)
-        return qt_error_set(err, QT_ENOMEM, path, "no memory");
+        return qt_error_set(err, QT_ENOMEM, path, _("no memory"));
     /* the first pass finds the walkable ways and the nodes they need, the second reads those nodes */
     st = parse_pass(path, &c, 1, err);
     if (st == QT_OK && !c.nways)
-        st = qt_error_set(err, QT_EINVAL, path, "no walkable way in the file");
+        st = qt_error_set(err, QT_EINVAL, path, _("no walkable way in the file"));
     if (st == QT_OK) {
         c.lon = qt__malloc_array(c.nneed, sizeof *c.lon);
         c.lat = qt__malloc_array(c.nneed, sizeof *c.lat);
         c.seen = qt__calloc(c.nneed, 1);
         if (!c.lon || !c.lat || !c.seen)
-            st = qt_error_set(err, QT_ENOMEM, path, "no memory");
+            st = qt_error_set(err, QT_ENOMEM, path, _("no memory"));
     }
     if (st == QT_OK)
         st = parse_pass(path, &c, 0, err);
     if (st == QT_OK && way_pairs(&c, &pairs, &np) != 0)
-        st = qt_error_set(err, QT_ENOMEM, path, "no memory");
+        st = qt_error_set(err, QT_ENOMEM, path, _("no memory"));
     if (st == QT_OK && !np)
-        st = qt_error_set(err, QT_EINVAL, path, "walkable ways found, but none has two nodes in the file");
+        st = qt_error_set(err, QT_EINVAL, path, _("walkable ways found, but none has two nodes in the file"));
     if (st == QT_OK && (st = pairs_graph(&c, pairs, np, out, err)) != QT_OK)
         qt_error_prefix(err, "%s", path);
     qt__free(pairs);

@@ -422,7 +422,7 @@ qt_status qt_outlets_read(const char *path, const qt_outlet_read_opts *o, const 
         qt__free(rd.l);
         qt__csv_close(&rd.c);
         qt__xform_free(&rd.xf);
-        return qt_error_set(err, QT_ENOMEM, path, "no memory");
+        return qt_error_set(err, QT_ENOMEM, path, _("no memory"));
     }
     if (start_list(&rd, note) != 0)
         goto nomem;
@@ -442,7 +442,7 @@ qt_status qt_outlets_read(const char *path, const qt_outlet_read_opts *o, const 
     *out = rd.l;
     return QT_OK;
 nomem:
-    st = qt_error_set(err, QT_ENOMEM, path, "no memory for %zu outlets", rd.l->n + 1);
+    st = qt_error_set(err, QT_ENOMEM, path, _("no memory for %zu outlets"), rd.l->n + 1);
 fail:
     qt__csv_close(&rd.c);
     qt__xform_free(&rd.xf);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/i18n.h"
 #include "base/alloc.h"
 #include "io/columns.h"
 #include "io/csv.h"
@@ -78,7 +79,7 @@ qt_status qt_points_read(const char *path, const qt_point_read_opts *o, qt_point
     if ((st = qt__csv_rows_end(&c, r, err)) != QT_OK)
         goto fail;
     if (l->n == 0) {
-        st = qt_error_set(err, QT_EINVAL, path, "no rows below the header (line %zu)", c.header_line);
+        st = qt_error_set(err, QT_EINVAL, path, _("no rows below the header (line %zu)"), c.header_line);
         goto fail;
     }
     qt__csv_close(&c);
@@ -86,7 +87,7 @@ qt_status qt_points_read(const char *path, const qt_point_read_opts *o, qt_point
     *out = l;
     return QT_OK;
 nomem:
-    st = qt_error_set(err, QT_ENOMEM, path, "no memory");
+    st = qt_error_set(err, QT_ENOMEM, path, _("no memory"));
 fail:
     qt__csv_close(&c);
     qt__xform_free(&xf);

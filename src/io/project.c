@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/i18n.h"
 #include "base/alloc.h"
 #include "base/ini.h"
 #include "quarter/project.h"
@@ -89,7 +90,7 @@ static char *resolve(const loader *ld, const char *v)
 static qt_status set_str(char **dst, char *v, loader *ld, int line, const char *k)
 {
     if (!v)
-        return bad(ld, line, k, QT_ENOMEM, "no memory");
+        return bad(ld, line, k, QT_ENOMEM, _("no memory"));
     qt__free(*dst);
     *dst = v;
     return QT_OK;
@@ -101,9 +102,9 @@ static qt_status num(loader *ld, int line, const char *k, const char *v, double 
     errno = 0;
     *out = strtod(v, &e);
     if (e == v || *e || errno || !isfinite(*out))
-        return bad(ld, line, k, QT_EPARSE, "'%s' is not a number", v);
+        return bad(ld, line, k, QT_EPARSE, _("'%s' is not a number"), v);
     if (*out < lo || *out > hi)
-        return bad(ld, line, k, QT_EINVAL, "%g is outside %g..%g", *out, lo, hi);
+        return bad(ld, line, k, QT_EINVAL, _("%g is outside %g..%g"), *out, lo, hi);
     return QT_OK;
 }
 
@@ -120,7 +121,7 @@ static qt_status table_key(loader *ld, qt_project_table *t, int line, const char
         if (st != QT_OK)
             return st;
         if (h != (int)h)
-            return bad(ld, line, k, QT_EINVAL, "'%s' is not a line number", v);
+            return bad(ld, line, k, QT_EINVAL, _("'%s' is not a line number"), v);
         t->header_row = (int)h;
         return QT_OK;
     }
@@ -139,7 +140,7 @@ static qt_status table_key(loader *ld, qt_project_table *t, int line, const char
     if (strcmp(k, "encoding") == 0) {
         qt_error e = QT_ERROR_INIT;
         if (qt_encoding_parse(v, &t->encoding, &e) != QT_OK)
-            return bad(ld, line, k, QT_EINVAL, "'%s' is not auto, utf-8 or gbk", v);
+            return bad(ld, line, k, QT_EINVAL, _("'%s' is not auto, utf-8 or gbk"), v);
         return QT_OK;
     }
     if (strcmp(k, "crs") == 0 && with_crs) {
@@ -154,12 +155,12 @@ static qt_status table_key(loader *ld, qt_project_table *t, int line, const char
         else if (strcmp(v, "no") == 0)
             t->estimate = 0;
         else
-            return bad(ld, line, k, QT_EINVAL, "'%s' is not yes or no", v);
+            return bad(ld, line, k, QT_EINVAL, _("'%s' is not yes or no"), v);
         return QT_OK;
     }
     if (strcmp(k, "community_grid_m") == 0 && with_estimate)
         return num(ld, line, k, v, 50, 20000, &ld->p->community_grid_m);
-    return bad(ld, line, k, QT_EINVAL, "unknown key in this section (file%s%s%s)",
+    return bad(ld, line, k, QT_EINVAL, _("unknown key in this section (file%s%s%s)"),
                with_crs ? ", crs, encoding, layer, sheet, header_row" : ", encoding",
                with_estimate ? ", estimate, community_grid_m, id_col, lon_col, lat_col, population_col, "
                                "households_col, community_col, address_col"
@@ -183,8 +184,8 @@ static qt_status on_line(void *ud, int line, const char *sec, const char *arg, c
                 return QT_OK;
             }
         return bad(ld, line, NULL, QT_EPARSE,
-                   "unknown section [%s%s%s] (project, network, outlets, residences, communities, circles, "
-                   "survey)", sec,
+                   _("unknown section [%s%s%s] (project, network, outlets, residences, communities, circles, "
+                   "survey)"), sec,
                    arg ? " " : "", arg ? arg : "");
     }
     switch (ld->sec) {
@@ -197,18 +198,18 @@ static qt_status on_line(void *ud, int line, const char *sec, const char *arg, c
             double d;
             if (strcmp(v, "default") && strcmp(v, "elderly") && strcmp(v, "winter") &&
                 num(ld, line, k, v, 0.5, 15, &d) != QT_OK)
-                return bad(ld, line, k, QT_EINVAL, "'%s' is not default, elderly, winter or a speed in km/h", v);
+                return bad(ld, line, k, QT_EINVAL, _("'%s' is not default, elderly, winter or a speed in km/h"), v);
             return set_str(&p->speed, qt__strdup(v), ld, line, k);
         }
         if (strcmp(k, "max_minutes") == 0)
             return num(ld, line, k, v, 1, 240, &p->max_minutes);
         if (strcmp(k, "snap_max_m") == 0)
             return num(ld, line, k, v, 1, 5000, &p->snap_max_m);
-        return bad(ld, line, k, QT_EINVAL, "unknown key in [project] (name, profile, speed, max_minutes, snap_max_m)");
+        return bad(ld, line, k, QT_EINVAL, _("unknown key in [project] (name, profile, speed, max_minutes, snap_max_m)"));
     case S_NETWORK:
         if (strcmp(k, "file") == 0)
             return set_str(&p->network, resolve(ld, v), ld, line, k);
-        return bad(ld, line, k, QT_EINVAL, "unknown key in [network] (file)");
+        return bad(ld, line, k, QT_EINVAL, _("unknown key in [network] (file)"));
     case S_OUTLETS:
         return table_key(ld, &p->outlets, line, k, v, 1, 0);
     case S_RESIDENCES:
@@ -218,7 +219,7 @@ static qt_status on_line(void *ud, int line, const char *sec, const char *arg, c
             return num(ld, line, k, v, 100, 50000, &p->circle_grid_m);
         if (strcmp(k, "file") == 0 || strcmp(k, "encoding") == 0)
             return table_key(ld, &p->circles, line, k, v, 0, 0);
-        return bad(ld, line, k, QT_EINVAL, "unknown key in [circles] (file, encoding, grid_m)");
+        return bad(ld, line, k, QT_EINVAL, _("unknown key in [circles] (file, encoding, grid_m)"));
     case S_SURVEY:
         return table_key(ld, &p->survey, line, k, v, 0, 0);
     case S_COMMUNITIES:
@@ -228,9 +229,9 @@ static qt_status on_line(void *ud, int line, const char *sec, const char *arg, c
             return set_str(&p->communities.layer, qt__strdup(v), ld, line, k);
         if (strcmp(k, "name_field") == 0)
             return set_str(&p->community_field, qt__strdup(v), ld, line, k);
-        return bad(ld, line, k, QT_EINVAL, "unknown key in [communities] (file, layer, name_field)");
+        return bad(ld, line, k, QT_EINVAL, _("unknown key in [communities] (file, layer, name_field)"));
     }
-    return bad(ld, line, k, QT_EPARSE, "comes before any section");
+    return bad(ld, line, k, QT_EPARSE, _("comes before any section"));
 }
 
 qt_status qt_project_load(const char *path, qt_project **out, qt_error *err)
@@ -242,7 +243,7 @@ qt_status qt_project_load(const char *path, qt_project **out, qt_error *err)
     *out = NULL;
     p = qt__calloc(1, sizeof *p);
     if (!p)
-        return qt_error_set(err, QT_ENOMEM, path, "no memory");
+        return qt_error_set(err, QT_ENOMEM, path, _("no memory"));
     memset(&ld, 0, sizeof ld);
     ld.p = p;
     ld.path = path;
@@ -257,19 +258,19 @@ qt_status qt_project_load(const char *path, qt_project **out, qt_error *err)
                               : !p->residences.file  ? "[residences] file"
                               : NULL;
         if (missing)
-            st = qt_error_set(err, QT_EINVAL, path, "the project needs %s", missing);
+            st = qt_error_set(err, QT_EINVAL, path, _("the project needs %s"), missing);
         else if ((int)p->outlets.crs < 0 || (int)p->residences.crs < 0)
             st = qt_error_set(err, QT_EINVAL, path,
-                              "say the coordinate system of the %s: crs = wgs84 | gcj02 | bd09 | EPSG:n "
-                              "(Amap exports are gcj02, Baidu bd09, GPS and OSM wgs84)",
+                              _("say the coordinate system of the %s: crs = wgs84 | gcj02 | bd09 | EPSG:n "
+                              "(Amap exports are gcj02, Baidu bd09, GPS and OSM wgs84)"),
                               (int)p->outlets.crs < 0 ? "outlets" : "residences");
     }
     if (st == QT_OK && !(p->path = qt__strdup(path)))
-        st = qt_error_set(err, QT_ENOMEM, path, "no memory");
+        st = qt_error_set(err, QT_ENOMEM, path, _("no memory"));
     if (st == QT_OK && !p->name && !(p->name = qt__strdup(path)))
-        st = qt_error_set(err, QT_ENOMEM, path, "no memory");
+        st = qt_error_set(err, QT_ENOMEM, path, _("no memory"));
     if (st == QT_OK && !p->speed && !(p->speed = qt__strdup("default")))
-        st = qt_error_set(err, QT_ENOMEM, path, "no memory");
+        st = qt_error_set(err, QT_ENOMEM, path, _("no memory"));
     if (st != QT_OK) {
         qt_project_free(p);
         return st;

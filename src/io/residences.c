@@ -278,7 +278,7 @@ qt_status qt_residences_read(const char *path, const qt_residence_read_opts *o, 
     if (!l) {
         qt__csv_close(&c);
         qt__xform_free(&xf);
-        return qt_error_set(err, QT_ENOMEM, path, "no memory");
+        return qt_error_set(err, QT_ENOMEM, path, _("no memory"));
     }
     if (describe_columns(l, &c, &k, note) != 0)
         goto nomem;
@@ -305,7 +305,7 @@ qt_status qt_residences_read(const char *path, const qt_residence_read_opts *o, 
     *out = l;
     return QT_OK;
 nomem:
-    st = qt_error_set(err, QT_ENOMEM, path, "no memory for %zu residences", l->n + 1);
+    st = qt_error_set(err, QT_ENOMEM, path, _("no memory for %zu residences"), l->n + 1);
 fail:
     qt__csv_close(&c);
     qt__xform_free(&xf);

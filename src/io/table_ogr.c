@@ -318,7 +318,7 @@ qt_status qt__table_open_opts(qt__csv *c, const char *path, const qt__table_opts
     noise *nz = qt__calloc(1, sizeof *nz);
     qt_status st;
     if (!nz)
-        return qt_error_set(err, QT_ENOMEM, path, "no memory");
+        return qt_error_set(err, QT_ENOMEM, path, _("no memory"));
     CPLPushErrorHandlerEx(on_gdal_message, nz);
     st = table_open(c, path, o->encoding, o->layer, o->header_row, err);
     CPLPopErrorHandler();
@@ -470,7 +470,7 @@ static qt_status table_open(qt__csv *c, const char *path, qt_encoding enc, const
             return qt_error_set(err, QT_ENOTFOUND, path,
                                 sheet ? _("no sheet '%s' (the file has %s)") : _("no layer '%s' (the file has %s)"),
                                 layer, names[0] ? names : _("none"));
-        return qt_error_set(err, QT_EPARSE, path, "no layer to read");
+        return qt_error_set(err, QT_EPARSE, path, _("no layer to read"));
     }
     c->path = path;
     c->features = 1;
@@ -488,7 +488,7 @@ static qt_status table_open(qt__csv *c, const char *path, qt_encoding enc, const
     if (rc) {
         qt__free(b.p);
         memset(c, 0, sizeof *c);
-        return qt_error_set(err, QT_ENOMEM, path, "no memory");
+        return qt_error_set(err, QT_ENOMEM, path, _("no memory"));
     }
     c->data = b.p;
     c->len = b.n;
@@ -511,7 +511,7 @@ qt_status qt__table_open_mem(qt__csv *c, const void *data, size_t len, const cha
     /* a name of this call's own: readers on other threads use theirs */
     snprintf(path, sizeof path, "/vsimem/quarter-%p-%s", (void *)c, name);
     if (!(f = VSIFileFromMemBuffer(path, (GByte *)data, (vsi_l_offset)len, FALSE)))
-        return qt_error_set(err, QT_ENOMEM, name, "no memory");
+        return qt_error_set(err, QT_ENOMEM, name, _("no memory"));
     VSIFCloseL(f);
     st = table_open(c, path, QT_ENC_UTF8, NULL, 0, err);
     VSIUnlink(path); /* the table is in c's buffer now; data stays the caller's */

@@ -33,7 +33,7 @@ qt_status qt__xform_init(qt__xform *x, qt_crs crs, const char *path, qt_error *e
         OSRDestroySpatialReference(t);
     CPLPopErrorHandler();
     if (!x->ct)
-        return qt_error_set(err, QT_EINVAL, path, "EPSG:%d is not a coordinate system PROJ knows", code);
+        return qt_error_set(err, QT_EINVAL, path, _("EPSG:%d is not a coordinate system PROJ knows"), code);
     return QT_OK;
 }
 

@@ -80,11 +80,11 @@ static qt_status read_polygons(const char *path, const char *layer, const char *
     ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
     CPLPopErrorHandler();
     if (!ds)
-        return qt_error_set(err, QT_EIO, path, "cannot open as a vector layer");
+        return qt_error_set(err, QT_EIO, path, _("cannot open as a vector layer"));
     l = layer ? GDALDatasetGetLayerByName(ds, layer) : GDALDatasetGetLayer(ds, 0);
     if (!l) {
         GDALClose(ds);
-        return qt_error_set(err, QT_EPARSE, path, layer ? "no layer '%s'" : "no layer%s", layer ? layer : "");
+        return qt_error_set(err, QT_EPARSE, path, layer ? _("no layer '%s'") : "no layer%s", layer ? layer : "");
     }
     {
         OGRFeatureDefnH d = OGR_L_GetLayerDefn(l);
@@ -94,8 +94,8 @@ static qt_status read_polygons(const char *path, const char *layer, const char *
             fi = OGR_FD_GetFieldIndex(d, guess[i]);
         if (fi < 0) {
             GDALClose(ds);
-            return qt_error_set(err, QT_EPARSE, path, "no community name field (%s)",
-                                name_field ? name_field : "looked for name, 社区, 社区名称, community");
+            return qt_error_set(err, QT_EPARSE, path, _("no community name field (%s)"),
+                                name_field ? name_field : _("looked for name, 社区, 社区名称, community"));
         }
     }
     if (!(ix = qt__malloc((a->ncommunities + 1) * sizeof *ix)))

@@ -176,8 +176,12 @@ void qt__page_circle(cairo_t *cr, const qt__report *R, qt_search *ws, size_t ci)
     y = QT__MAP_Y;
     y += qt__pg_heading(cr, "等级与理由", x2, y, w2);
     cairo_set_source_rgb(cr, 0, 0, 0);
-    snprintf(buf, sizeof buf, "%s。人口 %.0f 人, 居住点 %u 个, 社区 %u 个。",
-             s->reasons ? s->reasons : qt__grade_name(p, s->grade), s->population, s->residences, s->communities);
+    {
+        char *why = qt_grade_reasons(s, p, QT_REASONS_TEXT); /* NULL (no memory): the grade alone */
+        snprintf(buf, sizeof buf, "%s。人口 %.0f 人, 居住点 %u 个, 社区 %u 个。",
+                 why ? why : qt__grade_name(p, s->grade), s->population, s->residences, s->communities);
+        free(why);
+    }
     y += qt__text(cr, F(7), buf, x2, y, w2, 0) + 6;
     y += qt__pg_heading(cr, "指标与目标", x2, y, w2);
     y = indicators_table(cr, R, s, x2, y, w2) + 6;

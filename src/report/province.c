@@ -21,7 +21,7 @@ static qt_status copy(char *dst, size_t cap, const char *src, const char *what, 
 {
     size_t n = strlen(src ? src : "");
     if (n >= cap)
-        return qt_error_set(err, QT_EINVAL, what, "longer than %zu bytes", cap - 1);
+        return qt_error_set(err, QT_EINVAL, what, _("longer than %zu bytes"), cap - 1);
     memcpy(dst, src ? src : "", n + 1);
     return QT_OK;
 }
@@ -40,8 +40,9 @@ qt_status qt_city_summary_of(const qt_analysis *a, const qt_analysis_input *in, 
         (st = copy(out->path, sizeof out->path, path, "project file", err)) != QT_OK)
         return st;
     if (ng + 1 > QT_PROVINCE_MAX_GRADES)
-        return qt_error_set(err, QT_EINVAL, path, "the profile has %zu grades; the province summary takes at most %d",
-                            ng, QT_PROVINCE_MAX_GRADES - 1);
+        return qt_error_set(err, QT_EINVAL, path,
+                            _("the profile has %zu grades; the province summary takes at most %d"), ng,
+                            QT_PROVINCE_MAX_GRADES - 1);
     out->ngrades = ng + 1;
     for (i = 0; i <= ng; i++)
         if ((st = copy(out->grade[i], sizeof out->grade[i], qt__grade_name(p, i < ng ? (int)i : -1), "grade", err)) !=
@@ -193,7 +194,7 @@ qt_status qt_city_summary_parse(const char *line, qt_city_summary *out, qt_error
         f[nf++] = s;
     }
     if (nf < 18) {
-        st = qt_error_set(err, QT_EPARSE, "city summary", "%zu fields, want at least 18", nf);
+        st = qt_error_set(err, QT_EPARSE, "city summary", _("%zu fields, want at least 18"), nf);
         goto done;
     }
     for (i = 0; i < 5 && st == QT_OK; i++)
@@ -202,14 +203,14 @@ qt_status qt_city_summary_parse(const char *line, qt_city_summary *out, qt_error
         char *end;
         num[i] = strtod(f[5 + i], &end);
         if (end == f[5 + i] || *end)
-            st = qt_error_set(err, QT_EPARSE, "city summary", "field %zu is no number: '%s'", 6 + i, f[5 + i]);
+            st = qt_error_set(err, QT_EPARSE, "city summary", _("field %zu is no number: '%s'"), 6 + i, f[5 + i]);
     }
     if (st != QT_OK)
         goto done;
     qt_city_summary_set_figures(out, num);
     out->ngrades = (size_t)num[12];
     if (out->ngrades > QT_PROVINCE_MAX_GRADES || nf < 18 + 2 * out->ngrades) {
-        st = qt_error_set(err, QT_EPARSE, "city summary", "%zu grades in %zu fields", out->ngrades, nf);
+        st = qt_error_set(err, QT_EPARSE, "city summary", _("%zu grades in %zu fields"), out->ngrades, nf);
         goto done;
     }
     for (i = 0; i < out->ngrades && st == QT_OK; i++) {
@@ -389,7 +390,7 @@ static qt_status write_xlsx(const qt_city_summary *rows, size_t n, const char *c
     if (e != LXW_NO_ERROR) {
         remove(tmp);
         qt__free(tmp);
-        return qt_error_set(err, QT_EIO, path, "cannot write the workbook: %s", lxw_strerror(e));
+        return qt_error_set(err, QT_EIO, path, _("cannot write the workbook: %s"), lxw_strerror(e));
     }
     if (rename(tmp, path) != 0) {
         qt_status st = qt_error_set(err, QT_EIO, path, _("cannot rename %s into place: %s"), tmp, strerror(errno));

@@ -173,7 +173,7 @@ static qt_status migrate(qt_queue *q, qt_error *err)
     PQclear(r);
     if (v < 0 || (size_t)v > NMIGRATIONS) {
         st = qt_error_set(err, QT_ECONFLICT, "queue",
-                          "the queue has schema version %d; this quarter knows %zu (a newer quarter made it?)", v,
+                          _("the queue has schema version %d; this quarter knows %zu (a newer quarter made it?)"), v,
                           NMIGRATIONS);
         goto unlock;
     }
@@ -249,7 +249,7 @@ qt_status qt_queue_add(qt_queue *q, const char *city, const char *path, int max_
     const char *p[3] = {city, path, n};
     revive(q);
     snprintf(n, sizeof n, "%d", max_attempts > 0 ? max_attempts : 3);
-    return run(q, "queue a city",
+    return run(q, _("queue a city"),
                "INSERT INTO quarter_queue.jobs (city, project, max_attempts) VALUES ($1, $2, $3)"
                " ON CONFLICT (city) DO UPDATE SET project = excluded.project, max_attempts = excluded.max_attempts,"
                " state = 'queued', attempts = 0, lease_owner = NULL, lease_until = NULL, error = NULL,"
@@ -279,7 +279,7 @@ qt_status qt_queue_claim(qt_queue *q, const char *owner, double lease_s, qt_queu
                    " WHERE state = 'running' AND lease_until < now() AND attempts >= max_attempts",
                    err)) != QT_OK)
         return st;
-    if ((st = run(q, "claim a job",
+    if ((st = run(q, _("claim a job"),
                   "UPDATE quarter_queue.jobs SET state = 'running', attempts = attempts + 1, lease_owner = $1,"
                   " lease_until = now() + make_interval(secs => $2::double precision), started_at = now()"
                   " WHERE id = (SELECT id FROM quarter_queue.jobs"
@@ -310,7 +310,7 @@ qt_status qt_queue_heartbeat(qt_queue *q, const qt_queue_job *job, const char *o
     revive(q);
     snprintf(id, sizeof id, "%lld", (long long)job->id);
     snprintf(lease, sizeof lease, "%.3f", lease_s);
-    st = run(q, "renew the lease",
+    st = run(q, _("renew the lease"),
              "UPDATE quarter_queue.jobs SET lease_until = now() + make_interval(secs => $3::double precision)"
              " WHERE id = $1 AND lease_owner = $2 AND state = 'running'",
              3, p, &r, err);
@@ -327,7 +327,7 @@ qt_status qt_queue_release(qt_queue *q, const qt_queue_job *job, const char *own
     const char *p[2] = {id, owner};
     revive(q);
     snprintf(id, sizeof id, "%lld", (long long)job->id);
-    return run(q, "release the job",
+    return run(q, _("release the job"),
                "UPDATE quarter_queue.jobs SET state = 'queued', attempts = greatest(attempts - 1, 0),"
                " lease_owner = NULL, lease_until = NULL WHERE id = $1 AND lease_owner = $2 AND state = 'running'",
                2, p, NULL, err);
@@ -343,7 +343,7 @@ qt_status qt_queue_fail(qt_queue *q, const qt_queue_job *job, const char *owner,
     revive(q);
     snprintf(id, sizeof id, "%lld", (long long)job->id);
     *final = 0;
-    st = run(q, "record the failure",
+    st = run(q, _("record the failure"),
              "UPDATE quarter_queue.jobs SET state = CASE WHEN attempts >= max_attempts THEN 'failed' ELSE 'queued' END,"
              " error = $3, lease_owner = NULL, lease_until = NULL,"
              " finished_at = CASE WHEN attempts >= max_attempts THEN now() END"
@@ -383,7 +383,7 @@ static qt_status put_summary(qt_queue *q, const qt_city_summary *s, const char *
     p[15] = grades;
     p[16] = s->city_grade;
     p[17] = owner;
-    st = run(q, "store the city",
+    st = run(q, _("store the city"),
              "INSERT INTO quarter_queue.cities (city, project, path, circles, communities, communities_covered,"
              " population, within_5, within_10, within_15, all_basic, basic_present, basic_required,"
              " quality_present, quality_total, grades, city_grade, finished_by)"
@@ -468,11 +468,11 @@ qt_status qt_queue_finish(qt_queue *q, const qt_queue_job *job, const char *owne
         GDALAllRegister();
         ds = GDALOpenEx(gpkg, GDAL_OF_VECTOR | GDAL_OF_READONLY, open_opts, NULL, NULL);
         if (!ds)
-            return qt_error_set(err, QT_EIO, gpkg, "cannot open the GeoPackage: %s", CPLGetLastErrorMsg());
+            return qt_error_set(err, QT_EIO, gpkg, _("cannot open the GeoPackage: %s"), CPLGetLastErrorMsg());
     }
     if ((st = exec(q, "begin", "BEGIN", err)) != QT_OK)
         goto done;
-    if ((st = run(q, "check the lease",
+    if ((st = run(q, _("check the lease"),
                   "SELECT 1 FROM quarter_queue.jobs WHERE id = $1 AND lease_owner = $2 AND state = 'running'"
                   " FOR UPDATE",
                   2, p, &r, err)) != QT_OK)
@@ -481,12 +481,12 @@ qt_status qt_queue_finish(qt_queue *q, const qt_queue_job *job, const char *owne
     PQclear(r);
     if (i != 1) {
         st = qt_error_set(err, QT_ECONFLICT, s->city,
-                          "the job is no longer this worker's (its lease ran out and another took it)");
+                          _("the job is no longer this worker's (its lease ran out and another took it)"));
         goto fail;
     }
     for (i = 0; i < sizeof clear / sizeof clear[0]; i++) {
         snprintf(sql, sizeof sql, "DELETE FROM quarter_queue.%s WHERE city = $1", clear[i]);
-        if ((st = run(q, "replace the city's rows", sql, 1, pc, NULL, err)) != QT_OK)
+        if ((st = run(q, _("replace the city's rows"), sql, 1, pc, NULL, err)) != QT_OK)
             goto fail;
     }
     if ((st = put_summary(q, s, owner, err)) != QT_OK)
@@ -494,7 +494,7 @@ qt_status qt_queue_finish(qt_queue *q, const qt_queue_job *job, const char *owne
     for (i = 0; ds && i < NLAYERS; i++)
         if ((st = put_layer(q, ds, i, s->city, err)) != QT_OK)
             goto fail;
-    if ((st = run(q, "mark the job done",
+    if ((st = run(q, _("mark the job done"),
                   "UPDATE quarter_queue.jobs SET state = 'done', completions = completions + 1, error = NULL,"
                   " lease_owner = NULL, lease_until = NULL, finished_at = now() WHERE id = $1",
                   1, p, NULL, err)) != QT_OK ||
@@ -619,7 +619,7 @@ qt_status qt_queue_summaries(qt_queue *q, qt_city_summary **rows, size_t *n, qt_
     revive(q);
     *rows = NULL;
     *n = 0;
-    st = select_rows(q, "read the cities",
+    st = select_rows(q, _("read the cities"),
                      "SELECT j.city, j.project, j.state, coalesce(j.error, ''), c.project, c.circles, c.communities,"
                      " c.communities_covered, c.population, c.within_5, c.within_10, c.within_15, c.all_basic,"
                      " c.basic_present, c.basic_required, c.quality_present, c.quality_total, c.grades, c.city_grade"

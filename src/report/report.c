@@ -95,23 +95,24 @@ static size_t area_rows(const qt_analysis *a, const qt_profile *p, const qt_area
     ROW("households", s->households, NAN, 0);
     ROW("residences", s->residences, NAN, 0);
     ROW("residents_all_basic", s->all_basic, t->residents_all_basic, 4);
-    snprintf(rows[n - 1].note, sizeof rows[n - 1].note, "every required basic 业态 within its ring");
+    snprintf(rows[n - 1].note, sizeof rows[n - 1].note, _("every required basic 业态 within its ring"));
     for (c = 0; c < a->ncat; c++) {
         const qt_category *k = qt_profile_category(p, c);
         snprintf(names[c], sizeof names[c], "coverage_%s", k->code);
         ROW(names[c], s->coverage[c], t->category_coverage, 4);
-        snprintf(rows[n - 1].note, sizeof rows[n - 1].note, "%s within %.0f min; %.0f residents beyond", k->zh,
+        snprintf(rows[n - 1].note, sizeof rows[n - 1].note, _("%s within %.0f min; %.0f residents beyond"), k->zh,
                  k->ring_min, s->unserved[c]);
     }
     ROW("basic_present", s->basic_present, s->basic_required, 0);
-    snprintf(rows[n - 1].note, sizeof rows[n - 1].note, "of %d required basic 业态, each reaching %.0f%% of residents",
-             s->basic_required, 100 * t->present_share);
+    snprintf(rows[n - 1].note, sizeof rows[n - 1].note,
+             _("of %d required basic 业态, each reaching %.0f%% of residents"), s->basic_required,
+             100 * t->present_share);
     ROW("quality_present", s->quality_present, NAN, 0);
-    snprintf(rows[n - 1].note, sizeof rows[n - 1].note, "of %d quality 业态", s->quality_total);
+    snprintf(rows[n - 1].note, sizeof rows[n - 1].note, _("of %d quality 业态"), s->quality_total);
     if (level > 0) {
         ROW("communities_covered", s->communities ? (double)s->communities_covered / s->communities : NAN,
             t->communities_covered, 4);
-        snprintf(rows[n - 1].note, sizeof rows[n - 1].note, "%u of %u communities", s->communities_covered,
+        snprintf(rows[n - 1].note, sizeof rows[n - 1].note, _("%u of %u communities"), s->communities_covered,
                  s->communities);
     }
     ROW("outlets", s->outlets, NAN, 0);
@@ -119,18 +120,18 @@ static size_t area_rows(const qt_analysis *a, const qt_profile *p, const qt_area
     ROW("chain_share", s->outlets ? (double)s->chain_outlets / s->outlets : NAN, t->chain_share, 4);
     if (!a->chain_known) {
         rows[n - 1].na = 1;
-        snprintf(rows[n - 1].note, sizeof rows[n - 1].note, "no brand or chain column in the outlets");
+        snprintf(rows[n - 1].note, sizeof rows[n - 1].note, _("no brand or chain column in the outlets"));
     } else {
-        snprintf(rows[n - 1].note, sizeof rows[n - 1].note, "%u of %u outlets", s->chain_outlets, s->outlets);
+        snprintf(rows[n - 1].note, sizeof rows[n - 1].note, _("%u of %u outlets"), s->chain_outlets, s->outlets);
     }
     ROW("floor_area_share",
         s->residential_area > 0 && s->outlets_with_area ? s->outlet_area / s->residential_area : NAN,
         t->floor_area_share, 4);
     if (!a->area_known) {
         rows[n - 1].na = 1;
-        snprintf(rows[n - 1].note, sizeof rows[n - 1].note, "no floor area column in the outlets");
+        snprintf(rows[n - 1].note, sizeof rows[n - 1].note, _("no floor area column in the outlets"));
     } else {
-        snprintf(rows[n - 1].note, sizeof rows[n - 1].note, "%.0f m2 of %u outlets / %.0f m2 residential",
+        snprintf(rows[n - 1].note, sizeof rows[n - 1].note, _("%.0f m2 of %u outlets / %.0f m2 residential"),
                  s->outlet_area, s->outlets_with_area, s->residential_area);
     }
     ROW("area_per_100_households",
@@ -138,24 +139,24 @@ static size_t area_rows(const qt_analysis *a, const qt_profile *p, const qt_area
         t->area_per_100_households, 1);
     if (!a->area_known) {
         rows[n - 1].na = 1;
-        snprintf(rows[n - 1].note, sizeof rows[n - 1].note, "no floor area column in the outlets");
+        snprintf(rows[n - 1].note, sizeof rows[n - 1].note, _("no floor area column in the outlets"));
     }
     if (level > 0) {
         double v = s->survey_answers ? (double)s->survey_satisfied / s->survey_answers : NAN;
         ROW("satisfaction", v, t->satisfaction, 4);
         if (s->survey_answers < t->survey_min_samples) {
             rows[n - 1].na = 1;
-            snprintf(rows[n - 1].note, sizeof rows[n - 1].note, "n = %u < %.0f, not yet valid", s->survey_answers,
+            snprintf(rows[n - 1].note, sizeof rows[n - 1].note, _("n = %u < %.0f, not yet valid"), s->survey_answers,
                      t->survey_min_samples);
         } else {
-            snprintf(rows[n - 1].note, sizeof rows[n - 1].note, "n = %u", s->survey_answers);
+            snprintf(rows[n - 1].note, sizeof rows[n - 1].note, _("n = %u"), s->survey_answers);
         }
     }
     ROW("staff", a->staff_known ? s->staff : NAN, NAN, 0);
     if (!a->staff_known)
         rows[n - 1].na = 1;
     else
-        snprintf(rows[n - 1].note, sizeof rows[n - 1].note, "of %u outlets that say", s->outlets_with_staff);
+        snprintf(rows[n - 1].note, sizeof rows[n - 1].note, _("of %u outlets that say"), s->outlets_with_staff);
     if (level > 0) {
         ROW("investment", s->investment, NAN, 1);
         snprintf(rows[n - 1].note, sizeof rows[n - 1].note, "万元");
@@ -211,18 +212,22 @@ static void write_counts(qt__outfile *o, const qt_analysis *a, const qt_profile 
         qt__outfile_printf(o, "%s,", level);
         qt__outfile_csv(o, name);
         qt__outfile_printf(o, ",chain_%s,", k->code);
-        if (a->chain_known)
-            qt__outfile_printf(o, "%u,,,%s: %u of %u outlets\n", cn->chain[j], k->zh, cn->chain[j], cn->n[j]);
-        else
-            qt__outfile_printf(o, ",,n/a,no brand or chain column in the outlets\n");
+        if (a->chain_known) {
+            qt__outfile_printf(o, "%u,,,", cn->chain[j]);
+            qt__outfile_printf(o, _("%s: %u of %u outlets"), k->zh, cn->chain[j], cn->n[j]);
+            qt__outfile_puts(o, "\n");
+        } else
+            qt__outfile_printf(o, ",,n/a,%s\n", _("no brand or chain column in the outlets"));
         qt__outfile_printf(o, "%s,", level);
         qt__outfile_csv(o, name);
         qt__outfile_printf(o, ",staff_%s,", k->code);
         if (a->staff_known) {
             num(o, cn->staff[j], 0);
-            qt__outfile_printf(o, ",,,%s: of %u outlets that say\n", k->zh, cn->with_staff[j]);
+            qt__outfile_puts(o, ",,,");
+            qt__outfile_printf(o, _("%s: of %u outlets that say"), k->zh, cn->with_staff[j]);
+            qt__outfile_puts(o, "\n");
         } else {
-            qt__outfile_printf(o, ",,n/a,no staff column in the outlets\n");
+            qt__outfile_printf(o, ",,n/a,%s\n", _("no staff column in the outlets"));
         }
     }
 }
@@ -321,6 +326,11 @@ static qt_status write_grades(const qt_analysis *a, const qt_profile *p, const c
                      "circle,grade,population,residents_all_basic,basic_present,quality_present,reasons\n");
     for (i = 0; i <= a->ncircles; i++) {
         const qt_area_stats *s = i < a->ncircles ? &a->circles_stats[i] : &a->city;
+        char *why = qt_grade_reasons(s, p, QT_REASONS_TEXT);
+        if (!why) {
+            qt__outfile_abort(&o);
+            return qt_error_set(err, QT_ENOMEM, path, _("no memory"));
+        }
         qt__outfile_csv(&o, i < a->ncircles ? a->circle[i] : "全市");
         qt__outfile_puts(&o, ",");
         qt__outfile_csv(&o, qt__grade_name(p, s->grade));
@@ -329,8 +339,9 @@ static qt_status write_grades(const qt_analysis *a, const qt_profile *p, const c
         qt__outfile_puts(&o, ",");
         num(&o, s->all_basic, 4);
         qt__outfile_printf(&o, ",%d,%d,", s->basic_present, s->quality_present);
-        qt__outfile_csv(&o, s->reasons ? s->reasons : "");
+        qt__outfile_csv(&o, why);
         qt__outfile_puts(&o, "\n");
+        free(why);
     }
     return qt__outfile_commit(&o, err);
 }
@@ -619,6 +630,18 @@ qt_status qt__write_blindspots(const qt_analysis *a, const qt_analysis_input *in
     return st;
 }
 
+/* the project's speed word (default, elderly, winter, or km/h) for a reader */
+static const char *speed_word(const char *w)
+{
+    if (!w || strcmp(w, "default") == 0)
+        return _("default");
+    if (strcmp(w, "elderly") == 0)
+        return _("elderly");
+    if (strcmp(w, "winter") == 0)
+        return _("winter");
+    return w;
+}
+
 /* ---- summary.md ------------------------------------------------------------------------ */
 
 static qt_status write_summary(const qt_analysis *a, const qt_analysis_input *in, const qt_report_meta *m,
@@ -629,12 +652,13 @@ static qt_status write_summary(const qt_analysis *a, const qt_analysis_input *in
     const qt_area_stats *s = &a->city;
     qt__outfile o;
     size_t i, k;
+    char *why;
     qt_status st;
     if ((st = qt__outfile_open(&o, path, err)) != QT_OK)
         return st;
     qt__outfile_printf(&o, _("# 一刻钟便民生活圈 analysis: %s\n\n"), m->project ? m->project : "");
     qt__outfile_printf(&o, _("Profile %s; walking %.1f km/h (%s)%s%s.\n\n"), qt_profile_name(p), a->speed_mps * 3.6,
-                       m->speed ? m->speed : "default", m->at ? _("; outlets open at ") : "", m->at ? m->at : "");
+                       speed_word(m->speed), m->at ? _("; outlets open at ") : "", m->at ? m->at : "");
     qt__outfile_printf(&o, _("- Residences: %zu (%zu too far from a street, left out); population %.0f"),
                        in->residences->n, a->residences_unplaced, s->population);
     if (in->residences->nestimated)
@@ -654,7 +678,12 @@ static qt_status write_summary(const qt_analysis *a, const qt_analysis_input *in
                            a->outlets_used - a->before->outlets_used);
     for (i = 0; i < m->nwarnings; i++)
         qt__outfile_printf(&o, _("- **Warning:** %s\n"), m->warnings[i]);
-    qt__outfile_printf(&o, _("\n## City: %s\n\n%s\n\n"), qt__grade_name(p, s->grade), s->reasons ? s->reasons : "");
+    if (!(why = qt_grade_reasons(s, p, QT_REASONS_TEXT))) {
+        qt__outfile_abort(&o);
+        return qt_error_set(err, QT_ENOMEM, path, _("no memory"));
+    }
+    qt__outfile_printf(&o, _("\n## City: %s\n\n%s\n\n"), qt__grade_name(p, s->grade), why);
+    free(why);
     qt__outfile_printf(&o, _("- Residents with every basic 业态 in reach: %.1f%% (target %.0f%%)\n"),
                        100 * s->all_basic, 100 * t->residents_all_basic);
     qt__outfile_printf(&o, _("- Communities covered: %u of %u (target %.0f%%)\n"), s->communities_covered,
@@ -674,10 +703,14 @@ static qt_status write_summary(const qt_analysis *a, const qt_analysis_input *in
                            "|---|---|---|---|---|---|---|\n"));
         for (i = 0; i < a->ncircles; i++) {
             const qt_area_stats *cs = &a->circles_stats[i];
+            if (!(why = qt_grade_reasons(cs, p, QT_REASONS_TEXT))) {
+                qt__outfile_abort(&o);
+                return qt_error_set(err, QT_ENOMEM, path, _("no memory"));
+            }
             qt__outfile_printf(&o, "| %s | %s | %.0f | %.1f%% | %d/%d | %d/%d | %s |\n", a->circle[i],
                                qt__grade_name(p, cs->grade), cs->population, 100 * cs->all_basic, cs->basic_present,
-                               cs->basic_required, cs->quality_present, cs->quality_total,
-                               cs->reasons ? cs->reasons : "");
+                               cs->basic_required, cs->quality_present, cs->quality_total, why);
+            free(why);
         }
     }
     qt__outfile_puts(&o, _("\n## Files\n\n- indicators.csv: every indicator of the city, each circle and community, "
@@ -709,7 +742,7 @@ qt_status qt__folder_into_place(const char *tmp, const char *dir, const char *ol
                                 qt_error *err)
 {
     if (exists && rename(dir, old) != 0)
-        return qt_error_set(err, QT_EIO, dir, "cannot move the previous %s aside: %s", what, strerror(errno));
+        return qt_error_set(err, QT_EIO, dir, _("cannot move the previous %s aside: %s"), what, strerror(errno));
     if (rename(tmp, dir) != 0) {
         qt_status st = qt_error_set(err, QT_EIO, dir, _("cannot rename %s into place: %s"), tmp, strerror(errno));
         if (exists)

@@ -390,8 +390,14 @@ static qt_status write_areas(gpkg *g, const qt__report *R, const uint32_t *cc)
         size_t n = R->circle_res_start[i + 1] - R->circle_res_start[i];
         OGRGeometryH h;
         OGRFeatureH ft;
+        char *why;
         if (!(h = area_geom(R->bounds->circle[i], r->lon, r->lat, R->circle_res + R->circle_res_start[i], n)))
             continue;
+        if (!(why = qt_grade_reasons(s, R->in->profile, QT_REASONS_TEXT))) { /* for people: in their language */
+            OGR_G_DestroyGeometry(h);
+            st = qt_error_set(g->err, QT_ENOMEM, g->path, _("no memory"));
+            goto done;
+        }
         ft = OGR_F_Create(OGR_L_GetLayerDefn(lk));
         OGR_F_SetFieldString(ft, 0, a->circle[i]);
         OGR_F_SetFieldString(ft, 1, qt__grade_name(R->in->profile, s->grade));
@@ -400,7 +406,8 @@ static qt_status write_areas(gpkg *g, const qt__report *R, const uint32_t *cc)
             OGR_F_SetFieldDouble(ft, 3, s->all_basic);
         OGR_F_SetFieldInteger(ft, 4, s->basic_present);
         OGR_F_SetFieldInteger(ft, 5, s->quality_present);
-        OGR_F_SetFieldString(ft, 6, s->reasons ? s->reasons : "");
+        OGR_F_SetFieldString(ft, 6, why);
+        free(why);
         OGR_F_SetFieldString(ft, 7, R->bounds->circle[i] ? circle_boundary(R, i) : boundary_name(QT__BOUND_NONE));
         if ((st = put(g, lk, ft, h)) != QT_OK)
             goto done;

@@ -288,8 +288,8 @@ qt_status qt_report_make(const qt_analysis *a, const qt_analysis_input *in, cons
         qt__free(rt);
         if (!S_ISDIR(sb.st_mode) || !ours)
             return qt_error_set(err, QT_ECONFLICT, dir,
-                                "exists and is not a report folder (no report.txt): choose "
-                                "another -o");
+                                _("exists and is not a report folder (no report.txt): choose "
+                                  "another -o"));
     }
     for (i = 0; o->circles && i < o->ncircles; i++)
         if (o->circles[i] >= (a->ncircles ? a->ncircles : 1))
@@ -396,8 +396,9 @@ qt_status qt_report_make(const qt_analysis *a, const qt_analysis_input *in, cons
     if (add_line(&readme, line) != 0)
         goto nomem;
     if (fmt & QT_REPORT_PDF) {
-        snprintf(line, sizeof line, "城市报告.pdf: %zu pages (cover, %zu table, city map, %zu circles); open it first",
-                 npages, qt__table_pages(&R), n);
+        snprintf(line, sizeof line,
+                 _("城市报告.pdf: %zu pages (cover, %zu table, city map, %zu circles); open it first"), npages,
+                 qt__table_pages(&R), n);
         if (add_line(&readme, line) != 0)
             goto nomem;
     }

@@ -96,8 +96,8 @@ qt_status qt_sites_read(const char *path, const qt_profile *p, const qt_graph *g
         }
         if (qt_snapper_snap(sn, lon, lat, QT_SNAP_EDGE, snap_max_m > 0 ? snap_max_m : 500, &snap, NULL) != QT_OK) {
             st = qt_error_set(err, QT_EINVAL, path,
-                              "line %zu: site '%s' at %.6f,%.6f lies more than %.0f m from every street of the "
-                              "project's network: is this the sites file of another project?",
+                              _("line %zu: site '%s' at %.6f,%.6f lies more than %.0f m from every street of the "
+                                "project's network: is this the sites file of another project?"),
                               c.line, c.field[ci], lon, lat, snap_max_m > 0 ? snap_max_m : 500);
             goto fail;
         }

@@ -167,7 +167,8 @@ enum MHD_Result qt__api_coupons_get(qt__req *r)
             return qt__reply_error(r, QT_ENOMEM, NULL, "no memory");
         }
         if (wr == 0)
-            return qt__reply_json(r, 200, json_pack("{s:o, s:s}", "coupons", cl.arr, "note", "no street within 500 m"));
+            return qt__reply_json(r, 200,
+                                  json_pack("{s:o, s:s}", "coupons", cl.arr, "note", _("no street within 500 m")));
         cl.walk = &walk;
     }
     qt_error_clear(&e);

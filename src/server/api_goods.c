@@ -210,7 +210,7 @@ enum MHD_Result qt__api_goods_search(qt__req *r)
         return qt__reply_error(r, QT_EINVAL, "minutes", "minutes is 1 to %d; limit 1 to 100", QT__MAX_MINUTES);
     qt__to_wgs84(crs, &lon, &lat);
     if ((wr = qt__walk_from(r->s, lon, lat, minutes, &walk)) == 0)
-        return qt__reply_json(r, 200, json_pack("{s:[], s:s}", "goods", "note", "no street within 500 m"));
+        return qt__reply_json(r, 200, json_pack("{s:[], s:s}", "goods", "note", _("no street within 500 m")));
     if (wr < 0)
         return qt__reply_error(r, QT_ENOMEM, NULL, "no memory");
     memset(&gs, 0, sizeof gs);

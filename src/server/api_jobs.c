@@ -128,7 +128,7 @@ enum MHD_Result qt__api_jobs_get(qt__req *r)
         return qt__reply_error(r, QT_EINVAL, "limit", "limit is a whole number from 1 to 100");
     qt__to_wgs84(crs, &lon, &lat);
     if (qt_snapper_snap(s->sn, lon, lat, QT_SNAP_EDGE, QT_SNAP_DEFAULT_MAX_M, &sp, &e) != QT_OK)
-        return qt__reply_json(r, 200, json_pack("{s:[], s:s}", "jobs", "note", "no street within 500 m"));
+        return qt__reply_json(r, 200, json_pack("{s:[], s:s}", "jobs", "note", _("no street within 500 m")));
     memset(&x, 0, sizeof x);
     x.max_m = qt__minutes_m(minutes, s->speed_mps);
     x.limit = (size_t)limit;
@@ -230,7 +230,7 @@ static qt_status job_edited(void *ud, const qt_store_job *jb, qt_error *err)
 {
     edited *ed = ud;
     if (!(ed->out = my_job_json(ed->r, jb, ed->crs)))
-        return qt_error_set(err, QT_ENOMEM, "job", "no memory");
+        return qt_error_set(err, QT_ENOMEM, "job", _("no memory"));
     ed->job = *jb;
     ed->job.title = json_string_value(json_object_get(ed->out, "title"));
     ed->job.description = json_string_value(json_object_get(ed->out, "description"));
@@ -280,7 +280,7 @@ static qt_status my_job(void *ud, const qt_store_job *jb, qt_error *err)
     edited *ed = ud;
     json_t *o = my_job_json(ed->r, jb, ed->crs);
     if (!o || json_array_append_new(ed->out, o) != 0)
-        return qt_error_set(err, QT_ENOMEM, "jobs", "no memory");
+        return qt_error_set(err, QT_ENOMEM, "jobs", _("no memory"));
     return QT_OK;
 }
 

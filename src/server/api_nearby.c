@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/i18n.h"
 #include "server/api.h"
 #include "server/reply.h"
 #include "base/geo.h"
@@ -102,7 +103,7 @@ enum MHD_Result qt__api_nearby(qt__req *r)
         return qt__reply_error(r, QT_EINVAL, "open_now", "open_now is 1 or 0");
     qt__to_wgs84(crs, &lon, &lat);
     if (qt_snapper_snap(s->sn, lon, lat, QT_SNAP_EDGE, QT_SNAP_DEFAULT_MAX_M, &sp, &e) != QT_OK)
-        return qt__reply_json(r, 200, json_pack("{s:[], s:s}", "outlets", "note", "no street within 500 m"));
+        return qt__reply_json(r, 200, json_pack("{s:[], s:s}", "outlets", "note", _("no street within 500 m")));
     if (q && *q) {
         static const int64_t no_match = 0;
         if (qt_store_outlets_match(r->st, q, &ids, &x.nids, &e) != QT_OK)

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/i18n.h"
 #include "base/alloc.h"
 #include "server/api.h"
 #include "server/reply.h"
@@ -90,7 +91,7 @@ qt_status qt__places_build(qt__web *w, qt_error *err)
 oom:
     qt__free(sum);
     qt__free(circle_of);
-    return qt_error_set(err, QT_ENOMEM, "places", "no memory for the place names");
+    return qt_error_set(err, QT_ENOMEM, "places", _("no memory for the place names"));
 }
 
 typedef struct hit {
@@ -222,6 +223,6 @@ enum MHD_Result qt__api_places(qt__req *r)
         return qt__reply_error(r, QT_ENOMEM, NULL, "no memory");
     json_t *doc = json_pack("{s:o}", "places", arr);
     if (doc && !w->planner)
-        json_object_set_new(doc, "note", json_string("outlets only: communities and circles need serve --project"));
+        json_object_set_new(doc, "note", json_string(_("outlets only: communities and circles need serve --project")));
     return qt__reply_json(r, 200, doc);
 }

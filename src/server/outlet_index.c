@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/i18n.h"
 #include "base/alloc.h"
 #include "server/internal.h"
 
@@ -346,7 +347,7 @@ qt_status qt__follow_start(qt_server *s, qt_error *err)
 {
     atomic_store(&s->stopping, 0);
     if (pthread_create(&s->follower, NULL, follower, s) != 0)
-        return qt_error_set(err, QT_ENOMEM, "server", "cannot start the thread that follows the store");
+        return qt_error_set(err, QT_ENOMEM, "server", _("cannot start the thread that follows the store"));
     s->following = 1;
     return QT_OK;
 }

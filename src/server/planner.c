@@ -187,6 +187,11 @@ static json_t *area_json_q(const qt__planner *p, const qt_analysis *a, const qt_
                             "coverage", cov ? cov : json_object(), "reasons", s->reasons ? s->reasons : "", "demand",
                             demand ? demand : json_array(), "outlets", (int)s->outlets, "communities",
                             (int)s->communities, "communities_covered", (int)s->communities_covered);
+    if (ind) { /* the reasons as data, for the pages to word in their language (docs/http-api.md) */
+        char *why = qt_grade_reasons(s, pf, QT_REASONS_JSON);
+        json_object_set_new(ind, "why", why ? json_loads(why, 0, NULL) : NULL);
+        free(why);
+    }
     if (ind && brief) { /* a long list: no per-业态 figures */
         json_object_del(ind, "coverage");
         json_object_del(ind, "demand");
@@ -230,7 +235,7 @@ static qt_status circle_boxes(qt__planner *p, qt_error *err)
     p->bbox = qt__malloc((a->ncircles + 1) * 4 * sizeof *p->bbox);
     if (!rc || !p->bbox) {
         qt__free(rc);
-        return qt_error_set(err, QT_ENOMEM, "planner", "out of memory");
+        return qt_error_set(err, QT_ENOMEM, "planner", _("out of memory"));
     }
     for (size_t i = 0; i < a->ncircles; i++) {
         p->bbox[4 * i] = p->bbox[4 * i + 1] = INFINITY;

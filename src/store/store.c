@@ -63,7 +63,7 @@ qt_status qt_store_open(const char *path, qt_store **out, qt_error *err)
     int pg = qt__store_is_pg(path);
     *out = NULL;
     if (!path || !*path)
-        return qt_error_set(err, QT_EINVAL, "db", "no store given");
+        return qt_error_set(err, QT_EINVAL, "db", _("no store given"));
     if (sodium_init() < 0)
         return qt_error_set(err, QT_EINTERNAL, "store", _("libsodium cannot start"));
     s = qt__calloc(1, sizeof *s);

@@ -113,7 +113,7 @@ PGresult *qt__pg_run(qt_store *s, const char *sql, const qt__pgp *p, const char 
     msg = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
     snprintf(s->pg_state, sizeof s->pg_state, "%s", state ? state : "08000");
     snprintf(s->pg_constraint, sizeof s->pg_constraint, "%s", cons ? cons : "");
-    qt_error_set(err, QT_EDB, what, "database error: %s", msg ? msg : PQerrorMessage(s->pg));
+    qt_error_set(err, QT_EDB, what, _("database error: %s"), msg ? msg : PQerrorMessage(s->pg));
     PQclear(r);
     return NULL;
 }
@@ -233,7 +233,7 @@ qt_status qt__pg_commit(qt_store *s, qt_error *err)
         return qt_error_set(err, QT_EINTERNAL, "store", _("no transaction is open"));
     if (PQtransactionStatus(s->pg) == PQTRANS_INERROR) {
         qt__pg_rollback(s);
-        return qt_error_set(err, QT_EDB, "store", "the transaction failed and was rolled back");
+        return qt_error_set(err, QT_EDB, "store", _("the transaction failed and was rolled back"));
     }
     if ((rc = qt__pg_do(s, "COMMIT", NULL, "store", err)) != QT_OK)
         qt__pg_rollback(s);
@@ -281,7 +281,7 @@ static qt_status migrate(qt_store *s, qt_error *err)
         goto fail;
     v = qt__pg_version(s);
     if (v < 0) {
-        rc = qt_error_set(err, QT_EDB, s->path, "cannot read the schema version");
+        rc = qt_error_set(err, QT_EDB, s->path, _("cannot read the schema version"));
         goto fail;
     }
     if ((size_t)v > qt__pg_nmigrations) {
@@ -327,7 +327,7 @@ qt_status qt__pg_open(qt_store *s, const char *conninfo, qt_error *err)
 {
     s->pg = PQconnectdb(conninfo);
     if (!s->pg)
-        return qt_error_set(err, QT_ENOMEM, "store", "no memory for a PostgreSQL connection");
+        return qt_error_set(err, QT_ENOMEM, "store", _("no memory for a PostgreSQL connection"));
     if (PQstatus(s->pg) != CONNECTION_OK) {
         /* libpq's message names host and port, never the password; keep its first line */
         char msg[300];
@@ -340,7 +340,7 @@ qt_status qt__pg_open(qt_store *s, const char *conninfo, qt_error *err)
                 break;
             }
         return qt_error_set(err, QT_EIO, s->path,
-                            "cannot connect to the PostgreSQL store on host %s port %s (database %s): %s",
+                            _("cannot connect to the PostgreSQL store on host %s port %s (database %s): %s"),
                             host && *host ? host : "(default)", port && *port ? port : "5432", db ? db : "?", msg);
     }
     PQsetNoticeProcessor(s->pg, no_notices, NULL);

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/i18n.h"
 #include "store/pg_internal.h"
 
 qt_status qt__pg_changes_latest(qt_store *s, int64_t *latest, qt_error *err)
@@ -112,12 +113,12 @@ qt_status qt__pg_changes_wait(qt_store *s, int64_t since, int timeout_ms, int64_
         pfd.events = POLLIN;
         pfd.revents = 0;
         if (pfd.fd < 0)
-            return qt_error_set(err, QT_EDB, "changes", "database error: no connection");
+            return qt_error_set(err, QT_EDB, "changes", _("database error: no connection"));
         if (poll(&pfd, 1, (int)left) < 0)
             continue;
         if (!PQconsumeInput(s->pg)) {
             s->pg_listening = 0; /* a new connection listens again */
-            return qt_error_set(err, QT_EDB, "changes", "database error: %s", PQerrorMessage(s->pg));
+            return qt_error_set(err, QT_EDB, "changes", _("database error: %s"), PQerrorMessage(s->pg));
         }
         while ((n = PQnotifies(s->pg)) != NULL) {
             got = 1;

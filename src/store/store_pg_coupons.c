@@ -216,7 +216,7 @@ static qt_status claim(qt_store *s, int64_t coupon_id, int64_t user_id, const ch
         /* TRY_AGAIN: draw again; TRY_KEY: a concurrent retry with this key won, replay its code */
     }
     if (tries == 64)
-        rc = qt_error_set(err, QT_EINTERNAL, "claim", "the claim did not go through after 64 tries");
+        rc = qt_error_set(err, QT_EINTERNAL, "claim", _("the claim did not go through after 64 tries"));
     /* as the SQLite backend: a failed short-code claim clears code, the older one leaves it */
     if (rc == QT_OK)
         memcpy(out, code, sizeof code);

@@ -43,7 +43,7 @@ static qt_status name_id(qt_store *s, int circles, const char *name, int64_t *id
         }
         PQclear(r);
     }
-    return qt_error_set(err, QT_EDB, circles ? "circles" : "communities", "database error: no id for a name");
+    return qt_error_set(err, QT_EDB, circles ? "circles" : "communities", _("database error: no id for a name"));
 }
 
 qt_status qt__pg_outlet_put(qt_store *s, const qt_store_outlet *o, int64_t *id, qt_error *err)
@@ -570,7 +570,7 @@ qt_status qt__pg_outlet_update(qt_store *s, int64_t actor, qt_role role, int64_t
                         &p, "outlet", err)) != QT_OK) {
         if (qt__pg_failed(s, "23514")) { /* a CHECK: cash / barrier_free not 0 or 1 */
             qt_error_clear(err);
-            return qt_error_set(err, QT_EINVAL, "outlet", "a flag is 0, 1 or unknown");
+            return qt_error_set(err, QT_EINVAL, "outlet", _("a flag is 0, 1 or unknown"));
         }
         return rc;
     }
@@ -773,7 +773,7 @@ static qt_status job_there(qt_store *s, int64_t id, int closed, qt_error *err)
     int64_t n;
     qt__pgp_i64(&p, id);
     if ((n = qt__pg_scalar(s, "SELECT count(*) FROM jobs WHERE id = $1::bigint", &p, -1)) < 0)
-        return qt_error_set(err, QT_EDB, "job", "cannot read job %lld", (long long)id);
+        return qt_error_set(err, QT_EDB, "job", _("cannot read job %lld"), (long long)id);
     if (n > 0)
         return closed
                    ? qt_error_set(err, QT_EGONE, "job", _("job %lld has closed"), (long long)id)
@@ -835,7 +835,7 @@ qt_status qt__pg_job_apply(qt_store *s, int64_t job_id, int64_t user_id, const c
         }
         if (qt__pg_failed(s, "23505")) {
             qt_error_clear(err);
-            return qt_error_set(err, QT_ECONFLICT, "job", "you have applied already");
+            return qt_error_set(err, QT_ECONFLICT, "job", _("you have applied already"));
         }
         return QT_EDB;
     }

@@ -281,7 +281,7 @@ qt_status qt__pg_user_create(qt_store *s, const qt_user_spec *u, int64_t now, in
         snprintf(dup, sizeof dup, _("'%s' is taken"), u->name);
         if (qt__pg_failed(s, "23503")) { /* the circle went away meanwhile */
             qt_error_clear(err);
-            return qt_error_set(err, QT_ENOTFOUND, u->circle_id ? "circle_id" : "home_circle_id", "no such circle");
+            return qt_error_set(err, QT_ENOTFOUND, u->circle_id ? "circle_id" : "home_circle_id", _("no such circle"));
         }
         return mapped(s, "name", dup, err);
     }
@@ -641,7 +641,7 @@ static qt_status update_open(qt_store *s, const char *sql, const qt__pgp *p, int
     n = PQntuples(r);
     PQclear(r);
     if (n == 0)
-        return qt_error_set(err, QT_ECONFLICT, "complaint", "complaint %lld is resolved already", (long long)id);
+        return qt_error_set(err, QT_ECONFLICT, "complaint", _("complaint %lld is resolved already"), (long long)id);
     return QT_OK;
 }
 
@@ -718,5 +718,5 @@ qt_status qt__pg_survey_add(qt_store *s, int64_t circle_id, int64_t user_id, con
                   " VALUES ($1::bigint, $2::bigint, $3, $4::int, $5, $6::bigint)",
                   &p, "survey", err) == QT_OK)
         return QT_OK;
-    return mapped(s, "circle", "you have answered for this circle and period already", err);
+    return mapped(s, "circle", _("you have answered for this circle and period already"), err);
 }

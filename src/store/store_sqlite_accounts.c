@@ -676,7 +676,7 @@ qt_status qt__sq_job_apply(qt_store *s, int64_t job_id, int64_t user_id, const c
     sqlite3_bind_int64(st, 2, user_id);
     sqlite3_bind_text(st, 3, message ? message : "", -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 4, now);
-    if ((rc = insert_once(s, st, "job", "you have applied already", err)) != QT_OK || sqlite3_changes(s->db) > 0)
+    if ((rc = insert_once(s, st, "job", _("you have applied already"), err)) != QT_OK || sqlite3_changes(s->db) > 0)
         return rc;
     return job_there(s, job_id, 1, err);
 }
@@ -697,7 +697,7 @@ qt_status qt__sq_survey_add(qt_store *s, int64_t circle_id, int64_t user_id, con
     sqlite3_bind_int(st, 4, satisfied != 0);
     sqlite3_bind_text(st, 5, comment ? comment : "", -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 6, now);
-    return insert_once(s, st, "circle", "you have answered for this circle and period already", err);
+    return insert_once(s, st, "circle", _("you have answered for this circle and period already"), err);
 }
 
 qt_status qt__sq_complaint_add(qt_store *s, int64_t outlet_id, int64_t user_id, const char *kind, const char *text,

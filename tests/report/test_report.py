@@ -107,6 +107,38 @@ check("生活圈一览" in ct and "全市生活圈分布" in ct, "城市报告.p
 info = subprocess.run(["pdfinfo", city], capture_output=True, text=True).stdout
 check("2023" in [l for l in info.splitlines() if l.startswith("CreationDate")][0], "PDF date from SOURCE_DATE_EPOCH")
 
+# ---- the grade's reasons on the page: in the catalogue's language, Chinese by default ----------
+REASONS = os.path.join(PLAN, "reasons.project")  # a lax 基础型 and a 提升型 with every kind of rule
+nows = lambda t: "".join(t.split())
+why = {g["circle"]: g["reasons"] for g in read_csv(os.path.join(ana, "grades.csv"))}
+check(nows(why["东圈"]) in east and "basic present" in why["东圈"],
+      "--lang en: 东圈.pdf gives the reasons of grades.csv in English (%s)" % why["东圈"])
+for lang, env_lang in (("zh", {"LANG": ""}), ("en", {"LANG": "en_US.UTF-8"})):
+    rdir, adir = os.path.join(tmp, "reasons-" + lang), os.path.join(tmp, "reasons-analysis-" + lang)
+    r1 = run(["analyze", REASONS, "-o", adir, "-q"], env_lang)
+    r2 = run(["report", REASONS, "-o", rdir, "--circle", "东圈", "--format", "pdf,gpkg", "-q"], dict(env, **env_lang))
+    check(r1.returncode == 0 and r2.returncode == 0, "%s: analyze and report of reasons.project run%s" % (lang, "" if r2.returncode == 0 else ": " + r2.stderr[-300:]))
+    if r2.returncode != 0:
+        continue
+    w = {g["circle"]: g["reasons"] for g in read_csv(os.path.join(adir, "grades.csv"))}["东圈"]
+    # the text inside the right-hand column (x 920-1170 pt, page_circle.c x2/w2) from its top to 指标与目标
+    t = nows(subprocess.run(["pdftotext", "-r", "72", "-x", "920", "-y", "70", "-W", "250", "-H", "300",
+                             os.path.join(rdir, "东圈.pdf"), "-"], capture_output=True, text=True).stdout)
+    ds = gdal.OpenEx(os.path.join(rdir, "analysis.gpkg"))
+    gw = [f.GetField("reasons") for f in ds.GetLayerByName("circles") if f.GetField("name") == "东圈"]
+    if lang == "zh":
+        want = ("达到基础型：基本保障类业态 3/13 项达标。未达提升型：基本保障类业态 3/13 项达标（须全部达标）；品质提升类业态 2 项达标 < 6 项；"
+                "0% 的居民步行可达全部基本保障类业态 < 80%；0/1 个社区达标；品牌连锁化率 0% < 30%；满意度问卷 3 份 < 50 份，暂不有效")
+    else:
+        want = ("基础型: 3 of 13 basic present — not 提升型: 3 of 13 basic present (all needed); 2 quality < 6; "
+                "all basic in reach for 0% of residents < 80%; 0 of 1 communities covered; chain share 0% < 30%; "
+                "satisfaction n = 3 < 50, not yet valid")
+    check(w == want, "%s: grades.csv words 东圈's reasons (%s)" % (lang, w))
+    check(("等级与理由" + nows(want) + "。人口1469人,居住点29个,社区1个。指标与目标") in t,
+          "%s: 东圈.pdf gives them under 等级与理由, within its column" % lang)
+    check(gw == [want], "%s: analysis.gpkg's circles layer gives them (%s)" % (lang, gw))
+    ds = None
+
 # ---- the PNG ------------------------------------------------------------------------------
 ds = gdal.Open(os.path.join(out, "东圈.png"))
 img = np.dstack([ds.GetRasterBand(b + 1).ReadAsArray() for b in range(3)]).astype(int)

@@ -40,8 +40,12 @@ def check(ok, what):
         failures += 1
 
 
-def run(*args):
-    r = subprocess.run([QUARTER, *args], capture_output=True, text=True)
+def run(*args, lang=None):
+    env = None
+    if lang:  # messages in this language (quarter's default is Chinese)
+        env = {k: v for k, v in os.environ.items() if k not in ("LC_ALL", "LC_MESSAGES", "LANGUAGE")}
+        env["LANG"] = lang
+    r = subprocess.run([QUARTER, *args], capture_output=True, text=True, env=env)
     return r.returncode, r.stdout, r.stderr
 
 
@@ -269,8 +273,10 @@ def main():
           f"item 11: nearby cuts a 360-byte service on a character boundary ({[len(x.encode()) for x in svc or []]})")
     with open(f"{work}/bom-gbk.csv", "wb") as f:
         f.write(b"\xef\xbb\xbfid,name,category,lon,lat\nx1," + "东门菜场".encode("gbk") + b",B03,118.78,32.045\n")
-    rc, _, err = run("import", "--db", f"{work}/s.db", project(work, f"{work}/bom-gbk.csv"))
+    rc, _, err = run("import", "--db", f"{work}/s.db", project(work, f"{work}/bom-gbk.csv"), lang="en_US.UTF-8")
     check(rc == 1 and "byte-order mark" in err and "line 2" in err, f"item 11: a BOM file that is not UTF-8: {rc} {err.strip()}")
+    rc, _, err = run("import", "--db", f"{work}/s.db", project(work, f"{work}/bom-gbk.csv"), lang="zh_CN.UTF-8")
+    check(rc == 1 and "字节顺序标记" in err and "第 2 行" in err, f"item 11: the same in Chinese: {rc} {err.strip()}")
 
     # 7. re-import keeps the API's edits and reports them
     st, _, _ = srv.call("PATCH", "/api/v1/outlets/1", {"opening_hours": "06:30-21:00", "cash": True}, merchant)

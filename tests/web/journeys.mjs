@@ -398,6 +398,15 @@ const circleName = (await planner.locator('ul.circles .name').first().textConten
 await planner.locator('ul.circles button').first().click();
 const grade = await planner.locator('#circle .grade strong').textContent();
 check(grade.length > 0, `planner: opens ${circleName}, grade ${grade}`);
+// the reasons come as data (indicators.why) and read in the page's language
+{
+  const pc = (await call('GET', '/planner/circles', null, tok.admin)).doc.circles.find((c) => c.name === circleName);
+  const why = pc && pc.indicators && pc.indicators.why;
+  const text = (await planner.locator('#circle .reasons').textContent()).trim();
+  check(Array.isArray(why) && why.length > 0 && why.every((g) => typeof g.reached === 'boolean' && g.rules.every((r) => r.rule && 'pass' in r))
+    && /^原因：(达到|未达)/.test(text) && text.includes('基本保障类业态') && !/basic|quality|present|not /.test(text),
+  `planner: ${circleName}'s reasons from indicators.why in Chinese: ${text.slice(0, 60)}`);
+}
 const planImg = await mapImage(planner);
 check(countNear(planImg, STREET, 3) > 500, 'planner: the base map is drawn');
 await planner.getByLabel('盲区').check();
@@ -428,6 +437,11 @@ check((await hourResp).status() === 200 && (await planner.getByText('时段：23
 // the English switch
 await planner.getByRole('button', { name: '切换语言' }).click();
 check((await planner.locator('h1').textContent()) === 'Planner dashboard', 'planner: the English switch changes the texts');
+await planner.locator('ul.circles button').first().click();
+{
+  const text = (await planner.locator('#circle .reasons').textContent()).trim();
+  check(/^Why: (not )?\S+: /.test(text) && text.includes('basic categories present'), `planner: the reasons in English: ${text.slice(0, 60)}`);
+}
 await planner.getByRole('button', { name: 'Switch language' }).click();
 check((await planner.locator('h1').textContent()) === '规划看板', 'planner: and back to Chinese');
 

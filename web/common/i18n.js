@@ -38,10 +38,31 @@ export function translate(root = document) {
   for (const el of root.querySelectorAll('[data-i18n-label]')) el.setAttribute('aria-label', t(el.dataset.i18nLabel));
 }
 
-// The grade's reasons as the engine writes them (src/domain/analyze_grade.c,
-// in English: "基础型: 9 of 9 basic present; 2 quality >= 2 — not 品质型: ...")
-// in the page's language: each known phrase through the catalogue, an
-// unknown one as it is.
+// The grade's reasons in the page's language.  The API gives them as data,
+// indicators.why (docs/http-api.md "The grade's reasons"): per grade, reached
+// or the next one missed, its rules with value, target and pass.  A circle
+// imported before why existed has only the stable English sentence
+// indicators.reasons ("基础型: 9 of 9 basic present; 2 quality >= 2 — not
+// 品质型: ..."): its known phrases go through the catalogue, an unknown one
+// stays as it is.
+const pc = (v) => String(Math.round(100 * v));
+const opOf = (pass) => (pass ? '≥' : '<');
+const RULES = {
+  basic_present: (r) => t('why.basic', { n: r.value, of: r.total })
+    + (r.pass ? '' : r.target === r.total ? t('why.all_needed') : t('why.needed', { n: r.target })),
+  quality_present: (r) => t('why.quality', { n: r.value, op: opOf(r.pass), target: r.target }),
+  all_basic: (r) => t('why.all_basic', { v: pc(r.value), op: opOf(r.pass), target: pc(r.target) }),
+  communities_covered: (r) => t('why.communities', { n: r.value, of: r.total }),
+  chain_share: (r) => (r.value === null ? t('why.chain_unknown') : t('why.chain', { v: pc(r.value), op: opOf(r.pass), target: pc(r.target) })),
+  satisfaction: (r) => (r.value === null ? t('why.survey_few', { n: r.total, need: r.min_answers })
+    : t('why.survey', { v: pc(r.value), n: r.total, op: opOf(r.pass), target: pc(r.target) })),
+};
+
+function whyText(why) {
+  return why.map((g) => t(g.reached ? 'why.grade' : 'why.not_grade', { grade: tValue('grade', g.grade) })
+    + (g.rules || []).map((r) => (RULES[r.rule] ? RULES[r.rule](r) : r.rule)).join(t('why.sep'))).join(t('why.clause_sep'));
+}
+
 const REASONS = [
   [/^(\d+) of (\d+) basic present(?: \(all needed\))?(?: \((\d+) needed\))?$/, (m) =>
     t('why.basic', { n: m[1], of: m[2] }) + (/all needed/.test(m[0]) ? t('why.all_needed') : m[3] ? t('why.needed', { n: m[3] }) : '')],
@@ -62,8 +83,12 @@ function reasonPart(part) {
   return part;
 }
 
-export function reasonsText(s) {
-  if (!s) return s;
+// reasonsText(indicators): the words of indicators.why, else of indicators.reasons ('' when neither)
+export function reasonsText(ind) {
+  if (!ind) return '';
+  if (Array.isArray(ind.why) && ind.why.length) return whyText(ind.why);
+  const s = ind.reasons;
+  if (!s) return '';
   return s.split(' — ').map((clause) => {
     const m = clause.match(/^(not )?([^:]+): (.*)$/);
     if (!m) return clause;

@@ -65,7 +65,7 @@ function circleView(c) {
   return [
     section('op.grade',
       h('p', { class: 'grade' }, `${c.name}${t('colon')}`, h('strong', {}, tValue('grade', c.grade) || t('unknown'))),
-      c.indicators && c.indicators.reasons ? h('p', { class: 'reasons' }, `${t('plan.reasons')}${t('colon')}${reasonsText(c.indicators.reasons)}`) : null,
+      reasonsText(c.indicators) ? h('p', { class: 'reasons' }, `${t('plan.reasons')}${t('colon')}${reasonsText(c.indicators)}`) : null,
       rows.length ? h('table', {}, h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('plan.indicator')), h('th', { scope: 'col' }, t('plan.value')), h('th', { scope: 'col' }, t('plan.target')), h('th', { scope: 'col' }, ''))),
         h('tbody', {}, rows.map((r) => h('tr', {}, h('th', { scope: 'row' }, t('cat.' + r.key)), h('td', {}, pct(r.value)), h('td', {}, r.target !== undefined ? pct(r.target) : ''),
           h('td', { class: r.met ? 'met' : 'notmet' }, r.met === null ? '' : r.met ? t('plan.met') : t('plan.not_met')))))) : null),
@@ -88,7 +88,10 @@ async function render(main) {
       // the planner's figures carry each indicator's target (met / not met) when the server has them
       const pc = await optional('GET', '/planner/circles').catch(() => null);
       const rich = pc && (pc.circles || []).find((x) => x.id === c.id);
-      if (rich) c.indicators = { ...rich.indicators, reasons: rich.indicators.reasons || (c.indicators || {}).reasons };
+      if (rich) {
+        const own = c.indicators || {};
+        c.indicators = { ...rich.indicators, reasons: rich.indicators.reasons || own.reasons, why: rich.indicators.why || own.why };
+      }
       const outlets = h('div', {}, t('loading'));
       const complaints = h('div', {}, t('loading'));
       area.replaceChildren(...circleView(c), section('op.outlets', outlets), section('op.complaints', complaints));

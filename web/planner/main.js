@@ -93,7 +93,7 @@ function circleDetail(c, box, after) {
   box.replaceChildren(...[ // replaceChildren writes a null as the text "null"
     h('h3', { id: 'circle-title', tabindex: '-1', translate: 'no' }, c.name),
     h('p', { class: 'grade' }, `${t('plan.grade')}${t('colon')}`, h('strong', {}, tValue('grade', c.grade) || t('unknown'))),
-    ind.reasons ? h('p', { class: 'reasons' }, `${t('plan.reasons')}${t('colon')}${reasonsText(ind.reasons)}`) : null,
+    reasonsText(ind) ? h('p', { class: 'reasons' }, `${t('plan.reasons')}${t('colon')}${reasonsText(ind)}`) : null,
     ind.population !== undefined ? h('p', {}, `${t('plan.population')}${t('colon')}${ind.population}`) : null,
     indicatorTable(ind, after),
     ind.demand && ind.demand.length ? h('div', {}, h('h4', {}, t('plan.demand')), h('ul', {}, ind.demand.map((d) => h('li', {}, typeof d === 'string' ? t('cat.' + d) : d.name || JSON.stringify(d))))) : null,

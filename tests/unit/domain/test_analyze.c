@@ -275,6 +275,47 @@ static void test_grading_and_survey_rule(void **state)
     assert_non_null(strstr(a->circles_stats[1].reasons, "提升型: "));
     assert_non_null(strstr(a->circles_stats[1].reasons, "not 品质型: "));
     assert_non_null(strstr(a->circles_stats[1].reasons, "satisfaction n = 0 < 50, not yet valid"));
+    {
+        /* the same reasons as data (the rules of 提升型, then of 品质型), as JSON, and as text: without a
+           catalogue (the unit tests bind none) the text is the stable English */
+        const qt_area_stats *s = &a->circles_stats[1];
+        static const qt_grade_rule_kind want[] = {QT_RULE_BASIC_PRESENT, QT_RULE_QUALITY_PRESENT, QT_RULE_ALL_BASIC,
+                                                  QT_RULE_BASIC_PRESENT, QT_RULE_QUALITY_PRESENT, QT_RULE_SATISFACTION};
+        char *js, *tx;
+        size_t k;
+        assert_int_equal(s->nchecks, 6);
+        for (k = 0; k < 6; k++) {
+            assert_int_equal(s->checks[k].kind, want[k]);
+            assert_int_equal(s->checks[k].grade, k < 3 ? 1 : 2);
+            assert_int_equal(s->checks[k].pass, k < 5);
+        }
+        assert_true(isnan(s->checks[5].value));
+        assert_int_equal((int)s->checks[5].total, 0);
+        assert_int_equal((int)s->checks[5].min_answers, 50);
+        assert_int_equal((int)s->checks[0].value, 2);
+        assert_int_equal((int)s->checks[0].total, 2);
+        js = qt_grade_reasons(s, f.p, QT_REASONS_JSON);
+        assert_non_null(js);
+        assert_non_null(strstr(js,
+                               "[{\"grade\":\"提升型\",\"reached\":true,\"rules\":[{\"rule\":\"basic_present\","
+                               "\"pass\":true,\"value\":2,\"target\":2,\"total\":2},{\"rule\":\"quality_present\""));
+        assert_non_null(strstr(js, "]},{\"grade\":\"品质型\",\"reached\":false,\"rules\":["));
+        assert_non_null(strstr(js,
+                               "{\"rule\":\"satisfaction\",\"pass\":false,\"value\":null,\"target\":0.9000,"
+                               "\"total\":0,\"min_answers\":50}]}]"));
+        tx = qt_grade_reasons(s, f.p, QT_REASONS_TEXT);
+        assert_non_null(tx);
+        assert_string_equal(tx, s->reasons);
+        free(js);
+        free(tx);
+        /* below every grade: only the first grade, missed */
+        js = qt_grade_reasons(&a->circles_stats[0], f.p, QT_REASONS_JSON);
+        assert_non_null(js);
+        assert_non_null(strstr(js,
+                               "[{\"grade\":\"基础型\",\"reached\":false,\"rules\":[{\"rule\":\"basic_present\","
+                               "\"pass\":false,\"value\":1,\"target\":2,\"total\":2}]}]"));
+        free(js);
+    }
     qt_analysis_free(a);
 
     /* 49 answers, all satisfied: still not valid */
