@@ -82,4 +82,30 @@ qt_status qt__search_run_filtered(qt_search *s, const qt_seed *seeds, size_t nse
 qt_status qt__search_run_core(qt_search *s, const qt_seed *seeds, size_t nseeds, double limit_m,
                               qt_error *err);
 
+/*
+ * What a visiting search over the core tells its caller.  settled(ctx, v, d):
+ * core node v is settled at d, in order of distance (non-zero stops the
+ * search).  passed(ctx, v, d): a walk along a chain (from one of its ends or
+ * from a seed on it) or to an attachment brings chain node or attachment v
+ * within the limit at d.  Each d passed is an upper bound of v's distance
+ * and the least of them is its distance, bit for bit (the sums of the
+ * node-by-node search); a node whose distance is less than a core node's is
+ * passed at that distance before that core node is settled.
+ */
+typedef struct qt__core_visitor {
+    int (*settled)(void *ctx, uint32_t v, double d);
+    void (*passed)(void *ctx, uint32_t v, double d);
+    void *ctx;
+} qt__core_visitor;
+
+/*
+ * The core search with a visitor (vis: BORROWED for the call), for searches
+ * that stop once they have what they need (the k nearest outlets).  Chains
+ * are not filled: afterwards only the core nodes settled have a distance
+ * (qt_search_reached lists them).  On a graph without chains every node is
+ * core and settled.
+ */
+qt_status qt__search_run_core_visit(qt_search *s, const qt_seed *seeds, size_t nseeds, double limit_m,
+                                    const qt__core_visitor *vis, qt_error *err);
+
 #endif
