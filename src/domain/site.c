@@ -7,6 +7,7 @@
 #include <glpk.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdlib.h>
 #include <stdatomic.h>
 #include <string.h>
 #include <time.h>
@@ -15,6 +16,7 @@
 #include "base/alloc.h"
 #include "base/heap.h"
 #include "base/geo.h"
+#include "core/search_internal.h"
 #include "quarter/place.h"
 #include "quarter/inputs.h"
 #include "quarter/search.h"
@@ -51,6 +53,17 @@ typedef struct work {
     atomic_int failed;
 } work;
 
+static int by_index(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/*
+ * Per candidate: one bounded search over the core of the network (chains
+ * filled, the same distances as node by node), the demand it reaches in
+ * ascending demand order, whatever order the search settled them in.
+ */
 static void *worker(void *arg)
 {
     work *w = arg;
@@ -72,7 +85,7 @@ static void *worker(void *arg)
             continue;
         seed.node = w->cand_node[j];
         seed.dist_m = 0;
-        if (qt_search_run(s, &seed, 1, w->limit_m, 0, &err) != QT_OK) {
+        if (qt__search_run_core(s, &seed, 1, w->limit_m, &err) != QT_OK) {
             atomic_store(&w->failed, 1);
             break;
         }
@@ -94,6 +107,7 @@ static void *worker(void *arg)
         if (atomic_load(&w->failed))
             break;
         if (n) {
+            qsort(buf, n, sizeof *buf, by_index);
             w->cv->list[j] = qt__malloc(n * sizeof *buf);
             if (!w->cv->list[j]) {
                 atomic_store(&w->failed, 1);
