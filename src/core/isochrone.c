@@ -46,8 +46,8 @@ typedef struct segs {
     size_t n, cap;
 } segs;
 
-static int add_seg(GEOSContextHandle_t h, segs *s, const qt__proj *p, double lon1, double lat1,
-                   double lon2, double lat2)
+static int add_seg(GEOSContextHandle_t h, segs *s, const qt__proj *p, double lon1, double lat1, double lon2,
+                   double lat2)
 {
     GEOSCoordSequence *cs;
     GEOSGeometry *ls;
@@ -69,15 +69,15 @@ static int add_seg(GEOSContextHandle_t h, segs *s, const qt__proj *p, double lon
 }
 
 /* piece of edge e between fractions a and b (0 at eu) */
-static int add_piece(GEOSContextHandle_t h, segs *s, const qt__proj *p, const qt_graph *g, uint32_t e,
-                     double a, double b)
+static int add_piece(GEOSContextHandle_t h, segs *s, const qt__proj *p, const qt_graph *g, uint32_t e, double a,
+                     double b)
 {
     double ulon = g->lon[g->eu[e]], ulat = g->lat[g->eu[e]];
     double vlon = g->lon[g->ev[e]], vlat = g->lat[g->ev[e]];
     if (b < a)
         return 0;
-    return add_seg(h, s, p, ulon + (vlon - ulon) * a, ulat + (vlat - ulat) * a,
-                   ulon + (vlon - ulon) * b, ulat + (vlat - ulat) * b);
+    return add_seg(h, s, p, ulon + (vlon - ulon) * a, ulat + (vlat - ulat) * a, ulon + (vlon - ulon) * b,
+                   ulat + (vlat - ulat) * b);
 }
 
 /* polygon(s) of g without holes smaller than max_hole */
@@ -137,8 +137,8 @@ static void geos_quiet(const char *fmt, ...)
 }
 
 qt_status qt_isochrone_geojson(const qt_graph *g, qt_search *ws, const qt_snap *at, qt_snap_mode mode,
-                               const double *minutes, size_t nminutes, const qt_isochrone_opts *opts,
-                               char **geojson, qt_error *err)
+                               const double *minutes, size_t nminutes, const qt_isochrone_opts *opts, char **geojson,
+                               qt_error *err)
 {
     qt_isochrone_opts def;
     GEOSContextHandle_t h;
@@ -250,9 +250,9 @@ qt_status qt_isochrone_geojson(const qt_graph *g, qt_search *ws, const qt_snap *
                               "could not build the %g-minute isochrone polygon", minutes[k]);
         } else {
             qt__sb_printf(&out,
-                      "%s{\"type\":\"Feature\",\"properties\":{\"minutes\":%g,\"cost_m\":%.1f,"
-                      "\"area_m2\":%.0f},\"geometry\":%s}",
-                      k ? "," : "", minutes[k], B, area, gj);
+                          "%s{\"type\":\"Feature\",\"properties\":{\"minutes\":%g,\"cost_m\":%.1f,"
+                          "\"area_m2\":%.0f},\"geometry\":%s}",
+                          k ? "," : "", minutes[k], B, area, gj);
             GEOSFree_r(h, gj);
         }
         if (coll)

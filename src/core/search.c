@@ -145,9 +145,9 @@ static void next_generation(qt_search *s)
     }
 }
 
-qt_status qt__search_run_filtered(qt_search *s, const qt_seed *seeds, size_t nseeds, double limit_m,
-                                  int want_pred, int (*allow)(void *ctx, uint32_t v), void *ctx,
-                                  const double *bound, double bound_tol, qt_error *err)
+qt_status qt__search_run_filtered(qt_search *s, const qt_seed *seeds, size_t nseeds, double limit_m, int want_pred,
+                                  int (*allow)(void *ctx, uint32_t v), void *ctx, const double *bound, double bound_tol,
+                                  qt_error *err)
 {
     const qt_graph *g = s->g;
     size_t i;
@@ -239,8 +239,7 @@ static inline int touch(qt_search *s, uint32_t c)
     if (s->ch_stamp[c] == s->gen)
         return 0;
     s->ch_stamp[c] = s->gen;
-    if (s->ntouched == s->tcap &&
-        qt__grow((void **)&s->touched, &s->tcap, s->ntouched + 1, sizeof *s->touched) != 0)
+    if (s->ntouched == s->tcap && qt__grow((void **)&s->touched, &s->tcap, s->ntouched + 1, sizeof *s->touched) != 0)
         return -1;
     s->touched[s->ntouched++] = c;
     return 0;
@@ -320,8 +319,7 @@ static int seed_on_chain(qt_search *s, uint32_t v, double d, double limit_m, con
         pass_attachments(s, c, j, d, limit_m, vis);
         if ((x = walk_passed(s, c, j, 0, d, limit_m, vis)) <= limit_m && offer_core(s, ch->end[2 * c], x) != 0)
             return -1;
-        if ((x = walk_passed(s, c, j, 1, d, limit_m, vis)) <= limit_m &&
-            offer_core(s, ch->end[2 * c + 1], x) != 0)
+        if ((x = walk_passed(s, c, j, 1, d, limit_m, vis)) <= limit_m && offer_core(s, ch->end[2 * c + 1], x) != 0)
             return -1;
         return 0;
     }
@@ -365,8 +363,7 @@ static int settle_attachment(qt_search *s, uint32_t v, double d, double limit_m)
     }
     l->dist = d;
     l->hpos = QT_HPOS_SETTLED;
-    if (s->nreached == s->rcap &&
-        qt__grow((void **)&s->reached, &s->rcap, s->nreached + 1, sizeof *s->reached) != 0)
+    if (s->nreached == s->rcap && qt__grow((void **)&s->reached, &s->rcap, s->nreached + 1, sizeof *s->reached) != 0)
         return -1;
     s->reached[s->nreached++] = v;
     return 0;
@@ -387,15 +384,13 @@ static int seed_on_attachment(qt_search *s, uint32_t v, double d, double limit_m
             l->hpos = QT_HPOS_OPEN;
             l->dist = d;
         }
-        if (s->naseed == s->acap &&
-            qt__grow((void **)&s->aseed, &s->acap, s->naseed + 1, sizeof *s->aseed) != 0)
+        if (s->naseed == s->acap && qt__grow((void **)&s->aseed, &s->acap, s->naseed + 1, sizeof *s->aseed) != 0)
             return -1;
         s->aseed[s->naseed++] = v;
     }
     if (x > limit_m)
         return 0;
-    return g->ch.node_chain[a->to] == QT_NODE_NONE ? offer_core(s, a->to, x)
-                                                    : seed_on_chain(s, a->to, x, limit_m, vis);
+    return g->ch.node_chain[a->to] == QT_NODE_NONE ? offer_core(s, a->to, x) : seed_on_chain(s, a->to, x, limit_m, vis);
 }
 
 /* Fill chain c from the settled distances of its ends and the seeds on it. */
@@ -440,9 +435,8 @@ static int fill_chain(qt_search *s, uint32_t c, double limit_m)
 }
 
 /* The core search; vis == NULL for the plain one (inlined twice, so the plain loop has no visitor tests). */
-static inline __attribute__((always_inline)) qt_status run_core(qt_search *s, const qt_seed *seeds, size_t nseeds,
-                                                                double limit_m, const qt__core_visitor *vis,
-                                                                qt_error *err)
+static inline __attribute__((always_inline)) qt_status
+run_core(qt_search *s, const qt_seed *seeds, size_t nseeds, double limit_m, const qt__core_visitor *vis, qt_error *err)
 {
     const qt_graph *g = s->g;
     const qt__chains *ch = &g->ch;
@@ -528,8 +522,7 @@ static inline __attribute__((always_inline)) qt_status run_core(qt_search *s, co
             } else if (vis) { /* walk it even when the far end is settled: its nodes may be nearer from here */
                 uint32_t c = ac >> 1;
                 w = ch->end[2 * c + !(ac & 1)];
-                d = walk_passed(s, c, (ac & 1) ? ch->first[c + 1] - ch->first[c] + 1 : 0, !(ac & 1), dv, limit_m,
-                                vis);
+                d = walk_passed(s, c, (ac & 1) ? ch->first[c + 1] - ch->first[c] + 1 : 0, !(ac & 1), dv, limit_m, vis);
                 if (d > limit_m)
                     continue;
             } else {
@@ -569,8 +562,7 @@ nomem:
     return qt_error_set(err, QT_ENOMEM, NULL, "no memory for the search queue");
 }
 
-qt_status qt__search_run_core(qt_search *s, const qt_seed *seeds, size_t nseeds, double limit_m,
-                              qt_error *err)
+qt_status qt__search_run_core(qt_search *s, const qt_seed *seeds, size_t nseeds, double limit_m, qt_error *err)
 {
     return run_core(s, seeds, nseeds, limit_m, NULL, err);
 }
@@ -581,8 +573,7 @@ qt_status qt__search_run_core_visit(qt_search *s, const qt_seed *seeds, size_t n
     return run_core(s, seeds, nseeds, limit_m, vis, err);
 }
 
-qt_status qt_search_run(qt_search *s, const qt_seed *seeds, size_t nseeds, double limit_m,
-                        int want_pred, qt_error *err)
+qt_status qt_search_run(qt_search *s, const qt_seed *seeds, size_t nseeds, double limit_m, int want_pred, qt_error *err)
 {
     return qt__search_run_filtered(s, seeds, nseeds, limit_m, want_pred, NULL, NULL, NULL, 0, err);
 }
@@ -600,8 +591,7 @@ size_t qt_search_reached(const qt_search *s, const uint32_t **nodes)
     return s->nreached;
 }
 
-qt_status qt_search_path(const qt_search *s, uint32_t node, uint32_t **path, size_t *len,
-                         qt_error *err)
+qt_status qt_search_path(const qt_search *s, uint32_t node, uint32_t **path, size_t *len, qt_error *err)
 {
     size_t k = 0, i;
     uint32_t v;

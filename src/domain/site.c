@@ -7,8 +7,8 @@
 #include <glpk.h>
 #include <math.h>
 #include <pthread.h>
-#include <stdlib.h>
 #include <stdatomic.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -22,7 +22,6 @@
 #include "quarter/search.h"
 #include "quarter/site.h"
 #include "quarter/snap.h"
-
 
 void qt_site_result_free(qt_site_result *r)
 {

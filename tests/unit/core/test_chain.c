@@ -35,8 +35,7 @@ static void assert_same(const qt_graph *g, const qt_seed *seeds, size_t ns, doub
     for (v = 0; v < n; v++) {
         double a = qt_search_dist(plain, v), b = qt_search_dist(core, v);
         if (memcmp(&a, &b, sizeof a) != 0)
-            fail_msg("node %u (id %lld): plain %.17g, core %.17g", v, (long long)qt_graph_node_id(g, v),
-                     a, b);
+            fail_msg("node %u (id %lld): plain %.17g, core %.17g", v, (long long)qt_graph_node_id(g, v), a, b);
     }
     nplain = qt_search_reached(plain, &r);
     nr = qt_search_reached(core, &r);
@@ -101,14 +100,15 @@ static void test_long_chain(void **state)
 /* chains hanging off a cross, outlets (seeds) on chain nodes */
 static void test_chains_with_outlets(void **state)
 {
-    qt_graph *g = qt_test_graph_from_ascii("    a\n"
-                                           "    |\n"
-                                           "    b\n"
-                                           "    |\n"
-                                           "c-d-e-f--g-h\n"
-                                           "    |\n"
-                                           "    i-j-k\n",
-                                           0.7);
+    qt_graph *g = qt_test_graph_from_ascii(
+        "    a\n"
+        "    |\n"
+        "    b\n"
+        "    |\n"
+        "c-d-e-f--g-h\n"
+        "    |\n"
+        "    i-j-k\n",
+        0.7);
     (void)state;
     assert_non_null(g);
     /* the dead ends a, c, h, k are attachments of b, d, g, j, which are core
@@ -119,7 +119,9 @@ static void test_chains_with_outlets(void **state)
     assert_true(g->ch.node_chain[qt_test_node(g, 'e')] == QT_NODE_NONE);
     assert_same_from_every_node(g);
     {
-        qt_seed s[] = {{qt_test_node(g, 'b'), 0}, {qt_test_node(g, 'g'), 0.9}, {qt_test_node(g, 'j'), 0.1},
+        qt_seed s[] = {{qt_test_node(g, 'b'), 0},
+                       {qt_test_node(g, 'g'), 0.9},
+                       {qt_test_node(g, 'j'), 0.1},
                        {qt_test_node(g, 'g'), 0.3}};
         assert_same(g, s, 4, INFINITY);
         assert_same(g, s, 4, 1.9);
@@ -130,12 +132,13 @@ static void test_chains_with_outlets(void **state)
 /* a ring of degree-two nodes only: one node becomes core, one chain from it back to it */
 static void test_ring(void **state)
 {
-    qt_graph *g = qt_test_graph_from_ascii("a-b-c\n"
-                                           "|   |\n"
-                                           "h   d\n"
-                                           "|   |\n"
-                                           "g-f-e\n",
-                                           1.3);
+    qt_graph *g = qt_test_graph_from_ascii(
+        "a-b-c\n"
+        "|   |\n"
+        "h   d\n"
+        "|   |\n"
+        "g-f-e\n",
+        1.3);
     (void)state;
     assert_non_null(g);
     assert_int_equal(core_nodes(g), 1);
@@ -148,12 +151,13 @@ static void test_ring(void **state)
 /* two chains between the same two core nodes, and a loop from a core node back to itself */
 static void test_parallel_chains_and_loop(void **state)
 {
-    qt_graph *g = qt_test_graph_from_ascii("    b---c   x-y\n"
-                                           "    |   |   | |\n"
-                                           "q-z-a   d---e-w\n"
-                                           "    |   |\n"
-                                           "    f-g-h\n",
-                                           0.9);
+    qt_graph *g = qt_test_graph_from_ascii(
+        "    b---c   x-y\n"
+        "    |   |   | |\n"
+        "q-z-a   d---e-w\n"
+        "    |   |\n"
+        "    f-g-h\n",
+        0.9);
     (void)state;
     assert_non_null(g);
     /* core: a, d, e (3 arcs each) and z (one besides its attachment q);
@@ -167,10 +171,11 @@ static void test_parallel_chains_and_loop(void **state)
 /* zero-length edges inside a chain and at its ends */
 static void test_zero_length_edges(void **state)
 {
-    qt_graph *g = qt_test_graph_from_ascii("a=b-c=d=e---f=g\n"
-                                           "  |\n"
-                                           "  h\n",
-                                           1.7);
+    qt_graph *g = qt_test_graph_from_ascii(
+        "a=b-c=d=e---f=g\n"
+        "  |\n"
+        "  h\n",
+        1.7);
     (void)state;
     assert_non_null(g);
     assert_same_from_every_node(g);
@@ -215,12 +220,9 @@ static qt_graph *random_graph(uint32_t side)
     uint32_t i, j;
     qt_error_clear(&err);
     assert_int_equal(qt_graph_builder_new(&b, &err), QT_OK);
-#define NODE(id)                                                                                      \
-    assert_int_equal(qt_graph_builder_add_node(b, (id), 116 + rnd(10000) * 1e-6, 39 + rnd(10000) * 1e-6, \
-                                               &err),                                                 \
-                     QT_OK)
-#define EDGE(u, v)                                                                                    \
-    assert_int_equal(qt_graph_builder_add_edge(b, (u), (v), rnd_len(), 1 + rnd(3) * 0.15, &err), QT_OK)
+#define NODE(id)                                                                                                       \
+    assert_int_equal(qt_graph_builder_add_node(b, (id), 116 + rnd(10000) * 1e-6, 39 + rnd(10000) * 1e-6, &err), QT_OK)
+#define EDGE(u, v) assert_int_equal(qt_graph_builder_add_edge(b, (u), (v), rnd_len(), 1 + rnd(3) * 0.15, &err), QT_OK)
     for (i = 0; i < side * side; i++)
         NODE(i);
     /* a chain of k new nodes from u to v (u == v: a loop) */
@@ -231,7 +233,7 @@ static qt_graph *random_graph(uint32_t side)
             if ((j == 0 && (i + 1) % side == 0) || (j == 1 && i + side >= side * side))
                 continue;
             if (rnd(6) == 0)
-                continue; /* a missing street */
+                continue;                               /* a missing street */
             for (t = rnd(3) == 0 ? 2 : 1; t > 0; t--) { /* sometimes two chains side by side */
                 k = rnd(5);
                 prev = i;
@@ -597,10 +599,11 @@ static void assert_same_nearby(const qt_graph *g, double scale_m, int queries)
         for (i = 0; i < nw; i++) {
             if (x[i].id != want[i].id || y[i].id != want[i].id || memcmp(&x[i].dist_m, &want[i].d, sizeof(double)) ||
                 memcmp(&y[i].dist_m, &want[i].d, sizeof(double)))
-                fail_msg("query %d, answer %zu of %zu (limit %zu, max %g): core %lld at %.17g, plain %lld at %.17g, "
-                         "brute force %lld at %.17g",
-                         t, i, nw, q.limit, q.max_m, (long long)x[i].id, x[i].dist_m, (long long)y[i].id, y[i].dist_m,
-                         (long long)want[i].id, want[i].d);
+                fail_msg(
+                    "query %d, answer %zu of %zu (limit %zu, max %g): core %lld at %.17g, plain %lld at %.17g, "
+                    "brute force %lld at %.17g",
+                    t, i, nw, q.limit, q.max_m, (long long)x[i].id, x[i].dist_m, (long long)y[i].id, y[i].dist_m,
+                    (long long)want[i].id, want[i].d);
         }
     }
     qt_search_free(full);
@@ -618,8 +621,8 @@ static void test_nearby_on_the_core(void **state)
     uint32_t round;
     (void)state;
     {
-        qt_graph *g = qt_test_graph_from_ascii("    b---c   x-y\n    |   |   | |\nq-z-a   d---e-w\n    |   |\n    f-g-h\n",
-                                               10);
+        qt_graph *g = qt_test_graph_from_ascii(
+            "    b---c   x-y\n    |   |   | |\nq-z-a   d---e-w\n    |   |\n    f-g-h\n", 10);
         assert_same_nearby(g, 20, 300);
         qt_graph_free(g);
     }
