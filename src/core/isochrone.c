@@ -2,7 +2,8 @@
 /*
  * isochrone.c -- reachable-area polygons from network distances (GEOS).
  *
- * One bounded search from the point gives every node's distance.  For a
+ * One bounded search from the point, over the core of the network with its
+ * chains filled (core/search.c), gives every node's distance.  For a
  * budget B each edge contributes the pieces reachable from either end
  * ([0, (B-du)/c] from u, [1-(B-dv)/c, 1] from v, the whole edge when they
  * meet), plus the stretch of the start edge around the point itself.  The
@@ -10,7 +11,9 @@
  * buffer_m and unioned; holes up to max_hole_m2 (enclosed by reached
  * streets) are filled; ring k is unioned with ring k-1 so rings nest.
  * Nothing is added where no street was reached, so unreachable areas across
- * rivers or rail lines stay out.
+ * rivers or rail lines stay out.  The pieces go to GEOS node by node in
+ * index order, so the polygons depend on the distances alone, not on the
+ * order the search settled the nodes in.
  */
 #include <geos_c.h>
 #include <math.h>
@@ -44,8 +47,8 @@ typedef struct segs {
     size_t n, cap;
 } segs;
 
-static int add_seg(GEOSContextHandle_t h, segs *s, const qt__proj *p, double lon1, double lat1,
-                   double lon2, double lat2)
+static int add_seg(GEOSContextHandle_t h, segs *s, const qt__proj *p, double lon1, double lat1, double lon2,
+                   double lat2)
 {
     GEOSCoordSequence *cs;
     GEOSGeometry *ls;
@@ -67,15 +70,15 @@ static int add_seg(GEOSContextHandle_t h, segs *s, const qt__proj *p, double lon
 }
 
 /* piece of edge e between fractions a and b (0 at eu) */
-static int add_piece(GEOSContextHandle_t h, segs *s, const qt__proj *p, const qt_graph *g, uint32_t e,
-                     double a, double b)
+static int add_piece(GEOSContextHandle_t h, segs *s, const qt__proj *p, const qt_graph *g, uint32_t e, double a,
+                     double b)
 {
     double ulon = g->lon[g->eu[e]], ulat = g->lat[g->eu[e]];
     double vlon = g->lon[g->ev[e]], vlat = g->lat[g->ev[e]];
     if (b < a)
         return 0;
-    return add_seg(h, s, p, ulon + (vlon - ulon) * a, ulat + (vlat - ulat) * a,
-                   ulon + (vlon - ulon) * b, ulat + (vlat - ulat) * b);
+    return add_seg(h, s, p, ulon + (vlon - ulon) * a, ulat + (vlat - ulat) * a, ulon + (vlon - ulon) * b,
+                   ulat + (vlat - ulat) * b);
 }
 
 /* polygon(s) of g without holes smaller than max_hole */
@@ -123,14 +126,20 @@ static GEOSGeometry *fill_holes(GEOSContextHandle_t h, const GEOSGeometry *geom,
     return res;
 }
 
+static int by_index(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
 static void geos_quiet(const char *fmt, ...)
 {
     (void)fmt;
 }
 
 qt_status qt_isochrone_geojson(const qt_graph *g, qt_search *ws, const qt_snap *at, qt_snap_mode mode,
-                               const double *minutes, size_t nminutes, const qt_isochrone_opts *opts,
-                               char **geojson, qt_error *err)
+                               const double *minutes, size_t nminutes, const qt_isochrone_opts *opts, char **geojson,
+                               qt_error *err)
 {
     qt_isochrone_opts def;
     GEOSContextHandle_t h;
@@ -142,6 +151,8 @@ qt_status qt_isochrone_geojson(const qt_graph *g, qt_search *ws, const qt_snap *
     qt__strbuf out = {0};
     qt_status st = QT_OK;
     double maxb;
+    uint32_t *node = NULL; /* the nodes reached, by index */
+    size_t nnode;
 
     *geojson = NULL;
     if (!opts) {
@@ -157,14 +168,23 @@ qt_status qt_isochrone_geojson(const qt_graph *g, qt_search *ws, const qt_snap *
         return qt_error_set(err, QT_EINVAL, "speed", _("speed and buffer must be positive"));
     maxb = qt__minutes_m(minutes[nminutes - 1], opts->speed_mps);
     ns = qt_snap_seeds(g, at, mode, seeds);
-    st = qt_search_run(ws, seeds, ns, maxb, 0, err);
+    st = qt__search_run_core(ws, seeds, ns, maxb, err);
     if (st != QT_OK)
         return st;
+    nnode = ws->nreached;
+    node = qt__malloc_array(nnode + 1, sizeof *node);
+    if (!node)
+        return qt_error_set(err, QT_ENOMEM, NULL, _("no memory for the isochrone"));
+    if (nnode)
+        memcpy(node, ws->reached, nnode * sizeof *node);
+    qsort(node, nnode, sizeof *node, by_index);
     qt__proj_init(&P, at->lon, at->lat);
 
     h = GEOS_init_r();
-    if (!h)
+    if (!h) {
+        qt__free(node);
         return qt_error_set(err, QT_ENOMEM, NULL, _("cannot start GEOS"));
+    }
     GEOSContext_setNoticeHandler_r(h, geos_quiet);
     GEOSContext_setErrorHandler_r(h, geos_quiet);
     w = GEOSGeoJSONWriter_create_r(h);
@@ -182,11 +202,11 @@ qt_status qt_isochrone_geojson(const qt_graph *g, qt_search *ws, const qt_snap *
             double r = (B - at->leg_m) / g->ecost[at->edge];
             fail = add_piece(h, &S, &P, g, at->edge, fmax(0, at->t - r), fmin(1, at->t + r)) != 0;
         }
-        for (i = 0; !fail && i < ws->nreached; i++) {
-            uint32_t v = ws->reached[i], a;
+        for (i = 0; !fail && i < nnode; i++) {
+            uint32_t v = node[i], a;
             double dv = ws->lab[v].dist;
             if (dv > B)
-                break; /* reached is in distance order */
+                continue;
             for (a = g->first[v]; a < g->first[v + 1] && !fail; a++) {
                 uint32_t e = g->arc[a].edge, x = g->arc[a].to;
                 double c = g->ecost[e], dx = qt__search_dist(ws, x), rv, rx;
@@ -231,9 +251,9 @@ qt_status qt_isochrone_geojson(const qt_graph *g, qt_search *ws, const qt_snap *
                               _("could not build the %g-minute isochrone polygon"), minutes[k]);
         } else {
             qt__sb_printf(&out,
-                      "%s{\"type\":\"Feature\",\"properties\":{\"minutes\":%g,\"cost_m\":%.1f,"
-                      "\"area_m2\":%.0f},\"geometry\":%s}",
-                      k ? "," : "", minutes[k], B, area, gj);
+                          "%s{\"type\":\"Feature\",\"properties\":{\"minutes\":%g,\"cost_m\":%.1f,"
+                          "\"area_m2\":%.0f},\"geometry\":%s}",
+                          k ? "," : "", minutes[k], B, area, gj);
             GEOSFree_r(h, gj);
         }
         if (coll)
@@ -253,6 +273,7 @@ qt_status qt_isochrone_geojson(const qt_graph *g, qt_search *ws, const qt_snap *
     if (w)
         GEOSGeoJSONWriter_destroy_r(h, w);
     GEOS_finish_r(h);
+    qt__free(node);
     qt__sb_printf(&out, "]}\n");
     if (st == QT_OK && out.oom)
         st = qt_error_set(err, QT_ENOMEM, NULL, _("no memory for the isochrone"));

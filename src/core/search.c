@@ -146,9 +146,9 @@ static void next_generation(qt_search *s)
     }
 }
 
-qt_status qt__search_run_filtered(qt_search *s, const qt_seed *seeds, size_t nseeds, double limit_m,
-                                  int want_pred, int (*allow)(void *ctx, uint32_t v), void *ctx,
-                                  const double *bound, double bound_tol, qt_error *err)
+qt_status qt__search_run_filtered(qt_search *s, const qt_seed *seeds, size_t nseeds, double limit_m, int want_pred,
+                                  int (*allow)(void *ctx, uint32_t v), void *ctx, const double *bound, double bound_tol,
+                                  qt_error *err)
 {
     const qt_graph *g = s->g;
     size_t i;
@@ -240,8 +240,7 @@ static inline int touch(qt_search *s, uint32_t c)
     if (s->ch_stamp[c] == s->gen)
         return 0;
     s->ch_stamp[c] = s->gen;
-    if (s->ntouched == s->tcap &&
-        qt__grow((void **)&s->touched, &s->tcap, s->ntouched + 1, sizeof *s->touched) != 0)
+    if (s->ntouched == s->tcap && qt__grow((void **)&s->touched, &s->tcap, s->ntouched + 1, sizeof *s->touched) != 0)
         return -1;
     s->touched[s->ntouched++] = c;
     return 0;
@@ -256,14 +255,75 @@ static inline int offer_core(qt_search *s, uint32_t w, double d)
     return offer(s, w, d, QT_NODE_NONE);
 }
 
+/*
+ * For a visiting search: walk chain c from position p (0: A, k + 1: B, else
+ * its p-th node) at distance x towards B (up) or A, telling the visitor of
+ * every chain node and attachment within the limit on the way.  The same
+ * additions as the walks below; returns the sum at the far end.
+ */
+static double walk_passed(const qt_search *s, uint32_t c, uint32_t p, int up, double x, double limit_m,
+                          const qt__core_visitor *vis)
+{
+    const qt__chains *ch = &s->g->ch;
+    uint32_t k = ch->first[c + 1] - ch->first[c], f = ch->att_first[c], l = ch->att_first[c + 1], q;
+    const uint32_t *node = ch->node + ch->first[c];
+    const double *w = ch->cost + ch->first[c] + c;
+    if (up) {
+        for (q = f; q < l && ch->att_pos[q] <= p; q++)
+            ;
+        while (p <= k) { /* p -> p + 1 adds w[p] */
+            x += w[p++];
+            if (x > limit_m || p > k)
+                break;
+            vis->passed(vis->ctx, node[p - 1], x);
+            for (; q < l && ch->att_pos[q] == p; q++)
+                if (x + ch->att_cost[q] <= limit_m)
+                    vis->passed(vis->ctx, ch->att_node[q], x + ch->att_cost[q]);
+        }
+    } else {
+        for (q = l; q > f && ch->att_pos[q - 1] >= p; q--)
+            ;
+        while (p >= 1) { /* p -> p - 1 adds w[p - 1] */
+            x += w[--p];
+            if (x > limit_m || p == 0)
+                break;
+            vis->passed(vis->ctx, node[p - 1], x);
+            for (; q > f && ch->att_pos[q - 1] == p; q--)
+                if (x + ch->att_cost[q - 1] <= limit_m)
+                    vis->passed(vis->ctx, ch->att_node[q - 1], x + ch->att_cost[q - 1]);
+        }
+    }
+    return x;
+}
+
+/* The attachments of chain c's node at position j, at x + their leg, for the visitor. */
+static void pass_attachments(const qt_search *s, uint32_t c, uint32_t j, double x, double limit_m,
+                             const qt__core_visitor *vis)
+{
+    const qt__chains *ch = &s->g->ch;
+    uint32_t q;
+    for (q = ch->att_first[c]; q < ch->att_first[c + 1]; q++)
+        if (ch->att_pos[q] == j && x + ch->att_cost[q] <= limit_m)
+            vis->passed(vis->ctx, ch->att_node[q], x + ch->att_cost[q]);
+}
+
 /* A seed on chain node v: label it and carry it to both ends of its chain. */
-static int seed_on_chain(qt_search *s, uint32_t v, double d, double limit_m)
+static int seed_on_chain(qt_search *s, uint32_t v, double d, double limit_m, const qt__core_visitor *vis)
 {
     const qt__chains *ch = &s->g->ch;
     uint32_t c = ch->node_chain[v], j = ch->node_pos[v], k = ch->first[c + 1] - ch->first[c], i;
     const double *w = ch->cost + ch->first[c] + c;
     qt__label *l = &s->lab[v];
     double x;
+    if (vis) { /* the visitor needs no labels */
+        vis->passed(vis->ctx, v, d);
+        pass_attachments(s, c, j, d, limit_m, vis);
+        if ((x = walk_passed(s, c, j, 0, d, limit_m, vis)) <= limit_m && offer_core(s, ch->end[2 * c], x) != 0)
+            return -1;
+        if ((x = walk_passed(s, c, j, 1, d, limit_m, vis)) <= limit_m && offer_core(s, ch->end[2 * c + 1], x) != 0)
+            return -1;
+        return 0;
+    }
     if (touch(s, c) != 0)
         return -1;
     if (l->stamp != s->gen || d < l->dist) {
@@ -304,32 +364,34 @@ static int settle_attachment(qt_search *s, uint32_t v, double d, double limit_m)
     }
     l->dist = d;
     l->hpos = QT_HPOS_SETTLED;
-    if (s->nreached == s->rcap &&
-        qt__grow((void **)&s->reached, &s->rcap, s->nreached + 1, sizeof *s->reached) != 0)
+    if (s->nreached == s->rcap && qt__grow((void **)&s->reached, &s->rcap, s->nreached + 1, sizeof *s->reached) != 0)
         return -1;
     s->reached[s->nreached++] = v;
     return 0;
 }
 
 /* A seed on attachment v: label it and carry it to its host, as a seed there. */
-static int seed_on_attachment(qt_search *s, uint32_t v, double d, double limit_m)
+static int seed_on_attachment(qt_search *s, uint32_t v, double d, double limit_m, const qt__core_visitor *vis)
 {
     const qt_graph *g = s->g;
     const qt__arc *a = &g->arc[g->first[v]];
     qt__label *l = &s->lab[v];
     double x = d + a->cost;
-    if (l->stamp != s->gen || d < l->dist) {
-        l->stamp = s->gen;
-        l->hpos = QT_HPOS_OPEN;
-        l->dist = d;
+    if (vis) {
+        vis->passed(vis->ctx, v, d);
+    } else {
+        if (l->stamp != s->gen || d < l->dist) {
+            l->stamp = s->gen;
+            l->hpos = QT_HPOS_OPEN;
+            l->dist = d;
+        }
+        if (s->naseed == s->acap && qt__grow((void **)&s->aseed, &s->acap, s->naseed + 1, sizeof *s->aseed) != 0)
+            return -1;
+        s->aseed[s->naseed++] = v;
     }
-    if (s->naseed == s->acap && qt__grow((void **)&s->aseed, &s->acap, s->naseed + 1, sizeof *s->aseed) != 0)
-        return -1;
-    s->aseed[s->naseed++] = v;
     if (x > limit_m)
         return 0;
-    return g->ch.node_chain[a->to] == QT_NODE_NONE ? offer_core(s, a->to, x)
-                                                    : seed_on_chain(s, a->to, x, limit_m);
+    return g->ch.node_chain[a->to] == QT_NODE_NONE ? offer_core(s, a->to, x) : seed_on_chain(s, a->to, x, limit_m, vis);
 }
 
 /* Fill chain c from the settled distances of its ends and the seeds on it. */
@@ -373,14 +435,24 @@ static int fill_chain(qt_search *s, uint32_t c, double limit_m)
     return 0;
 }
 
-qt_status qt__search_run_core(qt_search *s, const qt_seed *seeds, size_t nseeds, double limit_m,
-                              qt_error *err)
+/* The core search; vis == NULL for the plain one (inlined twice, so the plain loop has no visitor tests). */
+static inline __attribute__((always_inline)) qt_status
+run_core(qt_search *s, const qt_seed *seeds, size_t nseeds, double limit_m, const qt__core_visitor *vis, qt_error *err)
 {
     const qt_graph *g = s->g;
     const qt__chains *ch = &g->ch;
     size_t i;
-    if (!ch->node_chain)
-        return qt__search_run_filtered(s, seeds, nseeds, limit_m, 0, NULL, NULL, NULL, 0, err);
+    if (!ch->node_chain) { /* no chains: every node is core */
+        qt_status st;
+        if (!vis)
+            return qt__search_run_filtered(s, seeds, nseeds, limit_m, 0, NULL, NULL, NULL, 0, err);
+        s->visit = vis->settled;
+        s->visit_ctx = vis->ctx;
+        st = qt__search_run_filtered(s, seeds, nseeds, limit_m, 0, NULL, NULL, NULL, 0, err);
+        s->visit = NULL;
+        s->visit_ctx = NULL;
+        return st;
+    }
     if (isnan(limit_m))
         return qt_error_set(err, QT_EINVAL, NULL, _("search limit is NaN"));
     for (i = 0; i < nseeds; i++)
@@ -409,9 +481,9 @@ qt_status qt__search_run_core(qt_search *s, const qt_seed *seeds, size_t nseeds,
         if (ch->node_chain[v] == QT_NODE_NONE)
             bad = offer(s, v, d, QT_NODE_NONE);
         else if (ch->node_chain[v] == QT_CHAIN_ATTACH)
-            bad = seed_on_attachment(s, v, d, limit_m);
+            bad = seed_on_attachment(s, v, d, limit_m, vis);
         else
-            bad = seed_on_chain(s, v, d, limit_m);
+            bad = seed_on_chain(s, v, d, limit_m, vis);
         if (bad)
             goto nomem;
     }
@@ -432,6 +504,8 @@ qt_status qt__search_run_core(qt_search *s, const qt_seed *seeds, size_t nseeds,
             qt__grow((void **)&s->reached, &s->rcap, s->nreached + 1, sizeof *s->reached) != 0)
             goto nomem;
         s->reached[s->nreached++] = v;
+        if (vis && vis->settled(vis->ctx, v, dv))
+            break; /* the visitor has what it needs */
         end = g->first[v + 1];
         for (a = g->first[v]; a < end; a++) {
             uint32_t ac = ch->arc_chain[a], w;
@@ -441,9 +515,17 @@ qt_status qt__search_run_core(qt_search *s, const qt_seed *seeds, size_t nseeds,
             if (ac == QT_NODE_NONE) {
                 w = g->arc[a].to;
             } else if (ac == QT_CHAIN_ATTACH) {
-                if (settle_attachment(s, g->arc[a].to, d, limit_m) != 0)
+                if (vis)
+                    vis->passed(vis->ctx, g->arc[a].to, d);
+                else if (settle_attachment(s, g->arc[a].to, d, limit_m) != 0)
                     goto nomem;
                 continue;
+            } else if (vis) { /* walk it even when the far end is settled: its nodes may be nearer from here */
+                uint32_t c = ac >> 1;
+                w = ch->end[2 * c + !(ac & 1)];
+                d = walk_passed(s, c, (ac & 1) ? ch->first[c + 1] - ch->first[c] + 1 : 0, !(ac & 1), dv, limit_m, vis);
+                if (d > limit_m)
+                    continue;
             } else {
                 uint32_t c = ac >> 1, k = ch->first[c + 1] - ch->first[c], j;
                 const double *cw = ch->cost + ch->first[c] + c;
@@ -468,6 +550,8 @@ qt_status qt__search_run_core(qt_search *s, const qt_seed *seeds, size_t nseeds,
                 goto nomem;
         }
     }
+    if (vis)
+        return QT_OK; /* the visitor had every node; no fill */
     for (i = 0; i < s->ntouched; i++)
         if (fill_chain(s, s->touched[i], limit_m) != 0)
             goto nomem;
@@ -479,8 +563,18 @@ nomem:
     return qt_error_set(err, QT_ENOMEM, NULL, _("no memory for the search queue"));
 }
 
-qt_status qt_search_run(qt_search *s, const qt_seed *seeds, size_t nseeds, double limit_m,
-                        int want_pred, qt_error *err)
+qt_status qt__search_run_core(qt_search *s, const qt_seed *seeds, size_t nseeds, double limit_m, qt_error *err)
+{
+    return run_core(s, seeds, nseeds, limit_m, NULL, err);
+}
+
+qt_status qt__search_run_core_visit(qt_search *s, const qt_seed *seeds, size_t nseeds, double limit_m,
+                                    const qt__core_visitor *vis, qt_error *err)
+{
+    return run_core(s, seeds, nseeds, limit_m, vis, err);
+}
+
+qt_status qt_search_run(qt_search *s, const qt_seed *seeds, size_t nseeds, double limit_m, int want_pred, qt_error *err)
 {
     return qt__search_run_filtered(s, seeds, nseeds, limit_m, want_pred, NULL, NULL, NULL, 0, err);
 }
@@ -498,8 +592,7 @@ size_t qt_search_reached(const qt_search *s, const uint32_t **nodes)
     return s->nreached;
 }
 
-qt_status qt_search_path(const qt_search *s, uint32_t node, uint32_t **path, size_t *len,
-                         qt_error *err)
+qt_status qt_search_path(const qt_search *s, uint32_t node, uint32_t **path, size_t *len, qt_error *err)
 {
     size_t k = 0, i;
     uint32_t v;

@@ -18,6 +18,7 @@
 #include "base/i18n.h"
 #include "base/alloc.h"
 #include "base/heap.h"
+#include "core/search_internal.h"
 #include "quarter/hours.h"
 #include "quarter/nearby.h"
 #include "quarter/spot.h"
@@ -652,15 +653,31 @@ static void offer(nb *x, uint32_t j, double d)
     }
 }
 
-/* each settled node: answers no later node can beat are final; stop once limit are */
-static int visit(void *ud, uint32_t v, double dv)
+/* the outlets at node v, dv away from it */
+static void offer_at(nb *x, uint32_t v, double dv)
 {
-    nb *x = ud;
     const qt_nearby_index *ix = x->ix;
     const topology *t = ix->topo;
-    qt_nearby_ws *w = x->w;
     uint32_t k;
-    while (w->heap.n && w->heap.v[0].key <= dv) {
+    for (k = t->at_start[v]; k < t->at_start[v + 1]; k++) {
+        uint32_t j = t->at[k];
+        const qt_spot *sp = &ix->pl[j].sp;
+        offer(x, j, dv + (sp->u == v ? sp->to_u : sp->to_v));
+    }
+}
+
+/*
+ * Each core node settled: answers nearer than it are final (no later node
+ * can beat them, and every node nearer than it has been passed), so the
+ * final ones are exactly the outlets nearer than dv; stop once limit are.
+ * Answers at dv itself wait for a farther node, so ties at the last answer
+ * go by index order whatever order the search met them in.
+ */
+static int settled(void *ud, uint32_t v, double dv)
+{
+    nb *x = ud;
+    qt_nearby_ws *w = x->w;
+    while (w->heap.n && w->heap.v[0].key < dv) {
         qt__heap_item c = qt__heap_pop(&w->heap);
         if (c.key == w->best[c.id] && w->final[c.id] != w->round) {
             w->final[c.id] = w->round;
@@ -669,12 +686,14 @@ static int visit(void *ud, uint32_t v, double dv)
     }
     if (x->nfinal >= x->q->limit || x->oom)
         return 1;
-    for (k = t->at_start[v]; k < t->at_start[v + 1]; k++) {
-        uint32_t j = t->at[k];
-        const qt_spot *sp = &ix->pl[j].sp;
-        offer(x, j, dv + (sp->u == v ? sp->to_u : sp->to_v));
-    }
+    offer_at(x, v, dv);
     return 0;
+}
+
+/* a chain node or attachment at most d away: its outlets */
+static void passed(void *ud, uint32_t v, double d)
+{
+    offer_at(ud, v, d);
 }
 
 static int by_dist(const void *a, const void *b)
@@ -693,6 +712,7 @@ qt_status qt_nearby_search(const qt_nearby_index *ix, qt_nearby_ws *w, const qt_
     size_t i, ns, nout = 0;
     uint32_t qu, k;
     qt_status rc;
+    qt__core_visitor vis;
     nb x;
     *hits = NULL;
     *n = 0;
@@ -716,7 +736,10 @@ qt_status qt_nearby_search(const qt_nearby_index *ix, qt_nearby_ws *w, const qt_
             offer(&x, j, qt_spot_same_edge_m(ix->g, at, &ix->pl[j].sp));
     }
     ns = qt_snap_seeds(ix->g, at, QT_SNAP_EDGE, seeds);
-    rc = qt_search_run_visit(w->search, seeds, ns, q->max_m, visit, &x, err);
+    vis.settled = settled;
+    vis.passed = passed;
+    vis.ctx = &x;
+    rc = qt__search_run_core_visit(w->search, seeds, ns, q->max_m, &vis, err);
     if (rc == QT_OK && x.oom)
         rc = qt_error_set(err, QT_ENOMEM, "nearby", _("no memory"));
     if (rc == QT_OK && qt__grow((void **)&w->sorted, &w->scap, x.nh + 1, sizeof *w->sorted) != 0)

@@ -8,6 +8,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -16,12 +17,12 @@
 #include "base/alloc.h"
 #include "base/heap.h"
 #include "base/geo.h"
+#include "core/search_internal.h"
 #include "quarter/place.h"
 #include "quarter/inputs.h"
 #include "quarter/search.h"
 #include "quarter/site.h"
 #include "quarter/snap.h"
-
 
 void qt_site_result_free(qt_site_result *r)
 {
@@ -52,6 +53,17 @@ typedef struct work {
     atomic_int failed;
 } work;
 
+static int by_index(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/*
+ * Per candidate: one bounded search over the core of the network (chains
+ * filled, the same distances as node by node), the demand it reaches in
+ * ascending demand order, whatever order the search settled them in.
+ */
 static void *worker(void *arg)
 {
     work *w = arg;
@@ -73,7 +85,7 @@ static void *worker(void *arg)
             continue;
         seed.node = w->cand_node[j];
         seed.dist_m = 0;
-        if (qt_search_run(s, &seed, 1, w->limit_m, 0, &err) != QT_OK) {
+        if (qt__search_run_core(s, &seed, 1, w->limit_m, &err) != QT_OK) {
             atomic_store(&w->failed, 1);
             break;
         }
@@ -95,6 +107,7 @@ static void *worker(void *arg)
         if (atomic_load(&w->failed))
             break;
         if (n) {
+            qsort(buf, n, sizeof *buf, by_index);
             w->cv->list[j] = qt__malloc(n * sizeof *buf);
             if (!w->cv->list[j]) {
                 atomic_store(&w->failed, 1);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/geo.h"
+#include "core/search_internal.h"
 #include "quarter/snap.h"
 #include "quarter/spot.h"
 
@@ -24,7 +25,8 @@ int qt__walk_from(qt_server *s, double lon, double lat, double minutes, qt__walk
     if (!(w->w = qt__ws_take(s)))
         return -1;
     ns = qt_snap_seeds(s->g, &w->from, QT_SNAP_EDGE, seeds);
-    if (qt_search_run(qt_nearby_ws_search(w->w), seeds, ns, w->budget_m, 0, &e) != QT_OK) {
+    /* over the core with its chains filled: the same distances as node by node */
+    if (qt__search_run_core(qt_nearby_ws_search(w->w), seeds, ns, w->budget_m, &e) != QT_OK) {
         qt__walk_done(w);
         return -1;
     }

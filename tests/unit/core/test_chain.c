@@ -5,7 +5,9 @@
  * made of chains (long chains, outlets on chains, a ring, two chains between
  * the same core nodes, a loop back to its own core node, zero-length edges)
  * and on random graphs with costs that round; and qt_access answers equal
- * one plain search per outlet.
+ * one plain search per outlet.  The queries on the core (isochrones, the k
+ * nearest outlets, a site's coverage) give the same answers as on a copy of
+ * the graph without its chains, where every search runs node by node.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -33,8 +35,7 @@ static void assert_same(const qt_graph *g, const qt_seed *seeds, size_t ns, doub
     for (v = 0; v < n; v++) {
         double a = qt_search_dist(plain, v), b = qt_search_dist(core, v);
         if (memcmp(&a, &b, sizeof a) != 0)
-            fail_msg("node %u (id %lld): plain %.17g, core %.17g", v, (long long)qt_graph_node_id(g, v),
-                     a, b);
+            fail_msg("node %u (id %lld): plain %.17g, core %.17g", v, (long long)qt_graph_node_id(g, v), a, b);
     }
     nplain = qt_search_reached(plain, &r);
     nr = qt_search_reached(core, &r);
@@ -99,14 +100,15 @@ static void test_long_chain(void **state)
 /* chains hanging off a cross, outlets (seeds) on chain nodes */
 static void test_chains_with_outlets(void **state)
 {
-    qt_graph *g = qt_test_graph_from_ascii("    a\n"
-                                           "    |\n"
-                                           "    b\n"
-                                           "    |\n"
-                                           "c-d-e-f--g-h\n"
-                                           "    |\n"
-                                           "    i-j-k\n",
-                                           0.7);
+    qt_graph *g = qt_test_graph_from_ascii(
+        "    a\n"
+        "    |\n"
+        "    b\n"
+        "    |\n"
+        "c-d-e-f--g-h\n"
+        "    |\n"
+        "    i-j-k\n",
+        0.7);
     (void)state;
     assert_non_null(g);
     /* the dead ends a, c, h, k are attachments of b, d, g, j, which are core
@@ -117,7 +119,9 @@ static void test_chains_with_outlets(void **state)
     assert_true(g->ch.node_chain[qt_test_node(g, 'e')] == QT_NODE_NONE);
     assert_same_from_every_node(g);
     {
-        qt_seed s[] = {{qt_test_node(g, 'b'), 0}, {qt_test_node(g, 'g'), 0.9}, {qt_test_node(g, 'j'), 0.1},
+        qt_seed s[] = {{qt_test_node(g, 'b'), 0},
+                       {qt_test_node(g, 'g'), 0.9},
+                       {qt_test_node(g, 'j'), 0.1},
                        {qt_test_node(g, 'g'), 0.3}};
         assert_same(g, s, 4, INFINITY);
         assert_same(g, s, 4, 1.9);
@@ -128,12 +132,13 @@ static void test_chains_with_outlets(void **state)
 /* a ring of degree-two nodes only: one node becomes core, one chain from it back to it */
 static void test_ring(void **state)
 {
-    qt_graph *g = qt_test_graph_from_ascii("a-b-c\n"
-                                           "|   |\n"
-                                           "h   d\n"
-                                           "|   |\n"
-                                           "g-f-e\n",
-                                           1.3);
+    qt_graph *g = qt_test_graph_from_ascii(
+        "a-b-c\n"
+        "|   |\n"
+        "h   d\n"
+        "|   |\n"
+        "g-f-e\n",
+        1.3);
     (void)state;
     assert_non_null(g);
     assert_int_equal(core_nodes(g), 1);
@@ -146,12 +151,13 @@ static void test_ring(void **state)
 /* two chains between the same two core nodes, and a loop from a core node back to itself */
 static void test_parallel_chains_and_loop(void **state)
 {
-    qt_graph *g = qt_test_graph_from_ascii("    b---c   x-y\n"
-                                           "    |   |   | |\n"
-                                           "q-z-a   d---e-w\n"
-                                           "    |   |\n"
-                                           "    f-g-h\n",
-                                           0.9);
+    qt_graph *g = qt_test_graph_from_ascii(
+        "    b---c   x-y\n"
+        "    |   |   | |\n"
+        "q-z-a   d---e-w\n"
+        "    |   |\n"
+        "    f-g-h\n",
+        0.9);
     (void)state;
     assert_non_null(g);
     /* core: a, d, e (3 arcs each) and z (one besides its attachment q);
@@ -165,10 +171,11 @@ static void test_parallel_chains_and_loop(void **state)
 /* zero-length edges inside a chain and at its ends */
 static void test_zero_length_edges(void **state)
 {
-    qt_graph *g = qt_test_graph_from_ascii("a=b-c=d=e---f=g\n"
-                                           "  |\n"
-                                           "  h\n",
-                                           1.7);
+    qt_graph *g = qt_test_graph_from_ascii(
+        "a=b-c=d=e---f=g\n"
+        "  |\n"
+        "  h\n",
+        1.7);
     (void)state;
     assert_non_null(g);
     assert_same_from_every_node(g);
@@ -213,12 +220,9 @@ static qt_graph *random_graph(uint32_t side)
     uint32_t i, j;
     qt_error_clear(&err);
     assert_int_equal(qt_graph_builder_new(&b, &err), QT_OK);
-#define NODE(id)                                                                                      \
-    assert_int_equal(qt_graph_builder_add_node(b, (id), 116 + rnd(10000) * 1e-6, 39 + rnd(10000) * 1e-6, \
-                                               &err),                                                 \
-                     QT_OK)
-#define EDGE(u, v)                                                                                    \
-    assert_int_equal(qt_graph_builder_add_edge(b, (u), (v), rnd_len(), 1 + rnd(3) * 0.15, &err), QT_OK)
+#define NODE(id)                                                                                                       \
+    assert_int_equal(qt_graph_builder_add_node(b, (id), 116 + rnd(10000) * 1e-6, 39 + rnd(10000) * 1e-6, &err), QT_OK)
+#define EDGE(u, v) assert_int_equal(qt_graph_builder_add_edge(b, (u), (v), rnd_len(), 1 + rnd(3) * 0.15, &err), QT_OK)
     for (i = 0; i < side * side; i++)
         NODE(i);
     /* a chain of k new nodes from u to v (u == v: a loop) */
@@ -229,7 +233,7 @@ static qt_graph *random_graph(uint32_t side)
             if ((j == 0 && (i + 1) % side == 0) || (j == 1 && i + side >= side * side))
                 continue;
             if (rnd(6) == 0)
-                continue; /* a missing street */
+                continue;                               /* a missing street */
             for (t = rnd(3) == 0 ? 2 : 1; t > 0; t--) { /* sometimes two chains side by side */
                 k = rnd(5);
                 prev = i;
@@ -401,6 +405,302 @@ static void test_split_points_do_not_grow_the_core(void **state)
     qt_graph_free(g);
 }
 
+/* ---- queries on the core against the same graph searched node by node ---------- */
+
+/* g without its chains: every search on the copy runs node by node */
+static qt_graph *plain_copy(const qt_graph *g)
+{
+    char *path = qt_test_tmpfile("plain.qtg");
+    qt_graph *h = NULL;
+    qt_error err;
+    qt_error_clear(&err);
+    assert_int_equal(qt_graph_save(g, path, &err), QT_OK);
+    assert_int_equal(qt_graph_load(path, &h, &err), QT_OK);
+    free(path);
+    qt__graph_chains_release(h);
+    assert_null(h->ch.node_chain);
+    assert_int_equal(h->n, g->n);
+    return h;
+}
+
+/* a point near node v (or on it) */
+static void near_node(const qt_graph *g, uint32_t v, double *lon, double *lat)
+{
+    qt_graph_node_coord(g, v, lon, lat);
+    if (rnd(3)) {
+        *lon += ((double)rnd(200) - 100) * 1e-7;
+        *lat += ((double)rnd(200) - 100) * 1e-7;
+    }
+}
+
+/* isochrones from points near every kind of node, edge and node snapping: the same GeoJSON text */
+static void assert_same_isochrones(const qt_graph *g, double m_per_min, double buffer_m, int points)
+{
+    qt_graph *h = plain_copy(g);
+    qt_snapper *sg = NULL, *sh = NULL;
+    qt_search *wg = NULL, *wh = NULL;
+    qt_isochrone_opts o;
+    qt_error err;
+    static const double minutes[] = {0.5, 1, 2, 3.5, 6};
+    int t;
+    qt_error_clear(&err);
+    assert_int_equal(qt_snapper_new(g, &sg, &err), QT_OK);
+    assert_int_equal(qt_snapper_new(h, &sh, &err), QT_OK);
+    assert_int_equal(qt_search_new(g, &wg, &err), QT_OK);
+    assert_int_equal(qt_search_new(h, &wh, &err), QT_OK);
+    qt_isochrone_opts_default(&o);
+    o.speed_mps = m_per_min / 60;
+    o.buffer_m = buffer_m;
+    for (t = 0; t < points; t++) {
+        double lon, lat;
+        int mode;
+        near_node(g, rnd(g->n), &lon, &lat);
+        for (mode = 0; mode < 2; mode++) {
+            qt_snap_mode sm = mode ? QT_SNAP_NODE : QT_SNAP_EDGE;
+            qt_snap a, b;
+            char *x = NULL, *y = NULL;
+            if (qt_snapper_snap(sg, lon, lat, sm, 1e6, &a, &err) != QT_OK)
+                continue;
+            assert_int_equal(qt_snapper_snap(sh, lon, lat, sm, 1e6, &b, &err), QT_OK);
+            assert_int_equal(qt_isochrone_geojson(g, wg, &a, sm, minutes, 5, &o, &x, &err), QT_OK);
+            assert_int_equal(qt_isochrone_geojson(h, wh, &b, sm, minutes, 5, &o, &y, &err), QT_OK);
+            assert_string_equal(x, y);
+            free(x);
+            free(y);
+        }
+    }
+    qt_search_free(wg);
+    qt_search_free(wh);
+    qt_snapper_free(sg);
+    qt_snapper_free(sh);
+    qt_graph_free(h);
+}
+
+static void test_isochrones_on_the_core(void **state)
+{
+    static const char *const drawings[] = {
+        "a-b-c-d-e-f-g-h-i-j-k-l-m-n-o-p",
+        "    a\n    |\n    b\n    |\nc-d-e-f--g-h\n    |\n    i-j-k\n",
+        "a-b-c\n|   |\nh   d\n|   |\ng-f-e\n",
+        "    b---c   x-y\n    |   |   | |\nq-z-a   d---e-w\n    |   |\n    f-g-h\n",
+        "a=b-c=d=e---f=g\n  |\n  h\n",
+    };
+    size_t i;
+    uint32_t round;
+    (void)state;
+    for (i = 0; i < sizeof drawings / sizeof *drawings; i++) {
+        qt_graph *g = qt_test_graph_from_ascii(drawings[i], 10);
+        assert_non_null(g);
+        assert_same_isochrones(g, 12, 2, 12);
+        qt_graph_free(g);
+    }
+    for (round = 0; round < 4; round++) {
+        qt_graph *g = random_graph(4 + 2 * round);
+        assert_same_isochrones(g, 40, 5, 6);
+        qt_graph_free(g);
+    }
+}
+
+/* the k nearest outlets on the core and node by node: the same answers, the
+   same bits, and those of a brute force (ties by index order, i.e. by id) */
+typedef struct want_hit {
+    int64_t id;
+    double d;
+} want_hit;
+
+static int by_dist_id(const void *a, const void *b)
+{
+    const want_hit *x = a, *y = b;
+    if (x->d != y->d)
+        return x->d < y->d ? -1 : 1;
+    return x->id < y->id ? -1 : x->id > y->id;
+}
+
+#define NOUTLETS 48
+
+static void assert_same_nearby(const qt_graph *g, double scale_m, int queries)
+{
+    qt_graph *h = plain_copy(g);
+    qt_snapper *sg = NULL, *sh = NULL;
+    qt_nearby_builder *bg = NULL, *bh = NULL;
+    qt_nearby_index *ig = NULL, *ih = NULL;
+    qt_nearby_ws *wg = NULL, *wh = NULL;
+    qt_search *full = NULL;
+    qt_nearby_outlet o[NOUTLETS];
+    int placed[NOUTLETS], t;
+    static const char *const cats[] = {"B01", "B03", NULL};
+    qt_error err;
+    size_t i;
+    qt_error_clear(&err);
+    assert_int_equal(qt_snapper_new(g, &sg, &err), QT_OK);
+    assert_int_equal(qt_snapper_new(h, &sh, &err), QT_OK);
+    assert_int_equal(qt_nearby_builder_new(g, sg, &bg, &err), QT_OK);
+    assert_int_equal(qt_nearby_builder_new(h, sh, &bh, &err), QT_OK);
+    memset(o, 0, sizeof o);
+    for (i = 0; i < NOUTLETS; i++) {
+        int p2;
+        o[i].id = (int64_t)(i * 7919 % 1000) + 1; /* distinct, not in placement order */
+        o[i].name = "";
+        o[i].category = cats[i % 3];
+        if (i % 5 == 4) { /* at the same place as the one before: a tie */
+            o[i].lon = o[i - 1].lon;
+            o[i].lat = o[i - 1].lat;
+        } else {
+            near_node(g, rnd(g->n), &o[i].lon, &o[i].lat);
+        }
+        assert_int_equal(qt_nearby_builder_add(bg, &o[i], &placed[i], &err), QT_OK);
+        assert_int_equal(qt_nearby_builder_add(bh, &o[i], &p2, &err), QT_OK);
+        assert_int_equal(placed[i], p2);
+    }
+    assert_int_equal(qt_nearby_builder_finish(bg, &ig, &err), QT_OK);
+    assert_int_equal(qt_nearby_builder_finish(bh, &ih, &err), QT_OK);
+    assert_int_equal(qt_nearby_ws_new(g, &wg, &err), QT_OK);
+    assert_int_equal(qt_nearby_ws_new(h, &wh, &err), QT_OK);
+    assert_int_equal(qt_search_new(h, &full, &err), QT_OK);
+    for (t = 0; t < queries; t++) {
+        static const size_t limits[] = {1, 2, 3, 5, 8, 1000};
+        qt_nearby_query q;
+        qt_snap a, b;
+        qt_seed seeds[2];
+        const qt_nearby_hit *x, *y;
+        size_t nx, ny, nw = 0;
+        want_hit want[NOUTLETS];
+        double lon, lat;
+        near_node(g, rnd(g->n), &lon, &lat);
+        assert_int_equal(qt_snapper_snap(sg, lon, lat, QT_SNAP_EDGE, 1e6, &a, &err), QT_OK);
+        assert_int_equal(qt_snapper_snap(sh, lon, lat, QT_SNAP_EDGE, 1e6, &b, &err), QT_OK);
+        memset(&q, 0, sizeof q);
+        q.max_m = rnd(4) == 0 ? INFINITY : scale_m * (1 + rnd(40)) / 10.0;
+        q.limit = limits[rnd(6)];
+        q.category = rnd(3) == 0 ? "B03" : NULL;
+        assert_int_equal(qt_nearby_search(ig, wg, &a, &q, &x, &nx, &err), QT_OK);
+        assert_int_equal(qt_nearby_search(ih, wh, &b, &q, &y, &ny, &err), QT_OK);
+        /* brute force: every outlet measured after a full search */
+        assert_int_equal(qt_search_run(full, seeds, qt_snap_seeds(h, &b, QT_SNAP_EDGE, seeds), INFINITY, 0, &err),
+                         QT_OK);
+        for (i = 0; i < NOUTLETS; i++) {
+            qt_spot sp;
+            double d;
+            if (!placed[i] || (q.category && (!o[i].category || strcmp(o[i].category, q.category) != 0)))
+                continue;
+            assert_int_equal(qt_spot_place(h, sh, o[i].lon, o[i].lat, QT_SNAP_DEFAULT_MAX_M, &sp, &err), QT_OK);
+            d = qt_spot_dist_m(h, full, &b, &sp);
+            if (d <= q.max_m && isfinite(d)) { /* never offered when unreached */
+                want[nw].id = o[i].id;
+                want[nw++].d = d;
+            }
+        }
+        qsort(want, nw, sizeof *want, by_dist_id);
+        if (nw > q.limit)
+            nw = q.limit;
+        if (nx != nw || ny != nw)
+            fail_msg("query %d (limit %zu, max %g): %zu answers on the core, %zu node by node, %zu by brute force", t,
+                     q.limit, q.max_m, nx, ny, nw);
+        for (i = 0; i < nw; i++) {
+            if (x[i].id != want[i].id || y[i].id != want[i].id || memcmp(&x[i].dist_m, &want[i].d, sizeof(double)) ||
+                memcmp(&y[i].dist_m, &want[i].d, sizeof(double)))
+                fail_msg(
+                    "query %d, answer %zu of %zu (limit %zu, max %g): core %lld at %.17g, plain %lld at %.17g, "
+                    "brute force %lld at %.17g",
+                    t, i, nw, q.limit, q.max_m, (long long)x[i].id, x[i].dist_m, (long long)y[i].id, y[i].dist_m,
+                    (long long)want[i].id, want[i].d);
+        }
+    }
+    qt_search_free(full);
+    qt_nearby_ws_free(wg);
+    qt_nearby_ws_free(wh);
+    qt_nearby_index_unref(ig);
+    qt_nearby_index_unref(ih);
+    qt_snapper_free(sg);
+    qt_snapper_free(sh);
+    qt_graph_free(h);
+}
+
+static void test_nearby_on_the_core(void **state)
+{
+    uint32_t round;
+    (void)state;
+    {
+        qt_graph *g = qt_test_graph_from_ascii(
+            "    b---c   x-y\n    |   |   | |\nq-z-a   d---e-w\n    |   |\n    f-g-h\n", 10);
+        assert_same_nearby(g, 20, 300);
+        qt_graph_free(g);
+    }
+    { /* zero-length edges: outlets at equal distances met at different times */
+        qt_graph *g = qt_test_graph_from_ascii("a=b-c=d=e---f=g\n  |   |\n  h=i=j\n", 10);
+        assert_same_nearby(g, 20, 400);
+        qt_graph_free(g);
+    }
+    for (round = 0; round < 8; round++) {
+        qt_graph *g = random_graph(4 + round);
+        assert_same_nearby(g, 60, 150);
+        if (round % 2) { /* points split onto it: attachments on chain nodes, outlets on their legs */
+            qt_graph *h = NULL;
+            uint32_t e[40], out[40], i, m = qt_graph_edge_count(g);
+            double t[40], leg[40];
+            qt_error err;
+            qt_error_clear(&err);
+            for (i = 0; i < 40; i++) {
+                e[i] = rnd(m);
+                t[i] = (1 + rnd(999)) / 1000.0;
+                leg[i] = rnd(4) ? rnd(3000) / 97.0 : 0;
+            }
+            assert_int_equal(qt_graph_split(g, 40, e, t, leg, 1.2, &h, out, &err), QT_OK);
+            assert_same_nearby(h, 60, 150);
+            qt_graph_free(h);
+        }
+        qt_graph_free(g);
+    }
+}
+
+/* a site's coverage (site.c): from each candidate split onto the network, the
+   demand points within the ring, on the core and node by node */
+static void test_site_coverage_on_the_core(void **state)
+{
+    uint32_t round;
+    (void)state;
+    for (round = 0; round < 4; round++) {
+        qt_graph *g = random_graph(6 + round), *h = NULL, *p;
+        uint32_t e[80], out[80], i, m = qt_graph_edge_count(g), *cover_core, *cover_plain;
+        double t[80], leg[80];
+        qt_search *sc = NULL, *sp = NULL;
+        qt_error err;
+        qt_error_clear(&err);
+        for (i = 0; i < 80; i++) {
+            e[i] = rnd(m);
+            t[i] = rnd(1001) / 1000.0;
+            leg[i] = rnd(4) ? rnd(3000) / 97.0 : 0;
+        }
+        assert_int_equal(qt_graph_split(g, 80, e, t, leg, 1.2, &h, out, &err), QT_OK);
+        p = plain_copy(h);
+        assert_int_equal(qt_search_new(h, &sc, &err), QT_OK);
+        assert_int_equal(qt_search_new(p, &sp, &err), QT_OK);
+        cover_core = calloc(80, sizeof *cover_core);
+        cover_plain = calloc(80, sizeof *cover_plain);
+        for (i = 0; i < 20; i++) { /* points 0..19 are candidates, 20..79 the demand */
+            qt_seed s = {out[i], 0};
+            double limit = rnd(300) / 2.0;
+            uint32_t j;
+            assert_int_equal(qt__search_run_core(sc, &s, 1, limit, &err), QT_OK);
+            assert_int_equal(qt_search_run(sp, &s, 1, limit, 0, &err), QT_OK);
+            for (j = 20; j < 80; j++) {
+                double a = qt_search_dist(sc, out[j]), b = qt_search_dist(sp, out[j]);
+                assert_memory_equal(&a, &b, sizeof a);
+                cover_core[j] += a <= limit;
+                cover_plain[j] += b <= limit;
+            }
+        }
+        assert_memory_equal(cover_core, cover_plain, 80 * sizeof *cover_core);
+        free(cover_core);
+        free(cover_plain);
+        qt_search_free(sc);
+        qt_search_free(sp);
+        qt_graph_free(p);
+        qt_graph_free(h);
+        qt_graph_free(g);
+    }
+}
+
 /* qt__hilbert_order: a permutation, unplaceable points first, a 4x4 grid quadrant by quadrant */
 static void test_hilbert_order(void **state)
 {
@@ -463,6 +763,9 @@ int main(void)
         cmocka_unit_test(test_random_graphs),
         cmocka_unit_test(test_access_equals_plain_searches),
         cmocka_unit_test(test_split_points_do_not_grow_the_core),
+        cmocka_unit_test(test_isochrones_on_the_core),
+        cmocka_unit_test(test_nearby_on_the_core),
+        cmocka_unit_test(test_site_coverage_on_the_core),
         cmocka_unit_test(test_hilbert_order),
         cmocka_unit_test(test_cache_keeps_chains),
     };
