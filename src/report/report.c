@@ -30,15 +30,24 @@ static const char *const files[] = {"summary.md",  "indicators.csv", "grades.csv
 
 static void json_str(qt__outfile *o, const char *s)
 {
+    static const char hex[] = "0123456789abcdef";
+    const char *run = s;
     qt__outfile_puts(o, "\"");
     for (; *s; s++) {
-        if (*s == '"' || *s == '\\')
-            qt__outfile_printf(o, "\\%c", *s);
-        else if ((unsigned char)*s < 0x20)
-            qt__outfile_printf(o, "\\u%04x", (unsigned char)*s);
-        else
-            qt__outfile_write(o, s, 1);
+        unsigned char ch = (unsigned char)*s;
+        char esc[6] = {'\\', 'u', '0', '0', hex[ch >> 4], hex[ch & 15]};
+        if (ch != '"' && ch != '\\' && ch >= 0x20)
+            continue;
+        qt__outfile_write(o, run, (size_t)(s - run));
+        run = s + 1;
+        if (ch >= 0x20) {
+            esc[1] = (char)ch;
+            qt__outfile_write(o, esc, 2); /* \" or \\ */
+        } else {
+            qt__outfile_write(o, esc, 6);
+        }
     }
+    qt__outfile_write(o, run, (size_t)(s - run));
     qt__outfile_puts(o, "\"");
 }
 
@@ -49,15 +58,66 @@ static void num(qt__outfile *o, double v, int dec)
         qt__outfile_double(o, v, dec);
 }
 
-/* v with dec decimals through the fast formatter (printf above 6 decimals) */
+/* v with dec decimals through the fast formatter (what printf("%.*f") writes) */
 static void fixed(qt__outfile *o, double v, int dec)
 {
-    char buf[48];
-    if (dec > 6) {
-        qt__outfile_double(o, v, dec);
-        return;
+    qt__outfile_double(o, v, dec);
+}
+
+/* s, then a comma */
+static void field(qt__outfile *o, const char *s)
+{
+    qt__outfile_puts(o, s);
+    qt__outfile_write(o, ",", 1);
+}
+
+/* ---- notes: what snprintf(note, 160, ...) wrote, without printf ------------------------- */
+
+typedef struct note_buf {
+    char *p;
+    size_t n, cap; /* cap includes the terminating 0; longer text is cut, as snprintf cuts it */
+} note_buf;
+
+static note_buf note_start(char *p, size_t cap)
+{
+    note_buf b = {p, 0, cap};
+    p[0] = 0;
+    return b;
+}
+
+static void note_mem(note_buf *b, const char *s, size_t n)
+{
+    if (n > b->cap - 1 - b->n)
+        n = b->cap - 1 - b->n;
+    memcpy(b->p + b->n, s, n);
+    b->n += n;
+    b->p[b->n] = 0;
+}
+
+static void note_s(note_buf *b, const char *s)
+{
+    note_mem(b, s, strlen(s));
+}
+
+/* v as printf("%.*f", dec, v) */
+static void note_f(note_buf *b, double v, int dec)
+{
+    char t[400]; /* %.0f of the largest double: 309 digits */
+    size_t n;
+    int k;
+    if (fabs(v) < 9.0e12) {
+        n = qt__fmt_fixed(t, v, dec);
+    } else {
+        k = snprintf(t, sizeof t, "%.*f", dec, v);
+        n = k < 0 ? 0 : (size_t)k < sizeof t ? (size_t)k : sizeof t - 1;
     }
-    qt__outfile_write(o, buf, qt__fmt_fixed(buf, v, dec));
+    note_mem(b, t, n);
+}
+
+static void note_i(note_buf *b, int64_t v)
+{
+    char t[24];
+    note_mem(b, t, qt__fmt_i64(t, v));
 }
 
 static const char *met_str(int met)
@@ -82,6 +142,7 @@ static size_t area_rows(const qt_analysis *a, const qt_profile *p, const qt_area
 {
     const qt_targets *t = qt_profile_targets(p);
     size_t n = 0, c;
+    note_buf nb;
 #define ROW(name, v, tgt, d)                                                                                           \
     do {                                                                                                               \
         memset(&rows[n], 0, sizeof rows[n]);                                                                           \
@@ -95,70 +156,111 @@ static size_t area_rows(const qt_analysis *a, const qt_profile *p, const qt_area
     ROW("households", s->households, NAN, 0);
     ROW("residences", s->residences, NAN, 0);
     ROW("residents_all_basic", s->all_basic, t->residents_all_basic, 4);
-    snprintf(rows[n - 1].note, sizeof rows[n - 1].note, "every required basic 业态 within its ring");
+    nb = note_start(rows[n - 1].note, sizeof rows[n - 1].note);
+    note_s(&nb, "every required basic 业态 within its ring");
     for (c = 0; c < a->ncat; c++) {
         const qt_category *k = qt_profile_category(p, c);
-        snprintf(names[c], sizeof names[c], "coverage_%s", k->code);
+        nb = note_start(names[c], sizeof names[c]);
+        note_s(&nb, "coverage_");
+        note_s(&nb, k->code);
         ROW(names[c], s->coverage[c], t->category_coverage, 4);
-        snprintf(rows[n - 1].note, sizeof rows[n - 1].note, "%s within %.0f min; %.0f residents beyond", k->zh,
-                 k->ring_min, s->unserved[c]);
+        nb = note_start(rows[n - 1].note, sizeof rows[n - 1].note);
+        note_s(&nb, k->zh);
+        note_s(&nb, " within ");
+        note_f(&nb, k->ring_min, 0);
+        note_s(&nb, " min; ");
+        note_f(&nb, s->unserved[c], 0);
+        note_s(&nb, " residents beyond");
     }
     ROW("basic_present", s->basic_present, s->basic_required, 0);
-    snprintf(rows[n - 1].note, sizeof rows[n - 1].note, "of %d required basic 业态, each reaching %.0f%% of residents",
-             s->basic_required, 100 * t->present_share);
+    nb = note_start(rows[n - 1].note, sizeof rows[n - 1].note);
+    note_s(&nb, "of ");
+    note_i(&nb, s->basic_required);
+    note_s(&nb, " required basic 业态, each reaching ");
+    note_f(&nb, 100 * t->present_share, 0);
+    note_s(&nb, "% of residents");
     ROW("quality_present", s->quality_present, NAN, 0);
-    snprintf(rows[n - 1].note, sizeof rows[n - 1].note, "of %d quality 业态", s->quality_total);
+    nb = note_start(rows[n - 1].note, sizeof rows[n - 1].note);
+    note_s(&nb, "of ");
+    note_i(&nb, s->quality_total);
+    note_s(&nb, " quality 业态");
     if (level > 0) {
         ROW("communities_covered", s->communities ? (double)s->communities_covered / s->communities : NAN,
             t->communities_covered, 4);
-        snprintf(rows[n - 1].note, sizeof rows[n - 1].note, "%u of %u communities", s->communities_covered,
-                 s->communities);
+        nb = note_start(rows[n - 1].note, sizeof rows[n - 1].note);
+        note_i(&nb, s->communities_covered);
+        note_s(&nb, " of ");
+        note_i(&nb, s->communities);
+        note_s(&nb, " communities");
     }
     ROW("outlets", s->outlets, NAN, 0);
     ROW("outlets_per_10k", s->population > 0 ? s->outlets / s->population * 1e4 : NAN, t->outlets_per_10k, 2);
     ROW("chain_share", s->outlets ? (double)s->chain_outlets / s->outlets : NAN, t->chain_share, 4);
     if (!a->chain_known) {
         rows[n - 1].na = 1;
-        snprintf(rows[n - 1].note, sizeof rows[n - 1].note, "no brand or chain column in the outlets");
+        nb = note_start(rows[n - 1].note, sizeof rows[n - 1].note);
+        note_s(&nb, "no brand or chain column in the outlets");
     } else {
-        snprintf(rows[n - 1].note, sizeof rows[n - 1].note, "%u of %u outlets", s->chain_outlets, s->outlets);
+        nb = note_start(rows[n - 1].note, sizeof rows[n - 1].note);
+        note_i(&nb, s->chain_outlets);
+        note_s(&nb, " of ");
+        note_i(&nb, s->outlets);
+        note_s(&nb, " outlets");
     }
     ROW("floor_area_share",
         s->residential_area > 0 && s->outlets_with_area ? s->outlet_area / s->residential_area : NAN,
         t->floor_area_share, 4);
     if (!a->area_known) {
         rows[n - 1].na = 1;
-        snprintf(rows[n - 1].note, sizeof rows[n - 1].note, "no floor area column in the outlets");
+        nb = note_start(rows[n - 1].note, sizeof rows[n - 1].note);
+        note_s(&nb, "no floor area column in the outlets");
     } else {
-        snprintf(rows[n - 1].note, sizeof rows[n - 1].note, "%.0f m2 of %u outlets / %.0f m2 residential",
-                 s->outlet_area, s->outlets_with_area, s->residential_area);
+        nb = note_start(rows[n - 1].note, sizeof rows[n - 1].note);
+        note_f(&nb, s->outlet_area, 0);
+        note_s(&nb, " m2 of ");
+        note_i(&nb, s->outlets_with_area);
+        note_s(&nb, " outlets / ");
+        note_f(&nb, s->residential_area, 0);
+        note_s(&nb, " m2 residential");
     }
     ROW("area_per_100_households",
         s->households > 0 && s->outlets_with_area ? s->outlet_area / s->households * 100 : NAN,
         t->area_per_100_households, 1);
     if (!a->area_known) {
         rows[n - 1].na = 1;
-        snprintf(rows[n - 1].note, sizeof rows[n - 1].note, "no floor area column in the outlets");
+        nb = note_start(rows[n - 1].note, sizeof rows[n - 1].note);
+        note_s(&nb, "no floor area column in the outlets");
     }
     if (level > 0) {
         double v = s->survey_answers ? (double)s->survey_satisfied / s->survey_answers : NAN;
         ROW("satisfaction", v, t->satisfaction, 4);
         if (s->survey_answers < t->survey_min_samples) {
             rows[n - 1].na = 1;
-            snprintf(rows[n - 1].note, sizeof rows[n - 1].note, "n = %u < %.0f, not yet valid", s->survey_answers,
-                     t->survey_min_samples);
+            nb = note_start(rows[n - 1].note, sizeof rows[n - 1].note);
+            note_s(&nb, "n = ");
+            note_i(&nb, s->survey_answers);
+            note_s(&nb, " < ");
+            note_f(&nb, t->survey_min_samples, 0);
+            note_s(&nb, ", not yet valid");
         } else {
-            snprintf(rows[n - 1].note, sizeof rows[n - 1].note, "n = %u", s->survey_answers);
+            nb = note_start(rows[n - 1].note, sizeof rows[n - 1].note);
+            note_s(&nb, "n = ");
+            note_i(&nb, s->survey_answers);
         }
     }
     ROW("staff", a->staff_known ? s->staff : NAN, NAN, 0);
     if (!a->staff_known)
         rows[n - 1].na = 1;
-    else
-        snprintf(rows[n - 1].note, sizeof rows[n - 1].note, "of %u outlets that say", s->outlets_with_staff);
+    else {
+        nb = note_start(rows[n - 1].note, sizeof rows[n - 1].note);
+        note_s(&nb, "of ");
+        note_i(&nb, s->outlets_with_staff);
+        note_s(&nb, " outlets that say");
+    }
     if (level > 0) {
         ROW("investment", s->investment, NAN, 1);
-        snprintf(rows[n - 1].note, sizeof rows[n - 1].note, "万元");
+        nb = note_start(rows[n - 1].note, sizeof rows[n - 1].note);
+        note_s(&nb, "万元");
     }
 #undef ROW
     return n;
@@ -172,13 +274,15 @@ static void write_area(qt__outfile *o, const qt_analysis *a, const qt_profile *p
     size_t n = area_rows(a, p, s, lv, rows, names), i;
     for (i = 0; i < n; i++) {
         const row *r = &rows[i];
-        qt__outfile_printf(o, "%s,", level);
+        field(o, level);
         qt__outfile_csv(o, name);
-        qt__outfile_printf(o, ",%s,", r->indicator);
+        qt__outfile_puts(o, ",");
+        field(o, r->indicator);
         num(o, r->value, r->dec);
         qt__outfile_puts(o, ",");
         num(o, r->target, r->dec);
-        qt__outfile_printf(o, ",%s,", r->na ? "n/a" : met_str(qt_target_met(r->value, r->target)));
+        qt__outfile_puts(o, ",");
+        field(o, r->na ? "n/a" : met_str(qt_target_met(r->value, r->target)));
         qt__outfile_csv(o, r->note);
         qt__outfile_puts(o, "\n");
     }
@@ -205,24 +309,43 @@ static void write_counts(qt__outfile *o, const qt_analysis *a, const qt_profile 
     for (c = 0; c < a->ncat; c++) {
         const qt_category *k = qt_profile_category(p, c);
         size_t j = area * a->ncat + c;
-        qt__outfile_printf(o, "%s,", level);
+        field(o, level);
         qt__outfile_csv(o, name);
-        qt__outfile_printf(o, ",outlets_%s,%u,,,%s\n", k->code, cn->n[j], k->zh);
-        qt__outfile_printf(o, "%s,", level);
+        qt__outfile_puts(o, ",outlets_");
+        field(o, k->code);
+        qt__outfile_i64(o, cn->n[j]);
+        qt__outfile_puts(o, ",,,");
+        qt__outfile_puts(o, k->zh);
+        qt__outfile_puts(o, "\n");
+        field(o, level);
         qt__outfile_csv(o, name);
-        qt__outfile_printf(o, ",chain_%s,", k->code);
-        if (a->chain_known)
-            qt__outfile_printf(o, "%u,,,%s: %u of %u outlets\n", cn->chain[j], k->zh, cn->chain[j], cn->n[j]);
-        else
-            qt__outfile_printf(o, ",,n/a,no brand or chain column in the outlets\n");
-        qt__outfile_printf(o, "%s,", level);
+        qt__outfile_puts(o, ",chain_");
+        field(o, k->code);
+        if (a->chain_known) {
+            qt__outfile_i64(o, cn->chain[j]);
+            qt__outfile_puts(o, ",,,");
+            qt__outfile_puts(o, k->zh);
+            qt__outfile_puts(o, ": ");
+            qt__outfile_i64(o, cn->chain[j]);
+            qt__outfile_puts(o, " of ");
+            qt__outfile_i64(o, cn->n[j]);
+            qt__outfile_puts(o, " outlets\n");
+        } else {
+            qt__outfile_puts(o, ",,n/a,no brand or chain column in the outlets\n");
+        }
+        field(o, level);
         qt__outfile_csv(o, name);
-        qt__outfile_printf(o, ",staff_%s,", k->code);
+        qt__outfile_puts(o, ",staff_");
+        field(o, k->code);
         if (a->staff_known) {
             num(o, cn->staff[j], 0);
-            qt__outfile_printf(o, ",,,%s: of %u outlets that say\n", k->zh, cn->with_staff[j]);
+            qt__outfile_puts(o, ",,,");
+            qt__outfile_puts(o, k->zh);
+            qt__outfile_puts(o, ": of ");
+            qt__outfile_i64(o, cn->with_staff[j]);
+            qt__outfile_puts(o, " outlets that say\n");
         } else {
-            qt__outfile_printf(o, ",,n/a,no staff column in the outlets\n");
+            qt__outfile_puts(o, ",,n/a,no staff column in the outlets\n");
         }
     }
 }
@@ -284,9 +407,10 @@ static qt_status write_whatif(const qt_analysis *a, const qt_profile *p, const c
             double d = r2[k].value - r1[k].value;
             if (!(fabs(d) > 1e-12))
                 continue; /* only what changes */
-            qt__outfile_printf(&o, "%s,", level);
+            field(&o, level);
             qt__outfile_csv(&o, name);
-            qt__outfile_printf(&o, ",%s,", r2[k].indicator);
+            qt__outfile_puts(&o, ",");
+            field(&o, r2[k].indicator);
             num(&o, r1[k].value, r2[k].dec);
             qt__outfile_puts(&o, ",");
             num(&o, r2[k].value, r2[k].dec);
@@ -296,8 +420,10 @@ static qt_status write_whatif(const qt_analysis *a, const qt_profile *p, const c
             num(&o, d, r2[k].dec);
             qt__outfile_puts(&o, ",");
             num(&o, r2[k].target, r2[k].dec);
-            qt__outfile_printf(&o, ",%s,%s\n", r1[k].na ? "n/a" : met_str(qt_target_met(r1[k].value, r1[k].target)),
-                               r2[k].na ? "n/a" : met_str(qt_target_met(r2[k].value, r2[k].target)));
+            qt__outfile_puts(&o, ",");
+            field(&o, r1[k].na ? "n/a" : met_str(qt_target_met(r1[k].value, r1[k].target)));
+            qt__outfile_puts(&o, r2[k].na ? "n/a" : met_str(qt_target_met(r2[k].value, r2[k].target)));
+            qt__outfile_puts(&o, "\n");
         }
     }
     st = qt__outfile_commit(&o, err);
@@ -328,7 +454,11 @@ static qt_status write_grades(const qt_analysis *a, const qt_profile *p, const c
         num(&o, s->population, 0);
         qt__outfile_puts(&o, ",");
         num(&o, s->all_basic, 4);
-        qt__outfile_printf(&o, ",%d,%d,", s->basic_present, s->quality_present);
+        qt__outfile_puts(&o, ",");
+        qt__outfile_i64(&o, s->basic_present);
+        qt__outfile_puts(&o, ",");
+        qt__outfile_i64(&o, s->quality_present);
+        qt__outfile_puts(&o, ",");
         qt__outfile_csv(&o, s->reasons ? s->reasons : "");
         qt__outfile_puts(&o, "\n");
     }
@@ -355,9 +485,15 @@ static qt_status write_demand(const qt_analysis *a, const qt_profile *p, const c
         for (k = 0; k < n; k++) {
             const qt_category *c = qt_profile_category(p, nd[k].cat);
             qt__outfile_csv(&o, a->ncircles ? a->circle[i] : "全市");
-            qt__outfile_printf(&o, ",%zu,%s,%s,%s,%.0f,%s,", k + 1, c->code, c->zh,
-                               c->cls == QT_CLASS_BASIC ? "basic" : "quality", c->ring_min,
-                               nd[k].coverage >= t->present_share ? "partial" : "missing");
+            qt__outfile_puts(&o, ",");
+            qt__outfile_i64(&o, (int64_t)(k + 1));
+            qt__outfile_puts(&o, ",");
+            field(&o, c->code);
+            field(&o, c->zh);
+            field(&o, c->cls == QT_CLASS_BASIC ? "basic" : "quality");
+            qt__outfile_double(&o, c->ring_min, 0);
+            qt__outfile_puts(&o, ",");
+            field(&o, nd[k].coverage >= t->present_share ? "partial" : "missing");
             num(&o, nd[k].coverage, 4);
             qt__outfile_puts(&o, ",");
             num(&o, nd[k].unserved, 0);
@@ -412,7 +548,7 @@ static qt_status write_residences(const qt_analysis *a, const qt_analysis_input 
             if (k->cls == QT_CLASS_BASIC && k->required && !(m <= k->ring_min))
                 all = 0;
         }
-        qt__outfile_printf(&o, ",%s,", a->res_placed[i] && all ? "yes" : "no");
+        qt__outfile_puts(&o, a->res_placed[i] && all ? ",yes," : ",no,");
         qt__outfile_csv(&o, r->address ? r->address[i] : "");
         qt__outfile_puts(&o, "\n");
     }
@@ -524,14 +660,21 @@ static int blind_feature(void *ctx, const qt__blind *b)
 {
     blind_json *j = ctx;
     qt__outfile *o = &j->o;
-    qt__outfile_printf(o, "%s\n{\"type\":\"Feature\",\"properties\":{\"circle\":", j->nf++ ? "," : "");
+    qt__outfile_puts(o, j->nf++ ? ",\n{\"type\":\"Feature\",\"properties\":{\"circle\":"
+                                : "\n{\"type\":\"Feature\",\"properties\":{\"circle\":");
     json_str(o, b->circle);
-    qt__outfile_printf(o, ",\"category\":\"%s\",\"zh\":", b->cat->code);
+    qt__outfile_puts(o, ",\"category\":\"");
+    qt__outfile_puts(o, b->cat->code);
+    qt__outfile_puts(o, "\",\"zh\":");
     json_str(o, b->cat->zh);
-    qt__outfile_printf(o,
-                       ",\"class\":\"%s\",\"ring_min\":%.0f,\"unserved_population\":%.0f,\"cells\":%zu},"
-                       "\"geometry\":",
-                       b->cat->cls == QT_CLASS_BASIC ? "basic" : "quality", b->cat->ring_min, b->unserved, b->ncells);
+    qt__outfile_puts(o, b->cat->cls == QT_CLASS_BASIC ? ",\"class\":\"basic\",\"ring_min\":"
+                                                      : ",\"class\":\"quality\",\"ring_min\":");
+    qt__outfile_double(o, b->cat->ring_min, 0);
+    qt__outfile_puts(o, ",\"unserved_population\":");
+    qt__outfile_double(o, b->unserved, 0);
+    qt__outfile_puts(o, ",\"cells\":");
+    qt__outfile_i64(o, (int64_t)b->ncells);
+    qt__outfile_puts(o, "},\"geometry\":");
     if (qt__cells_geojson(o, b->cells, b->ncells, b->lon0, b->lat0, b->dlon, b->dlat) != 0)
         return -1;
     qt__outfile_puts(o, "}");
@@ -585,9 +728,13 @@ static qt_status write_outlets(const qt_analysis *a, const qt_analysis_input *in
         qt__outfile_csv(&o, l->id[i]);
         qt__outfile_puts(&o, ",");
         qt__outfile_csv(&o, l->name[i]);
-        qt__outfile_printf(&o, ",%s,%s,%s,", k->code, k->zh, k->cls == QT_CLASS_BASIC ? "basic" : "quality");
+        qt__outfile_puts(&o, ",");
+        field(&o, k->code);
+        field(&o, k->zh);
+        field(&o, k->cls == QT_CLASS_BASIC ? "basic" : "quality");
         qt__outfile_csv(&o, l->brand[i]);
-        qt__outfile_printf(&o, ",%s,", a->chain_known ? (l->chain[i] ? "yes" : "no") : "");
+        qt__outfile_puts(&o, ",");
+        field(&o, a->chain_known ? (l->chain[i] ? "yes" : "no") : "");
         num(&o, l->staff[i], 0);
         qt__outfile_puts(&o, ",");
         num(&o, l->floor_area[i], 1);
