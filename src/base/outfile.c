@@ -202,14 +202,11 @@ void qt__outfile_fixed6(qt__outfile *o, double v)
 void qt__outfile_double(qt__outfile *o, double v, int decimals)
 {
     char t[64];
-    int n;
     if (decimals >= 0 && decimals <= 9 && fabs(v) < 9.0e12) { /* at most 23 characters */
         qt__outfile_write(o, t, qt__fmt_fixed(t, v, decimals));
         return;
     }
-    n = snprintf(t, sizeof t, "%.*f", decimals, v);
-    if (n > 0)
-        qt__outfile_write(o, t, (size_t)n < sizeof t ? (size_t)n : sizeof t - 1);
+    qt__outfile_printf(o, "%.*f", decimals, v); /* any length (1e300 has 301 digits) */
 }
 
 static void release(qt__outfile *o)
