@@ -26,25 +26,57 @@ typedef struct edge {
 
 static const int DX[4] = {1, 0, -1, 0}, DY[4] = {0, 1, 0, -1};
 
-static int cmp_edge(const void *a, const void *b)
+/* Sort the edges by (from, dir): keys from * 4 + dir are distinct (one edge per side), so any sort
+ * gives the one order; LSD radix on the key's bytes that vary, insertion for short runs. */
+static int sort_edges(edge *e, size_t ne)
 {
-    const edge *x = a, *y = b;
-    if (x->from != y->from)
-        return x->from < y->from ? -1 : 1;
-    return (int)x->dir - (int)y->dir;
-}
-
-static int has(const int64_t *cells, size_t n, int64_t k)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (cells[mid] < k)
-            lo = mid + 1;
-        else
-            hi = mid;
+    uint64_t *key, *tmp, lo = ~(uint64_t)0, hi = 0, vary;
+    size_t i;
+    int shift;
+    if (ne < 48) {
+        for (i = 1; i < ne; i++) {
+            edge t = e[i];
+            size_t j = i;
+            while (j > 0 && (e[j - 1].from > t.from || (e[j - 1].from == t.from && e[j - 1].dir > t.dir))) {
+                e[j] = e[j - 1];
+                j--;
+            }
+            e[j] = t;
+        }
+        return 0;
     }
-    return lo < n && cells[lo] == k;
+    key = qt__malloc(2 * ne * sizeof *key);
+    if (!key)
+        return -1;
+    tmp = key + ne;
+    for (i = 0; i < ne; i++) {
+        key[i] = (uint64_t)e[i].from * 4u + e[i].dir;
+        lo &= key[i];
+        hi |= key[i];
+    }
+    vary = lo ^ hi; /* the bits not the same in every key */
+    for (shift = 0; shift < 64; shift += 8) {
+        size_t count[257] = {0};
+        uint64_t *t;
+        if (!((vary >> shift) & 0xff))
+            continue;
+        for (i = 0; i < ne; i++)
+            count[((key[i] >> shift) & 0xff) + 1]++;
+        for (i = 0; i < 256; i++)
+            count[i + 1] += count[i];
+        for (i = 0; i < ne; i++)
+            tmp[count[(key[i] >> shift) & 0xff]++] = key[i];
+        t = key;
+        key = tmp;
+        tmp = t;
+    }
+    for (i = 0; i < ne; i++) {
+        e[i].from = (int64_t)(key[i] >> 2);
+        e[i].dir = (unsigned char)(key[i] & 3);
+        e[i].used = 0;
+    }
+    qt__free(key < tmp ? key : tmp);
+    return 0;
 }
 
 /* first edge index leaving vertex v */
@@ -103,18 +135,26 @@ int qt__cells_rings(const int64_t *cells, size_t n, double x0, double y0, double
     int64_t *vx = qt__malloc((4 * n + 1) * sizeof *vx), *vy = qt__malloc((4 * n + 1) * sizeof *vy);
     ring *rings = NULL;
     double *xy = NULL;
-    size_t ne = 0, nv = 0, nr = 0, rcap = 0, i, k, xycap = 0;
+    size_t ne = 0, nv = 0, nr = 0, rcap = 0, i, k, xycap = 0, below, above;
     if (!e || !vx || !vy)
         goto nomem;
-    /* boundary edges, the cell on their left */
-    for (i = 0; i < n; i++) {
+    /* boundary edges, the cell on their left; the neighbours below and above found by two cursors
+       that only move forward (the cells are sorted), left and right next to the cell itself */
+    for (i = 0, below = 0, above = 0; i < n; i++) {
         int64_t cy = cells[i] / QT__CELL_STRIDE, cx = cells[i] % QT__CELL_STRIDE;
-        static const int nx[4] = {0, 1, 0, -1}, ny[4] = {-1, 0, 1, 0}; /* the neighbour beyond each side */
-        static const int sx[4] = {0, 1, 1, 0}, sy[4] = {0, 0, 1, 1};   /* where each side starts */
-        int d;
+        static const int sx[4] = {0, 1, 1, 0}, sy[4] = {0, 0, 1, 1}; /* where each side starts */
+        int d, nb[4];
+        while (below < n && cells[below] < cells[i] - QT__CELL_STRIDE)
+            below++;
+        while (above < n && cells[above] < cells[i] + QT__CELL_STRIDE)
+            above++;
+        /* the neighbour beyond each side: below, right, above, left (none off the grid's edge) */
+        nb[0] = cy > 0 && below < n && cells[below] == cells[i] - QT__CELL_STRIDE;
+        nb[1] = i + 1 < n && cells[i + 1] == cells[i] + 1;
+        nb[2] = above < n && cells[above] == cells[i] + QT__CELL_STRIDE;
+        nb[3] = cx > 0 && i > 0 && cells[i - 1] == cells[i] - 1;
         for (d = 0; d < 4; d++) {
-            int64_t ax = cx + nx[d], ay = cy + ny[d];
-            if (ax >= 0 && ay >= 0 && has(cells, n, ay * QT__CELL_STRIDE + ax))
+            if (nb[d])
                 continue;
             e[ne].from = (cy + sy[d]) * VSTRIDE + (cx + sx[d]);
             e[ne].dir = (unsigned char)d;
@@ -122,7 +162,8 @@ int qt__cells_rings(const int64_t *cells, size_t n, double x0, double y0, double
             ne++;
         }
     }
-    qsort(e, ne, sizeof *e, cmp_edge);
+    if (sort_edges(e, ne) != 0)
+        goto nomem;
     /* chain them into rings, keeping only the corners */
     for (i = 0; i < ne; i++) {
         size_t cur = i, start = nv;

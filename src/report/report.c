@@ -557,10 +557,17 @@ static qt_status write_residences(const qt_analysis *a, const qt_analysis_input 
 
 /* ---- 盲区 ------------------------------------------------------------------------------ */
 
-static int cmp_i64(const void *x, const void *y)
+typedef struct cell_at {
+    int64_t key; /* the residence's cell */
+    size_t j;    /* its place in the group (file order) */
+} cell_at;
+
+static int cmp_cell_at(const void *x, const void *y)
 {
-    int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
-    return a < b ? -1 : a > b;
+    const cell_at *a = x, *b = y;
+    if (a->key != b->key)
+        return a->key < b->key ? -1 : 1;
+    return a->j < b->j ? -1 : a->j > b->j;
 }
 
 qt_status qt__blindspots_visit(const qt_analysis *a, const qt_analysis_input *in, const uint32_t *rc, double cell_m,
@@ -568,17 +575,22 @@ qt_status qt__blindspots_visit(const qt_analysis *a, const qt_analysis_input *in
 {
     const qt_residence_list *r = in->residences;
     const qt_profile *p = in->profile;
-    size_t ngroups = a->ncircles ? a->ncircles : 1, g, i, c;
+    size_t ngroups = a->ncircles ? a->ncircles : 1, g, i, c, ncat = a->ncat, gmax = 0;
     size_t *start = qt__calloc(ngroups + 2, sizeof *start), *idx = qt__malloc((r->n + 1) * sizeof *idx);
-    int64_t *cells = qt__malloc((r->n + 1) * sizeof *cells);
-    double lat0 = 0;
+    int64_t *cells = NULL;
+    cell_at *ord = NULL;
+    unsigned char *out = NULL; /* out[j * ncat + c]: residence j of the group beyond 业态 c's ring */
+    double *pop = qt__malloc((ncat + 1) * sizeof *pop), lat0 = 0;
+    double *ring = qt__malloc((ncat + 1) * sizeof *ring); /* compared as double, as before */
     qt__blind b;
     qt_status st = QT_OK;
     memset(&b, 0, sizeof b);
     b.lon0 = 180;
     b.lat0 = 90;
-    if (!start || !idx || !cells)
+    if (!start || !idx || !pop || !ring)
         goto nomem;
+    for (c = 0; c < ncat; c++)
+        ring[c] = qt_profile_category(p, c)->ring_min;
     for (i = 0; i < r->n; i++) {
         lat0 += r->lat[i];
         if (r->lon[i] < b.lon0)
@@ -591,14 +603,17 @@ qt_status qt__blindspots_visit(const qt_analysis *a, const qt_analysis_input *in
     b.dlon = cell_m / (M_PER_DEG * cos(lat0 * DEG2RAD));
     b.lon0 = floor(b.lon0 / b.dlon) * b.dlon;
     b.lat0 = floor(b.lat0 / b.dlat) * b.dlat;
-    /* residences grouped by circle (all in one group without circles) */
+    /* residences grouped by circle (all in one group without circles), in file order */
     for (i = 0; i < r->n; i++) {
         size_t gi = a->ncircles ? rc[i] : 0;
         if (gi != UINT32_MAX && a->res_placed[i])
             start[gi + 1]++;
     }
-    for (g = 0; g < ngroups; g++)
+    for (g = 0; g < ngroups; g++) {
         start[g + 1] += start[g];
+        if (start[g + 1] - start[g] > gmax)
+            gmax = start[g + 1] - start[g];
+    }
     {
         size_t *fill = qt__malloc((ngroups + 1) * sizeof *fill);
         if (!fill)
@@ -611,29 +626,43 @@ qt_status qt__blindspots_visit(const qt_analysis *a, const qt_analysis_input *in
         }
         qt__free(fill);
     }
+    cells = qt__malloc((gmax + 1) * sizeof *cells);
+    ord = qt__malloc((gmax + 1) * sizeof *ord);
+    out = qt__malloc(gmax * ncat + 1);
+    if (!cells || !ord || !out)
+        goto nomem;
     b.cells = cells;
     for (g = 0; g < ngroups; g++) {
-        for (c = 0; c < a->ncat; c++) {
-            const qt_category *k = qt_profile_category(p, c);
-            size_t n = 0, m, j;
-            double pop = 0;
-            for (j = start[g]; j < start[g + 1]; j++) {
-                size_t ri = idx[j];
-                if (a->minutes[ri * a->ncat + c] <= k->ring_min)
-                    continue;
-                pop += r->population[ri];
-                cells[n++] = (int64_t)floor((r->lat[ri] - b.lat0) / b.dlat) * QT__CELL_STRIDE +
-                             (int64_t)floor((r->lon[ri] - b.lon0) / b.dlon);
+        size_t gn = start[g + 1] - start[g], j;
+        /* one pass over the group's residences (each one's minutes together), in file order: who is
+           beyond each ring, and the unserved residents summed in that order as before */
+        for (c = 0; c < ncat; c++)
+            pop[c] = 0;
+        for (j = 0; j < gn; j++) {
+            size_t ri = idx[start[g] + j];
+            const float *mi = a->minutes + ri * ncat;
+            for (c = 0; c < ncat; c++) {
+                out[j * ncat + c] = !(mi[c] <= ring[c]);
+                if (out[j * ncat + c])
+                    pop[c] += r->population[ri];
             }
-            if (!n)
+            ord[j].key = (int64_t)floor((r->lat[ri] - b.lat0) / b.dlat) * QT__CELL_STRIDE +
+                         (int64_t)floor((r->lon[ri] - b.lon0) / b.dlon);
+            ord[j].j = j;
+        }
+        /* the group in cell order once; each 业态's cells are then its distinct keys in that order */
+        qsort(ord, gn, sizeof *ord, cmp_cell_at);
+        for (c = 0; c < ncat; c++) {
+            const qt_category *k = qt_profile_category(p, c);
+            size_t m = 0;
+            for (j = 0; j < gn; j++)
+                if (out[ord[j].j * ncat + c] && (!m || cells[m - 1] != ord[j].key))
+                    cells[m++] = ord[j].key;
+            if (!m)
                 continue;
-            qsort(cells, n, sizeof *cells, cmp_i64);
-            for (i = 1, m = 1; i < n; i++)
-                if (cells[i] != cells[m - 1])
-                    cells[m++] = cells[i];
             b.circle = a->ncircles ? a->circle[g] : "全市";
             b.cat = k;
-            b.unserved = pop;
+            b.unserved = pop[c];
             b.ncells = m;
             if (fn(ctx, &b) != 0) {
                 st = err && err->code != QT_OK ? err->code : qt_error_set(err, QT_ENOMEM, "blindspots", _("no memory"));
@@ -648,6 +677,10 @@ done:
     qt__free(start);
     qt__free(idx);
     qt__free(cells);
+    qt__free(ord);
+    qt__free(out);
+    qt__free(pop);
+    qt__free(ring);
     return st;
 }
 
