@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "base/alloc.h"
+#include "base/keysort.h"
 #include "base/strbuf.h"
 #include "base/strmap.h"
 #include "base/geo.h"
@@ -101,19 +102,6 @@ static void area_finish(qt_area_stats *s, const qt_profile *p)
     s->all_basic = s->population > 0 ? s->all_basic / s->population : NAN;
 }
 
-typedef struct outlet_at {
-    size_t cell; /* its grid cell, ncell when off the grid */
-    size_t i;
-} outlet_at;
-
-static int cmp_outlet_at(const void *x, const void *y)
-{
-    const outlet_at *a = x, *b = y;
-    if (a->cell != b->cell)
-        return a->cell < b->cell ? -1 : 1;
-    return a->i < b->i ? -1 : a->i > b->i;
-}
-
 /* community of each outlet: the nearest residence within OUTLET_HOME_M, on a grid of that size.
    The residences are copied out cell by cell (file order within a cell) and the outlets visited in
    cell order, so neighbouring outlets read the same few cells; each outlet's answer is what it was
@@ -125,7 +113,7 @@ qt_status qt__analysis_outlet_homes(const qt_analysis *a, const qt_residence_lis
     double lat0 = 0, coslat, *glon = NULL, *glat = NULL;
     uint32_t *gcom = NULL;
     size_t i, ncell, *start = NULL, *cell = NULL, oi;
-    outlet_at *ord = NULL;
+    qt__keyed *ord = NULL; /* the outlets by cell (off the grid: INT64_MAX) */
     long minx = 0, miny = 0, maxx = 0, maxy = 0, w, h;
     qt_status st = QT_OK;
     for (i = 0; i < no; i++)
@@ -181,10 +169,10 @@ qt_status qt__analysis_outlet_homes(const qt_analysis *a, const qt_residence_lis
     start[0] = 0;
     for (i = 0; i < no; i++) {
         long x = CX(olon[i]) - minx, y = CY(olat[i]) - miny;
-        ord[i].cell = x >= -1 && y >= -1 && x <= w && y <= h ? (size_t)((y + 1) * (w + 2) + (x + 1)) : SIZE_MAX;
+        ord[i].key = x >= -1 && y >= -1 && x <= w && y <= h ? (int64_t)((y + 1) * (w + 2) + (x + 1)) : INT64_MAX;
         ord[i].i = i;
     }
-    qsort(ord, no, sizeof *ord, cmp_outlet_at);
+    qt__keyed_sort(ord, no);
     for (oi = 0; oi < no; oi++) {
         size_t i2 = ord[oi].i;
         long x = CX(olon[i2]), y = CY(olat[i2]), dx, dy;
@@ -195,7 +183,7 @@ qt_status qt__analysis_outlet_homes(const qt_analysis *a, const qt_residence_lis
            haversine distance (which decides, ties to the later residence as before) is only
            computed for the rest */
         double ky = fabs(olat[i2]) < 80 ? k : 0, kx = ky * cos(olat[i2] * QT__DEG2RAD); /* no filter near a pole */
-        if (ord[oi].cell == SIZE_MAX)
+        if (ord[oi].key == INT64_MAX)
             continue; /* no residence within a cell of it */
         for (dy = -1; dy <= 1; dy++)
             for (dx = -1; dx <= 1; dx++) {

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "base/alloc.h"
+#include "base/keysort.h"
 #include "report/cells.h"
 
 #define VSTRIDE ((int64_t)QT__CELL_STRIDE + 1) /* vertices run one further than cells */
@@ -27,55 +28,25 @@ typedef struct edge {
 static const int DX[4] = {1, 0, -1, 0}, DY[4] = {0, 1, 0, -1};
 
 /* Sort the edges by (from, dir): keys from * 4 + dir are distinct (one edge per side), so any sort
- * gives the one order; LSD radix on the key's bytes that vary, insertion for short runs. */
+ * gives the one order. */
 static int sort_edges(edge *e, size_t ne)
 {
-    uint64_t *key, *tmp, lo = ~(uint64_t)0, hi = 0, vary;
+    uint64_t *key = qt__malloc((ne + 1) * sizeof *key);
     size_t i;
-    int shift;
-    if (ne < 48) {
-        for (i = 1; i < ne; i++) {
-            edge t = e[i];
-            size_t j = i;
-            while (j > 0 && (e[j - 1].from > t.from || (e[j - 1].from == t.from && e[j - 1].dir > t.dir))) {
-                e[j] = e[j - 1];
-                j--;
-            }
-            e[j] = t;
-        }
-        return 0;
-    }
-    key = qt__malloc(2 * ne * sizeof *key);
     if (!key)
         return -1;
-    tmp = key + ne;
-    for (i = 0; i < ne; i++) {
+    for (i = 0; i < ne; i++)
         key[i] = (uint64_t)e[i].from * 4u + e[i].dir;
-        lo &= key[i];
-        hi |= key[i];
-    }
-    vary = lo ^ hi; /* the bits not the same in every key */
-    for (shift = 0; shift < 64; shift += 8) {
-        size_t count[257] = {0};
-        uint64_t *t;
-        if (!((vary >> shift) & 0xff))
-            continue;
-        for (i = 0; i < ne; i++)
-            count[((key[i] >> shift) & 0xff) + 1]++;
-        for (i = 0; i < 256; i++)
-            count[i + 1] += count[i];
-        for (i = 0; i < ne; i++)
-            tmp[count[(key[i] >> shift) & 0xff]++] = key[i];
-        t = key;
-        key = tmp;
-        tmp = t;
+    if (qt__sort_u64(key, ne) != 0) {
+        qt__free(key);
+        return -1;
     }
     for (i = 0; i < ne; i++) {
         e[i].from = (int64_t)(key[i] >> 2);
         e[i].dir = (unsigned char)(key[i] & 3);
         e[i].used = 0;
     }
-    qt__free(key < tmp ? key : tmp);
+    qt__free(key);
     return 0;
 }
 

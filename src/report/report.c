@@ -14,6 +14,7 @@
 
 #include "base/i18n.h"
 #include "base/alloc.h"
+#include "base/keysort.h"
 #include "base/outfile.h"
 #include "quarter/report.h"
 #include "report/cells.h"
@@ -557,19 +558,6 @@ static qt_status write_residences(const qt_analysis *a, const qt_analysis_input 
 
 /* ---- 盲区 ------------------------------------------------------------------------------ */
 
-typedef struct cell_at {
-    int64_t key; /* the residence's cell */
-    size_t j;    /* its place in the group (file order) */
-} cell_at;
-
-static int cmp_cell_at(const void *x, const void *y)
-{
-    const cell_at *a = x, *b = y;
-    if (a->key != b->key)
-        return a->key < b->key ? -1 : 1;
-    return a->j < b->j ? -1 : a->j > b->j;
-}
-
 qt_status qt__blindspots_visit(const qt_analysis *a, const qt_analysis_input *in, const uint32_t *rc, double cell_m,
                                int (*fn)(void *ctx, const qt__blind *b), void *ctx, qt_error *err)
 {
@@ -578,7 +566,7 @@ qt_status qt__blindspots_visit(const qt_analysis *a, const qt_analysis_input *in
     size_t ngroups = a->ncircles ? a->ncircles : 1, g, i, c, ncat = a->ncat, gmax = 0;
     size_t *start = qt__calloc(ngroups + 2, sizeof *start), *idx = qt__malloc((r->n + 1) * sizeof *idx);
     int64_t *cells = NULL;
-    cell_at *ord = NULL;
+    qt__keyed *ord = NULL;
     unsigned char *out = NULL; /* out[j * ncat + c]: residence j of the group beyond 业态 c's ring */
     double *pop = qt__malloc((ncat + 1) * sizeof *pop), lat0 = 0;
     double *ring = qt__malloc((ncat + 1) * sizeof *ring); /* compared as double, as before */
@@ -648,15 +636,15 @@ qt_status qt__blindspots_visit(const qt_analysis *a, const qt_analysis_input *in
             }
             ord[j].key = (int64_t)floor((r->lat[ri] - b.lat0) / b.dlat) * QT__CELL_STRIDE +
                          (int64_t)floor((r->lon[ri] - b.lon0) / b.dlon);
-            ord[j].j = j;
+            ord[j].i = j;
         }
         /* the group in cell order once; each 业态's cells are then its distinct keys in that order */
-        qsort(ord, gn, sizeof *ord, cmp_cell_at);
+        qt__keyed_sort(ord, gn);
         for (c = 0; c < ncat; c++) {
             const qt_category *k = qt_profile_category(p, c);
             size_t m = 0;
             for (j = 0; j < gn; j++)
-                if (out[ord[j].j * ncat + c] && (!m || cells[m - 1] != ord[j].key))
+                if (out[ord[j].i * ncat + c] && (!m || cells[m - 1] != ord[j].key))
                     cells[m++] = ord[j].key;
             if (!m)
                 continue;

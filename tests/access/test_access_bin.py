@@ -18,18 +18,12 @@ sys.path.insert(0, os.path.join(SRC, "bench"))
 import read_access_bin  # noqa: E402
 
 DATA = os.path.join(SRC, "tests", "cli", "data")
-failures = []
-passed = 0
+results = []  # (ok, what)
 
 
 def check(cond, what):
-    global passed
-    if cond:
-        passed += 1
-        print("ok   " + what)
-    else:
-        failures.append(what)
-        print("FAIL " + what)
+    results.append((bool(cond), what))
+    print(("ok   " if cond else "FAIL ") + what)
 
 
 def run(args):
@@ -126,7 +120,8 @@ try:
 except read_access_bin.FormatError:
     check(True, "a truncated file is refused by the reader")
 
-print("%d passed, %d failed" % (passed, len(failures)))
+failures = [w for ok, w in results if not ok]
+print("%d passed, %d failed" % (len(results) - len(failures), len(failures)))
 for w in failures:
     print("FAIL " + w)
 sys.exit(1 if failures else 0)
