@@ -271,34 +271,78 @@ static int ring_buf(double **xy, size_t *cap, size_t len)
 
 /* ---- as GeoJSON ---- */
 
+/* The corners of one outline share a few grid lines, so each coordinate is formatted once: a small
+   direct-mapped cache from the double's bits to its text (the same double, the same digits). */
+#define NUM_CACHE 512
+
+typedef struct num_slot {
+    uint64_t bits;
+    unsigned char len;
+    char s[31];
+} num_slot;
+
 typedef struct json_ctx {
     qt__outfile *o;
     int polygons;
+    num_slot cache[NUM_CACHE];
+    unsigned char used[NUM_CACHE]; /* the slots filled (cleared per outline) */
 } json_ctx;
+
+/* v with 6 decimals at p; returns the length */
+static size_t coord(json_ctx *j, double v, char *p)
+{
+    uint64_t bits;
+    num_slot *sl;
+    size_t n, h;
+    memcpy(&bits, &v, sizeof bits);
+    h = (size_t)((bits ^ (bits >> 29) ^ (bits >> 41)) % NUM_CACHE);
+    sl = &j->cache[h];
+    if (!j->used[h] || sl->bits != bits) {
+        char t[48];
+        n = qt__fmt_fixed(t, v, 6);
+        if (n > sizeof sl->s) {
+            memcpy(p, t, n);
+            return n;
+        }
+        memcpy(sl->s, t, n);
+        sl->len = (unsigned char)n;
+        sl->bits = bits;
+        j->used[h] = 1;
+    }
+    memcpy(p, sl->s, sl->len);
+    return sl->len;
+}
 
 static int json_ring(void *ctx, int outer, const double *xy, size_t n)
 {
     json_ctx *j = ctx;
-    char num[48];
-    size_t i;
+    char pt[112]; /* ",[" x "," y "]": two numbers of at most 48 characters */
+    size_t i, k;
     if (outer)
         qt__outfile_puts(j->o, j->polygons++ ? "]],[[" : "[[");
     else
         qt__outfile_puts(j->o, "],[");
     for (i = 0; i < n; i++) {
-        qt__outfile_puts(j->o, i ? ",[" : "[");
-        qt__outfile_write(j->o, num, qt__fmt_fixed(num, xy[2 * i], 6));
-        qt__outfile_puts(j->o, ",");
-        qt__outfile_write(j->o, num, qt__fmt_fixed(num, xy[2 * i + 1], 6));
-        qt__outfile_puts(j->o, "]");
+        k = 0;
+        if (i)
+            pt[k++] = ',';
+        pt[k++] = '[';
+        k += coord(j, xy[2 * i], pt + k);
+        pt[k++] = ',';
+        k += coord(j, xy[2 * i + 1], pt + k);
+        pt[k++] = ']';
+        qt__outfile_write(j->o, pt, k);
     }
     return 0;
 }
 
 int qt__cells_geojson(qt__outfile *o, const int64_t *cells, size_t n, double x0, double y0, double dx, double dy)
 {
-    json_ctx j = {o, 0};
+    json_ctx j; /* 20 KB on the stack: only the used flags are cleared */
     qt__cells_sink sk = {json_ring, &j};
+    j.o = o;
+    j.polygons = 0;
+    memset(j.used, 0, sizeof j.used);
     qt__outfile_puts(o, "{\"type\":\"MultiPolygon\",\"coordinates\":[");
     if (qt__cells_rings(cells, n, x0, y0, dx, dy, &sk) != 0)
         return -1;
