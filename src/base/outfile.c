@@ -15,9 +15,10 @@
 #define OUT_BUF (1u << 20)
 
 /* "00" "01" ... "99": numbers are written two digits at a time */
-static const char digit_pairs[201] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-                                     "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-                                     "8081828384858687888990919293949596979899";
+static const char digit_pairs[201] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
 
 size_t qt__fmt_i64(char *dst, int64_t v)
 {
@@ -67,17 +68,21 @@ size_t qt__fmt_i64(char *dst, int64_t v)
 
 size_t qt__fmt_fixed(char *dst, double v, int dec)
 {
-    static const double scale[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6};
-    static const uint64_t iscale[] = {1, 10, 100, 1000, 10000, 100000, 1000000};
+    static const double scale[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
+    static const uint64_t iscale[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000};
     double x, frac;
     uint64_t q;
     size_t k;
     int i;
-    if (dec < 0 || dec > 6 || !isfinite(v) || v < 0 || (v == 0 && signbit(v)) || v >= 9.0e12)
+    if (dec < 0 || dec > 9 || !isfinite(v) || v < 0 || (v == 0 && signbit(v)) || v >= 9.0e12)
         return (size_t)snprintf(dst, 48, "%.*f", dec < 0 ? 0 : dec, v);
     x = v * scale[dec];
-    q = (uint64_t)x;      /* x >= 0 and < 2^63: truncation is floor */
-    frac = x - (double)q; /* exact (Sterbenz) */
+    /* Below 2^52 every n + 0.5 is a double, so the rounded product lies on the same side of it as
+       the exact v * 10^dec (or on it: the tie case below); above, printf decides. */
+    if (!(x < 4503599627370496.0))
+        return (size_t)snprintf(dst, 48, "%.*f", dec, v);
+    q = (uint64_t)x;             /* x >= 0 and < 2^52: truncation is floor */
+    frac = x - (double)q;        /* exact (Sterbenz) */
     if (fabs(frac - 0.5) < 1e-6) /* near a tie: let printf decide exactly */
         return (size_t)snprintf(dst, 48, "%.*f", dec, v);
     q += frac > 0.5; /* = nearbyint(x), ties excluded above */
@@ -198,9 +203,11 @@ void qt__outfile_fixed6(qt__outfile *o, double v)
 void qt__outfile_double(qt__outfile *o, double v, int decimals)
 {
     char t[64];
-    int n = snprintf(t, sizeof t, "%.*f", decimals, v);
-    if (n > 0)
-        qt__outfile_write(o, t, (size_t)n < sizeof t ? (size_t)n : sizeof t - 1);
+    if (decimals >= 0 && decimals <= 9 && fabs(v) < 9.0e12) { /* at most 23 characters */
+        qt__outfile_write(o, t, qt__fmt_fixed(t, v, decimals));
+        return;
+    }
+    qt__outfile_printf(o, "%.*f", decimals, v); /* any length (1e300 has 301 digits) */
 }
 
 static void release(qt__outfile *o)

@@ -36,7 +36,8 @@ void qt__outfile_printf(qt__outfile *o, const char *fmt, ...) QT_PRINTF(2, 3);
 void qt__outfile_i64(qt__outfile *o, int64_t v);
 /* v with exactly 6 decimals, the same digits as printf("%.6f") */
 void qt__outfile_fixed6(qt__outfile *o, double v);
-/* v with `decimals` decimals (0..9) through printf */
+/* v with `decimals` decimals, the same digits as printf("%.*f") (the fast formatter up to 9
+ * decimals and 9e12, printf beyond) */
 void qt__outfile_double(qt__outfile *o, double v, int decimals);
 qt_status qt__outfile_commit(qt__outfile *o, qt_error *err);
 void qt__outfile_abort(qt__outfile *o);
@@ -45,7 +46,8 @@ void qt__outfile_abort(qt__outfile *o);
  * dst must have room for 24 (i64) or 40 (fixed6) bytes. */
 size_t qt__fmt_i64(char *dst, int64_t v);
 size_t qt__fmt_fixed6(char *dst, double v);
-/* v with `dec` decimals (0..6), the same digits as printf("%.*f") */
+/* v with `dec` decimals, the same digits as printf("%.*f"): fast for 0..9 decimals, finite
+ * 0 <= v < 9e12 and v * 10^dec < 2^52, printf otherwise (at most 47 characters written then) */
 size_t qt__fmt_fixed(char *dst, double v, int dec);
 
 #endif

@@ -41,6 +41,8 @@ static const char help[] = N_(
     "  --speed-kmh S        walking speed for --rings and nearest_s (default 4.0)\n"
     "  --threads N          worker threads (default: all cores); output is identical for any N\n"
     "  --out FILE           output CSV (default standard output); written atomically\n"
+    "  --format csv|bin     bin: the same answers as a compact columnar file, one block\n"
+    "                       per category (docs/formats.md; bench/read_access_bin.py reads it)\n"
     "  --timings            print seconds to standard error: read (and place), compute\n"
     "                       (the wall time of the searches), sink (formatting rows,\n"
     "                       overlapping other threads' searches), write (sink + commit)\n"
@@ -127,8 +129,154 @@ typedef struct writer {
     size_t nrings, r_index;
     const size_t *ring_index;
     double speed_mps, max_dist;
-    double write_s; /* time spent in the sink */
+    double write_s;         /* time spent in the sink */
+    int bin;                /* --format bin */
+    size_t ncounts;         /* bin: count columns per category */
+    uint32_t *count_radius; /* bin: the radius index of each count column */
+    void *buf;              /* bin: one column */
 } writer;
+
+/* ---- --format bin (docs/formats.md "Access result, binary"): little-endian throughout ---- */
+
+#define BIN_MAGIC   "QTACCESS"
+#define BIN_VERSION 1u
+
+static void bin_u32(qt__outfile *o, uint32_t v)
+{
+    unsigned char b[4] = {(unsigned char)v, (unsigned char)(v >> 8), (unsigned char)(v >> 16),
+                          (unsigned char)(v >> 24)};
+    qt__outfile_write(o, (const char *)b, 4);
+}
+
+static void bin_u64(qt__outfile *o, uint64_t v)
+{
+    bin_u32(o, (uint32_t)v);
+    bin_u32(o, (uint32_t)(v >> 32));
+}
+
+static void bin_f64(qt__outfile *o, double v)
+{
+    uint64_t u;
+    memcpy(&u, &v, sizeof u);
+    bin_u64(o, u);
+}
+
+static void bin_str(qt__outfile *o, const char *s)
+{
+    bin_u32(o, (uint32_t)strlen(s));
+    qt__outfile_puts(o, s);
+}
+
+static void bin_pad(qt__outfile *o, uint64_t written)
+{
+    static const char zero[8] = {0};
+    if (written % 8)
+        qt__outfile_write(o, zero, (size_t)(8 - written % 8));
+}
+
+static int little_endian(void)
+{
+    const uint32_t one = 1;
+    unsigned char b;
+    memcpy(&b, &one, 1);
+    return b == 1;
+}
+
+/* n values of size 4 or 8 as little-endian (the host's order on x86 and ARM) */
+static void bin_array(qt__outfile *o, const void *p, size_t n, size_t size)
+{
+    size_t i;
+    if (little_endian()) {
+        qt__outfile_write(o, p, n * size);
+        return;
+    }
+    for (i = 0; i < n; i++) {
+        uint64_t v = 0;
+        if (size == 4) {
+            uint32_t u;
+            memcpy(&u, (const char *)p + 4 * i, 4);
+            bin_u32(o, u);
+        } else {
+            memcpy(&v, (const char *)p + 8 * i, 8);
+            bin_u64(o, v);
+        }
+    }
+}
+
+/* header, names and ids: everything before the first category */
+static void bin_header(writer *w, const double *rings)
+{
+    qt__outfile *o = &w->o;
+    uint64_t names = 0, i;
+    size_t k;
+    char name[64];
+    qt__outfile_write(o, BIN_MAGIC, 8);
+    bin_u32(o, BIN_VERSION);
+    bin_u32(o, (w->origins ? 1u : 0u) | (w->with_rings ? 2u : 0u)); /* 1: string ids; 2: the CSV has nearest_s */
+    bin_u64(o, w->norigins);
+    bin_u32(o, w->pois->ncat);
+    bin_u32(o, (uint32_t)w->ncounts);
+    bin_f64(o, w->max_dist);
+    bin_f64(o, w->speed_mps);
+    bin_u64(o, 0);
+    bin_u64(o, 0);
+    /* the count columns, named as the CSV names them, then the categories */
+    for (k = 0; k < w->ncounts; k++) {
+        if (w->with_r && k == 0)
+            snprintf(name, sizeof name, "count_within_R");
+        else
+            snprintf(name, sizeof name, "count_%gmin", rings[k - (size_t)w->with_r]);
+        bin_str(o, name);
+        names += 4 + strlen(name);
+    }
+    for (k = 0; k < w->pois->ncat; k++) {
+        bin_str(o, w->pois->categories[k]);
+        names += 4 + strlen(w->pois->categories[k]);
+    }
+    bin_pad(o, names);
+    if (!w->origins) {
+        for (i = 0; i < w->norigins; i++)
+            bin_u64(o, (uint64_t)qt_graph_node_id(w->ag, (uint32_t)i));
+        return;
+    }
+    for (i = 0, names = 0; i <= w->norigins; i++) {
+        bin_u64(o, names);
+        if (i < w->norigins)
+            names += strlen(w->origins->id[i]);
+    }
+    for (i = 0; i < w->norigins; i++)
+        qt__outfile_puts(o, w->origins->id[i]);
+    bin_pad(o, names);
+}
+
+/* qt_access_sink for --format bin: the category's index, then its columns */
+static qt_status bin_category(void *ud, const qt_access_column *col, qt_error *err)
+{
+    writer *w = ud;
+    double t0 = cli_now_s(), *d = w->buf;
+    uint32_t *u = w->buf, nn = qt_graph_node_count(w->ag);
+    size_t i, k;
+    (void)err;
+    bin_u32(&w->o, col->category);
+    bin_u32(&w->o, 0);
+    for (i = 0; i < w->norigins; i++) {
+        uint32_t v = w->origin_node ? w->origin_node[i] : (uint32_t)i;
+        double x = v == QT_NODE_NONE ? INFINITY : qt_search_dist(col->nearest, v);
+        d[i] = isfinite(x) && x <= w->max_dist ? x : NAN;
+    }
+    bin_array(&w->o, d, w->norigins, 8);
+    for (k = 0; k < w->ncounts; k++) {
+        const uint32_t *cnt = col->counts + (size_t)w->count_radius[k] * nn;
+        for (i = 0; i < w->norigins; i++) {
+            uint32_t v = w->origin_node ? w->origin_node[i] : (uint32_t)i;
+            u[i] = v == QT_NODE_NONE ? UINT32_MAX : cnt[v];
+        }
+        bin_array(&w->o, u, w->norigins, 4);
+    }
+    bin_pad(&w->o, (uint64_t)w->ncounts * w->norigins * 4);
+    w->write_s += cli_now_s() - t0;
+    return QT_OK;
+}
 
 static void write_header(writer *w, const double *rings)
 {
@@ -207,16 +355,15 @@ int cmd_access(int argc, char **argv, qt_cli *cli)
 {
     const char *nodes = NULL, *edges = NULL, *graph = NULL, *network = NULL, *pois_path = NULL, *origins_path = NULL,
                *snap = NULL, *smax = NULL, *radius = NULL, *maxd = NULL, *rings_s = NULL, *speed = NULL,
-               *threads_s = NULL, *out = NULL, *pos[1];
+               *threads_s = NULL, *out = NULL, *format = NULL, *pos[1];
     int timings = 0;
-    cli_opt opts[] = {{"nodes", 0, 1, &nodes, NULL},       {"edges", 0, 1, &edges, NULL},
-                      {"graph", 0, 1, &graph, NULL},       {"network", 0, 1, &network, NULL},
-                      {"pois", 0, 1, &pois_path, NULL},    {"origins", 0, 1, &origins_path, NULL},
-                      {"snap", 0, 1, &snap, NULL},         {"snap-max", 0, 1, &smax, NULL},
-                      {"radius", 0, 1, &radius, NULL},     {"max-dist", 0, 1, &maxd, NULL},
-                      {"rings", 0, 1, &rings_s, NULL},     {"speed-kmh", 0, 1, &speed, NULL},
-                      {"threads", 0, 1, &threads_s, NULL}, {"out", 'o', 1, &out, NULL},
-                      {"timings", 0, 0, NULL, &timings},   {NULL, 0, 0, NULL, NULL}};
+    cli_opt opts[] = {
+        {"nodes", 0, 1, &nodes, NULL},       {"edges", 0, 1, &edges, NULL},    {"graph", 0, 1, &graph, NULL},
+        {"network", 0, 1, &network, NULL},   {"pois", 0, 1, &pois_path, NULL}, {"origins", 0, 1, &origins_path, NULL},
+        {"snap", 0, 1, &snap, NULL},         {"snap-max", 0, 1, &smax, NULL},  {"radius", 0, 1, &radius, NULL},
+        {"max-dist", 0, 1, &maxd, NULL},     {"rings", 0, 1, &rings_s, NULL},  {"speed-kmh", 0, 1, &speed, NULL},
+        {"threads", 0, 1, &threads_s, NULL}, {"out", 'o', 1, &out, NULL},      {"format", 0, 1, &format, NULL},
+        {"timings", 0, 0, NULL, &timings},   {NULL, 0, 0, NULL, NULL}};
     int npos, rc, with_rings, with_r;
     double t0 = cli_now_s(), t1, t2;
     double snap_max = QT_SNAP_DEFAULT_MAX_M, R = 1000, max_dist = INFINITY, kmh = 4.0, rings[16], ring_m[16], radii[17];
@@ -231,7 +378,7 @@ int cmd_access(int argc, char **argv, qt_cli *cli)
     uint32_t *origin_node = NULL;
     qt_access_opts ao;
     qt_access_stats stats = {0, 0, 0};
-    writer w;
+    writer w = {0};
     int opened = 0;
     qt_error err = QT_ERROR_INIT;
     warnlist wp = {0}, wo = {0};
@@ -256,6 +403,8 @@ int cmd_access(int argc, char **argv, qt_cli *cli)
         return cli_usage(cli, "access", "--max-dist must be >= 0 or 'inf'");
     if (!(kmh > 0) || !isfinite(kmh))
         return cli_usage(cli, "access", "--speed-kmh must be positive");
+    if (format && strcmp(format, "csv") != 0 && strcmp(format, "bin") != 0)
+        return cli_usage(cli, "access", "--format must be csv or bin");
     with_rings = nrings > 0;
     with_r = !with_rings || radius != NULL;
     /* radii: R and the rings in metres, sorted, distinct */
@@ -381,7 +530,6 @@ int cmd_access(int argc, char **argv, qt_cli *cli)
     ao.progress = cli_progress;
     ao.progress_ud = cli;
     ao.stats = &stats;
-    memset(&w, 0, sizeof w);
     w.ag = ag;
     w.pois = pois;
     w.origins = origins;
@@ -394,13 +542,29 @@ int cmd_access(int argc, char **argv, qt_cli *cli)
     w.ring_index = ring_index;
     w.speed_mps = qt__kmh_mps(kmh);
     w.max_dist = max_dist;
+    w.bin = format && strcmp(format, "bin") == 0;
+    if (w.bin) {
+        /* the count columns in the CSV's order: R first, then the rings */
+        w.ncounts = (size_t)with_r + (with_rings ? nrings : 0);
+        w.count_radius = malloc((w.ncounts + 1) * sizeof *w.count_radius);
+        w.buf = malloc((norigins ? norigins : 1) * sizeof(double));
+        if (!w.count_radius || !w.buf) {
+            rc = QT_EXIT_NOMEM;
+            goto done;
+        }
+        for (k = 0; k < w.ncounts; k++)
+            w.count_radius[k] = (uint32_t)(with_r && k == 0 ? r_index : ring_index[k - (size_t)with_r]);
+    }
     if (qt__outfile_open(&w.o, out, &err) != QT_OK) {
         rc = cli_fail(cli, &err);
         goto done;
     }
     opened = 1;
-    write_header(&w, rings);
-    if (qt_access_stream(ag, pois->ncat, ap, nap, &ao, write_category, &w, &err) != QT_OK) {
+    if (w.bin)
+        bin_header(&w, rings);
+    else
+        write_header(&w, rings);
+    if (qt_access_stream(ag, pois->ncat, ap, nap, &ao, w.bin ? bin_category : write_category, &w, &err) != QT_OK) {
         cli_progress_done(cli);
         rc = cli_fail(cli, &err);
         goto done;
@@ -428,5 +592,7 @@ done:
     qt_point_list_free(origins);
     free(ap);
     free(origin_node);
+    free(w.count_radius);
+    free(w.buf);
     return rc;
 }

@@ -11,6 +11,7 @@
 
 #include "base/i18n.h"
 #include "base/alloc.h"
+#include "base/outfile.h"
 #include "base/strbuf.h"
 #include "base/strmap.h"
 #include "base/geo.h"
@@ -24,6 +25,27 @@
 #include "domain/analyze_internal.h"
 
 /* ---- the areas: communities and circles ---------------------------------- */
+
+/* "<prefix>%02ld-%02ld" of (cy, cx) into buf (64 bytes), as snprintf wrote it: one call per
+   residence, so the digits by hand (the cells count from the residences' minimum: never negative) */
+static void grid_name(char *buf, const char *prefix, long cy, long cx)
+{
+    size_t n = strlen(prefix), k;
+    long v[2] = {cy, cx};
+    if (cy < 0 || cx < 0 || n > 20) {
+        snprintf(buf, 64, "%s%02ld-%02ld", prefix, cy, cx);
+        return;
+    }
+    memcpy(buf, prefix, n);
+    for (k = 0; k < 2; k++) {
+        if (k)
+            buf[n++] = '-';
+        if (v[k] < 10)
+            buf[n++] = '0';
+        n += qt__fmt_i64(buf + n, v[k]);
+    }
+    buf[n] = 0;
+}
 
 static void grid_cell(double lon, double lat, double lon0, double lat0, double m, long *cx, long *cy)
 {
@@ -79,7 +101,7 @@ qt_status qt__analysis_areas(const qt_analysis_input *in, const qt_analysis_opts
         if (!*name && o->community_grid_m > 0) {
             long cx, cy;
             grid_cell(r->lon[i], r->lat[i], lon0, lat0, o->community_grid_m, &cx, &cy);
-            snprintf(buf, sizeof buf, "网格%02ld-%02ld", cy, cx);
+            grid_name(buf, "网格", cy, cx);
             name = buf;
         }
         if (!*name) {
@@ -172,7 +194,7 @@ qt_status qt__analysis_areas(const qt_analysis_input *in, const qt_analysis_opts
             if (c == UINT32_MAX || of[c] != UINT32_MAX)
                 continue;
             grid_cell(r->lon[i], r->lat[i], lon0, lat0, o->circle_grid_m, &cx, &cy);
-            snprintf(buf, sizeof buf, "生活圈%02ld-%02ld", cy, cx);
+            grid_name(buf, "生活圈", cy, cx);
             if ((idx = qt__strmap_add(&cir, buf)) < 0) {
                 qt__free(of);
                 goto nomem;

@@ -12,6 +12,7 @@
 
 #include "base/i18n.h"
 #include "base/alloc.h"
+#include "base/keysort.h"
 #include "base/strbuf.h"
 #include "base/strmap.h"
 #include "base/geo.h"
@@ -102,14 +103,20 @@ static void area_finish(qt_area_stats *s, const qt_profile *p)
     s->all_basic = s->population > 0 ? s->all_basic / s->population : NAN;
 }
 
-/* community of each outlet: the nearest residence within OUTLET_HOME_M, on a grid of that size */
+/* community of each outlet: the nearest residence within OUTLET_HOME_M, on a grid of that size.
+   The residences are copied out cell by cell (file order within a cell) and the outlets visited in
+   cell order, so neighbouring outlets read the same few cells; each outlet's answer is what it was
+   in file order. */
 qt_status qt__analysis_outlet_homes(const qt_analysis *a, const qt_residence_list *r, const double *olon,
                                     const double *olat, size_t no, uint32_t *home)
 {
     const double k = QT__M_PER_DEG;
-    double lat0 = 0, coslat;
-    size_t i, ncell, *start = NULL, *idx = NULL;
+    double lat0 = 0, coslat, *glon = NULL, *glat = NULL;
+    uint32_t *gcom = NULL;
+    size_t i, ncell, *start = NULL, *cell = NULL, oi;
+    qt__keyed *ord = NULL; /* the outlets by cell (off the grid: INT64_MAX) */
     long minx = 0, miny = 0, maxx = 0, maxy = 0, w, h;
+    qt_status st = QT_OK;
     for (i = 0; i < no; i++)
         home[i] = UINT32_MAX;
     if (!r->n || !no)
@@ -137,62 +144,77 @@ qt_status qt__analysis_outlet_homes(const qt_analysis *a, const qt_residence_lis
         return QT_OK;
     ncell = (size_t)(w * h);
     start = qt__calloc(ncell + 1, sizeof *start);
-    idx = qt__malloc(r->n * sizeof *idx);
-    if (!start || !idx) {
-        qt__free(start);
-        qt__free(idx);
-        return QT_ENOMEM;
+    cell = qt__malloc(r->n * sizeof *cell);
+    glon = qt__malloc(r->n * sizeof *glon);
+    glat = qt__malloc(r->n * sizeof *glat);
+    gcom = qt__malloc(r->n * sizeof *gcom);
+    ord = qt__malloc(no * sizeof *ord);
+    if (!start || !cell || !glon || !glat || !gcom || !ord) {
+        st = QT_ENOMEM;
+        goto done;
     }
-    for (i = 0; i < r->n; i++)
-        start[(size_t)((CY(r->lat[i]) - miny) * w + (CX(r->lon[i]) - minx)) + 1]++;
+    for (i = 0; i < r->n; i++) {
+        cell[i] = (size_t)((CY(r->lat[i]) - miny) * w + (CX(r->lon[i]) - minx));
+        start[cell[i] + 1]++;
+    }
     for (i = 0; i < ncell; i++)
         start[i + 1] += start[i];
-    {
-        size_t *fill = qt__malloc((ncell + 1) * sizeof *fill);
-        if (!fill) {
-            qt__free(start);
-            qt__free(idx);
-            return QT_ENOMEM;
-        }
-        memcpy(fill, start, ncell * sizeof *fill);
-        for (i = 0; i < r->n; i++)
-            idx[fill[(size_t)((CY(r->lat[i]) - miny) * w + (CX(r->lon[i]) - minx))]++] = i;
-        qt__free(fill);
+    for (i = 0; i < r->n; i++) { /* start[c] runs ahead while filling, then is put back */
+        size_t j = start[cell[i]]++;
+        glon[j] = r->lon[i];
+        glat[j] = r->lat[i];
+        gcom[j] = a->res_community[i];
     }
+    for (i = ncell; i > 0; i--)
+        start[i] = start[i - 1];
+    start[0] = 0;
     for (i = 0; i < no; i++) {
-        long x = CX(olon[i]), y = CY(olat[i]), dx, dy;
+        long x = CX(olon[i]) - minx, y = CY(olat[i]) - miny;
+        ord[i].key = x >= -1 && y >= -1 && x <= w && y <= h ? (int64_t)((y + 1) * (w + 2) + (x + 1)) : INT64_MAX;
+        ord[i].i = i;
+    }
+    qt__keyed_sort(ord, no);
+    for (oi = 0; oi < no; oi++) {
+        size_t i2 = ord[oi].i;
+        long x = CX(olon[i2]), y = CY(olat[i2]), dx, dy;
         double best = OUTLET_HOME_M;
         /* a cheap planar distance (equirectangular at the outlet's latitude) first: within a
            kilometre it is within a fraction of a per mille of the haversine distance, so a
            residence it puts beyond best (with a 1% + 1 m margin) cannot be the nearest, and the
            haversine distance (which decides, ties to the later residence as before) is only
            computed for the rest */
-        double ky = fabs(olat[i]) < 80 ? k : 0, kx = ky * cos(olat[i] * QT__DEG2RAD); /* no filter near a pole */
+        double ky = fabs(olat[i2]) < 80 ? k : 0, kx = ky * cos(olat[i2] * QT__DEG2RAD); /* no filter near a pole */
+        if (ord[oi].key == INT64_MAX)
+            continue; /* no residence within a cell of it */
         for (dy = -1; dy <= 1; dy++)
             for (dx = -1; dx <= 1; dx++) {
                 long cx = x + dx - minx, cy = y + dy - miny;
-                size_t j, cell;
+                size_t j, c;
                 if (cx < 0 || cy < 0 || cx >= w || cy >= h)
                     continue;
-                cell = (size_t)(cy * w + cx);
-                for (j = start[cell]; j < start[cell + 1]; j++) {
-                    size_t ri = idx[j];
-                    double ex = (r->lon[ri] - olon[i]) * kx, ey = (r->lat[ri] - olat[i]) * ky, lim = best * 1.01 + 1;
+                c = (size_t)(cy * w + cx);
+                for (j = start[c]; j < start[c + 1]; j++) {
+                    double ex = (glon[j] - olon[i2]) * kx, ey = (glat[j] - olat[i2]) * ky, lim = best * 1.01 + 1;
                     if (ex * ex + ey * ey > lim * lim)
                         continue;
-                    double d = qt_haversine_m(olon[i], olat[i], r->lon[ri], r->lat[ri]);
-                    if (d <= best && a->res_community[ri] != UINT32_MAX) {
+                    double d = qt_haversine_m(olon[i2], olat[i2], glon[j], glat[j]);
+                    if (d <= best && gcom[j] != UINT32_MAX) {
                         best = d;
-                        home[i] = a->res_community[ri];
+                        home[i2] = gcom[j];
                     }
                 }
             }
     }
 #undef CX
 #undef CY
+done:
     qt__free(start);
-    qt__free(idx);
-    return QT_OK;
+    qt__free(cell);
+    qt__free(glon);
+    qt__free(glat);
+    qt__free(gcom);
+    qt__free(ord);
+    return st;
 }
 
 /* indicators of every area into a, from the times and areas of sh (a itself, or the analysis a

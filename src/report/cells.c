@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "base/alloc.h"
+#include "base/keysort.h"
 #include "report/cells.h"
 
 #define VSTRIDE ((int64_t)QT__CELL_STRIDE + 1) /* vertices run one further than cells */
@@ -26,25 +27,27 @@ typedef struct edge {
 
 static const int DX[4] = {1, 0, -1, 0}, DY[4] = {0, 1, 0, -1};
 
-static int cmp_edge(const void *a, const void *b)
+/* Sort the edges by (from, dir): keys from * 4 + dir are distinct (one edge per side), so any sort
+ * gives the one order. */
+static int sort_edges(edge *e, size_t ne)
 {
-    const edge *x = a, *y = b;
-    if (x->from != y->from)
-        return x->from < y->from ? -1 : 1;
-    return (int)x->dir - (int)y->dir;
-}
-
-static int has(const int64_t *cells, size_t n, int64_t k)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (cells[mid] < k)
-            lo = mid + 1;
-        else
-            hi = mid;
+    uint64_t *key = qt__malloc((ne + 1) * sizeof *key);
+    size_t i;
+    if (!key)
+        return -1;
+    for (i = 0; i < ne; i++)
+        key[i] = (uint64_t)e[i].from * 4u + e[i].dir;
+    if (qt__sort_u64(key, ne) != 0) {
+        qt__free(key);
+        return -1;
     }
-    return lo < n && cells[lo] == k;
+    for (i = 0; i < ne; i++) {
+        e[i].from = (int64_t)(key[i] >> 2);
+        e[i].dir = (unsigned char)(key[i] & 3);
+        e[i].used = 0;
+    }
+    qt__free(key);
+    return 0;
 }
 
 /* first edge index leaving vertex v */
@@ -103,18 +106,26 @@ int qt__cells_rings(const int64_t *cells, size_t n, double x0, double y0, double
     int64_t *vx = qt__malloc((4 * n + 1) * sizeof *vx), *vy = qt__malloc((4 * n + 1) * sizeof *vy);
     ring *rings = NULL;
     double *xy = NULL;
-    size_t ne = 0, nv = 0, nr = 0, rcap = 0, i, k, xycap = 0;
+    size_t ne = 0, nv = 0, nr = 0, rcap = 0, i, k, xycap = 0, below, above;
     if (!e || !vx || !vy)
         goto nomem;
-    /* boundary edges, the cell on their left */
-    for (i = 0; i < n; i++) {
+    /* boundary edges, the cell on their left; the neighbours below and above found by two cursors
+       that only move forward (the cells are sorted), left and right next to the cell itself */
+    for (i = 0, below = 0, above = 0; i < n; i++) {
         int64_t cy = cells[i] / QT__CELL_STRIDE, cx = cells[i] % QT__CELL_STRIDE;
-        static const int nx[4] = {0, 1, 0, -1}, ny[4] = {-1, 0, 1, 0}; /* the neighbour beyond each side */
-        static const int sx[4] = {0, 1, 1, 0}, sy[4] = {0, 0, 1, 1};   /* where each side starts */
-        int d;
+        static const int sx[4] = {0, 1, 1, 0}, sy[4] = {0, 0, 1, 1}; /* where each side starts */
+        int d, nb[4];
+        while (below < n && cells[below] < cells[i] - QT__CELL_STRIDE)
+            below++;
+        while (above < n && cells[above] < cells[i] + QT__CELL_STRIDE)
+            above++;
+        /* the neighbour beyond each side: below, right, above, left (none off the grid's edge) */
+        nb[0] = cy > 0 && below < n && cells[below] == cells[i] - QT__CELL_STRIDE;
+        nb[1] = i + 1 < n && cells[i + 1] == cells[i] + 1;
+        nb[2] = above < n && cells[above] == cells[i] + QT__CELL_STRIDE;
+        nb[3] = cx > 0 && i > 0 && cells[i - 1] == cells[i] - 1;
         for (d = 0; d < 4; d++) {
-            int64_t ax = cx + nx[d], ay = cy + ny[d];
-            if (ax >= 0 && ay >= 0 && has(cells, n, ay * QT__CELL_STRIDE + ax))
+            if (nb[d])
                 continue;
             e[ne].from = (cy + sy[d]) * VSTRIDE + (cx + sx[d]);
             e[ne].dir = (unsigned char)d;
@@ -122,7 +133,8 @@ int qt__cells_rings(const int64_t *cells, size_t n, double x0, double y0, double
             ne++;
         }
     }
-    qsort(e, ne, sizeof *e, cmp_edge);
+    if (sort_edges(e, ne) != 0)
+        goto nomem;
     /* chain them into rings, keeping only the corners */
     for (i = 0; i < ne; i++) {
         size_t cur = i, start = nv;
@@ -259,34 +271,78 @@ static int ring_buf(double **xy, size_t *cap, size_t len)
 
 /* ---- as GeoJSON ---- */
 
+/* The corners of one outline share a few grid lines, so each coordinate is formatted once: a small
+   direct-mapped cache from the double's bits to its text (the same double, the same digits). */
+#define NUM_CACHE 512
+
+typedef struct num_slot {
+    uint64_t bits;
+    unsigned char len;
+    char s[31];
+} num_slot;
+
 typedef struct json_ctx {
     qt__outfile *o;
     int polygons;
+    num_slot cache[NUM_CACHE];
+    unsigned char used[NUM_CACHE]; /* the slots filled (cleared per outline) */
 } json_ctx;
+
+/* v with 6 decimals at p; returns the length */
+static size_t coord(json_ctx *j, double v, char *p)
+{
+    uint64_t bits;
+    num_slot *sl;
+    size_t n, h;
+    memcpy(&bits, &v, sizeof bits);
+    h = (size_t)((bits ^ (bits >> 29) ^ (bits >> 41)) % NUM_CACHE);
+    sl = &j->cache[h];
+    if (!j->used[h] || sl->bits != bits) {
+        char t[48];
+        n = qt__fmt_fixed(t, v, 6);
+        if (n > sizeof sl->s) {
+            memcpy(p, t, n);
+            return n;
+        }
+        memcpy(sl->s, t, n);
+        sl->len = (unsigned char)n;
+        sl->bits = bits;
+        j->used[h] = 1;
+    }
+    memcpy(p, sl->s, sl->len);
+    return sl->len;
+}
 
 static int json_ring(void *ctx, int outer, const double *xy, size_t n)
 {
     json_ctx *j = ctx;
-    char num[48];
-    size_t i;
+    char pt[112]; /* ",[" x "," y "]": two numbers of at most 48 characters */
+    size_t i, k;
     if (outer)
         qt__outfile_puts(j->o, j->polygons++ ? "]],[[" : "[[");
     else
         qt__outfile_puts(j->o, "],[");
     for (i = 0; i < n; i++) {
-        qt__outfile_puts(j->o, i ? ",[" : "[");
-        qt__outfile_write(j->o, num, qt__fmt_fixed(num, xy[2 * i], 6));
-        qt__outfile_puts(j->o, ",");
-        qt__outfile_write(j->o, num, qt__fmt_fixed(num, xy[2 * i + 1], 6));
-        qt__outfile_puts(j->o, "]");
+        k = 0;
+        if (i)
+            pt[k++] = ',';
+        pt[k++] = '[';
+        k += coord(j, xy[2 * i], pt + k);
+        pt[k++] = ',';
+        k += coord(j, xy[2 * i + 1], pt + k);
+        pt[k++] = ']';
+        qt__outfile_write(j->o, pt, k);
     }
     return 0;
 }
 
 int qt__cells_geojson(qt__outfile *o, const int64_t *cells, size_t n, double x0, double y0, double dx, double dy)
 {
-    json_ctx j = {o, 0};
+    json_ctx j; /* 20 KB on the stack: only the used flags are cleared */
     qt__cells_sink sk = {json_ring, &j};
+    j.o = o;
+    j.polygons = 0;
+    memset(j.used, 0, sizeof j.used);
     qt__outfile_puts(o, "{\"type\":\"MultiPolygon\",\"coordinates\":[");
     if (qt__cells_rings(cells, n, x0, y0, dx, dy, &sk) != 0)
         return -1;

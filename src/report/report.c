@@ -14,6 +14,7 @@
 
 #include "base/i18n.h"
 #include "base/alloc.h"
+#include "base/keysort.h"
 #include "base/outfile.h"
 #include "quarter/report.h"
 #include "report/cells.h"
@@ -30,15 +31,24 @@ static const char *const files[] = {"summary.md",  "indicators.csv", "grades.csv
 
 static void json_str(qt__outfile *o, const char *s)
 {
+    static const char hex[] = "0123456789abcdef";
+    const char *run = s;
     qt__outfile_puts(o, "\"");
     for (; *s; s++) {
-        if (*s == '"' || *s == '\\')
-            qt__outfile_printf(o, "\\%c", *s);
-        else if ((unsigned char)*s < 0x20)
-            qt__outfile_printf(o, "\\u%04x", (unsigned char)*s);
-        else
-            qt__outfile_write(o, s, 1);
+        unsigned char ch = (unsigned char)*s;
+        char esc[6] = {'\\', 'u', '0', '0', hex[ch >> 4], hex[ch & 15]};
+        if (ch != '"' && ch != '\\' && ch >= 0x20)
+            continue;
+        qt__outfile_write(o, run, (size_t)(s - run));
+        run = s + 1;
+        if (ch >= 0x20) {
+            esc[1] = (char)ch;
+            qt__outfile_write(o, esc, 2); /* \" or \\ */
+        } else {
+            qt__outfile_write(o, esc, 6);
+        }
     }
+    qt__outfile_write(o, run, (size_t)(s - run));
     qt__outfile_puts(o, "\"");
 }
 
@@ -49,15 +59,66 @@ static void num(qt__outfile *o, double v, int dec)
         qt__outfile_double(o, v, dec);
 }
 
-/* v with dec decimals through the fast formatter (printf above 6 decimals) */
+/* v with dec decimals through the fast formatter (what printf("%.*f") writes) */
 static void fixed(qt__outfile *o, double v, int dec)
 {
-    char buf[48];
-    if (dec > 6) {
-        qt__outfile_double(o, v, dec);
-        return;
+    qt__outfile_double(o, v, dec);
+}
+
+/* s, then a comma */
+static void field(qt__outfile *o, const char *s)
+{
+    qt__outfile_puts(o, s);
+    qt__outfile_write(o, ",", 1);
+}
+
+/* ---- notes: what snprintf(note, 160, ...) wrote, without printf ------------------------- */
+
+typedef struct note_buf {
+    char *p;
+    size_t n, cap; /* cap includes the terminating 0; longer text is cut, as snprintf cuts it */
+} note_buf;
+
+static note_buf note_start(char *p, size_t cap)
+{
+    note_buf b = {p, 0, cap};
+    p[0] = 0;
+    return b;
+}
+
+static void note_mem(note_buf *b, const char *s, size_t n)
+{
+    if (n > b->cap - 1 - b->n)
+        n = b->cap - 1 - b->n;
+    memcpy(b->p + b->n, s, n);
+    b->n += n;
+    b->p[b->n] = 0;
+}
+
+static void note_s(note_buf *b, const char *s)
+{
+    note_mem(b, s, strlen(s));
+}
+
+/* v as printf("%.*f", dec, v) */
+static void note_f(note_buf *b, double v, int dec)
+{
+    char t[400]; /* %.0f of the largest double: 309 digits */
+    size_t n;
+    int k;
+    if (fabs(v) < 9.0e12) {
+        n = qt__fmt_fixed(t, v, dec);
+    } else {
+        k = snprintf(t, sizeof t, "%.*f", dec, v);
+        n = k < 0 ? 0 : (size_t)k < sizeof t ? (size_t)k : sizeof t - 1;
     }
-    qt__outfile_write(o, buf, qt__fmt_fixed(buf, v, dec));
+    note_mem(b, t, n);
+}
+
+static void note_i(note_buf *b, int64_t v)
+{
+    char t[24];
+    note_mem(b, t, qt__fmt_i64(t, v));
 }
 
 static const char *met_str(int met)
@@ -82,6 +143,7 @@ static size_t area_rows(const qt_analysis *a, const qt_profile *p, const qt_area
 {
     const qt_targets *t = qt_profile_targets(p);
     size_t n = 0, c;
+    note_buf nb;
 #define ROW(name, v, tgt, d)                                                                                           \
     do {                                                                                                               \
         memset(&rows[n], 0, sizeof rows[n]);                                                                           \
@@ -98,7 +160,9 @@ static size_t area_rows(const qt_analysis *a, const qt_profile *p, const qt_area
     snprintf(rows[n - 1].note, sizeof rows[n - 1].note, _("every required basic 业态 within its ring"));
     for (c = 0; c < a->ncat; c++) {
         const qt_category *k = qt_profile_category(p, c);
-        snprintf(names[c], sizeof names[c], "coverage_%s", k->code);
+        nb = note_start(names[c], sizeof names[c]);
+        note_s(&nb, "coverage_");
+        note_s(&nb, k->code);
         ROW(names[c], s->coverage[c], t->category_coverage, 4);
         snprintf(rows[n - 1].note, sizeof rows[n - 1].note, _("%s within %.0f min; %.0f residents beyond"), k->zh,
                  k->ring_min, s->unserved[c]);
@@ -159,7 +223,8 @@ static size_t area_rows(const qt_analysis *a, const qt_profile *p, const qt_area
         snprintf(rows[n - 1].note, sizeof rows[n - 1].note, _("of %u outlets that say"), s->outlets_with_staff);
     if (level > 0) {
         ROW("investment", s->investment, NAN, 1);
-        snprintf(rows[n - 1].note, sizeof rows[n - 1].note, "万元");
+        nb = note_start(rows[n - 1].note, sizeof rows[n - 1].note);
+        note_s(&nb, "万元");
     }
 #undef ROW
     return n;
@@ -173,13 +238,15 @@ static void write_area(qt__outfile *o, const qt_analysis *a, const qt_profile *p
     size_t n = area_rows(a, p, s, lv, rows, names), i;
     for (i = 0; i < n; i++) {
         const row *r = &rows[i];
-        qt__outfile_printf(o, "%s,", level);
+        field(o, level);
         qt__outfile_csv(o, name);
-        qt__outfile_printf(o, ",%s,", r->indicator);
+        qt__outfile_puts(o, ",");
+        field(o, r->indicator);
         num(o, r->value, r->dec);
         qt__outfile_puts(o, ",");
         num(o, r->target, r->dec);
-        qt__outfile_printf(o, ",%s,", r->na ? "n/a" : met_str(qt_target_met(r->value, r->target)));
+        qt__outfile_puts(o, ",");
+        field(o, r->na ? "n/a" : met_str(qt_target_met(r->value, r->target)));
         qt__outfile_csv(o, r->note);
         qt__outfile_puts(o, "\n");
     }
@@ -206,28 +273,41 @@ static void write_counts(qt__outfile *o, const qt_analysis *a, const qt_profile 
     for (c = 0; c < a->ncat; c++) {
         const qt_category *k = qt_profile_category(p, c);
         size_t j = area * a->ncat + c;
-        qt__outfile_printf(o, "%s,", level);
+        field(o, level);
         qt__outfile_csv(o, name);
-        qt__outfile_printf(o, ",outlets_%s,%u,,,%s\n", k->code, cn->n[j], k->zh);
-        qt__outfile_printf(o, "%s,", level);
+        qt__outfile_puts(o, ",outlets_");
+        field(o, k->code);
+        qt__outfile_i64(o, cn->n[j]);
+        qt__outfile_puts(o, ",,,");
+        qt__outfile_puts(o, k->zh);
+        qt__outfile_puts(o, "\n");
+        field(o, level);
         qt__outfile_csv(o, name);
-        qt__outfile_printf(o, ",chain_%s,", k->code);
+        qt__outfile_puts(o, ",chain_");
+        field(o, k->code);
         if (a->chain_known) {
-            qt__outfile_printf(o, "%u,,,", cn->chain[j]);
+            qt__outfile_i64(o, cn->chain[j]);
+            qt__outfile_puts(o, ",,,");
             qt__outfile_printf(o, _("%s: %u of %u outlets"), k->zh, cn->chain[j], cn->n[j]);
             qt__outfile_puts(o, "\n");
-        } else
-            qt__outfile_printf(o, ",,n/a,%s\n", _("no brand or chain column in the outlets"));
-        qt__outfile_printf(o, "%s,", level);
+        } else {
+            qt__outfile_puts(o, ",,n/a,");
+            qt__outfile_puts(o, _("no brand or chain column in the outlets"));
+            qt__outfile_puts(o, "\n");
+        }
+        field(o, level);
         qt__outfile_csv(o, name);
-        qt__outfile_printf(o, ",staff_%s,", k->code);
+        qt__outfile_puts(o, ",staff_");
+        field(o, k->code);
         if (a->staff_known) {
             num(o, cn->staff[j], 0);
             qt__outfile_puts(o, ",,,");
             qt__outfile_printf(o, _("%s: of %u outlets that say"), k->zh, cn->with_staff[j]);
             qt__outfile_puts(o, "\n");
         } else {
-            qt__outfile_printf(o, ",,n/a,%s\n", _("no staff column in the outlets"));
+            qt__outfile_puts(o, ",,n/a,");
+            qt__outfile_puts(o, _("no staff column in the outlets"));
+            qt__outfile_puts(o, "\n");
         }
     }
 }
@@ -289,9 +369,10 @@ static qt_status write_whatif(const qt_analysis *a, const qt_profile *p, const c
             double d = r2[k].value - r1[k].value;
             if (!(fabs(d) > 1e-12))
                 continue; /* only what changes */
-            qt__outfile_printf(&o, "%s,", level);
+            field(&o, level);
             qt__outfile_csv(&o, name);
-            qt__outfile_printf(&o, ",%s,", r2[k].indicator);
+            qt__outfile_puts(&o, ",");
+            field(&o, r2[k].indicator);
             num(&o, r1[k].value, r2[k].dec);
             qt__outfile_puts(&o, ",");
             num(&o, r2[k].value, r2[k].dec);
@@ -301,8 +382,10 @@ static qt_status write_whatif(const qt_analysis *a, const qt_profile *p, const c
             num(&o, d, r2[k].dec);
             qt__outfile_puts(&o, ",");
             num(&o, r2[k].target, r2[k].dec);
-            qt__outfile_printf(&o, ",%s,%s\n", r1[k].na ? "n/a" : met_str(qt_target_met(r1[k].value, r1[k].target)),
-                               r2[k].na ? "n/a" : met_str(qt_target_met(r2[k].value, r2[k].target)));
+            qt__outfile_puts(&o, ",");
+            field(&o, r1[k].na ? "n/a" : met_str(qt_target_met(r1[k].value, r1[k].target)));
+            qt__outfile_puts(&o, r2[k].na ? "n/a" : met_str(qt_target_met(r2[k].value, r2[k].target)));
+            qt__outfile_puts(&o, "\n");
         }
     }
     st = qt__outfile_commit(&o, err);
@@ -338,7 +421,11 @@ static qt_status write_grades(const qt_analysis *a, const qt_profile *p, const c
         num(&o, s->population, 0);
         qt__outfile_puts(&o, ",");
         num(&o, s->all_basic, 4);
-        qt__outfile_printf(&o, ",%d,%d,", s->basic_present, s->quality_present);
+        qt__outfile_puts(&o, ",");
+        qt__outfile_i64(&o, s->basic_present);
+        qt__outfile_puts(&o, ",");
+        qt__outfile_i64(&o, s->quality_present);
+        qt__outfile_puts(&o, ",");
         qt__outfile_csv(&o, why);
         qt__outfile_puts(&o, "\n");
         free(why);
@@ -366,9 +453,15 @@ static qt_status write_demand(const qt_analysis *a, const qt_profile *p, const c
         for (k = 0; k < n; k++) {
             const qt_category *c = qt_profile_category(p, nd[k].cat);
             qt__outfile_csv(&o, a->ncircles ? a->circle[i] : "全市");
-            qt__outfile_printf(&o, ",%zu,%s,%s,%s,%.0f,%s,", k + 1, c->code, c->zh,
-                               c->cls == QT_CLASS_BASIC ? "basic" : "quality", c->ring_min,
-                               nd[k].coverage >= t->present_share ? "partial" : "missing");
+            qt__outfile_puts(&o, ",");
+            qt__outfile_i64(&o, (int64_t)(k + 1));
+            qt__outfile_puts(&o, ",");
+            field(&o, c->code);
+            field(&o, c->zh);
+            field(&o, c->cls == QT_CLASS_BASIC ? "basic" : "quality");
+            qt__outfile_double(&o, c->ring_min, 0);
+            qt__outfile_puts(&o, ",");
+            field(&o, nd[k].coverage >= t->present_share ? "partial" : "missing");
             num(&o, nd[k].coverage, 4);
             qt__outfile_puts(&o, ",");
             num(&o, nd[k].unserved, 0);
@@ -423,7 +516,7 @@ static qt_status write_residences(const qt_analysis *a, const qt_analysis_input 
             if (k->cls == QT_CLASS_BASIC && k->required && !(m <= k->ring_min))
                 all = 0;
         }
-        qt__outfile_printf(&o, ",%s,", a->res_placed[i] && all ? "yes" : "no");
+        qt__outfile_puts(&o, a->res_placed[i] && all ? ",yes," : ",no,");
         qt__outfile_csv(&o, r->address ? r->address[i] : "");
         qt__outfile_puts(&o, "\n");
     }
@@ -432,28 +525,27 @@ static qt_status write_residences(const qt_analysis *a, const qt_analysis_input 
 
 /* ---- 盲区 ------------------------------------------------------------------------------ */
 
-static int cmp_i64(const void *x, const void *y)
-{
-    int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
-    return a < b ? -1 : a > b;
-}
-
 qt_status qt__blindspots_visit(const qt_analysis *a, const qt_analysis_input *in, const uint32_t *rc, double cell_m,
                                int (*fn)(void *ctx, const qt__blind *b), void *ctx, qt_error *err)
 {
     const qt_residence_list *r = in->residences;
     const qt_profile *p = in->profile;
-    size_t ngroups = a->ncircles ? a->ncircles : 1, g, i, c;
+    size_t ngroups = a->ncircles ? a->ncircles : 1, g, i, c, ncat = a->ncat, gmax = 0;
     size_t *start = qt__calloc(ngroups + 2, sizeof *start), *idx = qt__malloc((r->n + 1) * sizeof *idx);
-    int64_t *cells = qt__malloc((r->n + 1) * sizeof *cells);
-    double lat0 = 0;
+    int64_t *cells = NULL;
+    qt__keyed *ord = NULL;
+    unsigned char *out = NULL; /* out[j * ncat + c]: residence j of the group beyond 业态 c's ring */
+    double *pop = qt__malloc((ncat + 1) * sizeof *pop), lat0 = 0;
+    double *ring = qt__malloc((ncat + 1) * sizeof *ring); /* compared as double, as before */
     qt__blind b;
     qt_status st = QT_OK;
     memset(&b, 0, sizeof b);
     b.lon0 = 180;
     b.lat0 = 90;
-    if (!start || !idx || !cells)
+    if (!start || !idx || !pop || !ring)
         goto nomem;
+    for (c = 0; c < ncat; c++)
+        ring[c] = qt_profile_category(p, c)->ring_min;
     for (i = 0; i < r->n; i++) {
         lat0 += r->lat[i];
         if (r->lon[i] < b.lon0)
@@ -466,14 +558,17 @@ qt_status qt__blindspots_visit(const qt_analysis *a, const qt_analysis_input *in
     b.dlon = cell_m / (M_PER_DEG * cos(lat0 * DEG2RAD));
     b.lon0 = floor(b.lon0 / b.dlon) * b.dlon;
     b.lat0 = floor(b.lat0 / b.dlat) * b.dlat;
-    /* residences grouped by circle (all in one group without circles) */
+    /* residences grouped by circle (all in one group without circles), in file order */
     for (i = 0; i < r->n; i++) {
         size_t gi = a->ncircles ? rc[i] : 0;
         if (gi != UINT32_MAX && a->res_placed[i])
             start[gi + 1]++;
     }
-    for (g = 0; g < ngroups; g++)
+    for (g = 0; g < ngroups; g++) {
         start[g + 1] += start[g];
+        if (start[g + 1] - start[g] > gmax)
+            gmax = start[g + 1] - start[g];
+    }
     {
         size_t *fill = qt__malloc((ngroups + 1) * sizeof *fill);
         if (!fill)
@@ -486,29 +581,43 @@ qt_status qt__blindspots_visit(const qt_analysis *a, const qt_analysis_input *in
         }
         qt__free(fill);
     }
+    cells = qt__malloc((gmax + 1) * sizeof *cells);
+    ord = qt__malloc((gmax + 1) * sizeof *ord);
+    out = qt__malloc(gmax * ncat + 1);
+    if (!cells || !ord || !out)
+        goto nomem;
     b.cells = cells;
     for (g = 0; g < ngroups; g++) {
-        for (c = 0; c < a->ncat; c++) {
-            const qt_category *k = qt_profile_category(p, c);
-            size_t n = 0, m, j;
-            double pop = 0;
-            for (j = start[g]; j < start[g + 1]; j++) {
-                size_t ri = idx[j];
-                if (a->minutes[ri * a->ncat + c] <= k->ring_min)
-                    continue;
-                pop += r->population[ri];
-                cells[n++] = (int64_t)floor((r->lat[ri] - b.lat0) / b.dlat) * QT__CELL_STRIDE +
-                             (int64_t)floor((r->lon[ri] - b.lon0) / b.dlon);
+        size_t gn = start[g + 1] - start[g], j;
+        /* one pass over the group's residences (each one's minutes together), in file order: who is
+           beyond each ring, and the unserved residents summed in that order as before */
+        for (c = 0; c < ncat; c++)
+            pop[c] = 0;
+        for (j = 0; j < gn; j++) {
+            size_t ri = idx[start[g] + j];
+            const float *mi = a->minutes + ri * ncat;
+            for (c = 0; c < ncat; c++) {
+                out[j * ncat + c] = !(mi[c] <= ring[c]);
+                if (out[j * ncat + c])
+                    pop[c] += r->population[ri];
             }
-            if (!n)
+            ord[j].key = (int64_t)floor((r->lat[ri] - b.lat0) / b.dlat) * QT__CELL_STRIDE +
+                         (int64_t)floor((r->lon[ri] - b.lon0) / b.dlon);
+            ord[j].i = j;
+        }
+        /* the group in cell order once; each 业态's cells are then its distinct keys in that order */
+        qt__keyed_sort(ord, gn);
+        for (c = 0; c < ncat; c++) {
+            const qt_category *k = qt_profile_category(p, c);
+            size_t m = 0;
+            for (j = 0; j < gn; j++)
+                if (out[ord[j].i * ncat + c] && (!m || cells[m - 1] != ord[j].key))
+                    cells[m++] = ord[j].key;
+            if (!m)
                 continue;
-            qsort(cells, n, sizeof *cells, cmp_i64);
-            for (i = 1, m = 1; i < n; i++)
-                if (cells[i] != cells[m - 1])
-                    cells[m++] = cells[i];
             b.circle = a->ncircles ? a->circle[g] : "全市";
             b.cat = k;
-            b.unserved = pop;
+            b.unserved = pop[c];
             b.ncells = m;
             if (fn(ctx, &b) != 0) {
                 st = err && err->code != QT_OK ? err->code : qt_error_set(err, QT_ENOMEM, "blindspots", _("no memory"));
@@ -523,6 +632,10 @@ done:
     qt__free(start);
     qt__free(idx);
     qt__free(cells);
+    qt__free(ord);
+    qt__free(out);
+    qt__free(pop);
+    qt__free(ring);
     return st;
 }
 
@@ -535,14 +648,21 @@ static int blind_feature(void *ctx, const qt__blind *b)
 {
     blind_json *j = ctx;
     qt__outfile *o = &j->o;
-    qt__outfile_printf(o, "%s\n{\"type\":\"Feature\",\"properties\":{\"circle\":", j->nf++ ? "," : "");
+    qt__outfile_puts(o, j->nf++ ? ",\n{\"type\":\"Feature\",\"properties\":{\"circle\":"
+                                : "\n{\"type\":\"Feature\",\"properties\":{\"circle\":");
     json_str(o, b->circle);
-    qt__outfile_printf(o, ",\"category\":\"%s\",\"zh\":", b->cat->code);
+    qt__outfile_puts(o, ",\"category\":\"");
+    qt__outfile_puts(o, b->cat->code);
+    qt__outfile_puts(o, "\",\"zh\":");
     json_str(o, b->cat->zh);
-    qt__outfile_printf(o,
-                       ",\"class\":\"%s\",\"ring_min\":%.0f,\"unserved_population\":%.0f,\"cells\":%zu},"
-                       "\"geometry\":",
-                       b->cat->cls == QT_CLASS_BASIC ? "basic" : "quality", b->cat->ring_min, b->unserved, b->ncells);
+    qt__outfile_puts(o, b->cat->cls == QT_CLASS_BASIC ? ",\"class\":\"basic\",\"ring_min\":"
+                                                      : ",\"class\":\"quality\",\"ring_min\":");
+    qt__outfile_double(o, b->cat->ring_min, 0);
+    qt__outfile_puts(o, ",\"unserved_population\":");
+    qt__outfile_double(o, b->unserved, 0);
+    qt__outfile_puts(o, ",\"cells\":");
+    qt__outfile_i64(o, (int64_t)b->ncells);
+    qt__outfile_puts(o, "},\"geometry\":");
     if (qt__cells_geojson(o, b->cells, b->ncells, b->lon0, b->lat0, b->dlon, b->dlat) != 0)
         return -1;
     qt__outfile_puts(o, "}");
@@ -596,9 +716,13 @@ static qt_status write_outlets(const qt_analysis *a, const qt_analysis_input *in
         qt__outfile_csv(&o, l->id[i]);
         qt__outfile_puts(&o, ",");
         qt__outfile_csv(&o, l->name[i]);
-        qt__outfile_printf(&o, ",%s,%s,%s,", k->code, k->zh, k->cls == QT_CLASS_BASIC ? "basic" : "quality");
+        qt__outfile_puts(&o, ",");
+        field(&o, k->code);
+        field(&o, k->zh);
+        field(&o, k->cls == QT_CLASS_BASIC ? "basic" : "quality");
         qt__outfile_csv(&o, l->brand[i]);
-        qt__outfile_printf(&o, ",%s,", a->chain_known ? (l->chain[i] ? "yes" : "no") : "");
+        qt__outfile_puts(&o, ",");
+        field(&o, a->chain_known ? (l->chain[i] ? "yes" : "no") : "");
         num(&o, l->staff[i], 0);
         qt__outfile_puts(&o, ",");
         num(&o, l->floor_area[i], 1);
