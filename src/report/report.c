@@ -100,27 +100,6 @@ static void note_s(note_buf *b, const char *s)
     note_mem(b, s, strlen(s));
 }
 
-/* v as printf("%.*f", dec, v) */
-static void note_f(note_buf *b, double v, int dec)
-{
-    char t[400]; /* %.0f of the largest double: 309 digits */
-    size_t n;
-    int k;
-    if (fabs(v) < 9.0e12) {
-        n = qt__fmt_fixed(t, v, dec);
-    } else {
-        k = snprintf(t, sizeof t, "%.*f", dec, v);
-        n = k < 0 ? 0 : (size_t)k < sizeof t ? (size_t)k : sizeof t - 1;
-    }
-    note_mem(b, t, n);
-}
-
-static void note_i(note_buf *b, int64_t v)
-{
-    char t[24];
-    note_mem(b, t, qt__fmt_i64(t, v));
-}
-
 static const char *met_str(int met)
 {
     return met < 0 ? "" : met ? "yes" : "no";
