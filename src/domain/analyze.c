@@ -141,215 +141,264 @@ static void street_distance(const qt_snapper *sn, const double *lon, const doubl
     *median = d[m / 2];
 }
 
+/* What qt_analyze works with between its steps. */
+typedef struct run {
+    const qt_analysis_input *in;
+    const qt_analysis_opts *o;
+    qt_analysis *a;
+    size_t no, nw;               /* outlets that count: all, of them what-if */
+    size_t *oidx;                /* per outlet that counts: its row in osrc[i] */
+    const qt_outlet_list **osrc; /* in->outlets or in->what_if */
+    double *lon, *lat;           /* the outlets that count, then the residences */
+    qt_snapper *sn;
+    qt_placement *pl;
+    qt_access_poi *ap; /* placed outlets: baseline ones (nap), then what-if ones (to napw) */
+    size_t nap, napw;
+    size_t *oi2, m, mbase; /* the placed outlets, baseline ones (mbase) first, for the outlet figures */
+    const qt_outlet_list **os2;
+} run;
+
+/* Each outlet's community: the one its boundary names, else the nearest residence's. */
+static qt_status outlet_communities(const qt_analysis_input *in, qt_analysis *a)
+{
+    const qt_outlet_list *ol = in->outlets;
+    qt__strmap idx = {0};
+    size_t nslot = 64, i;
+    a->outlet_community = qt__malloc((ol->n + 1) * sizeof *a->outlet_community);
+    if (!a->outlet_community ||
+        qt__analysis_outlet_homes(a, in->residences, ol->lon, ol->lat, ol->n, a->outlet_community) != QT_OK)
+        return QT_ENOMEM;
+    if (!in->outlet_community)
+        return QT_OK;
+    idx.name = a->community; /* borrowed: only the slots are ours */
+    idx.n = a->ncommunities;
+    while (nslot < 2 * idx.n + 2)
+        nslot *= 2;
+    if (qt__strmap_rehash(&idx, nslot) != 0)
+        return QT_ENOMEM;
+    for (i = 0; i < ol->n; i++)
+        if (in->outlet_community[i] && in->outlet_community[i][0]) {
+            int k = qt__strmap_find(&idx, in->outlet_community[i]);
+            a->outlet_community[i] = k >= 0 ? (uint32_t)k : UINT32_MAX;
+        }
+    qt__strmap_free_slots(&idx);
+    return QT_OK;
+}
+
+/* The outlets that count: classified, and open at --at; the rest counted. */
+static qt_status pick_outlets(run *R)
+{
+    const qt_outlet_list *ol = R->in->outlets, *wl = R->in->what_if;
+    size_t i, total = ol->n + (wl ? wl->n : 0);
+    int weekday = R->o->at_weekday >= 0 ? R->o->at_weekday : 0;
+    R->oidx = qt__malloc((total + 1) * sizeof *R->oidx);
+    R->osrc = qt__malloc((total + 1) * sizeof *R->osrc);
+    if (!R->oidx || !R->osrc)
+        return QT_ENOMEM;
+    for (i = 0; i < total; i++) {
+        const qt_outlet_list *l = i < ol->n ? ol : wl;
+        size_t j = i < ol->n ? i : i - ol->n;
+        if (l->category[j] < 0) {
+            if (l == ol)
+                R->a->outlets_unclassified++;
+            continue;
+        }
+        if (R->o->at_minute >= 0) {
+            int open = qt_hours_open_at(l->hours[j], weekday, R->o->at_minute);
+            if (open == 0) {
+                if (l == ol)
+                    R->a->outlets_closed++;
+                continue;
+            }
+            if (open < 0 && l == ol)
+                R->a->outlets_hours_unknown++;
+        }
+        R->oidx[R->no] = j;
+        R->osrc[R->no] = l;
+        R->no++;
+        if (l == wl)
+            R->nw++;
+    }
+    return QT_OK;
+}
+
+/* The outlets that count, then the residences, placed on the streets; how
+ * far they sit from them; which residences are placed. */
+static qt_status place_points(run *R, qt_error *err)
+{
+    const qt_residence_list *r = R->in->residences;
+    qt_analysis *a = R->a;
+    size_t i, no = R->no, npts = no + r->n;
+    double snap_max = R->o->snap_max_m > 0 ? R->o->snap_max_m : QT_SNAP_DEFAULT_MAX_M;
+    qt_status st;
+    R->lon = qt__malloc((npts + 1) * sizeof *R->lon);
+    R->lat = qt__malloc((npts + 1) * sizeof *R->lat);
+    if (!R->lon || !R->lat)
+        return qt_error_set(err, QT_ENOMEM, "analyze", _("no memory"));
+    for (i = 0; i < no; i++) {
+        R->lon[i] = R->osrc[i]->lon[R->oidx[i]];
+        R->lat[i] = R->osrc[i]->lat[R->oidx[i]];
+    }
+    memcpy(R->lon + no, r->lon, r->n * sizeof *R->lon);
+    memcpy(R->lat + no, r->lat, r->n * sizeof *R->lat);
+    if ((st = qt_snapper_new(R->in->graph, &R->sn, err)) != QT_OK ||
+        (st = qt_place(R->in->graph, R->sn, npts, R->lon, R->lat, snap_max, &R->pl, err)) != QT_OK)
+        return st;
+    /* outlets first in lon/lat: the baseline ones are those from ol (what-if ones come after them) */
+    street_distance(R->sn, R->lon, R->lat, no - R->nw, 0, &a->outlets_far_share, &a->outlets_median_m);
+    street_distance(R->sn, R->lon, R->lat, no - R->nw, 1, &a->outlets_far_share_gcj, &a->outlets_median_m_gcj);
+    street_distance(R->sn, R->lon + no, R->lat + no, r->n, 0, &a->residences_far_share, &a->residences_median_m);
+    street_distance(R->sn, R->lon + no, R->lat + no, r->n, 1, &a->residences_far_share_gcj,
+                    &a->residences_median_m_gcj);
+    a->res_placed = qt__malloc(r->n + 1);
+    a->minutes = qt__malloc((r->n * a->ncat + 1) * sizeof *a->minutes);
+    if (!a->res_placed || !a->minutes)
+        return qt_error_set(err, QT_ENOMEM, "analyze", _("no memory"));
+    for (i = 0; i < r->n; i++) {
+        a->res_placed[i] = R->pl->node[no + i] != QT_NODE_NONE;
+        a->residences_unplaced += !a->res_placed[i];
+    }
+    return QT_OK;
+}
+
+/* Network coverage: who sits on a part that does not reach the largest. */
+static qt_status count_off_main(run *R, qt_error *err)
+{
+    qt_components *cc = NULL;
+    size_t i, npts = R->no + R->in->residences->n;
+    qt_status st = qt_graph_components(R->pl->graph, &cc, err);
+    if (st != QT_OK)
+        return st;
+    R->a->network_components = cc->count;
+    for (i = 0; i < npts; i++)
+        if (R->pl->node[i] != QT_NODE_NONE && cc->comp[R->pl->node[i]] != 0) {
+            if (i >= R->no)
+                R->a->residences_off_main++;
+            else if (R->osrc[i] == R->in->outlets)
+                R->a->outlets_off_main++;
+        }
+    qt_components_free(cc);
+    return QT_OK;
+}
+
+/* The placed outlets as the access search's POIs, baseline ones first and the
+ * what-if ones after them, and in that order for the outlet figures. */
+static qt_status outlet_pois(run *R)
+{
+    const qt_outlet_list *ol = R->in->outlets;
+    size_t i, pass;
+    R->ap = qt__calloc(R->no + 1, sizeof *R->ap);
+    R->oi2 = qt__malloc((R->no + 1) * sizeof *R->oi2);
+    R->os2 = qt__malloc((R->no + 1) * sizeof *R->os2);
+    if (!R->ap || !R->oi2 || !R->os2)
+        return QT_ENOMEM;
+    for (i = 0; i < R->no; i++)
+        if (R->pl->node[i] == QT_NODE_NONE && R->osrc[i] == ol)
+            R->a->outlets_unplaced++;
+    for (pass = 0; pass < 2; pass++) { /* 0: baseline, 1: what-if */
+        for (i = 0; i < R->no; i++) {
+            if (R->pl->node[i] == QT_NODE_NONE || (R->osrc[i] == ol) != (pass == 0))
+                continue;
+            R->ap[R->napw].category = (uint32_t)R->osrc[i]->category[R->oidx[i]];
+            R->ap[R->napw].nseeds = 1;
+            R->ap[R->napw].seeds[0] = (qt_seed){R->pl->node[i], 0};
+            R->napw++;
+            R->oi2[R->m] = R->oidx[i];
+            R->os2[R->m++] = R->osrc[i];
+        }
+        if (pass == 0)
+            R->nap = R->napw, R->mbase = R->m;
+    }
+    R->a->outlets_used = R->nap;
+    return QT_OK;
+}
+
+/* Minutes from every residence to each 业态: one streamed pass, or for a
+ * what-if the baseline (and its indicators in a->before), then the new
+ * outlets added one by one. */
+static qt_status compute_times(run *R, qt_error *err)
+{
+    qt_analysis *a = R->a, *b;
+    qt_access_opts ao;
+    qt_access *acc = NULL;
+    qt_search *ws = NULL;
+    uint32_t ncat = (uint32_t)a->ncat, c;
+    size_t i;
+    qt_status st;
+    memset(&ao, 0, sizeof ao);
+    ao.max_dist_m = qt__minutes_m(a->max_minutes, a->speed_mps);
+    ao.threads = R->o->threads;
+    ao.progress = R->o->progress;
+    ao.progress_ud = R->o->progress_ud;
+    if (!R->in->what_if) {
+        sink_ctx sc = {a, R->pl, R->no};
+        return qt_access_stream(R->pl->graph, ncat, R->ap, R->nap, &ao, times_sink, &sc, err);
+    }
+    if ((st = qt_access_run(R->pl->graph, ncat, R->ap, R->nap, &ao, &acc, err)) != QT_OK)
+        return st;
+    for (c = 0; c < ncat; c++)
+        fill_times(a, R->pl, R->no, c, NULL, acc);
+    /* the baseline's indicators, on the same areas and times */
+    if (!(b = a->before = qt__calloc(1, sizeof *b))) {
+        st = qt_error_set(err, QT_ENOMEM, "analyze", _("no memory"));
+        goto done;
+    }
+    b->ncat = a->ncat;
+    b->nres = a->nres;
+    b->speed_mps = a->speed_mps;
+    b->max_minutes = a->max_minutes;
+    b->ncommunities = a->ncommunities;
+    b->ncircles = a->ncircles;
+    b->outlets_used = R->nap;
+    if ((st = qt__analysis_indicators(b, a, R->in, R->os2, R->oi2, R->mbase, err)) != QT_OK ||
+        (st = qt_search_new(R->pl->graph, &ws, err)) != QT_OK)
+        goto done;
+    for (i = R->nap; i < R->napw; i++)
+        if ((st = qt_access_add_poi(acc, ws, &R->ap[i], NULL, err)) != QT_OK)
+            goto done;
+    for (c = 0; c < ncat; c++)
+        fill_times(a, R->pl, R->no, c, NULL, acc);
+    a->outlets_used = R->napw;
+done:
+    qt_search_free(ws);
+    qt_access_free(acc);
+    return st;
+}
+
 qt_status qt_analyze(const qt_analysis_input *in, const qt_analysis_opts *o, qt_analysis **out, qt_error *err)
 {
     const qt_profile *p = in->profile;
-    const qt_residence_list *r = in->residences;
-    const qt_outlet_list *ol = in->outlets, *wl = in->what_if;
-    size_t ncat = qt_profile_category_count(p), no = 0, nw = 0, npts, i;
-    qt_analysis *a = NULL;
-    qt_snapper *sn = NULL;
-    qt_placement *pl = NULL;
-    qt_access *acc = NULL;
-    qt_search *ws = NULL;
-    double *lon = NULL, *lat = NULL, snap_max = o->snap_max_m > 0 ? o->snap_max_m : QT_SNAP_DEFAULT_MAX_M;
-    size_t *oidx = NULL;
-    const qt_outlet_list **osrc = NULL;
-    qt_access_poi *ap = NULL;
-    size_t nap = 0, napw = 0, *oi2 = NULL, m = 0, mbase = 0;
-    const qt_outlet_list **os2 = NULL;
-    qt_access_opts ao;
-    qt_status st = QT_OK;
-    int weekday = o->at_weekday >= 0 ? o->at_weekday : 0;
+    const qt_outlet_list *ol = in->outlets;
+    size_t ncat = qt_profile_category_count(p), i;
+    qt_analysis *a;
+    run R;
+    qt_status st;
 
     *out = NULL;
     a = qt__calloc(1, sizeof *a);
     if (!a)
         return qt_error_set(err, QT_ENOMEM, "analyze", _("no memory"));
     a->ncat = ncat;
-    a->nres = r->n;
+    a->nres = in->residences->n;
     a->speed_mps = qt__kmh_mps(o->speed_kmh > 0 ? o->speed_kmh : qt_profile_speed_kmh(p, "default"));
     a->max_minutes = o->max_minutes > 0 ? o->max_minutes : 30;
     for (i = 0; i < ncat; i++)
         if (qt_profile_category(p, i)->ring_min > a->max_minutes)
             a->max_minutes = qt_profile_category(p, i)->ring_min;
+    memset(&R, 0, sizeof R);
+    R.in = in;
+    R.o = o;
+    R.a = a;
     if ((st = qt__analysis_areas(in, o, a, err)) != QT_OK)
         goto done;
-    /* each outlet's community: the one its boundary names, else the nearest residence's */
-    a->outlet_community = qt__malloc((ol->n + 1) * sizeof *a->outlet_community);
-    if (!a->outlet_community || qt__analysis_outlet_homes(a, r, ol->lon, ol->lat, ol->n, a->outlet_community) != QT_OK)
+    if ((st = outlet_communities(in, a)) != QT_OK || (st = pick_outlets(&R)) != QT_OK)
         goto nomem;
-    if (in->outlet_community) {
-        qt__strmap idx = {0};
-        size_t nslot = 64;
-        idx.name = a->community; /* borrowed: only the slots are ours */
-        idx.n = a->ncommunities;
-        while (nslot < 2 * idx.n + 2)
-            nslot *= 2;
-        if (qt__strmap_rehash(&idx, nslot) != 0)
-            goto nomem;
-        for (i = 0; i < ol->n; i++)
-            if (in->outlet_community[i] && in->outlet_community[i][0]) {
-                int k = qt__strmap_find(&idx, in->outlet_community[i]);
-                a->outlet_community[i] = k >= 0 ? (uint32_t)k : UINT32_MAX;
-            }
-        qt__strmap_free_slots(&idx);
-    }
-
-    /* the outlets that count: classified, and open at --at */
-    oidx = qt__malloc((ol->n + (wl ? wl->n : 0) + 1) * sizeof *oidx);
-    osrc = qt__malloc((ol->n + (wl ? wl->n : 0) + 1) * sizeof *osrc);
-    if (!oidx || !osrc)
-        goto nomem;
-    for (i = 0; i < ol->n + (wl ? wl->n : 0); i++) {
-        const qt_outlet_list *l = i < ol->n ? ol : wl;
-        size_t j = i < ol->n ? i : i - ol->n;
-        if (l->category[j] < 0) {
-            if (l == ol)
-                a->outlets_unclassified++;
-            continue;
-        }
-        if (o->at_minute >= 0) {
-            int open = qt_hours_open_at(l->hours[j], weekday, o->at_minute);
-            if (open == 0) {
-                if (l == ol)
-                    a->outlets_closed++;
-                continue;
-            }
-            if (open < 0 && l == ol)
-                a->outlets_hours_unknown++;
-        }
-        oidx[no] = j;
-        osrc[no] = l;
-        no++;
-        if (l == wl)
-            nw++;
-    }
-    /* place outlets, then residences */
-    npts = no + r->n;
-    lon = qt__malloc((npts + 1) * sizeof *lon);
-    lat = qt__malloc((npts + 1) * sizeof *lat);
-    if (!lon || !lat)
-        goto nomem;
-    for (i = 0; i < no; i++) {
-        lon[i] = osrc[i]->lon[oidx[i]];
-        lat[i] = osrc[i]->lat[oidx[i]];
-    }
-    memcpy(lon + no, r->lon, r->n * sizeof *lon);
-    memcpy(lat + no, r->lat, r->n * sizeof *lat);
-    if ((st = qt_snapper_new(in->graph, &sn, err)) != QT_OK)
+    if ((st = place_points(&R, err)) != QT_OK || (st = count_off_main(&R, err)) != QT_OK)
         goto done;
-    if ((st = qt_place(in->graph, sn, npts, lon, lat, snap_max, &pl, err)) != QT_OK)
-        goto done;
-    /* outlets first in lon/lat: the baseline ones are those from ol (what-if ones come after them) */
-    street_distance(sn, lon, lat, no - nw, 0, &a->outlets_far_share, &a->outlets_median_m);
-    street_distance(sn, lon, lat, no - nw, 1, &a->outlets_far_share_gcj, &a->outlets_median_m_gcj);
-    street_distance(sn, lon + no, lat + no, r->n, 0, &a->residences_far_share, &a->residences_median_m);
-    street_distance(sn, lon + no, lat + no, r->n, 1, &a->residences_far_share_gcj, &a->residences_median_m_gcj);
-    a->res_placed = qt__malloc(r->n + 1);
-    a->minutes = qt__malloc((r->n * ncat + 1) * sizeof *a->minutes);
-    ap = qt__calloc(no + 1, sizeof *ap);
-    if (!a->res_placed || !a->minutes || !ap)
+    if ((st = outlet_pois(&R)) != QT_OK)
         goto nomem;
-    for (i = 0; i < r->n; i++) {
-        a->res_placed[i] = pl->node[no + i] != QT_NODE_NONE;
-        a->residences_unplaced += !a->res_placed[i];
-    }
-    { /* network coverage: who sits on a part that does not reach the largest */
-        qt_components *cc = NULL;
-        if ((st = qt_graph_components(pl->graph, &cc, err)) != QT_OK)
-            goto done;
-        a->network_components = cc->count;
-        for (i = 0; i < npts; i++)
-            if (pl->node[i] != QT_NODE_NONE && cc->comp[pl->node[i]] != 0) {
-                if (i >= no)
-                    a->residences_off_main++;
-                else if (osrc[i] == ol)
-                    a->outlets_off_main++;
-            }
-        qt_components_free(cc);
-    }
-    /* baseline outlets first, the what-if ones after them */
-    for (i = 0; i < no; i++) {
-        if (pl->node[i] == QT_NODE_NONE) {
-            if (osrc[i] == ol)
-                a->outlets_unplaced++;
-            continue;
-        }
-        if (osrc[i] != ol)
-            continue;
-        ap[nap].category = (uint32_t)osrc[i]->category[oidx[i]];
-        ap[nap].nseeds = 1;
-        ap[nap].seeds[0] = (qt_seed){pl->node[i], 0};
-        nap++;
-    }
-    napw = nap;
-    for (i = 0; i < no; i++)
-        if (pl->node[i] != QT_NODE_NONE && osrc[i] != ol) {
-            ap[napw].category = (uint32_t)osrc[i]->category[oidx[i]];
-            ap[napw].nseeds = 1;
-            ap[napw].seeds[0] = (qt_seed){pl->node[i], 0};
-            napw++;
-        }
-    a->outlets_used = nap;
-    /* the placed outlets, baseline ones first, for the outlet figures */
-    oi2 = qt__malloc((no + 1) * sizeof *oi2);
-    os2 = qt__malloc((no + 1) * sizeof *os2);
-    if (!oi2 || !os2)
-        goto nomem;
-    for (i = 0; i < no; i++)
-        if (pl->node[i] != QT_NODE_NONE && osrc[i] == ol) {
-            oi2[m] = oidx[i];
-            os2[m++] = osrc[i];
-        }
-    mbase = m;
-    for (i = 0; i < no; i++)
-        if (pl->node[i] != QT_NODE_NONE && osrc[i] != ol) {
-            oi2[m] = oidx[i];
-            os2[m++] = osrc[i];
-        }
-    memset(&ao, 0, sizeof ao);
-    ao.max_dist_m = qt__minutes_m(a->max_minutes, a->speed_mps);
-    ao.threads = o->threads;
-    ao.progress = o->progress;
-    ao.progress_ud = o->progress_ud;
-    if (!wl) {
-        sink_ctx sc = {a, pl, no};
-        st = qt_access_stream(pl->graph, (uint32_t)ncat, ap, nap, &ao, times_sink, &sc, err);
-        if (st != QT_OK)
-            goto done;
-    } else {
-        /* what-if: keep the baseline, then open the new outlets one by one */
-        qt_analysis *b;
-        size_t c;
-        if ((st = qt_access_run(pl->graph, (uint32_t)ncat, ap, nap, &ao, &acc, err)) != QT_OK)
-            goto done;
-        for (c = 0; c < ncat; c++)
-            fill_times(a, pl, no, (uint32_t)c, NULL, acc);
-        /* the baseline's indicators, on the same areas and times */
-        b = qt__calloc(1, sizeof *b);
-        if (!b)
-            goto nomem;
-        a->before = b;
-        b->ncat = a->ncat;
-        b->nres = a->nres;
-        b->speed_mps = a->speed_mps;
-        b->max_minutes = a->max_minutes;
-        b->ncommunities = a->ncommunities;
-        b->ncircles = a->ncircles;
-        b->outlets_used = nap;
-        if ((st = qt__analysis_indicators(b, a, in, os2, oi2, mbase, err)) != QT_OK)
-            goto done;
-        if ((st = qt_search_new(pl->graph, &ws, err)) != QT_OK)
-            goto done;
-        for (i = nap; i < napw; i++)
-            if ((st = qt_access_add_poi(acc, ws, &ap[i], NULL, err)) != QT_OK)
-                goto done;
-        for (c = 0; c < ncat; c++)
-            fill_times(a, pl, no, (uint32_t)c, NULL, acc);
-        a->outlets_used = napw;
-    }
-    if ((st = qt__analysis_indicators(a, a, in, os2, oi2, m, err)) != QT_OK)
+    if ((st = compute_times(&R, err)) != QT_OK ||
+        (st = qt__analysis_indicators(a, a, in, R.os2, R.oi2, R.m, err)) != QT_OK)
         goto done;
     a->chain_known = ol->cols[QT_OCOL_BRAND] || ol->cols[QT_OCOL_CHAIN] || ol->from_osm;
     a->area_known = ol->cols[QT_OCOL_AREA] != NULL;
@@ -363,17 +412,15 @@ qt_status qt_analyze(const qt_analysis_input *in, const qt_analysis_opts *o, qt_
 nomem:
     st = qt_error_set(err, QT_ENOMEM, "analyze", _("no memory"));
 done:
-    qt_search_free(ws);
-    qt_access_free(acc);
-    qt_placement_free(pl);
-    qt_snapper_free(sn);
-    qt__free(lon);
-    qt__free(lat);
-    qt__free(oidx);
-    qt__free(osrc);
-    qt__free(ap);
-    qt__free(oi2);
-    qt__free(os2);
+    qt_placement_free(R.pl);
+    qt_snapper_free(R.sn);
+    qt__free(R.lon);
+    qt__free(R.lat);
+    qt__free(R.oidx);
+    qt__free(R.osrc);
+    qt__free(R.ap);
+    qt__free(R.oi2);
+    qt__free(R.os2);
     if (st != QT_OK) {
         qt_analysis_free(a);
         return st;
