@@ -351,6 +351,136 @@ static qt_status write_category(void *ud, const qt_access_column *col, qt_error 
     return QT_OK;
 }
 
+/* The radii the counts are taken at: R (unless only rings are asked for) and
+ * the rings in metres, sorted and distinct; where R and each ring are among them. */
+typedef struct radii_set {
+    double r[17];
+    size_t n, r_index, ring_index[16];
+} radii_set;
+
+static void make_radii(int with_r, double R, const double *rings, size_t nrings, double kmh, radii_set *rs)
+{
+    double ring_m[16];
+    size_t i, k;
+    rs->n = 0;
+    rs->r_index = 0;
+    if (with_r)
+        rs->r[rs->n++] = R;
+    for (k = 0; k < nrings; k++) {
+        ring_m[k] = rings[k] * 60 * kmh / 3.6;
+        rs->r[rs->n++] = ring_m[k];
+    }
+    for (i = 1; i < rs->n; i++) /* insertion sort; tiny */
+        for (k = i; k > 0 && rs->r[k] < rs->r[k - 1]; k--) {
+            double t = rs->r[k];
+            rs->r[k] = rs->r[k - 1];
+            rs->r[k - 1] = t;
+        }
+    for (i = 0, k = 0; i < rs->n; i++)
+        if (!k || rs->r[i] != rs->r[k - 1])
+            rs->r[k++] = rs->r[i];
+    rs->n = k;
+    for (i = 0; i < rs->n; i++) {
+        if (with_r && rs->r[i] == R)
+            rs->r_index = i;
+        for (k = 0; k < nrings; k++)
+            if (rs->r[i] == ring_m[k])
+                rs->ring_index[k] = i;
+    }
+}
+
+/* Edge mode with origins: the outlets and origins are nodes of the split graph pl. */
+static void seeds_on_split(const qt_placement *pl, const qt_poi_list *pois, const qt_point_list *origins,
+                           qt_access_poi *ap, size_t *nap, uint32_t *origin_node)
+{
+    size_t i;
+    for (i = 0; i < pois->n; i++) {
+        if (pl->node[i] == QT_NODE_NONE)
+            continue;
+        ap[*nap].category = pois->category[i];
+        ap[*nap].nseeds = 1;
+        ap[*nap].seeds[0] = (qt_seed){pl->node[i], 0};
+        (*nap)++;
+    }
+    for (i = 0; i < origins->n; i++)
+        origin_node[i] = pl->node[pois->n + i];
+}
+
+/* The outlets as seeds on g: a node column's node, else snapped; those too
+ * far from a street left out with a warning.  0, or the exit status. */
+static int seeds_on_graph(const qt_cli *cli, const qt_graph *g, const qt_snapper *sn, const qt_poi_list *pois,
+                          const char *pois_path, qt_snap_mode mode, double snap_max, qt_access_poi *ap, size_t *nap)
+{
+    warnlist wp = {0};
+    qt_error err = QT_ERROR_INIT;
+    size_t i;
+    for (i = 0; i < pois->n; i++) {
+        qt_snap s;
+        qt_error e2 = QT_ERROR_INIT;
+        if (mode == QT_SNAP_NODE && pois->has_node[i]) {
+            uint32_t v = qt_graph_find_node(g, pois->node_id[i]);
+            if (v == QT_NODE_NONE) {
+                char where[200];
+                snprintf(where, sizeof where, "%s:%zu: column 'node'", pois_path, pois->line[i]);
+                qt_error_set(&err, QT_ENOTFOUND, where, _("node %lld is not in the network"),
+                             (long long)pois->node_id[i]);
+                return cli_fail(cli, &err);
+            }
+            ap[*nap].category = pois->category[i];
+            ap[*nap].nseeds = 1;
+            ap[*nap].seeds[0] = (qt_seed){v, 0};
+            (*nap)++;
+            continue;
+        }
+        if (qt_snapper_snap(sn, pois->lon[i], pois->lat[i], mode, snap_max, &s, &e2) != QT_OK) {
+            warn_point(cli, &wp, N_("outlet"), pois_path, pois->line[i], pois->id[i], &e2);
+            continue;
+        }
+        ap[*nap].category = pois->category[i];
+        ap[*nap].nseeds = (uint32_t)qt_snap_seeds(g, &s, mode, ap[*nap].seeds);
+        (*nap)++;
+    }
+    if (wp.n)
+        cli_warn(cli, "%zu of %zu outlets are farther than %.0f m from any street and were left out", wp.n, pois->n,
+                 snap_max);
+    return 0;
+}
+
+/* The origins to nodes of g; QT_NODE_NONE (an empty row) for those too far from a street. */
+static void origins_on_graph(const qt_cli *cli, const qt_snapper *sn, const qt_point_list *origins,
+                             const char *origins_path, qt_snap_mode mode, double snap_max, uint32_t *origin_node)
+{
+    warnlist wo = {0};
+    size_t i;
+    for (i = 0; i < origins->n; i++) {
+        qt_snap s;
+        qt_error e2 = QT_ERROR_INIT;
+        origin_node[i] = QT_NODE_NONE;
+        if (qt_snapper_snap(sn, origins->lon[i], origins->lat[i], mode, snap_max, &s, &e2) != QT_OK) {
+            warn_point(cli, &wo, N_("origin"), origins_path, origins->line[i], origins->id[i], &e2);
+            continue;
+        }
+        origin_node[i] = s.node;
+    }
+    if (wo.n)
+        cli_warn(cli, "%zu of %zu origins are farther than %.0f m from any street: their rows are empty", wo.n,
+                 origins->n, snap_max);
+}
+
+/* --format bin: the count columns in the CSV's order (R first, then the rings) and a column's buffer. */
+static int bin_setup(writer *w, const radii_set *rs)
+{
+    size_t k;
+    w->ncounts = (size_t)w->with_r + (w->with_rings ? w->nrings : 0);
+    w->count_radius = malloc((w->ncounts + 1) * sizeof *w->count_radius);
+    w->buf = malloc((w->norigins ? w->norigins : 1) * sizeof(double));
+    if (!w->count_radius || !w->buf)
+        return QT_EXIT_NOMEM;
+    for (k = 0; k < w->ncounts; k++)
+        w->count_radius[k] = (uint32_t)(w->with_r && k == 0 ? rs->r_index : rs->ring_index[k - (size_t)w->with_r]);
+    return 0;
+}
+
 int cmd_access(int argc, char **argv, qt_cli *cli)
 {
     const char *nodes = NULL, *edges = NULL, *graph = NULL, *network = NULL, *pois_path = NULL, *origins_path = NULL,
@@ -366,9 +496,10 @@ int cmd_access(int argc, char **argv, qt_cli *cli)
         {"timings", 0, 0, NULL, &timings},   {NULL, 0, 0, NULL, NULL}};
     int npos, rc, with_rings, with_r;
     double t0 = cli_now_s(), t1, t2;
-    double snap_max = QT_SNAP_DEFAULT_MAX_M, R = 1000, max_dist = INFINITY, kmh = 4.0, rings[16], ring_m[16], radii[17];
+    double snap_max = QT_SNAP_DEFAULT_MAX_M, R = 1000, max_dist = INFINITY, kmh = 4.0, rings[16];
     unsigned nthreads = 0;
-    size_t nrings = 0, nradii = 0, r_index = 0, ring_index[16], i, k, norigins, nap = 0;
+    size_t nrings = 0, i, norigins, nap = 0;
+    radii_set rs;
     qt_snap_mode mode;
     qt_graph *g = NULL, *ag = NULL;
     qt_poi_list *pois = NULL;
@@ -381,7 +512,6 @@ int cmd_access(int argc, char **argv, qt_cli *cli)
     writer w = {0};
     int opened = 0;
     qt_error err = QT_ERROR_INIT;
-    warnlist wp = {0}, wo = {0};
     qt_placement *pl = NULL; /* edge mode with origins: every point a node of a split graph */
 
     rc = cli_parse(cli, argc, argv, opts, pos, 0, &npos, _(help));
@@ -407,30 +537,7 @@ int cmd_access(int argc, char **argv, qt_cli *cli)
         return cli_usage(cli, "access", "--format must be csv or bin");
     with_rings = nrings > 0;
     with_r = !with_rings || radius != NULL;
-    /* radii: R and the rings in metres, sorted, distinct */
-    if (with_r)
-        radii[nradii++] = R;
-    for (k = 0; k < nrings; k++) {
-        ring_m[k] = rings[k] * 60 * kmh / 3.6;
-        radii[nradii++] = ring_m[k];
-    }
-    for (i = 1; i < nradii; i++) /* insertion sort; tiny */
-        for (k = i; k > 0 && radii[k] < radii[k - 1]; k--) {
-            double t = radii[k];
-            radii[k] = radii[k - 1];
-            radii[k - 1] = t;
-        }
-    for (i = 0, k = 0; i < nradii; i++)
-        if (!k || radii[i] != radii[k - 1])
-            radii[k++] = radii[i];
-    nradii = k;
-    for (i = 0; i < nradii; i++) {
-        if (with_r && radii[i] == R)
-            r_index = i;
-        for (k = 0; k < nrings; k++)
-            if (radii[i] == ring_m[k])
-                ring_index[k] = i;
-    }
+    make_radii(with_r, R, rings, nrings, kmh, &rs);
 
     rc = cli_load_graph(cli, "access", graph, network, nodes, edges, NULL, &g);
     if (rc)
@@ -465,67 +572,19 @@ int cmd_access(int argc, char **argv, qt_cli *cli)
         if ((rc = place_points(cli, g, sn, pois, pois_path, origins, origins_path, snap_max, &pl)) != 0)
             goto done;
         ag = pl->graph;
-        for (i = 0; i < pois->n; i++) {
-            if (pl->node[i] == QT_NODE_NONE)
-                continue;
-            ap[nap].category = pois->category[i];
-            ap[nap].nseeds = 1;
-            ap[nap].seeds[0] = (qt_seed){pl->node[i], 0};
-            nap++;
-        }
-        for (i = 0; i < origins->n; i++)
-            origin_node[i] = pl->node[pois->n + i];
+        seeds_on_split(pl, pois, origins, ap, &nap, origin_node);
     } else {
         /* outlets to seeds, origins to nodes of g */
-        for (i = 0; i < pois->n; i++) {
-            qt_snap s;
-            qt_error e2 = QT_ERROR_INIT;
-            if (mode == QT_SNAP_NODE && pois->has_node[i]) {
-                uint32_t v = qt_graph_find_node(g, pois->node_id[i]);
-                if (v == QT_NODE_NONE) {
-                    char where[200];
-                    snprintf(where, sizeof where, "%s:%zu: column 'node'", pois_path, pois->line[i]);
-                    qt_error_set(&err, QT_ENOTFOUND, where, _("node %lld is not in the network"),
-                                 (long long)pois->node_id[i]);
-                    rc = cli_fail(cli, &err);
-                    goto done;
-                }
-                ap[nap].category = pois->category[i];
-                ap[nap].nseeds = 1;
-                ap[nap].seeds[0] = (qt_seed){v, 0};
-                nap++;
-                continue;
-            }
-            if (qt_snapper_snap(sn, pois->lon[i], pois->lat[i], mode, snap_max, &s, &e2) != QT_OK) {
-                warn_point(cli, &wp, N_("outlet"), pois_path, pois->line[i], pois->id[i], &e2);
-                continue;
-            }
-            ap[nap].category = pois->category[i];
-            ap[nap].nseeds = (uint32_t)qt_snap_seeds(g, &s, mode, ap[nap].seeds);
-            nap++;
-        }
-        if (wp.n)
-            cli_warn(cli, "%zu of %zu outlets are farther than %.0f m from any street and were left out", wp.n, pois->n,
-                     snap_max);
-        for (i = 0; origins && i < origins->n; i++) {
-            qt_snap s;
-            qt_error e2 = QT_ERROR_INIT;
-            origin_node[i] = QT_NODE_NONE;
-            if (qt_snapper_snap(sn, origins->lon[i], origins->lat[i], mode, snap_max, &s, &e2) != QT_OK) {
-                warn_point(cli, &wo, N_("origin"), origins_path, origins->line[i], origins->id[i], &e2);
-                continue;
-            }
-            origin_node[i] = s.node;
-        }
-        if (origins && wo.n)
-            cli_warn(cli, "%zu of %zu origins are farther than %.0f m from any street: their rows are empty", wo.n,
-                     origins->n, snap_max);
+        if ((rc = seeds_on_graph(cli, g, sn, pois, pois_path, mode, snap_max, ap, &nap)) != 0)
+            goto done;
+        if (origins)
+            origins_on_graph(cli, sn, origins, origins_path, mode, snap_max, origin_node);
     }
     t1 = cli_now_s();
     memset(&ao, 0, sizeof ao);
     ao.max_dist_m = max_dist;
-    ao.radii_m = radii;
-    ao.nradii = nradii;
+    ao.radii_m = rs.r;
+    ao.nradii = rs.n;
     ao.threads = nthreads;
     ao.progress = cli_progress;
     ao.progress_ud = cli;
@@ -538,23 +597,13 @@ int cmd_access(int argc, char **argv, qt_cli *cli)
     w.with_rings = with_rings;
     w.with_r = with_r;
     w.nrings = nrings;
-    w.r_index = r_index;
-    w.ring_index = ring_index;
+    w.r_index = rs.r_index;
+    w.ring_index = rs.ring_index;
     w.speed_mps = qt__kmh_mps(kmh);
     w.max_dist = max_dist;
     w.bin = format && strcmp(format, "bin") == 0;
-    if (w.bin) {
-        /* the count columns in the CSV's order: R first, then the rings */
-        w.ncounts = (size_t)with_r + (with_rings ? nrings : 0);
-        w.count_radius = malloc((w.ncounts + 1) * sizeof *w.count_radius);
-        w.buf = malloc((norigins ? norigins : 1) * sizeof(double));
-        if (!w.count_radius || !w.buf) {
-            rc = QT_EXIT_NOMEM;
-            goto done;
-        }
-        for (k = 0; k < w.ncounts; k++)
-            w.count_radius[k] = (uint32_t)(with_r && k == 0 ? r_index : ring_index[k - (size_t)with_r]);
-    }
+    if (w.bin && (rc = bin_setup(&w, &rs)) != 0)
+        goto done;
     if (qt__outfile_open(&w.o, out, &err) != QT_OK) {
         rc = cli_fail(cli, &err);
         goto done;
