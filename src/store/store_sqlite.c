@@ -579,9 +579,77 @@ qt_status qt__sq_circle_ids(qt_store *s, int64_t **ids, size_t *n, qt_error *err
     return rc;
 }
 
+/* ---- the analysis' geometries (migration 0008): GeoJSON text ------------------- */
+
+qt_status qt__sq_geoms_clear(qt_store *s, qt_error *err)
+{
+    qt_status rc;
+    if ((rc = sq_exec_at(s, "SAVEPOINT geoms_clear", err)) != QT_OK)
+        return rc;
+    if ((rc = sq_exec(
+             s,
+             "DELETE FROM blindspots; DELETE FROM sites;"
+             " UPDATE communities SET geom = NULL, boundary = NULL WHERE geom IS NOT NULL OR boundary IS NOT NULL;"
+             " UPDATE circles SET geom = NULL, boundary = NULL WHERE geom IS NOT NULL OR boundary IS NOT NULL;",
+             err)) != QT_OK) {
+        sq_exec_at(s, "ROLLBACK TO geoms_clear", NULL);
+        sq_exec_at(s, "RELEASE geoms_clear", NULL);
+        return rc;
+    }
+    return sq_exec_at(s, "RELEASE geoms_clear", err);
+}
+
+static qt_status sq_geom_put(qt_store *s, const qt_store_geom *g, qt_error *err)
+{
+    static const char *const sql[] = {
+        /* community, circle: ?1 the row, ?2 the area, ?3 what it is */
+        "UPDATE communities SET geom = ?2, boundary = ?3 WHERE id = ?1 AND json_valid(?2)"
+        " AND json_extract(?2, '$.type') IN ('Polygon', 'MultiPolygon')",
+        "UPDATE circles SET geom = ?2, boundary = ?3 WHERE id = ?1 AND json_valid(?2)"
+        " AND json_extract(?2, '$.type') IN ('Polygon', 'MultiPolygon')",
+        /* 盲区: ?1 circle, ?2 category, ?3 zh, ?4 unserved, ?5 geometry */
+        "INSERT INTO blindspots(circle_id, category, zh, unserved, geom) SELECT ?1, ?2, ?3, ?4, ?5"
+        " WHERE json_valid(?5) AND json_extract(?5, '$.type') IN ('Polygon', 'MultiPolygon')",
+        /* site: ... ?6 its id, ?7 rank */
+        "INSERT INTO sites(circle_id, category, zh, covered, geom, ext_id, rank) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7"
+        " WHERE json_valid(?5) AND json_extract(?5, '$.type') = 'Point'"};
+    int area = g->kind == QT_STORE_GEOM_COMMUNITY || g->kind == QT_STORE_GEOM_CIRCLE;
+    int64_t id = 0;
+    sqlite3_stmt *st;
+    qt_status rc;
+    const char *owner = area ? g->name : g->circle;
+    if (owner && *owner &&
+        (rc = name_id(s, g->kind == QT_STORE_GEOM_COMMUNITY ? "communities" : "circles", owner, &id, err)) != QT_OK)
+        return rc;
+    if ((rc = prepare(s, sql[g->kind - QT_STORE_GEOM_COMMUNITY], &st, err)) != QT_OK)
+        return rc;
+    if (id)
+        sqlite3_bind_int64(st, 1, id);
+    if (area) {
+        sqlite3_bind_text(st, 2, g->geojson, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, g->boundary, -1, SQLITE_STATIC);
+    } else {
+        sqlite3_bind_text(st, 2, g->category, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, g->zh, -1, SQLITE_STATIC);
+        bind_opt_double(st, 4, g->value);
+        sqlite3_bind_text(st, 5, g->geojson, -1, SQLITE_STATIC);
+        if (g->kind == QT_STORE_GEOM_SITE) {
+            sqlite3_bind_text(st, 6, g->name, -1, SQLITE_STATIC);
+            sqlite3_bind_int(st, 7, g->rank);
+        }
+    }
+    if ((rc = step_done(s, st, "geometry", err)) != QT_OK)
+        return rc;
+    if (sqlite3_changes(s->db) == 0)
+        return qt_error_set(err, QT_EINVAL, area ? g->name : g->category, _("not a GeoJSON %s"),
+                            g->kind == QT_STORE_GEOM_SITE ? "Point" : "(Multi)Polygon");
+    return QT_OK;
+}
+
 #define QT__SQ_OP(ret, name, params, args) .name = qt__sq_##name,
 const struct qt__store_ops qt__sqlite_ops = {
     QT__STORE_OPS(QT__SQ_OP).close = qt__sq_close,
     .rollback = qt__sq_rollback,
     .audit = qt__sq_audit,
+    .geom_put = sq_geom_put,
 };
