@@ -115,7 +115,7 @@ def snapshot():
 
 r = quarter("import", "--db", DB, PROJECT, "--sites", SITES)
 check(r.returncode == 0, "import --sites (%s)" % r.stderr.strip()[-300:])
-check("geometries of 2 communities, 2 circles, %d 盲区, 2 sites" % len(gp_blind) in r.stderr,
+check("已存入 2 个社区、2 个生活圈的范围，%d 个盲区，2 个建议选址" % len(gp_blind) in r.stderr,
       "import says what it stored (%s)" % r.stderr.strip().splitlines()[-1:])
 
 st_comm = sorted(n for (n,) in q("SELECT name FROM communities WHERE geom IS NOT NULL"))
