@@ -259,10 +259,17 @@ static int ring_buf(double **xy, size_t *cap, size_t len)
 
 /* ---- as GeoJSON ---- */
 
+/* where the text goes: an outfile or a string builder */
 typedef struct json_ctx {
-    qt__outfile *o;
+    void (*put)(void *dst, const char *s, size_t n);
+    void *dst;
     int polygons;
 } json_ctx;
+
+static void json_puts(json_ctx *j, const char *s)
+{
+    j->put(j->dst, s, strlen(s));
+}
 
 static int json_ring(void *ctx, int outer, const double *xy, size_t n)
 {
@@ -270,26 +277,47 @@ static int json_ring(void *ctx, int outer, const double *xy, size_t n)
     char num[48];
     size_t i;
     if (outer)
-        qt__outfile_puts(j->o, j->polygons++ ? "]],[[" : "[[");
+        json_puts(j, j->polygons++ ? "]],[[" : "[[");
     else
-        qt__outfile_puts(j->o, "],[");
+        json_puts(j, "],[");
     for (i = 0; i < n; i++) {
-        qt__outfile_puts(j->o, i ? ",[" : "[");
-        qt__outfile_write(j->o, num, qt__fmt_fixed(num, xy[2 * i], 6));
-        qt__outfile_puts(j->o, ",");
-        qt__outfile_write(j->o, num, qt__fmt_fixed(num, xy[2 * i + 1], 6));
-        qt__outfile_puts(j->o, "]");
+        json_puts(j, i ? ",[" : "[");
+        j->put(j->dst, num, qt__fmt_fixed(num, xy[2 * i], 6));
+        json_puts(j, ",");
+        j->put(j->dst, num, qt__fmt_fixed(num, xy[2 * i + 1], 6));
+        json_puts(j, "]");
     }
     return 0;
 }
 
-int qt__cells_geojson(qt__outfile *o, const int64_t *cells, size_t n, double x0, double y0, double dx, double dy)
+static int cells_geojson(json_ctx *j, const int64_t *cells, size_t n, double x0, double y0, double dx, double dy)
 {
-    json_ctx j = {o, 0};
-    qt__cells_sink sk = {json_ring, &j};
-    qt__outfile_puts(o, "{\"type\":\"MultiPolygon\",\"coordinates\":[");
+    qt__cells_sink sk = {json_ring, j};
+    json_puts(j, "{\"type\":\"MultiPolygon\",\"coordinates\":[");
     if (qt__cells_rings(cells, n, x0, y0, dx, dy, &sk) != 0)
         return -1;
-    qt__outfile_puts(o, j.polygons ? "]]]}" : "]}");
+    json_puts(j, j->polygons ? "]]]}" : "]}");
     return 0;
+}
+
+static void put_outfile(void *dst, const char *s, size_t n)
+{
+    qt__outfile_write(dst, s, n);
+}
+
+static void put_strbuf(void *dst, const char *s, size_t n)
+{
+    qt__sb_put(dst, s, n);
+}
+
+int qt__cells_geojson(qt__outfile *o, const int64_t *cells, size_t n, double x0, double y0, double dx, double dy)
+{
+    json_ctx j = {put_outfile, o, 0};
+    return cells_geojson(&j, cells, n, x0, y0, dx, dy);
+}
+
+int qt__cells_geojson_str(qt__strbuf *b, const int64_t *cells, size_t n, double x0, double y0, double dx, double dy)
+{
+    json_ctx j = {put_strbuf, b, 0};
+    return cells_geojson(&j, cells, n, x0, y0, dx, dy) != 0 || b->oom ? -1 : 0;
 }

@@ -454,7 +454,7 @@ static int blind_ring(void *ctx, int outer, const double *xy, size_t n)
     return b->poly && OGR_G_AddGeometryDirectly(b->poly, r) == OGRERR_NONE ? 0 : -1;
 }
 
-void *qt__blind_geom(const qt__blind *bl)
+static OGRGeometryH blind_geom(const qt__blind *bl)
 {
     blind_rings b = {NULL, NULL};
     qt__cells_sink sk = {blind_ring, &b};
@@ -475,7 +475,7 @@ typedef struct blind_gpkg {
 static int blind_put(void *ctx, const qt__blind *bl)
 {
     blind_gpkg *b = ctx;
-    OGRGeometryH mp = qt__blind_geom(bl);
+    OGRGeometryH mp = blind_geom(bl);
     OGRFeatureH ft;
     if (!mp)
         return -1;

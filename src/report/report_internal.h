@@ -201,7 +201,5 @@ qt_status qt__write_gpkg(const qt__report *R, const char *path, qt_error *err);
  * multipolygon in WGS-84 (OUT, destroy with OGR_G_DestroyGeometry), NULL when it has none (no boundary, no
  * placed residence) or out of memory; *boundary says what it is (社区边界, 网格单元, 小区外包线). */
 void *qt__report_area_geom(const qt__report *R, int circle, size_t i, const char **boundary);
-/* A 盲区's cells as an OGRGeometryH multipolygon (OUT, as above; NULL when out of memory). */
-void *qt__blind_geom(const qt__blind *b);
 
 #endif

@@ -4,7 +4,9 @@
  * in quarter/report.h, issue 14): the areas, 盲区 and sites of analysis.gpkg,
  * computed by the same code (report_gpkg.c, cells.c, bounds.c), as GeoJSON
  * through qt_store_geom_put, so PostGIS (or SQLite's text columns) holds what
- * the GeoPackage holds.  quarter import calls it inside its transaction.
+ * the GeoPackage holds; a 盲区's text is blindspots.geojson's (6 decimals,
+ * written by cells.c: OGR's JSON export took a third of a city's import).
+ * quarter import calls it inside its transaction.
  */
 #include <cpl_conv.h>
 #include <math.h>
@@ -12,6 +14,8 @@
 #include <string.h>
 
 #include "base/i18n.h"
+#include "base/strbuf.h"
+#include "report/cells.h"
 #include "report/report_internal.h"
 
 typedef struct to_store {
@@ -38,17 +42,28 @@ static qt_status put_geom(to_store *t, qt_store_geom *g, void *geom)
     return st;
 }
 
+/* a 盲区 as blindspots.geojson has it (its writer: no geometry object, no JSON library) */
 static int blind_put(void *ctx, const qt__blind *b)
 {
     to_store *t = ctx;
     qt_store_geom g;
+    qt__strbuf sb = {0};
+    qt_status st;
     memset(&g, 0, sizeof g);
     g.kind = QT_STORE_GEOM_BLINDSPOT;
     g.circle = t->R->a->ncircles ? b->circle : NULL;
     g.category = b->cat->code;
     g.zh = b->cat->zh;
     g.value = round(b->unserved);
-    if (put_geom(t, &g, qt__blind_geom(b)) != QT_OK)
+    if (qt__cells_geojson_str(&sb, b->cells, b->ncells, b->lon0, b->lat0, b->dlon, b->dlat) != 0) {
+        qt__sb_free(&sb);
+        qt_error_set(t->err, QT_ENOMEM, "geometries", _("no memory"));
+        return -1;
+    }
+    g.geojson = sb.p;
+    st = qt_store_geom_put(t->s, &g, t->err);
+    qt__sb_free(&sb);
+    if (st != QT_OK)
         return -1;
     t->n->blindspots++;
     return 0;
