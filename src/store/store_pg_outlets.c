@@ -898,28 +898,28 @@ qt_status qt__pg_geoms_clear(qt_store *s, qt_error *err)
 #define QT__PG_GEOJSON(n) "(SELECT ST_SetSRID(ST_GeomFromGeoJSON($" n "::text), 4326) AS g) x"
 #define QT__PG_AREA       "GeometryType(x.g) IN ('POLYGON', 'MULTIPOLYGON')"
 
+/* $1 the owner's name: the row (communities, circles) or the circle (NULL: none) of the row */
+#define QT__PG_CIRCLE_OF   "(SELECT id FROM circles WHERE name = $1)"
+#define QT__PG_OWNER_KNOWN "($1::text IS NULL OR EXISTS (SELECT 1 FROM circles WHERE name = $1))"
+
 qt_status qt__pg_geom_put(qt_store *s, const qt_store_geom *g, qt_error *err)
 {
     static const char *const sql[] = {
         "UPDATE communities SET geom = ST_Multi(x.g), boundary = $3 FROM " QT__PG_GEOJSON(
-            "2") " WHERE id = $1::bigint AND " QT__PG_AREA,
-        "UPDATE circles SET geom = ST_Multi(x.g), boundary = $3 FROM " QT__PG_GEOJSON(
-            "2") " WHERE id = $1::bigint AND " QT__PG_AREA,
-        "INSERT INTO blindspots(circle_id, category, zh, unserved, geom) SELECT $1::bigint, $2, $3,"
-        " $4::double precision, ST_Multi(x.g) FROM " QT__PG_GEOJSON("5") " WHERE " QT__PG_AREA,
-        "INSERT INTO sites(circle_id, category, zh, covered, geom, ext_id, rank) SELECT $1::bigint, $2, $3,"
-        " $4::double precision, x.g, $6, $7::integer FROM " QT__PG_GEOJSON("5") " WHERE GeometryType(x.g) = 'POINT'"};
+            "2") " WHERE name = $1 AND " QT__PG_AREA,
+        "UPDATE circles SET geom = ST_Multi(x.g), boundary = $3 FROM " QT__PG_GEOJSON("2") " WHERE name = $1 AND " QT__PG_AREA,
+        "INSERT INTO blindspots(circle_id, category, zh, unserved, geom) SELECT " QT__PG_CIRCLE_OF ", $2, $3,"
+        " $4::double precision, ST_Multi(x.g) FROM " QT__PG_GEOJSON("5") " WHERE " QT__PG_AREA " AND " QT__PG_OWNER_KNOWN,
+        "INSERT INTO sites(circle_id, category, zh, covered, geom, ext_id, rank) SELECT " QT__PG_CIRCLE_OF ", $2, $3,"
+        " $4::double precision, x.g, $6, $7::integer FROM " QT__PG_GEOJSON("5") " WHERE GeometryType(x.g) = 'POINT'"
+        " AND " QT__PG_OWNER_KNOWN};
     int area = g->kind == QT_STORE_GEOM_COMMUNITY || g->kind == QT_STORE_GEOM_CIRCLE;
-    const char *owner = area ? g->name : g->circle, *what = area ? g->name : g->category;
+    const char *owner = area ? g->name : g->circle && *g->circle ? g->circle : NULL;
+    const char *what = area ? g->name : g->category;
     qt__pgp p = {0};
-    qt_error e = QT_ERROR_INIT;
-    PGresult *r;
-    int64_t id = 0;
-    int rows;
+    int tries;
     qt_status rc;
-    if (owner && *owner && (rc = name_id(s, g->kind != QT_STORE_GEOM_COMMUNITY, owner, &id, err)) != QT_OK)
-        return rc;
-    qt__pgp_i64_or_null(&p, id);
+    qt__pgp_text(&p, owner);
     if (area) {
         qt__pgp_text(&p, g->geojson);
         qt__pgp_text(&p, g->boundary);
@@ -933,16 +933,27 @@ qt_status qt__pg_geom_put(qt_store *s, const qt_store_geom *g, qt_error *err)
             qt__pgp_i64(&p, g->rank);
         }
     }
-    if (!(r = qt__pg_run(s, sql[g->kind - QT_STORE_GEOM_COMMUNITY], &p, "geometry", &e))) {
-        /* GeoJSON PostGIS cannot read (XX000, 22xxx): the caller's data; anything else: the database */
-        if (strcmp(s->pg_state, "XX000") == 0 || strncmp(s->pg_state, "22", 2) == 0)
-            return qt_error_set(err, QT_EINVAL, what, "%s", e.msg);
-        return qt_error_set(err, e.code, e.where, "%s", e.msg);
+    /* one statement when the owner is there (an import made it); a new name is created, then again */
+    for (tries = 0; tries < 2; tries++) {
+        qt_error e = QT_ERROR_INIT;
+        PGresult *r = qt__pg_run(s, sql[g->kind - QT_STORE_GEOM_COMMUNITY], &p, "geometry", &e);
+        int64_t id;
+        int rows;
+        if (!r) {
+            /* GeoJSON PostGIS cannot read (XX000, 22xxx): the caller's data; anything else: the database */
+            if (strcmp(s->pg_state, "XX000") == 0 || strncmp(s->pg_state, "22", 2) == 0)
+                return qt_error_set(err, QT_EINVAL, what, "%s", e.msg);
+            return qt_error_set(err, e.code, e.where, "%s", e.msg);
+        }
+        rows = (int)strtol(PQcmdTuples(r), NULL, 10);
+        PQclear(r);
+        if (rows > 0)
+            return QT_OK;
+        if (tries || !owner)
+            break;
+        if ((rc = name_id(s, g->kind != QT_STORE_GEOM_COMMUNITY, owner, &id, err)) != QT_OK)
+            return rc;
     }
-    rows = (int)strtol(PQcmdTuples(r), NULL, 10);
-    PQclear(r);
-    if (rows == 0)
-        return qt_error_set(err, QT_EINVAL, what, _("not a GeoJSON %s"),
-                            g->kind == QT_STORE_GEOM_SITE ? "Point" : "(Multi)Polygon");
-    return QT_OK;
+    return qt_error_set(err, QT_EINVAL, what, _("not a GeoJSON %s"),
+                        g->kind == QT_STORE_GEOM_SITE ? "Point" : "(Multi)Polygon");
 }

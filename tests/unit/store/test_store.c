@@ -328,6 +328,16 @@ static void test_geoms(void **state)
     g.value = NAN;
     g.geojson = "{\"type\":\"Point\",\"coordinates\":[118.785,32.045]}";
     assert_int_equal(qt_store_geom_put(s, &g, &err), QT_OK);
+    g.circle = "新圈"; /* a circle the store has not seen yet: created */
+    assert_int_equal(qt_store_geom_put(s, &g, &err), QT_OK);
+    assert_int_equal(qt_test_store_scalar(path,
+                                          "SELECT count(*) FROM sites s JOIN circles c ON c.id = s.circle_id"
+                                          " WHERE c.name = '新圈'"),
+                     1);
+    g.circle = NULL; /* none: the city without circles */
+    assert_int_equal(qt_store_geom_put(s, &g, &err), QT_OK);
+    assert_int_equal(qt_test_store_scalar(path, "SELECT count(*) FROM sites WHERE circle_id IS NULL"), 1);
+    g.circle = "东圈";
     /* a point is no 盲区, a polygon no site, text no geometry, a 盲区 needs its 业态 */
     g.kind = QT_STORE_GEOM_BLINDSPOT;
     qt_error_clear(&err);
@@ -347,14 +357,14 @@ static void test_geoms(void **state)
     assert_int_equal(qt_store_geom_put(s, &g, &err), QT_EINVAL);
     qt_error_clear(&err);
     assert_int_equal(qt_test_store_scalar(path, "SELECT count(*) FROM blindspots"), 1);
-    assert_int_equal(qt_test_store_scalar(path, "SELECT count(*) FROM sites WHERE ext_id = 's-1' AND rank = 1"), 1);
+    assert_int_equal(qt_test_store_scalar(path, "SELECT count(*) FROM sites WHERE ext_id = 's-1' AND rank = 1"), 3);
     assert_int_equal(qt_test_store_scalar(path, "SELECT count(*) FROM communities WHERE geom IS NOT NULL"), 1);
     if (pg) {
         assert_int_equal(qt_test_store_scalar(path,
                                               "SELECT count(*) FROM circles WHERE ST_SRID(geom) = 4326"
                                               " AND GeometryType(geom) = 'MULTIPOLYGON' AND ST_IsValid(geom)"),
                          1);
-        assert_int_equal(qt_test_store_scalar(path, "SELECT count(*) FROM sites WHERE ST_X(geom) = 118.785"), 1);
+        assert_int_equal(qt_test_store_scalar(path, "SELECT count(*) FROM sites WHERE ST_X(geom) = 118.785"), 3);
     } else
         assert_int_equal(qt_test_store_scalar(path,
                                               "SELECT count(*) FROM circles WHERE json_extract(geom, '$.type')"
@@ -364,7 +374,7 @@ static void test_geoms(void **state)
     assert_int_equal(qt_test_store_scalar(path, "SELECT count(*) FROM blindspots"), 0);
     assert_int_equal(qt_test_store_scalar(path, "SELECT count(*) FROM sites"), 0);
     assert_int_equal(qt_test_store_scalar(path, "SELECT count(*) FROM circles WHERE geom IS NOT NULL"), 0);
-    assert_int_equal(qt_test_store_scalar(path, "SELECT count(*) FROM circles"), 1); /* the rows stay */
+    assert_int_equal(qt_test_store_scalar(path, "SELECT count(*) FROM circles"), 2); /* the rows stay */
     qt_store_close(s);
     free(path);
 }
