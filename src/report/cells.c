@@ -38,17 +38,23 @@ static int cmp_edge(const void *a, const void *b)
     return (int)x->dir - (int)y->dir;
 }
 
-static int has(const int64_t *cells, size_t n, int64_t k)
+/* where k is in the sorted keys a, SIZE_MAX when it is not */
+static size_t find_key(const int64_t *a, size_t n, int64_t k)
 {
     size_t lo = 0, hi = n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (cells[mid] < k)
+        if (a[mid] < k)
             lo = mid + 1;
         else
             hi = mid;
     }
-    return lo < n && cells[lo] == k;
+    return lo < n && a[lo] == k ? lo : SIZE_MAX;
+}
+
+static int has(const int64_t *cells, size_t n, int64_t k)
+{
+    return find_key(cells, n, k) != SIZE_MAX;
 }
 
 /* first edge index leaving vertex v */
@@ -160,37 +166,17 @@ static int split_loops(int64_t *vx, int64_t *vy, size_t start, size_t len, size_
         }
     /* walk on a stack; back at a vertex still on it, what lies above it is a loop */
     for (i = 0; i < len; i++) {
-        int64_t key = vy[start + i] * VSTRIDE + vx[start + i];
-        size_t lo = 0, hi = ndup, d = SIZE_MAX, k;
-        while (lo < hi) {
-            size_t mid = lo + (hi - lo) / 2;
-            if (dupkey[mid] < key)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        if (lo < ndup && dupkey[lo] == key)
-            d = lo;
+        size_t d = find_key(dupkey, ndup, vy[start + i] * VSTRIDE + vx[start + i]), k;
         if (d != SIZE_MAX && dupat[d] >= 0) {
             size_t p = (size_t)dupat[d];
             for (k = p; k < top; k++) {
-                size_t v = stack[k];
-                int64_t vk = vy[start + v] * VSTRIDE + vx[start + v];
-                size_t a = 0, b = ndup;
+                size_t v = stack[k], a;
                 ox[out] = vx[start + v];
                 oy[out] = vy[start + v];
                 out++;
-                if (k > p) { /* off the stack: no longer a way back */
-                    while (a < b) {
-                        size_t mid = a + (b - a) / 2;
-                        if (dupkey[mid] < vk)
-                            a = mid + 1;
-                        else
-                            b = mid;
-                    }
-                    if (a < ndup && dupkey[a] == vk)
-                        dupat[a] = -1;
-                }
+                /* off the stack: no longer a way back */
+                if (k > p && (a = find_key(dupkey, ndup, vy[start + v] * VSTRIDE + vx[start + v])) != SIZE_MAX)
+                    dupat[a] = -1;
             }
             ends[nl++] = out;
             top = p + 1;
