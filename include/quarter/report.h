@@ -31,6 +31,7 @@
 #include "quarter/io.h"
 #include "quarter/plan.h"
 #include "quarter/status.h"
+#include "quarter/store.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -118,6 +119,26 @@ enum {
  */
 QT_API qt_status qt_report_make(const qt_analysis *a, const qt_analysis_input *in, const qt_report_opts *o,
                                 const char *dir, qt_error *err);
+
+/* what qt_report_store wrote, per kind */
+typedef struct qt_report_store_counts {
+    size_t communities, circles, blindspots, sites;
+} qt_report_store_counts;
+
+/**
+ * The geometries of analysis a (of inputs in) into store s, for GIS users
+ * (issue 14): the previous import's are removed (qt_store_geoms_clear), then
+ * every community's and circle's area as analysis.gpkg has it (a polygon of
+ * o->boundaries, else a grid cell, else the outline of the residences; a
+ * circle, the union of its communities'), every 盲区 per circle and 业态
+ * (o->blind_cell_m, as blindspots.geojson), and o->sites with the circle of
+ * each.  Reads only o->boundaries*, o->blind_cell_m and o->sites.  Call it
+ * inside qt_store_begin: a failure then leaves the store as it was.
+ * OUT *n (may be NULL).  Statuses: those of qt_store_geom_put, QT_EIO and
+ * QT_EPARSE (the boundaries file), QT_ENOMEM.  a, in, o, s: BORROWED.
+ */
+QT_API qt_status qt_report_store(const qt_analysis *a, const qt_analysis_input *in, const qt_report_opts *o,
+                                 qt_store *s, qt_report_store_counts *n, qt_error *err);
 
 #ifdef __cplusplus
 }

@@ -183,6 +183,38 @@ QT_API qt_status qt_store_snapshots_each(qt_store *s, int64_t circle_id, int lim
 /** Every circle's id, oldest first.  OUT *ids (caller frees with qt_store_free_str((char *)ids)), *n. */
 QT_API qt_status qt_store_circle_ids(qt_store *s, int64_t **ids, size_t *n, qt_error *err);
 
+/* ---- the analysis' geometries, for GIS users (issue 14) ------------------------ */
+
+/* What a qt_store_geom is */
+enum {
+    QT_STORE_GEOM_COMMUNITY = 1, /* a community's area: sets communities.geom */
+    QT_STORE_GEOM_CIRCLE,        /* a circle's area: sets circles.geom */
+    QT_STORE_GEOM_BLINDSPOT,     /* a 盲区 of a circle and 业态: a row of blindspots */
+    QT_STORE_GEOM_SITE           /* a recommended site: a row of sites */
+};
+/** One geometry of an analysis.  Strings BORROWED for the call. */
+typedef struct qt_store_geom {
+    int kind;             /* QT_STORE_GEOM_* */
+    const char *name;     /* community, circle: its name (created when new); site: its id, or NULL */
+    const char *circle;   /* 盲区, site: its circle's name, NULL for none (a city without circles) */
+    const char *category; /* 盲区, site: the 业态's profile code */
+    const char *zh;       /* 盲区, site: the 业态's Chinese name, or NULL */
+    const char *boundary; /* community, circle: what the area is (社区边界, 网格单元, 小区外包线), or NULL */
+    int rank;             /* site: 1 for the first recommended */
+    double value;         /* 盲区: residents without the 业态 in its ring; site: newly covered; NAN: unknown */
+    const char *geojson; /* the geometry in WGS-84 as GeoJSON: a (Multi)Polygon, a site's Point */
+} qt_store_geom;
+/**
+ * Remove the geometries of the previous import: every 盲区 and site, and the
+ * areas of every community and circle (their rows and ids stay).  An import
+ * calls it, then qt_store_geom_put for each, inside qt_store_begin.  PostgreSQL
+ * keeps them as PostGIS geometries (SRID 4326), SQLite as GeoJSON text
+ * (docs/internals/store.md).  Statuses: QT_EDB.
+ */
+QT_API qt_status qt_store_geoms_clear(qt_store *s, qt_error *err);
+/** Store one geometry.  Statuses: QT_EINVAL (a kind, name, category or geometry missing or refused), QT_EDB. */
+QT_API qt_status qt_store_geom_put(qt_store *s, const qt_store_geom *g, qt_error *err);
+
 /* ---- jobs, surveys, complaints, audit ------------------------------------------ */
 
 typedef struct qt_store_job {

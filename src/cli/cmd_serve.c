@@ -374,7 +374,7 @@ int cmd_user(int argc, char **argv, qt_cli *cli)
 }
 
 static const char import_help[] = N_(
-    "usage: quarter import --db FILE|URL PROJECT\n\n"
+    "usage: quarter import --db FILE|URL PROJECT [--sites sites.csv] [--blind-cell M]\n\n"
     "Load a planning project into the store (created when new): its circles with\n"
     "their communities, grades and indicators (the analysis of quarter analyze),\n"
     "and every outlet with its 业态, brand, hours, services, floor area, staff and\n"
@@ -384,13 +384,26 @@ static const char import_help[] = N_(
     "table no longer has, or whose name marks it closed (暂停营业 ...), is marked\n"
     "closed, not deleted.  The import says how many were added, changed, closed.\n"
     "Fields edited through the API (hours, services, cash, barrier-free, address\n"
-    "...) are kept and reported on stderr.  The import is one transaction: when it\n"
-    "fails or is killed, the store is as it was before.\n");
+    "...) are kept and reported on stderr.\n"
+    "It also stores the analysis' geometries, replacing the previous import's, as\n"
+    "analysis.gpkg of quarter report has them: each community's and circle's area,\n"
+    "the 盲区 per circle and 业态, and the recommended sites of --sites.  On\n"
+    "PostgreSQL they are PostGIS columns (SRID 4326) a GIS user opens in QGIS;\n"
+    "SQLite keeps them as GeoJSON text (docs/deploy.md).  The import is one\n"
+    "transaction: when it fails or is killed, the store is as it was before.\n\n"
+    "Options:\n"
+    "  --db FILE|URL   the store: a SQLite file or postgresql://... (required)\n"
+    "  --sites FILE    项目清单: the recommended sites (sites.csv of quarter site:\n"
+    "                  id,category,lon,lat[,newly_served]) into the table sites\n"
+    "  --blind-cell M  盲区 grid cell in metres (default 100, as quarter analyze)\n");
 
 int cmd_import(int argc, char **argv, qt_cli *cli)
 {
-    const char *db = NULL, *pos[1];
-    cli_opt opts[] = {{"db", 0, 1, &db, NULL}, {NULL, 0, 0, NULL, NULL}};
+    const char *db = NULL, *sites_path = NULL, *cell_s = NULL, *pos[1];
+    cli_opt opts[] = {{"db", 0, 1, &db, NULL},
+                      {"sites", 0, 1, &sites_path, NULL},
+                      {"blind-cell", 0, 1, &cell_s, NULL},
+                      {NULL, 0, 0, NULL, NULL}};
     int npos, rc;
     qt_project_data *pj = NULL;
     qt_store *st = NULL;
@@ -398,6 +411,10 @@ int cmd_import(int argc, char **argv, qt_cli *cli)
     qt_analysis_input in;
     qt_analysis_opts ao;
     qt_analysis *a = NULL;
+    qt_site_list *sites = NULL;
+    qt_report_opts ro;
+    qt_report_store_counts geoms;
+    double cell_m = 100;
     size_t i, k, *circle_of = NULL, nadded = 0, nchanged = 0, nclosed = 0, nreopened = 0, nopen = 0, conflicts = 0;
     char **open_ids = NULL;
     int in_tx = 0;
@@ -406,8 +423,17 @@ int cmd_import(int argc, char **argv, qt_cli *cli)
         return rc < 0 ? 0 : rc;
     if (npos != 1 || !db)
         return cli_usage(cli, "import", "give --db FILE|URL and one project file");
+    if (cell_s && (rc = cli_double(cli, "import", "blind-cell", cell_s, &cell_m)) != 0)
+        return rc;
+    if (!(cell_m >= 10 && cell_m <= 5000))
+        return cli_usage(cli, "import", "--blind-cell is 10 to 5000 metres");
     if ((rc = cli_project_open(cli, "import", pos[0], NULL, &pj)) != 0)
         return rc;
+    if (sites_path &&
+        qt_sites_read(sites_path, pj->profile, pj->graph, pj->project->snap_max_m, &sites, &err) != QT_OK) {
+        rc = cli_fail(cli, &err);
+        goto done;
+    }
     if (qt_store_open(db, &st, &err) != QT_OK) {
         rc = cli_fail(cli, &err);
         goto done;
@@ -476,6 +502,17 @@ int cmd_import(int argc, char **argv, qt_cli *cli)
         }
         free(text);
     }
+    /* the areas, 盲区 and sites as analysis.gpkg has them, replacing the last import's */
+    memset(&ro, 0, sizeof ro);
+    ro.sites = sites;
+    ro.blind_cell_m = cell_m;
+    ro.boundaries = pj->project->communities.file;
+    ro.boundaries_layer = pj->project->communities.layer;
+    ro.boundaries_field = pj->project->community_field;
+    if (qt_report_store(a, &in, &ro, st, &geoms, &err) != QT_OK) {
+        rc = cli_fail(cli, &err);
+        goto done;
+    }
     open_ids = malloc((pj->outlets->n + 1) * sizeof *open_ids);
     if (!open_ids) {
         rc = QT_EXIT_NOMEM;
@@ -539,12 +576,15 @@ int cmd_import(int argc, char **argv, qt_cli *cli)
                 pj->outlets->n, a->ncircles, db);
         fprintf(stderr, _("%s: outlets %zu added, %zu changed, %zu unchanged, %zu closed, %zu reopened\n"), pos[0],
                 nadded, nchanged, pj->outlets->n - nadded - nchanged, nclosed, nreopened);
+        fprintf(stderr, _("%s: geometries of %zu communities, %zu circles, %zu 盲区, %zu sites\n"), pos[0],
+                geoms.communities, geoms.circles, geoms.blindspots, geoms.sites);
     }
 done:
     if (in_tx)
         qt_store_rollback(st);
     free(open_ids);
     free(circle_of);
+    qt_site_list_free(sites);
     qt_analysis_free(a);
     qt_store_close(st);
     qt_project_close(pj);

@@ -7,8 +7,12 @@
  * start, the edges form the rings of the union: outer rings counter-
  * clockwise, holes clockwise.  Where two cells meet only at a corner a
  * vertex has two ways on; taking the left turn keeps each ring tight around
- * its own cells, so rings never cross.  A hole belongs to the smallest outer
- * ring around a point just inside it.
+ * its own cells, so rings never cross.  A walk that comes back to a corner
+ * it passed (cells around an empty one that touches the outside at that
+ * corner only) is cut there into loops: the outer ring and a hole touching it
+ * at the corner (in a hole's walk, the hole and an island), as OGC validity
+ * wants.  A hole belongs to the smallest outer ring around a point just
+ * inside it.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +52,20 @@ static int sort_edges(edge *e, size_t ne)
     }
     qt__free(key);
     return 0;
+}
+
+/* where k is in the sorted keys a, SIZE_MAX when it is not */
+static size_t find_key(const int64_t *a, size_t n, int64_t k)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (a[mid] < k)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && a[lo] == k ? lo : SIZE_MAX;
 }
 
 /* first edge index leaving vertex v */
@@ -99,15 +117,117 @@ static void ring_xy(const int64_t *vx, const int64_t *vy, const ring *r, double 
 
 static int ring_buf(double **xy, size_t *cap, size_t len);
 
+typedef struct key_pos {
+    int64_t key;
+    size_t pos;
+} key_pos;
+
+static int cmp_key_pos(const void *a, const void *b)
+{
+    const key_pos *x = a, *y = b;
+    if (x->key != y->key)
+        return x->key < y->key ? -1 : 1;
+    return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+/*
+ * The closed walk vx, vy [start, start + len) (unit steps) cut into simple loops where it passes a vertex
+ * twice: where a ring of cells encloses an empty cell but for one corner, the left-turn walk comes back
+ * to that corner (a ring touching itself, which GEOS and PostGIS call invalid); cut there, the walk is an
+ * outer loop and, turning the other way, the enclosed part (a hole; in a hole's walk, an island).  The
+ * loops are written back in place one after another, their ends into ends (at most len / 4 + 1 of them),
+ * *nloops their count.  -1 when out of memory.
+ */
+static int split_loops(int64_t *vx, int64_t *vy, size_t start, size_t len, size_t *ends, size_t *nloops)
+{
+    key_pos *kp = NULL;
+    size_t *stack = NULL, i, top = 0, out = 0, ndup = 0, nl = 0;
+    int64_t *dupkey = NULL, *ox = NULL, *oy = NULL;
+    long *dupat = NULL;
+    int rc = -1;
+    *nloops = 1;
+    ends[0] = len;
+    if (len < 8)
+        return 0; /* a cell's ring or an L: no vertex twice */
+    if (!(kp = qt__malloc(len * sizeof *kp)))
+        return -1;
+    for (i = 0; i < len; i++) {
+        kp[i].key = vy[start + i] * VSTRIDE + vx[start + i];
+        kp[i].pos = i;
+    }
+    qsort(kp, len, sizeof *kp, cmp_key_pos);
+    for (i = 1; i < len && !ndup; i++)
+        ndup = kp[i].key == kp[i - 1].key;
+    if (!ndup) {
+        qt__free(kp);
+        return 0;
+    }
+    dupkey = qt__malloc(len * sizeof *dupkey);
+    dupat = qt__malloc(len * sizeof *dupat);
+    stack = qt__malloc(len * sizeof *stack);
+    ox = qt__malloc(len * sizeof *ox);
+    oy = qt__malloc(len * sizeof *oy);
+    if (!dupkey || !dupat || !stack || !ox || !oy)
+        goto done;
+    /* the keys seen twice, sorted */
+    for (i = 1, ndup = 0; i < len; i++)
+        if (kp[i].key == kp[i - 1].key && (ndup == 0 || kp[i].key != dupkey[ndup - 1])) {
+            dupkey[ndup] = kp[i].key;
+            dupat[ndup++] = -1;
+        }
+    /* walk on a stack; back at a vertex still on it, what lies above it is a loop */
+    for (i = 0; i < len; i++) {
+        size_t d = find_key(dupkey, ndup, vy[start + i] * VSTRIDE + vx[start + i]), k;
+        if (d != SIZE_MAX && dupat[d] >= 0) {
+            size_t p = (size_t)dupat[d];
+            for (k = p; k < top; k++) {
+                size_t v = stack[k], a;
+                ox[out] = vx[start + v];
+                oy[out] = vy[start + v];
+                out++;
+                /* off the stack: no longer a way back */
+                if (k > p && (a = find_key(dupkey, ndup, vy[start + v] * VSTRIDE + vx[start + v])) != SIZE_MAX)
+                    dupat[a] = -1;
+            }
+            ends[nl++] = out;
+            top = p + 1;
+            continue;
+        }
+        if (d != SIZE_MAX)
+            dupat[d] = (long)top;
+        stack[top++] = i;
+    }
+    for (i = 0; i < top; i++) {
+        ox[out] = vx[start + stack[i]];
+        oy[out] = vy[start + stack[i]];
+        out++;
+    }
+    ends[nl++] = out;
+    memcpy(vx + start, ox, len * sizeof *ox);
+    memcpy(vy + start, oy, len * sizeof *oy);
+    *nloops = nl;
+    rc = 0;
+done:
+    qt__free(kp);
+    qt__free(dupkey);
+    qt__free(dupat);
+    qt__free(stack);
+    qt__free(ox);
+    qt__free(oy);
+    return rc;
+}
+
 int qt__cells_rings(const int64_t *cells, size_t n, double x0, double y0, double dx, double dy,
                     const qt__cells_sink *sk)
 {
     edge *e = qt__malloc((4 * n + 1) * sizeof *e);
     int64_t *vx = qt__malloc((4 * n + 1) * sizeof *vx), *vy = qt__malloc((4 * n + 1) * sizeof *vy);
+    int64_t *kx = qt__malloc((4 * n + 1) * sizeof *kx), *ky = qt__malloc((4 * n + 1) * sizeof *ky);
     ring *rings = NULL;
     double *xy = NULL;
-    size_t ne = 0, nv = 0, nr = 0, rcap = 0, i, k, xycap = 0, below, above;
-    if (!e || !vx || !vy)
+    size_t ne = 0, nv = 0, nr = 0, rcap = 0, i, k, xycap = 0, *ends = NULL, ecap = 0, nloops, l, lstart, out, below,
+           above;
+    if (!e || !vx || !vy || !kx || !ky)
         goto nomem;
     /* boundary edges, the cell on their left; the neighbours below and above found by two cursors
        that only move forward (the cells are sorted), left and right next to the cell itself */
@@ -164,49 +284,65 @@ int qt__cells_rings(const int64_t *cells, size_t n, double x0, double y0, double
                 break; /* back at the start (the successor rule is one-to-one, so always) */
             cur = next;
         }
-        /* drop the vertices where the direction does not change */
-        {
-            size_t len = nv - start, m = 0, c;
+        /* cut where the walk passes a vertex twice, then each loop a ring */
+        if (qt__grow((void **)&ends, &ecap, nv - start + 1, sizeof *ends) != 0 ||
+            split_loops(vx, vy, start, nv - start, ends, &nloops) != 0)
+            goto nomem;
+        for (l = 0, lstart = start, out = start; l < nloops; l++) {
+            size_t len = start + ends[l] - lstart, m = 0, c, rs = out;
+            double mx, my;
+            int d;
+            if (len < 4) { /* no area */
+                lstart = start + ends[l];
+                continue;
+            }
+            /* a hole (clockwise): the empty cell to the right of its first step, at its centre */
+            for (d = 0; d < 4; d++)
+                if (vx[lstart + 1] - vx[lstart] == DX[d] && vy[lstart + 1] - vy[lstart] == DY[d])
+                    break;
+            d &= 3;
+            mx = (double)vx[lstart] + DX[d] * 0.5;
+            my = (double)vy[lstart] + DY[d] * 0.5;
+            /* drop the vertices where the direction does not change */
             for (c = 0; c < len; c++) {
-                size_t p = start + (c + len - 1) % len, q = start + (c + 1) % len, s = start + c;
+                size_t p = lstart + (c + len - 1) % len, q = lstart + (c + 1) % len, s = lstart + c;
                 int64_t ax = vx[s] - vx[p], ay = vy[s] - vy[p], bx = vx[q] - vx[s], by = vy[q] - vy[s];
                 if (ax * by - ay * bx != 0) { /* a corner */
-                    vx[start + m] = vx[s];
-                    vy[start + m] = vy[s];
+                    kx[m] = vx[s];
+                    ky[m] = vy[s];
                     m++;
                 }
             }
-            nv = start + m;
-        }
-        if (qt__grow((void **)&rings, &rcap, nr + 1, sizeof *rings) != 0)
-            goto nomem;
-        r = &rings[nr++];
-        r->start = start;
-        r->len = nv - start;
-        r->minx = r->maxx = vx[start];
-        r->miny = r->maxy = vy[start];
-        for (k = 0; k < r->len; k++) {
-            size_t a = start + k, b = start + (k + 1) % r->len;
-            a2 += (double)vx[a] * (double)vy[b] - (double)vx[b] * (double)vy[a];
-            if (vx[a] < r->minx)
-                r->minx = vx[a];
-            if (vx[a] > r->maxx)
-                r->maxx = vx[a];
-            if (vy[a] < r->miny)
-                r->miny = vy[a];
-            if (vy[a] > r->maxy)
-                r->maxy = vy[a];
-        }
-        r->area2 = a2;
-        r->owner = -1;
-        /* a hole (clockwise): the empty cell to the right of its first edge, at its centre */
-        {
-            int d = e[i].dir;
-            double mx = (double)(e[i].from % VSTRIDE) + DX[d] * 0.5, my = (double)(e[i].from / VSTRIDE) + DY[d] * 0.5;
+            memcpy(vx + out, kx, m * sizeof *kx);
+            memcpy(vy + out, ky, m * sizeof *ky);
+            out += m;
+            lstart = start + ends[l];
+            if (qt__grow((void **)&rings, &rcap, nr + 1, sizeof *rings) != 0)
+                goto nomem;
+            r = &rings[nr++];
+            r->start = rs;
+            r->len = m;
+            r->minx = r->maxx = vx[rs];
+            r->miny = r->maxy = vy[rs];
+            for (k = 0, a2 = 0; k < r->len; k++) {
+                size_t a = rs + k, b = rs + (k + 1) % r->len;
+                a2 += (double)vx[a] * (double)vy[b] - (double)vx[b] * (double)vy[a];
+                if (vx[a] < r->minx)
+                    r->minx = vx[a];
+                if (vx[a] > r->maxx)
+                    r->maxx = vx[a];
+                if (vy[a] < r->miny)
+                    r->miny = vy[a];
+                if (vy[a] > r->maxy)
+                    r->maxy = vy[a];
+            }
+            r->area2 = a2;
+            r->owner = -1;
             /* right of direction d is direction (d + 3) % 4 */
             r->px = mx + DX[(d + 3) % 4] * 0.5;
             r->py = my + DY[(d + 3) % 4] * 0.5;
         }
+        nv = out;
     }
     /* each hole to the smallest outer ring around it */
     for (i = 0; i < nr; i++) {
@@ -244,6 +380,9 @@ int qt__cells_rings(const int64_t *cells, size_t n, double x0, double y0, double
     qt__free(e);
     qt__free(vx);
     qt__free(vy);
+    qt__free(kx);
+    qt__free(ky);
+    qt__free(ends);
     qt__free(rings);
     qt__free(xy);
     return 0;
@@ -251,6 +390,9 @@ nomem:
     qt__free(e);
     qt__free(vx);
     qt__free(vy);
+    qt__free(kx);
+    qt__free(ky);
+    qt__free(ends);
     qt__free(rings);
     qt__free(xy);
     return -1;
@@ -281,12 +423,20 @@ typedef struct num_slot {
     char s[31];
 } num_slot;
 
+/* where the text goes (an outfile or a string builder), and the coordinates
+   cache */
 typedef struct json_ctx {
-    qt__outfile *o;
+    void (*put)(void *dst, const char *s, size_t n);
+    void *dst;
     int polygons;
     num_slot cache[NUM_CACHE];
     unsigned char used[NUM_CACHE]; /* the slots filled (cleared per outline) */
 } json_ctx;
+
+static void json_puts(json_ctx *j, const char *s)
+{
+    j->put(j->dst, s, strlen(s));
+}
 
 /* v with 6 decimals at p; returns the length */
 static size_t coord(json_ctx *j, double v, char *p)
@@ -319,9 +469,9 @@ static int json_ring(void *ctx, int outer, const double *xy, size_t n)
     char pt[112]; /* ",[" x "," y "]": two numbers of at most 48 characters */
     size_t i, k;
     if (outer)
-        qt__outfile_puts(j->o, j->polygons++ ? "]],[[" : "[[");
+        json_puts(j, j->polygons++ ? "]],[[" : "[[");
     else
-        qt__outfile_puts(j->o, "],[");
+        json_puts(j, "],[");
     for (i = 0; i < n; i++) {
         k = 0;
         if (i)
@@ -331,21 +481,45 @@ static int json_ring(void *ctx, int outer, const double *xy, size_t n)
         pt[k++] = ',';
         k += coord(j, xy[2 * i + 1], pt + k);
         pt[k++] = ']';
-        qt__outfile_write(j->o, pt, k);
+        j->put(j->dst, pt, k);
     }
     return 0;
+}
+
+static int cells_geojson(json_ctx *j, const int64_t *cells, size_t n, double x0, double y0, double dx, double dy)
+{
+    qt__cells_sink sk = {json_ring, j};
+    j->polygons = 0;
+    memset(j->used, 0, sizeof j->used);
+    json_puts(j, "{\"type\":\"MultiPolygon\",\"coordinates\":[");
+    if (qt__cells_rings(cells, n, x0, y0, dx, dy, &sk) != 0)
+        return -1;
+    json_puts(j, j->polygons ? "]]]}" : "]}");
+    return 0;
+}
+
+static void put_outfile(void *dst, const char *s, size_t n)
+{
+    qt__outfile_write(dst, s, n);
+}
+
+static void put_strbuf(void *dst, const char *s, size_t n)
+{
+    qt__sb_put(dst, s, n);
 }
 
 int qt__cells_geojson(qt__outfile *o, const int64_t *cells, size_t n, double x0, double y0, double dx, double dy)
 {
     json_ctx j; /* 20 KB on the stack: only the used flags are cleared */
-    qt__cells_sink sk = {json_ring, &j};
-    j.o = o;
-    j.polygons = 0;
-    memset(j.used, 0, sizeof j.used);
-    qt__outfile_puts(o, "{\"type\":\"MultiPolygon\",\"coordinates\":[");
-    if (qt__cells_rings(cells, n, x0, y0, dx, dy, &sk) != 0)
-        return -1;
-    qt__outfile_puts(o, j.polygons ? "]]]}" : "]}");
-    return 0;
+    j.put = put_outfile;
+    j.dst = o;
+    return cells_geojson(&j, cells, n, x0, y0, dx, dy);
+}
+
+int qt__cells_geojson_str(qt__strbuf *b, const int64_t *cells, size_t n, double x0, double y0, double dx, double dy)
+{
+    json_ctx j;
+    j.put = put_strbuf;
+    j.dst = b;
+    return cells_geojson(&j, cells, n, x0, y0, dx, dy) != 0 || b->oom ? -1 : 0;
 }

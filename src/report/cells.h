@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "base/outfile.h"
+#include "base/strbuf.h"
 
 /* a cell's key: row * QT__CELL_STRIDE + column, both >= 0 and < QT__CELL_STRIDE - 1 */
 #define QT__CELL_STRIDE 1000000
@@ -34,5 +35,7 @@ int qt__cells_rings(const int64_t *cells, size_t n, double x0, double y0, double
  * y0 + r dy).  Returns 0, or -1 when out of memory (o is then unusable).
  */
 int qt__cells_geojson(qt__outfile *o, const int64_t *cells, size_t n, double x0, double y0, double dx, double dy);
+/* The same text appended to b (blindspots.geojson's geometry, for the store); -1 when out of memory. */
+int qt__cells_geojson_str(qt__strbuf *b, const int64_t *cells, size_t n, double x0, double y0, double dx, double dy);
 
 #endif

@@ -330,6 +330,19 @@ static const char *circle_boundary(const qt__report *R, size_t ci)
     return boundary_name(QT__BOUND_CELL);
 }
 
+void *qt__report_area_geom(const qt__report *R, int circle, size_t i, const char **boundary)
+{
+    const qt_residence_list *r = R->in->residences;
+    if (circle) {
+        *boundary = R->bounds->circle[i] ? circle_boundary(R, i) : boundary_name(QT__BOUND_NONE);
+        return area_geom(R->bounds->circle[i], r->lon, r->lat, R->circle_res + R->circle_res_start[i],
+                         R->circle_res_start[i + 1] - R->circle_res_start[i]);
+    }
+    *boundary = boundary_name(R->bounds->kind[i]);
+    return area_geom(R->bounds->geom[i], r->lon, r->lat, R->com_res + R->com_res_start[i],
+                     R->com_res_start[i + 1] - R->com_res_start[i]);
+}
+
 static qt_status write_areas(gpkg *g, const qt__report *R, const uint32_t *cc)
 {
     static const char *const fc[] = {"name", "circle", "population", "all_basic", "covered", "boundary"};
@@ -339,35 +352,18 @@ static qt_status write_areas(gpkg *g, const qt__report *R, const uint32_t *cc)
     static const OGRFieldType tk[] = {OFTString,  OFTString,  OFTReal,   OFTReal,
                                       OFTInteger, OFTInteger, OFTString, OFTString};
     const qt_analysis *a = R->a;
-    const qt_residence_list *r = R->in->residences;
     const qt_targets *t = qt_profile_targets(R->in->profile);
     OGRLayerH lc = layer(g, "communities", wkbMultiPolygon, fc, tc, 6), lk;
-    size_t *start = qt__calloc(a->ncommunities + 2, sizeof *start), i, *fill = NULL;
-    uint32_t *idx = qt__malloc((r->n + 1) * sizeof *idx);
-    qt_status st = QT_OK;
-    if (!lc) {
-        st = qt_error_set(g->err, QT_EIO, g->path, _("cannot create layer communities: %s"), CPLGetLastErrorMsg());
-        goto done;
-    }
-    fill = qt__malloc((a->ncommunities + 1) * sizeof *fill);
-    if (!start || !idx || !fill) {
-        st = qt_error_set(g->err, QT_ENOMEM, g->path, _("no memory"));
-        goto done;
-    }
-    for (i = 0; i < r->n; i++)
-        if (a->res_placed[i] && a->res_community[i] != UINT32_MAX)
-            start[a->res_community[i] + 1]++;
-    for (i = 0; i < a->ncommunities; i++)
-        start[i + 1] += start[i];
-    memcpy(fill, start, a->ncommunities * sizeof *fill);
-    for (i = 0; i < r->n; i++)
-        if (a->res_placed[i] && a->res_community[i] != UINT32_MAX)
-            idx[fill[a->res_community[i]]++] = (uint32_t)i;
+    size_t i;
+    qt_status st;
+    if (!lc)
+        return qt_error_set(g->err, QT_EIO, g->path, _("cannot create layer communities: %s"), CPLGetLastErrorMsg());
     for (i = 0; i < a->ncommunities; i++) {
         const qt_area_stats *s = &a->communities_stats[i];
+        const char *boundary;
         OGRGeometryH h;
         OGRFeatureH ft;
-        if (!(h = area_geom(R->bounds->geom[i], r->lon, r->lat, idx + start[i], start[i + 1] - start[i])))
+        if (!(h = qt__report_area_geom(R, 0, i, &boundary)))
             continue;
         ft = OGR_F_Create(OGR_L_GetLayerDefn(lc));
         OGR_F_SetFieldString(ft, 0, a->community[i]);
@@ -377,26 +373,23 @@ static qt_status write_areas(gpkg *g, const qt__report *R, const uint32_t *cc)
         if (isfinite(s->all_basic))
             OGR_F_SetFieldDouble(ft, 3, s->all_basic);
         OGR_F_SetFieldInteger(ft, 4, s->all_basic >= t->community_covered_share);
-        OGR_F_SetFieldString(ft, 5, boundary_name(R->bounds->kind[i]));
+        OGR_F_SetFieldString(ft, 5, boundary);
         if ((st = put(g, lc, ft, h)) != QT_OK)
-            goto done;
+            return st;
     }
-    if (!(lk = layer(g, "circles", wkbMultiPolygon, fk, tk, 8))) {
-        st = qt_error_set(g->err, QT_EIO, g->path, _("cannot create layer circles: %s"), CPLGetLastErrorMsg());
-        goto done;
-    }
+    if (!(lk = layer(g, "circles", wkbMultiPolygon, fk, tk, 8)))
+        return qt_error_set(g->err, QT_EIO, g->path, _("cannot create layer circles: %s"), CPLGetLastErrorMsg());
     for (i = 0; i < a->ncircles; i++) {
         const qt_area_stats *s = &a->circles_stats[i];
-        size_t n = R->circle_res_start[i + 1] - R->circle_res_start[i];
+        const char *boundary;
         OGRGeometryH h;
         OGRFeatureH ft;
         char *why;
-        if (!(h = area_geom(R->bounds->circle[i], r->lon, r->lat, R->circle_res + R->circle_res_start[i], n)))
+        if (!(h = qt__report_area_geom(R, 1, i, &boundary)))
             continue;
         if (!(why = qt_grade_reasons(s, R->in->profile, QT_REASONS_TEXT))) { /* for people: in their language */
             OGR_G_DestroyGeometry(h);
-            st = qt_error_set(g->err, QT_ENOMEM, g->path, _("no memory"));
-            goto done;
+            return qt_error_set(g->err, QT_ENOMEM, g->path, _("no memory"));
         }
         ft = OGR_F_Create(OGR_L_GetLayerDefn(lk));
         OGR_F_SetFieldString(ft, 0, a->circle[i]);
@@ -408,15 +401,11 @@ static qt_status write_areas(gpkg *g, const qt__report *R, const uint32_t *cc)
         OGR_F_SetFieldInteger(ft, 5, s->quality_present);
         OGR_F_SetFieldString(ft, 6, why);
         free(why);
-        OGR_F_SetFieldString(ft, 7, R->bounds->circle[i] ? circle_boundary(R, i) : boundary_name(QT__BOUND_NONE));
+        OGR_F_SetFieldString(ft, 7, boundary);
         if ((st = put(g, lk, ft, h)) != QT_OK)
-            goto done;
+            return st;
     }
-done:
-    qt__free(start);
-    qt__free(idx);
-    qt__free(fill);
-    return st;
+    return QT_OK;
 }
 
 static qt_status write_sites(gpkg *g, const qt__report *R)
@@ -448,15 +437,13 @@ static qt_status write_sites(gpkg *g, const qt__report *R)
 }
 
 /* 盲区: each one's cells traced into a multipolygon (the rings of cells.c, as blindspots.geojson has them) */
-typedef struct blind_gpkg {
-    gpkg *g;
-    OGRLayerH l;
+typedef struct blind_rings {
     OGRGeometryH mp, poly; /* the multipolygon being built, its polygon */
-} blind_gpkg;
+} blind_rings;
 
 static int blind_ring(void *ctx, int outer, const double *xy, size_t n)
 {
-    blind_gpkg *b = ctx;
+    blind_rings *b = ctx;
     OGRGeometryH r = OGR_G_CreateGeometry(wkbLinearRing);
     size_t i;
     if (!r)
@@ -473,18 +460,31 @@ static int blind_ring(void *ctx, int outer, const double *xy, size_t n)
     return b->poly && OGR_G_AddGeometryDirectly(b->poly, r) == OGRERR_NONE ? 0 : -1;
 }
 
+static OGRGeometryH blind_geom(const qt__blind *bl)
+{
+    blind_rings b = {NULL, NULL};
+    qt__cells_sink sk = {blind_ring, &b};
+    if (!(b.mp = OGR_G_CreateGeometry(wkbMultiPolygon)))
+        return NULL;
+    if (qt__cells_rings(bl->cells, bl->ncells, bl->lon0, bl->lat0, bl->dlon, bl->dlat, &sk) != 0) {
+        OGR_G_DestroyGeometry(b.mp);
+        return NULL;
+    }
+    return b.mp;
+}
+
+typedef struct blind_gpkg {
+    gpkg *g;
+    OGRLayerH l;
+} blind_gpkg;
+
 static int blind_put(void *ctx, const qt__blind *bl)
 {
     blind_gpkg *b = ctx;
-    qt__cells_sink sk = {blind_ring, b};
+    OGRGeometryH mp = blind_geom(bl);
     OGRFeatureH ft;
-    if (!(b->mp = OGR_G_CreateGeometry(wkbMultiPolygon)))
+    if (!mp)
         return -1;
-    b->poly = NULL;
-    if (qt__cells_rings(bl->cells, bl->ncells, bl->lon0, bl->lat0, bl->dlon, bl->dlat, &sk) != 0) {
-        OGR_G_DestroyGeometry(b->mp);
-        return -1;
-    }
     ft = OGR_F_Create(OGR_L_GetLayerDefn(b->l));
     OGR_F_SetFieldString(ft, 0, bl->circle);
     OGR_F_SetFieldString(ft, 1, bl->cat->code);
@@ -493,7 +493,7 @@ static int blind_put(void *ctx, const qt__blind *bl)
     OGR_F_SetFieldInteger(ft, 4, (int)lround(bl->cat->ring_min));
     OGR_F_SetFieldInteger(ft, 5, (int)lround(bl->unserved));
     OGR_F_SetFieldInteger(ft, 6, (int)bl->ncells);
-    return put(b->g, b->l, ft, b->mp) == QT_OK ? 0 : -1;
+    return put(b->g, b->l, ft, mp) == QT_OK ? 0 : -1;
 }
 
 static qt_status write_blind(gpkg *g, const qt__report *R)

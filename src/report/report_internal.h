@@ -116,6 +116,8 @@ typedef struct qt__report {
     uint32_t *res_circle;     /* per residence */
     size_t *circle_res_start; /* ncircles + 1 (or 2 without circles) */
     uint32_t *circle_res;     /* placed residences grouped by circle */
+    size_t *com_res_start;    /* ncommunities + 1 */
+    uint32_t *com_res;        /* placed residences grouped by community */
     uint32_t *site_circle;    /* per site: the circle of its nearest residence, UINT32_MAX none */
     char **site_near;         /* per site: "近 NAME 120 米" (the nearest named outlet) */
     struct qt__street_index *streets;
@@ -127,6 +129,14 @@ typedef struct qt__report {
     long long epoch;     /* seconds, for file metadata */
     double blind_cell_m;
 } qt__report;
+
+/* Build R for the report of a (in, o: BORROWED while R lives): with pages, also what the pages and tables
+ * draw (counts, streets, outlets, snapper, the sites' nearby outlets); without, only the boundaries, the
+ * residences by circle and community and the sites' circles (the GeoPackage's areas, qt_report_store).
+ * Free with qt__report_free, also after a failure.  Statuses: those of qt__bounds_make, QT_ENOMEM. */
+qt_status qt__report_init(qt__report *R, const qt_analysis *a, const qt_analysis_input *in, const qt_report_opts *o,
+                          int pages, qt_error *err);
+void qt__report_free(qt__report *R);
 
 /* Number of areas with pages: the circles, or the city alone without circles. */
 size_t qt__report_ncircles(const qt__report *R);
@@ -187,5 +197,9 @@ qt_status qt__blindspots_visit(const qt_analysis *a, const qt_analysis_input *in
 qt_status qt__write_blindspots(const qt_analysis *a, const qt_analysis_input *in, double cell_m, const char *path,
                                qt_error *err);
 qt_status qt__write_gpkg(const qt__report *R, const char *path, qt_error *err);
+/* The area of community i (circle 0) or circle i (circle 1) as the GeoPackage has it: an OGRGeometryH
+ * multipolygon in WGS-84 (OUT, destroy with OGR_G_DestroyGeometry), NULL when it has none (no boundary, no
+ * placed residence) or out of memory; *boundary says what it is (社区边界, 网格单元, 小区外包线). */
+void *qt__report_area_geom(const qt__report *R, int circle, size_t i, const char **boundary);
 
 #endif

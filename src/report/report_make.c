@@ -59,13 +59,15 @@ static void stage(const qt_report_opts *o, int k, double t0[2])
 
 /* ---- the context ------------------------------------------------------------------------ */
 
-static void report_free(qt__report *R)
+void qt__report_free(qt__report *R)
 {
     size_t i;
     qt__counts_free(R->counts);
     qt__free(R->res_circle);
     qt__free(R->circle_res_start);
     qt__free(R->circle_res);
+    qt__free(R->com_res_start);
+    qt__free(R->com_res);
     qt__free(R->site_circle);
     if (R->site_near)
         for (i = 0; i < R->sites->n; i++)
@@ -121,11 +123,40 @@ static char *near_text(const qt__report *R, double lon, double lat)
     return qt__strdup(buf);
 }
 
-static qt_status report_init(qt__report *R, const qt_analysis *a, const qt_analysis_input *in, const qt_report_opts *o,
-                             qt_error *err)
+/* the placed residences (n of them) grouped by group[i] (< ngroups, else in none; group NULL: all in group 0):
+ * OUT *start (ngroups + 1 offsets into *idx) and *idx, free with qt__free; -1 when out of memory */
+static int group_residences(const qt_analysis *a, size_t n, const uint32_t *group, size_t ngroups, size_t **start,
+                            uint32_t **idx)
+{
+    size_t i, *fill = qt__malloc((ngroups + 1) * sizeof *fill);
+    *start = qt__calloc(ngroups + 2, sizeof **start);
+    *idx = qt__malloc((n + 1) * sizeof **idx);
+    if (!fill || !*start || !*idx) {
+        qt__free(fill);
+        return -1;
+    }
+    for (i = 0; i < n; i++) {
+        uint32_t g = group ? group[i] : 0;
+        if (g < ngroups && a->res_placed[i])
+            (*start)[g + 1]++;
+    }
+    for (i = 0; i < ngroups; i++)
+        (*start)[i + 1] += (*start)[i];
+    memcpy(fill, *start, ngroups * sizeof *fill);
+    for (i = 0; i < n; i++) {
+        uint32_t g = group ? group[i] : 0;
+        if (g < ngroups && a->res_placed[i])
+            (*idx)[fill[g]++] = (uint32_t)i;
+    }
+    qt__free(fill);
+    return 0;
+}
+
+qt_status qt__report_init(qt__report *R, const qt_analysis *a, const qt_analysis_input *in, const qt_report_opts *o,
+                          int pages, qt_error *err)
 {
     const qt_residence_list *res = in->residences;
-    size_t nc, i, *fill = NULL;
+    size_t i;
     qt_status st;
     memset(R, 0, sizeof *R);
     R->a = a;
@@ -134,36 +165,20 @@ static qt_status report_init(qt__report *R, const qt_analysis *a, const qt_analy
     R->sites = o->sites;
     R->blind_cell_m = o->blind_cell_m > 0 ? o->blind_cell_m : 100;
     set_dates(R);
-    if ((st = qt__counts_new(a, in, &R->counts, err)) != QT_OK)
+    if (pages &&
+        ((st = qt__counts_new(a, in, &R->counts, err)) != QT_OK ||
+         (st = qt__street_index_new(in->graph, 0, &R->streets, err)) != QT_OK ||
+         (st = qt__pgrid_init(&R->outlets, in->outlets->n, in->outlets->lon, in->outlets->lat, 0.005, err)) != QT_OK ||
+         (st = qt_snapper_new(in->graph, &R->snapper, err)) != QT_OK))
         return st;
-    if ((st = qt__street_index_new(in->graph, 0, &R->streets, err)) != QT_OK ||
-        (st = qt__pgrid_init(&R->outlets, in->outlets->n, in->outlets->lon, in->outlets->lat, 0.005, err)) != QT_OK ||
-        (st = qt_snapper_new(in->graph, &R->snapper, err)) != QT_OK ||
-        (st = qt__bounds_make(o->boundaries, o->boundaries_layer, o->boundaries_field, a, &R->bounds, err)) != QT_OK)
+    if ((st = qt__bounds_make(o->boundaries, o->boundaries_layer, o->boundaries_field, a, &R->bounds, err)) != QT_OK)
         return st;
-    /* placed residences grouped by circle (all in one group without circles) */
-    nc = qt__report_ncircles(R);
-    R->res_circle = qt__residence_circles(a);
-    R->circle_res_start = qt__calloc(nc + 2, sizeof *R->circle_res_start);
-    R->circle_res = qt__malloc((res->n + 1) * sizeof *R->circle_res);
-    fill = qt__malloc((nc + 1) * sizeof *fill);
-    if (!R->res_circle || !R->circle_res_start || !R->circle_res || !fill)
+    /* placed residences grouped by circle (all in one group without circles) and by community */
+    if (!(R->res_circle = qt__residence_circles(a)) ||
+        group_residences(a, res->n, a->ncircles ? R->res_circle : NULL, qt__report_ncircles(R), &R->circle_res_start,
+                         &R->circle_res) != 0 ||
+        group_residences(a, res->n, a->res_community, a->ncommunities, &R->com_res_start, &R->com_res) != 0)
         goto nomem;
-    for (i = 0; i < res->n; i++) {
-        uint32_t ci = a->ncircles ? R->res_circle[i] : 0;
-        if (ci != UINT32_MAX && a->res_placed[i])
-            R->circle_res_start[ci + 1]++;
-    }
-    for (i = 0; i < nc; i++)
-        R->circle_res_start[i + 1] += R->circle_res_start[i];
-    memcpy(fill, R->circle_res_start, nc * sizeof *fill);
-    for (i = 0; i < res->n; i++) {
-        uint32_t ci = a->ncircles ? R->res_circle[i] : 0;
-        if (ci != UINT32_MAX && a->res_placed[i])
-            R->circle_res[fill[ci]++] = (uint32_t)i;
-    }
-    qt__free(fill);
-    fill = NULL;
     if (R->sites) {
         R->site_circle = qt__malloc((R->sites->n + 1) * sizeof *R->site_circle);
         R->site_near = qt__calloc(R->sites->n + 1, sizeof *R->site_near);
@@ -183,13 +198,12 @@ static qt_status report_init(qt__report *R, const qt_analysis *a, const qt_analy
                 }
             }
             R->site_circle[i] = best == SIZE_MAX ? UINT32_MAX : a->ncircles ? R->res_circle[best] : 0;
-            if (!(R->site_near[i] = near_text(R, R->sites->lon[i], R->sites->lat[i])))
+            if (pages && !(R->site_near[i] = near_text(R, R->sites->lon[i], R->sites->lat[i])))
                 goto nomem;
         }
     }
     return QT_OK;
 nomem:
-    qt__free(fill);
     return qt_error_set(err, QT_ENOMEM, "report", _("no memory"));
 }
 
@@ -294,8 +308,8 @@ qt_status qt_report_make(const qt_analysis *a, const qt_analysis_input *in, cons
     for (i = 0; o->circles && i < o->ncircles; i++)
         if (o->circles[i] >= (a->ncircles ? a->ncircles : 1))
             return qt_error_set(err, QT_EINVAL, "report", _("circle %zu out of range"), o->circles[i]);
-    if ((st = report_init(&R, a, in, o, err)) != QT_OK) {
-        report_free(&R);
+    if ((st = qt__report_init(&R, a, in, o, 1, err)) != QT_OK) {
+        qt__report_free(&R);
         return st;
     }
     stage(o, QT_REPORT_STAGE_PREPARE, t0);
@@ -457,7 +471,7 @@ fail:
 done:
     if (lst)
         fclose(lst);
-    report_free(&R);
+    qt__report_free(&R);
     qt__free(files.text);
     qt__free(readme.text);
     qt__free(tmp);

@@ -84,5 +84,6 @@ QT__STORE_OPS(QT__PG_DECL)
 void qt__pg_close(qt_store *s);
 void qt__pg_rollback(qt_store *s);
 void qt__pg_audit(qt_store *s, int64_t user_id, int64_t now, const char *action, const char *detail);
+qt_status qt__pg_geom_put(qt_store *s, const qt_store_geom *g, qt_error *err);
 
 #endif

@@ -102,6 +102,19 @@ void qt_store_audit(qt_store *s, int64_t user_id, int64_t now, const char *actio
     s->ops->audit(s, user_id, now, action, detail);
 }
 
+qt_status qt_store_geom_put(qt_store *s, const qt_store_geom *g, qt_error *err)
+{
+    int area = g->kind == QT_STORE_GEOM_COMMUNITY || g->kind == QT_STORE_GEOM_CIRCLE;
+    if (!area && g->kind != QT_STORE_GEOM_BLINDSPOT && g->kind != QT_STORE_GEOM_SITE)
+        return qt_error_set(err, QT_EINVAL, "geometry", _("unknown kind of geometry %d"), g->kind);
+    if (area ? !g->name || !*g->name : !g->category || !*g->category)
+        return qt_error_set(err, QT_EINVAL, "geometry",
+                            area ? _("an area without a name") : _("a 盲区 or site without a 业态"));
+    if (!g->geojson || !*g->geojson)
+        return qt_error_set(err, QT_EINVAL, g->name ? g->name : g->category, _("no geometry"));
+    return s->ops->geom_put(s, g, err);
+}
+
 #define QT__STORE_OP_CALL(ret, name, params, args)                                                                     \
     ret qt_store_##name params                                                                                         \
     {                                                                                                                  \

@@ -183,6 +183,7 @@ struct qt_store {
       (s, since, latest, outlet_fn, job_fn, ud, err))                                                                  \
     X(qt_status, changes_wait, (qt_store * s, int64_t since, int timeout_ms, int64_t *latest, qt_error *err),          \
       (s, since, timeout_ms, latest, err))                                                                             \
+    X(qt_status, geoms_clear, (qt_store * s, qt_error * err), (s, err))                                                \
     X(qt_status, applications_of_poster,                                                                               \
       (qt_store * s, int64_t poster, int64_t job_id, int limit, qt_store_application_fn fn, void *ud, qt_error *err),  \
       (s, poster, job_id, limit, fn, ud, err))
@@ -193,6 +194,8 @@ struct qt__store_ops {
     void (*close)(qt_store *s);
     void (*rollback)(qt_store *s);
     void (*audit)(qt_store *s, int64_t user_id, int64_t now, const char *action, const char *detail);
+    /* g checked by store.c (kind, the names it needs, a geometry) */
+    qt_status (*geom_put)(qt_store *s, const qt_store_geom *g, qt_error *err);
 };
 
 /* the backends' tables and their open functions (s: calloc'ed, ops and path set) */

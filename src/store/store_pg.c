@@ -393,4 +393,5 @@ const struct qt__store_ops qt__pg_ops = {
     QT__STORE_OPS(QT__PG_OP).close = qt__pg_close,
     .rollback = qt__pg_rollback,
     .audit = qt__pg_audit,
+    .geom_put = qt__pg_geom_put,
 };

@@ -874,3 +874,86 @@ qt_status qt__pg_applications_of_poster(qt_store *s, int64_t poster, int64_t job
     PQclear(r);
     return rc;
 }
+
+/* ---- the analysis' geometries (0001, 0008): PostGIS, SRID 4326 -------------------- */
+
+qt_status qt__pg_geoms_clear(qt_store *s, qt_error *err)
+{
+    static const char *const sql[] = {
+        "DELETE FROM blindspots", "DELETE FROM sites",
+        "UPDATE communities SET geom = NULL, boundary = NULL WHERE geom IS NOT NULL OR boundary IS NOT NULL",
+        "UPDATE circles SET geom = NULL, boundary = NULL WHERE geom IS NOT NULL OR boundary IS NOT NULL"};
+    size_t i;
+    int nested, ok = 1;
+    qt_status rc;
+    if ((rc = qt__pg_tx_begin(s, &nested, err)) != QT_OK)
+        return rc;
+    for (i = 0; ok && i < sizeof sql / sizeof *sql; i++)
+        ok = qt__pg_do(s, sql[i], NULL, "geometries", err) == QT_OK;
+    rc = qt__pg_tx_end(s, nested, ok, err);
+    return ok ? rc : QT_EDB;
+}
+
+/* the GeoJSON parsed once (x.g, SRID 4326); a row only when it is of the column's type */
+#define QT__PG_GEOJSON(n) "(SELECT ST_SetSRID(ST_GeomFromGeoJSON($" n "::text), 4326) AS g) x"
+#define QT__PG_AREA       "GeometryType(x.g) IN ('POLYGON', 'MULTIPOLYGON')"
+
+/* $1 the owner's name: the row (communities, circles) or the circle (NULL: none) of the row */
+#define QT__PG_CIRCLE_OF   "(SELECT id FROM circles WHERE name = $1)"
+#define QT__PG_OWNER_KNOWN "($1::text IS NULL OR EXISTS (SELECT 1 FROM circles WHERE name = $1))"
+
+qt_status qt__pg_geom_put(qt_store *s, const qt_store_geom *g, qt_error *err)
+{
+    static const char *const sql[] = {
+        "UPDATE communities SET geom = ST_Multi(x.g), boundary = $3 FROM " QT__PG_GEOJSON(
+            "2") " WHERE name = $1 AND " QT__PG_AREA,
+        "UPDATE circles SET geom = ST_Multi(x.g), boundary = $3 FROM " QT__PG_GEOJSON("2") " WHERE name = $1 AND " QT__PG_AREA,
+        "INSERT INTO blindspots(circle_id, category, zh, unserved, geom) SELECT " QT__PG_CIRCLE_OF ", $2, $3,"
+        " $4::double precision, ST_Multi(x.g) FROM " QT__PG_GEOJSON("5") " WHERE " QT__PG_AREA " AND " QT__PG_OWNER_KNOWN,
+        "INSERT INTO sites(circle_id, category, zh, covered, geom, ext_id, rank) SELECT " QT__PG_CIRCLE_OF ", $2, $3,"
+        " $4::double precision, x.g, $6, $7::integer FROM " QT__PG_GEOJSON("5") " WHERE GeometryType(x.g) = 'POINT'"
+        " AND " QT__PG_OWNER_KNOWN};
+    int area = g->kind == QT_STORE_GEOM_COMMUNITY || g->kind == QT_STORE_GEOM_CIRCLE;
+    const char *owner = area ? g->name : g->circle && *g->circle ? g->circle : NULL;
+    const char *what = area ? g->name : g->category;
+    qt__pgp p = {0};
+    int tries;
+    qt_status rc;
+    qt__pgp_text(&p, owner);
+    if (area) {
+        qt__pgp_text(&p, g->geojson);
+        qt__pgp_text(&p, g->boundary);
+    } else {
+        qt__pgp_text(&p, g->category);
+        qt__pgp_text(&p, g->zh);
+        qt__pgp_dbl(&p, g->value);
+        qt__pgp_text(&p, g->geojson);
+        if (g->kind == QT_STORE_GEOM_SITE) {
+            qt__pgp_text(&p, g->name);
+            qt__pgp_i64(&p, g->rank);
+        }
+    }
+    /* one statement when the owner is there (an import made it); a new name is created, then again */
+    for (tries = 0; tries < 2; tries++) {
+        qt_error e = QT_ERROR_INIT;
+        PGresult *r = qt__pg_run(s, sql[g->kind - QT_STORE_GEOM_COMMUNITY], &p, "geometry", &e);
+        int64_t id;
+        int rows;
+        if (!r) {
+            /* GeoJSON PostGIS cannot read (XX000, 22xxx): the caller's data; anything else: the database */
+            if (strcmp(s->pg_state, "XX000") == 0 || strncmp(s->pg_state, "22", 2) == 0)
+                return qt_error_set(err, QT_EINVAL, what, "%s", e.msg);
+            return qt_error_set(err, e.code, e.where, "%s", e.msg);
+        }
+        rows = (int)strtol(PQcmdTuples(r), NULL, 10);
+        PQclear(r);
+        if (rows > 0)
+            return QT_OK;
+        if (tries || !owner)
+            break;
+        if ((rc = name_id(s, g->kind != QT_STORE_GEOM_COMMUNITY, owner, &id, err)) != QT_OK)
+            return rc;
+    }
+    return qt_error_set(err, QT_EINVAL, what, _("not a GeoJSON %s"),
+                        g->kind == QT_STORE_GEOM_SITE ? "Point" : "(Multi)Polygon");
+}

@@ -579,9 +579,87 @@ qt_status qt__sq_circle_ids(qt_store *s, int64_t **ids, size_t *n, qt_error *err
     return rc;
 }
 
+/* ---- the analysis' geometries (migration 0008): GeoJSON text ------------------- */
+
+qt_status qt__sq_geoms_clear(qt_store *s, qt_error *err)
+{
+    qt_status rc;
+    if ((rc = sq_exec_at(s, "SAVEPOINT geoms_clear", err)) != QT_OK)
+        return rc;
+    if ((rc = sq_exec(
+             s,
+             "DELETE FROM blindspots; DELETE FROM sites;"
+             " UPDATE communities SET geom = NULL, boundary = NULL WHERE geom IS NOT NULL OR boundary IS NOT NULL;"
+             " UPDATE circles SET geom = NULL, boundary = NULL WHERE geom IS NOT NULL OR boundary IS NOT NULL;",
+             err)) != QT_OK) {
+        sq_exec_at(s, "ROLLBACK TO geoms_clear", NULL);
+        sq_exec_at(s, "RELEASE geoms_clear", NULL);
+        return rc;
+    }
+    return sq_exec_at(s, "RELEASE geoms_clear", err);
+}
+
+static qt_status sq_geom_put(qt_store *s, const qt_store_geom *g, qt_error *err)
+{
+    /* ?1 the owner's name: the row (communities, circles) or the circle (NULL: none) of the row */
+#define QT__SQ_CIRCLE_OF   "(SELECT id FROM circles WHERE name = ?1)"
+#define QT__SQ_OWNER_KNOWN "(?1 IS NULL OR EXISTS (SELECT 1 FROM circles WHERE name = ?1))"
+#define QT__SQ_AREA(n)     "json_valid(" n ") AND json_extract(" n ", '$.type') IN ('Polygon', 'MultiPolygon')"
+    static const char *const sql[] = {
+        /* community, circle: ?2 the area, ?3 what it is */
+        "UPDATE communities SET geom = ?2, boundary = ?3 WHERE name = ?1 AND " QT__SQ_AREA("?2"),
+        "UPDATE circles SET geom = ?2, boundary = ?3 WHERE name = ?1 AND " QT__SQ_AREA("?2"),
+        /* 盲区: ?2 category, ?3 zh, ?4 unserved, ?5 geometry */
+        "INSERT INTO blindspots(circle_id, category, zh, unserved, geom) SELECT " QT__SQ_CIRCLE_OF
+        ", ?2, ?3, ?4, ?5"
+        " WHERE " QT__SQ_AREA("?5") " AND " QT__SQ_OWNER_KNOWN,
+        /* site: ... ?6 its id, ?7 rank */
+        "INSERT INTO sites(circle_id, category, zh, covered, geom, ext_id, rank) SELECT " QT__SQ_CIRCLE_OF
+        ", ?2, ?3, ?4, ?5, ?6, ?7 WHERE json_valid(?5) AND json_extract(?5, '$.type') = 'Point' "
+        "AND " QT__SQ_OWNER_KNOWN};
+#undef QT__SQ_CIRCLE_OF
+#undef QT__SQ_OWNER_KNOWN
+#undef QT__SQ_AREA
+    int area = g->kind == QT_STORE_GEOM_COMMUNITY || g->kind == QT_STORE_GEOM_CIRCLE, tries;
+    const char *owner = area ? g->name : g->circle && *g->circle ? g->circle : NULL;
+    qt_status rc;
+    /* one statement when the owner is there (an import made it); a new name is created, then again */
+    for (tries = 0; tries < 2; tries++) {
+        sqlite3_stmt *st;
+        int64_t id;
+        if ((rc = prepare(s, sql[g->kind - QT_STORE_GEOM_COMMUNITY], &st, err)) != QT_OK)
+            return rc;
+        sqlite3_bind_text(st, 1, owner, -1, SQLITE_STATIC);
+        if (area) {
+            sqlite3_bind_text(st, 2, g->geojson, -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 3, g->boundary, -1, SQLITE_STATIC);
+        } else {
+            sqlite3_bind_text(st, 2, g->category, -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 3, g->zh, -1, SQLITE_STATIC);
+            bind_opt_double(st, 4, g->value);
+            sqlite3_bind_text(st, 5, g->geojson, -1, SQLITE_STATIC);
+            if (g->kind == QT_STORE_GEOM_SITE) {
+                sqlite3_bind_text(st, 6, g->name, -1, SQLITE_STATIC);
+                sqlite3_bind_int(st, 7, g->rank);
+            }
+        }
+        if ((rc = step_done(s, st, "geometry", err)) != QT_OK)
+            return rc;
+        if (sqlite3_changes(s->db) > 0)
+            return QT_OK;
+        if (tries || !owner)
+            break;
+        if ((rc = name_id(s, g->kind == QT_STORE_GEOM_COMMUNITY ? "communities" : "circles", owner, &id, err)) != QT_OK)
+            return rc;
+    }
+    return qt_error_set(err, QT_EINVAL, area ? g->name : g->category, _("not a GeoJSON %s"),
+                        g->kind == QT_STORE_GEOM_SITE ? "Point" : "(Multi)Polygon");
+}
+
 #define QT__SQ_OP(ret, name, params, args) .name = qt__sq_##name,
 const struct qt__store_ops qt__sqlite_ops = {
     QT__STORE_OPS(QT__SQ_OP).close = qt__sq_close,
     .rollback = qt__sq_rollback,
     .audit = qt__sq_audit,
+    .geom_put = sq_geom_put,
 };

@@ -101,6 +101,12 @@ static void test_shapes(void **state)
     check("##.##\n##.##\n.....\n##.##", 4, 0);
     check("###.\n#.##\n###.", 1, 1);            /* a hole touching a corner of the outside */
     check("####\n#..#\n#..#\n####\n", 1, 1);
+    /* an empty cell enclosed but for a corner (the outline would touch itself there: invalid): a hole
+     * touching the outer ring at that corner (tile200k had 3,397 such 盲区 of 24,347) */
+    check("##.\n#.#\n###", 1, 1);
+    check(".##.\n#..#\n##.#\n.###", 2, 0); /* open at two corners: a U and a bar over it */
+    /* and the same inside a hole: an island touching its hole at a corner */
+    check("#######\n#.....#\n#.##..#\n#.#.#.#\n#.###.#\n#.....#\n#######", 2, 2);
 }
 
 int main(void)

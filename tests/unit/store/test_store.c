@@ -289,6 +289,96 @@ static void test_reimport_closes_not_deletes(void **state)
     free(path);
 }
 
+/* the analysis' geometries (migration 0008): put, refused when of the wrong type, cleared (both backends) */
+static void test_geoms(void **state)
+{
+    char *path;
+    qt_store *s = fresh("geoms.db", &path);
+    qt_error err;
+    const char *coms[] = {"甲社区"};
+    const char *square =
+        "{\"type\":\"Polygon\",\"coordinates\":[[[118.78,32.04],[118.79,32.04],[118.79,32.05],"
+        "[118.78,32.05],[118.78,32.04]]]}";
+    qt_store_geom g;
+    int pg = qt_test_is_pg();
+    (void)state;
+    qt_error_clear(&err);
+    assert_int_equal(qt_store_circle_put(s, "东圈", coms, 1, NAN, NULL, &err), QT_OK);
+    memset(&g, 0, sizeof g);
+    g.kind = QT_STORE_GEOM_COMMUNITY;
+    g.name = "甲社区";
+    g.boundary = "社区边界";
+    g.value = NAN;
+    g.geojson = square;
+    assert_int_equal(qt_store_geom_put(s, &g, &err), QT_OK);
+    g.kind = QT_STORE_GEOM_CIRCLE;
+    g.name = "东圈";
+    assert_int_equal(qt_store_geom_put(s, &g, &err), QT_OK);
+    memset(&g, 0, sizeof g);
+    g.kind = QT_STORE_GEOM_BLINDSPOT;
+    g.circle = "东圈";
+    g.category = "B03";
+    g.zh = "菜市场";
+    g.value = 120;
+    g.geojson = square;
+    assert_int_equal(qt_store_geom_put(s, &g, &err), QT_OK);
+    g.kind = QT_STORE_GEOM_SITE;
+    g.name = "s-1";
+    g.rank = 1;
+    g.value = NAN;
+    g.geojson = "{\"type\":\"Point\",\"coordinates\":[118.785,32.045]}";
+    assert_int_equal(qt_store_geom_put(s, &g, &err), QT_OK);
+    g.circle = "新圈"; /* a circle the store has not seen yet: created */
+    assert_int_equal(qt_store_geom_put(s, &g, &err), QT_OK);
+    assert_int_equal(qt_test_store_scalar(path,
+                                          "SELECT count(*) FROM sites s JOIN circles c ON c.id = s.circle_id"
+                                          " WHERE c.name = '新圈'"),
+                     1);
+    g.circle = NULL; /* none: the city without circles */
+    assert_int_equal(qt_store_geom_put(s, &g, &err), QT_OK);
+    assert_int_equal(qt_test_store_scalar(path, "SELECT count(*) FROM sites WHERE circle_id IS NULL"), 1);
+    g.circle = "东圈";
+    /* a point is no 盲区, a polygon no site, text no geometry, a 盲区 needs its 业态 */
+    g.kind = QT_STORE_GEOM_BLINDSPOT;
+    qt_error_clear(&err);
+    assert_int_equal(qt_store_geom_put(s, &g, &err), QT_EINVAL);
+    g.kind = QT_STORE_GEOM_SITE;
+    g.geojson = square;
+    qt_error_clear(&err);
+    assert_int_equal(qt_store_geom_put(s, &g, &err), QT_EINVAL);
+    g.geojson = "not json";
+    qt_error_clear(&err);
+    assert_int_equal(qt_store_geom_put(s, &g, &err), QT_EINVAL);
+    g.category = NULL;
+    qt_error_clear(&err);
+    assert_int_equal(qt_store_geom_put(s, &g, &err), QT_EINVAL);
+    g.kind = 99;
+    qt_error_clear(&err);
+    assert_int_equal(qt_store_geom_put(s, &g, &err), QT_EINVAL);
+    qt_error_clear(&err);
+    assert_int_equal(qt_test_store_scalar(path, "SELECT count(*) FROM blindspots"), 1);
+    assert_int_equal(qt_test_store_scalar(path, "SELECT count(*) FROM sites WHERE ext_id = 's-1' AND rank = 1"), 3);
+    assert_int_equal(qt_test_store_scalar(path, "SELECT count(*) FROM communities WHERE geom IS NOT NULL"), 1);
+    if (pg) {
+        assert_int_equal(qt_test_store_scalar(path,
+                                              "SELECT count(*) FROM circles WHERE ST_SRID(geom) = 4326"
+                                              " AND GeometryType(geom) = 'MULTIPOLYGON' AND ST_IsValid(geom)"),
+                         1);
+        assert_int_equal(qt_test_store_scalar(path, "SELECT count(*) FROM sites WHERE ST_X(geom) = 118.785"), 3);
+    } else
+        assert_int_equal(qt_test_store_scalar(path,
+                                              "SELECT count(*) FROM circles WHERE json_extract(geom, '$.type')"
+                                              " = 'Polygon'"),
+                         1);
+    assert_int_equal(qt_store_geoms_clear(s, &err), QT_OK);
+    assert_int_equal(qt_test_store_scalar(path, "SELECT count(*) FROM blindspots"), 0);
+    assert_int_equal(qt_test_store_scalar(path, "SELECT count(*) FROM sites"), 0);
+    assert_int_equal(qt_test_store_scalar(path, "SELECT count(*) FROM circles WHERE geom IS NOT NULL"), 0);
+    assert_int_equal(qt_test_store_scalar(path, "SELECT count(*) FROM circles"), 2); /* the rows stay */
+    qt_store_close(s);
+    free(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -297,6 +387,7 @@ int main(void)
         cmocka_unit_test(test_accounts),
         cmocka_unit_test(test_coupon_life),
         cmocka_unit_test(test_reimport_closes_not_deletes),
+        cmocka_unit_test(test_geoms),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
