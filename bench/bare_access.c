@@ -133,7 +133,7 @@ typedef struct arc {
 
 typedef struct graph {
     uint32_t n;
-    int64_t *id;   /* by new index */
+    int64_t *id; /* by new index */
     uint32_t *first;
     arc *arc;
 } graph;
@@ -286,9 +286,9 @@ static void read_graph(const char *dir, graph *g, idmap *ids)
 
 typedef struct pois {
     uint32_t ncat;
-    char **cat;         /* names, in order of first appearance */
-    uint32_t *first;    /* ncat + 1: POIs of category c are node[first[c]..first[c+1]) */
-    uint32_t *node;     /* sorted by node within a category */
+    char **cat;      /* names, in order of first appearance */
+    uint32_t *first; /* ncat + 1: POIs of category c are node[first[c]..first[c+1]) */
+    uint32_t *node;  /* sorted by node within a category */
 } pois;
 
 static int cmp_u32(const void *a, const void *b)
@@ -382,8 +382,8 @@ typedef struct bucket {
 
 typedef struct work {
     const graph *g;
-    double *dist;      /* n */
-    uint32_t *stamp;   /* n: dist valid when == gen; settled when done[v] == gen */
+    double *dist;    /* n */
+    uint32_t *stamp; /* n: dist valid when == gen; settled when done[v] == gen */
     uint32_t *done;
     uint32_t gen;
     bucket b[65];
@@ -653,11 +653,10 @@ int main(int argc, char **argv)
     for (t = 1; t < threads; t++)
         pthread_join(th[t], NULL);
     t2 = now_s();
-    printf("BARE nodes=%u categories=%u threads=%u read_s=%.3f compute_s=%.3f\n", g.n, P.ncat, threads,
-           t1 - t0, J.cf ? J.search_s : t2 - t1);
+    printf("BARE nodes=%u categories=%u threads=%u read_s=%.3f compute_s=%.3f\n", g.n, P.ncat, threads, t1 - t0,
+           J.cf ? J.search_s : t2 - t1);
     if (J.cf) {
-        printf("CHECK rows=%zu identical_text=%zu within_5e-7=%zu differ=%zu\n", J.rows, J.same_text,
-               J.within, J.bad);
+        printf("CHECK rows=%zu identical_text=%zu within_5e-7=%zu differ=%zu\n", J.rows, J.same_text, J.within, J.bad);
         fclose(J.cf);
         return J.bad ? 1 : 0;
     }

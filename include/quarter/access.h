@@ -56,10 +56,10 @@ typedef struct qt_access_poi {
 typedef void (*qt_progress_fn)(void *ud, const char *stage, uint64_t done, uint64_t total);
 
 typedef struct qt_access_opts {
-    double max_dist_m;     /* nearest cutoff in metres; INFINITY for none */
-    const double *radii_m; /* count radii in metres, ascending; IN, copied */
-    size_t nradii;         /* 0 for no counts */
-    unsigned threads;      /* 0: one per online CPU */
+    double max_dist_m;       /* nearest cutoff in metres; INFINITY for none */
+    const double *radii_m;   /* count radii in metres, ascending; IN, copied */
+    size_t nradii;           /* 0 for no counts */
+    unsigned threads;        /* 0: one per online CPU */
     qt_progress_fn progress; /* may be NULL */
     void *progress_ud;
     struct qt_access_stats *stats; /* OUT, filled by qt_access_stream; may be NULL */
@@ -102,9 +102,8 @@ typedef qt_status (*qt_access_sink)(void *ud, const qt_access_column *col, qt_er
  * category to sink in order and keeping nothing.  g, pois: BORROWED for the
  * call.  Statuses: those of qt_access_run, and whatever the sink returns.
  */
-QT_API qt_status qt_access_stream(const qt_graph *g, uint32_t ncat, const qt_access_poi *pois,
-                                  size_t npois, const qt_access_opts *opts, qt_access_sink sink,
-                                  void *ud, qt_error *err);
+QT_API qt_status qt_access_stream(const qt_graph *g, uint32_t ncat, const qt_access_poi *pois, size_t npois,
+                                  const qt_access_opts *opts, qt_access_sink sink, void *ud, qt_error *err);
 
 /**
  * Compute nearest distances and counts for every node of g.
@@ -112,9 +111,8 @@ QT_API qt_status qt_access_stream(const qt_graph *g, uint32_t ncat, const qt_acc
  * with qt_access_free().  Statuses: QT_EINVAL (category >= ncat, bad seed,
  * radii not ascending or not finite), QT_ENOMEM.
  */
-QT_API qt_status qt_access_run(const qt_graph *g, uint32_t ncat, const qt_access_poi *pois,
-                               size_t npois, const qt_access_opts *opts, qt_access **out,
-                               qt_error *err);
+QT_API qt_status qt_access_run(const qt_graph *g, uint32_t ncat, const qt_access_poi *pois, size_t npois,
+                               const qt_access_opts *opts, qt_access **out, qt_error *err);
 QT_API void qt_access_free(qt_access *a);
 
 /** Distance from node to the nearest POI of cat, or INFINITY. */
@@ -126,16 +124,15 @@ QT_API uint32_t qt_access_count(const qt_access *a, uint32_t cat, size_t r, uint
  * An outlet opens: update in place.  ws: a workspace on the same graph,
  * BORROWED for the call.  *handle (OUT, may be NULL) names it for removal.
  */
-QT_API qt_status qt_access_add_poi(qt_access *a, qt_search *ws, const qt_access_poi *poi,
-                                   uint32_t *handle, qt_error *err);
+QT_API qt_status qt_access_add_poi(qt_access *a, qt_search *ws, const qt_access_poi *poi, uint32_t *handle,
+                                   qt_error *err);
 
 /**
  * An outlet closes: handle is an index into the POIs given to qt_access_run
  * (in their order) or one returned by qt_access_add_poi.  Statuses:
  * QT_ENOTFOUND (no such POI, or removed already).
  */
-QT_API qt_status qt_access_remove_poi(qt_access *a, qt_search *ws, uint32_t handle,
-                                      qt_error *err);
+QT_API qt_status qt_access_remove_poi(qt_access *a, qt_search *ws, uint32_t handle, qt_error *err);
 
 #ifdef __cplusplus
 }

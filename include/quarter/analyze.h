@@ -40,7 +40,7 @@ extern "C" {
 #endif
 
 typedef struct qt_analysis_input {
-    const qt_graph *graph;               /* the walking network */
+    const qt_graph *graph; /* the walking network */
     const qt_profile *profile;
     const qt_outlet_list *outlets;
     const qt_residence_list *residences;
@@ -52,11 +52,11 @@ typedef struct qt_analysis_input {
 } qt_analysis_input;
 
 typedef struct qt_analysis_opts {
-    double speed_kmh;      /* 0: the profile's default speed */
-    double max_minutes;    /* times beyond are not searched (0: 30) */
-    double snap_max_m;     /* points farther from a street are left out (0: 500) */
-    int at_weekday;        /* --at: 0 Mo .. 6 Su (-1: Mo) */
-    int at_minute;         /* --at: minute of the day; -1: every outlet, whatever its hours */
+    double speed_kmh;        /* 0: the profile's default speed */
+    double max_minutes;      /* times beyond are not searched (0: 30) */
+    double snap_max_m;       /* points farther from a street are left out (0: 500) */
+    int at_weekday;          /* --at: 0 Mo .. 6 Su (-1: Mo) */
+    int at_minute;           /* --at: minute of the day; -1: every outlet, whatever its hours */
     double community_grid_m; /* > 0: residences without a community get one of a grid this size */
     double circle_grid_m;    /* > 0 and no circles: circles are grid cells of this size */
     unsigned threads;        /* 0: all cores */
@@ -76,24 +76,24 @@ typedef enum qt_grade_rule_kind {
 
 /** One rule of a grade checked against an area: the reasons of its grade as data. */
 typedef struct qt_grade_check {
-    int grade;               /* the profile grade whose rule it is */
+    int grade; /* the profile grade whose rule it is */
     qt_grade_rule_kind kind;
-    int pass;                /* 1: the area meets the rule */
-    double value;            /* basic/quality: 业态 present; communities: communities covered; the rest a
+    int pass;           /* 1: the area meets the rule */
+    double value;       /* basic/quality: 业态 present; communities: communities covered; the rest a
                                 share 0..1, NAN unknown (chain share without outlets, satisfaction below
                                 survey_min_samples answers) */
-    double target;           /* basic/quality: 业态 needed; the rest a share 0..1 */
-    double total;            /* basic: 业态 required; communities: communities; satisfaction: answers */
-    double min_answers;      /* satisfaction: survey_min_samples */
+    double target;      /* basic/quality: 业态 needed; the rest a share 0..1 */
+    double total;       /* basic: 业态 required; communities: communities; satisfaction: answers */
+    double min_answers; /* satisfaction: survey_min_samples */
 } qt_grade_check;
 
 /** The indicators of one area. */
 typedef struct qt_area_stats {
     double population, households;
     uint32_t residences;
-    double *coverage;            /* per category, 0..1 (NAN when population is 0) */
-    double *unserved;            /* per category: residents beyond the ring */
-    double all_basic;            /* 0..1 */
+    double *coverage; /* per category, 0..1 (NAN when population is 0) */
+    double *unserved; /* per category: residents beyond the ring */
+    double all_basic; /* 0..1 */
     int basic_present, quality_present, basic_required, quality_total;
     uint32_t communities, communities_covered;
     uint32_t outlets, chain_outlets, outlets_with_area, outlets_with_staff;
@@ -102,10 +102,10 @@ typedef struct qt_area_stats {
     double households_with_area; /* unused when 0 */
     double investment;           /* 万元, NAN unknown */
     uint32_t survey_answers, survey_satisfied;
-    int grade;                   /* index of the profile grade, -1 below every grade */
-    char *reasons;               /* why this grade (circles and the city), in stable English:
+    int grade;              /* index of the profile grade, -1 below every grade */
+    char *reasons;          /* why this grade (circles and the city), in stable English:
                                     qt_grade_reasons(s, p, QT_REASONS_STABLE) */
-    qt_grade_check *checks;      /* the same as data: the rules of the grade reached (grade <= this
+    qt_grade_check *checks; /* the same as data: the rules of the grade reached (grade <= this
                                     grade), then those of the next grade, which it misses */
     size_t nchecks;
 } qt_area_stats;
@@ -113,16 +113,16 @@ typedef struct qt_area_stats {
 typedef struct qt_analysis {
     size_t ncat, nres;
     double speed_mps, max_minutes;
-    float *minutes;           /* nres x ncat: minutes to the nearest outlet; INFINITY beyond max_minutes */
-    uint32_t *res_community;  /* per residence, UINT32_MAX: none */
-    unsigned char *res_placed;/* 0: too far from a street (left out of every figure) */
+    float *minutes;            /* nres x ncat: minutes to the nearest outlet; INFINITY beyond max_minutes */
+    uint32_t *res_community;   /* per residence, UINT32_MAX: none */
+    unsigned char *res_placed; /* 0: too far from a street (left out of every figure) */
     size_t ncommunities;
-    char **community;         /* names */
+    char **community; /* names */
     qt_area_stats *communities_stats;
     size_t ncircles;
-    char **circle;            /* names */
-    size_t *circle_start;     /* ncircles + 1, into circle_member */
-    uint32_t *circle_member;  /* community indices */
+    char **circle;           /* names */
+    size_t *circle_start;    /* ncircles + 1, into circle_member */
+    uint32_t *circle_member; /* community indices */
     qt_area_stats *circles_stats;
     qt_area_stats city;
     /* what went in */
@@ -161,10 +161,12 @@ QT_API int qt_analysis_community_cell(const qt_analysis *a, size_t c, double *lo
                                       double *latmax);
 
 /* qt_grade_reasons forms */
-#define QT_REASONS_TEXT 0   /* a sentence in the message catalogue's language (Chinese by default) */
-#define QT_REASONS_STABLE 1 /* the same sentence in English, whatever the language: "基础型: 9 of 9 basic
+#define QT_REASONS_TEXT 0 /* a sentence in the message catalogue's language (Chinese by default) */
+#define QT_REASONS_STABLE                                                                                              \
+    1 /* the same sentence in English, whatever the language: "基础型: 9 of 9 basic
                                present; 2 quality >= 2 — not 品质型: ..." (qt_area_stats.reasons) */
-#define QT_REASONS_JSON 2   /* a JSON array, one object per grade: [{"grade", "reached", "rules":
+#define QT_REASONS_JSON                                                                                                \
+    2 /* a JSON array, one object per grade: [{"grade", "reached", "rules":
                                [{"rule", "pass", "value", "target", "total"?, "min_answers"?}]}] */
 
 /**

@@ -51,8 +51,8 @@ QT_API int qt_coords_in_china(double lon, double lat);
  * gcj02 and bd09, exactly (inverse transforms iterate).  Statuses: QT_EINVAL
  * for a non-finite or out-of-range coordinate or an EPSG system.
  */
-QT_API qt_status qt_coords_convert(qt_crs from, qt_crs to, double lon, double lat, double *out_lon,
-                                   double *out_lat, qt_error *err);
+QT_API qt_status qt_coords_convert(qt_crs from, qt_crs to, double lon, double lat, double *out_lon, double *out_lat,
+                                   qt_error *err);
 
 #ifdef __cplusplus
 }

@@ -43,8 +43,7 @@ QT_API void qt_graph_builder_free(qt_graph_builder *b);
  * Add a node.  Statuses: QT_ECONFLICT for a repeated id, QT_EINVAL for a
  * coordinate that is not finite or outside [-180,180] x [-90,90].
  */
-QT_API qt_status qt_graph_builder_add_node(qt_graph_builder *b, int64_t id, double lon, double lat,
-                                           qt_error *err);
+QT_API qt_status qt_graph_builder_add_node(qt_graph_builder *b, int64_t id, double lon, double lat, qt_error *err);
 
 /**
  * Add an undirected edge between two nodes added before.
@@ -54,8 +53,8 @@ QT_API qt_status qt_graph_builder_add_node(qt_graph_builder *b, int64_t id, doub
  * cheapest.  Statuses: QT_ENOTFOUND for an unknown node id, QT_EINVAL for a
  * bad length or factor.
  */
-QT_API qt_status qt_graph_builder_add_edge(qt_graph_builder *b, int64_t u, int64_t v,
-                                           double length_m, double factor, qt_error *err);
+QT_API qt_status qt_graph_builder_add_edge(qt_graph_builder *b, int64_t u, int64_t v, double length_m, double factor,
+                                           qt_error *err);
 
 /** What kind of street an edge is (from OSM highway=*), for drawing the base map. */
 typedef enum qt_road_class {
@@ -74,8 +73,7 @@ QT_API void qt_graph_builder_set_road_class(qt_graph_builder *b, qt_road_class c
  * not grow the arrays again (a hint: adding more still works).
  * Statuses: QT_ENOMEM, QT_EINVAL (builder finished).
  */
-QT_API qt_status qt_graph_builder_reserve(qt_graph_builder *b, size_t nodes, size_t edges,
-                                          qt_error *err);
+QT_API qt_status qt_graph_builder_reserve(qt_graph_builder *b, size_t nodes, size_t edges, qt_error *err);
 
 /** Look up a node added to the builder; QT_NODE_NONE if absent. */
 QT_API uint32_t qt_graph_builder_find(const qt_graph_builder *b, int64_t id);
@@ -99,8 +97,7 @@ QT_API void qt_graph_node_coord(const qt_graph *g, uint32_t node, double *lon, d
 /** Node index of an external id, or QT_NODE_NONE. O(log n) or O(1). */
 QT_API uint32_t qt_graph_find_node(const qt_graph *g, int64_t id);
 /** Endpoints, length and cost of edge e (< edge count). Any OUT may be NULL. */
-QT_API void qt_graph_edge(const qt_graph *g, uint32_t e, uint32_t *u, uint32_t *v,
-                          double *length_m, double *cost_m);
+QT_API void qt_graph_edge(const qt_graph *g, uint32_t e, uint32_t *u, uint32_t *v, double *length_m, double *cost_m);
 
 /** The road class of edge e; QT_ROAD_UNKNOWN when the graph has none (e.g. built from a CSV edge list). */
 QT_API qt_road_class qt_graph_edge_road_class(const qt_graph *g, uint32_t e);
@@ -144,9 +141,9 @@ QT_API qt_status qt_graph_load(const char *path, qt_graph **out, qt_error *err);
  * point in the new graph.  Nodes 0..n-1 of g keep their index; new nodes get
  * ids -1, -2, ...  OUT *out, caller frees with qt_graph_free().
  */
-QT_API qt_status qt_graph_split(const qt_graph *g, size_t npoints, const uint32_t *edge,
-                                const double *t, const double *leg_m, double leg_factor,
-                                qt_graph **out, uint32_t *node_out, qt_error *err);
+QT_API qt_status qt_graph_split(const qt_graph *g, size_t npoints, const uint32_t *edge, const double *t,
+                                const double *leg_m, double leg_factor, qt_graph **out, uint32_t *node_out,
+                                qt_error *err);
 
 #ifdef __cplusplus
 }

@@ -36,7 +36,6 @@ extern "C" {
  */
 typedef void (*qt_problem_fn)(void *ud, const qt_error *problem);
 
-
 typedef struct qt_poi_list {
     size_t n;
     char **id;               /* n ids as written */
@@ -73,14 +72,13 @@ QT_API void qt_poi_list_free(qt_poi_list *l);
 /** How to read an outlet table: which columns hold what (NULL: guess from the header). */
 typedef struct qt_outlet_read_opts {
     qt_encoding encoding;
-    qt_crs crs;           /* of the coordinates in the file; converted to WGS-84 */
-    const char *layer;    /* vector files: layer name; spreadsheets: sheet name or number "2" (NULL: the first) */
-    int header_row;       /* CSV line / sheet row of the header; 0: the first row that looks like one */
+    qt_crs crs;        /* of the coordinates in the file; converted to WGS-84 */
+    const char *layer; /* vector files: layer name; spreadsheets: sheet name or number "2" (NULL: the first) */
+    int header_row;    /* CSV line / sheet row of the header; 0: the first row that looks like one */
     const char *id_col, *name_col, *type_col, *code_col, *lon_col, *lat_col, *category_col, *address_col;
     qt_problem_fn on_problem; /* every bad row (NULL: the first bad row is the error) */
     void *problem_ud;
 } qt_outlet_read_opts;
-
 
 /**
  * Read an outlet table and classify every row with the profile: by its
@@ -120,9 +118,9 @@ QT_API void qt_outlet_list_free(qt_outlet_list *l);
 /** How to read a table of places (qt_points_read). */
 typedef struct qt_point_read_opts {
     qt_encoding encoding;
-    qt_crs crs;            /* of the coordinates in the file; converted to WGS-84 */
-    const char *layer;     /* layer or sheet by name or number, NULL: the first */
-    int header_row;        /* 0: found */
+    qt_crs crs;                                           /* of the coordinates in the file; converted to WGS-84 */
+    const char *layer;                                    /* layer or sheet by name or number, NULL: the first */
+    int header_row;                                       /* 0: found */
     const char *id_col, *lon_col, *lat_col, *address_col; /* NULL: guessed */
     qt_problem_fn on_problem;
     void *problem_ud;
@@ -134,20 +132,18 @@ typedef struct qt_point_read_opts {
  * address, and the coordinate columns, header row and bad rows handled the
  * same way.  OUT *out, free with qt_point_list_free().
  */
-QT_API qt_status qt_points_read(const char *path, const qt_point_read_opts *opts, qt_point_list **out,
-                                qt_error *err);
+QT_API qt_status qt_points_read(const char *path, const qt_point_read_opts *opts, qt_point_list **out, qt_error *err);
 
 /** Read an origins CSV (id,lon,lat).  OUT *out, free with qt_point_list_free(). */
 QT_API qt_status qt_points_read_csv(const char *path, qt_point_list **out, qt_error *err);
 QT_API void qt_point_list_free(qt_point_list *l);
 
 /** Read nodes.csv (id,lon,lat) and edges.csv (u,v,length_m). OUT *out, free with qt_graph_free(). */
-QT_API qt_status qt_graph_read_interchange(const char *nodes_csv, const char *edges_csv,
-                                           qt_graph **out, qt_error *err);
+QT_API qt_status qt_graph_read_interchange(const char *nodes_csv, const char *edges_csv, qt_graph **out, qt_error *err);
 
 /** Write g as nodes.csv and edges.csv (lengths are geometric; costs are not kept). */
-QT_API qt_status qt_graph_write_interchange(const qt_graph *g, const char *nodes_csv,
-                                            const char *edges_csv, qt_error *err);
+QT_API qt_status qt_graph_write_interchange(const qt_graph *g, const char *nodes_csv, const char *edges_csv,
+                                            qt_error *err);
 
 /** Options for building a walking network from OSM or a line layer. */
 typedef struct qt_network_opts {
@@ -166,8 +162,7 @@ QT_API void qt_network_opts_default(qt_network_opts *o);
  * Statuses: QT_EIO, QT_EPARSE (damaged or truncated file), QT_EINVAL (no
  * walkable way), QT_ENOMEM.
  */
-QT_API qt_status qt_graph_read_osm(const char *path, const qt_network_opts *opts, qt_graph **out,
-                                   qt_error *err);
+QT_API qt_status qt_graph_read_osm(const char *path, const qt_network_opts *opts, qt_graph **out, qt_error *err);
 
 /**
  * Build a walking network from a line layer read through GDAL/OGR
@@ -175,23 +170,21 @@ QT_API qt_status qt_graph_read_osm(const char *path, const qt_network_opts *opts
  * Every vertex is a node; vertices within join_tolerance_m are merged, so
  * lines that share endpoints are joined.  OUT *out, free with qt_graph_free().
  */
-QT_API qt_status qt_graph_read_ogr(const char *path, const qt_network_opts *opts, qt_graph **out,
-                                   qt_error *err);
+QT_API qt_status qt_graph_read_ogr(const char *path, const qt_network_opts *opts, qt_graph **out, qt_error *err);
 
 /**
  * Any network file, by its name: *.osm.pbf / *.pbf / *.osm -> OSM; *.qgraph ->
  * cache; anything else -> OGR.  OUT *out, free with qt_graph_free().
  */
-QT_API qt_status qt_graph_read_any(const char *path, const qt_network_opts *opts, qt_graph **out,
-                                   qt_error *err);
+QT_API qt_status qt_graph_read_any(const char *path, const qt_network_opts *opts, qt_graph **out, qt_error *err);
 
 /**
  * Whether an OSM way with these tags is walkable, and its cost factor.
  * keys/values: n tag pairs.  Returns 1 walkable, 0 not.  *factor (may be
  * NULL) gets 1, or steps_factor for steps.
  */
-QT_API int qt_osm_way_walkable(const char *const *keys, const char *const *values, size_t n,
-                               double steps_factor, double *factor);
+QT_API int qt_osm_way_walkable(const char *const *keys, const char *const *values, size_t n, double steps_factor,
+                               double *factor);
 
 #ifdef __cplusplus
 }

@@ -36,8 +36,8 @@ typedef struct qt_placement {
  * nodes; the others get QT_NODE_NONE.  sn: a snapper of g, BORROWED.
  * OUT *out, free with qt_placement_free().  Statuses: QT_ENOMEM.
  */
-QT_API qt_status qt_place(const qt_graph *g, const qt_snapper *sn, size_t n, const double *lon,
-                          const double *lat, double max_m, qt_placement **out, qt_error *err);
+QT_API qt_status qt_place(const qt_graph *g, const qt_snapper *sn, size_t n, const double *lon, const double *lat,
+                          double max_m, qt_placement **out, qt_error *err);
 QT_API void qt_placement_free(qt_placement *p);
 
 #ifdef __cplusplus

@@ -23,7 +23,6 @@
 extern "C" {
 #endif
 
-
 typedef struct qt_residence_read_opts {
     qt_encoding encoding;
     qt_crs crs;        /* of the coordinates in the file */
@@ -31,11 +30,10 @@ typedef struct qt_residence_read_opts {
     int estimate;      /* 1: rows with neither population nor households get an
                           estimate from floor area (OSM files always do) */
     const char *id_col, *lon_col, *lat_col, *population_col, *households_col, *community_col, *address_col;
-    int header_row;    /* CSV line / sheet row of the header; 0: the first row that looks like one */
+    int header_row;           /* CSV line / sheet row of the header; 0: the first row that looks like one */
     qt_problem_fn on_problem; /* every bad row (NULL: the first bad row is the error) */
     void *problem_ud;
 } qt_residence_read_opts;
-
 
 /**
  * Read residences.  Columns are guessed (id/编号/小区, lon/经度, lat/纬度,
@@ -53,8 +51,8 @@ typedef struct qt_residence_read_opts {
  * by qt_outlets_read (every bad row to opts->on_problem, then the count).
  * OUT *out, free with qt_residence_list_free().
  */
-QT_API qt_status qt_residences_read(const char *path, const qt_residence_read_opts *opts,
-                                    const qt_population_rule *pop, qt_residence_list **out, qt_error *err);
+QT_API qt_status qt_residences_read(const char *path, const qt_residence_read_opts *opts, const qt_population_rule *pop,
+                                    qt_residence_list **out, qt_error *err);
 QT_API void qt_residence_list_free(qt_residence_list *l);
 
 /**
@@ -65,8 +63,8 @@ QT_API void qt_residence_list_free(qt_residence_list *l);
  * polygon keep "".  *assigned (may be NULL) gets how many were set.
  * Statuses: QT_EIO, QT_EPARSE (no polygon layer, no name field), QT_ENOMEM.
  */
-QT_API qt_status qt_communities_assign(const char *path, const char *layer, const char *name_field,
-                                       int override, qt_residence_list *res, size_t *assigned, qt_error *err);
+QT_API qt_status qt_communities_assign(const char *path, const char *layer, const char *name_field, int override,
+                                       qt_residence_list *res, size_t *assigned, qt_error *err);
 
 /**
  * The community whose polygon holds each of n points: OUT *names, n strings
@@ -75,7 +73,6 @@ QT_API qt_status qt_communities_assign(const char *path, const char *layer, cons
 QT_API qt_status qt_communities_locate(const char *path, const char *layer, const char *name_field, size_t n,
                                        const double *lon, const double *lat, char ***names, qt_error *err);
 QT_API void qt_communities_names_free(char **names, size_t n);
-
 
 /**
  * Read a circles table: one row per circle with its communities in one
@@ -90,8 +87,8 @@ QT_API qt_status qt_circles_read(const char *path, qt_encoding enc, qt_circle_li
 /** How to read a circles or survey table (qt_circles_read_ex, qt_survey_read_ex). */
 typedef struct qt_circles_read_opts {
     qt_encoding encoding;
-    const char *layer; /* sheet or layer by name, or "N" its number (1-based); NULL: the first */
-    int header_row;    /* CSV line / sheet row of the header; 0: the first row that looks like one */
+    const char *layer;        /* sheet or layer by name, or "N" its number (1-based); NULL: the first */
+    int header_row;           /* CSV line / sheet row of the header; 0: the first row that looks like one */
     qt_problem_fn on_problem; /* every bad row, file:line: column (at most 20 calls, then a count);
                                  NULL: the first bad row is the error, "(and N more bad rows)" */
     void *problem_ud;
@@ -109,15 +106,14 @@ QT_API void qt_circle_list_free(qt_circle_list *l);
 /** Index of a community by name, or -1. */
 QT_API int qt_circles_find_community(const qt_circle_list *l, const char *name);
 
-
 /**
  * Read survey answers: a circle column (生活圈/circle) naming a circle of
  * circles, and satisfied (是/否, yes/no, 1/0; 满意/基本满意 count as
  * satisfied) or score (1-5; 4 and 5 are satisfied).  An unknown circle is an
  * error naming the line.  OUT *out, free with qt_survey_free().
  */
-QT_API qt_status qt_survey_read(const char *path, qt_encoding enc, const qt_circle_list *circles,
-                                qt_survey **out, qt_error *err);
+QT_API qt_status qt_survey_read(const char *path, qt_encoding enc, const qt_circle_list *circles, qt_survey **out,
+                                qt_error *err);
 /** qt_survey_read with options: every bad row reported as for qt_circles_read_ex. */
 QT_API qt_status qt_survey_read_ex(const char *path, const qt_circles_read_opts *o, const qt_circle_list *circles,
                                    qt_survey **out, qt_error *err);

@@ -50,8 +50,8 @@ typedef struct qt_category {
     const char *zh;   /* 便利店 */
     const char *en;   /* convenience store */
     qt_cat_class cls;
-    double ring_min;  /* walking minutes within which it should be reached */
-    int required;     /* counts towards "all basic 业态" (default: yes for basic, no for quality) */
+    double ring_min; /* walking minutes within which it should be reached */
+    int required;    /* counts towards "all basic 业态" (default: yes for basic, no for quality) */
 } qt_category;
 
 /**
@@ -59,19 +59,19 @@ typedef struct qt_category {
  * NAN means "no target".
  */
 typedef struct qt_targets {
-    double present_share;          /* a 业态 is present in an area when this share of its
+    double present_share;           /* a 业态 is present in an area when this share of its
                                       residents reach it within its ring (default 0.5) */
-    double residents_all_basic;    /* share of residents reaching every required basic 业态 (1.0) */
-    double community_covered_share;/* a community is covered when this share of its residents
+    double residents_all_basic;     /* share of residents reaching every required basic 业态 (1.0) */
+    double community_covered_share; /* a community is covered when this share of its residents
                                       reach every required basic 业态 (0.5) */
-    double communities_covered;    /* share of communities covered (1.0) */
-    double category_coverage;      /* per-业态 ring coverage (NAN) */
-    double outlets_per_10k;        /* outlets per 10,000 residents (NAN) */
-    double chain_share;            /* chain outlets / outlets (0.30) */
-    double floor_area_share;       /* outlet floor area / residential floor area (0.10) */
-    double area_per_100_households;/* outlet m2 per 100 households (30) */
-    double satisfaction;           /* satisfied / answers (0.90) */
-    double survey_min_samples;     /* answers a circle needs before satisfaction counts (50) */
+    double communities_covered;     /* share of communities covered (1.0) */
+    double category_coverage;       /* per-业态 ring coverage (NAN) */
+    double outlets_per_10k;         /* outlets per 10,000 residents (NAN) */
+    double chain_share;             /* chain outlets / outlets (0.30) */
+    double floor_area_share;        /* outlet floor area / residential floor area (0.10) */
+    double area_per_100_households; /* outlet m2 per 100 households (30) */
+    double satisfaction;            /* satisfied / answers (0.90) */
+    double survey_min_samples;      /* answers a circle needs before satisfaction counts (50) */
 } qt_targets;
 
 /**
@@ -86,7 +86,7 @@ typedef struct qt_grade_rule {
     double all_basic_share;     /* share of residents reaching every required basic 业态 */
     double communities_covered; /* share of the circle's communities covered */
     double chain_share;
-    double satisfaction;        /* needs a valid survey (>= survey_min_samples answers) */
+    double satisfaction; /* needs a valid survey (>= survey_min_samples answers) */
 } qt_grade_rule;
 
 /**

@@ -43,8 +43,18 @@ extern "C" {
 
 /** Columns a project may name for a table (key NAME_col). */
 enum {
-    QT_PCOL_ID, QT_PCOL_NAME, QT_PCOL_TYPE, QT_PCOL_CODE, QT_PCOL_LON, QT_PCOL_LAT, QT_PCOL_CATEGORY,
-    QT_PCOL_ADDRESS, QT_PCOL_POPULATION, QT_PCOL_HOUSEHOLDS, QT_PCOL_COMMUNITY, QT_PCOL_COUNT
+    QT_PCOL_ID,
+    QT_PCOL_NAME,
+    QT_PCOL_TYPE,
+    QT_PCOL_CODE,
+    QT_PCOL_LON,
+    QT_PCOL_LAT,
+    QT_PCOL_CATEGORY,
+    QT_PCOL_ADDRESS,
+    QT_PCOL_POPULATION,
+    QT_PCOL_HOUSEHOLDS,
+    QT_PCOL_COMMUNITY,
+    QT_PCOL_COUNT
 };
 
 typedef struct qt_project_table {
@@ -53,16 +63,16 @@ typedef struct qt_project_table {
     qt_crs crs;
     qt_encoding encoding;
     int estimate;
-    int header_row; /* 0: found */
+    int header_row;           /* 0: found */
     char *col[QT_PCOL_COUNT]; /* columns named in the project (NULL: guessed), by QT_PCOL_* */
 } qt_project_table;
 
 typedef struct qt_project {
     char *path;
     char *name;
-    char *profile;   /* resolved path */
-    char *network;   /* resolved path */
-    char *speed;     /* "default", "elderly", "winter" or a number in km/h */
+    char *profile; /* resolved path */
+    char *network; /* resolved path */
+    char *speed;   /* "default", "elderly", "winter" or a number in km/h */
     double max_minutes, snap_max_m, community_grid_m, circle_grid_m;
     qt_project_table outlets, residences, circles, survey, communities;
     char *community_field; /* [communities] name_field, NULL: guessed */

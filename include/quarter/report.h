@@ -38,12 +38,12 @@ extern "C" {
 #endif
 
 typedef struct qt_report_meta {
-    const char *project;   /* name */
-    const char *at;        /* --at as given, or NULL */
-    const char *speed;     /* walking speed label */
+    const char *project;         /* name */
+    const char *at;              /* --at as given, or NULL */
+    const char *speed;           /* walking speed label */
     const char *const *warnings; /* lines for summary.md */
     size_t nwarnings;
-    double blind_cell_m;   /* blind spot grid cell (0: 100 m) */
+    double blind_cell_m; /* blind spot grid cell (0: 100 m) */
 } qt_report_meta;
 
 /**
@@ -57,10 +57,10 @@ QT_API qt_status qt_report_write(const qt_analysis *a, const qt_analysis_input *
 typedef struct qt_site_list {
     size_t n;
     char **id;
-    int *category;       /* profile category index */
-    double *lon, *lat;   /* WGS-84 */
-    double *served;      /* newly_served residents, NAN when the file does not say */
-    size_t *line;        /* line in the file */
+    int *category;     /* profile category index */
+    double *lon, *lat; /* WGS-84 */
+    double *served;    /* newly_served residents, NAN when the file does not say */
+    size_t *line;      /* line in the file */
 } qt_site_list;
 
 /**
@@ -83,21 +83,21 @@ enum {
 };
 
 typedef struct qt_report_opts {
-    const char *project;      /* the project's name, for titles */
-    unsigned formats;         /* QT_REPORT_* bits (0: all) */
-    const size_t *circles;    /* circle indices to report (NULL: every circle) */
+    const char *project;   /* the project's name, for titles */
+    unsigned formats;      /* QT_REPORT_* bits (0: all) */
+    const size_t *circles; /* circle indices to report (NULL: every circle) */
     size_t ncircles;
-    const qt_site_list *sites;/* the 项目清单, or NULL */
-    const char *sources;      /* the data sources line on every map, or NULL */
-    int osm;                  /* the streets (or outlets) are OpenStreetMap's: credit it */
-    double png_dpi;           /* 0: 96 */
-    double blind_cell_m;      /* 盲区 cell (0: 100 m) */
-    unsigned threads;         /* pages drawn at once (0: all cores) */
-    const char *boundaries;   /* the communities' polygons ([communities] file: GeoPackage, GeoJSON ...),
+    const qt_site_list *sites; /* the 项目清单, or NULL */
+    const char *sources;       /* the data sources line on every map, or NULL */
+    int osm;                   /* the streets (or outlets) are OpenStreetMap's: credit it */
+    double png_dpi;            /* 0: 96 */
+    double blind_cell_m;       /* 盲区 cell (0: 100 m) */
+    unsigned threads;          /* pages drawn at once (0: all cores) */
+    const char *boundaries;    /* the communities' polygons ([communities] file: GeoPackage, GeoJSON ...),
                                  NULL: the maps outline the residences of each community */
     const char *boundaries_layer, *boundaries_field; /* NULL: the first layer, the guessed name field */
-    double *stage_s;          /* NULL, or QT_REPORT_STAGES slots: seconds spent in each stage */
-    double *stage_cpu_s;      /* NULL, or QT_REPORT_STAGES slots: CPU seconds of the process (all threads) */
+    double *stage_s;                                 /* NULL, or QT_REPORT_STAGES slots: seconds spent in each stage */
+    double *stage_cpu_s; /* NULL, or QT_REPORT_STAGES slots: CPU seconds of the process (all threads) */
 } qt_report_opts;
 
 /* the stages of qt_report_make timed into qt_report_opts.stage_s */

@@ -41,10 +41,9 @@ typedef struct qt_route {
  * ends there).  OUT *out, free with qt_route_free().  Statuses: QT_ENOTFOUND
  * (no walking connection), QT_EINVAL, QT_ENOMEM.
  */
-QT_API qt_status qt_route_compute(const qt_graph *g, qt_search *ws, double from_lon,
-                                  double from_lat, const qt_snap *from, double to_lon,
-                                  double to_lat, const qt_snap *to, qt_snap_mode mode,
-                                  double speed_mps, qt_route **out, qt_error *err);
+QT_API qt_status qt_route_compute(const qt_graph *g, qt_search *ws, double from_lon, double from_lat,
+                                  const qt_snap *from, double to_lon, double to_lat, const qt_snap *to,
+                                  qt_snap_mode mode, double speed_mps, qt_route **out, qt_error *err);
 QT_API void qt_route_free(qt_route *r);
 
 /**
@@ -53,13 +52,12 @@ QT_API void qt_route_free(qt_route *r);
  * speed_kmh, snap -- the one writer of `quarter route` and GET /api/v1/route.
  * OUT *text, caller frees with free().  Statuses: QT_ENOMEM.
  */
-QT_API qt_status qt_route_geojson(const qt_route *r, double speed_kmh, qt_snap_mode mode, char **text,
-                                  qt_error *err);
+QT_API qt_status qt_route_geojson(const qt_route *r, double speed_kmh, qt_snap_mode mode, char **text, qt_error *err);
 
 typedef struct qt_isochrone_opts {
-    double speed_mps;       /* walking speed */
-    double buffer_m;        /* half-width of the area drawn around reached streets (default 40) */
-    double max_hole_m2;     /* holes up to this area are filled (default 500000 = 50 ha) */
+    double speed_mps;   /* walking speed */
+    double buffer_m;    /* half-width of the area drawn around reached streets (default 40) */
+    double max_hole_m2; /* holes up to this area are filled (default 500000 = 50 ha) */
 } qt_isochrone_opts;
 
 QT_API void qt_isochrone_opts_default(qt_isochrone_opts *o);
@@ -70,10 +68,9 @@ QT_API void qt_isochrone_opts_default(qt_isochrone_opts *o);
  * minutes: IN, nminutes ascending positive values.  *geojson: OUT, caller
  * frees with free().  Statuses: QT_EINVAL, QT_ENOMEM, QT_EINTERNAL (GEOS).
  */
-QT_API qt_status qt_isochrone_geojson(const qt_graph *g, qt_search *ws, const qt_snap *at,
-                                      qt_snap_mode mode, const double *minutes, size_t nminutes,
-                                      const qt_isochrone_opts *opts, char **geojson,
-                                      qt_error *err);
+QT_API qt_status qt_isochrone_geojson(const qt_graph *g, qt_search *ws, const qt_snap *at, qt_snap_mode mode,
+                                      const double *minutes, size_t nminutes, const qt_isochrone_opts *opts,
+                                      char **geojson, qt_error *err);
 
 #ifdef __cplusplus
 }

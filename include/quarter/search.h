@@ -46,8 +46,8 @@ QT_API void qt_search_free(qt_search *s);
  * Statuses: QT_EINVAL (seed node out of range, negative or NaN distance),
  * QT_ENOMEM.
  */
-QT_API qt_status qt_search_run(qt_search *s, const qt_seed *seeds, size_t nseeds, double limit_m,
-                               int want_pred, qt_error *err);
+QT_API qt_status qt_search_run(qt_search *s, const qt_seed *seeds, size_t nseeds, double limit_m, int want_pred,
+                               qt_error *err);
 
 /**
  * As qt_search_run, calling visit(ctx, node, dist_m) as each node is
@@ -56,8 +56,7 @@ QT_API qt_status qt_search_run(qt_search *s, const qt_seed *seeds, size_t nseeds
  * tell when they have enough, e.g. the k nearest outlets.
  */
 QT_API qt_status qt_search_run_visit(qt_search *s, const qt_seed *seeds, size_t nseeds, double limit_m,
-                                     int (*visit)(void *ctx, uint32_t node, double dist_m), void *ctx,
-                                     qt_error *err);
+                                     int (*visit)(void *ctx, uint32_t node, double dist_m), void *ctx, qt_error *err);
 
 /** Distance of node after the last run; INFINITY when not reached within the limit. */
 QT_API double qt_search_dist(const qt_search *s, uint32_t node);
@@ -73,8 +72,7 @@ QT_API size_t qt_search_reached(const qt_search *s, const uint32_t **nodes);
  * seed first.  *path: OUT, caller frees with free().  Statuses:
  * QT_ENOTFOUND (node not reached), QT_EINVAL (run without predecessors).
  */
-QT_API qt_status qt_search_path(const qt_search *s, uint32_t node, uint32_t **path, size_t *len,
-                                qt_error *err);
+QT_API qt_status qt_search_path(const qt_search *s, uint32_t node, uint32_t **path, size_t *len, qt_error *err);
 
 #ifdef __cplusplus
 }

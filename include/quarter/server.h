@@ -25,41 +25,41 @@ extern "C" {
 #endif
 
 typedef struct qt_server_opts {
-    const char *db_path;      /* the store */
-    const qt_graph *graph;    /* BORROWED */
-    const char *bind;         /* address to listen on (default 127.0.0.1) */
-    unsigned port;            /* 0: an ephemeral port (qt_server_port tells which) */
-    unsigned threads;         /* 0: one per core */
-    size_t max_body;          /* bytes (default 65536); larger: 413 */
-    unsigned timeout_s;       /* idle connection timeout (default 30) */
-    double speed_kmh;         /* walking speed for times (default 4.0) */
-    int64_t token_ttl_s;      /* bearer tokens live this long (default 7 days) */
-    int login_attempts;       /* failed logins allowed per name and window (default 5) */
-    int64_t login_window_s;   /* (default 300) */
-    FILE *access_log;         /* NULL: none; one Combined Log Format line per request */
-    FILE *error_log;          /* NULL: standard error; store errors are logged here, never sent */
+    const char *db_path;    /* the store */
+    const qt_graph *graph;  /* BORROWED */
+    const char *bind;       /* address to listen on (default 127.0.0.1) */
+    unsigned port;          /* 0: an ephemeral port (qt_server_port tells which) */
+    unsigned threads;       /* 0: one per core */
+    size_t max_body;        /* bytes (default 65536); larger: 413 */
+    unsigned timeout_s;     /* idle connection timeout (default 30) */
+    double speed_kmh;       /* walking speed for times (default 4.0) */
+    int64_t token_ttl_s;    /* bearer tokens live this long (default 7 days) */
+    int login_attempts;     /* failed logins allowed per name and window (default 5) */
+    int64_t login_window_s; /* (default 300) */
+    FILE *access_log;       /* NULL: none; one Combined Log Format line per request */
+    FILE *error_log;        /* NULL: standard error; store errors are logged here, never sent */
     /* ---- limits (issue 11; 0 takes the default) ---- */
     unsigned per_ip_connections; /* connections at once from one address (default 32) */
     unsigned request_deadline_s; /* a whole request, first byte to last, at most (default 20); 408 */
-    unsigned max_url;         /* bytes of the path and query (default 4096): 414 */
-    unsigned max_headers;     /* bytes of all request headers (default 16384): 431 */
-    unsigned hash_slots;      /* argon2id hashes at once (default 1): more get 503 + Retry-After */
-    int register_per_hour;    /* accounts registered per address and hour (default 10) */
-    int complaints_per_day;   /* complaints per resident and day (default 5) */
-    int jobs_per_day;         /* job posts per account and day (default 20) */
+    unsigned max_url;            /* bytes of the path and query (default 4096): 414 */
+    unsigned max_headers;        /* bytes of all request headers (default 16384): 431 */
+    unsigned hash_slots;         /* argon2id hashes at once (default 1): more get 503 + Retry-After */
+    int register_per_hour;       /* accounts registered per address and hour (default 10) */
+    int complaints_per_day;      /* complaints per resident and day (default 5) */
+    int jobs_per_day;            /* job posts per account and day (default 20) */
     unsigned max_isochrone_cost; /* sum over rings of minutes (default 60): more is 422 */
     const char *trusted_proxies; /* comma-separated IPv4 addresses whose X-Forwarded-For is believed; NULL none */
-    int utc_offset_min;       /* opening hours and dates: minutes east of UTC (default 480, Asia/Shanghai) */
-    int utc_offset_set;       /* utc_offset_min was given (0 is UTC) */
-    const qt_profile *profile; /* BORROWED: category names and aliases; NULL: codes only */
+    int utc_offset_min;          /* opening hours and dates: minutes east of UTC (default 480, Asia/Shanghai) */
+    int utc_offset_set;          /* utc_offset_min was given (0 is UTC) */
+    const qt_profile *profile;   /* BORROWED: category names and aliases; NULL: codes only */
     /* the pages and the map (docs/http-api.md, "Pages and map") */
-    const char *web_dir;      /* the built pages (web/build.mjs); NULL: none (404) */
-    const char *tile_url;     /* external base map, e.g. 天地图 with its key; NULL: tiles drawn from graph */
-    const char *tile_crs;     /* "wgs84" or "gcj02": the system of the external tiles (default wgs84) */
+    const char *web_dir;          /* the built pages (web/build.mjs); NULL: none (404) */
+    const char *tile_url;         /* external base map, e.g. 天地图 with its key; NULL: tiles drawn from graph */
+    const char *tile_crs;         /* "wgs84" or "gcj02": the system of the external tiles (default wgs84) */
     const char *tile_attribution; /* shown on the map with an external tile URL */
     /* the planner dashboard: the planning project's inputs, analysed once at start */
-    const qt_analysis_input *planning;      /* BORROWED, must outlive the server; NULL: no planner layers */
-    const qt_analysis_opts *planning_opts;  /* BORROWED, with planning */
+    const qt_analysis_input *planning;     /* BORROWED, must outlive the server; NULL: no planner layers */
+    const qt_analysis_opts *planning_opts; /* BORROWED, with planning */
 } qt_server_opts;
 
 typedef struct qt_server qt_server;

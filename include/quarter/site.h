@@ -36,30 +36,30 @@ typedef struct qt_site_input {
     const qt_residence_list *residences;
     const qt_analysis *analysis; /* of the same residences: who is unserved now */
     uint32_t category;
-    size_t ncand;                /* candidate sites (WGS-84); 0: network nodes near the unserved */
+    size_t ncand; /* candidate sites (WGS-84); 0: network nodes near the unserved */
     const double *cand_lon, *cand_lat;
     size_t k;
-    double snap_max_m;           /* 0: 500 */
-    double node_spacing_m;       /* network-node candidates: at most one per cell of this size (0: 100) */
-    int exact;                   /* 1 always, 0 never, -1 when small (<= 2e5 nonzeros) */
-    double time_limit_s;         /* GLPK's limit (0: 30) */
-    unsigned threads;            /* 0: all cores */
+    double snap_max_m;     /* 0: 500 */
+    double node_spacing_m; /* network-node candidates: at most one per cell of this size (0: 100) */
+    int exact;             /* 1 always, 0 never, -1 when small (<= 2e5 nonzeros) */
+    double time_limit_s;   /* GLPK's limit (0: 30) */
+    unsigned threads;      /* 0: all cores */
 } qt_site_input;
 
 typedef struct qt_site_result {
     size_t ncand;                /* candidates considered */
     double *cand_lon, *cand_lat; /* ncand */
     size_t nchosen;
-    size_t *chosen;              /* candidate indices, in greedy order */
-    double *gain;                /* residents each newly serves, given those before it */
-    double greedy_total;         /* residents served by the greedy sites */
-    double unserved_total;       /* residents beyond the ring before any new site */
-    double reachable_total;      /* residents some candidate can serve */
-    size_t ndemand;              /* unserved residences */
-    int exact_status;            /* 0 not run, 1 optimal, 2 stopped at the time limit, -1 failed */
-    double exact_total;          /* residents served by GLPK's best solution */
+    size_t *chosen;         /* candidate indices, in greedy order */
+    double *gain;           /* residents each newly serves, given those before it */
+    double greedy_total;    /* residents served by the greedy sites */
+    double unserved_total;  /* residents beyond the ring before any new site */
+    double reachable_total; /* residents some candidate can serve */
+    size_t ndemand;         /* unserved residences */
+    int exact_status;       /* 0 not run, 1 optimal, 2 stopped at the time limit, -1 failed */
+    double exact_total;     /* residents served by GLPK's best solution */
     size_t nexact;
-    size_t *exact_chosen;        /* GLPK's sites */
+    size_t *exact_chosen; /* GLPK's sites */
     double exact_seconds;
 } qt_site_result;
 

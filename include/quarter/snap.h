@@ -50,16 +50,15 @@ QT_API void qt_snapper_free(qt_snapper *s);
  * range), QT_ENOTFOUND (nothing within max_m; out->leg_m or node_m then holds
  * the distance found, or INFINITY).  Thread-safe.
  */
-QT_API qt_status qt_snapper_snap(const qt_snapper *s, double lon, double lat, qt_snap_mode mode,
-                                 double max_m, qt_snap *out, qt_error *err);
+QT_API qt_status qt_snapper_snap(const qt_snapper *s, double lon, double lat, qt_snap_mode mode, double max_m,
+                                 qt_snap *out, qt_error *err);
 
 /**
  * The search seeds that stand for a snapped point: the two ends of its edge
  * with leg + offset along the edge (edge mode), or its node at 0 (node mode).
  * Returns the number written to seeds[2].
  */
-QT_API size_t qt_snap_seeds(const qt_graph *g, const qt_snap *snap, qt_snap_mode mode,
-                            qt_seed seeds[2]);
+QT_API size_t qt_snap_seeds(const qt_graph *g, const qt_snap *snap, qt_snap_mode mode, qt_seed seeds[2]);
 
 /** Great-circle distance in metres (haversine, R = 6371008.8 m). */
 QT_API double qt_haversine_m(double lon1, double lat1, double lon2, double lat2);

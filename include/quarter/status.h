@@ -18,7 +18,7 @@
 #include <stddef.h>
 
 #if defined(__GNUC__)
-#define QT_API __attribute__((visibility("default")))
+#define QT_API          __attribute__((visibility("default")))
 #define QT_PRINTF(a, b) __attribute__((format(printf, a, b)))
 #else
 #define QT_API
@@ -31,20 +31,20 @@ extern "C" {
 
 typedef enum qt_status {
     QT_OK = 0,
-    QT_ENOMEM,      /* out of memory */
-    QT_EIO,         /* cannot open, read or write a file */
-    QT_EPARSE,      /* malformed input */
-    QT_EINVAL,      /* a value out of range or inconsistent */
-    QT_ENOTFOUND,   /* a referenced thing does not exist */
-    QT_ECONFLICT,   /* state conflict (already done, duplicate) */
-    QT_EAUTH,       /* not authenticated */
-    QT_EFORBIDDEN,  /* authenticated but not allowed */
-    QT_EDB,         /* store failure */
-    QT_EUNSUPPORTED,/* format or feature not supported */
-    QT_EINTERNAL,   /* a bug: an invariant did not hold */
-    QT_EGONE,       /* no longer valid (an expired coupon) */
-    QT_ELIMIT,      /* too many requests (rate limit) */
-    QT_ETOOBIG      /* a request or input over its size limit */
+    QT_ENOMEM,       /* out of memory */
+    QT_EIO,          /* cannot open, read or write a file */
+    QT_EPARSE,       /* malformed input */
+    QT_EINVAL,       /* a value out of range or inconsistent */
+    QT_ENOTFOUND,    /* a referenced thing does not exist */
+    QT_ECONFLICT,    /* state conflict (already done, duplicate) */
+    QT_EAUTH,        /* not authenticated */
+    QT_EFORBIDDEN,   /* authenticated but not allowed */
+    QT_EDB,          /* store failure */
+    QT_EUNSUPPORTED, /* format or feature not supported */
+    QT_EINTERNAL,    /* a bug: an invariant did not hold */
+    QT_EGONE,        /* no longer valid (an expired coupon) */
+    QT_ELIMIT,       /* too many requests (rate limit) */
+    QT_ETOOBIG       /* a request or input over its size limit */
 } qt_status;
 
 typedef struct qt_error {
@@ -58,7 +58,10 @@ typedef struct qt_error {
  * (QT_OK, empty texts).  No clearing by hand is needed before the first use;
  * qt_error_clear() resets one for reuse.
  */
-#define QT_ERROR_INIT {QT_OK, "", ""}
+#define QT_ERROR_INIT                                                                                                  \
+    {                                                                                                                  \
+        QT_OK, "", ""                                                                                                  \
+    }
 
 /** The library's version, "MAJOR.MINOR.PATCH" (QT_VERSION_STRING of quarter/version.h when it was built). */
 QT_API const char *qt_version(void);
@@ -78,10 +81,9 @@ QT_API void qt_error_clear(qt_error *err);
  * where: IN, copied; may be NULL.  Returns code, so callers can write
  * `return qt_error_set(err, QT_EPARSE, where, "...")`.  err may be NULL.
  */
-QT_API qt_status qt_error_set(qt_error *err, qt_status code, const char *where,
-                              const char *fmt, ...) QT_PRINTF(4, 5);
-QT_API qt_status qt_error_setv(qt_error *err, qt_status code, const char *where,
-                               const char *fmt, va_list ap) QT_PRINTF(4, 0);
+QT_API qt_status qt_error_set(qt_error *err, qt_status code, const char *where, const char *fmt, ...) QT_PRINTF(4, 5);
+QT_API qt_status qt_error_setv(qt_error *err, qt_status code, const char *where, const char *fmt, va_list ap)
+    QT_PRINTF(4, 0);
 
 /** Prefix err->where with context ("loading city.qgraph: "). err may be NULL. */
 QT_API void qt_error_prefix(qt_error *err, const char *fmt, ...) QT_PRINTF(2, 3);

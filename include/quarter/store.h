@@ -50,8 +50,8 @@ typedef struct qt_store_outlet {
     int64_t id;
     const char *ext_id, *name, *category, *address, *brand, *opening_hours, *services;
     double lon, lat;
-    int chain, cash, barrier_free; /* cash, barrier_free: -1 unknown */
-    double staff, floor_area;      /* NAN unknown */
+    int chain, cash, barrier_free;  /* cash, barrier_free: -1 unknown */
+    double staff, floor_area;       /* NAN unknown */
     const char *community, *circle; /* names, may be NULL */
     int64_t closed_at;              /* 0 open, else when it was marked closed (Unix seconds); -1 deleted
                                        (qt_store_changes_since only: then only id is set, the texts NULL) */
@@ -98,8 +98,8 @@ QT_API qt_status qt_store_circle_put(qt_store *s, const char *circle, const char
 /* ---- accounts ----------------------------------------------------------- */
 
 /** Add a user; the password is hashed with argon2id.  QT_ECONFLICT when the name is taken. */
-QT_API qt_status qt_store_user_add(qt_store *s, const char *name, qt_role role, const char *password,
-                                   int64_t *id, qt_error *err);
+QT_API qt_status qt_store_user_add(qt_store *s, const char *name, qt_role role, const char *password, int64_t *id,
+                                   qt_error *err);
 /**
  * Check a password and issue a bearer token valid for ttl_s seconds.
  * token: 65 bytes (64 hex digits); *user_id and *role (may be NULL) get
@@ -161,7 +161,7 @@ typedef struct qt_store_circle {
     const char *name, *grade, *indicators_json; /* grade, indicators: NULL before an analysis */
     double investment;                          /* NAN unknown */
     int64_t communities, outlets;
-    int64_t survey_answers, survey_satisfied;   /* in period */
+    int64_t survey_answers, survey_satisfied; /* in period */
 } qt_store_circle;
 typedef qt_status (*qt_store_circle_fn)(void *ud, const qt_store_circle *c, qt_error *err);
 /** One circle, with its survey answers of period.  QT_ENOTFOUND when none. */
@@ -178,8 +178,8 @@ typedef qt_status (*qt_store_snapshot_fn)(void *ud, const qt_store_snapshot *sn,
  * Every circle's snapshots, oldest first (circle_id 0: every circle), at most
  * `limit` per circle (the newest ones).  fn's argument is BORROWED for the call.
  */
-QT_API qt_status qt_store_snapshots_each(qt_store *s, int64_t circle_id, int limit, qt_store_snapshot_fn fn,
-                                         void *ud, qt_error *err);
+QT_API qt_status qt_store_snapshots_each(qt_store *s, int64_t circle_id, int limit, qt_store_snapshot_fn fn, void *ud,
+                                         qt_error *err);
 /** Every circle's id, oldest first.  OUT *ids (caller frees with qt_store_free_str((char *)ids)), *n. */
 QT_API qt_status qt_store_circle_ids(qt_store *s, int64_t **ids, size_t *n, qt_error *err);
 
@@ -258,8 +258,8 @@ QT_API qt_status qt_store_jobs_of_poster(qt_store *s, int64_t user_id, int limit
 QT_API qt_status qt_store_job_apply(qt_store *s, int64_t job_id, int64_t user_id, const char *message, int64_t now,
                                     qt_error *err);
 /** One answer per resident, circle and period.  QT_ENOTFOUND (no circle), QT_ECONFLICT (answered already). */
-QT_API qt_status qt_store_survey_add(qt_store *s, int64_t circle_id, int64_t user_id, const char *period,
-                                     int satisfied, const char *comment, int64_t now, qt_error *err);
+QT_API qt_status qt_store_survey_add(qt_store *s, int64_t circle_id, int64_t user_id, const char *period, int satisfied,
+                                     const char *comment, int64_t now, qt_error *err);
 /**
  * A complaint about an outlet: at most one per user and shop in
  * QT_COMPLAINT_REPEAT_DAYS, and never while the user's last one is open.
@@ -315,13 +315,13 @@ QT_API void qt_store_rollback(qt_store *s);
 QT_API qt_status qt_store_checkpoint(qt_store *s, qt_error *err);
 
 /* Fields of an outlet edited through the API; a re-import keeps them. */
-#define QT_EDIT_NAME 0x01u
-#define QT_EDIT_CATEGORY 0x02u
-#define QT_EDIT_ADDRESS 0x04u
-#define QT_EDIT_BRAND 0x08u
-#define QT_EDIT_HOURS 0x10u
-#define QT_EDIT_SERVICES 0x20u
-#define QT_EDIT_CASH 0x40u
+#define QT_EDIT_NAME         0x01u
+#define QT_EDIT_CATEGORY     0x02u
+#define QT_EDIT_ADDRESS      0x04u
+#define QT_EDIT_BRAND        0x08u
+#define QT_EDIT_HOURS        0x10u
+#define QT_EDIT_SERVICES     0x20u
+#define QT_EDIT_CASH         0x40u
 #define QT_EDIT_BARRIER_FREE 0x80u
 /** The field name of one QT_EDIT_ bit ("opening_hours" ...), "" for others. */
 QT_API const char *qt_store_edit_field(unsigned bit);
@@ -343,10 +343,10 @@ QT_API int qt_store_password_verify(const char *hash, const char *password);
 typedef struct qt_user_spec {
     const char *name;
     qt_role role;
-    const char *password; /* hashed here, or NULL when pw_hash is given */
-    const char *pw_hash;  /* from qt_store_password_hash */
-    int64_t circle_id;    /* operators: their circle, 0 none */
-    int64_t home_circle_id; /* residents: the circle of their home, 0 none */
+    const char *password;      /* hashed here, or NULL when pw_hash is given */
+    const char *pw_hash;       /* from qt_store_password_hash */
+    int64_t circle_id;         /* operators: their circle, 0 none */
+    int64_t home_circle_id;    /* residents: the circle of their home, 0 none */
     double home_lon, home_lat; /* NAN unknown */
 } qt_user_spec;
 
@@ -389,8 +389,8 @@ QT_API void qt_login_limits_default(qt_login_limits *l);
  * Statuses: QT_ELIMIT with *retry_after_s (seconds to wait).
  */
 QT_API qt_status qt_store_login_begin(qt_store *s, const char *name, const char *addr, int64_t now,
-                                      const qt_login_limits *lim, int64_t *attempt, char hash[128],
-                                      int64_t *user_id, qt_role *role, int64_t *retry_after_s, qt_error *err);
+                                      const qt_login_limits *lim, int64_t *attempt, char hash[128], int64_t *user_id,
+                                      qt_role *role, int64_t *retry_after_s, qt_error *err);
 /**
  * Second half: ok > 0 deletes the attempt and issues a token (65 bytes)
  * valid ttl_s for user_id; ok == 0 marks it failed (QT_EAUTH); ok < 0
@@ -462,7 +462,7 @@ typedef struct qt_store_good {
     double price;                      /* yuan */
     int in_stock;
     int64_t updated_at;
-    const char *outlet_name;           /* listings only: the shop's name and place */
+    const char *outlet_name; /* listings only: the shop's name and place */
     double lon, lat;
 } qt_store_good;
 typedef qt_status (*qt_store_good_fn)(void *ud, const qt_store_good *g, qt_error *err);
@@ -479,8 +479,7 @@ QT_API qt_status qt_store_good_delete(qt_store *s, int64_t merchant, int64_t id,
 /** One good.  QT_ENOTFOUND. */
 QT_API qt_status qt_store_good_get(qt_store *s, int64_t id, qt_store_good_fn fn, void *ud, qt_error *err);
 /** The goods of one shop, by id. */
-QT_API qt_status qt_store_goods_of_outlet(qt_store *s, int64_t outlet_id, qt_store_good_fn fn, void *ud,
-                                          qt_error *err);
+QT_API qt_status qt_store_goods_of_outlet(qt_store *s, int64_t outlet_id, qt_store_good_fn fn, void *ud, qt_error *err);
 /**
  * Goods whose name contains q (Chinese substring: trigram index from 3
  * characters, a scan below), in stock only when in_stock_only, at most limit,
@@ -515,11 +514,11 @@ typedef struct qt_store_coupon {
 } qt_store_coupon;
 typedef qt_status (*qt_store_coupon_fn)(void *ud, const qt_store_coupon *c, qt_error *err);
 /** Coupons valid at now with some left, of one shop (outlet_id) or all (0), by id, at most limit. */
-QT_API qt_status qt_store_coupons_active(qt_store *s, int64_t outlet_id, int64_t now, int limit,
-                                         qt_store_coupon_fn fn, void *ud, qt_error *err);
+QT_API qt_status qt_store_coupons_active(qt_store *s, int64_t outlet_id, int64_t now, int limit, qt_store_coupon_fn fn,
+                                         void *ud, qt_error *err);
 
 typedef struct qt_store_claim {
-    const char *code, *title, *outlet_name, *status; /* status: active, redeemed, expired */
+    const char *code, *title, *outlet_name, *status;                             /* status: active, redeemed, expired */
     int64_t coupon_id, outlet_id, claimed_at, redeemed_at, valid_from, valid_to; /* redeemed_at 0: not */
 } qt_store_claim;
 typedef qt_status (*qt_store_claim_fn)(void *ud, const qt_store_claim *c, qt_error *err);
@@ -585,7 +584,7 @@ QT_API qt_status qt_store_changes_since(qt_store *s, int64_t since, int64_t *lat
  * channel QT_STORE_CHANGES_CHANNEL).  Not inside qt_store_begin.
  */
 QT_API qt_status qt_store_changes_wait(qt_store *s, int64_t since, int timeout_ms, int64_t *latest, qt_error *err);
-#define QT_STORE_POLL_MS 150
+#define QT_STORE_POLL_MS         150
 #define QT_STORE_CHANGES_CHANNEL "quarter_changes"
 
 #ifdef __cplusplus

@@ -24,10 +24,10 @@ static int should_fail(void)
     atomic_fetch_sub(&fail_countdown, 1);
     return 0;
 }
-#define FAIL_POINT()                                                                           \
-    do {                                                                                       \
-        if (should_fail())                                                                     \
-            return NULL;                                                                       \
+#define FAIL_POINT()                                                                                                   \
+    do {                                                                                                               \
+        if (should_fail())                                                                                             \
+            return NULL;                                                                                               \
     } while (0)
 #else
 #define FAIL_POINT() ((void)0)

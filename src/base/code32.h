@@ -13,7 +13,7 @@
 #include <stddef.h>
 
 #define QT__CODE32_DATA 10 /* data characters: 50 random bits */
-#define QT__CODE32_LEN (QT__CODE32_DATA + 1)
+#define QT__CODE32_LEN  (QT__CODE32_DATA + 1)
 
 /*
  * Make a code from QT__CODE32_DATA bytes of randomness (each byte's low 5

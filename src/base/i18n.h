@@ -23,11 +23,11 @@
 
 #include <libintl.h>
 
-#define QT_TEXTDOMAIN "quarter"
-#define _(s) dgettext(QT_TEXTDOMAIN, s)
-#define N_(s) s
+#define QT_TEXTDOMAIN    "quarter"
+#define _(s)             dgettext(QT_TEXTDOMAIN, s)
+#define N_(s)            s
 #define P_(one, many, n) dngettext(QT_TEXTDOMAIN, one, many, (unsigned long)(n))
-#define C_(ctx, s) qt__pgettext(ctx "\004" s, s)
+#define C_(ctx, s)       qt__pgettext(ctx "\004" s, s)
 
 /* gettext's pgettext: the translation of key (ctx "\004" text), else text */
 __attribute__((format_arg(2))) static inline const char *qt__pgettext(const char *key, const char *text)

@@ -4,7 +4,6 @@
 #include "base/i18n.h"
 #include "quarter/version.h"
 
-
 #include <stdio.h>
 #include <string.h>
 
@@ -56,8 +55,7 @@ void qt_error_clear(qt_error *err)
     err->msg[0] = '\0';
 }
 
-qt_status qt_error_setv(qt_error *err, qt_status code, const char *where, const char *fmt,
-                        va_list ap)
+qt_status qt_error_setv(qt_error *err, qt_status code, const char *where, const char *fmt, va_list ap)
 {
     if (!err || err->code != QT_OK)
         return code;

@@ -15,11 +15,11 @@
 
 enum {
     QT_EXIT_OK = 0,
-    QT_EXIT_DATA = 1,     /* bad input data: parse errors, invalid values, unknown ids */
-    QT_EXIT_USAGE = 2,    /* bad command line */
-    QT_EXIT_IO = 3,       /* cannot read or write a file */
-    QT_EXIT_NOMEM = 4,    /* out of memory */
-    QT_EXIT_INTERNAL = 5  /* a bug */
+    QT_EXIT_DATA = 1,    /* bad input data: parse errors, invalid values, unknown ids */
+    QT_EXIT_USAGE = 2,   /* bad command line */
+    QT_EXIT_IO = 3,      /* cannot read or write a file */
+    QT_EXIT_NOMEM = 4,   /* out of memory */
+    QT_EXIT_INTERNAL = 5 /* a bug */
 };
 
 typedef struct qt_cli {
@@ -40,8 +40,8 @@ typedef struct cli_opt {
 /* Parse argv[0..argc) (argv[0] is the command name).  Positional arguments go
  * to pos (at most maxpos).  --help prints help and returns -1; an error prints
  * a message and returns QT_EXIT_USAGE; success returns 0. */
-int cli_parse(const qt_cli *cli, int argc, char **argv, const cli_opt *opts, const char **pos,
-              int maxpos, int *npos, const char *help);
+int cli_parse(const qt_cli *cli, int argc, char **argv, const cli_opt *opts, const char **pos, int maxpos, int *npos,
+              const char *help);
 /* Print err as "quarter: where: message" and return the exit code for it. */
 int cli_fail(const qt_cli *cli, const qt_error *err);
 /* Print a usage error and return QT_EXIT_USAGE. */
@@ -52,15 +52,12 @@ void cli_warn(const qt_cli *cli, const char *fmt, ...) QT_PRINTF(2, 3);
 void cli_progress(void *ud, const char *stage, uint64_t done, uint64_t total);
 void cli_progress_done(const qt_cli *cli);
 int cli_double(const qt_cli *cli, const char *cmd, const char *opt, const char *s, double *out);
-int cli_list(const qt_cli *cli, const char *cmd, const char *opt, const char *s, double *out,
-             size_t max, size_t *n);
-int cli_lonlat(const qt_cli *cli, const char *cmd, const char *opt, const char *s, double *lon,
-               double *lat);
+int cli_list(const qt_cli *cli, const char *cmd, const char *opt, const char *s, double *out, size_t max, size_t *n);
+int cli_lonlat(const qt_cli *cli, const char *cmd, const char *opt, const char *s, double *lon, double *lat);
 int cli_snap_mode(const qt_cli *cli, const char *cmd, const char *s, qt_snap_mode *mode);
 /* Load a graph from --graph, --network or --nodes/--edges (exactly one form). */
-int cli_load_graph(const qt_cli *cli, const char *cmd, const char *graph, const char *network,
-                   const char *nodes, const char *edges, const qt_network_opts *nopts,
-                   qt_graph **out);
+int cli_load_graph(const qt_cli *cli, const char *cmd, const char *graph, const char *network, const char *nodes,
+                   const char *edges, const qt_network_opts *nopts, qt_graph **out);
 /* --threads N: a whole number from 1 to 1024 (NULL: 0, all cores). */
 int cli_threads(const qt_cli *cli, const char *cmd, const char *s, unsigned *out);
 /* Monotonic seconds, for --timings. */

@@ -11,8 +11,8 @@
 #include "base/i18n.h"
 #include "cli/cli.h"
 
-int cli_parse(const qt_cli *cli, int argc, char **argv, const cli_opt *opts, const char **pos,
-              int maxpos, int *npos, const char *help)
+int cli_parse(const qt_cli *cli, int argc, char **argv, const cli_opt *opts, const char **pos, int maxpos, int *npos,
+              const char *help)
 {
     int i;
     *npos = 0;
@@ -109,11 +109,16 @@ int cli_fail(const qt_cli *cli, const qt_error *err)
     else
         fprintf(stderr, "%s: %s\n", cli->prog, err->msg[0] ? err->msg : _(qt_status_str(err->code)));
     switch (err->code) {
-    case QT_OK: return QT_EXIT_OK;
-    case QT_EIO: return QT_EXIT_IO;
-    case QT_ENOMEM: return QT_EXIT_NOMEM;
-    case QT_EINTERNAL: return QT_EXIT_INTERNAL;
-    default: return QT_EXIT_DATA;
+    case QT_OK:
+        return QT_EXIT_OK;
+    case QT_EIO:
+        return QT_EXIT_IO;
+    case QT_ENOMEM:
+        return QT_EXIT_NOMEM;
+    case QT_EINTERNAL:
+        return QT_EXIT_INTERNAL;
+    default:
+        return QT_EXIT_DATA;
     }
 }
 
@@ -122,8 +127,7 @@ void cli_progress(void *ud, const char *stage, uint64_t done, uint64_t total)
     const qt_cli *cli = ud;
     if (!cli || !cli->progress)
         return;
-    fprintf(stderr, "\r%s: %s %llu/%llu", cli->prog, stage, (unsigned long long)done,
-            (unsigned long long)total);
+    fprintf(stderr, "\r%s: %s %llu/%llu", cli->prog, stage, (unsigned long long)done, (unsigned long long)total);
     fflush(stderr);
 }
 
@@ -149,8 +153,7 @@ int cli_double(const qt_cli *cli, const char *cmd, const char *opt, const char *
     return 0;
 }
 
-int cli_list(const qt_cli *cli, const char *cmd, const char *opt, const char *s, double *out,
-             size_t max, size_t *n)
+int cli_list(const qt_cli *cli, const char *cmd, const char *opt, const char *s, double *out, size_t max, size_t *n)
 {
     const char *p = s;
     *n = 0;
@@ -171,8 +174,7 @@ int cli_list(const qt_cli *cli, const char *cmd, const char *opt, const char *s,
     return 0;
 }
 
-int cli_lonlat(const qt_cli *cli, const char *cmd, const char *opt, const char *s, double *lon,
-               double *lat)
+int cli_lonlat(const qt_cli *cli, const char *cmd, const char *opt, const char *s, double *lon, double *lat)
 {
     char *e, *e2;
     double x = strtod(s, &e), y;
@@ -197,17 +199,17 @@ int cli_snap_mode(const qt_cli *cli, const char *cmd, const char *s, qt_snap_mod
     return 0;
 }
 
-int cli_load_graph(const qt_cli *cli, const char *cmd, const char *graph, const char *network,
-                   const char *nodes, const char *edges, const qt_network_opts *nopts,
-                   qt_graph **out)
+int cli_load_graph(const qt_cli *cli, const char *cmd, const char *graph, const char *network, const char *nodes,
+                   const char *edges, const qt_network_opts *nopts, qt_graph **out)
 {
     qt_error err = QT_ERROR_INIT;
     qt_status st;
     int forms = (graph != NULL) + (network != NULL) + (nodes != NULL || edges != NULL);
     *out = NULL;
     if (forms != 1)
-        return cli_usage(cli, cmd, "give the network as one of --graph FILE.qgraph, --network FILE, "
-                                   "or --nodes nodes.csv --edges edges.csv");
+        return cli_usage(cli, cmd,
+                         "give the network as one of --graph FILE.qgraph, --network FILE, "
+                         "or --nodes nodes.csv --edges edges.csv");
     if (nodes || edges) {
         if (!nodes || !edges)
             return cli_usage(cli, cmd, "--nodes and --edges go together");

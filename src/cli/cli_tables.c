@@ -48,8 +48,8 @@ void cli_residences_said(const qt_cli *cli, const char *path, const qt_residence
 
 void cli_outlets_said(const qt_cli *cli, const char *path, const qt_outlet_list *l)
 {
-    static const char *const field[QT_OCOL_COUNT] = {"id",    "name",  "type",       "typecode", "lon",
-                                                     "lat",   "category", "brand",   "chain",    "floor_area",
+    static const char *const field[QT_OCOL_COUNT] = {"id",    "name",          "type",     "typecode", "lon",
+                                                     "lat",   "category",      "brand",    "chain",    "floor_area",
                                                      "staff", "opening_hours", "services", "address"};
     size_t k;
     if (cli->quiet) {

@@ -8,7 +8,8 @@
 #include "base/i18n.h"
 #include "cli/cli.h"
 
-static const char help[] = N_("usage: quarter coords --from SYS --to SYS LON LAT\n"
+static const char help[] = N_(
+    "usage: quarter coords --from SYS --to SYS LON LAT\n"
     "       quarter coords --from SYS --to SYS < points.txt\n\n"
     "Convert longitude/latitude between wgs84 (GPS, OpenStreetMap), gcj02 (Amap,\n"
     "Tencent) and bd09 (Baidu).  Inverse transforms are exact (iterated to 1e-9\n"
@@ -47,8 +48,7 @@ static int convert_stream(qt_cli *cli, qt_crs from, qt_crs to)
         }
         a = strtok_r(p, " \t,", &save);
         b = strtok_r(NULL, " \t,", &save);
-        if (!a || !b || strtok_r(NULL, " \t,", &save) || !parse_number(a, &lon) ||
-            !parse_number(b, &lat)) {
+        if (!a || !b || strtok_r(NULL, " \t,", &save) || !parse_number(a, &lon) || !parse_number(b, &lat)) {
             cli_warn(cli, "stdin:%zu: expected 'LON LAT'", lineno);
             return QT_EXIT_DATA;
         }

@@ -6,7 +6,8 @@
 #include "base/i18n.h"
 #include "cli/cli.h"
 
-static const char build_help[] = N_("usage: quarter graph build INPUT -o OUT.qgraph [options]\n"
+static const char build_help[] = N_(
+    "usage: quarter graph build INPUT -o OUT.qgraph [options]\n"
     "       quarter graph build --nodes nodes.csv --edges edges.csv -o OUT.qgraph\n\n"
     "Build the walking network and write it as a binary cache (.qgraph) that loads\n"
     "in well under a second.  INPUT is an OpenStreetMap extract (.osm.pbf, .osm) or a\n"
@@ -21,34 +22,41 @@ static const char build_help[] = N_("usage: quarter graph build INPUT -o OUT.qgr
     "  --crs CRS               line layers: the layer's CRS when the file does not say (EPSG:4547)\n"
     "  -q, --quiet             no progress output\n");
 
-static const char info_help[] = N_("usage: quarter graph info GRAPH\n\n"
-                                "Print node and edge counts, total length, the bounding box and the\n"
-                                "connected components of a network (.qgraph, OSM or line layer):\n"
-                                "components, largest_component_nodes/_share, other_components_nodes (the\n"
-                                "ten next largest).  Points on a part that does not reach the largest one\n"
-                                "reach only what is on that part; a warning says how much that is.\n");
+static const char info_help[] = N_(
+    "usage: quarter graph info GRAPH\n\n"
+    "Print node and edge counts, total length, the bounding box and the\n"
+    "connected components of a network (.qgraph, OSM or line layer):\n"
+    "components, largest_component_nodes/_share, other_components_nodes (the\n"
+    "ten next largest).  Points on a part that does not reach the largest one\n"
+    "reach only what is on that part; a warning says how much that is.\n");
 
-static const char export_help[] = N_("usage: quarter graph export GRAPH --nodes-out nodes.csv --edges-out edges.csv\n\n"
+static const char export_help[] = N_(
+    "usage: quarter graph export GRAPH --nodes-out nodes.csv --edges-out edges.csv\n\n"
     "Write a network as the neutral interchange (id,lon,lat / u,v,length_m).\n");
 
-static const char graph_help[] = N_("usage: quarter graph build|info|export ...\n\n"
-                                 "  build    build a network and write the .qgraph cache\n"
-                                 "  info     describe a network\n"
-                                 "  export   write nodes.csv and edges.csv\n\n"
-                                 "Run 'quarter graph SUBCOMMAND --help' for details.\n");
+static const char graph_help[] = N_(
+    "usage: quarter graph build|info|export ...\n\n"
+    "  build    build a network and write the .qgraph cache\n"
+    "  info     describe a network\n"
+    "  export   write nodes.csv and edges.csv\n\n"
+    "Run 'quarter graph SUBCOMMAND --help' for details.\n");
 
 static int graph_build(int argc, char **argv, qt_cli *cli)
 {
-    const char *out = NULL, *nodes = NULL, *edges = NULL, *steps = NULL, *tol = NULL, *layer = NULL,
-               *crs = NULL, *pos[1];
+    const char *out = NULL, *nodes = NULL, *edges = NULL, *steps = NULL, *tol = NULL, *layer = NULL, *crs = NULL,
+               *pos[1];
     int npos, rc;
     qt_network_opts no;
     qt_graph *g = NULL;
     qt_error err = QT_ERROR_INIT;
-    cli_opt opts[] = {{"out", 'o', 1, &out, NULL},          {"nodes", 0, 1, &nodes, NULL},
-                      {"edges", 0, 1, &edges, NULL},        {"steps-factor", 0, 1, &steps, NULL},
-                      {"join-tolerance", 0, 1, &tol, NULL}, {"layer", 0, 1, &layer, NULL},
-                      {"crs", 0, 1, &crs, NULL},            {NULL, 0, 0, NULL, NULL}};
+    cli_opt opts[] = {{"out", 'o', 1, &out, NULL},
+                      {"nodes", 0, 1, &nodes, NULL},
+                      {"edges", 0, 1, &edges, NULL},
+                      {"steps-factor", 0, 1, &steps, NULL},
+                      {"join-tolerance", 0, 1, &tol, NULL},
+                      {"layer", 0, 1, &layer, NULL},
+                      {"crs", 0, 1, &crs, NULL},
+                      {NULL, 0, 0, NULL, NULL}};
     rc = cli_parse(cli, argc, argv, opts, pos, 1, &npos, _(build_help));
     if (rc)
         return rc < 0 ? 0 : rc;
@@ -125,8 +133,9 @@ static int graph_info(int argc, char **argv, qt_cli *cli)
                 printf(" %u", cc->size[k]);
             printf("%s\n", cc->count > 11 ? " ..." : "");
             if (!cli->quiet)
-                cli_warn(cli, _("%s: %u parts of the network do not reach the largest one (%u nodes, %.1f%%); "
-                                "points snapped to them reach only what is on them"),
+                cli_warn(cli,
+                         _("%s: %u parts of the network do not reach the largest one (%u nodes, %.1f%%); "
+                           "points snapped to them reach only what is on them"),
                          pos[0], cc->count - 1, n - cc->size[0], 100.0 * (n - cc->size[0]) / n);
         }
         qt_components_free(cc);
@@ -141,8 +150,7 @@ static int graph_export(int argc, char **argv, qt_cli *cli)
     int npos, rc;
     qt_graph *g = NULL;
     qt_error err = QT_ERROR_INIT;
-    cli_opt opts[] = {{"nodes-out", 0, 1, &nodes, NULL}, {"edges-out", 0, 1, &edges, NULL},
-                      {NULL, 0, 0, NULL, NULL}};
+    cli_opt opts[] = {{"nodes-out", 0, 1, &nodes, NULL}, {"edges-out", 0, 1, &edges, NULL}, {NULL, 0, 0, NULL, NULL}};
     rc = cli_parse(cli, argc, argv, opts, pos, 1, &npos, _(export_help));
     if (rc)
         return rc < 0 ? 0 : rc;

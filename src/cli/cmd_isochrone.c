@@ -8,7 +8,8 @@
 #include "cli/cli.h"
 #include "base/geo.h"
 
-static const char help[] = N_("usage: quarter isochrone (--graph G.qgraph | --network FILE) --at LON,LAT [options]\n\n"
+static const char help[] = N_(
+    "usage: quarter isochrone (--graph G.qgraph | --network FILE) --at LON,LAT [options]\n\n"
     "Areas reachable on foot from a point within each time budget, as a GeoJSON\n"
     "FeatureCollection of (Multi)Polygons, smallest first, with properties minutes,\n"
     "cost_m, area_m2.  Rings nest, holes enclosed by reached streets are filled\n"
@@ -24,14 +25,13 @@ static const char help[] = N_("usage: quarter isochrone (--graph G.qgraph | --ne
 
 int cmd_isochrone(int argc, char **argv, qt_cli *cli)
 {
-    const char *graph = NULL, *network = NULL, *at = NULL, *mins = NULL, *speed = NULL, *buf = NULL,
-               *hole = NULL, *snap = NULL, *smax = NULL, *out = NULL, *pos[1];
-    cli_opt opts[] = {{"graph", 0, 1, &graph, NULL},     {"network", 0, 1, &network, NULL},
-                      {"at", 0, 1, &at, NULL},           {"minutes", 0, 1, &mins, NULL},
-                      {"speed-kmh", 0, 1, &speed, NULL}, {"buffer", 0, 1, &buf, NULL},
-                      {"max-hole-ha", 0, 1, &hole, NULL}, {"snap", 0, 1, &snap, NULL},
-                      {"snap-max", 0, 1, &smax, NULL},   {"out", 'o', 1, &out, NULL},
-                      {NULL, 0, 0, NULL, NULL}};
+    const char *graph = NULL, *network = NULL, *at = NULL, *mins = NULL, *speed = NULL, *buf = NULL, *hole = NULL,
+               *snap = NULL, *smax = NULL, *out = NULL, *pos[1];
+    cli_opt opts[] = {
+        {"graph", 0, 1, &graph, NULL},      {"network", 0, 1, &network, NULL}, {"at", 0, 1, &at, NULL},
+        {"minutes", 0, 1, &mins, NULL},     {"speed-kmh", 0, 1, &speed, NULL}, {"buffer", 0, 1, &buf, NULL},
+        {"max-hole-ha", 0, 1, &hole, NULL}, {"snap", 0, 1, &snap, NULL},       {"snap-max", 0, 1, &smax, NULL},
+        {"out", 'o', 1, &out, NULL},        {NULL, 0, 0, NULL, NULL}};
     int npos, rc;
     double lon, lat, minutes[16] = {5, 10, 15}, kmh = 4.0, snap_max = QT_SNAP_DEFAULT_MAX_M, ha = 50;
     size_t nmin = 3;

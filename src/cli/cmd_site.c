@@ -18,7 +18,8 @@ static const char help[] = N_(
     /* xgettext:no-c-format (printed with fputs: 63% is no conversion) */
     "usage: quarter site PROJECT --category CODE[,CODE...]|missing -k N [options]\n\n"
     "Where should N new outlets of a 业态 go so that the most residents now beyond\n"
-    "its ring are served (for each 业态 given, or each missing in some circle)?  Existing outlets stay; candidates are the sites a bureau\n"
+    "its ring are served (for each 业态 given, or each missing in some circle)?  Existing outlets stay; candidates are "
+    "the sites a bureau\n"
     "lists (--candidates FILE) or network nodes near the unserved (one per\n"
     "--spacing metres).  Greedy with lazy evaluation picks them one by one (at least\n"
     "63% of the optimum by theory); GLPK solves the exact model when the instance\n"
@@ -84,12 +85,20 @@ int cmd_site(int argc, char **argv, qt_cli *cli)
     const char *cat_s = NULL, *k_s = NULL, *cand = NULL, *cand_crs = NULL, *spacing_s = NULL, *exact_s = NULL,
                *tl_s = NULL, *speed = NULL, *threads_s = NULL, *out = NULL, *optimal = NULL, *pos[1];
     int quiet = 0, timings = 0;
-    cli_opt opts[] = {{"timings", 0, 0, NULL, &timings},{"category", 0, 1, &cat_s, NULL},      {"k", 'k', 1, &k_s, NULL},
-                      {"candidates", 0, 1, &cand, NULL},     {"candidates-crs", 0, 1, &cand_crs, NULL},
-                      {"spacing", 0, 1, &spacing_s, NULL},   {"exact", 0, 1, &exact_s, NULL},
-                      {"time-limit", 0, 1, &tl_s, NULL},     {"speed", 0, 1, &speed, NULL},
-                      {"threads", 0, 1, &threads_s, NULL},   {"out", 'o', 1, &out, NULL},
-                      {"optimal", 0, 1, &optimal, NULL},     {"quiet", 'q', 0, NULL, &quiet},       {NULL, 0, 0, NULL, NULL}};
+    cli_opt opts[] = {{"timings", 0, 0, NULL, &timings},
+                      {"category", 0, 1, &cat_s, NULL},
+                      {"k", 'k', 1, &k_s, NULL},
+                      {"candidates", 0, 1, &cand, NULL},
+                      {"candidates-crs", 0, 1, &cand_crs, NULL},
+                      {"spacing", 0, 1, &spacing_s, NULL},
+                      {"exact", 0, 1, &exact_s, NULL},
+                      {"time-limit", 0, 1, &tl_s, NULL},
+                      {"speed", 0, 1, &speed, NULL},
+                      {"threads", 0, 1, &threads_s, NULL},
+                      {"out", 'o', 1, &out, NULL},
+                      {"optimal", 0, 1, &optimal, NULL},
+                      {"quiet", 'q', 0, NULL, &quiet},
+                      {NULL, 0, 0, NULL, NULL}};
     int npos, rc, cat;
     double k = 0, spacing = 100, tl = 30;
     unsigned nthreads = 0;
@@ -209,79 +218,85 @@ int cmd_site(int argc, char **argv, qt_cli *cli)
         opened2 = 1;
         qt__outfile_puts(&o2, "id,category,lon,lat\n");
     }
-    qt__outfile_puts(&o, "id,category,lon,lat,rank,newly_served,cumulative_served,share_of_unserved,"
-                         "in_optimum,optimum_served,greedy_of_optimum,name,address,crs,x,y\n");
+    qt__outfile_puts(&o,
+                     "id,category,lon,lat,rank,newly_served,cumulative_served,share_of_unserved,"
+                     "in_optimum,optimum_served,greedy_of_optimum,name,address,crs,x,y\n");
     for (ic = 0; ic < ncat; ic++) {
-    cat = cats[ic];
-    qt_site_result_free(r);
-    r = NULL;
-    memset(&si, 0, sizeof si);
-    si.graph = pj->graph;
-    si.profile = pj->profile;
-    si.residences = pj->residences;
-    si.analysis = a;
-    si.category = (uint32_t)cat;
-    si.ncand = cl ? cl->n : 0;
-    si.cand_lon = cl ? cl->lon : NULL;
-    si.cand_lat = cl ? cl->lat : NULL;
-    si.k = (size_t)k;
-    si.snap_max_m = pj->project->snap_max_m;
-    si.node_spacing_m = spacing;
-    si.exact = exact;
-    si.time_limit_s = tl;
-    si.threads = nthreads;
-    if (qt_site(&si, &r, &err) != QT_OK) {
-        rc = cli_fail(cli, &err);
-        goto done;
-    }
-    t3 = cli_now_s();
-    {
-        const qt_category *c = qt_profile_category(pj->profile, (size_t)cat);
-        double cum = 0;
-        char idbuf[48];
-        for (i = 0; i < r->nchosen; i++) {
-            size_t j = r->chosen[i], m;
-            int in_opt = 0;
-            for (m = 0; m < r->nexact; m++)
-                in_opt |= r->exact_chosen[m] == j;
-            cum += r->gain[i];
-            qt__outfile_printf(&o, "%s,%s,%.7f,%.7f,%zu,%.1f,%.1f,%.4f,",
-                               site_id(cl, j, r->cand_lon[j], r->cand_lat[j], idbuf), c->code,
-                               r->cand_lon[j], r->cand_lat[j], i + 1, r->gain[i], cum,
-                               r->unserved_total > 0 ? cum / r->unserved_total : 0);
-            if (r->exact_status > 0)
-                qt__outfile_printf(&o, "%s,%.1f,%.4f", in_opt ? "yes" : "no", r->exact_total,
-                                   r->exact_total > 0 ? r->greedy_total / r->exact_total : 1.0);
-            else
-                qt__outfile_puts(&o, ",,");
-            site_tail(&o, cl, j, ccrs, r->cand_lon[j], r->cand_lat[j]);
+        cat = cats[ic];
+        qt_site_result_free(r);
+        r = NULL;
+        memset(&si, 0, sizeof si);
+        si.graph = pj->graph;
+        si.profile = pj->profile;
+        si.residences = pj->residences;
+        si.analysis = a;
+        si.category = (uint32_t)cat;
+        si.ncand = cl ? cl->n : 0;
+        si.cand_lon = cl ? cl->lon : NULL;
+        si.cand_lat = cl ? cl->lat : NULL;
+        si.k = (size_t)k;
+        si.snap_max_m = pj->project->snap_max_m;
+        si.node_spacing_m = spacing;
+        si.exact = exact;
+        si.time_limit_s = tl;
+        si.threads = nthreads;
+        if (qt_site(&si, &r, &err) != QT_OK) {
+            rc = cli_fail(cli, &err);
+            goto done;
         }
-        for (i = 0; opened2 && r->exact_status > 0 && i < r->nexact; i++)
-            qt__outfile_printf(&o2, "%s,%s,%.7f,%.7f\n",
-                               site_id(cl, r->exact_chosen[i], r->cand_lon[r->exact_chosen[i]],
-                                       r->cand_lat[r->exact_chosen[i]], idbuf), c->code,
-                               r->cand_lon[r->exact_chosen[i]], r->cand_lat[r->exact_chosen[i]]);
-        if (!quiet && !cli->quiet) {
-            fprintf(stderr,
+        t3 = cli_now_s();
+        {
+            const qt_category *c = qt_profile_category(pj->profile, (size_t)cat);
+            double cum = 0;
+            char idbuf[48];
+            for (i = 0; i < r->nchosen; i++) {
+                size_t j = r->chosen[i], m;
+                int in_opt = 0;
+                for (m = 0; m < r->nexact; m++)
+                    in_opt |= r->exact_chosen[m] == j;
+                cum += r->gain[i];
+                qt__outfile_printf(&o, "%s,%s,%.7f,%.7f,%zu,%.1f,%.1f,%.4f,",
+                                   site_id(cl, j, r->cand_lon[j], r->cand_lat[j], idbuf), c->code, r->cand_lon[j],
+                                   r->cand_lat[j], i + 1, r->gain[i], cum,
+                                   r->unserved_total > 0 ? cum / r->unserved_total : 0);
+                if (r->exact_status > 0)
+                    qt__outfile_printf(&o, "%s,%.1f,%.4f", in_opt ? "yes" : "no", r->exact_total,
+                                       r->exact_total > 0 ? r->greedy_total / r->exact_total : 1.0);
+                else
+                    qt__outfile_puts(&o, ",,");
+                site_tail(&o, cl, j, ccrs, r->cand_lon[j], r->cand_lat[j]);
+            }
+            for (i = 0; opened2 && r->exact_status > 0 && i < r->nexact; i++)
+                qt__outfile_printf(&o2, "%s,%s,%.7f,%.7f\n",
+                                   site_id(cl, r->exact_chosen[i], r->cand_lon[r->exact_chosen[i]],
+                                           r->cand_lat[r->exact_chosen[i]], idbuf),
+                                   c->code, r->cand_lon[r->exact_chosen[i]], r->cand_lat[r->exact_chosen[i]]);
+            if (!quiet && !cli->quiet) {
+                fprintf(
+                    stderr,
                     _("%s %s: %.0f residents in %zu residences beyond %.0f min; %zu candidates; %.0f of them reachable "
-                    "from some candidate\n  greedy: %zu sites serve %.0f (%.1f%% of the unserved)\n"),
-                    c->code, c->zh, r->unserved_total, r->ndemand, c->ring_min, r->ncand, r->reachable_total, r->nchosen,
-                    r->greedy_total, r->unserved_total > 0 ? 100 * r->greedy_total / r->unserved_total : 0);
-            if (r->exact_status == 1 || r->exact_status == 2)
-                fprintf(stderr, _("  GLPK %s: %.0f in %.2f s; greedy reaches %.1f%% of it\n"),
-                        r->exact_status == 1 ? _("optimum") : _("best found at the time limit (not proven optimal)"),
-                        r->exact_total, r->exact_seconds, r->exact_total > 0 ? 100 * r->greedy_total / r->exact_total : 100);
-            else if (r->exact_status == -1)
-                fprintf(stderr, _("  GLPK found no solution in %.0f s\n"), tl);
-            else if (exact == 0)
-                fputs(_("  GLPK not run (--exact no)\n"), stderr);
-            else
-                fprintf(stderr, _("  GLPK not run (more than 200,000 candidate-residence pairs; --exact yes forces it)\n"));
+                      "from some candidate\n  greedy: %zu sites serve %.0f (%.1f%% of the unserved)\n"),
+                    c->code, c->zh, r->unserved_total, r->ndemand, c->ring_min, r->ncand, r->reachable_total,
+                    r->nchosen, r->greedy_total, r->unserved_total > 0 ? 100 * r->greedy_total / r->unserved_total : 0);
+                if (r->exact_status == 1 || r->exact_status == 2)
+                    fprintf(stderr, _("  GLPK %s: %.0f in %.2f s; greedy reaches %.1f%% of it\n"),
+                            r->exact_status == 1 ? _("optimum")
+                                                 : _("best found at the time limit (not proven optimal)"),
+                            r->exact_total, r->exact_seconds,
+                            r->exact_total > 0 ? 100 * r->greedy_total / r->exact_total : 100);
+                else if (r->exact_status == -1)
+                    fprintf(stderr, _("  GLPK found no solution in %.0f s\n"), tl);
+                else if (exact == 0)
+                    fputs(_("  GLPK not run (--exact no)\n"), stderr);
+                else
+                    fprintf(stderr,
+                            _("  GLPK not run (more than 200,000 candidate-residence pairs; --exact yes forces it)\n"));
+            }
+            if (timings)
+                fprintf(stderr,
+                        "timings: read_s=%.3f analyze_s=%.3f site_s=%.3f (coverage and greedy %.3f, GLPK %.3f)\n",
+                        t1 - t0, t2 - t1, t3 - t2, t3 - t2 - r->exact_seconds, r->exact_seconds);
         }
-        if (timings)
-            fprintf(stderr, "timings: read_s=%.3f analyze_s=%.3f site_s=%.3f (coverage and greedy %.3f, GLPK %.3f)\n",
-                    t1 - t0, t2 - t1, t3 - t2, t3 - t2 - r->exact_seconds, r->exact_seconds);
-    }
     }
     opened = 0;
     if (qt__outfile_commit(&o, &err) != QT_OK) {

@@ -67,7 +67,8 @@ static const struct {
     {"analyze", cmd_analyze, N_("a planning project: indicators, grades, 需求清单 and 盲区 per community and circle")},
     {"worker", cmd_worker, N_("take city jobs from a PostgreSQL queue (analyze --queue), results into PostGIS")},
     {"queue", cmd_queue, N_("the city job queue: status, waiting for every city, the province summary")},
-    {"report", cmd_report, N_("一图一清单 per circle (PDF, PNG), the city report, 调查表 and indicators (XLSX), GeoPackage")},
+    {"report", cmd_report,
+     N_("一图一清单 per circle (PDF, PNG), the city report, 调查表 and indicators (XLSX), GeoPackage")},
     {"site", cmd_site, N_("项目清单: where new outlets of a 业态 serve the most unserved residents")},
     {"import", cmd_import, N_("load a project's outlets and circles into the service platform's store")},
     {"user", cmd_user, N_("add accounts to the store, link merchants to their outlets")},
@@ -84,7 +85,8 @@ static void usage(FILE *fp)
     size_t i;
     fputs(_("usage: quarter [--version] [--help] [--lang zh|en] COMMAND [ARGS]\n\n"
             "Walking accessibility for 15-minute convenient living circles.\n\n"
-            "Commands:\n"), fp);
+            "Commands:\n"),
+          fp);
     for (i = 0; i < NCOMMANDS; i++)
         fprintf(fp, "  %-10s %s\n", commands[i].name, _(commands[i].summary));
     fputs(_("\nRun 'quarter COMMAND --help' for a command's options.  Every command takes\n"
@@ -92,7 +94,8 @@ static void usage(FILE *fp)
             "GDAL, PROJ and GEOS, which are otherwise summarised in one warning) and\n"
             "--lang zh|en (default: Chinese, English when the locale is en*).\n"
             "Exit codes: 0 ok, 1 bad input data, 2 bad command line, 3 file I/O error,\n"
-            "4 out of memory, 5 internal error.\n"), fp);
+            "4 out of memory, 5 internal error.\n"),
+          fp);
 }
 
 int main(int argc, char **argv)

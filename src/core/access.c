@@ -23,8 +23,8 @@ struct qt_access {
     size_t nradii;
     double *radii;
     double max_dist;
-    double *nearest;   /* [cat][node] */
-    uint32_t *counts;  /* [cat][radius][node] */
+    double *nearest;  /* [cat][node] */
+    uint32_t *counts; /* [cat][radius][node] */
     qt_access_poi *pois;
     unsigned char *removed;
     size_t npois, pcap;
@@ -82,17 +82,17 @@ typedef struct pool {
     const qt_access_opts *opts;
     atomic_uint next;
     /* guarded by lock: */
-    uint32_t turn;      /* next category to hand to the sink */
-    int sinking;        /* a worker is delivering */
-    colbuf **ready;     /* ncat: finished columns waiting for the sink */
-    colbuf **spare;     /* buffers free for a new category */
+    uint32_t turn;  /* next category to hand to the sink */
+    int sinking;    /* a worker is delivering */
+    colbuf **ready; /* ncat: finished columns waiting for the sink */
+    colbuf **spare; /* buffers free for a new category */
     size_t nspare;
-    colbuf **all;       /* every buffer made, freed at the end */
+    colbuf **all; /* every buffer made, freed at the end */
     size_t nall, maxbuf;
     unsigned searching; /* workers inside a search right now */
     double busy_since, search_s, sink_s;
     int failed;
-    qt_error err;       /* first failure */
+    qt_error err; /* first failure */
     pthread_mutex_t lock;
     pthread_cond_t cond;
 } pool;
@@ -149,8 +149,7 @@ static void sort_order(uint32_t *a, uint32_t *tmp, size_t n, const qt_access_poi
 }
 
 /* Seeds of every POI of category c into a growable array. */
-static qt_status category_seeds(const pool *P, uint32_t c, qt_seed **seeds, size_t *cap,
-                                size_t *n, qt_error *err)
+static qt_status category_seeds(const pool *P, uint32_t c, qt_seed **seeds, size_t *cap, size_t *n, qt_error *err)
 {
     size_t i;
     *n = 0;
@@ -169,8 +168,7 @@ static qt_status category_seeds(const pool *P, uint32_t c, qt_seed **seeds, size
  * Add `mult` (may be negative through wraparound) to the counts of every node
  * the last search reached.  cols: nradii columns of n counts, one after another.
  */
-static void add_counts(uint32_t *cols, size_t n, const double *radii, size_t nradii,
-                       const qt_search *ws, uint32_t mult)
+static void add_counts(uint32_t *cols, size_t n, const double *radii, size_t nradii, const qt_search *ws, uint32_t mult)
 {
     size_t i, r;
     if (nradii == 1) {
@@ -356,8 +354,8 @@ static void *work(void *arg)
     return NULL;
 }
 
-static qt_status validate(const qt_graph *g, uint32_t ncat, const qt_access_poi *pois,
-                          size_t npois, const qt_access_opts *o, qt_error *err)
+static qt_status validate(const qt_graph *g, uint32_t ncat, const qt_access_poi *pois, size_t npois,
+                          const qt_access_opts *o, qt_error *err)
 {
     size_t i, k;
     if (isnan(o->max_dist_m) || o->max_dist_m < 0)
@@ -370,21 +368,18 @@ static qt_status validate(const qt_graph *g, uint32_t ncat, const qt_access_poi 
     }
     for (i = 0; i < npois; i++) {
         if (pois[i].category >= ncat)
-            return qt_error_set(err, QT_EINVAL, "poi", _("POI %zu: category %u out of range"), i,
-                                pois[i].category);
+            return qt_error_set(err, QT_EINVAL, "poi", _("POI %zu: category %u out of range"), i, pois[i].category);
         if (pois[i].nseeds < 1 || pois[i].nseeds > 2)
             return qt_error_set(err, QT_EINVAL, "poi", _("POI %zu: needs 1 or 2 seeds"), i);
         for (k = 0; k < pois[i].nseeds; k++)
-            if (pois[i].seeds[k].node >= g->n || !(pois[i].seeds[k].dist_m >= 0) ||
-                !isfinite(pois[i].seeds[k].dist_m))
+            if (pois[i].seeds[k].node >= g->n || !(pois[i].seeds[k].dist_m >= 0) || !isfinite(pois[i].seeds[k].dist_m))
                 return qt_error_set(err, QT_EINVAL, "poi", _("POI %zu: bad seed"), i);
     }
     return QT_OK;
 }
 
-qt_status qt_access_stream(const qt_graph *g, uint32_t ncat, const qt_access_poi *pois,
-                           size_t npois, const qt_access_opts *opts, qt_access_sink sink, void *ud,
-                           qt_error *err)
+qt_status qt_access_stream(const qt_graph *g, uint32_t ncat, const qt_access_poi *pois, size_t npois,
+                           const qt_access_opts *opts, qt_access_sink sink, void *ud, qt_error *err)
 {
     pool P;
     pthread_t *th = NULL;
@@ -533,8 +528,7 @@ qt_status qt_access_run(const qt_graph *g, uint32_t ncat, const qt_access_poi *p
     a->removed = qt__calloc(a->pcap, 1);
     if (!a->radii || !a->nearest || !a->counts || !a->pois || !a->removed) {
         qt_access_free(a);
-        return qt_error_set(err, QT_ENOMEM, NULL,
-                            _("no memory for results of %u categories x %u nodes"), ncat, g->n);
+        return qt_error_set(err, QT_ENOMEM, NULL, _("no memory for results of %u categories x %u nodes"), ncat, g->n);
     }
     if (opts->nradii)
         memcpy(a->radii, opts->radii_m, opts->nradii * sizeof *a->radii);
@@ -552,12 +546,10 @@ qt_status qt_access_run(const qt_graph *g, uint32_t ncat, const qt_access_poi *p
 
 /* ---- incremental updates -------------------------------------------------- */
 
-qt_status qt_access_add_poi(qt_access *a, qt_search *ws, const qt_access_poi *poi, uint32_t *handle,
-                            qt_error *err)
+qt_status qt_access_add_poi(qt_access *a, qt_search *ws, const qt_access_poi *poi, uint32_t *handle, qt_error *err)
 {
-    qt_status st = validate(a->g, a->ncat, poi, 1, &(qt_access_opts){a->max_dist, a->radii,
-                                                                      a->nradii, 1, NULL, NULL, NULL},
-                            err);
+    qt_status st = validate(a->g, a->ncat, poi, 1,
+                            &(qt_access_opts){a->max_dist, a->radii, a->nradii, 1, NULL, NULL, NULL}, err);
     size_t cap;
     uint32_t i;
     if (st != QT_OK)
@@ -580,8 +572,8 @@ qt_status qt_access_add_poi(qt_access *a, qt_search *ws, const qt_access_poi *po
         a->pcap = cap;
     }
     /* nearest: only nodes the new outlet brings strictly closer */
-    st = qt__search_run_filtered(ws, poi->seeds, poi->nseeds, a->max_dist, 0, NULL, NULL,
-                                 nearest_col(a, poi->category), 0, err);
+    st = qt__search_run_filtered(ws, poi->seeds, poi->nseeds, a->max_dist, 0, NULL, NULL, nearest_col(a, poi->category),
+                                 0, err);
     if (st != QT_OK)
         return st;
     {

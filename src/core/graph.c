@@ -75,8 +75,8 @@ qt_status qt_graph_builder_reserve(qt_graph_builder *b, size_t nodes, size_t edg
     }
     if (edges > b->mcap) {
         if (resize((void **)&b->eu, edges, sizeof *b->eu) || resize((void **)&b->ev, edges, sizeof *b->ev) ||
-            resize((void **)&b->elen, edges, sizeof *b->elen) ||
-            resize((void **)&b->ecost, edges, sizeof *b->ecost) || resize((void **)&b->ecls, edges, 1))
+            resize((void **)&b->elen, edges, sizeof *b->elen) || resize((void **)&b->ecost, edges, sizeof *b->ecost) ||
+            resize((void **)&b->ecls, edges, 1))
             goto nomem;
         b->mcap = edges;
     }
@@ -85,8 +85,7 @@ nomem:
     return qt_error_set(err, QT_ENOMEM, NULL, _("no memory for %zu nodes and %zu edges"), nodes, edges);
 }
 
-qt_status qt_graph_builder_add_node(qt_graph_builder *b, int64_t id, double lon, double lat,
-                                    qt_error *err)
+qt_status qt_graph_builder_add_node(qt_graph_builder *b, int64_t id, double lon, double lat, qt_error *err)
 {
     size_t cap;
     int r;
@@ -133,8 +132,8 @@ uint32_t qt_graph_builder_node_count(const qt_graph_builder *b)
     return (uint32_t)b->n;
 }
 
-qt_status qt_graph_builder_add_edge(qt_graph_builder *b, int64_t u, int64_t v, double length_m,
-                                    double factor, qt_error *err)
+qt_status qt_graph_builder_add_edge(qt_graph_builder *b, int64_t u, int64_t v, double length_m, double factor,
+                                    qt_error *err)
 {
     uint32_t iu = qt__idmap_get(&b->ids, u), iv = qt__idmap_get(&b->ids, v);
     size_t cap;
@@ -145,8 +144,7 @@ qt_status qt_graph_builder_add_edge(qt_graph_builder *b, int64_t u, int64_t v, d
     if (iv == QT_IDMAP_NONE)
         return qt_error_set(err, QT_ENOTFOUND, NULL, _("node %lld is not in the node list"), (long long)v);
     if (!isfinite(length_m) || length_m < 0)
-        return qt_error_set(err, QT_EINVAL, NULL, _("length %g is not a finite non-negative number"),
-                            length_m);
+        return qt_error_set(err, QT_EINVAL, NULL, _("length %g is not a finite non-negative number"), length_m);
     if (!isfinite(factor) || factor <= 0)
         return qt_error_set(err, QT_EINVAL, NULL, _("cost factor %g is not a positive number"), factor);
     if (iu == iv)
@@ -202,8 +200,7 @@ qt_status qt__graph_alloc(qt_graph *g, uint32_t n, uint32_t m, qt_error *err)
     g->ev = qt__malloc_array(m, sizeof *g->ev);
     g->elen = qt__malloc_array(m, sizeof *g->elen);
     g->ecost = qt__malloc_array(m, sizeof *g->ecost);
-    if (!g->id || !g->lon || !g->lat || !g->first || !g->arc || !g->eu ||
-        !g->ev || !g->elen || !g->ecost) {
+    if (!g->id || !g->lon || !g->lat || !g->first || !g->arc || !g->eu || !g->ev || !g->elen || !g->ecost) {
         qt__graph_release(g);
         return qt_error_set(err, QT_ENOMEM, NULL, _("no memory for a graph of %u nodes, %u edges"), n, m);
     }
@@ -487,8 +484,7 @@ qt_status qt_graph_builder_finish(qt_graph_builder *b, qt_graph **out, qt_error 
     if (!g->first || !g->arc) {
         qt__graph_release(g);
         qt__free(g);
-        return qt_error_set(err, QT_ENOMEM, NULL, _("no memory for a graph of %zu nodes, %zu edges"),
-                            b->n, b->m);
+        return qt_error_set(err, QT_ENOMEM, NULL, _("no memory for a graph of %zu nodes, %zu edges"), b->n, b->m);
     }
     /* from here on the builder cannot fail back to a usable state: it is spent */
     b->finished = 1;
@@ -570,8 +566,7 @@ uint32_t qt_graph_find_node(const qt_graph *g, int64_t id)
     return QT_NODE_NONE;
 }
 
-void qt_graph_edge(const qt_graph *g, uint32_t e, uint32_t *u, uint32_t *v, double *length_m,
-                   double *cost_m)
+void qt_graph_edge(const qt_graph *g, uint32_t e, uint32_t *u, uint32_t *v, double *length_m, double *cost_m)
 {
     if (u)
         *u = g->eu[e];
@@ -606,9 +601,8 @@ static int cmp_split(const void *a, const void *b)
     return (x->idx > y->idx) - (x->idx < y->idx);
 }
 
-qt_status qt_graph_split(const qt_graph *g, size_t npoints, const uint32_t *edge, const double *t,
-                         const double *leg_m, double leg_factor, qt_graph **out,
-                         uint32_t *node_out, qt_error *err)
+qt_status qt_graph_split(const qt_graph *g, size_t npoints, const uint32_t *edge, const double *t, const double *leg_m,
+                         double leg_factor, qt_graph **out, uint32_t *node_out, qt_error *err)
 {
     split_pt *sp = NULL;
     uint32_t *split_node = NULL; /* per sorted point: node at its split position */

@@ -23,12 +23,12 @@
 #include "base/alloc.h"
 #include "core/graph_internal.h"
 
-#define CACHE_MAGIC "QTGRAPH"
-#define CACHE_VERSION 3u
+#define CACHE_MAGIC            "QTGRAPH"
+#define CACHE_VERSION          3u
 #define CACHE_VERSION_NO_CLASS 2u
-#define FLAG_ID_ORDER 1u
-#define FLAG_ROAD_CLASS 2u
-#define HEADER_SIZE 64
+#define FLAG_ID_ORDER          1u
+#define FLAG_ROAD_CLASS        2u
+#define HEADER_SIZE            64
 
 _Static_assert(sizeof(qt__arc) == 16, "the cache stores arcs as 16-byte records");
 
@@ -167,8 +167,7 @@ static qt_status validate(qt_graph *g, const char *path, qt_error *err)
         return qt_error_set(err, QT_EPARSE, path, _("graph cache adjacency index is inconsistent"));
     for (v = 0; v < n; v++) {
         if (g->first[v + 1] < g->first[v])
-            return qt_error_set(err, QT_EPARSE, path,
-                                _("graph cache adjacency index decreases at node %u"), v);
+            return qt_error_set(err, QT_EPARSE, path, _("graph cache adjacency index decreases at node %u"), v);
         if (!(g->lon[v] >= -180 && g->lon[v] <= 180 && g->lat[v] >= -90 && g->lat[v] <= 90))
             return qt_error_set(err, QT_EPARSE, path, _("graph cache node %u has no valid coordinate"), v);
     }
@@ -176,7 +175,8 @@ static qt_status validate(qt_graph *g, const char *path, qt_error *err)
         if (g->eu[e] >= n || g->ev[e] >= n)
             return qt_error_set(err, QT_EPARSE, path, _("graph cache edge %u has an endpoint outside the graph"), e);
         if (!(g->elen[e] >= 0 && g->elen[e] < 1e9) || !(g->ecost[e] >= 0 && g->ecost[e] < 1e9))
-            return qt_error_set(err, QT_EPARSE, path, _("graph cache edge %u has a negative or non-finite length or cost"), e);
+            return qt_error_set(err, QT_EPARSE, path,
+                                _("graph cache edge %u has a negative or non-finite length or cost"), e);
         if (g->eclass && g->eclass[e] > QT_ROAD_FOOTWAY)
             return qt_error_set(err, QT_EPARSE, path, _("graph cache edge %u has an unknown road class %u"), e,
                                 (unsigned)g->eclass[e]);
@@ -249,7 +249,7 @@ qt_status qt_graph_load(const char *path, qt_graph **out, qt_error *err)
         fclose(fp);
         return qt_error_set(err, QT_EUNSUPPORTED, path,
                             _("graph cache format version %u, this quarter reads version %u; rebuild it "
-                            "with 'quarter graph build'"),
+                              "with 'quarter graph build'"),
                             version, CACHE_VERSION);
     }
     if (!is_little_endian()) {
@@ -275,9 +275,10 @@ qt_status qt_graph_load(const char *path, qt_graph **out, qt_error *err)
     }
     if ((uint64_t)file_size != HEADER_SIZE + total) {
         fclose(fp);
-        return qt_error_set(err, QT_EPARSE, path,
-                            _("graph cache is %ld bytes but its header promises %llu; the file is truncated or damaged"),
-                            file_size, (unsigned long long)(HEADER_SIZE + total));
+        return qt_error_set(
+            err, QT_EPARSE, path,
+            _("graph cache is %ld bytes but its header promises %llu; the file is truncated or damaged"), file_size,
+            (unsigned long long)(HEADER_SIZE + total));
     }
     expect = 0;
     g = qt__calloc(1, sizeof *g);
@@ -318,8 +319,7 @@ qt_status qt_graph_load(const char *path, qt_graph **out, qt_error *err)
         if (p[i].bytes && fread(p[i].ptr, 1, p[i].bytes, fp) != p[i].bytes) {
             qt_graph_free(g);
             fclose(fp);
-            return qt_error_set(err, QT_EPARSE, path,
-                                _("graph cache is truncated (expected %llu payload bytes)"),
+            return qt_error_set(err, QT_EPARSE, path, _("graph cache is truncated (expected %llu payload bytes)"),
                                 (unsigned long long)total);
         }
         h = hash_update(h, p[i].ptr, p[i].bytes);

@@ -45,28 +45,28 @@ typedef struct qt__arc {
 #define QT_CHAIN_ATTACH (UINT32_MAX - 1)
 typedef struct qt__chains {
     uint32_t nchain;
-    uint32_t *arc_chain;  /* 2m */
-    uint32_t *node_chain; /* n */
-    uint32_t *node_pos;   /* n */
-    uint32_t *first;      /* nchain + 1 */
-    uint32_t *node;       /* chain nodes in chain order */
-    double *cost;         /* chain nodes + nchain */
-    uint32_t *end;        /* 2 nchain: A, B */
-    uint32_t *att_first;  /* nchain + 1 */
+    uint32_t *arc_chain;          /* 2m */
+    uint32_t *node_chain;         /* n */
+    uint32_t *node_pos;           /* n */
+    uint32_t *first;              /* nchain + 1 */
+    uint32_t *node;               /* chain nodes in chain order */
+    double *cost;                 /* chain nodes + nchain */
+    uint32_t *end;                /* 2 nchain: A, B */
+    uint32_t *att_first;          /* nchain + 1 */
     uint32_t *att_node, *att_pos; /* attachments of chain nodes */
     double *att_cost;
 } qt__chains;
 
 struct qt_graph {
     uint32_t n, m;
-    int64_t *id;     /* n */
-    double *lon;     /* n */
-    double *lat;     /* n */
-    uint32_t *first; /* n + 1 */
-    qt__arc *arc;    /* 2m */
-    uint32_t *eu, *ev;  /* m */
-    double *elen;       /* m, geometric metres */
-    double *ecost;      /* m */
+    int64_t *id;           /* n */
+    double *lon;           /* n */
+    double *lat;           /* n */
+    uint32_t *first;       /* n + 1 */
+    qt__arc *arc;          /* 2m */
+    uint32_t *eu, *ev;     /* m */
+    double *elen;          /* m, geometric metres */
+    double *ecost;         /* m */
     unsigned char *eclass; /* m qt_road_class, NULL: none known */
     int id_sorted;
     uint32_t *id_order; /* n, when !id_sorted */

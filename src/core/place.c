@@ -58,8 +58,7 @@ qt_status qt_place(const qt_graph *g, const qt_snapper *sn, size_t n, const doub
         i = perm[j];
         p->node[i] = QT_NODE_NONE;
         pt[i] = SIZE_MAX;
-        if (qt_snapper_snap(sn, lon[i], lat[i], QT_SNAP_EDGE, max_m > PROBE_M ? max_m : PROBE_M, &s, &e2) !=
-            QT_OK) {
+        if (qt_snapper_snap(sn, lon[i], lat[i], QT_SNAP_EDGE, max_m > PROBE_M ? max_m : PROBE_M, &s, &e2) != QT_OK) {
             p->leg_m[i] = INFINITY;
             continue;
         }

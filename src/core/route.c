@@ -68,9 +68,9 @@ static int reached_goal(void *ctx, uint32_t v, double dv)
     return dv >= g->best;
 }
 
-qt_status qt_route_compute(const qt_graph *g, qt_search *ws, double from_lon, double from_lat,
-                           const qt_snap *from, double to_lon, double to_lat, const qt_snap *to,
-                           qt_snap_mode mode, double speed_mps, qt_route **out, qt_error *err)
+qt_status qt_route_compute(const qt_graph *g, qt_search *ws, double from_lon, double from_lat, const qt_snap *from,
+                           double to_lon, double to_lat, const qt_snap *to, qt_snap_mode mode, double speed_mps,
+                           qt_route **out, qt_error *err)
 {
     qt_seed src[2], dst[2];
     size_t ns, nd, i, cap = 0, plen = 0;

@@ -19,7 +19,6 @@
 #include "quarter/snap.h"
 #include "base/geo.h"
 
-
 struct qt_snapper {
     const qt_graph *g;
     double lat0, kx, ky; /* metres per degree */
@@ -163,8 +162,7 @@ qt_status qt_snapper_new(const qt_graph *g, qt_snapper **out, qt_error *err)
         for_edge_cells(s, e, count_cell);
     for (i = 0; i < ncell; i++)
         s->cell_first[i + 1] += s->cell_first[i];
-    s->cell_edges = qt__malloc_array(s->cell_first[ncell] ? s->cell_first[ncell] : 1,
-                                     sizeof *s->cell_edges);
+    s->cell_edges = qt__malloc_array(s->cell_first[ncell] ? s->cell_first[ncell] : 1, sizeof *s->cell_edges);
     if (!s->cell_edges)
         goto nomem;
     for (e = 0; e < g->m; e++)
@@ -196,8 +194,7 @@ typedef struct best {
     uint32_t node;
 } best;
 
-static void consider(const qt_snapper *s, uint32_t e, double px, double py, double kx,
-                     qt_snap_mode mode, best *b)
+static void consider(const qt_snapper *s, uint32_t e, double px, double py, double kx, qt_snap_mode mode, best *b)
 {
     const qt_graph *g = s->g;
     uint32_t u = g->eu[e], v = g->ev[e];
@@ -238,8 +235,8 @@ static void consider(const qt_snapper *s, uint32_t e, double px, double py, doub
     }
 }
 
-qt_status qt_snapper_snap(const qt_snapper *s, double lon, double lat, qt_snap_mode mode,
-                          double max_m, qt_snap *out, qt_error *err)
+qt_status qt_snapper_snap(const qt_snapper *s, double lon, double lat, qt_snap_mode mode, double max_m, qt_snap *out,
+                          qt_error *err)
 {
     const qt_graph *g = s->g;
     double px, py, kx;
@@ -260,8 +257,8 @@ qt_status qt_snapper_snap(const qt_snapper *s, double lon, double lat, qt_snap_m
         double oy = fmax(0, fmax(s->miny - py, py - (s->miny + s->rows * s->cell)));
         if (hypot(ox, oy) > max_m * 1.01 + s->cell)
             return qt_error_set(err, QT_ENOTFOUND, NULL,
-                                _("(%.7f, %.7f) is outside the network area (more than %.0f m from any street)"),
-                                lon, lat, max_m);
+                                _("(%.7f, %.7f) is outside the network area (more than %.0f m from any street)"), lon,
+                                lat, max_m);
     }
     pc = cell_coord(px, s->minx, s->cell, s->cols);
     pr = cell_coord(py, s->miny, s->cell, s->rows);
@@ -294,8 +291,7 @@ qt_status qt_snapper_snap(const qt_snapper *s, double lon, double lat, qt_snap_m
         }
     }
     if (!isfinite(b.d2))
-        return qt_error_set(err, QT_ENOTFOUND, NULL, _("no street within %.0f m of (%.7f, %.7f)"), max_m,
-                            lon, lat);
+        return qt_error_set(err, QT_ENOTFOUND, NULL, _("no street within %.0f m of (%.7f, %.7f)"), max_m, lon, lat);
     out->edge = b.edge;
     if (mode == QT_SNAP_NODE) {
         out->node = b.node;

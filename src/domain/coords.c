@@ -112,8 +112,7 @@ static void gcj_to_bd(double lon, double lat, double *olon, double *olat)
  * started from the naive inverse.  The offsets vary slowly (their derivative
  * is far below 1), so each step gains several digits; stop at 1e-9 degrees.
  */
-static void invert(void (*f)(double, double, double *, double *), double lon, double lat,
-                   double *olon, double *olat)
+static void invert(void (*f)(double, double, double *, double *), double lon, double lat, double *olon, double *olat)
 {
     double wlon = lon, wlat = lat, flon, flat;
     int i;
@@ -144,12 +143,11 @@ static void bd_to_gcj(double lon, double lat, double *olon, double *olat)
     invert(gcj_to_bd, lon, lat, olon, olat);
 }
 
-qt_status qt_coords_convert(qt_crs from, qt_crs to, double lon, double lat, double *out_lon,
-                            double *out_lat, qt_error *err)
+qt_status qt_coords_convert(qt_crs from, qt_crs to, double lon, double lat, double *out_lon, double *out_lat,
+                            qt_error *err)
 {
     if (!isfinite(lon) || !isfinite(lat) || lon < -180 || lon > 180 || lat < -90 || lat > 90)
-        return qt_error_set(err, QT_EINVAL, "coordinate", _("(%g, %g) is not a valid longitude, latitude"),
-                            lon, lat);
+        return qt_error_set(err, QT_EINVAL, "coordinate", _("(%g, %g) is not a valid longitude, latitude"), lon, lat);
     if ((unsigned)from > QT_CRS_BD09 || (unsigned)to > QT_CRS_BD09)
         return qt_error_set(err, QT_EINVAL, "crs", _("unknown coordinate system"));
     /* to GCJ-02 first, then out of it */

@@ -401,8 +401,8 @@ static qt_status target_key(parser *ps, const char *k, const char *v)
     }
     return fail(ps, k, QT_EINVAL,
                 _("unknown key in [targets] (present_share, residents_all_basic, community_covered_share, "
-                "communities_covered, category_coverage, outlets_per_10k, chain_share, floor_area_share, "
-                "area_per_100_households, satisfaction, survey_min_samples)"));
+                  "communities_covered, category_coverage, outlets_per_10k, chain_share, floor_area_share, "
+                  "area_per_100_households, satisfaction, survey_min_samples)"));
 }
 
 static qt_status count_key(parser *ps, const char *k, const char *v, int allow_all, int *out)
@@ -437,7 +437,7 @@ static qt_status grade_key(parser *ps, qt_grade_rule *g, const char *k, const ch
         return opt_share(ps, k, v, &g->satisfaction);
     return fail(ps, k, QT_EINVAL,
                 _("unknown key in [grade] (basic_present, quality_present, all_basic_share, "
-                "communities_covered, chain_share, satisfaction)"));
+                  "communities_covered, chain_share, satisfaction)"));
 }
 
 static qt_status parse_alias(parser *ps, int cat, char *v);
@@ -464,8 +464,7 @@ static qt_status keyval(parser *ps, int sec, int cat, const char *k, char *v)
             return number(ps, k, v, 1, 20, &r->household_size);
         if (strcmp(k, "default_levels") == 0)
             return number(ps, k, v, 1, 200, &r->default_levels);
-        return fail(ps, k, QT_EINVAL,
-                    _("unknown key in [population] (m2_per_person, household_size, default_levels)"));
+        return fail(ps, k, QT_EINVAL, _("unknown key in [population] (m2_per_person, household_size, default_levels)"));
     }
     if (sec == SEC_PROFILE) {
         if (strcmp(k, "name") == 0)
@@ -482,7 +481,7 @@ static qt_status keyval(parser *ps, int sec, int cat, const char *k, char *v)
             return number(ps, k, v, 1, 120, &p->quality_min);
         return fail(ps, k, QT_EINVAL,
                     _("unknown key in [profile] (name, speed_kmh, speed_elderly_kmh, speed_winter_kmh, "
-                    "basic_minutes, quality_minutes)"));
+                      "basic_minutes, quality_minutes)"));
     }
     {
         cat_entry *c = &p->cats[cat];
@@ -514,11 +513,9 @@ static qt_status keyval(parser *ps, int sec, int cat, const char *k, char *v)
             return parse_rule(ps, cat, v);
         if (strcmp(k, "alias") == 0)
             return parse_alias(ps, cat, v);
-        return fail(ps, k, QT_EINVAL,
-                    _("unknown key in [category] (zh, en, class, ring_min, required, alias, match)"));
+        return fail(ps, k, QT_EINVAL, _("unknown key in [category] (zh, en, class, ring_min, required, alias, match)"));
     }
 }
-
 
 /*
  * A label as a bureau writes it, normalised for comparison: spaces (ASCII
@@ -585,8 +582,7 @@ static qt_status parse_alias(parser *ps, int cat, char *v)
         if (!norm[0])
             return fail(ps, "alias", QT_EPARSE, _("empty label in the alias list"));
         if ((other = label_owner(p, norm, cat)) >= 0)
-            return fail(ps, "alias", QT_ECONFLICT, _("'%s' already names category %s"), s,
-                        p->cats[other].pub.code);
+            return fail(ps, "alias", QT_ECONFLICT, _("'%s' already names category %s"), s, p->cats[other].pub.code);
         if (qt__grow((void **)&c->aliases, &c->aliascap, c->nalias + 1, sizeof *c->aliases) != 0 ||
             !(c->aliases[c->nalias] = keep(p, norm, strlen(norm))))
             return fail(ps, "alias", QT_ENOMEM, _("no memory"));
@@ -810,9 +806,9 @@ static int cond_weight(const cond *c, const qt_outlet_facts *f)
         case C_TYPE:
             if (f->amap_type) {
                 const char *bar = strchr(f->amap_type, '|');
-                int w = contains_n(f->amap_type, bar ? (size_t)(bar - f->amap_type) : strlen(f->amap_type), a->a)
-                            ? 3
-                            : contains(f->amap_type, a->a) ? 2 : 0; /* a later type path weighs less */
+                int w = contains_n(f->amap_type, bar ? (size_t)(bar - f->amap_type) : strlen(f->amap_type), a->a) ? 3
+                        : contains(f->amap_type, a->a)                                                            ? 2
+                                                       : 0; /* a later type path weighs less */
                 if (w > best)
                     best = w;
             }

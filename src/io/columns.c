@@ -85,7 +85,7 @@ static int choose(const qt__csv *c, int lat, qt_crs crs, int prefer_sys, char *w
         if (geom >= 0)
             return geom;
         qt_error_set(err, QT_EPARSE, c->path,
-                     _("no %s column in the header (line %zu); looked for %s; name it with an option"), 
+                     _("no %s column in the header (line %zu); looked for %s; name it with an option"),
                      lat ? _("latitude") : _("longitude"), c->header_line,
                      lat ? "'纬度', 'lat', 'latitude', 'y'" : "'经度', 'lon', 'lng', 'longitude', 'x'");
         return -1;
@@ -119,7 +119,8 @@ static int choose(const qt__csv *c, int lat, qt_crs crs, int prefer_sys, char *w
     qt_error_set(err, QT_EPARSE, c->path,
                  _("several %s columns could hold the coordinates (%s) and none is the one for %s: name it "
                    "with --%s-col (%s_col = in a project)"),
-                 lat ? _("latitude") : _("longitude"), names, qt_crs_name(crs), lat ? "lat" : "lon", lat ? "lat" : "lon");
+                 lat ? _("latitude") : _("longitude"), names, qt_crs_name(crs), lat ? "lat" : "lon",
+                 lat ? "lat" : "lon");
     return -1;
 }
 
@@ -151,8 +152,8 @@ qt_status qt__pick_coords(const qt__csv *c, const char *named_lon, const char *n
     if (slon >= 0 && slat >= 0 && slon != slat)
         return qt_error_set(err, QT_EPARSE, c->path,
                             _("the longitude column '%s' says %s but the latitude column '%s' says %s: name both "
-                              "with --lon-col and --lat-col"), c->header[*lon], qt_crs_name((qt_crs)slon),
-                            c->header[*lat], qt_crs_name((qt_crs)slat));
+                              "with --lon-col and --lat-col"),
+                            c->header[*lon], qt_crs_name((qt_crs)slon), c->header[*lat], qt_crs_name((qt_crs)slat));
     if (!note || !n)
         return QT_OK;
     if (wlon[0] || wlat[0])
@@ -162,9 +163,11 @@ qt_status qt__pick_coords(const qt__csv *c, const char *named_lon, const char *n
                  wlon, wlon[0] && wlat[0] ? ", " : "", wlat);
     if (qt_crs_epsg(crs) == 0 && ((slon >= 0 && slon != (int)crs) || (slat >= 0 && slat != (int)crs))) {
         size_t o = strlen(note);
-        snprintf(note + o, n - o, _("%swarning: column '%s' says %s but the table is read as %s (--crs / crs =); "
-                   "check which is right"), o ? "\n" : "", c->header[slon >= 0 ? *lon : *lat],
-                 qt_crs_name((qt_crs)(slon >= 0 ? slon : slat)), qt_crs_name(crs));
+        snprintf(note + o, n - o,
+                 _("%swarning: column '%s' says %s but the table is read as %s (--crs / crs =); "
+                   "check which is right"),
+                 o ? "\n" : "", c->header[slon >= 0 ? *lon : *lat], qt_crs_name((qt_crs)(slon >= 0 ? slon : slat)),
+                 qt_crs_name(crs));
     }
     return QT_OK;
 }

@@ -74,7 +74,8 @@ static qt_status from_gb18030(qt__csv *c, qt_error *err)
         qt__free(out);
         return qt_error_set(err, QT_EPARSE, c->path,
                             _("line %zu: the file is neither UTF-8 nor GBK (bad byte 0x%02X); save it as "
-                              "UTF-8 or say --encoding"), line, (unsigned char)c->data[off]);
+                              "UTF-8 or say --encoding"),
+                            line, (unsigned char)c->data[off]);
     }
     iconv_close(cd);
     qt__free(c->data);
@@ -133,7 +134,7 @@ qt_status qt__csv_open_hdr(qt__csv *c, const char *path, qt_encoding enc, int he
             qt__csv_close(c);
             return qt_error_set(err, QT_EPARSE, path,
                                 _("line %zu: the file starts with a UTF-8 byte-order mark but is not valid UTF-8 "
-                                "here (bad byte 0x%02X)"),
+                                  "here (bad byte 0x%02X)"),
                                 line, bad);
         }
         c->pos = 3;
@@ -464,8 +465,7 @@ qt_status qt__csv_bad_end(const qt__csv *c, qt_error *err)
     if (c->on_problem) {
         if (c->nbad > max)
             return qt_error_set(err, c->first_bad.code, c->path,
-                                _("%zu rows are bad (the first %zu are listed above); nothing was read"), c->nbad,
-                                max);
+                                _("%zu rows are bad (the first %zu are listed above); nothing was read"), c->nbad, max);
         return qt_error_set(err, c->first_bad.code, c->path,
                             P_("%zu bad row (listed above); nothing was read",
                                "%zu bad rows (listed above); nothing was read", c->nbad),
@@ -473,12 +473,12 @@ qt_status qt__csv_bad_end(const qt__csv *c, qt_error *err)
     }
     if (c->nbad == 1)
         return qt_error_set(err, c->first_bad.code, c->first_bad.where, "%s", c->first_bad.msg);
-    return qt_error_set(err, c->first_bad.code, c->first_bad.where, _("%s (and %zu more bad rows)"),
-                        c->first_bad.msg, c->nbad - 1);
+    return qt_error_set(err, c->first_bad.code, c->first_bad.where, _("%s (and %zu more bad rows)"), c->first_bad.msg,
+                        c->nbad - 1);
 }
 
-void qt__table_opts_set(qt__table_opts *to, qt_encoding enc, const char *layer, int header_row, qt_problem_fn on_problem,
-                        void *problem_ud)
+void qt__table_opts_set(qt__table_opts *to, qt_encoding enc, const char *layer, int header_row,
+                        qt_problem_fn on_problem, void *problem_ud)
 {
     memset(to, 0, sizeof *to);
     to->encoding = enc;
@@ -509,7 +509,8 @@ qt_status qt__csv_require(const qt__csv *c, const char *name, int *idx, qt_error
     *idx = qt__csv_col(c, name);
     if (*idx < 0)
         return qt_error_set(err, QT_EPARSE, c->path,
-                            c->features && !c->sheet ? _("missing field '%s'") : _("missing column '%s' in the header (line %zu)"),
+                            c->features && !c->sheet ? _("missing field '%s'")
+                                                     : _("missing column '%s' in the header (line %zu)"),
                             name, c->header_line);
     return QT_OK;
 }
@@ -537,8 +538,8 @@ qt_status qt__csv_failv(const qt__csv *c, int col, qt_error *err, qt_status code
 static qt_status need_field(const qt__csv *c, int col, qt_error *err)
 {
     if (col < 0 || (size_t)col >= c->nfield || c->nfield != c->nheader)
-        return qt__csv_failv(c, -1, err, QT_EPARSE, _("expected %zu fields as in the header, found %zu"),
-                             c->nheader, c->nfield);
+        return qt__csv_failv(c, -1, err, QT_EPARSE, _("expected %zu fields as in the header, found %zu"), c->nheader,
+                             c->nfield);
     return QT_OK;
 }
 
@@ -597,8 +598,8 @@ qt_status qt__csv_i64(const qt__csv *c, int col, int64_t *out, qt_error *err)
     return QT_OK;
 }
 
-qt_status qt__csv_pick(const qt__csv *c, const char *named, const char *const *cands, int required,
-                       const char *what, int *idx, qt_error *err)
+qt_status qt__csv_pick(const qt__csv *c, const char *named, const char *const *cands, int required, const char *what,
+                       int *idx, qt_error *err)
 {
     size_t i;
     if (named)
@@ -621,7 +622,8 @@ qt_status qt__csv_pick(const qt__csv *c, const char *named, const char *const *c
             memcpy(have + sizeof have - 5, "...", 4);
         return qt_error_set(err, QT_EPARSE, c->path,
                             _("no %s column in the header (line %zu: %s); looked for '%s', '%s', ...; name it "
-                              "with an option"), what, c->header_line, have, cands[0], cands[1] ? cands[1] : cands[0]);
+                              "with an option"),
+                            what, c->header_line, have, cands[0], cands[1] ? cands[1] : cands[0]);
     }
     return QT_OK;
 }

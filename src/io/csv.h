@@ -29,10 +29,10 @@ typedef struct qt__csv {
     size_t nfield, fcap;
     char **header; /* copies of the header names */
     size_t nheader;
-    int features;  /* a vector layer read through OGR: records are features 1, 2, ... */
-    int geom_wgs84; /* its geom_lon/geom_lat were transformed from the layer's own CRS */
-    int sheet;      /* a spreadsheet read without headers: its header row is found like a CSV's */
-    int header_row; /* before opening: the line (row) of the header, 0 = find it among the first 10 */
+    int features;       /* a vector layer read through OGR: records are features 1, 2, ... */
+    int geom_wgs84;     /* its geom_lon/geom_lat were transformed from the layer's own CRS */
+    int sheet;          /* a spreadsheet read without headers: its header row is found like a CSV's */
+    int header_row;     /* before opening: the line (row) of the header, 0 = find it among the first 10 */
     size_t header_line; /* where the header was found */
     /* bad rows (qt__csv_bad): reported to on_problem (up to max_bad), counted */
     qt_problem_fn on_problem;
@@ -46,11 +46,11 @@ typedef struct qt__csv {
 /* How to open a table (qt__table_open_opts). */
 typedef struct qt__table_opts {
     qt_encoding encoding;
-    const char *layer;  /* layer or sheet by name, or "N" its number (1-based); NULL: the first */
-    int header_row;     /* 0: find the header among the first 10 rows (CSV, spreadsheets) */
+    const char *layer;        /* layer or sheet by name, or "N" its number (1-based); NULL: the first */
+    int header_row;           /* 0: find the header among the first 10 rows (CSV, spreadsheets) */
     qt_problem_fn on_problem; /* bad rows, one call each (NULL: only the first is returned) */
     void *problem_ud;
-    size_t max_bad;     /* calls at most (0: 20) */
+    size_t max_bad; /* calls at most (0: 20) */
 } qt__table_opts;
 
 /* Open and read the header row (found among the first rows when c->header_row
@@ -68,8 +68,8 @@ qt_status qt__csv_start(qt__csv *c, qt_error *err);
 
 /* Columns a vector layer adds for its geometry (WGS-84; a polygon's centroid
  * and its area in square metres; empty without geometry). */
-#define QT__GEOM_LON "geom_lon"
-#define QT__GEOM_LAT "geom_lat"
+#define QT__GEOM_LON  "geom_lon"
+#define QT__GEOM_LAT  "geom_lat"
 #define QT__GEOM_AREA "geom_area_m2"
 /* OpenStreetMap files: every tag of the object, as key=value lines joined by '\t'. */
 #define QT__OSM_TAGS "osm_tags"
@@ -86,8 +86,8 @@ qt_status qt__csv_start(qt__csv *c, qt_error *err);
 qt_status qt__table_open(qt__csv *c, const char *path, qt_encoding enc, const char *layer, qt_error *err);
 qt_status qt__table_open_opts(qt__csv *c, const char *path, const qt__table_opts *o, qt_error *err);
 /* *to cleared and filled with the options every table reader takes */
-void qt__table_opts_set(qt__table_opts *to, qt_encoding enc, const char *layer, int header_row, qt_problem_fn on_problem,
-                        void *problem_ud);
+void qt__table_opts_set(qt__table_opts *to, qt_encoding enc, const char *layer, int header_row,
+                        qt_problem_fn on_problem, void *problem_ud);
 /* A table held in memory (data, len; BORROWED, not changed), read as qt__table_open reads a file whose name
  * is name (e.g. "goods.xlsx": its extension picks nothing, GDAL recognises the content; name, BORROWED,
  * names it in errors). */
@@ -123,8 +123,8 @@ qt_status qt__csv_require(const qt__csv *c, const char *name, int *idx, qt_error
 /* The column the user named (which must exist), else the first header among
  * cands (NULL-terminated).  *idx = -1 when none and not required; required
  * and absent: QT_EPARSE "no WHAT column (looked for ...)". */
-qt_status qt__csv_pick(const qt__csv *c, const char *named, const char *const *cands, int required,
-                       const char *what, int *idx, qt_error *err);
+qt_status qt__csv_pick(const qt__csv *c, const char *named, const char *const *cands, int required, const char *what,
+                       int *idx, qt_error *err);
 /* A number in an optional column: NAN when col < 0 or the field is empty. */
 qt_status qt__csv_opt_double(const qt__csv *c, int col, double *out, qt_error *err);
 /* Typed field access; errors name file:line: column 'name'. */
@@ -132,7 +132,6 @@ qt_status qt__csv_double(const qt__csv *c, int col, double *out, qt_error *err);
 qt_status qt__csv_i64(const qt__csv *c, int col, int64_t *out, qt_error *err);
 const char *qt__csv_str(const qt__csv *c, int col);
 /* Set err to code at "file:line: column 'name'" (col < 0: "file:line") with a message. */
-qt_status qt__csv_failv(const qt__csv *c, int col, qt_error *err, qt_status code, const char *fmt,
-                        ...) QT_PRINTF(5, 6);
+qt_status qt__csv_failv(const qt__csv *c, int col, qt_error *err, qt_status code, const char *fmt, ...) QT_PRINTF(5, 6);
 
 #endif

@@ -10,8 +10,7 @@ static int ends_with(const char *s, const char *suffix)
     return n >= k && strcmp(s + n - k, suffix) == 0;
 }
 
-qt_status qt_graph_read_any(const char *path, const qt_network_opts *opts, qt_graph **out,
-                            qt_error *err)
+qt_status qt_graph_read_any(const char *path, const qt_network_opts *opts, qt_graph **out, qt_error *err)
 {
     if (ends_with(path, ".pbf") || ends_with(path, ".osm"))
         return qt_graph_read_osm(path, opts, out, err);

@@ -65,8 +65,8 @@ static int in_list(const char *v, const char *const *list, size_t n)
     return 0;
 }
 
-int qt_osm_way_walkable(const char *const *keys, const char *const *values, size_t n,
-                        double steps_factor, double *factor)
+int qt_osm_way_walkable(const char *const *keys, const char *const *values, size_t n, double steps_factor,
+                        double *factor)
 {
     const char *hw = NULL, *foot = NULL, *access = NULL, *sidewalk = NULL;
     size_t i;
@@ -80,8 +80,8 @@ int qt_osm_way_walkable(const char *const *keys, const char *const *values, size
             foot = values[i];
         else if (strcmp(k, "access") == 0)
             access = values[i];
-        else if (strcmp(k, "sidewalk") == 0 || strcmp(k, "sidewalk:both") == 0 ||
-                 strcmp(k, "sidewalk:left") == 0 || strcmp(k, "sidewalk:right") == 0) {
+        else if (strcmp(k, "sidewalk") == 0 || strcmp(k, "sidewalk:both") == 0 || strcmp(k, "sidewalk:left") == 0 ||
+                 strcmp(k, "sidewalk:right") == 0) {
             if (!sidewalk || in_list(values[i], sidewalk_present, COUNT(sidewalk_present)))
                 sidewalk = values[i];
         }
@@ -101,8 +101,7 @@ int qt_osm_way_walkable(const char *const *keys, const char *const *values, size
             return 0;
         break;
     }
-    if (in_list(access, access_denies, COUNT(access_denies)) &&
-        !in_list(foot, foot_grants, COUNT(foot_grants)))
+    if (in_list(access, access_denies, COUNT(access_denies)) && !in_list(foot, foot_grants, COUNT(foot_grants)))
         return 0;
     if (factor && strcmp(hw, "steps") == 0)
         *factor = steps_factor;

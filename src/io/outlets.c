@@ -53,22 +53,22 @@ void qt_outlet_list_free(qt_outlet_list *l)
 static int grow_all(qt_outlet_list *l, size_t *cap)
 {
     size_t c0 = *cap, c;
-#define G(f)                                                                                       \
-    c = c0;                                                                                        \
-    if (qt__grow((void **)&l->f, &c, l->n + 1, sizeof *l->f) != 0)                                 \
+#define G(f)                                                                                                           \
+    c = c0;                                                                                                            \
+    if (qt__grow((void **)&l->f, &c, l->n + 1, sizeof *l->f) != 0)                                                     \
         return -1;
-    G(id) G(name) G(lon) G(lat) G(category) G(rule_line) G(line) G(brand) G(chain) G(floor_area) G(staff)
-    G(hours) G(services) G(address) G(closed)
+    G(id)
+    G(name) G(lon) G(lat) G(category) G(rule_line) G(line) G(brand) G(chain) G(floor_area) G(staff) G(hours) G(services)
+        G(address) G(closed)
 #undef G
-    *cap = c;
+            *cap = c;
     return 0;
 }
 
 /* OSM keys that make an object an outlet */
 static int osm_outlet_key(const char *k)
 {
-    static const char *const keys[] = {"shop", "amenity", "craft", "leisure", "office",
-                                       "healthcare", "tourism", NULL};
+    static const char *const keys[] = {"shop", "amenity", "craft", "leisure", "office", "healthcare", "tourism", NULL};
     size_t i;
     for (i = 0; keys[i]; i++)
         if (strcmp(k, keys[i]) == 0)
@@ -118,7 +118,7 @@ static int truthy(const char *s)
  * bureaus 停业 / 已关闭 / 已搬迁 */
 static int closed_marker(const char *name)
 {
-    static const char *const marks[] = {"暂停营业", "停业",   "歇业",     "已关闭", "已搬迁", "已迁址",
+    static const char *const marks[] = {"暂停营业", "停业",     "歇业",   "已关闭",   "已搬迁", "已迁址",
                                         "(关闭)",   "（关闭）", "装修中", "即将开业", NULL};
     size_t i;
     for (i = 0; marks[i]; i++)

@@ -23,8 +23,8 @@ static void table_free(qt_project_table *t)
         qt__free(t->col[i]);
 }
 
-static const char *const col_keys[QT_PCOL_COUNT] = {"id_col",       "name_col",     "type_col",   "code_col",
-                                                    "lon_col",      "lat_col",      "category_col", "address_col",
+static const char *const col_keys[QT_PCOL_COUNT] = {"id_col",         "name_col",       "type_col",     "code_col",
+                                                    "lon_col",        "lat_col",        "category_col", "address_col",
                                                     "population_col", "households_col", "community_col"};
 
 void qt_project_free(qt_project *p)
@@ -55,8 +55,7 @@ typedef struct loader {
 
 enum { S_PROJECT = 1, S_NETWORK, S_OUTLETS, S_RESIDENCES, S_CIRCLES, S_SURVEY, S_COMMUNITIES };
 
-static qt_status bad(const loader *ld, int line, const char *key, qt_status code, const char *fmt, ...)
-    QT_PRINTF(5, 6);
+static qt_status bad(const loader *ld, int line, const char *key, qt_status code, const char *fmt, ...) QT_PRINTF(5, 6);
 
 static qt_status bad(const loader *ld, int line, const char *key, qt_status code, const char *fmt, ...)
 {
@@ -130,8 +129,8 @@ static qt_status table_key(loader *ld, qt_project_table *t, int line, const char
         for (i = 0; i < QT_PCOL_COUNT; i++)
             if (strcmp(k, col_keys[i]) == 0) {
                 /* outlets: id..address; residences: id, lon, lat, address, population.. */
-                int outlets_key = i <= QT_PCOL_ADDRESS, res_key = i == QT_PCOL_ID || i == QT_PCOL_LON ||
-                                                                  i == QT_PCOL_LAT || i >= QT_PCOL_ADDRESS;
+                int outlets_key = i <= QT_PCOL_ADDRESS,
+                    res_key = i == QT_PCOL_ID || i == QT_PCOL_LON || i == QT_PCOL_LAT || i >= QT_PCOL_ADDRESS;
                 if (with_estimate ? !res_key : !outlets_key)
                     break;
                 return set_str(&t->col[i], qt__strdup(v), ld, line, k);
@@ -164,8 +163,9 @@ static qt_status table_key(loader *ld, qt_project_table *t, int line, const char
                with_crs ? ", crs, encoding, layer, sheet, header_row" : ", encoding",
                with_estimate ? ", estimate, community_grid_m, id_col, lon_col, lat_col, population_col, "
                                "households_col, community_col, address_col"
-               : with_crs ? ", id_col, name_col, type_col, code_col, lon_col, lat_col, category_col, address_col"
-                          : "", "");
+               : with_crs    ? ", id_col, name_col, type_col, code_col, lon_col, lat_col, category_col, address_col"
+                             : "",
+               "");
 }
 
 static qt_status on_line(void *ud, int line, const char *sec, const char *arg, const char *k, const char *v,
@@ -175,8 +175,8 @@ static qt_status on_line(void *ud, int line, const char *sec, const char *arg, c
     qt_project *p = ld->p;
     (void)err;
     if (!k) {
-        static const char *const names[] = {"project", "network",     "outlets", "residences",
-                                            "circles", "survey", "communities", NULL};
+        static const char *const names[] = {"project", "network", "outlets",     "residences",
+                                            "circles", "survey",  "communities", NULL};
         int i;
         for (i = 0; names[i]; i++)
             if (strcmp(sec, names[i]) == 0 && !arg) {
@@ -185,8 +185,8 @@ static qt_status on_line(void *ud, int line, const char *sec, const char *arg, c
             }
         return bad(ld, line, NULL, QT_EPARSE,
                    _("unknown section [%s%s%s] (project, network, outlets, residences, communities, circles, "
-                   "survey)"), sec,
-                   arg ? " " : "", arg ? arg : "");
+                     "survey)"),
+                   sec, arg ? " " : "", arg ? arg : "");
     }
     switch (ld->sec) {
     case S_PROJECT:
@@ -205,7 +205,8 @@ static qt_status on_line(void *ud, int line, const char *sec, const char *arg, c
             return num(ld, line, k, v, 1, 240, &p->max_minutes);
         if (strcmp(k, "snap_max_m") == 0)
             return num(ld, line, k, v, 1, 5000, &p->snap_max_m);
-        return bad(ld, line, k, QT_EINVAL, _("unknown key in [project] (name, profile, speed, max_minutes, snap_max_m)"));
+        return bad(ld, line, k, QT_EINVAL,
+                   _("unknown key in [project] (name, profile, speed, max_minutes, snap_max_m)"));
     case S_NETWORK:
         if (strcmp(k, "file") == 0)
             return set_str(&p->network, resolve(ld, v), ld, line, k);
@@ -252,17 +253,17 @@ qt_status qt_project_load(const char *path, qt_project **out, qt_error *err)
     ld.err = err;
     st = qt__ini_read(path, on_line, &ld, err);
     if (st == QT_OK) {
-        const char *missing = !p->profile            ? "[project] profile"
-                              : !p->network          ? "[network] file"
-                              : !p->outlets.file     ? "[outlets] file"
-                              : !p->residences.file  ? "[residences] file"
-                              : NULL;
+        const char *missing = !p->profile           ? "[project] profile"
+                              : !p->network         ? "[network] file"
+                              : !p->outlets.file    ? "[outlets] file"
+                              : !p->residences.file ? "[residences] file"
+                                                    : NULL;
         if (missing)
             st = qt_error_set(err, QT_EINVAL, path, _("the project needs %s"), missing);
         else if ((int)p->outlets.crs < 0 || (int)p->residences.crs < 0)
             st = qt_error_set(err, QT_EINVAL, path,
                               _("say the coordinate system of the %s: crs = wgs84 | gcj02 | bd09 | EPSG:n "
-                              "(Amap exports are gcj02, Baidu bd09, GPS and OSM wgs84)"),
+                                "(Amap exports are gcj02, Baidu bd09, GPS and OSM wgs84)"),
                               (int)p->outlets.crs < 0 ? "outlets" : "residences");
     }
     if (st == QT_OK && !(p->path = qt__strdup(path)))

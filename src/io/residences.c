@@ -44,13 +44,14 @@ void qt_residence_list_free(qt_residence_list *l)
 static int grow_all(qt_residence_list *l, size_t *cap)
 {
     size_t c0 = *cap, c;
-#define G(f)                                                                                       \
-    c = c0;                                                                                        \
-    if (qt__grow((void **)&l->f, &c, l->n + 1, sizeof *l->f) != 0)                                 \
+#define G(f)                                                                                                           \
+    c = c0;                                                                                                            \
+    if (qt__grow((void **)&l->f, &c, l->n + 1, sizeof *l->f) != 0)                                                     \
         return -1;
-    G(id) G(community) G(lon) G(lat) G(population) G(households) G(floor_area) G(source) G(line) G(address)
+    G(id)
+    G(community) G(lon) G(lat) G(population) G(households) G(floor_area) G(source) G(line) G(address)
 #undef G
-    *cap = c;
+        *cap = c;
     return 0;
 }
 
@@ -77,8 +78,8 @@ static const char *osm_tag(const char *tags, const char *k, char *buf, size_t n)
 
 static int residential_building(const char *b)
 {
-    static const char *const kinds[] = {"residential", "apartments", "house", "detached", "dormitory",
-                                        "terrace", "semidetached_house", NULL};
+    static const char *const kinds[] = {"residential", "apartments",         "house", "detached", "dormitory",
+                                        "terrace",     "semidetached_house", NULL};
     size_t i;
     for (i = 0; b && kinds[i]; i++)
         if (strcmp(b, kinds[i]) == 0)

@@ -135,17 +135,17 @@ nomem:
 /* ---- the 调查表 ------------------------------------------------------------------ */
 
 static const qt__survey_row rows[] = {
-    {QT_CLASS_BASIC, "便利店"},       {QT_CLASS_BASIC, "综合超市"},
-    {QT_CLASS_BASIC, "菜市场"},       {QT_CLASS_BASIC, "生鲜超市(菜店)"},
-    {QT_CLASS_BASIC, "早餐店"},       {QT_CLASS_BASIC, "维修点"},
-    {QT_CLASS_BASIC, "洗染店"},       {QT_CLASS_BASIC, "美容美发店"},
-    {QT_CLASS_BASIC, "照相文印店"},   {QT_CLASS_BASIC, "药店"},
-    {QT_CLASS_BASIC, "家政服务"},     {QT_CLASS_BASIC, "邮政快递综合服务点(快件箱组)"},
+    {QT_CLASS_BASIC, "便利店"},         {QT_CLASS_BASIC, "综合超市"},
+    {QT_CLASS_BASIC, "菜市场"},         {QT_CLASS_BASIC, "生鲜超市(菜店)"},
+    {QT_CLASS_BASIC, "早餐店"},         {QT_CLASS_BASIC, "维修点"},
+    {QT_CLASS_BASIC, "洗染店"},         {QT_CLASS_BASIC, "美容美发店"},
+    {QT_CLASS_BASIC, "照相文印店"},     {QT_CLASS_BASIC, "药店"},
+    {QT_CLASS_BASIC, "家政服务"},       {QT_CLASS_BASIC, "邮政快递综合服务点(快件箱组)"},
     {QT_CLASS_BASIC, "再生资源回收点"}, {QT_CLASS_BASIC, "其他"},
-    {QT_CLASS_QUALITY, "新式书店"},   {QT_CLASS_QUALITY, "运动健身"},
-    {QT_CLASS_QUALITY, "特色餐饮店"}, {QT_CLASS_QUALITY, "养老站点"},
-    {QT_CLASS_QUALITY, "托育站点"},   {QT_CLASS_QUALITY, "保健养生"},
-    {QT_CLASS_QUALITY, "教育培训"},   {QT_CLASS_QUALITY, "休闲娱乐"},
+    {QT_CLASS_QUALITY, "新式书店"},     {QT_CLASS_QUALITY, "运动健身"},
+    {QT_CLASS_QUALITY, "特色餐饮店"},   {QT_CLASS_QUALITY, "养老站点"},
+    {QT_CLASS_QUALITY, "托育站点"},     {QT_CLASS_QUALITY, "保健养生"},
+    {QT_CLASS_QUALITY, "教育培训"},     {QT_CLASS_QUALITY, "休闲娱乐"},
     {QT_CLASS_QUALITY, "其他"},
 };
 #define NROWS (sizeof rows / sizeof rows[0])
@@ -158,13 +158,20 @@ const qt__survey_row *qt__survey_rows(size_t *n)
 
 /* the profile's names for what the table calls otherwise: {table row, profile name} */
 static const char *const aliases[][2] = {
-    {"家政服务", "家政服务点"},     {"邮政快递综合服务点(快件箱组)", "邮政快递综合服务点"},
-    {"邮政快递综合服务点(快件箱组)", "快件箱"}, {"特色餐饮店", "特色餐饮"},
-    {"养老站点", "老年康护"},       {"养老站点", "社区养老服务机构"},
-    {"托育站点", "幼儿托管"},       {"托育站点", "幼儿托管点"},
-    {"运动健身", "运动健身房"},     {"教育培训", "培训教育点"},
-    {"保健养生", "保健养生店"},     {"维修点", "维修点(小修小补)"},
-    {"生鲜超市(菜店)", "生鲜超市"},  {"生鲜超市(菜店)", "菜店"},
+    {"家政服务", "家政服务点"},
+    {"邮政快递综合服务点(快件箱组)", "邮政快递综合服务点"},
+    {"邮政快递综合服务点(快件箱组)", "快件箱"},
+    {"特色餐饮店", "特色餐饮"},
+    {"养老站点", "老年康护"},
+    {"养老站点", "社区养老服务机构"},
+    {"托育站点", "幼儿托管"},
+    {"托育站点", "幼儿托管点"},
+    {"运动健身", "运动健身房"},
+    {"教育培训", "培训教育点"},
+    {"保健养生", "保健养生店"},
+    {"维修点", "维修点(小修小补)"},
+    {"生鲜超市(菜店)", "生鲜超市"},
+    {"生鲜超市(菜店)", "菜店"},
 };
 
 size_t qt__survey_row_of(const qt_category *c)

@@ -244,7 +244,8 @@ enum MHD_Result qt__api_goods_upload(qt__req *r)
     int cn, cp, cu, cs, cb, rr;
     size_t rows = 0;
     char where[64];
-    static const char *const names_n[] = {"name", "名称", "商品", NULL}, *const names_p[] = {"price", "价格", "单价", NULL},
+    static const char *const names_n[] = {"name", "名称", "商品", NULL},
+                             *const names_p[] = {"price", "价格", "单价", NULL},
                              *const names_u[] = {"unit", "单位", NULL}, *const names_s[] = {"in_stock", "有货", NULL},
                              *const names_b[] = {"barcode", "条码", NULL};
     if (!r->conn->len)
@@ -291,8 +292,9 @@ enum MHD_Result qt__api_goods_upload(qt__req *r)
         g.name = (size_t)cn < c.nfield ? c.field[cn] : "";
         g.unit = cu >= 0 && (size_t)cu < c.nfield ? c.field[cu] : "";
         g.barcode = cb >= 0 && (size_t)cb < c.nfield && *c.field[cb] ? c.field[cb] : NULL;
-        g.in_stock = !(cs >= 0 && (size_t)cs < c.nfield && (strcmp(c.field[cs], "0") == 0 ||
-                                                            strcmp(c.field[cs], "否") == 0 || strcmp(c.field[cs], "no") == 0));
+        g.in_stock = !(
+            cs >= 0 && (size_t)cs < c.nfield &&
+            (strcmp(c.field[cs], "0") == 0 || strcmp(c.field[cs], "否") == 0 || strcmp(c.field[cs], "no") == 0));
         snprintf(where, sizeof where, "%s:%zu", c.path, c.line);
         if (qt__csv_double(&c, cp, &g.price, &e) != QT_OK ||
             qt_store_good_put(r->st, r->uid, &g, (int64_t)time(NULL), &id, &e) != QT_OK) {

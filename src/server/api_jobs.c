@@ -93,9 +93,9 @@ static json_t *job_json(const qt__req *r, const qt_nearby_hit *h, int crs, doubl
     json_t *o;
     qt__from_wgs84(crs, &lon, &lat);
     o = json_pack("{s:I, s:s, s:s, s:s, s:f, s:f, s:f, s:f, s:o}", "id", (json_int_t)h->id, "title", h->name,
-                  "description", h->services ? h->services : "", "pay", h->opening_hours ? h->opening_hours : "",
-                  "lon", lon, "lat", lat, "distance_m", round(h->dist_m * 10) / 10, "time_s",
-                  round(h->dist_m / speed_mps), "expires_at", qt__req_iso(r, h->until));
+                  "description", h->services ? h->services : "", "pay", h->opening_hours ? h->opening_hours : "", "lon",
+                  lon, "lat", lat, "distance_m", round(h->dist_m * 10) / 10, "time_s", round(h->dist_m / speed_mps),
+                  "expires_at", qt__req_iso(r, h->until));
     if (o && h->category)
         json_object_set_new(o, "outlet_id", json_integer(strtoll(h->category, NULL, 10)));
     return o;

@@ -57,7 +57,6 @@ static enum MHD_Result reply_geojson_crs(qt__req *r, char *gj, int crs)
     return qt__reply_text(r, 200, text, strlen(text), "application/geo+json; charset=utf-8");
 }
 
-
 enum MHD_Result qt__api_route(qt__req *r)
 {
     qt_server *s = r->s;
@@ -83,7 +82,8 @@ enum MHD_Result qt__api_route(qt__req *r)
         return qt__reply_error(r, QT_ENOTFOUND, "from", "no street within 500 m of a point");
     if (!(w = qt__ws_take(s)))
         return qt__reply_error(r, QT_ENOMEM, NULL, "no memory");
-    if (qt_route_compute(s->g, qt_nearby_ws_search(w), fl, fa, &sf, tl, ta, &stt, QT_SNAP_EDGE, s->speed_mps, &rt, &e) != QT_OK) {
+    if (qt_route_compute(s->g, qt_nearby_ws_search(w), fl, fa, &sf, tl, ta, &stt, QT_SNAP_EDGE, s->speed_mps, &rt,
+                         &e) != QT_OK) {
         qt__ws_give(s, w);
         return qt__reply_status(r, &e);
     }
@@ -120,8 +120,8 @@ static void iso_run(qt__job *jb)
     }
     qt_isochrone_opts_default(&io);
     io.speed_mps = j->s->speed_mps;
-    if (qt_isochrone_geojson(j->s->g, qt_nearby_ws_search(w), &j->sp, QT_SNAP_EDGE, j->minutes, j->n, &io, &j->gj, &j->err) !=
-        QT_OK)
+    if (qt_isochrone_geojson(j->s->g, qt_nearby_ws_search(w), &j->sp, QT_SNAP_EDGE, j->minutes, j->n, &io, &j->gj,
+                             &j->err) != QT_OK)
         j->gj = NULL;
     qt__ws_give(j->s, w);
 }

@@ -140,8 +140,7 @@ enum MHD_Result qt__api_outlet_patch(qt__req *r)
     if (qt__req_opt_str(r, j, "name", &p.name, &res) < 0 || qt__req_opt_str(r, j, "category", &p.category, &res) < 0 ||
         qt__req_opt_str(r, j, "address", &p.address, &res) < 0 || qt__req_opt_str(r, j, "brand", &p.brand, &res) < 0 ||
         qt__req_opt_str(r, j, "opening_hours", &p.opening_hours, &res) < 0 ||
-        qt__req_opt_str(r, j, "services", &p.services, &res) < 0 ||
-        qt__req_opt_flag(r, j, "cash", &p.cash, &res) < 0 ||
+        qt__req_opt_str(r, j, "services", &p.services, &res) < 0 || qt__req_opt_flag(r, j, "cash", &p.cash, &res) < 0 ||
         qt__req_opt_flag(r, j, "barrier_free", &p.barrier_free, &res) < 0) {
         json_decref(j);
         return res;

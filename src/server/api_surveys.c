@@ -40,8 +40,8 @@ enum MHD_Result qt__api_survey_add(qt__req *r)
                                (int64_t)time(NULL), &e) != QT_OK)
         res = qt__reply_status(r, &e);
     else
-        res = qt__reply_json(r, 201, json_pack("{s:I, s:s}", "circle_id", (json_int_t)r->id, "period",
-                                               period ? period : now_period));
+        res = qt__reply_json(
+            r, 201, json_pack("{s:I, s:s}", "circle_id", (json_int_t)r->id, "period", period ? period : now_period));
     json_decref(j);
     return res;
 }
@@ -155,8 +155,8 @@ enum MHD_Result qt__api_complaint_resolve(qt__req *r)
     if (qt_store_complaint_resolve(r->st, r->uid, r->role, r->id, upheld, note, (int64_t)time(NULL), &e) != QT_OK)
         res = qt__reply_status(r, &e);
     else
-        res = qt__reply_json(r, 200, json_pack("{s:I, s:s}", "id", (json_int_t)r->id, "status",
-                                               upheld ? "upheld" : "rejected"));
+        res = qt__reply_json(
+            r, 200, json_pack("{s:I, s:s}", "id", (json_int_t)r->id, "status", upheld ? "upheld" : "rejected"));
     json_decref(j);
     return res;
 }

@@ -96,10 +96,11 @@ static qt_status to_svg(const QRcode *q, char **img, size_t *len, qt_error *err)
     char *s = malloc(cap);
     if (!s)
         return qt_error_set(err, QT_ENOMEM, "qr", _("no memory"));
-    n = (size_t)snprintf(s, cap,
-                         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %zu %zu\" shape-rendering=\"crispEdges\">"
-                         "<rect width=\"%zu\" height=\"%zu\" fill=\"#fff\"/><path fill=\"#000\" d=\"",
-                         side, side, side, side);
+    n = (size_t)snprintf(
+        s, cap,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %zu %zu\" shape-rendering=\"crispEdges\">"
+        "<rect width=\"%zu\" height=\"%zu\" fill=\"#fff\"/><path fill=\"#000\" d=\"",
+        side, side, side, side);
     for (y = 0; y < (size_t)q->width; y++)
         for (x = 0; x < (size_t)q->width; x++)
             if (q->data[y * (size_t)q->width + x] & 1)

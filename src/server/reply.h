@@ -21,8 +21,7 @@
 enum MHD_Result qt__reply_text(qt__req *r, int status, char *text, size_t len, const char *type);
 /* TAKES the reference j (may be NULL: no memory) */
 enum MHD_Result qt__reply_json(qt__req *r, int status, json_t *j);
-enum MHD_Result qt__reply_error(qt__req *r, qt_status code, const char *field, const char *fmt, ...)
-    QT_PRINTF(4, 5);
+enum MHD_Result qt__reply_error(qt__req *r, qt_status code, const char *field, const char *fmt, ...) QT_PRINTF(4, 5);
 /* the error e as the error reply (e->where is the field) */
 enum MHD_Result qt__reply_status(qt__req *r, const qt_error *e);
 

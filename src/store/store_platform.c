@@ -62,7 +62,6 @@ void qt__sq_rollback(qt_store *s)
 
 /* ---- imports that keep API edits ------------------------------------------------------- */
 
-
 static int text_differs(const char *a, const char *b)
 {
     return strcmp(a ? a : "", b ? b : "") != 0;
@@ -75,10 +74,10 @@ qt_status qt__sq_outlet_import(qt_store *s, const qt_store_outlet *o, int64_t *i
     unsigned edited = 0, k = 0;
     if (kept)
         *kept = 0;
-    if (o->ext_id &&
-        (rc = prepare(s, "SELECT api_edited, name, category, address, brand, opening_hours, services,"
-                         " coalesce(cash, -1), coalesce(barrier_free, -1) FROM outlets WHERE ext_id = ?1",
-                      &st, err)) == QT_OK) {
+    if (o->ext_id && (rc = prepare(s,
+                                   "SELECT api_edited, name, category, address, brand, opening_hours, services,"
+                                   " coalesce(cash, -1), coalesce(barrier_free, -1) FROM outlets WHERE ext_id = ?1",
+                                   &st, err)) == QT_OK) {
         sqlite3_bind_text(st, 1, o->ext_id, -1, SQLITE_STATIC);
         if (sqlite3_step(st) == SQLITE_ROW && (edited = (unsigned)sqlite3_column_int(st, 0)) != 0) {
             if ((edited & QT_EDIT_NAME) && text_differs(o->name, col_text(st, 1)))
@@ -95,8 +94,7 @@ qt_status qt__sq_outlet_import(qt_store *s, const qt_store_outlet *o, int64_t *i
                 k |= QT_EDIT_SERVICES;
             if ((edited & QT_EDIT_CASH) && o->cash >= 0 && o->cash != sqlite3_column_int(st, 7))
                 k |= QT_EDIT_CASH;
-            if ((edited & QT_EDIT_BARRIER_FREE) && o->barrier_free >= 0 &&
-                o->barrier_free != sqlite3_column_int(st, 8))
+            if ((edited & QT_EDIT_BARRIER_FREE) && o->barrier_free >= 0 && o->barrier_free != sqlite3_column_int(st, 8))
                 k |= QT_EDIT_BARRIER_FREE;
         }
         finish(st);
@@ -126,8 +124,9 @@ qt_status qt__sq_user_create(qt_store *s, const qt_user_spec *u, int64_t now, in
     if ((u->circle_id && (rc = circle_exists(s, u->circle_id, "circle_id", err)) != QT_OK) ||
         (u->home_circle_id && (rc = circle_exists(s, u->home_circle_id, "home_circle_id", err)) != QT_OK))
         goto fail;
-    if ((rc = prepare(s, "INSERT INTO users(name, role, pw_hash, circle_id, home_circle_id, home_lon, home_lat,"
-                         " created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id",
+    if ((rc = prepare(s,
+                      "INSERT INTO users(name, role, pw_hash, circle_id, home_circle_id, home_lon, home_lat,"
+                      " created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id",
                       &st, err)) != QT_OK)
         goto fail;
     sqlite3_bind_text(st, 1, u->name, -1, SQLITE_STATIC);
@@ -164,8 +163,7 @@ fail:
     return rc;
 }
 
-qt_status qt__sq_user_set_home(qt_store *s, int64_t user_id, int64_t circle_id, double lon, double lat,
-                                 qt_error *err)
+qt_status qt__sq_user_set_home(qt_store *s, int64_t user_id, int64_t circle_id, double lon, double lat, qt_error *err)
 {
     sqlite3_stmt *st;
     qt_status rc;
@@ -194,10 +192,12 @@ qt_status qt__sq_circle_near(qt_store *s, double lon, double lat, double max_m, 
     qt_status rc;
     double kx = 111320.0 * cos(lat * 3.14159265358979323846 / 180.0), ky = 110540.0;
     *circle_id = 0;
-    if ((rc = prepare(s, "SELECT circle_id, ((lon - ?1) * ?3) * ((lon - ?1) * ?3) + ((lat - ?2) * ?4) * ((lat - ?2) * ?4) AS d2"
-                         " FROM outlets WHERE circle_id IS NOT NULL AND lon BETWEEN ?1 - ?5 / ?3 AND ?1 + ?5 / ?3"
-                         " AND lat BETWEEN ?2 - ?5 / ?4 AND ?2 + ?5 / ?4 ORDER BY d2 LIMIT 1",
-                      &st, err)) != QT_OK)
+    if ((rc = prepare(
+             s,
+             "SELECT circle_id, ((lon - ?1) * ?3) * ((lon - ?1) * ?3) + ((lat - ?2) * ?4) * ((lat - ?2) * ?4) AS d2"
+             " FROM outlets WHERE circle_id IS NOT NULL AND lon BETWEEN ?1 - ?5 / ?3 AND ?1 + ?5 / ?3"
+             " AND lat BETWEEN ?2 - ?5 / ?4 AND ?2 + ?5 / ?4 ORDER BY d2 LIMIT 1",
+             &st, err)) != QT_OK)
         return rc;
     sqlite3_bind_double(st, 1, lon);
     sqlite3_bind_double(st, 2, lat);
@@ -210,8 +210,7 @@ qt_status qt__sq_circle_near(qt_store *s, double lon, double lat, double max_m, 
     return QT_OK;
 }
 
-qt_status qt__sq_user_circles(qt_store *s, int64_t user_id, int64_t *home_circle, int64_t *op_circle,
-                                qt_error *err)
+qt_status qt__sq_user_circles(qt_store *s, int64_t user_id, int64_t *home_circle, int64_t *op_circle, qt_error *err)
 {
     sqlite3_stmt *st;
     qt_status rc;
@@ -235,9 +234,7 @@ qt_status qt__sq_user_circles(qt_store *s, int64_t user_id, int64_t *home_circle
 
 /* ---- logins ------------------------------------------------------------------------- */
 
-
-static int64_t count_failures(qt_store *s, const char *sql, const char *a, const char *b, int64_t since,
-                              int64_t *last)
+static int64_t count_failures(qt_store *s, const char *sql, const char *a, const char *b, int64_t since, int64_t *last)
 {
     sqlite3_stmt *st;
     int64_t n = 0;
@@ -256,9 +253,9 @@ static int64_t count_failures(qt_store *s, const char *sql, const char *a, const
     return n;
 }
 
-qt_status qt__sq_login_begin(qt_store *s, const char *name, const char *addr, int64_t now,
-                               const qt_login_limits *lim, int64_t *attempt, char hash[128], int64_t *user_id,
-                               qt_role *role, int64_t *retry_after_s, qt_error *err)
+qt_status qt__sq_login_begin(qt_store *s, const char *name, const char *addr, int64_t now, const qt_login_limits *lim,
+                             int64_t *attempt, char hash[128], int64_t *user_id, qt_role *role, int64_t *retry_after_s,
+                             qt_error *err)
 {
     sqlite3_stmt *st;
     qt_status rc;
@@ -269,10 +266,10 @@ qt_status qt__sq_login_begin(qt_store *s, const char *name, const char *addr, in
     char sql_pair[200], sql_addr[200], sql_name[200];
     snprintf(sql_pair, sizeof sql_pair,
              "SELECT count(*), max(at) FROM login_attempts WHERE at > ?1 AND name = ?2 AND addr = ?3 AND %s", fail);
-    snprintf(sql_addr, sizeof sql_addr, "SELECT count(*), max(at) FROM login_attempts WHERE at > ?1 AND addr = ?2 AND %s",
-             fail);
-    snprintf(sql_name, sizeof sql_name, "SELECT count(*), max(at) FROM login_attempts WHERE at > ?1 AND name = ?2 AND %s",
-             fail);
+    snprintf(sql_addr, sizeof sql_addr,
+             "SELECT count(*), max(at) FROM login_attempts WHERE at > ?1 AND addr = ?2 AND %s", fail);
+    snprintf(sql_name, sizeof sql_name,
+             "SELECT count(*), max(at) FROM login_attempts WHERE at > ?1 AND name = ?2 AND %s", fail);
     *attempt = 0;
     *user_id = 0;
     hash[0] = '\0';
@@ -326,7 +323,7 @@ fail:
 }
 
 qt_status qt__sq_login_finish(qt_store *s, int64_t attempt, int ok, int64_t user_id, int64_t now, int64_t ttl_s,
-                                char token[65], qt_error *err)
+                              char token[65], qt_error *err)
 {
     sqlite3_stmt *st;
     qt_status rc;

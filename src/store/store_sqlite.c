@@ -59,11 +59,13 @@ qt_status qt__sq_open(qt_store *s, const char *path, qt_error *err)
     qt_status st;
     if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) !=
         SQLITE_OK)
-        return qt_error_set(err, QT_EIO, path, _("cannot open the store: %s"), s->db ? sqlite3_errmsg(s->db) : _("no memory"));
+        return qt_error_set(err, QT_EIO, path, _("cannot open the store: %s"),
+                            s->db ? sqlite3_errmsg(s->db) : _("no memory"));
     sqlite3_busy_timeout(s->db, 10000);
-    if ((st = sq_exec_at(s, "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;"
-                      " PRAGMA journal_size_limit = 67108864;",
-                   err)) != QT_OK)
+    if ((st = sq_exec_at(s,
+                         "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;"
+                         " PRAGMA journal_size_limit = 67108864;",
+                         err)) != QT_OK)
         return st;
     v = qt__sq_version(s);
     if (v < 0 || (size_t)v > qt__nmigrations)
@@ -101,8 +103,8 @@ static qt_status name_id(qt_store *s, const char *table, const char *name, int64
     char sql[160];
     sqlite3_stmt *st;
     qt_status rc;
-    snprintf(sql, sizeof sql, "INSERT INTO %s(name) VALUES (?1) ON CONFLICT(name) DO UPDATE SET name = name RETURNING id",
-             table);
+    snprintf(sql, sizeof sql,
+             "INSERT INTO %s(name) VALUES (?1) ON CONFLICT(name) DO UPDATE SET name = name RETURNING id", table);
     if ((rc = prepare(s, sql, &st, err)) != QT_OK)
         return rc;
     sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
@@ -220,8 +222,7 @@ void qt__sqlite_row_job(sqlite3_stmt *st, qt_store_job *j)
     j->expires_at = sqlite3_column_int64(st, 8);
 }
 
-static qt_status walk_outlets(qt_store *s, sqlite3_stmt *st, qt_store_outlet_fn fn, void *ud, int *seen,
-                              qt_error *err)
+static qt_status walk_outlets(qt_store *s, sqlite3_stmt *st, qt_store_outlet_fn fn, void *ud, int *seen, qt_error *err)
 {
     int r;
     qt_status rc = QT_OK;
@@ -311,7 +312,7 @@ qt_status qt__sq_outlets_match(qt_store *s, const char *q, int64_t **ids, size_t
 }
 
 qt_status qt__sq_circle_put(qt_store *s, const char *circle, const char *const *communities, size_t n,
-                              double investment, int64_t *id, qt_error *err)
+                            double investment, int64_t *id, qt_error *err)
 {
     int64_t cid, mid;
     size_t i;
@@ -352,7 +353,7 @@ fail:
 /* ---- circles ------------------------------------------------------------------------- */
 
 qt_status qt__sq_circle_set_analysis(qt_store *s, const char *circle, const char *grade, const char *json,
-                                       qt_error *err)
+                                     qt_error *err)
 {
     sqlite3_stmt *st;
     qt_status rc;
@@ -381,18 +382,18 @@ qt_status qt__sq_outlet_set_circle(qt_store *s, const char *ext_id, const char *
     return step_done(s, st, "outlet", err);
 }
 
-qt_status qt__sq_circle_get(qt_store *s, int64_t id, const char *period, qt_store_circle_fn fn, void *ud,
-                              qt_error *err)
+qt_status qt__sq_circle_get(qt_store *s, int64_t id, const char *period, qt_store_circle_fn fn, void *ud, qt_error *err)
 {
     sqlite3_stmt *st;
     qt_status rc;
     qt_store_circle c;
-    if ((rc = prepare(s, "SELECT c.id, c.name, c.grade, c.indicators, c.investment,"
-                         " (SELECT count(*) FROM circle_communities WHERE circle_id = c.id),"
-                         " (SELECT count(*) FROM outlets WHERE circle_id = c.id),"
-                         " (SELECT count(*) FROM surveys WHERE circle_id = c.id AND period = ?2),"
-                         " (SELECT count(*) FROM surveys WHERE circle_id = c.id AND period = ?2 AND satisfied = 1)"
-                         " FROM circles c WHERE c.id = ?1",
+    if ((rc = prepare(s,
+                      "SELECT c.id, c.name, c.grade, c.indicators, c.investment,"
+                      " (SELECT count(*) FROM circle_communities WHERE circle_id = c.id),"
+                      " (SELECT count(*) FROM outlets WHERE circle_id = c.id),"
+                      " (SELECT count(*) FROM surveys WHERE circle_id = c.id AND period = ?2),"
+                      " (SELECT count(*) FROM surveys WHERE circle_id = c.id AND period = ?2 AND satisfied = 1)"
+                      " FROM circles c WHERE c.id = ?1",
                       &st, err)) != QT_OK)
         return rc;
     sqlite3_bind_int64(st, 1, id);
@@ -453,8 +454,8 @@ qt_status qt__sq_outlet_compare(qt_store *s, const qt_store_outlet *o, int *stat
     return rc;
 }
 
-qt_status qt__sq_outlets_sync_closed(qt_store *s, const char *const *open_ids, size_t n, int64_t now,
-                                       size_t *closed, size_t *reopened, qt_error *err)
+qt_status qt__sq_outlets_sync_closed(qt_store *s, const char *const *open_ids, size_t n, int64_t now, size_t *closed,
+                                     size_t *reopened, qt_error *err)
 {
     sqlite3_stmt *st = NULL;
     qt_status rc;
@@ -464,9 +465,10 @@ qt_status qt__sq_outlets_sync_closed(qt_store *s, const char *const *open_ids, s
     if (reopened)
         *reopened = 0;
     /* a savepoint: its own transaction, or part of an import's (qt_store_begin) */
-    if ((rc = sq_exec_at(s, "SAVEPOINT sync_closed; CREATE TEMP TABLE IF NOT EXISTS import_open(ext_id TEXT PRIMARY KEY);"
-                      " DELETE FROM import_open;",
-                   err)) != QT_OK)
+    if ((rc = sq_exec_at(s,
+                         "SAVEPOINT sync_closed; CREATE TEMP TABLE IF NOT EXISTS import_open(ext_id TEXT PRIMARY KEY);"
+                         " DELETE FROM import_open;",
+                         err)) != QT_OK)
         return rc;
     if ((rc = prepare(s, "INSERT OR IGNORE INTO import_open(ext_id) VALUES (?1)", &st, err)) != QT_OK)
         goto fail;
@@ -494,9 +496,10 @@ qt_status qt__sq_outlets_sync_closed(qt_store *s, const char *const *open_ids, s
         *closed = (size_t)sqlite3_changes(s->db);
     sqlite3_finalize(st);
     st = NULL;
-    if ((rc = sq_exec_at(s, "UPDATE outlets SET closed_at = NULL WHERE closed_at IS NOT NULL"
-                      " AND ext_id IN (SELECT ext_id FROM import_open)",
-                   err)) != QT_OK)
+    if ((rc = sq_exec_at(s,
+                         "UPDATE outlets SET closed_at = NULL WHERE closed_at IS NOT NULL"
+                         " AND ext_id IN (SELECT ext_id FROM import_open)",
+                         err)) != QT_OK)
         goto fail;
     if (reopened)
         *reopened = (size_t)sqlite3_changes(s->db);
@@ -512,7 +515,7 @@ fail:
 /* ---- circle snapshots (migration 0005): the planner's trends ------------------- */
 
 qt_status qt__sq_snapshots_each(qt_store *s, int64_t circle_id, int limit, qt_store_snapshot_fn fn, void *ud,
-                                  qt_error *err)
+                                qt_error *err)
 {
     sqlite3_stmt *st;
     qt_status rc;

@@ -8,8 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define LAT0 39.9
-#define LON0 116.0
+#define LAT0      39.9
+#define LON0      116.0
 #define M_PER_DEG (6371008.8 * 3.14159265358979323846 / 180.0)
 
 void qt_test_cell_lonlat(double col, double row, double cell_m, double *lon, double *lat)

@@ -18,8 +18,8 @@ static qt_access_poi at_node(const qt_graph *g, char c, uint32_t cat)
     return p;
 }
 
-static qt_access *run(const qt_graph *g, uint32_t ncat, const qt_access_poi *p, size_t n, double R,
-                      double maxd, unsigned threads)
+static qt_access *run(const qt_graph *g, uint32_t ncat, const qt_access_poi *p, size_t n, double R, double maxd,
+                      unsigned threads)
 {
     qt_access *a = NULL;
     qt_error err;
@@ -34,7 +34,7 @@ static qt_access *run(const qt_graph *g, uint32_t ncat, const qt_access_poi *p, 
     return a;
 }
 
-#define NEAR(a, cat, g, ch) qt_access_nearest_m(a, cat, qt_test_node(g, ch))
+#define NEAR(a, cat, g, ch)  qt_access_nearest_m(a, cat, qt_test_node(g, ch))
 #define COUNT(a, cat, g, ch) qt_access_count(a, cat, 0, qt_test_node(g, ch))
 
 /* a---b---c    d---e   (two components; 10 m per cell) */
@@ -96,10 +96,11 @@ static void test_zero_length_edge(void **state)
 /* the cutoff: beyond max_dist nearest is INFINITY, and a route around beats a gap */
 static void test_max_dist_and_detour(void **state)
 {
-    qt_graph *g = qt_test_graph_from_ascii("a---b\n"
-                                           "|   |\n"
-                                           "c   d---e",
-                                           10);
+    qt_graph *g = qt_test_graph_from_ascii(
+        "a---b\n"
+        "|   |\n"
+        "c   d---e",
+        10);
     qt_access_poi p[] = {at_node(g, 'c', 0)};
     qt_access *a;
     (void)state;
@@ -455,8 +456,14 @@ static void test_search_matches_bellman_ford(void **state)
             uint32_t u, v;
             double c;
             qt_graph_edge(g, e, &u, &v, NULL, &c);
-            if (d[u] + c < d[v]) { d[v] = d[u] + c; changed = 1; }
-            if (d[v] + c < d[u]) { d[u] = d[v] + c; changed = 1; }
+            if (d[u] + c < d[v]) {
+                d[v] = d[u] + c;
+                changed = 1;
+            }
+            if (d[v] + c < d[u]) {
+                d[u] = d[v] + c;
+                changed = 1;
+            }
         }
     } while (changed);
     for (i = 0; i < n; i++) {

@@ -31,10 +31,11 @@ static size_t read_all(const char *path, unsigned char **out)
 
 static void test_cache_round_trip(void **state)
 {
-    qt_graph *g = qt_test_graph_from_ascii("a---b---c\n"
-                                           "    |\n"
-                                           "    d-e",
-                                           12.5);
+    qt_graph *g = qt_test_graph_from_ascii(
+        "a---b---c\n"
+        "    |\n"
+        "    d-e",
+        12.5);
     qt_graph *h = NULL;
     char *path = qt_test_tmpfile("rt.qgraph");
     qt_error err;
@@ -180,10 +181,11 @@ static void expect_refused(const char *path, unsigned char *bytes, size_t n, con
 /* issue 11, item 8: three crafted files with a valid checksum */
 static void issue_11_crafted_graph_files(void **state)
 {
-    qt_graph *g = qt_test_graph_from_ascii("a---b---c\n"
-                                           "    |\n"
-                                           "    d-e",
-                                           12.5);
+    qt_graph *g = qt_test_graph_from_ascii(
+        "a---b---c\n"
+        "    |\n"
+        "    d-e",
+        12.5);
     char *path = qt_test_tmpfile("ok.qgraph"), *p2 = qt_test_tmpfile("crafted.qgraph");
     unsigned char *bytes, *copy, hdr[291];
     size_t n;
@@ -340,10 +342,11 @@ static void test_builder_rejects_bad_edges(void **state)
 /* issue 10: the parts of a network that do not reach each other, largest first */
 static void test_components(void **state)
 {
-    qt_graph *g = qt_test_graph_from_ascii("a---b---c   x---y\n"
-                                           "        |\n"
-                                           "        d       z\n",
-                                           10);
+    qt_graph *g = qt_test_graph_from_ascii(
+        "a---b---c   x---y\n"
+        "        |\n"
+        "        d       z\n",
+        10);
     qt_components *cc = NULL;
     qt_error err;
     uint32_t a, x, z;
@@ -369,12 +372,9 @@ static void test_components(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_cache_round_trip),
-        cmocka_unit_test(test_cache_refuses_bad_files),
-        cmocka_unit_test(test_road_classes),
-        cmocka_unit_test(test_builder_rejects_bad_edges),
-        cmocka_unit_test(test_components),
-        cmocka_unit_test(issue_11_crafted_graph_files),
+        cmocka_unit_test(test_cache_round_trip), cmocka_unit_test(test_cache_refuses_bad_files),
+        cmocka_unit_test(test_road_classes),     cmocka_unit_test(test_builder_rejects_bad_edges),
+        cmocka_unit_test(test_components),       cmocka_unit_test(issue_11_crafted_graph_files),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -10,9 +10,10 @@
  *              |
  *              c----------d      (10 m per cell)
  */
-static const char *drawing = "a----------b\n"
-                             "           |\n"
-                             "           c----------d";
+static const char *drawing =
+    "a----------b\n"
+    "           |\n"
+    "           c----------d";
 
 static void test_edge_and_node_snap(void **state)
 {
@@ -63,12 +64,11 @@ static void test_route(void **state)
     qt_error_clear(&err);
     assert_int_equal(qt_snapper_new(g, &s, &err), QT_OK);
     assert_int_equal(qt_search_new(g, &ws, &err), QT_OK);
-    qt_test_cell_lonlat(2, -1, 10, &flon, &flat);  /* 10 m above a-b, 20 m from a */
-    qt_test_cell_lonlat(18, 3, 10, &tlon, &tlat);  /* 10 m below c-d, 70 m from c */
+    qt_test_cell_lonlat(2, -1, 10, &flon, &flat); /* 10 m above a-b, 20 m from a */
+    qt_test_cell_lonlat(18, 3, 10, &tlon, &tlat); /* 10 m below c-d, 70 m from c */
     assert_int_equal(qt_snapper_snap(s, flon, flat, QT_SNAP_EDGE, 500, &a, &err), QT_OK);
     assert_int_equal(qt_snapper_snap(s, tlon, tlat, QT_SNAP_EDGE, 500, &b, &err), QT_OK);
-    assert_int_equal(qt_route_compute(g, ws, flon, flat, &a, tlon, tlat, &b, QT_SNAP_EDGE, 1.0, &r, &err),
-                     QT_OK);
+    assert_int_equal(qt_route_compute(g, ws, flon, flat, &a, tlon, tlat, &b, QT_SNAP_EDGE, 1.0, &r, &err), QT_OK);
     /* 10 leg + 90 to b + 20 to c + 70 to the foot + 10 leg */
     assert_float_equal(r->length_m, 200, 0.2);
     assert_float_equal(r->time_s, 200, 0.2);
@@ -79,8 +79,7 @@ static void test_route(void **state)
     /* both points on one street: straight along it */
     qt_test_cell_lonlat(4, -1, 10, &tlon, &tlat);
     assert_int_equal(qt_snapper_snap(s, tlon, tlat, QT_SNAP_EDGE, 500, &b, &err), QT_OK);
-    assert_int_equal(qt_route_compute(g, ws, flon, flat, &a, tlon, tlat, &b, QT_SNAP_EDGE, 1.0, &r, &err),
-                     QT_OK);
+    assert_int_equal(qt_route_compute(g, ws, flon, flat, &a, tlon, tlat, &b, QT_SNAP_EDGE, 1.0, &r, &err), QT_OK);
     assert_float_equal(r->length_m, 40, 0.1);
     qt_route_free(r);
     qt_search_free(ws);
@@ -90,12 +89,13 @@ static void test_route(void **state)
 
 static void test_isochrone_nests(void **state)
 {
-    qt_graph *g = qt_test_graph_from_ascii("a-----b-----c\n"
-                                           "|     |     |\n"
-                                           "d-----e-----f\n"
-                                           "|     |     |\n"
-                                           "g-----h-----i",
-                                           40);
+    qt_graph *g = qt_test_graph_from_ascii(
+        "a-----b-----c\n"
+        "|     |     |\n"
+        "d-----e-----f\n"
+        "|     |     |\n"
+        "g-----h-----i",
+        40);
     qt_snapper *s;
     qt_search *ws;
     qt_snap at;

@@ -24,7 +24,7 @@
 
 #include "qt_test.h"
 
-#define CELL 20.0
+#define CELL  20.0
 #define SPEED (4000.0 / 60.0) /* m per minute */
 
 static const char profile_text[] =
@@ -186,7 +186,7 @@ static void test_times_and_indicators(void **state)
     NEAR(a->minutes[0 * 3 + A], 100 / SPEED);  /* r1 -> A1 */
     NEAR(a->minutes[0 * 3 + B], 1200 / SPEED); /* r1 -> B1, 18 min */
     NEAR(a->minutes[0 * 3 + Q], 1450 / SPEED);
-    NEAR(a->minutes[1 * 3 + A], 900 / SPEED);  /* r2 -> A1 */
+    NEAR(a->minutes[1 * 3 + A], 900 / SPEED); /* r2 -> A1 */
     NEAR(a->minutes[1 * 3 + B], 200 / SPEED);
     NEAR(a->minutes[1 * 3 + Q], 450 / SPEED);
     NEAR(a->minutes[2 * 3 + A], 50 / SPEED);
@@ -372,7 +372,7 @@ static void test_time_of_day(void **state)
     /* Monday 07:00: A2 opens, B2 is closed (no Sunday night rule) */
     a = run(&f, NULL, NULL, 0, 7 * 60);
     NEAR(a->minutes[2 * 3 + A], 50 / SPEED);
-    NEAR(a->minutes[2 * 3 + B], 800 / SPEED); /* to B1 at 1200 */
+    NEAR(a->minutes[2 * 3 + B], 800 / SPEED);    /* to B1 at 1200 */
     NEAR(a->city.coverage[B], 300.0 / 1000 + 0); /* r3's B is 12 min away at 07:00 */
     qt_analysis_free(a);
     free_fixture(&f);
@@ -441,9 +441,10 @@ static void test_circles_format(void **state)
     char *path;
     (void)state;
     /* Tianshui's 附件2 layout: 、 and a space separate, the host community in parentheses */
-    path = qt_test_write_file("tianshui.csv", "序号,便民生活圈名称,包含社区,建设年限\n"
-                                              "6,北道埠一刻钟便民生活圈(商埠社区),羲皇社区、大桥社区 北山路社区、前进路社区,2023年\n"
-                                              "3,天水郡一刻钟便民生活圈(红山社区),藉水南路社区、石马坪社区,2023年\n");
+    path = qt_test_write_file("tianshui.csv",
+                              "序号,便民生活圈名称,包含社区,建设年限\n"
+                              "6,北道埠一刻钟便民生活圈(商埠社区),羲皇社区、大桥社区 北山路社区、前进路社区,2023年\n"
+                              "3,天水郡一刻钟便民生活圈(红山社区),藉水南路社区、石马坪社区,2023年\n");
     qt_error_clear(&err);
     assert_int_equal(qt_circles_read(path, QT_ENC_AUTO, &c, &err), QT_OK);
     free(path);
@@ -471,9 +472,9 @@ static void test_opening_hours(void **state)
         {"Mo-Fr 07:00-20:00; Sa,Su 08:00-18:00", 4, 7 * 60 + 30, 1},
         {"Mo-Su 06:30-10:00,17:00-23:30", 2, 12 * 60, 0},
         {"Mo-Su 06:30-10:00,17:00-23:30", 2, 23 * 60, 1},
-        {"Fr-Sa 18:00-02:00", 5, 60, 1},   /* Saturday 01:00, from Friday night */
-        {"Fr-Sa 18:00-02:00", 6, 60, 1},   /* Sunday 01:00, from Saturday night */
-        {"Fr-Sa 18:00-02:00", 0, 60, 0},   /* Monday 01:00 */
+        {"Fr-Sa 18:00-02:00", 5, 60, 1}, /* Saturday 01:00, from Friday night */
+        {"Fr-Sa 18:00-02:00", 6, 60, 1}, /* Sunday 01:00, from Saturday night */
+        {"Fr-Sa 18:00-02:00", 0, 60, 0}, /* Monday 01:00 */
         {"Mo-Sa 09:00-21:00; Su off", 6, 12 * 60, 0},
         {"Sa-Mo 10:00-12:00", 0, 11 * 60, 1}, /* a range across the week's end */
         {"07:00～21:00", 1, 8 * 60, 1},

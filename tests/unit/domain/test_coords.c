@@ -7,9 +7,9 @@
 
 /* eviltransform c/test.c (DOMAIN §4.2): WGS-84 -> GCJ-02, as lon, lat */
 static const double vectors[][4] = {
-    {121.5272106, 31.1774276, 121.531541859215, 31.17530398364597},  /* Shanghai */
-    {113.912316, 22.543847, 113.9171764808363, 22.540796131694766},  /* Shenzhen */
-    {116.377817, 39.911954, 116.38404722455657, 39.91334545536069},  /* Beijing */
+    {121.5272106, 31.1774276, 121.531541859215, 31.17530398364597}, /* Shanghai */
+    {113.912316, 22.543847, 113.9171764808363, 22.540796131694766}, /* Shenzhen */
+    {116.377817, 39.911954, 116.38404722455657, 39.91334545536069}, /* Beijing */
 };
 
 /* the five seed cities: Hailar, Suihua, Kaifeng, Tianshui, Yunfu */
@@ -24,8 +24,8 @@ static void test_forward_vectors(void **state)
     (void)state;
     for (i = 0; i < sizeof vectors / sizeof vectors[0]; i++) {
         double lon, lat;
-        assert_int_equal(qt_coords_convert(QT_CRS_WGS84, QT_CRS_GCJ02, vectors[i][0], vectors[i][1], &lon,
-                                           &lat, &err), QT_OK);
+        assert_int_equal(qt_coords_convert(QT_CRS_WGS84, QT_CRS_GCJ02, vectors[i][0], vectors[i][1], &lon, &lat, &err),
+                         QT_OK);
         assert_float_equal(lon, vectors[i][2], 1e-9);
         assert_float_equal(lat, vectors[i][3], 1e-9);
     }
@@ -38,8 +38,8 @@ static void test_inverse_is_exact(void **state)
     (void)state;
     for (i = 0; i < sizeof vectors / sizeof vectors[0]; i++) {
         double lon, lat;
-        assert_int_equal(qt_coords_convert(QT_CRS_GCJ02, QT_CRS_WGS84, vectors[i][2], vectors[i][3], &lon,
-                                           &lat, &err), QT_OK);
+        assert_int_equal(qt_coords_convert(QT_CRS_GCJ02, QT_CRS_WGS84, vectors[i][2], vectors[i][3], &lon, &lat, &err),
+                         QT_OK);
         /* within 1 mm of the original WGS-84 point (the naive inverse is 0.3-2 m off) */
         assert_true(qt_haversine_m(lon, lat, vectors[i][0], vectors[i][1]) < 0.001);
     }
@@ -56,8 +56,7 @@ static void test_round_trips_and_shifts_at_seed_cities(void **state)
         for (a = 0; a < 3; a++)
             for (b = 0; b < 3; b++) {
                 double x, y, bx, by;
-                assert_int_equal(qt_coords_convert(sys[a], sys[b], cities[i][0], cities[i][1], &x, &y, &err),
-                                 QT_OK);
+                assert_int_equal(qt_coords_convert(sys[a], sys[b], cities[i][0], cities[i][1], &x, &y, &err), QT_OK);
                 assert_int_equal(qt_coords_convert(sys[b], sys[a], x, y, &bx, &by, &err), QT_OK);
                 assert_true(qt_haversine_m(bx, by, cities[i][0], cities[i][1]) < 0.001);
                 if (a == b)

@@ -87,8 +87,8 @@ static void test_classification_truth_table(void **state)
         cat = qt_profile_classify(p, &facts, &rule);
         got = cat < 0 ? "-" : qt_profile_category(p, (size_t)cat)->code;
         if (strcmp(got, f[5]) != 0) {
-            print_error("case %s/%s/%s/%s: expected %s, got %s (profile line %d)\n", f[1], f[2], f[3], f[4],
-                        f[5], got, rule);
+            print_error("case %s/%s/%s/%s: expected %s, got %s (profile line %d)\n", f[1], f[2], f[3], f[4], f[5], got,
+                        rule);
             bad++;
         }
         n++;
@@ -143,16 +143,15 @@ static void test_validation_names_line_and_key(void **state)
         {"[profile]\nname = x\nspeed_kmh = fast\n", ":3: key 'speed_kmh'", "not a number"},
         {"[profile]\nname = x\nspeed_kmh = 40\n", ":3: key 'speed_kmh'", "outside"},
         {"[profile]\nname = x\n[category B01]\nzh = 便利店\nen = c\nclass = basik\n", ":6: key 'class'", "basik"},
-        {"[profile]\nname = x\n[category B01]\nzh = a\nen = b\nclass = basic\nmatch = amap:0602x\n",
-         ":7: key 'match'", "2, 4 or 6 digits"},
+        {"[profile]\nname = x\n[category B01]\nzh = a\nen = b\nclass = basic\nmatch = amap:0602x\n", ":7: key 'match'",
+         "2, 4 or 6 digits"},
         {"[profile]\nname = x\n[category B01]\nzh = a\nen = b\nclass = basic\nmatch = shop=convenience\n",
          ":7: key 'match'", "kind:"},
-        {"[profile]\nname = x\n[category B01]\nzh = a\nen = b\nclass = basic\nmatch = !name:x\n",
-         ":7: key 'match'", "not negated"},
-        {"[profile]\nname = x\n[category B01]\nzh = a\nen = b\nclass = basic\ncolour = red\n",
-         ":7: key 'colour'", "unknown key"},
-        {"[profile]\nname = x\n[category B01]\nzh = a\nen = b\nclass = basic\n[category B01]\n", ":7",
-         "defined twice"},
+        {"[profile]\nname = x\n[category B01]\nzh = a\nen = b\nclass = basic\nmatch = !name:x\n", ":7: key 'match'",
+         "not negated"},
+        {"[profile]\nname = x\n[category B01]\nzh = a\nen = b\nclass = basic\ncolour = red\n", ":7: key 'colour'",
+         "unknown key"},
+        {"[profile]\nname = x\n[category B01]\nzh = a\nen = b\nclass = basic\n[category B01]\n", ":7", "defined twice"},
         {"[profile]\nname = x\n[category B01]\nen = b\nclass = basic\n", ":3: key 'zh'", "no Chinese name"},
         {"[profile]\nname = x\n", "", "no [category]"},
         {"name = x\n", ":1: key 'name'", "before any [section]"},

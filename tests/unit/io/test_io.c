@@ -63,24 +63,22 @@ typedef struct bad_case {
 } bad_case;
 
 static const bad_case bad_cases[] = {
-    {"malformed row", "id,lon,lat\n1,116.0,39.9\n2,116.1\n", "u,v,length_m\n", QT_EPARSE,
-     "nodes.csv:3", "expected 3 fields"},
-    {"unknown node", "id,lon,lat\n1,116.0,39.9\n2,116.1,39.9\n", "u,v,length_m\n1,2,5\n1,7,3.5\n",
-     QT_ENOTFOUND, "edges.csv:3: column 'v'", "node 7"},
+    {"malformed row", "id,lon,lat\n1,116.0,39.9\n2,116.1\n", "u,v,length_m\n", QT_EPARSE, "nodes.csv:3",
+     "expected 3 fields"},
+    {"unknown node", "id,lon,lat\n1,116.0,39.9\n2,116.1,39.9\n", "u,v,length_m\n1,2,5\n1,7,3.5\n", QT_ENOTFOUND,
+     "edges.csv:3: column 'v'", "node 7"},
     {"negative length", "id,lon,lat\n1,116.0,39.9\n2,116.1,39.9\n", "u,v,length_m\n1,2,-4\n", QT_EINVAL,
      "edges.csv:2: column 'length_m'", "negative"},
     {"NaN length", "id,lon,lat\n1,116.0,39.9\n2,116.1,39.9\n", "u,v,length_m\n1,2,nan\n", QT_EINVAL,
      "edges.csv:2: column 'length_m'", "finite"},
-    {"non-numeric coordinate", "id,lon,lat\n1,116.0,39.9x\n", "u,v,length_m\n", QT_EPARSE,
-     "nodes.csv:2: column 'lat'", "not a number"},
-    {"out of range", "id,lon,lat\n1,216.0,39.9\n", "u,v,length_m\n", QT_EINVAL, "nodes.csv:2: column 'lon'",
-     "outside"},
+    {"non-numeric coordinate", "id,lon,lat\n1,116.0,39.9x\n", "u,v,length_m\n", QT_EPARSE, "nodes.csv:2: column 'lat'",
+     "not a number"},
+    {"out of range", "id,lon,lat\n1,216.0,39.9\n", "u,v,length_m\n", QT_EINVAL, "nodes.csv:2: column 'lon'", "outside"},
     {"missing column", "id,x,lat\n1,116.0,39.9\n", "u,v,length_m\n", QT_EPARSE, "nodes.csv", "'lon'"},
     {"empty file", "", "u,v,length_m\n", QT_EPARSE, "nodes.csv", "empty"},
     {"duplicate node", "id,lon,lat\n1,116.0,39.9\n1,116.1,39.9\n", "u,v,length_m\n", QT_ECONFLICT,
      "nodes.csv:3: column 'id'", "twice"},
-    {"unterminated quote", "id,lon,lat\n\"1,116.0,39.9\n", "u,v,length_m\n", QT_EPARSE, "nodes.csv:2",
-     "unterminated"},
+    {"unterminated quote", "id,lon,lat\n\"1,116.0,39.9\n", "u,v,length_m\n", QT_EPARSE, "nodes.csv:2", "unterminated"},
 };
 
 static void test_interchange_bad_input(void **state)
@@ -96,8 +94,8 @@ static void test_interchange_bad_input(void **state)
         qt_error_clear(&err);
         st = qt_graph_read_interchange(np, ep, &g, &err);
         if (st != c->status || !strstr(err.where, c->where) || !strstr(err.msg, c->msg))
-            fail_msg("%s: got %s '%s: %s', want %s at '%s' saying '%s'", c->name, qt_status_name(st),
-                     err.where, err.msg, qt_status_name(c->status), c->where, c->msg);
+            fail_msg("%s: got %s '%s: %s', want %s at '%s' saying '%s'", c->name, qt_status_name(st), err.where,
+                     err.msg, qt_status_name(c->status), c->where, c->msg);
         assert_null(g);
         free(np);
         free(ep);
@@ -120,10 +118,11 @@ static void test_unreadable_path(void **state)
 
 static void test_pois_reader(void **state)
 {
-    char *p = qt_test_write_file("pois.csv", "\xEF\xBB\xBFid,category,lon,lat,node\n"
-                                             "s1,pharmacy,116.0,39.9,5\n"
-                                             "\"s,2\",\"super \"\"market\"\"\",116.1,39.95,\n"
-                                             "s3,pharmacy,116.2,39.8,9000000000\n");
+    char *p = qt_test_write_file("pois.csv",
+                                 "\xEF\xBB\xBFid,category,lon,lat,node\n"
+                                 "s1,pharmacy,116.0,39.9,5\n"
+                                 "\"s,2\",\"super \"\"market\"\"\",116.1,39.95,\n"
+                                 "s3,pharmacy,116.2,39.8,9000000000\n");
     char *bad = qt_test_write_file("pois_bad.csv", "id,category,lon,lat\ns1,pharmacy,116.0,abc\n");
     qt_poi_list *l = NULL;
     qt_error err;

@@ -16,7 +16,7 @@
 #include "qt_test.h"
 
 #define PROFILE QT_TEST_DATA "/../../data/profiles/mofcom-2023.profile"
-#define OSM QT_TEST_DATA "/../../data/nanjing-xuanwu/nanjing_xuanwu.osm.pbf"
+#define OSM     QT_TEST_DATA "/../../data/nanjing-xuanwu/nanjing_xuanwu.osm.pbf"
 
 static qt_profile *profile(void)
 {
@@ -28,8 +28,9 @@ static qt_profile *profile(void)
 }
 
 /* a point or polygon layer with string fields; geometry from WKT; srs EPSG code or 0 */
-static void write_layer(const char *driver, const char *path, int epsg, OGRwkbGeometryType gt, const char *const *fields,
-                        size_t nf, const char *const *rows, const char *const *wkt, size_t nrows)
+static void write_layer(const char *driver, const char *path, int epsg, OGRwkbGeometryType gt,
+                        const char *const *fields, size_t nf, const char *const *rows, const char *const *wkt,
+                        size_t nrows)
 {
     GDALDriverH d;
     GDALDatasetH ds;
@@ -74,8 +75,8 @@ static void write_layer(const char *driver, const char *path, int epsg, OGRwkbGe
 static void test_outlets_xlsx(void **state)
 {
     static const char *const fields[] = {"编号", "名称", "业态", "经度", "纬度", "品牌", "营业时间", "面积"};
-    static const char *const rows[] = {"1", "快客便利店", "便利店", "118.78", "32.05", "快客", "24/7", "60",
-                                       "2", "某某菜场", "B03", "118.79", "32.04", "", "06:00-19:00", "800"};
+    static const char *const rows[] = {"1", "快客便利店", "便利店", "118.78", "32.05", "快客", "24/7",        "60",
+                                       "2", "某某菜场",   "B03",    "118.79", "32.04", "",     "06:00-19:00", "800"};
     char *path = qt_test_tmpfile("outlets.xlsx");
     qt_profile *p = profile();
     qt_outlet_list *l = NULL;
@@ -211,10 +212,11 @@ static void test_residences_shapefile_polygons(void **state)
     static const char *const fields[] = {"id", "households", "levels"};
     static const char *const rows[] = {"b1", "40", "", "b2", "", "3"};
     /* 0.001 deg squares near 32N: about 94.4 m x 111.2 m */
-    static const char *const wkt[] = {"POLYGON ((118.780 32.040, 118.781 32.040, 118.781 32.041, 118.780 32.041, "
-                                      "118.780 32.040))",
-                                      "POLYGON ((118.790 32.040, 118.791 32.040, 118.791 32.041, 118.790 32.041, "
-                                      "118.790 32.040))"};
+    static const char *const wkt[] = {
+        "POLYGON ((118.780 32.040, 118.781 32.040, 118.781 32.041, 118.780 32.041, "
+        "118.780 32.040))",
+        "POLYGON ((118.790 32.040, 118.791 32.040, 118.791 32.041, 118.790 32.041, "
+        "118.790 32.040))"};
     char *path = qt_test_tmpfile("homes.shp");
     qt_profile *p = profile();
     const qt_population_rule *pr = qt_profile_population(p);
@@ -290,8 +292,9 @@ static void test_community_polygons(void **state)
     /* two communities side by side (GeoPackage in CGCS2000 GK CM 117E), a third residence outside both */
     static const char *const fields[] = {"社区名称"};
     static const char *const rows[] = {"东社区", "西社区"};
-    static const char *const wkt[] = {"POLYGON ((667000 3549000, 668000 3549000, 668000 3550000, 667000 3550000, 667000 3549000))",
-                                      "POLYGON ((666000 3549000, 667000 3549000, 667000 3550000, 666000 3550000, 666000 3549000))"};
+    static const char *const wkt[] = {
+        "POLYGON ((667000 3549000, 668000 3549000, 668000 3550000, 667000 3550000, 667000 3549000))",
+        "POLYGON ((666000 3549000, 667000 3549000, 667000 3550000, 666000 3550000, 666000 3549000))"};
     char *path = qt_test_tmpfile("communities.gpkg"), *rp;
     qt_profile *p = profile();
     qt_residence_list *l = NULL;
@@ -311,8 +314,10 @@ static void test_community_polygons(void **state)
     ct = OCTNewCoordinateTransformation(s, t);
     assert_true(OCTTransform(ct, 4, x, y, NULL));
     /* r3 names its own community: kept */
-    snprintf(buf, sizeof buf, "id,lon,lat,population,community\nr1,%.9f,%.9f,10,\nr2,%.9f,%.9f,10,\nr3,%.9f,%.9f,10,自报\n"
-             "r4,%.9f,%.9f,10,\n", x[0], y[0], x[1], y[1], x[2], y[2], x[3], y[3]);
+    snprintf(buf, sizeof buf,
+             "id,lon,lat,population,community\nr1,%.9f,%.9f,10,\nr2,%.9f,%.9f,10,\nr3,%.9f,%.9f,10,自报\n"
+             "r4,%.9f,%.9f,10,\n",
+             x[0], y[0], x[1], y[1], x[2], y[2], x[3], y[3]);
     rp = qt_test_write_file("res.csv", buf);
     memset(&o, 0, sizeof o);
     qt_error_clear(&err);
@@ -353,12 +358,13 @@ static void collect(void *ud, const qt_error *e)
 static void test_circles_every_bad_row(void **state)
 {
     /* Tianshui's layout with three bad rows: no name, no community, a bad investment */
-    char *path = qt_test_write_file("circles-bad.csv", "序号,便民生活圈名称,包含社区,投资额(万元)\n"
-                                                       "1,东圈,社区甲、社区乙,120\n"
-                                                       "2,,社区丙,\n"
-                                                       "3,西圈,,10\n"
-                                                       "4,南圈,社区丁,12x\n"
-                                                       "5,北圈,社区戊,-3\n");
+    char *path = qt_test_write_file("circles-bad.csv",
+                                    "序号,便民生活圈名称,包含社区,投资额(万元)\n"
+                                    "1,东圈,社区甲、社区乙,120\n"
+                                    "2,,社区丙,\n"
+                                    "3,西圈,,10\n"
+                                    "4,南圈,社区丁,12x\n"
+                                    "5,北圈,社区戊,-3\n");
     char *sv = qt_test_write_file("survey-bad.csv", "生活圈,满意\n东圈,是\n无圈,是\n东圈,也许\n东圈,否\n");
     char *ok = qt_test_write_file("circles-ok.csv", "便民生活圈名称,包含社区\n东圈,社区甲、社区乙\n");
     qt_circles_read_opts o;

@@ -94,12 +94,12 @@ static void test_shapes(void **state)
 {
     (void)state;
     check("#", 1, 0);
-    check("###\n#..\n#..", 1, 0);               /* an L */
-    check("###\n#.#\n###", 1, 1);               /* a ring with a hole */
-    check("#.\n.#", 2, 0);                      /* corners touching: two polygons */
+    check("###\n#..\n#..", 1, 0);                     /* an L */
+    check("###\n#.#\n###", 1, 1);                     /* a ring with a hole */
+    check("#.\n.#", 2, 0);                            /* corners touching: two polygons */
     check("#####\n#...#\n#.#.#\n#...#\n#####", 2, 1); /* an island in a hole */
     check("##.##\n##.##\n.....\n##.##", 4, 0);
-    check("###.\n#.##\n###.", 1, 1);            /* a hole touching a corner of the outside */
+    check("###.\n#.##\n###.", 1, 1); /* a hole touching a corner of the outside */
     check("####\n#..#\n#..#\n####\n", 1, 1);
     /* an empty cell enclosed but for a corner (the outline would touch itself there: invalid): a hole
      * touching the outer ring at that corner (tile200k had 3,397 such 盲区 of 24,347) */

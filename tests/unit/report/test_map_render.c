@@ -122,7 +122,9 @@ static void test_chinese_glyphs_render(void **state)
     long ink_sheng, ink_huo, ink_tofu;
     (void)state;
     /* every glyph of the page's words is in the font */
-    assert_int_equal(qt__text_unknown_glyphs(cr, "Noto Sans CJK SC 9", "一刻钟便民生活圈 一图一清单 需求清单 项目清单 盲区 图例"), 0);
+    assert_int_equal(
+        qt__text_unknown_glyphs(cr, "Noto Sans CJK SC 9", "一刻钟便民生活圈 一图一清单 需求清单 项目清单 盲区 图例"),
+        0);
     assert_int_equal(qt__text_unknown_glyphs(cr, "Noto Sans CJK SC Bold 9", "等级: 品质型 提升型 基础型 未达标 北"), 0);
     /* a code point no font has is tofu, and pango says so */
     assert_true(qt__text_unknown_glyphs(cr, "Noto Sans CJK SC 9", "\xF3\xBF\xBF\xBD") > 0);
@@ -155,7 +157,8 @@ static void test_view_keeps_scale(void **state)
     assert_true(fabs((x1 - x0) - (y0 - y1)) < 1e-6 * (x1 - x0) + 1e-9);
     assert_true(fabs((x1 - x0) * v.m_per_unit - 1000) < 1);
     /* the box holds what was asked, centred */
-    assert_true(v.lonmin <= 118.70 + 1e-9 && v.lonmax >= 118.72 - 1e-9 && v.latmin <= 32.00 + 1e-9 && v.latmax >= 32.01 - 1e-9);
+    assert_true(v.lonmin <= 118.70 + 1e-9 && v.lonmax >= 118.72 - 1e-9 && v.latmin <= 32.00 + 1e-9 &&
+                v.latmax >= 32.01 - 1e-9);
     qt__map_xy(&v, 118.71, 32.005, &x0, &y0);
     assert_true(fabs(x0 - 210) < 1e-9 && fabs(y0 - 220) < 1e-9);
 }

@@ -84,15 +84,17 @@ static void test_migrations(void **state)
     qt_store_close(s);
     /* a store from a newer quarter is refused, untouched */
     if (qt_test_is_pg()) {
-        int64_t tables = qt_test_store_scalar(path, "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()");
+        int64_t tables = qt_test_store_scalar(path,
+                                              "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()");
         assert_true(tables > 10);
         assert_int_equal(qt_test_store_scalar(path, "INSERT INTO schema_version VALUES (99, 'from the future', 0)"), 1);
         assert_int_equal(qt_store_open(path, &s, &err), QT_EUNSUPPORTED);
         assert_non_null(strstr(err.msg, "schema version 99"));
         assert_int_equal(qt_test_store_scalar(path, "SELECT max(version) FROM schema_version"), 99);
-        assert_int_equal(qt_test_store_scalar(path, "SELECT count(*) FROM schema_version"), (int64_t)qt__nmigrations + 1);
-        assert_int_equal(qt_test_store_scalar(path, "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()"),
-                         tables);
+        assert_int_equal(qt_test_store_scalar(path, "SELECT count(*) FROM schema_version"),
+                         (int64_t)qt__nmigrations + 1);
+        assert_int_equal(
+            qt_test_store_scalar(path, "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()"), tables);
     } else {
         assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
         assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 99", NULL, NULL, NULL), SQLITE_OK);
@@ -121,7 +123,8 @@ static void test_accounts(void **state)
     qt_error_clear(&err);
     /* the hash is argon2id, never the password */
     assert_int_equal(
-        qt_test_store_scalar(path, "SELECT count(*) FROM users WHERE name = 'ming' AND substr(pw_hash, 1, 10) = '$argon2id$'"),
+        qt_test_store_scalar(
+            path, "SELECT count(*) FROM users WHERE name = 'ming' AND substr(pw_hash, 1, 10) = '$argon2id$'"),
         1);
     assert_int_equal(qt_store_login(s, "ming", "long-password", "10.0.0.1", 1000, 60, 5, 300, token, &uid, &role, &err),
                      QT_OK);
@@ -148,7 +151,8 @@ static void test_accounts(void **state)
     for (i = 0; i < 20; i++) {
         char n[32];
         snprintf(n, sizeof n, "nobody%d", i);
-        assert_int_equal(qt_store_login(s, n, "wrong", "10.9.9.9", 3000, 60, 5, 300, token, &uid, NULL, &err), QT_EAUTH);
+        assert_int_equal(qt_store_login(s, n, "wrong", "10.9.9.9", 3000, 60, 5, 300, token, &uid, NULL, &err),
+                         QT_EAUTH);
         qt_error_clear(&err);
     }
     assert_int_equal(qt_store_login(s, "ming", "long-password", "10.9.9.9", 3001, 60, 5, 300, token, &uid, NULL, &err),

@@ -235,8 +235,9 @@ static void issue_11_reimport_keeps_api_edits(void **state)
     assert_int_equal(kept, QT_EDIT_HOURS | QT_EDIT_ADDRESS | QT_EDIT_BARRIER_FREE);
     assert_string_equal(qt_store_edit_field(QT_EDIT_HOURS), "opening_hours");
     qt_store_close(s);
-    assert_int_equal(count(path, "SELECT opening_hours = '07:00-22:00' AND address = '玄武区1号' AND barrier_free = 1"
-                                 " AND name = '便民店(改)' AND cash = 1 FROM outlets"),
+    assert_int_equal(count(path,
+                           "SELECT opening_hours = '07:00-22:00' AND address = '玄武区1号' AND barrier_free = 1"
+                           " AND name = '便民店(改)' AND cash = 1 FROM outlets"),
                      1);
     free(path);
 }
@@ -358,13 +359,13 @@ static void issue_11_login_race_and_lockout(void **state)
             }
         }
         qt_error_clear(&err);
-        assert_int_equal(qt_store_login_begin(s, "ming", "10.1.1.1", last + 1, &lim, &attempt, hash, &uid, &role,
-                                              &retry, &err),
-                         QT_ELIMIT);
+        assert_int_equal(
+            qt_store_login_begin(s, "ming", "10.1.1.1", last + 1, &lim, &attempt, hash, &uid, &role, &retry, &err),
+            QT_ELIMIT);
         assert_true(retry >= 1 && retry <= lim.max_delay_s);
         qt_error_clear(&err);
-        assert_int_equal(qt_store_login_begin(s, "ming", "10.1.1.1", last + lim.max_delay_s, &lim, &attempt, hash,
-                                              &uid, &role, &retry, &err),
+        assert_int_equal(qt_store_login_begin(s, "ming", "10.1.1.1", last + lim.max_delay_s, &lim, &attempt, hash, &uid,
+                                              &role, &retry, &err),
                          QT_OK);
     }
     /* the old one-call login still works */
@@ -590,7 +591,7 @@ static void test_job_expiry(void **state)
     j.lon = 118.78;
     j.lat = 32.04;
     assert_int_equal(qt_store_job_create(s, m, QT_ROLE_MERCHANT, &j, now, &a, &err), QT_OK); /* the default */
-    j.expires_at = now; /* not after now */
+    j.expires_at = now;                                                                      /* not after now */
     assert_int_equal(qt_store_job_create(s, m, QT_ROLE_MERCHANT, &j, now, &b, &err), QT_EINVAL);
     qt_error_clear(&err);
     j.expires_at = now + (int64_t)(QT_STORE_JOB_MAX_DAYS + 1) * 86400;
@@ -859,10 +860,10 @@ enum { RACE_THREADS = 8, RACE_CLAIMS = 400, RACE_USERS = 100, RACE_LIMIT = 2, RA
 
 struct racer {
     const char *path;
-    int k;                       /* thread number */
+    int k; /* thread number */
     int64_t coupon, merchant;
     const int64_t *users;
-    const char *code;            /* redemptions: the code */
+    const char *code; /* redemptions: the code */
     int ok, conflict, other;
 };
 
