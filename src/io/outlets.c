@@ -54,14 +54,28 @@ static int grow_all(qt_outlet_list *l, size_t *cap)
 {
     size_t c0 = *cap, c;
 #define G(f)                                                                                                           \
-    c = c0;                                                                                                            \
-    if (qt__grow((void **)&l->f, &c, l->n + 1, sizeof *l->f) != 0)                                                     \
-        return -1;
-    G(id)
-    G(name) G(lon) G(lat) G(category) G(rule_line) G(line) G(brand) G(chain) G(floor_area) G(staff) G(hours) G(services)
-        G(address) G(closed)
+    do {                                                                                                               \
+        c = c0;                                                                                                        \
+        if (qt__grow((void **)&l->f, &c, l->n + 1, sizeof *l->f) != 0)                                                 \
+            return -1;                                                                                                 \
+    } while (0)
+    G(id);
+    G(name);
+    G(lon);
+    G(lat);
+    G(category);
+    G(rule_line);
+    G(line);
+    G(brand);
+    G(chain);
+    G(floor_area);
+    G(staff);
+    G(hours);
+    G(services);
+    G(address);
+    G(closed);
 #undef G
-            *cap = c;
+    *cap = c;
     return 0;
 }
 

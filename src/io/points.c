@@ -57,13 +57,21 @@ qt_status qt_points_read(const char *path, const qt_point_read_opts *o, qt_point
             size_t c0 = cap, c2;
             /* every array grows from the same old capacity */
 #define G(f)                                                                                                           \
-    c2 = c0;                                                                                                           \
-    if (qt__grow((void **)&l->f, &c2, l->n + 1, sizeof *l->f) != 0)                                                    \
-        goto nomem;
-            G(id)
-            G(lon) G(lat) G(line) G(name) G(address) G(x) G(y)
+    do {                                                                                                               \
+        c2 = c0;                                                                                                       \
+        if (qt__grow((void **)&l->f, &c2, l->n + 1, sizeof *l->f) != 0)                                                \
+            goto nomem;                                                                                                \
+    } while (0)
+            G(id);
+            G(lon);
+            G(lat);
+            G(line);
+            G(name);
+            G(address);
+            G(x);
+            G(y);
 #undef G
-                cap = c2;
+            cap = c2;
         }
         l->id[i] = qt__csv_id(&c, ci);
         l->name[i] = qt__strdup(qt__csv_str(&c, cn));

@@ -45,13 +45,23 @@ static int grow_all(qt_residence_list *l, size_t *cap)
 {
     size_t c0 = *cap, c;
 #define G(f)                                                                                                           \
-    c = c0;                                                                                                            \
-    if (qt__grow((void **)&l->f, &c, l->n + 1, sizeof *l->f) != 0)                                                     \
-        return -1;
-    G(id)
-    G(community) G(lon) G(lat) G(population) G(households) G(floor_area) G(source) G(line) G(address)
+    do {                                                                                                               \
+        c = c0;                                                                                                        \
+        if (qt__grow((void **)&l->f, &c, l->n + 1, sizeof *l->f) != 0)                                                 \
+            return -1;                                                                                                 \
+    } while (0)
+    G(id);
+    G(community);
+    G(lon);
+    G(lat);
+    G(population);
+    G(households);
+    G(floor_area);
+    G(source);
+    G(line);
+    G(address);
 #undef G
-        *cap = c;
+    *cap = c;
     return 0;
 }
 
