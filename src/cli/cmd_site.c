@@ -80,6 +80,76 @@ static void site_tail(qt__outfile *o, const qt_point_list *cl, size_t j, qt_crs 
     qt__outfile_printf(o, ",%s,%.7f,%.7f\n", crs, x, y);
 }
 
+/* --category C1,C2,...: the profile's categories named, each once; 0 or the exit status. */
+static int parse_categories(const qt_cli *cli, const qt_profile *p, const char *cat_s, int *cats, size_t *ncat)
+{
+    *ncat = 0;
+    while (*cat_s && *ncat < 64) {
+        char one[64];
+        size_t n = strcspn(cat_s, ","), q;
+        int dup = 0;
+        snprintf(one, sizeof one, "%.*s", (int)(n < 63 ? n : 63), cat_s);
+        if ((cats[*ncat] = qt_profile_find(p, one)) < 0)
+            return cli_usage(cli, "site", "'%s' is not a category code or name of profile %s", one, qt_profile_name(p));
+        for (q = 0; q < *ncat; q++)
+            dup |= cats[q] == cats[*ncat];
+        if (!dup)
+            (*ncat)++;
+        cat_s += n + (cat_s[n] == ',');
+    }
+    return 0;
+}
+
+/* The ranked sites of one 业态 as rows of sites.csv, and the optimum's sites into o2 (when given). */
+static void write_rows(qt__outfile *o, qt__outfile *o2, const qt_site_result *r, const qt_category *c,
+                       const qt_point_list *cl, qt_crs ccrs)
+{
+    double cum = 0;
+    char idbuf[48];
+    size_t i, m;
+    for (i = 0; i < r->nchosen; i++) {
+        size_t j = r->chosen[i];
+        int in_opt = 0;
+        for (m = 0; m < r->nexact; m++)
+            in_opt |= r->exact_chosen[m] == j;
+        cum += r->gain[i];
+        qt__outfile_printf(o, "%s,%s,%.7f,%.7f,%zu,%.1f,%.1f,%.4f,",
+                           site_id(cl, j, r->cand_lon[j], r->cand_lat[j], idbuf), c->code, r->cand_lon[j],
+                           r->cand_lat[j], i + 1, r->gain[i], cum, r->unserved_total > 0 ? cum / r->unserved_total : 0);
+        if (r->exact_status > 0)
+            qt__outfile_printf(o, "%s,%.1f,%.4f", in_opt ? "yes" : "no", r->exact_total,
+                               r->exact_total > 0 ? r->greedy_total / r->exact_total : 1.0);
+        else
+            qt__outfile_puts(o, ",,");
+        site_tail(o, cl, j, ccrs, r->cand_lon[j], r->cand_lat[j]);
+    }
+    for (i = 0; o2 && r->exact_status > 0 && i < r->nexact; i++) {
+        size_t j = r->exact_chosen[i];
+        qt__outfile_printf(o2, "%s,%s,%.7f,%.7f\n", site_id(cl, j, r->cand_lon[j], r->cand_lat[j], idbuf), c->code,
+                           r->cand_lon[j], r->cand_lat[j]);
+    }
+}
+
+/* What one 业态's ranking found, on standard error. */
+static void say_result(const qt_site_result *r, const qt_category *c, int exact, double tl)
+{
+    fprintf(stderr,
+            _("%s %s: %.0f residents in %zu residences beyond %.0f min; %zu candidates; %.0f of them reachable "
+              "from some candidate\n  greedy: %zu sites serve %.0f (%.1f%% of the unserved)\n"),
+            c->code, c->zh, r->unserved_total, r->ndemand, c->ring_min, r->ncand, r->reachable_total, r->nchosen,
+            r->greedy_total, r->unserved_total > 0 ? 100 * r->greedy_total / r->unserved_total : 0);
+    if (r->exact_status == 1 || r->exact_status == 2)
+        fprintf(stderr, _("  GLPK %s: %.0f in %.2f s; greedy reaches %.1f%% of it\n"),
+                r->exact_status == 1 ? _("optimum") : _("best found at the time limit (not proven optimal)"),
+                r->exact_total, r->exact_seconds, r->exact_total > 0 ? 100 * r->greedy_total / r->exact_total : 100);
+    else if (r->exact_status == -1)
+        fprintf(stderr, _("  GLPK found no solution in %.0f s\n"), tl);
+    else if (exact == 0)
+        fputs(_("  GLPK not run (--exact no)\n"), stderr);
+    else
+        fprintf(stderr, _("  GLPK not run (more than 200,000 candidate-residence pairs; --exact yes forces it)\n"));
+}
+
 int cmd_site(int argc, char **argv, qt_cli *cli)
 {
     const char *cat_s = NULL, *k_s = NULL, *cand = NULL, *cand_crs = NULL, *spacing_s = NULL, *exact_s = NULL,
@@ -113,7 +183,7 @@ int cmd_site(int argc, char **argv, qt_cli *cli)
     qt_error err = QT_ERROR_INIT;
     qt__outfile o;
     int exact = -1, cats[64], opened = 0, opened2 = 0;
-    size_t i, ncat, ic;
+    size_t ncat, ic;
     qt__outfile o2;
     double t0, t1, t2, t3;
 
@@ -153,28 +223,8 @@ int cmd_site(int argc, char **argv, qt_cli *cli)
     if ((rc = cli_project_open(cli, "site", pos[0], speed, &pj)) != 0)
         return rc;
     ncat = 0;
-    if (strcmp(cat_s, "missing") != 0) {
-        const char *p = cat_s;
-        while (*p && ncat < 64) {
-            char one[64];
-            size_t n = strcspn(p, ",");
-            snprintf(one, sizeof one, "%.*s", (int)(n < 63 ? n : 63), p);
-            if ((cats[ncat] = qt_profile_find(pj->profile, one)) < 0) {
-                rc = cli_usage(cli, "site", "'%s' is not a category code or name of profile %s", one,
-                               qt_profile_name(pj->profile));
-                goto done;
-            }
-            {
-                size_t q2;
-                int dup = 0;
-                for (q2 = 0; q2 < ncat; q2++)
-                    dup |= cats[q2] == cats[ncat];
-                if (!dup)
-                    ncat++;
-            }
-            p += n + (p[n] == ',');
-        }
-    }
+    if (strcmp(cat_s, "missing") != 0 && (rc = parse_categories(cli, pj->profile, cat_s, cats, &ncat)) != 0)
+        goto done;
     if (cand) {
         qt_point_read_opts po;
         memset(&po, 0, sizeof po);
@@ -245,58 +295,12 @@ int cmd_site(int argc, char **argv, qt_cli *cli)
             goto done;
         }
         t3 = cli_now_s();
-        {
-            const qt_category *c = qt_profile_category(pj->profile, (size_t)cat);
-            double cum = 0;
-            char idbuf[48];
-            for (i = 0; i < r->nchosen; i++) {
-                size_t j = r->chosen[i], m;
-                int in_opt = 0;
-                for (m = 0; m < r->nexact; m++)
-                    in_opt |= r->exact_chosen[m] == j;
-                cum += r->gain[i];
-                qt__outfile_printf(&o, "%s,%s,%.7f,%.7f,%zu,%.1f,%.1f,%.4f,",
-                                   site_id(cl, j, r->cand_lon[j], r->cand_lat[j], idbuf), c->code, r->cand_lon[j],
-                                   r->cand_lat[j], i + 1, r->gain[i], cum,
-                                   r->unserved_total > 0 ? cum / r->unserved_total : 0);
-                if (r->exact_status > 0)
-                    qt__outfile_printf(&o, "%s,%.1f,%.4f", in_opt ? "yes" : "no", r->exact_total,
-                                       r->exact_total > 0 ? r->greedy_total / r->exact_total : 1.0);
-                else
-                    qt__outfile_puts(&o, ",,");
-                site_tail(&o, cl, j, ccrs, r->cand_lon[j], r->cand_lat[j]);
-            }
-            for (i = 0; opened2 && r->exact_status > 0 && i < r->nexact; i++)
-                qt__outfile_printf(&o2, "%s,%s,%.7f,%.7f\n",
-                                   site_id(cl, r->exact_chosen[i], r->cand_lon[r->exact_chosen[i]],
-                                           r->cand_lat[r->exact_chosen[i]], idbuf),
-                                   c->code, r->cand_lon[r->exact_chosen[i]], r->cand_lat[r->exact_chosen[i]]);
-            if (!quiet && !cli->quiet) {
-                fprintf(
-                    stderr,
-                    _("%s %s: %.0f residents in %zu residences beyond %.0f min; %zu candidates; %.0f of them reachable "
-                      "from some candidate\n  greedy: %zu sites serve %.0f (%.1f%% of the unserved)\n"),
-                    c->code, c->zh, r->unserved_total, r->ndemand, c->ring_min, r->ncand, r->reachable_total,
-                    r->nchosen, r->greedy_total, r->unserved_total > 0 ? 100 * r->greedy_total / r->unserved_total : 0);
-                if (r->exact_status == 1 || r->exact_status == 2)
-                    fprintf(stderr, _("  GLPK %s: %.0f in %.2f s; greedy reaches %.1f%% of it\n"),
-                            r->exact_status == 1 ? _("optimum")
-                                                 : _("best found at the time limit (not proven optimal)"),
-                            r->exact_total, r->exact_seconds,
-                            r->exact_total > 0 ? 100 * r->greedy_total / r->exact_total : 100);
-                else if (r->exact_status == -1)
-                    fprintf(stderr, _("  GLPK found no solution in %.0f s\n"), tl);
-                else if (exact == 0)
-                    fputs(_("  GLPK not run (--exact no)\n"), stderr);
-                else
-                    fprintf(stderr,
-                            _("  GLPK not run (more than 200,000 candidate-residence pairs; --exact yes forces it)\n"));
-            }
-            if (timings)
-                fprintf(stderr,
-                        "timings: read_s=%.3f analyze_s=%.3f site_s=%.3f (coverage and greedy %.3f, GLPK %.3f)\n",
-                        t1 - t0, t2 - t1, t3 - t2, t3 - t2 - r->exact_seconds, r->exact_seconds);
-        }
+        write_rows(&o, opened2 ? &o2 : NULL, r, qt_profile_category(pj->profile, (size_t)cat), cl, ccrs);
+        if (!quiet && !cli->quiet)
+            say_result(r, qt_profile_category(pj->profile, (size_t)cat), exact, tl);
+        if (timings)
+            fprintf(stderr, "timings: read_s=%.3f analyze_s=%.3f site_s=%.3f (coverage and greedy %.3f, GLPK %.3f)\n",
+                    t1 - t0, t2 - t1, t3 - t2, t3 - t2 - r->exact_seconds, r->exact_seconds);
     }
     opened = 0;
     if (qt__outfile_commit(&o, &err) != QT_OK) {
