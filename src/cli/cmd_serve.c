@@ -397,6 +397,125 @@ static const char import_help[] = N_(
     "                  id,category,lon,lat[,newly_served]) into the table sites\n"
     "  --blind-cell M  盲区 grid cell in metres (default 100, as quarter analyze)\n");
 
+/* A circle's indicators as the JSON the store keeps (docs/http-api.md); NULL without memory. */
+static char *circle_json(const qt_area_stats *cs, const qt_profile *p, size_t ncat)
+{
+    json_t *j, *cov = json_object();
+    char *text;
+    size_t k;
+    for (k = 0; cov && k < ncat; k++)
+        if (isfinite(cs->coverage[k]))
+            json_object_set_new(cov, qt_profile_category(p, k)->code, json_real(cs->coverage[k]));
+    j = json_pack("{s:f, s:f, s:i, s:i, s:i, s:i, s:i, s:i, s:o, s:s}", "population", cs->population,
+                  "residents_all_basic", isfinite(cs->all_basic) ? cs->all_basic : 0.0, "basic_present",
+                  cs->basic_present, "basic_required", cs->basic_required, "quality_present", cs->quality_present,
+                  "communities", (int)cs->communities, "communities_covered", (int)cs->communities_covered, "outlets",
+                  (int)cs->outlets, "coverage", cov ? cov : json_object(), "reasons", cs->reasons ? cs->reasons : "");
+    if (j && cs->outlets)
+        json_object_set_new(j, "chain_share", json_real((double)cs->chain_outlets / cs->outlets));
+    if (j) { /* the reasons as data, for the pages to word in their language (docs/http-api.md) */
+        char *why = qt_grade_reasons(cs, p, QT_REASONS_JSON);
+        json_object_set_new(j, "why", why ? json_loads(why, 0, NULL) : NULL);
+        free(why);
+    }
+    text = j ? json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(6)) : NULL;
+    json_decref(j);
+    return text;
+}
+
+/* Every circle with its communities, grade and indicators; circle_of[community] its (first) circle. */
+static int import_circles(const qt_cli *cli, qt_store *st, const qt_project_data *pj, const qt_analysis *a,
+                          size_t *circle_of)
+{
+    qt_error err = QT_ERROR_INIT;
+    size_t i, k;
+    for (k = 0; k < a->ncommunities; k++)
+        circle_of[k] = SIZE_MAX;
+    for (i = 0; i < a->ncircles; i++) {
+        const char *names[4096];
+        size_t n = 0;
+        const qt_area_stats *cs = &a->circles_stats[i];
+        char *text;
+        for (k = a->circle_start[i]; k < a->circle_start[i + 1] && n < 4096; k++) {
+            names[n++] = a->community[a->circle_member[k]];
+            if (circle_of[a->circle_member[k]] == SIZE_MAX)
+                circle_of[a->circle_member[k]] = i;
+        }
+        if (!(text = circle_json(cs, pj->profile, a->ncat)))
+            return QT_EXIT_NOMEM;
+        if (qt_store_circle_put(st, a->circle[i], names, n,
+                                pj->circles && i < pj->circles->ncircles ? pj->circles->investment[i] : NAN, NULL,
+                                &err) != QT_OK ||
+            qt_store_circle_set_analysis(
+                st, a->circle[i], cs->grade >= 0 ? qt_profile_grade(pj->profile, (size_t)cs->grade)->name : "未达标",
+                text, &err) != QT_OK) {
+            free(text);
+            return cli_fail(cli, &err);
+        }
+        free(text);
+    }
+    return 0;
+}
+
+/* What an import of outlets did. */
+typedef struct outlet_counts {
+    size_t added, changed, closed, reopened, conflicts;
+} outlet_counts;
+
+/* Every outlet of the table into the store (fields edited through the API kept, said), then those
+ * not in it any more (or marked closed) closed and those back reopened. */
+static int import_outlets(const qt_cli *cli, qt_store *st, const qt_project_data *pj, const qt_analysis *a,
+                          const size_t *circle_of, const char *project, outlet_counts *nc)
+{
+    const qt_outlet_list *l = pj->outlets;
+    qt_error err = QT_ERROR_INIT;
+    char **open_ids = malloc((l->n + 1) * sizeof *open_ids);
+    size_t i, nopen = 0;
+    int rc = 0;
+    if (!open_ids)
+        return QT_EXIT_NOMEM;
+    for (i = 0; i < l->n && !rc; i++) {
+        qt_store_outlet o;
+        uint32_t com = a->outlet_community[i];
+        unsigned kept = 0, bit;
+        int state;
+        memset(&o, 0, sizeof o);
+        o.ext_id = l->id[i];
+        o.name = l->name[i];
+        o.address = l->address[i];
+        o.category = l->category[i] >= 0 ? qt_profile_category(pj->profile, (size_t)l->category[i])->code : NULL;
+        o.lon = l->lon[i];
+        o.lat = l->lat[i];
+        o.brand = l->brand[i];
+        o.chain = l->chain[i];
+        o.opening_hours = l->hours[i];
+        o.services = l->services[i];
+        o.cash = o.barrier_free = -1;
+        o.staff = l->staff[i];
+        o.floor_area = l->floor_area[i];
+        o.community = com != UINT32_MAX ? a->community[com] : NULL;
+        o.circle = com != UINT32_MAX && circle_of[com] != SIZE_MAX ? a->circle[circle_of[com]] : NULL;
+        if (qt_store_outlet_compare(st, &o, &state, &err) != QT_OK ||
+            qt_store_outlet_import(st, &o, NULL, &kept, &err) != QT_OK) {
+            rc = cli_fail(cli, &err);
+            break;
+        }
+        for (bit = 1; kept && bit <= QT_EDIT_BARRIER_FREE; bit <<= 1)
+            if ((kept & bit) && ++nc->conflicts <= 20)
+                fprintf(stderr, _("%s: outlet %s: kept the %s edited through the API (the table has another)\n"),
+                        project, o.ext_id, qt_store_edit_field(bit));
+        nc->added += state == QT_OUTLET_NEW;
+        nc->changed += state == QT_OUTLET_CHANGED;
+        if (!l->closed[i])
+            open_ids[nopen++] = l->id[i];
+    }
+    if (!rc && qt_store_outlets_sync_closed(st, (const char *const *)open_ids, nopen, (int64_t)time(NULL), &nc->closed,
+                                            &nc->reopened, &err) != QT_OK)
+        rc = cli_fail(cli, &err);
+    free(open_ids);
+    return rc;
+}
+
 int cmd_import(int argc, char **argv, qt_cli *cli)
 {
     const char *db = NULL, *sites_path = NULL, *cell_s = NULL, *pos[1];
@@ -414,9 +533,9 @@ int cmd_import(int argc, char **argv, qt_cli *cli)
     qt_site_list *sites = NULL;
     qt_report_opts ro;
     qt_report_store_counts geoms;
+    outlet_counts nc = {0, 0, 0, 0, 0};
     double cell_m = 100;
-    size_t i, k, *circle_of = NULL, nadded = 0, nchanged = 0, nclosed = 0, nreopened = 0, nopen = 0, conflicts = 0;
-    char **open_ids = NULL;
+    size_t *circle_of = NULL;
     int in_tx = 0;
     rc = cli_parse(cli, argc, argv, opts, pos, 1, &npos, _(import_help));
     if (rc)
@@ -455,53 +574,8 @@ int cmd_import(int argc, char **argv, qt_cli *cli)
         goto done;
     }
     in_tx = 1;
-    for (k = 0; k < a->ncommunities; k++)
-        circle_of[k] = SIZE_MAX;
-    for (i = 0; i < a->ncircles; i++) {
-        const char *names[4096];
-        size_t n = 0;
-        const qt_area_stats *cs = &a->circles_stats[i];
-        json_t *j, *cov = json_object();
-        char *text;
-        for (k = a->circle_start[i]; k < a->circle_start[i + 1] && n < 4096; k++) {
-            names[n++] = a->community[a->circle_member[k]];
-            if (circle_of[a->circle_member[k]] == SIZE_MAX)
-                circle_of[a->circle_member[k]] = i;
-        }
-        for (k = 0; cov && k < a->ncat; k++)
-            if (isfinite(cs->coverage[k]))
-                json_object_set_new(cov, qt_profile_category(pj->profile, k)->code, json_real(cs->coverage[k]));
-        j = json_pack("{s:f, s:f, s:i, s:i, s:i, s:i, s:i, s:i, s:o, s:s}", "population", cs->population,
-                      "residents_all_basic", isfinite(cs->all_basic) ? cs->all_basic : 0.0, "basic_present",
-                      cs->basic_present, "basic_required", cs->basic_required, "quality_present", cs->quality_present,
-                      "communities", (int)cs->communities, "communities_covered", (int)cs->communities_covered,
-                      "outlets", (int)cs->outlets, "coverage", cov ? cov : json_object(), "reasons",
-                      cs->reasons ? cs->reasons : "");
-        if (j && cs->outlets)
-            json_object_set_new(j, "chain_share", json_real((double)cs->chain_outlets / cs->outlets));
-        if (j) { /* the reasons as data, for the pages to word in their language (docs/http-api.md) */
-            char *why = qt_grade_reasons(cs, pj->profile, QT_REASONS_JSON);
-            json_object_set_new(j, "why", why ? json_loads(why, 0, NULL) : NULL);
-            free(why);
-        }
-        text = j ? json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(6)) : NULL;
-        json_decref(j);
-        if (!text) {
-            rc = QT_EXIT_NOMEM;
-            goto done;
-        }
-        if (qt_store_circle_put(st, a->circle[i], names, n,
-                                pj->circles && i < pj->circles->ncircles ? pj->circles->investment[i] : NAN, NULL,
-                                &err) != QT_OK ||
-            qt_store_circle_set_analysis(
-                st, a->circle[i], cs->grade >= 0 ? qt_profile_grade(pj->profile, (size_t)cs->grade)->name : "未达标",
-                text, &err) != QT_OK) {
-            free(text);
-            rc = cli_fail(cli, &err);
-            goto done;
-        }
-        free(text);
-    }
+    if ((rc = import_circles(cli, st, pj, a, circle_of)) != 0)
+        goto done;
     /* the areas, 盲区 and sites as analysis.gpkg has them, replacing the last import's */
     memset(&ro, 0, sizeof ro);
     ro.sites = sites;
@@ -513,76 +587,26 @@ int cmd_import(int argc, char **argv, qt_cli *cli)
         rc = cli_fail(cli, &err);
         goto done;
     }
-    open_ids = malloc((pj->outlets->n + 1) * sizeof *open_ids);
-    if (!open_ids) {
-        rc = QT_EXIT_NOMEM;
+    if ((rc = import_outlets(cli, st, pj, a, circle_of, pos[0], &nc)) != 0)
         goto done;
-    }
-    for (i = 0; i < pj->outlets->n; i++) {
-        const qt_outlet_list *l = pj->outlets;
-        qt_store_outlet o;
-        uint32_t com = a->outlet_community[i];
-        int state;
-        memset(&o, 0, sizeof o);
-        o.ext_id = l->id[i];
-        o.name = l->name[i];
-        o.address = l->address[i];
-        o.category = l->category[i] >= 0 ? qt_profile_category(pj->profile, (size_t)l->category[i])->code : NULL;
-        o.lon = l->lon[i];
-        o.lat = l->lat[i];
-        o.brand = l->brand[i];
-        o.chain = l->chain[i];
-        o.opening_hours = l->hours[i];
-        o.services = l->services[i];
-        o.cash = o.barrier_free = -1;
-        o.staff = l->staff[i];
-        o.floor_area = l->floor_area[i];
-        o.community = com != UINT32_MAX ? a->community[com] : NULL;
-        o.circle = com != UINT32_MAX && circle_of[com] != SIZE_MAX ? a->circle[circle_of[com]] : NULL;
-        {
-            unsigned kept = 0, bit;
-            if (qt_store_outlet_compare(st, &o, &state, &err) != QT_OK ||
-                qt_store_outlet_import(st, &o, NULL, &kept, &err) != QT_OK) {
-                rc = cli_fail(cli, &err);
-                goto done;
-            }
-            for (bit = 1; kept && bit <= QT_EDIT_BARRIER_FREE; bit <<= 1)
-                if (kept & bit) {
-                    if (++conflicts <= 20)
-                        fprintf(stderr,
-                                _("%s: outlet %s: kept the %s edited through the API (the table has another)\n"),
-                                pos[0], o.ext_id, qt_store_edit_field(bit));
-                }
-        }
-        nadded += state == QT_OUTLET_NEW;
-        nchanged += state == QT_OUTLET_CHANGED;
-        if (!l->closed[i])
-            open_ids[nopen++] = l->id[i];
-    }
-    if (qt_store_outlets_sync_closed(st, (const char *const *)open_ids, nopen, (int64_t)time(NULL), &nclosed,
-                                     &nreopened, &err) != QT_OK) {
-        rc = cli_fail(cli, &err);
-        goto done;
-    }
     in_tx = 0;
     if (qt_store_commit(st, &err) != QT_OK) {
         rc = cli_fail(cli, &err);
         goto done;
     }
-    if (conflicts > 20)
-        fprintf(stderr, _("%s: ... %zu fields kept in all\n"), pos[0], conflicts);
+    if (nc.conflicts > 20)
+        fprintf(stderr, _("%s: ... %zu fields kept in all\n"), pos[0], nc.conflicts);
     if (!cli->quiet) {
         fprintf(stderr, _("%s: %zu outlets, %zu circles (with their grades and indicators) into %s\n"), pos[0],
                 pj->outlets->n, a->ncircles, db);
         fprintf(stderr, _("%s: outlets %zu added, %zu changed, %zu unchanged, %zu closed, %zu reopened\n"), pos[0],
-                nadded, nchanged, pj->outlets->n - nadded - nchanged, nclosed, nreopened);
+                nc.added, nc.changed, pj->outlets->n - nc.added - nc.changed, nc.closed, nc.reopened);
         fprintf(stderr, _("%s: geometries of %zu communities, %zu circles, %zu 盲区, %zu sites\n"), pos[0],
                 geoms.communities, geoms.circles, geoms.blindspots, geoms.sites);
     }
 done:
     if (in_tx)
         qt_store_rollback(st);
-    free(open_ids);
     free(circle_of);
     qt_site_list_free(sites);
     qt_analysis_free(a);
