@@ -72,25 +72,29 @@ int qt_analysis_community_cell(const qt_analysis *a, size_t c, double *lonmin, d
 }
 
 /* communities of the residences, circles and their members */
-qt_status qt__analysis_areas(const qt_analysis_input *in, const qt_analysis_opts *o, qt_analysis *a, qt_error *err)
+static void free_names(qt__strmap *m)
+{
+    size_t i;
+    for (i = 0; m->name && i < m->n; i++)
+        qt__free(m->name[i]);
+    qt__free(m->name);
+    m->name = NULL;
+    qt__strmap_free_slots(m);
+}
+
+/* Each residence's community: its own, else its grid cell's (网格…) with community_grid_m; the
+ * circles file's communities first, in its order.  -1 without memory. */
+static int assign_communities(const qt_analysis_input *in, const qt_analysis_opts *o, qt_analysis *a, double lon0,
+                              double lat0, int *any_named)
 {
     const qt_residence_list *r = in->residences;
     const qt_circle_list *cl = in->circles;
-    qt__strmap com = {0}, cir = {0};
-    size_t i, k;
-    double lon0 = 180, lat0 = 90;
-    int any_named = 0;
-    uint32_t *count = NULL;
-    for (i = 0; i < r->n; i++) {
-        if (r->lon[i] < lon0)
-            lon0 = r->lon[i];
-        if (r->lat[i] < lat0)
-            lat0 = r->lat[i];
-    }
-    if (cl)
-        for (i = 0; i < cl->ncommunities; i++)
-            if (qt__strmap_add(&com, cl->community[i]) < 0)
-                goto nomem;
+    qt__strmap com = {0};
+    size_t i;
+    *any_named = 0;
+    for (i = 0; cl && i < cl->ncommunities; i++)
+        if (qt__strmap_add(&com, cl->community[i]) < 0)
+            goto nomem;
     a->res_community = qt__malloc((r->n ? r->n : 1) * sizeof *a->res_community);
     if (!a->res_community)
         goto nomem;
@@ -108,9 +112,8 @@ qt_status qt__analysis_areas(const qt_analysis_input *in, const qt_analysis_opts
             a->res_community[i] = UINT32_MAX;
             continue;
         }
-        any_named = 1;
-        idx = qt__strmap_add(&com, name);
-        if (idx < 0)
+        *any_named = 1;
+        if ((idx = qt__strmap_add(&com, name)) < 0)
             goto nomem;
         a->res_community[i] = (uint32_t)idx;
     }
@@ -118,124 +121,151 @@ qt_status qt__analysis_areas(const qt_analysis_input *in, const qt_analysis_opts
     a->community = com.name;
     com.name = NULL;
     qt__strmap_free_slots(&com);
-    if (o->community_grid_m > 0) {
-        /* the cell of each grid community (the maps draw it as its boundary) */
-        a->grid_m = o->community_grid_m;
-        a->grid_lon0 = lon0;
-        a->grid_lat0 = lat0;
-        a->community_cell = qt__malloc((2 * a->ncommunities + 2) * sizeof *a->community_cell);
-        if (!a->community_cell)
-            goto nomem;
-        for (k = 0; k < 2 * a->ncommunities; k++)
-            a->community_cell[k] = INT32_MIN;
-        for (i = 0; i < r->n; i++) {
-            long cx, cy;
-            uint32_t c = a->res_community[i];
-            if (*r->community[i] || c == UINT32_MAX)
-                continue;
-            grid_cell(r->lon[i], r->lat[i], lon0, lat0, o->community_grid_m, &cx, &cy);
-            a->community_cell[2 * c] = (int32_t)cx;
-            a->community_cell[2 * c + 1] = (int32_t)cy;
-        }
-        for (i = 0; i < r->n; i++) /* a community some residence names itself is no cell */
-            if (*r->community[i] && a->res_community[i] != UINT32_MAX)
-                a->community_cell[2 * a->res_community[i]] = INT32_MIN;
+    return 0;
+nomem:
+    free_names(&com);
+    return -1;
+}
+
+/* The cell of each grid community (the maps draw it as its boundary). */
+static int community_cells(const qt_residence_list *r, double grid_m, double lon0, double lat0, qt_analysis *a)
+{
+    size_t i, k;
+    a->grid_m = grid_m;
+    a->grid_lon0 = lon0;
+    a->grid_lat0 = lat0;
+    a->community_cell = qt__malloc((2 * a->ncommunities + 2) * sizeof *a->community_cell);
+    if (!a->community_cell)
+        return -1;
+    for (k = 0; k < 2 * a->ncommunities; k++)
+        a->community_cell[k] = INT32_MIN;
+    for (i = 0; i < r->n; i++) {
+        long cx, cy;
+        uint32_t c = a->res_community[i];
+        if (*r->community[i] || c == UINT32_MAX)
+            continue;
+        grid_cell(r->lon[i], r->lat[i], lon0, lat0, grid_m, &cx, &cy);
+        a->community_cell[2 * c] = (int32_t)cx;
+        a->community_cell[2 * c + 1] = (int32_t)cy;
     }
-    /* every community a circle names must have residents */
-    count = qt__calloc(a->ncommunities + 1, sizeof *count);
-    if (!count)
-        goto nomem;
+    for (i = 0; i < r->n; i++) /* a community some residence names itself is no cell */
+        if (*r->community[i] && a->res_community[i] != UINT32_MAX)
+            a->community_cell[2 * a->res_community[i]] = INT32_MIN;
+    return 0;
+}
+
+/* The circles of the circles file; every community one names must have residents. */
+static qt_status circles_from_file(const qt_circle_list *cl, const qt_residence_list *r, int any_named, qt_analysis *a,
+                                   qt_error *err)
+{
+    uint32_t *count;
+    size_t i, k;
+    if (!any_named)
+        return qt_error_set(err, QT_EINVAL, "residences",
+                            _("the circles file names communities, but no residence has a community "
+                              "(add a community column to the residences)"));
+    if (!(count = qt__calloc(a->ncommunities + 1, sizeof *count)))
+        return QT_ENOMEM;
     for (i = 0; i < r->n; i++)
         if (a->res_community[i] != UINT32_MAX)
             count[a->res_community[i]]++;
-    if (cl) {
-        if (!any_named) {
-            qt__free(count);
-            return qt_error_set(err, QT_EINVAL, "residences",
-                                _("the circles file names communities, but no residence has a community "
-                                  "(add a community column to the residences)"));
-        }
-        for (i = 0; i < cl->ncircles; i++)
-            for (k = cl->member_start[i]; k < cl->member_start[i + 1]; k++)
-                if (!count[cl->member[k]]) {
-                    char where[300];
-                    snprintf(where, sizeof where, "%s:%zu", cl->path ? cl->path : "circles", cl->line[i]);
-                    qt_error_set(err, QT_EINVAL, where,
-                                 _("circle '%s' names community '%s', which no residence belongs to "
-                                   "(a typo, or a community missing from the residences?)"),
-                                 cl->circle[i], a->community[cl->member[k]]);
-                    qt__free(count);
-                    return QT_EINVAL;
-                }
-        a->ncircles = cl->ncircles;
-        a->circle = qt__calloc(a->ncircles + 1, sizeof *a->circle);
-        a->circle_start = qt__malloc((a->ncircles + 1) * sizeof *a->circle_start);
-        a->circle_member = qt__malloc((cl->member_start[cl->ncircles] + 1) * sizeof *a->circle_member);
-        if (!a->circle || !a->circle_start || !a->circle_member)
-            goto nomem;
-        for (i = 0; i < a->ncircles; i++)
-            if (!(a->circle[i] = qt__strdup(cl->circle[i])))
-                goto nomem;
-        memcpy(a->circle_start, cl->member_start, (a->ncircles + 1) * sizeof *a->circle_start);
-        memcpy(a->circle_member, cl->member, cl->member_start[cl->ncircles] * sizeof *a->circle_member);
-    } else if (o->circle_grid_m > 0) {
-        /* circles from a grid: each community goes to the cell of its first residence */
-        uint32_t *of = qt__malloc((a->ncommunities + 1) * sizeof *of);
-        size_t *fill;
-        if (!of)
-            goto nomem;
-        for (k = 0; k < a->ncommunities; k++)
-            of[k] = UINT32_MAX;
-        for (i = 0; i < r->n; i++) {
-            uint32_t c = a->res_community[i];
-            char buf[64];
-            long cx, cy;
-            int idx;
-            if (c == UINT32_MAX || of[c] != UINT32_MAX)
-                continue;
-            grid_cell(r->lon[i], r->lat[i], lon0, lat0, o->circle_grid_m, &cx, &cy);
-            grid_name(buf, "生活圈", cy, cx);
-            if ((idx = qt__strmap_add(&cir, buf)) < 0) {
-                qt__free(of);
-                goto nomem;
+    for (i = 0; i < cl->ncircles; i++)
+        for (k = cl->member_start[i]; k < cl->member_start[i + 1]; k++)
+            if (!count[cl->member[k]]) {
+                char where[300];
+                snprintf(where, sizeof where, "%s:%zu", cl->path ? cl->path : "circles", cl->line[i]);
+                qt__free(count);
+                return qt_error_set(err, QT_EINVAL, where,
+                                    _("circle '%s' names community '%s', which no residence belongs to "
+                                      "(a typo, or a community missing from the residences?)"),
+                                    cl->circle[i], a->community[cl->member[k]]);
             }
-            of[c] = (uint32_t)idx;
-        }
-        a->ncircles = cir.n;
-        a->circle = cir.name;
-        cir.name = NULL;
-        qt__strmap_free_slots(&cir);
-        a->circle_start = qt__calloc(a->ncircles + 1, sizeof *a->circle_start);
-        a->circle_member = qt__malloc((a->ncommunities + 1) * sizeof *a->circle_member);
-        fill = qt__malloc((a->ncircles + 1) * sizeof *fill);
-        if (!a->circle_start || !a->circle_member || !fill) {
+    qt__free(count);
+    a->ncircles = cl->ncircles;
+    a->circle = qt__calloc(a->ncircles + 1, sizeof *a->circle);
+    a->circle_start = qt__malloc((a->ncircles + 1) * sizeof *a->circle_start);
+    a->circle_member = qt__malloc((cl->member_start[cl->ncircles] + 1) * sizeof *a->circle_member);
+    if (!a->circle || !a->circle_start || !a->circle_member)
+        return QT_ENOMEM;
+    for (i = 0; i < a->ncircles; i++)
+        if (!(a->circle[i] = qt__strdup(cl->circle[i])))
+            return QT_ENOMEM;
+    memcpy(a->circle_start, cl->member_start, (a->ncircles + 1) * sizeof *a->circle_start);
+    memcpy(a->circle_member, cl->member, cl->member_start[cl->ncircles] * sizeof *a->circle_member);
+    return QT_OK;
+}
+
+/* Circles from a grid: each community goes to the cell of its first residence.  -1 without memory. */
+static int circles_from_grid(const qt_residence_list *r, double grid_m, double lon0, double lat0, qt_analysis *a)
+{
+    qt__strmap cir = {0};
+    uint32_t *of = qt__malloc((a->ncommunities + 1) * sizeof *of);
+    size_t *fill = NULL, i, k;
+    if (!of)
+        return -1;
+    for (k = 0; k < a->ncommunities; k++)
+        of[k] = UINT32_MAX;
+    for (i = 0; i < r->n; i++) {
+        uint32_t c = a->res_community[i];
+        char buf[64];
+        long cx, cy;
+        int idx;
+        if (c == UINT32_MAX || of[c] != UINT32_MAX)
+            continue;
+        grid_cell(r->lon[i], r->lat[i], lon0, lat0, grid_m, &cx, &cy);
+        grid_name(buf, "生活圈", cy, cx);
+        if ((idx = qt__strmap_add(&cir, buf)) < 0) {
             qt__free(of);
-            qt__free(fill);
-            goto nomem;
+            free_names(&cir);
+            return -1;
         }
-        for (k = 0; k < a->ncommunities; k++)
-            if (of[k] != UINT32_MAX)
-                a->circle_start[of[k] + 1]++;
-        for (i = 0; i < a->ncircles; i++)
-            a->circle_start[i + 1] += a->circle_start[i];
-        memcpy(fill, a->circle_start, a->ncircles * sizeof *fill);
-        for (k = 0; k < a->ncommunities; k++)
-            if (of[k] != UINT32_MAX)
-                a->circle_member[fill[of[k]]++] = (uint32_t)k;
+        of[c] = (uint32_t)idx;
+    }
+    a->ncircles = cir.n;
+    a->circle = cir.name;
+    cir.name = NULL;
+    qt__strmap_free_slots(&cir);
+    a->circle_start = qt__calloc(a->ncircles + 1, sizeof *a->circle_start);
+    a->circle_member = qt__malloc((a->ncommunities + 1) * sizeof *a->circle_member);
+    fill = qt__malloc((a->ncircles + 1) * sizeof *fill);
+    if (!a->circle_start || !a->circle_member || !fill) {
         qt__free(of);
         qt__free(fill);
+        return -1;
     }
-    qt__free(count);
-    return QT_OK;
-nomem:
-    for (i = 0; com.name && i < com.n; i++)
-        qt__free(com.name[i]);
-    qt__free(com.name);
-    qt__strmap_free_slots(&com);
-    for (i = 0; cir.name && i < cir.n; i++)
-        qt__free(cir.name[i]);
-    qt__free(cir.name);
-    qt__strmap_free_slots(&cir);
-    qt__free(count);
-    return qt_error_set(err, QT_ENOMEM, "analyze", _("no memory"));
+    for (k = 0; k < a->ncommunities; k++)
+        if (of[k] != UINT32_MAX)
+            a->circle_start[of[k] + 1]++;
+    for (i = 0; i < a->ncircles; i++)
+        a->circle_start[i + 1] += a->circle_start[i];
+    memcpy(fill, a->circle_start, a->ncircles * sizeof *fill);
+    for (k = 0; k < a->ncommunities; k++)
+        if (of[k] != UINT32_MAX)
+            a->circle_member[fill[of[k]]++] = (uint32_t)k;
+    qt__free(of);
+    qt__free(fill);
+    return 0;
+}
+
+qt_status qt__analysis_areas(const qt_analysis_input *in, const qt_analysis_opts *o, qt_analysis *a, qt_error *err)
+{
+    const qt_residence_list *r = in->residences;
+    size_t i;
+    double lon0 = 180, lat0 = 90;
+    int any_named = 0;
+    qt_status st = QT_OK;
+    for (i = 0; i < r->n; i++) { /* the grids' origin */
+        if (r->lon[i] < lon0)
+            lon0 = r->lon[i];
+        if (r->lat[i] < lat0)
+            lat0 = r->lat[i];
+    }
+    if (assign_communities(in, o, a, lon0, lat0, &any_named) != 0 ||
+        (o->community_grid_m > 0 && community_cells(r, o->community_grid_m, lon0, lat0, a) != 0))
+        st = QT_ENOMEM;
+    else if (in->circles)
+        st = circles_from_file(in->circles, r, any_named, a, err);
+    else if (o->circle_grid_m > 0 && circles_from_grid(r, o->circle_grid_m, lon0, lat0, a) != 0)
+        st = QT_ENOMEM;
+    return st == QT_ENOMEM ? qt_error_set(err, QT_ENOMEM, "analyze", _("no memory")) : st;
 }
