@@ -278,29 +278,17 @@ static void remove_leftover(const char *dir)
     qt__free(lst);
 }
 
-qt_status qt_report_make(const qt_analysis *a, const qt_analysis_input *in, const qt_report_opts *o, const char *dir,
-                         qt_error *err)
+/* An existing -o must be a report folder (it has report.txt); the circles asked for must exist. */
+static qt_status check_target(const char *dir, int exists, const struct stat *sb, const qt_analysis *a,
+                              const qt_report_opts *o, qt_error *err)
 {
-    qt__report R;
-    unsigned fmt = o->formats ? o->formats : QT_REPORT_ALL;
-    size_t n, i, k, npages = 0;
-    struct stat sb;
-    int exists = stat(dir, &sb) == 0;
-    char *tmp = NULL, *old = NULL, *path = NULL, *lstpath = NULL;
-    char fname[512], line[1024];
-    listing files = {0}, readme = {0};
-    cairo_surface_t *city = NULL;
-    FILE *lst = NULL;
-    qt_status st = QT_OK;
-    size_t dl = strlen(dir) + 16;
-    double t0[2] = {clock_s(CLOCK_MONOTONIC), clock_s(CLOCK_PROCESS_CPUTIME_ID)};
-
+    size_t i;
     if (exists) {
         char *rt = qt__path_join(dir, "report.txt");
         struct stat s2;
         int ours = rt && stat(rt, &s2) == 0;
         qt__free(rt);
-        if (!S_ISDIR(sb.st_mode) || !ours)
+        if (!S_ISDIR(sb->st_mode) || !ours)
             return qt_error_set(err, QT_ECONFLICT, dir,
                                 _("exists and is not a report folder (no report.txt): choose "
                                   "another -o"));
@@ -308,175 +296,247 @@ qt_status qt_report_make(const qt_analysis *a, const qt_analysis_input *in, cons
     for (i = 0; o->circles && i < o->ncircles; i++)
         if (o->circles[i] >= (a->ncircles ? a->ncircles : 1))
             return qt_error_set(err, QT_EINVAL, "report", _("circle %zu out of range"), o->circles[i]);
-    if ((st = qt__report_init(&R, a, in, o, 1, err)) != QT_OK) {
-        qt__report_free(&R);
+    return QT_OK;
+}
+
+/* The report being written into tmp: the files so far (listed in files.lst as they are named, so a
+ * killed run can be cleaned up), the path of the last one. */
+typedef struct build {
+    const char *dir;
+    char *tmp, *path, *lstpath;
+    listing files;
+    FILE *lst;
+    qt_error *err;
+} build;
+
+/* The next file: listed, and its path in b->path. */
+static qt_status add_file(build *b, const char *name)
+{
+    qt__free(b->path);
+    if (add_line(&b->files, name) != 0 || !(b->path = qt__path_join(b->tmp, name)))
+        return qt_error_set(b->err, QT_ENOMEM, b->dir, _("no memory"));
+    fprintf(b->lst, "%s\n", name);
+    fflush(b->lst);
+    return QT_OK;
+}
+
+/* The city report's first pages (cover, table of circles, city map); the circles' pages follow. */
+static qt_status city_pages(build *b, qt__report *R, cairo_surface_t **city, size_t *npages)
+{
+    cairo_t *cr;
+    size_t k;
+    qt_status st = add_file(b, "城市报告.pdf");
+    if (st != QT_OK)
         return st;
-    }
-    stage(o, QT_REPORT_STAGE_PREPARE, t0);
-    tmp = qt__malloc(dl);
-    old = qt__malloc(dl);
-    if (!tmp || !old)
-        goto nomem;
-    snprintf(tmp, dl, "%s.partial", dir);
-    snprintf(old, dl, "%s.old", dir);
-    remove_leftover(tmp);
-    if (mkdir(tmp, 0777) != 0) {
-        st = qt_error_set(err, QT_EIO, tmp, _("cannot create: %s"), strerror(errno));
-        goto done;
-    }
-    /* the names written go to files.lst first, so a killed run can be cleaned up */
-    if (!(lstpath = qt__path_join(tmp, "files.lst")) || !(lst = fopen(lstpath, "wb"))) {
-        st = lstpath ? qt_error_set(err, QT_EIO, lstpath, _("cannot create: %s"), strerror(errno))
-                     : qt_error_set(err, QT_ENOMEM, dir, _("no memory"));
-        goto fail;
-    }
-#define ADD(name)                                                                                                      \
-    do {                                                                                                               \
-        qt__free(path);                                                                                                \
-        if (add_line(&files, (name)) != 0 || !(path = qt__path_join(tmp, (name))))                                     \
-            goto nomem;                                                                                                \
-        fprintf(lst, "%s\n", (name));                                                                                  \
-        fflush(lst);                                                                                                   \
-    } while (0)
-    n = o->circles ? o->ncircles : qt__report_ncircles(&R);
-    if (fmt & QT_REPORT_PDF) {
-        cairo_t *cr;
-        ADD("城市报告.pdf");
-        city = qt__pdf_new(&R, path, "一刻钟便民生活圈建设情况报告");
-        if (cairo_surface_status(city) != CAIRO_STATUS_SUCCESS) {
-            st = qt__cairo_fail(cairo_surface_status(city), path, err);
-            goto fail;
-        }
-        cr = cairo_create(city);
-        qt__page_cover(cr, &R);
+    *city = qt__pdf_new(R, b->path, "一刻钟便民生活圈建设情况报告");
+    if (cairo_surface_status(*city) != CAIRO_STATUS_SUCCESS)
+        return qt__cairo_fail(cairo_surface_status(*city), b->path, b->err);
+    cr = cairo_create(*city);
+    qt__page_cover(cr, R);
+    cairo_show_page(cr);
+    (*npages)++;
+    for (k = 0; k < qt__table_pages(R); k++) {
+        qt__page_table(cr, R, k);
         cairo_show_page(cr);
-        npages++;
-        for (k = 0; k < qt__table_pages(&R); k++) {
-            qt__page_table(cr, &R, k);
-            cairo_show_page(cr);
-            npages++;
+        (*npages)++;
+    }
+    qt__page_city_map(cr, R);
+    cairo_show_page(cr);
+    (*npages)++;
+    cairo_destroy(cr);
+    return QT_OK;
+}
+
+/* Every circle's PDF and PNG, their names listed first so a killed run leaves nothing unlisted; with
+ * the city report, each circle's page into it too. */
+static qt_status circle_files(build *b, qt__report *R, const qt_report_opts *o, unsigned fmt, size_t n,
+                              cairo_surface_t *city)
+{
+    char fname[512];
+    size_t k;
+    qt_status st;
+    for (k = 0; k < n; k++) {
+        size_t ci = o->circles ? o->circles[k] : k;
+        if (fmt & QT_REPORT_PDF) {
+            qt__file_name(fname, sizeof fname, qt__report_circle_name(R, ci), ".pdf");
+            if ((st = add_file(b, fname)) != QT_OK)
+                return st;
         }
-        qt__page_city_map(cr, &R);
-        cairo_show_page(cr);
-        npages++;
-        cairo_destroy(cr);
-        stage(o, QT_REPORT_STAGE_CITY, t0);
-    }
-    if (fmt & (QT_REPORT_PDF | QT_REPORT_PNG)) {
-        /* every circle's file names first, so a killed run leaves nothing unlisted */
-        for (k = 0; k < n; k++) {
-            size_t ci = o->circles ? o->circles[k] : k;
-            if (fmt & QT_REPORT_PDF) {
-                qt__file_name(fname, sizeof fname, qt__report_circle_name(&R, ci), ".pdf");
-                ADD(fname);
-            }
-            if (fmt & QT_REPORT_PNG) {
-                qt__file_name(fname, sizeof fname, qt__report_circle_name(&R, ci), ".png");
-                ADD(fname);
-            }
+        if (fmt & QT_REPORT_PNG) {
+            qt__file_name(fname, sizeof fname, qt__report_circle_name(R, ci), ".png");
+            if ((st = add_file(b, fname)) != QT_OK)
+                return st;
         }
-        if ((st = qt__circle_pages(&R, tmp, fmt, n, city, o->threads, err)) != QT_OK)
-            goto fail;
-        if (city)
-            npages += n;
     }
-    if (city) {
-        qt__free(path);
-        path = qt__path_join(tmp, "城市报告.pdf");
-        st = qt__pdf_finish(city, path ? path : dir, err);
-        city = NULL;
-        if (st != QT_OK)
-            goto fail;
-    }
-    stage(o, QT_REPORT_STAGE_PAGES, t0);
-    if (fmt & QT_REPORT_XLSX) {
-        ADD("调查表.xlsx");
-        if ((st = qt__write_survey_xlsx(&R, path, err)) != QT_OK)
-            goto fail;
-        ADD("indicators.xlsx");
-        if ((st = qt__write_indicators_xlsx(&R, path, err)) != QT_OK)
-            goto fail;
-        stage(o, QT_REPORT_STAGE_XLSX, t0);
-    }
-    if (fmt & QT_REPORT_GPKG) {
-        ADD("analysis.gpkg");
-        if ((st = qt__write_gpkg(&R, path, err)) != QT_OK)
-            goto fail;
-        stage(o, QT_REPORT_STAGE_GPKG, t0);
-    }
-    /* report.txt: what is here (and the mark of a report folder) */
-    ADD("report.txt");
-    snprintf(line, sizeof line, "%s 一刻钟便民生活圈报告 %s", o->project ? o->project : "", R.date);
+    return qt__circle_pages(R, b->tmp, fmt, n, city, o->threads, b->err);
+}
+
+/* report.txt: the title, what the city report holds, every file (and the mark of a report folder). */
+static qt_status write_readme(build *b, const qt__report *R, const qt_report_opts *o, unsigned fmt, size_t n,
+                              size_t npages)
+{
+    listing readme = {0};
+    char line[1024];
+    const char *p;
+    qt_status st = add_file(b, "report.txt");
+    if (st != QT_OK)
+        return st;
+    snprintf(line, sizeof line, "%s 一刻钟便民生活圈报告 %s", o->project ? o->project : "", R->date);
     if (add_line(&readme, line) != 0)
         goto nomem;
     if (fmt & QT_REPORT_PDF) {
         snprintf(line, sizeof line,
                  _("城市报告.pdf: %zu pages (cover, %zu table, city map, %zu circles); open it first"), npages,
-                 qt__table_pages(&R), n);
+                 qt__table_pages(R), n);
         if (add_line(&readme, line) != 0)
             goto nomem;
     }
-    {
-        const char *p = files.text;
-        while (p && *p) {
-            const char *e = strchr(p, '\n');
-            snprintf(line, sizeof line, "%.*s", (int)(e - p), p);
-            if (strcmp(line, "report.txt") != 0 && add_line(&readme, line) != 0)
-                goto nomem;
-            p = e + 1;
-        }
+    for (p = b->files.text; p && *p;) {
+        const char *e = strchr(p, '\n');
+        snprintf(line, sizeof line, "%.*s", (int)(e - p), p);
+        if (strcmp(line, "report.txt") != 0 && add_line(&readme, line) != 0)
+            goto nomem;
+        p = e + 1;
     }
-    if ((st = write_text(path, readme.text, err)) != QT_OK)
-        goto fail;
-    fclose(lst);
-    lst = NULL;
-    unlink(lstpath);
-#undef ADD
-    if (exists)
-        remove_leftover(old);
-    if ((st = qt__folder_into_place(tmp, dir, old, exists, "report", err)) != QT_OK)
-        goto fail;
-    if (exists) {
-        /* the old report's files: those of its report.txt */
-        char *rt = qt__path_join(old, "report.txt");
-        FILE *f = rt ? fopen(rt, "rb") : NULL;
-        listing l = {0};
-        if (f) {
-            char buf[4096];
-            int first = 1;
-            while (fgets(buf, sizeof buf, f)) {
-                buf[strcspn(buf, "\n")] = 0;
-                if (!first && !strchr(buf, ':'))
-                    add_line(&l, buf);
-                first = 0;
-            }
-            fclose(f);
-        }
-        add_line(&l, "report.txt");
-        remove_tree(old, &l);
-        qt__free(l.text);
-        qt__free(rt);
-    }
-    goto done;
+    st = write_text(b->path, readme.text, b->err);
+    qt__free(readme.text);
+    return st;
 nomem:
-    st = qt_error_set(err, QT_ENOMEM, dir, _("no memory"));
+    qt__free(readme.text);
+    return qt_error_set(b->err, QT_ENOMEM, b->dir, _("no memory"));
+}
+
+/* The replaced report's files, those its report.txt lists, removed with their folder. */
+static void remove_old_report(const char *old)
+{
+    char *rt = qt__path_join(old, "report.txt");
+    FILE *f = rt ? fopen(rt, "rb") : NULL;
+    listing l = {0};
+    if (f) {
+        char buf[4096];
+        int first = 1;
+        while (fgets(buf, sizeof buf, f)) {
+            buf[strcspn(buf, "\n")] = 0;
+            if (!first && !strchr(buf, ':'))
+                add_line(&l, buf);
+            first = 0;
+        }
+        fclose(f);
+    }
+    add_line(&l, "report.txt");
+    remove_tree(old, &l);
+    qt__free(l.text);
+    qt__free(rt);
+}
+
+/* Every file of the report into b->tmp: the city report, the circles' pages, the xlsx and the GeoPackage. */
+static qt_status write_files(build *b, qt__report *R, const qt_report_opts *o, unsigned fmt, double *t0)
+{
+    size_t n = o->circles ? o->ncircles : qt__report_ncircles(R), npages = 0;
+    cairo_surface_t *city = NULL;
+    qt_status st = QT_OK;
+    if (fmt & QT_REPORT_PDF) {
+        if ((st = city_pages(b, R, &city, &npages)) != QT_OK)
+            goto fail;
+        stage(o, QT_REPORT_STAGE_CITY, t0);
+    }
+    if (fmt & (QT_REPORT_PDF | QT_REPORT_PNG)) {
+        if ((st = circle_files(b, R, o, fmt, n, city)) != QT_OK)
+            goto fail;
+        if (city)
+            npages += n;
+    }
+    if (city) {
+        char *path = qt__path_join(b->tmp, "城市报告.pdf");
+        st = qt__pdf_finish(city, path ? path : b->dir, b->err);
+        qt__free(path);
+        city = NULL;
+        if (st != QT_OK)
+            return st;
+    }
+    stage(o, QT_REPORT_STAGE_PAGES, t0);
+    if (fmt & QT_REPORT_XLSX) {
+        if ((st = add_file(b, "调查表.xlsx")) != QT_OK || (st = qt__write_survey_xlsx(R, b->path, b->err)) != QT_OK ||
+            (st = add_file(b, "indicators.xlsx")) != QT_OK ||
+            (st = qt__write_indicators_xlsx(R, b->path, b->err)) != QT_OK)
+            return st;
+        stage(o, QT_REPORT_STAGE_XLSX, t0);
+    }
+    if (fmt & QT_REPORT_GPKG) {
+        if ((st = add_file(b, "analysis.gpkg")) != QT_OK || (st = qt__write_gpkg(R, b->path, b->err)) != QT_OK)
+            return st;
+        stage(o, QT_REPORT_STAGE_GPKG, t0);
+    }
+    return write_readme(b, R, o, fmt, n, npages);
 fail:
     if (city)
         cairo_surface_destroy(city);
-    if (lst)
-        fclose(lst);
-    lst = NULL;
-    add_line(&files, "files.lst");
-    remove_tree(tmp, &files);
+    return st;
+}
+
+qt_status qt_report_make(const qt_analysis *a, const qt_analysis_input *in, const qt_report_opts *o, const char *dir,
+                         qt_error *err)
+{
+    qt__report R;
+    unsigned fmt = o->formats ? o->formats : QT_REPORT_ALL;
+    struct stat sb;
+    int exists = stat(dir, &sb) == 0;
+    char *old = NULL;
+    build b;
+    qt_status st;
+    size_t dl = strlen(dir) + 16;
+    double t0[2] = {clock_s(CLOCK_MONOTONIC), clock_s(CLOCK_PROCESS_CPUTIME_ID)};
+
+    if ((st = check_target(dir, exists, &sb, a, o, err)) != QT_OK)
+        return st;
+    if ((st = qt__report_init(&R, a, in, o, 1, err)) != QT_OK) {
+        qt__report_free(&R);
+        return st;
+    }
+    stage(o, QT_REPORT_STAGE_PREPARE, t0);
+    memset(&b, 0, sizeof b);
+    b.dir = dir;
+    b.err = err;
+    b.tmp = qt__malloc(dl);
+    old = qt__malloc(dl);
+    if (!b.tmp || !old) {
+        st = qt_error_set(err, QT_ENOMEM, dir, _("no memory"));
+        goto done;
+    }
+    snprintf(b.tmp, dl, "%s.partial", dir);
+    snprintf(old, dl, "%s.old", dir);
+    remove_leftover(b.tmp);
+    if (mkdir(b.tmp, 0777) != 0) {
+        st = qt_error_set(err, QT_EIO, b.tmp, _("cannot create: %s"), strerror(errno));
+        goto done;
+    }
+    /* the names written go to files.lst first, so a killed run can be cleaned up */
+    if (!(b.lstpath = qt__path_join(b.tmp, "files.lst")) || !(b.lst = fopen(b.lstpath, "wb")))
+        st = b.lstpath ? qt_error_set(err, QT_EIO, b.lstpath, _("cannot create: %s"), strerror(errno))
+                       : qt_error_set(err, QT_ENOMEM, dir, _("no memory"));
+    if (st == QT_OK && (st = write_files(&b, &R, o, fmt, t0)) == QT_OK) {
+        fclose(b.lst);
+        b.lst = NULL;
+        unlink(b.lstpath);
+        if (exists)
+            remove_leftover(old);
+        st = qt__folder_into_place(b.tmp, dir, old, exists, "report", err);
+    }
+    if (st != QT_OK) {
+        if (b.lst)
+            fclose(b.lst);
+        b.lst = NULL;
+        add_line(&b.files, "files.lst");
+        remove_tree(b.tmp, &b.files);
+    } else if (exists) {
+        remove_old_report(old);
+    }
 done:
-    if (lst)
-        fclose(lst);
     qt__report_free(&R);
-    qt__free(files.text);
-    qt__free(readme.text);
-    qt__free(tmp);
+    qt__free(b.files.text);
+    qt__free(b.tmp);
     qt__free(old);
-    qt__free(path);
-    qt__free(lstpath);
+    qt__free(b.path);
+    qt__free(b.lstpath);
     return st;
 }
