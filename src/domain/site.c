@@ -352,6 +352,79 @@ static qt_status node_candidates(const qt_graph *g, const uint32_t *dnode, size_
 
 /* ---- the whole ---------------------------------------------------------------------------- */
 
+/* Network nodes near the demand as the candidates (the demand placed alone first). */
+static qt_status network_candidates(const qt_site_input *in, const qt_snapper *sn, const uint32_t *didx, size_t nd,
+                                    double limit_m, double snap_max, qt_site_result *r, qt_error *err)
+{
+    const qt_residence_list *res = in->residences;
+    double *lon = qt__malloc((nd + 1) * sizeof *lon), *lat = qt__malloc((nd + 1) * sizeof *lat);
+    qt_placement *pd = NULL;
+    size_t i;
+    qt_status st;
+    if (!lon || !lat) {
+        qt__free(lon);
+        qt__free(lat);
+        return qt_error_set(err, QT_ENOMEM, "site", _("no memory"));
+    }
+    for (i = 0; i < nd; i++) {
+        lon[i] = res->lon[didx[i]];
+        lat[i] = res->lat[didx[i]];
+    }
+    if ((st = qt_place(in->graph, sn, nd, lon, lat, snap_max, &pd, err)) == QT_OK)
+        st = node_candidates(pd->graph, pd->node, nd, limit_m, in->node_spacing_m > 0 ? in->node_spacing_m : 100, r,
+                             err);
+    qt_placement_free(pd);
+    qt__free(lon);
+    qt__free(lat);
+    return st;
+}
+
+/* The coverage of every candidate, on nth threads; -1 without memory. */
+static int coverage_all(const qt_graph *g, const uint32_t *cand_node, const uint32_t *demand_of, size_t ncand,
+                        double limit_m, cover *cv, unsigned nth)
+{
+    work wk;
+    pthread_t th[64];
+    unsigned t, started = 0;
+    memset(&wk, 0, sizeof wk);
+    wk.g = g;
+    wk.cand_node = cand_node;
+    wk.demand_of = demand_of;
+    wk.ncand = ncand;
+    wk.limit_m = limit_m;
+    wk.cv = cv;
+    atomic_init(&wk.next, 0);
+    atomic_init(&wk.failed, 0);
+    if (nth > 64)
+        nth = 64;
+    if (nth < 1)
+        nth = 1;
+    for (t = 1; t < nth; t++)
+        if (pthread_create(&th[t], NULL, worker, &wk) == 0)
+            started++;
+    worker(&wk);
+    for (t = 1; t <= started; t++)
+        pthread_join(th[t], NULL);
+    return atomic_load(&wk.failed) ? -1 : 0;
+}
+
+/* The residents some candidate reaches, into r->reachable_total; -1 without memory. */
+static int reachable(const cover *cv, size_t ncand, const double *w, size_t nd, qt_site_result *r)
+{
+    unsigned char *seen = qt__calloc(nd + 1, 1);
+    size_t i, j, m;
+    if (!seen)
+        return -1;
+    for (j = 0; j < ncand; j++)
+        for (m = 0; m < cv->len[j]; m++)
+            seen[cv->list[j][m]] = 1;
+    for (i = 0; i < nd; i++)
+        if (seen[i])
+            r->reachable_total += w[i];
+    qt__free(seen);
+    return 0;
+}
+
 qt_status qt_site(const qt_site_input *in, qt_site_result **out, qt_error *err)
 {
     const qt_analysis *a = in->analysis;
@@ -359,7 +432,7 @@ qt_status qt_site(const qt_site_input *in, qt_site_result **out, qt_error *err)
     const qt_category *cat;
     qt_site_result *r;
     qt_snapper *sn = NULL;
-    qt_placement *pl = NULL, *pd = NULL;
+    qt_placement *pl = NULL;
     size_t i, nd = 0, npts;
     uint32_t *didx = NULL, *demand_of = NULL, *cand_node = NULL;
     double *w = NULL, *lon = NULL, *lat = NULL, limit_m, snap_max = in->snap_max_m > 0 ? in->snap_max_m : 500;
@@ -401,27 +474,8 @@ qt_status qt_site(const qt_site_input *in, qt_site_result **out, qt_error *err)
         memcpy(r->cand_lon, in->cand_lon, in->ncand * sizeof *r->cand_lon);
         memcpy(r->cand_lat, in->cand_lat, in->ncand * sizeof *r->cand_lat);
     } else if (nd) {
-        /* network nodes near the demand: place the demand alone first */
-        uint32_t *dn;
-        lon = qt__malloc((nd + 1) * sizeof *lon);
-        lat = qt__malloc((nd + 1) * sizeof *lat);
-        if (!lon || !lat)
-            goto nomem;
-        for (i = 0; i < nd; i++) {
-            lon[i] = res->lon[didx[i]];
-            lat[i] = res->lat[didx[i]];
-        }
-        if ((st = qt_place(in->graph, sn, nd, lon, lat, snap_max, &pd, err)) != QT_OK)
+        if ((st = network_candidates(in, sn, didx, nd, limit_m, snap_max, r, err)) != QT_OK)
             goto done;
-        dn = pd->node;
-        if ((st = node_candidates(pd->graph, dn, nd, limit_m, in->node_spacing_m > 0 ? in->node_spacing_m : 100, r,
-                                  err)) != QT_OK)
-            goto done;
-        qt_placement_free(pd);
-        pd = NULL;
-        qt__free(lon);
-        qt__free(lat);
-        lon = lat = NULL;
     }
     /* place candidates and demand together */
     npts = r->ncand + nd;
@@ -455,45 +509,9 @@ qt_status qt_site(const qt_site_input *in, qt_site_result **out, qt_error *err)
             demand_of[pl->node[r->ncand + i]] = (uint32_t)i;
     memcpy(cand_node, pl->node, r->ncand * sizeof *cand_node);
     /* coverage of every candidate, on all cores */
-    {
-        work wk;
-        pthread_t th[64];
-        unsigned t, started = 0;
-        memset(&wk, 0, sizeof wk);
-        wk.g = pl->graph;
-        wk.cand_node = cand_node;
-        wk.demand_of = demand_of;
-        wk.ncand = r->ncand;
-        wk.limit_m = limit_m;
-        wk.cv = &cv;
-        atomic_init(&wk.next, 0);
-        atomic_init(&wk.failed, 0);
-        if (nth > 64)
-            nth = 64;
-        if (nth < 1)
-            nth = 1;
-        for (t = 1; t < nth; t++)
-            if (pthread_create(&th[t], NULL, worker, &wk) == 0)
-                started++;
-        worker(&wk);
-        for (t = 1; t <= started; t++)
-            pthread_join(th[t], NULL);
-        if (atomic_load(&wk.failed))
-            goto nomem;
-    }
-    {
-        unsigned char *seen = qt__calloc(nd + 1, 1);
-        size_t j, m;
-        if (!seen)
-            goto nomem;
-        for (j = 0; j < r->ncand; j++)
-            for (m = 0; m < cv.len[j]; m++)
-                seen[cv.list[j][m]] = 1;
-        for (i = 0; i < nd; i++)
-            if (seen[i])
-                r->reachable_total += w[i];
-        qt__free(seen);
-    }
+    if (coverage_all(pl->graph, cand_node, demand_of, r->ncand, limit_m, &cv, nth) != 0 ||
+        reachable(&cv, r->ncand, w, nd, r) != 0)
+        goto nomem;
     if (greedy(&cv, r->ncand, w, nd, in->k, r) != QT_OK)
         goto nomem;
     {
@@ -520,7 +538,6 @@ done:
     qt__free(demand_of);
     qt__free(cand_node);
     qt_placement_free(pl);
-    qt_placement_free(pd);
     qt_snapper_free(sn);
     if (st != QT_OK) {
         qt_site_result_free(r);
