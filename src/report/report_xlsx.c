@@ -150,21 +150,12 @@ static void row_needs(const qt__report *R, const qt_area_stats *s, size_t row, c
     }
 }
 
-static void survey_sheet(lxw_workbook *wb, const fmts *f, const qt__report *R, const char *sheet, const char *circle,
-                         const qt_area_stats *s, size_t area)
+/* The table's header block (Tianshui 附件5): title, circle, city, date, 运营主体, 发展形态, the
+ * centre count, residents covered, floor area share, and the column heads. */
+static void survey_head(lxw_worksheet *ws, const fmts *f, const qt__report *R, const char *circle,
+                        const qt_area_stats *s)
 {
-    const qt_analysis *a = R->a;
-    const qt_profile *p = R->in->profile;
-    const qt_targets *t = qt_profile_targets(p);
-    const qt__counts *cn = R->counts;
-    lxw_worksheet *ws = workbook_add_worksheet(wb, sheet);
-    size_t nrows, i, c, r0 = 7;
-    const qt__survey_row *rows = qt__survey_rows(&nrows);
     char buf[2048];
-    double tot_n = 0, tot_chain = 0, tot_staff = 0;
-    uint32_t with_staff = 0;
-    if (!ws)
-        return;
     worksheet_set_column(ws, 0, 0, 10, NULL);
     worksheet_set_column(ws, 1, 1, 26, NULL);
     worksheet_set_column(ws, 2, 5, 14, NULL);
@@ -191,7 +182,7 @@ static void survey_sheet(lxw_workbook *wb, const fmts *f, const qt__report *R, c
     worksheet_write_number(ws, 3, 5, s->population / 1e4, f->num2);
     worksheet_merge_range(ws, 4, 0, 4, 4, "社区商业和综合服务设施面积占社区总建筑面积的比例(%)", f->head);
     worksheet_merge_range(ws, 4, 5, 4, 6, "", f->num2);
-    if (a->area_known && s->residential_area > 0 && s->outlets_with_area)
+    if (R->a->area_known && s->residential_area > 0 && s->outlets_with_area)
         worksheet_write_number(ws, 4, 5, 100 * s->outlet_area / s->residential_area, f->num2);
     worksheet_write_string(ws, 5, 0, "分类", f->head);
     worksheet_write_string(ws, 5, 1, "主要业态网点", f->head);
@@ -201,7 +192,25 @@ static void survey_sheet(lxw_workbook *wb, const fmts *f, const qt__report *R, c
     worksheet_write_string(ws, 5, 5, "居民满意度(%)", f->head);
     worksheet_write_string(ws, 5, 6, "问需于民调查时居民反映还“缺什么”(需求清单)", f->head);
     worksheet_set_row(ws, 5, 44, NULL);
-    /* the 业态 rows */
+}
+
+/* Totals over the 业态 rows, for the 合计 row. */
+typedef struct survey_totals {
+    double n, chain, staff;
+    uint32_t with_staff;
+} survey_totals;
+
+/* One row per 业态 of the table from r0 (a profile's 业态 filled under the table's name for it), and
+ * the 分类 cells merged over the basic and the quality rows. */
+static void survey_rows(lxw_worksheet *ws, const fmts *f, const qt__report *R, const qt_area_stats *s, size_t area,
+                        size_t r0, survey_totals *tot)
+{
+    const qt_analysis *a = R->a;
+    const qt_profile *p = R->in->profile;
+    const qt__counts *cn = R->counts;
+    size_t nrows, i, c, nb = 0;
+    const qt__survey_row *rows = qt__survey_rows(&nrows);
+    char buf[2048];
     for (i = 0; i < nrows; i++) {
         double n = 0, chain = 0, staff = 0;
         uint32_t ws_n = 0;
@@ -215,10 +224,10 @@ static void survey_sheet(lxw_workbook *wb, const fmts *f, const qt__report *R, c
             staff += cn->staff[j];
             ws_n += cn->with_staff[j];
         }
-        tot_n += n;
-        tot_chain += chain;
-        tot_staff += staff;
-        with_staff += ws_n;
+        tot->n += n;
+        tot->chain += chain;
+        tot->staff += staff;
+        tot->with_staff += ws_n;
         worksheet_write_string(ws, r, 1, rows[i].name, f->cell);
         worksheet_write_number(ws, r, 2, n, f->num0);
         if (a->staff_known && ws_n)
@@ -237,59 +246,82 @@ static void survey_sheet(lxw_workbook *wb, const fmts *f, const qt__report *R, c
         } else
             worksheet_write_blank(ws, r, 6, f->left);
     }
-    {
-        size_t nb = 0;
-        for (i = 0; i < nrows; i++)
-            nb += rows[i].cls == QT_CLASS_BASIC;
-        worksheet_merge_range(ws, (lxw_row_t)r0, 0, (lxw_row_t)(r0 + nb - 1), 0, "基本保障类", f->head);
-        worksheet_merge_range(ws, (lxw_row_t)(r0 + nb), 0, (lxw_row_t)(r0 + nrows - 1), 0, "品质提升类", f->head);
-    }
-    /* 合计 */
+    for (i = 0; i < nrows; i++)
+        nb += rows[i].cls == QT_CLASS_BASIC;
+    worksheet_merge_range(ws, (lxw_row_t)r0, 0, (lxw_row_t)(r0 + nb - 1), 0, "基本保障类", f->head);
+    worksheet_merge_range(ws, (lxw_row_t)(r0 + nb), 0, (lxw_row_t)(r0 + nrows - 1), 0, "品质提升类", f->head);
+}
+
+/* The 合计 row (row 6): the totals, the satisfaction (from 50 answers) and the missing 业态. */
+static void survey_total(lxw_worksheet *ws, const fmts *f, const qt__report *R, const qt_area_stats *s,
+                         const survey_totals *tot)
+{
+    const qt_analysis *a = R->a;
+    const qt_profile *p = R->in->profile;
+    const qt_targets *t = qt_profile_targets(p);
+    qt__need *nd = qt__malloc((a->ncat + 1) * sizeof *nd);
+    size_t nn = nd ? qt__needs_of(a, s, nd) : 0, k, len = 0;
+    char buf[2048];
     worksheet_merge_range(ws, 6, 0, 6, 1, "合 计", f->head);
-    worksheet_write_number(ws, 6, 2, tot_n, f->num0);
-    if (a->staff_known && with_staff)
-        worksheet_write_number(ws, 6, 3, tot_staff / 1e4, f->num2);
+    worksheet_write_number(ws, 6, 2, tot->n, f->num0);
+    if (a->staff_known && tot->with_staff)
+        worksheet_write_number(ws, 6, 3, tot->staff / 1e4, f->num2);
     else
         worksheet_write_blank(ws, 6, 3, f->num2);
     if (a->chain_known)
-        worksheet_write_number(ws, 6, 4, tot_chain, f->num0);
+        worksheet_write_number(ws, 6, 4, tot->chain, f->num0);
     else
         worksheet_write_blank(ws, 6, 4, f->num0);
     if (s->survey_answers >= t->survey_min_samples && s->survey_answers)
         worksheet_write_number(ws, 6, 5, 100.0 * s->survey_satisfied / s->survey_answers, f->num2);
     else
         worksheet_write_blank(ws, 6, 5, f->num2);
-    {
-        qt__need *nd = qt__malloc((a->ncat + 1) * sizeof *nd);
-        size_t nn = nd ? qt__needs_of(a, s, nd) : 0, k, len = 0;
-        buf[0] = 0;
-        for (k = 0; k < nn && len < sizeof buf; k++)
-            if (nd[k].coverage < t->present_share)
-                len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%s",
-                                        len ? "、" : "缺: ", qt_profile_category(p, nd[k].cat)->zh);
-        qt__free(nd);
-        worksheet_write_string(ws, 6, 6, buf, f->left);
-        worksheet_set_row(ws, 6, text_height(buf, 46, 15), NULL);
-    }
-    {
-        lxw_row_t r = (lxw_row_t)(r0 + nrows);
-        worksheet_write_string(ws, r, 0, "说明", f->head);
-        worksheet_merge_range(ws, r, 1, r, 6,
-                              "1.此表为调查明细表,由生活圈(社区)填写现有存量数据,"
-                              "为方便汇总请勿改表格结构。计量单位均保留小数点后两位。生活圈可含一个或多个社区。 "
-                              "2.居民满意度指标:每个生活圈抽样调查不少于50份。 "
-                              "3.此表为开展“一圈一策”“缺什么、补什么”的依据,请认真搞好摸底调查。",
-                              f->note);
-        worksheet_set_row(ws, r, 48, NULL);
-        snprintf(
-            buf, sizeof buf,
-            "由 quarter 依分析填写 (%s): 网点数与连锁数为生活圈各社区内归入该业态的网点, 从业人数为注明人数的网点之和; "
-            "需求清单为步行时限内未覆盖的居民; 运营主体、发展形态、社区商业中心数量须人工填写。%s",
-            R->date, s->survey_answers < t->survey_min_samples ? " 居民满意度: 问卷不足 50 份, 暂不填写。" : "");
-        worksheet_merge_range(ws, r + 1, 0, r + 1, 6, buf, f->wrap);
-        worksheet_set_row(ws, r + 1, text_height(buf, 10 + 26 + 4 * 14 + 46, 30), NULL);
-        page_setup(ws, r + 1, 6, 1);
-    }
+    buf[0] = 0;
+    for (k = 0; k < nn && len < sizeof buf; k++)
+        if (nd[k].coverage < t->present_share)
+            len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%s",
+                                    len ? "、" : "缺: ", qt_profile_category(p, nd[k].cat)->zh);
+    qt__free(nd);
+    worksheet_write_string(ws, 6, 6, buf, f->left);
+    worksheet_set_row(ws, 6, text_height(buf, 46, 15), NULL);
+}
+
+/* The 说明 rows below the table at row r: the original's notes and how quarter filled it. */
+static void survey_notes(lxw_worksheet *ws, const fmts *f, const qt__report *R, const qt_area_stats *s, lxw_row_t r)
+{
+    const qt_targets *t = qt_profile_targets(R->in->profile);
+    char buf[2048];
+    worksheet_write_string(ws, r, 0, "说明", f->head);
+    worksheet_merge_range(ws, r, 1, r, 6,
+                          "1.此表为调查明细表,由生活圈(社区)填写现有存量数据,"
+                          "为方便汇总请勿改表格结构。计量单位均保留小数点后两位。生活圈可含一个或多个社区。 "
+                          "2.居民满意度指标:每个生活圈抽样调查不少于50份。 "
+                          "3.此表为开展“一圈一策”“缺什么、补什么”的依据,请认真搞好摸底调查。",
+                          f->note);
+    worksheet_set_row(ws, r, 48, NULL);
+    snprintf(
+        buf, sizeof buf,
+        "由 quarter 依分析填写 (%s): 网点数与连锁数为生活圈各社区内归入该业态的网点, 从业人数为注明人数的网点之和; "
+        "需求清单为步行时限内未覆盖的居民; 运营主体、发展形态、社区商业中心数量须人工填写。%s",
+        R->date, s->survey_answers < t->survey_min_samples ? " 居民满意度: 问卷不足 50 份, 暂不填写。" : "");
+    worksheet_merge_range(ws, r + 1, 0, r + 1, 6, buf, f->wrap);
+    worksheet_set_row(ws, r + 1, text_height(buf, 10 + 26 + 4 * 14 + 46, 30), NULL);
+    page_setup(ws, r + 1, 6, 1);
+}
+
+static void survey_sheet(lxw_workbook *wb, const fmts *f, const qt__report *R, const char *sheet, const char *circle,
+                         const qt_area_stats *s, size_t area)
+{
+    lxw_worksheet *ws = workbook_add_worksheet(wb, sheet);
+    size_t nrows, r0 = 7;
+    survey_totals tot = {0, 0, 0, 0};
+    if (!ws)
+        return;
+    qt__survey_rows(&nrows);
+    survey_head(ws, f, R, circle, s);
+    survey_rows(ws, f, R, s, area, r0, &tot);
+    survey_total(ws, f, R, s, &tot);
+    survey_notes(ws, f, R, s, (lxw_row_t)(r0 + nrows));
 }
 
 qt_status qt__write_survey_xlsx(const qt__report *R, const char *path, qt_error *err)
