@@ -132,9 +132,9 @@ static json_t *circle_ids(qt__req *r, const char *need, qt_error *e)
 
 /* the analysis' areas (only: one circle, SIZE_MAX all), each circle with the store's id */
 static json_t *areas_with_ids(qt__req *r, const qt_analysis *a, const qt_analysis *stats, const qt__whatif_result *q,
-                              size_t only, int brief, qt_error *e)
+                              size_t only, const qt__whatif_result *changed, int brief, qt_error *e)
 {
-    json_t *areas = qt__planner_areas_quick(r->s->web->planner, a, stats, q, only, brief);
+    json_t *areas = qt__planner_areas_quick(r->s->web->planner, a, stats, q, only, changed, brief);
     json_t *ids = circle_ids(r, NULL, e);
     if (!areas || !ids) {
         json_decref(areas);
@@ -207,7 +207,7 @@ enum MHD_Result qt__api_planner_circles(qt__req *r)
         if (text)
             return qt__reply_text(r, 200, text, len, "application/json; charset=utf-8");
     }
-    j = areas_with_ids(r, a, NULL, NULL, only, brief, &e);
+    j = areas_with_ids(r, a, NULL, NULL, only, NULL, brief, &e);
     if (!j)
         return e.code ? qt__reply_status(r, &e) : MHD_NO;
     if (keep) {
@@ -447,8 +447,10 @@ enum MHD_Result qt__api_planner_whatif(qt__req *r)
         pthread_mutex_unlock(&w->whatif_lock);
         if (qs != QT_OK)
             return qt__reply_status(r, &e);
-        json_t *bj = areas_with_ids(r, w->planner->base, NULL, NULL, only, 0, &e);
-        json_t *aj = bj ? areas_with_ids(r, w->planner->base, NULL, q, only, 0, &e) : NULL;
+        /* without circle_id, the circles the what-if changes (a city has thousands) */
+        size_t pick = only == SIZE_MAX ? QT__PLANNER_CHANGED : only;
+        json_t *bj = areas_with_ids(r, w->planner->base, NULL, NULL, pick, q, 0, &e);
+        json_t *aj = bj ? areas_with_ids(r, w->planner->base, NULL, q, pick, q, 0, &e) : NULL;
         size_t unplaced = q->unplaced;
         qt__whatif_result_free(q);
         if (!bj || !aj) {
@@ -467,8 +469,8 @@ enum MHD_Result qt__api_planner_whatif(qt__req *r)
     pthread_mutex_unlock(&w->whatif_lock);
     if (st != QT_OK)
         return qt__reply_status(r, &e);
-    json_t *aj = areas_with_ids(r, after, NULL, NULL, only, 0, &e);
-    json_t *bj = after->before ? areas_with_ids(r, after, after->before, NULL, only, 0, &e) : NULL;
+    json_t *aj = areas_with_ids(r, after, NULL, NULL, only, NULL, 0, &e);
+    json_t *bj = after->before ? areas_with_ids(r, after, after->before, NULL, only, NULL, 0, &e) : NULL;
     qt_analysis_free(owned);
     if (!aj) {
         json_decref(bj);

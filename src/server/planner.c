@@ -262,8 +262,26 @@ size_t qt__planner_circle_index(const qt__planner *p, const char *name)
     return SIZE_MAX;
 }
 
+static int differs(double x, double y)
+{
+    return isnan(x) != isnan(y) || (!isnan(x) && fabs(x - y) > 1e-12);
+}
+
+int qt__planner_circle_changed(const qt_analysis *stats, const qt__whatif_result *changed, size_t i)
+{
+    const qt_area_stats *s = &stats->circles_stats[i];
+    const qt__whatif_area *w = &changed->circles[i];
+    size_t c;
+    if (differs(s->all_basic, w->all_basic))
+        return 1;
+    for (c = 0; c < stats->ncat; c++)
+        if (differs(s->coverage[c], w->coverage[c]))
+            return 1;
+    return 0;
+}
+
 json_t *qt__planner_areas_quick(const qt__planner *p, const qt_analysis *a, const qt_analysis *stats,
-                                const qt__whatif_result *q, size_t only, int brief)
+                                const qt__whatif_result *q, size_t only, const qt__whatif_result *changed, int brief)
 {
     if (!stats)
         stats = a;
@@ -273,7 +291,8 @@ json_t *qt__planner_areas_quick(const qt__planner *p, const qt_analysis *a, cons
     /* every analysis of the project has the baseline's circles, so its boxes */
     const double *bb = a->ncircles == p->base->ncircles ? p->bbox : NULL;
     for (size_t i = 0; i < a->ncircles; i++)
-        if (only == SIZE_MAX || only == i)
+        if (only == SIZE_MAX || only == i ||
+            (only == QT__PLANNER_CHANGED && qt__planner_circle_changed(stats, changed, i)))
             json_array_append_new(circles, area_json_q(p, a, &stats->circles_stats[i], a->circle[i],
                                                        bb ? bb + 4 * i : NULL, q ? &q->circles[i] : NULL, brief));
     return json_pack("{s:o, s:o}", "city", area_json_q(p, a, &stats->city, "city", NULL, q ? &q->city : NULL, 0),

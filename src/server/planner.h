@@ -54,7 +54,11 @@ qt_status qt__planner_run(const qt__planner *p, const qt__whatif_outlet *add, si
  * (grades stay the baseline's: "grade_recomputed": false); brief: the
  * circles without their per-业态 coverage and demand (a long list) */
 json_t *qt__planner_areas_quick(const qt__planner *p, const qt_analysis *a, const qt_analysis *stats,
-                                const qt__whatif_result *q, size_t only, int brief);
+                                const qt__whatif_result *q, size_t only, const qt__whatif_result *changed, int brief);
+/* only for qt__planner_areas_quick: the circles whose figures the quick what-if changed (as q, or for the before, not) */
+#define QT__PLANNER_CHANGED (SIZE_MAX - 1)
+/* whether quick what-if changed moved circle i's coverage or all-basic share off the baseline's (stats) */
+int qt__planner_circle_changed(const qt_analysis *stats, const qt__whatif_result *changed, size_t i);
 /* the index of the circle called name in the baseline, SIZE_MAX none; only: that circle (SIZE_MAX: all) */
 size_t qt__planner_circle_index(const qt__planner *p, const char *name);
 /* residences with their walking minutes to category cat (points) */

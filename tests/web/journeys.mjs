@@ -97,11 +97,14 @@ check((await call('POST', '/users', { name: 'operator', password: 'correct-horse
   const quick = await call('POST', '/planner/whatif', { add }, tok.admin);
   const full = await call('POST', '/planner/whatif', { add, full: true }, tok.admin);
   let same = quick.status === 200 && full.status === 200 && quick.doc.method === 'quick' && full.doc.method === 'full';
+  // the quick answer lists the city and the circles it changes; the full one every circle
+  const byName = (d) => new Map([['city', d.after.city], ...d.after.circles.map((c) => [c.name, c])]);
   const areas = (d) => [d.after.city, ...d.after.circles];
   let worst = 0;
-  if (same)
+  if (same) {
+    const fm = byName(full.doc);
     areas(quick.doc).forEach((qa, i) => {
-      const fa = areas(full.doc)[i];
+      const fa = i === 0 ? full.doc.after.city : fm.get(qa.name);
       for (const [code, v] of Object.entries(qa.indicators.coverage)) {
         const fv = fa.indicators.coverage[code].value;
         if ((v.value === null) !== (fv === null)) same = false;
@@ -109,6 +112,7 @@ check((await call('POST', '/users', { name: 'operator', password: 'correct-horse
       }
       worst = Math.max(worst, Math.abs(qa.indicators.residents_all_basic.value - fa.indicators.residents_all_basic.value));
     });
+  }
   check(same && worst < 1e-3, `what-if: the quick update equals a full analysis (largest difference ${worst})`);
   // one after another (each run clears what it marked): every quick answer still equals the full one
   let seqWorst = 0, seqSame = true;
@@ -116,17 +120,32 @@ check((await call('POST', '/users', { name: 'operator', password: 'correct-horse
     const qk = await call('POST', '/planner/whatif', { add: extra }, tok.admin);
     const fl = await call('POST', '/planner/whatif', { add: extra, full: true }, tok.admin);
     if (qk.status !== 200 || fl.status !== 200) { seqSame = false; break; }
-    const fa = [fl.doc.after.city, ...fl.doc.after.circles];
+    const fm = byName(fl.doc);
     [qk.doc.after.city, ...qk.doc.after.circles].forEach((qa, i) => {
+      const fai = i === 0 ? fl.doc.after.city : fm.get(qa.name);
       for (const [code, v] of Object.entries(qa.indicators.coverage)) {
-        const fv = fa[i].indicators.coverage[code].value;
+        const fv = fai.indicators.coverage[code].value;
         if ((v.value === null) !== (fv === null)) seqSame = false;
         else if (v.value !== null) seqWorst = Math.max(seqWorst, Math.abs(v.value - fv));
       }
-      seqWorst = Math.max(seqWorst, Math.abs(qa.indicators.residents_all_basic.value - fa[i].indicators.residents_all_basic.value));
+      seqWorst = Math.max(seqWorst, Math.abs(qa.indicators.residents_all_basic.value - fai.indicators.residents_all_basic.value));
     });
   }
   check(seqSame && seqWorst < 1e-3, `what-if: quick what-ifs one after another still equal full analyses (largest difference ${seqWorst})`);
+  // without circle_id the quick answer lists the city and just the circles it changes (a city has thousands)
+  {
+    const one = [{ lon: 118.7720080, lat: 32.0500670, category: 'B03' }]; // at a residence of 西圈
+    const qk = await call('POST', '/planner/whatif', { add: one }, tok.admin);
+    const fl = await call('POST', '/planner/whatif', { add: one, full: true }, tok.admin);
+    const changed = fl.status === 200 ? fl.doc.after.circles.filter((c) => {
+      const b = fl.doc.before.circles.find((x) => x.name === c.name);
+      return b && JSON.stringify(b.indicators.coverage) !== JSON.stringify(c.indicators.coverage);
+    }).map((c) => c.name).sort() : null;
+    const listed = qk.status === 200 ? qk.doc.after.circles.map((c) => c.name).sort() : null;
+    check(listed && changed && listed.length > 0 && listed.length < fl.doc.after.circles.length &&
+      listed.join() === changed.join() && qk.doc.before.circles.map((c) => c.name).sort().join() === listed.join(),
+      `what-if without circle_id: the quick answer lists just the circles it changes (${listed && listed.join('、')} of ${fl.doc && fl.doc.after.circles.length})`);
+  }
   const bad = await call('POST', '/planner/whatif', { add: [{ lon: 118.78, lat: 32.04, category: 'XX' }] }, tok.admin);
   check(bad.status === 422 && bad.doc.field === 'add', 'what-if: an unknown 业态 is 422');
   const many = await call('POST', '/planner/whatif', { add: Array(21).fill(add[0]) }, tok.admin);

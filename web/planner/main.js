@@ -102,6 +102,7 @@ function circleDetail(c, box, after) {
 }
 
 async function openCircle(c, box) {
+  state.current = c; // a what-if clicked while its figures load is the circle's
   if (c.id && c.indicators && !c.indicators.coverage) {
     // the list is brief: this circle's figures per 业态
     const hourNow = document.getElementById('plan-hour').value;
