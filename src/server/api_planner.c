@@ -499,12 +499,24 @@ static qt_status snap_row(void *ud, const qt_store_snapshot *sn, qt_error *err)
             return QT_OK;
         json_object_set_new(t->circles, key, c);
     }
-    json_t *ind = sn->indicators_json ? json_loads(sn->indicators_json, 0, NULL) : NULL;
-    if (t->brief && ind) {
-        json_t *ab = json_object_get(ind, "residents_all_basic");
-        json_t *keep = json_pack("{s:O?}", "residents_all_basic", json_is_number(ab) ? ab : NULL);
-        json_decref(ind);
-        ind = keep;
+    json_t *ind = NULL;
+    if (t->brief && sn->indicators_json) {
+        /* only residents_all_basic: read from the text, not a parse of every snapshot's indicators (the
+         * import writes it as the second member, before any nested one; anything else is parsed) */
+        const char *k = strstr(sn->indicators_json, "\"residents_all_basic\":");
+        char *end = NULL;
+        double v = k ? strtod(k + sizeof "\"residents_all_basic\":" - 1, &end) : NAN;
+        if (k && end && end != k + sizeof "\"residents_all_basic\":" - 1 && (*end == ',' || *end == '}') &&
+            isfinite(v)) {
+            ind = json_pack("{s:f}", "residents_all_basic", v);
+        } else if ((ind = json_loads(sn->indicators_json, 0, NULL)) != NULL) {
+            json_t *ab = json_object_get(ind, "residents_all_basic");
+            json_t *keep = json_pack("{s:O?}", "residents_all_basic", json_is_number(ab) ? ab : NULL);
+            json_decref(ind);
+            ind = keep;
+        }
+    } else if (sn->indicators_json) {
+        ind = json_loads(sn->indicators_json, 0, NULL);
     }
     json_array_append_new(json_object_get(c, "snapshots"),
                           json_pack("{s:I, s:s?, s:o}", "at", (json_int_t)sn->at, "grade", sn->grade, "indicators",
