@@ -100,25 +100,37 @@ void qt__sb_free(qt__strbuf *b)
     b->oom = 0;
 }
 
-void qt__sb_json_strn(qt__strbuf *b, const char *s, size_t n)
+void qt__json_escape(const char *s, size_t n, void (*put)(void *ud, const char *p, size_t len), void *ud)
 {
+    static const char hex[] = "0123456789abcdef";
     const char *run = s, *end = s + n;
-    qt__sb_put(b, "\"", 1);
+    put(ud, "\"", 1);
     for (; s < end; s++) {
         unsigned char ch = (unsigned char)*s;
-        if (ch == '"' || ch == '\\' || ch < 0x20) {
-            char esc[8];
-            qt__sb_put(b, run, (size_t)(s - run));
-            if (ch == '"' || ch == '\\')
-                snprintf(esc, sizeof esc, "\\%c", ch);
-            else
-                snprintf(esc, sizeof esc, "\\u%04x", ch);
-            qt__sb_puts(b, esc);
-            run = s + 1;
+        char esc[6] = {'\\', 'u', '0', '0', hex[ch >> 4], hex[ch & 15]};
+        if (ch != '"' && ch != '\\' && ch >= 0x20)
+            continue;
+        put(ud, run, (size_t)(s - run));
+        run = s + 1;
+        if (ch >= 0x20) { /* \" or \\ */
+            esc[1] = (char)ch;
+            put(ud, esc, 2);
+        } else {
+            put(ud, esc, 6);
         }
     }
-    qt__sb_put(b, run, (size_t)(s - run));
-    qt__sb_put(b, "\"", 1);
+    put(ud, run, (size_t)(s - run));
+    put(ud, "\"", 1);
+}
+
+static void put_sb(void *ud, const char *p, size_t len)
+{
+    qt__sb_put(ud, p, len);
+}
+
+void qt__sb_json_strn(qt__strbuf *b, const char *s, size_t n)
+{
+    qt__json_escape(s, n, put_sb, b);
 }
 
 void qt__sb_json_str(qt__strbuf *b, const char *s)

@@ -36,6 +36,9 @@ void qt__sb_free(qt__strbuf *b);
 /* ---- JSON ---- */
 
 /* s as a JSON string: quotes, backslashes and control characters escaped (NULL: null) */
+/* s[0..n) as a JSON string (quotes, \" \\ and \u00XX for control characters) through put: the one
+ * JSON escaper, for string builders and output files alike */
+void qt__json_escape(const char *s, size_t n, void (*put)(void *ud, const char *p, size_t len), void *ud);
 void qt__sb_json_str(qt__strbuf *b, const char *s);
 /* the first n bytes of s as a JSON string */
 void qt__sb_json_strn(qt__strbuf *b, const char *s, size_t n);

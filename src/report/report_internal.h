@@ -194,6 +194,9 @@ typedef struct qt__blind {
 qt_status qt__blindspots_visit(const qt_analysis *a, const qt_analysis_input *in, const uint32_t *rc, double cell_m,
                                int (*fn)(void *ctx, const qt__blind *b), void *ctx, qt_error *err);
 /* blindspots.geojson (report.c) */
+/* blindspots.geojson with rc the circle of each residence (qt__residence_circles) */
+qt_status qt__write_blindspots_rc(const qt_analysis *a, const qt_analysis_input *in, const uint32_t *rc, double cell_m,
+                                  const char *path, qt_error *err);
 qt_status qt__write_blindspots(const qt_analysis *a, const qt_analysis_input *in, double cell_m, const char *path,
                                qt_error *err);
 qt_status qt__write_gpkg(const qt__report *R, const char *path, qt_error *err);
