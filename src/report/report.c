@@ -44,34 +44,6 @@ static void field(qt__outfile *o, const char *s)
     qt__outfile_write(o, ",", 1);
 }
 
-/* ---- notes: what snprintf(note, 160, ...) wrote, without printf ------------------------- */
-
-typedef struct note_buf {
-    char *p;
-    size_t n, cap; /* cap includes the terminating 0; longer text is cut, as snprintf cuts it */
-} note_buf;
-
-static note_buf note_start(char *p, size_t cap)
-{
-    note_buf b = {p, 0, cap};
-    p[0] = 0;
-    return b;
-}
-
-static void note_mem(note_buf *b, const char *s, size_t n)
-{
-    if (n > b->cap - 1 - b->n)
-        n = b->cap - 1 - b->n;
-    memcpy(b->p + b->n, s, n);
-    b->n += n;
-    b->p[b->n] = 0;
-}
-
-static void note_s(note_buf *b, const char *s)
-{
-    note_mem(b, s, strlen(s));
-}
-
 static const char *met_str(int met)
 {
     return met < 0 ? "" : met ? "yes" : "no";
@@ -94,7 +66,6 @@ static size_t area_rows(const qt_analysis *a, const qt_profile *p, const qt_area
 {
     const qt_targets *t = qt_profile_targets(p);
     size_t n = 0, c;
-    note_buf nb;
 #define ROW(name, v, tgt, d)                                                                                           \
     do {                                                                                                               \
         memset(&rows[n], 0, sizeof rows[n]);                                                                           \
@@ -111,9 +82,6 @@ static size_t area_rows(const qt_analysis *a, const qt_profile *p, const qt_area
     snprintf(rows[n - 1].note, sizeof rows[n - 1].note, _("every required basic 业态 within its ring"));
     for (c = 0; c < a->ncat; c++) {
         const qt_category *k = qt_profile_category(p, c);
-        nb = note_start(names[c], sizeof names[c]);
-        note_s(&nb, "coverage_");
-        note_s(&nb, k->code);
         ROW(names[c], s->coverage[c], t->category_coverage, 4);
         snprintf(rows[n - 1].note, sizeof rows[n - 1].note, _("%s within %.0f min; %.0f residents beyond"), k->zh,
                  k->ring_min, s->unserved[c]);
@@ -174,11 +142,20 @@ static size_t area_rows(const qt_analysis *a, const qt_profile *p, const qt_area
         snprintf(rows[n - 1].note, sizeof rows[n - 1].note, _("of %u outlets that say"), s->outlets_with_staff);
     if (level > 0) {
         ROW("investment", s->investment, NAN, 1);
-        nb = note_start(rows[n - 1].note, sizeof rows[n - 1].note);
-        note_s(&nb, "万元");
+        snprintf(rows[n - 1].note, sizeof rows[n - 1].note, "万元");
     }
 #undef ROW
     return n;
+}
+
+/* coverage_<code> of every category, the indicator names of the coverage rows (made once per file) */
+static char (*coverage_names(const qt_analysis *a, const qt_profile *p))[48]
+{
+    char(*names)[48] = qt__malloc((a->ncat + 1) * sizeof *names);
+    size_t c;
+    for (c = 0; names && c < a->ncat; c++)
+        snprintf(names[c], sizeof names[c], "coverage_%s", qt_profile_category(p, c)->code);
+    return names;
 }
 
 #define MAX_ROWS(ncat) (24 + (ncat))
@@ -269,7 +246,7 @@ static qt_status write_indicators(const qt_analysis *a, const qt_profile *p, con
     qt__outfile o;
     size_t i;
     row *rows = qt__malloc(MAX_ROWS(a->ncat) * sizeof *rows);
-    char(*names)[48] = qt__malloc((a->ncat + 1) * sizeof *names);
+    char(*names)[48] = coverage_names(a, p);
     qt_status st;
     if (!rows || !names) {
         qt__free(rows);
@@ -301,7 +278,7 @@ static qt_status write_whatif(const qt_analysis *a, const qt_profile *p, const c
     qt__outfile o;
     size_t i, k, n1, n2;
     row *r1 = qt__malloc(MAX_ROWS(a->ncat) * sizeof *r1), *r2 = qt__malloc(MAX_ROWS(a->ncat) * sizeof *r2);
-    char(*names)[48] = qt__malloc((a->ncat + 1) * sizeof *names);
+    char(*names)[48] = coverage_names(a, p);
     qt_status st = QT_OK;
     if (!r1 || !r2 || !names) {
         st = qt_error_set(err, QT_ENOMEM, path, _("no memory"));
