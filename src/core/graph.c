@@ -601,160 +601,221 @@ static int cmp_split(const void *a, const void *b)
     return (x->idx > y->idx) - (x->idx < y->idx);
 }
 
-qt_status qt_graph_split(const qt_graph *g, size_t npoints, const uint32_t *edge, const double *t, const double *leg_m,
-                         double leg_factor, qt_graph **out, uint32_t *node_out, qt_error *err)
-{
-    split_pt *sp = NULL;
-    uint32_t *split_node = NULL; /* per sorted point: node at its split position */
-    qt_graph *ng = NULL;
-    size_t i, j, nsplit = 0, nleg = 0, n2, m2;
-    uint32_t nn, ne, e;
-    int64_t next_id = -1;
-    qt_status st;
-    unsigned char *edge_split = NULL;
+/* State shared by the steps of qt_graph_split: the sorted points, the new
+ * graph and its fill positions. */
+typedef struct split_ctx {
+    const qt_graph *g;
+    qt_graph *ng;
+    split_pt *sp;              /* points sorted by edge, then position */
+    uint32_t *split_node;      /* per sorted point: node at its split position */
+    unsigned char *edge_split; /* per old edge: 1 if it has an interior split */
+    size_t npoints;
+    uint32_t nn, ne; /* nodes and edges written so far */
+    int64_t next_id; /* next (negative) id for a new node */
+} split_ctx;
 
-    *out = NULL;
+static qt_status split_check(const qt_graph *g, size_t npoints, const uint32_t *edge, const double *t,
+                             const double *leg_m, qt_error *err)
+{
+    size_t i;
     for (i = 0; i < npoints; i++) {
         if (edge[i] >= g->m || !(t[i] >= 0 && t[i] <= 1) || !(leg_m[i] >= 0) || !isfinite(leg_m[i]))
             return qt_error_set(err, QT_EINVAL, NULL, _("split point %zu: bad edge, position or leg"), i);
     }
-    sp = qt__malloc_array(npoints ? npoints : 1, sizeof *sp);
-    split_node = qt__malloc_array(npoints ? npoints : 1, sizeof *split_node);
-    edge_split = qt__calloc(g->m ? g->m : 1, 1);
-    ng = qt__calloc(1, sizeof *ng);
-    if (!sp || !split_node || !edge_split || !ng) {
-        st = qt_error_set(err, QT_ENOMEM, NULL, _("no memory to split edges"));
-        goto fail;
-    }
-    for (i = 0; i < npoints; i++) {
+    return QT_OK;
+}
+
+/* Sorts the points; counts distinct interior split positions and legs, and
+ * marks the edges that get split. */
+static void split_sort_count(split_ctx *c, const uint32_t *edge, const double *t, const double *leg_m, size_t *nsplit,
+                             size_t *nleg)
+{
+    split_pt *sp = c->sp;
+    size_t i;
+    for (i = 0; i < c->npoints; i++) {
         sp[i].edge = edge[i];
         sp[i].t = t[i];
         sp[i].idx = i;
     }
-    qsort(sp, npoints, sizeof *sp, cmp_split);
-    /* count distinct interior split positions and legs */
-    for (i = 0; i < npoints; i++) {
+    qsort(sp, c->npoints, sizeof *sp, cmp_split);
+    *nsplit = *nleg = 0;
+    for (i = 0; i < c->npoints; i++) {
         int interior = sp[i].t > 0 && sp[i].t < 1;
         int same = i > 0 && sp[i].edge == sp[i - 1].edge && sp[i].t == sp[i - 1].t;
         if (interior && !same) {
-            nsplit++;
-            edge_split[sp[i].edge] = 1;
+            (*nsplit)++;
+            c->edge_split[sp[i].edge] = 1;
         }
         if (leg_m[sp[i].idx] > 0)
-            nleg++;
+            (*nleg)++;
     }
-    n2 = (size_t)g->n + nsplit + nleg;
-    m2 = (size_t)g->m + nsplit + nleg;
-    if (n2 >= UINT32_MAX || m2 >= UINT32_MAX / 2) {
-        st = qt_error_set(err, QT_EINVAL, NULL, _("too many points to split the graph"));
-        goto fail;
-    }
+}
+
+/* Allocates the new graph's arrays and copies the old nodes into it. */
+static qt_status split_alloc(split_ctx *c, size_t n2, size_t m2, qt_error *err)
+{
+    const qt_graph *g = c->g;
+    qt_graph *ng = c->ng;
+    qt_status st;
+    if (n2 >= UINT32_MAX || m2 >= UINT32_MAX / 2)
+        return qt_error_set(err, QT_EINVAL, NULL, _("too many points to split the graph"));
     st = qt__graph_alloc(ng, (uint32_t)n2, (uint32_t)m2, err);
     if (st != QT_OK)
-        goto fail;
-    if (g->eclass && !(ng->eclass = qt__calloc(m2, 1))) {
-        st = qt_error_set(err, QT_ENOMEM, NULL, _("no memory to split edges"));
-        goto fail;
-    }
+        return st;
+    if (g->eclass && !(ng->eclass = qt__calloc(m2, 1)))
+        return qt_error_set(err, QT_ENOMEM, NULL, _("no memory to split edges"));
     memcpy(ng->id, g->id, (size_t)g->n * sizeof *ng->id);
     memcpy(ng->lon, g->lon, (size_t)g->n * sizeof *ng->lon);
     memcpy(ng->lat, g->lat, (size_t)g->n * sizeof *ng->lat);
-    nn = g->n;
-    ne = 0;
-    /* unsplit edges first, in their order */
+    c->nn = g->n;
+    c->ne = 0;
+    return QT_OK;
+}
+
+/* Unsplit edges first, in their order. */
+static void split_copy_unsplit(split_ctx *c)
+{
+    const qt_graph *g = c->g;
+    qt_graph *ng = c->ng;
+    uint32_t e;
     for (e = 0; e < g->m; e++) {
-        if (edge_split[e])
+        if (c->edge_split[e])
             continue;
-        ng->eu[ne] = g->eu[e];
-        ng->ev[ne] = g->ev[e];
-        ng->elen[ne] = g->elen[e];
-        ng->ecost[ne] = g->ecost[e];
+        ng->eu[c->ne] = g->eu[e];
+        ng->ev[c->ne] = g->ev[e];
+        ng->elen[c->ne] = g->elen[e];
+        ng->ecost[c->ne] = g->ecost[e];
         if (ng->eclass)
-            ng->eclass[ne] = g->eclass[e];
-        ne++;
+            ng->eclass[c->ne] = g->eclass[e];
+        c->ne++;
     }
-    /* split edges: a chain through their split nodes */
-    for (i = 0; i < npoints;) {
-        uint32_t ed = sp[i].edge;
-        uint32_t prev = g->eu[ed], vend = g->ev[ed];
-        double prev_t = 0, L = g->elen[ed], C = g->ecost[ed];
-        double ulon = g->lon[prev], ulat = g->lat[prev];
-        double vlon = g->lon[vend], vlat = g->lat[vend];
-        for (j = i; j < npoints && sp[j].edge == ed; j++) {
-            double tt = sp[j].t;
-            if (tt <= 0) {
-                split_node[j] = g->eu[ed];
-                continue;
-            }
-            if (tt >= 1) {
-                split_node[j] = g->ev[ed];
-                continue;
-            }
-            if (j > i && sp[j - 1].t == tt) {
-                split_node[j] = split_node[j - 1];
-                continue;
-            }
-            ng->id[nn] = next_id--;
-            ng->lon[nn] = ulon + (vlon - ulon) * tt;
-            ng->lat[nn] = ulat + (vlat - ulat) * tt;
-            ng->eu[ne] = prev;
-            ng->ev[ne] = nn;
-            ng->elen[ne] = L * (tt - prev_t);
-            ng->ecost[ne] = C * (tt - prev_t);
-            if (ng->eclass)
-                ng->eclass[ne] = g->eclass[ed];
-            ne++;
-            split_node[j] = nn;
-            prev = nn;
-            prev_t = tt;
-            nn++;
+}
+
+/* Appends the piece of old edge ed from node u to node v covering positions
+ * t0..t1. */
+static void split_add_piece(split_ctx *c, uint32_t ed, uint32_t u, uint32_t v, double t0, double t1)
+{
+    const qt_graph *g = c->g;
+    qt_graph *ng = c->ng;
+    ng->eu[c->ne] = u;
+    ng->ev[c->ne] = v;
+    ng->elen[c->ne] = g->elen[ed] * (t1 - t0);
+    ng->ecost[c->ne] = g->ecost[ed] * (t1 - t0);
+    if (ng->eclass)
+        ng->eclass[c->ne] = g->eclass[ed];
+    c->ne++;
+}
+
+/* The split edge of sorted point i: a chain through its split nodes.
+ * Returns the first sorted point on the next edge. */
+static size_t split_chain(split_ctx *c, size_t i)
+{
+    const qt_graph *g = c->g;
+    qt_graph *ng = c->ng;
+    const split_pt *sp = c->sp;
+    uint32_t ed = sp[i].edge;
+    uint32_t prev = g->eu[ed], vend = g->ev[ed];
+    double prev_t = 0;
+    double ulon = g->lon[prev], ulat = g->lat[prev];
+    double vlon = g->lon[vend], vlat = g->lat[vend];
+    size_t j;
+    for (j = i; j < c->npoints && sp[j].edge == ed; j++) {
+        double tt = sp[j].t;
+        if (tt <= 0) {
+            c->split_node[j] = g->eu[ed];
+            continue;
         }
-        if (edge_split[ed]) {
-            ng->eu[ne] = prev;
-            ng->ev[ne] = vend;
-            ng->elen[ne] = L * (1 - prev_t);
-            ng->ecost[ne] = C * (1 - prev_t);
-            if (ng->eclass)
-                ng->eclass[ne] = g->eclass[ed];
-            ne++;
+        if (tt >= 1) {
+            c->split_node[j] = g->ev[ed];
+            continue;
         }
-        i = j;
+        if (j > i && sp[j - 1].t == tt) {
+            c->split_node[j] = c->split_node[j - 1];
+            continue;
+        }
+        ng->id[c->nn] = c->next_id--;
+        ng->lon[c->nn] = ulon + (vlon - ulon) * tt;
+        ng->lat[c->nn] = ulat + (vlat - ulat) * tt;
+        split_add_piece(c, ed, prev, c->nn, prev_t, tt);
+        c->split_node[j] = c->nn;
+        prev = c->nn;
+        prev_t = tt;
+        c->nn++;
     }
-    /* access legs: one pendant node per point with a positive leg */
-    for (i = 0; i < npoints; i++) {
-        size_t p = sp[i].idx;
+    if (c->edge_split[ed])
+        split_add_piece(c, ed, prev, vend, prev_t, 1);
+    return j;
+}
+
+/* Access legs: one pendant node per point with a positive leg. */
+static void split_legs(split_ctx *c, const double *leg_m, double leg_factor, uint32_t *node_out)
+{
+    qt_graph *ng = c->ng;
+    size_t i;
+    for (i = 0; i < c->npoints; i++) {
+        size_t p = c->sp[i].idx;
+        uint32_t at = c->split_node[i];
         if (leg_m[p] > 0) {
-            ng->id[nn] = next_id--;
-            ng->lon[nn] = ng->lon[split_node[i]];
-            ng->lat[nn] = ng->lat[split_node[i]];
-            ng->eu[ne] = split_node[i];
-            ng->ev[ne] = nn;
-            ng->elen[ne] = leg_m[p];
-            ng->ecost[ne] = leg_m[p] * leg_factor;
-            ne++;
-            node_out[p] = nn++;
+            ng->id[c->nn] = c->next_id--;
+            ng->lon[c->nn] = ng->lon[at];
+            ng->lat[c->nn] = ng->lat[at];
+            ng->eu[c->ne] = at;
+            ng->ev[c->ne] = c->nn;
+            ng->elen[c->ne] = leg_m[p];
+            ng->ecost[c->ne] = leg_m[p] * leg_factor;
+            c->ne++;
+            node_out[p] = c->nn++;
         } else {
-            node_out[p] = split_node[i];
+            node_out[p] = at;
         }
     }
-    if (nn != n2 || ne != m2) {
+}
+
+qt_status qt_graph_split(const qt_graph *g, size_t npoints, const uint32_t *edge, const double *t, const double *leg_m,
+                         double leg_factor, qt_graph **out, uint32_t *node_out, qt_error *err)
+{
+    split_ctx c = {0};
+    size_t i, nsplit, nleg, n2, m2;
+    qt_status st;
+
+    *out = NULL;
+    st = split_check(g, npoints, edge, t, leg_m, err);
+    if (st != QT_OK)
+        return st;
+    c.g = g;
+    c.npoints = npoints;
+    c.next_id = -1;
+    c.sp = qt__malloc_array(npoints ? npoints : 1, sizeof *c.sp);
+    c.split_node = qt__malloc_array(npoints ? npoints : 1, sizeof *c.split_node);
+    c.edge_split = qt__calloc(g->m ? g->m : 1, 1);
+    c.ng = qt__calloc(1, sizeof *c.ng);
+    if (!c.sp || !c.split_node || !c.edge_split || !c.ng) {
+        st = qt_error_set(err, QT_ENOMEM, NULL, _("no memory to split edges"));
+        goto done;
+    }
+    split_sort_count(&c, edge, t, leg_m, &nsplit, &nleg);
+    n2 = (size_t)g->n + nsplit + nleg;
+    m2 = (size_t)g->m + nsplit + nleg;
+    st = split_alloc(&c, n2, m2, err);
+    if (st != QT_OK)
+        goto done;
+    split_copy_unsplit(&c);
+    for (i = 0; i < npoints;)
+        i = split_chain(&c, i);
+    split_legs(&c, leg_m, leg_factor, node_out);
+    if (c.nn != n2 || c.ne != m2) {
         st = qt_error_set(err, QT_EINTERNAL, NULL, _("split count mismatch"));
-        goto fail;
+        goto done;
     }
     /* new ids are negative and descending: the id order is not ascending */
-    st = qt__graph_index(ng, err);
-    if (st != QT_OK)
-        goto fail;
-    qt__free(sp);
-    qt__free(split_node);
-    qt__free(edge_split);
-    *out = ng;
-    return QT_OK;
-fail:
-    qt__free(sp);
-    qt__free(split_node);
-    qt__free(edge_split);
-    if (ng)
-        qt_graph_free(ng);
+    st = qt__graph_index(c.ng, err);
+done:
+    qt__free(c.sp);
+    qt__free(c.split_node);
+    qt__free(c.edge_split);
+    if (st == QT_OK)
+        *out = c.ng;
+    else if (c.ng)
+        qt_graph_free(c.ng);
     return st;
 }

@@ -213,130 +213,142 @@ static qt_status validate(qt_graph *g, const char *path, qt_error *err)
     return QT_OK;
 }
 
-qt_status qt_graph_load(const char *path, qt_graph **out, qt_error *err)
+/* What a cache file's header says. */
+typedef struct cache_header {
+    uint32_t version, flags, n, m;
+    uint64_t total, want_h; /* payload bytes, payload checksum */
+} cache_header;
+
+/* The payload size a header's counts and flags imply. */
+static uint64_t header_payload(const cache_header *ch)
+{
+    uint64_t n = ch->n, m = ch->m;
+    return n * (8 + 8 + 8) + (n + 1) * 4 + m * 2 * sizeof(qt__arc) + m * (4 + 4 + 8 + 8) +
+           ((ch->flags & FLAG_ID_ORDER) ? n * 4 : 0) + ((ch->flags & FLAG_ROAD_CLASS) ? m : 0);
+}
+
+/* Reads and checks the header, and the file's size against it, before any
+ * allocation; leaves fp at the payload. */
+static qt_status read_header(FILE *fp, const char *path, cache_header *ch, qt_error *err)
 {
     unsigned char hdr[HEADER_SIZE];
-    uint32_t version, flags, n, m;
-    uint64_t total, want_h, h = 0xcbf29ce484222325ull, expect = 0;
-    qt_graph *g = NULL;
-    part p[12];
-    size_t np, i, got;
-    FILE *fp;
+    size_t got;
     long file_size;
+
+    got = fread(hdr, 1, sizeof hdr, fp);
+    if (got < 8 || memcmp(hdr, CACHE_MAGIC, 8) != 0)
+        return qt_error_set(err, QT_EUNSUPPORTED, path,
+                            _("not a quarter graph cache (bad magic); build one with 'quarter graph build'"));
+    if (got < sizeof hdr)
+        return qt_error_set(err, QT_EPARSE, path, _("graph cache header is truncated"));
+    memcpy(&ch->version, hdr + 8, 4);
+    memcpy(&ch->flags, hdr + 12, 4);
+    memcpy(&ch->n, hdr + 16, 4);
+    memcpy(&ch->m, hdr + 20, 4);
+    memcpy(&ch->total, hdr + 24, 8);
+    memcpy(&ch->want_h, hdr + 32, 8);
+    if (ch->version != CACHE_VERSION && ch->version != CACHE_VERSION_NO_CLASS)
+        return qt_error_set(err, QT_EUNSUPPORTED, path,
+                            _("graph cache format version %u, this quarter reads version %u; rebuild it "
+                              "with 'quarter graph build'"),
+                            ch->version, CACHE_VERSION);
+    if (!is_little_endian())
+        return qt_error_set(err, QT_EUNSUPPORTED, path, _("graph cache needs a little-endian machine"));
+    if (ch->n >= UINT32_MAX || ch->m >= UINT32_MAX / 2 ||
+        (ch->flags & ~(ch->version == CACHE_VERSION ? FLAG_ID_ORDER | FLAG_ROAD_CLASS : FLAG_ID_ORDER)))
+        return qt_error_set(err, QT_EPARSE, path, _("graph cache header is damaged"));
+    if (header_payload(ch) != ch->total)
+        return qt_error_set(err, QT_EPARSE, path, _("graph cache sizes disagree with its header"));
+    if (fseek(fp, 0, SEEK_END) != 0 || (file_size = ftell(fp)) < 0 || fseek(fp, HEADER_SIZE, SEEK_SET) != 0)
+        return qt_error_set(err, QT_EIO, path, _("cannot read: %s"), strerror(errno));
+    if ((uint64_t)file_size != HEADER_SIZE + ch->total)
+        return qt_error_set(
+            err, QT_EPARSE, path,
+            _("graph cache is %ld bytes but its header promises %llu; the file is truncated or damaged"), file_size,
+            (unsigned long long)(HEADER_SIZE + ch->total));
+    return QT_OK;
+}
+
+/* An empty graph of the header's size, with the optional arrays its flags
+ * ask for. */
+static qt_status alloc_for_header(const cache_header *ch, const char *path, qt_graph **out, qt_error *err)
+{
+    qt_graph *g;
+    qt_status st;
+
+    *out = NULL;
+    g = qt__calloc(1, sizeof *g);
+    if (!g)
+        return qt_error_set(err, QT_ENOMEM, path, _("no memory"));
+    st = qt__graph_alloc(g, ch->n, ch->m, err);
+    if (st != QT_OK) {
+        qt__free(g);
+        qt_error_prefix(err, "%s", path);
+        return st;
+    }
+    g->id_sorted = !(ch->flags & FLAG_ID_ORDER);
+    if (!g->id_sorted) {
+        g->id_order = qt__malloc_array(ch->n ? ch->n : 1, sizeof *g->id_order);
+        if (!g->id_order) {
+            qt_graph_free(g);
+            return qt_error_set(err, QT_ENOMEM, path, _("no memory"));
+        }
+    }
+    if ((ch->flags & FLAG_ROAD_CLASS) && !(g->eclass = qt__malloc(ch->m ? ch->m : 1))) {
+        qt_graph_free(g);
+        return qt_error_set(err, QT_ENOMEM, path, _("no memory"));
+    }
+    *out = g;
+    return QT_OK;
+}
+
+/* Reads the payload into g's arrays and checks its checksum. */
+static qt_status read_payload(FILE *fp, const char *path, const cache_header *ch, qt_graph *g, qt_error *err)
+{
+    uint64_t h = 0xcbf29ce484222325ull, expect = 0;
+    part p[12];
+    size_t np, i;
+
+    np = parts_of(g, p);
+    for (i = 0; i < np; i++)
+        expect += p[i].bytes;
+    if (expect != ch->total)
+        return qt_error_set(err, QT_EPARSE, path, _("graph cache sizes disagree with its header"));
+    for (i = 0; i < np; i++) {
+        if (p[i].bytes && fread(p[i].ptr, 1, p[i].bytes, fp) != p[i].bytes)
+            return qt_error_set(err, QT_EPARSE, path, _("graph cache is truncated (expected %llu payload bytes)"),
+                                (unsigned long long)ch->total);
+        h = hash_update(h, p[i].ptr, p[i].bytes);
+    }
+    if (h != ch->want_h)
+        return qt_error_set(err, QT_EPARSE, path, _("graph cache checksum mismatch: the file is damaged"));
+    return QT_OK;
+}
+
+qt_status qt_graph_load(const char *path, qt_graph **out, qt_error *err)
+{
+    cache_header ch = {0};
+    qt_graph *g = NULL;
+    FILE *fp;
     qt_status st;
 
     *out = NULL;
     fp = fopen(path, "rb");
     if (!fp)
         return qt_error_set(err, QT_EIO, path, _("cannot open: %s"), strerror(errno));
-    got = fread(hdr, 1, sizeof hdr, fp);
-    if (got < 8 || memcmp(hdr, CACHE_MAGIC, 8) != 0) {
-        fclose(fp);
-        return qt_error_set(err, QT_EUNSUPPORTED, path,
-                            _("not a quarter graph cache (bad magic); build one with 'quarter graph build'"));
-    }
-    if (got < sizeof hdr) {
-        fclose(fp);
-        return qt_error_set(err, QT_EPARSE, path, _("graph cache header is truncated"));
-    }
-    memcpy(&version, hdr + 8, 4);
-    memcpy(&flags, hdr + 12, 4);
-    memcpy(&n, hdr + 16, 4);
-    memcpy(&m, hdr + 20, 4);
-    memcpy(&total, hdr + 24, 8);
-    memcpy(&want_h, hdr + 32, 8);
-    if (version != CACHE_VERSION && version != CACHE_VERSION_NO_CLASS) {
-        fclose(fp);
-        return qt_error_set(err, QT_EUNSUPPORTED, path,
-                            _("graph cache format version %u, this quarter reads version %u; rebuild it "
-                              "with 'quarter graph build'"),
-                            version, CACHE_VERSION);
-    }
-    if (!is_little_endian()) {
-        fclose(fp);
-        return qt_error_set(err, QT_EUNSUPPORTED, path, _("graph cache needs a little-endian machine"));
-    }
-    if (n >= UINT32_MAX || m >= UINT32_MAX / 2 ||
-        (flags & ~(version == CACHE_VERSION ? FLAG_ID_ORDER | FLAG_ROAD_CLASS : FLAG_ID_ORDER))) {
-        fclose(fp);
-        return qt_error_set(err, QT_EPARSE, path, _("graph cache header is damaged"));
-    }
-    /* the sizes the header promises, checked against the file before any allocation */
-    expect = (uint64_t)n * (8 + 8 + 8) + ((uint64_t)n + 1) * 4 + (uint64_t)m * 2 * sizeof(qt__arc) +
-             (uint64_t)m * (4 + 4 + 8 + 8) + ((flags & FLAG_ID_ORDER) ? (uint64_t)n * 4 : 0) +
-             ((flags & FLAG_ROAD_CLASS) ? (uint64_t)m : 0);
-    if (expect != total) {
-        fclose(fp);
-        return qt_error_set(err, QT_EPARSE, path, _("graph cache sizes disagree with its header"));
-    }
-    if (fseek(fp, 0, SEEK_END) != 0 || (file_size = ftell(fp)) < 0 || fseek(fp, HEADER_SIZE, SEEK_SET) != 0) {
-        fclose(fp);
-        return qt_error_set(err, QT_EIO, path, _("cannot read: %s"), strerror(errno));
-    }
-    if ((uint64_t)file_size != HEADER_SIZE + total) {
-        fclose(fp);
-        return qt_error_set(
-            err, QT_EPARSE, path,
-            _("graph cache is %ld bytes but its header promises %llu; the file is truncated or damaged"), file_size,
-            (unsigned long long)(HEADER_SIZE + total));
-    }
-    expect = 0;
-    g = qt__calloc(1, sizeof *g);
-    if (!g) {
-        fclose(fp);
-        return qt_error_set(err, QT_ENOMEM, path, _("no memory"));
-    }
-    st = qt__graph_alloc(g, n, m, err);
-    if (st != QT_OK) {
-        qt__free(g);
-        fclose(fp);
-        qt_error_prefix(err, "%s", path);
-        return st;
-    }
-    g->id_sorted = !(flags & FLAG_ID_ORDER);
-    if (!g->id_sorted) {
-        g->id_order = qt__malloc_array(n ? n : 1, sizeof *g->id_order);
-        if (!g->id_order) {
-            qt_graph_free(g);
-            fclose(fp);
-            return qt_error_set(err, QT_ENOMEM, path, _("no memory"));
-        }
-    }
-    if ((flags & FLAG_ROAD_CLASS) && !(g->eclass = qt__malloc(m ? m : 1))) {
-        qt_graph_free(g);
-        fclose(fp);
-        return qt_error_set(err, QT_ENOMEM, path, _("no memory"));
-    }
-    np = parts_of(g, p);
-    for (i = 0; i < np; i++)
-        expect += p[i].bytes;
-    if (expect != total) {
-        qt_graph_free(g);
-        fclose(fp);
-        return qt_error_set(err, QT_EPARSE, path, _("graph cache sizes disagree with its header"));
-    }
-    for (i = 0; i < np; i++) {
-        if (p[i].bytes && fread(p[i].ptr, 1, p[i].bytes, fp) != p[i].bytes) {
-            qt_graph_free(g);
-            fclose(fp);
-            return qt_error_set(err, QT_EPARSE, path, _("graph cache is truncated (expected %llu payload bytes)"),
-                                (unsigned long long)total);
-        }
-        h = hash_update(h, p[i].ptr, p[i].bytes);
-    }
+    st = read_header(fp, path, &ch, err);
+    if (st == QT_OK)
+        st = alloc_for_header(&ch, path, &g, err);
+    if (st == QT_OK)
+        st = read_payload(fp, path, &ch, g, err);
     fclose(fp);
-    if (h != want_h) {
-        qt_graph_free(g);
-        return qt_error_set(err, QT_EPARSE, path, _("graph cache checksum mismatch: the file is damaged"));
-    }
-    st = validate(g, path, err);
+    if (st == QT_OK)
+        st = validate(g, path, err);
+    if (st == QT_OK)
+        st = qt__graph_chains(g, err); /* derived, not stored: the cache format is unchanged */
     if (st != QT_OK) {
-        qt_graph_free(g);
-        return st;
-    }
-    st = qt__graph_chains(g, err); /* derived, not stored: the cache format is unchanged */
-    if (st != QT_OK) {
-        qt_graph_free(g);
+        if (g)
+            qt_graph_free(g);
         return st;
     }
     *out = g;

@@ -435,28 +435,30 @@ static int fill_chain(qt_search *s, uint32_t c, double limit_m)
     return 0;
 }
 
-/* The core search; vis == NULL for the plain one (inlined twice, so the plain loop has no visitor tests). */
-static inline __attribute__((always_inline)) qt_status
-run_core(qt_search *s, const qt_seed *seeds, size_t nseeds, double limit_m, const qt__core_visitor *vis, qt_error *err)
+/* The plain search of a graph without chains, telling vis (if any) of every settled node. */
+static qt_status run_unchained(qt_search *s, const qt_seed *seeds, size_t nseeds, double limit_m,
+                               const qt__core_visitor *vis, qt_error *err)
 {
-    const qt_graph *g = s->g;
-    const qt__chains *ch = &g->ch;
+    qt_status st;
+    if (!vis)
+        return qt__search_run_filtered(s, seeds, nseeds, limit_m, 0, NULL, NULL, NULL, 0, err);
+    s->visit = vis->settled;
+    s->visit_ctx = vis->ctx;
+    st = qt__search_run_filtered(s, seeds, nseeds, limit_m, 0, NULL, NULL, NULL, 0, err);
+    s->visit = NULL;
+    s->visit_ctx = NULL;
+    return st;
+}
+
+/* Checks the limit and seeds, and empties the workspace for a core search. */
+static qt_status core_prepare(qt_search *s, const qt_seed *seeds, size_t nseeds, double limit_m, qt_error *err)
+{
+    const qt__chains *ch = &s->g->ch;
     size_t i;
-    if (!ch->node_chain) { /* no chains: every node is core */
-        qt_status st;
-        if (!vis)
-            return qt__search_run_filtered(s, seeds, nseeds, limit_m, 0, NULL, NULL, NULL, 0, err);
-        s->visit = vis->settled;
-        s->visit_ctx = vis->ctx;
-        st = qt__search_run_filtered(s, seeds, nseeds, limit_m, 0, NULL, NULL, NULL, 0, err);
-        s->visit = NULL;
-        s->visit_ctx = NULL;
-        return st;
-    }
     if (isnan(limit_m))
         return qt_error_set(err, QT_EINVAL, NULL, _("search limit is NaN"));
     for (i = 0; i < nseeds; i++)
-        if (seeds[i].node >= g->n || !(seeds[i].dist_m >= 0))
+        if (seeds[i].node >= s->g->n || !(seeds[i].dist_m >= 0))
             return qt_error_set(err, QT_EINVAL, NULL, _("seed %zu: node out of range or bad distance"), i);
     if (!s->ch_stamp && ch->nchain) {
         s->ch_stamp = qt__calloc(ch->nchain, sizeof *s->ch_stamp);
@@ -472,6 +474,15 @@ run_core(qt_search *s, const qt_seed *seeds, size_t nseeds, double limit_m, cons
     s->nreached = 0;
     s->ntouched = 0;
     s->naseed = 0;
+    return QT_OK;
+}
+
+/* Offers every seed within the limit, each by the kind of node it is on. */
+static inline __attribute__((always_inline)) int core_seed(qt_search *s, const qt_seed *seeds, size_t nseeds,
+                                                           double limit_m, const qt__core_visitor *vis)
+{
+    const qt__chains *ch = &s->g->ch;
+    size_t i;
     for (i = 0; i < nseeds; i++) {
         uint32_t v = seeds[i].node;
         double d = seeds[i].dist_m;
@@ -485,8 +496,71 @@ run_core(qt_search *s, const qt_seed *seeds, size_t nseeds, double limit_m, cons
         else
             bad = seed_on_chain(s, v, d, limit_m, vis);
         if (bad)
-            goto nomem;
+            return -1;
     }
+    return 0;
+}
+
+/* After the plain core search: fills the touched chains and settles the seeded attachments. */
+static int core_finish(qt_search *s, double limit_m)
+{
+    size_t i;
+    for (i = 0; i < s->ntouched; i++)
+        if (fill_chain(s, s->touched[i], limit_m) != 0)
+            return -1;
+    for (i = 0; i < s->naseed; i++)
+        if (settle_attachment(s, s->aseed[i], INFINITY, limit_m) != 0)
+            return -1;
+    return 0;
+}
+
+/*
+ * Plain search: the arc into chain ac (its first cost already in *d) walked
+ * to the chain's far end *w.  Returns 1 to offer *w at *d, 0 when the end is
+ * settled or beyond the limit, -1 on no memory.
+ */
+static inline __attribute__((always_inline)) int walk_chain(qt_search *s, uint32_t ac, double *dp, double limit_m,
+                                                            uint32_t *wp)
+{
+    const qt__chains *ch = &s->g->ch;
+    uint32_t c = ac >> 1, k = ch->first[c + 1] - ch->first[c], j, w;
+    const double *cw = ch->cost + ch->first[c] + c;
+    const qt__label *l;
+    double d = *dp;
+    if (touch(s, c) != 0)
+        return -1;
+    w = ch->end[2 * c + !(ac & 1)];
+    l = &s->lab[w];
+    if (l->stamp == s->gen && l->hpos == QT_HPOS_SETTLED)
+        return 0;
+    if (!(ac & 1)) { /* from A: costs 0 (added above), 1 .. k */
+        for (j = 1; j <= k && d <= limit_m; j++)
+            d += cw[j];
+    } else { /* from B: costs k (added above), k-1 .. 0 */
+        for (j = k; j-- > 0 && d <= limit_m;)
+            d += cw[j];
+    }
+    if (d > limit_m)
+        return 0;
+    *dp = d;
+    *wp = w;
+    return 1;
+}
+
+/* The core search; vis == NULL for the plain one (inlined twice, so the plain loop has no visitor tests). */
+static inline __attribute__((always_inline)) qt_status
+run_core(qt_search *s, const qt_seed *seeds, size_t nseeds, double limit_m, const qt__core_visitor *vis, qt_error *err)
+{
+    const qt_graph *g = s->g;
+    const qt__chains *ch = &g->ch;
+    qt_status st;
+    if (!ch->node_chain) /* no chains: every node is core */
+        return run_unchained(s, seeds, nseeds, limit_m, vis, err);
+    st = core_prepare(s, seeds, nseeds, limit_m, err);
+    if (st != QT_OK)
+        return st;
+    if (core_seed(s, seeds, nseeds, limit_m, vis) != 0)
+        goto nomem;
     while (s->qlen) {
         qt__qent top;
         uint32_t v, a, end;
@@ -527,23 +601,10 @@ run_core(qt_search *s, const qt_seed *seeds, size_t nseeds, double limit_m, cons
                 if (d > limit_m)
                     continue;
             } else {
-                uint32_t c = ac >> 1, k = ch->first[c + 1] - ch->first[c], j;
-                const double *cw = ch->cost + ch->first[c] + c;
-                const qt__label *l;
-                if (touch(s, c) != 0)
+                int r = walk_chain(s, ac, &d, limit_m, &w);
+                if (r < 0)
                     goto nomem;
-                w = ch->end[2 * c + !(ac & 1)];
-                l = &s->lab[w];
-                if (l->stamp == s->gen && l->hpos == QT_HPOS_SETTLED)
-                    continue;
-                if (!(ac & 1)) { /* from A: costs 0 (added above), 1 .. k */
-                    for (j = 1; j <= k && d <= limit_m; j++)
-                        d += cw[j];
-                } else { /* from B: costs k (added above), k-1 .. 0 */
-                    for (j = k; j-- > 0 && d <= limit_m;)
-                        d += cw[j];
-                }
-                if (d > limit_m)
+                if (r == 0)
                     continue;
             }
             if (offer_core(s, w, d) != 0)
@@ -552,12 +613,8 @@ run_core(qt_search *s, const qt_seed *seeds, size_t nseeds, double limit_m, cons
     }
     if (vis)
         return QT_OK; /* the visitor had every node; no fill */
-    for (i = 0; i < s->ntouched; i++)
-        if (fill_chain(s, s->touched[i], limit_m) != 0)
-            goto nomem;
-    for (i = 0; i < s->naseed; i++)
-        if (settle_attachment(s, s->aseed[i], INFINITY, limit_m) != 0)
-            goto nomem;
+    if (core_finish(s, limit_m) != 0)
+        goto nomem;
     return QT_OK;
 nomem:
     return qt_error_set(err, QT_ENOMEM, NULL, _("no memory for the search queue"));
