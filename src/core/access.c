@@ -378,15 +378,90 @@ static qt_status validate(const qt_graph *g, uint32_t ncat, const qt_access_poi 
     return QT_OK;
 }
 
+/* Worker threads for ncat categories: opts->threads, else every core, never more than the categories. */
+static unsigned thread_count(const qt_access_opts *opts, uint32_t ncat)
+{
+    unsigned nth = opts->threads;
+    if (!nth) {
+        long c = sysconf(_SC_NPROCESSORS_ONLN);
+        nth = c > 0 ? (unsigned)c : 1;
+    }
+    if (nth > ncat)
+        nth = ncat ? ncat : 1;
+    return nth;
+}
+
+/* The POIs grouped by category: P->order and each category's start in it. */
+static void pool_index(pool *P, uint32_t *tmp, size_t npois)
+{
+    size_t i;
+    for (i = 0; i < npois; i++) {
+        P->order[i] = (uint32_t)i;
+        P->cat_first[P->pois[i].category + 1]++;
+    }
+    for (i = 0; i < P->ncat; i++)
+        P->cat_first[i + 1] += P->cat_first[i];
+    sort_order(P->order, tmp, npois, P->pois);
+}
+
+/* Runs the workers (nth - 1 threads and the calling one) to the end; fills the stats. */
+static qt_status pool_run(pool *P, pthread_t *th, unsigned nth, qt_error *err)
+{
+    unsigned t, started = 0;
+    double t0;
+    qt_status st = QT_OK;
+    atomic_init(&P->next, 0);
+    qt_error_clear(&P->err);
+    pthread_mutex_init(&P->lock, NULL);
+    pthread_cond_init(&P->cond, NULL);
+    t0 = now_s();
+    for (t = 1; t < nth; t++) {
+        if (pthread_create(&th[t], NULL, work, P) != 0)
+            break; /* fewer threads; the answer is the same */
+        started++;
+    }
+    work(P); /* the calling thread works too */
+    for (t = 1; t <= started; t++)
+        pthread_join(th[t], NULL);
+    if (P->opts->stats) {
+        P->opts->stats->wall_s = now_s() - t0;
+        P->opts->stats->search_s = P->search_s;
+        P->opts->stats->sink_s = P->sink_s;
+    }
+    pthread_cond_destroy(&P->cond);
+    pthread_mutex_destroy(&P->lock);
+    if (P->failed) {
+        if (err)
+            *err = P->err;
+        st = P->err.code;
+    }
+    return st;
+}
+
+static void pool_free(pool *P)
+{
+    size_t i;
+    for (i = 0; i < P->nall; i++) {
+        if (P->all[i]) {
+            qt_search_free(P->all[i]->ws);
+            qt__free(P->all[i]->cols);
+            qt__free(P->all[i]);
+        }
+    }
+    qt__free(P->all);
+    qt__free(P->spare);
+    qt__free(P->ready);
+    qt__free(P->cat_first);
+    qt__free(P->order);
+}
+
 qt_status qt_access_stream(const qt_graph *g, uint32_t ncat, const qt_access_poi *pois, size_t npois,
                            const qt_access_opts *opts, qt_access_sink sink, void *ud, qt_error *err)
 {
     pool P;
     pthread_t *th = NULL;
-    unsigned nth, t, started = 0;
-    size_t i;
+    unsigned nth;
     uint32_t *tmp = NULL;
-    double t0;
     qt_status st;
 
     memset(&P, 0, sizeof P);
@@ -402,13 +477,7 @@ qt_status qt_access_stream(const qt_graph *g, uint32_t ncat, const qt_access_poi
     P.cat_first = qt__calloc((size_t)ncat + 1, sizeof *P.cat_first);
     P.order = qt__malloc_array(npois ? npois : 1, sizeof *P.order);
     tmp = qt__malloc_array(npois ? npois : 1, sizeof *tmp);
-    nth = opts->threads;
-    if (!nth) {
-        long c = sysconf(_SC_NPROCESSORS_ONLN);
-        nth = c > 0 ? (unsigned)c : 1;
-    }
-    if (nth > ncat)
-        nth = ncat ? ncat : 1;
+    nth = thread_count(opts, ncat);
     th = qt__calloc(nth, sizeof *th);
     P.maxbuf = (size_t)nth + 2;
     P.ready = qt__calloc((size_t)ncat + 1, sizeof *P.ready);
@@ -416,55 +485,13 @@ qt_status qt_access_stream(const qt_graph *g, uint32_t ncat, const qt_access_poi
     P.all = qt__calloc(P.maxbuf, sizeof *P.all);
     if (!P.cat_first || !P.order || !tmp || !th || !P.ready || !P.spare || !P.all) {
         st = qt_error_set(err, QT_ENOMEM, NULL, _("no memory for %zu POIs"), npois);
-        goto done;
+    } else {
+        pool_index(&P, tmp, npois);
+        st = pool_run(&P, th, nth, err);
     }
-    for (i = 0; i < npois; i++) {
-        P.order[i] = (uint32_t)i;
-        P.cat_first[pois[i].category + 1]++;
-    }
-    for (i = 0; i < ncat; i++)
-        P.cat_first[i + 1] += P.cat_first[i];
-    sort_order(P.order, tmp, npois, pois);
-    atomic_init(&P.next, 0);
-    qt_error_clear(&P.err);
-    pthread_mutex_init(&P.lock, NULL);
-    pthread_cond_init(&P.cond, NULL);
-    t0 = now_s();
-    for (t = 1; t < nth; t++) {
-        if (pthread_create(&th[t], NULL, work, &P) != 0)
-            break; /* fewer threads; the answer is the same */
-        started++;
-    }
-    work(&P); /* the calling thread works too */
-    for (t = 1; t <= started; t++)
-        pthread_join(th[t], NULL);
-    if (opts->stats) {
-        opts->stats->wall_s = now_s() - t0;
-        opts->stats->search_s = P.search_s;
-        opts->stats->sink_s = P.sink_s;
-    }
-    pthread_cond_destroy(&P.cond);
-    pthread_mutex_destroy(&P.lock);
-    if (P.failed) {
-        if (err)
-            *err = P.err;
-        st = P.err.code;
-    }
-done:
-    for (i = 0; i < P.nall; i++) {
-        if (P.all[i]) {
-            qt_search_free(P.all[i]->ws);
-            qt__free(P.all[i]->cols);
-            qt__free(P.all[i]);
-        }
-    }
-    qt__free(P.all);
-    qt__free(P.spare);
-    qt__free(P.ready);
+    pool_free(&P);
     qt__free(th);
     qt__free(tmp);
-    qt__free(P.cat_first);
-    qt__free(P.order);
     return st;
 }
 
@@ -601,14 +628,71 @@ static int in_mark(void *ctx, uint32_t v)
     return a->mark[v] == a->markgen;
 }
 
+/* Marks the nodes aff[0..naff) with a fresh generation of a->mark. */
+static void mark_affected(qt_access *a, const uint32_t *aff, size_t naff)
+{
+    size_t i;
+    a->markgen++;
+    if (a->markgen == 0) {
+        memset(a->mark, 0, (size_t)a->g->n * sizeof *a->mark);
+        a->markgen = 1;
+    }
+    for (i = 0; i < naff; i++)
+        a->mark[aff[i]] = a->markgen;
+}
+
+/* A growable list of seeds. */
+typedef struct seedvec {
+    qt_seed *s;
+    size_t n, cap;
+} seedvec;
+
+static int seed_push(seedvec *sv, qt_seed s)
+{
+    if (qt__grow((void **)&sv->s, &sv->cap, sv->n + 1, sizeof *sv->s) != 0)
+        return -1;
+    sv->s[sv->n++] = s;
+    return 0;
+}
+
+/* Seeds for the marked region: each node at its best distance from an
+ * unmarked neighbour (col), and the category's other open outlets inside it;
+ * -1 on no memory. */
+static int region_seeds(const qt_access *a, const double *col, uint32_t category, const uint32_t *aff, size_t naff,
+                        seedvec *sv)
+{
+    const qt_graph *g = a->g;
+    size_t i;
+    for (i = 0; i < naff; i++) {
+        uint32_t v = aff[i], k;
+        double best = INFINITY;
+        for (k = g->first[v]; k < g->first[v + 1]; k++) {
+            uint32_t w = g->arc[k].to;
+            if (a->mark[w] != a->markgen && isfinite(col[w]))
+                best = fmin(best, col[w] + g->arc[k].cost);
+        }
+        if (best <= a->max_dist && seed_push(sv, (qt_seed){v, best}) != 0)
+            return -1;
+    }
+    for (i = 0; i < a->npois; i++) {
+        uint32_t k;
+        if (a->removed[i] || a->pois[i].category != category)
+            continue;
+        for (k = 0; k < a->pois[i].nseeds; k++)
+            if (a->mark[a->pois[i].seeds[k].node] == a->markgen && seed_push(sv, a->pois[i].seeds[k]) != 0)
+                return -1;
+    }
+    return 0;
+}
+
 qt_status qt_access_remove_poi(qt_access *a, qt_search *ws, uint32_t handle, qt_error *err)
 {
     const qt_graph *g = a->g;
     qt_access_poi p;
     double *col;
     uint32_t *aff = NULL;
-    qt_seed *seeds = NULL;
-    size_t naff, ns = 0, scap = 0, i;
+    seedvec sv = {0};
+    size_t naff, i;
     qt_status st;
 
     if (handle >= a->npois || a->removed[handle])
@@ -638,56 +722,19 @@ qt_status qt_access_remove_poi(qt_access *a, qt_search *ws, uint32_t handle, qt_
     if (!aff)
         return qt_error_set(err, QT_ENOMEM, NULL, _("no memory"));
     memcpy(aff, ws->reached, naff * sizeof *aff);
-    a->markgen++;
-    if (a->markgen == 0) {
-        memset(a->mark, 0, (size_t)g->n * sizeof *a->mark);
-        a->markgen = 1;
-    }
-    for (i = 0; i < naff; i++)
-        a->mark[aff[i]] = a->markgen;
+    mark_affected(a, aff, naff);
     a->removed[handle] = 1;
-    /* seeds for the affected region: its unaffected neighbours ... */
-    for (i = 0; i < naff; i++) {
-        uint32_t v = aff[i], k;
-        double best = INFINITY;
-        for (k = g->first[v]; k < g->first[v + 1]; k++) {
-            uint32_t w = g->arc[k].to;
-            if (a->mark[w] != a->markgen && isfinite(col[w]))
-                best = fmin(best, col[w] + g->arc[k].cost);
-        }
-        if (best <= a->max_dist) {
-            if (qt__grow((void **)&seeds, &scap, ns + 1, sizeof *seeds) != 0)
-                goto nomem;
-            seeds[ns++] = (qt_seed){v, best};
-        }
-    }
-    /* ... and the other open outlets of the category inside it */
-    for (i = 0; i < a->npois; i++) {
-        uint32_t k;
-        if (a->removed[i] || a->pois[i].category != p.category)
-            continue;
-        for (k = 0; k < a->pois[i].nseeds; k++) {
-            uint32_t v = a->pois[i].seeds[k].node;
-            if (a->mark[v] != a->markgen)
-                continue;
-            if (qt__grow((void **)&seeds, &scap, ns + 1, sizeof *seeds) != 0)
-                goto nomem;
-            seeds[ns++] = a->pois[i].seeds[k];
-        }
-    }
-    st = qt__search_run_filtered(ws, seeds, ns, a->max_dist, 0, in_mark, a, NULL, 0, err);
+    if (region_seeds(a, col, p.category, aff, naff, &sv) != 0)
+        st = qt_error_set(err, QT_ENOMEM, NULL, _("no memory"));
+    else
+        st = qt__search_run_filtered(ws, sv.s, sv.n, a->max_dist, 0, in_mark, a, NULL, 0, err);
     if (st != QT_OK) {
         a->removed[handle] = 0;
-        goto out;
+    } else {
+        for (i = 0; i < naff; i++)
+            col[aff[i]] = qt__search_dist(ws, aff[i]);
     }
-    for (i = 0; i < naff; i++)
-        col[aff[i]] = qt__search_dist(ws, aff[i]);
-out:
     qt__free(aff);
-    qt__free(seeds);
+    qt__free(sv.s);
     return st;
-nomem:
-    a->removed[handle] = 0;
-    st = qt_error_set(err, QT_ENOMEM, NULL, _("no memory"));
-    goto out;
 }

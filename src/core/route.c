@@ -68,13 +68,77 @@ static int reached_goal(void *ctx, uint32_t v, double dv)
     return dv >= g->best;
 }
 
+/* The search from src, stopping once no route to dst can beat direct. */
+static qt_status route_search(qt_search *ws, const qt_seed *src, size_t ns, const qt_seed *dst, size_t nd,
+                              double direct, qt_error *err)
+{
+    goal gl;
+    qt_status st;
+    gl.dst = dst;
+    gl.nd = nd;
+    gl.best = direct;
+    ws->visit = reached_goal;
+    ws->visit_ctx = &gl;
+    st = qt__search_run_filtered(ws, src, ns, INFINITY, 1, NULL, NULL, NULL, 0, err);
+    ws->visit = NULL;
+    ws->visit_ctx = NULL;
+    return st;
+}
+
+/* The cheapest way into the destination over the network, and its end node. */
+static double route_best(const qt_search *ws, const qt_seed *dst, size_t nd, uint32_t *end)
+{
+    double best = INFINITY;
+    size_t i;
+    for (i = 0; i < nd; i++) {
+        double d = qt__search_dist(ws, dst[i].node) + dst[i].dist_m;
+        if (d < best) {
+            best = d;
+            *end = dst[i].node;
+        }
+    }
+    return best;
+}
+
+/* The points and length along the search's path to end, with the partial
+ * start and end edges when snapped to edges; -1 on no memory. */
+static int route_along_path(const qt_graph *g, qt_route *r, size_t *cap, const uint32_t *path, size_t plen,
+                            const qt_snap *from, const qt_snap *to, uint32_t end, qt_snap_mode mode)
+{
+    size_t i;
+    /* start: leg and part of the start edge to the first path node */
+    r->length_m = 0;
+    if (mode == QT_SNAP_EDGE) {
+        double frac = path[0] == g->eu[from->edge] ? from->t : 1 - from->t;
+        r->length_m += from->leg_m + frac * g->elen[from->edge];
+        if (push_pt(r, cap, from->lon, from->lat))
+            return -1;
+    }
+    for (i = 0; i < plen; i++) {
+        if (i) {
+            uint32_t e = edge_between(g, path[i - 1], path[i]);
+            if (e != QT_NODE_NONE)
+                r->length_m += g->elen[e];
+        }
+        if (push_pt(r, cap, g->lon[path[i]], g->lat[path[i]]))
+            return -1;
+    }
+    if (mode == QT_SNAP_EDGE) {
+        double frac = end == g->eu[to->edge] ? to->t : 1 - to->t;
+        r->length_m += to->leg_m + frac * g->elen[to->edge];
+        if (push_pt(r, cap, to->lon, to->lat))
+            return -1;
+    }
+    return 0;
+}
+
 qt_status qt_route_compute(const qt_graph *g, qt_search *ws, double from_lon, double from_lat, const qt_snap *from,
                            double to_lon, double to_lat, const qt_snap *to, qt_snap_mode mode, double speed_mps,
                            qt_route **out, qt_error *err)
 {
     qt_seed src[2], dst[2];
-    size_t ns, nd, i, cap = 0, plen = 0;
-    double best = INFINITY, direct = INFINITY;
+    size_t ns, nd, cap = 0, plen = 0;
+    double best, direct = INFINITY;
     uint32_t end = QT_NODE_NONE, *path = NULL;
     qt_route *r;
     qt_status st;
@@ -87,26 +151,10 @@ qt_status qt_route_compute(const qt_graph *g, qt_search *ws, double from_lon, do
     /* both on one edge: walking along it may beat any detour */
     if (mode == QT_SNAP_EDGE && from->edge == to->edge)
         direct = from->leg_m + to->leg_m + fabs(from->t - to->t) * g->ecost[from->edge];
-    {
-        goal gl;
-        gl.dst = dst;
-        gl.nd = nd;
-        gl.best = direct;
-        ws->visit = reached_goal;
-        ws->visit_ctx = &gl;
-        st = qt__search_run_filtered(ws, src, ns, INFINITY, 1, NULL, NULL, NULL, 0, err);
-        ws->visit = NULL;
-        ws->visit_ctx = NULL;
-    }
+    st = route_search(ws, src, ns, dst, nd, direct, err);
     if (st != QT_OK)
         return st;
-    for (i = 0; i < nd; i++) {
-        double d = qt__search_dist(ws, dst[i].node) + dst[i].dist_m;
-        if (d < best) {
-            best = d;
-            end = dst[i].node;
-        }
-    }
+    best = route_best(ws, dst, nd, &end);
     if (!isfinite(best) && !isfinite(direct))
         return qt_error_set(err, QT_ENOTFOUND, NULL, _("no walking connection between the two points"));
     r = calloc(1, sizeof *r);
@@ -126,29 +174,8 @@ qt_status qt_route_compute(const qt_graph *g, qt_search *ws, double from_lon, do
             return st;
         }
         r->cost_m = best;
-        /* start: leg and part of the start edge to the first path node */
-        r->length_m = 0;
-        if (mode == QT_SNAP_EDGE) {
-            double frac = path[0] == g->eu[from->edge] ? from->t : 1 - from->t;
-            r->length_m += from->leg_m + frac * g->elen[from->edge];
-            if (push_pt(r, &cap, from->lon, from->lat))
-                goto nomem;
-        }
-        for (i = 0; i < plen; i++) {
-            if (i) {
-                uint32_t e = edge_between(g, path[i - 1], path[i]);
-                if (e != QT_NODE_NONE)
-                    r->length_m += g->elen[e];
-            }
-            if (push_pt(r, &cap, g->lon[path[i]], g->lat[path[i]]))
-                goto nomem;
-        }
-        if (mode == QT_SNAP_EDGE) {
-            double frac = end == g->eu[to->edge] ? to->t : 1 - to->t;
-            r->length_m += to->leg_m + frac * g->elen[to->edge];
-            if (push_pt(r, &cap, to->lon, to->lat))
-                goto nomem;
-        }
+        if (route_along_path(g, r, &cap, path, plen, from, to, end, mode))
+            goto nomem;
         free(path);
         path = NULL;
     }

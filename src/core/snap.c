@@ -235,6 +235,37 @@ static void consider(const qt_snapper *s, uint32_t e, double px, double py, doub
     }
 }
 
+/* The snap of (lon, lat) to the best edge or node found, checked against max_m. */
+static qt_status snap_result(const qt_graph *g, const best *b, double lon, double lat, qt_snap_mode mode, double max_m,
+                             qt_snap *out, qt_error *err)
+{
+    out->edge = b->edge;
+    if (mode == QT_SNAP_NODE) {
+        out->node = b->node;
+        out->t = b->t;
+        out->node_m = qt_haversine_m(lon, lat, g->lon[b->node], g->lat[b->node]);
+        out->leg_m = 0;
+        out->lon = g->lon[b->node];
+        out->lat = g->lat[b->node];
+        if (out->node_m > max_m)
+            return qt_error_set(err, QT_ENOTFOUND, NULL, _("nearest node is %.0f m from (%.7f, %.7f), over %.0f m"),
+                                out->node_m, lon, lat, max_m);
+        return QT_OK;
+    } else {
+        uint32_t u = g->eu[b->edge], v = g->ev[b->edge];
+        out->t = b->t;
+        out->lon = g->lon[u] + (g->lon[v] - g->lon[u]) * b->t;
+        out->lat = g->lat[u] + (g->lat[v] - g->lat[u]) * b->t;
+        out->leg_m = qt_haversine_m(lon, lat, out->lon, out->lat);
+        out->node = b->t <= 0.5 ? u : v;
+        out->node_m = qt_haversine_m(lon, lat, g->lon[out->node], g->lat[out->node]);
+        if (out->leg_m > max_m)
+            return qt_error_set(err, QT_ENOTFOUND, NULL, _("nearest street is %.0f m from (%.7f, %.7f), over %.0f m"),
+                                out->leg_m, lon, lat, max_m);
+    }
+    return QT_OK;
+}
+
 qt_status qt_snapper_snap(const qt_snapper *s, double lon, double lat, qt_snap_mode mode, double max_m, qt_snap *out,
                           qt_error *err)
 {
@@ -292,31 +323,7 @@ qt_status qt_snapper_snap(const qt_snapper *s, double lon, double lat, qt_snap_m
     }
     if (!isfinite(b.d2))
         return qt_error_set(err, QT_ENOTFOUND, NULL, _("no street within %.0f m of (%.7f, %.7f)"), max_m, lon, lat);
-    out->edge = b.edge;
-    if (mode == QT_SNAP_NODE) {
-        out->node = b.node;
-        out->t = b.t;
-        out->node_m = qt_haversine_m(lon, lat, g->lon[b.node], g->lat[b.node]);
-        out->leg_m = 0;
-        out->lon = g->lon[b.node];
-        out->lat = g->lat[b.node];
-        if (out->node_m > max_m)
-            return qt_error_set(err, QT_ENOTFOUND, NULL, _("nearest node is %.0f m from (%.7f, %.7f), over %.0f m"),
-                                out->node_m, lon, lat, max_m);
-        return QT_OK;
-    } else {
-        uint32_t u = g->eu[b.edge], v = g->ev[b.edge];
-        out->t = b.t;
-        out->lon = g->lon[u] + (g->lon[v] - g->lon[u]) * b.t;
-        out->lat = g->lat[u] + (g->lat[v] - g->lat[u]) * b.t;
-        out->leg_m = qt_haversine_m(lon, lat, out->lon, out->lat);
-        out->node = b.t <= 0.5 ? u : v;
-        out->node_m = qt_haversine_m(lon, lat, g->lon[out->node], g->lat[out->node]);
-        if (out->leg_m > max_m)
-            return qt_error_set(err, QT_ENOTFOUND, NULL, _("nearest street is %.0f m from (%.7f, %.7f), over %.0f m"),
-                                out->leg_m, lon, lat, max_m);
-    }
-    return QT_OK;
+    return snap_result(g, &b, lon, lat, mode, max_m, out, err);
 }
 
 size_t qt_snap_seeds(const qt_graph *g, const qt_snap *snap, qt_snap_mode mode, qt_seed seeds[2])
