@@ -103,6 +103,122 @@ static void area_finish(qt_area_stats *s, const qt_profile *p)
     s->all_basic = s->population > 0 ? s->all_basic / s->population : NAN;
 }
 
+/* The residences copied out cell by cell (file order within a cell), on a grid of OUTLET_HOME_M cells. */
+typedef struct home_grid {
+    double k, coslat; /* metres per degree; the longitude scale at the residences' mean latitude */
+    long minx, miny, w, h;
+    size_t ncell, *start; /* per cell: the first of its residences below */
+    double *glon, *glat;
+    uint32_t *gcom;
+} home_grid;
+
+static inline long grid_cx(const home_grid *G, double lon)
+{
+    return (long)floor(lon * G->k * G->coslat / OUTLET_HOME_M);
+}
+
+static inline long grid_cy(const home_grid *G, double lat)
+{
+    return (long)floor(lat * G->k / OUTLET_HOME_M);
+}
+
+/* The grid's scale and extent over the residences (r->n > 0); 0 when it would be too large to be worth it. */
+static int grid_extent(home_grid *G, const qt_residence_list *r)
+{
+    double lat0 = 0;
+    long maxx = 0, maxy = 0;
+    size_t i;
+    G->k = QT__M_PER_DEG;
+    for (i = 0; i < r->n; i++)
+        lat0 += r->lat[i];
+    lat0 /= (double)r->n;
+    G->coslat = cos(lat0 * QT__DEG2RAD);
+    for (i = 0; i < r->n; i++) {
+        long x = grid_cx(G, r->lon[i]), y = grid_cy(G, r->lat[i]);
+        if (!i || x < G->minx)
+            G->minx = x;
+        if (!i || x > maxx)
+            maxx = x;
+        if (!i || y < G->miny)
+            G->miny = y;
+        if (!i || y > maxy)
+            maxy = y;
+    }
+    G->w = maxx - G->minx + 1;
+    G->h = maxy - G->miny + 1;
+    if ((double)G->w * (double)G->h > 64e6) /* residences spread over a continent: not worth a grid */
+        return 0;
+    G->ncell = (size_t)(G->w * G->h);
+    return 1;
+}
+
+/* Copies the residences' positions and communities out cell by cell; cell[] is scratch. */
+static void grid_fill(home_grid *G, const qt_analysis *a, const qt_residence_list *r, size_t *cell)
+{
+    size_t i, *start = G->start;
+    for (i = 0; i < r->n; i++) {
+        cell[i] = (size_t)((grid_cy(G, r->lat[i]) - G->miny) * G->w + (grid_cx(G, r->lon[i]) - G->minx));
+        start[cell[i] + 1]++;
+    }
+    for (i = 0; i < G->ncell; i++)
+        start[i + 1] += start[i];
+    for (i = 0; i < r->n; i++) { /* start[c] runs ahead while filling, then is put back */
+        size_t j = start[cell[i]]++;
+        G->glon[j] = r->lon[i];
+        G->glat[j] = r->lat[i];
+        G->gcom[j] = a->res_community[i];
+    }
+    for (i = G->ncell; i > 0; i--)
+        start[i] = start[i - 1];
+    start[0] = 0;
+}
+
+/* The outlets by cell (off the grid: INT64_MAX), so neighbouring outlets read the same few cells. */
+static void grid_order(const home_grid *G, const double *olon, const double *olat, size_t no, qt__keyed *ord)
+{
+    size_t i;
+    for (i = 0; i < no; i++) {
+        long x = grid_cx(G, olon[i]) - G->minx, y = grid_cy(G, olat[i]) - G->miny;
+        ord[i].key = x >= -1 && y >= -1 && x <= G->w && y <= G->h ? (int64_t)((y + 1) * (G->w + 2) + (x + 1))
+                                                                  : INT64_MAX;
+        ord[i].i = i;
+    }
+    qt__keyed_sort(ord, no);
+}
+
+/* The community of the nearest residence within OUTLET_HOME_M of (lon, lat), or UINT32_MAX. */
+static inline uint32_t grid_nearest(const home_grid *G, double lon, double lat)
+{
+    long x = grid_cx(G, lon), y = grid_cy(G, lat), dx, dy;
+    double best = OUTLET_HOME_M;
+    uint32_t home = UINT32_MAX;
+    /* a cheap planar distance (equirectangular at the outlet's latitude) first: within a
+       kilometre it is within a fraction of a per mille of the haversine distance, so a
+       residence it puts beyond best (with a 1% + 1 m margin) cannot be the nearest, and the
+       haversine distance (which decides, ties to the later residence as before) is only
+       computed for the rest */
+    double ky = fabs(lat) < 80 ? G->k : 0, kx = ky * cos(lat * QT__DEG2RAD); /* no filter near a pole */
+    for (dy = -1; dy <= 1; dy++)
+        for (dx = -1; dx <= 1; dx++) {
+            long cx = x + dx - G->minx, cy = y + dy - G->miny;
+            size_t j, c;
+            if (cx < 0 || cy < 0 || cx >= G->w || cy >= G->h)
+                continue;
+            c = (size_t)(cy * G->w + cx);
+            for (j = G->start[c]; j < G->start[c + 1]; j++) {
+                double ex = (G->glon[j] - lon) * kx, ey = (G->glat[j] - lat) * ky, lim = best * 1.01 + 1;
+                if (ex * ex + ey * ey > lim * lim)
+                    continue;
+                double d = qt_haversine_m(lon, lat, G->glon[j], G->glat[j]);
+                if (d <= best && G->gcom[j] != UINT32_MAX) {
+                    best = d;
+                    home = G->gcom[j];
+                }
+            }
+        }
+    return home;
+}
+
 /* community of each outlet: the nearest residence within OUTLET_HOME_M, on a grid of that size.
    The residences are copied out cell by cell (file order within a cell) and the outlets visited in
    cell order, so neighbouring outlets read the same few cells; each outlet's answer is what it was
@@ -110,141 +226,66 @@ static void area_finish(qt_area_stats *s, const qt_profile *p)
 qt_status qt__analysis_outlet_homes(const qt_analysis *a, const qt_residence_list *r, const double *olon,
                                     const double *olat, size_t no, uint32_t *home)
 {
-    const double k = QT__M_PER_DEG;
-    double lat0 = 0, coslat, *glon = NULL, *glat = NULL;
-    uint32_t *gcom = NULL;
-    size_t i, ncell, *start = NULL, *cell = NULL, oi;
+    home_grid G = {0};
+    size_t i, *cell = NULL, oi;
     qt__keyed *ord = NULL; /* the outlets by cell (off the grid: INT64_MAX) */
-    long minx = 0, miny = 0, maxx = 0, maxy = 0, w, h;
     qt_status st = QT_OK;
     for (i = 0; i < no; i++)
         home[i] = UINT32_MAX;
     if (!r->n || !no)
         return QT_OK;
-    for (i = 0; i < r->n; i++)
-        lat0 += r->lat[i];
-    lat0 /= (double)r->n;
-    coslat = cos(lat0 * QT__DEG2RAD);
-#define CX(lon) ((long)floor((lon)*k * coslat / OUTLET_HOME_M))
-#define CY(lat) ((long)floor((lat)*k / OUTLET_HOME_M))
-    for (i = 0; i < r->n; i++) {
-        long x = CX(r->lon[i]), y = CY(r->lat[i]);
-        if (!i || x < minx)
-            minx = x;
-        if (!i || x > maxx)
-            maxx = x;
-        if (!i || y < miny)
-            miny = y;
-        if (!i || y > maxy)
-            maxy = y;
-    }
-    w = maxx - minx + 1;
-    h = maxy - miny + 1;
-    if ((double)w * (double)h > 64e6) /* residences spread over a continent: not worth a grid */
+    if (!grid_extent(&G, r))
         return QT_OK;
-    ncell = (size_t)(w * h);
-    start = qt__calloc(ncell + 1, sizeof *start);
+    G.start = qt__calloc(G.ncell + 1, sizeof *G.start);
     cell = qt__malloc(r->n * sizeof *cell);
-    glon = qt__malloc(r->n * sizeof *glon);
-    glat = qt__malloc(r->n * sizeof *glat);
-    gcom = qt__malloc(r->n * sizeof *gcom);
+    G.glon = qt__malloc(r->n * sizeof *G.glon);
+    G.glat = qt__malloc(r->n * sizeof *G.glat);
+    G.gcom = qt__malloc(r->n * sizeof *G.gcom);
     ord = qt__malloc(no * sizeof *ord);
-    if (!start || !cell || !glon || !glat || !gcom || !ord) {
+    if (!G.start || !cell || !G.glon || !G.glat || !G.gcom || !ord) {
         st = QT_ENOMEM;
         goto done;
     }
-    for (i = 0; i < r->n; i++) {
-        cell[i] = (size_t)((CY(r->lat[i]) - miny) * w + (CX(r->lon[i]) - minx));
-        start[cell[i] + 1]++;
-    }
-    for (i = 0; i < ncell; i++)
-        start[i + 1] += start[i];
-    for (i = 0; i < r->n; i++) { /* start[c] runs ahead while filling, then is put back */
-        size_t j = start[cell[i]]++;
-        glon[j] = r->lon[i];
-        glat[j] = r->lat[i];
-        gcom[j] = a->res_community[i];
-    }
-    for (i = ncell; i > 0; i--)
-        start[i] = start[i - 1];
-    start[0] = 0;
-    for (i = 0; i < no; i++) {
-        long x = CX(olon[i]) - minx, y = CY(olat[i]) - miny;
-        ord[i].key = x >= -1 && y >= -1 && x <= w && y <= h ? (int64_t)((y + 1) * (w + 2) + (x + 1)) : INT64_MAX;
-        ord[i].i = i;
-    }
-    qt__keyed_sort(ord, no);
+    grid_fill(&G, a, r, cell);
+    grid_order(&G, olon, olat, no, ord);
     for (oi = 0; oi < no; oi++) {
         size_t i2 = ord[oi].i;
-        long x = CX(olon[i2]), y = CY(olat[i2]), dx, dy;
-        double best = OUTLET_HOME_M;
-        /* a cheap planar distance (equirectangular at the outlet's latitude) first: within a
-           kilometre it is within a fraction of a per mille of the haversine distance, so a
-           residence it puts beyond best (with a 1% + 1 m margin) cannot be the nearest, and the
-           haversine distance (which decides, ties to the later residence as before) is only
-           computed for the rest */
-        double ky = fabs(olat[i2]) < 80 ? k : 0, kx = ky * cos(olat[i2] * QT__DEG2RAD); /* no filter near a pole */
         if (ord[oi].key == INT64_MAX)
             continue; /* no residence within a cell of it */
-        for (dy = -1; dy <= 1; dy++)
-            for (dx = -1; dx <= 1; dx++) {
-                long cx = x + dx - minx, cy = y + dy - miny;
-                size_t j, c;
-                if (cx < 0 || cy < 0 || cx >= w || cy >= h)
-                    continue;
-                c = (size_t)(cy * w + cx);
-                for (j = start[c]; j < start[c + 1]; j++) {
-                    double ex = (glon[j] - olon[i2]) * kx, ey = (glat[j] - olat[i2]) * ky, lim = best * 1.01 + 1;
-                    if (ex * ex + ey * ey > lim * lim)
-                        continue;
-                    double d = qt_haversine_m(olon[i2], olat[i2], glon[j], glat[j]);
-                    if (d <= best && gcom[j] != UINT32_MAX) {
-                        best = d;
-                        home[i2] = gcom[j];
-                    }
-                }
-            }
+        home[i2] = grid_nearest(&G, olon[i2], olat[i2]);
     }
-#undef CX
-#undef CY
 done:
-    qt__free(start);
+    qt__free(G.start);
     qt__free(cell);
-    qt__free(glon);
-    qt__free(glat);
-    qt__free(gcom);
+    qt__free(G.glon);
+    qt__free(G.glat);
+    qt__free(G.gcom);
     qt__free(ord);
     return st;
 }
 
-/* indicators of every area into a, from the times and areas of sh (a itself, or the analysis a
-   what-if baseline belongs to); the outlets used are osrc[i]'s outlet oidx[i], i < no */
-qt_status qt__analysis_indicators(qt_analysis *a, const qt_analysis *sh, const qt_analysis_input *in,
-                                  const qt_outlet_list *const *osrc, const size_t *oidx, size_t no, qt_error *err)
+/* The stats of every community, circle and the city, empty; -1 on no memory. */
+static int indicators_alloc(qt_analysis *a, size_t ncat)
 {
-    const qt_profile *p = in->profile;
-    const qt_targets *t = qt_profile_targets(p);
-    const qt_residence_list *r = in->residences;
-    size_t ncat = a->ncat, i, c, k;
-    unsigned char *in_ring = qt__malloc(ncat ? ncat : 1);
-    double *olon = qt__malloc((no ? no : 1) * sizeof *olon), *olat = qt__malloc((no ? no : 1) * sizeof *olat);
-    uint32_t *home = qt__malloc((no ? no : 1) * sizeof *home);
-    qt_status st = QT_OK;
-    if (!in_ring || !olon || !olat || !home)
-        goto nomem;
+    size_t i;
     a->communities_stats = qt__calloc(a->ncommunities + 1, sizeof *a->communities_stats);
     a->circles_stats = qt__calloc(a->ncircles + 1, sizeof *a->circles_stats);
     if (!a->communities_stats || !a->circles_stats)
-        goto nomem;
+        return -1;
     for (i = 0; i < a->ncommunities; i++)
         if (area_init(&a->communities_stats[i], ncat) != QT_OK)
-            goto nomem;
+            return -1;
     for (i = 0; i < a->ncircles; i++)
         if (area_init(&a->circles_stats[i], ncat) != QT_OK)
-            goto nomem;
-    if (area_init(&a->city, ncat) != QT_OK)
-        goto nomem;
-    /* residences */
+            return -1;
+    return area_init(&a->city, ncat) != QT_OK ? -1 : 0;
+}
+
+/* Every placed residence into the city and its community; in_ring is scratch for ncat flags. */
+static void add_residences(qt_analysis *a, const qt_analysis *sh, const qt_profile *p, const qt_residence_list *r,
+                           unsigned char *in_ring)
+{
+    size_t ncat = a->ncat, i, c;
     for (i = 0; i < a->nres; i++) {
         int all = 1;
         if (!sh->res_placed[i])
@@ -259,33 +300,41 @@ qt_status qt__analysis_indicators(qt_analysis *a, const qt_analysis *sh, const q
         if (sh->res_community[i] != UINT32_MAX)
             area_add_residence(&a->communities_stats[sh->res_community[i]], r, i, in_ring, all, ncat);
     }
-    /* outlets, each in the community of its nearest residence */
-    for (i = 0; i < no; i++) {
-        olon[i] = osrc[i]->lon[oidx[i]];
-        olat[i] = osrc[i]->lat[oidx[i]];
-    }
-    /* the input's outlets: as the analysis placed them (boundaries first); the others (a
-       what-if's) by the nearest residence */
-    {
-        size_t nother = 0;
-        for (i = 0; i < no; i++)
-            if (osrc[i] == in->outlets && sh->outlet_community)
-                home[i] = sh->outlet_community[oidx[i]];
-            else {
-                olon[nother] = olon[i];
-                olat[nother] = olat[i];
-                nother++;
-            }
-        uint32_t *other = qt__malloc((nother ? nother : 1) * sizeof *other);
-        if (!other || qt__analysis_outlet_homes(sh, r, olon, olat, nother, other) != QT_OK) {
-            qt__free(other);
-            goto nomem;
+}
+
+/* The community of each outlet: the input's outlets as the analysis placed them (boundaries
+   first); the others (a what-if's) by the nearest residence.  olon/olat are scratch for no
+   outlets.  -1 on no memory. */
+static int outlet_communities(const qt_analysis *sh, const qt_analysis_input *in, const qt_outlet_list *const *osrc,
+                              const size_t *oidx, size_t no, double *olon, double *olat, uint32_t *home)
+{
+    size_t i, nother = 0;
+    uint32_t *other;
+    for (i = 0; i < no; i++)
+        if (osrc[i] == in->outlets && sh->outlet_community)
+            home[i] = sh->outlet_community[oidx[i]];
+        else {
+            olon[nother] = osrc[i]->lon[oidx[i]];
+            olat[nother] = osrc[i]->lat[oidx[i]];
+            nother++;
         }
-        for (i = 0, nother = 0; i < no; i++)
-            if (!(osrc[i] == in->outlets && sh->outlet_community))
-                home[i] = other[nother++];
+    other = qt__malloc((nother ? nother : 1) * sizeof *other);
+    if (!other || qt__analysis_outlet_homes(sh, in->residences, olon, olat, nother, other) != QT_OK) {
         qt__free(other);
+        return -1;
     }
+    for (i = 0, nother = 0; i < no; i++)
+        if (!(osrc[i] == in->outlets && sh->outlet_community))
+            home[i] = other[nother++];
+    qt__free(other);
+    return 0;
+}
+
+/* Every outlet into the city and its community (home[i]). */
+static void add_outlets(qt_analysis *a, const qt_outlet_list *const *osrc, const size_t *oidx, size_t no,
+                        const uint32_t *home)
+{
+    size_t i, k;
     for (i = 0; i < no; i++) {
         const qt_outlet_list *l = osrc[i];
         size_t j = oidx[i];
@@ -306,11 +355,16 @@ qt_status qt__analysis_indicators(qt_analysis *a, const qt_analysis *sh, const q
             }
         }
     }
-    /* circles: the sums of their communities */
+}
+
+/* circles: the sums of their communities, with their investment and survey answers */
+static void sum_circles(qt_analysis *a, const qt_analysis *sh, const qt_analysis_input *in)
+{
+    size_t i, k;
     for (i = 0; i < a->ncircles; i++) {
         qt_area_stats *s = &a->circles_stats[i];
         for (k = sh->circle_start[i]; k < sh->circle_start[i + 1]; k++)
-            area_add(s, &a->communities_stats[sh->circle_member[k]], ncat);
+            area_add(s, &a->communities_stats[sh->circle_member[k]], a->ncat);
         s->communities = (uint32_t)(sh->circle_start[i + 1] - sh->circle_start[i]);
         if (in->circles && isfinite(in->circles->investment[i]))
             s->investment = in->circles->investment[i];
@@ -323,7 +377,14 @@ qt_status qt__analysis_indicators(qt_analysis *a, const qt_analysis *sh, const q
         if (isfinite(s->investment))
             a->city.investment = isfinite(a->city.investment) ? a->city.investment + s->investment : s->investment;
     }
-    /* finish: shares, presence, covered communities, grades */
+}
+
+/* finish: shares, presence, covered communities, grades */
+static qt_status finish_areas(qt_analysis *a, const qt_analysis *sh, const qt_profile *p)
+{
+    const qt_targets *t = qt_profile_targets(p);
+    size_t i, k;
+    qt_status st;
     for (i = 0; i < a->ncommunities; i++) {
         qt_area_stats *s = &a->communities_stats[i];
         area_finish(s, p);
@@ -338,20 +399,35 @@ qt_status qt__analysis_indicators(qt_analysis *a, const qt_analysis *sh, const q
         for (k = sh->circle_start[i]; k < sh->circle_start[i + 1]; k++)
             s->communities_covered += a->communities_stats[sh->circle_member[k]].communities_covered;
         if ((st = qt__analysis_grade(s, p)) != QT_OK)
-            goto nomem;
+            return st;
     }
     area_finish(&a->city, p);
-    if ((st = qt__analysis_grade(&a->city, p)) != QT_OK)
-        goto nomem;
+    return qt__analysis_grade(&a->city, p);
+}
+
+/* indicators of every area into a, from the times and areas of sh (a itself, or the analysis a
+   what-if baseline belongs to); the outlets used are osrc[i]'s outlet oidx[i], i < no */
+qt_status qt__analysis_indicators(qt_analysis *a, const qt_analysis *sh, const qt_analysis_input *in,
+                                  const qt_outlet_list *const *osrc, const size_t *oidx, size_t no, qt_error *err)
+{
+    size_t ncat = a->ncat;
+    unsigned char *in_ring = qt__malloc(ncat ? ncat : 1);
+    double *olon = qt__malloc((no ? no : 1) * sizeof *olon), *olat = qt__malloc((no ? no : 1) * sizeof *olat);
+    uint32_t *home = qt__malloc((no ? no : 1) * sizeof *home);
+    int ok = in_ring && olon && olat && home && indicators_alloc(a, ncat) == 0;
+    if (ok) {
+        add_residences(a, sh, in->profile, in->residences, in_ring);
+        /* outlets, each in the community of its nearest residence */
+        ok = outlet_communities(sh, in, osrc, oidx, no, olon, olat, home) == 0;
+    }
+    if (ok) {
+        add_outlets(a, osrc, oidx, no, home);
+        sum_circles(a, sh, in);
+        ok = finish_areas(a, sh, in->profile) == QT_OK;
+    }
     qt__free(in_ring);
     qt__free(olon);
     qt__free(olat);
     qt__free(home);
-    return QT_OK;
-nomem:
-    qt__free(in_ring);
-    qt__free(olon);
-    qt__free(olat);
-    qt__free(home);
-    return qt_error_set(err, QT_ENOMEM, "analyze", _("no memory for the indicators"));
+    return ok ? QT_OK : qt_error_set(err, QT_ENOMEM, "analyze", _("no memory for the indicators"));
 }

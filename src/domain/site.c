@@ -190,41 +190,19 @@ static int glpk_quiet(void *info, const char *s)
     return 1;
 }
 
-static qt_status exact(const cover *cv, size_t ncand, const double *w, size_t nd, size_t k, double tl,
-                       qt_site_result *r)
+/* The maximal-covering model in lp: rows 1..nd: y_i - Σ x_j <= 0; row nd+1: Σ x_j <= k;
+ * columns y_1..y_nd continuous in [0,1], then one binary x per useful candidate (col_of[j],
+ * 0 for none).  ia/ja/ar hold the matrix entries. */
+static void exact_model(glp_prob *lp, const cover *cv, size_t ncand, const double *w, size_t nd, size_t k, int *ia,
+                        int *ja, double *ar, int *col_of)
 {
-    glp_prob *lp;
-    glp_iocp parm;
-    size_t j, nnz = 0, e;
-    int *ia, *ja, ret, *col_of = qt__malloc((ncand + 1) * sizeof *col_of), st;
-    double *ar;
-    struct timespec t0, t1;
-    if (!col_of)
-        return QT_ENOMEM;
-    for (j = 0; j < ncand; j++)
-        nnz += cv->len[j] + 1;
-    ia = qt__malloc((nnz + nd + 2) * sizeof *ia);
-    ja = qt__malloc((nnz + nd + 2) * sizeof *ja);
-    ar = qt__malloc((nnz + nd + 2) * sizeof *ar);
-    if (!ia || !ja || !ar) {
-        qt__free(ia);
-        qt__free(ja);
-        qt__free(ar);
-        qt__free(col_of);
-        return QT_ENOMEM;
-    }
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    glp_term_hook(glpk_quiet, NULL);
-    lp = glp_create_prob();
+    size_t j, e = 0;
     glp_set_obj_dir(lp, GLP_MAX);
-    /* rows 1..nd: y_i - Σ x_j <= 0; row nd+1: Σ x_j <= k */
     glp_add_rows(lp, (int)nd + 1);
     for (j = 0; j < nd; j++)
         glp_set_row_bnds(lp, (int)j + 1, GLP_UP, 0, 0);
     glp_set_row_bnds(lp, (int)nd + 1, GLP_UP, 0, (double)k);
-    /* columns: y_1..y_nd continuous in [0,1], then one binary x per useful candidate */
     glp_add_cols(lp, (int)nd);
-    e = 0;
     for (j = 0; j < nd; j++) {
         glp_set_col_bnds(lp, (int)j + 1, GLP_DB, 0, 1);
         glp_set_obj_coef(lp, (int)j + 1, w[j]);
@@ -252,6 +230,14 @@ static qt_status exact(const cover *cv, size_t ncand, const double *w, size_t nd
         ar[e] = 1;
     }
     glp_load_matrix(lp, (int)e, ia, ja, ar);
+}
+
+/* Solves lp within tl seconds and reads the chosen candidates into r. */
+static void exact_solve(glp_prob *lp, double tl, const int *col_of, size_t ncand, qt_site_result *r)
+{
+    glp_iocp parm;
+    size_t j;
+    int ret, st;
     glp_init_iocp(&parm);
     parm.presolve = GLP_ON;
     parm.msg_lev = GLP_MSG_OFF;
@@ -267,6 +253,35 @@ static qt_status exact(const cover *cv, size_t ncand, const double *w, size_t nd
     } else {
         r->exact_status = -1;
     }
+}
+
+static qt_status exact(const cover *cv, size_t ncand, const double *w, size_t nd, size_t k, double tl,
+                       qt_site_result *r)
+{
+    glp_prob *lp;
+    size_t j, nnz = 0;
+    int *ia, *ja, *col_of = qt__malloc((ncand + 1) * sizeof *col_of);
+    double *ar;
+    struct timespec t0, t1;
+    if (!col_of)
+        return QT_ENOMEM;
+    for (j = 0; j < ncand; j++)
+        nnz += cv->len[j] + 1;
+    ia = qt__malloc((nnz + nd + 2) * sizeof *ia);
+    ja = qt__malloc((nnz + nd + 2) * sizeof *ja);
+    ar = qt__malloc((nnz + nd + 2) * sizeof *ar);
+    if (!ia || !ja || !ar) {
+        qt__free(ia);
+        qt__free(ja);
+        qt__free(ar);
+        qt__free(col_of);
+        return QT_ENOMEM;
+    }
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    glp_term_hook(glpk_quiet, NULL);
+    lp = glp_create_prob();
+    exact_model(lp, cv, ncand, w, nd, k, ia, ja, ar, col_of);
+    exact_solve(lp, tl, col_of, ncand, r);
     glp_delete_prob(lp);
     glp_term_hook(NULL, NULL);
     clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -425,6 +440,108 @@ static int reachable(const cover *cv, size_t ncand, const double *w, size_t nd, 
     return 0;
 }
 
+/* demand: placed residences beyond the ring (didx, their population w); returns how many */
+static size_t site_demand(const qt_site_input *in, const qt_category *cat, uint32_t *didx, double *w, qt_site_result *r)
+{
+    const qt_analysis *a = in->analysis;
+    const qt_residence_list *res = in->residences;
+    size_t i, nd = 0;
+    for (i = 0; i < res->n; i++)
+        if (a->res_placed[i] && !(a->minutes[i * a->ncat + in->category] <= cat->ring_min)) {
+            didx[nd] = (uint32_t)i;
+            w[nd] = res->population[i];
+            r->unserved_total += w[nd];
+            nd++;
+        }
+    r->ndemand = nd;
+    return nd;
+}
+
+/* candidates: the input's, or network nodes near the demand */
+static qt_status site_candidates(const qt_site_input *in, qt_snapper *sn, const uint32_t *didx, size_t nd,
+                                 double limit_m, double snap_max, qt_site_result *r, qt_error *err)
+{
+    if (in->ncand) {
+        r->ncand = in->ncand;
+        r->cand_lon = qt__malloc(in->ncand * sizeof *r->cand_lon);
+        r->cand_lat = qt__malloc(in->ncand * sizeof *r->cand_lat);
+        if (!r->cand_lon || !r->cand_lat)
+            return qt_error_set(err, QT_ENOMEM, "site", _("no memory"));
+        memcpy(r->cand_lon, in->cand_lon, in->ncand * sizeof *r->cand_lon);
+        memcpy(r->cand_lat, in->cand_lat, in->ncand * sizeof *r->cand_lat);
+    } else if (nd) {
+        return network_candidates(in, sn, didx, nd, limit_m, snap_max, r, err);
+    }
+    return QT_OK;
+}
+
+/* place candidates and demand together (candidates first) */
+static qt_status site_place(const qt_site_input *in, qt_snapper *sn, const uint32_t *didx, size_t nd, double snap_max,
+                            const qt_site_result *r, qt_placement **pl, qt_error *err)
+{
+    const qt_residence_list *res = in->residences;
+    size_t i, npts = r->ncand + nd;
+    double *lon = qt__malloc((npts + 1) * sizeof *lon), *lat = qt__malloc((npts + 1) * sizeof *lat);
+    qt_status st;
+    if (!lon || !lat) {
+        qt__free(lon);
+        qt__free(lat);
+        return qt_error_set(err, QT_ENOMEM, "site", _("no memory"));
+    }
+    for (i = 0; i < r->ncand; i++) {
+        lon[i] = r->cand_lon[i];
+        lat[i] = r->cand_lat[i];
+    }
+    for (i = 0; i < nd; i++) {
+        lon[r->ncand + i] = res->lon[didx[i]];
+        lat[r->ncand + i] = res->lat[didx[i]];
+    }
+    st = qt_place(in->graph, sn, npts, lon, lat, snap_max, pl, err);
+    qt__free(lon);
+    qt__free(lat);
+    return st;
+}
+
+/* The coverage of every candidate (on nth cores) into cv, then the greedy and (when asked or
+ * small enough) the exact choice; -1 on no memory. */
+static int site_choose(const qt_site_input *in, const qt_placement *pl, const double *w, size_t nd, double limit_m,
+                       unsigned nth, cover *cv, qt_site_result *r)
+{
+    size_t i, nn = qt_graph_node_count(pl->graph), nnz = 0;
+    uint32_t *demand_of = qt__malloc((nn + 1) * sizeof *demand_of);
+    uint32_t *cand_node = qt__malloc((r->ncand + 1) * sizeof *cand_node);
+    int bad = 1;
+    cv->list = qt__calloc(r->ncand + 1, sizeof *cv->list);
+    cv->len = qt__calloc(r->ncand + 1, sizeof *cv->len);
+    r->chosen = qt__malloc((in->k + 1) * sizeof *r->chosen);
+    r->gain = qt__malloc((in->k + 1) * sizeof *r->gain);
+    r->exact_chosen = qt__malloc((r->ncand + 1) * sizeof *r->exact_chosen);
+    if (!demand_of || !cand_node || !cv->list || !cv->len || !r->chosen || !r->gain || !r->exact_chosen)
+        goto out;
+    for (i = 0; i < nn; i++)
+        demand_of[i] = UINT32_MAX;
+    for (i = 0; i < nd; i++)
+        if (pl->node[r->ncand + i] != QT_NODE_NONE)
+            demand_of[pl->node[r->ncand + i]] = (uint32_t)i;
+    memcpy(cand_node, pl->node, r->ncand * sizeof *cand_node);
+    /* coverage of every candidate, on all cores */
+    if (coverage_all(pl->graph, cand_node, demand_of, r->ncand, limit_m, cv, nth) != 0 ||
+        reachable(cv, r->ncand, w, nd, r) != 0)
+        goto out;
+    if (greedy(cv, r->ncand, w, nd, in->k, r) != QT_OK)
+        goto out;
+    for (i = 0; i < r->ncand; i++)
+        nnz += cv->len[i];
+    if (in->exact == 1 || (in->exact < 0 && nnz <= 200000))
+        if (exact(cv, r->ncand, w, nd, in->k, in->time_limit_s > 0 ? in->time_limit_s : 30, r) != QT_OK)
+            goto out;
+    bad = 0;
+out:
+    qt__free(demand_of);
+    qt__free(cand_node);
+    return bad ? -1 : 0;
+}
+
 qt_status qt_site(const qt_site_input *in, qt_site_result **out, qt_error *err)
 {
     const qt_analysis *a = in->analysis;
@@ -433,9 +550,9 @@ qt_status qt_site(const qt_site_input *in, qt_site_result **out, qt_error *err)
     qt_site_result *r;
     qt_snapper *sn = NULL;
     qt_placement *pl = NULL;
-    size_t i, nd = 0, npts;
-    uint32_t *didx = NULL, *demand_of = NULL, *cand_node = NULL;
-    double *w = NULL, *lon = NULL, *lat = NULL, limit_m, snap_max = in->snap_max_m > 0 ? in->snap_max_m : 500;
+    size_t i, nd = 0;
+    uint32_t *didx = NULL;
+    double *w = NULL, limit_m, snap_max = in->snap_max_m > 0 ? in->snap_max_m : 500;
     cover cv = {NULL, NULL};
     qt_status st = QT_OK;
     unsigned nth = in->threads ? in->threads : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
@@ -449,79 +566,19 @@ qt_status qt_site(const qt_site_input *in, qt_site_result **out, qt_error *err)
     r = qt__calloc(1, sizeof *r);
     if (!r)
         return qt_error_set(err, QT_ENOMEM, "site", _("no memory"));
-    /* demand: placed residences beyond the ring */
     didx = qt__malloc((res->n + 1) * sizeof *didx);
     w = qt__malloc((res->n + 1) * sizeof *w);
     if (!didx || !w)
         goto nomem;
-    for (i = 0; i < res->n; i++)
-        if (a->res_placed[i] && !(a->minutes[i * a->ncat + in->category] <= cat->ring_min)) {
-            didx[nd] = (uint32_t)i;
-            w[nd] = res->population[i];
-            r->unserved_total += w[nd];
-            nd++;
-        }
-    r->ndemand = nd;
+    nd = site_demand(in, cat, didx, w, r);
     if ((st = qt_snapper_new(in->graph, &sn, err)) != QT_OK)
         goto done;
-    /* candidates */
-    if (in->ncand) {
-        r->ncand = in->ncand;
-        r->cand_lon = qt__malloc(in->ncand * sizeof *r->cand_lon);
-        r->cand_lat = qt__malloc(in->ncand * sizeof *r->cand_lat);
-        if (!r->cand_lon || !r->cand_lat)
-            goto nomem;
-        memcpy(r->cand_lon, in->cand_lon, in->ncand * sizeof *r->cand_lon);
-        memcpy(r->cand_lat, in->cand_lat, in->ncand * sizeof *r->cand_lat);
-    } else if (nd) {
-        if ((st = network_candidates(in, sn, didx, nd, limit_m, snap_max, r, err)) != QT_OK)
-            goto done;
-    }
-    /* place candidates and demand together */
-    npts = r->ncand + nd;
-    lon = qt__malloc((npts + 1) * sizeof *lon);
-    lat = qt__malloc((npts + 1) * sizeof *lat);
-    if (!lon || !lat)
-        goto nomem;
-    for (i = 0; i < r->ncand; i++) {
-        lon[i] = r->cand_lon[i];
-        lat[i] = r->cand_lat[i];
-    }
-    for (i = 0; i < nd; i++) {
-        lon[r->ncand + i] = res->lon[didx[i]];
-        lat[r->ncand + i] = res->lat[didx[i]];
-    }
-    if ((st = qt_place(in->graph, sn, npts, lon, lat, snap_max, &pl, err)) != QT_OK)
+    if ((st = site_candidates(in, sn, didx, nd, limit_m, snap_max, r, err)) != QT_OK)
         goto done;
-    demand_of = qt__malloc(((size_t)qt_graph_node_count(pl->graph) + 1) * sizeof *demand_of);
-    cand_node = qt__malloc((r->ncand + 1) * sizeof *cand_node);
-    cv.list = qt__calloc(r->ncand + 1, sizeof *cv.list);
-    cv.len = qt__calloc(r->ncand + 1, sizeof *cv.len);
-    r->chosen = qt__malloc((in->k + 1) * sizeof *r->chosen);
-    r->gain = qt__malloc((in->k + 1) * sizeof *r->gain);
-    r->exact_chosen = qt__malloc((r->ncand + 1) * sizeof *r->exact_chosen);
-    if (!demand_of || !cand_node || !cv.list || !cv.len || !r->chosen || !r->gain || !r->exact_chosen)
+    if ((st = site_place(in, sn, didx, nd, snap_max, r, &pl, err)) != QT_OK)
+        goto done;
+    if (site_choose(in, pl, w, nd, limit_m, nth, &cv, r) != 0)
         goto nomem;
-    for (i = 0; i < qt_graph_node_count(pl->graph); i++)
-        demand_of[i] = UINT32_MAX;
-    for (i = 0; i < nd; i++)
-        if (pl->node[r->ncand + i] != QT_NODE_NONE)
-            demand_of[pl->node[r->ncand + i]] = (uint32_t)i;
-    memcpy(cand_node, pl->node, r->ncand * sizeof *cand_node);
-    /* coverage of every candidate, on all cores */
-    if (coverage_all(pl->graph, cand_node, demand_of, r->ncand, limit_m, &cv, nth) != 0 ||
-        reachable(&cv, r->ncand, w, nd, r) != 0)
-        goto nomem;
-    if (greedy(&cv, r->ncand, w, nd, in->k, r) != QT_OK)
-        goto nomem;
-    {
-        size_t nnz = 0, j;
-        for (j = 0; j < r->ncand; j++)
-            nnz += cv.len[j];
-        if (in->exact == 1 || (in->exact < 0 && nnz <= 200000))
-            if (exact(&cv, r->ncand, w, nd, in->k, in->time_limit_s > 0 ? in->time_limit_s : 30, r) != QT_OK)
-                goto nomem;
-    }
     goto done;
 nomem:
     st = qt_error_set(err, QT_ENOMEM, "site", _("no memory"));
@@ -533,10 +590,6 @@ done:
     qt__free(cv.len);
     qt__free(didx);
     qt__free(w);
-    qt__free(lon);
-    qt__free(lat);
-    qt__free(demand_of);
-    qt__free(cand_node);
     qt_placement_free(pl);
     qt_snapper_free(sn);
     if (st != QT_OK) {

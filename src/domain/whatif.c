@@ -89,11 +89,59 @@ void qt__whatif_free(qt__whatif *w)
     qt__free(w);
 }
 
+/* The residences placed on g, and a snapper and search workspace on the placed graph. */
+static qt_status whatif_place(qt__whatif *w, const qt_graph *g, size_t nres, qt_error *err)
+{
+    qt_snapper *sn0 = NULL;
+    qt_status st;
+    if ((st = qt_snapper_new(g, &sn0, err)) != QT_OK ||
+        (st = qt_place(g, sn0, nres, w->homes.lon, w->homes.lat, w->snap_max_m, &w->pl, err)) != QT_OK ||
+        (st = qt_snapper_new(w->pl->graph, &w->sn, err)) != QT_OK ||
+        (st = qt_search_new(w->pl->graph, &w->ws, err)) != QT_OK) {
+        qt_snapper_free(sn0);
+        return st;
+    }
+    qt_snapper_free(sn0);
+    return QT_OK;
+}
+
+/* The residences at each node of the placed graph (node_first, node_res); -1 on no memory. */
+static int whatif_index_nodes(qt__whatif *w, uint32_t nn, size_t nres)
+{
+    uint32_t *fill;
+    for (size_t i = 0; i < nres; i++)
+        if (w->pl->node[i] != QT_NODE_NONE)
+            w->node_first[w->pl->node[i] + 1]++;
+    for (uint32_t v = 0; v < nn; v++)
+        w->node_first[v + 1] += w->node_first[v];
+    fill = qt__malloc_array((size_t)nn + 1, sizeof *fill);
+    if (!fill)
+        return -1;
+    memcpy(fill, w->node_first, ((size_t)nn + 1) * sizeof *fill);
+    for (size_t i = 0; i < nres; i++)
+        if (w->pl->node[i] != QT_NODE_NONE)
+            w->node_res[fill[w->pl->node[i]]++] = (uint32_t)i;
+    qt__free(fill);
+    return 0;
+}
+
+/* Each residence's circle: the first circle its community is a member of. */
+static void whatif_res_circles(qt__whatif *w, const qt_analysis *base, uint32_t *com_circle)
+{
+    for (size_t k = 0; k < base->ncommunities; k++)
+        com_circle[k] = UINT32_MAX;
+    for (size_t c = 0; c < base->ncircles; c++)
+        for (size_t k = base->circle_start[c]; k < base->circle_start[c + 1]; k++)
+            if (com_circle[base->circle_member[k]] == UINT32_MAX)
+                com_circle[base->circle_member[k]] = (uint32_t)c;
+    for (size_t i = 0; i < base->nres; i++)
+        w->res_circle[i] = base->res_community[i] != UINT32_MAX ? com_circle[base->res_community[i]] : UINT32_MAX;
+}
+
 qt_status qt__whatif_new(const qt_graph *g, const qt_profile *p, const qt__whatif_homes *homes,
                          const qt_analysis_opts *o, const qt_analysis *base, qt__whatif **out, qt_error *err)
 {
     size_t nres = base->nres;
-    qt_snapper *sn0 = NULL;
     qt_status st;
     *out = NULL;
     qt__whatif *w = qt__calloc(1, sizeof *w);
@@ -103,15 +151,10 @@ qt_status qt__whatif_new(const qt_graph *g, const qt_profile *p, const qt__whati
     w->homes = *homes;
     w->base = base;
     w->snap_max_m = o->snap_max_m > 0 ? o->snap_max_m : QT_SNAP_DEFAULT_MAX_M;
-    if ((st = qt_snapper_new(g, &sn0, err)) != QT_OK ||
-        (st = qt_place(g, sn0, nres, homes->lon, homes->lat, w->snap_max_m, &w->pl, err)) != QT_OK ||
-        (st = qt_snapper_new(w->pl->graph, &w->sn, err)) != QT_OK ||
-        (st = qt_search_new(w->pl->graph, &w->ws, err)) != QT_OK) {
-        qt_snapper_free(sn0);
+    if ((st = whatif_place(w, g, nres, err)) != QT_OK) {
         qt__whatif_free(w);
         return st;
     }
-    qt_snapper_free(sn0);
     uint32_t nn = qt_graph_node_count(w->pl->graph);
     w->node_first = qt__calloc((size_t)nn + 1, sizeof *w->node_first);
     w->node_res = qt__malloc_array(nres + 1, sizeof *w->node_res);
@@ -119,37 +162,13 @@ qt_status qt__whatif_new(const qt_graph *g, const qt_profile *p, const qt__whati
     w->basic = qt__calloc(base->ncat + 1, 1);
     w->ring_m = qt__malloc_array(base->ncat + 1, sizeof *w->ring_m);
     uint32_t *com_circle = qt__malloc_array(base->ncommunities + 1, sizeof *com_circle);
-    if (!w->node_first || !w->node_res || !w->res_circle || !w->basic || !w->ring_m || !com_circle) {
+    if (!w->node_first || !w->node_res || !w->res_circle || !w->basic || !w->ring_m || !com_circle ||
+        whatif_index_nodes(w, nn, nres) != 0) {
         qt__free(com_circle);
         qt__whatif_free(w);
         return qt_error_set(err, QT_ENOMEM, "what-if", _("out of memory"));
     }
-    for (size_t i = 0; i < nres; i++)
-        if (w->pl->node[i] != QT_NODE_NONE)
-            w->node_first[w->pl->node[i] + 1]++;
-    for (uint32_t v = 0; v < nn; v++)
-        w->node_first[v + 1] += w->node_first[v];
-    {
-        uint32_t *fill = qt__malloc_array((size_t)nn + 1, sizeof *fill);
-        if (!fill) {
-            qt__free(com_circle);
-            qt__whatif_free(w);
-            return qt_error_set(err, QT_ENOMEM, "what-if", _("out of memory"));
-        }
-        memcpy(fill, w->node_first, ((size_t)nn + 1) * sizeof *fill);
-        for (size_t i = 0; i < nres; i++)
-            if (w->pl->node[i] != QT_NODE_NONE)
-                w->node_res[fill[w->pl->node[i]]++] = (uint32_t)i;
-        qt__free(fill);
-    }
-    for (size_t k = 0; k < base->ncommunities; k++)
-        com_circle[k] = UINT32_MAX;
-    for (size_t c = 0; c < base->ncircles; c++)
-        for (size_t k = base->circle_start[c]; k < base->circle_start[c + 1]; k++)
-            if (com_circle[base->circle_member[k]] == UINT32_MAX)
-                com_circle[base->circle_member[k]] = (uint32_t)c;
-    for (size_t i = 0; i < nres; i++)
-        w->res_circle[i] = base->res_community[i] != UINT32_MAX ? com_circle[base->res_community[i]] : UINT32_MAX;
+    whatif_res_circles(w, base, com_circle);
     qt__free(com_circle);
     for (size_t k = 0; k < base->ncat; k++) {
         const qt_category *c = qt_profile_category(p, k);
@@ -191,6 +210,66 @@ static void clear_marks(qt__whatif *w)
     w->ntouched = 0;
 }
 
+/* Added outlet ad (the i-th, 1-based in messages): the residences within its
+ * category's ring marked newly served; *unplaced counted when it does not snap. */
+static qt_status whatif_add_one(qt__whatif *w, const qt__whatif_add *ad, size_t i, size_t *unplaced, qt_error *err)
+{
+    size_t ncat = w->base->ncat;
+    qt_status st;
+    if (ad->category < 0 || (size_t)ad->category >= ncat)
+        return qt_error_set(err, QT_EINVAL, "category", _("what-if outlet %zu has no category of the profile"), i + 1);
+    qt_snap sp;
+    qt_seed seeds[2];
+    qt_error e2;
+    qt_error_clear(&e2);
+    if (qt_snapper_snap(w->sn, ad->lon, ad->lat, QT_SNAP_EDGE, w->snap_max_m, &sp, &e2) != QT_OK) {
+        (*unplaced)++;
+        return QT_OK;
+    }
+    size_t ns = qt_snap_seeds(w->pl->graph, &sp, QT_SNAP_EDGE, seeds);
+    size_t k = (size_t)ad->category;
+    if ((st = qt_search_run(w->ws, seeds, ns, w->ring_m[k], 0, err)) != QT_OK)
+        return st;
+    const uint32_t *reached;
+    size_t nr = qt_search_reached(w->ws, &reached);
+    for (size_t j = 0; j < nr; j++) {
+        uint32_t v = reached[j];
+        double d = qt_search_dist(w->ws, v);
+        if (!(d <= w->ring_m[k]))
+            continue;
+        for (uint32_t q = w->node_first[v]; q < w->node_first[v + 1]; q++) {
+            uint32_t r = w->node_res[q];
+            if (!w->mark[r]) {
+                if (qt__grow((void **)&w->touched, &w->touched_cap, w->ntouched + 1, sizeof *w->touched) != 0)
+                    return qt_error_set(err, QT_ENOMEM, "what-if", _("out of memory"));
+                w->mark[r] = 1;
+                w->touched[w->ntouched++] = r;
+            }
+            w->newly[(size_t)r * ncat + k] = 1;
+        }
+    }
+    return QT_OK;
+}
+
+/* The shares of every circle and the city from pop; -1 on no memory. */
+static int whatif_shares(qt__whatif_result *res, const double *pop, size_t nc, size_t ncat)
+{
+    res->circles = qt__calloc(nc + 1, sizeof *res->circles);
+    if (!res->circles)
+        return -1;
+    for (size_t c = 0; c <= nc; c++) {
+        qt__whatif_area *ar = c == nc ? &res->city : &res->circles[c];
+        double P = pop[c * (ncat + 2) + ncat + 1];
+        ar->coverage = qt__malloc_array(ncat + 1, sizeof *ar->coverage);
+        if (!ar->coverage)
+            return -1;
+        for (size_t k = 0; k < ncat; k++)
+            ar->coverage[k] = P > 0 ? pop[c * (ncat + 2) + k] / P : NAN;
+        ar->all_basic = P > 0 ? pop[c * (ncat + 2) + ncat] / P : NAN;
+    }
+    return 0;
+}
+
 qt_status qt__whatif_run(qt__whatif *w, const qt__whatif_add *add, size_t n, qt__whatif_result **out, qt_error *err)
 {
     const qt_analysis *a = w->base;
@@ -206,62 +285,17 @@ qt_status qt__whatif_run(qt__whatif *w, const qt__whatif_add *add, size_t n, qt_
     res->ncat = ncat;
     res->ncircles = nc;
     w->ntouched = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (add[i].category < 0 || (size_t)add[i].category >= ncat) {
-            st = qt_error_set(err, QT_EINVAL, "category", _("what-if outlet %zu has no category of the profile"),
-                              i + 1);
+    for (size_t i = 0; i < n; i++)
+        if ((st = whatif_add_one(w, &add[i], i, &res->unplaced, err)) != QT_OK)
             goto fail;
-        }
-        qt_snap sp;
-        qt_seed seeds[2];
-        qt_error e2;
-        qt_error_clear(&e2);
-        if (qt_snapper_snap(w->sn, add[i].lon, add[i].lat, QT_SNAP_EDGE, w->snap_max_m, &sp, &e2) != QT_OK) {
-            res->unplaced++;
-            continue;
-        }
-        size_t ns = qt_snap_seeds(w->pl->graph, &sp, QT_SNAP_EDGE, seeds);
-        size_t k = (size_t)add[i].category;
-        if ((st = qt_search_run(w->ws, seeds, ns, w->ring_m[k], 0, err)) != QT_OK)
-            goto fail;
-        const uint32_t *reached;
-        size_t nr = qt_search_reached(w->ws, &reached);
-        for (size_t j = 0; j < nr; j++) {
-            uint32_t v = reached[j];
-            double d = qt_search_dist(w->ws, v);
-            if (!(d <= w->ring_m[k]))
-                continue;
-            for (uint32_t q = w->node_first[v]; q < w->node_first[v + 1]; q++) {
-                uint32_t r = w->node_res[q];
-                if (!w->mark[r]) {
-                    if (qt__grow((void **)&w->touched, &w->touched_cap, w->ntouched + 1, sizeof *w->touched) != 0)
-                        goto oom;
-                    w->mark[r] = 1;
-                    w->touched[w->ntouched++] = r;
-                }
-                w->newly[(size_t)r * ncat + k] = 1;
-            }
-        }
-    }
     /* the reached residences: the people the added outlets newly serve */
     for (size_t t = 0; t < w->ntouched; t++) {
         uint32_t i = w->touched[t];
         if (a->res_placed[i])
             count_residence(w, i, w->newly, pop);
     }
-    res->circles = qt__calloc(nc + 1, sizeof *res->circles);
-    if (!res->circles)
+    if (whatif_shares(res, pop, nc, ncat) != 0)
         goto oom;
-    for (size_t c = 0; c <= nc; c++) {
-        qt__whatif_area *ar = c == nc ? &res->city : &res->circles[c];
-        double P = pop[c * (ncat + 2) + ncat + 1];
-        ar->coverage = qt__malloc_array(ncat + 1, sizeof *ar->coverage);
-        if (!ar->coverage)
-            goto oom;
-        for (size_t k = 0; k < ncat; k++)
-            ar->coverage[k] = P > 0 ? pop[c * (ncat + 2) + k] / P : NAN;
-        ar->all_basic = P > 0 ? pop[c * (ncat + 2) + ncat] / P : NAN;
-    }
     qt__free(pop);
     clear_marks(w);
     *out = res;
