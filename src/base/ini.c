@@ -60,28 +60,89 @@ char *qt__ini_trim(char *s)
     return s;
 }
 
+/* What the lines of one file share while it is read. */
+typedef struct ini_state {
+    const char *path;
+    int line;
+    char section[256], argbuf[256], where[300];
+    char *arg; /* the section's argument, or NULL */
+    qt__ini_fn fn;
+    void *ud;
+} ini_state;
+
+/* A "[name arg]" line s (trimmed): the section and its argument, told to fn. */
+static qt_status ini_section(ini_state *S, char *s, qt_error *err)
+{
+    char *e = strchr(s, ']');
+    if (!e || e[1])
+        return qt_error_set(err, QT_EPARSE, S->where, _("a section header is [name] alone on its line"));
+    *e = '\0';
+    s = qt__ini_trim(s + 1);
+    S->arg = strpbrk(s, " \t");
+    if (S->arg) {
+        *S->arg++ = '\0';
+        S->arg = qt__ini_trim(S->arg);
+    }
+    snprintf(S->section, sizeof S->section, "%s", s);
+    if (S->arg) { /* keep the argument for the keys that follow */
+        snprintf(S->argbuf, sizeof S->argbuf, "%s", S->arg);
+        S->arg = S->argbuf;
+    }
+    return S->fn(S->ud, S->line, S->section, S->arg, NULL, NULL, err);
+}
+
+/* A "key = value  # comment" line s (trimmed), told to fn. */
+static qt_status ini_key(ini_state *S, char *s, qt_error *err)
+{
+    char *eq = strchr(s, '='), *c, *k, *v;
+    if (!eq)
+        return qt_error_set(err, QT_EPARSE, S->where, _("expected 'key = value'"));
+    *eq = '\0';
+    for (c = eq + 1; (c = strchr(c, '#')) != NULL; c++)
+        if (c[-1] == ' ' || c[-1] == '\t') {
+            *c = '\0';
+            break;
+        }
+    k = qt__ini_trim(s);
+    v = qt__ini_trim(eq + 1);
+    if (!*k)
+        return qt_error_set(err, QT_EPARSE, S->where, _("missing key before '='"));
+    if (!*v) {
+        snprintf(S->where, sizeof S->where, "%s:%d: key '%s'", S->path, S->line, k);
+        return qt_error_set(err, QT_EPARSE, S->where, _("has no value"));
+    }
+    if (!S->section[0]) {
+        snprintf(S->where, sizeof S->where, "%s:%d: key '%s'", S->path, S->line, k);
+        return qt_error_set(err, QT_EPARSE, S->where, _("comes before any [section]"));
+    }
+    return S->fn(S->ud, S->line, S->section, S->arg, k, v, err);
+}
+
 qt_status qt__ini_read(const char *path, qt__ini_fn fn, void *ud, qt_error *err)
 {
     FILE *fp = fopen(path, "rb");
-    char buf[4096], conv[3 * 4096], section[256] = "", argbuf[256], where[300];
-    char *arg = NULL;
-    int line = 0;
+    char buf[4096], conv[3 * 4096];
+    ini_state S;
     qt_status st = QT_OK;
     if (!fp)
         return qt_error_set(err, QT_EIO, path, _("cannot open: %s"), strerror(errno));
+    memset(&S, 0, sizeof S);
+    S.path = path;
+    S.fn = fn;
+    S.ud = ud;
     while (st == QT_OK && fgets(buf, sizeof buf, fp)) {
-        char *s = buf, *eq, *c;
-        line++;
-        snprintf(where, sizeof where, "%s:%d", path, line);
+        char *s = buf;
+        S.line++;
+        snprintf(S.where, sizeof S.where, "%s:%d", path, S.line);
         if (!strchr(buf, '\n') && !feof(fp)) {
-            st = qt_error_set(err, QT_EPARSE, where, _("line longer than %zu bytes"), sizeof buf - 2);
+            st = qt_error_set(err, QT_EPARSE, S.where, _("line longer than %zu bytes"), sizeof buf - 2);
             break;
         }
-        if (line == 1 && (unsigned char)s[0] == 0xEF && (unsigned char)s[1] == 0xBB && (unsigned char)s[2] == 0xBF)
+        if (S.line == 1 && (unsigned char)s[0] == 0xEF && (unsigned char)s[1] == 0xBB && (unsigned char)s[2] == 0xBF)
             s += 3;
         if (!valid_utf8((const unsigned char *)s)) {
             if (gbk_line(s, conv, sizeof conv) != 0) {
-                st = qt_error_set(err, QT_EPARSE, where, _("neither UTF-8 nor GBK text: save the file as UTF-8"));
+                st = qt_error_set(err, QT_EPARSE, S.where, _("neither UTF-8 nor GBK text: save the file as UTF-8"));
                 break;
             }
             s = conv;
@@ -89,51 +150,7 @@ qt_status qt__ini_read(const char *path, qt__ini_fn fn, void *ud, qt_error *err)
         s = qt__ini_trim(s);
         if (!*s || *s == '#' || *s == ';')
             continue;
-        if (*s == '[') {
-            char *e = strchr(s, ']');
-            if (!e || e[1]) {
-                st = qt_error_set(err, QT_EPARSE, where, _("a section header is [name] alone on its line"));
-                continue;
-            }
-            *e = '\0';
-            s = qt__ini_trim(s + 1);
-            arg = strpbrk(s, " \t");
-            if (arg) {
-                *arg++ = '\0';
-                arg = qt__ini_trim(arg);
-            }
-            snprintf(section, sizeof section, "%s", s);
-            if (arg) { /* keep the argument for the keys that follow */
-                snprintf(argbuf, sizeof argbuf, "%s", arg);
-                arg = argbuf;
-            }
-            st = fn(ud, line, section, arg, NULL, NULL, err);
-            continue;
-        }
-        eq = strchr(s, '=');
-        if (!eq) {
-            st = qt_error_set(err, QT_EPARSE, where, _("expected 'key = value'"));
-            continue;
-        }
-        *eq = '\0';
-        for (c = eq + 1; (c = strchr(c, '#')) != NULL; c++)
-            if (c[-1] == ' ' || c[-1] == '\t') {
-                *c = '\0';
-                break;
-            }
-        {
-            char *k = qt__ini_trim(s), *v = qt__ini_trim(eq + 1);
-            if (!*k)
-                st = qt_error_set(err, QT_EPARSE, where, _("missing key before '='"));
-            else if (!*v) {
-                snprintf(where, sizeof where, "%s:%d: key '%s'", path, line, k);
-                st = qt_error_set(err, QT_EPARSE, where, _("has no value"));
-            } else if (!section[0]) {
-                snprintf(where, sizeof where, "%s:%d: key '%s'", path, line, k);
-                st = qt_error_set(err, QT_EPARSE, where, _("comes before any [section]"));
-            } else
-                st = fn(ud, line, section, arg, k, v, err);
-        }
+        st = *s == '[' ? ini_section(&S, s, err) : ini_key(&S, s, err);
     }
     if (st == QT_OK && ferror(fp))
         st = qt_error_set(err, QT_EIO, path, _("read error"));

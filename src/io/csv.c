@@ -297,93 +297,116 @@ static int push_field(qt__csv *c, char *f)
     return 0;
 }
 
-int qt__csv_next(qt__csv *c, qt_error *err)
+/* The start of the next record, past blank lines; NULL at the end of the data. */
+static inline char *skip_blank_lines(qt__csv *c, const char *end)
 {
-    char *p, *end = c->data + c->len;
+    char *p;
     for (;;) {
         c->nfield = 0;
         if (c->pos >= c->len)
-            return 0;
+            return NULL;
         p = c->data + c->pos;
         c->line = c->next_line;
-        /* skip blank lines */
         if (*p == '\n' || (*p == '\r' && (p + 1 < end && p[1] == '\n'))) {
             c->pos += (*p == '\r') ? 2 : 1;
             c->next_line++;
             continue;
         }
-        break;
+        return p;
     }
+}
+
+static int csv_parse_error(const qt__csv *c, qt_error *err, const char *msg)
+{
+    char where[200];
+    snprintf(where, sizeof where, "%s:%zu", c->path, c->line);
+    qt_error_set(err, QT_EPARSE, where, "%s", msg);
+    return -1;
+}
+
+/* The quoted field at *pp, unescaped in place and pushed; *pp moves past it
+ * (and past a following comma).  Returns 1 when another field follows, 0 at
+ * the end of the record, -1 on error. */
+static inline int quoted_field(qt__csv *c, char **pp, char *end, qt_error *err)
+{
+    char *p = *pp, *start = p, *w = p;
+    char sep;
+    p++;
     for (;;) {
-        char *start = p, *w;
+        if (p >= end)
+            return csv_parse_error(c, err, _("unterminated quoted field"));
         if (*p == '"') {
-            /* quoted field: unescape in place */
-            w = p;
+            if (p + 1 < end && p[1] == '"') {
+                *w++ = '"';
+                p += 2;
+                continue;
+            }
             p++;
-            for (;;) {
-                if (p >= end) {
-                    char where[200];
-                    snprintf(where, sizeof where, "%s:%zu", c->path, c->line);
-                    qt_error_set(err, QT_EPARSE, where, _("unterminated quoted field"));
-                    return -1;
-                }
-                if (*p == '"') {
-                    if (p + 1 < end && p[1] == '"') {
-                        *w++ = '"';
-                        p += 2;
-                        continue;
-                    }
-                    p++;
-                    break;
-                }
-                if (*p == '\n')
-                    c->next_line++;
-                *w++ = *p++;
-            }
-            if (p < end && *p != ',' && *p != '\n' && *p != '\r') {
-                char where[200];
-                snprintf(where, sizeof where, "%s:%zu", c->path, c->line);
-                qt_error_set(err, QT_EPARSE, where, _("unexpected character after a closing quote"));
+            break;
+        }
+        if (*p == '\n')
+            c->next_line++;
+        *w++ = *p++;
+    }
+    if (p < end && *p != ',' && *p != '\n' && *p != '\r')
+        return csv_parse_error(c, err, _("unexpected character after a closing quote"));
+    if (push_field(c, start) != 0) {
+        qt_error_set(err, QT_ENOMEM, c->path, _("no memory"));
+        return -1;
+    }
+    /* terminate where the unescaped text ends */
+    sep = p < end ? *p : '\0';
+    *w = '\0';
+    if (sep == ',')
+        p++;
+    *pp = p;
+    return sep == ',';
+}
+
+/* Ends the record at p (its line break, if any, cut off) and moves past it. */
+static inline void end_record(qt__csv *c, char *p, const char *end)
+{
+    if (p < end && *p == '\r') {
+        *p++ = '\0';
+        if (p < end && *p == '\n')
+            p++;
+    } else if (p < end && *p == '\n') {
+        *p++ = '\0';
+    }
+    c->next_line++;
+    if (c->features)
+        c->next_line = c->line + 1; /* one record per feature, whatever its line breaks */
+    c->pos = (size_t)(p - c->data);
+}
+
+int qt__csv_next(qt__csv *c, qt_error *err)
+{
+    char *p, *end = c->data + c->len;
+    if (!(p = skip_blank_lines(c, end)))
+        return 0;
+    for (;;) {
+        char *start = p;
+        if (*p == '"') {
+            int more = quoted_field(c, &p, end, err);
+            if (more < 0)
                 return -1;
-            }
-            if (push_field(c, start) != 0)
-                goto nomem;
-            /* terminate where the unescaped text ends */
-            {
-                char sep = p < end ? *p : '\0';
-                *w = '\0';
-                if (sep == ',') {
-                    p++;
-                    continue;
-                }
-            }
+            if (more)
+                continue;
         } else {
             while (p < end && *p != ',' && *p != '\n' && *p != '\r')
                 p++;
-            if (push_field(c, start) != 0)
-                goto nomem;
+            if (push_field(c, start) != 0) {
+                qt_error_set(err, QT_ENOMEM, c->path, _("no memory"));
+                return -1;
+            }
             if (p < end && *p == ',') {
                 *p++ = '\0';
                 continue;
             }
         }
-        /* end of record */
-        if (p < end && *p == '\r') {
-            *p++ = '\0';
-            if (p < end && *p == '\n')
-                p++;
-        } else if (p < end && *p == '\n') {
-            *p++ = '\0';
-        }
-        c->next_line++;
-        if (c->features)
-            c->next_line = c->line + 1; /* one record per feature, whatever its line breaks */
-        c->pos = (size_t)(p - c->data);
+        end_record(c, p, end);
         return 1;
     }
-nomem:
-    qt_error_set(err, QT_ENOMEM, c->path, _("no memory"));
-    return -1;
 }
 
 size_t qt__csv_rows_left(const qt__csv *c)

@@ -15,6 +15,50 @@
 #include "io/xform.h"
 #include "quarter/io.h"
 
+/* Room for one more point in every array of l; all grow from the same old capacity *cap. -1 on no memory. */
+static int points_grow(qt_point_list *l, size_t *cap)
+{
+    size_t c0 = *cap, c2 = c0;
+#define G(f)                                                                                                           \
+    do {                                                                                                               \
+        c2 = c0;                                                                                                       \
+        if (qt__grow((void **)&l->f, &c2, l->n + 1, sizeof *l->f) != 0)                                                \
+            return -1;                                                                                                 \
+    } while (0)
+    G(id);
+    G(lon);
+    G(lat);
+    G(line);
+    G(name);
+    G(address);
+    G(x);
+    G(y);
+#undef G
+    *cap = c2;
+    return 0;
+}
+
+/* The current row of c (columns ci, cn, ca; its coordinates already transformed) appended to l; -1 on no memory. */
+static int points_add(qt_point_list *l, size_t *cap, qt__csv *c, int ci, int cn, int ca, double lon, double lat,
+                      double x0, double y0)
+{
+    size_t i = l->n;
+    if (points_grow(l, cap) != 0)
+        return -1;
+    l->id[i] = qt__csv_id(c, ci);
+    l->name[i] = qt__strdup(qt__csv_str(c, cn));
+    l->address[i] = qt__strdup(qt__csv_str(c, ca));
+    l->n++;
+    if (!l->id[i] || !l->name[i] || !l->address[i])
+        return -1;
+    l->lon[i] = lon;
+    l->lat[i] = lat;
+    l->x[i] = x0;
+    l->y[i] = y0;
+    l->line[i] = c->line;
+    return 0;
+}
+
 qt_status qt_points_read(const char *path, const qt_point_read_opts *o, qt_point_list **out, qt_error *err)
 {
     static const char *const c_id[] = {"id", "编号", "序号", "候选点编号", "点位编号", "name", "名称", NULL};
@@ -46,44 +90,14 @@ qt_status qt_points_read(const char *path, const qt_point_read_opts *o, qt_point
     while ((r = qt__csv_next(&c, err)) > 0) {
         double lon, lat, x0, y0;
         qt_error re = QT_ERROR_INIT;
-        size_t i = l->n;
         if ((st = qt__xform_row(&xf, &c, cx, cy, &x0, &y0, &lon, &lat, &re)) != QT_OK) {
             qt__csv_bad(&c, &re);
             continue;
         }
         if (c.nbad)
             continue;
-        {
-            size_t c0 = cap, c2;
-            /* every array grows from the same old capacity */
-#define G(f)                                                                                                           \
-    do {                                                                                                               \
-        c2 = c0;                                                                                                       \
-        if (qt__grow((void **)&l->f, &c2, l->n + 1, sizeof *l->f) != 0)                                                \
-            goto nomem;                                                                                                \
-    } while (0)
-            G(id);
-            G(lon);
-            G(lat);
-            G(line);
-            G(name);
-            G(address);
-            G(x);
-            G(y);
-#undef G
-            cap = c2;
-        }
-        l->id[i] = qt__csv_id(&c, ci);
-        l->name[i] = qt__strdup(qt__csv_str(&c, cn));
-        l->address[i] = qt__strdup(qt__csv_str(&c, ca));
-        l->n++;
-        if (!l->id[i] || !l->name[i] || !l->address[i])
+        if (points_add(l, &cap, &c, ci, cn, ca, lon, lat, x0, y0) != 0)
             goto nomem;
-        l->lon[i] = lon;
-        l->lat[i] = lat;
-        l->x[i] = x0;
-        l->y[i] = y0;
-        l->line[i] = c.line;
     }
     if ((st = qt__csv_rows_end(&c, r, err)) != QT_OK)
         goto fail;
