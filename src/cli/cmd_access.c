@@ -481,166 +481,230 @@ static int bin_setup(writer *w, const radii_set *rs)
     return 0;
 }
 
-int cmd_access(int argc, char **argv, qt_cli *cli)
-{
-    const char *nodes = NULL, *edges = NULL, *graph = NULL, *network = NULL, *pois_path = NULL, *origins_path = NULL,
-               *snap = NULL, *smax = NULL, *radius = NULL, *maxd = NULL, *rings_s = NULL, *speed = NULL,
-               *threads_s = NULL, *out = NULL, *format = NULL, *pos[1];
-    int timings = 0;
-    cli_opt opts[] = {
-        {"nodes", 0, 1, &nodes, NULL},       {"edges", 0, 1, &edges, NULL},    {"graph", 0, 1, &graph, NULL},
-        {"network", 0, 1, &network, NULL},   {"pois", 0, 1, &pois_path, NULL}, {"origins", 0, 1, &origins_path, NULL},
-        {"snap", 0, 1, &snap, NULL},         {"snap-max", 0, 1, &smax, NULL},  {"radius", 0, 1, &radius, NULL},
-        {"max-dist", 0, 1, &maxd, NULL},     {"rings", 0, 1, &rings_s, NULL},  {"speed-kmh", 0, 1, &speed, NULL},
-        {"threads", 0, 1, &threads_s, NULL}, {"out", 'o', 1, &out, NULL},      {"format", 0, 1, &format, NULL},
-        {"timings", 0, 0, NULL, &timings},   {NULL, 0, 0, NULL, NULL}};
-    int npos, rc, with_rings, with_r;
-    double t0 = cli_now_s(), t1, t2;
-    double snap_max = QT_SNAP_DEFAULT_MAX_M, R = 1000, max_dist = INFINITY, kmh = 4.0, rings[16];
-    unsigned nthreads = 0;
-    size_t nrings = 0, i, norigins, nap = 0;
-    radii_set rs;
+/* quarter access's options, parsed and checked */
+typedef struct access_args {
+    const char *nodes, *edges, *graph, *network, *pois_path, *origins_path, *out, *format;
+    int timings, with_rings, with_r;
     qt_snap_mode mode;
-    qt_graph *g = NULL, *ag = NULL;
-    qt_poi_list *pois = NULL;
-    qt_point_list *origins = NULL;
-    qt_snapper *sn = NULL;
-    qt_access_poi *ap = NULL;
-    uint32_t *origin_node = NULL;
-    qt_access_opts ao;
-    qt_access_stats stats = {0, 0, 0};
-    writer w = {0};
-    int opened = 0;
-    qt_error err = QT_ERROR_INIT;
-    qt_placement *pl = NULL; /* edge mode with origins: every point a node of a split graph */
+    double snap_max, R, max_dist, kmh, rings[16];
+    size_t nrings;
+    unsigned nthreads;
+} access_args;
 
+/* The numbers among the options checked into aa; 0 or the exit status. */
+static int check_args(const qt_cli *cli, access_args *aa, const char *snap, const char *smax, const char *radius,
+                      const char *maxd, const char *rings_s, const char *speed, const char *threads_s)
+{
+    int rc;
+    if ((rc = cli_snap_mode(cli, "access", snap, &aa->mode)) ||
+        (smax && (rc = cli_double(cli, "access", "snap-max", smax, &aa->snap_max))) ||
+        (radius && (rc = cli_double(cli, "access", "radius", radius, &aa->R))) ||
+        (maxd && (rc = cli_double(cli, "access", "max-dist", maxd, &aa->max_dist))) ||
+        (rings_s && (rc = cli_list(cli, "access", "rings", rings_s, aa->rings, 16, &aa->nrings))) ||
+        (speed && (rc = cli_double(cli, "access", "speed-kmh", speed, &aa->kmh))) ||
+        (rc = cli_threads(cli, "access", threads_s, &aa->nthreads)))
+        return rc;
+    if (!(aa->R >= 0) || !isfinite(aa->R))
+        return cli_usage(cli, "access", "--radius must be a finite number >= 0");
+    if (!(aa->max_dist >= 0))
+        return cli_usage(cli, "access", "--max-dist must be >= 0 or 'inf'");
+    if (!(aa->kmh > 0) || !isfinite(aa->kmh))
+        return cli_usage(cli, "access", "--speed-kmh must be positive");
+    if (aa->format && strcmp(aa->format, "csv") != 0 && strcmp(aa->format, "bin") != 0)
+        return cli_usage(cli, "access", "--format must be csv or bin");
+    aa->with_rings = aa->nrings > 0;
+    aa->with_r = !aa->with_rings || radius != NULL;
+    return 0;
+}
+
+/* The command line into aa: 0, the exit status, or -1 when --help was printed. */
+static int parse_args(int argc, char **argv, qt_cli *cli, access_args *aa)
+{
+    const char *snap = NULL, *smax = NULL, *radius = NULL, *maxd = NULL, *rings_s = NULL, *speed = NULL,
+               *threads_s = NULL, *pos[1];
+    cli_opt opts[] = {{"nodes", 0, 1, &aa->nodes, NULL},
+                      {"edges", 0, 1, &aa->edges, NULL},
+                      {"graph", 0, 1, &aa->graph, NULL},
+                      {"network", 0, 1, &aa->network, NULL},
+                      {"pois", 0, 1, &aa->pois_path, NULL},
+                      {"origins", 0, 1, &aa->origins_path, NULL},
+                      {"snap", 0, 1, &snap, NULL},
+                      {"snap-max", 0, 1, &smax, NULL},
+                      {"radius", 0, 1, &radius, NULL},
+                      {"max-dist", 0, 1, &maxd, NULL},
+                      {"rings", 0, 1, &rings_s, NULL},
+                      {"speed-kmh", 0, 1, &speed, NULL},
+                      {"threads", 0, 1, &threads_s, NULL},
+                      {"out", 'o', 1, &aa->out, NULL},
+                      {"format", 0, 1, &aa->format, NULL},
+                      {"timings", 0, 0, NULL, &aa->timings},
+                      {NULL, 0, 0, NULL, NULL}};
+    int npos, rc;
+    memset(aa, 0, sizeof *aa);
+    aa->snap_max = QT_SNAP_DEFAULT_MAX_M;
+    aa->R = 1000;
+    aa->max_dist = INFINITY;
+    aa->kmh = 4.0;
     rc = cli_parse(cli, argc, argv, opts, pos, 0, &npos, _(help));
     if (rc)
-        return rc < 0 ? 0 : rc;
-    if (!pois_path)
+        return rc < 0 ? -1 : rc;
+    if (!aa->pois_path)
         return cli_usage(cli, "access", "--pois FILE is required");
-    if ((rc = cli_snap_mode(cli, "access", snap, &mode)) ||
-        (smax && (rc = cli_double(cli, "access", "snap-max", smax, &snap_max))) ||
-        (radius && (rc = cli_double(cli, "access", "radius", radius, &R))) ||
-        (maxd && (rc = cli_double(cli, "access", "max-dist", maxd, &max_dist))) ||
-        (rings_s && (rc = cli_list(cli, "access", "rings", rings_s, rings, 16, &nrings))) ||
-        (speed && (rc = cli_double(cli, "access", "speed-kmh", speed, &kmh))) ||
-        (rc = cli_threads(cli, "access", threads_s, &nthreads)))
-        return rc;
-    if (!(R >= 0) || !isfinite(R))
-        return cli_usage(cli, "access", "--radius must be a finite number >= 0");
-    if (!(max_dist >= 0))
-        return cli_usage(cli, "access", "--max-dist must be >= 0 or 'inf'");
-    if (!(kmh > 0) || !isfinite(kmh))
-        return cli_usage(cli, "access", "--speed-kmh must be positive");
-    if (format && strcmp(format, "csv") != 0 && strcmp(format, "bin") != 0)
-        return cli_usage(cli, "access", "--format must be csv or bin");
-    with_rings = nrings > 0;
-    with_r = !with_rings || radius != NULL;
-    make_radii(with_r, R, rings, nrings, kmh, &rs);
+    return check_args(cli, aa, snap, smax, radius, maxd, rings_s, speed, threads_s);
+}
 
-    rc = cli_load_graph(cli, "access", graph, network, nodes, edges, NULL, &g);
-    if (rc)
+/* one run's graph, points and seeds */
+typedef struct access_run {
+    qt_graph *g;
+    const qt_graph *ag; /* g, or the split graph pl's */
+    qt_poi_list *pois;
+    qt_point_list *origins;
+    qt_snapper *sn;
+    qt_access_poi *ap;
+    size_t nap, norigins;
+    uint32_t *origin_node;
+    qt_placement *pl; /* edge mode with origins: every point a node of a split graph */
+} access_run;
+
+/* The outlets and origins read, and a snapper when some point needs one; 0 or the exit status. */
+static int read_points(const qt_cli *cli, const access_args *aa, access_run *ar)
+{
+    qt_error err = QT_ERROR_INIT;
+    int need_snapper;
+    size_t i;
+    if (qt_pois_read_csv(aa->pois_path, &ar->pois, &err) != QT_OK)
+        return cli_fail(cli, &err);
+    if (aa->origins_path && qt_points_read_csv(aa->origins_path, &ar->origins, &err) != QT_OK)
+        return cli_fail(cli, &err);
+    need_snapper = aa->mode == QT_SNAP_EDGE || ar->origins != NULL;
+    for (i = 0; !need_snapper && i < ar->pois->n; i++)
+        need_snapper = !ar->pois->has_node[i];
+    if (need_snapper && qt_snapper_new(ar->g, &ar->sn, &err) != QT_OK)
+        return cli_fail(cli, &err);
+    return 0;
+}
+
+/* The outlets to seeds and the origins to nodes, of g or of a split graph; 0 or the exit status. */
+static int place_all(const qt_cli *cli, const access_args *aa, access_run *ar)
+{
+    int rc;
+    ar->norigins = ar->origins ? ar->origins->n : qt_graph_node_count(ar->g);
+    ar->ap = calloc(ar->pois->n ? ar->pois->n : 1, sizeof *ar->ap);
+    if (ar->origins)
+        ar->origin_node = malloc((ar->norigins ? ar->norigins : 1) * sizeof *ar->origin_node);
+    if (!ar->ap || (ar->origins && !ar->origin_node))
+        return QT_EXIT_NOMEM;
+    ar->ag = ar->g;
+    if (aa->mode == QT_SNAP_EDGE && ar->origins) {
+        if ((rc = place_points(cli, ar->g, ar->sn, ar->pois, aa->pois_path, ar->origins, aa->origins_path, aa->snap_max,
+                               &ar->pl)) != 0)
+            return rc;
+        ar->ag = ar->pl->graph;
+        seeds_on_split(ar->pl, ar->pois, ar->origins, ar->ap, &ar->nap, ar->origin_node);
+        return 0;
+    }
+    /* outlets to seeds, origins to nodes of g */
+    if ((rc = seeds_on_graph(cli, ar->g, ar->sn, ar->pois, aa->pois_path, aa->mode, aa->snap_max, ar->ap, &ar->nap)) !=
+        0)
         return rc;
-    if (qt_pois_read_csv(pois_path, &pois, &err) != QT_OK) {
-        rc = cli_fail(cli, &err);
-        goto done;
-    }
-    if (origins_path && qt_points_read_csv(origins_path, &origins, &err) != QT_OK) {
-        rc = cli_fail(cli, &err);
-        goto done;
-    }
-    {
-        int need_snapper = mode == QT_SNAP_EDGE || origins != NULL;
-        for (i = 0; !need_snapper && i < pois->n; i++)
-            need_snapper = !pois->has_node[i];
-        if (need_snapper && qt_snapper_new(g, &sn, &err) != QT_OK) {
-            rc = cli_fail(cli, &err);
-            goto done;
-        }
-    }
-    norigins = origins ? origins->n : qt_graph_node_count(g);
-    ap = calloc(pois->n ? pois->n : 1, sizeof *ap);
-    if (origins)
-        origin_node = malloc((norigins ? norigins : 1) * sizeof *origin_node);
-    if (!ap || (origins && !origin_node)) {
-        rc = QT_EXIT_NOMEM;
-        goto done;
-    }
-    ag = g;
-    if (mode == QT_SNAP_EDGE && origins) {
-        if ((rc = place_points(cli, g, sn, pois, pois_path, origins, origins_path, snap_max, &pl)) != 0)
-            goto done;
-        ag = pl->graph;
-        seeds_on_split(pl, pois, origins, ap, &nap, origin_node);
-    } else {
-        /* outlets to seeds, origins to nodes of g */
-        if ((rc = seeds_on_graph(cli, g, sn, pois, pois_path, mode, snap_max, ap, &nap)) != 0)
-            goto done;
-        if (origins)
-            origins_on_graph(cli, sn, origins, origins_path, mode, snap_max, origin_node);
-    }
-    t1 = cli_now_s();
+    if (ar->origins)
+        origins_on_graph(cli, ar->sn, ar->origins, aa->origins_path, aa->mode, aa->snap_max, ar->origin_node);
+    return 0;
+}
+
+/* what the sink needs, from the options and the placed points */
+static void writer_init(writer *w, const access_args *aa, const access_run *ar, const radii_set *rs)
+{
+    w->ag = ar->ag;
+    w->pois = ar->pois;
+    w->origins = ar->origins;
+    w->origin_node = ar->origin_node;
+    w->norigins = ar->norigins;
+    w->with_rings = aa->with_rings;
+    w->with_r = aa->with_r;
+    w->nrings = aa->nrings;
+    w->r_index = rs->r_index;
+    w->ring_index = rs->ring_index;
+    w->speed_mps = qt__kmh_mps(aa->kmh);
+    w->max_dist = aa->max_dist;
+    w->bin = aa->format && strcmp(aa->format, "bin") == 0;
+}
+
+/* The searches streamed into the output, committed; --timings told.  0 or the exit status; *opened says
+ * whether w->o is still to be aborted. */
+static int stream_out(qt_cli *cli, const access_args *aa, const access_run *ar, const radii_set *rs, writer *w,
+                      int *opened, double t0)
+{
+    qt_error err = QT_ERROR_INIT;
+    qt_access_stats stats = {0, 0, 0};
+    qt_access_opts ao;
+    double t1 = cli_now_s(), t2;
     memset(&ao, 0, sizeof ao);
-    ao.max_dist_m = max_dist;
-    ao.radii_m = rs.r;
-    ao.nradii = rs.n;
-    ao.threads = nthreads;
+    ao.max_dist_m = aa->max_dist;
+    ao.radii_m = rs->r;
+    ao.nradii = rs->n;
+    ao.threads = aa->nthreads;
     ao.progress = cli_progress;
     ao.progress_ud = cli;
     ao.stats = &stats;
-    w.ag = ag;
-    w.pois = pois;
-    w.origins = origins;
-    w.origin_node = origin_node;
-    w.norigins = norigins;
-    w.with_rings = with_rings;
-    w.with_r = with_r;
-    w.nrings = nrings;
-    w.r_index = rs.r_index;
-    w.ring_index = rs.ring_index;
-    w.speed_mps = qt__kmh_mps(kmh);
-    w.max_dist = max_dist;
-    w.bin = format && strcmp(format, "bin") == 0;
-    if (w.bin && (rc = bin_setup(&w, &rs)) != 0)
-        goto done;
-    if (qt__outfile_open(&w.o, out, &err) != QT_OK) {
-        rc = cli_fail(cli, &err);
-        goto done;
-    }
-    opened = 1;
-    if (w.bin)
-        bin_header(&w, rings);
+    if (qt__outfile_open(&w->o, aa->out, &err) != QT_OK)
+        return cli_fail(cli, &err);
+    *opened = 1;
+    if (w->bin)
+        bin_header(w, aa->rings);
     else
-        write_header(&w, rings);
-    if (qt_access_stream(ag, pois->ncat, ap, nap, &ao, w.bin ? bin_category : write_category, &w, &err) != QT_OK) {
+        write_header(w, aa->rings);
+    if (qt_access_stream(ar->ag, ar->pois->ncat, ar->ap, ar->nap, &ao, w->bin ? bin_category : write_category, w,
+                         &err) != QT_OK) {
         cli_progress_done(cli);
-        rc = cli_fail(cli, &err);
-        goto done;
+        return cli_fail(cli, &err);
     }
     cli_progress_done(cli);
     t2 = cli_now_s();
-    opened = 0;
-    if (qt__outfile_commit(&w.o, &err) != QT_OK) {
-        rc = cli_fail(cli, &err);
-        goto done;
-    }
-    if (timings)
+    *opened = 0;
+    if (qt__outfile_commit(&w->o, &err) != QT_OK)
+        return cli_fail(cli, &err);
+    if (aa->timings)
         fprintf(stderr,
                 "timings: nodes=%u pois=%zu categories=%u read_s=%.3f compute_s=%.3f sink_s=%.3f "
                 "write_s=%.3f\n",
-                qt_graph_node_count(ag), nap, pois->ncat, t1 - t0, stats.search_s, stats.sink_s,
+                qt_graph_node_count(ar->ag), ar->nap, ar->pois->ncat, t1 - t0, stats.search_s, stats.sink_s,
                 stats.sink_s + cli_now_s() - t2);
+    return 0;
+}
+
+int cmd_access(int argc, char **argv, qt_cli *cli)
+{
+    double t0 = cli_now_s();
+    access_args aa;
+    access_run ar;
+    radii_set rs;
+    writer w = {0};
+    int rc, opened = 0;
+
+    if ((rc = parse_args(argc, argv, cli, &aa)) != 0)
+        return rc < 0 ? 0 : rc;
+    make_radii(aa.with_r, aa.R, aa.rings, aa.nrings, aa.kmh, &rs);
+    memset(&ar, 0, sizeof ar);
+    rc = cli_load_graph(cli, "access", aa.graph, aa.network, aa.nodes, aa.edges, NULL, &ar.g);
+    if (rc)
+        return rc;
+    if ((rc = read_points(cli, &aa, &ar)) != 0 || (rc = place_all(cli, &aa, &ar)) != 0)
+        goto done;
+    writer_init(&w, &aa, &ar, &rs);
+    if (w.bin && (rc = bin_setup(&w, &rs)) != 0)
+        goto done;
+    rc = stream_out(cli, &aa, &ar, &rs, &w, &opened, t0);
 done:
     if (opened)
         qt__outfile_abort(&w.o);
-    qt_placement_free(pl);
-    qt_graph_free(g);
-    qt_snapper_free(sn);
-    qt_poi_list_free(pois);
-    qt_point_list_free(origins);
-    free(ap);
-    free(origin_node);
+    qt_placement_free(ar.pl);
+    qt_graph_free(ar.g);
+    qt_snapper_free(ar.sn);
+    qt_poi_list_free(ar.pois);
+    qt_point_list_free(ar.origins);
+    free(ar.ap);
+    free(ar.origin_node);
     free(w.count_radius);
     free(w.buf);
     return rc;

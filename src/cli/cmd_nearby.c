@@ -86,6 +86,25 @@ static qt_status write_csv(const char *out, const qt_nearby_hit *h, size_t n, do
     return qt__outfile_commit(&o, err);
 }
 
+/* --at, --minutes, --limit and --speed-kmh read and checked; 0 or the exit status */
+static int check_numbers(const qt_cli *cli, const char *at, const char *minutes_s, const char *limit_s,
+                         const char *speed, double *lon, double *lat, double *minutes, double *limit, double *kmh)
+{
+    int rc;
+    if ((rc = cli_lonlat(cli, "nearby", "at", at, lon, lat)) ||
+        (minutes_s && (rc = cli_double(cli, "nearby", "minutes", minutes_s, minutes))) ||
+        (limit_s && (rc = cli_double(cli, "nearby", "limit", limit_s, limit))) ||
+        (speed && (rc = cli_double(cli, "nearby", "speed-kmh", speed, kmh))))
+        return rc;
+    if (!(*minutes >= 1 && *minutes <= 60))
+        return cli_usage(cli, "nearby", "--minutes is 1 to 60");
+    if (!(*limit >= 1 && *limit <= 100000) || *limit != floor(*limit))
+        return cli_usage(cli, "nearby", "--limit is a whole number from 1 to 100000");
+    if (!(*kmh > 0) || !isfinite(*kmh))
+        return cli_usage(cli, "nearby", "--speed-kmh must be a positive number");
+    return 0;
+}
+
 int cmd_nearby(int argc, char **argv, qt_cli *cli)
 {
     const char *graph = NULL, *db = NULL, *at = NULL, *minutes_s = NULL, *category = NULL, *q = NULL, *service = NULL,
@@ -121,17 +140,8 @@ int cmd_nearby(int argc, char **argv, qt_cli *cli)
         return rc < 0 ? 0 : rc;
     if (!graph || !db || !at)
         return cli_usage(cli, "nearby", "--graph, --db and --at are required");
-    if ((rc = cli_lonlat(cli, "nearby", "at", at, &lon, &lat)) ||
-        (minutes_s && (rc = cli_double(cli, "nearby", "minutes", minutes_s, &minutes))) ||
-        (limit_s && (rc = cli_double(cli, "nearby", "limit", limit_s, &limit))) ||
-        (speed && (rc = cli_double(cli, "nearby", "speed-kmh", speed, &kmh))))
+    if ((rc = check_numbers(cli, at, minutes_s, limit_s, speed, &lon, &lat, &minutes, &limit, &kmh)) != 0)
         return rc;
-    if (!(minutes >= 1 && minutes <= 60))
-        return cli_usage(cli, "nearby", "--minutes is 1 to 60");
-    if (!(limit >= 1 && limit <= 100000) || limit != floor(limit))
-        return cli_usage(cli, "nearby", "--limit is a whole number from 1 to 100000");
-    if (!(kmh > 0) || !isfinite(kmh))
-        return cli_usage(cli, "nearby", "--speed-kmh must be a positive number");
     if (access(db, R_OK) != 0) { /* opening would create an empty store */
         qt_error_set(&err, QT_EIO, db, _("no such store (make one with quarter import)"));
         return cli_fail(cli, &err);

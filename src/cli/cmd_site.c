@@ -150,178 +150,247 @@ static void say_result(const qt_site_result *r, const qt_category *c, int exact,
         fprintf(stderr, _("  GLPK not run (more than 200,000 candidate-residence pairs; --exact yes forces it)\n"));
 }
 
-int cmd_site(int argc, char **argv, qt_cli *cli)
+/* quarter site's options, parsed and checked */
+typedef struct site_args {
+    const char *cat_s, *cand, *out, *optimal, *speed, *project;
+    int quiet, timings, exact;
+    double k, spacing, tl;
+    unsigned nthreads;
+    qt_crs ccrs;
+} site_args;
+
+/* -k, --spacing, --time-limit, --exact, --candidates-crs checked into sa; 0 or the exit status */
+static int check_args(qt_cli *cli, site_args *sa, const char *k_s, const char *spacing_s, const char *tl_s,
+                      const char *threads_s, const char *exact_s, const char *cand_crs)
 {
-    const char *cat_s = NULL, *k_s = NULL, *cand = NULL, *cand_crs = NULL, *spacing_s = NULL, *exact_s = NULL,
-               *tl_s = NULL, *speed = NULL, *threads_s = NULL, *out = NULL, *optimal = NULL, *pos[1];
-    int quiet = 0, timings = 0;
-    cli_opt opts[] = {{"timings", 0, 0, NULL, &timings},
-                      {"category", 0, 1, &cat_s, NULL},
+    qt_error err = QT_ERROR_INIT;
+    int rc;
+    if ((rc = cli_double(cli, "site", "k", k_s, &sa->k)) ||
+        (spacing_s && (rc = cli_double(cli, "site", "spacing", spacing_s, &sa->spacing))) ||
+        (tl_s && (rc = cli_double(cli, "site", "time-limit", tl_s, &sa->tl))) ||
+        (rc = cli_threads(cli, "site", threads_s, &sa->nthreads)))
+        return rc;
+    if (!(sa->k >= 1) || sa->k > 100000 || sa->k != floor(sa->k))
+        return cli_usage(cli, "site", "-k must be a whole number from 1");
+    if (!(sa->spacing >= 1) || !isfinite(sa->spacing))
+        return cli_usage(cli, "site", "--spacing must be at least 1 metre");
+    if (!(sa->tl > 0) || !isfinite(sa->tl))
+        return cli_usage(cli, "site", "--time-limit must be positive");
+    if (exact_s) {
+        if (strcmp(exact_s, "auto") == 0)
+            sa->exact = -1;
+        else if (strcmp(exact_s, "yes") == 0)
+            sa->exact = 1;
+        else if (strcmp(exact_s, "no") == 0)
+            sa->exact = 0;
+        else
+            return cli_usage(cli, "site", "--exact must be auto, yes or no");
+    }
+    if (cand_crs && qt_crs_parse(cand_crs, &sa->ccrs, &err) != QT_OK)
+        return cli_usage(cli, "site", "%s", err.msg);
+    return 0;
+}
+
+/* The command line into sa: 0, the exit status, or -1 when --help was printed. */
+static int parse_args(int argc, char **argv, qt_cli *cli, site_args *sa)
+{
+    const char *k_s = NULL, *cand_crs = NULL, *spacing_s = NULL, *exact_s = NULL, *tl_s = NULL, *threads_s = NULL,
+               *pos[1];
+    cli_opt opts[] = {{"timings", 0, 0, NULL, &sa->timings},
+                      {"category", 0, 1, &sa->cat_s, NULL},
                       {"k", 'k', 1, &k_s, NULL},
-                      {"candidates", 0, 1, &cand, NULL},
+                      {"candidates", 0, 1, &sa->cand, NULL},
                       {"candidates-crs", 0, 1, &cand_crs, NULL},
                       {"spacing", 0, 1, &spacing_s, NULL},
                       {"exact", 0, 1, &exact_s, NULL},
                       {"time-limit", 0, 1, &tl_s, NULL},
-                      {"speed", 0, 1, &speed, NULL},
+                      {"speed", 0, 1, &sa->speed, NULL},
                       {"threads", 0, 1, &threads_s, NULL},
-                      {"out", 'o', 1, &out, NULL},
-                      {"optimal", 0, 1, &optimal, NULL},
-                      {"quiet", 'q', 0, NULL, &quiet},
+                      {"out", 'o', 1, &sa->out, NULL},
+                      {"optimal", 0, 1, &sa->optimal, NULL},
+                      {"quiet", 'q', 0, NULL, &sa->quiet},
                       {NULL, 0, 0, NULL, NULL}};
-    int npos, rc, cat;
-    double k = 0, spacing = 100, tl = 30;
-    unsigned nthreads = 0;
-    qt_crs ccrs = QT_CRS_WGS84;
-    qt_project_data *pj = NULL;
-    qt_analysis_input in;
-    qt_analysis_opts ao;
-    qt_analysis *a = NULL;
-    qt_point_list *cl = NULL;
-    qt_site_input si;
-    qt_site_result *r = NULL;
-    qt_error err = QT_ERROR_INIT;
-    qt__outfile o;
-    int exact = -1, cats[64], opened = 0, opened2 = 0;
-    size_t ncat, ic;
-    qt__outfile o2;
-    double t0, t1, t2, t3;
-
+    int npos, rc;
+    memset(sa, 0, sizeof *sa);
+    sa->spacing = 100;
+    sa->tl = 30;
+    sa->exact = -1;
+    sa->ccrs = QT_CRS_WGS84;
     rc = cli_parse(cli, argc, argv, opts, pos, 1, &npos, _(help));
     if (rc)
-        return rc < 0 ? 0 : rc;
-    if (quiet)
+        return rc < 0 ? -1 : rc;
+    if (sa->quiet)
         cli->progress = 0;
     if (npos != 1)
         return cli_usage(cli, "site", "give one project file");
-    if (!cat_s || !k_s)
+    if (!sa->cat_s || !k_s)
         return cli_usage(cli, "site", "--category and -k are required");
-    if ((rc = cli_double(cli, "site", "k", k_s, &k)) ||
-        (spacing_s && (rc = cli_double(cli, "site", "spacing", spacing_s, &spacing))) ||
-        (tl_s && (rc = cli_double(cli, "site", "time-limit", tl_s, &tl))) ||
-        (rc = cli_threads(cli, "site", threads_s, &nthreads)))
-        return rc;
-    if (!(k >= 1) || k > 100000 || k != floor(k))
-        return cli_usage(cli, "site", "-k must be a whole number from 1");
-    if (!(spacing >= 1) || !isfinite(spacing))
-        return cli_usage(cli, "site", "--spacing must be at least 1 metre");
-    if (!(tl > 0) || !isfinite(tl))
-        return cli_usage(cli, "site", "--time-limit must be positive");
-    if (exact_s) {
-        if (strcmp(exact_s, "auto") == 0)
-            exact = -1;
-        else if (strcmp(exact_s, "yes") == 0)
-            exact = 1;
-        else if (strcmp(exact_s, "no") == 0)
-            exact = 0;
-        else
-            return cli_usage(cli, "site", "--exact must be auto, yes or no");
-    }
-    if (cand_crs && qt_crs_parse(cand_crs, &ccrs, &err) != QT_OK)
-        return cli_usage(cli, "site", "%s", err.msg);
-    t0 = cli_now_s();
-    if ((rc = cli_project_open(cli, "site", pos[0], speed, &pj)) != 0)
-        return rc;
-    ncat = 0;
-    if (strcmp(cat_s, "missing") != 0 && (rc = parse_categories(cli, pj->profile, cat_s, cats, &ncat)) != 0)
-        goto done;
-    if (cand) {
-        qt_point_read_opts po;
-        memset(&po, 0, sizeof po);
-        po.crs = ccrs;
-        po.on_problem = cli_table_problem;
-        po.problem_ud = cli;
-        if (qt_points_read(cand, &po, &cl, &err) != QT_OK) {
-            rc = cli_fail(cli, &err);
-            goto done;
-        }
-        if (cl->note[0] && !cli->quiet)
-            fprintf(stderr, "%s: %s\n", cand, cl->note);
-    }
+    sa->project = pos[0];
+    return check_args(cli, sa, k_s, spacing_s, tl_s, threads_s, exact_s, cand_crs);
+}
+
+/* --candidates FILE read (its note on standard error); 0 or the exit status */
+static int read_candidates(qt_cli *cli, const site_args *sa, qt_point_list **cl)
+{
+    qt_error err = QT_ERROR_INIT;
+    qt_point_read_opts po;
+    memset(&po, 0, sizeof po);
+    po.crs = sa->ccrs;
+    po.on_problem = cli_table_problem;
+    po.problem_ud = cli;
+    if (qt_points_read(sa->cand, &po, cl, &err) != QT_OK)
+        return cli_fail(cli, &err);
+    if ((*cl)->note[0] && !cli->quiet)
+        fprintf(stderr, "%s: %s\n", sa->cand, (*cl)->note);
+    return 0;
+}
+
+/* the project's analysis, with progress; 0 or the exit status */
+static int analyze(qt_cli *cli, qt_project_data *pj, unsigned nthreads, qt_analysis **a)
+{
+    qt_error err = QT_ERROR_INIT;
+    qt_analysis_input in;
+    qt_analysis_opts ao;
     qt_project_analysis_input(pj, &in, &ao);
-    t1 = cli_now_s();
     ao.threads = nthreads;
     ao.progress = cli_progress;
     ao.progress_ud = cli;
-    if (qt_analyze(&in, &ao, &a, &err) != QT_OK) {
+    if (qt_analyze(&in, &ao, a, &err) != QT_OK) {
         cli_progress_done(cli);
-        rc = cli_fail(cli, &err);
-        goto done;
+        return cli_fail(cli, &err);
     }
     cli_progress_done(cli);
-    t2 = cli_now_s();
-    if (!ncat) { /* every 业态 missing (below present_share) in some circle, or in the city without circles */
-        ncat = cli_missing_categories(a, pj->profile, cats, 64);
-        if (!quiet && !cli->quiet)
-            fprintf(stderr, _("site: %zu 业态 missing somewhere\n"), ncat);
+    return 0;
+}
+
+/* where one run's inputs and outputs are */
+typedef struct site_run {
+    const site_args *sa;
+    qt_project_data *pj;
+    qt_analysis *a;
+    qt_point_list *cl;
+    qt__outfile o, o2;
+    int opened, opened2;
+    double t0, t1, t2;
+} site_run;
+
+/* the outputs opened and their header lines written; 0 or the exit status */
+static int open_outputs(qt_cli *cli, site_run *sr)
+{
+    qt_error err = QT_ERROR_INIT;
+    if (qt__outfile_open(&sr->o, sr->sa->out, &err) != QT_OK)
+        return cli_fail(cli, &err);
+    sr->opened = 1;
+    if (sr->sa->optimal) {
+        if (qt__outfile_open(&sr->o2, sr->sa->optimal, &err) != QT_OK)
+            return cli_fail(cli, &err);
+        sr->opened2 = 1;
+        qt__outfile_puts(&sr->o2, "id,category,lon,lat\n");
     }
-    if (qt__outfile_open(&o, out, &err) != QT_OK) {
-        rc = cli_fail(cli, &err);
-        goto done;
-    }
-    opened = 1;
-    if (optimal) {
-        if (qt__outfile_open(&o2, optimal, &err) != QT_OK) {
-            rc = cli_fail(cli, &err);
-            goto done;
-        }
-        opened2 = 1;
-        qt__outfile_puts(&o2, "id,category,lon,lat\n");
-    }
-    qt__outfile_puts(&o,
+    qt__outfile_puts(&sr->o,
                      "id,category,lon,lat,rank,newly_served,cumulative_served,share_of_unserved,"
                      "in_optimum,optimum_served,greedy_of_optimum,name,address,crs,x,y\n");
+    return 0;
+}
+
+/* One 业态's sites ranked, written and told; *r the result (the caller frees it); 0 or the exit status. */
+static int site_one(qt_cli *cli, site_run *sr, int cat, qt_site_result **r)
+{
+    const site_args *sa = sr->sa;
+    const qt_category *c = qt_profile_category(sr->pj->profile, (size_t)cat);
+    qt_error err = QT_ERROR_INIT;
+    qt_site_input si;
+    double t3;
+    memset(&si, 0, sizeof si);
+    si.graph = sr->pj->graph;
+    si.profile = sr->pj->profile;
+    si.residences = sr->pj->residences;
+    si.analysis = sr->a;
+    si.category = (uint32_t)cat;
+    si.ncand = sr->cl ? sr->cl->n : 0;
+    si.cand_lon = sr->cl ? sr->cl->lon : NULL;
+    si.cand_lat = sr->cl ? sr->cl->lat : NULL;
+    si.k = (size_t)sa->k;
+    si.snap_max_m = sr->pj->project->snap_max_m;
+    si.node_spacing_m = sa->spacing;
+    si.exact = sa->exact;
+    si.time_limit_s = sa->tl;
+    si.threads = sa->nthreads;
+    if (qt_site(&si, r, &err) != QT_OK)
+        return cli_fail(cli, &err);
+    t3 = cli_now_s();
+    write_rows(&sr->o, sr->opened2 ? &sr->o2 : NULL, *r, c, sr->cl, sa->ccrs);
+    if (!sa->quiet && !cli->quiet)
+        say_result(*r, c, sa->exact, sa->tl);
+    if (sa->timings)
+        fprintf(stderr, "timings: read_s=%.3f analyze_s=%.3f site_s=%.3f (coverage and greedy %.3f, GLPK %.3f)\n",
+                sr->t1 - sr->t0, sr->t2 - sr->t1, t3 - sr->t2, t3 - sr->t2 - (*r)->exact_seconds, (*r)->exact_seconds);
+    return 0;
+}
+
+/* every 业态's sites, then the outputs committed; 0 or the exit status */
+static int site_all(qt_cli *cli, site_run *sr, const int *cats, size_t ncat)
+{
+    qt_error err = QT_ERROR_INIT;
+    qt_site_result *r = NULL;
+    size_t ic;
+    int rc;
     for (ic = 0; ic < ncat; ic++) {
-        cat = cats[ic];
         qt_site_result_free(r);
         r = NULL;
-        memset(&si, 0, sizeof si);
-        si.graph = pj->graph;
-        si.profile = pj->profile;
-        si.residences = pj->residences;
-        si.analysis = a;
-        si.category = (uint32_t)cat;
-        si.ncand = cl ? cl->n : 0;
-        si.cand_lon = cl ? cl->lon : NULL;
-        si.cand_lat = cl ? cl->lat : NULL;
-        si.k = (size_t)k;
-        si.snap_max_m = pj->project->snap_max_m;
-        si.node_spacing_m = spacing;
-        si.exact = exact;
-        si.time_limit_s = tl;
-        si.threads = nthreads;
-        if (qt_site(&si, &r, &err) != QT_OK) {
-            rc = cli_fail(cli, &err);
-            goto done;
-        }
-        t3 = cli_now_s();
-        write_rows(&o, opened2 ? &o2 : NULL, r, qt_profile_category(pj->profile, (size_t)cat), cl, ccrs);
-        if (!quiet && !cli->quiet)
-            say_result(r, qt_profile_category(pj->profile, (size_t)cat), exact, tl);
-        if (timings)
-            fprintf(stderr, "timings: read_s=%.3f analyze_s=%.3f site_s=%.3f (coverage and greedy %.3f, GLPK %.3f)\n",
-                    t1 - t0, t2 - t1, t3 - t2, t3 - t2 - r->exact_seconds, r->exact_seconds);
-    }
-    opened = 0;
-    if (qt__outfile_commit(&o, &err) != QT_OK) {
-        rc = cli_fail(cli, &err);
-        goto done;
-    }
-    if (opened2) {
-        opened2 = 0;
-        if (qt__outfile_commit(&o2, &err) != QT_OK) {
-            rc = cli_fail(cli, &err);
-            goto done;
+        if ((rc = site_one(cli, sr, cats[ic], &r)) != 0) {
+            qt_site_result_free(r);
+            return rc;
         }
     }
-done:
-    if (opened)
-        qt__outfile_abort(&o);
-    if (opened2)
-        qt__outfile_abort(&o2);
     qt_site_result_free(r);
-    qt_analysis_free(a);
-    qt_point_list_free(cl);
-    qt_project_close(pj);
+    sr->opened = 0;
+    if (qt__outfile_commit(&sr->o, &err) != QT_OK)
+        return cli_fail(cli, &err);
+    if (sr->opened2) {
+        sr->opened2 = 0;
+        if (qt__outfile_commit(&sr->o2, &err) != QT_OK)
+            return cli_fail(cli, &err);
+    }
+    return 0;
+}
+
+int cmd_site(int argc, char **argv, qt_cli *cli)
+{
+    site_args sa;
+    site_run sr;
+    int rc, cats[64];
+    size_t ncat = 0;
+
+    if ((rc = parse_args(argc, argv, cli, &sa)) != 0)
+        return rc < 0 ? 0 : rc;
+    memset(&sr, 0, sizeof sr);
+    sr.sa = &sa;
+    sr.t0 = cli_now_s();
+    if ((rc = cli_project_open(cli, "site", sa.project, sa.speed, &sr.pj)) != 0)
+        return rc;
+    if (strcmp(sa.cat_s, "missing") != 0 && (rc = parse_categories(cli, sr.pj->profile, sa.cat_s, cats, &ncat)) != 0)
+        goto done;
+    if (sa.cand && (rc = read_candidates(cli, &sa, &sr.cl)) != 0)
+        goto done;
+    sr.t1 = cli_now_s();
+    if ((rc = analyze(cli, sr.pj, sa.nthreads, &sr.a)) != 0)
+        goto done;
+    sr.t2 = cli_now_s();
+    if (!ncat) { /* every 业态 missing (below present_share) in some circle, or in the city without circles */
+        ncat = cli_missing_categories(sr.a, sr.pj->profile, cats, 64);
+        if (!sa.quiet && !cli->quiet)
+            fprintf(stderr, _("site: %zu 业态 missing somewhere\n"), ncat);
+    }
+    if ((rc = open_outputs(cli, &sr)) == 0)
+        rc = site_all(cli, &sr, cats, ncat);
+done:
+    if (sr.opened)
+        qt__outfile_abort(&sr.o);
+    if (sr.opened2)
+        qt__outfile_abort(&sr.o2);
+    qt_analysis_free(sr.a);
+    qt_point_list_free(sr.cl);
+    qt_project_close(sr.pj);
     return rc;
 }

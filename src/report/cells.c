@@ -217,20 +217,35 @@ done:
     return rc;
 }
 
-int qt__cells_rings(const int64_t *cells, size_t n, double x0, double y0, double dx, double dy,
-                    const qt__cells_sink *sk)
+/* the tracing's buffers: edges, the walked vertices (vx, vy; kx, ky the corners of one loop), the rings, the
+   loops' ends and one ring's coordinates */
+typedef struct tracer {
+    edge *e;
+    int64_t *vx, *vy, *kx, *ky;
+    ring *rings;
+    size_t *ends;
+    double *xy;
+    size_t ne, nv, nr, rcap, ecap, xycap;
+} tracer;
+
+static void tracer_free(tracer *t)
 {
-    edge *e = qt__malloc((4 * n + 1) * sizeof *e);
-    int64_t *vx = qt__malloc((4 * n + 1) * sizeof *vx), *vy = qt__malloc((4 * n + 1) * sizeof *vy);
-    int64_t *kx = qt__malloc((4 * n + 1) * sizeof *kx), *ky = qt__malloc((4 * n + 1) * sizeof *ky);
-    ring *rings = NULL;
-    double *xy = NULL;
-    size_t ne = 0, nv = 0, nr = 0, rcap = 0, i, k, xycap = 0, *ends = NULL, ecap = 0, nloops, l, lstart, out, below,
-           above;
-    if (!e || !vx || !vy || !kx || !ky)
-        goto nomem;
-    /* boundary edges, the cell on their left; the neighbours below and above found by two cursors
-       that only move forward (the cells are sorted), left and right next to the cell itself */
+    qt__free(t->e);
+    qt__free(t->vx);
+    qt__free(t->vy);
+    qt__free(t->kx);
+    qt__free(t->ky);
+    qt__free(t->ends);
+    qt__free(t->rings);
+    qt__free(t->xy);
+}
+
+/* boundary edges, the cell on their left; the neighbours below and above found by two cursors that only
+   move forward (the cells are sorted), left and right next to the cell itself */
+static void boundary_edges(const int64_t *cells, size_t n, tracer *t)
+{
+    edge *e = t->e;
+    size_t i, below, above, ne = 0;
     for (i = 0, below = 0, above = 0; i < n; i++) {
         int64_t cy = cells[i] / QT__CELL_STRIDE, cx = cells[i] % QT__CELL_STRIDE;
         static const int sx[4] = {0, 1, 1, 0}, sy[4] = {0, 0, 1, 1}; /* where each side starts */
@@ -253,98 +268,135 @@ int qt__cells_rings(const int64_t *cells, size_t n, double x0, double y0, double
             ne++;
         }
     }
-    if (sort_edges(e, ne) != 0)
-        goto nomem;
-    /* chain them into rings, keeping only the corners */
-    for (i = 0; i < ne; i++) {
-        size_t cur = i, start = nv;
-        ring *r;
-        double a2 = 0;
-        if (e[i].used)
-            continue;
-        for (;;) {
-            int64_t x = e[cur].from % VSTRIDE, y = e[cur].from / VSTRIDE, v;
-            int d = e[cur].dir, turn;
-            size_t j, next = (size_t)-1;
-            e[cur].used = 1;
-            vx[nv] = x;
-            vy[nv] = y;
-            nv++;
-            v = (y + DY[d]) * VSTRIDE + (x + DX[d]);
-            /* left turn first, then straight on, then right */
-            for (turn = 0; turn < 3 && next == (size_t)-1; turn++) {
-                int want = turn == 0 ? (d + 1) % 4 : turn == 1 ? d : (d + 3) % 4;
-                for (j = first_from(e, ne, v); j < ne && e[j].from == v; j++)
-                    if (e[j].dir == want) {
-                        next = j;
-                        break;
-                    }
-            }
-            if (next == (size_t)-1 || next == i || e[next].used)
-                break; /* back at the start (the successor rule is one-to-one, so always) */
-            cur = next;
-        }
-        /* cut where the walk passes a vertex twice, then each loop a ring */
-        if (qt__grow((void **)&ends, &ecap, nv - start + 1, sizeof *ends) != 0 ||
-            split_loops(vx, vy, start, nv - start, ends, &nloops) != 0)
-            goto nomem;
-        for (l = 0, lstart = start, out = start; l < nloops; l++) {
-            size_t len = start + ends[l] - lstart, m = 0, c, rs = out;
-            double mx, my;
-            int d;
-            if (len < 4) { /* no area */
-                lstart = start + ends[l];
-                continue;
-            }
-            /* a hole (clockwise): the empty cell to the right of its first step, at its centre */
-            for (d = 0; d < 4; d++)
-                if (vx[lstart + 1] - vx[lstart] == DX[d] && vy[lstart + 1] - vy[lstart] == DY[d])
+    t->ne = ne;
+}
+
+/* the walk from unused edge i, each edge's start appended to vx, vy, until it is back at the start */
+static void walk_edges(tracer *t, size_t i)
+{
+    edge *e = t->e;
+    size_t cur = i, ne = t->ne;
+    for (;;) {
+        int64_t x = e[cur].from % VSTRIDE, y = e[cur].from / VSTRIDE, v;
+        int d = e[cur].dir, turn;
+        size_t j, next = (size_t)-1;
+        e[cur].used = 1;
+        t->vx[t->nv] = x;
+        t->vy[t->nv] = y;
+        t->nv++;
+        v = (y + DY[d]) * VSTRIDE + (x + DX[d]);
+        /* left turn first, then straight on, then right */
+        for (turn = 0; turn < 3 && next == (size_t)-1; turn++) {
+            int want = turn == 0 ? (d + 1) % 4 : turn == 1 ? d : (d + 3) % 4;
+            for (j = first_from(e, ne, v); j < ne && e[j].from == v; j++)
+                if (e[j].dir == want) {
+                    next = j;
                     break;
-            d &= 3;
-            mx = (double)vx[lstart] + DX[d] * 0.5;
-            my = (double)vy[lstart] + DY[d] * 0.5;
-            /* drop the vertices where the direction does not change */
-            for (c = 0; c < len; c++) {
-                size_t p = lstart + (c + len - 1) % len, q = lstart + (c + 1) % len, s = lstart + c;
-                int64_t ax = vx[s] - vx[p], ay = vy[s] - vy[p], bx = vx[q] - vx[s], by = vy[q] - vy[s];
-                if (ax * by - ay * bx != 0) { /* a corner */
-                    kx[m] = vx[s];
-                    ky[m] = vy[s];
-                    m++;
                 }
-            }
-            memcpy(vx + out, kx, m * sizeof *kx);
-            memcpy(vy + out, ky, m * sizeof *ky);
-            out += m;
-            lstart = start + ends[l];
-            if (qt__grow((void **)&rings, &rcap, nr + 1, sizeof *rings) != 0)
-                goto nomem;
-            r = &rings[nr++];
-            r->start = rs;
-            r->len = m;
-            r->minx = r->maxx = vx[rs];
-            r->miny = r->maxy = vy[rs];
-            for (k = 0, a2 = 0; k < r->len; k++) {
-                size_t a = rs + k, b = rs + (k + 1) % r->len;
-                a2 += (double)vx[a] * (double)vy[b] - (double)vx[b] * (double)vy[a];
-                if (vx[a] < r->minx)
-                    r->minx = vx[a];
-                if (vx[a] > r->maxx)
-                    r->maxx = vx[a];
-                if (vy[a] < r->miny)
-                    r->miny = vy[a];
-                if (vy[a] > r->maxy)
-                    r->maxy = vy[a];
-            }
-            r->area2 = a2;
-            r->owner = -1;
-            /* right of direction d is direction (d + 3) % 4 */
-            r->px = mx + DX[(d + 3) % 4] * 0.5;
-            r->py = my + DY[(d + 3) % 4] * 0.5;
         }
-        nv = out;
+        if (next == (size_t)-1 || next == i || e[next].used)
+            break; /* back at the start (the successor rule is one-to-one, so always) */
+        cur = next;
     }
-    /* each hole to the smallest outer ring around it */
+}
+
+/* a hole (clockwise): the empty cell to the right of the loop's first step at lstart, at its centre */
+static void hole_point(const int64_t *vx, const int64_t *vy, size_t lstart, double *px, double *py)
+{
+    double mx, my;
+    int d;
+    for (d = 0; d < 4; d++)
+        if (vx[lstart + 1] - vx[lstart] == DX[d] && vy[lstart + 1] - vy[lstart] == DY[d])
+            break;
+    d &= 3;
+    mx = (double)vx[lstart] + DX[d] * 0.5;
+    my = (double)vy[lstart] + DY[d] * 0.5;
+    /* right of direction d is direction (d + 3) % 4 */
+    *px = mx + DX[(d + 3) % 4] * 0.5;
+    *py = my + DY[(d + 3) % 4] * 0.5;
+}
+
+/* the corners of the loop [lstart, lstart + len) into kx, ky (the vertices where the direction changes);
+   returns their count */
+static size_t loop_corners(const tracer *t, size_t lstart, size_t len)
+{
+    const int64_t *vx = t->vx, *vy = t->vy;
+    size_t c, m = 0;
+    for (c = 0; c < len; c++) {
+        size_t p = lstart + (c + len - 1) % len, q = lstart + (c + 1) % len, s = lstart + c;
+        int64_t ax = vx[s] - vx[p], ay = vy[s] - vy[p], bx = vx[q] - vx[s], by = vy[q] - vy[s];
+        if (ax * by - ay * bx != 0) { /* a corner */
+            t->kx[m] = vx[s];
+            t->ky[m] = vy[s];
+            m++;
+        }
+    }
+    return m;
+}
+
+/* r's bounding box and twice its signed area, from its corners */
+static void ring_measure(ring *r, const int64_t *vx, const int64_t *vy)
+{
+    size_t k, rs = r->start;
+    double a2 = 0;
+    r->minx = r->maxx = vx[rs];
+    r->miny = r->maxy = vy[rs];
+    for (k = 0; k < r->len; k++) {
+        size_t a = rs + k, b = rs + (k + 1) % r->len;
+        a2 += (double)vx[a] * (double)vy[b] - (double)vx[b] * (double)vy[a];
+        if (vx[a] < r->minx)
+            r->minx = vx[a];
+        if (vx[a] > r->maxx)
+            r->maxx = vx[a];
+        if (vy[a] < r->miny)
+            r->miny = vy[a];
+        if (vy[a] > r->maxy)
+            r->maxy = vy[a];
+    }
+    r->area2 = a2;
+    r->owner = -1;
+}
+
+/* The walk [start, nv) cut where it passes a vertex twice, then each loop with an area a ring: its
+ * corners moved down to where the last ring ended.  -1 when out of memory. */
+static int walk_rings(tracer *t, size_t start)
+{
+    size_t nloops, l, lstart, out;
+    if (qt__grow((void **)&t->ends, &t->ecap, t->nv - start + 1, sizeof *t->ends) != 0 ||
+        split_loops(t->vx, t->vy, start, t->nv - start, t->ends, &nloops) != 0)
+        return -1;
+    for (l = 0, lstart = start, out = start; l < nloops; l++) {
+        size_t len = start + t->ends[l] - lstart, m, rs = out;
+        double px, py;
+        ring *r;
+        if (len < 4) { /* no area */
+            lstart = start + t->ends[l];
+            continue;
+        }
+        hole_point(t->vx, t->vy, lstart, &px, &py);
+        m = loop_corners(t, lstart, len);
+        memcpy(t->vx + out, t->kx, m * sizeof *t->kx);
+        memcpy(t->vy + out, t->ky, m * sizeof *t->ky);
+        out += m;
+        lstart = start + t->ends[l];
+        if (qt__grow((void **)&t->rings, &t->rcap, t->nr + 1, sizeof *t->rings) != 0)
+            return -1;
+        r = &t->rings[t->nr++];
+        r->start = rs;
+        r->len = m;
+        ring_measure(r, t->vx, t->vy);
+        r->px = px;
+        r->py = py;
+    }
+    t->nv = out;
+    return 0;
+}
+
+/* each hole to the smallest outer ring around it */
+static void own_holes(tracer *t)
+{
+    ring *rings = t->rings;
+    size_t i, k, nr = t->nr;
     for (i = 0; i < nr; i++) {
         double best = 0;
         if (rings[i].area2 >= 0)
@@ -354,48 +406,71 @@ int qt__cells_rings(const int64_t *cells, size_t n, double x0, double y0, double
             if (r->area2 <= 0 || rings[i].px < (double)r->minx || rings[i].px > (double)r->maxx ||
                 rings[i].py < (double)r->miny || rings[i].py > (double)r->maxy)
                 continue;
-            if ((rings[i].owner < 0 || r->area2 < best) && point_in(vx, vy, r, rings[i].px, rings[i].py)) {
+            if ((rings[i].owner < 0 || r->area2 < best) && point_in(t->vx, t->vy, r, rings[i].px, rings[i].py)) {
                 rings[i].owner = (long)k;
                 best = r->area2;
             }
         }
     }
-    for (i = 0; i < nr; i++) {
-        if (rings[i].area2 <= 0)
+}
+
+/* ring k's coordinates to the sink; -1 when out of memory or the sink said stop */
+static int emit_ring(tracer *t, size_t k, int outer, double x0, double y0, double dx, double dy,
+                     const qt__cells_sink *sk)
+{
+    if (ring_buf(&t->xy, &t->xycap, t->rings[k].len) != 0)
+        return -1;
+    ring_xy(t->vx, t->vy, &t->rings[k], x0, y0, dx, dy, t->xy);
+    return sk->ring(sk->ctx, outer, t->xy, t->rings[k].len + 1) != 0 ? -1 : 0;
+}
+
+/* each outer ring, then its holes */
+static int emit_rings(tracer *t, double x0, double y0, double dx, double dy, const qt__cells_sink *sk)
+{
+    size_t i, k;
+    for (i = 0; i < t->nr; i++) {
+        if (t->rings[i].area2 <= 0)
             continue;
-        if (ring_buf(&xy, &xycap, rings[i].len) != 0)
-            goto nomem;
-        ring_xy(vx, vy, &rings[i], x0, y0, dx, dy, xy);
-        if (sk->ring(sk->ctx, 1, xy, rings[i].len + 1) != 0)
-            goto nomem;
-        for (k = 0; k < nr; k++)
-            if (rings[k].area2 < 0 && rings[k].owner == (long)i) {
-                if (ring_buf(&xy, &xycap, rings[k].len) != 0)
-                    goto nomem;
-                ring_xy(vx, vy, &rings[k], x0, y0, dx, dy, xy);
-                if (sk->ring(sk->ctx, 0, xy, rings[k].len + 1) != 0)
-                    goto nomem;
-            }
+        if (emit_ring(t, i, 1, x0, y0, dx, dy, sk) != 0)
+            return -1;
+        for (k = 0; k < t->nr; k++)
+            if (t->rings[k].area2 < 0 && t->rings[k].owner == (long)i && emit_ring(t, k, 0, x0, y0, dx, dy, sk) != 0)
+                return -1;
     }
-    qt__free(e);
-    qt__free(vx);
-    qt__free(vy);
-    qt__free(kx);
-    qt__free(ky);
-    qt__free(ends);
-    qt__free(rings);
-    qt__free(xy);
     return 0;
-nomem:
-    qt__free(e);
-    qt__free(vx);
-    qt__free(vy);
-    qt__free(kx);
-    qt__free(ky);
-    qt__free(ends);
-    qt__free(rings);
-    qt__free(xy);
-    return -1;
+}
+
+int qt__cells_rings(const int64_t *cells, size_t n, double x0, double y0, double dx, double dy,
+                    const qt__cells_sink *sk)
+{
+    tracer t;
+    size_t i;
+    int rc = -1;
+    memset(&t, 0, sizeof t);
+    t.e = qt__malloc((4 * n + 1) * sizeof *t.e);
+    t.vx = qt__malloc((4 * n + 1) * sizeof *t.vx);
+    t.vy = qt__malloc((4 * n + 1) * sizeof *t.vy);
+    t.kx = qt__malloc((4 * n + 1) * sizeof *t.kx);
+    t.ky = qt__malloc((4 * n + 1) * sizeof *t.ky);
+    if (!t.e || !t.vx || !t.vy || !t.kx || !t.ky)
+        goto done;
+    boundary_edges(cells, n, &t);
+    if (sort_edges(t.e, t.ne) != 0)
+        goto done;
+    /* chain them into rings, keeping only the corners */
+    for (i = 0; i < t.ne; i++) {
+        size_t start = t.nv;
+        if (t.e[i].used)
+            continue;
+        walk_edges(&t, i);
+        if (walk_rings(&t, start) != 0)
+            goto done;
+    }
+    own_holes(&t);
+    rc = emit_rings(&t, x0, y0, dx, dy, sk);
+done:
+    tracer_free(&t);
+    return rc;
 }
 
 /* room for a ring of len corners, closed */
