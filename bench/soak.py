@@ -96,12 +96,27 @@ acked, attack = [], {"slow_held": 0, "register": {}, "isochrone": {}}
 PTS = [(118.7785 + random.uniform(-0.01, 0.01), 32.0451 + random.uniform(-0.008, 0.008)) for _ in range(200)]
 
 
+RATE = float(os.environ.get("SOAK_RATE", "200"))  # legitimate requests per second, all clients; 0: closed loop
+
+
 def legit(k):
     n = 0
+    rng = random.Random(k)
+    due = time.monotonic()
     while not stop.is_set():
         n += 1
         kind = ("nearby", "nearby", "nearby", "outlet", "claim", "redeem")[n % 6]
-        t0 = time.monotonic()
+        if RATE > 0:
+            # open loop: requests arrive as people send them (Poisson, RATE / 8 per client), whether or not
+            # the server is keeping up; latency counts from when a request was due, so a client that fell
+            # behind is charged for the wait (no coordinated omission)
+            due += rng.expovariate(RATE / 8)
+            wait = due - time.monotonic()
+            if wait > 0:
+                time.sleep(wait)
+            t0 = due
+        else:
+            t0 = time.monotonic()
         try:
             if kind == "nearby":
                 lon, lat_ = random.choice(PTS)
@@ -189,15 +204,37 @@ def legit_proc(k, pstop):
     results.put((lat, errors, acked))
 
 
+ATTACKS = os.environ.get("SOAK_ATTACKS", "slow,register,isochrone").split(",")  # a part of the attack, to see its cost
+ATTACKER_NICE = int(os.environ.get("SOAK_ATTACKER_NICE", "10"))
+attack_results = multiprocessing.Queue()
+
+
+def attacker_proc(pstop):
+    # the attacker is a process of its own, at a lower priority: on a real network its CPU is its own
+    # machine's, here it shares the server's two cores, and what it costs them is not the server's doing
+    global stop
+    stop = pstop
+    os.nice(ATTACKER_NICE)
+    ts = [threading.Thread(target=slow_conns)] if "slow" in ATTACKS else []
+    ts += [threading.Thread(target=isochrones)] if "isochrone" in ATTACKS else []
+    ts += [threading.Thread(target=register_flood) for _ in range(4)] if "register" in ATTACKS else []
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    attack_results.put(attack)
+
+
+pstop = multiprocessing.Event()
 if PROCS:
-    pstop = multiprocessing.Event()
     procs = [multiprocessing.Process(target=legit_proc, args=(k, pstop)) for k in range(8)]
     threads = []
 else:
     procs = []
     threads = [threading.Thread(target=legit, args=(k,)) for k in range(8)]
-threads += [threading.Thread(target=slow_conns), threading.Thread(target=isochrones)]
-threads += [threading.Thread(target=register_flood) for _ in range(4)]
+ATTACK = os.environ.get("SOAK_ATTACK", "1") != "0"  # 0: the legitimate traffic alone, for a baseline
+if ATTACK:
+    procs.append(multiprocessing.Process(target=attacker_proc, args=(pstop,)))
 t_start = time.monotonic()
 for p in procs:
     p.start()
@@ -208,9 +245,11 @@ while time.monotonic() - t_start < SECONDS:
     time.sleep(min(5, SECONDS / 4))
     rss_samples.append(rss_kb(srv.pid))
 stop.set()
+pstop.set()
+if ATTACK:
+    attack = attack_results.get()
 if PROCS:
-    pstop.set()
-    for _ in procs:
+    for _ in range(8):
         l, e, a = results.get()
         for k in lat:
             lat[k] += l[k]
@@ -236,11 +275,12 @@ def pct(v, p):
 
 total = sum(len(v) for v in lat.values())
 print(f"soak: {SECONDS:.0f} s, {total} legitimate requests ({total / SECONDS:.0f}/s) from 8 client "
-      f"{'processes' if PROCS else 'threads'}")
+      f"{'processes' if PROCS else 'threads'}, "
+      f"{f'open loop at {RATE:.0f}/s (Poisson)' if RATE > 0 else 'closed loop (each client as fast as it can)'}")
 for k, v in lat.items():
     print(f"  {k:7s} n={len(v):6d}  p50 {pct(v, .5):7.2f} ms  p99 {pct(v, .99):7.2f} ms  max {pct(v, 1):7.2f} ms")
 print(f"  legitimate errors {errors['legit_error']}, refused connections {errors['legit_refused']}")
-print(f"  attacker: {SLOW} slow connections tried, at most {attack['slow_held']} held; register flood {attack['register']}; "
+print(f"  attacker (nice {ATTACKER_NICE}): {SLOW} slow connections tried, at most {attack['slow_held']} held; register flood {attack['register']}; "
       f"isochrones {attack['isochrone']}")
 print(f"  server RSS: {rss0 / 1024:.1f} MB at start, {rss1 / 1024:.1f} MB at end (samples {[round(x / 1024) for x in rss_samples]})")
 print(f"  acknowledged claims {len(acked)}, in the store {len(acked) - len(missing)}, missing {len(missing)}")

@@ -45,6 +45,8 @@ typedef struct qt_server_opts {
     unsigned max_headers;        /* bytes of all request headers (default 16384): 431 */
     unsigned hash_slots;         /* argon2id hashes at once (default 1): more get 503 + Retry-After */
     int register_per_hour;       /* accounts registered per address and hour (default 10) */
+    int limit_delay_ms;          /* a 429 of a rate limit is sent this late, the connection held (default 1000;
+                                    < 0: at once), so a flooder waiting for replies sends one a second */
     int complaints_per_day;      /* complaints per resident and day (default 5) */
     int jobs_per_day;            /* job posts per account and day (default 20) */
     unsigned max_isochrone_cost; /* sum over rings of minutes (default 60): more is 422 */

@@ -51,6 +51,8 @@ static const char serve_help[] = N_(
     "  --hash-slots N       threads hashing passwords, off the HTTP threads (default 1);\n"
     "                       over 4 waiting per thread: 503\n"
     "  --register-per-hour N  accounts registered per address and hour (default 10)\n"
+    "  --limit-delay MS     a refusal of a rate limit (429) is sent MS milliseconds late,\n"
+    "                       the connection held meanwhile (default 1000; 0: at once)\n"
     "  --web DIR            the pages (built web/: /, /merchant, /operator, /planner,\n"
     "                       /login); default: web/ next to the quarter binary, else\n"
     "                       ../share/quarter/web from it; 'none': no pages\n"
@@ -167,8 +169,8 @@ int cmd_serve(int argc, char **argv, qt_cli *cli)
 {
     const char *db = NULL, *graph = NULL, *port_s = NULL, *bind = NULL, *threads_s = NULL, *body_s = NULL,
                *timeout_s = NULL, *log = NULL, *profile = NULL, *tz = "Asia/Shanghai", *proxies = NULL,
-               *per_ip_s = NULL, *deadline_s = NULL, *slots_s = NULL, *reg_s = NULL, *web = NULL, *project = NULL,
-               *tile_url = NULL, *tile_crs = NULL, *tile_attr = NULL;
+               *per_ip_s = NULL, *deadline_s = NULL, *slots_s = NULL, *reg_s = NULL, *delay_s = NULL, *web = NULL,
+               *project = NULL, *tile_url = NULL, *tile_crs = NULL, *tile_attr = NULL;
     cli_opt opts[] = {{"db", 0, 1, &db, NULL},
                       {"graph", 0, 1, &graph, NULL},
                       {"port", 0, 1, &port_s, NULL},
@@ -184,13 +186,14 @@ int cmd_serve(int argc, char **argv, qt_cli *cli)
                       {"deadline", 0, 1, &deadline_s, NULL},
                       {"hash-slots", 0, 1, &slots_s, NULL},
                       {"register-per-hour", 0, 1, &reg_s, NULL},
+                      {"limit-delay", 0, 1, &delay_s, NULL},
                       {"web", 0, 1, &web, NULL},
                       {"project", 0, 1, &project, NULL},
                       {"tile-url", 0, 1, &tile_url, NULL},
                       {"tile-crs", 0, 1, &tile_crs, NULL},
                       {"tile-attribution", 0, 1, &tile_attr, NULL},
                       {NULL, 0, 0, NULL, NULL}};
-    double per_ip = 64, deadline = 20, slots = 1, reg = 10;
+    double per_ip = 64, deadline = 20, slots = 1, reg = 10, delay = 1000;
     int tz_min = 480;
     qt_profile *prof = NULL;
     qt_project_data *pj = NULL;
@@ -226,13 +229,14 @@ int cmd_serve(int argc, char **argv, qt_cli *cli)
     if ((per_ip_s && (rc = cli_double(cli, "serve", "per-ip", per_ip_s, &per_ip))) ||
         (deadline_s && (rc = cli_double(cli, "serve", "deadline", deadline_s, &deadline))) ||
         (slots_s && (rc = cli_double(cli, "serve", "hash-slots", slots_s, &slots))) ||
-        (reg_s && (rc = cli_double(cli, "serve", "register-per-hour", reg_s, &reg))))
+        (reg_s && (rc = cli_double(cli, "serve", "register-per-hour", reg_s, &reg))) ||
+        (delay_s && (rc = cli_double(cli, "serve", "limit-delay", delay_s, &delay))))
         return rc;
     if (per_ip < 1 || per_ip > 4096 || deadline < 1 || deadline > 3600 || slots < 1 || slots > 64 || reg < 1 ||
-        reg > 1e6)
+        reg > 1e6 || delay < 0 || delay > 10000)
         return cli_usage(cli, "serve",
                          "--per-ip is 1 to 4096, --deadline 1 to 3600 s, --hash-slots 1 to 64, "
-                         "--register-per-hour 1 to 1000000");
+                         "--register-per-hour 1 to 1000000, --limit-delay 0 to 10000 ms");
     if (parse_tz(tz, &tz_min) != 0)
         return cli_usage(cli, "serve", "--tz '%s': give an IANA zone (Asia/Shanghai) or an offset (+08:00)", tz);
     if (profile) {
@@ -293,6 +297,7 @@ int cmd_serve(int argc, char **argv, qt_cli *cli)
     so.request_deadline_s = (unsigned)deadline;
     so.hash_slots = (unsigned)slots;
     so.register_per_hour = (int)reg;
+    so.limit_delay_ms = delay > 0 ? (int)delay : -1;
     if (qt_server_start(&so, &srv, &err) != QT_OK) {
         rc = cli_fail(cli, &err);
         goto done;

@@ -49,6 +49,7 @@ struct qt_server {
     struct qt__offload *offload;  /* the isochrones' worker (server/offload.h) */
     struct qt__offload *hashpool; /* the password hashes' workers (o.hash_slots of them) */
     struct qt__offload *writes;   /* the store writes' workers (QT__POOL endpoints, server/router.h) */
+    struct qt__delay *tarpit;     /* 429s held before they are sent (server/delay.h); NULL: none */
     struct qt__web *web;          /* pages, tiles, planner (server/web.h); read-only after start */
     int64_t seq;                  /* the store's change feed applied up to here (edit_lock) */
     pthread_t follower;           /* follows the feed (qt__follow_start) */

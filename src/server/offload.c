@@ -1,8 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /* offload.c -- the worker threads of expensive requests (server/offload.h). */
+#define _GNU_SOURCE /* gettid: a worker's own nice value */
 #include "server/offload.h"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include "base/i18n.h"
+#include "server/delay.h"
 #include "base/alloc.h"
 
 struct qt__offload {
@@ -10,6 +15,7 @@ struct qt__offload {
     pthread_cond_t cond;
     qt__job *head, *tail;
     unsigned reserved, cap, nthreads;
+    int nice; /* the workers' nice value: 0, or more so that they yield to the HTTP threads */
     int quit;
     pthread_t *threads;
 };
@@ -17,8 +23,17 @@ struct qt__offload {
 static void *worker(void *arg)
 {
     struct qt__offload *o = arg;
+#ifdef __linux__
+    /* Linux keeps a nice value per thread: an expensive job (an isochrone, a hash) then takes the CPU only
+     * when the HTTP threads leave it, and a nearby waiting for a core preempts it at once.  Best effort:
+     * a job runs at the process's priority when this fails. */
+    if (o->nice)
+        (void)setpriority(PRIO_PROCESS, (id_t)gettid(), o->nice);
+#endif
     for (;;) {
         qt__job *j;
+        struct qt__delay *hold;
+        struct MHD_Connection *c;
         pthread_mutex_lock(&o->lock);
         while (!o->head && !o->quit)
             pthread_cond_wait(&o->cond, &o->lock);
@@ -35,11 +50,15 @@ static void *worker(void *arg)
         pthread_mutex_lock(&o->lock);
         o->reserved--;
         pthread_mutex_unlock(&o->lock);
-        MHD_resume_connection(j->c);
+        /* j is the request's: it may be freed as soon as the connection resumes, so read it first */
+        hold = j->hold;
+        c = j->c;
+        if (!qt__delay_hold(hold, c, 1))
+            MHD_resume_connection(c);
     }
 }
 
-qt_status qt__offload_start(qt__offload **out, unsigned workers, unsigned queue, qt_error *err)
+qt_status qt__offload_start(qt__offload **out, unsigned workers, unsigned queue, int nice, qt_error *err)
 {
     struct qt__offload *o = qt__calloc(1, sizeof *o);
     *out = NULL;
@@ -51,6 +70,7 @@ qt_status qt__offload_start(qt__offload **out, unsigned workers, unsigned queue,
     pthread_mutex_init(&o->lock, NULL);
     pthread_cond_init(&o->cond, NULL);
     o->cap = queue;
+    o->nice = nice;
     for (i = 0; i < workers; i++) {
         if (pthread_create(&o->threads[i], NULL, worker, o) != 0) {
             qt__offload_stop(o);

@@ -11,6 +11,7 @@
 
 #include "base/i18n.h"
 #include "base/utf8.h"
+#include "server/delay.h"
 
 enum MHD_Result qt__reply_text(qt__req *r, int status, char *text, size_t len, const char *type)
 {
@@ -34,6 +35,17 @@ enum MHD_Result qt__reply_text(qt__req *r, int status, char *text, size_t len, c
         r->conn->resp = resp;
         r->conn->resp_status = (unsigned)status;
         return MHD_YES;
+    }
+    if (status == 429 && r->s->tarpit) {
+        /* a rate limit's refusal waits in the tarpit (server/delay.h); the handler is called again when
+         * it is due and queues it (pooled 2, as a write pool's reply) */
+        r->conn->resp = resp;
+        r->conn->resp_status = 429;
+        r->conn->pooled = 2;
+        if (qt__delay_hold(r->s->tarpit, r->c, 0))
+            return MHD_YES;
+        r->conn->resp = NULL; /* the tarpit is full: at once */
+        r->conn->pooled = 0;
     }
     ok = MHD_queue_response(r->c, (unsigned)status, resp);
     MHD_destroy_response(resp);

@@ -141,6 +141,8 @@ static void pool_run(qt__job *jb)
         j->r.conn->resp = NULL;
     }
     j->r.conn->pooled = 2;
+    if (j->r.conn->resp && j->r.conn->resp_status == 429)
+        j->base.hold = j->r.s->tarpit; /* a rate limit's refusal: the worker holds it there (server/delay.h) */
 }
 
 static void pool_free(qt__job *jb)

@@ -19,6 +19,7 @@
 #include "base/utf8.h"
 #include "io/csv.h"
 #include "server/internal.h"
+#include "server/delay.h"
 #include "server/offload.h"
 #include "server/reply.h"
 #include "server/request.h"
@@ -271,8 +272,10 @@ void qt_server_stop(qt_server *s)
     qt__offload_stop(s->offload);
     qt__offload_stop(s->hashpool);
     qt__offload_stop(s->writes);
+    qt__delay_stop(s->tarpit); /* the held 429s go now: libmicrohttpd stops with none suspended */
     if (s->d)
         MHD_stop_daemon(s->d);
+    qt__delay_free(s->tarpit);
     free_pool(s);
     qt_nearby_index_unref(s->ix);
     qt_nearby_index_unref(s->jobs);
@@ -310,6 +313,7 @@ static void opts_defaults(qt_server_opts *o)
     DEFAULT(max_headers, 16384);
     DEFAULT(hash_slots, 1);
     DEFAULT(register_per_hour, 10);
+    DEFAULT(limit_delay_ms, 1000);
     DEFAULT(complaints_per_day, 5);
     DEFAULT(jobs_per_day, 20);
     DEFAULT(max_isochrone_cost, 60);
@@ -355,12 +359,17 @@ static qt_status start_http(qt_server *s, qt_error *err)
     if (inet_pton(AF_INET, s->o.bind, &sa.sin_addr) != 1)
         return qt_error_set(err, QT_EINVAL, "--bind", _("'%s' is not an IPv4 address"), s->o.bind);
     threads = s->o.threads ? s->o.threads : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
-    /* isochrones on one worker with 2 waiting at most: they never block an HTTP thread (item 2) */
-    if ((rc = qt__offload_start(&s->offload, 1, 3, err)) != QT_OK ||
-        (rc = qt__offload_start(&s->hashpool, s->o.hash_slots, 4 * s->o.hash_slots, err)) != QT_OK ||
+    /* isochrones on one worker with 2 waiting at most: they never block an HTTP thread (item 2), and at
+     * the lowest priority they never take a core a nearby is waiting for; password hashes (anyone can
+     * ask for one) yield too, less */
+    if ((rc = qt__offload_start(&s->offload, 1, 3, 19, err)) != QT_OK ||
+        (rc = qt__offload_start(&s->hashpool, s->o.hash_slots, 4 * s->o.hash_slots, 10, err)) != QT_OK ||
         /* store writes: two workers (SQLite writes one at a time); a queue as long as the connections
          * one address may hold many times over, so only a flood waits for a 503 */
-        (rc = qt__offload_start(&s->writes, 2, 1024, err)) != QT_OK)
+        (rc = qt__offload_start(&s->writes, 2, 1024, 0, err)) != QT_OK ||
+        /* as many 429s held as connections from 16 addresses at the cap: more go at once */
+        (s->o.limit_delay_ms > 0 &&
+         (rc = qt__delay_start(&s->tarpit, 16 * s->o.per_ip_connections, (unsigned)s->o.limit_delay_ms, err)) != QT_OK))
         return rc;
     s->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME, 0, NULL, NULL,
                             handler, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE,

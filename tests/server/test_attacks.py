@@ -212,6 +212,24 @@ def main():
                              source="127.0.0.2")
     check(regs[:5] == [201] * 5 and set(regs[5:]) == {429} and st == 429 and int(hdrs.get("Retry-After", 0)) > 0,
           f"item 2: registrations per address and hour: {regs}, then {st} Retry-After {hdrs.get('Retry-After')}")
+    # the tarpit: a refusal is held a second (--limit-delay, default 1000 ms), the connection suspended, so a
+    # flooder waiting for its replies gets one a second per connection; a request from elsewhere meanwhile is
+    # answered at once, before any of the held ones
+    def held_register(i):
+        t0 = time.monotonic()
+        code = srv.call("POST", "/api/v1/auth/register", {"name": f"held{i}", "password": "flood-password"},
+                        source="127.0.0.2")[0]
+        return code, time.monotonic() - t0, time.monotonic()
+    with concurrent.futures.ThreadPoolExecutor(max_workers=8) as ex:
+        fut = [ex.submit(held_register, i) for i in range(8)]
+        time.sleep(0.3)
+        st_n = srv.call("GET", f"/api/v1/nearby?lon={HOME[0]}&lat={HOME[1]}&minutes=10")[0]
+        t_n = time.monotonic()
+        held = [f.result() for f in fut]
+    check(all(code == 429 and waited >= 0.9 for code, waited, _ in held) and st_n == 200
+          and t_n < min(done for _, _, done in held),
+          f"item 2: 8 refused registrations held a second each ({[(c, round(w, 2)) for c, w, _ in held]}); "
+          f"a nearby meanwhile {st_n}, answered {'before' if t_n < min(d for _, _, d in held) else 'after'} them")
     lat_before = []
     for _ in range(10):
         t0 = time.monotonic()
@@ -524,7 +542,19 @@ def main():
     except ImportError:
         print("skip goods as XLSX: python3-openpyxl is not installed")
 
-    rc = srv.stop()
+    # a stop while refusals are held: they are sent (or the connection closed), and the server exits cleanly
+    with concurrent.futures.ThreadPoolExecutor(max_workers=4) as ex:
+        def held_at_stop(i):
+            try:
+                return srv.call("POST", "/api/v1/auth/register", {"name": f"stop{i}", "password": "flood-password"},
+                                source="127.0.0.2")[0]
+            except OSError:
+                return 0
+        fut = [ex.submit(held_at_stop, i) for i in range(4)]
+        time.sleep(0.3)
+        rc = srv.stop()
+        at_stop = [f.result() for f in fut]
+    check(set(at_stop) <= {0, 429}, f"refusals held at the stop: {at_stop}")
     err = srv.proc.stderr.read()
     clean = rc == 0 and "ERROR: AddressSanitizer" not in err and "runtime error" not in err \
         and "ThreadSanitizer" not in err
